@@ -1,0 +1,74 @@
+/**
+ * Reads the loaded history out of PostgreSQL into the domain types `training/` works on.
+ */
+import type { DraftPick, PlayerBio, SeasonLine } from '../lib/domain.ts';
+import type { Pool } from '../lib/db.ts';
+
+export interface History {
+  players: PlayerBio[];
+  lines: SeasonLine[];
+  drafts: DraftPick[];
+}
+
+function isoDate(value: Date | string | null): string | null {
+  if (value === null) return null;
+  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
+}
+
+export async function loadHistory(pool: Pool, options: { playerIds?: number[] } = {}): Promise<History> {
+  const filter = options.playerIds ? 'WHERE player_id = ANY($1)' : '';
+  const params = options.playerIds ? [options.playerIds] : [];
+  const [players, lines, drafts] = await Promise.all([
+    pool.query(`SELECT player_id, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, primary_position,
+                       bat_side, pitch_hand, to_char(mlb_debut_date, 'YYYY-MM-DD') AS mlb_debut_date
+                FROM players ${filter}`, params),
+    pool.query(`SELECT * FROM player_season_stats ${filter} ORDER BY player_id, season, sport_id`, params),
+    pool.query(`SELECT player_id, year, round, pick_number, org_id, school FROM draft_picks ${filter}`, params),
+  ]);
+  return {
+    players: players.rows.map((r) => ({
+      playerId: r.player_id,
+      fullName: r.full_name,
+      birthDate: isoDate(r.birth_date),
+      primaryPosition: r.primary_position,
+      batSide: r.bat_side,
+      pitchHand: r.pitch_hand,
+      mlbDebutDate: isoDate(r.mlb_debut_date),
+    })),
+    lines: lines.rows.map(toSeasonLine),
+    drafts: drafts.rows.map((r) => ({
+      playerId: r.player_id,
+      year: r.year,
+      round: r.round,
+      pickNumber: r.pick_number,
+      orgId: r.org_id,
+      school: r.school,
+    })),
+  };
+}
+
+export function toSeasonLine(r: Record<string, number | null | string>): SeasonLine {
+  const n = (key: string) => Number(r[key] ?? 0);
+  const key = { playerId: n('player_id'), season: n('season'), sportId: n('sport_id'), teamId: r.team_id === null ? null : n('team_id') };
+  if (r.stat_group === 'hitting') {
+    return {
+      ...key,
+      group: 'hitting',
+      stats: {
+        games: n('games'), plateAppearances: n('plate_appearances'), atBats: n('at_bats'), hits: n('hits'),
+        doubles: n('doubles'), triples: n('triples'), homeRuns: n('home_runs'), baseOnBalls: n('base_on_balls'),
+        intentionalWalks: n('intentional_walks'), hitByPitch: n('hit_by_pitch'), strikeOuts: n('strike_outs'),
+        stolenBases: n('stolen_bases'), caughtStealing: n('caught_stealing'), sacFlies: n('sac_flies'),
+      },
+    };
+  }
+  return {
+    ...key,
+    group: 'pitching',
+    stats: {
+      games: n('games'), gamesStarted: n('games_started'), outs: n('outs'), battersFaced: n('batters_faced'),
+      hits: n('hits'), homeRuns: n('home_runs'), baseOnBalls: n('base_on_balls'), hitByPitch: n('hit_by_pitch'),
+      strikeOuts: n('strike_outs'), earnedRuns: n('earned_runs'),
+    },
+  };
+}

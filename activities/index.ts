@@ -1,0 +1,21 @@
+/**
+ * Every activity of the pipeline, built from injected dependencies. Workflows import only the type.
+ */
+import type { ActivityDeps } from './context.ts';
+import { createFeatureActivities } from './features.ts';
+import { createIngestActivities } from './ingest.ts';
+import { createModelActivities } from './model.ts';
+import { createPublishActivities } from './publish.ts';
+
+export type { ActivityDeps } from './context.ts';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createIngestActivities(deps),
+    ...createFeatureActivities(deps),
+    ...createModelActivities(deps),
+    ...createPublishActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,60 @@
+/**
+ * Installs the native prerequisites both README commands need, quickly when they are already there:
+ * XGBoost's C library, the Temporal CLI and (with --browser, for tests) Debian's Chromium.
+ * A missing prerequisite that cannot be installed ends with one sentence saying what to do.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createLogger } from '../lib/log.ts';
+import { PrerequisiteError } from './prerequisite-error.ts';
+import { ensureTemporalCli } from './temporal-cli.ts';
+import { locateXgboostLibrary } from './xgboost-library.ts';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: 'bootstrap' });
+
+let aptUpdated = false;
+function aptInstall(pkg: string, why: string): boolean {
+  const root = process.getuid?.() === 0;
+  if (!root || !existsSync('/usr/bin/apt-get')) return false;
+  log.info({ package: pkg }, `installing ${pkg} with apt-get (${why})`);
+  const run = (args: string[]) =>
+    execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  try {
+    run(['install', '-y', '--no-install-recommends', pkg]);
+  } catch {
+    // A fresh machine's package lists may be empty or stale: refresh once, then try again.
+    if (aptUpdated) return false;
+    aptUpdated = true;
+    run(['update']);
+    run(['install', '-y', '--no-install-recommends', pkg]);
+  }
+  return true;
+}
+
+function ensureXgboost(): void {
+  try {
+    locateXgboostLibrary();
+  } catch (error) {
+    if (!(error instanceof PrerequisiteError) || process.env.XGBOOST_LIBRARY_PATH) throw error;
+    if (!aptInstall('libxgboost0', 'XGBoost C library')) throw error;
+    locateXgboostLibrary();
+  }
+}
+
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM_PATH)) return;
+  if (!aptInstall('chromium', 'browser tests')) {
+    throw new PrerequisiteError(`Chromium was not found at ${CHROMIUM_PATH}: run \`apt-get install chromium\` as root.`);
+  }
+}
+
+try {
+  ensureXgboost();
+  await ensureTemporalCli(log);
+  if (process.argv.includes('--browser')) ensureChromium();
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`\n${message}\n`);
+  process.exit(1);
+}

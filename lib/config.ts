@@ -1,0 +1,137 @@
+/**
+ * The one validated configuration of a process: every setting read once from the environment, with its default.
+ * `.env.example` lists the same settings; a bad value stops start-up with the setting's name.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Root of the clone; defaults that are paths hang off it. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+const EnvSchema = z.object({
+  /** Folder for everything a local run creates: database cluster, Temporal's SQLite file, artifacts, sites. */
+  AFWD_DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
+  /** PostgreSQL connection string. Unset: a project-local cluster in `AFWD_DATA_DIR/postgres`. */
+  DATABASE_URL: optionalUrl,
+  /** Port of the project-local PostgreSQL cluster (used only without DATABASE_URL). */
+  EMBEDDED_PG_PORT: port.default(54329),
+  /** Temporal frontend gRPC address. */
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must look like host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('afwd-pipeline'),
+  /** Port of the Temporal Web UI served by the local dev server. */
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Path of a `temporal` CLI binary; unset: PATH, then the per-user cache, then a build from the Go module. */
+  TEMPORAL_CLI_PATH: optionalString,
+  /** Base URL of the MLB Stats API. Unset: the bundled sample universe, served locally. */
+  MLB_STATS_API_URL: optionalUrl,
+  /** Requests per second against the stats API; 0 means unlimited. Default: 1 for a remote API, 0 for the sample. */
+  MLB_REQUESTS_PER_SECOND: z.coerce.number().min(0).optional(),
+  MLB_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  MLB_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
+  /** Seed, scale (share of a real season's players) and seasons of the generated sample universe. */
+  SAMPLE_SEED: z.coerce.number().int().default(20_260_101),
+  SAMPLE_SCALE: z.coerce.number().gt(0).max(1).default(0.1),
+  SAMPLE_FROM_SEASON: z.coerce.number().int().min(1990).max(2100).default(2010),
+  SAMPLE_TO_SEASON: z.coerce.number().int().min(1990).max(2100).default(2026),
+  /** Port of the local sample source when it is served by `npm start`; 0 picks a free port. */
+  SAMPLE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Port of the published rankings site served by `npm start`. */
+  SITE_PORT: port.default(4321),
+  /** Threads XGBoost may use; the machines have 2 cores. */
+  XGBOOST_NTHREAD: positiveInt.default(2),
+  /** Boosting rounds of the pipeline's model. */
+  XGBOOST_ROUNDS: positiveInt.default(300),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  embeddedPgPort: number;
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; cliPath: string | undefined };
+  mlb: { baseUrl: string | undefined; requestsPerSecond: number | undefined; timeoutMs: number; maxRetries: number };
+  sample: { seed: number; scale: number; fromSeason: number; toSeason: number; port: number };
+  sitePort: number;
+  xgboost: { nthread: number; rounds: number };
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+/** A setting that is missing or malformed; the message names it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment once. Throws `ConfigError` naming every bad setting.
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const value = env[String(issue.path[0])];
+      return `${issue.path.join('.')}=${JSON.stringify(value)}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (e.SAMPLE_FROM_SEASON > e.SAMPLE_TO_SEASON) {
+    throw new ConfigError(
+      `Invalid configuration: SAMPLE_FROM_SEASON (${e.SAMPLE_FROM_SEASON}) is after SAMPLE_TO_SEASON (${e.SAMPLE_TO_SEASON})`,
+    );
+  }
+  return {
+    dataDir: path.resolve(e.AFWD_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiPort: e.TEMPORAL_UI_PORT,
+      cliPath: e.TEMPORAL_CLI_PATH,
+    },
+    mlb: {
+      baseUrl: e.MLB_STATS_API_URL,
+      requestsPerSecond: e.MLB_REQUESTS_PER_SECOND,
+      timeoutMs: e.MLB_REQUEST_TIMEOUT_MS,
+      maxRetries: e.MLB_MAX_RETRIES,
+    },
+    sample: {
+      seed: e.SAMPLE_SEED,
+      scale: e.SAMPLE_SCALE,
+      fromSeason: e.SAMPLE_FROM_SEASON,
+      toSeason: e.SAMPLE_TO_SEASON,
+      port: e.SAMPLE_PORT,
+    },
+    sitePort: e.SITE_PORT,
+    xgboost: { nthread: e.XGBOOST_NTHREAD, rounds: e.XGBOOST_ROUNDS },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Folders under the data dir, derived rather than configured so they can never disagree. */
+export function dataPaths(config: Pick<Config, 'dataDir'>) {
+  const d = config.dataDir;
+  return {
+    postgres: path.join(d, 'postgres'),
+    temporalDb: path.join(d, 'temporal.sqlite'),
+    artifacts: path.join(d, 'artifacts'),
+    features: path.join(d, 'artifacts', 'features'),
+    models: path.join(d, 'artifacts', 'models'),
+    snapshots: path.join(d, 'artifacts', 'snapshots'),
+    siteBuilds: path.join(d, 'site', 'builds'),
+    /** Symlink to the build being served; replaced atomically by publishing. */
+    siteCurrent: path.join(d, 'site', 'current'),
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * Structured JSON logs (pino). Temporal's own logs, including activity and workflow context
+ * (workflowId, activityId, runId), are forwarded here by `installTemporalLogging` in infra/temporal-runtime.ts.
+ */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(options: { level: string; name?: string }): Logger {
+  return pino({
+    name: options.name ?? 'afwd',
+    level: options.level,
+    // Credentials must never reach a log line, whatever a caller passes in.
+    redact: { paths: ['*.password', '*.secret', '*.token', '*.userSecretId', 'databaseUrl'], censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Starts the real services once per test run and hands their addresses to the suites through `inject`:
+ * a fresh PostgreSQL database (dropped afterwards) and an ephemeral Temporal dev server.
+ */
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { REPO_ROOT } from '../lib/config.ts';
+import { createPool, migrate } from '../lib/db.ts';
+import { createLogger } from '../lib/log.ts';
+import { ensureLocalPostgres } from '../infra/postgres.ts';
+import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A migrated database of this run. */
+    databaseUrl: string;
+    /** Connection string of a maintenance database on the same server, for tests that need their own database. */
+    adminDatabaseUrl: string;
+    temporalAddress: string;
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export default async function setup(project: TestProject) {
+  const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', name: 'test-setup' });
+  // TEST_DATABASE_URL names a server to use (its database is only used to connect); otherwise a local cluster.
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  const local = serverUrl
+    ? undefined
+    : await ensureLocalPostgres({
+        dir: path.join(REPO_ROOT, '.data', 'postgres-test'),
+        port: Number(process.env.TEST_PG_PORT ?? 54330),
+        log,
+      });
+  const adminUrl = serverUrl ?? local!.adminUrl;
+  const database = `afwd_test_${Date.now()}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const databaseUrl = withDatabase(adminUrl, database);
+  const pool = createPool(databaseUrl, { max: 1 });
+  await migrate(pool);
+  await pool.end();
+
+  const cli = locateTemporalCli();
+  if (!cli) throw new Error('No Temporal CLI: run `sh scripts/bootstrap.sh` first (npm test does).');
+  const temporal = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      ip: '127.0.0.1',
+      ui: false,
+      extraArgs: Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    },
+  });
+
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('adminDatabaseUrl', adminUrl);
+  project.provide('temporalAddress', temporal.address);
+
+  return async () => {
+    await temporal.teardown();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+    await local?.stop();
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Deterministic workflow ids from business keys, so starting the same job twice attaches to the one running.
+ */
+
+export interface PipelineInput {
+  /** First season to ingest (inclusive). */
+  fromSeason: number;
+  /** Last season to ingest (inclusive); also the as-of season of the published rankings. */
+  toSeason: number;
+}
+
+export function pipelineWorkflowId(input: PipelineInput): string {
+  return `run-pipeline-${input.fromSeason}-${input.toSeason}`;
+}
+
+/** Validates a pipeline input early with a precise message, before anything is started. */
+export function assertPipelineInput(input: PipelineInput): void {
+  const { fromSeason, toSeason } = input;
+  if (!Number.isInteger(fromSeason) || !Number.isInteger(toSeason)) {
+    throw new TypeError(`fromSeason and toSeason must be integers, got ${fromSeason} and ${toSeason}`);
+  }
+  if (fromSeason > toSeason) throw new RangeError(`fromSeason ${fromSeason} is after toSeason ${toSeason}`);
+  if (toSeason - fromSeason < 5) {
+    throw new RangeError(`a pipeline needs at least 6 seasons (labels look 4 seasons ahead), got ${fromSeason}-${toSeason}`);
+  }
+}

@@ -1,0 +1,75 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPool, migrate, readMigrations, type Pool } from './db.ts';
+
+// Each test file gets its own empty database, so "twice" really starts from nothing.
+const database = `afwd_migrate_${process.pid}_${Date.now()}`;
+let admin: pg.Client;
+let pool: Pool;
+
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(inject('adminDatabaseUrl'));
+  url.pathname = `/${database}`;
+  pool = createPool(url.toString(), { max: 4 });
+});
+
+afterAll(async () => {
+  await pool.end();
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.end();
+});
+
+describe('migrate', () => {
+  it('applies every migration once, and a second run applies nothing', async () => {
+    const all = (await readMigrations()).map((m) => m.name);
+    expect(await migrate(pool)).toEqual(all);
+    expect(await migrate(pool)).toEqual([]);
+    const { rows } = await pool.query('SELECT name FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.name)).toEqual(all);
+  });
+
+  it('lets two processes migrate at once without applying anything twice', async () => {
+    const results = await Promise.all([migrate(pool), migrate(pool)]);
+    expect(results.flat()).toEqual([]);
+  });
+
+  it('creates every table the design names', async () => {
+    const { rows } = await pool.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE 'player_season_stats_%'",
+    );
+    const tables = rows.map((r) => r.table_name);
+    for (const t of ['players', 'organizations', 'affiliates', 'player_season_stats', 'draft_picks', 'scouting_grades', 'raw_responses',
+      'quarantine', 'feature_snapshots', 'models', 'predictions', 'ranking_snapshots', 'users', 'refresh_tokens', 'subscriptions',
+      'watchlists', 'fantrax_links', 'audit_log']) {
+      expect(tables).toContain(t);
+    }
+  });
+
+  it('partitions season stats by season natively when TimescaleDB is absent', async () => {
+    const { rows: timescale } = await pool.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'");
+    expect(timescale).toHaveLength(0);
+    const { rows } = await pool.query(
+      "SELECT partstrat FROM pg_partitioned_table WHERE partrelid = 'player_season_stats'::regclass",
+    );
+    expect(rows[0]?.partstrat).toBe('r');
+    await pool.query(
+      `INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, hits, home_runs, base_on_balls, hit_by_pitch, strike_outs, source)
+       VALUES (2015, 1, 12, 'hitting', 1, 1, 0, 0, 0, 0, 'test'), (2055, 1, 12, 'hitting', 1, 1, 0, 0, 0, 0, 'test')`,
+    );
+    const { rows: placed } = await pool.query(
+      "SELECT season, tableoid::regclass::text AS part FROM player_season_stats WHERE source = 'test' ORDER BY season",
+    );
+    expect(placed).toEqual([
+      { season: 2015, part: 'player_season_stats_2015' },
+      { season: 2055, part: 'player_season_stats_other' },
+    ]);
+  });
+
+  it('refuses a migration that changed after it was applied', async () => {
+    await pool.query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1");
+    await expect(migrate(pool)).rejects.toThrow(/001_reference.sql was changed after it was applied/);
+  });
+});

@@ -1,0 +1,110 @@
+import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dataPaths, loadConfig } from '../lib/config.ts';
+import { createPool, type Pool } from '../lib/db.ts';
+import { createLogger } from '../lib/log.ts';
+import { createPipelineWorker } from '../infra/pipeline-worker.ts';
+import { startSampleSource, type SampleSource } from '../infra/sample-source.ts';
+import { serveSite } from '../site/serve.ts';
+import { launchChromium, pagefindSearch } from '../test/browser.ts';
+import type { PipelineResult, runPipeline } from './run-pipeline.ts';
+
+// The whole spine with real parts: Temporal dev server, PostgreSQL, the sample source over HTTP, XGBoost, Astro, Pagefind.
+describe('runPipeline on the real server and database', () => {
+  let dataDir: string;
+  let pool: Pool;
+  let source: SampleSource;
+  let result: PipelineResult;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'afwd-pipeline-'));
+    const config = loadConfig({
+      AFWD_DATA_DIR: dataDir,
+      DATABASE_URL: inject('databaseUrl'),
+      SAMPLE_SCALE: '0.03',
+      SAMPLE_FROM_SEASON: '2015',
+      SAMPLE_TO_SEASON: '2022',
+      XGBOOST_ROUNDS: '60',
+      LOG_LEVEL: 'warn',
+    });
+    const log = createLogger({ level: 'warn' });
+    pool = createPool(inject('databaseUrl'));
+    source = await startSampleSource(config.sample, log);
+    const taskQueue = `pipeline-test-${process.pid}`;
+    const { worker, connection: workerConnection } = await createPipelineWorker({
+      address: inject('temporalAddress'), namespace: 'default', taskQueue,
+      deps: { pool, config, log, mlbBaseUrl: source.url },
+    });
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    const client = new Client({ connection });
+    result = await worker.runUntil(
+      client.workflow.execute<typeof runPipeline>('runPipeline', {
+        taskQueue, workflowId: `test-pipeline-${Date.now()}`, args: [{ fromSeason: 2015, toSeason: 2022 }],
+      }),
+    );
+    await connection.close();
+    await workerConnection.close();
+    browser = await launchChromium();
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await source?.close();
+    await pool?.end();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('ingests every season and accounts for every row, loaded or quarantined', async () => {
+    expect(result.seasonsDone).toBe(8);
+    expect(result.rowsLoaded).toBeGreaterThan(1000);
+    const { rows } = await pool.query('SELECT sum(rows_loaded)::int AS loaded, sum(rows_quarantined)::int AS quarantined FROM ingest_batches');
+    expect(rows[0]).toEqual({ loaded: result.rowsLoaded, quarantined: result.rowsQuarantined });
+    const { rows: q } = await pool.query('SELECT count(*)::int AS n FROM quarantine');
+    expect(q[0].n).toBe(result.rowsQuarantined);
+  });
+
+  it('stores predictions whose SHAP contributions add up to the predicted log-odds', async () => {
+    const { rows } = await pool.query('SELECT probability, base_value, shap FROM predictions WHERE prediction_run_id = $1', [result.predictionRunId]);
+    expect(rows).toHaveLength(result.prospects);
+    for (const r of rows) {
+      const margin = r.base_value + (r.shap as number[]).reduce((a, b) => a + b, 0);
+      expect(1 / (1 + Math.exp(-margin))).toBeCloseTo(r.probability, 3);
+    }
+  });
+
+  it('publishes a site that lists the prospects and switches the served folder to it', async () => {
+    const config = loadConfig({ AFWD_DATA_DIR: dataDir });
+    expect(await readlink(dataPaths(config).siteCurrent)).toBe(result.siteDir);
+    const html = await readFile(path.join(result.siteDir, 'index.html'), 'utf8');
+    const { rows } = await pool.query(
+      'SELECT pl.full_name FROM predictions p JOIN players pl USING (player_id) WHERE prediction_run_id = $1 ORDER BY rank LIMIT 20',
+      [result.predictionRunId],
+    );
+    for (const r of rows) expect(html).toContain(escapeHtml(r.full_name));
+  });
+
+  it('finds a prospect by part of his name through the Pagefind index', async () => {
+    const { rows } = await pool.query(
+      'SELECT pl.full_name FROM predictions p JOIN players pl USING (player_id) WHERE prediction_run_id = $1 ORDER BY rank LIMIT 1',
+      [result.predictionRunId],
+    );
+    const name: string = rows[0].full_name;
+    const lastName = name.split(' ').at(-1)!;
+    const server = await serveSite({ root: result.siteDir });
+    try {
+      const hits = await pagefindSearch(browser, server.url, lastName.slice(0, Math.max(4, lastName.length - 2)));
+      expect(hits.map((h) => h.title).join(' | ')).toContain(name);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;').replace(/"/g, '&quot;');
+}

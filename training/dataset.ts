@@ -1,0 +1,51 @@
+/**
+ * The training set: point-in-time feature rows of several as-of seasons with their success labels, as one
+ * row-major Float32 matrix whose columns follow FEATURE_CATALOG.
+ */
+import type { DraftPick, PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
+import { FEATURE_COUNT, FEATURE_NAMES } from './feature-catalog.ts';
+import { computeFeatures } from './features.ts';
+import { labelFor, type Label } from './labels.ts';
+
+export interface DatasetRow {
+  playerId: number;
+  asOfSeason: number;
+  group: StatGroup;
+  /** null = outcome window not complete yet (keep for scoring, drop for training). */
+  label: Label;
+}
+
+export interface Dataset {
+  featureNames: string[];
+  rows: DatasetRow[];
+  /** rows.length x featureNames.length, row-major; NaN = missing. */
+  matrix: Float32Array;
+}
+
+export interface DatasetInput {
+  asOfSeasons: readonly number[];
+  players: readonly PlayerBio[];
+  /** All known lines, later seasons included: features read only up to each as-of season, labels only after it. */
+  lines: readonly SeasonLine[];
+  drafts: readonly DraftPick[];
+  lastCompleteSeason: number;
+}
+
+/** Rows come as-of season by as-of season, in the order given, then by player id. */
+export function buildDataset({ asOfSeasons, players, lines, drafts, lastCompleteSeason }: DatasetInput): Dataset {
+  const byPlayer = new Map<number, SeasonLine[]>();
+  for (const l of lines) {
+    let own = byPlayer.get(l.playerId);
+    if (!own) byPlayer.set(l.playerId, (own = []));
+    own.push(l);
+  }
+  const featureRows = asOfSeasons.flatMap((asOfSeason) => computeFeatures({ asOfSeason, players, lines, drafts }));
+  const matrix = new Float32Array(featureRows.length * FEATURE_COUNT);
+  const rows = featureRows.map((r, i): DatasetRow => {
+    matrix.set(r.values, i * FEATURE_COUNT);
+    const own = byPlayer.get(r.playerId) ?? [];
+    const label = labelFor({ playerId: r.playerId, asOfSeason: r.asOfSeason, lines: own, lastCompleteSeason });
+    return { playerId: r.playerId, asOfSeason: r.asOfSeason, group: r.group, label };
+  });
+  return { featureNames: [...FEATURE_NAMES], rows, matrix };
+}

@@ -1,0 +1,100 @@
+/**
+ * The feature catalog: every model feature's name, label, definition, unit and source, in matrix column order.
+ * Code, docs and the Arrow schema all derive the feature order from this one array.
+ */
+
+export type FeatureSource = 'bio' | 'draft' | 'season lines' | 'season lines + level norms';
+
+export interface FeatureSpec {
+  name: string;
+  label: string;
+  definition: string;
+  unit: string;
+  source: FeatureSource;
+}
+
+const PA = 'share of plate appearances (0-1)';
+const BF = 'share of batters faced (0-1)';
+const REL = 'difference of shares (-1 to 1)';
+const CUR = 'in the as-of season, summed over its minor-league lines';
+const W3 =
+  'Level-adjusted over the as-of season and the two before it, weighted 3/2/1 by recency and by playing time: ' +
+  'sum of w*(events - denominator*level mean) / sum of w*denominator';
+
+export const FEATURE_CATALOG = [
+  // Career shape and level: shared by hitters and pitchers.
+  { name: 'age', label: 'Age', definition: 'Age on July 1 of the as-of season', unit: 'years', source: 'bio' },
+  { name: 'age_rel_level', label: 'Age vs level', definition: 'Age minus the mean age of players of his group at his current level (highest level of the as-of season); negative = young for the level', unit: 'years', source: 'season lines + level norms' },
+  { name: 'level_ordinal', label: 'Level', definition: 'Ordinal of the highest minor-league level played in the as-of season (ROK 1, ROK+ 2, A- 3, A 4, A+ 5, AA 6, AAA 7)', unit: 'ordinal', source: 'season lines' },
+  { name: 'levels_played', label: 'Levels played', definition: 'Distinct minor-league levels played in the as-of season', unit: 'count', source: 'season lines' },
+  { name: 'level_climb', label: 'Levels climbed', definition: 'Current level ordinal minus the highest level ordinal of the previous season; missing without a previous-season line', unit: 'levels', source: 'season lines' },
+  { name: 'seasons_pro', label: 'Pro seasons', definition: 'As-of season minus the first season with any professional line, plus one', unit: 'seasons', source: 'season lines' },
+  { name: 'seasons_at_level', label: 'Seasons at level', definition: 'Seasons up to the as-of season with a line at the current level', unit: 'seasons', source: 'season lines' },
+  { name: 'age_first_pro', label: 'Age at pro debut', definition: 'Age on July 1 of the first season with any professional line', unit: 'years', source: 'season lines' },
+  { name: 'is_pitcher', label: 'Pitcher', definition: '1 if classified as a pitcher (more batters faced than plate appearances in the as-of season), else 0', unit: 'flag', source: 'season lines' },
+  { name: 'mlb_ab_to_date', label: 'MLB at-bats', definition: 'Career MLB at-bats through the as-of season (at most 130 for a prospect)', unit: 'at-bats', source: 'season lines' },
+  { name: 'mlb_outs_to_date', label: 'MLB outs', definition: 'Career MLB outs recorded through the as-of season (at most 150 for a prospect)', unit: 'outs', source: 'season lines' },
+  // Draft: the strongest single predictor.
+  { name: 'draft_round', label: 'Draft round', definition: 'Round of the latest draft selection up to the as-of season; supplemental and competitive-balance rounds count as half rounds (1C = 1.5); missing if undrafted or unknown', unit: 'round', source: 'draft' },
+  { name: 'draft_pick', label: 'Overall pick', definition: 'Overall pick number of that selection; missing if undrafted', unit: 'pick', source: 'draft' },
+  { name: 'draft_age', label: 'Age at draft', definition: 'Age on July 1 of the draft year; missing if undrafted', unit: 'years', source: 'draft' },
+  { name: 'undrafted', label: 'Undrafted', definition: '1 if no draft selection is known up to the as-of season (international or undrafted free agent), else 0', unit: 'flag', source: 'draft' },
+  // Bio.
+  { name: 'bats_left', label: 'Bats left', definition: '1 if he bats left-handed, else 0; missing if unknown', unit: 'flag', source: 'bio' },
+  { name: 'bats_switch', label: 'Switch hitter', definition: '1 if he is a switch hitter, else 0; missing if unknown', unit: 'flag', source: 'bio' },
+  { name: 'throws_left', label: 'Throws left', definition: '1 if he throws left-handed, else 0; missing if unknown', unit: 'flag', source: 'bio' },
+  { name: 'pos_c', label: 'Catcher', definition: '1 if his primary position is catcher; missing if unknown', unit: 'flag', source: 'bio' },
+  { name: 'pos_if', label: 'Infielder', definition: '1 if his primary position is 1B, 2B, 3B or SS; missing if unknown', unit: 'flag', source: 'bio' },
+  { name: 'pos_of', label: 'Outfielder', definition: '1 if his primary position is LF, CF, RF or OF; missing if unknown', unit: 'flag', source: 'bio' },
+  { name: 'pos_p', label: 'Pitcher by position', definition: '1 if his primary position is pitcher or two-way; missing if unknown', unit: 'flag', source: 'bio' },
+  // Hitting: missing for pitchers.
+  { name: 'hit_pa', label: 'PA', definition: `Plate appearances ${CUR}`, unit: 'plate appearances', source: 'season lines' },
+  { name: 'hit_k_rate', label: 'K%', definition: `Strikeouts / PA ${CUR}`, unit: PA, source: 'season lines' },
+  { name: 'hit_bb_rate', label: 'BB%', definition: `Walks / PA ${CUR}`, unit: PA, source: 'season lines' },
+  { name: 'hit_iso', label: 'ISO', definition: `(2B + 2*3B + 3*HR) / AB ${CUR}`, unit: 'extra bases per at-bat', source: 'season lines' },
+  { name: 'hit_avg', label: 'AVG', definition: `H / AB ${CUR}`, unit: 'hits per at-bat', source: 'season lines' },
+  { name: 'hit_babip', label: 'BABIP', definition: `(H - HR) / (AB - SO - HR + SF) ${CUR}`, unit: 'hits per ball in play', source: 'season lines' },
+  { name: 'hit_obp', label: 'OBP', definition: `(H + BB + HBP) / (AB + BB + HBP + SF) ${CUR}`, unit: 'times on base per PA', source: 'season lines' },
+  { name: 'hit_slg', label: 'SLG', definition: `Total bases / AB ${CUR}`, unit: 'bases per at-bat', source: 'season lines' },
+  { name: 'hit_sb_rate', label: 'SB rate', definition: `Stolen bases / (singles + BB + HBP), i.e. steals per time on first ${CUR}`, unit: 'steals per opportunity', source: 'season lines' },
+  { name: 'hit_woba', label: 'wOBA', definition: `wOBA with fixed weights (0.69 uBB, 0.72 HBP, 0.89 1B, 1.27 2B, 1.62 3B, 2.10 HR) / (AB + BB - IBB + SF + HBP) ${CUR}`, unit: 'weighted on-base average', source: 'season lines' },
+  { name: 'hit_k_rate_rel', label: 'K% vs level', definition: 'K% minus the PA-weighted mean K% of the levels he played in the as-of season', unit: REL, source: 'season lines + level norms' },
+  { name: 'hit_bb_rate_rel', label: 'BB% vs level', definition: 'BB% minus the PA-weighted mean BB% of the levels he played in the as-of season', unit: REL, source: 'season lines + level norms' },
+  { name: 'hit_iso_rel', label: 'ISO vs level', definition: 'ISO minus the AB-weighted mean ISO of the levels he played in the as-of season', unit: 'extra bases per at-bat', source: 'season lines + level norms' },
+  { name: 'hit_k_rate_w3', label: 'K% vs level, 3 seasons', definition: `K% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
+  { name: 'hit_bb_rate_w3', label: 'BB% vs level, 3 seasons', definition: `BB% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
+  { name: 'hit_iso_w3', label: 'ISO vs level, 3 seasons', definition: `ISO vs level. ${W3}`, unit: 'extra bases per at-bat', source: 'season lines + level norms' },
+  { name: 'hit_k_rate_delta', label: 'K% vs level, change', definition: 'K% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
+  { name: 'hit_bb_rate_delta', label: 'BB% vs level, change', definition: 'BB% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
+  { name: 'hit_iso_delta', label: 'ISO vs level, change', definition: 'ISO vs level in the as-of season minus the same in the previous season', unit: 'extra bases per at-bat', source: 'season lines + level norms' },
+  { name: 'hit_career_pa', label: 'Career PA', definition: 'Minor-league plate appearances through the as-of season', unit: 'plate appearances', source: 'season lines' },
+  // Pitching: missing for hitters.
+  { name: 'pit_ip', label: 'IP', definition: `Innings pitched (outs / 3) ${CUR}`, unit: 'innings', source: 'season lines' },
+  { name: 'pit_bf', label: 'Batters faced', definition: `Batters faced ${CUR}`, unit: 'batters', source: 'season lines' },
+  { name: 'pit_k_rate', label: 'K%', definition: `Strikeouts / batters faced ${CUR}`, unit: BF, source: 'season lines' },
+  { name: 'pit_bb_rate', label: 'BB%', definition: `Walks / batters faced ${CUR}`, unit: BF, source: 'season lines' },
+  { name: 'pit_k_bb_rate', label: 'K-BB%', definition: `(Strikeouts - walks) / batters faced ${CUR}`, unit: BF, source: 'season lines' },
+  { name: 'pit_hr_rate', label: 'HR%', definition: `Home runs / batters faced ${CUR}`, unit: BF, source: 'season lines' },
+  { name: 'pit_gs_share', label: 'Starter share', definition: `Games started / games ${CUR}`, unit: 'share of games (0-1)', source: 'season lines' },
+  { name: 'pit_ip_per_app', label: 'IP per appearance', definition: `Innings / games ${CUR}`, unit: 'innings', source: 'season lines' },
+  { name: 'pit_k_rate_rel', label: 'K% vs level', definition: 'K% minus the BF-weighted mean K% of the levels he pitched at in the as-of season', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_bb_rate_rel', label: 'BB% vs level', definition: 'BB% minus the BF-weighted mean BB% of the levels he pitched at in the as-of season', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_hr_rate_rel', label: 'HR% vs level', definition: 'HR% minus the BF-weighted mean HR% of the levels he pitched at in the as-of season', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_k_rate_w3', label: 'K% vs level, 3 seasons', definition: `K% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_bb_rate_w3', label: 'BB% vs level, 3 seasons', definition: `BB% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_hr_rate_w3', label: 'HR% vs level, 3 seasons', definition: `HR% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_k_rate_delta', label: 'K% vs level, change', definition: 'K% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_bb_rate_delta', label: 'BB% vs level, change', definition: 'BB% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_hr_rate_delta', label: 'HR% vs level, change', definition: 'HR% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_career_bf', label: 'Career batters faced', definition: 'Minor-league batters faced through the as-of season', unit: 'batters', source: 'season lines' },
+] as const satisfies readonly FeatureSpec[];
+
+export type FeatureName = (typeof FEATURE_CATALOG)[number]['name'];
+
+/** Matrix column order. */
+export const FEATURE_NAMES: readonly FeatureName[] = FEATURE_CATALOG.map((f) => f.name);
+
+/** Column index of each feature. */
+export const FEATURE_INDEX = Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, i])) as Record<FeatureName, number>;
+
+export const FEATURE_COUNT = FEATURE_NAMES.length;

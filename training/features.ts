@@ -1,0 +1,299 @@
+/**
+ * Point-in-time features: one row per rookie-eligible minor leaguer of an as-of season, computed only from lines of
+ * that season or earlier and drafts of that year or earlier. Columns follow FEATURE_CATALOG.
+ */
+import type { DraftPick, HittingCounts, Level, PitchingCounts, PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
+import { levelOfSport, levelOrdinal } from '../lib/domain.ts';
+import { isRookieEligible, mlbTotals } from './labels.ts';
+import { FEATURE_COUNT, FEATURE_INDEX, type FeatureName } from './feature-catalog.ts';
+import {
+  addHitting, addPitching, ageOnJuly1, birthTime, computeLevelNorms, emptyHitting, emptyPitching, isoOf, normFor, ratio,
+  type LevelNorm, type LevelNorms,
+} from './level-norms.ts';
+
+export interface FeatureRow {
+  playerId: number;
+  asOfSeason: number;
+  group: StatGroup;
+  /** In FEATURE_NAMES order; NaN = missing (never 0). */
+  values: Float32Array;
+}
+
+export interface FeatureInput {
+  asOfSeason: number;
+  players: readonly PlayerBio[];
+  lines: readonly SeasonLine[];
+  drafts: readonly DraftPick[];
+}
+
+type HittingLine = Extract<SeasonLine, { group: 'hitting' }>;
+type PitchingLine = Extract<SeasonLine, { group: 'pitching' }>;
+
+/** The minor-league level of a line; undefined for MLB and for sport ids we do not model (winter, independent). */
+function minorLevel(line: SeasonLine): Level | undefined {
+  const level = levelOfSport(line.sportId);
+  return level === 'MLB' ? undefined : level;
+}
+
+/**
+ * Hitter or pitcher: where he had more minor-league playing time in the as-of season (PA vs batters faced).
+ * Ties go to the bio's position; undefined when he had no minor-league line that season.
+ */
+export function classifyPlayer(playerLines: readonly SeasonLine[], asOfSeason: number, bio?: PlayerBio): StatGroup | undefined {
+  let pa = 0;
+  let bf = 0;
+  let hit = false;
+  let pitched = false;
+  for (const l of playerLines) {
+    if (l.season !== asOfSeason || minorLevel(l) === undefined) continue;
+    if (l.group === 'hitting') {
+      hit = true;
+      pa += l.stats.plateAppearances;
+    } else {
+      pitched = true;
+      bf += l.stats.battersFaced;
+    }
+  }
+  if (!hit || !pitched) return hit ? 'hitting' : pitched ? 'pitching' : undefined;
+  if (pa !== bf) return pa > bf ? 'hitting' : 'pitching';
+  return positionGroup(bio?.primaryPosition) === 'P' ? 'pitching' : 'hitting';
+}
+
+/** Draft round as a number: supplemental / competitive-balance rounds sit half a round after their base round. */
+export function parseDraftRound(round: string): number {
+  const r = round.trim().toUpperCase();
+  if (/^\d+$/.test(r)) return Number(r);
+  if (/^C(B)?-?A$/.test(r)) return 1.5;
+  if (/^C(B)?-?B$/.test(r)) return 2.5;
+  const digits = /\d+/.exec(r);
+  if (digits && /[CS]/.test(r)) return Number(digits[0]) + 0.5;
+  return NaN;
+}
+
+type PositionGroup = 'C' | 'IF' | 'OF' | 'P' | 'DH';
+
+/** Accepts API abbreviations ("SS"), position codes ("6") and names ("Shortstop"). */
+export function positionGroup(position: string | null | undefined): PositionGroup | undefined {
+  const p = (position ?? '').trim().toUpperCase();
+  if (!p) return undefined;
+  if (['P', 'SP', 'RP', 'TWP', '1', 'Y', 'PITCHER', 'TWO-WAY PLAYER'].includes(p)) return 'P';
+  if (['C', '2', 'CATCHER'].includes(p)) return 'C';
+  if (['1B', '2B', '3B', 'SS', 'IF', '3', '4', '5', '6', 'I', 'INFIELDER', 'SHORTSTOP'].includes(p) || p.endsWith(' BASE')) return 'IF';
+  if (['LF', 'CF', 'RF', 'OF', '7', '8', '9', 'O', 'OUTFIELDER', 'OUTFIELD'].includes(p) || p.endsWith(' FIELD')) return 'OF';
+  if (['DH', '10', 'D', 'DESIGNATED HITTER'].includes(p)) return 'DH';
+  return undefined;
+}
+
+/** How one rate is measured relative to the level: events, their denominator and the level's mean. */
+interface RateSpec<S> {
+  num: (s: S) => number;
+  den: (s: S) => number;
+  mean: (n: LevelNorm) => number;
+}
+
+const HIT_RATES = {
+  k: { num: (s) => s.strikeOuts, den: (s) => s.plateAppearances, mean: (n) => n.kRate },
+  bb: { num: (s) => s.baseOnBalls, den: (s) => s.plateAppearances, mean: (n) => n.bbRate },
+  iso: { num: (s) => s.doubles + 2 * s.triples + 3 * s.homeRuns, den: (s) => s.atBats, mean: (n) => n.iso },
+} satisfies Record<string, RateSpec<HittingCounts>>;
+
+const PIT_RATES = {
+  k: { num: (s) => s.strikeOuts, den: (s) => s.battersFaced, mean: (n) => n.kRate },
+  bb: { num: (s) => s.baseOnBalls, den: (s) => s.battersFaced, mean: (n) => n.bbRate },
+  hr: { num: (s) => s.homeRuns, den: (s) => s.battersFaced, mean: (n) => n.hrRate },
+} satisfies Record<string, RateSpec<PitchingCounts>>;
+
+/**
+ * Rate minus level mean, pooled over lines: sum w*(events - den*mean) / sum w*den, with w from the line's season.
+ * Each line is compared with its own (season, level) so that a mid-season promotion is not read as a slump.
+ */
+function levelAdjusted<S>(
+  lines: readonly { season: number; sportId: number; group: StatGroup; stats: S }[],
+  norms: LevelNorms,
+  weight: (season: number) => number,
+  spec: RateSpec<S>,
+): number {
+  let num = 0;
+  let den = 0;
+  for (const l of lines) {
+    const w = weight(l.season);
+    const level = levelOfSport(l.sportId);
+    if (!w || level === undefined) continue;
+    const norm = normFor(norms, l.season, level, l.group);
+    const mean = norm ? spec.mean(norm) : NaN;
+    if (!Number.isFinite(mean)) continue;
+    const d = spec.den(l.stats);
+    num += w * (spec.num(l.stats) - d * mean);
+    den += w * d;
+  }
+  return ratio(num, den);
+}
+
+/** Fills the level-adjusted, 3-season weighted and change columns of one rate. */
+function relativeColumns<S>(
+  set: (name: FeatureName, x: number) => void,
+  names: readonly [FeatureName, FeatureName, FeatureName],
+  lines: readonly { season: number; sportId: number; group: StatGroup; stats: S }[],
+  norms: LevelNorms,
+  asOf: number,
+  spec: RateSpec<S>,
+): void {
+  const current = levelAdjusted(lines, norms, (s) => (s === asOf ? 1 : 0), spec);
+  const previous = levelAdjusted(lines, norms, (s) => (s === asOf - 1 ? 1 : 0), spec);
+  set(names[0], current);
+  set(names[1], levelAdjusted(lines, norms, (s) => Math.max(0, 3 - (asOf - s)), spec));
+  set(names[2], current - previous);
+}
+
+function hittingColumns(set: (n: FeatureName, x: number) => void, lines: HittingLine[], norms: LevelNorms, asOf: number): void {
+  const h = emptyHitting();
+  let careerPa = 0;
+  for (const l of lines) {
+    careerPa += l.stats.plateAppearances;
+    if (l.season === asOf) addHitting(h, l.stats);
+  }
+  const singles = h.hits - h.doubles - h.triples - h.homeRuns;
+  const totalBases = singles + 2 * h.doubles + 3 * h.triples + 4 * h.homeRuns;
+  const unintentionalBb = h.baseOnBalls - h.intentionalWalks;
+  set('hit_pa', h.plateAppearances);
+  set('hit_k_rate', ratio(h.strikeOuts, h.plateAppearances));
+  set('hit_bb_rate', ratio(h.baseOnBalls, h.plateAppearances));
+  set('hit_iso', isoOf(h));
+  set('hit_avg', ratio(h.hits, h.atBats));
+  set('hit_babip', ratio(h.hits - h.homeRuns, h.atBats - h.strikeOuts - h.homeRuns + h.sacFlies));
+  set('hit_obp', ratio(h.hits + h.baseOnBalls + h.hitByPitch, h.atBats + h.baseOnBalls + h.hitByPitch + h.sacFlies));
+  set('hit_slg', ratio(totalBases, h.atBats));
+  set('hit_sb_rate', ratio(h.stolenBases, singles + h.baseOnBalls + h.hitByPitch));
+  const wobaEvents =
+    0.69 * unintentionalBb + 0.72 * h.hitByPitch + 0.89 * singles + 1.27 * h.doubles + 1.62 * h.triples + 2.1 * h.homeRuns;
+  set('hit_woba', ratio(wobaEvents, h.atBats + unintentionalBb + h.sacFlies + h.hitByPitch));
+  set('hit_career_pa', careerPa);
+  relativeColumns(set, ['hit_k_rate_rel', 'hit_k_rate_w3', 'hit_k_rate_delta'], lines, norms, asOf, HIT_RATES.k);
+  relativeColumns(set, ['hit_bb_rate_rel', 'hit_bb_rate_w3', 'hit_bb_rate_delta'], lines, norms, asOf, HIT_RATES.bb);
+  relativeColumns(set, ['hit_iso_rel', 'hit_iso_w3', 'hit_iso_delta'], lines, norms, asOf, HIT_RATES.iso);
+}
+
+function pitchingColumns(set: (n: FeatureName, x: number) => void, lines: PitchingLine[], norms: LevelNorms, asOf: number): void {
+  const p = emptyPitching();
+  let careerBf = 0;
+  for (const l of lines) {
+    careerBf += l.stats.battersFaced;
+    if (l.season === asOf) addPitching(p, l.stats);
+  }
+  set('pit_ip', p.outs / 3);
+  set('pit_bf', p.battersFaced);
+  set('pit_k_rate', ratio(p.strikeOuts, p.battersFaced));
+  set('pit_bb_rate', ratio(p.baseOnBalls, p.battersFaced));
+  set('pit_k_bb_rate', ratio(p.strikeOuts - p.baseOnBalls, p.battersFaced));
+  set('pit_hr_rate', ratio(p.homeRuns, p.battersFaced));
+  set('pit_gs_share', ratio(p.gamesStarted, p.games));
+  set('pit_ip_per_app', ratio(p.outs / 3, p.games));
+  set('pit_career_bf', careerBf);
+  relativeColumns(set, ['pit_k_rate_rel', 'pit_k_rate_w3', 'pit_k_rate_delta'], lines, norms, asOf, PIT_RATES.k);
+  relativeColumns(set, ['pit_bb_rate_rel', 'pit_bb_rate_w3', 'pit_bb_rate_delta'], lines, norms, asOf, PIT_RATES.bb);
+  relativeColumns(set, ['pit_hr_rate_rel', 'pit_hr_rate_w3', 'pit_hr_rate_delta'], lines, norms, asOf, PIT_RATES.hr);
+}
+
+/** Highest minor-league level among a season's lines, if any. */
+function highestLevel(lines: readonly SeasonLine[], season: number): Level | undefined {
+  let best: Level | undefined;
+  for (const l of lines) {
+    const level = l.season === season ? minorLevel(l) : undefined;
+    if (level !== undefined && (best === undefined || levelOrdinal(level) > levelOrdinal(best))) best = level;
+  }
+  return best;
+}
+
+function ordinalOf(level: Level | undefined): number {
+  return level === undefined ? NaN : levelOrdinal(level);
+}
+
+function flag(value: string | null | undefined, code: string): number {
+  const v = (value ?? '').trim().toUpperCase();
+  return v ? Number(v.startsWith(code)) : NaN;
+}
+
+function playerValues(
+  asOf: number, norms: LevelNorms, own: readonly SeasonLine[], group: StatGroup, bio?: PlayerBio, pick?: DraftPick,
+): Float32Array {
+  const values = new Float32Array(FEATURE_COUNT).fill(NaN);
+  const set = (name: FeatureName, x: number): void => {
+    values[FEATURE_INDEX[name]] = x;
+  };
+  const birth = birthTime(bio?.birthDate);
+  const minors = own.filter((l) => l.group === group && minorLevel(l) !== undefined);
+  const currentLevel = highestLevel(minors, asOf);
+  const current = ordinalOf(currentLevel);
+  const norm = currentLevel ? normFor(norms, asOf, currentLevel, group) : undefined;
+  const age = ageOnJuly1(birth, asOf);
+  const firstSeason = Math.min(...own.map((l) => l.season));
+  set('age', age);
+  set('age_rel_level', age - (norm?.meanAge ?? NaN));
+  set('level_ordinal', current);
+  set('levels_played', new Set(minors.filter((l) => l.season === asOf).map((l) => l.sportId)).size);
+  set('level_climb', current - ordinalOf(highestLevel(minors, asOf - 1)));
+  set('seasons_pro', asOf - firstSeason + 1);
+  set('seasons_at_level', new Set(minors.filter((l) => minorLevel(l) === currentLevel).map((l) => l.season)).size);
+  set('age_first_pro', ageOnJuly1(birth, firstSeason));
+  set('is_pitcher', group === 'pitching' ? 1 : 0);
+  const mlb = mlbTotals(own);
+  set('mlb_ab_to_date', mlb.atBats);
+  set('mlb_outs_to_date', mlb.outs);
+
+  set('undrafted', pick ? 0 : 1);
+  if (pick) {
+    set('draft_round', parseDraftRound(pick.round));
+    set('draft_pick', pick.pickNumber > 0 ? pick.pickNumber : NaN);
+    set('draft_age', ageOnJuly1(birth, pick.year));
+  }
+
+  set('bats_left', flag(bio?.batSide, 'L'));
+  set('bats_switch', flag(bio?.batSide, 'S'));
+  set('throws_left', flag(bio?.pitchHand, 'L'));
+  const pos = positionGroup(bio?.primaryPosition);
+  if (pos !== undefined) {
+    set('pos_c', Number(pos === 'C'));
+    set('pos_if', Number(pos === 'IF'));
+    set('pos_of', Number(pos === 'OF'));
+    set('pos_p', Number(pos === 'P'));
+  }
+
+  if (group === 'hitting') hittingColumns(set, minors.filter((l): l is HittingLine => l.group === 'hitting'), norms, asOf);
+  else pitchingColumns(set, minors.filter((l): l is PitchingLine => l.group === 'pitching'), norms, asOf);
+  return values;
+}
+
+/** Latest draft selection of each player made no later than the as-of season (a re-drafted player signs the last one). */
+function latestPicks(drafts: readonly DraftPick[], asOf: number): Map<number, DraftPick> {
+  const picks = new Map<number, DraftPick>();
+  for (const d of drafts) {
+    if (d.year > asOf) continue;
+    const seen = picks.get(d.playerId);
+    if (!seen || d.year > seen.year) picks.set(d.playerId, d);
+  }
+  return picks;
+}
+
+export function computeFeatures({ asOfSeason, players, lines, drafts }: FeatureInput): FeatureRow[] {
+  const byPlayer = new Map<number, SeasonLine[]>();
+  const recent: SeasonLine[] = [];
+  for (const l of lines) {
+    if (l.season > asOfSeason) continue;
+    let own = byPlayer.get(l.playerId);
+    if (!own) byPlayer.set(l.playerId, (own = []));
+    own.push(l);
+    if (l.season >= asOfSeason - 2) recent.push(l);
+  }
+  const bios = new Map(players.map((p) => [p.playerId, p]));
+  // Only the as-of season and the two before it are ever compared with their level.
+  const norms = computeLevelNorms(recent, bios);
+  const picks = latestPicks(drafts, asOfSeason);
+  const rows: FeatureRow[] = [];
+  for (const [playerId, own] of byPlayer) {
+    const bio = bios.get(playerId);
+    const group = classifyPlayer(own, asOfSeason, bio);
+    if (group === undefined || !isRookieEligible(own)) continue;
+    rows.push({ playerId, asOfSeason, group, values: playerValues(asOfSeason, norms, own, group, bio, picks.get(playerId)) });
+  }
+  return rows.sort((a, b) => a.playerId - b.playerId);
+}

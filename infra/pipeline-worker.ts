@@ -2,30 +2,9 @@
  * Builds the Temporal worker that runs the pipeline: the workflow bundle plus activities over real dependencies.
  * Shared by `npm start`, the standalone worker entry and the end-to-end tests.
  */
-import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
-import type { Logger } from '../lib/log.ts';
-
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-
-const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
-  TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error',
-};
-
-let runtimeInstalled = false;
-/**
- * Sends Temporal's logs (workflow and activity loggers, with their workflowId/activityId metadata) to pino.
- * Signals are left to the entry point, which shuts everything down in order. Once per process.
- */
-export function installTemporalRuntime(log: Logger): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  Runtime.install({
-    logger: new DefaultLogger('INFO', (entry) => log[PINO_LEVEL[entry.level]]({ ...entry.meta }, entry.message)),
-    shutdownSignals: [],
-  });
-}
+import { WORKFLOWS_PATH, installTemporalRuntime } from './temporal-runtime.ts';
 
 export async function createPipelineWorker(options: {
   address: string;

@@ -1,6 +1,6 @@
 /**
  * Structured JSON logs (pino). Temporal's own logs, including activity and workflow context
- * (workflowId, activityId, runId), are forwarded here by `installTemporalLogging` in infra/temporal-runtime.ts.
+ * (workflowId, activityId, runId), are forwarded here by `installTemporalRuntime` in infra/temporal-runtime.ts.
  */
 import { pino, type Logger } from 'pino';
 

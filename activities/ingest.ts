@@ -9,7 +9,7 @@ import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import { ApplicationFailure } from '@temporalio/activity';
 import { SPORT_IDS, minorSportIds, type SeasonLine, type StatGroup } from '../lib/domain.ts';
 import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
-import { parseDraft, parsePeople, parseStatSplits, parseTeams } from '../sources/mlb-stats-api/parse.ts';
+import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParseReject } from '../sources/mlb-stats-api/parse.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { insertRows, upsertClause } from './sql.ts';
 
@@ -113,7 +113,7 @@ export function createIngestActivities({ pool, config, log, mlbBaseUrl }: Activi
       return { batchId, requests };
     },
 
-    async loadSeason(input: { batchId: number }): Promise<{ rowsLoaded: number; rowsQuarantined: number }> {
+    async loadSeason(input: { batchId: number; season: number }): Promise<{ rowsLoaded: number; rowsQuarantined: number }> {
       const alog = activityLog(log);
       const { rows: responses } = await pool.query<{ url: string; body_gzip: Buffer }>(
         'SELECT url, body_gzip FROM raw_responses WHERE batch_id = $1 ORDER BY response_id', [input.batchId]);
@@ -135,14 +135,15 @@ export function createIngestActivities({ pool, config, log, mlbBaseUrl }: Activi
       // Pages are parsed together: a traded player's aggregate row and his per-team rows may sit on different pages.
       const hitting = parseStatSplits({ stats: [{ splits: splits.hitting }] }, 'hitting');
       const pitching = parseStatSplits({ stats: [{ splits: splits.pitching }] }, 'pitching');
-      const bios = people.flatMap((b) => parsePeople(b));
-      const orgs = teams.map((b) => parseTeams(b));
-      const picks = drafts.flatMap((b) => parseDraft(b));
-      const lines = [...hitting.lines, ...pitching.lines];
-      const rejects = [
+      const rejects: { entity: string; reason: string; raw: unknown }[] = [
         ...hitting.rejects.map((r) => ({ ...r, entity: 'season_line' })),
         ...pitching.rejects.map((r) => ({ ...r, entity: 'season_line' })),
       ];
+      const rejectAs = (entity: string) => (r: ParseReject) => rejects.push({ ...r, entity });
+      const bios = people.flatMap((b) => parsePeople(b, rejectAs('player')));
+      const orgs = teams.map((b) => parseTeams(b, { season: input.season, onReject: rejectAs('team') }));
+      const picks = drafts.flatMap((b) => parseDraft(b, rejectAs('draft_pick')));
+      const lines = [...hitting.lines, ...pitching.lines];
 
       const client = await pool.connect();
       try {

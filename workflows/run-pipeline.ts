@@ -63,7 +63,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   const ingestWorker = async () => {
     for (let season = queue.shift(); season !== undefined; season = queue.shift()) {
       const fetched = await ingest.fetchSeason({ season });
-      const loaded = await db.loadSeason({ batchId: fetched.batchId });
+      const loaded = await db.loadSeason({ batchId: fetched.batchId, season });
       progress.requests += fetched.requests;
       progress.rowsLoaded += loaded.rowsLoaded;
       progress.rowsQuarantined += loaded.rowsQuarantined;

@@ -1,0 +1,143 @@
+/**
+ * Client of the MLB Stats API (https://statsapi.mlb.com, or the local sample server): the few endpoints ingestion
+ * needs, paged and batched, rate-limited, retried, every raw response handed to `onResponse` for the landing zone.
+ */
+import type { StatGroup } from '../../lib/domain.ts';
+import { MlbStatsApiError } from './errors.ts';
+import { createTokenBucket } from './rate-limit.ts';
+import { createRequester, type RawResponse } from './request.ts';
+
+export type { RawResponse } from './request.ts';
+
+export interface MlbStatsClientOptions {
+  /** Origin of the API, without /api/v1 (the client appends it), e.g. the sample server's url. @default 'https://statsapi.mlb.com' */
+  baseUrl?: string;
+  /** Sustained request rate; 0 or Infinity means unlimited. @default 1 */
+  requestsPerSecond?: number;
+  /** Requests that may go back to back before the rate applies. @default 1 */
+  burst?: number;
+  /** Time allowed for each attempt, body included. @default 30000 */
+  timeoutMs?: number;
+  /** Retries after a first failed attempt (timeouts, network errors, 429, 5xx). @default 5 */
+  maxRetries?: number;
+  /** Backoff base: the nth retry waits a random time below base x 2^(n-1). @default 500 */
+  retryBaseDelayMs?: number;
+  /** Longest single wait between attempts, Retry-After included. @default 30000 */
+  retryMaxDelayMs?: number;
+  /** Called with every successful response before the caller sees it; a rejection fails the call. */
+  onResponse?: (response: RawResponse) => void | Promise<void>;
+  /** @default 'a-fine-wine-dynasty (prospect research; polite, cached)' */
+  userAgent?: string;
+  /** For tests. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Jitter source, for tests. @default Math.random */
+  random?: () => number;
+}
+
+export interface SeasonStatsRequest {
+  season: number;
+  group: StatGroup;
+  sportIds: readonly number[];
+  /** Splits per page (limit). @default 2000 */
+  pageSize?: number;
+}
+
+export interface MlbStatsClient {
+  /** Every split of `/stats?stats=season` for the season, group and levels, all pages concatenated in order. */
+  seasonStats(request: SeasonStatsRequest): Promise<unknown[]>;
+  /** `/people?personIds=...` in batches of `batchSize` (default 100); returns the raw people objects. */
+  people(ids: readonly number[], options?: { batchSize?: number; hydrate?: string }): Promise<unknown[]>;
+  /** `/teams?sportIds=..&season=Y` response body. */
+  teams(request: { season: number; sportIds: readonly number[] }): Promise<unknown>;
+  /** `/draft/{year}` response body. */
+  draft(year: number): Promise<unknown>;
+  /** `/sports/{sportId}/players?season=Y` response body. */
+  sportPlayers(sportId: number, season: number): Promise<unknown>;
+  /** Any other GET under /api/v1, e.g. get('/people/changes', { updatedSince }). */
+  get(path: string, query?: Record<string, string | number | readonly (string | number)[]>): Promise<unknown>;
+  /** HTTP attempts made so far, retries included (what a request budget counts). */
+  requestCount(): number;
+}
+
+const MAX_PAGES = 10_000;
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(`createMlbStatsClient: ${message}`);
+}
+
+export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbStatsClient {
+  const baseUrl = (options.baseUrl ?? 'https://statsapi.mlb.com').replace(/\/+$/, '');
+  const rate = options.requestsPerSecond ?? 1;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxRetries = options.maxRetries ?? 5;
+  const retryBaseDelayMs = options.retryBaseDelayMs ?? 500;
+  const retryMaxDelayMs = options.retryMaxDelayMs ?? 30_000;
+  check(/^https?:\/\/[^/]+/.test(baseUrl) && URL.canParse(baseUrl), `baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
+  check(!/\/api\/v1$/.test(baseUrl), `baseUrl must not end in /api/v1 (the client appends it), got "${baseUrl}"`);
+  check(rate >= 0, `requestsPerSecond must be >= 0 (0 or Infinity for unlimited), got ${rate}`);
+  check(Number.isInteger(timeoutMs) && timeoutMs > 0, `timeoutMs must be a positive integer, got ${timeoutMs}`);
+  check(Number.isInteger(maxRetries) && maxRetries >= 0, `maxRetries must be an integer >= 0, got ${maxRetries}`);
+  check(retryBaseDelayMs >= 0 && retryMaxDelayMs >= retryBaseDelayMs, `retry delays must satisfy 0 <= retryBaseDelayMs (${retryBaseDelayMs}) <= retryMaxDelayMs (${retryMaxDelayMs})`);
+  const http = createRequester({
+    bucket: createTokenBucket({ ratePerSecond: rate, burst: options.burst ?? 1 }),
+    timeoutMs, maxRetries, retryBaseDelayMs, retryMaxDelayMs,
+    userAgent: options.userAgent ?? 'a-fine-wine-dynasty (prospect research; polite, cached)',
+    fetch: options.fetch ?? globalThis.fetch,
+    random: options.random ?? Math.random,
+    onResponse: options.onResponse,
+  });
+
+  const urlOf = (path: string, query: Record<string, string | number | readonly (string | number)[]> = {}): string => {
+    const enc = (x: string | number): string => encodeURIComponent(String(x));
+    // Lists go comma-separated with bare commas, as the API's own documentation writes them (sportIds=11,12).
+    const qs = Object.entries(query).map(([k, v]) => `${k}=${Array.isArray(v) ? v.map(enc).join(',') : enc(v as string | number)}`);
+    return `${baseUrl}/api/v1${path}${qs.length ? `?${qs.join('&')}` : ''}`;
+  };
+  const get: MlbStatsClient['get'] = (path, query) => http.getJson(urlOf(path, query));
+
+  async function seasonStats({ season, group, sportIds, pageSize = 2000 }: SeasonStatsRequest): Promise<unknown[]> {
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) throw new RangeError(`seasonStats: pageSize must be an integer from 1 to 5000, got ${pageSize}`);
+    if (sportIds.length === 0) throw new RangeError('seasonStats: sportIds must not be empty');
+    const splits: unknown[] = [];
+    for (let page = 0, offset = 0; page < MAX_PAGES; page++, offset += pageSize) {
+      const query = { stats: 'season', group, sportIds, season, playerPool: 'All', limit: pageSize, offset };
+      const url = urlOf('/stats', query);
+      const body = await http.getJson(url);
+      const container = (body as { stats?: unknown } | null)?.stats;
+      const first = Array.isArray(container) ? (container[0] as { splits?: unknown; totalSplits?: unknown } | undefined) : undefined;
+      if (!Array.isArray(container) || (first !== undefined && !Array.isArray(first.splits))) {
+        throw new MlbStatsApiError(`GET ${url}: expected { stats: [{ splits: [...] }] }`, { url, status: 200, attempts: 1, retryable: false });
+      }
+      const pageSplits = (first?.splits ?? []) as unknown[];
+      splits.push(...pageSplits);
+      const total = typeof first?.totalSplits === 'number' ? first.totalSplits : null;
+      // Stop on a short page, or once totalSplits is reached (the real API reports it; a page may be exactly full).
+      if (pageSplits.length < pageSize || (total !== null && offset + pageSize >= total)) return splits;
+    }
+    throw new RangeError(`seasonStats: more than ${MAX_PAGES} pages for season ${season} ${group}; refusing to continue`);
+  }
+
+  async function people(ids: readonly number[], opts: { batchSize?: number; hydrate?: string } = {}): Promise<unknown[]> {
+    const batchSize = opts.batchSize ?? 100;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500) throw new RangeError(`people: batchSize must be an integer from 1 to 500, got ${batchSize}`);
+    const out: unknown[] = [];
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const query: Record<string, string | readonly number[]> = { personIds: ids.slice(i, i + batchSize) };
+      if (opts.hydrate) query.hydrate = opts.hydrate;
+      const body = await get('/people', query);
+      const list = (body as { people?: unknown } | null)?.people;
+      if (Array.isArray(list)) out.push(...(list as unknown[]));
+    }
+    return out;
+  }
+
+  return {
+    seasonStats,
+    people,
+    teams: ({ season, sportIds }) => get('/teams', { sportIds, season }),
+    draft: (year) => get(`/draft/${year}`),
+    sportPlayers: (sportId, season) => get(`/sports/${sportId}/players`, { season }),
+    get,
+    requestCount: () => http.count(),
+  };
+}

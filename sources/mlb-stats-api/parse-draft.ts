@@ -1,0 +1,40 @@
+/**
+ * parseDraft: a `/draft/{year}` body (drafts.rounds[].picks[]) → DraftPick[].
+ * Picks without a person (passes) or without a pick number are reported through onReject.
+ */
+import type { DraftPick } from '../../lib/domain.ts';
+import type { OnReject } from './parse-reject.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const posInt = (v: unknown): number | null => {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null;
+};
+
+export function parseDraft(body: unknown, onReject?: OnReject): DraftPick[] {
+  const drafts = isObj(body) && isObj(body.drafts) ? body.drafts : null;
+  const rounds = drafts && Array.isArray(drafts.rounds) ? (drafts.rounds as unknown[]) : [];
+  const out: DraftPick[] = [];
+  for (const round of rounds) {
+    if (!isObj(round) || !Array.isArray(round.picks)) continue;
+    for (const pick of round.picks as unknown[]) {
+      if (!isObj(pick)) {
+        onReject?.({ reason: 'pick is not an object', raw: pick });
+        continue;
+      }
+      const playerId = isObj(pick.person) ? posInt(pick.person.id) : null;
+      const year = posInt(pick.year) ?? posInt(drafts?.draftYear);
+      const pickNumber = posInt(pick.pickNumber);
+      const roundName = typeof pick.pickRound === 'string' ? pick.pickRound : typeof round.round === 'string' ? round.round : null;
+      if (playerId === null || year === null || pickNumber === null || roundName === null) {
+        const what = playerId === null ? (pick.isPass === true ? 'a passed pick (no person)' : 'a pick without person.id') : year === null ? 'a pick without year' : pickNumber === null ? 'a pick without pickNumber' : 'a pick without round';
+        onReject?.({ reason: what, raw: pick });
+        continue;
+      }
+      const school = isObj(pick.school) && typeof pick.school.name === 'string' ? pick.school.name : null;
+      out.push({ playerId, year, round: roundName, pickNumber, orgId: isObj(pick.team) ? posInt(pick.team.id) : null, school });
+    }
+  }
+  return out;
+}

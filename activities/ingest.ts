@@ -97,10 +97,9 @@ export function createIngestActivities({ pool, config, log, mlbBaseUrl }: Activi
       await flush();
       const playerIds = new Set<number>();
       for (const group of ['hitting', 'pitching'] as const) {
+        // Ids come from the parser, which knows every shape the API has used (a season once said `person`).
         const splits = await client.seasonStats({ season, group, sportIds });
-        for (const split of splits as { player?: { id?: unknown } }[]) {
-          if (typeof split.player?.id === 'number') playerIds.add(split.player.id);
-        }
+        for (const line of parseStatSplits(splits, group).lines) playerIds.add(line.playerId);
         await flush();
       }
       await client.people([...playerIds].sort((a, b) => a - b));

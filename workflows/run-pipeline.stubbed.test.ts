@@ -35,7 +35,8 @@ describe('runPipeline orchestration', () => {
       publishSnapshot: async ({ rankingSnapshotId }: { rankingSnapshotId: string }) => { calls.push('snapshot'); return { rankingSnapshotId, snapshotPath: '/s.json', prospects: 7 }; },
       publishSite: async () => { calls.push('site'); return { siteDir: '/site', pages: 9 }; },
     };
-    return { ...base, ...overrides } as unknown as Activities;
+    const activities: Activities = { ...base, ...overrides };
+    return activities;
   }
 
   async function run(activities: Activities, input: { fromSeason: number; toSeason: number }) {
@@ -69,7 +70,7 @@ describe('runPipeline orchestration', () => {
     const calls: string[] = [];
     const failing = stubs(calls, {
       trainModel: async () => { throw ApplicationFailure.nonRetryable('no labelled seasons', 'NotEnoughData'); },
-    } as Partial<Activities>);
+    });
     const error = await run(failing, { fromSeason: 2011, toSeason: 2016 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect(calls).not.toContain('site');

@@ -1,186 +1,131 @@
 /**
- * Ingestion in two steps joined by the landing zone: `fetchSeason` stores every raw response of a season
- * (compressed, keyed by URL and fetch time); `loadSeason` parses and validates them, loads what is sound and
- * quarantines the rest with its reason. Both are idempotent, so Temporal may retry either freely.
+ * Ingestion in two steps joined by the landing zone: `fetchSeason` stores (or reuses) every raw response of a season;
+ * `loadSeason` checks their shape, parses and validates them, loads what is sound and quarantines the rest with its
+ * reason. Both are idempotent (a retried attempt reuses its batch), so Temporal may retry either freely.
  */
-import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
-import { ApplicationFailure } from '@temporalio/activity';
-import { SPORT_IDS, minorSportIds, type SeasonLine, type StatGroup } from '../lib/domain.ts';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { SPORT_IDS, minorSportIds } from '../lib/domain.ts';
 import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
-import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParseReject } from '../sources/mlb-stats-api/parse.ts';
+import { MlbStatsApiError } from '../sources/mlb-stats-api/errors.ts';
+import { parseStatSplits } from '../sources/mlb-stats-api/parse.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
-import { insertRows, upsertClause } from './sql.ts';
+import { openLandingZone } from './landing-zone.ts';
+import { loadBatch, type LoadResult } from './load-season.ts';
 
-const gzip = promisify(gzipCb);
-const gunzip = promisify(gunzipCb);
 export const MLB_SOURCE = 'mlb-stats-api';
+const PEOPLE_PER_REQUEST = 100;
 
-interface RawResponse {
-  url: string;
-  status: number;
-  fetchedAt: Date;
-  body: unknown;
+export interface FetchSeasonInput {
+  season: number;
+  /** Only MLB (sportId 1) lines: the seasons before a backfill's first, which give MLB time and outcomes. */
+  mlbOnly?: boolean;
+  /** Restrict to these sport ids (levels); default every level that existed that season. */
+  sportIds?: number[];
+  /** Fetch from the source even where the landing zone already holds a response. */
+  refresh?: boolean;
 }
 
-const STAT_COLUMNS = [
-  'season', 'player_id', 'sport_id', 'stat_group', 'team_id', 'games', 'hits', 'home_runs', 'base_on_balls',
-  'hit_by_pitch', 'strike_outs', 'plate_appearances', 'at_bats', 'doubles', 'triples', 'intentional_walks',
-  'stolen_bases', 'caught_stealing', 'sac_flies', 'games_started', 'outs', 'batters_faced', 'earned_runs',
-  'source', 'batch_id',
-] as const;
-
-function statRow(line: SeasonLine, batchId: number): unknown[] {
-  const common = [line.season, line.playerId, line.sportId, line.group, line.teamId];
-  if (line.group === 'hitting') {
-    const h = line.stats;
-    return [...common, h.games, h.hits, h.homeRuns, h.baseOnBalls, h.hitByPitch, h.strikeOuts, h.plateAppearances, h.atBats,
-      h.doubles, h.triples, h.intentionalWalks, h.stolenBases, h.caughtStealing, h.sacFlies, null, null, null, null, MLB_SOURCE, batchId];
-  }
-  const p = line.stats;
-  return [...common, p.games, p.hits, p.homeRuns, p.baseOnBalls, p.hitByPitch, p.strikeOuts, null, null, null, null, null, null, null,
-    null, p.gamesStarted, p.outs, p.battersFaced, p.earnedRuns, MLB_SOURCE, batchId];
+export interface FetchSeasonResult {
+  batchId: number;
+  httpRequests: number;
+  responsesReused: number;
+  /** Responses that still failed after retries (malformed or refused), recorded in quarantine. */
+  responsesLost: number;
 }
 
-/** What kind of response a landing-zone URL holds. */
-function kindOf(url: string): { kind: 'stats'; group: StatGroup } | { kind: 'people' | 'teams' | 'draft' | 'other' } {
-  const u = new URL(url);
-  if (u.pathname.endsWith('/stats')) return { kind: 'stats', group: u.searchParams.get('group') === 'pitching' ? 'pitching' : 'hitting' };
-  if (u.pathname.endsWith('/people')) return { kind: 'people' };
-  if (u.pathname.endsWith('/teams')) return { kind: 'teams' };
-  if (/\/draft\/\d+$/.test(u.pathname)) return { kind: 'draft' };
-  return { kind: 'other' };
+/** Failures worth an activity retry later: the source is down or slow. A bad answer is quarantined instead. */
+function sourceIsDown(error: MlbStatsApiError): boolean {
+  return error.retryable && error.status !== 200;
 }
 
-function splitsOf(body: unknown): unknown[] {
-  const stats = (body as { stats?: { splits?: unknown[] }[] } | null)?.stats;
-  return Array.isArray(stats) ? stats.flatMap((s) => (Array.isArray(s?.splits) ? s.splits : [])) : [];
-}
-
-export function createIngestActivities({ pool, config, log, mlbBaseUrl }: ActivityDeps) {
+export function createIngestActivities(deps: ActivityDeps) {
+  const { pool, config, log, mlbBaseUrl } = deps;
   const remote = !/^https?:\/\/(127\.|localhost|\[::1\])/.test(mlbBaseUrl);
   const requestsPerSecond = config.mlb.requestsPerSecond ?? (remote ? 1 : 0);
 
   return {
-    async fetchSeason(input: { season: number }): Promise<{ batchId: number; requests: number }> {
+    async fetchSeason(input: FetchSeasonInput): Promise<FetchSeasonResult> {
       const alog = activityLog(log);
       const { season } = input;
+      const info = Context.current().info;
+      // One batch per activity (not per attempt): a retry continues the same batch.
+      const runKey = `${info.workflowExecution?.workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
       const { rows } = await pool.query<{ batch_id: number }>(
-        'INSERT INTO ingest_batches (source, season) VALUES ($1, $2) RETURNING batch_id', [MLB_SOURCE, season]);
+        `INSERT INTO ingest_batches (source, season, run_key) VALUES ($1, $2, $3)
+         ON CONFLICT (run_key) DO UPDATE SET started_at = ingest_batches.started_at RETURNING batch_id`,
+        [MLB_SOURCE, season, runKey],
+      );
       const batchId = rows[0]!.batch_id;
-      const pending: RawResponse[] = [];
+      const zone = openLandingZone(pool, { batchId, source: MLB_SOURCE, refresh: input.refresh ?? false });
       const client = createMlbStatsClient({
-        baseUrl: mlbBaseUrl,
-        requestsPerSecond,
-        timeoutMs: config.mlb.timeoutMs,
-        maxRetries: config.mlb.maxRetries,
-        onResponse: (r) => { pending.push({ url: r.url, status: r.status, fetchedAt: r.fetchedAt, body: r.body }); },
+        baseUrl: mlbBaseUrl, requestsPerSecond, timeoutMs: config.mlb.timeoutMs, maxRetries: config.mlb.maxRetries,
+        retryBaseDelayMs: remote ? 500 : 50, fetch: zone.fetch,
+        onResponse: async (r) => {
+          await zone.record(r);
+          heartbeat({ season, requests: zone.counts().httpRequests });
+        },
       });
-      const flush = async () => {
-        const batch = pending.splice(0);
-        const values = await Promise.all(batch.map(async (r) => {
-          const json = JSON.stringify(r.body);
-          return [batchId, MLB_SOURCE, r.url, r.fetchedAt, r.status, await gzip(json), createHash('sha256').update(json).digest('hex')];
-        }));
-        const conn = await pool.connect();
-        try {
-          await insertRows(conn, 'raw_responses', ['batch_id', 'source', 'url', 'fetched_at', 'status', 'body_gzip', 'body_sha256'], values,
-            'ON CONFLICT (url, fetched_at) DO NOTHING');
-        } finally {
-          conn.release();
-        }
-        heartbeat({ season, requests: client.requestCount() });
+      const lost: { url: string; reason: string; snippet: string | undefined }[] = [];
+      const lose = (error: MlbStatsApiError) => {
+        if (sourceIsDown(error)) return 'throw' as const;
+        lost.push({ url: error.url, reason: error.message, snippet: error.bodySnippet });
+        return 'skip' as const;
       };
-      const sportIds = [SPORT_IDS.MLB, ...minorSportIds(season)];
-      await client.teams({ season, sportIds });
-      await flush();
+      const guard = async (call: () => Promise<unknown>, benign404 = false): Promise<unknown> => {
+        try {
+          return await call();
+        } catch (error) {
+          if (!(error instanceof MlbStatsApiError)) throw error;
+          if (benign404 && error.status === 404) return undefined;
+          if (lose(error) === 'throw') throw error;
+          return undefined;
+        }
+      };
+
+      const levels = input.mlbOnly ? [SPORT_IDS.MLB] : (input.sportIds ?? [SPORT_IDS.MLB, ...minorSportIds(season)]);
+      await guard(() => client.teams({ season, sportIds: levels }));
       const playerIds = new Set<number>();
       for (const group of ['hitting', 'pitching'] as const) {
+        const splits = await client.seasonStats({ season, group, sportIds: levels, onPageError: lose });
         // Ids come from the parser, which knows every shape the API has used (a season once said `person`).
-        const splits = await client.seasonStats({ season, group, sportIds });
         for (const line of parseStatSplits(splits, group).lines) playerIds.add(line.playerId);
-        await flush();
       }
-      await client.people([...playerIds].sort((a, b) => a - b));
-      await flush();
-      await client.draft(season);
-      await flush();
-      const requests = client.requestCount();
-      await pool.query('UPDATE ingest_batches SET requests = $2 WHERE batch_id = $1', [batchId, requests]);
-      alog.info({ season, batchId, requests, players: playerIds.size }, 'season fetched into the landing zone');
-      return { batchId, requests };
+      // Bios already loaded are not fetched again: most players appear in several seasons.
+      const { rows: known } = await pool.query<{ player_id: number }>('SELECT player_id FROM players WHERE player_id = ANY($1)', [[...playerIds]]);
+      const knownIds = new Set(known.map((r) => r.player_id));
+      const missing = [...playerIds].filter((id) => !knownIds.has(id)).sort((a, b) => a - b);
+      for (let i = 0; i < missing.length; i += PEOPLE_PER_REQUEST) {
+        await guard(() => client.people(missing.slice(i, i + PEOPLE_PER_REQUEST)));
+      }
+      // A draft year the source does not know is an expected empty answer, not a fault.
+      if (!input.mlbOnly) await guard(() => client.draft(season), true);
+
+      if (lost.length) {
+        await pool.query(
+          `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
+           SELECT $1, $2, 'response', l->>'reason', l FROM jsonb_array_elements($3::jsonb) AS l`,
+          [batchId, MLB_SOURCE, JSON.stringify(lost)],
+        );
+      }
+      const { httpRequests, reused } = zone.counts();
+      await pool.query(
+        'UPDATE ingest_batches SET requests = $2, http_requests = $2, responses_reused = $3 WHERE batch_id = $1',
+        [batchId, httpRequests, reused],
+      );
+      alog.info({ season, batchId, httpRequests, reused, lost: lost.length, players: playerIds.size, newBios: missing.length }, 'season fetched');
+      return { batchId, httpRequests, responsesReused: reused, responsesLost: lost.length };
     },
 
-    async loadSeason(input: { batchId: number; season: number }): Promise<{ rowsLoaded: number; rowsQuarantined: number }> {
+    async loadSeason(input: { batchId: number; season: number }): Promise<LoadResult> {
       const alog = activityLog(log);
-      const { rows: responses } = await pool.query<{ url: string; body_gzip: Buffer }>(
-        'SELECT url, body_gzip FROM raw_responses WHERE batch_id = $1 ORDER BY response_id', [input.batchId]);
-      if (responses.length === 0) {
-        throw ApplicationFailure.nonRetryable(`landing zone holds no response for batch ${input.batchId}`, 'EmptyBatch');
+      const result = await loadBatch(pool, input, MLB_SOURCE);
+      if (result.rowsFetched !== result.rowsLoaded + result.rowsQuarantined + result.duplicatesMerged) {
+        throw ApplicationFailure.nonRetryable(`batch ${input.batchId} does not add up: ${JSON.stringify(result)}`, 'AccountingMismatch');
       }
-      const splits: Record<StatGroup, unknown[]> = { hitting: [], pitching: [] };
-      const people: unknown[] = [];
-      const teams: unknown[] = [];
-      const drafts: unknown[] = [];
-      for (const r of responses) {
-        const body: unknown = JSON.parse((await gunzip(r.body_gzip)).toString('utf8'));
-        const k = kindOf(r.url);
-        if (k.kind === 'stats') splits[k.group].push(...splitsOf(body));
-        else if (k.kind === 'people') people.push(body);
-        else if (k.kind === 'teams') teams.push(body);
-        else if (k.kind === 'draft') drafts.push(body);
-      }
-      // Pages are parsed together: a traded player's aggregate row and his per-team rows may sit on different pages.
-      const hitting = parseStatSplits({ stats: [{ splits: splits.hitting }] }, 'hitting');
-      const pitching = parseStatSplits({ stats: [{ splits: splits.pitching }] }, 'pitching');
-      const rejects: { entity: string; reason: string; raw: unknown }[] = [
-        ...hitting.rejects.map((r) => ({ ...r, entity: 'season_line' })),
-        ...pitching.rejects.map((r) => ({ ...r, entity: 'season_line' })),
-      ];
-      const rejectAs = (entity: string) => (r: ParseReject) => rejects.push({ ...r, entity });
-      const bios = people.flatMap((b) => parsePeople(b, rejectAs('player')));
-      const orgs = teams.map((b) => parseTeams(b, { season: input.season, onReject: rejectAs('team') }));
-      const picks = drafts.flatMap((b) => parseDraft(b, rejectAs('draft_pick')));
-      const lines = [...hitting.lines, ...pitching.lines];
-
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const organizations = [...new Map(orgs.flatMap((o) => o.organizations).map((o) => [o.orgId, o])).values()];
-        await insertRows(client, 'organizations', ['org_id', 'name', 'abbreviation'],
-          organizations.map((o) => [o.orgId, o.name, o.abbreviation]), upsertClause(['org_id'], ['org_id', 'name', 'abbreviation']));
-        const known = new Set(organizations.map((o) => o.orgId));
-        const affiliates = [...new Map(orgs.flatMap((o) => o.affiliates).map((a) => [`${a.teamId}:${a.season}`, a])).values()];
-        await insertRows(client, 'affiliates', ['team_id', 'season', 'sport_id', 'name', 'org_id'],
-          affiliates.map((a) => [a.teamId, a.season, a.sportId, a.name, a.orgId !== null && known.has(a.orgId) ? a.orgId : null]),
-          upsertClause(['team_id', 'season'], ['team_id', 'season', 'sport_id', 'name', 'org_id']));
-        const players = [...new Map(bios.map((b) => [b.playerId, b])).values()];
-        const playerColumns = ['player_id', 'full_name', 'birth_date', 'primary_position', 'bat_side', 'pitch_hand', 'mlb_debut_date'];
-        await insertRows(client, 'players', playerColumns,
-          players.map((p) => [p.playerId, p.fullName, p.birthDate, p.primaryPosition, p.batSide, p.pitchHand, p.mlbDebutDate]),
-          upsertClause(['player_id'], playerColumns));
-        await insertRows(client, 'player_season_stats', STAT_COLUMNS, lines.map((l) => statRow(l, input.batchId)),
-          upsertClause(['season', 'player_id', 'sport_id', 'stat_group'], STAT_COLUMNS));
-        const pickColumns = ['player_id', 'year', 'round', 'pick_number', 'org_id', 'school'];
-        await insertRows(client, 'draft_picks', pickColumns,
-          [...new Map(picks.map((d) => [`${d.playerId}:${d.year}`, d])).values()].map((d) => [d.playerId, d.year, d.round, d.pickNumber, d.orgId, d.school]),
-          upsertClause(['player_id', 'year'], pickColumns));
-        // Re-loading a batch replaces its quarantine entries instead of duplicating them.
-        await client.query('DELETE FROM quarantine WHERE batch_id = $1', [input.batchId]);
-        await insertRows(client, 'quarantine', ['batch_id', 'source', 'entity', 'reason', 'payload'],
-          rejects.map((r) => [input.batchId, MLB_SOURCE, r.entity, r.reason, JSON.stringify(r.raw ?? null)]));
-        await client.query('UPDATE ingest_batches SET rows_loaded = $2, rows_quarantined = $3, finished_at = now() WHERE batch_id = $1',
-          [input.batchId, lines.length, rejects.length]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
-      alog.info({ batchId: input.batchId, rowsLoaded: lines.length, rowsQuarantined: rejects.length, players: bios.length }, 'season loaded');
-      return { rowsLoaded: lines.length, rowsQuarantined: rejects.length };
+      alog.info({ ...result }, 'season loaded');
+      return result;
     },
   };
 }
+
+export type { LoadResult };

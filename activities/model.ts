@@ -126,6 +126,16 @@ export function createModelActivities(deps: ActivityDeps) {
       return { modelVersion: input.modelVersion, trainRows: trainIdx.length, validationSeason, validationAuc: metrics.rocAuc, champion };
     },
 
+    /** The champion, if it was trained on the same features as this snapshot; null means train one. */
+    async servingModel(input: { snapshotId: string }): Promise<{ modelVersion: string } | null> {
+      const { rows } = await pool.query<{ model_version: string }>(
+        `SELECT m.model_version FROM models m, feature_snapshots f
+         WHERE m.status = 'champion' AND f.snapshot_id = $1 AND m.feature_names = f.feature_names`,
+        [input.snapshotId],
+      );
+      return rows[0] ? { modelVersion: rows[0].model_version } : null;
+    },
+
     async predictProspects(input: PredictInput): Promise<{ predictionRunId: string; prospects: number }> {
       const alog = activityLog(log);
       const data = await readFeatureMatrix(await snapshotPath(deps, input.snapshotId));

@@ -14,6 +14,8 @@ import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { toSeasonLine } from './history.ts';
 
 const TOP_FACTORS = 8;
+/** What counts as a significant rank move worth a notification. */
+export const RANK_MOVE = { places: 25, top: 100 } as const;
 /** Site builds kept besides the one being served, for a quick manual rollback. */
 const KEEP_BUILDS = 3;
 
@@ -144,6 +146,36 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
       );
       alog.info({ rankingSnapshotId: input.rankingSnapshotId, prospects: prospects.length, snapshotPath }, 'snapshot written');
       return { rankingSnapshotId: input.rankingSnapshotId, snapshotPath, prospects: prospects.length };
+    },
+
+    /**
+     * Notification records for prospects whose rank moved significantly since the previous snapshot:
+     * at least `RANK_MOVE.places` places, or into or out of the top `RANK_MOVE.top`.
+     */
+    async recordRankMoves(input: { rankingSnapshotId: string }): Promise<{ notifications: number; previous: string | null }> {
+      const { rows: prev } = await pool.query<{ snapshot_id: string; prediction_run_id: string }>(
+        `SELECT p.snapshot_id, p.prediction_run_id FROM ranking_snapshots p, ranking_snapshots c
+         WHERE c.snapshot_id = $1 AND p.snapshot_id <> c.snapshot_id AND p.generated_at < c.generated_at
+         ORDER BY p.generated_at DESC LIMIT 1`,
+        [input.rankingSnapshotId],
+      );
+      const previous = prev[0];
+      if (!previous) return { notifications: 0, previous: null };
+      const { rowCount } = await pool.query(
+        `INSERT INTO notifications (kind, player_id, ranking_snapshot_id, previous_rank, new_rank, details)
+         SELECT 'rank_move', cur.player_id, $1, old.rank, cur.rank,
+                jsonb_build_object('previousProbability', old.probability, 'probability', cur.probability)
+         FROM ranking_snapshots c
+         JOIN predictions cur ON cur.prediction_run_id = c.prediction_run_id
+         LEFT JOIN predictions old ON old.prediction_run_id = $2 AND old.player_id = cur.player_id
+         WHERE c.snapshot_id = $1
+           AND (old.rank IS NULL AND cur.rank <= $4
+                OR abs(cur.rank - old.rank) >= $3
+                OR (old.rank <= $4) <> (cur.rank <= $4))
+         ON CONFLICT (kind, player_id, ranking_snapshot_id) DO NOTHING`,
+        [input.rankingSnapshotId, previous.prediction_run_id, RANK_MOVE.places, RANK_MOVE.top],
+      );
+      return { notifications: rowCount ?? 0, previous: previous.snapshot_id };
     },
 
     async publishSite(input: { rankingSnapshotId: string; snapshotPath: string }): Promise<{ siteDir: string; pages: number }> {

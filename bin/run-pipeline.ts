@@ -1,27 +1,34 @@
 /**
- * `npm run pipeline -- [--from 2010] [--to 2026]`: starts runPipeline (or attaches to the running one with the
- * same seasons) and prints its result. Needs a worker: `npm start` or `npm run worker`.
+ * `npm run pipeline -- [--from 2010] [--to 2026] [--refresh]`: starts runPipeline (or attaches to the running one
+ * with the same seasons) and prints its result; runs a worker in-process when none is polling.
  */
 import { parseArgs } from 'node:util';
-import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { loadConfig } from '../lib/config.ts';
+import { createLogger } from '../lib/log.ts';
+import { startLocalStack } from '../infra/local-stack.ts';
 import { assertPipelineInput, pipelineWorkflowId } from '../workflows/ids.ts';
 import type { runPipeline } from '../workflows/run-pipeline.ts';
+import { accounting } from './accounting.ts';
 import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
-  const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' } } });
-  const input = { fromSeason: Number(values.from ?? config.sample.fromSeason), toSeason: Number(values.to ?? config.sample.toSeason) };
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'pipeline' });
+  const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, refresh: { type: 'boolean', default: false } } });
+  const input = {
+    fromSeason: Number(values.from ?? config.sample.fromSeason),
+    toSeason: Number(values.to ?? config.sample.toSeason),
+    refresh: values.refresh ?? false,
+  };
   assertPipelineInput(input);
-  const connection = await Connection.connect({ address: config.temporal.address });
-  stack.push('client', () => connection.close());
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const { client } = await startLocalStack(config, log, stack, { worker: 'auto' });
   const handle = await client.workflow.start<typeof runPipeline>('runPipeline', {
     taskQueue: config.temporal.taskQueue, workflowId: pipelineWorkflowId(input), args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
   console.log(`runPipeline ${handle.workflowId} started; waiting for it to finish...`);
-  console.log(JSON.stringify(await handle.result(), null, 2));
+  const result = await handle.result();
+  console.log(`${accounting(result.backfill)}\nModel ${result.modelVersion}; ${result.prospects} prospects ranked; site in ${result.siteDir}`);
 });

@@ -5,13 +5,10 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { dataPaths, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { openDatabase } from '../infra/database.ts';
-import { createPipelineWorker } from '../infra/pipeline-worker.ts';
-import { startSampleSource } from '../infra/sample-source.ts';
-import { ensureTemporalCli, startDevServer } from '../infra/temporal-cli.ts';
+import { startLocalStack } from '../infra/local-stack.ts';
 import { serveSite } from '../site/serve.ts';
 import { pipelineWorkflowId } from '../workflows/ids.ts';
 import type { runPipeline } from '../workflows/run-pipeline.ts';
@@ -21,20 +18,7 @@ await runMain(async (stack) => {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, name: 'start' });
   const paths = dataPaths(config);
-  mkdirSync(config.dataDir, { recursive: true });
-
-  const db = await openDatabase(config, log);
-  stack.push('database', () => db.close());
-
-  const cli = await ensureTemporalCli(log);
-  const temporal = await startDevServer({
-    cli, address: config.temporal.address, uiPort: config.temporal.uiPort,
-    dbFile: paths.temporalDb, logFile: path.join(config.dataDir, 'temporal.log'), log,
-  });
-  stack.push('temporal server', () => temporal.stop());
-
-  const source = config.mlb.baseUrl ? undefined : await startSampleSource(config.sample, log);
-  if (source) stack.push('sample source', () => source.close());
+  const { client, temporalUiUrl } = await startLocalStack(config, log, stack, { worker: true });
 
   // Until the first publish, serve a page that says the rankings are on their way.
   const placeholder = path.join(config.dataDir, 'site', 'placeholder');
@@ -46,20 +30,6 @@ await runMain(async (stack) => {
   const site = await serveSite({ root: () => (existsSync(paths.siteCurrent) ? paths.siteCurrent : placeholder), port: config.sitePort });
   stack.push('site server', () => site.close());
 
-  const { worker, connection: workerConnection } = await createPipelineWorker({
-    address: temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
-    deps: { pool: db.pool, config, log, mlbBaseUrl: config.mlb.baseUrl ?? source!.url },
-  });
-  const running = worker.run();
-  stack.push('worker', async () => {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-  });
-
-  const connection = await Connection.connect({ address: temporal.address });
-  stack.push('client', () => connection.close());
-  const client = new Client({ connection, namespace: config.temporal.namespace });
   const input = { fromSeason: config.sample.fromSeason, toSeason: config.sample.toSeason };
   const workflowId = pipelineWorkflowId(input);
   // A run already in progress (from an earlier `npm start`) is attached to, not duplicated.
@@ -68,13 +38,15 @@ await runMain(async (stack) => {
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
-  const uiUrl = `${temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`;
-  console.log(`\n  Rankings site:  ${site.url}\n  Temporal UI:    ${temporal.uiUrl}\n  Pipeline run:   ${uiUrl}\n`);
+  const runUrl = `${temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`;
+  console.log(`\n  Rankings site:  ${site.url}\n  Temporal UI:    ${temporalUiUrl}\n  Pipeline run:   ${runUrl}\n`);
   const result = await handle.result();
+  const b = result.backfill;
   console.log(
-    `\n  Pipeline finished: ${result.seasonsDone} seasons, ${result.rowsLoaded} rows loaded, ${result.rowsQuarantined} quarantined, ` +
-      `${result.requests} requests; model ${result.modelVersion}; ${result.prospects} prospects ranked.\n` +
-      `  Rankings site:  ${site.url}\n  Temporal UI:    ${uiUrl}\n\n  Serving until Ctrl-C.\n`,
+    `\n  Pipeline finished: ${b.seasonsDone} seasons, ${b.rowsFetched} rows fetched = ${b.rowsLoaded} loaded + ${b.rowsQuarantined} quarantined + ` +
+      `${b.duplicatesMerged} duplicates merged; ${b.httpRequests} HTTP requests (${b.responsesReused} responses reused from the landing zone); ` +
+      `model ${result.modelVersion}; ${result.prospects} prospects ranked.\n` +
+      `  Rankings site:  ${site.url}\n  Temporal UI:    ${runUrl}\n\n  Serving until Ctrl-C.\n`,
   );
   await stack.untilSignal();
 });

@@ -17,6 +17,9 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 /** Search attributes the workflows set, registered when the dev server starts. */
 export const SEARCH_ATTRIBUTES: Record<string, 'Int' | 'Keyword' | 'Text' | 'Double'> = {
   AfwdStage: 'Keyword',
+  AfwdSeasonsDone: 'Int',
+  AfwdRowsLoaded: 'Int',
+  AfwdRowsQuarantined: 'Int',
 };
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {

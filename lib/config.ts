@@ -51,6 +51,12 @@ const EnvSchema = z.object({
   XGBOOST_NTHREAD: positiveInt.default(2),
   /** Boosting rounds of the pipeline's model. */
   XGBOOST_ROUNDS: positiveInt.default(300),
+  /** Time zone of the schedules. */
+  SCHEDULE_TIMEZONE: z.string().min(1).default('America/New_York'),
+  /** Hour (0-23, schedule time zone) of the daily update. */
+  DAILY_UPDATE_HOUR: z.coerce.number().int().min(0).max(23).default(6),
+  /** Months of the baseball season, when the schedules run, as first-last month numbers. */
+  SEASON_MONTHS: z.string().regex(/^(1[0-2]|[1-9])-(1[0-2]|[1-9])$/, 'must look like 3-10 (March to October)').default('3-10'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -63,6 +69,7 @@ export interface Config {
   sample: { seed: number; scale: number; fromSeason: number; toSeason: number; port: number };
   sitePort: number;
   xgboost: { nthread: number; rounds: number };
+  schedules: { timezone: string; dailyUpdateHour: number; seasonMonths: { first: number; last: number } };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -85,6 +92,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  const [firstMonth = 0, lastMonth = 0] = e.SEASON_MONTHS.split('-').map(Number);
+  if (firstMonth > lastMonth) {
+    throw new ConfigError(`Invalid configuration: SEASON_MONTHS="${e.SEASON_MONTHS}": the first month is after the last`);
+  }
+  if (!Intl.supportedValuesOf('timeZone').includes(e.SCHEDULE_TIMEZONE) && e.SCHEDULE_TIMEZONE !== 'UTC') {
+    throw new ConfigError(`Invalid configuration: SCHEDULE_TIMEZONE="${e.SCHEDULE_TIMEZONE}" is not an IANA time zone`);
+  }
   if (e.SAMPLE_FROM_SEASON > e.SAMPLE_TO_SEASON) {
     throw new ConfigError(
       `Invalid configuration: SAMPLE_FROM_SEASON (${e.SAMPLE_FROM_SEASON}) is after SAMPLE_TO_SEASON (${e.SAMPLE_TO_SEASON})`,
@@ -116,6 +130,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     sitePort: e.SITE_PORT,
     xgboost: { nthread: e.XGBOOST_NTHREAD, rounds: e.XGBOOST_ROUNDS },
+    schedules: {
+      timezone: e.SCHEDULE_TIMEZONE,
+      dailyUpdateHour: e.DAILY_UPDATE_HOUR,
+      seasonMonths: { first: Number(e.SEASON_MONTHS.split('-')[0]), last: Number(e.SEASON_MONTHS.split('-')[1]) },
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

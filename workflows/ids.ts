@@ -7,6 +7,8 @@ export interface PipelineInput {
   fromSeason: number;
   /** Last season to ingest (inclusive); also the as-of season of the published rankings. */
   toSeason: number;
+  /** Refetch from the source instead of reusing the landing zone. @default false */
+  refresh?: boolean;
 }
 
 export function pipelineWorkflowId(input: PipelineInput): string {

@@ -1,2 +1,6 @@
 // The worker's workflowsPath: every workflow, one per file.
+export * from './backfill-history.ts';
+export * from './daily-update.ts';
+export * from './ingest-season.ts';
+export * from './publish-rankings.ts';
 export * from './run-pipeline.ts';

@@ -27,12 +27,20 @@ describe('runPipeline orchestration', () => {
   function stubs(calls: string[], overrides: Partial<Activities> = {}): Activities {
     let batch = 0;
     const base = {
-      fetchSeason: async ({ season }: { season: number }) => { calls.push(`fetch ${season}`); return { batchId: ++batch, requests: 10 }; },
-      loadSeason: async ({ batchId }: { batchId: number }) => { calls.push(`load ${batchId}`); return { rowsLoaded: 100, rowsQuarantined: 2 }; },
+      fetchSeason: async ({ season, mlbOnly }: { season: number; mlbOnly?: boolean }) => {
+        calls.push(`fetch ${season}${mlbOnly ? ' mlb' : ''}`);
+        return { batchId: ++batch, httpRequests: 10, responsesReused: 0, responsesLost: 0 };
+      },
+      loadSeason: async ({ batchId, season }: { batchId: number; season: number }) => {
+        calls.push(`load ${batchId}`);
+        return { batchId, season, rowsFetched: 105, rowsLoaded: 100, rowsQuarantined: 2, duplicatesMerged: 3, rowsNew: 100, rowsFlagged: 0, players: 50 };
+      },
       buildFeatures: async ({ snapshotId }: { snapshotId: string }) => { calls.push('features'); return { snapshotId, arrowPath: '/x.arrow', rows: 5, labelledRows: 3 }; },
       trainModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('train'); return { modelVersion, trainRows: 3, validationSeason: 2016, validationAuc: 0.8, champion: true }; },
       predictProspects: async ({ predictionRunId }: { predictionRunId: string }) => { calls.push('predict'); return { predictionRunId, prospects: 7 }; },
       publishSnapshot: async ({ rankingSnapshotId }: { rankingSnapshotId: string }) => { calls.push('snapshot'); return { rankingSnapshotId, snapshotPath: '/s.json', prospects: 7 }; },
+      servingModel: async () => { calls.push('serving'); return null; },
+      recordRankMoves: async () => { calls.push('moves'); return { notifications: 2, previous: null }; },
       publishSite: async () => { calls.push('site'); return { siteDir: '/site', pages: 9 }; },
     };
     const activities: Activities = { ...base, ...overrides };
@@ -50,10 +58,13 @@ describe('runPipeline orchestration', () => {
   it('ingests every season before building features, and adds up the accounting', async () => {
     const calls: string[] = [];
     const result = await run(stubs(calls), { fromSeason: 2011, toSeason: 2018 });
-    expect(calls.filter((c) => c.startsWith('fetch'))).toHaveLength(8);
-    expect(calls.filter((c) => c.startsWith('load'))).toHaveLength(8);
-    expect(calls.slice(-5)).toEqual(['features', 'train', 'predict', 'snapshot', 'site']);
-    expect(result).toMatchObject({ stage: 'done', seasonsDone: 8, rowsLoaded: 800, rowsQuarantined: 16, requests: 80, prospects: 7, siteDir: '/site' });
+    // Five MLB-only seasons before the range, so every player's MLB time is known, then the range itself.
+    expect(calls.filter((c) => c.endsWith(' mlb')).sort()).toEqual(['fetch 2006 mlb', 'fetch 2007 mlb', 'fetch 2008 mlb', 'fetch 2009 mlb', 'fetch 2010 mlb']);
+    expect(calls.filter((c) => c.startsWith('fetch'))).toHaveLength(13);
+    expect(calls.filter((c) => c.startsWith('load'))).toHaveLength(13);
+    expect(calls.slice(-6)).toEqual(['features', 'train', 'predict', 'snapshot', 'moves', 'site']);
+    expect(result.backfill).toMatchObject({ seasonsDone: 13, rowsFetched: 1365, rowsLoaded: 1300, rowsQuarantined: 26, duplicatesMerged: 39, httpRequests: 130 });
+    expect(result).toMatchObject({ prospects: 7, rankMoves: 2, siteDir: '/site' });
   });
 
   it('rejects a season range too short to label, without retrying', async () => {

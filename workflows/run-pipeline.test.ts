@@ -19,6 +19,7 @@ describe('runPipeline on the real server and database', () => {
   let pool: Pool;
   let source: SampleSource;
   let result: PipelineResult;
+  const workflowId = `test-pipeline-${Date.now()}`;
   let browser: Browser;
 
   beforeAll(async () => {
@@ -44,7 +45,7 @@ describe('runPipeline on the real server and database', () => {
     const client = new Client({ connection });
     result = await worker.runUntil(
       client.workflow.execute<typeof runPipeline>('runPipeline', {
-        taskQueue, workflowId: `test-pipeline-${Date.now()}`, args: [{ fromSeason: 2015, toSeason: 2022 }],
+        taskQueue, workflowId, args: [{ fromSeason: 2015, toSeason: 2022 }],
       }),
     );
     await connection.close();
@@ -59,13 +60,19 @@ describe('runPipeline on the real server and database', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('ingests every season and accounts for every row, loaded or quarantined', async () => {
-    expect(result.seasonsDone).toBe(8);
-    expect(result.rowsLoaded).toBeGreaterThan(1000);
-    const { rows } = await pool.query('SELECT sum(rows_loaded)::int AS loaded, sum(rows_quarantined)::int AS quarantined FROM ingest_batches');
-    expect(rows[0]).toEqual({ loaded: result.rowsLoaded, quarantined: result.rowsQuarantined });
-    const { rows: q } = await pool.query('SELECT count(*)::int AS n FROM quarantine');
-    expect(q[0].n).toBe(result.rowsQuarantined);
+  it('ingests every season and accounts for every row: fetched = loaded + quarantined + merged', async () => {
+    const b = result.backfill;
+    expect(b.seasonsDone).toBe(8 + 5);
+    expect(b.rowsLoaded).toBeGreaterThan(1000);
+    expect(b.rowsFetched).toBe(b.rowsLoaded + b.rowsQuarantined + b.duplicatesMerged);
+    const { rows } = await pool.query(
+      `SELECT sum(rows_fetched)::int AS fetched, sum(rows_loaded)::int AS loaded, sum(rows_quarantined)::int AS quarantined
+       FROM ingest_batches WHERE run_key LIKE $1`, [`${workflowId}/%`]);
+    expect(rows[0]).toEqual({ fetched: b.rowsFetched, loaded: b.rowsLoaded, quarantined: b.rowsQuarantined });
+    const { rows: q } = await pool.query(
+      `SELECT count(*)::int AS n FROM quarantine q JOIN ingest_batches b USING (batch_id)
+       WHERE q.entity = 'season_line' AND b.run_key LIKE $1`, [`${workflowId}/%`]);
+    expect(q[0].n).toBe(b.rowsQuarantined);
   });
 
   it('stores predictions whose SHAP contributions add up to the predicted log-odds', async () => {

@@ -40,6 +40,11 @@ export interface SeasonStatsRequest {
   sportIds: readonly number[];
   /** Splits per page (limit). @default 2000 */
   pageSize?: number;
+  /**
+   * Called when a page still fails after the client's retries; 'skip' goes on with the next page (the caller
+   * records the loss, e.g. in a quarantine), 'throw' fails the whole call. @default () => 'throw'
+   */
+  onPageError?: (error: MlbStatsApiError) => 'skip' | 'throw';
 }
 
 export interface MlbStatsClient {
@@ -95,14 +100,24 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
   };
   const get: MlbStatsClient['get'] = (path, query) => http.getJson(urlOf(path, query));
 
-  async function seasonStats({ season, group, sportIds, pageSize = 2000 }: SeasonStatsRequest): Promise<unknown[]> {
+  async function seasonStats({ season, group, sportIds, pageSize = 2000, onPageError }: SeasonStatsRequest): Promise<unknown[]> {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) throw new RangeError(`seasonStats: pageSize must be an integer from 1 to 5000, got ${pageSize}`);
     if (sportIds.length === 0) throw new RangeError('seasonStats: sportIds must not be empty');
     const splits: unknown[] = [];
+    let skippedInARow = 0;
     for (let page = 0, offset = 0; page < MAX_PAGES; page++, offset += pageSize) {
       const query = { stats: 'season', group, sportIds, season, playerPool: 'All', limit: pageSize, offset };
       const url = urlOf('/stats', query);
-      const body = await http.getJson(url);
+      let body: unknown;
+      try {
+        body = await http.getJson(url);
+      } catch (error) {
+        if (!(error instanceof MlbStatsApiError) || (onPageError?.(error) ?? 'throw') === 'throw') throw error;
+        // Without a good page the end of the list is unknown: a source failing page after page is down, not flaky.
+        if (++skippedInARow >= 3) throw error;
+        continue;
+      }
+      skippedInARow = 0;
       const container = (body as { stats?: unknown } | null)?.stats;
       const first = Array.isArray(container) ? (container[0] as { splits?: unknown; totalSplits?: unknown } | undefined) : undefined;
       if (!Array.isArray(container) || (first !== undefined && !Array.isArray(first.splits))) {

@@ -15,7 +15,10 @@ import type { ParseReject } from './parse-reject.ts';
 export interface ParsedStatSplits {
   lines: SeasonLine[];
   rejects: ParseReject[];
-  /** Rows read, identical duplicates skipped, per-team rows replaced by their aggregate. */
+  /**
+   * Rows read, identical duplicates skipped, and per-team rows folded into one line (replaced by their aggregate,
+   * or summed when the source sent none): splits = lines + rejects + duplicates + superseded.
+   */
   summary: { splits: number; duplicates: number; superseded: number };
 }
 
@@ -144,6 +147,8 @@ export function parseStatSplits(body: unknown, group: StatGroup): ParsedStatSpli
       else perTeam.set(c.teamId, c);
     }
     const kept = [...perTeam.values()];
+    // Summed per-team rows become one line: count the extra rows as merged, so splits always add up.
+    superseded += Math.max(0, kept.length - 1);
     lines.push(kept.length === 1 && kept[0] ? kept[0].line : sumLines(kept.map((c) => c.line), lastTeam));
   }
   return { lines, rejects, summary: { splits, duplicates, superseded } };

@@ -54,9 +54,11 @@ export function createRequester(o: RequesterOptions): { getJson(url: string): Pr
       try {
         return { ok: true, status: res.status, body: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
       } catch (cause) {
-        throw new MlbStatsApiError(`GET ${url}: response ${res.status} is not JSON`, {
-          url, status: res.status, attempts: attempt, retryable: false, bodySnippet: snippet(text), cause,
+        // A truncated or garbled body is usually a transient fault between us and the API: try again.
+        const failure = new MlbStatsApiError(`GET ${url}: response ${res.status} is not JSON`, {
+          url, status: res.status, attempts: attempt, retryable: true, bodySnippet: snippet(text), cause,
         });
+        return { ok: false, failure, wait: null };
       }
     } catch (err) {
       if (err instanceof MlbStatsApiError) throw err;

@@ -1,0 +1,87 @@
+/**
+ * The landing zone: every raw source response, gzip-compressed, keyed by URL and fetch time, and linked to the
+ * batches that used it. A fetch first looks here (unless refreshing), so re-running a season, or resuming one after
+ * a crash, costs no requests for what was already fetched.
+ */
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
+import type { Pool } from '../lib/db.ts';
+
+const gzip = promisify(gzipCb);
+const gunzip = promisify(gunzipCb);
+
+export interface StoredResponse {
+  url: string;
+  status: number;
+  fetchedAt: Date;
+  body: unknown;
+}
+
+export interface LandingZone {
+  /** A `fetch` that answers from the landing zone when it can and goes to the network otherwise. */
+  fetch: typeof fetch;
+  /** Stores a response that came from the network, or links the stored one that was reused, to the batch. */
+  record(response: StoredResponse): Promise<void>;
+  /** Requests that reached the network (retries included) and responses answered from the landing zone. */
+  counts(): { httpRequests: number; reused: number };
+}
+
+export function openLandingZone(pool: Pool, options: { batchId: number; source: string; refresh: boolean }): LandingZone {
+  const { batchId, source, refresh } = options;
+  const reusedIds = new Map<string, number>();
+  let httpRequests = 0;
+
+  const cachedFetch: typeof fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!refresh) {
+      const { rows } = await pool.query<{ response_id: number; body_gzip: Buffer }>(
+        `SELECT response_id, body_gzip FROM raw_responses WHERE url = $1 AND status = 200
+         ORDER BY fetched_at DESC LIMIT 1`,
+        [url],
+      );
+      const hit = rows[0];
+      if (hit) {
+        reusedIds.set(url, hit.response_id);
+        return new Response(await gunzip(hit.body_gzip), { status: 200, headers: { 'content-type': 'application/json' } });
+      }
+    }
+    httpRequests += 1;
+    return fetch(input, init);
+  };
+
+  async function link(responseId: number, reused: boolean): Promise<void> {
+    await pool.query(
+      'INSERT INTO ingest_batch_responses (batch_id, response_id, reused) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [batchId, responseId, reused],
+    );
+  }
+
+  return {
+    fetch: cachedFetch,
+    async record(response) {
+      const reused = reusedIds.get(response.url);
+      if (reused !== undefined) return link(reused, true);
+      const json = JSON.stringify(response.body);
+      const { rows } = await pool.query<{ response_id: number }>(
+        `INSERT INTO raw_responses (batch_id, source, url, fetched_at, status, body_gzip, body_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (url, fetched_at) DO UPDATE SET status = EXCLUDED.status
+         RETURNING response_id`,
+        [batchId, source, response.url, response.fetchedAt, response.status, await gzip(json), createHash('sha256').update(json).digest('hex')],
+      );
+      await link(rows[0]!.response_id, false);
+    },
+    counts: () => ({ httpRequests, reused: reusedIds.size }),
+  };
+}
+
+/** The responses a batch used, decompressed, in the order they were stored. */
+export async function readBatch(pool: Pool, batchId: number): Promise<{ url: string; body: unknown }[]> {
+  const { rows } = await pool.query<{ url: string; body_gzip: Buffer }>(
+    `SELECT r.url, r.body_gzip FROM ingest_batch_responses b JOIN raw_responses r USING (response_id)
+     WHERE b.batch_id = $1 ORDER BY r.response_id`,
+    [batchId],
+  );
+  return Promise.all(rows.map(async (r) => ({ url: r.url, body: JSON.parse((await gunzip(r.body_gzip)).toString('utf8')) as unknown })));
+}

@@ -1,0 +1,163 @@
+/**
+ * Loading one batch from the landing zone: shape checks, parsing, validation, then bulk upserts keyed by natural
+ * keys in one transaction. Rejected rows go to quarantine with their reason; nothing is dropped without a count:
+ * rows fetched = loaded + quarantined + duplicates merged.
+ */
+import type { PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
+import type { Pool } from '../lib/db.ts';
+import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParseReject } from '../sources/mlb-stats-api/parse.ts';
+import { checkShape } from '../sources/validate/schemas.ts';
+import { validateSeasonLines } from '../sources/validate/season-lines.ts';
+import { readBatch } from './landing-zone.ts';
+import { insertRows, upsertClause } from './sql.ts';
+
+export interface LoadResult {
+  batchId: number;
+  season: number;
+  rowsFetched: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  duplicatesMerged: number;
+  /** Lines inserted or changed: 0 when the same data is loaded again. */
+  rowsNew: number;
+  rowsFlagged: number;
+  players: number;
+}
+
+export const STAT_COLUMNS = [
+  'season', 'player_id', 'sport_id', 'stat_group', 'team_id', 'games', 'hits', 'home_runs', 'base_on_balls',
+  'hit_by_pitch', 'strike_outs', 'plate_appearances', 'at_bats', 'doubles', 'triples', 'intentional_walks',
+  'stolen_bases', 'caught_stealing', 'sac_flies', 'games_started', 'outs', 'batters_faced', 'earned_runs',
+  'source', 'batch_id',
+] as const;
+const STAT_DATA = STAT_COLUMNS.filter((c) => c !== 'source' && c !== 'batch_id');
+
+function statRow(line: SeasonLine, source: string, batchId: number): unknown[] {
+  const common = [line.season, line.playerId, line.sportId, line.group, line.teamId];
+  if (line.group === 'hitting') {
+    const h = line.stats;
+    return [...common, h.games, h.hits, h.homeRuns, h.baseOnBalls, h.hitByPitch, h.strikeOuts, h.plateAppearances, h.atBats,
+      h.doubles, h.triples, h.intentionalWalks, h.stolenBases, h.caughtStealing, h.sacFlies, null, null, null, null, source, batchId];
+  }
+  const p = line.stats;
+  return [...common, p.games, p.hits, p.homeRuns, p.baseOnBalls, p.hitByPitch, p.strikeOuts, null, null, null, null, null, null, null,
+    null, p.gamesStarted, p.outs, p.battersFaced, p.earnedRuns, source, batchId];
+}
+
+type Kind = 'stats' | 'people' | 'teams' | 'draft' | 'other';
+function kindOf(url: string): { kind: Kind; group: StatGroup } {
+  const u = new URL(url);
+  const group: StatGroup = u.searchParams.get('group') === 'pitching' ? 'pitching' : 'hitting';
+  if (u.pathname.endsWith('/stats')) return { kind: 'stats', group };
+  if (u.pathname.endsWith('/people')) return { kind: 'people', group };
+  if (u.pathname.endsWith('/teams')) return { kind: 'teams', group };
+  if (/\/draft\/\d+$/.test(u.pathname)) return { kind: 'draft', group };
+  return { kind: 'other', group };
+}
+
+function listOf(body: unknown, key: string): unknown[] {
+  const value = (body as Record<string, unknown> | null)?.[key];
+  return Array.isArray(value) ? value : [];
+}
+
+export async function loadBatch(pool: Pool, input: { batchId: number; season: number }, source: string): Promise<LoadResult> {
+  const { batchId, season } = input;
+  const rejects: { entity: string; reason: string; raw: unknown }[] = [];
+  const rejectAs = (entity: string) => (r: ParseReject) => rejects.push({ ...r, entity });
+  const splits: Record<StatGroup, unknown[]> = { hitting: [], pitching: [] };
+  const people: unknown[] = [];
+  const teams: unknown[] = [];
+  const drafts: unknown[] = [];
+  let shapeRejected = 0;
+  for (const { url, body } of await readBatch(pool, batchId)) {
+    const { kind, group } = kindOf(url);
+    if (kind === 'stats') {
+      for (const split of listOf(listOf(body, 'stats')[0], 'splits')) {
+        const problem = checkShape('split', split);
+        if (problem) {
+          shapeRejected += 1;
+          rejects.push({ entity: 'season_line', reason: `shape: ${problem}`, raw: split });
+        } else splits[group].push(split);
+      }
+    } else if (kind === 'people') people.push(body);
+    else if (kind === 'teams') teams.push(body);
+    else if (kind === 'draft') drafts.push(body);
+  }
+  // Pages are parsed together: a traded player's aggregate row and his per-team rows may sit on different pages.
+  const hitting = parseStatSplits(splits.hitting, 'hitting');
+  const pitching = parseStatSplits(splits.pitching, 'pitching');
+  for (const r of [...hitting.rejects, ...pitching.rejects]) rejects.push({ ...r, entity: 'season_line' });
+  const bios = people.flatMap((b) => parsePeople(b, rejectAs('player')));
+  const orgs = teams.map((b) => parseTeams(b, { season, onReject: rejectAs('team') }));
+  const picks = drafts.flatMap((b) => parseDraft(b, rejectAs('draft_pick')));
+  const parsed = [...hitting.lines, ...pitching.lines];
+
+  // Ages are checked against every bio we know, not only those fetched in this batch.
+  const bioMap = new Map<number, PlayerBio>();
+  const { rows: knownBios } = await pool.query(
+    `SELECT player_id, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, primary_position
+     FROM players WHERE player_id = ANY($1)`,
+    [[...new Set(parsed.map((l) => l.playerId))]],
+  );
+  for (const r of knownBios) {
+    bioMap.set(r.player_id, { playerId: r.player_id, fullName: r.full_name, birthDate: r.birth_date, primaryPosition: r.primary_position, batSide: null, pitchHand: null, mlbDebutDate: null });
+  }
+  for (const b of bios) bioMap.set(b.playerId, b);
+  const validation = validateSeasonLines({ season, lines: parsed, bios: bioMap });
+  for (const r of validation.rejects) rejects.push({ entity: 'season_line', reason: `${r.rule}: ${r.reason}`, raw: r.raw });
+  const lines = validation.accepted;
+
+  const lineRejects = rejects.filter((r) => r.entity === 'season_line').length;
+  const result: LoadResult = {
+    batchId, season,
+    rowsFetched: hitting.summary.splits + pitching.summary.splits + shapeRejected,
+    rowsLoaded: lines.length,
+    rowsQuarantined: lineRejects,
+    duplicatesMerged: hitting.summary.duplicates + hitting.summary.superseded + pitching.summary.duplicates + pitching.summary.superseded,
+    rowsNew: 0,
+    rowsFlagged: validation.flags.length,
+    players: bios.length,
+  };
+
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const organizations = [...new Map(orgs.flatMap((o) => o.organizations).map((o) => [o.orgId, o])).values()];
+    await insertRows(client, 'organizations', ['org_id', 'name', 'abbreviation'], organizations.map((o) => [o.orgId, o.name, o.abbreviation]),
+      upsertClause('organizations', ['org_id'], ['org_id', 'name', 'abbreviation']));
+    const knownOrgs = new Set(organizations.map((o) => o.orgId));
+    const { rows: existingOrgs } = await client.query<{ org_id: number }>('SELECT org_id FROM organizations');
+    for (const r of existingOrgs) knownOrgs.add(r.org_id);
+    const affiliates = [...new Map(orgs.flatMap((o) => o.affiliates).map((a) => [`${a.teamId}:${a.season}`, a])).values()];
+    const affiliateColumns = ['team_id', 'season', 'sport_id', 'name', 'org_id'];
+    await insertRows(client, 'affiliates', affiliateColumns,
+      affiliates.map((a) => [a.teamId, a.season, a.sportId, a.name, a.orgId !== null && knownOrgs.has(a.orgId) ? a.orgId : null]),
+      upsertClause('affiliates', ['team_id', 'season'], affiliateColumns));
+    const playerColumns = ['player_id', 'full_name', 'birth_date', 'primary_position', 'bat_side', 'pitch_hand', 'mlb_debut_date'];
+    await insertRows(client, 'players', playerColumns,
+      [...new Map(bios.map((b) => [b.playerId, b])).values()].map((p) => [p.playerId, p.fullName, p.birthDate, p.primaryPosition, p.batSide, p.pitchHand, p.mlbDebutDate]),
+      upsertClause('players', ['player_id'], playerColumns));
+    result.rowsNew = await insertRows(client, 'player_season_stats', STAT_COLUMNS, lines.map((l) => statRow(l, source, batchId)),
+      upsertClause('player_season_stats', ['season', 'player_id', 'sport_id', 'stat_group'], STAT_COLUMNS, STAT_DATA));
+    const pickColumns = ['player_id', 'year', 'round', 'pick_number', 'org_id', 'school'];
+    await insertRows(client, 'draft_picks', pickColumns,
+      [...new Map(picks.map((d) => [`${d.playerId}:${d.year}`, d])).values()].map((d) => [d.playerId, d.year, d.round, d.pickNumber, d.orgId, d.school]),
+      upsertClause('draft_picks', ['player_id', 'year'], pickColumns));
+    // Re-loading a batch replaces its row-level quarantine entries instead of duplicating them.
+    await client.query("DELETE FROM quarantine WHERE batch_id = $1 AND entity <> 'response'", [batchId]);
+    await insertRows(client, 'quarantine', ['batch_id', 'source', 'entity', 'reason', 'payload'],
+      rejects.map((r) => [batchId, source, r.entity, r.reason, JSON.stringify(r.raw ?? null)]));
+    await client.query(
+      `UPDATE ingest_batches SET rows_fetched = $2, rows_loaded = $3, rows_quarantined = $4, duplicates_merged = $5,
+         rows_new = $6, rows_flagged = $7, finished_at = now() WHERE batch_id = $1`,
+      [batchId, result.rowsFetched, result.rowsLoaded, result.rowsQuarantined, result.duplicatesMerged, result.rowsNew, result.rowsFlagged],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  return result;
+}

@@ -1,0 +1,59 @@
+/**
+ * `npm run backfill -- --from 2010 --to 2025 [--refresh] [--levels 11,12]`: starts backfillHistory (or attaches to
+ * the running one), shows live progress until it finishes, then prints the accounting. Brings up the local stack
+ * (and a worker, when none is polling) so it works on its own.
+ */
+import { parseArgs } from 'node:util';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { loadConfig } from '../lib/config.ts';
+import { createLogger } from '../lib/log.ts';
+import { startLocalStack } from '../infra/local-stack.ts';
+import { backfillWorkflowId, type BackfillInput, type BackfillProgress, type backfillHistory } from '../workflows/backfill-history.ts';
+import { accounting } from './accounting.ts';
+import { runMain } from './main.ts';
+
+function bar(p: BackfillProgress): string {
+  const width = 30;
+  const filled = Math.round((p.seasonsDone / Math.max(1, p.seasonsTotal)) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.seasonsDone}/${p.seasonsTotal} seasons · ` +
+    `${p.rowsLoaded} loaded · ${p.rowsQuarantined} quarantined · ${p.httpRequests} requests`;
+}
+
+await runMain(async (stack) => {
+  const config = loadConfig();
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'backfill' });
+  const { values } = parseArgs({
+    options: { from: { type: 'string' }, to: { type: 'string' }, refresh: { type: 'boolean', default: false }, levels: { type: 'string' } },
+  });
+  const input: BackfillInput = {
+    fromSeason: Number(values.from ?? config.sample.fromSeason),
+    toSeason: Number(values.to ?? config.sample.toSeason),
+    refresh: values.refresh ?? false,
+    ...(values.levels ? { sportIds: values.levels.split(',').map(Number) } : {}),
+  };
+  if (!Number.isInteger(input.fromSeason) || !Number.isInteger(input.toSeason) || input.fromSeason > input.toSeason) {
+    throw new Error(`--from and --to must be seasons with from <= to, got ${values.from} and ${values.to}`);
+  }
+  const probe = await startLocalStack(config, log, stack, { worker: 'auto' });
+  const workflowId = backfillWorkflowId(input);
+  const handle = await probe.client.workflow.start<typeof backfillHistory>('backfillHistory', {
+    taskQueue: config.temporal.taskQueue, workflowId, args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  });
+  console.log(`backfillHistory ${workflowId}: ${probe.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`);
+  const tty = process.stdout.isTTY;
+  let last = -1;
+  const timer = setInterval(() => {
+    handle.query<BackfillProgress>('progress').then((p) => {
+      if (tty) process.stdout.write(`\r${bar(p)}`);
+      else if (p.seasonsDone !== last) console.log(bar(p));
+      last = p.seasonsDone;
+    }, () => undefined);
+  }, 1000);
+  stack.push('progress', () => clearInterval(timer));
+  const result = await handle.result();
+  clearInterval(timer);
+  if (tty) process.stdout.write(`\r${bar(result)}\n`);
+  console.log(`\n${accounting(result)}`);
+});

@@ -1,0 +1,90 @@
+/**
+ * Backfills a range of seasons: one child workflow per season, a few at a time, plus MLB-only seasons before the
+ * range so each player's MLB time and outcomes are known. Progress is queryable and shown in the Temporal UI.
+ */
+import { ApplicationFailure, defineQuery, executeChild, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ingestSeason, seasonChildId, type IngestSeasonResult } from './ingest-season.ts';
+
+export interface BackfillInput {
+  fromSeason: number;
+  toSeason: number;
+  /** Sport ids to ingest; default every level that existed each season. */
+  sportIds?: number[];
+  /** Refetch from the source instead of reusing the landing zone. @default false */
+  refresh?: boolean;
+  /** MLB-only seasons ingested before `fromSeason`. @default 5 */
+  mlbLeadSeasons?: number;
+  /** Seasons ingested at once. @default 3 */
+  concurrency?: number;
+}
+
+export interface BackfillProgress {
+  seasonsTotal: number;
+  seasonsDone: number;
+  httpRequests: number;
+  responsesReused: number;
+  responsesLost: number;
+  rowsFetched: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  duplicatesMerged: number;
+  rowsNew: number;
+  seasons: { season: number; mlbOnly: boolean; rowsLoaded: number; rowsQuarantined: number }[];
+}
+
+export const backfillProgressQuery = defineQuery<BackfillProgress>('progress');
+
+export function backfillWorkflowId(input: Pick<BackfillInput, 'fromSeason' | 'toSeason'>): string {
+  return `backfill-${input.fromSeason}-${input.toSeason}`;
+}
+
+export async function backfillHistory(input: BackfillInput): Promise<BackfillProgress> {
+  const { fromSeason, toSeason, refresh = false, mlbLeadSeasons = 5, concurrency = 3 } = input;
+  if (!Number.isInteger(fromSeason) || !Number.isInteger(toSeason) || fromSeason > toSeason || toSeason - fromSeason > 60) {
+    throw ApplicationFailure.nonRetryable(`invalid season range ${fromSeason}-${toSeason}`, 'InvalidBackfillInput');
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw ApplicationFailure.nonRetryable(`concurrency must be >= 1, got ${concurrency}`, 'InvalidBackfillInput');
+  const work: { season: number; mlbOnly: boolean }[] = [];
+  for (let s = fromSeason - mlbLeadSeasons; s < fromSeason; s++) work.push({ season: s, mlbOnly: true });
+  for (let s = fromSeason; s <= toSeason; s++) work.push({ season: s, mlbOnly: false });
+
+  const progress: BackfillProgress = {
+    seasonsTotal: work.length, seasonsDone: 0, httpRequests: 0, responsesReused: 0, responsesLost: 0, rowsFetched: 0,
+    rowsLoaded: 0, rowsQuarantined: 0, duplicatesMerged: 0, rowsNew: 0, seasons: [],
+  };
+  setHandler(backfillProgressQuery, () => progress);
+  const publish = () => {
+    upsertSearchAttributes({ AfwdSeasonsDone: [progress.seasonsDone], AfwdRowsLoaded: [progress.rowsLoaded], AfwdRowsQuarantined: [progress.rowsQuarantined] });
+    upsertMemo({ progress: `${progress.seasonsDone}/${progress.seasonsTotal} seasons, ${progress.rowsLoaded} rows loaded, ${progress.rowsQuarantined} quarantined` });
+  };
+  publish();
+
+  const parentId = workflowInfo().workflowId;
+  const queue = [...work];
+  const add = (item: { season: number; mlbOnly: boolean }, r: IngestSeasonResult) => {
+    progress.seasonsDone += 1;
+    progress.httpRequests += r.httpRequests;
+    progress.responsesReused += r.responsesReused;
+    progress.responsesLost += r.responsesLost;
+    progress.rowsFetched += r.rowsFetched;
+    progress.rowsLoaded += r.rowsLoaded;
+    progress.rowsQuarantined += r.rowsQuarantined;
+    progress.duplicatesMerged += r.duplicatesMerged;
+    progress.rowsNew += r.rowsNew;
+    progress.seasons.push({ ...item, rowsLoaded: r.rowsLoaded, rowsQuarantined: r.rowsQuarantined });
+    publish();
+  };
+  const runner = async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const current = item;
+      const result = await executeChild(ingestSeason, {
+        workflowId: seasonChildId(parentId, current.season),
+        args: [{ season: current.season, mlbOnly: current.mlbOnly, refresh, ...(input.sportIds ? { sportIds: input.sportIds } : {}) }],
+      });
+      add(current, result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, runner));
+  progress.seasons.sort((a, b) => a.season - b.season);
+  return progress;
+}

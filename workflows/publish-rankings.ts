@@ -1,0 +1,62 @@
+/**
+ * From loaded history to a published site: features, (re)training, inference for current prospects, the ranking
+ * snapshot, rank-move notifications, and the atomically switched site. Shared by runPipeline and dailyUpdate.
+ */
+import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+
+const dbStep = { startToCloseTimeout: '20 minutes', retry: { maximumAttempts: 5 } } as const;
+const trainingStep = { startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry: { maximumAttempts: 3 } } as const;
+const siteStep = { startToCloseTimeout: '30 minutes', heartbeatTimeout: '2 minutes', retry: { maximumAttempts: 3 } } as const;
+
+const db = proxyActivities<Activities>(dbStep);
+const training = proxyActivities<Activities>(trainingStep);
+const site = proxyActivities<Activities>(siteStep);
+
+export interface PublishRankingsInput {
+  /** First as-of season of the feature snapshot (training cohorts start here). */
+  fromSeason: number;
+  /** As-of season of the published rankings. */
+  toSeason: number;
+  /** Train a new model; false scores with the serving champion (training only when there is none). @default true */
+  retrain?: boolean;
+}
+
+export interface PublishRankingsResult {
+  featureSnapshotId: string;
+  modelVersion: string;
+  predictionRunId: string;
+  rankingSnapshotId: string;
+  prospects: number;
+  rankMoves: number;
+  siteDir: string;
+}
+
+export async function publishRankings(input: PublishRankingsInput): Promise<PublishRankingsResult> {
+  // Ids derive from this run, so a retried activity overwrites its own output instead of adding a copy.
+  const runKey = workflowInfo().runId;
+  const stage = (name: string) => upsertSearchAttributes({ AfwdStage: [name] });
+  stage('features');
+  const features = await db.buildFeatures({ snapshotId: `fs-${runKey}`, fromSeason: input.fromSeason, toSeason: input.toSeason });
+  const champion = input.retrain === false ? await db.servingModel({ snapshotId: features.snapshotId }) : null;
+  stage('training');
+  const model = champion ?? (await training.trainModel({ snapshotId: features.snapshotId, modelVersion: `xgb-${runKey}` }));
+  stage('inference');
+  const predictions = await training.predictProspects({
+    snapshotId: features.snapshotId, modelVersion: model.modelVersion, predictionRunId: `pr-${runKey}`, asOfSeason: input.toSeason,
+  });
+  stage('publishing');
+  const snapshot = await db.publishSnapshot({ predictionRunId: predictions.predictionRunId, rankingSnapshotId: `rs-${runKey}` });
+  const moves = await db.recordRankMoves({ rankingSnapshotId: snapshot.rankingSnapshotId });
+  const published = await site.publishSite({ rankingSnapshotId: snapshot.rankingSnapshotId, snapshotPath: snapshot.snapshotPath });
+  stage('done');
+  return {
+    featureSnapshotId: features.snapshotId,
+    modelVersion: model.modelVersion,
+    predictionRunId: predictions.predictionRunId,
+    rankingSnapshotId: snapshot.rankingSnapshotId,
+    prospects: predictions.prospects,
+    rankMoves: moves.notifications,
+    siteDir: published.siteDir,
+  };
+}

@@ -118,7 +118,7 @@ export function createIngestActivities(deps: ActivityDeps) {
 
     async loadSeason(input: { batchId: number; season: number }): Promise<LoadResult> {
       const alog = activityLog(log);
-      const result = await loadBatch(pool, input, MLB_SOURCE);
+      const result = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }));
       if (result.rowsFetched !== result.rowsLoaded + result.rowsQuarantined + result.duplicatesMerged) {
         throw ApplicationFailure.nonRetryable(`batch ${input.batchId} does not add up: ${JSON.stringify(result)}`, 'AccountingMismatch');
       }

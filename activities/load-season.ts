@@ -60,8 +60,14 @@ function listOf(body: unknown, key: string): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-export async function loadBatch(pool: Pool, input: { batchId: number; season: number }, source: string): Promise<LoadResult> {
+export async function loadBatch(
+  pool: Pool,
+  input: { batchId: number; season: number },
+  source: string,
+  progress: (phase: string) => void = () => {},
+): Promise<LoadResult> {
   const { batchId, season } = input;
+  progress('reading');
   const rejects: { entity: string; reason: string; raw: unknown }[] = [];
   const rejectAs = (entity: string) => (r: ParseReject) => rejects.push({ ...r, entity });
   const splits: Record<StatGroup, unknown[]> = { hitting: [], pitching: [] };
@@ -92,6 +98,7 @@ export async function loadBatch(pool: Pool, input: { batchId: number; season: nu
   const picks = drafts.flatMap((b) => parseDraft(b, rejectAs('draft_pick')));
   const parsed = [...hitting.lines, ...pitching.lines];
 
+  progress('validating');
   // Ages are checked against every bio we know, not only those fetched in this batch.
   const bioMap = new Map<number, PlayerBio>();
   const { rows: knownBios } = await pool.query(
@@ -119,6 +126,7 @@ export async function loadBatch(pool: Pool, input: { batchId: number; season: nu
     players: bios.length,
   };
 
+  progress('writing');
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -1,25 +1,18 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPool, migrate, readMigrations, type Pool } from './db.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { migrate, readMigrations, type Pool } from './db.ts';
 
-// Each test file gets its own empty database, so "twice" really starts from nothing.
-const database = `afwd_migrate_${process.pid}_${Date.now()}`;
-let admin: pg.Client;
+// A database of its own, so "twice" really starts from nothing.
+let db: TestDatabase;
 let pool: Pool;
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(inject('adminDatabaseUrl'));
-  url.pathname = `/${database}`;
-  pool = createPool(url.toString(), { max: 4 });
+  db = await createTestDatabase({ migrate: false });
+  pool = db.pool;
 });
 
 afterAll(async () => {
-  await pool.end();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await db.drop();
 });
 
 describe('migrate', () => {

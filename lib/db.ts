@@ -15,8 +15,8 @@ export type PoolClient = pg.PoolClient;
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
-export function createPool(connectionString: string, options: { max?: number } = {}): Pool {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 8, application_name: 'afwd' });
+export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): Pool {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 8, application_name: options.applicationName ?? 'afwd' });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;

@@ -10,7 +10,7 @@ import type { LoadResult } from '../activities/load-season.ts';
 // Many HTTP requests against a rate-limited source: long, heartbeating; a short heartbeat timeout lets a retry
 // start soon after a worker dies, and the landing zone makes that retry cheap.
 const fetchStep = { startToCloseTimeout: '1 hour', heartbeatTimeout: '30 seconds', retry: { maximumAttempts: 8, maximumInterval: '1 minute' } } as const;
-const loadStep = { startToCloseTimeout: '20 minutes', retry: { maximumAttempts: 8, maximumInterval: '30 seconds' } } as const;
+const loadStep = { startToCloseTimeout: '20 minutes', heartbeatTimeout: '1 minute', retry: { maximumAttempts: 8, maximumInterval: '30 seconds' } } as const;
 
 const { fetchSeason } = proxyActivities<Activities>(fetchStep);
 const { loadSeason } = proxyActivities<Activities>(loadStep);

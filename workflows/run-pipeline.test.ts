@@ -11,11 +11,13 @@ import { createPipelineWorker } from '../infra/pipeline-worker.ts';
 import { startSampleSource, type SampleSource } from '../infra/sample-source.ts';
 import { serveSite } from '../site/serve.ts';
 import { launchChromium, pagefindSearch } from '../test/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import type { PipelineResult, runPipeline } from './run-pipeline.ts';
 
 // The whole spine with real parts: Temporal dev server, PostgreSQL, the sample source over HTTP, XGBoost, Astro, Pagefind.
 describe('runPipeline on the real server and database', () => {
   let dataDir: string;
+  let db: TestDatabase;
   let pool: Pool;
   let source: SampleSource;
   let result: PipelineResult;
@@ -24,9 +26,10 @@ describe('runPipeline on the real server and database', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'afwd-pipeline-'));
+    db = await createTestDatabase();
     const config = loadConfig({
       AFWD_DATA_DIR: dataDir,
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: db.url,
       SAMPLE_SCALE: '0.03',
       SAMPLE_FROM_SEASON: '2015',
       SAMPLE_TO_SEASON: '2022',
@@ -34,7 +37,7 @@ describe('runPipeline on the real server and database', () => {
       LOG_LEVEL: 'warn',
     });
     const log = createLogger({ level: 'warn' });
-    pool = createPool(inject('databaseUrl'));
+    pool = createPool(db.url);
     source = await startSampleSource(config.sample, log);
     const taskQueue = `pipeline-test-${process.pid}`;
     const { worker, connection: workerConnection } = await createPipelineWorker({
@@ -57,6 +60,7 @@ describe('runPipeline on the real server and database', () => {
     await browser?.close();
     await source?.close();
     await pool?.end();
+    await db?.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
 

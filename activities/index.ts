@@ -3,6 +3,7 @@
  */
 import type { ActivityDeps } from './context.ts';
 import { createFeatureActivities } from './features.ts';
+import { createGradeImportActivities } from './grades.ts';
 import { createIngestActivities } from './ingest.ts';
 import { createModelActivities } from './model.ts';
 import { createPublishActivities } from './publish.ts';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createIngestActivities(deps),
     ...createFeatureActivities(deps),
+    ...createGradeImportActivities(deps),
     ...createModelActivities(deps),
     ...createPublishActivities(deps),
   };

@@ -22,6 +22,8 @@ export interface LoadResult {
   rowsNew: number;
   rowsFlagged: number;
   players: number;
+  /** Time spent writing the batch (one transaction), for the load-throughput figure. */
+  writeMs: number;
 }
 
 export const STAT_COLUMNS = [
@@ -32,7 +34,7 @@ export const STAT_COLUMNS = [
 ] as const;
 const STAT_DATA = STAT_COLUMNS.filter((c) => c !== 'source' && c !== 'batch_id');
 
-function statRow(line: SeasonLine, source: string, batchId: number): unknown[] {
+export function statRow(line: SeasonLine, source: string, batchId: number): unknown[] {
   const common = [line.season, line.playerId, line.sportId, line.group, line.teamId];
   if (line.group === 'hitting') {
     const h = line.stats;
@@ -79,7 +81,7 @@ export async function loadBatch(
     const { kind, group } = kindOf(url);
     if (kind === 'stats') {
       for (const split of listOf(listOf(body, 'stats')[0], 'splits')) {
-        const problem = checkShape('split', split);
+        const problem = checkShape(group === 'hitting' ? 'hittingSplit' : 'pitchingSplit', split);
         if (problem) {
           shapeRejected += 1;
           rejects.push({ entity: 'season_line', reason: `shape: ${problem}`, raw: split });
@@ -111,7 +113,7 @@ export async function loadBatch(
   }
   for (const b of bios) bioMap.set(b.playerId, b);
   const validation = validateSeasonLines({ season, lines: parsed, bios: bioMap });
-  for (const r of validation.rejects) rejects.push({ entity: 'season_line', reason: `${r.rule}: ${r.reason}`, raw: r.raw });
+  for (const r of validation.rejects) rejects.push({ entity: 'season_line', reason: r.reason, raw: r.raw });
   const lines = validation.accepted;
 
   const lineRejects = rejects.filter((r) => r.entity === 'season_line').length;
@@ -124,9 +126,11 @@ export async function loadBatch(
     rowsNew: 0,
     rowsFlagged: validation.flags.length,
     players: bios.length,
+    writeMs: 0,
   };
 
   progress('writing');
+  const writeStarted = performance.now();
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -161,6 +165,7 @@ export async function loadBatch(
       [batchId, result.rowsFetched, result.rowsLoaded, result.rowsQuarantined, result.duplicatesMerged, result.rowsNew, result.rowsFlagged],
     );
     await client.query('COMMIT');
+    result.writeMs = Math.round(performance.now() - writeStarted);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -1,8 +1,15 @@
 /**
- * Bulk writes: one `INSERT ... SELECT FROM unnest(...)` per batch of rows (one array parameter per column), which
- * PostgreSQL plans once and loads at tens of thousands of rows a second, keyed by natural keys so reloads are no-ops.
+ * Bulk writes keyed by natural keys, so reloads are no-ops: large batches are streamed with COPY into a temporary
+ * staging table and merged with one INSERT ... SELECT ... ON CONFLICT; small ones use one unnest(...) statement.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from '../lib/db.ts';
+
+// Below this many rows a staging table costs more than it saves.
+const COPY_THRESHOLD = 2_000;
+let stagingCounter = 0;
 
 // A batch is one statement; bounded so a huge load does not build one giant array in memory.
 const ROWS_PER_STATEMENT = 20_000;
@@ -47,6 +54,7 @@ export async function insertRows(
     if (row.length !== columns.length) throw new Error(`insertRows(${table}): a row has ${row.length} values for ${columns.length} columns`);
   }
   if (columnType.some((t) => t.endsWith('[]'))) return insertValues(client, table, columns, rows, onConflict);
+  if (rows.length >= COPY_THRESHOLD) return insertByCopy(client, table, columns, rows, onConflict);
   let written = 0;
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const batch = rows.slice(start, start + ROWS_PER_STATEMENT);
@@ -59,6 +67,41 @@ export async function insertRows(
     written += result.rowCount ?? 0;
   }
   return written;
+}
+
+/** COPY's text format: tab-separated, `\N` for null, backslash escapes. */
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') text = value.toString();
+  else if (value instanceof Date) text = value.toISOString();
+  else text = JSON.stringify(value) ?? '';
+  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+async function insertByCopy(
+  client: PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  onConflict: string,
+): Promise<number> {
+  const staging = `afwd_stage_${process.pid}_${stagingCounter++}`;
+  await client.query(`CREATE TEMP TABLE ${staging} AS SELECT ${columns.join(',')} FROM ${table} WITH NO DATA`);
+  try {
+    const lines = function* () {
+      for (let i = 0; i < rows.length; i += 1000) {
+        yield rows.slice(i, i + 1000).map((row) => `${row.map(copyField).join('\t')}\n`).join('');
+      }
+    };
+    await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY ${staging} (${columns.join(',')}) FROM STDIN`)));
+    const result = await client.query(`INSERT INTO ${table} (${columns.join(',')}) SELECT ${columns.join(',')} FROM ${staging} ${onConflict}`);
+    return result.rowCount ?? 0;
+  } finally {
+    await client.query(`DROP TABLE IF EXISTS ${staging}`);
+  }
 }
 
 async function insertValues(

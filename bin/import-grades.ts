@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../lib/config.ts';
-import { createLogger } from '../lib/log.ts';
+import { createLogger, type Logger } from '../lib/log.ts';
 import { openDatabase } from '../infra/database.ts';
 import { importGradesCsv, type GradeImportResult } from '../activities/grades.ts';
 import { MappingError, type GradeSource } from '../sources/csv/mapping.ts';
@@ -39,13 +39,14 @@ function options() {
 }
 
 /** Yields each source's text in order; URL fetches start at least MIN_FETCH_INTERVAL_MS apart. */
-async function* csvTexts(files: string[], urls: string[]): AsyncGenerator<{ origin: string; csv: string }> {
+async function* csvTexts(files: string[], urls: string[], log: Logger): AsyncGenerator<{ origin: string; csv: string }> {
   for (const file of files) yield { origin: file, csv: await readFile(file, 'utf8') };
   let lastStart = Number.NEGATIVE_INFINITY;
   for (const url of urls) {
     const wait = lastStart + MIN_FETCH_INTERVAL_MS - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     lastStart = Date.now();
+    log.info({ url }, 'fetching CSV');
     const response = await fetch(url, { headers: { accept: 'text/csv, text/plain;q=0.9, */*;q=0.1' }, signal: AbortSignal.timeout(30_000) });
     if (!response.ok) throw new ConfigError(`fetching ${url} failed: HTTP ${response.status}`);
     yield { origin: url, csv: await response.text() };
@@ -53,8 +54,11 @@ async function* csvTexts(files: string[], urls: string[]): AsyncGenerator<{ orig
 }
 
 function describe(origin: string, r: GradeImportResult): string {
-  return `${origin}: batch ${r.batchId}, ${r.rows} rows = ${r.loaded} loaded + ${r.quarantined} quarantined`
-    + ` (${r.inconsistent} loaded rows disagree with the MLB data and are noted in quarantine as grade_inconsistency)`;
+  return [
+    `${origin} → ingest batch ${r.batchId}`,
+    `  Rows read:     ${r.rows} = ${r.loaded} loaded + ${r.quarantined} quarantined (unreadable, unmatched, ambiguous or repeated)`,
+    `  Inconsistent:  ${r.inconsistent} loaded rows disagree with the MLB data on organization, age or position (noted as grade_inconsistency)`,
+  ].join('\n');
 }
 
 await runMain(async (stack) => {
@@ -63,7 +67,7 @@ await runMain(async (stack) => {
   const log = createLogger({ level: config.logLevel, name: 'import-grades' });
   const db = await openDatabase(config, log);
   stack.push('database', () => db.close());
-  for await (const { origin, csv } of csvTexts(opts.files, opts.urls)) {
+  for await (const { origin, csv } of csvTexts(opts.files, opts.urls, log)) {
     try {
       const result = await importGradesCsv({ pool: db.pool }, { source: opts.source, season: opts.season, mapping: opts.mapping, csv, origin }, log);
       console.log(describe(origin, result));

@@ -29,6 +29,8 @@ export interface BackfillProgress {
   rowsQuarantined: number;
   duplicatesMerged: number;
   rowsNew: number;
+  /** Time spent in load transactions, summed over seasons. */
+  writeMs: number;
   seasons: { season: number; mlbOnly: boolean; rowsLoaded: number; rowsQuarantined: number }[];
 }
 
@@ -50,7 +52,7 @@ export async function backfillHistory(input: BackfillInput): Promise<BackfillPro
 
   const progress: BackfillProgress = {
     seasonsTotal: work.length, seasonsDone: 0, httpRequests: 0, responsesReused: 0, responsesLost: 0, rowsFetched: 0,
-    rowsLoaded: 0, rowsQuarantined: 0, duplicatesMerged: 0, rowsNew: 0, seasons: [],
+    rowsLoaded: 0, rowsQuarantined: 0, duplicatesMerged: 0, rowsNew: 0, writeMs: 0, seasons: [],
   };
   setHandler(backfillProgressQuery, () => progress);
   const publish = () => {
@@ -71,6 +73,7 @@ export async function backfillHistory(input: BackfillInput): Promise<BackfillPro
     progress.rowsQuarantined += r.rowsQuarantined;
     progress.duplicatesMerged += r.duplicatesMerged;
     progress.rowsNew += r.rowsNew;
+    progress.writeMs += r.writeMs;
     progress.seasons.push({ ...item, rowsLoaded: r.rowsLoaded, rowsQuarantined: r.rowsQuarantined });
     publish();
   };

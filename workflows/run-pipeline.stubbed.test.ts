@@ -24,7 +24,7 @@ describe('runPipeline orchestration', () => {
     await nativeConnection.close();
   });
 
-  function stubs(calls: string[], overrides: Partial<Activities> = {}): Activities {
+  function stubs(calls: string[], overrides: Partial<Activities> = {}): Partial<Activities> {
     let batch = 0;
     const base = {
       fetchSeason: async ({ season, mlbOnly }: { season: number; mlbOnly?: boolean }) => {
@@ -33,7 +33,7 @@ describe('runPipeline orchestration', () => {
       },
       loadSeason: async ({ batchId, season }: { batchId: number; season: number }) => {
         calls.push(`load ${batchId}`);
-        return { batchId, season, rowsFetched: 105, rowsLoaded: 100, rowsQuarantined: 2, duplicatesMerged: 3, rowsNew: 100, rowsFlagged: 0, players: 50 };
+        return { batchId, season, rowsFetched: 105, rowsLoaded: 100, rowsQuarantined: 2, duplicatesMerged: 3, rowsNew: 100, rowsFlagged: 0, players: 50, writeMs: 5 };
       },
       buildFeatures: async ({ snapshotId }: { snapshotId: string }) => { calls.push('features'); return { snapshotId, arrowPath: '/x.arrow', rows: 5, labelledRows: 3 }; },
       trainModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('train'); return { modelVersion, trainRows: 3, validationSeason: 2016, validationAuc: 0.8, champion: true }; },
@@ -43,11 +43,10 @@ describe('runPipeline orchestration', () => {
       recordRankMoves: async () => { calls.push('moves'); return { notifications: 2, previous: null }; },
       publishSite: async () => { calls.push('site'); return { siteDir: '/site', pages: 9 }; },
     };
-    const activities: Activities = { ...base, ...overrides };
-    return activities;
+    return { ...base, ...overrides };
   }
 
-  async function run(activities: Activities, input: { fromSeason: number; toSeason: number }) {
+  async function run(activities: Partial<Activities>, input: { fromSeason: number; toSeason: number }) {
     const taskQueue = `stubbed-${Date.now()}-${Math.random()}`;
     const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
     return worker.runUntil(

@@ -3,6 +3,7 @@
  */
 import type { ActivityDeps } from './context.ts';
 import { createFeatureActivities } from './features.ts';
+import { createFreshnessActivities } from './freshness.ts';
 import { createGradeImportActivities } from './grades.ts';
 import { createIngestActivities } from './ingest.ts';
 import { createModelActivities } from './model.ts';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createIngestActivities(deps),
     ...createFeatureActivities(deps),
+    ...createFreshnessActivities(deps),
     ...createGradeImportActivities(deps),
     ...createModelActivities(deps),
     ...createPublishActivities(deps),

@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { createTestDatabase } from '../test/database.ts';
 import { REPO_ROOT } from '../lib/config.ts';
 
 const run = promisify(execFile);
@@ -15,4 +16,29 @@ describe('start-up', () => {
     expect(error?.stderr).toMatch(/Invalid configuration: EMBEDDED_PG_PORT="fifty"/);
     expect(error?.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('the worker process', () => {
+  it('serves Prometheus metrics when METRICS_ADDRESS is set', async () => {
+    const db = await createTestDatabase({ migrate: false });
+    const port = 19_000 + (process.pid % 1000);
+    const worker = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'worker.ts')], {
+      env: {
+        ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `metrics-${process.pid}`,
+        MLB_STATS_API_URL: 'http://127.0.0.1:9', METRICS_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      let body = '';
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline && !body.includes('temporal'); await new Promise((r) => setTimeout(r, 300))) {
+        body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      }
+      expect(body).toMatch(/temporal_\w+/);
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker.once('exit', r));
+      await db.drop();
+    }
+  }, 60_000);
 });

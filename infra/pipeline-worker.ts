@@ -12,7 +12,7 @@ export async function createPipelineWorker(options: {
   taskQueue: string;
   deps: ActivityDeps;
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
-  installTemporalRuntime(options.deps.log);
+  installTemporalRuntime(options.deps.log, options.deps.config.metricsAddress);
   const connection = await NativeConnection.connect({ address: options.address });
   const worker = await Worker.create({
     connection,

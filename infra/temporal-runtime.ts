@@ -16,7 +16,7 @@ let runtimeInstalled = false;
  * Sends Temporal's logs (workflow and activity loggers, with their workflowId/activityId metadata) to pino.
  * Signals are left to the entry point, which shuts everything down in order. Once per process.
  */
-export function installTemporalRuntime(log: Logger): void {
+export function installTemporalRuntime(log: Logger, metricsAddress?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
@@ -26,6 +26,7 @@ export function installTemporalRuntime(log: Logger): void {
       log[PINO_LEVEL[entry.level]](error === undefined ? meta : { ...meta, err: error }, entry.message);
     }),
     shutdownSignals: [],
+    ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } } : {}),
   });
 }
 

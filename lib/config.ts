@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   XGBOOST_NTHREAD: positiveInt.default(2),
   /** Boosting rounds of the pipeline's model. */
   XGBOOST_ROUNDS: positiveInt.default(300),
+  /** host:port of the worker's Prometheus endpoint (/metrics): SDK metrics plus source freshness. Empty: off. */
+  METRICS_ADDRESS: z.string().regex(/^$|^[^:\s]+:\d+$/, 'must look like host:port, or be empty').default(''),
   /** Time zone of the schedules. */
   SCHEDULE_TIMEZONE: z.string().min(1).default('America/New_York'),
   /** Hour (0-23, schedule time zone) of the daily update. */
@@ -68,6 +70,7 @@ export interface Config {
   mlb: { baseUrl: string | undefined; requestsPerSecond: number | undefined; timeoutMs: number; maxRetries: number };
   sample: { seed: number; scale: number; fromSeason: number; toSeason: number; port: number };
   sitePort: number;
+  metricsAddress: string | undefined;
   xgboost: { nthread: number; rounds: number };
   schedules: { timezone: string; dailyUpdateHour: number; seasonMonths: { first: number; last: number } };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.SAMPLE_PORT,
     },
     sitePort: e.SITE_PORT,
+    metricsAddress: e.METRICS_ADDRESS || undefined,
     xgboost: { nthread: e.XGBOOST_NTHREAD, rounds: e.XGBOOST_ROUNDS },
     schedules: {
       timezone: e.SCHEDULE_TIMEZONE,

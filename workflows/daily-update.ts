@@ -2,7 +2,8 @@
  * The daily refresh in season: refetch the current season (the landing zone keeps every day's responses), load
  * what changed, then score and publish with the serving model; rank moves become notifications.
  */
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
 import { ingestSeason, seasonChildId, type IngestSeasonResult } from './ingest-season.ts';
 import { publishRankings, type PublishRankingsResult } from './publish-rankings.ts';
 
@@ -13,8 +14,11 @@ export interface DailyUpdateInput {
   season?: number;
 }
 
+const { checkFreshness } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3 } });
+
 export interface DailyUpdateResult {
   season: number;
+  stale: string[];
   ingest: IngestSeasonResult;
   published: PublishRankingsResult;
 }
@@ -31,5 +35,7 @@ export async function dailyUpdate(input: DailyUpdateInput): Promise<DailyUpdateR
     workflowId: `${id}/publish`,
     args: [{ fromSeason: input.fromSeason, toSeason: season, retrain: false }],
   });
-  return { season, ingest, published };
+  // After the refresh: a source that is still old now is a real alert, not a stale reading before the run.
+  const stale = (await checkFreshness()).filter((s) => s.stale).map((s) => s.source);
+  return { season, stale, ingest, published };
 }

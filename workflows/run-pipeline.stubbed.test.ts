@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Activities } from '../activities/index.ts';
 import { WORKFLOWS_PATH, installTemporalRuntime } from '../infra/temporal-runtime.ts';
 import { createLogger } from '../lib/log.ts';
+import type { dailyUpdate } from './daily-update.ts';
 import type { runPipeline } from './run-pipeline.ts';
 
 // The workflow's orchestration alone: activities are stubs that record their calls.
@@ -14,7 +15,7 @@ describe('runPipeline orchestration', () => {
   let nativeConnection: NativeConnection;
 
   beforeAll(async () => {
-    installTemporalRuntime(createLogger({ level: 'warn' }));
+    installTemporalRuntime(createLogger({ level: 'error' }));
     connection = await Connection.connect({ address: inject('temporalAddress') });
     client = new Client({ connection });
     nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
@@ -40,6 +41,7 @@ describe('runPipeline orchestration', () => {
       predictProspects: async ({ predictionRunId }: { predictionRunId: string }) => { calls.push('predict'); return { predictionRunId, prospects: 7 }; },
       publishSnapshot: async ({ rankingSnapshotId }: { rankingSnapshotId: string }) => { calls.push('snapshot'); return { rankingSnapshotId, snapshotPath: '/s.json', prospects: 7 }; },
       servingModel: async () => { calls.push('serving'); return null; },
+      checkFreshness: async () => { calls.push('freshness'); return [{ source: 'mlb-stats-api', ageHours: 0, stale: false }]; },
       recordRankMoves: async () => { calls.push('moves'); return { notifications: 2, previous: null }; },
       publishSite: async () => { calls.push('site'); return { siteDir: '/site', pages: 9 }; },
     };
@@ -53,6 +55,20 @@ describe('runPipeline orchestration', () => {
       client.workflow.execute<typeof runPipeline>('runPipeline', { taskQueue, workflowId: taskQueue, args: [input] }),
     );
   }
+
+  it('runs the daily update: refetches the season, scores with the serving model, checks freshness', async () => {
+    const calls: string[] = [];
+    const activities = stubs(calls, {
+      servingModel: async () => { calls.push('serving'); return { modelVersion: 'xgb-champion' }; },
+    });
+    const taskQueue = `daily-${Date.now()}`;
+    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+    const result = await worker.runUntil(
+      client.workflow.execute<typeof dailyUpdate>('dailyUpdate', { taskQueue, workflowId: taskQueue, args: [{ fromSeason: 2011, season: 2026 }] }),
+    );
+    expect(calls).toEqual(['fetch 2026', 'load 1', 'features', 'serving', 'predict', 'snapshot', 'moves', 'site', 'freshness']);
+    expect(result).toMatchObject({ season: 2026, stale: [], published: { modelVersion: 'xgb-champion', rankMoves: 2 } });
+  });
 
   it('ingests every season before building features, and adds up the accounting', async () => {
     const calls: string[] = [];

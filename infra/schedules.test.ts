@@ -1,0 +1,35 @@
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../lib/config.ts';
+import { ensureSchedules } from './schedules.ts';
+
+describe('ensureSchedules', () => {
+  let connection: Connection;
+  let client: Client;
+  beforeAll(async () => {
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    client = new Client({ connection });
+  });
+  afterAll(async () => {
+    await client.schedule.getHandle('daily-update').delete().catch(() => undefined);
+    await connection.close();
+  });
+
+  it('creates the daily update at 06:00 New York time in season, then updates it in place', async () => {
+    const config = loadConfig({ TEMPORAL_TASK_QUEUE: 'schedules-test' });
+    expect(await ensureSchedules(client, config)).toEqual([{ scheduleId: 'daily-update', action: 'created' }]);
+    const first = await client.schedule.getHandle('daily-update').describe();
+    expect(first.spec.timezone).toBe('America/New_York');
+    expect(first.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 6, end: 6, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }], month: [{ start: 'MARCH', end: 'OCTOBER', step: 1 }] });
+    expect(first.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyUpdate', taskQueue: 'schedules-test' });
+
+    const later = loadConfig({ TEMPORAL_TASK_QUEUE: 'schedules-test', DAILY_UPDATE_HOUR: '7', SEASON_MONTHS: '4-9' });
+    expect(await ensureSchedules(client, later)).toEqual([{ scheduleId: 'daily-update', action: 'updated' }]);
+    const second = await client.schedule.getHandle('daily-update').describe();
+    expect(second.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7, step: 1 }], month: [{ start: 'APRIL', end: 'SEPTEMBER', step: 1 }] });
+    const next = second.info.nextActionTimes[0];
+    expect(next).toBeInstanceOf(Date);
+    const nyHour = Number(new Intl.DateTimeFormat('en-US', { hour: 'numeric', hour12: false, timeZone: 'America/New_York' }).format(next));
+    expect(nyHour).toBe(7);
+  });
+});

@@ -24,7 +24,8 @@ describe('checkFreshness', () => {
     const log = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } }));
     const config = loadConfig({});
     const activities = createFreshnessActivities({ pool: db.pool, config, log, mlbBaseUrl: 'http://127.0.0.1:1' });
-    const report = await new MockActivityEnvironment().run(() => activities.checkFreshness());
+    type Report = Awaited<ReturnType<typeof activities.checkFreshness>>;
+    const report = await new MockActivityEnvironment().run<[], Report, () => Promise<Report>>(activities.checkFreshness.bind(activities));
     const mlb = report.find((r) => r.source === 'mlb-stats-api');
     // An unfinished batch is not a success: the source is judged by the 90-day-old one.
     expect(mlb?.ageHours).toBeGreaterThan(24 * 89);

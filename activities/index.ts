@@ -6,6 +6,7 @@ import { createFeatureActivities } from './features.ts';
 import { createFreshnessActivities } from './freshness.ts';
 import { createGradeImportActivities } from './grades.ts';
 import { createIngestActivities } from './ingest.ts';
+import { createInferenceActivities } from './inference.ts';
 import { createModelActivities } from './model.ts';
 import { createPublishActivities } from './publish.ts';
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createFreshnessActivities(deps),
     ...createGradeImportActivities(deps),
     ...createModelActivities(deps),
+    ...createInferenceActivities(deps),
     ...createPublishActivities(deps),
   };
 }

@@ -1,120 +1,130 @@
 /**
- * Training and batch inference: an XGBoost model trained on cohorts whose outcomes are known, registered with its
- * metrics, then used to score every current prospect with exact SHAP contributions and a confidence.
+ * Training and the model registry: a calibrated XGBoost model trained on the cohorts whose outcomes are known, its
+ * holdout scores beside two baselines, then promotion (only if it beats the champion on the same rows) and the
+ * rollback check of the serving model on newly labelled data. Every decision is recorded in `model_events`.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
 import { dataPaths } from '../lib/config.ts';
-import { FEATURE_INDEX } from '../training/feature-catalog.ts';
+import type { Dataset } from '../training/dataset.ts';
 import { readFeatureMatrix } from '../training/arrow.ts';
-import { confidenceOf } from '../training/confidence.ts';
-import { score } from '../training/metrics.ts';
-import { Booster, DMatrix } from '../training/xgboost.ts';
+import { reliabilityTable } from '../training/calibration.ts';
+import { BASELINES, baselineInputs, fitBaseline, predictLogistic } from '../training/logistic.ts';
+import { score, type Scores } from '../training/metrics.ts';
+import { labelsOf, loadChampion, predictChampion, rowsOf, saveChampion, takeRows, trainChampion } from '../training/model.ts';
+import { promotionDecision, rollbackDecision, type HoldoutScore } from '../training/registry.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
-import { insertRows } from './sql.ts';
-
-export interface TrainModelInput {
-  snapshotId: string;
-  modelVersion: string;
-}
+import { trainCompanions } from './companions.ts';
 
 export interface TrainModelResult {
   modelVersion: string;
   trainRows: number;
   validationSeason: number;
   validationAuc: number;
-  champion: boolean;
 }
 
-export interface PredictInput {
-  snapshotId: string;
-  modelVersion: string;
-  predictionRunId: string;
-  asOfSeason: number;
-}
-
-/** Selects the rows at `indexes` of a row-major matrix. */
-function take(matrix: Float32Array, width: number, indexes: readonly number[]): Float32Array {
-  const out = new Float32Array(indexes.length * width);
-  indexes.forEach((row, i) => out.set(matrix.subarray(row * width, (row + 1) * width), i * width));
-  return out;
-}
-
-async function snapshotPath(deps: ActivityDeps, snapshotId: string): Promise<string> {
+export async function featureSnapshotPath(deps: Pick<ActivityDeps, 'pool'>, snapshotId: string): Promise<string> {
   const { rows } = await deps.pool.query<{ arrow_path: string }>('SELECT arrow_path FROM feature_snapshots WHERE snapshot_id = $1', [snapshotId]);
-  if (!rows[0]) throw new Error(`feature snapshot ${snapshotId} does not exist`);
+  if (!rows[0]) throw ApplicationFailure.nonRetryable(`feature snapshot ${snapshotId} does not exist`, 'MissingSnapshot');
   return rows[0].arrow_path;
 }
 
+/** As-of seasons whose every label is known, oldest first: a partly known season over-represents early successes. */
+export function completeSeasons(dataset: Dataset): number[] {
+  const unknown = new Set(dataset.rows.filter((r) => r.label === null).map((r) => r.asOfSeason));
+  return [...new Set(dataset.rows.map((r) => r.asOfSeason))].filter((s) => !unknown.has(s)).sort((a, b) => a - b);
+}
+
+const toHoldout = (s: Scores): HoldoutScore => ({ rocAuc: s.rocAuc, brier: s.brier, rows: s.rows });
+
 export function createModelActivities(deps: ActivityDeps) {
   const { pool, config, log } = deps;
+  const modelsDir = dataPaths(config).models;
+
+  /** Calibrated probabilities of a registered model on the labelled rows of `season` in `dataset`. */
+  async function scoreOn(modelVersion: string, dataset: Dataset, season: number): Promise<HoldoutScore | null> {
+    using model = await loadChampion(modelsDir, modelVersion, { nthread: config.xgboost.nthread });
+    if (model.featureNames.join() !== dataset.featureNames.join()) return null;
+    const idx = rowsOf(dataset, [season]);
+    return toHoldout(score(labelsOf(dataset, idx), predictChampion(model, takeRows(dataset, idx))));
+  }
+
+  async function recordEvent(modelVersion: string, event: string, reason: string, details: object = {}): Promise<void> {
+    await pool.query('INSERT INTO model_events (model_version, event, reason, details) VALUES ($1, $2, $3, $4)', [modelVersion, event, reason, details]);
+  }
+
   return {
-    async trainModel(input: TrainModelInput): Promise<TrainModelResult> {
+    async trainModel(input: { snapshotId: string; modelVersion: string }): Promise<TrainModelResult> {
       const alog = activityLog(log);
-      const data = await readFeatureMatrix(await snapshotPath(deps, input.snapshotId));
-      const width = data.featureNames.length;
-      // Only as-of seasons whose every outcome is known: a partly known season over-represents early successes.
-      const unknownSeasons = new Set(data.rows.filter((r) => r.label === null).map((r) => r.asOfSeason));
-      const complete = [...new Set(data.rows.map((r) => r.asOfSeason))].filter((s) => !unknownSeasons.has(s)).sort((a, b) => a - b);
+      const dataset = await readFeatureMatrix(await featureSnapshotPath(deps, input.snapshotId));
+      const complete = completeSeasons(dataset);
       const validationSeason = complete.at(-1);
       if (validationSeason === undefined || complete.length < 2) {
-        throw new Error(`snapshot ${input.snapshotId} has ${complete.length} fully labelled as-of seasons; training needs at least 2`);
+        throw ApplicationFailure.nonRetryable(`snapshot ${input.snapshotId} has ${complete.length} fully labelled as-of seasons; training needs at least 2`, 'NotEnoughData');
       }
-      const trainIdx: number[] = [];
-      const validIdx: number[] = [];
-      data.rows.forEach((r, i) => {
-        if (r.asOfSeason === validationSeason) validIdx.push(i);
-        else if (complete.includes(r.asOfSeason)) trainIdx.push(i);
-      });
-      const labels = (idx: number[]) => Float32Array.from(idx, (i) => data.rows[i]!.label ?? 0);
-      using train = new DMatrix({ data: take(data.matrix, width, trainIdx), nrow: trainIdx.length, ncol: width, labels: labels(trainIdx) });
-      using valid = new DMatrix({ data: take(data.matrix, width, validIdx), nrow: validIdx.length, ncol: width, labels: labels(validIdx) });
-      const params = {
-        objective: 'binary:logistic',
-        eval_metric: ['auc', 'logloss'],
-        tree_method: 'hist',
-        max_depth: 4,
-        eta: 0.05,
-        subsample: 0.8,
-        colsample_bytree: 0.8,
-        min_child_weight: 2,
-        nthread: config.xgboost.nthread,
-        seed: 7,
-      };
-      const started = Date.now();
-      using booster = await Booster.trainAsync({
-        train,
-        params,
-        rounds: config.xgboost.rounds,
-        evals: [{ name: 'valid', dmatrix: valid }],
-        earlyStoppingRounds: 50,
+      const trainSeasons = complete.slice(0, -1);
+      using champion = await trainChampion({
+        dataset, trainSeasons, validationSeason, nthread: config.xgboost.nthread, rounds: config.xgboost.rounds,
         onIteration: (iteration) => {
           if (iteration % 10 === 0) heartbeat({ iteration });
         },
       });
-      const probabilities = booster.predict(valid);
-      const metrics = { ...score(labels(validIdx), probabilities), bestIteration: booster.bestIteration ?? -1, trainSeconds: (Date.now() - started) / 1000 };
+      // The baselines, fitted on the same training rows and scored on the same holdout rows.
+      const trainIdx = rowsOf(dataset, trainSeasons);
+      const holdoutIdx = rowsOf(dataset, [validationSeason]);
+      const holdoutLabels = labelsOf(dataset, holdoutIdx);
+      const baselines = Object.fromEntries(Object.entries(BASELINES).map(([name, spec]) => {
+        const model = fitBaseline(spec, dataset, trainIdx);
+        return [name, score(holdoutLabels, predictLogistic(model, baselineInputs(spec, dataset, holdoutIdx)))];
+      }));
+      const holdoutProbabilities = predictChampion(champion, takeRows(dataset, holdoutIdx));
+      const holdout = score(holdoutLabels, holdoutProbabilities);
+      heartbeat({ stage: 'companions' });
+      // The data are final through the last as-of season: time to debut is known that far.
+      const lastSeason = Math.max(...dataset.rows.map((r) => r.asOfSeason));
+      await trainCompanions({ pool, dataset, trainSeasons, lastCompleteSeason: lastSeason, modelsDir, modelVersion: input.modelVersion, nthread: config.xgboost.nthread });
+      await saveChampion(modelsDir, input.modelVersion, champion);
+      const metrics = {
+        rocAuc: holdout.rocAuc, prAuc: holdout.prAuc, brier: holdout.brier, logLoss: holdout.logLoss,
+        holdout, holdoutSeason: validationSeason, trainThrough: trainSeasons.at(-1), baselines,
+        reliability: reliabilityTable(holdoutProbabilities, holdoutLabels),
+        bestIteration: champion.bestIteration, trainSeconds: champion.metrics.trainSeconds, trainRows: champion.metrics.trainRows,
+      };
+      await pool.query(
+        `INSERT INTO models (model_version, algorithm, params, feature_names, snapshot_id, metrics, artifact_path, holdout_season, calibrator)
+         VALUES ($1, 'xgboost', $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (model_version) DO UPDATE SET params = EXCLUDED.params, metrics = EXCLUDED.metrics, calibrator = EXCLUDED.calibrator`,
+        [input.modelVersion, champion.params, dataset.featureNames, input.snapshotId, metrics, modelsDir, validationSeason, champion.calibrator],
+      );
+      alog.info({ modelVersion: input.modelVersion, validationSeason, holdout, baselines, bestIteration: champion.bestIteration }, 'model trained');
+      return { modelVersion: input.modelVersion, trainRows: champion.metrics.trainRows, validationSeason, validationAuc: holdout.rocAuc };
+    },
 
-      const dir = dataPaths(config).models;
-      await mkdir(dir, { recursive: true });
-      const artifactPath = path.join(dir, `${input.modelVersion}.ubj`);
-      booster.saveModel(artifactPath);
-
+    /** Promotes a candidate if it beats the champion on the candidate's holdout rows (or with `force`, when none serves). */
+    async promoteModel(input: { modelVersion: string; snapshotId: string; force?: boolean }): Promise<{ promoted: boolean; reason: string }> {
+      const alog = activityLog(log);
+      const { rows } = await pool.query<{ model_version: string; holdout_season: number; metrics: { holdout: Scores } }>(
+        `SELECT model_version, holdout_season, metrics FROM models WHERE model_version = $1 OR status = 'champion'`, [input.modelVersion]);
+      const candidate = rows.find((r) => r.model_version === input.modelVersion);
+      if (!candidate) throw ApplicationFailure.nonRetryable(`model ${input.modelVersion} is not registered`, 'UnknownModel');
+      const champion = rows.find((r) => r.model_version !== input.modelVersion);
+      let decision = promotionDecision(toHoldout(candidate.metrics.holdout), null);
+      if (champion && !input.force) {
+        const dataset = await readFeatureMatrix(await featureSnapshotPath(deps, input.snapshotId));
+        const championScore = await scoreOn(champion.model_version, dataset, candidate.holdout_season);
+        decision = championScore
+          ? promotionDecision(toHoldout(candidate.metrics.holdout), championScore)
+          : { promote: true, reason: 'the champion was trained on another feature set and cannot be scored on these rows' };
+      }
       const client = await pool.connect();
-      let champion = false;
       try {
         await client.query('BEGIN');
-        await client.query(
-          `INSERT INTO models (model_version, algorithm, params, feature_names, snapshot_id, metrics, artifact_path)
-           VALUES ($1, 'xgboost', $2, $3, $4, $5, $6)
-           ON CONFLICT (model_version) DO UPDATE SET params = EXCLUDED.params, metrics = EXCLUDED.metrics, artifact_path = EXCLUDED.artifact_path`,
-          [input.modelVersion, { ...params, rounds: config.xgboost.rounds, validationSeason }, data.featureNames, input.snapshotId, metrics, artifactPath],
-        );
-        // Champion/challenger comparison on a shared holdout comes with the model registry work; until then the
-        // newest model serves, and the previous champion is retired (kept, never deleted).
-        await client.query(`UPDATE models SET status = 'retired' WHERE status = 'champion' AND model_version <> $1`, [input.modelVersion]);
-        await client.query(`UPDATE models SET status = 'champion', promoted_at = now() WHERE model_version = $1`, [input.modelVersion]);
-        champion = true;
+        if (decision.promote) {
+          await client.query(`UPDATE models SET status = 'retired', retired_reason = $2 WHERE status = 'champion' AND model_version <> $1`,
+            [input.modelVersion, `replaced by ${input.modelVersion}`]);
+          await client.query(`UPDATE models SET status = 'champion', promoted_at = now() WHERE model_version = $1`, [input.modelVersion]);
+        }
+        await client.query('INSERT INTO model_events (model_version, event, reason) VALUES ($1, $2, $3)',
+          [input.modelVersion, decision.promote ? 'promoted' : 'kept-as-candidate', decision.reason]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
@@ -122,8 +132,40 @@ export function createModelActivities(deps: ActivityDeps) {
       } finally {
         client.release();
       }
-      alog.info({ modelVersion: input.modelVersion, trainRows: trainIdx.length, validationSeason, metrics }, 'model trained');
-      return { modelVersion: input.modelVersion, trainRows: trainIdx.length, validationSeason, validationAuc: metrics.rocAuc, champion };
+      alog.info({ modelVersion: input.modelVersion, ...decision }, decision.promote ? 'model promoted' : 'model kept as candidate');
+      return { promoted: decision.promote, reason: decision.reason };
+    },
+
+    /**
+     * Scores the serving champion and the champion before it on the newest fully labelled season neither was
+     * validated on; rolls back when the serving one is worse on both AUC and Brier.
+     */
+    async checkRollback(input: { snapshotId: string }): Promise<{ rolledBack: boolean; reason: string }> {
+      const alog = activityLog(log);
+      const { rows } = await pool.query<{ model_version: string; status: string; holdout_season: number }>(
+        `(SELECT model_version, status, holdout_season FROM models WHERE status = 'champion')
+         UNION ALL
+         (SELECT m.model_version, m.status, m.holdout_season FROM models m
+          WHERE m.status = 'retired' AND m.promoted_at IS NOT NULL ORDER BY m.promoted_at DESC LIMIT 1)`);
+      const serving = rows.find((r) => r.status === 'champion');
+      const previous = rows.find((r) => r.status === 'retired');
+      if (!serving || !previous) return { rolledBack: false, reason: 'no previous champion to compare with' };
+      const dataset = await readFeatureMatrix(await featureSnapshotPath(deps, input.snapshotId));
+      const season = completeSeasons(dataset).at(-1);
+      if (season === undefined || season <= Math.max(serving.holdout_season, previous.holdout_season)) {
+        return { rolledBack: false, reason: 'no newly labelled season since the serving model was trained' };
+      }
+      const [now, before] = [await scoreOn(serving.model_version, dataset, season), await scoreOn(previous.model_version, dataset, season)];
+      if (!now || !before) return { rolledBack: false, reason: 'the models use another feature set than this snapshot' };
+      const decision = rollbackDecision(now, before);
+      if (decision.promote) {
+        await pool.query(`UPDATE models SET status = 'retired', retired_reason = $2 WHERE model_version = $1`, [serving.model_version, decision.reason]);
+        await pool.query(`UPDATE models SET status = 'champion', promoted_at = now(), retired_reason = NULL WHERE model_version = $1`, [previous.model_version]);
+        await recordEvent(serving.model_version, 'rolled-back', decision.reason, { season, serving: now, previous: before });
+        await recordEvent(previous.model_version, 'restored', decision.reason, { season });
+        alog.warn({ serving: serving.model_version, restored: previous.model_version, season, now, before }, `model rolled back: ${decision.reason}`);
+      }
+      return { rolledBack: decision.promote, reason: decision.reason };
     },
 
     /** The champion, if it was trained on the same features as this snapshot; null means train one. */
@@ -134,66 +176,6 @@ export function createModelActivities(deps: ActivityDeps) {
         [input.snapshotId],
       );
       return rows[0] ? { modelVersion: rows[0].model_version } : null;
-    },
-
-    async predictProspects(input: PredictInput): Promise<{ predictionRunId: string; prospects: number }> {
-      const alog = activityLog(log);
-      const data = await readFeatureMatrix(await snapshotPath(deps, input.snapshotId));
-      const { rows: models } = await pool.query<{ artifact_path: string; feature_names: string[] }>(
-        'SELECT artifact_path, feature_names FROM models WHERE model_version = $1',
-        [input.modelVersion],
-      );
-      const model = models[0];
-      if (!model) throw new Error(`model ${input.modelVersion} is not in the registry`);
-      if (model.feature_names.join() !== data.featureNames.join()) {
-        throw new Error(`model ${input.modelVersion} was trained on other features than snapshot ${input.snapshotId}`);
-      }
-      const width = data.featureNames.length;
-      const idx = data.rows.flatMap((r, i) => (r.asOfSeason === input.asOfSeason ? [i] : []));
-      if (idx.length === 0) throw new Error(`snapshot ${input.snapshotId} has no prospects as of ${input.asOfSeason}`);
-      const matrix = take(data.matrix, width, idx);
-      using booster = Booster.loadModel(model.artifact_path);
-      using dmatrix = new DMatrix({ data: matrix, nrow: idx.length, ncol: width });
-      const probabilities = booster.predict(dmatrix);
-      heartbeat({ predicted: idx.length });
-      const contributions = booster.contributions(dmatrix);
-
-      const order = idx.map((_, k) => k).sort((a, b) => probabilities[b]! - probabilities[a]!);
-      const rankOf = new Map(order.map((k, position) => [k, position + 1]));
-      const value = (k: number, feature: keyof typeof FEATURE_INDEX) => matrix[k * width + FEATURE_INDEX[feature]]!;
-      const records = idx.map((rowIndex, k) => {
-        const row = data.rows[rowIndex]!;
-        const pitcher = row.group === 'pitching';
-        const shap = Array.from(contributions.subarray(k * (width + 1), (k + 1) * (width + 1)));
-        const bias = shap.pop()!;
-        const confidence = confidenceOf({
-          workload: value(k, pitcher ? 'pit_bf' : 'hit_pa'),
-          seasonsPro: value(k, 'seasons_pro'),
-          levelOrdinal: value(k, 'level_ordinal'),
-        });
-        return [input.predictionRunId, row.playerId, input.modelVersion, input.asOfSeason, probabilities[k]!, confidence, bias, shap, rankOf.get(k)!];
-      });
-
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('DELETE FROM prediction_runs WHERE prediction_run_id = $1', [input.predictionRunId]);
-        await client.query(
-          'INSERT INTO prediction_runs (prediction_run_id, model_version, snapshot_id, as_of_season) VALUES ($1, $2, $3, $4)',
-          [input.predictionRunId, input.modelVersion, input.snapshotId, input.asOfSeason],
-        );
-        await insertRows(client, 'predictions',
-          ['prediction_run_id', 'player_id', 'model_version', 'as_of_season', 'probability', 'confidence', 'base_value', 'shap', 'rank'],
-          records);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
-      alog.info({ predictionRunId: input.predictionRunId, prospects: records.length }, 'prospects scored');
-      return { predictionRunId: input.predictionRunId, prospects: records.length };
     },
   };
 }

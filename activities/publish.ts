@@ -6,31 +6,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dataPaths } from '../lib/config.ts';
-import { levelOfSport, levelOrdinal, type Level } from '../lib/domain.ts';
-import { SNAPSHOT_FORMAT, SnapshotSchema, type Prospect, type Snapshot } from '../lib/snapshot.ts';
 import { buildSite } from '../site/build.ts';
-import { FEATURE_CATALOG } from '../training/feature-catalog.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
-import { toSeasonLine } from './history.ts';
+import { buildSnapshot } from './snapshot.ts';
 
-const TOP_FACTORS = 8;
 /** What counts as a significant rank move worth a notification. */
 export const RANK_MOVE = { places: 25, top: 100 } as const;
 /** Site builds kept besides the one being served, for a quick manual rollback. */
 const KEEP_BUILDS = 3;
-
-export function slugify(name: string, playerId: number): string {
-  const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return `${base || 'player'}-${playerId}`;
-}
-
-function ageOn(birthDate: string | null, season: number): number | null {
-  if (!birthDate) return null;
-  const years = (Date.UTC(season, 6, 1) - Date.parse(`${birthDate}T00:00:00Z`)) / (365.2425 * 86_400_000);
-  return Math.round(years * 10) / 10;
-}
-
-const rate = (num: number, den: number) => (den > 0 ? num / den : null);
 
 /** Writes `file` so that a reader sees the old content or the new, never a partial one. */
 async function writeAtomically(file: string, content: string): Promise<void> {
@@ -45,107 +28,16 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
   return {
     async publishSnapshot(input: { predictionRunId: string; rankingSnapshotId: string }) {
       const alog = activityLog(log);
-      const { rows: runs } = await pool.query(
-        `SELECT r.as_of_season, m.model_version, m.created_at, m.metrics, m.feature_names
-         FROM prediction_runs r JOIN models m USING (model_version) WHERE r.prediction_run_id = $1`,
-        [input.predictionRunId],
-      );
-      const run = runs[0];
-      if (!run) throw new Error(`prediction run ${input.predictionRunId} does not exist`);
-      const asOf: number = run.as_of_season;
-      const { rows: predictions } = await pool.query(
-        `SELECT p.player_id, p.probability, p.confidence, p.base_value, p.shap, p.rank,
-                pl.full_name, to_char(pl.birth_date, 'YYYY-MM-DD') AS birth_date, pl.primary_position
-         FROM predictions p JOIN players pl USING (player_id)
-         WHERE p.prediction_run_id = $1 ORDER BY p.rank`,
-        [input.predictionRunId],
-      );
-      const ids = predictions.map((p) => p.player_id as number);
-      const { rows: lineRows } = await pool.query(
-        `SELECT s.*, a.org_id, o.name AS org_name, o.abbreviation AS org_abbreviation
-         FROM player_season_stats s
-         LEFT JOIN affiliates a ON a.team_id = s.team_id AND a.season = s.season
-         LEFT JOIN organizations o ON o.org_id = a.org_id
-         WHERE s.player_id = ANY($1) AND s.season <= $2 ORDER BY s.season, s.sport_id`,
-        [ids, asOf],
-      );
-      const linesByPlayer = Map.groupBy(lineRows, (r) => r.player_id as number);
-      const { rows: features } = await pool.query(
-        `SELECT f.player_id, f.features FROM player_features f JOIN prediction_runs r USING (snapshot_id)
-         WHERE r.prediction_run_id = $1 AND f.as_of_season = $2`,
-        [input.predictionRunId, asOf],
-      );
-      const featuresByPlayer = new Map(features.map((f) => [f.player_id as number, f.features as number[]]));
-      const labelOf = new Map(FEATURE_CATALOG.map((f) => [f.name as string, f.label]));
-      const featureNames: string[] = run.feature_names;
-
-      const prospects: Prospect[] = predictions.map((p) => {
-        const lines = linesByPlayer.get(p.player_id) ?? [];
-        const current = lines
-          .filter((l) => l.season === asOf && l.sport_id !== 1)
-          .sort((a, b) => levelOrdinal(levelOfSport(b.sport_id) ?? 'ROK') - levelOrdinal(levelOfSport(a.sport_id) ?? 'ROK'))[0];
-        const values = featuresByPlayer.get(p.player_id) ?? [];
-        const shap: number[] = p.shap;
-        const factors = shap
-          .map((contribution, i) => ({ feature: featureNames[i]!, contribution, value: values[i] ?? null }))
-          .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
-          .slice(0, TOP_FACTORS)
-          .map((f) => ({ ...f, label: labelOf.get(f.feature) ?? f.feature, value: f.value === null || Number.isNaN(f.value) ? null : f.value }));
-        return {
-          playerId: p.player_id,
-          rank: p.rank,
-          slug: slugify(p.full_name, p.player_id),
-          name: p.full_name,
-          organization: current?.org_id ? { id: current.org_id, name: current.org_name, abbreviation: current.org_abbreviation } : null,
-          position: p.primary_position ?? (current?.stat_group === 'pitching' ? 'P' : 'UT'),
-          isPitcher: current?.stat_group === 'pitching',
-          level: (current ? levelOfSport(current.sport_id) : undefined) ?? 'ROK',
-          age: ageOn(p.birth_date, asOf),
-          probability: p.probability,
-          confidence: p.confidence,
-          baseValue: p.base_value,
-          factors,
-          stats: lines.map((row) => {
-            const line = toSeasonLine(row);
-            const level: Level | 'MLB' = levelOfSport(line.sportId) ?? 'ROK';
-            if (line.group === 'hitting') {
-              const h = line.stats;
-              return {
-                season: line.season, level, group: 'hitting' as const, games: h.games, battersOrPa: h.plateAppearances, innings: null,
-                strikeoutRate: rate(h.strikeOuts, h.plateAppearances), walkRate: rate(h.baseOnBalls, h.plateAppearances),
-                powerRate: rate(h.doubles + 2 * h.triples + 3 * h.homeRuns, h.atBats), average: rate(h.hits, h.atBats),
-              };
-            }
-            const s = line.stats;
-            return {
-              season: line.season, level, group: 'pitching' as const, games: s.games, battersOrPa: s.battersFaced,
-              innings: Math.round((s.outs / 3) * 100) / 100, strikeoutRate: rate(s.strikeOuts, s.battersFaced),
-              walkRate: rate(s.baseOnBalls, s.battersFaced), powerRate: rate(s.homeRuns, s.battersFaced), average: null,
-            };
-          }),
-        };
-      });
-      const snapshot: Snapshot = SnapshotSchema.parse({
-        format: SNAPSHOT_FORMAT,
-        snapshotId: input.rankingSnapshotId,
-        generatedAt: new Date().toISOString(),
-        asOfSeason: asOf,
-        model: {
-          version: run.model_version,
-          trainedAt: new Date(run.created_at).toISOString(),
-          metrics: Object.fromEntries(Object.entries(run.metrics as Record<string, unknown>).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))),
-        },
-        prospects,
-      });
+      const snapshot = await buildSnapshot(pool, config, input);
       const snapshotPath = path.join(paths.snapshots, `${input.rankingSnapshotId}.json`);
       await writeAtomically(snapshotPath, JSON.stringify(snapshot));
       await pool.query(
         `INSERT INTO ranking_snapshots (snapshot_id, prediction_run_id, path, prospect_count) VALUES ($1, $2, $3, $4)
          ON CONFLICT (snapshot_id) DO UPDATE SET path = EXCLUDED.path, prospect_count = EXCLUDED.prospect_count, generated_at = now()`,
-        [input.rankingSnapshotId, input.predictionRunId, snapshotPath, prospects.length],
+        [input.rankingSnapshotId, input.predictionRunId, snapshotPath, snapshot.prospects.length],
       );
-      alog.info({ rankingSnapshotId: input.rankingSnapshotId, prospects: prospects.length, snapshotPath }, 'snapshot written');
-      return { rankingSnapshotId: input.rankingSnapshotId, snapshotPath, prospects: prospects.length };
+      alog.info({ rankingSnapshotId: input.rankingSnapshotId, prospects: snapshot.prospects.length, snapshotPath }, 'snapshot written');
+      return { rankingSnapshotId: input.rankingSnapshotId, snapshotPath, prospects: snapshot.prospects.length };
     },
 
     /**

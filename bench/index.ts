@@ -11,11 +11,13 @@ import { ensureLocalPostgres } from '../infra/postgres.ts';
 import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
 import { benchBackfill } from './backfill.ts';
 import { benchLoad } from './load.ts';
+import { benchTraining } from './training.ts';
 import type { BenchContext } from './context.ts';
 
 const benches: Record<string, (ctx: BenchContext) => Promise<void>> = {
   load: benchLoad,
   backfill: benchBackfill,
+  training: benchTraining,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -12,19 +12,26 @@ describe('ensureSchedules', () => {
   });
   afterAll(async () => {
     await client.schedule.getHandle('daily-update').delete().catch(() => undefined);
+    await client.schedule.getHandle('weekly-retraining').delete().catch(() => undefined);
     await connection.close();
   });
 
   it('creates the daily update at 06:00 New York time in season, then updates it in place', async () => {
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: 'schedules-test' });
-    expect(await ensureSchedules(client, config)).toEqual([{ scheduleId: 'daily-update', action: 'created' }]);
+    expect(await ensureSchedules(client, config)).toEqual([
+      { scheduleId: 'daily-update', action: 'created' },
+      { scheduleId: 'weekly-retraining', action: 'created' },
+    ]);
+    const weekly = await client.schedule.getHandle('weekly-retraining').describe();
+    expect(weekly.spec.calendars?.[0]).toMatchObject({ dayOfWeek: [{ start: 'MONDAY', end: 'MONDAY', step: 1 }], hour: [{ start: 4, end: 4, step: 1 }] });
+    expect(weekly.action).toMatchObject({ workflowType: 'weeklyRetraining' });
     const first = await client.schedule.getHandle('daily-update').describe();
     expect(first.spec.timezone).toBe('America/New_York');
     expect(first.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 6, end: 6, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }], month: [{ start: 'MARCH', end: 'OCTOBER', step: 1 }] });
     expect(first.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyUpdate', taskQueue: 'schedules-test' });
 
     const later = loadConfig({ TEMPORAL_TASK_QUEUE: 'schedules-test', DAILY_UPDATE_HOUR: '7', SEASON_MONTHS: '4-9' });
-    expect(await ensureSchedules(client, later)).toEqual([{ scheduleId: 'daily-update', action: 'updated' }]);
+    expect((await ensureSchedules(client, later)).map((d) => d.action)).toEqual(['updated', 'updated']);
     const second = await client.schedule.getHandle('daily-update').describe();
     expect(second.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7, step: 1 }], month: [{ start: 'APRIL', end: 'SEPTEMBER', step: 1 }] });
     const next = second.info.nextActionTimes[0];

@@ -5,6 +5,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
 import type { Config } from '../lib/config.ts';
 import { MONTHS } from '@temporalio/client';
 import { dailyUpdateScheduleId, type dailyUpdate } from '../workflows/daily-update.ts';
+import { weeklyRetrainingScheduleId, type weeklyRetraining } from '../workflows/weekly-retraining.ts';
 
 export function scheduleDefinitions(config: Config): ScheduleOptions[] {
   const { timezone, dailyUpdateHour, seasonMonths } = config.schedules;
@@ -22,7 +23,19 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
     // A slow day must not pile up runs; the next day's run catches up anyway.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
   };
-  return [daily];
+  const weekly: ScheduleOptions = {
+    scheduleId: weeklyRetrainingScheduleId(),
+    spec: { calendars: [{ dayOfWeek: 'MONDAY', hour: config.schedules.weeklyRetrainHour, minute: 0, month, comment: 'Mondays in season' }], timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'weeklyRetraining',
+      args: [{ fromSeason: config.sample.fromSeason }] satisfies Parameters<typeof weeklyRetraining>,
+      taskQueue: config.temporal.taskQueue,
+      workflowId: 'weekly-retraining',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+  };
+  return [daily, weekly];
 }
 
 /** Creates each schedule, or updates it in place when it exists. Returns what was done to each. */

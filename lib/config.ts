@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   SCHEDULE_TIMEZONE: z.string().min(1).default('America/New_York'),
   /** Hour (0-23, schedule time zone) of the daily update. */
   DAILY_UPDATE_HOUR: z.coerce.number().int().min(0).max(23).default(6),
+  /** Hour (0-23, schedule time zone) of the Monday retraining. */
+  WEEKLY_RETRAIN_HOUR: z.coerce.number().int().min(0).max(23).default(4),
   /** Months of the baseball season, when the schedules run, as first-last month numbers. */
   SEASON_MONTHS: z.string().regex(/^(1[0-2]|[1-9])-(1[0-2]|[1-9])$/, 'must look like 3-10 (March to October)').default('3-10'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -72,7 +74,7 @@ export interface Config {
   sitePort: number;
   metricsAddress: string | undefined;
   xgboost: { nthread: number; rounds: number };
-  schedules: { timezone: string; dailyUpdateHour: number; seasonMonths: { first: number; last: number } };
+  schedules: { timezone: string; dailyUpdateHour: number; weeklyRetrainHour: number; seasonMonths: { first: number; last: number } };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -137,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedules: {
       timezone: e.SCHEDULE_TIMEZONE,
       dailyUpdateHour: e.DAILY_UPDATE_HOUR,
+      weeklyRetrainHour: e.WEEKLY_RETRAIN_HOUR,
       seasonMonths: { first: Number(e.SEASON_MONTHS.split('-')[0]), last: Number(e.SEASON_MONTHS.split('-')[1]) },
     },
     logLevel: e.LOG_LEVEL,

@@ -4,3 +4,4 @@ export * from './daily-update.ts';
 export * from './ingest-season.ts';
 export * from './publish-rankings.ts';
 export * from './run-pipeline.ts';
+export * from './weekly-retraining.ts';

@@ -38,9 +38,20 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
   const stage = (name: string) => upsertSearchAttributes({ AfwdStage: [name] });
   stage('features');
   const features = await db.buildFeatures({ snapshotId: `fs-${runKey}`, fromSeason: input.fromSeason, toSeason: input.toSeason });
-  const champion = input.retrain === false ? await db.servingModel({ snapshotId: features.snapshotId }) : null;
-  stage('training');
-  const model = champion ?? (await training.trainModel({ snapshotId: features.snapshotId, modelVersion: `xgb-${runKey}` }));
+  if (input.retrain !== false) {
+    stage('training');
+    // The candidate is registered either way; it serves only if it beats the champion on the same holdout.
+    const candidate = await training.trainModel({ snapshotId: features.snapshotId, modelVersion: `xgb-${runKey}` });
+    await training.promoteModel({ modelVersion: candidate.modelVersion, snapshotId: features.snapshotId });
+    await training.checkRollback({ snapshotId: features.snapshotId });
+  }
+  let model = await db.servingModel({ snapshotId: features.snapshotId });
+  if (!model) {
+    // Nothing serves on these features (first run, or the feature set changed): the new model must.
+    stage('training');
+    model = await training.trainModel({ snapshotId: features.snapshotId, modelVersion: `xgb-${runKey}-serving` });
+    await training.promoteModel({ modelVersion: model.modelVersion, snapshotId: features.snapshotId, force: true });
+  }
   stage('inference');
   const predictions = await training.predictProspects({
     snapshotId: features.snapshotId, modelVersion: model.modelVersion, predictionRunId: `pr-${runKey}`, asOfSeason: input.toSeason,

@@ -27,6 +27,7 @@ describe('runPipeline orchestration', () => {
 
   function stubs(calls: string[], overrides: Partial<Activities> = {}): Partial<Activities> {
     let batch = 0;
+    let serving: string | null = null;
     const base = {
       fetchSeason: async ({ season, mlbOnly }: { season: number; mlbOnly?: boolean }) => {
         calls.push(`fetch ${season}${mlbOnly ? ' mlb' : ''}`);
@@ -40,7 +41,9 @@ describe('runPipeline orchestration', () => {
       trainModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('train'); return { modelVersion, trainRows: 3, validationSeason: 2016, validationAuc: 0.8, champion: true }; },
       predictProspects: async ({ predictionRunId }: { predictionRunId: string }) => { calls.push('predict'); return { predictionRunId, prospects: 7 }; },
       publishSnapshot: async ({ rankingSnapshotId }: { rankingSnapshotId: string }) => { calls.push('snapshot'); return { rankingSnapshotId, snapshotPath: '/s.json', prospects: 7 }; },
-      servingModel: async () => { calls.push('serving'); return null; },
+      promoteModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('promote'); serving = modelVersion; return { promoted: true, reason: 'no champion yet' }; },
+      checkRollback: async () => { calls.push('rollback'); return { rolledBack: false, reason: 'no previous champion to compare with' }; },
+      servingModel: async () => { calls.push('serving'); return serving ? { modelVersion: serving } : null; },
       checkFreshness: async () => { calls.push('freshness'); return [{ source: 'mlb-stats-api', ageHours: 0, stale: false }]; },
       recordRankMoves: async () => { calls.push('moves'); return { notifications: 2, previous: null }; },
       publishSite: async () => { calls.push('site'); return { siteDir: '/site', pages: 9 }; },
@@ -77,7 +80,7 @@ describe('runPipeline orchestration', () => {
     expect(calls.filter((c) => c.endsWith(' mlb')).sort()).toEqual(['fetch 2006 mlb', 'fetch 2007 mlb', 'fetch 2008 mlb', 'fetch 2009 mlb', 'fetch 2010 mlb']);
     expect(calls.filter((c) => c.startsWith('fetch'))).toHaveLength(13);
     expect(calls.filter((c) => c.startsWith('load'))).toHaveLength(13);
-    expect(calls.slice(-6)).toEqual(['features', 'train', 'predict', 'snapshot', 'moves', 'site']);
+    expect(calls.slice(-9)).toEqual(['features', 'train', 'promote', 'rollback', 'serving', 'predict', 'snapshot', 'moves', 'site']);
     expect(result.backfill).toMatchObject({ seasonsDone: 13, rowsFetched: 1365, rowsLoaded: 1300, rowsQuarantined: 26, duplicatesMerged: 39, httpRequests: 130 });
     expect(result).toMatchObject({ prospects: 7, rankMoves: 2, siteDir: '/site' });
   });

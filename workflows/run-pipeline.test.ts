@@ -79,12 +79,18 @@ describe('runPipeline on the real server and database', () => {
     expect(q[0].n).toBe(b.rowsQuarantined);
   });
 
-  it('stores predictions whose SHAP contributions add up to the predicted log-odds', async () => {
-    const { rows } = await pool.query('SELECT probability, base_value, shap FROM predictions WHERE prediction_run_id = $1', [result.predictionRunId]);
+  it('stores predictions whose SHAP contributions add up to the model\'s log-odds, calibrated monotonically', async () => {
+    const { rows } = await pool.query(
+      'SELECT probability, raw_probability, base_value, shap FROM predictions WHERE prediction_run_id = $1 ORDER BY raw_probability',
+      [result.predictionRunId]);
     expect(rows).toHaveLength(result.prospects);
+    let previous = -1;
     for (const r of rows) {
       const margin = r.base_value + (r.shap as number[]).reduce((a, b) => a + b, 0);
-      expect(1 / (1 + Math.exp(-margin))).toBeCloseTo(r.probability, 3);
+      expect(1 / (1 + Math.exp(-margin))).toBeCloseTo(r.raw_probability, 3);
+      // Calibration may flatten but never reverse the model's order.
+      expect(r.probability).toBeGreaterThanOrEqual(previous - 1e-6);
+      previous = r.probability;
     }
   });
 

@@ -12,7 +12,9 @@ import { startSampleSource, type SampleSource } from '../infra/sample-source.ts'
 import { serveSite } from '../site/serve.ts';
 import { launchChromium, pagefindSearch } from '../test/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import type { PublishRankingsResult } from './publish-rankings.ts';
 import type { PipelineResult, runPipeline } from './run-pipeline.ts';
+import type { weeklyRetraining } from './weekly-retraining.ts';
 
 // The whole spine with real parts: Temporal dev server, PostgreSQL, the sample source over HTTP, XGBoost, Astro, Pagefind.
 describe('runPipeline on the real server and database', () => {
@@ -21,6 +23,7 @@ describe('runPipeline on the real server and database', () => {
   let pool: Pool;
   let source: SampleSource;
   let result: PipelineResult;
+  let retrained: PublishRankingsResult;
   const workflowId = `test-pipeline-${Date.now()}`;
   let browser: Browser;
 
@@ -46,11 +49,16 @@ describe('runPipeline on the real server and database', () => {
     });
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     const client = new Client({ connection });
-    result = await worker.runUntil(
-      client.workflow.execute<typeof runPipeline>('runPipeline', {
+    result = await worker.runUntil(async () => {
+      const first = await client.workflow.execute<typeof runPipeline>('runPipeline', {
         taskQueue, workflowId, args: [{ fromSeason: 2015, toSeason: 2022 }],
-      }),
-    );
+      });
+      // A week later: retrain on the same data; the candidate must beat the champion to serve.
+      retrained = await client.workflow.execute<typeof weeklyRetraining>('weeklyRetraining', {
+        taskQueue, workflowId: `${workflowId}-weekly`, args: [{ fromSeason: 2015, season: 2022 }],
+      });
+      return first;
+    });
     await connection.close();
     await workerConnection.close();
     browser = await launchChromium();
@@ -94,13 +102,29 @@ describe('runPipeline on the real server and database', () => {
     }
   });
 
+  it('registers every model, and promotes a retrained one only by beating the champion on the same holdout', async () => {
+    const { rows: models } = await pool.query('SELECT model_version, status FROM models ORDER BY created_at');
+    expect(models).toHaveLength(2);
+    const { rows: events } = await pool.query('SELECT model_version, event, reason FROM model_events ORDER BY event_id');
+    expect(events[0]).toMatchObject({ model_version: result.modelVersion, event: 'promoted', reason: 'no champion yet' });
+    const second = events.find((e) => e.model_version !== result.modelVersion);
+    expect(['promoted', 'kept-as-candidate']).toContain(second?.event);
+    expect(second?.reason).toMatch(/AUC [\d.]+ vs [\d.]+, Brier [\d.]+ vs [\d.]+ on \d+ rows/);
+    const champion = models.find((m) => m.status === 'champion')?.model_version;
+    expect(retrained.modelVersion).toBe(champion);
+    expect(champion).toBe(second?.event === 'promoted' ? second.model_version : result.modelVersion);
+    const { rows: notes } = await pool.query('SELECT count(*)::int AS n FROM notifications WHERE ranking_snapshot_id = $1', [retrained.rankingSnapshotId]);
+    expect(notes[0].n).toBe(retrained.rankMoves);
+  });
+
   it('publishes a site that lists the prospects and switches the served folder to it', async () => {
     const config = loadConfig({ AFWD_DATA_DIR: dataDir });
-    expect(await readlink(dataPaths(config).siteCurrent)).toBe(result.siteDir);
-    const html = await readFile(path.join(result.siteDir, 'index.html'), 'utf8');
+    // The latest publish (the weekly retraining's) is the one served.
+    expect(await readlink(dataPaths(config).siteCurrent)).toBe(retrained.siteDir);
+    const html = await readFile(path.join(retrained.siteDir, 'index.html'), 'utf8');
     const { rows } = await pool.query(
       'SELECT pl.full_name FROM predictions p JOIN players pl USING (player_id) WHERE prediction_run_id = $1 ORDER BY rank LIMIT 20',
-      [result.predictionRunId],
+      [retrained.predictionRunId],
     );
     for (const r of rows) expect(html).toContain(escapeHtml(r.full_name));
   });
@@ -108,11 +132,11 @@ describe('runPipeline on the real server and database', () => {
   it('finds a prospect by part of his name through the Pagefind index', async () => {
     const { rows } = await pool.query(
       'SELECT pl.full_name FROM predictions p JOIN players pl USING (player_id) WHERE prediction_run_id = $1 ORDER BY rank LIMIT 1',
-      [result.predictionRunId],
+      [retrained.predictionRunId],
     );
     const name: string = rows[0].full_name;
     const lastName = name.split(' ').at(-1)!;
-    const server = await serveSite({ root: result.siteDir });
+    const server = await serveSite({ root: retrained.siteDir });
     try {
       const hits = await pagefindSearch(browser, server.url, lastName.slice(0, Math.max(4, lastName.length - 2)));
       expect(hits.map((h) => h.title).join(' | ')).toContain(name);

@@ -76,7 +76,7 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
       // A retried attempt starts clean; the folder is not served until the switch below.
       await rm(outDir, { recursive: true, force: true });
       await mkdir(paths.siteBuilds, { recursive: true });
-      const built = await buildSite({ snapshotPath: input.snapshotPath, outDir, onProgress: (line) => heartbeat({ line }) });
+      const built = await buildSite({ snapshotPath: input.snapshotPath, outDir, siteUrl: config.siteUrl, onProgress: (line) => heartbeat({ line }) });
       // Switch atomically: a new symlink renamed over the old one.
       const link = `${paths.siteCurrent}.next-${process.pid}`;
       await rm(link, { force: true });

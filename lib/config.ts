@@ -45,6 +45,8 @@ const EnvSchema = z.object({
   SAMPLE_TO_SEASON: z.coerce.number().int().min(1990).max(2100).default(2026),
   /** Port of the local sample source when it is served by `npm start`; 0 picks a free port. */
   SAMPLE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Public address of the rankings site, for canonical URLs, OpenGraph tags and the sitemap. */
+  SITE_URL: z.url().default('http://localhost:4321'),
   /** Port of the published rankings site served by `npm start`. */
   SITE_PORT: port.default(4321),
   /** Threads XGBoost may use; the machines have 2 cores. */
@@ -72,6 +74,7 @@ export interface Config {
   mlb: { baseUrl: string | undefined; requestsPerSecond: number | undefined; timeoutMs: number; maxRetries: number };
   sample: { seed: number; scale: number; fromSeason: number; toSeason: number; port: number };
   sitePort: number;
+  siteUrl: string;
   metricsAddress: string | undefined;
   xgboost: { nthread: number; rounds: number };
   schedules: { timezone: string; dailyUpdateHour: number; weeklyRetrainHour: number; seasonMonths: { first: number; last: number } };
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.SAMPLE_PORT,
     },
     sitePort: e.SITE_PORT,
+    siteUrl: e.SITE_URL,
     metricsAddress: e.METRICS_ADDRESS || undefined,
     xgboost: { nthread: e.XGBOOST_NTHREAD, rounds: e.XGBOOST_ROUNDS },
     schedules: {

@@ -19,11 +19,15 @@ export interface BuildSiteOptions {
   onProgress?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Kills the build. */
   signal?: AbortSignal;
+  /** Public origin of the site, for canonical URLs, OpenGraph tags and the sitemap. Default http://localhost:4321. */
+  siteUrl?: string;
+  /** Prospects per rankings page (the home page is page 1); default 500. */
+  rankingsPageSize?: number;
 }
 
 export interface BuildSiteResult {
   outDir: string;
-  /** HTML pages written (the rankings page, one per prospect, 404). */
+  /** HTML pages written (rankings pages, prospects, organizations, positions, movers, methodology, offline, 404). */
   pages: number;
   durationMs: number;
 }
@@ -93,6 +97,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     AFWD_SNAPSHOT_PATH: snapshotPath,
     AFWD_SITE_OUT_DIR: outDir,
     AFWD_ASTRO_CACHE_DIR: workDir,
+    ...(options.siteUrl ? { AFWD_SITE_URL: options.siteUrl } : {}),
+    ...(options.rankingsPageSize ? { AFWD_RANKINGS_PAGE_SIZE: String(options.rankingsPageSize) } : {}),
     ASTRO_TELEMETRY_DISABLED: '1',
     NO_COLOR: '1',
     // Under vitest NODE_ENV is "test", which would make Vite build in a non-production mode.

@@ -1,7 +1,12 @@
 // Tests for the display helpers, chiefly that SHAP log-odds become percentage points that add up.
 import { describe, expect, it } from 'vitest';
 import {
+  describeEvidence,
   explainFactors,
+  formatCount,
+  formatDate,
+  formatEta,
+  formatShortDate,
   formatAge,
   formatAverage,
   formatInnings,
@@ -70,6 +75,25 @@ describe('formatters', () => {
     expect(formatPoints(8.14)).toBe('+8.1 points');
     expect(formatPoints(-2.36)).toBe('-2.4 points');
     expect(formatPoints(0.02)).toBe('about 0 points');
+    expect(formatEta(2027)).toBe('2027');
+    expect(formatEta(null)).toBe('—');
+    expect(formatCount(12345.6)).toBe('12,346');
+    // UTC, whatever the build machine's time zone.
+    expect(formatDate('2025-11-01T00:30:00.000Z')).toBe('November 1, 2025');
+    expect(formatDate(null)).toBe('never');
+    expect(formatShortDate('2025-08-09')).toBe('Aug 9');
+  });
+
+  it('says what the confidence rests on', () => {
+    const evidence = { seasonWorkload: 412, careerWorkload: 1250, seasons: 3, levels: 4, spread: 0.0412 };
+    expect(describeEvidence({ isPitcher: false, evidence })).toBe(
+      "412 plate appearances this season and 1,250 in his career, over 3 seasons at 4 levels; the model's bootstrap " +
+        'ensemble agrees within ±4.1 points.',
+    );
+    expect(describeEvidence({ isPitcher: true, evidence: { ...evidence, seasons: 1, levels: 1 } })).toMatch(
+      /^412 batters faced .* over 1 season at 1 level;/,
+    );
+    expect(describeEvidence({ isPitcher: true, evidence: { ...evidence, careerWorkload: 0 } })).toMatch(/No minor-league/);
   });
 
   it('orders stat lines by season, then up the minor-league ladder', () => {
@@ -85,7 +109,9 @@ describe('formatters', () => {
       powerRate: null,
       average: null,
     });
-    const sorted = sortStats([line(2025, 'AAA'), line(2024, 'A+'), line(2025, 'A+'), line(2024, 'A'), line(2025, 'AA')]);
-    expect(sorted.map((l) => `${l.season} ${l.level}`)).toEqual(['2024 A', '2024 A+', '2025 A+', '2025 AA', '2025 AAA']);
+    const sorted = sortStats([line(2025, 'AAA'), line(2024, 'A+'), line(2025, 'A+'), line(2024, 'A'), line(2025, 'AA'), line(2024, 'ROK+')]);
+    expect(sorted.map((l) => `${l.season} ${l.level}`)).toEqual([
+      '2024 ROK+', '2024 A', '2024 A+', '2025 A+', '2025 AA', '2025 AAA',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 /** Display helpers for the rankings site: numbers, stat lines and SHAP factors turned into plain words. */
 import type { Prospect } from '../lib/snapshot.ts';
+import { levelRank } from './derive.ts';
 
 type StatLine = Prospect['stats'][number];
 
@@ -39,14 +40,7 @@ export function formatPoints(points: number): string {
   return `${rounded > 0 ? '+' : '-'}${Math.abs(rounded).toFixed(1)} points`;
 }
 
-// Lowest first, so a season's lines read in the order the player climbed.
-const LEVEL_ORDER = ['DSL', 'FCL', 'ACL', 'CPX', 'ROK', 'RK', 'A-', 'A', 'A+', 'AA', 'AAA', 'MLB'];
-
-function levelRank(level: string): number {
-  const index = LEVEL_ORDER.indexOf(level.toUpperCase());
-  return index === -1 ? LEVEL_ORDER.length : index;
-}
-
+/** Lowest level first within a season, so a season's lines read in the order the player climbed. */
 export function sortStats(stats: readonly StatLine[]): StatLine[] {
   return [...stats].sort((a, b) => a.season - b.season || levelRank(a.level) - levelRank(b.level));
 }
@@ -105,4 +99,44 @@ export function explainFactors(
 
 export function organizationName(prospect: Pick<Prospect, 'organization'>): string {
   return prospect.organization?.name ?? 'Unaffiliated';
+}
+
+export function formatEta(eta: number | null): string {
+  return eta === null ? DASH : String(eta);
+}
+
+// Built once: toLocale*String with options builds a new formatter per call, thousands of times per build.
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const LONG_DATE = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+const SHORT_DATE = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+export function formatCount(value: number): string {
+  return COUNT.format(Math.round(value));
+}
+
+/** "2025-11-01T12:00:00.000Z" -> "November 1, 2025" (UTC, so the build machine's zone does not matter). */
+export function formatDate(iso: string | null): string {
+  if (!iso) return 'never';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return LONG_DATE.format(date);
+}
+
+export function formatShortDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return SHORT_DATE.format(date);
+}
+
+/** What the confidence rests on, in one sentence. */
+export function describeEvidence(p: Pick<Prospect, 'isPitcher' | 'evidence'>): string {
+  const unit = p.isPitcher ? 'batters faced' : 'plate appearances';
+  const e = p.evidence;
+  if (e.careerWorkload === 0) return 'No minor-league playing time yet: the estimate rests on his bio and draft alone.';
+  const seasons = `${e.seasons} season${e.seasons === 1 ? '' : 's'}`;
+  const levels = `${e.levels} level${e.levels === 1 ? '' : 's'}`;
+  return (
+    `${formatCount(e.seasonWorkload)} ${unit} this season and ${formatCount(e.careerWorkload)} in his career, ` +
+    `over ${seasons} at ${levels}; the model's bootstrap ensemble agrees within ±${(e.spread * 100).toFixed(1)} points.`
+  );
 }

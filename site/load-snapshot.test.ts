@@ -24,8 +24,8 @@ describe('loadSnapshot', () => {
 
   it('accepts the fixture', async () => {
     const snapshot = await loadSnapshot(FIXTURE);
-    expect(snapshot.prospects).toHaveLength(8);
-    expect(new Set(snapshot.prospects.map((p) => p.name)).size).toBe(8);
+    expect(snapshot.prospects).toHaveLength(40);
+    expect(new Set(snapshot.prospects.map((p) => p.name)).size).toBe(40);
   });
 
   it('names each invalid field', async () => {
@@ -42,9 +42,9 @@ describe('loadSnapshot', () => {
 
   it('explains missing files, broken JSON, other formats and duplicate slugs', async () => {
     await expect(loadSnapshot(join(dir, 'missing.json'))).rejects.toThrow(/Cannot read snapshot .*missing\.json/);
-    await expect(loadSnapshot(await write('broken.json', '{"format": 1,'))).rejects.toThrow(/is not valid JSON/);
-    await expect(loadSnapshot(await write('v2.json', { ...fixture, format: 2 }))).rejects.toThrow(
-      /has format 2, but this site reads format 1/,
+    await expect(loadSnapshot(await write('broken.json', '{"format": 2,'))).rejects.toThrow(/is not valid JSON/);
+    await expect(loadSnapshot(await write('v1.json', { ...fixture, format: 1 }))).rejects.toThrow(
+      /has format 1, but this site reads format 2/,
     );
     const dup = structuredClone(fixture);
     dup.prospects[1]!.slug = dup.prospects[0]!.slug;

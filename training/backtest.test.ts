@@ -1,0 +1,71 @@
+/** The rolling-origin backtest end to end on a small generated universe, and its refusals of unusable ranges. */
+import { describe, expect, it } from 'vitest';
+import type { DraftPick, PlayerBio } from '../lib/domain.ts';
+import { generateUniverse } from '../sources/sample/universe.ts';
+import { BacktestError, MODEL_NAMES, planBacktest, runBacktest } from './backtest.ts';
+import { buildDataset, type Dataset } from './dataset.ts';
+
+/** The universe's clean history in the shapes `loadHistory` returns from the database. */
+function universeDataset(): Dataset {
+  const universe = generateUniverse({ seed: 5, scale: 0.05, fromSeason: 2010, toSeason: 2022 });
+  const players: PlayerBio[] = [...universe.people.values()].map((p) => ({
+    playerId: p.id, fullName: p.fullName, birthDate: p.birthDate, primaryPosition: p.position, batSide: p.bats,
+    pitchHand: p.throws, mlbDebutDate: p.mlbDebutDate,
+  }));
+  // The draft endpoint lists every pick, signed or not, as the real API does.
+  const drafts: DraftPick[] = [...universe.drafts.values()].flat().map((d) => ({
+    playerId: d.playerId, year: d.year, round: d.round, pickNumber: d.pickNumber, orgId: d.orgId, school: d.school,
+  }));
+  const asOfSeasons = Array.from({ length: 13 }, (_, i) => 2010 + i);
+  return buildDataset({ asOfSeasons, players, lines: universe.lines, drafts, lastCompleteSeason: 2022 });
+}
+
+describe('runBacktest', () => {
+  const dataset = universeDataset();
+
+  it('scores later cohorts with every metric for the model, the challenger and both baselines', async () => {
+    const report = await runBacktest({
+      dataset, trainTo: 2015, testFrom: 2016, testTo: 2018, nthread: 2,
+      // About 2,000 training rows: shallow trees and a faster rate keep the test quick and the comparison stable.
+      params: { eta: 0.05, max_depth: 2 }, rounds: 400, earlyStoppingRounds: 50, mlp: { maxEpochs: 10 },
+    });
+    expect(report.trainSeasons).toEqual([2010, 2011, 2012, 2013, 2014]);
+    expect(report.validationSeason).toBe(2015);
+    expect(report.testSeasons).toEqual([2016, 2017, 2018]);
+    expect(report.perSeason.map((s) => s.season)).toEqual([2016, 2017, 2018]);
+    for (const { scores } of [...report.perSeason, report.overall]) {
+      for (const name of MODEL_NAMES) {
+        const s = scores[name];
+        expect(s.positives).toBeGreaterThan(0);
+        for (const value of [s.rocAuc, s.prAuc, s.brier, s.logLoss]) expect(Number.isFinite(value)).toBe(true);
+      }
+    }
+    const { overall } = report;
+    expect(overall.scores.model.rocAuc).toBeGreaterThan(overall.scores.levelAge.rocAuc);
+    expect(overall.scores.model.rocAuc).toBeGreaterThan(overall.scores.draftPick.rocAuc);
+    expect(overall.reliability.reduce((n, b) => n + b.count, 0)).toBe(overall.scores.model.rows);
+
+    expect(report.rows).toHaveLength(overall.scores.model.rows);
+    expect(new Set(report.rows.map((r) => r.asOfSeason))).toEqual(new Set([2016, 2017, 2018]));
+    expect(report.rows.every((r) => r.probability > 0 && r.probability < 1 && (r.label === 0 || r.label === 1))).toBe(true);
+  });
+
+  it('skips seasons without rows or with open outcome windows, and says why', () => {
+    const plan = planBacktest(dataset, 2015, 2016, 2020);
+    expect(plan.testSeasons).toEqual([2016, 2017, 2018]);
+    expect(plan.skippedSeasons.map((s) => s.season)).toEqual([2019, 2020]);
+    expect(plan.skippedSeasons[0]!.reason).toMatch(/labels are not known yet/);
+    expect(plan.skippedSeasons[1]!.reason).toMatch(/no prospects/);
+  });
+
+  it('fails with a precise message when a range cannot be used', () => {
+    const fail = (trainTo: number, from: number, to: number) => () => planBacktest(dataset, trainTo, from, to);
+    expect(fail(2015, 2019, 2022)).toThrow(BacktestError);
+    expect(fail(2015, 2019, 2022)).toThrow(/No as-of season in 2019-2022 can be scored: the data has as-of seasons 2010-2022 and labels are fully known up to as-of season 2018/);
+    expect(fail(2010, 2016, 2018)).toThrow(/at least two as-of seasons up to 2010 .* found 1 \(2010-2010\)/);
+    expect(fail(2005, 2016, 2018)).toThrow(/found none/);
+    expect(fail(2016, 2016, 2018)).toThrow(/trainTo \(2016\) must be before testFrom \(2016\)/);
+    expect(fail(2014, 2018, 2016)).toThrow(/2018-2016 is empty/);
+    expect(fail(2015, 2030, 2031)).toThrow(/No as-of season in 2030-2031/);
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * Rolling-origin backtest: train the champion, the challenger and both baselines on as-of seasons up to `trainTo`
+ * (with their labels as known today), then score later as-of seasons on the same rows, per season and overall.
+ */
+import { reliabilityTable, type ReliabilityBin } from './calibration.ts';
+import type { Dataset } from './dataset.ts';
+import { BASELINES, baselineInputs, fitBaseline, predictLogistic, type BaselineName } from './logistic.ts';
+import { score, type Scores } from './metrics.ts';
+import { trainMlp, type MlpOptions } from './mlp.ts';
+import { labelsOf, predictChampion, rowsOf, takeRows, trainChampion, type ClassWeighting } from './model.ts';
+import type { Params } from './xgboost.ts';
+
+/** A backtest that cannot run on this data (seasons absent, labels unknown); the message says which and why. */
+export class BacktestError extends Error {
+  override name = 'BacktestError';
+}
+
+export const MODEL_NAMES = ['model', 'challenger', ...(Object.keys(BASELINES) as BaselineName[])] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export interface BacktestOptions {
+  dataset: Dataset;
+  /** Last as-of season trained on; its cohort validates and calibrates, the earlier ones train. */
+  trainTo: number;
+  testFrom: number;
+  testTo: number;
+  nthread: number;
+  /** Champion overrides (tests use fewer trees). */
+  params?: Params;
+  rounds?: number;
+  earlyStoppingRounds?: number;
+  classWeighting?: ClassWeighting;
+  /** Challenger overrides. */
+  mlp?: Partial<Omit<MlpOptions, 'dataset' | 'trainSeasons' | 'validationSeason'>>;
+  /** Progress notes ("training the champion", ...) for a CLI or a heartbeat. */
+  onProgress?: (stage: string) => void;
+}
+
+export interface ScoredRow {
+  playerId: number;
+  asOfSeason: number;
+  /** The champion's calibrated probability. */
+  probability: number;
+  label: 0 | 1;
+}
+
+export interface BacktestSeason {
+  season: number;
+  scores: Record<ModelName, Scores>;
+  /** The champion's, in tenths. */
+  reliability: ReliabilityBin[];
+}
+
+export interface BacktestReport {
+  trainSeasons: number[];
+  validationSeason: number;
+  testSeasons: number[];
+  /** Seasons of the test range that could not be scored, with the reason. */
+  skippedSeasons: { season: number; reason: string }[];
+  champion: { bestIteration: number; trainSeconds: number; scalePosWeight: number; calibrator: string; params: Params };
+  challenger: { epochs: number; bestEpoch: number; trainSeconds: number };
+  perSeason: BacktestSeason[];
+  overall: { scores: Record<ModelName, Scores>; reliability: ReliabilityBin[] };
+  rows: ScoredRow[];
+}
+
+function seasonRange(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * Seasons whose every row has a known label. A season still inside its 4-year outcome window knows only the
+ * successes that came early, so its labelled rows are nearly all successes: useless to train on or to score.
+ */
+function labelStatus(dataset: Dataset): Map<number, { rows: number; unknown: number }> {
+  const status = new Map<number, { rows: number; unknown: number }>();
+  for (const r of dataset.rows) {
+    const s = status.get(r.asOfSeason) ?? { rows: 0, unknown: 0 };
+    s.rows++;
+    if (r.label === null) s.unknown++;
+    status.set(r.asOfSeason, s);
+  }
+  return status;
+}
+
+function describeSeasons(seasons: readonly number[]): string {
+  if (seasons.length === 0) return 'none';
+  const sorted = [...seasons].sort((a, b) => a - b);
+  return `${sorted.length} (${sorted[0]}-${sorted.at(-1)})`;
+}
+
+/** Which seasons train, validate and test; throws BacktestError with the reason when a range cannot be used. */
+export function planBacktest(dataset: Dataset, trainTo: number, testFrom: number, testTo: number) {
+  for (const [name, value] of [['trainTo', trainTo], ['testFrom', testFrom], ['testTo', testTo]] as const) {
+    if (!Number.isInteger(value)) throw new BacktestError(`${name} must be a season (an integer), got ${value}.`);
+  }
+  if (testFrom > testTo) throw new BacktestError(`The test range ${testFrom}-${testTo} is empty: testFrom is after testTo.`);
+  if (trainTo >= testFrom) {
+    throw new BacktestError(`trainTo (${trainTo}) must be before testFrom (${testFrom}): a backtest scores only cohorts later than every training cohort.`);
+  }
+  const status = labelStatus(dataset);
+  const present = [...status.keys()].sort((a, b) => a - b);
+  const covered = present.length ? `the data has as-of seasons ${present[0]}-${present.at(-1)}` : 'the data has no rows';
+  const known = present.filter((s) => status.get(s)!.unknown === 0);
+  const lastKnown = known.at(-1);
+  const knownNote = lastKnown === undefined ? 'no as-of season has all its labels known yet' : `labels are fully known up to as-of season ${lastKnown}`;
+  const trainable = known.filter((s) => s <= trainTo);
+  if (trainable.length < 2) {
+    throw new BacktestError(
+      `Training needs at least two as-of seasons up to ${trainTo} with every label known (the earlier ones to train on, ` +
+        `the last to validate and calibrate), but ${covered} and ${knownNote}; found ${describeSeasons(trainable)}.`,
+    );
+  }
+  const skippedSeasons: { season: number; reason: string }[] = [];
+  const testSeasons: number[] = [];
+  for (const season of seasonRange(testFrom, testTo)) {
+    const s = status.get(season);
+    if (!s) skippedSeasons.push({ season, reason: 'no prospects in the data (no minor-league season played or loaded)' });
+    else if (s.unknown > 0) skippedSeasons.push({ season, reason: `${s.unknown} of ${s.rows} labels are not known yet (the 4-season outcome window is still open)` });
+    else testSeasons.push(season);
+  }
+  if (testSeasons.length === 0) {
+    throw new BacktestError(`No as-of season in ${testFrom}-${testTo} can be scored: ${covered} and ${knownNote}.`);
+  }
+  return { trainSeasons: trainable.slice(0, -1), validationSeason: trainable.at(-1)!, testSeasons, skippedSeasons };
+}
+
+function scoresOf(labels: Float32Array, predictions: Record<ModelName, ArrayLike<number>>, rows: readonly number[]): Record<ModelName, Scores> {
+  const y = Float32Array.from(rows, (i) => labels[i]!);
+  return Object.fromEntries(
+    MODEL_NAMES.map((name) => [name, score(y, Float64Array.from(rows, (i) => predictions[name][i]!))]),
+  ) as Record<ModelName, Scores>;
+}
+
+export async function runBacktest(options: BacktestOptions): Promise<BacktestReport> {
+  const { dataset, trainTo, testFrom, testTo, nthread, onProgress } = options;
+  const plan = planBacktest(dataset, trainTo, testFrom, testTo);
+  const { trainSeasons, validationSeason, testSeasons } = plan;
+  const testIdx = rowsOf(dataset, testSeasons);
+  const testMatrix = takeRows(dataset, testIdx);
+  const labels = labelsOf(dataset, testIdx);
+
+  onProgress?.(`training the champion on ${trainSeasons.join(', ')}, validating on ${validationSeason}`);
+  using champion = await trainChampion({
+    dataset, trainSeasons, validationSeason, nthread,
+    ...(options.params ? { params: options.params } : {}),
+    ...(options.rounds ? { rounds: options.rounds } : {}),
+    ...(options.earlyStoppingRounds ? { earlyStoppingRounds: options.earlyStoppingRounds } : {}),
+    ...(options.classWeighting ? { classWeighting: options.classWeighting } : {}),
+  });
+  onProgress?.('training the challenger');
+  const challenger = await trainMlp({ ...options.mlp, dataset, trainSeasons, validationSeason });
+  onProgress?.('fitting the baselines and scoring');
+  // Baselines have nothing to stop early or calibrate, so they learn from the validation season too.
+  const baselineRows = rowsOf(dataset, [...trainSeasons, validationSeason]);
+  const baselines = Object.fromEntries(
+    (Object.keys(BASELINES) as BaselineName[]).map((name) => {
+      const model = fitBaseline(BASELINES[name], dataset, baselineRows);
+      return [name, predictLogistic(model, baselineInputs(BASELINES[name], dataset, testIdx))];
+    }),
+  ) as Record<BaselineName, Float64Array>;
+  const predictions: Record<ModelName, ArrayLike<number>> = {
+    model: predictChampion(champion, testMatrix),
+    challenger: challenger.predict(testMatrix),
+    ...baselines,
+  };
+
+  const all = testIdx.map((_, k) => k);
+  const perSeason = testSeasons.map((season): BacktestSeason => {
+    const rows = all.filter((k) => dataset.rows[testIdx[k]!]!.asOfSeason === season);
+    const model = Float64Array.from(rows, (k) => predictions.model[k]!);
+    return { season, scores: scoresOf(labels, predictions, rows), reliability: reliabilityTable(model, Float32Array.from(rows, (k) => labels[k]!)) };
+  });
+  const { metrics } = champion;
+  return {
+    trainSeasons,
+    validationSeason,
+    testSeasons,
+    skippedSeasons: plan.skippedSeasons,
+    champion: {
+      bestIteration: champion.bestIteration, trainSeconds: metrics.trainSeconds, scalePosWeight: metrics.scalePosWeight,
+      calibrator: metrics.calibrator, params: champion.params,
+    },
+    challenger: {
+      epochs: challenger.metrics?.epochs ?? 0, bestEpoch: challenger.metrics?.bestEpoch ?? 0, trainSeconds: challenger.metrics?.trainSeconds ?? 0,
+    },
+    perSeason,
+    overall: { scores: scoresOf(labels, predictions, all), reliability: reliabilityTable(predictions.model, labels) },
+    rows: testIdx.map((row, k) => {
+      const r = dataset.rows[row]!;
+      return { playerId: r.playerId, asOfSeason: r.asOfSeason, probability: predictions.model[k]!, label: labels[k] === 1 ? 1 : 0 };
+    }),
+  };
+}

@@ -17,8 +17,10 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
 export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): Pool {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 8, application_name: options.applicationName ?? 'afwd' });
-  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  // A dropped connection (server restart, terminated backend) must not crash the process: an idle client's error
+  // reaches the pool, a checked-out client's its own listener; the query in flight rejects, and activities retry.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -46,7 +46,7 @@ function humanReport(report: BacktestReport, csvPath: string): string {
   const { champion, challenger } = report;
   const out = [
     `Trained on as-of seasons ${report.trainSeasons.join(', ')}; validated and calibrated on ${report.validationSeason}.`,
-    `Champion: XGBoost, ${champion.bestIteration + 1} trees (best validation AUC), scale_pos_weight ${champion.scalePosWeight.toFixed(2)}, ` +
+    `Champion: XGBoost, ${champion.bestIteration + 1} trees (early-stopped on the validation cohort), scale_pos_weight ${champion.scalePosWeight.toFixed(2)}, ` +
       `${champion.calibrator} calibration, trained in ${champion.trainSeconds.toFixed(1)} s. ` +
       `Challenger: MLP, best epoch ${challenger.bestEpoch + 1} of ${challenger.epochs}, ${challenger.trainSeconds.toFixed(1)} s.`,
     'Baselines: levelAge = logistic regression on level and age relative to level; draftPick = on the overall pick alone.',

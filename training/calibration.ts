@@ -22,10 +22,11 @@ export interface PlattCalibrator {
 export type Calibrator = IsotonicCalibrator | PlattCalibrator;
 
 /**
- * Isotonic needs many successes before its steps beat a two-parameter Platt line: on the full sample universe's
- * 2016 cohort (276 successes) isotonic lost to Platt on every champion variant (ROC-AUC 0.924 vs 0.927, since its
- * flat steps tie prospects; Brier 0.0366 vs 0.0362). A real season holds a few hundred successes, so 'auto' means
- * Platt for a one-season cohort, and isotonic once a cohort pools several seasons.
+ * Isotonic needs many successes before its steps beat a two-parameter Platt line. On the full sample universe's
+ * 2016 cohort (6,780 prospects, 276 successes), scored on 2017-2019, isotonic lost to Platt for every champion
+ * variant (no / square-root / balanced class weights): ROC-AUC 0.925 / 0.924 / 0.920 against 0.928 / 0.927 / 0.925,
+ * because its flat steps tie prospects, and Brier 0.0362 / 0.0366 / 0.0368 against 0.0361 / 0.0362 / 0.0367.
+ * A real season holds a few hundred successes, so 'auto' means Platt for one season and isotonic for a pooled cohort.
  */
 export const ISOTONIC_MIN_POSITIVES = 1000;
 

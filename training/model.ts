@@ -1,5 +1,5 @@
 /**
- * The champion: XGBoost in the design's configuration, early-stopped on a validation cohort, class-weighted, then
+ * The champion: XGBoost in the design's configuration, early-stopped on a validation cohort, optionally class-weighted,
  * calibrated on a held-out cohort; saved as the booster (.ubj) beside its calibrator (.json).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

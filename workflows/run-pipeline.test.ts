@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dataPaths, loadConfig } from '../lib/config.ts';
+import { promisify } from 'node:util';
+import { REPO_ROOT, dataPaths, loadConfig } from '../lib/config.ts';
 import { createPool, type Pool } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 import { createPipelineWorker } from '../infra/pipeline-worker.ts';
@@ -15,6 +17,8 @@ import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import type { PublishRankingsResult } from './publish-rankings.ts';
 import type { PipelineResult, runPipeline } from './run-pipeline.ts';
 import type { weeklyRetraining } from './weekly-retraining.ts';
+
+const run = promisify(execFile);
 
 // The whole spine with real parts: Temporal dev server, PostgreSQL, the sample source over HTTP, XGBoost, Astro, Pagefind.
 describe('runPipeline on the real server and database', () => {
@@ -116,6 +120,20 @@ describe('runPipeline on the real server and database', () => {
     const { rows: notes } = await pool.query('SELECT count(*)::int AS n FROM notifications WHERE ranking_snapshot_id = $1', [retrained.rankingSnapshotId]);
     expect(notes[0].n).toBe(retrained.rankMoves);
   });
+
+  it('backtests from the command line on what the database holds, beside the baselines', async () => {
+    const out = path.join(dataDir, 'backtest.csv');
+    const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'backtest.ts'), '--train-to', '2017', '--test-from', '2018', '--test-to', '2018', '--json', '--out', out], {
+      env: { ...process.env, DATABASE_URL: db.url, AFWD_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    });
+    const report = JSON.parse(stdout) as { overall: { scores: Record<string, { rocAuc: number; brier: number }> }; testSeasons: number[]; csv: string };
+    expect(report.testSeasons).toEqual([2018]);
+    for (const name of ['model', 'challenger', 'levelAge', 'draftPick']) expect(report.overall.scores[name]?.brier).toBeGreaterThan(0);
+    expect(report.csv).toBe(out);
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('player_id,as_of_season,probability,label');
+    expect(lines.length).toBeGreaterThan(50);
+  }, 300_000);
 
   it('publishes a site that lists the prospects and switches the served folder to it', async () => {
     const config = loadConfig({ AFWD_DATA_DIR: dataDir });

@@ -86,6 +86,11 @@ export function createInferenceActivities(deps: ActivityDeps) {
                  WHERE s.player_id = p.player_id AND s.season = $2 AND s.sport_id <> 1 ORDER BY s.sport_id LIMIT 1) AS org_id
          FROM players p WHERE p.player_id = ANY($1)`, [ids, input.asOfSeason]);
       const person = new Map(people.map((p) => [p.player_id, p]));
+      // The features know only this season's levels; the evidence counts every minor-league level of his career.
+      const { rows: levelRows } = await pool.query<{ player_id: number; levels: number }>(
+        `SELECT player_id, count(DISTINCT sport_id)::int AS levels FROM player_season_stats
+         WHERE player_id = ANY($1) AND season <= $2 AND sport_id <> 1 GROUP BY player_id`, [ids, input.asOfSeason]);
+      const careerLevels = new Map(levelRows.map((r) => [r.player_id, r.levels]));
       heartbeat({ stage: 'comparables' });
 
       const order = idx.map((_, k) => k).sort((a, b) => probabilities[b]! - probabilities[a]!);
@@ -100,7 +105,7 @@ export function createInferenceActivities(deps: ActivityDeps) {
         const shap = Array.from(contributions.subarray(k * (width + 1), (k + 1) * (width + 1)));
         const bias = shap.pop()!;
         const probability = probabilities[k]!;
-        const { confidence, evidence } = gradeConfidence(evidenceFromFeatures(values, spread[k]!));
+        const { confidence, evidence } = gradeConfidence(evidenceFromFeatures(values, spread[k]!, careerLevels.get(row.playerId)));
         const pitcher = row.group === 'pitching';
         const dynasty = dynastyValue({
           probability, position: person.get(row.playerId)?.primary_position ?? null, isPitcher: pitcher,

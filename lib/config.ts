@@ -43,8 +43,8 @@ const EnvSchema = z.object({
   SAMPLE_SCALE: z.coerce.number().gt(0).max(1).default(0.1),
   SAMPLE_FROM_SEASON: z.coerce.number().int().min(1990).max(2100).default(2010),
   SAMPLE_TO_SEASON: z.coerce.number().int().min(1990).max(2100).default(2026),
-  /** Port of the local sample source when it is served by `npm start`; 0 picks a free port. */
-  SAMPLE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Port of the local sample source; fixed so its URLs, the landing zone's keys, stay the same across runs. 0 = any free port. */
+  SAMPLE_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   /** Public address of the rankings site, for canonical URLs, OpenGraph tags and the sitemap. */
   SITE_URL: z.url().default('http://localhost:4321'),
   /** Port of the published rankings site served by `npm start`. */

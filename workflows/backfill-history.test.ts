@@ -22,7 +22,7 @@ describe('backfillHistory', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    config = loadConfig({ DATABASE_URL: db.url, SAMPLE_SCALE: '0.02', SAMPLE_FROM_SEASON: '2016', SAMPLE_TO_SEASON: '2019', MLB_REQUEST_TIMEOUT_MS: '800', MLB_MAX_RETRIES: '2' });
+    config = loadConfig({ DATABASE_URL: db.url, SAMPLE_PORT: '0', SAMPLE_SCALE: '0.02', SAMPLE_FROM_SEASON: '2016', SAMPLE_TO_SEASON: '2019', MLB_REQUEST_TIMEOUT_MS: '800', MLB_MAX_RETRIES: '2' });
     appPool = createPool(db.url);
     source = await startSampleSource(config.sample, log);
     connection = await Connection.connect({ address: inject('temporalAddress') });

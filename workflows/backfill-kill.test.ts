@@ -18,7 +18,7 @@ describe('a backfill whose worker is killed', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({ SAMPLE_SCALE: '0.02', SAMPLE_FROM_SEASON: '2016', SAMPLE_TO_SEASON: '2019' });
+    const config = loadConfig({ SAMPLE_PORT: '0', SAMPLE_SCALE: '0.02', SAMPLE_FROM_SEASON: '2016', SAMPLE_TO_SEASON: '2019' });
     source = await startSampleSource(config.sample, createLogger({ level: 'silent' }));
     connection = await Connection.connect({ address: inject('temporalAddress') });
   });

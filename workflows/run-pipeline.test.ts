@@ -37,6 +37,7 @@ describe('runPipeline on the real server and database', () => {
     const config = loadConfig({
       AFWD_DATA_DIR: dataDir,
       DATABASE_URL: db.url,
+      SAMPLE_PORT: '0',
       SAMPLE_SCALE: '0.03',
       SAMPLE_FROM_SEASON: '2015',
       SAMPLE_TO_SEASON: '2022',

@@ -5,18 +5,9 @@ import {
   reliabilityTable,
 } from './calibration.ts';
 import { brier } from './metrics.ts';
+import { mulberry32 as prng } from '../lib/random.ts';
 
 /** Deterministic uniform [0, 1) generator (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const logit = (p: number) => Math.log(p / (1 - p));
 

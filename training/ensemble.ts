@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FEATURE_COUNT } from './feature-catalog.ts';
 import { Booster, DMatrix, type Params } from './xgboost.ts';
+import { mulberry32 } from '../lib/random.ts';
 
 /**
  * Small and quick on purpose: the ensemble measures disagreement, it does not serve the probability. 100 trees at
@@ -47,17 +48,8 @@ export interface EnsembleTrainInput {
   params?: Params;
 }
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same resamples on every machine. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: the same seed gives the same resamples on every machine. */
+export { mulberry32 } from '../lib/random.ts';
 
 /** The rows at `indexes` of a row-major matrix, in that order. */
 export function takeRows(matrix: Float32Array, ncol: number, indexes: ArrayLike<number>): Float32Array {

@@ -3,16 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from './dataset.ts';
 import { BASELINES, baselineInputs, fitBaseline, fitLogistic, predictLogistic, rawCoefficients } from './logistic.ts';
 import { rocAuc } from './metrics.ts';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../lib/random.ts';
 
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

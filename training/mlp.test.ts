@@ -5,16 +5,7 @@ import type { Dataset } from './dataset.ts';
 import { rocAuc } from './metrics.ts';
 import { loadMlp, trainMlp, type MlpWeights } from './mlp.ts';
 import { labelsOf, rowsOf, takeRows } from './model.ts';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../lib/random.ts';
 
 /** Success from two features (one of them often missing, with missingness that matters) and a noise column. */
 function syntheticDataset(): Dataset {

@@ -13,6 +13,7 @@ import { logLoss, rocAuc, score, type Scores } from './metrics.ts';
 import {
   DEFAULT_CLASS_WEIGHTING, labelsOf, requireBothOutcomes, rowsOf, scalePosWeight, takeRows, type ClassWeighting,
 } from './model.ts';
+import { mulberry32 as prng } from '../lib/random.ts';
 
 let backend: Promise<void> | undefined;
 
@@ -125,16 +126,6 @@ function standardisation(matrix: Float32Array, k: number): Pick<MlpWeights, 'mea
 }
 
 /** Deterministic uniform [0, 1) generator (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Layer {
   kernel: tf.Tensor;
   bias: tf.Tensor;

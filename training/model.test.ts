@@ -7,16 +7,7 @@ import type { Dataset } from './dataset.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic } from './logistic.ts';
 import { rocAuc } from './metrics.ts';
 import { labelsOf, loadChampion, predictChampion, rowsOf, saveChampion, scalePosWeight, takeRows, trainChampion } from './model.ts';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../lib/random.ts';
 
 /**
  * Seasons 2010-2017 of prospects whose success depends on level, relative age and pick (what the baselines see)

@@ -3,22 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Booster, DMatrix, parseEvalText, XGBoostError, xgboostVersion, type Params } from './xgboost.ts';
+import { mulberry32 as prng } from '../lib/random.ts';
 
 const NCOL = 6;
 const PARAMS: Params = { objective: 'binary:logistic', tree_method: 'hist', max_depth: 4, eta: 0.3, nthread: 2, seed: 7 };
 
 /** Deterministic PRNG (mulberry32) so every run sees the same data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rows whose label depends on a few features plus noise; about 5% of cells are missing (NaN). */
 function dataset(nrow: number, seed: number, noise = 1): { data: Float32Array; labels: Float32Array } {
   const random = prng(seed);

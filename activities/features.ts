@@ -10,6 +10,7 @@ import { buildDataset } from '../training/dataset.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
 import { loadHistory } from './history.ts';
 import { insertRows } from './sql.ts';
+import { withTransaction } from '../lib/db.ts';
 
 export interface BuildFeaturesInput {
   snapshotId: string;
@@ -40,9 +41,7 @@ export function createFeatureActivities({ pool, config, log }: ActivityDeps) {
       await writeFeatureMatrix(arrowPath, dataset);
 
       const width = dataset.featureNames.length;
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await withTransaction(pool, async (client) => {
         // A retry replaces its own earlier attempt rather than adding to it.
         await client.query('DELETE FROM feature_snapshots WHERE snapshot_id = $1', [input.snapshotId]);
         await client.query(
@@ -59,13 +58,7 @@ export function createFeatureActivities({ pool, config, log }: ActivityDeps) {
             Array.from(dataset.matrix.subarray(i * width, (i + 1) * width)),
           ]),
         );
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
       const labelledRows = dataset.rows.filter((r) => r.label !== null).length;
       alog.info({ snapshotId: input.snapshotId, rows: dataset.rows.length, labelledRows, arrowPath }, 'features built');
       return { snapshotId: input.snapshotId, arrowPath, rows: dataset.rows.length, labelledRows };

@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Pool } from '../lib/db.ts';
+import { type Pool, withTransaction } from '../lib/db.ts';
 import type { Logger } from '../lib/log.ts';
 import { parseGradesCsv, type GradeRecord } from '../sources/csv/grades.ts';
 import { MappingError, readMappingFile, resolveMapping, type GradeSource, type MappingOverride } from '../sources/csv/mapping.ts';
@@ -160,11 +160,9 @@ export async function importGradesCsv(deps: { pool: Pool }, input: GradeCsvInput
     throw new Error(`grade import accounting is off: ${parsed.rows} rows read but ${loaded.length} loaded + ${quarantined} quarantined`);
   }
 
-  const client = await pool.connect();
   let changed = 0;
   let written = 0;
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     changed = await insertRows(client, 'scouting_grades', GRADE_COLUMNS, loaded.map(({ rec, playerId, confidence }) => [
       source, season, playerId, confidence, rec.name, rec.organization, rec.position, rec.futureValue, rec.rank, rec.eta, toolsJson(rec),
     ]), GRADE_UPSERT);
@@ -176,13 +174,7 @@ export async function importGradesCsv(deps: { pool: Pool }, input: GradeCsvInput
     // Repeated rows are quarantined (they may disagree), never merged: duplicates_merged stays 0.
     await client.query(`UPDATE ingest_batches SET rows_fetched = $2, rows_loaded = $3, rows_quarantined = $4, duplicates_merged = 0,
       rows_new = $5, rows_flagged = $6, finished_at = now() WHERE batch_id = $1`, [batchId, parsed.rows, loaded.length, quarantined, changed, inconsistent]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   const result: GradeImportResult = { batchId, rows: parsed.rows, loaded: loaded.length, quarantined, inconsistent };
   log.info({ ...result, source, season, origin: input.origin, rowsNew: changed, quarantineEntriesWritten: written,
     missingOptionalColumns: parsed.missingOptional }, 'scouting grades imported');

@@ -18,6 +18,7 @@ import { loadCompanions } from './companions.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { featureSnapshotPath } from './model.ts';
 import { insertRows } from './sql.ts';
+import { withTransaction } from '../lib/db.ts';
 
 export interface PredictInput {
   snapshotId: string;
@@ -119,9 +120,7 @@ export function createInferenceActivities(deps: ActivityDeps) {
         ];
       });
 
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await withTransaction(pool, async (client) => {
         await client.query('DELETE FROM prediction_runs WHERE prediction_run_id = $1', [input.predictionRunId]);
         await client.query(
           'INSERT INTO prediction_runs (prediction_run_id, model_version, snapshot_id, as_of_season) VALUES ($1, $2, $3, $4)',
@@ -131,13 +130,7 @@ export function createInferenceActivities(deps: ActivityDeps) {
           ['prediction_run_id', 'player_id', 'model_version', 'as_of_season', 'probability', 'confidence', 'base_value', 'shap', 'rank',
             'position_rank', 'organization_rank', 'spread', 'eta', 'dynasty', 'evidence', 'narrative', 'comparables', 'raw_probability'],
           records);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
       alog.info({ predictionRunId: input.predictionRunId, prospects: records.length }, 'prospects scored');
       return { predictionRunId: input.predictionRunId, prospects: records.length };
     },

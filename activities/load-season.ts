@@ -4,7 +4,7 @@
  * rows fetched = loaded + quarantined + duplicates merged.
  */
 import type { PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
-import type { Pool } from '../lib/db.ts';
+import { type Pool, withTransaction } from '../lib/db.ts';
 import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParseReject } from '../sources/mlb-stats-api/parse.ts';
 import { checkShape } from '../sources/validate/schemas.ts';
 import { validateSeasonLines } from '../sources/validate/season-lines.ts';
@@ -131,9 +131,7 @@ export async function loadBatch(
 
   progress('writing');
   const writeStarted = performance.now();
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     const organizations = [...new Map(orgs.flatMap((o) => o.organizations).map((o) => [o.orgId, o])).values()];
     await insertRows(client, 'organizations', ['org_id', 'name', 'abbreviation'], organizations.map((o) => [o.orgId, o.name, o.abbreviation]),
       upsertClause('organizations', ['org_id'], ['org_id', 'name', 'abbreviation']));
@@ -164,13 +162,7 @@ export async function loadBatch(
          rows_new = $6, rows_flagged = $7, finished_at = now() WHERE batch_id = $1`,
       [batchId, result.rowsFetched, result.rowsLoaded, result.rowsQuarantined, result.duplicatesMerged, result.rowsNew, result.rowsFlagged],
     );
-    await client.query('COMMIT');
-    result.writeMs = Math.round(performance.now() - writeStarted);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
+  result.writeMs = Math.round(performance.now() - writeStarted);
   return result;
 }

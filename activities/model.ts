@@ -14,6 +14,7 @@ import { labelsOf, loadChampion, predictChampion, rowsOf, saveChampion, takeRows
 import { promotionDecision, rollbackDecision, type HoldoutScore } from '../training/registry.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { trainCompanions } from './companions.ts';
+import { withTransaction } from '../lib/db.ts';
 
 export interface TrainModelResult {
   modelVersion: string;
@@ -115,9 +116,7 @@ export function createModelActivities(deps: ActivityDeps) {
           ? promotionDecision(toHoldout(candidate.metrics.holdout), championScore)
           : { promote: true, reason: 'the champion was trained on another feature set and cannot be scored on these rows' };
       }
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await withTransaction(pool, async (client) => {
         if (decision.promote) {
           await client.query(`UPDATE models SET status = 'retired', retired_reason = $2 WHERE status = 'champion' AND model_version <> $1`,
             [input.modelVersion, `replaced by ${input.modelVersion}`]);
@@ -125,13 +124,7 @@ export function createModelActivities(deps: ActivityDeps) {
         }
         await client.query('INSERT INTO model_events (model_version, event, reason) VALUES ($1, $2, $3)',
           [input.modelVersion, decision.promote ? 'promoted' : 'kept-as-candidate', decision.reason]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
       alog.info({ modelVersion: input.modelVersion, ...decision }, decision.promote ? 'model promoted' : 'model kept as candidate');
       return { promoted: decision.promote, reason: decision.reason };
     },

@@ -24,6 +24,25 @@ export function createPool(connectionString: string, options: { max?: number; ap
   return pool;
 }
 
+/**
+ * Runs `work` in one transaction on one client: committed when it resolves, rolled back when it throws
+ * (the error is rethrown), the client always released.
+ */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export const MIGRATIONS_DIR = path.join(REPO_ROOT, 'sql');
 const MIGRATION_LOCK = 7_244_001;
 

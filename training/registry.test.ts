@@ -11,6 +11,9 @@ describe('promotionDecision', () => {
     expect(promotionDecision({ rocAuc: 0.87, brier: 0.051, rows: 1000 }, champion).promote).toBe(false);
     expect(promotionDecision({ rocAuc: 0.84, brier: 0.04, rows: 1000 }, champion).promote).toBe(false);
   });
+  it('keeps the champion on a tie', () => {
+    expect(promotionDecision({ rocAuc: 0.85, brier: 0.05, rows: 1000 }, champion)).toMatchObject({ promote: false, reason: expect.stringMatching(/^ties the champion/) });
+  });
   it('never promotes a candidate without a usable score', () => {
     expect(promotionDecision({ rocAuc: Number.NaN, brier: 0.01, rows: 0 }, null).promote).toBe(false);
   });

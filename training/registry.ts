@@ -16,7 +16,7 @@ export interface Decision {
 
 /**
  * A candidate replaces the champion only if it is at least as good on both ranking (ROC-AUC) and calibration
- * (Brier) on the same holdout rows. Without a champion, any candidate with a usable score serves.
+ * (Brier) on the same holdout rows, and better on one. Without a champion, any candidate with a usable score serves.
  */
 export function promotionDecision(candidate: HoldoutScore, champion: HoldoutScore | null): Decision {
   if (!Number.isFinite(candidate.rocAuc) || !Number.isFinite(candidate.brier)) {
@@ -26,6 +26,8 @@ export function promotionDecision(candidate: HoldoutScore, champion: HoldoutScor
   const auc = candidate.rocAuc - champion.rocAuc;
   const brier = candidate.brier - champion.brier;
   const summary = `AUC ${candidate.rocAuc.toFixed(4)} vs ${champion.rocAuc.toFixed(4)}, Brier ${candidate.brier.toFixed(5)} vs ${champion.brier.toFixed(5)} on ${candidate.rows} rows`;
+  // A tie (the same data give the same model) keeps the champion: promoting it would only churn the registry.
+  if (auc === 0 && brier === 0) return { promote: false, reason: `ties the champion: ${summary}` };
   if (auc >= 0 && brier <= 0) return { promote: true, reason: `beats the champion: ${summary}` };
   return { promote: false, reason: `does not beat the champion on both metrics: ${summary}` };
 }

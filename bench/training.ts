@@ -13,7 +13,7 @@ import { buildDataset } from '../training/dataset.ts';
 import { CHAMPION_PARAMS, CHAMPION_ROUNDS, labelsOf, rowsOf, takeRows, trainChampion } from '../training/model.ts';
 import { Booster, DMatrix } from '../training/xgboost.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
-import { universeHistory } from './universe-history.ts';
+import { universeHistory } from '../sources/sample/history.ts';
 
 const NTHREAD = 2;
 const PYTHON = '/usr/bin/python3';

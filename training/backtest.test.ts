@@ -1,23 +1,15 @@
 /** The rolling-origin backtest end to end on a small generated universe, and its refusals of unusable ranges. */
 import { describe, expect, it } from 'vitest';
-import type { DraftPick, PlayerBio } from '../lib/domain.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import { BacktestError, MODEL_NAMES, planBacktest, runBacktest } from './backtest.ts';
 import { buildDataset, type Dataset } from './dataset.ts';
+import { universeHistory } from '../sources/sample/history.ts';
 
 /** The universe's clean history in the shapes `loadHistory` returns from the database. */
 function universeDataset(): Dataset {
   const universe = generateUniverse({ seed: 5, scale: 0.05, fromSeason: 2010, toSeason: 2022 });
-  const players: PlayerBio[] = [...universe.people.values()].map((p) => ({
-    playerId: p.id, fullName: p.fullName, birthDate: p.birthDate, primaryPosition: p.position, batSide: p.bats,
-    pitchHand: p.throws, mlbDebutDate: p.mlbDebutDate,
-  }));
-  // The draft endpoint lists every pick, signed or not, as the real API does.
-  const drafts: DraftPick[] = [...universe.drafts.values()].flat().map((d) => ({
-    playerId: d.playerId, year: d.year, round: d.round, pickNumber: d.pickNumber, orgId: d.orgId, school: d.school,
-  }));
   const asOfSeasons = Array.from({ length: 13 }, (_, i) => 2010 + i);
-  return buildDataset({ asOfSeasons, players, lines: universe.lines, drafts, lastCompleteSeason: 2022 });
+  return buildDataset({ asOfSeasons, ...universeHistory(universe), lastCompleteSeason: 2022 });
 }
 
 describe('runBacktest', () => {

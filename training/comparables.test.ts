@@ -1,24 +1,18 @@
 /** Comparables: the nearest past prospects, checked against a brute-force search on a small generated universe. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DraftPick, PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
+import type { SeasonLine, StatGroup } from '../lib/domain.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import { COMPARABLE_DIMENSIONS, ComparableIndex, MISSING_PENALTY, type ComparableQuery } from './comparables.ts';
 import { buildDataset, type Dataset } from './dataset.ts';
 import { takeRows } from './ensemble.ts';
 import { FEATURE_COUNT, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-catalog.ts';
 import { mlbTotals } from './labels.ts';
+import { universeHistory } from '../sources/sample/history.ts';
 
 function universe(): { dataset: Dataset; mlb: Map<number, { plateAppearances: number; outs: number }> } {
   const u = generateUniverse({ seed: 9, scale: 0.05 });
-  const players: PlayerBio[] = [...u.people.values()].map((p) => ({
-    playerId: p.id, fullName: p.fullName, birthDate: p.birthDate, primaryPosition: p.position, batSide: p.bats, pitchHand: p.throws,
-    mlbDebutDate: p.mlbDebutDate,
-  }));
-  const drafts: DraftPick[] = [...u.drafts.values()].flat().map((d) => ({
-    playerId: d.playerId, year: d.year, round: d.round, pickNumber: d.pickNumber, orgId: d.orgId, school: d.school,
-  }));
   const seasons = Array.from({ length: u.options.toSeason - u.options.fromSeason + 1 }, (_, i) => u.options.fromSeason + i);
-  const dataset = buildDataset({ asOfSeasons: seasons, players, lines: u.lines, drafts, lastCompleteSeason: u.options.toSeason });
+  const dataset = buildDataset({ asOfSeasons: seasons, ...universeHistory(u), lastCompleteSeason: u.options.toSeason });
   const byPlayer = Map.groupBy(u.lines, (l: SeasonLine) => l.playerId);
   return { dataset, mlb: new Map([...byPlayer].map(([id, own]) => [id, mlbTotals(own)])) };
 }

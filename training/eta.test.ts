@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DraftPick, PlayerBio, SeasonLine } from '../lib/domain.ts';
+import type { SeasonLine } from '../lib/domain.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import { buildDataset, type Dataset } from './dataset.ts';
 import { takeRows } from './ensemble.ts';
 import { etaClass, etaError, etaFromDistribution, EtaModel, etaTrainingRows, trainEtaModel } from './eta.ts';
 import { FEATURE_COUNT, FEATURE_INDEX } from './feature-catalog.ts';
 import { mlbDebutSeason } from './labels.ts';
+import { universeHistory } from '../sources/sample/history.ts';
 
 describe('etaClass', () => {
   it.each([
@@ -43,15 +44,8 @@ describe('etaError', () => {
 
 function universeDataset(): { dataset: Dataset; debut: Map<number, number | null> } {
   const u = generateUniverse({ seed: 9, scale: 0.05 });
-  const players: PlayerBio[] = [...u.people.values()].map((p) => ({
-    playerId: p.id, fullName: p.fullName, birthDate: p.birthDate, primaryPosition: p.position, batSide: p.bats, pitchHand: p.throws,
-    mlbDebutDate: p.mlbDebutDate,
-  }));
-  const drafts: DraftPick[] = [...u.drafts.values()].flat().map((d) => ({
-    playerId: d.playerId, year: d.year, round: d.round, pickNumber: d.pickNumber, orgId: d.orgId, school: d.school,
-  }));
   const seasons = Array.from({ length: u.options.toSeason - u.options.fromSeason + 1 }, (_, i) => u.options.fromSeason + i);
-  const dataset = buildDataset({ asOfSeasons: seasons, players, lines: u.lines, drafts, lastCompleteSeason: u.options.toSeason });
+  const dataset = buildDataset({ asOfSeasons: seasons, ...universeHistory(u), lastCompleteSeason: u.options.toSeason });
   const byPlayer = Map.groupBy(u.lines, (l: SeasonLine) => l.playerId);
   const debut = new Map([...byPlayer].map(([id, own]) => [id, mlbDebutSeason(id, own)]));
   return { dataset, debut };

@@ -2,8 +2,7 @@
  * Publishing: the ranking snapshot (the site's one input) written from a prediction run, then the site built
  * into a new folder and switched in atomically, so readers never see a half-built site.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dataPaths } from '../lib/config.ts';
 import { buildSite } from '../site/build.ts';
@@ -103,9 +102,4 @@ async function pruneBuilds(buildsDir: string, served: string): Promise<void> {
   for (const { full } of dirs.slice(KEEP_BUILDS)) {
     if (full !== served) await rm(full, { recursive: true, force: true });
   }
-}
-
-export async function currentSiteDir(config: ActivityDeps['config']): Promise<string | undefined> {
-  const link = dataPaths(config).siteCurrent;
-  return existsSync(link) ? readlink(link) : undefined;
 }

@@ -13,7 +13,7 @@ import { toSeasonLine } from './history.ts';
 const TOP_FACTORS = 8;
 const MOVERS = 15;
 
-export function slugify(name: string, playerId: number): string {
+function slugify(name: string, playerId: number): string {
   const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   return `${base || 'player'}-${playerId}`;
 }

@@ -1,13 +1,15 @@
 /**
  * Reads the loaded history out of PostgreSQL into the domain types `training/` works on.
  */
-import type { DraftPick, PlayerBio, SeasonLine } from '../lib/domain.ts';
+import type { DraftPick, PlayerBio, ScoutingGrade, ScoutingToolGrade, SeasonLine } from '../lib/domain.ts';
 import type { Pool } from '../lib/db.ts';
 
 export interface History {
   players: PlayerBio[];
   lines: SeasonLine[];
   drafts: DraftPick[];
+  /** Scouting grades matched to a player (unmatched rows stay in `scouting_grades` only). */
+  grades: ScoutingGrade[];
 }
 
 function isoDate(value: Date | string | null): string | null {
@@ -18,12 +20,15 @@ function isoDate(value: Date | string | null): string | null {
 export async function loadHistory(pool: Pool, options: { playerIds?: number[] } = {}): Promise<History> {
   const filter = options.playerIds ? 'WHERE player_id = ANY($1)' : '';
   const params = options.playerIds ? [options.playerIds] : [];
-  const [players, lines, drafts] = await Promise.all([
+  const gradeFilter = options.playerIds ? 'AND player_id = ANY($1)' : '';
+  const [players, lines, drafts, grades] = await Promise.all([
     pool.query(`SELECT player_id, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, primary_position,
                        bat_side, pitch_hand, to_char(mlb_debut_date, 'YYYY-MM-DD') AS mlb_debut_date
                 FROM players ${filter}`, params),
     pool.query(`SELECT * FROM player_season_stats ${filter} ORDER BY player_id, season, sport_id`, params),
     pool.query(`SELECT player_id, year, round, pick_number, org_id, school FROM draft_picks ${filter}`, params),
+    pool.query(`SELECT player_id, source, season, future_value, overall_rank, tools FROM scouting_grades
+                WHERE player_id IS NOT NULL ${gradeFilter}`, params),
   ]);
   return {
     players: players.rows.map((r) => ({
@@ -44,7 +49,31 @@ export async function loadHistory(pool: Pool, options: { playerIds?: number[] } 
       orgId: r.org_id,
       school: r.school,
     })),
+    grades: grades.rows.map((r) => ({
+      playerId: r.player_id,
+      source: r.source,
+      season: r.season,
+      futureValue: r.future_value,
+      overallRank: r.overall_rank,
+      tools: toolGrades(r.tools),
+    })),
   };
+}
+
+function gradeOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The `tools` jsonb → tool grades; non-grade keys (the FV "+" flag) are dropped. */
+export function toolGrades(json: unknown): Record<string, ScoutingToolGrade> {
+  const tools: Record<string, ScoutingToolGrade> = {};
+  if (typeof json !== 'object' || json === null) return tools;
+  for (const [tool, grade] of Object.entries(json as Record<string, unknown>)) {
+    if (typeof grade !== 'object' || grade === null) continue;
+    const g = grade as Record<string, unknown>;
+    tools[tool] = { present: gradeOf(g.present), future: gradeOf(g.future) };
+  }
+  return tools;
 }
 
 export function toSeasonLine(r: Record<string, number | null | string>): SeasonLine {

@@ -128,3 +128,22 @@ export const ROOKIE_LIMITS = { atBats: 130, outs: 150 } as const;
 
 /** MLB success: 500 MLB plate appearances or 100 MLB innings (300 outs) within 4 seasons after the as-of date. */
 export const SUCCESS = { plateAppearances: 500, outs: 300, horizonSeasons: 4 } as const;
+
+/** One 20-80 tool grade; present is absent or null when the source gives one grade only. */
+export interface ScoutingToolGrade {
+  present?: number | null;
+  future?: number | null;
+}
+
+/** A scouting grade matched to a player, as imported into `scouting_grades` (one per source, season and player). */
+export interface ScoutingGrade {
+  playerId: number;
+  source: 'fangraphs' | 'baseball_america';
+  /** The list's season: the grade is known from that season on. */
+  season: number;
+  /** FanGraphs Future Value, 20-80. */
+  futureValue: number | null;
+  /** Baseball America overall rank (1 = best). */
+  overallRank: number | null;
+  tools: Record<string, ScoutingToolGrade>;
+}

@@ -2,7 +2,7 @@
  * The training set: point-in-time feature rows of several as-of seasons with their success labels, as one
  * row-major Float32 matrix whose columns follow FEATURE_CATALOG.
  */
-import type { DraftPick, PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
+import type { DraftPick, PlayerBio, ScoutingGrade, SeasonLine, StatGroup } from '../lib/domain.ts';
 import { FEATURE_COUNT, FEATURE_NAMES } from './feature-catalog.ts';
 import { computeFeatures } from './features.ts';
 import { labelFor, type Label } from './labels.ts';
@@ -28,18 +28,20 @@ export interface DatasetInput {
   /** All known lines, later seasons included: features read only up to each as-of season, labels only after it. */
   lines: readonly SeasonLine[];
   drafts: readonly DraftPick[];
+  /** Scouting grades; each as-of season sees only lists dated in or before it. */
+  grades?: readonly ScoutingGrade[];
   lastCompleteSeason: number;
 }
 
 /** Rows come as-of season by as-of season, in the order given, then by player id. */
-export function buildDataset({ asOfSeasons, players, lines, drafts, lastCompleteSeason }: DatasetInput): Dataset {
+export function buildDataset({ asOfSeasons, players, lines, drafts, grades, lastCompleteSeason }: DatasetInput): Dataset {
   const byPlayer = new Map<number, SeasonLine[]>();
   for (const l of lines) {
     let own = byPlayer.get(l.playerId);
     if (!own) byPlayer.set(l.playerId, (own = []));
     own.push(l);
   }
-  const featureRows = asOfSeasons.flatMap((asOfSeason) => computeFeatures({ asOfSeason, players, lines, drafts }));
+  const featureRows = asOfSeasons.flatMap((asOfSeason) => computeFeatures({ asOfSeason, players, lines, drafts, grades }));
   const matrix = new Float32Array(featureRows.length * FEATURE_COUNT);
   const rows = featureRows.map((r, i): DatasetRow => {
     matrix.set(r.values, i * FEATURE_COUNT);

@@ -3,7 +3,7 @@
  * Code, docs and the Arrow schema all derive the feature order from this one array.
  */
 
-export type FeatureSource = 'bio' | 'draft' | 'season lines' | 'season lines + level norms';
+export type FeatureSource = 'bio' | 'draft' | 'season lines' | 'season lines + level norms' | 'scouting grades';
 
 export interface FeatureSpec {
   name: string;
@@ -17,6 +17,8 @@ const PA = 'share of plate appearances (0-1)';
 const BF = 'share of batters faced (0-1)';
 const REL = 'difference of shares (-1 to 1)';
 const CUR = 'in the as-of season, summed over its minor-league lines';
+const GRADE = 'grade above average, in 10-point steps of the 20-80 scale: (grade - 50) / 10';
+const LATEST = 'from the latest list of that source dated in or before the as-of season';
 const W3 =
   'Level-adjusted over the as-of season and the two before it, weighted 3/2/1 by recency and by playing time: ' +
   'sum of w*(events - denominator*level mean) / sum of w*denominator';
@@ -87,6 +89,12 @@ export const FEATURE_CATALOG = [
   { name: 'pit_bb_rate_delta', label: 'BB% vs level, change', definition: 'BB% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
   { name: 'pit_hr_rate_delta', label: 'HR% vs level, change', definition: 'HR% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
   { name: 'pit_career_bf', label: 'Career batters faced', definition: 'Minor-league batters faced through the as-of season', unit: 'batters', source: 'season lines' },
+  // Scouting grades: missing when no list of that source covers him up to the as-of season.
+  { name: 'fg_fv', label: 'FanGraphs FV', definition: `FanGraphs Future Value (20-80) as (FV - 50) / 10, ${LATEST}`, unit: GRADE, source: 'scouting grades' },
+  { name: 'fg_hit_future', label: 'FanGraphs bat', definition: `Mean of the future Hit and Game Power grades as (grade - 50) / 10, ${LATEST}; missing for pitchers`, unit: GRADE, source: 'scouting grades' },
+  { name: 'fg_pitch_future', label: 'FanGraphs arsenal', definition: `Mean of the future pitch grades (FB, SL, CB, CH, cutter, splitter) and Command as (grade - 50) / 10, ${LATEST}; missing for hitters`, unit: GRADE, source: 'scouting grades' },
+  { name: 'ba_top100_rank', label: 'BA Top 100 rank', definition: `Baseball America overall rank (1 = best), ${LATEST}`, unit: 'rank', source: 'scouting grades' },
+  { name: 'fg_grade_age', label: 'FanGraphs grade age', definition: 'As-of season minus the season of the FanGraphs list used above', unit: 'seasons', source: 'scouting grades' },
 ] as const satisfies readonly FeatureSpec[];
 
 export type FeatureName = (typeof FEATURE_CATALOG)[number]['name'];

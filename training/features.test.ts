@@ -1,6 +1,6 @@
 /** Point-in-time features on a hand-built universe of a few players (as-of season 2019). */
 import { describe, expect, it } from 'vitest';
-import type { DraftPick, HittingCounts, PitchingCounts, PlayerBio, SeasonLine } from '../lib/domain.ts';
+import type { DraftPick, HittingCounts, PitchingCounts, PlayerBio, ScoutingGrade, SeasonLine } from '../lib/domain.ts';
 import { FEATURE_CATALOG, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-catalog.ts';
 import { classifyPlayer, computeFeatures, parseDraftRound, positionGroup, type FeatureRow } from './features.ts';
 import { emptyHitting, emptyPitching } from './level-norms.ts';
@@ -64,7 +64,16 @@ const drafts: DraftPick[] = [
   { playerId: 4, year: 2017, round: '5', pickNumber: 150, orgId: 100, school: null },
 ];
 
-const rows = computeFeatures({ asOfSeason: 2019, players, lines, drafts });
+const grades: ScoutingGrade[] = [
+  { playerId: 1, source: 'fangraphs', season: 2019, futureValue: 55, overallRank: null,
+    tools: { hit: { present: 30, future: 60 }, gamePower: { present: 30, future: 50 }, speed: { present: 60, future: 60 } } },
+  { playerId: 1, source: 'baseball_america', season: 2019, futureValue: null, overallRank: 42, tools: {} },
+  { playerId: 5, source: 'fangraphs', season: 2017, futureValue: 40, overallRank: null, tools: {} },
+  { playerId: 5, source: 'fangraphs', season: 2018, futureValue: 45, overallRank: null,
+    tools: { fastball: { present: 50, future: 60 }, slider: { future: 55 }, command: { present: 40, future: 45 } } },
+];
+
+const rows = computeFeatures({ asOfSeason: 2019, players, lines, drafts, grades });
 
 function row(playerId: number, from: FeatureRow[] = rows): FeatureRow {
   const r = from.find((x) => x.playerId === playerId);
@@ -175,18 +184,58 @@ describe('point in time', () => {
     ];
     const extended = computeFeatures({
       asOfSeason: 2019, players: [...players, bio(9, '2001-01-01', 'SS', 'R', 'R')],
-      lines: [...later.slice(0, 3), ...lines, ...later.slice(3)], drafts: [...laterDrafts, ...drafts],
+      lines: [...later.slice(0, 3), ...lines, ...later.slice(3)], drafts: [...laterDrafts, ...drafts], grades,
     });
     expect(bits(extended)).toEqual(bits(rows));
   });
 
+  it('grades of lists dated after the as-of season change no feature', () => {
+    const laterGrades: ScoutingGrade[] = [
+      { playerId: 2, source: 'fangraphs', season: 2020, futureValue: 60, overallRank: null, tools: { hit: { future: 70 } } },
+      { playerId: 1, source: 'fangraphs', season: 2020, futureValue: 70, overallRank: null, tools: { hit: { future: 80 } } },
+      { playerId: 5, source: 'baseball_america', season: 2021, futureValue: null, overallRank: 3, tools: {} },
+    ];
+    const extended = computeFeatures({ asOfSeason: 2019, players, lines, drafts, grades: [...laterGrades, ...grades] });
+    expect(bits(extended)).toEqual(bits(rows));
+  });
+
   it('also matches a run given only the data known at the time', () => {
-    const earlier = computeFeatures({ asOfSeason: 2018, players, lines, drafts });
+    const earlier = computeFeatures({ asOfSeason: 2018, players, lines, drafts, grades });
     const known = computeFeatures({
       asOfSeason: 2018, players, lines: lines.filter((l) => l.season <= 2018), drafts: drafts.filter((d) => d.year <= 2018),
+      grades: grades.filter((g) => g.season <= 2018),
     });
     expect(earlier.length).toBeGreaterThan(0);
     expect(bits(earlier)).toEqual(bits(known));
+  });
+});
+
+describe('scouting grades', () => {
+  const GRADE_FEATURES: FeatureName[] = ['fg_fv', 'fg_hit_future', 'fg_pitch_future', 'ba_top100_rank', 'fg_grade_age'];
+
+  it('are missing, not zero, without grades', () => {
+    const bare = computeFeatures({ asOfSeason: 2019, players, lines, drafts });
+    for (const r of bare) for (const name of GRADE_FEATURES) expect(r.values[FEATURE_INDEX[name]]).toBeNaN();
+    for (const name of GRADE_FEATURES) expect(f(2, name)).toBeNaN();
+  });
+
+  it('scale FV and tool grades as (grade - 50) / 10 from the latest list of each source', () => {
+    expect(f(1, 'fg_fv')).toBeCloseTo(0.5);
+    expect(f(1, 'fg_hit_future')).toBeCloseTo(0.5); // mean of future hit 60 and game power 50
+    expect(f(1, 'fg_pitch_future')).toBeNaN();
+    expect(f(1, 'fg_grade_age')).toBe(0);
+    expect(f(5, 'fg_fv')).toBeCloseTo(-0.5); // the 2018 list, not 2017
+    expect(f(5, 'fg_pitch_future')).toBeCloseTo((1 + 0.5 - 0.5) / 3);
+    expect(f(5, 'fg_hit_future')).toBeNaN();
+    expect(f(5, 'fg_grade_age')).toBe(1);
+  });
+
+  it('show a BA rank only from the season of its list on', () => {
+    expect(f(1, 'ba_top100_rank')).toBe(42);
+    const before = computeFeatures({ asOfSeason: 2018, players, lines, drafts, grades });
+    expect(row(1, before).values[FEATURE_INDEX.ba_top100_rank]).toBeNaN();
+    expect(row(1, before).values[FEATURE_INDEX.fg_fv]).toBeNaN();
+    expect(row(5, before).values[FEATURE_INDEX.fg_grade_age]).toBe(0);
   });
 });
 

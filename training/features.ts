@@ -1,8 +1,11 @@
 /**
  * Point-in-time features: one row per rookie-eligible minor leaguer of an as-of season, computed only from lines of
- * that season or earlier and drafts of that year or earlier. Columns follow FEATURE_CATALOG.
+ * that season or earlier, drafts of that year or earlier and scouting grades of lists dated that season or earlier.
+ * Columns follow FEATURE_CATALOG.
  */
-import type { DraftPick, HittingCounts, Level, PitchingCounts, PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
+import type {
+  DraftPick, HittingCounts, Level, PitchingCounts, PlayerBio, ScoutingGrade, SeasonLine, StatGroup,
+} from '../lib/domain.ts';
 import { levelOfSport, levelOrdinal } from '../lib/domain.ts';
 import { isRookieEligible, mlbTotals } from './labels.ts';
 import { FEATURE_COUNT, FEATURE_INDEX, type FeatureName } from './feature-catalog.ts';
@@ -24,6 +27,8 @@ export interface FeatureInput {
   players: readonly PlayerBio[];
   lines: readonly SeasonLine[];
   drafts: readonly DraftPick[];
+  /** Scouting grades matched to players; optional (without them the grade columns are missing). */
+  grades?: readonly ScoutingGrade[];
 }
 
 type HittingLine = Extract<SeasonLine, { group: 'hitting' }>;
@@ -213,8 +218,60 @@ function flag(value: string | null | undefined, code: string): number {
   return v ? Number(v.startsWith(code)) : NaN;
 }
 
+const HIT_TOOLS = ['hit', 'gamePower'] as const;
+const PITCH_TOOLS = ['fastball', 'slider', 'curveball', 'changeup', 'cutter', 'splitter', 'command'] as const;
+
+/** A 20-80 grade as (grade - 50) / 10; NaN when missing. */
+function gradeScale(grade: number | null | undefined): number {
+  return typeof grade === 'number' && Number.isFinite(grade) ? (grade - 50) / 10 : NaN;
+}
+
+/** Mean of the future grades of the named tools he has, on the (grade - 50) / 10 scale; NaN when he has none. */
+function meanFuture(tools: ScoutingGrade['tools'], names: readonly string[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const name of names) {
+    const g = gradeScale(tools[name]?.future);
+    if (Number.isNaN(g)) continue;
+    sum += g;
+    n += 1;
+  }
+  return n ? sum / n : NaN;
+}
+
+/** The latest grade of each source per player from lists dated no later than the as-of season. */
+interface PlayerGrades {
+  fangraphs?: ScoutingGrade;
+  baseball_america?: ScoutingGrade;
+}
+
+function latestGrades(grades: readonly ScoutingGrade[], asOf: number): Map<number, PlayerGrades> {
+  const byPlayer = new Map<number, PlayerGrades>();
+  for (const g of grades) {
+    if (g.season > asOf) continue;
+    let own = byPlayer.get(g.playerId);
+    if (!own) byPlayer.set(g.playerId, (own = {}));
+    const seen = own[g.source];
+    if (!seen || g.season > seen.season) own[g.source] = g;
+  }
+  return byPlayer;
+}
+
+function gradeColumns(set: (n: FeatureName, x: number) => void, asOf: number, group: StatGroup, grades?: PlayerGrades): void {
+  const fg = grades?.fangraphs;
+  if (fg) {
+    set('fg_fv', gradeScale(fg.futureValue));
+    if (group === 'hitting') set('fg_hit_future', meanFuture(fg.tools, HIT_TOOLS));
+    else set('fg_pitch_future', meanFuture(fg.tools, PITCH_TOOLS));
+    set('fg_grade_age', asOf - fg.season);
+  }
+  const rank = grades?.baseball_america?.overallRank;
+  if (typeof rank === 'number' && rank > 0) set('ba_top100_rank', rank);
+}
+
 function playerValues(
   asOf: number, norms: LevelNorms, own: readonly SeasonLine[], group: StatGroup, bio?: PlayerBio, pick?: DraftPick,
+  grades?: PlayerGrades,
 ): Float32Array {
   const values = new Float32Array(FEATURE_COUNT).fill(NaN);
   const set = (name: FeatureName, x: number): void => {
@@ -260,6 +317,7 @@ function playerValues(
 
   if (group === 'hitting') hittingColumns(set, minors.filter((l): l is HittingLine => l.group === 'hitting'), norms, asOf);
   else pitchingColumns(set, minors.filter((l): l is PitchingLine => l.group === 'pitching'), norms, asOf);
+  gradeColumns(set, asOf, group, grades);
   return values;
 }
 
@@ -274,7 +332,7 @@ function latestPicks(drafts: readonly DraftPick[], asOf: number): Map<number, Dr
   return picks;
 }
 
-export function computeFeatures({ asOfSeason, players, lines, drafts }: FeatureInput): FeatureRow[] {
+export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [] }: FeatureInput): FeatureRow[] {
   const byPlayer = new Map<number, SeasonLine[]>();
   const recent: SeasonLine[] = [];
   for (const l of lines) {
@@ -288,12 +346,15 @@ export function computeFeatures({ asOfSeason, players, lines, drafts }: FeatureI
   // Only the as-of season and the two before it are ever compared with their level.
   const norms = computeLevelNorms(recent, bios);
   const picks = latestPicks(drafts, asOfSeason);
+  const scouting = latestGrades(grades, asOfSeason);
   const rows: FeatureRow[] = [];
   for (const [playerId, own] of byPlayer) {
     const bio = bios.get(playerId);
     const group = classifyPlayer(own, asOfSeason, bio);
     if (group === undefined || !isRookieEligible(own)) continue;
-    rows.push({ playerId, asOfSeason, group, values: playerValues(asOfSeason, norms, own, group, bio, picks.get(playerId)) });
+    rows.push({
+      playerId, asOfSeason, group, values: playerValues(asOfSeason, norms, own, group, bio, picks.get(playerId), scouting.get(playerId)),
+    });
   }
   return rows.sort((a, b) => a.playerId - b.playerId);
 }

@@ -57,6 +57,11 @@ function relative(row: Row, raw: FeatureName, rel: number, withRaw: (x: number) 
   return known(x) ? `${withRaw(x)}, ${against}` : `${without} ${against}`;
 }
 
+/** A (grade - 50) / 10 feature back on the 20-80 scale. */
+function grade(v: number): string {
+  return String(Math.round(50 + 10 * v));
+}
+
 function ordinalNumber(n: number): string {
   const tens = n % 100;
   const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
@@ -145,6 +150,11 @@ const TEMPLATES: Partial<Record<FeatureName, Template>> = {
   pit_hr_rate_w3: (v) => `Home-run rate over three seasons ${versus(v, 'his levels')}`,
   pit_hr_rate_delta: (v) => change(v, 'home-run rate'),
   pit_ip_per_app: (v) => `${v.toFixed(1)} innings per appearance`,
+  fg_fv: (v) => `FanGraphs Future Value of ${grade(v)}`,
+  fg_hit_future: (v) => `FanGraphs future hit and game-power grades average ${grade(v)}`,
+  fg_pitch_future: (v) => `FanGraphs future pitch and command grades average ${grade(v)}`,
+  ba_top100_rank: (v) => `Ranked ${ordinalNumber(v)} on Baseball America's list`,
+  fg_grade_age: (v) => (v === 0 ? 'FanGraphs grades from this season' : `FanGraphs grades from ${plural(v, 'season')} ago`),
 };
 
 const BIRTH = 'No birth date on record';
@@ -154,6 +164,8 @@ const MISSING: Partial<Record<FeatureName, string>> = {
   level_ordinal: 'No minor-league level this season', level_climb: 'No previous season to measure a climb',
   bats_left: 'Batting side unknown', bats_switch: 'Batting side unknown', throws_left: 'Throwing hand unknown',
   pos_c: 'Position unknown', pos_if: 'Position unknown', pos_of: 'Position unknown', pos_p: 'Position unknown',
+  fg_fv: 'No FanGraphs grade', fg_hit_future: 'No FanGraphs hitting tool grades', fg_pitch_future: 'No FanGraphs pitching tool grades',
+  ba_top100_rank: 'Not on a Baseball America list', fg_grade_age: 'No FanGraphs grade',
 };
 
 const SPEC = new Map<string, (typeof FEATURE_CATALOG)[number]>(FEATURE_CATALOG.map((f) => [f.name, f]));

@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../lib/config.ts';
 import { createPool, migrate } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 import { ensureLocalPostgres } from '../infra/postgres.ts';
+import { PrerequisiteError } from '../infra/prerequisite-error.ts';
 import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
 
 declare module 'vitest' {
@@ -19,6 +20,21 @@ declare module 'vitest' {
     /** Connection string of a maintenance database on the same server, for tests that need their own database. */
     adminDatabaseUrl: string;
     temporalAddress: string;
+  }
+}
+
+/**
+ * This clone's test cluster. A port taken by another clone's cluster (left running by a killed run) is skipped
+ * rather than fatal: the next few ports are tried.
+ */
+async function testCluster(log: ReturnType<typeof createLogger>) {
+  const first = Number(process.env.TEST_PG_PORT ?? 54330);
+  for (let port = first; ; port++) {
+    try {
+      return await ensureLocalPostgres({ dir: path.join(REPO_ROOT, '.data', 'postgres-test'), port, log });
+    } catch (error) {
+      if (!(error instanceof PrerequisiteError) || !/already serves another PostgreSQL cluster/.test(error.message) || port >= first + 9) throw error;
+    }
   }
 }
 
@@ -32,13 +48,7 @@ export default async function setup(project: TestProject) {
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', name: 'test-setup' });
   // TEST_DATABASE_URL names a server to use (its database is only used to connect); otherwise a local cluster.
   const serverUrl = process.env.TEST_DATABASE_URL;
-  const local = serverUrl
-    ? undefined
-    : await ensureLocalPostgres({
-        dir: path.join(REPO_ROOT, '.data', 'postgres-test'),
-        port: Number(process.env.TEST_PG_PORT ?? 54330),
-        log,
-      });
+  const local = serverUrl ? undefined : await testCluster(log);
   const adminUrl = serverUrl ?? local!.adminUrl;
   const database = `afwd_test_${Date.now()}_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -1,41 +1,27 @@
 /**
  * The Temporal Schedules of the pipeline, created or updated to match the configuration: running it twice is safe.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { MONTHS, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type CalendarSpec, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../lib/config.ts';
-import { MONTHS } from '@temporalio/client';
 import { dailyUpdateScheduleId, type dailyUpdate } from '../workflows/daily-update.ts';
 import { weeklyRetrainingScheduleId, type weeklyRetraining } from '../workflows/weekly-retraining.ts';
 
 export function scheduleDefinitions(config: Config): ScheduleOptions[] {
-  const { timezone, dailyUpdateHour, seasonMonths } = config.schedules;
+  const { timezone, dailyUpdateHour, weeklyRetrainHour, seasonMonths } = config.schedules;
   const month = { start: MONTHS[seasonMonths.first - 1]!, end: MONTHS[seasonMonths.last - 1]! };
-  const daily: ScheduleOptions = {
-    scheduleId: dailyUpdateScheduleId(),
-    spec: { calendars: [{ hour: dailyUpdateHour, minute: 0, month, comment: 'daily in season' }], timezone },
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'dailyUpdate',
-      args: [{ fromSeason: config.sample.fromSeason }] satisfies Parameters<typeof dailyUpdate>,
-      taskQueue: config.temporal.taskQueue,
-      workflowId: 'daily-update',
-    },
-    // A slow day must not pile up runs; the next day's run catches up anyway.
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-  };
-  const weekly: ScheduleOptions = {
-    scheduleId: weeklyRetrainingScheduleId(),
-    spec: { calendars: [{ dayOfWeek: 'MONDAY', hour: config.schedules.weeklyRetrainHour, minute: 0, month, comment: 'Mondays in season' }], timezone },
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'weeklyRetraining',
-      args: [{ fromSeason: config.sample.fromSeason }] satisfies Parameters<typeof weeklyRetraining>,
-      taskQueue: config.temporal.taskQueue,
-      workflowId: 'weekly-retraining',
-    },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
-  };
-  return [daily, weekly];
+  // Both start their workflow with the same input; the workflow id is the schedule id, so runs are easy to find.
+  const args = [{ fromSeason: config.sample.fromSeason }] satisfies Parameters<typeof dailyUpdate> & Parameters<typeof weeklyRetraining>;
+  const inSeason = (scheduleId: string, workflowType: string, calendar: CalendarSpec, catchupWindow: string): ScheduleOptions => ({
+    scheduleId,
+    spec: { calendars: [{ ...calendar, minute: 0, month }], timezone },
+    action: { type: 'startWorkflow', workflowType, args, taskQueue: config.temporal.taskQueue, workflowId: scheduleId },
+    // A slow run must not pile up the next ones; the next run catches up anyway.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow },
+  });
+  return [
+    inSeason(dailyUpdateScheduleId(), 'dailyUpdate', { hour: dailyUpdateHour, comment: 'daily in season' }, '1 hour'),
+    inSeason(weeklyRetrainingScheduleId(), 'weeklyRetraining', { dayOfWeek: 'MONDAY', hour: weeklyRetrainHour, comment: 'Mondays in season' }, '6 hours'),
+  ];
 }
 
 /** Creates each schedule, or updates it in place when it exists. Returns what was done to each. */

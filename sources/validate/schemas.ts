@@ -167,12 +167,30 @@ function shortInput(input: unknown): string {
   return `got ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
 }
 
+export interface ShapeIssue {
+  /** `stat.battersFaced` */
+  path: string;
+  message: string;
+  /** The offending value; undefined when the field is absent. */
+  input: unknown;
+}
+
+/** Every issue of `raw` against the shape of `kind`, in zod's order; empty when it has the shape. */
+export function shapeIssues(kind: ShapeKind, raw: unknown): ShapeIssue[] {
+  const result = SHAPES[kind].safeParse(raw, { reportInput: true });
+  if (result.success) return [];
+  return result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, input: i.input }));
+}
+
 /** Null when `raw` has the shape of `kind`, else a short reason: the first few issues, each with its path. */
 export function checkShape(kind: ShapeKind, raw: unknown): string | null {
-  const result = SHAPES[kind].safeParse(raw, { reportInput: true });
-  if (result.success) return null;
-  const { issues } = result.error;
-  const listed = issues.slice(0, MAX_ISSUES_IN_REASON).map((i) => `${formatPath(i.path)}: ${i.message}, ${shortInput(i.input)}`);
+  return describeShapeIssues(kind, shapeIssues(kind, raw));
+}
+
+/** The reason checkShape gives for these issues, or null when there are none. */
+export function describeShapeIssues(kind: ShapeKind, issues: readonly ShapeIssue[]): string | null {
+  if (issues.length === 0) return null;
+  const listed = issues.slice(0, MAX_ISSUES_IN_REASON).map((i) => `${i.path}: ${i.message}, ${shortInput(i.input)}`);
   const more = issues.length > MAX_ISSUES_IN_REASON ? ` (and ${issues.length - MAX_ISSUES_IN_REASON} more)` : '';
   return `${kind} shape: ${listed.join('; ')}${more}`;
 }

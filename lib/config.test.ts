@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, dataPaths, loadConfig } from './config.ts';
+import { regularSeasonEnd } from './season-calendar.ts';
 
 describe('loadConfig', () => {
   it('fills every setting with its documented default', () => {
@@ -30,5 +31,19 @@ describe('loadConfig', () => {
 
   it('treats an empty optional setting as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', MLB_STATS_API_URL: ' ' }).databaseUrl).toBeUndefined();
+  });
+});
+
+describe('season calendar settings', () => {
+  it('defaults to a regular season ending a week into October, and reads per-season end dates', () => {
+    expect(regularSeasonEnd(2031, loadConfig({}).seasonCalendar)).toBe('2031-10-07');
+    const config = loadConfig({ REGULAR_SEASON_END: '09-30', REGULAR_SEASON_END_DATES: '2022-10-05' });
+    expect(regularSeasonEnd(2022, config.seasonCalendar)).toBe('2022-10-05');
+    expect(regularSeasonEnd(2023, config.seasonCalendar)).toBe('2023-09-30');
+  });
+
+  it('names a malformed end date', () => {
+    expect(() => loadConfig({ REGULAR_SEASON_END: '10/01' })).toThrow(/REGULAR_SEASON_END="10\/01".*not a month-day/);
+    expect(() => loadConfig({ REGULAR_SEASON_END_DATES: '2022-02-30' })).toThrow(/"2022-02-30" is not a date/);
   });
 });

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_REGULAR_SEASON_END, calendarFrom, type SeasonCalendar } from './season-calendar.ts';
 
 /** Root of the clone; defaults that are paths hang off it. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +25,12 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalUrl,
   /** Port of the project-local PostgreSQL cluster (used only without DATABASE_URL). */
   EMBEDDED_PG_PORT: port.default(54329),
+  /** Milliseconds allowed to open a database connection. */
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Longest a single SQL statement may run before the server cancels it; 0 disables. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(600_000),
+  /** Longest a connection may sit idle inside an open transaction (a stalled process holding locks); 0 disables. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
   /** Temporal frontend gRPC address. */
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must look like host:port').default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -63,6 +70,15 @@ const EnvSchema = z.object({
   WEEKLY_RETRAIN_HOUR: z.coerce.number().int().min(0).max(23).default(4),
   /** Months of the baseball season, when the schedules run, as first-last month numbers. */
   SEASON_MONTHS: z.string().regex(/^(1[0-2]|[1-9])-(1[0-2]|[1-9])$/, 'must look like 3-10 (March to October)').default('3-10'),
+  /** Hour (0-23, schedule time zone) of the Sunday bio refresh, all year round (positions change in winter too). */
+  BIO_REFRESH_HOUR: z.coerce.number().int().min(0).max(23).default(5),
+  /**
+   * Usual last day of the MLB regular season, as MM-DD: a season counts as finished (labels may read it, in-season
+   * rankings stop scoring the season before it) from the day after.
+   */
+  REGULAR_SEASON_END: z.string().default(DEFAULT_REGULAR_SEASON_END),
+  /** Last days of particular regular seasons, comma-separated YYYY-MM-DD (e.g. 2020-09-27), overriding REGULAR_SEASON_END. */
+  REGULAR_SEASON_END_DATES: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -70,6 +86,7 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   embeddedPgPort: number;
+  database: { connectTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; cliPath: string | undefined };
   mlb: { baseUrl: string | undefined; requestsPerSecond: number | undefined; timeoutMs: number; maxRetries: number };
   sample: { seed: number; scale: number; fromSeason: number; toSeason: number; port: number };
@@ -77,7 +94,9 @@ export interface Config {
   siteUrl: string;
   metricsAddress: string | undefined;
   xgboost: { nthread: number; rounds: number };
-  schedules: { timezone: string; dailyUpdateHour: number; weeklyRetrainHour: number; seasonMonths: { first: number; last: number } };
+  schedules: { timezone: string; dailyUpdateHour: number; weeklyRetrainHour: number; bioRefreshHour: number; seasonMonths: { first: number; last: number } };
+  /** When each season's regular season ends: what "the last complete season" means. */
+  seasonCalendar: SeasonCalendar;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -107,6 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Intl.supportedValuesOf('timeZone').includes(e.SCHEDULE_TIMEZONE) && e.SCHEDULE_TIMEZONE !== 'UTC') {
     throw new ConfigError(`Invalid configuration: SCHEDULE_TIMEZONE="${e.SCHEDULE_TIMEZONE}" is not an IANA time zone`);
   }
+  let seasonCalendar: SeasonCalendar;
+  try {
+    seasonCalendar = calendarFrom(e.REGULAR_SEASON_END, e.REGULAR_SEASON_END_DATES);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: REGULAR_SEASON_END="${e.REGULAR_SEASON_END}", REGULAR_SEASON_END_DATES="${e.REGULAR_SEASON_END_DATES}": ${(error as Error).message}`);
+  }
   if (e.SAMPLE_FROM_SEASON > e.SAMPLE_TO_SEASON) {
     throw new ConfigError(
       `Invalid configuration: SAMPLE_FROM_SEASON (${e.SAMPLE_FROM_SEASON}) is after SAMPLE_TO_SEASON (${e.SAMPLE_TO_SEASON})`,
@@ -116,6 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.AFWD_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
+    database: {
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -144,8 +174,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timezone: e.SCHEDULE_TIMEZONE,
       dailyUpdateHour: e.DAILY_UPDATE_HOUR,
       weeklyRetrainHour: e.WEEKLY_RETRAIN_HOUR,
+      bioRefreshHour: e.BIO_REFRESH_HOUR,
       seasonMonths: { first: Number(e.SEASON_MONTHS.split('-')[0]), last: Number(e.SEASON_MONTHS.split('-')[1]) },
     },
+    seasonCalendar,
     logLevel: e.LOG_LEVEL,
   };
 }

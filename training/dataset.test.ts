@@ -41,9 +41,28 @@ describe('buildDataset', () => {
     ]);
   });
 
-  it('marks a window that is still open as unknown', () => {
+  it('marks a window that is still open as unknown, early successes included', () => {
     const open = buildDataset({ asOfSeasons: [2016], players, lines, drafts, lastCompleteSeason: 2019 });
-    expect(open.rows.map((r) => r.label)).toEqual([1, null, 1]);
+    expect(open.rows.map((r) => r.label)).toEqual([null, null, null]);
+  });
+
+  it('uses the bio known at the end of each as-of season: a later position change leaves earlier rows alone', () => {
+    const seen = (seenOn: string, primaryPosition: string, batSide: string) =>
+      ({ playerId: 1, seenOn, birthDate: '1999-05-05', primaryPosition, batSide, pitchHand: 'R' });
+    // A shortstop who switch-hits through 2015, a left-handed-hitting catcher from the 2016 season on.
+    const bioVersions = [seen('2015-04-01', 'SS', 'S'), seen('2016-03-15', 'C', 'L')];
+    const versioned = buildDataset({ asOfSeasons: [2015, 2016], players, bioVersions, lines, drafts, lastCompleteSeason: 2020 });
+    const before = buildDataset({ asOfSeasons: [2015, 2016], players, bioVersions: bioVersions.slice(0, 1), lines, drafts, lastCompleteSeason: 2020 });
+    const ncol = FEATURE_NAMES.length;
+    const row = (d: typeof ds, i: number) => Array.from(d.matrix.subarray(i * ncol, (i + 1) * ncol));
+    expect(versioned.rows[0]).toMatchObject({ playerId: 1, asOfSeason: 2015 });
+    expect(row(versioned, 0)).toEqual(row(before, 0));
+    expect(versioned.matrix[0 * ncol + FEATURE_INDEX.pos_if]).toBe(1);
+    expect(versioned.matrix[0 * ncol + FEATURE_INDEX.bats_switch]).toBe(1);
+    expect(versioned.rows[2]).toMatchObject({ playerId: 1, asOfSeason: 2016 });
+    expect(versioned.matrix[2 * ncol + FEATURE_INDEX.pos_c]).toBe(1);
+    expect(versioned.matrix[2 * ncol + FEATURE_INDEX.bats_left]).toBe(1);
+    expect(before.matrix[2 * ncol + FEATURE_INDEX.pos_if]).toBe(1);
   });
 
   it('stores each row of features at its place in the row-major matrix', () => {

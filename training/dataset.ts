@@ -3,6 +3,7 @@
  * row-major Float32 matrix whose columns follow FEATURE_CATALOG.
  */
 import type { DraftPick, PlayerBio, ScoutingGrade, SeasonLine, StatGroup } from '../lib/domain.ts';
+import { biosAsOf, indexBioVersions, type BioVersion } from './bios.ts';
 import { FEATURE_COUNT, FEATURE_NAMES } from './feature-catalog.ts';
 import { computeFeatures } from './features.ts';
 import { labelFor, type Label } from './labels.ts';
@@ -24,24 +25,34 @@ export interface Dataset {
 
 export interface DatasetInput {
   asOfSeasons: readonly number[];
+  /** Bios as last seen; with `bioVersions`, only name and debut date are read from these. */
   players: readonly PlayerBio[];
+  /**
+   * Bio versions by the date they were seen: each as-of season's features use the bio known at its end
+   * (`biosAsOf`). Without them every season sees `players` as they are today.
+   */
+  bioVersions?: readonly BioVersion[];
   /** All known lines, later seasons included: features read only up to each as-of season, labels only after it. */
   lines: readonly SeasonLine[];
   drafts: readonly DraftPick[];
   /** Scouting grades; each as-of season sees only lists dated in or before it. */
   grades?: readonly ScoutingGrade[];
+  /** Last season whose regular season has ended (lib/season-calendar.ts): labels read nothing after it. */
   lastCompleteSeason: number;
 }
 
 /** Rows come as-of season by as-of season, in the order given, then by player id. */
-export function buildDataset({ asOfSeasons, players, lines, drafts, grades, lastCompleteSeason }: DatasetInput): Dataset {
+export function buildDataset({ asOfSeasons, players, bioVersions, lines, drafts, grades, lastCompleteSeason }: DatasetInput): Dataset {
   const byPlayer = new Map<number, SeasonLine[]>();
   for (const l of lines) {
     let own = byPlayer.get(l.playerId);
     if (!own) byPlayer.set(l.playerId, (own = []));
     own.push(l);
   }
-  const featureRows = asOfSeasons.flatMap((asOfSeason) => computeFeatures({ asOfSeason, players, lines, drafts, grades }));
+  const versions = bioVersions ? indexBioVersions(bioVersions) : null;
+  const featureRows = asOfSeasons.flatMap((asOfSeason) => computeFeatures({
+    asOfSeason, players: versions ? biosAsOf(players, versions, asOfSeason) : players, lines, drafts, grades,
+  }));
   const matrix = new Float32Array(featureRows.length * FEATURE_COUNT);
   const rows = featureRows.map((r, i): DatasetRow => {
     matrix.set(r.values, i * FEATURE_COUNT);

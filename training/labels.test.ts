@@ -1,6 +1,7 @@
 /** Success labels over the 4 seasons after the as-of season, rookie eligibility and debut season. */
 import { describe, expect, it } from 'vitest';
 import type { SeasonLine } from '../lib/domain.ts';
+import { calendarFrom, lastCompleteSeason } from '../lib/season-calendar.ts';
 import { isRookieEligible, labelFor, mlbDebutSeason } from './labels.ts';
 import { emptyHitting, emptyPitching } from './level-norms.ts';
 
@@ -45,9 +46,21 @@ describe('labelFor', () => {
     expect(label(1, [], 2018)).toBeNull();
   });
 
-  it('is a known 1 once the threshold is reached, even before the window closes', () => {
-    expect(label(1, [pit(1, 2016, 320)], 2016)).toBe(1);
-    expect(label(1, [hit(1, 2017, 520)], 2016)).toBe(1);
+  it('stays unknown until the last season of the window is finished, even once the threshold is reached', () => {
+    expect(label(1, [pit(1, 2016, 320)], 2016)).toBeNull();
+    expect(label(1, [hit(1, 2017, 520)], 2018)).toBeNull();
+    expect(label(1, [hit(1, 2017, 520)], 2019)).toBe(1);
+  });
+
+  it('in season, labels the T-4 cohort only once the season in progress is over', () => {
+    // The 2022 cohort's window is 2023-2026; 2026 is half played on 15 July.
+    const calendar = calendarFrom('10-01', '');
+    const lines = [hit(1, 2023, 100), hit(1, 2026, 150)];
+    const july = lastCompleteSeason(new Date('2026-07-15T10:00:00Z'), calendar);
+    const november = lastCompleteSeason(new Date('2026-11-15T10:00:00Z'), calendar);
+    expect(label(1, lines, july, 2022)).toBeNull();
+    expect(label(1, lines, november, 2022)).toBe(0);
+    expect(label(1, [...lines, hit(1, 2026, 300)], november, 2022)).toBe(1);
   });
 });
 

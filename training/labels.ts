@@ -1,6 +1,7 @@
 /**
  * MLB playing-time accounting: rookie eligibility, the success label (500 PA or 300 outs in the 4 seasons after
- * the as-of season) and the MLB debut season. Labels look only at seasons after the as-of season.
+ * the as-of season) and the MLB debut season. Labels look only at seasons after the as-of season, and only once
+ * the last of them is finished.
  */
 import type { SeasonLine } from '../lib/domain.ts';
 import { ROOKIE_LIMITS, SPORT_IDS, SUCCESS } from '../lib/domain.ts';
@@ -39,21 +40,25 @@ export interface LabelInput {
   asOfSeason: number;
   /** Lines of any players and seasons; only this player's MLB lines after the as-of season are read. */
   lines: readonly SeasonLine[];
-  /** Latest season whose lines are final. */
+  /**
+   * Latest season whose regular season has ended (`lastCompleteSeason` in lib/season-calendar.ts), never the season
+   * in progress: a window that reaches past it is not labelled.
+   */
   lastCompleteSeason: number;
 }
 
 /**
- * 1 if he reached 500 MLB PA or 300 MLB outs over seasons asOf+1 .. asOf+4; 0 if not and all four seasons are
- * complete; null while the window is still open. Counts only grow, so a threshold already reached, even in an
- * unfinished season, is a known 1.
+ * 1 if he reached 500 MLB PA or 300 MLB outs over seasons asOf+1 .. asOf+4, 0 if not; null until all four seasons
+ * are finished. A threshold already reached in an open window is still null: labelling the fast successes early
+ * would leave a half-open cohort with only its 1s known, a biased sample for anything that keeps labelled rows.
+ * A cohort is labelled all at once, when the last season of its window ends.
  */
 export function labelFor({ playerId, asOfSeason, lines, lastCompleteSeason }: LabelInput): Label {
   const windowEnd = asOfSeason + SUCCESS.horizonSeasons;
+  if (windowEnd > lastCompleteSeason) return null;
   const own = lines.filter((l) => l.playerId === playerId);
   const t = mlbTotals(own, asOfSeason + 1, windowEnd);
-  if (t.plateAppearances >= SUCCESS.plateAppearances || t.outs >= SUCCESS.outs) return 1;
-  return windowEnd <= lastCompleteSeason ? 0 : null;
+  return t.plateAppearances >= SUCCESS.plateAppearances || t.outs >= SUCCESS.outs ? 1 : 0;
 }
 
 /** First season with an MLB line, or null if none among the lines given (for time-to-majors / ETA work). */

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEASON_CALENDAR, calendarFrom, lastCompleteSeason, regularSeasonEnd } from './season-calendar.ts';
+
+describe('lastCompleteSeason', () => {
+  const calendar = calendarFrom('10-01', '2022-10-05');
+
+  it('is last year during the season and before it (March: no game played yet)', () => {
+    expect(lastCompleteSeason(new Date('2026-07-15T12:00:00Z'), calendar)).toBe(2025);
+    expect(lastCompleteSeason(new Date('2026-03-10T12:00:00Z'), calendar)).toBe(2025);
+    expect(lastCompleteSeason(new Date('2026-01-01T00:00:00Z'), calendar)).toBe(2025);
+  });
+
+  it('is this year from the day after the last regular-season day', () => {
+    expect(lastCompleteSeason(new Date('2026-10-01T23:59:59Z'), calendar)).toBe(2025);
+    expect(lastCompleteSeason(new Date('2026-10-02T00:00:00Z'), calendar)).toBe(2026);
+    expect(lastCompleteSeason(new Date('2026-11-15T00:00:00Z'), calendar)).toBe(2026);
+  });
+
+  it('honours a season with its own end date', () => {
+    expect(regularSeasonEnd(2022, calendar)).toBe('2022-10-05');
+    expect(lastCompleteSeason(new Date('2022-10-03T12:00:00Z'), calendar)).toBe(2021);
+    expect(lastCompleteSeason(new Date('2022-10-06T12:00:00Z'), calendar)).toBe(2022);
+  });
+
+  it('defaults to a week into October', () => {
+    expect(regularSeasonEnd(2030, DEFAULT_SEASON_CALENDAR)).toBe('2030-10-07');
+    expect(lastCompleteSeason(new Date('2030-10-07T20:00:00Z'), DEFAULT_SEASON_CALENDAR)).toBe(2029);
+    expect(lastCompleteSeason(new Date('2030-10-08T00:00:00Z'), DEFAULT_SEASON_CALENDAR)).toBe(2030);
+  });
+
+  it('refuses an invalid date', () => {
+    expect(() => lastCompleteSeason(new Date('nope'), calendar)).toThrow(RangeError);
+  });
+});
+
+describe('calendarFrom', () => {
+  it('rejects malformed or impossible dates with the bad part named', () => {
+    expect(() => calendarFrom('10/01', '')).toThrow(/"10\/01" is not a month-day/);
+    expect(() => calendarFrom('02-30', '')).toThrow(/"02-30"/);
+    expect(() => calendarFrom('10-01', '2022-13-01')).toThrow(/"2022-13-01" is not a date/);
+    expect(() => calendarFrom('10-01', '2022-10-01,2022-10-05')).toThrow(/season 2022 has two end dates/);
+  });
+
+  it('reads a list of per-season end dates', () => {
+    const c = calendarFrom('09-30', ' 2020-09-27 , 2022-10-05 ');
+    expect([...c.ends]).toEqual([[2020, '2020-09-27'], [2022, '2022-10-05']]);
+    expect(c.defaultEnd).toEqual({ month: 9, day: 30 });
+  });
+});

@@ -4,9 +4,9 @@
  * reason. Both are idempotent (a retried attempt reuses its batch), so Temporal may retry either freely.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { SPORT_IDS, minorSportIds } from '../lib/domain.ts';
 import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
 import { MlbStatsApiError } from '../sources/mlb-stats-api/errors.ts';
+import { levelsToFetch } from '../sources/mlb-stats-api/levels.ts';
 import { parseStatSplits } from '../sources/mlb-stats-api/parse.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { openLandingZone } from './landing-zone.ts';
@@ -23,6 +23,8 @@ export interface FetchSeasonInput {
   sportIds?: number[];
   /** Fetch from the source even where the landing zone already holds a response. */
   refresh?: boolean;
+  /** Base URL of the source for this run (a `--source` archive server); default the worker's `mlbBaseUrl`. */
+  sourceUrl?: string;
 }
 
 export interface FetchSeasonResult {
@@ -40,13 +42,15 @@ function sourceIsDown(error: MlbStatsApiError): boolean {
 
 export function createIngestActivities(deps: ActivityDeps) {
   const { pool, config, log, mlbBaseUrl } = deps;
-  const remote = !/^https?:\/\/(127\.|localhost|\[::1\])/.test(mlbBaseUrl);
-  const requestsPerSecond = config.mlb.requestsPerSecond ?? (remote ? 1 : 0);
+  const isRemote = (url: string) => !/^https?:\/\/(127\.|localhost|\[::1\])/.test(url);
 
   return {
     async fetchSeason(input: FetchSeasonInput): Promise<FetchSeasonResult> {
       const alog = activityLog(log);
       const { season } = input;
+      const baseUrl = input.sourceUrl ?? mlbBaseUrl;
+      const remote = isRemote(baseUrl);
+      const requestsPerSecond = config.mlb.requestsPerSecond ?? (remote ? 1 : 0);
       const info = Context.current().info;
       // One batch per activity (not per attempt): a retry continues the same batch.
       const runKey = `${info.workflowExecution?.workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
@@ -58,7 +62,7 @@ export function createIngestActivities(deps: ActivityDeps) {
       const batchId = rows[0]!.batch_id;
       const zone = openLandingZone(pool, { batchId, source: MLB_SOURCE, refresh: input.refresh ?? false });
       const client = createMlbStatsClient({
-        baseUrl: mlbBaseUrl, requestsPerSecond, timeoutMs: config.mlb.timeoutMs, maxRetries: config.mlb.maxRetries,
+        baseUrl, requestsPerSecond, timeoutMs: config.mlb.timeoutMs, maxRetries: config.mlb.maxRetries,
         retryBaseDelayMs: remote ? 500 : 50, fetch: zone.fetch,
         onResponse: async (r) => {
           await zone.record(r);
@@ -82,7 +86,7 @@ export function createIngestActivities(deps: ActivityDeps) {
         }
       };
 
-      const levels = input.mlbOnly ? [SPORT_IDS.MLB] : (input.sportIds ?? [SPORT_IDS.MLB, ...minorSportIds(season)]);
+      const levels = levelsToFetch(input);
       await guard(() => client.teams({ season, sportIds: levels }));
       const playerIds = new Set<number>();
       for (const group of ['hitting', 'pitching'] as const) {

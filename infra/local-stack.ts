@@ -11,7 +11,9 @@ import type { Pool } from '../lib/db.ts';
 import type { Logger } from '../lib/log.ts';
 import { openDatabase } from './database.ts';
 import { createPipelineWorker } from './pipeline-worker.ts';
+import { startRecordedSource } from './recorded-source.ts';
 import { startSampleSource } from './sample-source.ts';
+import type { SourceSpec } from './source-spec.ts';
 import { ensureTemporalCli, startDevServer } from './temporal-cli.ts';
 
 export interface StopStack {
@@ -25,10 +27,17 @@ export interface LocalStack {
   mlbBaseUrl: string;
 }
 
-/**
- * @param options.worker true: always run a worker here; 'auto': only when no worker polls the task queue.
- */
-export async function startLocalStack(config: Config, log: Logger, stack: StopStack, options: { worker: boolean | 'auto' }): Promise<LocalStack> {
+export interface LocalStackOptions {
+  /** true: always run a worker here; 'auto': only when no worker polls the task queue. */
+  worker: boolean | 'auto';
+  /**
+   * A recorded source (`--source`) to serve for this run instead of MLB_STATS_API_URL or the sample. It is served
+   * whether or not this process runs the worker, since the run's input hands its URL to whichever worker runs it.
+   */
+  source?: SourceSpec;
+}
+
+export async function startLocalStack(config: Config, log: Logger, stack: StopStack, options: LocalStackOptions): Promise<LocalStack> {
   mkdirSync(config.dataDir, { recursive: true });
   const db = await openDatabase(config, log);
   stack.push('database', () => db.close());
@@ -45,6 +54,11 @@ export async function startLocalStack(config: Config, log: Logger, stack: StopSt
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const runWorker = options.worker === true || (options.worker === 'auto' && !(await workerIsPolling(client, config.temporal.namespace, config.temporal.taskQueue)));
   let mlbBaseUrl = config.mlb.baseUrl;
+  if (options.source) {
+    const source = await startRecordedSource(options.source, config.mlb, log);
+    stack.push('recorded source', () => source.close());
+    mlbBaseUrl = source.url;
+  }
   if (runWorker) {
     if (options.worker === 'auto') log.warn('no worker is polling the task queue: running one in this process');
     if (!mlbBaseUrl) {

@@ -8,8 +8,10 @@ import { ingestSeason, seasonChildId, type IngestSeasonResult } from './ingest-s
 export interface BackfillInput {
   fromSeason: number;
   toSeason: number;
-  /** Sport ids to ingest; default every level that existed each season. */
+  /** Minor-league sport ids to ingest; default every level that existed each season. MLB (1) is always fetched: its lines are the outcomes. */
   sportIds?: number[];
+  /** Base URL of the source for this run (`--source`'s local archive server); default the worker's source. */
+  sourceUrl?: string;
   /** Refetch from the source instead of reusing the landing zone. @default false */
   refresh?: boolean;
   /** MLB-only seasons ingested before `fromSeason`. @default 5 */
@@ -36,14 +38,26 @@ export interface BackfillProgress {
 
 export const backfillProgressQuery = defineQuery<BackfillProgress>('progress');
 
-export function backfillWorkflowId(input: Pick<BackfillInput, 'fromSeason' | 'toSeason'>): string {
-  return `backfill-${input.fromSeason}-${input.toSeason}`;
+/**
+ * `backfill-2010-2025`; a run from a named source gets that source's path in its id (`backfill-2005-2011-archive-
+ * 3f9c2a1b7d0e`), so it never attaches to a running backfill of other data.
+ */
+export function backfillWorkflowId(input: Pick<BackfillInput, 'fromSeason' | 'toSeason' | 'sourceUrl'>): string {
+  const base = `backfill-${input.fromSeason}-${input.toSeason}`;
+  if (!input.sourceUrl) return base;
+  // No URL class here: workflow code runs in Temporal's sandbox. Origin is the path when there is one, else host:port.
+  const [, origin = '', rest = ''] = /^[a-z]+:\/\/([^/]*)(.*)$/i.exec(input.sourceUrl) ?? [];
+  const tag = (rest.replace(/^\/+|\/+$/g, '') || origin).replace(/[^A-Za-z0-9]+/g, '-');
+  return `${base}-${tag}`;
 }
 
 export async function backfillHistory(input: BackfillInput): Promise<BackfillProgress> {
   const { fromSeason, toSeason, refresh = false, mlbLeadSeasons = 5, concurrency = 3 } = input;
   if (!Number.isInteger(fromSeason) || !Number.isInteger(toSeason) || fromSeason > toSeason || toSeason - fromSeason > 60) {
     throw ApplicationFailure.nonRetryable(`invalid season range ${fromSeason}-${toSeason}`, 'InvalidBackfillInput');
+  }
+  if (input.sportIds?.some((id) => !Number.isInteger(id) || id <= 0)) {
+    throw ApplicationFailure.nonRetryable(`sportIds must be positive integers, got ${JSON.stringify(input.sportIds)}`, 'InvalidBackfillInput');
   }
   if (!Number.isInteger(concurrency) || concurrency < 1) throw ApplicationFailure.nonRetryable(`concurrency must be >= 1, got ${concurrency}`, 'InvalidBackfillInput');
   const work: { season: number; mlbOnly: boolean }[] = [];
@@ -82,7 +96,10 @@ export async function backfillHistory(input: BackfillInput): Promise<BackfillPro
       const current = item;
       const result = await executeChild(ingestSeason, {
         workflowId: seasonChildId(parentId, current.season),
-        args: [{ season: current.season, mlbOnly: current.mlbOnly, refresh, ...(input.sportIds ? { sportIds: input.sportIds } : {}) }],
+        args: [{
+          season: current.season, mlbOnly: current.mlbOnly, refresh,
+          ...(input.sportIds ? { sportIds: input.sportIds } : {}), ...(input.sourceUrl ? { sourceUrl: input.sourceUrl } : {}),
+        }],
       });
       add(current, result);
     }

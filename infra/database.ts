@@ -18,7 +18,11 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     ? undefined
     : await ensureLocalPostgres({ dir: dataPaths(config).postgres, port: config.embeddedPgPort, log });
   const url = config.databaseUrl ?? local!.url;
-  const pool = createPool(url);
+  const pool = createPool(url, {
+    ...config.database,
+    // Logged, not thrown: the query in flight rejects on its own and its activity is retried.
+    onError: (error) => log.warn({ err: error }, 'database connection error'),
+  });
   const applied = await migrate(pool);
   if (applied.length) log.info({ applied }, 'migrations applied');
   return {

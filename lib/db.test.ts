@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { migrate, readMigrations, type Pool } from './db.ts';
+import { createPool, migrate, readMigrations, type Pool } from './db.ts';
 
 // A database of its own, so "twice" really starts from nothing.
 let db: TestDatabase;
@@ -64,5 +64,51 @@ describe('migrate', () => {
   it('refuses a migration that changed after it was applied', async () => {
     await pool.query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1");
     await expect(migrate(pool)).rejects.toThrow(/001_reference.sql was changed after it was applied/);
+  });
+});
+
+describe('createPool', () => {
+  it('sets the statement and idle-in-transaction timeouts on every connection', async () => {
+    const timed = createPool(db.url, { max: 1, statementTimeoutMs: 1500, idleInTransactionTimeoutMs: 60_000 });
+    try {
+      const { rows } = await timed.query("SELECT current_setting('statement_timeout') AS s, current_setting('idle_in_transaction_session_timeout') AS i");
+      expect(rows[0]).toEqual({ s: '1500ms', i: '1min' });
+      await expect(timed.query('SELECT pg_sleep(5)')).rejects.toThrow(/statement timeout/);
+    } finally {
+      await timed.end();
+    }
+  });
+
+  it('gives up connecting after the connect timeout instead of hanging', async () => {
+    // A listening socket that never answers the startup packet: the way a wedged server looks.
+    const { createServer } = await import('node:net');
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const dead = createPool(`postgres://nobody@127.0.0.1:${port}/x`, { connectTimeoutMs: 300 });
+    try {
+      const started = performance.now();
+      await expect(dead.query('SELECT 1')).rejects.toThrow(/timeout/i);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await dead.end();
+      server.close();
+    }
+  });
+
+  it('reports an idle connection cut by the server to onError instead of crashing', async () => {
+    const errors: string[] = [];
+    const watched = createPool(db.url, { max: 1, applicationName: 'afwd-cut-me', onError: (error) => errors.push(error.message) });
+    try {
+      await watched.query('SELECT 1');
+      await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'afwd-cut-me'");
+      for (const deadline = Date.now() + 5_000; errors.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(errors).toEqual(['terminating connection due to administrator command']);
+      // The pool replaces the lost connection.
+      expect((await watched.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });
+    } finally {
+      await watched.end();
+    }
   });
 });

@@ -15,12 +15,52 @@ export type PoolClient = pg.PoolClient;
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
-export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): Pool {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 8, application_name: options.applicationName ?? 'afwd' });
+export interface PoolOptions {
+  /** Connections the pool may open. @default 8 */
+  max?: number;
+  /** Shown in pg_stat_activity, so operators (and tests that cut connections) can tell processes apart. @default 'afwd' */
+  applicationName?: string;
+  /** Time allowed to open a connection before the query fails instead of hanging on a dead server. @default 10000 */
+  connectTimeoutMs?: number;
+  /**
+   * Longest a single statement may run before the server cancels it, so a stuck query (a lock held by a zombie
+   * attempt, a runaway plan) fails the activity, which Temporal retries. 0 disables. @default 600000
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Longest a connection may sit idle inside an open transaction: a process that stalls mid-transaction (and keeps
+   * its locks, e.g. a timed-out attempt's fence lock) is cut off by the server. 0 disables. @default 300000
+   */
+  idleInTransactionTimeoutMs?: number;
+  /**
+   * Where errors of connections go (a server restart, a terminated backend); they must not crash the process,
+   * but they are worth a log line. Each error is reported once. @default ignored
+   */
+  onError?: (error: Error) => void;
+}
+
+export const POOL_DEFAULTS = { connectTimeoutMs: 10_000, statementTimeoutMs: 600_000, idleInTransactionTimeoutMs: 300_000 } as const;
+
+export function createPool(connectionString: string, options: PoolOptions = {}): Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 8,
+    application_name: options.applicationName ?? 'afwd',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? POOL_DEFAULTS.connectTimeoutMs,
+    statement_timeout: options.statementTimeoutMs ?? POOL_DEFAULTS.statementTimeoutMs,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? POOL_DEFAULTS.idleInTransactionTimeoutMs,
+  });
   // A dropped connection (server restart, terminated backend) must not crash the process: an idle client's error
   // reaches the pool, a checked-out client's its own listener; the query in flight rejects, and activities retry.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  // An idle client's error reaches both listeners: report it once.
+  const seen = new WeakSet<Error>();
+  const report = (error: Error) => {
+    if (seen.has(error)) return;
+    seen.add(error);
+    options.onError?.(error);
+  };
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   return pool;
 }
 

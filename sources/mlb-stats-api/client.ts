@@ -5,9 +5,9 @@
 import type { StatGroup } from '../../lib/domain.ts';
 import { MlbStatsApiError } from './errors.ts';
 import { createTokenBucket } from './rate-limit.ts';
-import { createRequester, type RawResponse } from './request.ts';
+import { createRequester, type RawResponse, type RequestWait } from './request.ts';
 
-export type { RawResponse } from './request.ts';
+export type { RawResponse, RequestWait } from './request.ts';
 
 export interface MlbStatsClientOptions {
   /** Origin of the API, without /api/v1 (the client appends it), e.g. the sample server's url. @default 'https://statsapi.mlb.com' */
@@ -28,6 +28,13 @@ export interface MlbStatsClientOptions {
   onResponse?: (response: RawResponse) => void | Promise<void>;
   /** @default 'a-fine-wine-dynasty (prospect research; polite, cached)' */
   userAgent?: string;
+  /**
+   * Cancels every request in flight and every wait (rate limit, backoff) with the signal's reason, e.g. a Temporal
+   * activity's cancellation signal. @default none
+   */
+  signal?: AbortSignal;
+  /** Called about once a second while the client waits for a rate-limit token or a retry's backoff (to heartbeat). */
+  onWait?: (wait: RequestWait) => void;
   /** For tests. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Jitter source, for tests. @default Math.random */
@@ -90,6 +97,8 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
     fetch: options.fetch ?? globalThis.fetch,
     random: options.random ?? Math.random,
     onResponse: options.onResponse,
+    signal: options.signal,
+    onWait: options.onWait,
   });
 
   const urlOf = (path: string, query: Record<string, string | number | readonly (string | number)[]> = {}): string => {
@@ -124,7 +133,7 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
         throw new MlbStatsApiError(`GET ${url}: expected { stats: [{ splits: [...] }] }`, { url, status: 200, attempts: 1, retryable: false });
       }
       const pageSplits = (first?.splits ?? []) as unknown[];
-      splits.push(...pageSplits);
+      for (const split of pageSplits) splits.push(split);
       const total = typeof first?.totalSplits === 'number' ? first.totalSplits : null;
       // Stop on a short page, or once totalSplits is reached (the real API reports it; a page may be exactly full).
       if (pageSplits.length < pageSize || (total !== null && offset + pageSize >= total)) return splits;
@@ -141,7 +150,7 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
       if (opts.hydrate) query.hydrate = opts.hydrate;
       const body = await get('/people', query);
       const list = (body as { people?: unknown } | null)?.people;
-      if (Array.isArray(list)) out.push(...(list as unknown[]));
+      if (Array.isArray(list)) for (const person of list as unknown[]) out.push(person);
     }
     return out;
   }

@@ -2,7 +2,7 @@
  * A token bucket that spaces requests: `take()` resolves when a request may go. Waiters are served in call order,
  * so concurrent callers share the rate instead of racing for it.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pause, type PauseOptions } from './backoff.ts';
 
 export interface TokenBucketOptions {
   /** Tokens added per second; 0 or Infinity means unlimited. */
@@ -14,7 +14,11 @@ export interface TokenBucketOptions {
 }
 
 export interface TokenBucket {
-  take(): Promise<void>;
+  /**
+   * Resolves when a request may go. `signal` abandons the wait (the token is not spent); `onTick` hears about a
+   * wait while it lasts, to heartbeat through it.
+   */
+  take(options?: PauseOptions): Promise<void>;
 }
 
 export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
@@ -29,8 +33,9 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
   let updated = now();
   let queue: Promise<void> = Promise.resolve();
 
-  const takeOne = async (): Promise<void> => {
+  const takeOne = async (wait: PauseOptions): Promise<void> => {
     for (;;) {
+      wait.signal?.throwIfAborted();
       const t = now();
       tokens = Math.min(burst, tokens + (t - updated) / interval);
       updated = t;
@@ -38,12 +43,12 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
         tokens -= 1;
         return;
       }
-      await sleep(Math.ceil((1 - tokens) * interval));
+      await pause(Math.ceil((1 - tokens) * interval), wait);
     }
   };
   return {
-    take: () => {
-      const turn = queue.then(takeOne);
+    take: (wait = {}) => {
+      const turn = queue.then(() => takeOne(wait));
       queue = turn.catch(() => undefined);
       return turn;
     },

@@ -2,8 +2,7 @@
  * One GET against the Stats API with the politeness and resilience rules: a token from the rate limiter per attempt,
  * a timeout per attempt, retries with backoff on timeouts, network errors, 429 and 5xx, none on other 4xx.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, retryAfterMs } from './backoff.ts';
+import { backoffDelay, pause, retryAfterMs } from './backoff.ts';
 import { MlbStatsApiError } from './errors.ts';
 import type { TokenBucket } from './rate-limit.ts';
 
@@ -26,6 +25,19 @@ export interface RequesterOptions {
   fetch: typeof fetch;
   random: () => number;
   onResponse: ((response: RawResponse) => void | Promise<void>) | undefined;
+  /** Abandons everything in flight or waiting (fetch, body, rate-limit wait, backoff) with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Hears about every wait while it lasts (about once a second), e.g. to heartbeat through a long backoff. */
+  onWait?: ((wait: RequestWait) => void) | undefined;
+}
+
+/** A wait between requests: for a rate-limit token, or the backoff before a retry. */
+export interface RequestWait {
+  reason: 'rate-limit' | 'backoff';
+  url: string;
+  remainingMs: number;
+  /** The attempt that will follow the wait. */
+  attempt: number;
 }
 
 const snippet = (text: string): string => text.slice(0, 300);
@@ -40,7 +52,7 @@ export function createRequester(o: RequesterOptions): { getJson(url: string): Pr
     try {
       const res = await o.fetch(url, {
         headers: { accept: 'application/json', 'user-agent': o.userAgent },
-        signal: AbortSignal.timeout(o.timeoutMs),
+        signal: o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]) : AbortSignal.timeout(o.timeoutMs),
       });
       const text = await res.text();
       if (!res.ok) {
@@ -62,6 +74,8 @@ export function createRequester(o: RequesterOptions): { getJson(url: string): Pr
       }
     } catch (err) {
       if (err instanceof MlbStatsApiError) throw err;
+      // Cancelled from outside: not a fault of the source, so no retry, and the caller sees the reason it gave.
+      if (o.signal?.aborted) throw o.signal.reason;
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       const reason = timedOut ? `no response within ${o.timeoutMs} ms` : `network error (${(err as Error).message})`;
       return { ok: false, wait: null, failure: new MlbStatsApiError(`GET ${url}: ${reason}`, { url, status: null, attempts: attempt, retryable: true, cause: err }) };
@@ -69,8 +83,12 @@ export function createRequester(o: RequesterOptions): { getJson(url: string): Pr
   }
 
   async function getJson(url: string): Promise<unknown> {
+    const waiting = (reason: RequestWait['reason'], attempt: number) => ({
+      signal: o.signal,
+      onTick: o.onWait && ((remainingMs: number) => o.onWait?.({ reason, url, remainingMs, attempt })),
+    });
     for (let attempt = 1; ; attempt++) {
-      await o.bucket.take();
+      await o.bucket.take(waiting('rate-limit', attempt));
       requests += 1;
       const result = await attemptOnce(url, attempt);
       if (result.ok) {
@@ -87,7 +105,7 @@ export function createRequester(o: RequesterOptions): { getJson(url: string): Pr
         });
       }
       const jitter = backoffDelay(attempt - 1, o.retryBaseDelayMs, o.retryMaxDelayMs, o.random);
-      await sleep(wait === null ? jitter : Math.min(o.retryMaxDelayMs, wait));
+      await pause(wait === null ? jitter : Math.min(o.retryMaxDelayMs, wait), waiting('backoff', attempt + 1));
     }
   }
 

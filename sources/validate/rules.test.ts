@@ -105,18 +105,18 @@ describe('per-line rules', () => {
     expectAccepted(pitcher(1, {}, { games: 0, gamesStarted: 11 }));
   });
 
-  it('age_out_of_range: 15 to 50 on July 1; 46 to 50 is flagged age_unusual', () => {
+  it('an age outside 15-50 on July 1 is a wrong birth date: flagged implausible_birth_date, the line kept; 46 to 50 is flagged age_unusual', () => {
     const line = hitter(7);
     const withBirth = (d: string) => new Map([[7, bio(7, d)]]);
-    const young = run(line, withBirth('2000-07-02'));
-    expect(young.rejects[0]?.rule).toBe('age_out_of_range');
-    expect(young.rejects[0]?.reason).toContain('age 14 on July 1 (born 2000-07-02)');
-    expect(run(line, withBirth('2000-07-01')).rejects).toEqual([]);
+    const young = expectAccepted(line, withBirth('2000-07-02'));
+    expect(young.flags.map((f) => f.rule)).toEqual(['implausible_birth_date']);
+    expect(young.flags[0]?.detail).toContain('age 14 on July 1 (born 2000-07-02)');
+    expect(run(line, withBirth('2000-07-01')).flags).toEqual([]);
     expect(run(line, withBirth('1970-03-01')).flags).toEqual([]);
     const old = run(line, withBirth('1966-03-01'));
     expect(old.accepted).toEqual([line]);
     expect(old.flags.map((f) => f.rule)).toEqual(['age_unusual']);
-    expect(run(line, withBirth('1964-03-01')).rejects[0]?.rule).toBe('age_out_of_range');
+    expect(expectAccepted(line, withBirth('1950-01-01')).flags.map((f) => f.rule)).toEqual(['implausible_birth_date']);
   });
 
   it('a line without a bio is kept and flagged no_bio; a bio without a birth date is flagged no_birth_date', () => {

@@ -23,8 +23,9 @@ export interface Finding {
 export const PA_RESIDUAL = { okMin: 3, okShare: 0.05, flagMin: 10, flagShare: 0.25 } as const;
 
 /**
- * Age on July 1 of the season. 15-45 is the plausible window; 46-50 is flagged, not dropped, because it happens
- * (Jamie Moyer pitched in MLB at 49 in 2012); outside 15-50 the birth date or the player id is wrong.
+ * Age on July 1 of the season. 15-45 is the plausible window; 46-50 is flagged, because it happens (Jamie Moyer
+ * pitched in MLB at 49 in 2012); outside 15-50 the birth date is wrong (a placeholder such as 1950-01-01), which
+ * makes the birth date unknown (birth-dates.ts) but never costs the season line.
  */
 export const AGE_LIMITS = { min: 15, max: 45, hardMax: 50 } as const;
 
@@ -103,8 +104,9 @@ function ageFindings(line: SeasonLine, bio: PlayerBio | undefined): Finding[] {
   const age = bio.birthDate === null ? null : ageOnJuly1(bio.birthDate, line.season);
   if (age === null) return [flag('no_birth_date', `birth date ${JSON.stringify(bio.birthDate)} unknown or invalid: age not checked`)];
   const detail = `age ${age} on July 1 (born ${bio.birthDate})`;
+  // The loader has already made such a birth date unknown (screenBirthDates); here it is only reported, never a reject.
   if (age < AGE_LIMITS.min || age > AGE_LIMITS.hardMax) {
-    return [reject('age_out_of_range', `${detail} is outside ${AGE_LIMITS.min}-${AGE_LIMITS.hardMax}`)];
+    return [flag('implausible_birth_date', `${detail} is outside ${AGE_LIMITS.min}-${AGE_LIMITS.hardMax}: the birth date is wrong, the line is kept`)];
   }
   if (age > AGE_LIMITS.max) return [flag('age_unusual', `${detail} is above ${AGE_LIMITS.max}`)];
   return [];

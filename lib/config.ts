@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   SAMPLE_TO_SEASON: z.coerce.number().int().min(1990).max(2100).default(2026),
   /** Port of the local sample source; fixed so its URLs, the landing zone's keys, stay the same across runs. 0 = any free port. */
   SAMPLE_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Port of the recorded-archive source (`npm run backfill -- --source DIR`); fixed for the same reason as SAMPLE_PORT. */
+  ARCHIVE_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   /** Public address of the rankings site, for canonical URLs, OpenGraph tags and the sitemap. */
   SITE_URL: z.url().default('http://localhost:4321'),
   /** Port of the published rankings site served by `npm start`. */
@@ -88,7 +90,7 @@ export interface Config {
   embeddedPgPort: number;
   database: { connectTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; cliPath: string | undefined };
-  mlb: { baseUrl: string | undefined; requestsPerSecond: number | undefined; timeoutMs: number; maxRetries: number };
+  mlb: { baseUrl: string | undefined; requestsPerSecond: number | undefined; timeoutMs: number; maxRetries: number; archivePort: number };
   sample: { seed: number; scale: number; fromSeason: number; toSeason: number; port: number };
   sitePort: number;
   siteUrl: string;
@@ -158,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestsPerSecond: e.MLB_REQUESTS_PER_SECOND,
       timeoutMs: e.MLB_REQUEST_TIMEOUT_MS,
       maxRetries: e.MLB_MAX_RETRIES,
+      archivePort: e.ARCHIVE_PORT,
     },
     sample: {
       seed: e.SAMPLE_SEED,

@@ -62,6 +62,14 @@ const EnvSchema = z.object({
   XGBOOST_NTHREAD: positiveInt.default(2),
   /** Most boosting rounds of the champion (early stopping usually ends sooner); the design's 1,000 at eta 0.01. */
   XGBOOST_ROUNDS: positiveInt.default(1000),
+  /** Data-quality circuit breaker: a (season, level, group) cell is judged from this many lines... */
+  QUARANTINE_CELL_MIN_ROWS: z.coerce.number().int().min(0).default(50),
+  /** ...and trips the breaker when more than this share (0-1) of them is quarantined. */
+  QUARANTINE_CELL_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.2),
+  /** A batch (one season's load) is judged as a whole from this many lines... */
+  QUARANTINE_BATCH_MIN_ROWS: z.coerce.number().int().min(0).default(100),
+  /** ...and trips the breaker when more than this share (0-1) of them is quarantined. */
+  QUARANTINE_BATCH_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.05),
   /** host:port of the worker's Prometheus endpoint (/metrics): SDK metrics plus source freshness. Empty: off. */
   METRICS_ADDRESS: z.string().regex(/^$|^[^:\s]+:\d+$/, 'must look like host:port, or be empty').default(''),
   /** Time zone of the schedules. */
@@ -96,6 +104,8 @@ export interface Config {
   siteUrl: string;
   metricsAddress: string | undefined;
   xgboost: { nthread: number; rounds: number };
+  /** Thresholds of the data-quality circuit breaker (sources/validate/circuit-breaker.ts). */
+  dataQuality: { cellMinRows: number; cellMaxShare: number; batchMinRows: number; batchMaxShare: number };
   schedules: { timezone: string; dailyUpdateHour: number; weeklyRetrainHour: number; bioRefreshHour: number; seasonMonths: { first: number; last: number } };
   /** When each season's regular season ends: what "the last complete season" means. */
   seasonCalendar: SeasonCalendar;
@@ -173,6 +183,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     siteUrl: e.SITE_URL,
     metricsAddress: e.METRICS_ADDRESS || undefined,
     xgboost: { nthread: e.XGBOOST_NTHREAD, rounds: e.XGBOOST_ROUNDS },
+    dataQuality: {
+      cellMinRows: e.QUARANTINE_CELL_MIN_ROWS,
+      cellMaxShare: e.QUARANTINE_CELL_MAX_SHARE,
+      batchMinRows: e.QUARANTINE_BATCH_MIN_ROWS,
+      batchMaxShare: e.QUARANTINE_BATCH_MAX_SHARE,
+    },
     schedules: {
       timezone: e.SCHEDULE_TIMEZONE,
       dailyUpdateHour: e.DAILY_UPDATE_HOUR,

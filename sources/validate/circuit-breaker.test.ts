@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config.ts';
 import {
   assertThresholds, DEFAULT_BREAKER_THRESHOLDS, describeCellVerdict, judgeQuality, MAX_CELLS_IN_MESSAGE, tallyOutcomes,
   type LineOutcome,
@@ -100,5 +101,14 @@ describe('describeCellVerdict', () => {
   it('gives the dominant cause\'s own count when other causes share the cell', () => {
     const [cell] = tallyOutcomes(outcomes(2007, null, 'hitting', 10, [{ cause: NEG_K, n: 5 }, { cause: { field: null, rule: 'pa_accounting' }, n: 2 }]));
     expect(cell && describeCellVerdict(cell)).toBe('2007 unknown level hitting: 7 of 17 rows quarantined (41%), dominant reason: negative_count (stat.strikeOuts) (5 rows)');
+  });
+});
+
+describe('configuration', () => {
+  it('lib/config.ts defaults are the breaker\'s defaults, and QUARANTINE_* settings override them', () => {
+    expect(loadConfig({}).dataQuality).toEqual(DEFAULT_BREAKER_THRESHOLDS);
+    expect(loadConfig({ QUARANTINE_CELL_MAX_SHARE: '0.5', QUARANTINE_BATCH_MIN_ROWS: '10' }).dataQuality)
+      .toMatchObject({ cellMaxShare: 0.5, batchMinRows: 10 });
+    expect(() => loadConfig({ QUARANTINE_BATCH_MAX_SHARE: '5' })).toThrow(/QUARANTINE_BATCH_MAX_SHARE/);
   });
 });

@@ -1,7 +1,12 @@
 /**
  * Training and the model registry: a calibrated XGBoost model trained on the cohorts whose outcomes are known, its
- * holdout scores beside two baselines, then promotion (only if it beats the champion on the same rows) and the
- * rollback check of the serving model on newly labelled data. Every decision is recorded in `model_events`.
+ * held-out scores beside two baselines, then promotion (only if it beats the champion on the same held-out rows) and
+ * the rollback check of the serving model on newly labelled data. Every decision is recorded in `model_events`.
+ *
+ * Three disjoint sets of fully labelled as-of seasons: the trees learn from all but the newest two, the second newest
+ * stops the boosting and fits the calibrator, and the newest is held out, so the registry's figures and the
+ * promotion decision come from a season the model never saw. With fewer than three such seasons there is no
+ * held-out season, and training refuses (NotEnoughData) rather than report a figure measured on seen data.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { dataPaths } from '../lib/config.ts';
@@ -10,7 +15,9 @@ import { readFeatureMatrix } from '../training/arrow.ts';
 import { reliabilityTable } from '../training/calibration.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic } from '../training/logistic.ts';
 import { score, type Scores } from '../training/metrics.ts';
-import { labelsOf, loadChampion, predictChampion, rowsOf, saveChampion, takeRows, trainChampion } from '../training/model.ts';
+import {
+  labelsOf, loadChampion, MIN_COMPLETE_SEASONS, predictChampion, rowsOf, saveChampion, splitSeasons, takeRows, trainChampion,
+} from '../training/model.ts';
 import { promotionDecision, rollbackDecision, type HoldoutScore } from '../training/registry.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { trainCompanions } from './companions.ts';
@@ -19,8 +26,11 @@ import { withTransaction } from '../lib/db.ts';
 export interface TrainModelResult {
   modelVersion: string;
   trainRows: number;
+  /** The season that stopped the boosting and fitted the calibrator. */
   validationSeason: number;
-  validationAuc: number;
+  /** The held-out season (newest fully labelled) and the model's ROC-AUC on it. */
+  holdoutSeason: number;
+  holdoutAuc: number;
 }
 
 export async function featureSnapshotPath(deps: Pick<ActivityDeps, 'pool'>, snapshotId: string): Promise<string> {
@@ -58,20 +68,23 @@ export function createModelActivities(deps: ActivityDeps) {
       const alog = activityLog(log);
       const dataset = await readFeatureMatrix(await featureSnapshotPath(deps, input.snapshotId));
       const complete = completeSeasons(dataset);
-      const validationSeason = complete.at(-1);
-      if (validationSeason === undefined || complete.length < 2) {
-        throw ApplicationFailure.nonRetryable(`snapshot ${input.snapshotId} has ${complete.length} fully labelled as-of seasons; training needs at least 2`, 'NotEnoughData');
+      const split = splitSeasons(complete);
+      if (!split) {
+        throw ApplicationFailure.nonRetryable(
+          `snapshot ${input.snapshotId} has ${complete.length} fully labelled as-of seasons (${complete.join(', ') || 'none'}); training needs at least ` +
+            `${MIN_COMPLETE_SEASONS}: to train on, to early-stop and calibrate on, and one held out to measure it`, 'NotEnoughData');
       }
-      const trainSeasons = complete.slice(0, -1);
+      const { trainSeasons, validationSeason, holdoutSeason } = split;
       using champion = await trainChampion({
         dataset, trainSeasons, validationSeason, nthread: config.xgboost.nthread, rounds: config.xgboost.rounds,
         onIteration: (iteration) => {
           if (iteration % 10 === 0) heartbeat({ iteration });
         },
       });
-      // The baselines, fitted on the same training rows and scored on the same holdout rows.
-      const trainIdx = rowsOf(dataset, trainSeasons);
-      const holdoutIdx = rowsOf(dataset, [validationSeason]);
+      // The baselines have nothing to stop or calibrate: they fit on the training and validation seasons, and are
+      // scored on the same held-out rows.
+      const trainIdx = rowsOf(dataset, [...trainSeasons, validationSeason]);
+      const holdoutIdx = rowsOf(dataset, [holdoutSeason]);
       const holdoutLabels = labelsOf(dataset, holdoutIdx);
       const baselines = Object.fromEntries(Object.entries(BASELINES).map(([name, spec]) => {
         const model = fitBaseline(spec, dataset, trainIdx);
@@ -81,12 +94,14 @@ export function createModelActivities(deps: ActivityDeps) {
       const holdout = score(holdoutLabels, holdoutProbabilities);
       heartbeat({ stage: 'companions' });
       // The data are final through the last as-of season: time to debut is known that far.
-      const lastSeason = Math.max(...dataset.rows.map((r) => r.asOfSeason));
+      let lastSeason = -Infinity;
+      for (const r of dataset.rows) lastSeason = Math.max(lastSeason, r.asOfSeason);
       await trainCompanions({ pool, dataset, trainSeasons, lastCompleteSeason: lastSeason, modelsDir, modelVersion: input.modelVersion, nthread: config.xgboost.nthread });
       await saveChampion(modelsDir, input.modelVersion, champion);
       const metrics = {
         rocAuc: holdout.rocAuc, prAuc: holdout.prAuc, brier: holdout.brier, logLoss: holdout.logLoss,
-        holdout, holdoutSeason: validationSeason, trainThrough: trainSeasons.at(-1), baselines,
+        holdout, holdoutSeason, validationSeason, trainThrough: trainSeasons.at(-1), baselines,
+        validation: champion.metrics.validation,
         reliability: reliabilityTable(holdoutProbabilities, holdoutLabels),
         bestIteration: champion.bestIteration, trainSeconds: champion.metrics.trainSeconds, trainRows: champion.metrics.trainRows,
       };
@@ -94,13 +109,17 @@ export function createModelActivities(deps: ActivityDeps) {
         `INSERT INTO models (model_version, algorithm, params, feature_names, snapshot_id, metrics, artifact_path, holdout_season, calibrator)
          VALUES ($1, 'xgboost', $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (model_version) DO UPDATE SET params = EXCLUDED.params, metrics = EXCLUDED.metrics, calibrator = EXCLUDED.calibrator`,
-        [input.modelVersion, champion.params, dataset.featureNames, input.snapshotId, metrics, modelsDir, validationSeason, champion.calibrator],
+        [input.modelVersion, champion.params, dataset.featureNames, input.snapshotId, metrics, modelsDir, holdoutSeason, champion.calibrator],
       );
-      alog.info({ modelVersion: input.modelVersion, validationSeason, holdout, baselines, bestIteration: champion.bestIteration }, 'model trained');
-      return { modelVersion: input.modelVersion, trainRows: champion.metrics.trainRows, validationSeason, validationAuc: holdout.rocAuc };
+      alog.info({ modelVersion: input.modelVersion, validationSeason, holdoutSeason, holdout, baselines, bestIteration: champion.bestIteration }, 'model trained');
+      return { modelVersion: input.modelVersion, trainRows: champion.metrics.trainRows, validationSeason, holdoutSeason, holdoutAuc: holdout.rocAuc };
     },
 
-    /** Promotes a candidate if it beats the champion on the candidate's holdout rows (or with `force`, when none serves). */
+    /**
+     * Promotes a candidate if it beats the champion on the candidate's held-out season (or with `force`, when none
+     * serves). That season is unseen by both: the candidate holds it out, and a champion trained on no later data
+     * than the candidate has it at most as its own held-out season.
+     */
     async promoteModel(input: { modelVersion: string; snapshotId: string; force?: boolean }): Promise<{ promoted: boolean; reason: string }> {
       const alog = activityLog(log);
       const { rows } = await pool.query<{ model_version: string; holdout_season: number; metrics: { holdout: Scores } }>(
@@ -109,7 +128,9 @@ export function createModelActivities(deps: ActivityDeps) {
       if (!candidate) throw ApplicationFailure.nonRetryable(`model ${input.modelVersion} is not registered`, 'UnknownModel');
       const champion = rows.find((r) => r.model_version !== input.modelVersion);
       let decision = promotionDecision(toHoldout(candidate.metrics.holdout), null);
-      if (champion && !input.force) {
+      if (champion && !input.force && champion.holdout_season > candidate.holdout_season) {
+        decision = { promote: false, reason: `the champion was trained on later seasons (held out ${champion.holdout_season}) than the candidate's held-out ${candidate.holdout_season}` };
+      } else if (champion && !input.force) {
         const dataset = await readFeatureMatrix(await featureSnapshotPath(deps, input.snapshotId));
         const championScore = await scoreOn(champion.model_version, dataset, candidate.holdout_season);
         decision = championScore

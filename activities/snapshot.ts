@@ -185,7 +185,10 @@ export async function buildSnapshot(pool: Pool, config: Config, input: { predict
     movers: { risers, fallers },
     methodology: {
       backtest: holdout && typeof metrics.holdoutSeason === 'number'
-        ? { trainThrough: Number(metrics.trainThrough ?? metrics.holdoutSeason) , testSeasons: [metrics.holdoutSeason], model: holdout, baselines }
+        ? {
+          trainThrough: Number(metrics.trainThrough ?? metrics.holdoutSeason), testSeasons: [metrics.holdoutSeason], model: holdout, baselines,
+          ...(typeof metrics.validationSeason === 'number' ? { validationSeason: metrics.validationSeason } : {}),
+        }
         : null,
       reliability: Array.isArray(metrics.reliability) ? metrics.reliability : [],
       featureCatalog: FEATURE_CATALOG.map((f) => ({ ...f })),

@@ -123,9 +123,11 @@ export const MetricsSchema = z.object({
 });
 
 export const MethodologySchema = z.object({
-  /** Backtest of the model in service and its baselines, scored on cohorts later than any it trained on. */
+  /** Held-out scores of the model in service and its baselines, on cohorts it never trained, stopped or calibrated on. */
   backtest: z.object({
     trainThrough: z.number().int(),
+    /** The cohort that stopped the boosting and fitted the calibrator (absent in snapshots from before it was recorded). */
+    validationSeason: z.number().int().optional(),
     testSeasons: z.array(z.number().int()),
     model: MetricsSchema,
     baselines: z.record(z.string(), MetricsSchema),

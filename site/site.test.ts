@@ -136,7 +136,7 @@ describe('rankings site build', () => {
     }
     expect(movers).toContain('No single factor stands out');
     const methodology = await page('methodology', 'index.html');
-    expect(methodology).toContain('Backtest metrics');
+    expect(methodology).toContain('Held-out metrics');
     expect(methodology).toContain('id="reliability-title"');
     for (const f of snapshot.methodology.featureCatalog) expect(methodology).toContain(`<code>${f.name}</code>`);
     for (const s of snapshot.methodology.sources) expect(methodology).toContain(s.source);

@@ -1,7 +1,7 @@
 /** The rolling-origin backtest end to end on a small generated universe, and its refusals of unusable ranges. */
 import { describe, expect, it } from 'vitest';
 import { generateUniverse } from '../sources/sample/universe.ts';
-import { BacktestError, MODEL_NAMES, planBacktest, runBacktest } from './backtest.ts';
+import { BacktestError, MODEL_NAMES, planBacktest, runBacktest, runRollingBacktest } from './backtest.ts';
 import { buildDataset, type Dataset } from './dataset.ts';
 import { universeHistory } from '../sources/sample/history.ts';
 
@@ -40,6 +40,35 @@ describe('runBacktest', () => {
     expect(report.rows).toHaveLength(overall.scores.model.rows);
     expect(new Set(report.rows.map((r) => r.asOfSeason))).toEqual(new Set([2016, 2017, 2018]));
     expect(report.rows.every((r) => r.probability > 0 && r.probability < 1 && (r.label === 0 || r.label === 1))).toBe(true);
+    // Every model's probability and the role travel with each row, for the CSV.
+    for (const r of report.rows) {
+      expect(r.probabilities.model).toBe(r.probability);
+      for (const name of MODEL_NAMES) expect(r.probabilities[name]).toBeGreaterThan(0);
+      expect(['hitting', 'pitching']).toContain(r.group);
+    }
+    const { hitting, pitching } = overall.perRole;
+    expect(hitting!.scores.model.rows + pitching!.scores.model.rows).toBe(overall.scores.model.rows);
+    for (const name of MODEL_NAMES) {
+      const ci = overall.intervals![name];
+      expect(ci.rocAuc.low).toBeLessThan(overall.scores[name].rocAuc);
+      expect(ci.rocAuc.high).toBeGreaterThan(overall.scores[name].rocAuc);
+      expect(ci.brier.low).toBeLessThan(ci.brier.high);
+    }
+  });
+
+  it('rolls the origin: each test season scored by a model that neither trained, stopped nor calibrated on it', async () => {
+    const report = await runRollingBacktest({
+      dataset, testSeasons: [2011, 2015, 2016], nthread: 2, params: { eta: 0.1, max_depth: 2 }, rounds: 150, earlyStoppingRounds: 30,
+      mlp: { maxEpochs: 5 }, bootstrap: { reps: 200, seed: 3 },
+    });
+    // 2011 would need two earlier labelled seasons (one to train, one to stop and calibrate); the data start in 2010.
+    expect(report.skippedOrigins.map((s) => s.season)).toEqual([2011]);
+    expect(report.skippedOrigins[0]!.reason).toMatch(/at least two as-of seasons up to 2010/);
+    expect(report.origins.map((o) => [o.testSeason, o.validationSeason, o.trainSeasons.at(-1)])).toEqual([[2015, 2014, 2013], [2016, 2015, 2014]]);
+    for (const o of report.origins) expect([...o.trainSeasons, o.validationSeason]).not.toContain(o.testSeason);
+    expect(report.rows.length).toBe(report.origins.reduce((n, o) => n + o.scores.model.rows, 0));
+    expect(report.pooled.scores.model.rows).toBe(report.rows.length);
+    expect(report.pooled.intervals!.model.rocAuc.low).toBeGreaterThan(0.5);
   });
 
   it('skips seasons without rows or with open outcome windows, and says why', () => {

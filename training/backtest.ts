@@ -1,7 +1,12 @@
 /**
- * Rolling-origin backtest: train the champion, the challenger and both baselines on as-of seasons up to `trainTo`
- * (with their labels as known today), then score later as-of seasons on the same rows, per season and overall.
+ * Backtests on three disjoint sets of as-of seasons: the champion and the challenger learn from seasons before
+ * `trainTo`, early-stop and calibrate on `trainTo`, and are scored on later seasons they never saw, beside two
+ * baselines, per season, per role and overall, with bootstrap confidence intervals. `runRollingBacktest` repeats
+ * this for several origins (each test season T: train up to T-2, stop and calibrate on T-1) and pools the scores.
+ * Labels of training seasons are the ones known today (a training cohort's outcome window may end after the origin).
  */
+import type { StatGroup } from '../lib/domain.ts';
+import { bootstrapIntervals, type BootstrapOptions, type MetricIntervals } from './bootstrap.ts';
 import { reliabilityTable, type ReliabilityBin } from './calibration.ts';
 import type { Dataset } from './dataset.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic, type BaselineName } from './logistic.ts';
@@ -34,13 +39,18 @@ export interface BacktestOptions {
   mlp?: Partial<Omit<MlpOptions, 'dataset' | 'trainSeasons' | 'validationSeason'>>;
   /** Progress notes ("training the champion", ...) for a CLI or a heartbeat. */
   onProgress?: (stage: string) => void;
+  /** Bootstrap of the overall scores (players resampled within the test seasons); false to skip. @default { reps: 1000, seed: 1 } */
+  bootstrap?: BootstrapOptions | false;
 }
 
 export interface ScoredRow {
   playerId: number;
   asOfSeason: number;
-  /** The champion's calibrated probability. */
+  group: StatGroup;
+  /** The champion's calibrated probability (also in `probabilities.model`). */
   probability: number;
+  /** Every model's probability of this row. */
+  probabilities: Record<ModelName, number>;
   label: 0 | 1;
 }
 
@@ -49,6 +59,16 @@ export interface BacktestSeason {
   scores: Record<ModelName, Scores>;
   /** The champion's, in tenths. */
   reliability: ReliabilityBin[];
+}
+
+/** Scores of one set of test rows: every model, the champion's reliability, per role, and bootstrap intervals. */
+export interface ScoreSummary {
+  scores: Record<ModelName, Scores>;
+  reliability: ReliabilityBin[];
+  /** Hitters and pitchers apart (a role with no rows is absent). */
+  perRole: Partial<Record<StatGroup, { scores: Record<ModelName, Scores>; reliability: ReliabilityBin[] }>>;
+  /** 95% percentile intervals from resampling players; null when the bootstrap was skipped. */
+  intervals: Record<ModelName, MetricIntervals> | null;
 }
 
 export interface BacktestReport {
@@ -60,7 +80,7 @@ export interface BacktestReport {
   champion: { bestIteration: number; trainSeconds: number; scalePosWeight: number; calibrator: string; params: Params };
   challenger: { epochs: number; bestEpoch: number; trainSeconds: number };
   perSeason: BacktestSeason[];
-  overall: { scores: Record<ModelName, Scores>; reliability: ReliabilityBin[] };
+  overall: ScoreSummary;
   rows: ScoredRow[];
 }
 
@@ -125,11 +145,31 @@ export function planBacktest(dataset: Dataset, trainTo: number, testFrom: number
   return { trainSeasons: trainable.slice(0, -1), validationSeason: trainable.at(-1)!, testSeasons, skippedSeasons };
 }
 
-function scoresOf(labels: Float32Array, predictions: Record<ModelName, ArrayLike<number>>, rows: readonly number[]): Record<ModelName, Scores> {
-  const y = Float32Array.from(rows, (i) => labels[i]!);
+function scoresOf(rows: readonly ScoredRow[]): Record<ModelName, Scores> {
+  const y = Float32Array.from(rows, (r) => r.label);
   return Object.fromEntries(
-    MODEL_NAMES.map((name) => [name, score(y, Float64Array.from(rows, (i) => predictions[name][i]!))]),
+    MODEL_NAMES.map((name) => [name, score(y, Float64Array.from(rows, (r) => r.probabilities[name]))]),
   ) as Record<ModelName, Scores>;
+}
+
+function reliabilityOf(rows: readonly ScoredRow[]): ReliabilityBin[] {
+  return reliabilityTable(Float64Array.from(rows, (r) => r.probability), Float32Array.from(rows, (r) => r.label));
+}
+
+/** Scores, reliability, per-role scores and (unless `bootstrap` is false) bootstrap intervals of scored rows. */
+export function summarize(rows: readonly ScoredRow[], bootstrap: BootstrapOptions | false = {}): ScoreSummary {
+  const perRole: ScoreSummary['perRole'] = {};
+  for (const group of ['hitting', 'pitching'] as const) {
+    const own = rows.filter((r) => r.group === group);
+    if (own.length) perRole[group] = { scores: scoresOf(own), reliability: reliabilityOf(own) };
+  }
+  const intervals = bootstrap === false ? null : bootstrapIntervals(
+    rows.map((r) => r.label),
+    Object.fromEntries(MODEL_NAMES.map((name) => [name, rows.map((r) => r.probabilities[name])])) as Record<ModelName, number[]>,
+    rows.map((r) => r.playerId),
+    bootstrap,
+  );
+  return { scores: scoresOf(rows), reliability: reliabilityOf(rows), perRole, intervals };
 }
 
 export async function runBacktest(options: BacktestOptions): Promise<BacktestReport> {
@@ -165,11 +205,14 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
     ...baselines,
   };
 
-  const all = testIdx.map((_, k) => k);
+  const rows = testIdx.map((row, k): ScoredRow => {
+    const r = dataset.rows[row]!;
+    const probabilities = Object.fromEntries(MODEL_NAMES.map((name) => [name, predictions[name][k]!])) as Record<ModelName, number>;
+    return { playerId: r.playerId, asOfSeason: r.asOfSeason, group: r.group, probability: probabilities.model, probabilities, label: labels[k] === 1 ? 1 : 0 };
+  });
   const perSeason = testSeasons.map((season): BacktestSeason => {
-    const rows = all.filter((k) => dataset.rows[testIdx[k]!]!.asOfSeason === season);
-    const model = Float64Array.from(rows, (k) => predictions.model[k]!);
-    return { season, scores: scoresOf(labels, predictions, rows), reliability: reliabilityTable(model, Float32Array.from(rows, (k) => labels[k]!)) };
+    const own = rows.filter((r) => r.asOfSeason === season);
+    return { season, scores: scoresOf(own), reliability: reliabilityOf(own) };
   });
   const { metrics } = champion;
   return {
@@ -185,10 +228,49 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
       epochs: challenger.metrics?.epochs ?? 0, bestEpoch: challenger.metrics?.bestEpoch ?? 0, trainSeconds: challenger.metrics?.trainSeconds ?? 0,
     },
     perSeason,
-    overall: { scores: scoresOf(labels, predictions, all), reliability: reliabilityTable(predictions.model, labels) },
-    rows: testIdx.map((row, k) => {
-      const r = dataset.rows[row]!;
-      return { playerId: r.playerId, asOfSeason: r.asOfSeason, probability: predictions.model[k]!, label: labels[k] === 1 ? 1 : 0 };
-    }),
+    overall: summarize(rows, options.bootstrap ?? {}),
+    rows,
   };
+}
+
+export interface RollingBacktestOptions extends Omit<BacktestOptions, 'trainTo' | 'testFrom' | 'testTo'> {
+  /** Test seasons; each is one origin, trained up to two seasons before it and stopped and calibrated on the one before. */
+  testSeasons: readonly number[];
+}
+
+export interface RollingBacktestReport {
+  origins: { testSeason: number; trainSeasons: number[]; validationSeason: number; champion: BacktestReport['champion']; scores: Record<ModelName, Scores>; reliability: ReliabilityBin[] }[];
+  /** Test seasons that could not be an origin, with the reason (too few earlier labelled seasons, open labels...). */
+  skippedOrigins: { season: number; reason: string }[];
+  /** All origins' test rows together (each row is scored by the model of its own origin). */
+  pooled: ScoreSummary;
+  rows: ScoredRow[];
+}
+
+/** One backtest per origin, then the pooled rows' scores with bootstrap intervals; an origin that cannot run is skipped with its reason. */
+export async function runRollingBacktest(options: RollingBacktestOptions): Promise<RollingBacktestReport> {
+  const { testSeasons, bootstrap, ...rest } = options;
+  const origins: RollingBacktestReport['origins'] = [];
+  const skippedOrigins: RollingBacktestReport['skippedOrigins'] = [];
+  const rows: ScoredRow[] = [];
+  for (const season of [...new Set(testSeasons)].sort((a, b) => a - b)) {
+    let report: BacktestReport;
+    try {
+      rest.onProgress?.(`origin ${season}`);
+      report = await runBacktest({ ...rest, trainTo: season - 1, testFrom: season, testTo: season, bootstrap: false });
+    } catch (error) {
+      if (!(error instanceof BacktestError)) throw error;
+      skippedOrigins.push({ season, reason: error.message });
+      continue;
+    }
+    origins.push({
+      testSeason: season, trainSeasons: report.trainSeasons, validationSeason: report.validationSeason, champion: report.champion,
+      scores: report.overall.scores, reliability: report.overall.reliability,
+    });
+    for (const row of report.rows) rows.push(row);
+  }
+  if (origins.length === 0) {
+    throw new BacktestError(`No origin could run: ${skippedOrigins.map((s) => `${s.season}: ${s.reason}`).join(' ')}`);
+  }
+  return { origins, skippedOrigins, pooled: summarize(rows, bootstrap ?? {}), rows };
 }

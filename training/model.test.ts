@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Dataset } from './dataset.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic } from './logistic.ts';
 import { rocAuc } from './metrics.ts';
-import { labelsOf, loadChampion, predictChampion, rowsOf, saveChampion, scalePosWeight, takeRows, trainChampion } from './model.ts';
+import { labelsOf, loadChampion, predictChampion, rowsOf, saveChampion, scalePosWeight, splitSeasons, takeRows, trainChampion } from './model.ts';
 import { mulberry32 as prng } from '../lib/random.ts';
 
 /**
@@ -98,5 +98,16 @@ describe('trainChampion', () => {
 
   it('refuses a model version that could escape the folder', async () => {
     await expect(saveChampion('/tmp', '../x', {} as never)).rejects.toThrow(/may hold only letters/);
+  });
+});
+
+describe('splitSeasons', () => {
+  it('trains on all but the newest two labelled seasons, stops and calibrates on the second newest, holds out the newest', () => {
+    expect(splitSeasons([2015, 2016, 2017, 2018])).toEqual({ trainSeasons: [2015, 2016], validationSeason: 2017, holdoutSeason: 2018 });
+    expect(splitSeasons([2005, 2006, 2007])).toEqual({ trainSeasons: [2005], validationSeason: 2006, holdoutSeason: 2007 });
+  });
+  it('refuses with fewer than three seasons: no season would be left that the model never saw', () => {
+    expect(splitSeasons([2016, 2017])).toBeNull();
+    expect(splitSeasons([])).toBeNull();
   });
 });

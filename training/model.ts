@@ -90,6 +90,15 @@ export interface Champion extends Disposable {
   metrics: ChampionMetrics;
 }
 
+/** Fully labelled seasons needed: at least one to train, one to early-stop and calibrate, one held out. */
+export const MIN_COMPLETE_SEASONS = 3;
+
+/** Which complete seasons train, validate (early stopping and calibration) and test; null with fewer than three. */
+export function splitSeasons(complete: readonly number[]): { trainSeasons: number[]; validationSeason: number; holdoutSeason: number } | null {
+  if (complete.length < MIN_COMPLETE_SEASONS) return null;
+  return { trainSeasons: complete.slice(0, -2), validationSeason: complete.at(-2)!, holdoutSeason: complete.at(-1)! };
+}
+
 /** Indexes of the dataset rows of the given as-of seasons, only those with a known label unless `labelled` is false. */
 export function rowsOf(dataset: Dataset, seasons: readonly number[], labelled = true): number[] {
   const wanted = new Set(seasons);

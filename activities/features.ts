@@ -1,7 +1,9 @@
 /**
- * The feature step: point-in-time features and labels for every as-of season, stored in PostgreSQL and
- * exported as an Arrow IPC file whose path is what later steps receive.
+ * The feature step: point-in-time features and labels for every finished as-of season, stored in PostgreSQL and
+ * exported as an Arrow IPC file whose path is what later steps receive. "Finished" comes from the run's date and
+ * the season calendar: a season in progress is neither labelled from nor scored.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { dataPaths } from '../lib/config.ts';
@@ -11,11 +13,15 @@ import { activityLog, type ActivityDeps } from './context.ts';
 import { loadHistory } from './history.ts';
 import { insertRows } from './sql.ts';
 import { withTransaction } from '../lib/db.ts';
+import { finishedSeasons } from '../lib/season-calendar.ts';
 
 export interface BuildFeaturesInput {
   snapshotId: string;
   fromSeason: number;
+  /** Last ingested season; as-of seasons stop at the last finished season before or at it. */
   toSeason: number;
+  /** The run's date, `YYYY-MM-DD` (workflow time, so replay-safe): decides which seasons are finished. */
+  today: string;
 }
 
 export interface BuildFeaturesResult {
@@ -23,18 +29,31 @@ export interface BuildFeaturesResult {
   arrowPath: string;
   rows: number;
   labelledRows: number;
+  /** Latest finished season of the data (by the calendar, at most `toSeason`): labels read nothing later. */
+  lastCompleteSeason: number;
+  /** As-of season to rank: the latest finished season with feature rows (in season and in March, last year's). */
+  scoringSeason: number;
 }
 
 export function createFeatureActivities({ pool, config, log }: ActivityDeps) {
   return {
     async buildFeatures(input: BuildFeaturesInput): Promise<BuildFeaturesResult> {
       const alog = activityLog(log);
+      let seasons: ReturnType<typeof finishedSeasons>;
+      try {
+        seasons = finishedSeasons(input, config.seasonCalendar);
+      } catch (error) {
+        throw ApplicationFailure.nonRetryable((error as Error).message, 'InvalidFeatureInput');
+      }
+      const { asOfSeasons, lastComplete } = seasons;
+      if (asOfSeasons.length === 0) {
+        throw ApplicationFailure.nonRetryable(`no season of ${input.fromSeason}-${input.toSeason} is finished on ${input.today} (last finished: ${lastComplete})`, 'NoFinishedSeason');
+      }
       const history = await loadHistory(pool);
-      const asOfSeasons: number[] = [];
-      for (let s = input.fromSeason; s <= input.toSeason; s++) asOfSeasons.push(s);
-      // The last ingested season is complete (the pipeline runs on finished seasons or daily in season, where the
-      // current season's outcomes are simply not yet known): labels never look past it.
-      const dataset = buildDataset({ ...history, asOfSeasons, lastCompleteSeason: input.toSeason });
+      const dataset = buildDataset({ ...history, asOfSeasons, lastCompleteSeason: lastComplete });
+      // In season and before it (March) this is last year's: the rankings come from the last full season.
+      let scoringSeason = asOfSeasons[0]!;
+      for (const r of dataset.rows) scoringSeason = Math.max(scoringSeason, r.asOfSeason);
       const dir = dataPaths(config).features;
       await mkdir(dir, { recursive: true });
       const arrowPath = path.join(dir, `${input.snapshotId}.arrow`);
@@ -60,8 +79,8 @@ export function createFeatureActivities({ pool, config, log }: ActivityDeps) {
         );
       });
       const labelledRows = dataset.rows.filter((r) => r.label !== null).length;
-      alog.info({ snapshotId: input.snapshotId, rows: dataset.rows.length, labelledRows, arrowPath }, 'features built');
-      return { snapshotId: input.snapshotId, arrowPath, rows: dataset.rows.length, labelledRows };
+      alog.info({ snapshotId: input.snapshotId, rows: dataset.rows.length, labelledRows, arrowPath, today: input.today, lastCompleteSeason: lastComplete, scoringSeason }, 'features built');
+      return { snapshotId: input.snapshotId, arrowPath, rows: dataset.rows.length, labelledRows, lastCompleteSeason: lastComplete, scoringSeason };
     },
   };
 }

@@ -3,9 +3,13 @@
  */
 import type { DraftPick, PlayerBio, ScoutingGrade, ScoutingToolGrade, SeasonLine } from '../lib/domain.ts';
 import type { Pool } from '../lib/db.ts';
+import type { BioVersion } from '../training/bios.ts';
 
 export interface History {
+  /** Bios as last seen. */
   players: PlayerBio[];
+  /** Every version of each bio with the date it was seen, oldest first: features use the one known at the as-of date. */
+  bioVersions: BioVersion[];
   lines: SeasonLine[];
   drafts: DraftPick[];
   /** Scouting grades matched to a player (unmatched rows stay in `scouting_grades` only). */
@@ -21,10 +25,13 @@ export async function loadHistory(pool: Pool, options: { playerIds?: number[] } 
   const filter = options.playerIds ? 'WHERE player_id = ANY($1)' : '';
   const params = options.playerIds ? [options.playerIds] : [];
   const gradeFilter = options.playerIds ? 'AND player_id = ANY($1)' : '';
-  const [players, lines, drafts, grades] = await Promise.all([
+  const [players, versions, lines, drafts, grades] = await Promise.all([
     pool.query(`SELECT player_id, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, primary_position,
                        bat_side, pitch_hand, to_char(mlb_debut_date, 'YYYY-MM-DD') AS mlb_debut_date
                 FROM players ${filter}`, params),
+    pool.query(`SELECT player_id, to_char(seen_on, 'YYYY-MM-DD') AS seen_on, to_char(birth_date, 'YYYY-MM-DD') AS birth_date,
+                       primary_position, bat_side, pitch_hand
+                FROM player_bio_versions ${filter} ORDER BY player_id, seen_on`, params),
     pool.query(`SELECT * FROM player_season_stats ${filter} ORDER BY player_id, season, sport_id`, params),
     pool.query(`SELECT player_id, year, round, pick_number, org_id, school FROM draft_picks ${filter}`, params),
     pool.query(`SELECT player_id, source, season, future_value, overall_rank, tools FROM scouting_grades
@@ -39,6 +46,14 @@ export async function loadHistory(pool: Pool, options: { playerIds?: number[] } 
       batSide: r.bat_side,
       pitchHand: r.pitch_hand,
       mlbDebutDate: isoDate(r.mlb_debut_date),
+    })),
+    bioVersions: versions.rows.map((r) => ({
+      playerId: r.player_id,
+      seenOn: r.seen_on,
+      birthDate: r.birth_date,
+      primaryPosition: r.primary_position,
+      batSide: r.bat_side,
+      pitchHand: r.pitch_hand,
     })),
     lines: lines.rows.map(toSeasonLine),
     drafts: drafts.rows.map((r) => ({

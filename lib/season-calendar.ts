@@ -37,6 +37,25 @@ export function lastCompleteSeason(now: Date, calendar: SeasonCalendar): number 
   return today > regularSeasonEnd(year, calendar) ? year : year - 1;
 }
 
+/**
+ * The as-of seasons a run on `today` (`YYYY-MM-DD`) may build: from `fromSeason` to the last season that is both
+ * finished by the calendar and ingested (at most `toSeason`). A season in progress is left out whole: its outcomes
+ * are not final, so it labels nothing, and its half-season counts and rates are not comparable to the full seasons
+ * the model learns from, so it is not scored either (rankings in season come from the last full season).
+ */
+export function finishedSeasons(
+  input: { fromSeason: number; toSeason: number; today: string },
+  calendar: SeasonCalendar,
+): { asOfSeasons: number[]; lastComplete: number } {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.today) || !isRealDate(input.today)) {
+    throw new RangeError(`today must be a date like 2026-07-15, got ${JSON.stringify(input.today)}`);
+  }
+  const lastComplete = Math.min(input.toSeason, lastCompleteSeason(new Date(`${input.today}T00:00:00Z`), calendar));
+  const asOfSeasons: number[] = [];
+  for (let s = input.fromSeason; s <= lastComplete; s++) asOfSeasons.push(s);
+  return { asOfSeasons, lastComplete };
+}
+
 function isRealDate(iso: string): boolean {
   const d = new Date(`${iso}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;

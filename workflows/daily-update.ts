@@ -12,6 +12,8 @@ export interface DailyUpdateInput {
   fromSeason: number;
   /** Season to refresh; default the current calendar year (workflow time, so replay-safe). */
   season?: number;
+  /** The run's date, `YYYY-MM-DD`, which decides the finished seasons (see publishRankings). @default workflow time */
+  today?: string;
 }
 
 const { checkFreshness } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3 } });
@@ -33,7 +35,7 @@ export async function dailyUpdate(input: DailyUpdateInput): Promise<DailyUpdateR
   const ingest = await executeChild(ingestSeason, { workflowId: seasonChildId(id, season), args: [{ season, refresh: true }] });
   const published = await executeChild(publishRankings, {
     workflowId: `${id}/publish`,
-    args: [{ fromSeason: input.fromSeason, toSeason: season, retrain: false }],
+    args: [{ fromSeason: input.fromSeason, toSeason: season, retrain: false, ...(input.today ? { today: input.today } : {}) }],
   });
   // After the refresh: a source that is still old now is a real alert, not a stale reading before the run.
   const stale = (await checkFreshness()).filter((s) => s.stale).map((s) => s.source);

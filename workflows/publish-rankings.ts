@@ -16,8 +16,14 @@ const site = proxyActivities<Activities>(siteStep);
 export interface PublishRankingsInput {
   /** First as-of season of the feature snapshot (training cohorts start here). */
   fromSeason: number;
-  /** As-of season of the published rankings. */
+  /** Last ingested season. The rankings' as-of season is the last finished one up to it (see `today`). */
   toSeason: number;
+  /**
+   * The run's date, `YYYY-MM-DD`, which decides the seasons that are finished: labels read only those, and the
+   * rankings score the latest of them, so in season (and in March) they come from last year's full season.
+   * @default the workflow's clock (replay-safe)
+   */
+  today?: string;
   /** Train a new model; false scores with the serving champion (training only when there is none). @default true */
   retrain?: boolean;
 }
@@ -27,6 +33,8 @@ export interface PublishRankingsResult {
   modelVersion: string;
   predictionRunId: string;
   rankingSnapshotId: string;
+  /** As-of season of the published rankings. */
+  scoringSeason: number;
   prospects: number;
   rankMoves: number;
   siteDir: string;
@@ -37,7 +45,8 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
   const runKey = workflowInfo().runId;
   const stage = (name: string) => upsertSearchAttributes({ AfwdStage: [name] });
   stage('features');
-  const features = await db.buildFeatures({ snapshotId: `fs-${runKey}`, fromSeason: input.fromSeason, toSeason: input.toSeason });
+  const today = input.today ?? new Date().toISOString().slice(0, 10);
+  const features = await db.buildFeatures({ snapshotId: `fs-${runKey}`, fromSeason: input.fromSeason, toSeason: input.toSeason, today });
   if (input.retrain !== false) {
     stage('training');
     // The candidate is registered either way; it serves only if it beats the champion on the same holdout.
@@ -54,7 +63,7 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
   }
   stage('inference');
   const predictions = await training.predictProspects({
-    snapshotId: features.snapshotId, modelVersion: model.modelVersion, predictionRunId: `pr-${runKey}`, asOfSeason: input.toSeason,
+    snapshotId: features.snapshotId, modelVersion: model.modelVersion, predictionRunId: `pr-${runKey}`, asOfSeason: features.scoringSeason,
   });
   stage('publishing');
   const snapshot = await db.publishSnapshot({ predictionRunId: predictions.predictionRunId, rankingSnapshotId: `rs-${runKey}` });
@@ -65,6 +74,7 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
     featureSnapshotId: features.snapshotId,
     modelVersion: model.modelVersion,
     predictionRunId: predictions.predictionRunId,
+    scoringSeason: features.scoringSeason,
     rankingSnapshotId: snapshot.rankingSnapshotId,
     prospects: predictions.prospects,
     rankMoves: moves.notifications,

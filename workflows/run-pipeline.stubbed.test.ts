@@ -37,7 +37,10 @@ describe('runPipeline orchestration', () => {
         calls.push(`load ${batchId}`);
         return { batchId, season, rowsFetched: 105, rowsLoaded: 100, rowsQuarantined: 2, duplicatesMerged: 3, rowsNew: 100, rowsFlagged: 0, players: 50, writeMs: 5 };
       },
-      buildFeatures: async ({ snapshotId }: { snapshotId: string }) => { calls.push('features'); return { snapshotId, arrowPath: '/x.arrow', rows: 5, labelledRows: 3 }; },
+      buildFeatures: async ({ snapshotId, toSeason }: { snapshotId: string; toSeason: number }) => {
+        calls.push('features');
+        return { snapshotId, arrowPath: '/x.arrow', rows: 5, labelledRows: 3, lastCompleteSeason: toSeason, scoringSeason: toSeason };
+      },
       trainModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('train'); return { modelVersion, trainRows: 3, validationSeason: 2016, validationAuc: 0.8, champion: true }; },
       predictProspects: async ({ predictionRunId }: { predictionRunId: string }) => { calls.push('predict'); return { predictionRunId, prospects: 7 }; },
       publishSnapshot: async ({ rankingSnapshotId }: { rankingSnapshotId: string }) => { calls.push('snapshot'); return { rankingSnapshotId, snapshotPath: '/s.json', prospects: 7 }; },
@@ -61,15 +64,27 @@ describe('runPipeline orchestration', () => {
 
   it('runs the daily update: refetches the season, scores with the serving model, checks freshness', async () => {
     const calls: string[] = [];
+    let featuresToday = '';
+    let scoredSeason = 0;
     const activities = stubs(calls, {
       servingModel: async () => { calls.push('serving'); return { modelVersion: 'xgb-champion' }; },
+      // In July the feature step finds 2025 the last finished season; the ranking must score that one.
+      buildFeatures: async ({ snapshotId, today }) => {
+        calls.push('features');
+        featuresToday = today;
+        return { snapshotId, arrowPath: '/x.arrow', rows: 5, labelledRows: 3, lastCompleteSeason: 2025, scoringSeason: 2025 };
+      },
+      predictProspects: async ({ predictionRunId, asOfSeason }) => { calls.push('predict'); scoredSeason = asOfSeason; return { predictionRunId, prospects: 7 }; },
     });
     const taskQueue = `daily-${Date.now()}`;
     const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
     const result = await worker.runUntil(
-      client.workflow.execute<typeof dailyUpdate>('dailyUpdate', { taskQueue, workflowId: taskQueue, args: [{ fromSeason: 2011, season: 2026 }] }),
+      client.workflow.execute<typeof dailyUpdate>('dailyUpdate', { taskQueue, workflowId: taskQueue, args: [{ fromSeason: 2011, season: 2026, today: '2026-07-15' }] }),
     );
     expect(calls).toEqual(['fetch 2026', 'load 1', 'features', 'serving', 'predict', 'snapshot', 'moves', 'site', 'freshness']);
+    expect(featuresToday).toBe('2026-07-15');
+    expect(scoredSeason).toBe(2025);
+    expect(result.published.scoringSeason).toBe(2025);
     expect(result).toMatchObject({ season: 2026, stale: [], published: { modelVersion: 'xgb-champion', rankMoves: 2 } });
   });
 

@@ -14,7 +14,7 @@ import { startSampleSource, type SampleSource } from '../infra/sample-source.ts'
 import { serveSite } from '../site/serve.ts';
 import { launchChromium, pagefindSearch } from '../test/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import type { PublishRankingsResult } from './publish-rankings.ts';
+import type { PublishRankingsResult, publishRankings } from './publish-rankings.ts';
 import type { PipelineResult, runPipeline } from './run-pipeline.ts';
 import type { weeklyRetraining } from './weekly-retraining.ts';
 
@@ -28,6 +28,8 @@ describe('runPipeline on the real server and database', () => {
   let source: SampleSource;
   let result: PipelineResult;
   let retrained: PublishRankingsResult;
+  let inSeason: PublishRankingsResult;
+  let preseason: PublishRankingsResult;
   const workflowId = `test-pipeline-${Date.now()}`;
   let browser: Browser;
 
@@ -58,6 +60,13 @@ describe('runPipeline on the real server and database', () => {
       const first = await client.workflow.execute<typeof runPipeline>('runPipeline', {
         taskQueue, workflowId, args: [{ fromSeason: 2015, toSeason: 2022 }],
       });
+      // The same data published as if on 15 July 2022 (season in progress), then on 10 March 2023 for a 2023 with
+      // no line yet: labels and rankings must come from finished seasons only.
+      const publishAsOf = (id: string, toSeason: number, today: string) => client.workflow.execute<typeof publishRankings>('publishRankings', {
+        taskQueue, workflowId: `${workflowId}-${id}`, args: [{ fromSeason: 2015, toSeason, retrain: false, today }],
+      });
+      inSeason = await publishAsOf('july', 2022, '2022-07-15');
+      preseason = await publishAsOf('march', 2023, '2023-03-10');
       // A week later: retrain on the same data; the candidate must beat the champion to serve.
       retrained = await client.workflow.execute<typeof weeklyRetraining>('weeklyRetraining', {
         taskQueue, workflowId: `${workflowId}-weekly`, args: [{ fromSeason: 2015, season: 2022 }],
@@ -120,6 +129,29 @@ describe('runPipeline on the real server and database', () => {
     expect(champion).toBe(second?.event === 'promoted' ? second.model_version : result.modelVersion);
     const { rows: notes } = await pool.query('SELECT count(*)::int AS n FROM notifications WHERE ranking_snapshot_id = $1', [retrained.rankingSnapshotId]);
     expect(notes[0].n).toBe(retrained.rankMoves);
+  });
+
+  it('in season, labels no cohort from the season in progress and ranks the last full season; in March too', async () => {
+    const labelled = async (snapshotId: string, season: number) => (await pool.query<{ known: number; rows: number }>(
+      `SELECT count(label)::int AS known, count(*)::int AS rows FROM player_features WHERE snapshot_id = $1 AND as_of_season = $2`,
+      [snapshotId, season])).rows[0]!;
+    // 15 July 2022: 2022 is half played, so the 2018 cohort (window 2019-2022) stays unlabelled, not 0...
+    expect(inSeason.scoringSeason).toBe(2021);
+    expect(await labelled(inSeason.featureSnapshotId, 2018)).toMatchObject({ known: 0 });
+    expect((await labelled(inSeason.featureSnapshotId, 2018)).rows).toBeGreaterThan(0);
+    expect((await labelled(inSeason.featureSnapshotId, 2017)).known).toBeGreaterThan(0);
+    const { rows: snapshots } = await pool.query('SELECT as_of_seasons FROM feature_snapshots WHERE snapshot_id = $1', [inSeason.featureSnapshotId]);
+    expect(snapshots[0].as_of_seasons).toEqual([2015, 2016, 2017, 2018, 2019, 2020, 2021]);
+    // ...while the run after the season (the test machine's clock is past October 2022) labels it.
+    expect(result.scoringSeason).toBe(2022);
+    const after = await labelled(result.featureSnapshotId, 2018);
+    expect(after.known).toBe(after.rows);
+    // In season the rankings score the last full season's rows, with the model that serves.
+    const { rows: runs } = await pool.query('SELECT as_of_season, count(*)::int AS n FROM predictions WHERE prediction_run_id = $1 GROUP BY 1', [inSeason.predictionRunId]);
+    expect(runs).toEqual([{ as_of_season: 2021, n: inSeason.prospects }]);
+    // March 2023, before any 2023 line exists: ranked from 2022 instead of failing with NoProspects.
+    expect(preseason.scoringSeason).toBe(2022);
+    expect(preseason.prospects).toBe(result.prospects);
   });
 
   it('backtests from the command line on what the database holds, beside the baselines', async () => {

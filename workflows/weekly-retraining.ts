@@ -9,6 +9,8 @@ export interface WeeklyRetrainingInput {
   fromSeason: number;
   /** As-of season of the rankings; default the current calendar year (workflow time). */
   season?: number;
+  /** The run's date, `YYYY-MM-DD`, which decides the finished seasons (see publishRankings). @default workflow time */
+  today?: string;
 }
 
 export function weeklyRetrainingScheduleId(): string {
@@ -19,6 +21,6 @@ export async function weeklyRetraining(input: WeeklyRetrainingInput): Promise<Pu
   const season = input.season ?? new Date().getUTCFullYear();
   return executeChild(publishRankings, {
     workflowId: `${workflowInfo().workflowId}/publish`,
-    args: [{ fromSeason: input.fromSeason, toSeason: season, retrain: true }],
+    args: [{ fromSeason: input.fromSeason, toSeason: season, retrain: true, ...(input.today ? { today: input.today } : {}) }],
   });
 }

@@ -90,7 +90,11 @@ export function createIngestActivities(deps: ActivityDeps) {
       await guard(() => client.teams({ season, sportIds: levels }));
       const playerIds = new Set<number>();
       for (const group of ['hitting', 'pitching'] as const) {
-        const splits = await client.seasonStats({ season, group, sportIds: levels, onPageError: lose });
+        const splits = await client.seasonStats({
+          season, group, sportIds: levels, onPageError: lose,
+          // Followed page by page, so nothing is lost; worth knowing, since it multiplies the requests.
+          onCappedPage: (page) => alog.warn({ season, group, ...page }, 'the source caps the page size: paging on from what it sent'),
+        });
         // Ids come from the parser, which knows every shape the API has used (a season once said `person`).
         for (const line of parseStatSplits(splits, group).lines) playerIds.add(line.playerId);
       }

@@ -6,6 +6,7 @@
 import type { PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
 import { type Pool, withTransaction } from '../lib/db.ts';
 import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParseReject } from '../sources/mlb-stats-api/parse.ts';
+import { statsSplitsOf } from '../sources/mlb-stats-api/stats-page.ts';
 import { checkShape } from '../sources/validate/schemas.ts';
 import { validateSeasonLines } from '../sources/validate/season-lines.ts';
 import { readBatch } from './landing-zone.ts';
@@ -57,11 +58,6 @@ function kindOf(url: string): { kind: Kind; group: StatGroup } {
   return { kind: 'other', group };
 }
 
-function listOf(body: unknown, key: string): unknown[] {
-  const value = (body as Record<string, unknown> | null)?.[key];
-  return Array.isArray(value) ? value : [];
-}
-
 export async function loadBatch(
   pool: Pool,
   input: { batchId: number; season: number },
@@ -80,7 +76,7 @@ export async function loadBatch(
   for (const { url, body } of await readBatch(pool, batchId)) {
     const { kind, group } = kindOf(url);
     if (kind === 'stats') {
-      for (const split of listOf(listOf(body, 'stats')[0], 'splits')) {
+      for (const split of statsSplitsOf(body, group)) {
         const problem = checkShape(group === 'hitting' ? 'hittingSplit' : 'pitchingSplit', split);
         if (problem) {
           shapeRejected += 1;

@@ -4,6 +4,7 @@
  */
 import type { StatGroup } from '../../lib/domain.ts';
 import { MlbStatsApiError } from './errors.ts';
+import { nextPage, readStatsPage } from './stats-page.ts';
 import { createTokenBucket } from './rate-limit.ts';
 import { createRequester, type RawResponse, type RequestWait } from './request.ts';
 
@@ -52,10 +53,19 @@ export interface SeasonStatsRequest {
    * records the loss, e.g. in a quarantine), 'throw' fails the whole call. @default () => 'throw'
    */
   onPageError?: (error: MlbStatsApiError) => 'skip' | 'throw';
+  /**
+   * Called when the server returned fewer splits than `limit` while its totalSplits says more remain, i.e. it caps
+   * the page size; paging continues from the splits actually received, so nothing is lost. @default none
+   */
+  onCappedPage?: (page: { url: string; asked: number; received: number; totalSplits: number }) => void;
 }
 
 export interface MlbStatsClient {
-  /** Every split of `/stats?stats=season` for the season, group and levels, all pages concatenated in order. */
+  /**
+   * Every split of `/stats?stats=season` for the season, group and levels, all pages concatenated in order, from every
+   * container of the group. Paging follows totalSplits: a server capping `limit` is followed from what it actually
+   * sent (and reported through onCappedPage); an empty page before the end, or a total that changes, throws.
+   */
   seasonStats(request: SeasonStatsRequest): Promise<unknown[]>;
   /** `/people?personIds=...` in batches of `batchSize` (default 100); returns the raw people objects. */
   people(ids: readonly number[], options?: { batchSize?: number; hydrate?: string }): Promise<unknown[]>;
@@ -109,12 +119,13 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
   };
   const get: MlbStatsClient['get'] = (path, query) => http.getJson(urlOf(path, query));
 
-  async function seasonStats({ season, group, sportIds, pageSize = 2000, onPageError }: SeasonStatsRequest): Promise<unknown[]> {
+  async function seasonStats({ season, group, sportIds, pageSize = 2000, onPageError, onCappedPage }: SeasonStatsRequest): Promise<unknown[]> {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) throw new RangeError(`seasonStats: pageSize must be an integer from 1 to 5000, got ${pageSize}`);
     if (sportIds.length === 0) throw new RangeError('seasonStats: sportIds must not be empty');
     const splits: unknown[] = [];
     let skippedInARow = 0;
-    for (let page = 0, offset = 0; page < MAX_PAGES; page++, offset += pageSize) {
+    let firstTotal: number | null = null;
+    for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
       const query = { stats: 'season', group, sportIds, season, playerPool: 'All', limit: pageSize, offset };
       const url = urlOf('/stats', query);
       let body: unknown;
@@ -124,19 +135,19 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
         if (!(error instanceof MlbStatsApiError) || (onPageError?.(error) ?? 'throw') === 'throw') throw error;
         // Without a good page the end of the list is unknown: a source failing page after page is down, not flaky.
         if (++skippedInARow >= 3) throw error;
+        offset += pageSize;
         continue;
       }
       skippedInARow = 0;
-      const container = (body as { stats?: unknown } | null)?.stats;
-      const first = Array.isArray(container) ? (container[0] as { splits?: unknown; totalSplits?: unknown } | undefined) : undefined;
-      if (!Array.isArray(container) || (first !== undefined && !Array.isArray(first.splits))) {
-        throw new MlbStatsApiError(`GET ${url}: expected { stats: [{ splits: [...] }] }`, { url, status: 200, attempts: 1, retryable: false });
-      }
-      const pageSplits = (first?.splits ?? []) as unknown[];
-      for (const split of pageSplits) splits.push(split);
-      const total = typeof first?.totalSplits === 'number' ? first.totalSplits : null;
-      // Stop on a short page, or once totalSplits is reached (the real API reports it; a page may be exactly full).
-      if (pageSplits.length < pageSize || (total !== null && offset + pageSize >= total)) return splits;
+      const read = readStatsPage(body, group);
+      if ('problem' in read) throw new MlbStatsApiError(`GET ${url}: ${read.problem}`, { url, status: 200, attempts: 1, retryable: false });
+      for (const split of read.splits) splits.push(split);
+      const step = nextPage({ offset, limit: pageSize, received: read.received, totalSplits: read.totalSplits, firstTotal });
+      firstTotal ??= read.totalSplits;
+      if (step.kind === 'done') return splits;
+      if (step.kind === 'error') throw new MlbStatsApiError(`GET ${url}: ${step.reason}`, { url, status: 200, attempts: 1, retryable: false });
+      if (step.capped && read.totalSplits !== null) onCappedPage?.({ url, asked: pageSize, received: read.received, totalSplits: read.totalSplits });
+      offset = step.offset;
     }
     throw new RangeError(`seasonStats: more than ${MAX_PAGES} pages for season ${season} ${group}; refusing to continue`);
   }

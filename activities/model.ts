@@ -59,10 +59,6 @@ export function createModelActivities(deps: ActivityDeps) {
     return toHoldout(score(labelsOf(dataset, idx), predictChampion(model, takeRows(dataset, idx))));
   }
 
-  async function recordEvent(modelVersion: string, event: string, reason: string, details: object = {}): Promise<void> {
-    await pool.query('INSERT INTO model_events (model_version, event, reason, details) VALUES ($1, $2, $3, $4)', [modelVersion, event, reason, details]);
-  }
-
   return {
     async trainModel(input: { snapshotId: string; modelVersion: string }): Promise<TrainModelResult> {
       const alog = activityLog(log);
@@ -172,14 +168,24 @@ export function createModelActivities(deps: ActivityDeps) {
       const [now, before] = [await scoreOn(serving.model_version, dataset, season), await scoreOn(previous.model_version, dataset, season)];
       if (!now || !before) return { rolledBack: false, reason: 'the models use another feature set than this snapshot' };
       const decision = rollbackDecision(now, before);
-      if (decision.promote) {
-        await pool.query(`UPDATE models SET status = 'retired', retired_reason = $2 WHERE model_version = $1`, [serving.model_version, decision.reason]);
-        await pool.query(`UPDATE models SET status = 'champion', promoted_at = now(), retired_reason = NULL WHERE model_version = $1`, [previous.model_version]);
-        await recordEvent(serving.model_version, 'rolled-back', decision.reason, { season, serving: now, previous: before });
-        await recordEvent(previous.model_version, 'restored', decision.reason, { season });
-        alog.warn({ serving: serving.model_version, restored: previous.model_version, season, now, before }, `model rolled back: ${decision.reason}`);
-      }
-      return { rolledBack: decision.promote, reason: decision.reason };
+      if (!decision.promote) return { rolledBack: false, reason: decision.reason };
+      // One transaction: the switch and its events land together or not at all, and only if the champion read above
+      // is still the one serving (a promotion may have run meanwhile); the locks keep the two rows still until commit.
+      const rolledBack = await withTransaction(pool, async (client) => {
+        const { rows: locked } = await client.query<{ model_version: string; status: string }>(
+          'SELECT model_version, status FROM models WHERE model_version = ANY($1) ORDER BY model_version FOR UPDATE',
+          [[serving.model_version, previous.model_version]]);
+        if (locked.find((r) => r.model_version === serving.model_version)?.status !== 'champion') return false;
+        await client.query(`UPDATE models SET status = 'retired', retired_reason = $2 WHERE model_version = $1`, [serving.model_version, decision.reason]);
+        await client.query(`UPDATE models SET status = 'champion', promoted_at = now(), retired_reason = NULL WHERE model_version = $1`, [previous.model_version]);
+        const event = 'INSERT INTO model_events (model_version, event, reason, details) VALUES ($1, $2, $3, $4)';
+        await client.query(event, [serving.model_version, 'rolled-back', decision.reason, { season, serving: now, previous: before }]);
+        await client.query(event, [previous.model_version, 'restored', decision.reason, { season }]);
+        return true;
+      });
+      if (!rolledBack) return { rolledBack: false, reason: 'the serving model changed while the rollback was being decided' };
+      alog.warn({ serving: serving.model_version, restored: previous.model_version, season, now, before }, `model rolled back: ${decision.reason}`);
+      return { rolledBack: true, reason: decision.reason };
     },
 
     /** The champion, if it was trained on the same features as this snapshot; null means train one. */

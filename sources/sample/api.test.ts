@@ -33,6 +33,17 @@ describe('sample Stats API: /stats', () => {
     expect(typeof split.stat.era).toBe('string');
   });
 
+  it('with the missingField fault, no split of that group (and those levels) has the field; everything else is unchanged', () => {
+    const faulty = createSampleApi(generateUniverse({ seed: 5, fromSeason: 2014, toSeason: 2022, scale: 0.05, missingField: { group: 'pitching', field: 'battersFaced', sportIds: [1, 12] } }));
+    const splitsOf = (a: typeof api, group: string, sportIds: string) =>
+      (a('GET', new URL(`http://sample/api/v1/stats?stats=season&group=${group}&sportIds=${sportIds}&season=2016&playerPool=All&limit=100000`)).body as Body).stats[0]?.splits ?? [];
+    const broken = splitsOf(faulty, 'pitching', '1,12');
+    expect(broken.length).toBeGreaterThan(20);
+    expect(broken.filter((s) => 'battersFaced' in (s.stat as object))).toEqual([]);
+    expect(splitsOf(faulty, 'pitching', '11').every((s) => 'battersFaced' in (s.stat as object))).toBe(true);
+    expect(JSON.stringify(splitsOf(faulty, 'hitting', '1,11,12'))).toBe(JSON.stringify(splitsOf(api, 'hitting', '1,11,12')));
+  });
+
   it('serves the drifted shape in the drift season: numeric season and `person`', () => {
     const season = universe.options.shapeDriftSeason ?? 0;
     const body = get(`/api/v1/stats?stats=season&group=hitting&sportIds=14&season=${season}&playerPool=All&limit=3`).body as Body;

@@ -2,6 +2,7 @@
  * The sample universe's Stats API, as a pure request → response function (no socket), so it can be tested in-process
  * and served by server.ts. Paths and shapes follow https://statsapi.mlb.com/api/v1.
  */
+import { applyMissingField } from './faults.ts';
 import { BadRequest, enumListParam, intListParam, intParam } from './query.ts';
 import { COPYRIGHT, draftPickJson, personJson, teamJson } from './render-people.ts';
 import { renderSplit } from './render-stats.ts';
@@ -39,7 +40,7 @@ export function createSampleApi(universe: SampleUniverse): (method: string, url:
       appearances.set(key, m);
     }
   }
-  const { toSeason, shapeDriftSeason } = universe.options;
+  const { toSeason, shapeDriftSeason, missingField } = universe.options;
   const person = (id: number, currentTeamId?: number): Record<string, unknown> | null => {
     const p = universe.people.get(id);
     return p ? personJson(p, { asOfSeason: toSeason, ...(currentTeamId === undefined ? {} : { currentTeamId }) }) : null;
@@ -58,9 +59,11 @@ export function createSampleApi(universe: SampleUniverse): (method: string, url:
     const containers = groups.map((group) => {
       const all = (universe.rows.get(`${season}:${group}`) ?? []).filter((r) => sportIds.has(r.sportId) && (pool === 'ALL' || qualified(r)));
       const drifted = season === shapeDriftSeason;
-      const splits = all.slice(offset, offset + limit).map((r) => renderSplit(r, {
-        player: universe.people.get(r.playerId), team: r.teamId === null ? undefined : teams.get(r.teamId), drifted,
-      }));
+      const splits = all.slice(offset, offset + limit).map((r) => {
+        const split = renderSplit(r, { player: universe.people.get(r.playerId), team: r.teamId === null ? undefined : teams.get(r.teamId), drifted });
+        applyMissingField(split, r, missingField);
+        return split;
+      });
       return {
         type: { displayName: 'season' }, group: { displayName: group }, totalSplits: all.length, exemptions: [], splits,
         splitsTiedWithOffset: [], splitsTiedWithLimit: [], playerPool: pool,

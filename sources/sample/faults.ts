@@ -2,7 +2,7 @@
  * Deliberate data faults in the served rows, so ingest code is tested against the mess real feeds contain.
  * The list and the rates are documented at the top of universe.ts; every injected fault is recorded in a FaultLog.
  */
-import type { HittingCounts, PitchingCounts } from '../../lib/domain.ts';
+import type { HittingCounts, PitchingCounts, StatGroup } from '../../lib/domain.ts';
 import type { Rng } from './prng.ts';
 import type { FaultKind, StatRow } from './rows.ts';
 
@@ -21,6 +21,26 @@ export interface FaultLog {
   aggregateRows: number;
   /** Season whose splits use the drifted shape (numeric season, `person` instead of `player`), or null. */
   shapeDriftSeason: number | null;
+}
+
+/**
+ * A field absent from EVERY served split of a group (of some levels only, when `sportIds` is given): the systematic
+ * fault a real run once met (every MLB pitching line without a field), which the data-quality circuit breaker must
+ * stop. Off by default; turned on with the universe option `missingField`.
+ */
+export interface MissingFieldFault {
+  group: StatGroup;
+  /** A key of the split's `stat`, e.g. 'battersFaced'. */
+  field: string;
+  /** Levels whose splits lose the field. @default every level */
+  sportIds?: readonly number[];
+}
+
+/** Removes the fault's field from a rendered split when the row is one it covers; otherwise leaves it alone. */
+export function applyMissingField(split: Record<string, unknown>, row: Pick<StatRow, 'group' | 'sportId'>, fault: MissingFieldFault | null): void {
+  if (!fault || row.group !== fault.group || (fault.sportIds && !fault.sportIds.includes(row.sportId))) return;
+  const stat = split.stat;
+  if (stat !== null && typeof stat === 'object') delete (stat as Record<string, unknown>)[fault.field];
 }
 
 /** Per-row probabilities of each fault. Impossible values are a fixed handful per season instead. */

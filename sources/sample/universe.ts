@@ -29,7 +29,7 @@
  */
 import type { SeasonLine } from '../../lib/domain.ts';
 import type { DraftRecord } from './context.ts';
-import { injectFaults, type FaultLog } from './faults.ts';
+import { injectFaults, type FaultLog, type MissingFieldFault } from './faults.ts';
 import type { SampleOrganization } from './organizations.ts';
 import { seasonAge, type SamplePlayer } from './players.ts';
 import { rowsFromStints, type StatRow } from './rows.ts';
@@ -51,6 +51,8 @@ export interface UniverseOptions {
   covid2020?: boolean;
   /** Season whose splits use a drifted JSON shape; null for none. @default fromSeason + 5 if served, else null */
   shapeDriftSeason?: number | null;
+  /** A field missing from every split of a group (faults.ts MissingFieldFault), to test the circuit breaker. @default null */
+  missingField?: MissingFieldFault | null;
 }
 
 export type ResolvedUniverseOptions = Required<UniverseOptions>;
@@ -92,7 +94,11 @@ export function resolveUniverseOptions(options: UniverseOptions = {}): ResolvedU
   if (shapeDriftSeason !== null && !Number.isInteger(shapeDriftSeason)) {
     throw new Error(`generateUniverse: shapeDriftSeason must be an integer season or null, got ${shapeDriftSeason}`);
   }
-  return { seed, fromSeason, toSeason, scale, warmupSeasons, covid2020: options.covid2020 ?? true, shapeDriftSeason };
+  const missingField = options.missingField ?? null;
+  if (missingField !== null && (!['hitting', 'pitching'].includes(missingField.group) || missingField.field.trim() === '')) {
+    throw new Error(`generateUniverse: missingField needs a group (hitting or pitching) and a field, got ${JSON.stringify(missingField)}`);
+  }
+  return { seed, fromSeason, toSeason, scale, warmupSeasons, covid2020: options.covid2020 ?? true, shapeDriftSeason, missingField };
 }
 
 export function generateUniverse(options: UniverseOptions = {}): SampleUniverse {

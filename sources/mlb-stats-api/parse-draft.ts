@@ -1,8 +1,10 @@
 /**
- * parseDraft: a `/draft/{year}` body (drafts.rounds[].picks[]) → DraftPick[].
- * Picks without a person (passes) or without a pick number are reported through onReject.
+ * parseDraft: a `/draft/{year}` body (drafts.rounds[].picks[]) → DraftPick[]. A body that is not that shape (a year
+ * with no rounds is `rounds: []`, which is fine), picks without a person (passes) or a pick number, and picks with a
+ * field of the wrong type, are reported through onReject.
  */
 import type { DraftPick } from '../../lib/domain.ts';
+import { draftBodySchema, draftPickRecordSchema, shapeProblem } from './entity-schemas.ts';
 import type { OnReject } from './parse-reject.ts';
 
 type Obj = Record<string, unknown>;
@@ -13,6 +15,11 @@ const posInt = (v: unknown): number | null => {
 };
 
 export function parseDraft(body: unknown, onReject?: OnReject): DraftPick[] {
+  const bodyProblem = shapeProblem('draft response', draftBodySchema, body);
+  if (bodyProblem !== null) {
+    onReject?.({ reason: bodyProblem, raw: body });
+    return [];
+  }
   const drafts = isObj(body) && isObj(body.drafts) ? body.drafts : null;
   const rounds = drafts && Array.isArray(drafts.rounds) ? (drafts.rounds as unknown[]) : [];
   const out: DraftPick[] = [];
@@ -30,6 +37,11 @@ export function parseDraft(body: unknown, onReject?: OnReject): DraftPick[] {
       if (playerId === null || year === null || pickNumber === null || roundName === null) {
         const what = playerId === null ? (pick.isPass === true ? 'a passed pick (no person)' : 'a pick without person.id') : year === null ? 'a pick without year' : pickNumber === null ? 'a pick without pickNumber' : 'a pick without round';
         onReject?.({ reason: what, raw: pick });
+        continue;
+      }
+      const problem = shapeProblem(`draft pick ${pickNumber}`, draftPickRecordSchema, pick);
+      if (problem !== null) {
+        onReject?.({ reason: problem, raw: pick });
         continue;
       }
       const school = isObj(pick.school) && typeof pick.school.name === 'string' ? pick.school.name : null;

@@ -73,3 +73,43 @@ describe('parseDraft', () => {
     expect(rejects.map((r) => r.reason)).toEqual(['a passed pick (no person)']);
   });
 });
+
+describe('shape checks of people, teams and draft responses', () => {
+  const collect = () => {
+    const rejects: ParseReject[] = [];
+    return { rejects, onReject: (r: ParseReject) => { rejects.push(r); } };
+  };
+
+  it('rejects a whole body that is not the expected container, with the reason, instead of parsing to nothing', () => {
+    const people = collect();
+    expect(parsePeople({ persons: [{ id: 1, fullName: 'A B' }] }, people.onReject)).toEqual([]);
+    expect(people.rejects).toEqual([{ reason: 'people response shape: people: Invalid input: expected array, received undefined', raw: { persons: [{ id: 1, fullName: 'A B' }] } }]);
+    const teams = collect();
+    expect(parseTeams({ teams: 'none' }, { onReject: teams.onReject })).toEqual({ organizations: [], affiliates: [] });
+    expect(teams.rejects.map((r) => r.reason)).toEqual(['teams response shape: teams: Invalid input: expected array, received string']);
+    const draft = collect();
+    expect(parseDraft({ drafts: { draftYear: 2006 } }, draft.onReject)).toEqual([]);
+    expect(draft.rejects.map((r) => r.reason)).toEqual(['draft response shape: drafts.rounds: Invalid input: expected array, received undefined']);
+  });
+
+  it('accepts a draft year with no rounds (the recorded archive) without a reject', () => {
+    const draft = collect();
+    expect(parseDraft({ drafts: { draftYear: 2006, rounds: [] } }, draft.onReject)).toEqual([]);
+    expect(draft.rejects).toEqual([]);
+  });
+
+  it('rejects a record whose fields have the wrong type, naming the path, and keeps the others', () => {
+    const people = collect();
+    const bios = parsePeople({ people: [{ id: 7, fullName: 'Good One', birthDate: '1950-01-01' }, { id: 8, fullName: 'Bad Hand', pitchHand: 'R' }] }, people.onReject);
+    expect(bios.map((b) => b.playerId)).toEqual([7]);
+    expect(people.rejects.map((r) => r.reason)).toEqual(['person 8 shape: pitchHand: Invalid input: expected object, received string']);
+    const teams = collect();
+    const parsed = parseTeams({ teams: [{ id: 1, name: 'Club', sport: { id: 1 }, season: 2006, abbreviation: 12 }, { id: 2, name: 'Other', sport: { id: 1 }, season: 2006 }] }, { onReject: teams.onReject });
+    expect(parsed.organizations.map((o) => o.orgId)).toEqual([2]);
+    expect(teams.rejects.map((r) => r.reason)).toEqual(['team 1 shape: abbreviation: Invalid input: expected string, received number']);
+    const draft = collect();
+    const picks = parseDraft({ drafts: { draftYear: 2006, rounds: [{ round: '1', picks: [{ pickNumber: 3, pickRound: '1', person: { id: 9 }, school: 'Coastal HS' }] }] } }, draft.onReject);
+    expect(picks).toEqual([]);
+    expect(draft.rejects.map((r) => r.reason)).toEqual(['draft pick 3 shape: school: Invalid input: expected object, received string']);
+  });
+});

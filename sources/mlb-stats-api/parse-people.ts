@@ -1,8 +1,10 @@
 /**
  * parsePeople: `/people`, `/people/{id}` or `/sports/{id}/players` bodies (or a bare array of people) → PlayerBio[].
- * A person without a numeric id or a name is reported through onReject; missing optional fields become null.
+ * A body without a `people` list, a person without a numeric id or a name, or with a field of the wrong type
+ * (entity-schemas.ts), is reported through onReject; missing optional fields, and malformed dates, become null.
  */
 import type { PlayerBio } from '../../lib/domain.ts';
+import { peopleBodySchema, personRecordSchema, shapeProblem } from './entity-schemas.ts';
 import type { OnReject } from './parse-reject.ts';
 
 type Obj = Record<string, unknown>;
@@ -12,11 +14,21 @@ const date = (v: unknown): string | null => (typeof v === 'string' && /^\d{4}-\d
 const code = (v: unknown, field: 'code' | 'abbreviation'): string | null => (isObj(v) ? str(v[field]) : null);
 
 export function parsePeople(body: unknown, onReject?: OnReject): PlayerBio[] {
+  const bodyProblem = Array.isArray(body) ? null : shapeProblem('people response', peopleBodySchema, body);
+  if (bodyProblem !== null) {
+    onReject?.({ reason: bodyProblem, raw: body });
+    return [];
+  }
   const list = Array.isArray(body) ? body : isObj(body) && Array.isArray(body.people) ? body.people : [];
   const out: PlayerBio[] = [];
   for (const p of list as unknown[]) {
     if (!isObj(p) || typeof p.id !== 'number' || !Number.isInteger(p.id) || p.id <= 0) {
       onReject?.({ reason: 'person without a positive integer id', raw: p });
+      continue;
+    }
+    const problem = shapeProblem(`person ${p.id}`, personRecordSchema, p);
+    if (problem !== null) {
+      onReject?.({ reason: problem, raw: p });
       continue;
     }
     const first = str(p.firstName);

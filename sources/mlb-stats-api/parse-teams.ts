@@ -1,8 +1,10 @@
 /**
  * parseTeams: a `/teams` body → organizations (MLB clubs) and affiliates (every team, MLB clubs included, each with
- * its organisation: parentOrgId for affiliates, itself for MLB clubs, null for unaffiliated teams).
+ * its organisation: parentOrgId for affiliates, itself for MLB clubs, null for unaffiliated teams). A body without a
+ * `teams` list, and a team missing a required field or with a field of the wrong type, are reported through onReject.
  */
 import type { Affiliate, Organization } from '../../lib/domain.ts';
+import { shapeProblem, teamRecordSchema, teamsBodySchema } from './entity-schemas.ts';
 import type { OnReject } from './parse-reject.ts';
 
 type Obj = Record<string, unknown>;
@@ -21,9 +23,14 @@ export interface ParsedTeams {
  * @param options.season season to use for teams whose object lacks `season` (the request's season)
  */
 export function parseTeams(body: unknown, options: { season?: number; onReject?: OnReject } = {}): ParsedTeams {
-  const list = isObj(body) && Array.isArray(body.teams) ? (body.teams as unknown[]) : Array.isArray(body) ? body : [];
   const organizations: Organization[] = [];
   const affiliates: Affiliate[] = [];
+  const bodyProblem = Array.isArray(body) ? null : shapeProblem('teams response', teamsBodySchema, body);
+  if (bodyProblem !== null) {
+    options.onReject?.({ reason: bodyProblem, raw: body });
+    return { organizations, affiliates };
+  }
+  const list = isObj(body) && Array.isArray(body.teams) ? (body.teams as unknown[]) : Array.isArray(body) ? body : [];
   for (const t of list) {
     const id = isObj(t) ? posInt(t.id) : null;
     const sportId = isObj(t) && isObj(t.sport) ? posInt(t.sport.id) : null;
@@ -32,6 +39,11 @@ export function parseTeams(body: unknown, options: { season?: number; onReject?:
     if (!isObj(t) || id === null || sportId === null || season === null || name === null) {
       const missing = !isObj(t) ? 'not an object' : id === null ? 'id' : sportId === null ? 'sport.id' : season === null ? 'season' : 'name';
       options.onReject?.({ reason: `team without ${missing}`, raw: t });
+      continue;
+    }
+    const problem = shapeProblem(`team ${id}`, teamRecordSchema, t);
+    if (problem !== null) {
+      options.onReject?.({ reason: problem, raw: t });
       continue;
     }
     const mlb = sportId === 1;

@@ -1,13 +1,16 @@
 /**
  * Ingestion in two steps joined by the landing zone: `fetchSeason` stores (or reuses) every raw response of a season;
  * `loadSeason` checks their shape, parses and validates them, loads what is sound and quarantines the rest with its
- * reason. Both are idempotent (a retried attempt reuses its batch), so Temporal may retry either freely.
+ * reason. Both are idempotent, so Temporal may retry either freely: every fetch attempt writes a batch of its own and
+ * fences out the older attempts of the same activity (activities/attempt-fence.ts), and a load of a batch that is
+ * already loaded returns what that load recorded.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
 import { MlbStatsApiError } from '../sources/mlb-stats-api/errors.ts';
 import { levelsToFetch } from '../sources/mlb-stats-api/levels.ts';
 import { parseStatSplits } from '../sources/mlb-stats-api/parse.ts';
+import { claimBatch, currentAttempt, finishedLoad, recordFinishedLoad, withBatchFence, withBatchLoadLock } from './attempt-fence.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { openLandingZone } from './landing-zone.ts';
 import { loadBatch, type LoadResult } from './load-season.ts';
@@ -51,19 +54,21 @@ export function createIngestActivities(deps: ActivityDeps) {
       const baseUrl = input.sourceUrl ?? mlbBaseUrl;
       const remote = isRemote(baseUrl);
       const requestsPerSecond = config.mlb.requestsPerSecond ?? (remote ? 1 : 0);
-      const info = Context.current().info;
-      // One batch per activity (not per attempt): a retry continues the same batch.
-      const runKey = `${info.workflowExecution?.workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
-      const { rows } = await pool.query<{ batch_id: number }>(
-        `INSERT INTO ingest_batches (source, season, run_key) VALUES ($1, $2, $3)
-         ON CONFLICT (run_key) DO UPDATE SET started_at = ingest_batches.started_at RETURNING batch_id`,
-        [MLB_SOURCE, season, runKey],
-      );
-      const batchId = rows[0]!.batch_id;
-      const zone = openLandingZone(pool, { batchId, source: MLB_SOURCE, refresh: input.refresh ?? false });
+      const context = Context.current();
+      // A batch per attempt: an earlier attempt that timed out may still be running, and must not write into ours.
+      const batchId = await claimBatch(pool, { source: MLB_SOURCE, season, key: currentAttempt() });
+      const zone = openLandingZone(pool, {
+        batchId, source: MLB_SOURCE, refresh: input.refresh ?? false,
+        // A retried refresh reuses what its own earlier attempts fetched instead of asking the source again.
+        refreshSince: new Date(context.info.scheduledTimestampMs),
+      });
       const client = createMlbStatsClient({
         baseUrl, requestsPerSecond, timeoutMs: config.mlb.timeoutMs, maxRetries: config.mlb.maxRetries,
         retryBaseDelayMs: remote ? 500 : 50, fetch: zone.fetch,
+        // Cancellation (or a timeout Temporal reports on a heartbeat) aborts the request in flight and any wait.
+        signal: context.cancellationSignal,
+        // A long rate-limit wait or backoff is still progress: heartbeat through it.
+        onWait: (wait) => heartbeat({ season, waiting: wait.reason, remainingMs: wait.remainingMs, requests: zone.counts().httpRequests }),
         onResponse: async (r) => {
           await zone.record(r);
           heartbeat({ season, requests: zone.counts().httpRequests });
@@ -108,25 +113,38 @@ export function createIngestActivities(deps: ActivityDeps) {
       // A draft year the source does not know is an expected empty answer, not a fault.
       if (!input.mlbOnly) await guard(() => client.draft(season), true);
 
-      if (lost.length) {
-        await pool.query(
-          `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
-           SELECT $1, $2, 'response', l->>'reason', l FROM jsonb_array_elements($3::jsonb) AS l`,
-          [batchId, MLB_SOURCE, JSON.stringify(lost)],
-        );
-      }
       const { httpRequests, reused } = zone.counts();
-      await pool.query(
-        'UPDATE ingest_batches SET requests = $2, http_requests = $2, responses_reused = $3 WHERE batch_id = $1',
-        [batchId, httpRequests, reused],
-      );
+      await withBatchFence(pool, batchId, async (db) => {
+        if (lost.length) {
+          await db.query(
+            `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
+             SELECT $1, $2, 'response', l->>'reason', l FROM jsonb_array_elements($3::jsonb) AS l`,
+            [batchId, MLB_SOURCE, JSON.stringify(lost)],
+          );
+        }
+        await db.query(
+          'UPDATE ingest_batches SET requests = $2, http_requests = $2, responses_reused = $3 WHERE batch_id = $1',
+          [batchId, httpRequests, reused],
+        );
+      });
       alog.info({ season, batchId, httpRequests, reused, lost: lost.length, players: playerIds.size, newBios: missing.length }, 'season fetched');
       return { batchId, httpRequests, responsesReused: reused, responsesLost: lost.length };
     },
 
     async loadSeason(input: { batchId: number; season: number }): Promise<LoadResult> {
       const alog = activityLog(log);
-      const result = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }));
+      // Attempts of a load take turns; one that finds the batch loaded (its predecessor timed out after committing)
+      // returns what that load returned, so the run's accounting is the same as if nothing had timed out.
+      const result = await withBatchLoadLock(pool, input.batchId, async () => {
+        const earlier = await finishedLoad<LoadResult>(pool, input.batchId);
+        if (earlier) {
+          alog.info({ batchId: input.batchId }, 'batch already loaded by an earlier attempt');
+          return earlier;
+        }
+        const loaded = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }));
+        await recordFinishedLoad(pool, input.batchId, loaded);
+        return loaded;
+      });
       if (result.rowsFetched !== result.rowsLoaded + result.rowsQuarantined + result.duplicatesMerged) {
         throw ApplicationFailure.nonRetryable(`batch ${input.batchId} does not add up: ${JSON.stringify(result)}`, 'AccountingMismatch');
       }

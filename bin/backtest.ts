@@ -14,7 +14,7 @@ import { openDatabase } from '../infra/database.ts';
 import { ConfigError, dataPaths, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import {
-  BacktestError, MODEL_NAMES, runBacktest, runRollingBacktest, type BacktestReport, type RollingBacktestReport, type ScoredRow, type ScoreSummary,
+  BacktestError, BLEND_CHALLENGER_WEIGHT, MODEL_NAMES, runBacktest, runRollingBacktest, type BacktestReport, type RollingBacktestReport, type ScoredRow, type ScoreSummary,
 } from '../training/backtest.ts';
 import { buildDataset } from '../training/dataset.ts';
 import type { Scores } from '../training/metrics.ts';
@@ -102,7 +102,8 @@ function humanReport(report: BacktestReport, csvPath: string): string {
     `Champion: XGBoost, ${champion.bestIteration + 1} trees (early-stopped on the validation cohort), scale_pos_weight ${champion.scalePosWeight.toFixed(2)}, ` +
       `${champion.calibrator} calibration, trained in ${champion.trainSeconds.toFixed(1)} s. ` +
       `Challenger: MLP, best epoch ${challenger.bestEpoch + 1} of ${challenger.epochs}, ${challenger.trainSeconds.toFixed(1)} s.`,
-    'Baselines: levelAge = logistic regression on level and age relative to level; draftPick = on the overall pick alone.',
+    `Blend: ${1 - BLEND_CHALLENGER_WEIGHT} x model + ${BLEND_CHALLENGER_WEIGHT} x challenger (scored here; the site serves the model). ` +
+      'Baselines: levelAge = logistic regression on level and age relative to level; draftPick = on the overall pick alone.',
     ...report.skippedSeasons.map((s) => `Skipped ${s.season}: ${s.reason}.`),
     '',
   ];

@@ -20,7 +20,7 @@ const CUR = 'in the as-of season, summed over its minor-league lines';
 const GRADE = 'grade above average, in 10-point steps of the 20-80 scale: (grade - 50) / 10';
 const LATEST = 'from the latest list of that source dated in or before the as-of season';
 const W3 =
-  'Level-adjusted over the as-of season and the two before it, weighted 3/2/1 by recency and by playing time: ' +
+  'Level-adjusted over the as-of season and the two minor-league seasons before it (2020 had none), weighted 3/2/1 by recency and by playing time: ' +
   'sum of w*(events - denominator*level mean) / sum of w*denominator';
 
 export const FEATURE_CATALOG = [
@@ -29,10 +29,13 @@ export const FEATURE_CATALOG = [
   { name: 'age_rel_level', label: 'Age vs level', definition: 'Age minus the mean age of players of his group at his current level (highest level of the as-of season); negative = young for the level', unit: 'years', source: 'season lines + level norms' },
   { name: 'level_ordinal', label: 'Level', definition: 'Ordinal of the highest minor-league level played in the as-of season (ROK 1, ROK+ 2, A- 3, A 4, A+ 5, AA 6, AAA 7)', unit: 'ordinal', source: 'season lines' },
   { name: 'levels_played', label: 'Levels played', definition: 'Distinct minor-league levels played in the as-of season', unit: 'count', source: 'season lines' },
-  { name: 'level_climb', label: 'Levels climbed', definition: 'Current level ordinal minus the highest level ordinal of the previous season; missing without a previous-season line', unit: 'levels', source: 'season lines' },
+  { name: 'level_climb', label: 'Levels climbed', definition: 'Current level ordinal minus the highest level ordinal of the previous season with minor-league play (2019 for 2021); missing without a line that season', unit: 'levels', source: 'season lines' },
   { name: 'seasons_pro', label: 'Pro seasons', definition: 'As-of season minus the first season with any professional line, plus one', unit: 'seasons', source: 'season lines' },
+  { name: 'left_censored', label: 'Career began before the data', definition: '1 if his first minor-league line is in the first season the data cover (he may have played before it), or he has a major-league line before his first minor-league line; then Pro seasons is a lower bound and Age at pro debut is missing. Else 0', unit: 'flag', source: 'season lines' },
+  { name: 'prior_season_gap', label: 'Seasons without minor leagues', definition: 'Seasons between the previous season with minor-league play and the as-of season (1 for 2021: no minor leagues in 2020, so 2021 looks back on 2019); missing when the data hold no earlier minor-league season', unit: 'seasons', source: 'season lines' },
+  { name: 'seasons_since_last_line', label: 'Seasons since last line', definition: 'As-of season minus his latest earlier season with a minor-league line of his group (1 = played last season; 2 = missed one, or 2021 after 2019); missing if none', unit: 'seasons', source: 'season lines' },
   { name: 'seasons_at_level', label: 'Seasons at level', definition: 'Seasons up to the as-of season with a line at the current level', unit: 'seasons', source: 'season lines' },
-  { name: 'age_first_pro', label: 'Age at pro debut', definition: 'Age on July 1 of the first season with any professional line', unit: 'years', source: 'season lines' },
+  { name: 'age_first_pro', label: 'Age at pro debut', definition: 'Age on July 1 of the first season with any professional line; missing when his career began before the data (left-censored)', unit: 'years', source: 'season lines' },
   { name: 'is_pitcher', label: 'Pitcher', definition: '1 if classified as a pitcher (more batters faced than plate appearances in the as-of season), else 0', unit: 'flag', source: 'season lines' },
   { name: 'mlb_ab_to_date', label: 'MLB at-bats', definition: 'Career MLB at-bats through the as-of season (at most 130 for a prospect)', unit: 'at-bats', source: 'season lines' },
   { name: 'mlb_outs_to_date', label: 'MLB outs', definition: 'Career MLB outs recorded through the as-of season (at most 150 for a prospect)', unit: 'outs', source: 'season lines' },
@@ -66,9 +69,9 @@ export const FEATURE_CATALOG = [
   { name: 'hit_k_rate_w3', label: 'K% vs level, 3 seasons', definition: `K% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
   { name: 'hit_bb_rate_w3', label: 'BB% vs level, 3 seasons', definition: `BB% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
   { name: 'hit_iso_w3', label: 'ISO vs level, 3 seasons', definition: `ISO vs level. ${W3}`, unit: 'extra bases per at-bat', source: 'season lines + level norms' },
-  { name: 'hit_k_rate_delta', label: 'K% vs level, change', definition: 'K% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
-  { name: 'hit_bb_rate_delta', label: 'BB% vs level, change', definition: 'BB% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
-  { name: 'hit_iso_delta', label: 'ISO vs level, change', definition: 'ISO vs level in the as-of season minus the same in the previous season', unit: 'extra bases per at-bat', source: 'season lines + level norms' },
+  { name: 'hit_k_rate_delta', label: 'K% vs level, change', definition: 'K% vs level in the as-of season minus the same in the previous season with minor-league play (2019 for 2021)', unit: REL, source: 'season lines + level norms' },
+  { name: 'hit_bb_rate_delta', label: 'BB% vs level, change', definition: 'BB% vs level in the as-of season minus the same in the previous season with minor-league play (2019 for 2021)', unit: REL, source: 'season lines + level norms' },
+  { name: 'hit_iso_delta', label: 'ISO vs level, change', definition: 'ISO vs level in the as-of season minus the same in the previous season with minor-league play (2019 for 2021)', unit: 'extra bases per at-bat', source: 'season lines + level norms' },
   { name: 'hit_career_pa', label: 'Career PA', definition: 'Minor-league plate appearances through the as-of season', unit: 'plate appearances', source: 'season lines' },
   // Pitching: missing for hitters.
   { name: 'pit_ip', label: 'IP', definition: `Innings pitched (outs / 3) ${CUR}`, unit: 'innings', source: 'season lines' },
@@ -85,9 +88,9 @@ export const FEATURE_CATALOG = [
   { name: 'pit_k_rate_w3', label: 'K% vs level, 3 seasons', definition: `K% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
   { name: 'pit_bb_rate_w3', label: 'BB% vs level, 3 seasons', definition: `BB% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
   { name: 'pit_hr_rate_w3', label: 'HR% vs level, 3 seasons', definition: `HR% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
-  { name: 'pit_k_rate_delta', label: 'K% vs level, change', definition: 'K% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
-  { name: 'pit_bb_rate_delta', label: 'BB% vs level, change', definition: 'BB% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
-  { name: 'pit_hr_rate_delta', label: 'HR% vs level, change', definition: 'HR% vs level in the as-of season minus the same in the previous season', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_k_rate_delta', label: 'K% vs level, change', definition: 'K% vs level in the as-of season minus the same in the previous season with minor-league play (2019 for 2021)', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_bb_rate_delta', label: 'BB% vs level, change', definition: 'BB% vs level in the as-of season minus the same in the previous season with minor-league play (2019 for 2021)', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_hr_rate_delta', label: 'HR% vs level, change', definition: 'HR% vs level in the as-of season minus the same in the previous season with minor-league play (2019 for 2021)', unit: REL, source: 'season lines + level norms' },
   { name: 'pit_career_bf', label: 'Career batters faced', definition: 'Minor-league batters faced through the as-of season', unit: 'batters', source: 'season lines' },
   // Scouting grades: missing when no list of that source covers him up to the as-of season.
   { name: 'fg_fv', label: 'FanGraphs FV', definition: `FanGraphs Future Value (20-80) as (FV - 50) / 10, ${LATEST}`, unit: GRADE, source: 'scouting grades' },

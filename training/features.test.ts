@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftPick, HittingCounts, PitchingCounts, PlayerBio, ScoutingGrade, SeasonLine } from '../lib/domain.ts';
 import { FEATURE_CATALOG, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-catalog.ts';
-import { classifyPlayer, computeFeatures, parseDraftRound, positionGroup, type FeatureRow } from './features.ts';
+import { classifyPlayer, computeFeatures, minorCalendar, parseDraftRound, positionGroup, SHRINK_TRIALS, type FeatureRow } from './features.ts';
 import { emptyHitting, emptyPitching } from './level-norms.ts';
 
 const ROK = 16, A = 14, APLUS = 13, AAA = 11, MLB = 1;
@@ -130,6 +130,50 @@ describe('computeFeatures', () => {
     expect(f(3, 'level_climb')).toBeNaN();
   });
 
+  it('marks careers that may have begun before the data as left-censored, not as rookies', () => {
+    // The fixture's minor-league data begin in 2018: players seen then may have played before.
+    expect(f(1, 'left_censored')).toBe(1);
+    expect(f(1, 'age_first_pro')).toBeNaN();
+    expect(f(2, 'left_censored')).toBe(1);
+    // Player 7 was in the majors (2018) before his first minor-league line (2019): a career before the data.
+    expect(f(7, 'left_censored')).toBe(1);
+    // Player 3 first appears in 2019, after the window opened, with no earlier major-league line: a real debut.
+    expect(f(3, 'left_censored')).toBe(0);
+    expect(f(3, 'age_first_pro')).toBeCloseTo(f(3, 'age'), 6);
+    expect(f(3, 'seasons_pro')).toBe(1);
+    expect(f(1, 'prior_season_gap')).toBe(0);
+    expect(f(1, 'seasons_since_last_line')).toBe(1);
+    expect(f(3, 'seasons_since_last_line')).toBeNaN();
+  });
+
+  it('looks back across a season without minor leagues (2020): 2021 compares with 2019 and says so', () => {
+    const covid = [
+      hit(20, 2018, ROK, 200), hit(20, 2019, A, 400, 60), hit(20, 2021, APLUS, 400, 100),
+      hit(21, 2019, A, 400, 100), hit(21, 2021, A, 400, 80),
+      hit(22, 2018, A, 400), hit(22, 2021, APLUS, 300),
+      mlbHit(23, 2020, 50),
+    ];
+    const bios = [20, 21, 22, 23].map((id) => bio(id, '1999-06-01', 'SS', 'R', 'R'));
+    const at2021 = computeFeatures({ asOfSeason: 2021, players: bios, lines: covid, drafts: [] });
+    const g = (id: number, name: FeatureName) => row(id, at2021).values[FEATURE_INDEX[name]]!;
+    expect(g(20, 'prior_season_gap')).toBe(1);
+    // Climbed from A (2019) to A+ (2021): one level, not "no previous season".
+    expect(g(20, 'level_climb')).toBe(1);
+    expect(g(21, 'level_climb')).toBe(0);
+    expect(g(20, 'seasons_since_last_line')).toBe(2);
+    // Player 22 last played in 2018: three seasons back, and no 2019 line to climb from.
+    expect(g(22, 'seasons_since_last_line')).toBe(3);
+    expect(g(22, 'level_climb')).toBeNaN();
+    // The change in K% vs level is against 2019, and is finite.
+    expect(Number.isFinite(g(21, 'hit_k_rate_delta'))).toBe(true);
+    expect(g(21, 'hit_k_rate_delta')).toBeLessThan(0);
+    // An MLB-only 2020 does not count as a minor-league season.
+    expect(minorCalendar(2021, [2018, 2019, 2021])).toMatchObject({ previous: 2019, gap: 1, windowStart: 2018 });
+    expect([...minorCalendar(2021, [2018, 2019, 2021]).recency]).toEqual([[2021, 3], [2019, 2], [2018, 1]]);
+    expect(minorCalendar(2019, [2019])).toMatchObject({ previous: undefined, windowStart: 2019 });
+    expect(minorCalendar(2019, [2019]).gap).toBeNaN();
+  });
+
   it('leaves draft features missing, not zero, for an undrafted player', () => {
     expect(f(2, 'draft_round')).toBeNaN();
     expect(f(2, 'draft_pick')).toBeNaN();
@@ -158,8 +202,9 @@ describe('computeFeatures', () => {
   it('computes rates from summed counts and compares each line with its own level', () => {
     expect(f(1, 'hit_pa')).toBe(450);
     expect(f(1, 'hit_k_rate')).toBeCloseTo(85 / 450, 6);
-    // Player 2 struck out in 25% of PA at A, where the level mean is (15% + 25% + 20%) / 3.
-    expect(f(2, 'hit_k_rate_rel')).toBeCloseTo(0.25 - 0.2, 6);
+    // Player 2 struck out in 25% of PA at A, where the level mean is (15% + 25% + 20%) / 3; his 400 PA are
+    // regressed toward that mean by SHRINK_TRIALS pseudo-PA at the mean.
+    expect(f(2, 'hit_k_rate_rel')).toBeCloseTo((400 * (0.25 - 0.2)) / (400 + SHRINK_TRIALS), 6);
     expect(f(2, 'hit_k_rate_delta')).toBeGreaterThan(0);
     expect(f(4, 'pit_k_bb_rate')).toBeCloseTo(f(4, 'pit_k_rate') - f(4, 'pit_bb_rate'), 6);
   });

@@ -109,6 +109,12 @@ const PIT_RATES = {
 } satisfies Record<string, RateSpec<PitchingCounts>>;
 
 /**
+ * Pseudo plate appearances (or batters faced) at the level's mean added to every player's sample, so a rate over few
+ * trials regresses toward the level mean: 20 PA at +10 points reads as +1.7, 400 PA at +10 as +8.
+ */
+export const SHRINK_TRIALS = 100;
+
+/**
  * Rate minus level mean, pooled over lines: sum w*(events - den*mean) / sum w*den, with w from the line's season.
  * Each line is compared with its own (season, level) so that a mid-season promotion is not read as a slump.
  */
@@ -131,7 +137,7 @@ function levelAdjusted<S>(
     num += w * (spec.num(l.stats) - d * mean);
     den += w * d;
   }
-  return ratio(num, den);
+  return den > 0 ? num / (den + SHRINK_TRIALS) : NaN;
 }
 
 /** Fills the level-adjusted, 3-season weighted and change columns of one rate. */
@@ -140,17 +146,47 @@ function relativeColumns<S>(
   names: readonly [FeatureName, FeatureName, FeatureName],
   lines: readonly { season: number; sportId: number; group: StatGroup; stats: S }[],
   norms: LevelNorms,
-  asOf: number,
+  calendar: MinorCalendar,
   spec: RateSpec<S>,
 ): void {
+  const { asOf, previous: prior, recency } = calendar;
   const current = levelAdjusted(lines, norms, (s) => (s === asOf ? 1 : 0), spec);
-  const previous = levelAdjusted(lines, norms, (s) => (s === asOf - 1 ? 1 : 0), spec);
+  const previous = prior === undefined ? NaN : levelAdjusted(lines, norms, (s) => (s === prior ? 1 : 0), spec);
   set(names[0], current);
-  set(names[1], levelAdjusted(lines, norms, (s) => Math.max(0, 3 - (asOf - s)), spec));
+  set(names[1], levelAdjusted(lines, norms, (s) => recency.get(s) ?? 0, spec));
   set(names[2], current - previous);
 }
 
-function hittingColumns(set: (n: FeatureName, x: number) => void, lines: HittingLine[], norms: LevelNorms, asOf: number): void {
+/**
+ * The minor-league seasons an as-of season looks back on. A season in which no minor league played (2020) is not a
+ * "previous season": 2021 compares with 2019, and `gap` says how many seasons were skipped.
+ */
+export interface MinorCalendar {
+  asOf: number;
+  /** First season with any minor-league line in the data: careers seen from it may have begun before it. */
+  windowStart: number | undefined;
+  /** Latest season before the as-of season in which minor leagues played (per the data), if any. */
+  previous: number | undefined;
+  /** Seasons skipped between `previous` and the as-of season (1 for 2021, whose previous is 2019); NaN without one. */
+  gap: number;
+  /** 3-season weights: 3 for the as-of season, 2 and 1 for the two minor-league seasons before it. */
+  recency: ReadonlyMap<number, number>;
+}
+
+/** The calendar of `asOf` from the seasons (any order, any player) that have minor-league lines. */
+export function minorCalendar(asOf: number, minorSeasons: Iterable<number>): MinorCalendar {
+  const before = [...new Set(minorSeasons)].filter((s) => s < asOf).sort((a, b) => b - a);
+  const previous = before[0];
+  let windowStart: number | undefined = before.at(-1);
+  if (windowStart === undefined || asOf < windowStart) windowStart = asOf;
+  const recency = new Map<number, number>([[asOf, 3]]);
+  if (before[0] !== undefined) recency.set(before[0], 2);
+  if (before[1] !== undefined) recency.set(before[1], 1);
+  return { asOf, windowStart, previous, gap: previous === undefined ? NaN : asOf - previous - 1, recency };
+}
+
+function hittingColumns(set: (n: FeatureName, x: number) => void, lines: HittingLine[], norms: LevelNorms, calendar: MinorCalendar): void {
+  const { asOf } = calendar;
   const h = emptyHitting();
   let careerPa = 0;
   for (const l of lines) {
@@ -173,12 +209,13 @@ function hittingColumns(set: (n: FeatureName, x: number) => void, lines: Hitting
     0.69 * unintentionalBb + 0.72 * h.hitByPitch + 0.89 * singles + 1.27 * h.doubles + 1.62 * h.triples + 2.1 * h.homeRuns;
   set('hit_woba', ratio(wobaEvents, h.atBats + unintentionalBb + h.sacFlies + h.hitByPitch));
   set('hit_career_pa', careerPa);
-  relativeColumns(set, ['hit_k_rate_rel', 'hit_k_rate_w3', 'hit_k_rate_delta'], lines, norms, asOf, HIT_RATES.k);
-  relativeColumns(set, ['hit_bb_rate_rel', 'hit_bb_rate_w3', 'hit_bb_rate_delta'], lines, norms, asOf, HIT_RATES.bb);
-  relativeColumns(set, ['hit_iso_rel', 'hit_iso_w3', 'hit_iso_delta'], lines, norms, asOf, HIT_RATES.iso);
+  relativeColumns(set, ['hit_k_rate_rel', 'hit_k_rate_w3', 'hit_k_rate_delta'], lines, norms, calendar, HIT_RATES.k);
+  relativeColumns(set, ['hit_bb_rate_rel', 'hit_bb_rate_w3', 'hit_bb_rate_delta'], lines, norms, calendar, HIT_RATES.bb);
+  relativeColumns(set, ['hit_iso_rel', 'hit_iso_w3', 'hit_iso_delta'], lines, norms, calendar, HIT_RATES.iso);
 }
 
-function pitchingColumns(set: (n: FeatureName, x: number) => void, lines: PitchingLine[], norms: LevelNorms, asOf: number): void {
+function pitchingColumns(set: (n: FeatureName, x: number) => void, lines: PitchingLine[], norms: LevelNorms, calendar: MinorCalendar): void {
+  const { asOf } = calendar;
   const p = emptyPitching();
   let careerBf = 0;
   for (const l of lines) {
@@ -194,9 +231,9 @@ function pitchingColumns(set: (n: FeatureName, x: number) => void, lines: Pitchi
   set('pit_gs_share', ratio(p.gamesStarted, p.games));
   set('pit_ip_per_app', ratio(p.outs / 3, p.games));
   set('pit_career_bf', careerBf);
-  relativeColumns(set, ['pit_k_rate_rel', 'pit_k_rate_w3', 'pit_k_rate_delta'], lines, norms, asOf, PIT_RATES.k);
-  relativeColumns(set, ['pit_bb_rate_rel', 'pit_bb_rate_w3', 'pit_bb_rate_delta'], lines, norms, asOf, PIT_RATES.bb);
-  relativeColumns(set, ['pit_hr_rate_rel', 'pit_hr_rate_w3', 'pit_hr_rate_delta'], lines, norms, asOf, PIT_RATES.hr);
+  relativeColumns(set, ['pit_k_rate_rel', 'pit_k_rate_w3', 'pit_k_rate_delta'], lines, norms, calendar, PIT_RATES.k);
+  relativeColumns(set, ['pit_bb_rate_rel', 'pit_bb_rate_w3', 'pit_bb_rate_delta'], lines, norms, calendar, PIT_RATES.bb);
+  relativeColumns(set, ['pit_hr_rate_rel', 'pit_hr_rate_w3', 'pit_hr_rate_delta'], lines, norms, calendar, PIT_RATES.hr);
 }
 
 /** Highest minor-league level among a season's lines, if any. */
@@ -270,9 +307,10 @@ function gradeColumns(set: (n: FeatureName, x: number) => void, asOf: number, gr
 }
 
 function playerValues(
-  asOf: number, norms: LevelNorms, own: readonly SeasonLine[], group: StatGroup, bio?: PlayerBio, pick?: DraftPick,
+  calendar: MinorCalendar, norms: LevelNorms, own: readonly SeasonLine[], group: StatGroup, bio?: PlayerBio, pick?: DraftPick,
   grades?: PlayerGrades,
 ): Float32Array {
+  const { asOf } = calendar;
   const values = new Float32Array(FEATURE_COUNT).fill(NaN);
   const set = (name: FeatureName, x: number): void => {
     values[FEATURE_INDEX[name]] = x;
@@ -283,15 +321,30 @@ function playerValues(
   const current = ordinalOf(currentLevel);
   const norm = currentLevel ? normFor(norms, asOf, currentLevel, group) : undefined;
   const age = ageOnJuly1(birth, asOf);
-  const firstSeason = Math.min(...own.map((l) => l.season));
+  let firstSeason = Infinity;
+  let firstMinor = Infinity;
+  let lastMinorBefore = -Infinity;
+  for (const l of own) {
+    firstSeason = Math.min(firstSeason, l.season);
+    if (minorLevel(l) === undefined) continue;
+    firstMinor = Math.min(firstMinor, l.season);
+    if (l.season < asOf && l.group === group) lastMinorBefore = Math.max(lastMinorBefore, l.season);
+  }
+  // Seen from the first season the data cover, or in the majors before his first minor-league line: his career may
+  // have begun before the window, so his first season here is not a rookie's first season.
+  const censored = firstMinor === calendar.windowStart || firstSeason < firstMinor;
   set('age', age);
   set('age_rel_level', age - (norm?.meanAge ?? NaN));
   set('level_ordinal', current);
   set('levels_played', new Set(minors.filter((l) => l.season === asOf).map((l) => l.sportId)).size);
-  set('level_climb', current - ordinalOf(highestLevel(minors, asOf - 1)));
+  set('level_climb', calendar.previous === undefined ? NaN : current - ordinalOf(highestLevel(minors, calendar.previous)));
   set('seasons_pro', asOf - firstSeason + 1);
+  set('left_censored', censored ? 1 : 0);
+  set('prior_season_gap', calendar.gap);
+  set('seasons_since_last_line', Number.isFinite(lastMinorBefore) ? asOf - lastMinorBefore : NaN);
   set('seasons_at_level', new Set(minors.filter((l) => minorLevel(l) === currentLevel).map((l) => l.season)).size);
-  set('age_first_pro', ageOnJuly1(birth, firstSeason));
+  // The age he turned pro is unknown when his career may predate the data.
+  set('age_first_pro', censored ? NaN : ageOnJuly1(birth, firstSeason));
   set('is_pitcher', group === 'pitching' ? 1 : 0);
   const mlb = mlbTotals(own);
   set('mlb_ab_to_date', mlb.atBats);
@@ -315,8 +368,8 @@ function playerValues(
     set('pos_p', Number(pos === 'P'));
   }
 
-  if (group === 'hitting') hittingColumns(set, minors.filter((l): l is HittingLine => l.group === 'hitting'), norms, asOf);
-  else pitchingColumns(set, minors.filter((l): l is PitchingLine => l.group === 'pitching'), norms, asOf);
+  if (group === 'hitting') hittingColumns(set, minors.filter((l): l is HittingLine => l.group === 'hitting'), norms, calendar);
+  else pitchingColumns(set, minors.filter((l): l is PitchingLine => l.group === 'pitching'), norms, calendar);
   gradeColumns(set, asOf, group, grades);
   return values;
 }
@@ -334,17 +387,18 @@ function latestPicks(drafts: readonly DraftPick[], asOf: number): Map<number, Dr
 
 export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [] }: FeatureInput): FeatureRow[] {
   const byPlayer = new Map<number, SeasonLine[]>();
-  const recent: SeasonLine[] = [];
+  const minorSeasons = new Set<number>();
   for (const l of lines) {
     if (l.season > asOfSeason) continue;
     let own = byPlayer.get(l.playerId);
     if (!own) byPlayer.set(l.playerId, (own = []));
     own.push(l);
-    if (l.season >= asOfSeason - 2) recent.push(l);
+    if (minorLevel(l) !== undefined) minorSeasons.add(l.season);
   }
+  const calendar = minorCalendar(asOfSeason, minorSeasons);
   const bios = new Map(players.map((p) => [p.playerId, p]));
-  // Only the as-of season and the two before it are ever compared with their level.
-  const norms = computeLevelNorms(recent, bios);
+  // Only the as-of season and the two minor-league seasons before it are ever compared with their level.
+  const norms = computeLevelNorms(lines.filter((l) => calendar.recency.has(l.season)), bios);
   const picks = latestPicks(drafts, asOfSeason);
   const scouting = latestGrades(grades, asOfSeason);
   const rows: FeatureRow[] = [];
@@ -353,7 +407,7 @@ export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [
     const group = classifyPlayer(own, asOfSeason, bio);
     if (group === undefined || !isRookieEligible(own)) continue;
     rows.push({
-      playerId, asOfSeason, group, values: playerValues(asOfSeason, norms, own, group, bio, picks.get(playerId), scouting.get(playerId)),
+      playerId, asOfSeason, group, values: playerValues(calendar, norms, own, group, bio, picks.get(playerId), scouting.get(playerId)),
     });
   }
   return rows.sort((a, b) => a.playerId - b.playerId);

@@ -6,7 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Dataset } from './dataset.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic } from './logistic.ts';
 import { rocAuc } from './metrics.ts';
-import { labelsOf, loadChampion, predictChampion, rowsOf, saveChampion, scalePosWeight, splitSeasons, takeRows, trainChampion } from './model.ts';
+import {
+  labelsOf, loadChampion, monotoneConstraints, predictChampion, rowsOf, saveChampion, scalePosWeight, splitSeasons, takeRows, trainChampion,
+} from './model.ts';
 import { mulberry32 as prng } from '../lib/random.ts';
 
 /**
@@ -65,6 +67,20 @@ describe('trainChampion', () => {
     const mean = probabilities.reduce((s, p) => s + p, 0) / probabilities.length;
     const rate = labels.reduce((s, y) => s + y, 0) / labels.length;
     expect(Math.abs(mean - rate)).toBeLessThan(0.3 * rate);
+
+    // Monotone in age relative to the level: sweeping it from young to old never raises any prospect's probability.
+    expect(model.params.monotone_constraints).toBe('(0,-1,0,0,0,0)');
+    const width = dataset.featureNames.length;
+    for (const row of test.slice(0, 50)) {
+      const base = dataset.matrix.slice(row * width, (row + 1) * width);
+      const sweep = new Float32Array(9 * width);
+      for (let k = 0; k < 9; k++) {
+        sweep.set(base, k * width);
+        sweep[k * width + 1] = -2 + k * 0.5;
+      }
+      const p = predictChampion(model, sweep);
+      for (let k = 1; k < 9; k++) expect(p[k]!).toBeLessThanOrEqual(p[k - 1]! + 1e-9);
+    }
   });
 
   it('saves the booster beside its calibrator and loads a model that predicts identically', async () => {
@@ -109,5 +125,12 @@ describe('splitSeasons', () => {
   it('refuses with fewer than three seasons: no season would be left that the model never saw', () => {
     expect(splitSeasons([2016, 2017])).toBeNull();
     expect(splitSeasons([])).toBeNull();
+  });
+});
+
+describe('monotoneConstraints', () => {
+  it('constrains age relative to the level to never raise the odds, and leaves other columns free', () => {
+    expect(monotoneConstraints(['level_ordinal', 'age_rel_level', 'draft_pick'])).toBe('(0,-1,0)');
+    expect(monotoneConstraints(['level_ordinal'])).toBeUndefined();
   });
 });

@@ -24,6 +24,20 @@ export const CHAMPION_PARAMS: Params = {
   colsample_bytree: 0.8,
   seed: 7,
 };
+/**
+ * Features whose larger values never raise the odds of success, constrained so in the trees (XGBoost's
+ * monotone_constraints -1): being older than the level's average. Chosen on the real 2005-2006 development seasons
+ * (docs/model.md): PR-AUC 0.419 -> 0.423 and Brier 0.0416 -> 0.0414, ROC-AUC unchanged; it also keeps explanations
+ * from ever crediting a prospect for being old for his level.
+ */
+export const MONOTONE_DECREASING: readonly string[] = ['age_rel_level'];
+
+/** The monotone_constraints parameter for these columns, e.g. "(0,-1,0)"; undefined when none is constrained. */
+export function monotoneConstraints(featureNames: readonly string[]): string | undefined {
+  if (!featureNames.some((n) => MONOTONE_DECREASING.includes(n))) return undefined;
+  return `(${featureNames.map((n) => (MONOTONE_DECREASING.includes(n) ? -1 : 0)).join(',')})`;
+}
+
 /** With class weights, unweighted validation log loss measures the weighting, so AUC decides instead. */
 const WEIGHTED_EVAL_METRIC = ['logloss', 'auc'];
 export const CHAMPION_ROUNDS = 1000;
@@ -151,7 +165,11 @@ export async function trainChampion(options: TrainChampionOptions): Promise<Cham
   // walking the intercept down. Starting at the (weighted) base rate is what XGBoost 2 does by itself.
   const baseScore = (positives * spw) / (positives * spw + trainIdx.length - positives);
   const evalMetric = spw === 1 ? CHAMPION_PARAMS.eval_metric! : WEIGHTED_EVAL_METRIC;
-  const params: Params = { ...CHAMPION_PARAMS, eval_metric: evalMetric, base_score: baseScore, ...options.params, scale_pos_weight: spw, nthread };
+  const monotone = monotoneConstraints(dataset.featureNames);
+  const params: Params = {
+    ...CHAMPION_PARAMS, eval_metric: evalMetric, base_score: baseScore, ...(monotone ? { monotone_constraints: monotone } : {}),
+    ...options.params, scale_pos_weight: spw, nthread,
+  };
   using train = new DMatrix({ data: takeRows(dataset, trainIdx), nrow: trainIdx.length, ncol: width, labels: trainLabels });
   using valid = new DMatrix({ data: takeRows(dataset, validIdx), nrow: validIdx.length, ncol: width, labels: validLabels });
   const started = performance.now();

@@ -12,6 +12,7 @@ import { levelsToFetch } from '../sources/mlb-stats-api/levels.ts';
 import { parseStatSplits } from '../sources/mlb-stats-api/parse.ts';
 import { claimBatch, currentAttempt, finishedLoad, recordFinishedLoad, withBatchFence, withBatchLoadLock } from './attempt-fence.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
+import { qualityGate } from './data-quality.ts';
 import { openLandingZone } from './landing-zone.ts';
 import { loadBatch, type LoadResult } from './load-season.ts';
 
@@ -133,6 +134,8 @@ export function createIngestActivities(deps: ActivityDeps) {
 
     async loadSeason(input: { batchId: number; season: number }): Promise<LoadResult> {
       const alog = activityLog(log);
+      // The circuit breaker's verdict goes to the log and the worker's metrics; a breach fails non-retryably.
+      const gate = qualityGate(config.dataQuality, alog, () => Context.current().metricMeter);
       // Attempts of a load take turns; one that finds the batch loaded (its predecessor timed out after committing)
       // returns what that load returned, so the run's accounting is the same as if nothing had timed out.
       const result = await withBatchLoadLock(pool, input.batchId, async () => {
@@ -141,7 +144,7 @@ export function createIngestActivities(deps: ActivityDeps) {
           alog.info({ batchId: input.batchId }, 'batch already loaded by an earlier attempt');
           return earlier;
         }
-        const loaded = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }));
+        const loaded = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }), gate);
         await recordFinishedLoad(pool, input.batchId, loaded);
         return loaded;
       });

@@ -1,12 +1,14 @@
 /**
  * The landing zone: every raw source response, gzip-compressed, keyed by URL and fetch time, and linked to the
  * batches that used it. A fetch first looks here (unless refreshing), so re-running a season, or resuming one after
- * a crash, costs no requests for what was already fetched.
+ * a crash, costs no requests for what was already fetched. Writes go through the batch's attempt fence, so an attempt
+ * that a retry has replaced cannot add responses to the landing zone after the retry started.
  */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { Pool } from '../lib/db.ts';
+import { withBatchFence } from './attempt-fence.ts';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
@@ -27,18 +29,30 @@ export interface LandingZone {
   counts(): { httpRequests: number; reused: number };
 }
 
-export function openLandingZone(pool: Pool, options: { batchId: number; source: string; refresh: boolean }): LandingZone {
-  const { batchId, source, refresh } = options;
+export interface LandingZoneOptions {
+  batchId: number;
+  source: string;
+  /** Go to the network even where the landing zone holds a response (except those fetched since `refreshSince`). */
+  refresh: boolean;
+  /**
+   * With `refresh`, responses fetched at or after this time are still reused: those an earlier attempt of the same
+   * refreshing activity already fetched, so a retry does not repeat its requests. @default none
+   */
+  refreshSince?: Date | undefined;
+}
+
+export function openLandingZone(pool: Pool, options: LandingZoneOptions): LandingZone {
+  const { batchId, source, refresh, refreshSince } = options;
   const reusedIds = new Map<string, number>();
   let httpRequests = 0;
 
   const cachedFetch: typeof fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    if (!refresh) {
+    if (!refresh || refreshSince) {
       const { rows } = await pool.query<{ response_id: number; body_gzip: Buffer }>(
-        `SELECT response_id, body_gzip FROM raw_responses WHERE url = $1 AND status = 200
+        `SELECT response_id, body_gzip FROM raw_responses WHERE url = $1 AND status = 200 AND ($2::timestamptz IS NULL OR fetched_at >= $2)
          ORDER BY fetched_at DESC LIMIT 1`,
-        [url],
+        [url, refresh ? refreshSince : null],
       );
       const hit = rows[0];
       if (hit) {
@@ -50,27 +64,28 @@ export function openLandingZone(pool: Pool, options: { batchId: number; source: 
     return fetch(input, init);
   };
 
-  async function link(responseId: number, reused: boolean): Promise<void> {
-    await pool.query(
-      'INSERT INTO ingest_batch_responses (batch_id, response_id, reused) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-      [batchId, responseId, reused],
-    );
-  }
+  const linkSql = 'INSERT INTO ingest_batch_responses (batch_id, response_id, reused) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING';
 
   return {
     fetch: cachedFetch,
     async record(response) {
       const reused = reusedIds.get(response.url);
-      if (reused !== undefined) return link(reused, true);
+      if (reused !== undefined) {
+        await withBatchFence(pool, batchId, (client) => client.query(linkSql, [batchId, reused, true]));
+        return;
+      }
       const json = JSON.stringify(response.body);
-      const { rows } = await pool.query<{ response_id: number }>(
-        `INSERT INTO raw_responses (batch_id, source, url, fetched_at, status, body_gzip, body_sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (url, fetched_at) DO UPDATE SET status = EXCLUDED.status
-         RETURNING response_id`,
-        [batchId, source, response.url, response.fetchedAt, response.status, await gzip(json), createHash('sha256').update(json).digest('hex')],
-      );
-      await link(rows[0]!.response_id, false);
+      const body = await gzip(json);
+      await withBatchFence(pool, batchId, async (client) => {
+        const { rows } = await client.query<{ response_id: number }>(
+          `INSERT INTO raw_responses (batch_id, source, url, fetched_at, status, body_gzip, body_sha256)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (url, fetched_at) DO UPDATE SET status = EXCLUDED.status
+           RETURNING response_id`,
+          [batchId, source, response.url, response.fetchedAt, response.status, body, createHash('sha256').update(json).digest('hex')],
+        );
+        await client.query(linkSql, [batchId, rows[0]!.response_id, false]);
+      });
     },
     counts: () => ({ httpRequests, reused: reusedIds.size }),
   };

@@ -4,11 +4,15 @@
  * rows fetched = loaded + quarantined + duplicates merged.
  */
 import type { PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
-import { type Pool, withTransaction } from '../lib/db.ts';
+import { type Pool, type PoolClient, withTransaction } from '../lib/db.ts';
 import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParseReject } from '../sources/mlb-stats-api/parse.ts';
 import { statsSplitsOf } from '../sources/mlb-stats-api/stats-page.ts';
-import { checkShape } from '../sources/validate/schemas.ts';
+import { screenBirthDates } from '../sources/validate/birth-dates.ts';
+import { DEFAULT_BREAKER_THRESHOLDS, judgeQuality, tallyOutcomes, type CellKey, type LineOutcome, type QualityVerdict } from '../sources/validate/circuit-breaker.ts';
+import { causeOfParseReason, causeOfRule, causeOfShapeIssue, type RejectCause } from '../sources/validate/reject-cause.ts';
+import { describeShapeIssues, shapeIssues } from '../sources/validate/schemas.ts';
 import { validateSeasonLines } from '../sources/validate/season-lines.ts';
+import { dataQualityBreach, type QualityGate } from './data-quality.ts';
 import { readBatch } from './landing-zone.ts';
 import { insertRows, upsertClause } from './sql.ts';
 
@@ -58,15 +62,34 @@ function kindOf(url: string): { kind: Kind; group: StatGroup } {
   return { kind: 'other', group };
 }
 
+/** The cell of a raw split that could not be parsed: its level when readable; the season is the batch's. */
+function cellOfRaw(raw: unknown, season: number, group: StatGroup): CellKey {
+  const sport = (raw as { sport?: { id?: unknown } } | null)?.sport?.id;
+  const sportId = typeof sport === 'number' && Number.isInteger(sport) ? sport : typeof sport === 'string' && /^\d+$/.test(sport) ? Number(sport) : null;
+  return { season, sportId, group };
+}
+
+interface Reject {
+  entity: string;
+  reason: string;
+  raw: unknown;
+  /** Season lines only: where the line belongs and why it was rejected, for the breaker and the quarantine report. */
+  cell?: CellKey;
+  cause?: RejectCause;
+}
+
+const NO_GATE: QualityGate = { thresholds: DEFAULT_BREAKER_THRESHOLDS, report: () => {} };
+
 export async function loadBatch(
   pool: Pool,
   input: { batchId: number; season: number },
   source: string,
   progress: (phase: string) => void = () => {},
+  gate: QualityGate = NO_GATE,
 ): Promise<LoadResult> {
   const { batchId, season } = input;
   progress('reading');
-  const rejects: { entity: string; reason: string; raw: unknown }[] = [];
+  const rejects: Reject[] = [];
   const rejectAs = (entity: string) => (r: ParseReject) => rejects.push({ ...r, entity });
   const splits: Record<StatGroup, unknown[]> = { hitting: [], pitching: [] };
   const people: unknown[] = [];
@@ -77,10 +100,15 @@ export async function loadBatch(
     const { kind, group } = kindOf(url);
     if (kind === 'stats') {
       for (const split of statsSplitsOf(body, group)) {
-        const problem = checkShape(group === 'hitting' ? 'hittingSplit' : 'pitchingSplit', split);
-        if (problem) {
+        const kind = group === 'hitting' ? 'hittingSplit' : 'pitchingSplit';
+        const issues = shapeIssues(kind, split);
+        const [first] = issues;
+        if (first) {
           shapeRejected += 1;
-          rejects.push({ entity: 'season_line', reason: `shape: ${problem}`, raw: split });
+          rejects.push({
+            entity: 'season_line', reason: `shape: ${describeShapeIssues(kind, issues)}`, raw: split,
+            cell: cellOfRaw(split, season, group), cause: causeOfShapeIssue(first),
+          });
         } else splits[group].push(split);
       }
     } else if (kind === 'people') people.push(body);
@@ -90,7 +118,11 @@ export async function loadBatch(
   // Pages are parsed together: a traded player's aggregate row and his per-team rows may sit on different pages.
   const hitting = parseStatSplits(splits.hitting, 'hitting');
   const pitching = parseStatSplits(splits.pitching, 'pitching');
-  for (const r of [...hitting.rejects, ...pitching.rejects]) rejects.push({ ...r, entity: 'season_line' });
+  for (const [group, parsedGroup] of [['hitting', hitting], ['pitching', pitching]] as const) {
+    for (const r of parsedGroup.rejects) {
+      rejects.push({ ...r, entity: 'season_line', cell: cellOfRaw(r.raw, season, group), cause: causeOfParseReason(r.reason) });
+    }
+  }
   const bios = people.flatMap((b) => parsePeople(b, rejectAs('player')));
   const orgs = teams.map((b) => parseTeams(b, { season, onReject: rejectAs('team') }));
   const picks = drafts.flatMap((b) => parseDraft(b, rejectAs('draft_pick')));
@@ -108,8 +140,12 @@ export async function loadBatch(
     bioMap.set(r.player_id, { playerId: r.player_id, fullName: r.full_name, birthDate: r.birth_date, primaryPosition: r.primary_position, batSide: null, pitchHand: null, mlbDebutDate: null });
   }
   for (const b of bios) bioMap.set(b.playerId, b);
-  const validation = validateSeasonLines({ season, lines: parsed, bios: bioMap });
-  for (const r of validation.rejects) rejects.push({ entity: 'season_line', reason: r.reason, raw: r.raw });
+  // A placeholder birth date becomes unknown before the age rules see it: the bio is wrong, not the season line.
+  const screened = screenBirthDates(bioMap, parsed);
+  const validation = validateSeasonLines({ season, lines: parsed, bios: screened.bios });
+  for (const r of validation.rejects) {
+    rejects.push({ entity: 'season_line', reason: r.reason, raw: r.raw, cell: { season: r.raw.season, sportId: r.raw.sportId, group: r.raw.group }, cause: causeOfRule(r.rule) });
+  }
   const lines = validation.accepted;
 
   const lineRejects = rejects.filter((r) => r.entity === 'season_line').length;
@@ -124,6 +160,17 @@ export async function loadBatch(
     players: bios.length,
     writeMs: 0,
   };
+
+  // The circuit breaker judges the batch before anything of it is written.
+  const outcomes: LineOutcome[] = lines.map((l) => ({ season: l.season, sportId: l.sportId, group: l.group, cause: null }));
+  for (const r of rejects) if (r.cell && r.cause) outcomes.push({ ...r.cell, cause: r.cause });
+  const verdict = judgeQuality(tallyOutcomes(outcomes), gate.thresholds);
+  gate.report({ batchId, season }, verdict);
+  if (verdict.breached) {
+    progress('breached');
+    await recordBreach(pool, result, source, rejects, verdict);
+    throw dataQualityBreach({ batchId, season }, verdict);
+  }
 
   progress('writing');
   const writeStarted = performance.now();
@@ -141,24 +188,57 @@ export async function loadBatch(
       upsertClause('affiliates', ['team_id', 'season'], affiliateColumns));
     const playerColumns = ['player_id', 'full_name', 'birth_date', 'primary_position', 'bat_side', 'pitch_hand', 'mlb_debut_date'];
     await insertRows(client, 'players', playerColumns,
-      [...new Map(bios.map((b) => [b.playerId, b])).values()].map((p) => [p.playerId, p.fullName, p.birthDate, p.primaryPosition, p.batSide, p.pitchHand, p.mlbDebutDate]),
+      [...new Map(bios.map((b) => [b.playerId, screened.bios.get(b.playerId) ?? b])).values()].map((p) => [p.playerId, p.fullName, p.birthDate, p.primaryPosition, p.batSide, p.pitchHand, p.mlbDebutDate]),
       upsertClause('players', ['player_id'], playerColumns));
+    // A stored birth date that this season's lines show to be impossible (a later season loaded first) is unknown too.
+    const fetched = new Set(bios.map((b) => b.playerId));
+    const storedBad = screened.flags.filter((f) => !fetched.has(f.playerId)).map((f) => f.playerId);
+    if (storedBad.length > 0) await client.query('UPDATE players SET birth_date = NULL WHERE player_id = ANY($1)', [storedBad]);
+    await insertRows(client, 'data_flags', ['batch_id', 'source', 'entity', 'entity_id', 'rule', 'detail', 'value'],
+      screened.flags.map((f) => [batchId, source, 'player', f.playerId, f.rule, f.detail, JSON.stringify({ birthDate: f.birthDate })]),
+      'ON CONFLICT (entity, entity_id, rule, value) DO NOTHING');
     result.rowsNew = await insertRows(client, 'player_season_stats', STAT_COLUMNS, lines.map((l) => statRow(l, source, batchId)),
       upsertClause('player_season_stats', ['season', 'player_id', 'sport_id', 'stat_group'], STAT_COLUMNS, STAT_DATA));
     const pickColumns = ['player_id', 'year', 'round', 'pick_number', 'org_id', 'school'];
     await insertRows(client, 'draft_picks', pickColumns,
       [...new Map(picks.map((d) => [`${d.playerId}:${d.year}`, d])).values()].map((d) => [d.playerId, d.year, d.round, d.pickNumber, d.orgId, d.school]),
       upsertClause('draft_picks', ['player_id', 'year'], pickColumns));
-    // Re-loading a batch replaces its row-level quarantine entries instead of duplicating them.
-    await client.query("DELETE FROM quarantine WHERE batch_id = $1 AND entity <> 'response'", [batchId]);
-    await insertRows(client, 'quarantine', ['batch_id', 'source', 'entity', 'reason', 'payload'],
-      rejects.map((r) => [batchId, source, r.entity, r.reason, JSON.stringify(r.raw ?? null)]));
+    await replaceQuarantine(client, batchId, source, rejects);
     await client.query(
       `UPDATE ingest_batches SET rows_fetched = $2, rows_loaded = $3, rows_quarantined = $4, duplicates_merged = $5,
-         rows_new = $6, rows_flagged = $7, finished_at = now() WHERE batch_id = $1`,
-      [batchId, result.rowsFetched, result.rowsLoaded, result.rowsQuarantined, result.duplicatesMerged, result.rowsNew, result.rowsFlagged],
+         rows_new = $6, rows_flagged = $7, finished_at = now(), status = 'loaded', quality = $8 WHERE batch_id = $1`,
+      [batchId, result.rowsFetched, result.rowsLoaded, result.rowsQuarantined, result.duplicatesMerged, result.rowsNew, result.rowsFlagged, storedVerdict(verdict)],
     );
   });
   result.writeMs = Math.round(performance.now() - writeStarted);
   return result;
+}
+
+/** Re-loading a batch replaces its row-level quarantine entries instead of duplicating them. */
+async function replaceQuarantine(client: PoolClient, batchId: number, source: string, rejects: readonly Reject[]): Promise<void> {
+  await client.query("DELETE FROM quarantine WHERE batch_id = $1 AND entity <> 'response'", [batchId]);
+  await insertRows(client, 'quarantine', ['batch_id', 'source', 'entity', 'reason', 'payload', 'season', 'sport_id', 'stat_group', 'field', 'rule'],
+    rejects.map((r) => [batchId, source, r.entity, r.reason, JSON.stringify(r.raw ?? null),
+      r.cell?.season ?? null, r.cell?.sportId ?? null, r.cell?.group ?? null, r.cause?.field ?? null, r.cause?.rule ?? null]));
+}
+
+/** The verdict as stored on the batch: every cell with its counts and its three main causes. */
+function storedVerdict(v: QualityVerdict): string {
+  return JSON.stringify({ ...v, cells: v.cells.map((c) => ({ ...c, causes: c.causes.slice(0, 3) })) });
+}
+
+/**
+ * A breached batch loads nothing (no lines, bios, teams or picks), keeps its quarantine for the operator, and is
+ * marked 'breached' with the verdict; finished_at stays NULL, so it counts as no successful ingest.
+ */
+async function recordBreach(pool: Pool, result: LoadResult, source: string, rejects: readonly Reject[], verdict: QualityVerdict): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await replaceQuarantine(client, result.batchId, source, rejects);
+    // rows_loaded stays 0: the lines that passed were not written either.
+    await client.query(
+      `UPDATE ingest_batches SET rows_fetched = $2, rows_loaded = 0, rows_quarantined = $3, duplicates_merged = $4, status = 'breached', quality = $5
+       WHERE batch_id = $1`,
+      [result.batchId, result.rowsFetched, result.rowsQuarantined, result.duplicatesMerged, storedVerdict(verdict)],
+    );
+  });
 }

@@ -1,11 +1,16 @@
 /**
  * Publishing: the ranking snapshot (the site's one input) written from a prediction run, then the site built
- * into a new folder and switched in atomically, so readers never see a half-built site.
+ * into a new folder and switched in atomically, so readers never see a half-built site. Each attempt builds into a
+ * folder of its own, and only the newest attempt may switch the site (activities/attempt-fence.ts): an attempt that
+ * timed out but is still building can neither overwrite the retry's folder nor switch the site after it.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { dataPaths } from '../lib/config.ts';
 import { buildSite } from '../site/build.ts';
+import { claimSiteSwitch, currentAttempt, withSiteFence } from './attempt-fence.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { buildSnapshot } from './snapshot.ts';
 
@@ -17,7 +22,8 @@ const KEEP_BUILDS = 3;
 /** Writes `file` so that a reader sees the old content or the new, never a partial one. */
 async function writeAtomically(file: string, content: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
+  // Unique per call: two attempts in one worker process may write the same file at once.
+  const tmp = `${file}.tmp-${randomUUID()}`;
   await writeFile(tmp, content);
   await rename(tmp, file);
 }
@@ -71,17 +77,32 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
 
     async publishSite(input: { rankingSnapshotId: string; snapshotPath: string }): Promise<{ siteDir: string; pages: number }> {
       const alog = activityLog(log);
-      const outDir = path.join(paths.siteBuilds, input.rankingSnapshotId);
-      // A retried attempt starts clean; the folder is not served until the switch below.
+      const key = currentAttempt();
+      // This attempt's own folder: an earlier attempt may still be building into its own.
+      const tag = `${createHash('sha256').update(key.activity).digest('hex').slice(0, 10)}-a${key.attempt}`;
+      const outDir = path.join(paths.siteBuilds, `${input.rankingSnapshotId}-${tag}`);
+      await claimSiteSwitch(pool, input.rankingSnapshotId, key);
       await rm(outDir, { recursive: true, force: true });
       await mkdir(paths.siteBuilds, { recursive: true });
-      const built = await buildSite({ snapshotPath: input.snapshotPath, outDir, siteUrl: config.siteUrl, onProgress: (line) => heartbeat({ line }) });
-      // Switch atomically: a new symlink renamed over the old one.
-      const link = `${paths.siteCurrent}.next-${process.pid}`;
-      await rm(link, { force: true });
-      await symlink(outDir, link);
-      await rename(link, paths.siteCurrent);
-      await pool.query('UPDATE ranking_snapshots SET site_path = $2, published_at = now() WHERE snapshot_id = $1', [input.rankingSnapshotId, outDir]);
+      const built = await buildSite({
+        snapshotPath: input.snapshotPath, outDir, siteUrl: config.siteUrl, onProgress: (line) => heartbeat({ line }),
+        // Cancellation, or a timeout Temporal reports on a heartbeat, stops Astro and Pagefind.
+        signal: Context.current().cancellationSignal,
+      });
+      try {
+        await withSiteFence(pool, input.rankingSnapshotId, key, async (client) => {
+          await client.query('UPDATE ranking_snapshots SET site_path = $2, published_at = now() WHERE snapshot_id = $1', [input.rankingSnapshotId, outDir]);
+          // Switch atomically, under the fence's row lock: a new symlink renamed over the old one.
+          const link = `${paths.siteCurrent}.next-${tag}`;
+          await rm(link, { force: true });
+          await symlink(outDir, link);
+          await rename(link, paths.siteCurrent);
+        });
+      } catch (error) {
+        // A newer attempt owns the switch: this build is never served, so it goes.
+        if (error instanceof ApplicationFailure && error.type === 'SupersededAttempt') await rm(outDir, { recursive: true, force: true });
+        throw error;
+      }
       await pruneBuilds(paths.siteBuilds, outDir);
       alog.info({ siteDir: outDir, pages: built.pages, ms: built.durationMs }, 'site published');
       return { siteDir: outDir, pages: built.pages };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTransaction } from '../lib/db.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { insertRows, upsertClause } from './sql.ts';
 
@@ -36,4 +37,28 @@ describe('insertRows', () => {
       });
     });
   }
+
+  it('stops a COPY in flight when the transaction is aborted, and nothing of it is written', async () => {
+    await db.pool.query('TRUNCATE t');
+    const controller = new AbortController();
+    const reason = new Error('activity cancelled');
+    // Enough rows that the COPY is still streaming 50 ms in, when the abort lands.
+    const many = rowsOf(300_000);
+    let copying = false;
+    const load = withTransaction(db.pool, async (client) => {
+      await insertRows(client, 't', columns, rowsOf(500), clause);
+      copying = true;
+      await insertRows(client, 't', columns, many, clause);
+    }, { signal: controller.signal });
+    for (; !copying; ) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    const aborted = performance.now();
+    controller.abort(reason);
+    await expect(load).rejects.toBe(reason);
+    expect(performance.now() - aborted).toBeLessThan(1_000);
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM t');
+    expect(rows[0].n).toBe(0);
+    // The pool dropped the cut connection and still works.
+    expect((await db.pool.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });
+  });
 });

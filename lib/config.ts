@@ -63,13 +63,13 @@ const EnvSchema = z.object({
   /** Most boosting rounds of the champion (early stopping usually ends sooner); the design's 1,000 at eta 0.01. */
   XGBOOST_ROUNDS: positiveInt.default(1000),
   /** Data-quality circuit breaker: a (season, level, group) cell is judged from this many lines... */
-  QUARANTINE_CELL_MIN_ROWS: z.coerce.number().int().min(0).default(50),
+  QUARANTINE_CELL_MIN_ROWS: z.coerce.number().int().min(0).default(30),
   /** ...and trips the breaker when more than this share (0-1) of them is quarantined. */
   QUARANTINE_CELL_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.2),
   /** A batch (one season's load) is judged as a whole from this many lines... */
   QUARANTINE_BATCH_MIN_ROWS: z.coerce.number().int().min(0).default(100),
   /** ...and trips the breaker when more than this share (0-1) of them is quarantined. */
-  QUARANTINE_BATCH_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.05),
+  QUARANTINE_BATCH_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.1),
   /** host:port of the worker's Prometheus endpoint (/metrics): SDK metrics plus source freshness. Empty: off. */
   METRICS_ADDRESS: z.string().regex(/^$|^[^:\s]+:\d+$/, 'must look like host:port, or be empty').default(''),
   /** Time zone of the schedules. */

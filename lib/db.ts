@@ -68,18 +68,39 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
  * Runs `work` in one transaction on one client: committed when it resolves, rolled back when it throws
  * (the error is rethrown), the client always released.
  */
-export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  options: {
+    /**
+     * Aborts the transaction: the connection is closed at once, which fails the statement in flight (a COPY stream
+     * included) and makes the server roll back; the call rejects with the signal's reason. @default none
+     */
+    signal?: AbortSignal | undefined;
+  } = {},
+): Promise<T> {
+  const { signal } = options;
+  signal?.throwIfAborted();
   const client = await pool.connect();
+  let cut = false;
+  const abort = () => {
+    cut = true;
+    client.end().catch(() => undefined);
+  };
+  signal?.addEventListener('abort', abort, { once: true });
   try {
     await client.query('BEGIN');
     const result = await work(client);
+    signal?.throwIfAborted();
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    if (!cut) await client.query('ROLLBACK').catch(() => undefined);
+    throw signal?.aborted ? signal.reason : error;
   } finally {
-    client.release();
+    signal?.removeEventListener('abort', abort);
+    // A closed connection must not go back to the pool.
+    client.release(cut);
   }
 }
 

@@ -17,8 +17,13 @@ export interface BuildSiteOptions {
   outDir: string;
   /** Every output line of the build, as it comes, e.g. to heartbeat a long-running activity. */
   onProgress?: (line: string, stream: 'stdout' | 'stderr') => void;
-  /** Kills the build. */
+  /**
+   * Stops the build: the Astro process and its children (the Pagefind binary) get SIGTERM, then SIGKILL if they
+   * are still there after `killGraceMs`; the call rejects with the signal's reason. @default none
+   */
   signal?: AbortSignal;
+  /** @default 5000 */
+  killGraceMs?: number;
   /** Public origin of the site, for canonical URLs, OpenGraph tags and the sitemap. Default http://localhost:4321. */
   siteUrl?: string;
   /** Prospects per rankings page (the home page is page 1); default 500. */
@@ -89,6 +94,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   // Astro writes its prerender bundle to <cwd>/.astro/.prerender when outDir lies outside the cwd, so
   // two builds sharing a cwd or cache would delete or read each other's files. It must sit inside the
   // repo so the prerender bundle can still resolve packages from node_modules.
+  options.signal?.throwIfAborted();
   await mkdir(WORK_PARENT, { recursive: true });
   await sweepStaleWorkDirs();
   const workDir = await mkdtemp(join(WORK_PARENT, WORK_PREFIX));
@@ -107,12 +113,22 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
 
   try {
-    const child = spawn(nodeBin(), [astroBin(), 'build', '--root', SITE_DIR], {
-      cwd: workDir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    // Its own process group, so stopping the build also stops what Astro started (Pagefind's binary).
+    const child = spawn(nodeBin(), [astroBin(), 'build', '--root', SITE_DIR], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      const group = (signal: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          // Already gone.
+        }
+      };
+      group('SIGTERM');
+      killTimer = setTimeout(() => group('SIGKILL'), options.killGraceMs ?? 5_000);
+      killTimer.unref();
+    };
+    options.signal?.addEventListener('abort', stop, { once: true });
     let progressError: unknown;
     const stderrTail: string[] = [];
     const allTail: string[] = [];
@@ -130,7 +146,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
           } catch (error) {
             // A throwing callback (e.g. a cancelled heartbeat) stops the build rather than crashing the process.
             progressError ??= error;
-            child.kill();
+            stop();
           }
         });
         lines.on('close', done);
@@ -139,7 +155,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       child.on('error', fail);
       child.on('close', (code, signal) => done({ code, signal }));
     });
-    const [{ code, signal }] = await Promise.all([exit, follow(child.stdout, 'stdout'), follow(child.stderr, 'stderr')]);
+    const [{ code, signal }] = await Promise.all([exit, follow(child.stdout, 'stdout'), follow(child.stderr, 'stderr')])
+      .finally(() => {
+        options.signal?.removeEventListener('abort', stop);
+        clearTimeout(killTimer);
+      });
+    if (options.signal?.aborted) throw options.signal.reason;
     if (progressError !== undefined) {
       throw progressError instanceof Error ? progressError : new Error('onProgress threw', { cause: progressError });
     }

@@ -215,4 +215,24 @@ describe('rankings site build', () => {
       }),
     ).rejects.toBe(stop);
   });
+
+  it('stops a build in flight on abort, with every process it started', async () => {
+    const outDir = join(dir, 'cancelled');
+    const controller = new AbortController();
+    const reason = new Error('activity cancelled');
+    const started = performance.now();
+    const build = buildSite({
+      snapshotPath: FIXTURE_PATH, outDir, signal: controller.signal,
+      onProgress: () => controller.abort(reason),
+    });
+    await expect(build).rejects.toBe(reason);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    // Every process of the build carries its output folder in its environment: none may be left.
+    const leftovers: string[] = [];
+    for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+      const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+      if (environ.includes(`AFWD_SITE_OUT_DIR=${outDir}\0`)) leftovers.push(pid);
+    }
+    expect(leftovers).toEqual([]);
+  });
 });

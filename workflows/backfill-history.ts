@@ -3,6 +3,7 @@
  * range so each player's MLB time and outcomes are known. Progress is queryable and shown in the Temporal UI.
  */
 import { ApplicationFailure, defineQuery, executeChild, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { DATA_QUALITY_BREACH, findBreach } from './data-quality.ts';
 import { ingestSeason, seasonChildId, type IngestSeasonResult } from './ingest-season.ts';
 
 export interface BackfillInput {
@@ -34,6 +35,8 @@ export interface BackfillProgress {
   /** Time spent in load transactions, summed over seasons. */
   writeMs: number;
   seasons: { season: number; mlbOnly: boolean; rowsLoaded: number; rowsQuarantined: number }[];
+  /** Seasons whose load tripped the data-quality circuit breaker (nothing of them loaded), with the breach message. */
+  breaches: { season: number; message: string }[];
 }
 
 export const backfillProgressQuery = defineQuery<BackfillProgress>('progress');
@@ -66,12 +69,13 @@ export async function backfillHistory(input: BackfillInput): Promise<BackfillPro
 
   const progress: BackfillProgress = {
     seasonsTotal: work.length, seasonsDone: 0, httpRequests: 0, responsesReused: 0, responsesLost: 0, rowsFetched: 0,
-    rowsLoaded: 0, rowsQuarantined: 0, duplicatesMerged: 0, rowsNew: 0, writeMs: 0, seasons: [],
+    rowsLoaded: 0, rowsQuarantined: 0, duplicatesMerged: 0, rowsNew: 0, writeMs: 0, seasons: [], breaches: [],
   };
   setHandler(backfillProgressQuery, () => progress);
   const publish = () => {
     upsertSearchAttributes({ AfwdSeasonsDone: [progress.seasonsDone], AfwdRowsLoaded: [progress.rowsLoaded], AfwdRowsQuarantined: [progress.rowsQuarantined] });
-    upsertMemo({ progress: `${progress.seasonsDone}/${progress.seasonsTotal} seasons, ${progress.rowsLoaded} rows loaded, ${progress.rowsQuarantined} quarantined` });
+    const breached = progress.breaches.length > 0 ? `, ${progress.breaches.length} breached (data quality)` : '';
+    upsertMemo({ progress: `${progress.seasonsDone}/${progress.seasonsTotal} seasons, ${progress.rowsLoaded} rows loaded, ${progress.rowsQuarantined} quarantined${breached}` });
   };
   publish();
 
@@ -91,6 +95,14 @@ export async function backfillHistory(input: BackfillInput): Promise<BackfillPro
     progress.seasons.push({ ...item, rowsLoaded: r.rowsLoaded, rowsQuarantined: r.rowsQuarantined });
     publish();
   };
+  // A breached season is recorded and the others still run, so one backfill reports every broken season.
+  const breachOf = (season: number, error: unknown): null => {
+    const breach = findBreach(error);
+    if (!breach) throw error;
+    progress.breaches.push({ season, message: breach.message });
+    publish();
+    return null;
+  };
   const runner = async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
       const current = item;
@@ -100,11 +112,20 @@ export async function backfillHistory(input: BackfillInput): Promise<BackfillPro
           season: current.season, mlbOnly: current.mlbOnly, refresh,
           ...(input.sportIds ? { sportIds: input.sportIds } : {}), ...(input.sourceUrl ? { sourceUrl: input.sourceUrl } : {}),
         }],
-      });
-      add(current, result);
+      }).catch((error: unknown) => breachOf(current.season, error));
+      if (result) add(current, result);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, runner));
   progress.seasons.sort((a, b) => a.season - b.season);
+  if (progress.breaches.length > 0) {
+    // The backfill fails, so nothing downstream (features, training, publishing) runs on a broken history.
+    const breaches = [...progress.breaches].sort((a, b) => a.season - b.season);
+    throw ApplicationFailure.nonRetryable(
+      `data-quality breach in ${breaches.length} of ${progress.seasonsTotal} seasons; nothing of those seasons was loaded. ${breaches.map((b) => b.message).join(' | ')}`,
+      DATA_QUALITY_BREACH,
+      { breaches, progress },
+    );
+  }
   return progress;
 }

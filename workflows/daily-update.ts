@@ -4,6 +4,7 @@
  */
 import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import { passOnBreach } from './data-quality.ts';
 import { ingestSeason, seasonChildId, type IngestSeasonResult } from './ingest-season.ts';
 import { publishRankings, type PublishRankingsResult } from './publish-rankings.ts';
 
@@ -32,7 +33,8 @@ export function dailyUpdateScheduleId(): string {
 export async function dailyUpdate(input: DailyUpdateInput): Promise<DailyUpdateResult> {
   const season = input.season ?? new Date().getUTCFullYear();
   const id = workflowInfo().workflowId;
-  const ingest = await executeChild(ingestSeason, { workflowId: seasonChildId(id, season), args: [{ season, refresh: true }] });
+  // A data-quality breach fails the update before publishing: the rankings keep yesterday's data.
+  const ingest = await executeChild(ingestSeason, { workflowId: seasonChildId(id, season), args: [{ season, refresh: true }] }).catch(passOnBreach);
   const published = await executeChild(publishRankings, {
     workflowId: `${id}/publish`,
     args: [{ fromSeason: input.fromSeason, toSeason: season, retrain: false, ...(input.today ? { today: input.today } : {}) }],

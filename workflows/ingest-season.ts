@@ -6,6 +6,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { FetchSeasonInput } from '../activities/ingest.ts';
 import type { LoadResult } from '../activities/load-season.ts';
+import { passOnBreach } from './data-quality.ts';
 
 // Many HTTP requests against a rate-limited source: long, heartbeating; a short heartbeat timeout lets a retry
 // start soon after a worker dies, and the landing zone makes that retry cheap.
@@ -27,6 +28,7 @@ export function seasonChildId(parentId: string, season: number): string {
 
 export async function ingestSeason(input: FetchSeasonInput): Promise<IngestSeasonResult> {
   const fetched = await fetchSeason(input);
-  const loaded = await loadSeason({ batchId: fetched.batchId, season: input.season });
+  // A data-quality breach loaded nothing and is not retried: this season fails with it, under its own type.
+  const loaded = await loadSeason({ batchId: fetched.batchId, season: input.season }).catch(passOnBreach);
   return { ...loaded, httpRequests: fetched.httpRequests, responsesReused: fetched.responsesReused, responsesLost: fetched.responsesLost };
 }

@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure, defineQuery, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import { backfillHistory, type BackfillProgress } from './backfill-history.ts';
+import { passOnBreach } from './data-quality.ts';
 import { assertPipelineInput, type PipelineInput } from './ids.ts';
 import { publishRankings, type PublishRankingsResult } from './publish-rankings.ts';
 
@@ -25,6 +26,10 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   const backfill = await executeChild(backfillHistory, {
     workflowId: `${id}/backfill`,
     args: [{ fromSeason: input.fromSeason, toSeason: input.toSeason, ...(input.refresh ? { refresh: true } : {}) }],
+  }).catch((error: unknown) => {
+    // A data-quality breach stops the pipeline here: no features, training or publishing on a broken batch.
+    stage = 'breached';
+    return passOnBreach(error);
   });
   stage = 'publish';
   const published = await executeChild(publishRankings, {

@@ -13,7 +13,10 @@ import { levelOfSport, type StatGroup } from '../../lib/domain.ts';
 import { describeCause, type RejectCause } from './reject-cause.ts';
 
 export interface BreakerThresholds {
-  /** A cell is judged only from this many lines: a couple of broken lines in a 20-line Rookie cell are noise. */
+  /**
+   * A cell is judged only from this many lines: a couple of broken lines in a 10-line cell are noise. The sample
+   * injects at most 4 broken lines per season and group, which can never exceed 20% of a 30-line cell.
+   */
   cellMinRows: number;
   /** A cell with at least cellMinRows lines trips when MORE than this share (0-1) of them is quarantined. */
   cellMaxShare: number;
@@ -24,10 +27,11 @@ export interface BreakerThresholds {
 }
 
 /**
- * Real 2000-2011 lines quarantine at most 1% of any cell (measured over ../shared/realdata), the sample 0.1% overall;
- * a systematic fault quarantines most of a cell. The limits sit far from both.
+ * Real 2000-2011 lines quarantine at most 1% of any cell (measured over ../shared/realdata); the sample injects a
+ * fixed handful of broken lines per season, 0.1% of a full-scale season but up to 6% of one at the tests' scale 0.02.
+ * A systematic fault quarantines most of a cell. The limits sit well clear of both.
  */
-export const DEFAULT_BREAKER_THRESHOLDS: BreakerThresholds = { cellMinRows: 50, cellMaxShare: 0.2, batchMinRows: 100, batchMaxShare: 0.05 };
+export const DEFAULT_BREAKER_THRESHOLDS: BreakerThresholds = { cellMinRows: 30, cellMaxShare: 0.2, batchMinRows: 100, batchMaxShare: 0.1 };
 
 export interface CellKey {
   season: number;

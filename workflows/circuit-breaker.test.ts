@@ -1,0 +1,134 @@
+// The data-quality circuit breaker end to end: a sample source whose whole pitching group lacks battersFaced, the real
+// runPipeline (backfill children, then publishing) on the test Temporal server and database. The pipeline must fail
+// with DataQualityBreach naming the field, load nothing of the broken batches, and never reach features, training
+// or publishing; the alert must reach the log and the worker's Prometheus endpoint; a re-run after the source is
+// fixed must load everything.
+import { Writable } from 'node:stream';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig, type Config } from '../lib/config.ts';
+import { createPool, type Pool } from '../lib/db.ts';
+import { createPipelineWorker } from '../infra/pipeline-worker.ts';
+import { startSampleServer, type SampleServer } from '../sources/sample/server.ts';
+import { generateUniverse, type UniverseOptions } from '../sources/sample/universe.ts';
+import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import type { backfillHistory } from './backfill-history.ts';
+import type { runPipeline } from './run-pipeline.ts';
+
+const SEASONS = { fromSeason: 2016, toSeason: 2021 } as const;
+const UNIVERSE: UniverseOptions = { seed: 11, fromSeason: 2011, toSeason: 2021, scale: 0.1 };
+
+describe('the data-quality circuit breaker, through the real pipeline', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  let config: Config;
+  let server: SampleServer;
+  let client: Client;
+  let connection: Connection;
+  const logLines: Record<string, unknown>[] = [];
+  const log = pino({ level: 'warn' }, new Writable({
+    write: (chunk: Buffer, _e, done) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  }));
+  const metricsPort = 19_500 + (process.pid % 400);
+  const workflowId = `breaker-pipeline-${Date.now()}`;
+  let failure: unknown;
+  let metrics = '';
+
+  async function withWorker<T>(mlbBaseUrl: string, work: (taskQueue: string) => Promise<T>): Promise<T> {
+    const taskQueue = `breaker-${Date.now()}-${Math.random()}`;
+    const { worker, connection: workerConnection } = await createPipelineWorker({
+      address: inject('temporalAddress'), namespace: 'default', taskQueue, deps: { pool, config, log, mlbBaseUrl },
+    });
+    try {
+      return await worker.runUntil(work(taskQueue));
+    } finally {
+      await workerConnection.close();
+    }
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    config = loadConfig({ DATABASE_URL: db.url, METRICS_ADDRESS: `127.0.0.1:${metricsPort}`, LOG_LEVEL: 'warn' });
+    pool = createPool(db.url);
+    server = await startSampleServer({ universe: generateUniverse({ ...UNIVERSE, missingField: { group: 'pitching', field: 'battersFaced' } }) });
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    client = new Client({ connection });
+    failure = await withWorker(server.url, async (taskQueue) => {
+      const outcome = await client.workflow.execute<typeof runPipeline>('runPipeline', { taskQueue, workflowId, args: [SEASONS] }).then(() => null, (e: unknown) => e);
+      // Read while the worker (and so its Prometheus endpoint) is up.
+      metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text(), (e: unknown) => String(e));
+      return outcome;
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await connection?.close();
+    await server?.close();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const count = async (sql: string) => Number((await db.pool.query<{ n: string }>(sql)).rows[0]?.n);
+
+  it('fails the pipeline non-retryably with DataQualityBreach, naming cells, counts, field and reason', () => {
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    const breach = cause as ApplicationFailure;
+    expect(breach.type).toBe('DataQualityBreach');
+    expect(breach.nonRetryable).toBe(true);
+    // Every season breaches (its pitching half is gone), the lead seasons included.
+    expect(breach.message).toMatch(/^data-quality breach in 11 of 11 seasons; nothing of those seasons was loaded\./);
+    expect(breach.message).toMatch(/2016 MLB pitching: (\d[\d,]*) of \1 rows quarantined \(100%\), dominant reason: missing field stat\.battersFaced/);
+    expect(breach.message).toContain('npm run quarantine -- --batch ');
+  });
+
+  it('loads nothing of a breached batch, keeps its quarantine with cell, field and rule, and marks it breached', async () => {
+    expect(await count('SELECT count(*) AS n FROM player_season_stats')).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM players')).toBe(0);
+    const { rows: batches } = await db.pool.query<{ status: string; finished_at: Date | null; rows_loaded: number; rows_quarantined: number; breached: boolean }>(
+      "SELECT status, finished_at, rows_loaded, rows_quarantined, (quality->>'breached')::boolean AS breached FROM ingest_batches");
+    expect(batches).toHaveLength(11);
+    for (const b of batches) expect(b).toMatchObject({ status: 'breached', finished_at: null, rows_loaded: 0, breached: true });
+    const pitching = await count("SELECT count(*) AS n FROM quarantine WHERE stat_group = 'pitching'");
+    expect(pitching).toBeGreaterThan(100);
+    expect(await count("SELECT count(*) AS n FROM quarantine WHERE stat_group = 'pitching' AND field = 'stat.battersFaced' AND rule = 'missing_field'")).toBe(pitching);
+    expect(await count('SELECT count(*) AS n FROM quarantine WHERE season IS NULL AND entity = \'season_line\'')).toBe(0);
+  });
+
+  it('runs nothing downstream: no features, no model, no predictions, no publish child', async () => {
+    for (const table of ['feature_snapshots', 'player_features', 'models', 'prediction_runs', 'predictions', 'ranking_snapshots']) {
+      expect(await count(`SELECT count(*) AS n FROM ${table}`), table).toBe(0);
+    }
+    await expect(client.workflow.getHandle(`${workflowId}/publish`).describe()).rejects.toThrow(/not found/i);
+  });
+
+  it('raises the alert: a quarantine-spike log line per breached season and the Prometheus gauge', async () => {
+    const alerts = logLines.filter((l) => l.alert === 'quarantine-spike');
+    expect(alerts.map((a) => a.season).sort()).toEqual([2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021]);
+    expect(String(alerts[0]?.msg)).toContain('missing field stat.battersFaced');
+    expect(metrics).toMatch(/afwd_quarantine_spike\{[^}]*season="2016"[^}]*\} 1/);
+    expect(metrics).toMatch(/afwd_quarantine_share\{[^}]*group="pitching"[^}]*level="MLB"[^}]*season="2016"[^}]*\} 1/);
+  });
+
+  it('after the source is fixed, a re-run with --refresh loads every season and the breached batches stay on record', async () => {
+    // The fixed source answers on the same port, so its URLs are the ones the landing zone holds.
+    const port = Number(new URL(server.url).port);
+    await server.close();
+    server = await startSampleServer({ universe: generateUniverse(UNIVERSE), port });
+    const progress = await withWorker(server.url, (taskQueue) => client.workflow.execute<typeof backfillHistory>('backfillHistory', {
+      taskQueue, workflowId: `${workflowId}-rerun`, args: [{ ...SEASONS, refresh: true }],
+    }));
+    expect(progress.breaches).toEqual([]);
+    expect(progress.seasonsDone).toBe(11);
+    expect(progress.rowsQuarantined / progress.rowsFetched).toBeLessThan(0.01);
+    expect(await count("SELECT count(*) AS n FROM player_season_stats WHERE stat_group = 'pitching'")).toBeGreaterThan(100);
+    expect(await count("SELECT count(*) AS n FROM ingest_batches WHERE status = 'breached'")).toBe(11);
+    expect(await count("SELECT count(*) AS n FROM ingest_batches WHERE status = 'loaded' AND finished_at IS NOT NULL")).toBe(11);
+  }, 180_000);
+});

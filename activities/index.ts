@@ -2,6 +2,7 @@
  * Every activity of the pipeline, built from injected dependencies. Workflows import only the type.
  */
 import type { ActivityDeps } from './context.ts';
+import { createBioRefreshActivities } from './bio-refresh.ts';
 import { createFeatureActivities } from './features.ts';
 import { createFreshnessActivities } from './freshness.ts';
 import { createGradeImportActivities } from './grades.ts';
@@ -15,6 +16,7 @@ export type { ActivityDeps } from './context.ts';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createIngestActivities(deps),
+    ...createBioRefreshActivities(deps),
     ...createFeatureActivities(deps),
     ...createFreshnessActivities(deps),
     ...createGradeImportActivities(deps),

@@ -14,6 +14,7 @@ import { describeShapeIssues, shapeIssues } from '../sources/validate/schemas.ts
 import { validateSeasonLines } from '../sources/validate/season-lines.ts';
 import { dataQualityBreach, type QualityGate } from './data-quality.ts';
 import { readBatch } from './landing-zone.ts';
+import { recordBioVersions } from './bio-versions.ts';
 import { insertRows, upsertClause } from './sql.ts';
 
 export interface LoadResult {
@@ -194,6 +195,7 @@ export async function loadBatch(
     const fetched = new Set(bios.map((b) => b.playerId));
     const storedBad = screened.flags.filter((f) => !fetched.has(f.playerId)).map((f) => f.playerId);
     if (storedBad.length > 0) await client.query('UPDATE players SET birth_date = NULL WHERE player_id = ANY($1)', [storedBad]);
+    await recordBioVersions(client, batchId, bios.map((b) => screened.bios.get(b.playerId) ?? b), { unknownBirthDates: storedBad });
     await insertRows(client, 'data_flags', ['batch_id', 'source', 'entity', 'entity_id', 'rule', 'detail', 'value'],
       screened.flags.map((f) => [batchId, source, 'player', f.playerId, f.rule, f.detail, JSON.stringify({ birthDate: f.birthDate })]),
       'ON CONFLICT (entity, entity_id, rule, value) DO NOTHING');

@@ -13,6 +13,7 @@ describe('ensureSchedules', () => {
   afterAll(async () => {
     await client.schedule.getHandle('daily-update').delete().catch(() => undefined);
     await client.schedule.getHandle('weekly-retraining').delete().catch(() => undefined);
+    await client.schedule.getHandle('bio-refresh').delete().catch(() => undefined);
     await connection.close();
   });
 
@@ -21,7 +22,13 @@ describe('ensureSchedules', () => {
     expect(await ensureSchedules(client, config)).toEqual([
       { scheduleId: 'daily-update', action: 'created' },
       { scheduleId: 'weekly-retraining', action: 'created' },
+      { scheduleId: 'bio-refresh', action: 'created' },
     ]);
+    const bios = await client.schedule.getHandle('bio-refresh').describe();
+    expect(bios.spec.calendars?.[0]).toMatchObject({ dayOfWeek: [{ start: 'SUNDAY', end: 'SUNDAY', step: 1 }], hour: [{ start: 5, end: 5, step: 1 }] });
+    // All year: no month range, unlike the in-season schedules.
+    expect(bios.spec.calendars?.[0]?.month).toEqual([{ start: 'JANUARY', end: 'DECEMBER', step: 1 }]);
+    expect(bios.action).toMatchObject({ workflowType: 'refreshBios', args: [{}] });
     const weekly = await client.schedule.getHandle('weekly-retraining').describe();
     expect(weekly.spec.calendars?.[0]).toMatchObject({ dayOfWeek: [{ start: 'MONDAY', end: 'MONDAY', step: 1 }], hour: [{ start: 4, end: 4, step: 1 }] });
     expect(weekly.action).toMatchObject({ workflowType: 'weeklyRetraining' });
@@ -31,7 +38,7 @@ describe('ensureSchedules', () => {
     expect(first.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyUpdate', taskQueue: 'schedules-test' });
 
     const later = loadConfig({ TEMPORAL_TASK_QUEUE: 'schedules-test', DAILY_UPDATE_HOUR: '7', SEASON_MONTHS: '4-9' });
-    expect((await ensureSchedules(client, later)).map((d) => d.action)).toEqual(['updated', 'updated']);
+    expect((await ensureSchedules(client, later)).map((d) => d.action)).toEqual(['updated', 'updated', 'updated']);
     const second = await client.schedule.getHandle('daily-update').describe();
     expect(second.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7, step: 1 }], month: [{ start: 'APRIL', end: 'SEPTEMBER', step: 1 }] });
     const next = second.info.nextActionTimes[0];

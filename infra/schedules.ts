@@ -4,10 +4,11 @@
 import { MONTHS, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type CalendarSpec, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../lib/config.ts';
 import { dailyUpdateScheduleId, type dailyUpdate } from '../workflows/daily-update.ts';
+import { bioRefreshScheduleId, type refreshBios } from '../workflows/refresh-bios.ts';
 import { weeklyRetrainingScheduleId, type weeklyRetraining } from '../workflows/weekly-retraining.ts';
 
 export function scheduleDefinitions(config: Config): ScheduleOptions[] {
-  const { timezone, dailyUpdateHour, weeklyRetrainHour, seasonMonths } = config.schedules;
+  const { timezone, dailyUpdateHour, weeklyRetrainHour, bioRefreshHour, seasonMonths } = config.schedules;
   const month = { start: MONTHS[seasonMonths.first - 1]!, end: MONTHS[seasonMonths.last - 1]! };
   // Both start their workflow with the same input; the workflow id is the schedule id, so runs are easy to find.
   const args = [{ fromSeason: config.sample.fromSeason }] satisfies Parameters<typeof dailyUpdate> & Parameters<typeof weeklyRetraining>;
@@ -18,9 +19,17 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
     // A slow run must not pile up the next ones; the next run catches up anyway.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow },
   });
+  // Bios all year round: positions and handedness change in the off-season too, and it is one request per 100 players.
+  const bioRefresh: ScheduleOptions = {
+    scheduleId: bioRefreshScheduleId(),
+    spec: { calendars: [{ dayOfWeek: 'SUNDAY', hour: bioRefreshHour, minute: 0, comment: 'Sundays, all year' }], timezone },
+    action: { type: 'startWorkflow', workflowType: 'refreshBios', args: [{}] satisfies Parameters<typeof refreshBios>, taskQueue: config.temporal.taskQueue, workflowId: bioRefreshScheduleId() },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+  };
   return [
     inSeason(dailyUpdateScheduleId(), 'dailyUpdate', { hour: dailyUpdateHour, comment: 'daily in season' }, '1 hour'),
     inSeason(weeklyRetrainingScheduleId(), 'weeklyRetraining', { dayOfWeek: 'MONDAY', hour: weeklyRetrainHour, comment: 'Mondays in season' }, '6 hours'),
+    bioRefresh,
   ];
 }
 

@@ -3,5 +3,6 @@ export * from './backfill-history.ts';
 export * from './daily-update.ts';
 export * from './ingest-season.ts';
 export * from './publish-rankings.ts';
+export * from './refresh-bios.ts';
 export * from './run-pipeline.ts';
 export * from './weekly-retraining.ts';

@@ -1,13 +1,19 @@
 /**
- * Starts the local server for `--source`: a recorded archive directory served under `/archive/<content hash>`, on
- * the fixed ARCHIVE_PORT (default 8788, beside the sample's 8787). The URL therefore names the archive's content:
- * re-running a backfill over the same archive reuses its landing-zone responses, a changed archive gets new keys,
- * and archive responses never mix with the sample's (another port) or another archive's (another hash).
+ * Starts the local server for `--source`, on the fixed ARCHIVE_PORT (default 8788, beside the sample's 8787):
+ * - a recorded archive directory, served under `/archive/<content hash>`;
+ * - a landing zone to replay (`landing:<postgres url>[#origin]`), served under `/landing/<hash of database and origin>`.
+ * The URL therefore names what is served: re-running a backfill over the same archive reuses its landing-zone
+ * responses, a changed archive gets new keys, and responses never mix with the sample's (another port) or another
+ * source's (another path).
  */
+import { createHash } from 'node:crypto';
+import { openLandingReplay } from '../activities/landing-replay.ts';
 import type { Config } from '../lib/config.ts';
+import { createPool } from '../lib/db.ts';
 import type { Logger } from '../lib/log.ts';
 import { createArchiveApi } from '../sources/archive/api.ts';
 import { openArchiveDirectory } from '../sources/archive/directory.ts';
+import { createReplayApi } from '../sources/archive/replay.ts';
 import { startArchiveServer } from '../sources/archive/server.ts';
 import { describeSourceSpec, type SourceSpec } from './source-spec.ts';
 
@@ -20,10 +26,32 @@ export interface RecordedSource {
 }
 
 export async function startRecordedSource(spec: SourceSpec, mlb: Pick<Config['mlb'], 'archivePort'>, log: Logger): Promise<RecordedSource> {
-  if (spec.kind !== 'directory') throw new Error(`startRecordedSource: unsupported source ${spec.kind}`);
-  const archive = openArchiveDirectory(spec.dir);
-  const server = await startArchiveServer({ handler: createArchiveApi(archive), basePath: `/archive/${archive.id}`, port: mlb.archivePort });
   const description = describeSourceSpec(spec);
-  log.info({ url: server.url, dir: archive.root, id: archive.id }, 'recorded archive source serving');
-  return { url: server.url, description, close: () => server.close() };
+  if (spec.kind === 'directory') {
+    const archive = openArchiveDirectory(spec.dir);
+    const server = await startArchiveServer({ handler: createArchiveApi(archive), basePath: `/archive/${archive.id}`, port: mlb.archivePort });
+    log.info({ url: server.url, dir: archive.root, id: archive.id }, 'recorded archive source serving');
+    return { url: server.url, description, close: () => server.close() };
+  }
+  const pool = createPool(spec.databaseUrl, { max: 2, applicationName: 'afwd-landing-replay' });
+  try {
+    const replay = await openLandingReplay(pool, spec.origin);
+    // The id names the database (without its password) and the origin, not the content: a landing zone only grows.
+    const safe = new URL(spec.databaseUrl);
+    safe.password = '';
+    const id = createHash('sha256').update(`${safe.toString()}\0${replay.origin}`).digest('hex').slice(0, 12);
+    const server = await startArchiveServer({ handler: createReplayApi(replay), basePath: `/landing/${id}`, port: mlb.archivePort });
+    log.info({ url: server.url, origin: replay.origin, urls: replay.urls }, 'landing-zone replay serving');
+    return {
+      url: server.url,
+      description: `${description}, replaying ${replay.urls} URLs of ${replay.origin}`,
+      close: async () => {
+        await server.close();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }

@@ -43,10 +43,10 @@ describe('backfillHistory from a recorded archive (--source)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  async function backfill(input: BackfillInput): Promise<BackfillProgress> {
+  async function backfill(input: BackfillInput, pool: Pool = appPool): Promise<BackfillProgress> {
     const taskQueue = `backfill-archive-${Date.now()}-${Math.random()}`;
     const { worker, connection: workerConnection } = await createPipelineWorker({
-      address: inject('temporalAddress'), namespace: 'default', taskQueue, deps: { pool: appPool, config, log, mlbBaseUrl: 'http://127.0.0.1:1' },
+      address: inject('temporalAddress'), namespace: 'default', taskQueue, deps: { pool, config, log, mlbBaseUrl: 'http://127.0.0.1:1' },
     });
     try {
       const workflowId = `${backfillWorkflowId(input)}-${taskQueue}`;
@@ -92,6 +92,29 @@ describe('backfillHistory from a recorded archive (--source)', () => {
     expect(again.httpRequests).toBe(0);
     expect(again.rowsNew).toBe(0);
     expect(again.rowsLoaded).toBe(full.rowsLoaded);
+  });
+
+  it('rebuilds the same rows into another empty database by replaying this landing zone (landing:<url>), without the archive', async () => {
+    const rebuilt = await createTestDatabase();
+    const rebuiltPool = createPool(rebuilt.url);
+    // The archive server is closed first: every answer must come from the first database's landing zone.
+    const archiveUrl = source.url;
+    await source.close();
+    const replay = await startRecordedSource({ kind: 'landing', databaseUrl: db.url, origin: archiveUrl }, config.mlb, log);
+    try {
+      expect(replay.url).toMatch(/\/landing\/[0-9a-f]{12}$/);
+      const r = await backfill({ fromSeason: 2006, toSeason: 2006, mlbLeadSeasons: 1, sourceUrl: replay.url }, rebuiltPool);
+      expect(r.responsesLost).toBe(0);
+      expect(r.httpRequests).toBeGreaterThan(5);
+      const snapshot = async (pool: Pool) => (await pool.query('SELECT player_id, season, sport_id, stat_group, team_id, hits, plate_appearances, outs FROM player_season_stats ORDER BY 1, 2, 3, 4')).rows;
+      expect(await snapshot(rebuilt.pool)).toEqual(await snapshot(db.pool));
+      const players = async (pool: Pool) => (await pool.query('SELECT player_id, full_name, birth_date FROM players ORDER BY 1')).rows;
+      expect(await players(rebuilt.pool)).toEqual(await players(db.pool));
+    } finally {
+      await replay.close();
+      await rebuiltPool.end();
+      await rebuilt.drop();
+    }
   });
 
   it('names the run after the archive\'s content, so it never attaches to a running backfill of other data', () => {

@@ -60,15 +60,17 @@ export async function startArchiveServer(options: ArchiveServerOptions): Promise
     });
     server.listen(port, host, () => resolve());
   });
+  let closing: Promise<void> | undefined;
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${hostPart}:${address.port}${basePath}`,
     requestCount: () => count,
+    // Idempotent: a shutdown stack and a test may both close it.
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      (closing ??= new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
-      }),
+      })),
   };
 }

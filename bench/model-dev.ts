@@ -16,7 +16,8 @@ import { buildDataset, type Dataset } from '../training/dataset.ts';
 import { score } from '../training/metrics.ts';
 import { trainMlp } from '../training/mlp.ts';
 import { labelsOf, predictChampion, rowsOf, takeRows, trainChampion } from '../training/model.ts';
-import type { Params } from '../training/xgboost.ts';
+import { DMatrix, type Params } from '../training/xgboost.ts';
+import { calibrateAll, fitCalibrator } from '../training/calibration.ts';
 import { mulberry32 } from '../lib/random.ts';
 
 /** A fake as-of season for the development rows held aside to early-stop and calibrate. */
@@ -53,6 +54,8 @@ interface Variant {
   blend?: number;
   /** Train hitters and pitchers apart. */
   perRole?: boolean;
+  /** One model, but a Platt calibrator per role fitted on the stopping rows. */
+  roleCalibration?: boolean;
 }
 
 async function evaluate(dataset: Dataset, v: Variant, train: number[], stop: number, test: number): Promise<void> {
@@ -66,7 +69,22 @@ async function evaluate(dataset: Dataset, v: Variant, train: number[], stop: num
     using champion = await trainChampion({ dataset: part, trainSeasons: train, validationSeason: stop, nthread: 2, ...(v.params ? { params: v.params } : {}) });
     const own = testIdx.flatMap((row, k) => (!group || ds.rows[row]!.group === group ? [k] : []));
     const matrix = takeRows(ds, own.map((k) => testIdx[k]!));
-    const xgb = predictChampion(champion, matrix);
+    let xgb = predictChampion(champion, matrix);
+    if (v.roleCalibration) {
+      const raw = (idx: number[]) => {
+        using dm = new DMatrix({ data: takeRows(ds, idx), nrow: idx.length, ncol: ds.featureNames.length });
+        return champion.booster.predict(dm);
+      };
+      const testRaw = raw(own.map((k) => testIdx[k]!));
+      xgb = new Float64Array(own.length);
+      for (const g of ['hitting', 'pitching'] as const) {
+        const stopIdx = rowsOf(ds, [stop]).filter((i) => ds.rows[i]!.group === g);
+        const cal = fitCalibrator('platt', raw(stopIdx), labelsOf(ds, stopIdx));
+        own.forEach((k, j) => {
+          if (ds.rows[testIdx[k]!]!.group === g) xgb[j] = calibrateAll(cal, [testRaw[j]!])[0]!;
+        });
+      }
+    }
     let mlp: Float64Array | undefined;
     if (v.blend) mlp = (await trainMlp({ dataset: part, trainSeasons: train, validationSeason: stop })).predict(matrix);
     own.forEach((k, j) => (p[k] = mlp ? (1 - v.blend!) * xgb[j]! + v.blend! * mlp[j]! : xgb[j]!));
@@ -93,14 +111,18 @@ console.log(`${dataset.rows.length} rows x ${dataset.featureNames.length} featur
 function monotone(names: readonly string[], decreasing: readonly string[]): string {
   return `(${names.map((n) => (decreasing.includes(n) ? -1 : 0)).join(',')})`;
 }
-const NEW = new Set(['left_censored', 'prior_season_gap', 'seasons_since_last_line']);
+const NEW = new Set(['left_censored', 'prior_season_gap', 'seasons_since_last_line', 'in_season_climb', 'share_at_level']);
+const PROMOTION = new Set(['in_season_climb', 'share_at_level']);
 const variants: Variant[] = [
   { name: 'before: 65 features', keep: (n) => !NEW.has(n) },
   { name: 'all features' },
+  { name: 'all but in-season promotion', keep: (n) => !PROMOTION.has(n) },
   { name: 'all, depth 4', params: { max_depth: 4 } },
   { name: 'all, depth 4, min_child_weight 5', params: { max_depth: 4, min_child_weight: 5 } },
   { name: 'all, blend 0.5 MLP', blend: 0.5 },
   { name: 'all, per role', perRole: true },
+  { name: 'all, calibration per role', roleCalibration: true },
+  { name: 'all, calibration per role, blend 0.5', roleCalibration: true, blend: 0.5 },
   { name: 'all, monotone age_rel_level', params: { monotone_constraints: monotone(dataset.featureNames, ['age_rel_level']) } },
   { name: 'all, monotone age_rel_level+age', params: { monotone_constraints: monotone(dataset.featureNames, ['age_rel_level', 'age']) } },
   { name: 'all, blend 0.3 MLP', blend: 0.3 },

@@ -128,6 +128,11 @@ describe('computeFeatures', () => {
     expect(f(2, 'seasons_at_level')).toBe(2);
     expect(f(2, 'level_climb')).toBe(0);
     expect(f(3, 'level_climb')).toBeNaN();
+    // Promoted from A (300 PA) to A+ (150 PA) during 2019.
+    expect(f(1, 'in_season_climb')).toBe(1);
+    expect(f(1, 'share_at_level')).toBeCloseTo(150 / 450, 6);
+    expect(f(2, 'in_season_climb')).toBe(0);
+    expect(f(2, 'share_at_level')).toBe(1);
   });
 
   it('marks careers that may have begun before the data as left-censored, not as rookies', () => {

@@ -236,6 +236,31 @@ function pitchingColumns(set: (n: FeatureName, x: number) => void, lines: Pitchi
   relativeColumns(set, ['pit_hr_rate_rel', 'pit_hr_rate_w3', 'pit_hr_rate_delta'], lines, norms, calendar, PIT_RATES.hr);
 }
 
+/** Playing time of a line: plate appearances or batters faced. */
+function trials(l: SeasonLine): number {
+  return l.group === 'hitting' ? l.stats.plateAppearances : l.stats.battersFaced;
+}
+
+/**
+ * Promotion within the as-of season: how many levels he climbed from his lowest to his highest level that season,
+ * and the share of his playing time spent at the highest one (a late call-up reads low, a season there reads 1).
+ */
+function promotionColumns(set: (n: FeatureName, x: number) => void, minors: readonly SeasonLine[], asOf: number, top: Level | undefined): void {
+  if (top === undefined) return;
+  let lowest = Infinity;
+  let atTop = 0;
+  let total = 0;
+  for (const l of minors) {
+    if (l.season !== asOf) continue;
+    const level = minorLevel(l)!;
+    lowest = Math.min(lowest, levelOrdinal(level));
+    total += trials(l);
+    if (level === top) atTop += trials(l);
+  }
+  set('in_season_climb', levelOrdinal(top) - lowest);
+  set('share_at_level', ratio(atTop, total));
+}
+
 /** Highest minor-league level among a season's lines, if any. */
 function highestLevel(lines: readonly SeasonLine[], season: number): Level | undefined {
   let best: Level | undefined;
@@ -337,6 +362,7 @@ function playerValues(
   set('age_rel_level', age - (norm?.meanAge ?? NaN));
   set('level_ordinal', current);
   set('levels_played', new Set(minors.filter((l) => l.season === asOf).map((l) => l.sportId)).size);
+  promotionColumns(set, minors, asOf, currentLevel);
   set('level_climb', calendar.previous === undefined ? NaN : current - ordinalOf(highestLevel(minors, calendar.previous)));
   set('seasons_pro', asOf - firstSeason + 1);
   set('left_censored', censored ? 1 : 0);

@@ -1,6 +1,6 @@
 /**
  * An HTTP proxy in front of a source that misbehaves on purpose: it answers chosen requests with 500s, stalls
- * past the client's timeout, or sends truncated JSON, a given number of times per URL (or forever).
+ * past the client's timeout, answers late, or sends truncated JSON, a given number of times per URL (or forever).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,21 +8,44 @@ import type { AddressInfo } from 'node:net';
 export interface Fault {
   /** Which requests: a test on the path and query. */
   match: (pathAndQuery: string) => boolean;
-  kind: '500' | 'timeout' | 'malformed';
+  /** 'timeout' hangs up after the stall; 'late' sends the real answer after the stall (if the client still waits). */
+  kind: '500' | 'timeout' | 'malformed' | 'late';
   /** How many times per URL; Infinity for every time. */
   times: number;
 }
 
+export interface InjectedFault {
+  url: string;
+  kind: Fault['kind'];
+  /** For 'late': whether the answer reached the client, or the client gave up (aborted) first; pending until then. */
+  outcome?: 'pending' | 'answered' | 'client-closed';
+}
+
 export async function startFaultProxy(upstream: string, faults: Fault[], stallMs = 5_000) {
   const seen = new Map<string, number>();
-  const injected: { url: string; kind: Fault['kind'] }[] = [];
+  const injected: InjectedFault[] = [];
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     const fault = faults.find((f) => f.match(url));
     const count = seen.get(url) ?? 0;
     if (fault && count < fault.times) {
       seen.set(url, count + 1);
-      injected.push({ url, kind: fault.kind });
+      const entry: InjectedFault = { url, kind: fault.kind };
+      injected.push(entry);
+      if (fault.kind === 'late') {
+        entry.outcome = 'pending';
+        res.on('close', () => {
+          if (entry.outcome === 'pending') entry.outcome = res.writableFinished ? 'answered' : 'client-closed';
+        });
+        const timer = setTimeout(() => {
+          if (res.destroyed) return;
+          fetch(`${upstream}${url}`).then(async (answer) => {
+            res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+          }, () => res.writeHead(502).end());
+        }, stallMs);
+        res.on('close', () => clearTimeout(timer));
+        return;
+      }
       if (fault.kind === '500') {
         res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"upstream exploded"}');
         return;

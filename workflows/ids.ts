@@ -5,7 +5,7 @@
 export interface PipelineInput {
   /** First season to ingest (inclusive). */
   fromSeason: number;
-  /** Last season to ingest (inclusive); also the as-of season of the published rankings. */
+  /** Last season to ingest (inclusive); the rankings score the last season finished by the run's date up to it. */
   toSeason: number;
   /** Refetch from the source instead of reusing the landing zone. @default false */
   refresh?: boolean;

@@ -14,6 +14,7 @@ import { serveSite } from '../site/serve.ts';
 import { generateSnapshot, serializeSnapshot } from '../site/test-fixtures/generate-snapshot.ts';
 import { launchChromium } from '../test/browser.ts';
 import type { BenchContext } from './context.ts';
+import { maxOf } from '../site/extremes.ts';
 
 const PROSPECTS = Number(process.env.BENCH_SITE_PROSPECTS ?? 5000);
 const RUNS = 5;
@@ -101,7 +102,7 @@ export async function benchSite(_ctx: BenchContext): Promise<void> {
     try {
       const lcps: number[] = [];
       for (let i = 0; i < RUNS; i++) lcps.push(await largestContentfulPaint(browser, `${server.url}/`));
-      line('rankings page LCP, Chromium', `${median(lcps).toFixed(0)} ms median of ${RUNS} cold loads (max ${Math.max(...lcps).toFixed(0)})`);
+      line('rankings page LCP, Chromium', `${median(lcps).toFixed(0)} ms median of ${RUNS} cold loads (max ${maxOf(lcps).toFixed(0)})`);
       // Part of a name: the first five letters of first and last name of prospects down the list.
       const queries = [1, 700, 2300, 4100].map((rank) => {
         const p = snapshot.prospects[Math.min(rank, snapshot.prospects.length) - 1]!;
@@ -113,10 +114,10 @@ export async function benchSite(_ctx: BenchContext): Promise<void> {
       for (let i = 0; i < 3; i++) {
         const [first, ...rest] = await searchLatency(browser, `${server.url}/`, queries);
         cold.push(first!);
-        warm.push(...rest);
+        for (const t of rest) warm.push(t);
       }
       line('search, first query of a visit', `${median(cold).toFixed(0)} ms median, from the last keystroke to results`);
-      line('search, later queries', `${median(warm).toFixed(0)} ms median (max ${Math.max(...warm).toFixed(0)})`);
+      line('search, later queries', `${median(warm).toFixed(0)} ms median (max ${maxOf(warm).toFixed(0)})`);
     } finally {
       await browser.close();
       await server.close();

@@ -3,6 +3,7 @@
  * and the SHAP waterfall. Each returns a self-contained, accessible <svg role="img"> string: a <title> and a <desc>
  * saying what it shows, styled by classes in site.css, scaled to its container through its viewBox.
  */
+import { maxOf, minOf } from './extremes.ts';
 
 export interface Point {
   x: number;
@@ -54,8 +55,8 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
 }
 
 function extent(values: number[], pad: number): [number, number] {
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const lo = minOf(values);
+  const hi = maxOf(values);
   const room = hi - lo > 1e-12 ? (hi - lo) * pad : Math.abs(hi) * 0.1 || 1;
   return [lo - room, hi + room];
 }
@@ -147,8 +148,8 @@ export function waterfallChart(o: WaterfallOptions): string {
     at += step.points;
   }
   rows.push({ label: 'This prospect', from: 0, to: o.final, kind: 'total', value: `${o.final.toFixed(1)}%` });
-  const lo = Math.min(0, ...rows.map((r) => Math.min(r.from, r.to)));
-  const hi = Math.max(1, ...rows.map((r) => Math.max(r.from, r.to)));
+  const lo = minOf(rows.map((r) => Math.min(r.from, r.to)), 0);
+  const hi = maxOf(rows.map((r) => Math.max(r.from, r.to)), 1);
   const height = m.top + rows.length * rowHeight + m.bottom;
   const sx = (x: number) => m.left + ((x - lo) / (hi - lo)) * (width - m.left - m.right);
   const parts = [svgOpen(o.id, o.title, o.description, width, height, 'waterfall')];

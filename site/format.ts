@@ -1,6 +1,7 @@
 /** Display helpers for the rankings site: numbers, stat lines and SHAP factors turned into plain words. */
 import type { Prospect } from '../lib/snapshot.ts';
 import { levelRank } from './derive.ts';
+import { maxOf } from './extremes.ts';
 
 type StatLine = Prospect['stats'][number];
 
@@ -85,7 +86,7 @@ export function explainFactors(
   const shown = [...prospect.factors]
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
     .slice(0, limit);
-  const largest = Math.max(...shown.map((f) => Math.abs(f.contribution)), Number.MIN_VALUE);
+  const largest = maxOf(shown.map((f) => Math.abs(f.contribution)), Number.MIN_VALUE);
   const factors = shown.map((f) => ({
     label: f.label,
     value: formatFactorValue(f.value),

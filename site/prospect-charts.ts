@@ -6,6 +6,7 @@ import type { Prospect } from '../lib/snapshot.ts';
 import { lineChart, waterfallChart, type Point } from './charts.ts';
 import { ageInSeason, levelKey, levelName, type RateAverages } from './derive.ts';
 import { explainFactors, formatAverage, formatPercent, formatShortDate, sortStats } from './format.ts';
+import { maxOf, minOf } from './extremes.ts';
 
 type Rate = keyof RateAverages;
 
@@ -45,7 +46,7 @@ export function trajectoryCharts(
     seen.set(l.season, k + 1);
     return (byAge ? ageInSeason(p.age, asOfSeason, l.season)! : l.season) + k * 0.2;
   });
-  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  const [lo, hi] = [minOf(xs), maxOf(xs)];
   const xDomain: [number, number] = hi - lo < 1 ? [Math.floor(lo) - 0.5, Math.ceil(hi) + 0.5] : [lo - 0.4, hi + 0.4];
   const xTicks = Array.from(
     { length: Math.floor(xDomain[1]) - Math.ceil(xDomain[0]) + 1 },
@@ -70,8 +71,8 @@ export function trajectoryCharts(
     const values = [...main, ...reference].map((pt) => pt.y);
     const grain = 0.01;
     const yDomain: [number, number] = [
-      Math.max(0, Math.floor((Math.min(...values) - grain) / (2 * grain)) * 2 * grain),
-      Math.ceil((Math.max(...values) + grain) / (2 * grain)) * 2 * grain,
+      Math.max(0, Math.floor((minOf(values) - grain) / (2 * grain)) * 2 * grain),
+      Math.ceil((maxOf(values) + grain) / (2 * grain)) * 2 * grain,
     ];
     const id = `trajectory-${rate}`;
     const title = `${short} by ${byAge ? 'age' : 'season'}, against the level's average`;
@@ -107,8 +108,8 @@ export function historyCharts(p: Prospect): ChartView[] {
     : [xs[0]! - (xs.at(-1)! - xs[0]!) * 0.06, xs.at(-1)! + (xs.at(-1)! - xs[0]!) * 0.06];
   const formatX = (x: number) => formatShortDate(new Date(x).toISOString());
   const when = (h: Prospect['history'][number]) => formatShortDate(h.date);
-  const maxRank = Math.max(...p.history.map((h) => h.rank));
-  const maxP = Math.max(...p.history.map((h) => h.probability));
+  const maxRank = maxOf(p.history.map((h) => h.rank));
+  const maxP = maxOf(p.history.map((h) => h.probability));
   return [
     {
       id: 'history-probability',

@@ -133,7 +133,7 @@ export async function crawl(origin: string, seeds: string[]): Promise<CrawlResul
         ].map((m) => m[1]!);
         // The service worker's precache list.
         const precache = /const PRECACHE = (\[.*\]);/.exec(body)?.[1];
-        if (precache) found.push(...(JSON.parse(precache) as string[]));
+        if (precache) for (const url of JSON.parse(precache) as string[]) found.push(url);
         for (const link of found) {
           const url = new URL(link, `${origin}${path}`);
           const local = url.origin === origin || url.hostname === 'localhost';

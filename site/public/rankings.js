@@ -57,7 +57,10 @@ if (form && table) {
     const sort = compare[s.sort] ? s.sort : 'rank';
     const sorted = [...rows].sort(compare[sort]);
     if (sorted.some((row, i) => row !== order[i])) {
-      tbody.append(...sorted.map((row) => row.tr));
+      // One fragment rather than append(...rows): a long table must not become a call with thousands of arguments.
+      const fragment = document.createDocumentFragment();
+      for (const row of sorted) fragment.append(row.tr);
+      tbody.append(fragment);
       order = sorted;
     }
     for (const [col, th] of headers) {

@@ -31,7 +31,9 @@ if (form && input && list && status) {
     return li;
   };
   const show = (items, message, query = '') => {
-    list.replaceChildren(...items);
+    const fragment = document.createDocumentFragment();
+    for (const item of items) fragment.append(item);
+    list.replaceChildren(fragment);
     // Which query the list answers (tests and the benchmark wait on it).
     list.dataset.query = query;
     status.textContent = message;

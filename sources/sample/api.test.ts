@@ -17,7 +17,7 @@ describe('sample Stats API: /stats', () => {
     for (let offset = 0; offset < total; offset += 37) {
       const page = get(`${path}&limit=37&offset=${offset}`).body as Body;
       expect(page.stats[0]?.totalSplits).toBe(total);
-      paged.push(...(page.stats[0]?.splits ?? []));
+      for (const split of page.stats[0]?.splits ?? []) paged.push(split);
     }
     expect(JSON.stringify(paged)).toBe(JSON.stringify(whole.stats[0]?.splits));
   });

@@ -111,5 +111,7 @@ export function injectFaults(rows: StatRow[], rng: Rng, log: FaultLog): void {
       record(row, 'duplicate');
     }
   }
-  rows.splice(0, rows.length, ...out);
+  // Refilled in place by a loop: splice(0, n, ...out) would pass every row as an argument.
+  rows.length = 0;
+  for (const row of out) rows.push(row);
 }

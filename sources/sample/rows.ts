@@ -59,7 +59,7 @@ export function rowsFromStints(stints: readonly Stint[]): Map<string, StatRow[]>
     for (const [teamId, stats] of byTeam) rows.push({ ...base, teamId, numTeams: null, stats });
     const key = `${first.season}:${first.group}`;
     const list = out.get(key);
-    if (list) list.push(...rows);
+    if (list) for (const row of rows) list.push(row);
     else out.set(key, rows);
   }
   for (const list of out.values()) {

@@ -125,8 +125,8 @@ export function checkLine(line: SeasonLine, season: number, bio: PlayerBio | und
     // Arithmetic on broken counts would only add noise to the reason.
     out.push(reject('invalid_count', `counts must be non-negative integers: ${invalid.join(', ')}`));
   } else {
-    out.push(...(line.group === 'hitting' ? hittingFindings(line.stats) : pitchingFindings(line.stats)));
+    for (const f of line.group === 'hitting' ? hittingFindings(line.stats) : pitchingFindings(line.stats)) out.push(f);
   }
-  out.push(...ageFindings(line, bio));
+  for (const f of ageFindings(line, bio)) out.push(f);
   return out;
 }

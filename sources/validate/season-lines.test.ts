@@ -46,7 +46,7 @@ describe('validateSeasonLines', () => {
       const lines = Array.from({ length: rng.int(0, 80) }, () => randomLine(rng, ids));
       // Same-object repeats and normal levels, so duplicates and outlier checks take part too.
       if (lines.length > 0 && rng.chance(0.3)) lines.push(rng.pick(lines));
-      if (rng.chance(0.3)) lines.push(...normalLevel(rng.chance(0.5) ? 'hitting' : 'pitching', 12, 100, 12, trial));
+      if (rng.chance(0.3)) for (const l of normalLevel(rng.chance(0.5) ? 'hitting' : 'pitching', 12, 100, 12, trial)) lines.push(l);
       const r = validateSeasonLines({ season: SEASON, lines, bios: randomBios(rng, ids) });
       expect(r.accepted.length + r.rejects.length).toBe(lines.length);
       const count = (list: readonly SeasonLine[]) => {
@@ -120,7 +120,7 @@ describe('checkShape → parse → validateSeasonLines over sample server respon
       expect(checkShape('stats', body)).toBeNull();
       const parsed = parseStatSplits(body, group);
       expect(parsed.rejects.length).toBeGreaterThan(0); // the sample's impossible rows and its row without a player id
-      lines.push(...parsed.lines);
+      for (const l of parsed.lines) lines.push(l);
     }
     const ids = [...new Set(lines.map((l) => l.playerId))];
     const bios = new Map(parsePeople(get(`/api/v1/people?personIds=${ids.join(',')}`)).map((b) => [b.playerId, b]));
@@ -141,7 +141,7 @@ describe.skipIf(!fixturesAvailable)('validateSeasonLines on the real recorded li
     for (const [season, list] of Map.groupBy(lines, (l) => l.season)) {
       const r = validateSeasonLines({ season, lines: list, bios });
       expect(r.rejects).toEqual([]);
-      flags.push(...r.flags);
+      for (const f of r.flags) flags.push(f);
     }
     expect(flags.map((f) => f.rule)).toContain('pa_residual');
     expect(flags.find((f) => f.playerId === 457453 && f.season === 2011)?.detail).toContain('Jair Jurrjens');

@@ -36,7 +36,7 @@ describe('archive API (in-process)', () => {
     for (let offset = 0; offset < all.totalSplits; offset += 3) {
       const page = (stats(`group=hitting&season=2006&sportIds=1,11,12,14,16&limit=3&offset=${offset}`).body as StatsBody).stats[0]!;
       expect(page.totalSplits).toBe(all.totalSplits);
-      paged.push(...page.splits);
+      for (const split of page.splits) paged.push(split);
     }
     expect(paged).toEqual(all.splits);
     const past = (stats('group=hitting&season=2006&sportIds=12&limit=3&offset=50').body as StatsBody).stats[0]!;

@@ -63,7 +63,7 @@ describe.skipIf(!realdata)('screenBirthDates on ../shared/realdata (skipped wher
     for (const season of [2005, 2006, 2007]) {
       const lines = (['hitting', 'pitching'] as const).flatMap((g) => parseStatSplits(read(`stats/${season}-${g}.json.gz`), g).lines);
       const screened = screenBirthDates(bios, lines);
-      flags.push(...screened.flags);
+      for (const f of screened.flags) flags.push(f);
       const v = validateSeasonLines({ season, lines, bios: screened.bios });
       // What is left are count faults (pa_accounting and the like), never an age.
       expect(v.rejects.filter((r) => /birth|age/.test(r.rule))).toEqual([]);

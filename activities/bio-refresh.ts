@@ -1,11 +1,11 @@
 /**
  * The weekly bio refresh: refetch the people of current prospects (everyone with a minor-league line in the latest
- * minor-league season), so a position change or a corrected birth date becomes a new bio version with the date it
+ * minor-league season who is still rookie-eligible), so a position change or a corrected birth date becomes a new bio version with the date it
  * was seen. Fetching only writes the landing zone; `loadSeason` on the batch parses, shape-checks and stores the
  * bios (players and player_bio_versions), like any other batch.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { SPORT_IDS } from '../lib/domain.ts';
+import { ROOKIE_LIMITS, SPORT_IDS } from '../lib/domain.ts';
 import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
 import { MlbStatsApiError } from '../sources/mlb-stats-api/errors.ts';
 import { claimBatch, currentAttempt, withBatchFence } from './attempt-fence.ts';
@@ -34,8 +34,10 @@ export function createBioRefreshActivities(deps: ActivityDeps) {
         `WITH latest AS (SELECT max(season) AS season FROM player_season_stats WHERE sport_id <> $1)
          SELECT (SELECT season FROM latest)::int AS season,
                 (SELECT array_agg(DISTINCT player_id ORDER BY player_id) FROM player_season_stats
-                 WHERE sport_id <> $1 AND season = (SELECT season FROM latest)) AS ids`,
-        [SPORT_IDS.MLB],
+                 WHERE sport_id <> $1 AND season = (SELECT season FROM latest)
+                   AND player_id NOT IN (SELECT player_id FROM player_season_stats WHERE sport_id = $1
+                                         GROUP BY player_id HAVING sum(coalesce(at_bats, 0)) > $2 OR sum(coalesce(outs, 0)) > $3)) AS ids`,
+        [SPORT_IDS.MLB, ROOKIE_LIMITS.atBats, ROOKIE_LIMITS.outs],
       );
       const season = rows[0]?.season ?? null;
       const ids = rows[0]?.ids ?? [];

@@ -23,16 +23,18 @@ describe('refreshBios', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    // Two minor-leaguers of 2024 (their bios first seen in March 2024) and a 2019 one who is no current prospect.
+    // Two minor-leaguers of 2024 (their bios first seen in March 2024); no current prospects: a 2019 minor-leaguer,
+    // and a 2024 rehab assignment of an established major-leaguer.
     await db.pool.query(`INSERT INTO players (player_id, full_name, birth_date, primary_position, bat_side, pitch_hand)
       VALUES (700001, 'Prospect 700001', '2003-02-11', 'SS', 'R', 'R'), (700002, 'Prospect 700002', '2003-02-11', 'CF', 'R', 'R'),
-             (700003, 'Old Timer', '1990-02-11', 'C', 'R', 'R')`);
+             (700003, 'Old Timer', '1990-02-11', 'C', 'R', 'R'), (700004, 'Rehab Veteran', '1992-02-11', '3B', 'R', 'R')`);
     await db.pool.query(`INSERT INTO player_bio_versions (player_id, seen_on, birth_date, primary_position, bat_side, pitch_hand)
       SELECT player_id, '2024-03-01', birth_date, primary_position, bat_side, pitch_hand FROM players`);
     await db.pool.query(`INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, hits, home_runs, base_on_balls,
       hit_by_pitch, strike_outs, plate_appearances, at_bats, doubles, triples, intentional_walks, stolen_bases, caught_stealing, sac_flies, source)
       SELECT s, id, 12, 'hitting', 100, 110, 12, 40, 5, 90, 420, 370, 20, 3, 2, 10, 3, 4, 'test'
-      FROM (VALUES (2024, 700001), (2024, 700002), (2019, 700003)) AS v(s, id)`);
+      FROM (VALUES (2024, 700001), (2024, 700002), (2019, 700003), (2024, 700004), (2023, 700004)) AS v(s, id)`);
+    await db.pool.query(`UPDATE player_season_stats SET sport_id = 1 WHERE player_id = 700004 AND season = 2023`);
     server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       requested.push(url.pathname + url.search);
@@ -78,6 +80,7 @@ describe('refreshBios', () => {
       { player_id: 700001, seen_on: today, primary_position: 'P' },
       { player_id: 700002, seen_on: '2024-03-01', primary_position: 'CF' },
       { player_id: 700003, seen_on: '2024-03-01', primary_position: 'C' },
+      { player_id: 700004, seen_on: '2024-03-01', primary_position: '3B' },
     ]);
     const history = await loadHistory(db.pool);
     expect(history.players.find((p) => p.playerId === 700001)?.primaryPosition).toBe('P');
@@ -87,6 +90,6 @@ describe('refreshBios', () => {
     // The next week, nothing changed: a new batch, no new version.
     await run('second');
     const { rows: count } = await db.pool.query('SELECT count(*)::int AS n FROM player_bio_versions');
-    expect(count[0].n).toBe(4);
+    expect(count[0].n).toBe(5);
   });
 });

@@ -3,12 +3,15 @@
 // with DataQualityBreach naming the field, load nothing of the broken batches, and never reach features, training
 // or publishing; the alert must reach the log and the worker's Prometheus endpoint; a re-run after the source is
 // fixed must load everything.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig, type Config } from '../lib/config.ts';
+import { loadConfig, REPO_ROOT, type Config } from '../lib/config.ts';
 import { createPool, type Pool } from '../lib/db.ts';
 import { createPipelineWorker } from '../infra/pipeline-worker.ts';
 import { startSampleServer, type SampleServer } from '../sources/sample/server.ts';
@@ -114,6 +117,20 @@ describe('the data-quality circuit breaker, through the real pipeline', () => {
     expect(String(alerts[0]?.msg)).toContain('missing field stat.battersFaced');
     expect(metrics).toMatch(/afwd_quarantine_spike\{[^}]*season="2016"[^}]*\} 1/);
     expect(metrics).toMatch(/afwd_quarantine_share\{[^}]*group="pitching"[^}]*level="MLB"[^}]*season="2016"[^}]*\} 1/);
+  });
+
+  it('lets an operator inspect it: npm run quarantine -- --batch <id> counts by cell, field and reason, with samples', async () => {
+    const { rows } = await db.pool.query<{ batch_id: string }>('SELECT batch_id FROM ingest_batches WHERE season = 2016');
+    const batchId = rows[0]?.batch_id;
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin', 'quarantine.ts'), '--batch', String(batchId)], {
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn' },
+    });
+    expect(stdout).toContain(`batch ${batchId}  season 2016  mlb-stats-api  breached (not finished)`);
+    expect(stdout).toMatch(/BREACH: data-quality breach: 2016 \S+ pitching: \d+ of \d+ rows quarantined \(100%\), dominant reason: missing field stat\.battersFaced/);
+    expect(stdout).toMatch(/\n +\d+ {2}2016 MLB pitching: missing field stat\.battersFaced\n/);
+    // A sample row: its reason and its raw split, in which battersFaced is indeed absent.
+    expect(stdout).toMatch(/shape: pitchingSplit shape: stat\.battersFaced: expected a count \(number or numeric string\), missing/);
+    expect(stdout).toContain('re-validates from the landing zone');
   });
 
   it('after the source is fixed, a re-run with --refresh loads every season and the breached batches stay on record', async () => {

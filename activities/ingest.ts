@@ -100,6 +100,14 @@ export function createIngestActivities(deps: ActivityDeps) {
           season, group, sportIds: levels, onPageError: lose,
           // Followed page by page, so nothing is lost; worth knowing, since it multiplies the requests.
           onCappedPage: (page) => alog.warn({ season, group, ...page }, 'the source caps the page size: paging on from what it sent'),
+        }).catch((error: unknown) => {
+          // A season the source refuses (404/400, e.g. one a recorded archive does not hold) or pages that contradict
+          // their totalSplits fail the same way on every attempt (the landing zone replays them): fail now, not 8 times.
+          if (error instanceof MlbStatsApiError && !error.retryable) {
+            const said = error.bodySnippet ? `: ${error.bodySnippet}` : '';
+            throw ApplicationFailure.nonRetryable(`season ${season} ${group}: ${error.message}${said}`, 'SourceRefusedSeason');
+          }
+          throw error;
         });
         // Ids come from the parser, which knows every shape the API has used (a season once said `person`).
         for (const line of parseStatSplits(splits, group).lines) playerIds.add(line.playerId);

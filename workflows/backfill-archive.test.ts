@@ -94,6 +94,16 @@ describe('backfillHistory from a recorded archive (--source)', () => {
     expect(again.rowsLoaded).toBe(full.rowsLoaded);
   });
 
+  it('fails a season the archive does not hold at once, naming it, instead of loading it empty or retrying', async () => {
+    const started = Date.now();
+    const error = await backfill({ fromSeason: 2007, toSeason: 2007, mlbLeadSeasons: 0, sourceUrl: source.url }).catch((e: unknown) => e);
+    const chain: string[] = [];
+    for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) chain.push(String(e.message));
+    expect(chain.join(' <- ')).toContain('season 2007 hitting: GET');
+    expect(chain.join(' <- ')).toContain('season 2007 hitting is not recorded in the archive');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('rebuilds the same rows into another empty database by replaying this landing zone (landing:<url>), without the archive', async () => {
     const rebuilt = await createTestDatabase();
     const rebuiltPool = createPool(rebuilt.url);

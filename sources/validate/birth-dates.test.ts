@@ -27,7 +27,8 @@ describe('screenBirthDates', () => {
       [1, 'placeholder_birth_date'], [2, 'placeholder_birth_date'], [3, 'implausible_birth_date'], [4, 'invalid_birth_date'],
     ]);
     expect(r.flags.find((f) => f.playerId === 3)?.detail).toBe(
-      'birth date 2007-01-16 makes Player 3 7 on July 1 of 2014, when he played professionally (possible: 15-50)');
+      'Player 3 (3): birth date 2007-01-16 makes him 7 on July 1 of 2014, when he played professionally (possible: 15-50)');
+    expect(r.flags.find((f) => f.playerId === 1)?.detail).toBe('Player 1 (1): birth date 1950-01-01 is a placeholder');
     expect([...r.bios.values()].map((b) => [b.playerId, b.birthDate])).toEqual([
       [1, null], [2, null], [3, null], [4, null], [5, '1992-05-04'], [6, null],
     ]);

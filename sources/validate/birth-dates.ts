@@ -46,7 +46,7 @@ export function screenBirthDates(bios: ReadonlyMap<number, PlayerBio>, lines: re
   for (const bio of bios.values()) {
     if (bio.birthDate === null) continue;
     const problem = intrinsicProblem(bio.birthDate);
-    if (problem) found.set(bio.playerId, { playerId: bio.playerId, birthDate: bio.birthDate, ...problem });
+    if (problem) found.set(bio.playerId, { playerId: bio.playerId, birthDate: bio.birthDate, rule: problem.rule, detail: `${bio.fullName} (${bio.playerId}): ${problem.detail}` });
   }
   // The earliest season gives the youngest age, the latest the oldest; one flag per player names the first found.
   const sorted = [...lines].sort((a, b) => a.season - b.season);
@@ -57,7 +57,7 @@ export function screenBirthDates(bios: ReadonlyMap<number, PlayerBio>, lines: re
     if (age === null || (age >= AGE_LIMITS.min && age <= AGE_LIMITS.hardMax)) continue;
     found.set(bio.playerId, {
       playerId: bio.playerId, birthDate: bio.birthDate, rule: 'implausible_birth_date',
-      detail: `birth date ${bio.birthDate} makes ${bio.fullName} ${age} on July 1 of ${line.season}, when he played professionally (possible: ${AGE_LIMITS.min}-${AGE_LIMITS.hardMax})`,
+      detail: `${bio.fullName} (${bio.playerId}): birth date ${bio.birthDate} makes him ${age} on July 1 of ${line.season}, when he played professionally (possible: ${AGE_LIMITS.min}-${AGE_LIMITS.hardMax})`,
     });
   }
   const cleaned = new Map(bios);

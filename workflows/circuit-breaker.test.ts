@@ -133,11 +133,12 @@ describe('the data-quality circuit breaker, through the real pipeline', () => {
     expect(stdout).toContain('re-validates from the landing zone');
   });
 
-  it('after the source is fixed, a re-run with --refresh loads every season and the breached batches stay on record', async () => {
+  it('after the source is fixed, a re-run with --refresh loads every season (placeholder birth dates unknown and flagged, lines kept); the breached batches stay on record', async () => {
     // The fixed source answers on the same port, so its URLs are the ones the landing zone holds.
     const port = Number(new URL(server.url).port);
     await server.close();
-    server = await startSampleServer({ universe: generateUniverse(UNIVERSE), port });
+    // Fixed, but every 10th player's bio carries the placeholder birth date 1950-01-01, as in the real feed.
+    server = await startSampleServer({ universe: generateUniverse({ ...UNIVERSE, placeholderBirthDateEvery: 10 }), port });
     const progress = await withWorker(server.url, (taskQueue) => client.workflow.execute<typeof backfillHistory>('backfillHistory', {
       taskQueue, workflowId: `${workflowId}-rerun`, args: [{ ...SEASONS, refresh: true }],
     }));
@@ -147,5 +148,12 @@ describe('the data-quality circuit breaker, through the real pipeline', () => {
     expect(await count("SELECT count(*) AS n FROM player_season_stats WHERE stat_group = 'pitching'")).toBeGreaterThan(100);
     expect(await count("SELECT count(*) AS n FROM ingest_batches WHERE status = 'breached'")).toBe(11);
     expect(await count("SELECT count(*) AS n FROM ingest_batches WHERE status = 'loaded' AND finished_at IS NOT NULL")).toBe(11);
+    // Placeholder birth dates: unknown in the bios, flagged once per player, and their lines loaded, not quarantined.
+    const placeholders = await count('SELECT count(*) AS n FROM players WHERE player_id % 10 = 0');
+    expect(placeholders).toBeGreaterThan(20);
+    expect(await count('SELECT count(*) AS n FROM players WHERE player_id % 10 = 0 AND birth_date IS NOT NULL')).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM players WHERE player_id % 10 <> 0 AND birth_date IS NULL')).toBe(0);
+    expect(await count("SELECT count(DISTINCT entity_id) AS n FROM data_flags WHERE rule = 'placeholder_birth_date' AND value->>'birthDate' = '1950-01-01'")).toBe(placeholders);
+    expect(await count('SELECT count(*) AS n FROM player_season_stats WHERE player_id % 10 = 0')).toBeGreaterThan(placeholders / 2);
   }, 180_000);
 });

@@ -2,7 +2,7 @@
  * The sample universe's Stats API, as a pure request → response function (no socket), so it can be tested in-process
  * and served by server.ts. Paths and shapes follow https://statsapi.mlb.com/api/v1.
  */
-import { applyMissingField } from './faults.ts';
+import { applyMissingField, applyPlaceholderBirthDate } from './faults.ts';
 import { BadRequest, enumListParam, intListParam, intParam } from './query.ts';
 import { COPYRIGHT, draftPickJson, personJson, teamJson } from './render-people.ts';
 import { renderSplit } from './render-stats.ts';
@@ -40,10 +40,13 @@ export function createSampleApi(universe: SampleUniverse): (method: string, url:
       appearances.set(key, m);
     }
   }
-  const { toSeason, shapeDriftSeason, missingField } = universe.options;
+  const { toSeason, shapeDriftSeason, missingField, placeholderBirthDateEvery } = universe.options;
   const person = (id: number, currentTeamId?: number): Record<string, unknown> | null => {
     const p = universe.people.get(id);
-    return p ? personJson(p, { asOfSeason: toSeason, ...(currentTeamId === undefined ? {} : { currentTeamId }) }) : null;
+    if (!p) return null;
+    const json = personJson(p, { asOfSeason: toSeason, ...(currentTeamId === undefined ? {} : { currentTeamId }) });
+    applyPlaceholderBirthDate(json, id, placeholderBirthDateEvery);
+    return json;
   };
 
   function stats(q: URLSearchParams): ApiResponse {

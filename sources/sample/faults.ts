@@ -43,6 +43,17 @@ export function applyMissingField(split: Record<string, unknown>, row: Pick<Stat
   if (stat !== null && typeof stat === 'object') delete (stat as Record<string, unknown>)[fault.field];
 }
 
+/** The placeholder the real feed uses for an unknown birth date (../shared/realdata has 15 of them). */
+export const PLACEHOLDER_BIRTH_DATE = '1950-01-01';
+
+/**
+ * Gives every `every`-th player (by id) the placeholder birth date in the bios served, as the real feed does for some
+ * players; the lines stay as they are. Off (null) by default; the universe option `placeholderBirthDateEvery`.
+ */
+export function applyPlaceholderBirthDate(person: Record<string, unknown>, playerId: number, every: number | null): void {
+  if (every !== null && playerId % every === 0) person.birthDate = PLACEHOLDER_BIRTH_DATE;
+}
+
 /** Per-row probabilities of each fault. Impossible values are a fixed handful per season instead. */
 export const FAULT_RATES = {
   placeholderRates: 0.004,

@@ -53,6 +53,8 @@ export interface UniverseOptions {
   shapeDriftSeason?: number | null;
   /** A field missing from every split of a group (faults.ts MissingFieldFault), to test the circuit breaker. @default null */
   missingField?: MissingFieldFault | null;
+  /** Every N-th player (id % N === 0) has the placeholder birth date 1950-01-01 in his bio (faults.ts). @default null */
+  placeholderBirthDateEvery?: number | null;
 }
 
 export type ResolvedUniverseOptions = Required<UniverseOptions>;
@@ -98,7 +100,11 @@ export function resolveUniverseOptions(options: UniverseOptions = {}): ResolvedU
   if (missingField !== null && (!['hitting', 'pitching'].includes(missingField.group) || missingField.field.trim() === '')) {
     throw new Error(`generateUniverse: missingField needs a group (hitting or pitching) and a field, got ${JSON.stringify(missingField)}`);
   }
-  return { seed, fromSeason, toSeason, scale, warmupSeasons, covid2020: options.covid2020 ?? true, shapeDriftSeason, missingField };
+  const placeholderBirthDateEvery = options.placeholderBirthDateEvery ?? null;
+  if (placeholderBirthDateEvery !== null && !(Number.isInteger(placeholderBirthDateEvery) && placeholderBirthDateEvery >= 1)) {
+    throw new Error(`generateUniverse: placeholderBirthDateEvery must be a positive integer or null, got ${placeholderBirthDateEvery}`);
+  }
+  return { seed, fromSeason, toSeason, scale, warmupSeasons, covid2020: options.covid2020 ?? true, shapeDriftSeason, missingField, placeholderBirthDateEvery };
 }
 
 export function generateUniverse(options: UniverseOptions = {}): SampleUniverse {

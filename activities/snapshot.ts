@@ -79,22 +79,35 @@ export async function buildSnapshot(pool: Pool, config: Config, input: { predict
     [ids, asOf],
   );
   const linesByPlayer = Map.groupBy(lineRows, (r) => r.player_id as number);
-  // Earlier snapshots: history and trend per player, and the previous run for movers.
+  // Earlier snapshots: rank and probability over time per player (not their SHAP values: a season of daily snapshots
+  // of every prospect would be millions of 65-number arrays).
   const { rows: past } = await pool.query(
-    `SELECT rs.snapshot_id, rs.prediction_run_id, rs.generated_at, p.player_id, p.rank, p.probability, p.shap
+    `SELECT rs.generated_at, p.player_id, p.rank, p.probability
      FROM ranking_snapshots rs JOIN predictions p USING (prediction_run_id)
      WHERE rs.snapshot_id <> $2 AND p.player_id = ANY($1) ORDER BY rs.generated_at`,
     [ids, input.rankingSnapshotId],
   );
   const historyByPlayer = Map.groupBy(past, (r) => r.player_id as number);
-  const previousSnapshotId: string | null = past.at(-1)?.snapshot_id ?? null;
-  const previous = new Map(past.filter((r) => r.snapshot_id === previousSnapshotId).map((r) => [r.player_id as number, r]));
-  const { rows: sameFeatures } = await pool.query(
-    `SELECT (m.feature_names = $2::text[]) AS same FROM ranking_snapshots rs JOIN prediction_runs r USING (prediction_run_id)
-     JOIN models m USING (model_version) WHERE rs.snapshot_id = $1`,
-    [previousSnapshotId, featureNames],
+  // The latest earlier snapshot that ranked any of these prospects, for trends and movers.
+  const { rows: previousRuns } = await pool.query<{ snapshot_id: string; prediction_run_id: string; same: boolean }>(
+    `SELECT rs.snapshot_id, rs.prediction_run_id, (m.feature_names = $3::text[]) AS same
+     FROM ranking_snapshots rs JOIN prediction_runs r USING (prediction_run_id) JOIN models m USING (model_version)
+     WHERE rs.snapshot_id <> $2
+       AND EXISTS (SELECT 1 FROM predictions p WHERE p.prediction_run_id = rs.prediction_run_id AND p.player_id = ANY($1))
+     ORDER BY rs.generated_at DESC LIMIT 1`,
+    [ids, input.rankingSnapshotId, featureNames],
   );
-  const comparableShap = sameFeatures[0]?.same === true;
+  const previousSnapshotId: string | null = previousRuns[0]?.snapshot_id ?? null;
+  const comparableShap = previousRuns[0]?.same === true;
+  // That one run's predictions, with SHAP only when its model used the same features (the movers' factors need it).
+  const { rows: previousRows } = previousRuns[0]
+    ? await pool.query(
+      `SELECT player_id, rank, ${comparableShap ? 'shap' : 'NULL::real[] AS shap'} FROM predictions
+       WHERE prediction_run_id = $1 AND player_id = ANY($2)`,
+      [previousRuns[0].prediction_run_id, ids])
+    : { rows: [] };
+  const previous = new Map(previousRows.map((r) => [r.player_id as number, r]));
+  const predictionsById = new Map(predictions.map((p) => [p.player_id as number, p]));
   const labelOf = new Map(FEATURE_CATALOG.map((f) => [f.name as string, f.label]));
   const generatedAt = new Date().toISOString();
 
@@ -110,7 +123,7 @@ export async function buildSnapshot(pool: Pool, config: Config, input: { predict
       .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
       .slice(0, TOP_FACTORS)
       .map((f) => ({ ...f, label: labelOf.get(f.feature) ?? f.feature }));
-    const before = previous.get(p.player_id);
+    const earlier = previous.get(p.player_id);
     return {
       playerId: p.player_id,
       rank: p.rank,
@@ -128,7 +141,7 @@ export async function buildSnapshot(pool: Pool, config: Config, input: { predict
       evidence: p.evidence ?? { seasonWorkload: 0, careerWorkload: 0, seasons: 0, levels: 0, spread: 0 },
       eta: p.eta ?? null,
       dynasty: p.dynasty ?? { roleWeight: 1, yearsToEta: 0, value: 100 * p.probability },
-      trend: before ? before.rank - p.rank : null,
+      trend: earlier ? earlier.rank - p.rank : null,
       baseValue: p.base_value,
       factors,
       narrative: p.narrative ?? [],
@@ -146,7 +159,7 @@ export async function buildSnapshot(pool: Pool, config: Config, input: { predict
     if (!before || before.rank === pr.rank) return [];
     let factor: { feature: string; label: string; delta: number } | null = null;
     if (comparableShap) {
-      const now: number[] = predictions.find((p) => p.player_id === pr.playerId)?.shap ?? [];
+      const now: number[] = predictionsById.get(pr.playerId)?.shap ?? [];
       const then: number[] = before.shap;
       const up = before.rank > pr.rank;
       let best = -1;

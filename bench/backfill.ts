@@ -17,7 +17,7 @@ import type { BenchContext } from './context.ts';
 export const FROM = 2011;
 export const TO = 2025;
 
-async function startSampleProcess(): Promise<{ url: string; child: ChildProcess }> {
+export async function startSampleProcess(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'sources/sample/main.ts'), '--port', '0', '--scale', '1', '--from', String(FROM), '--to', String(TO)], { stdio: ['ignore', 'pipe', 'inherit'] });
   for await (const line of createInterface({ input: child.stdout })) {
     const match = /on (http:\/\/[\d.]+:\d+)\/api\/v1/.exec(line);
@@ -29,7 +29,7 @@ async function startSampleProcess(): Promise<{ url: string; child: ChildProcess 
   throw new Error('the sample server did not start');
 }
 
-async function peakRssMiB(pid: number): Promise<number> {
+export async function peakRssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }

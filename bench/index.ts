@@ -11,6 +11,7 @@ import { ensureLocalPostgres } from '../infra/postgres.ts';
 import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
 import { benchBackfill } from './backfill.ts';
 import { benchLoad } from './load.ts';
+import { benchMemory } from './memory.ts';
 import { benchSite } from './site.ts';
 import { benchTraining } from './training.ts';
 import type { BenchContext } from './context.ts';
@@ -20,6 +21,7 @@ const benches: Record<string, (ctx: BenchContext) => Promise<void>> = {
   backfill: benchBackfill,
   training: benchTraining,
   site: benchSite,
+  memory: benchMemory,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -13,7 +13,10 @@ import pg from 'pg';
 import { loadHistory, type History } from '../activities/history.ts';
 import { bootstrapIntervals } from '../training/bootstrap.ts';
 import { buildDataset, type Dataset } from '../training/dataset.ts';
-import { score } from '../training/metrics.ts';
+import { score, type Scores } from '../training/metrics.ts';
+import { runBacktest, runRollingBacktest, type ModelName, type ScoreSummary } from '../training/backtest.ts';
+import { generateUniverse } from '../sources/sample/universe.ts';
+import { universeHistory } from '../sources/sample/history.ts';
 import { trainMlp } from '../training/mlp.ts';
 import { labelsOf, predictChampion, rowsOf, takeRows, trainChampion } from '../training/model.ts';
 import { DMatrix, type Params } from '../training/xgboost.ts';
@@ -100,7 +103,29 @@ async function evaluate(dataset: Dataset, v: Variant, train: number[], stop: num
     `Brier ${s.brier.toFixed(5)}  LL ${s.logLoss.toFixed(4)}  | hit AUC ${h.rocAuc.toFixed(3)} Brier ${h.brier.toFixed(4)} | pit AUC ${q.rocAuc.toFixed(3)} Brier ${q.brier.toFixed(4)}`);
 }
 
-const { values } = parseArgs({ options: { cache: { type: 'string' }, final: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { cache: { type: 'string' }, final: { type: 'boolean', default: false }, only: { type: 'string' }, sample: { type: 'boolean', default: false }, csv: { type: 'string' } },
+});
+if (values.sample) {
+  // Several origins on the full-scale sample universe (seed 5), which has seasons enough for them.
+  const universe = generateUniverse({ seed: 5, scale: 1, fromSeason: 2010, toSeason: 2024 });
+  const sample = buildDataset({ asOfSeasons: Array.from({ length: 15 }, (_, i) => 2010 + i), ...universeHistory(universe), lastCompleteSeason: 2024 });
+  const report = await runRollingBacktest({ dataset: sample, testSeasons: [2014, 2015, 2016, 2017, 2018, 2019], nthread: 2, bootstrap: { reps: 1000, seed: 1 } });
+  for (const o of report.origins) {
+    const m = o.scores.model;
+    console.log(`test ${o.testSeason} (train ${o.trainSeasons[0]}-${o.trainSeasons.at(-1)}, stop/calibrate ${o.validationSeason}): n ${m.rows} pos ${m.positives} ` +
+      Object.entries(o.scores).map(([n, sc]) => `${n} AUC ${sc.rocAuc.toFixed(3)} PR ${sc.prAuc.toFixed(3)} Brier ${sc.brier.toFixed(4)}`).join(' | '));
+  }
+  for (const s of report.skippedOrigins) console.log(`skipped ${s.season}: ${s.reason}`);
+  const { scores, intervals, perRole, reliability } = report.pooled;
+  for (const [n, sc] of Object.entries(scores)) {
+    const i = intervals![n as ModelName];
+    console.log(`pooled ${n.padEnd(10)} n ${sc.rows} AUC ${sc.rocAuc.toFixed(3)} [${i.rocAuc.low.toFixed(3)}, ${i.rocAuc.high.toFixed(3)}] PR ${sc.prAuc.toFixed(3)} [${i.prAuc.low.toFixed(3)}, ${i.prAuc.high.toFixed(3)}] Brier ${sc.brier.toFixed(4)} [${i.brier.low.toFixed(4)}, ${i.brier.high.toFixed(4)}]`);
+  }
+  for (const [role, r] of Object.entries(perRole)) console.log(`pooled ${role}: model AUC ${r.scores.model.rocAuc.toFixed(3)} Brier ${r.scores.model.brier.toFixed(4)}; blend AUC ${r.scores.blend.rocAuc.toFixed(3)} Brier ${r.scores.blend.brier.toFixed(4)}`);
+  console.log(`reliability: ${reliability.map((b) => `${b.from.toFixed(1)}-${b.to.toFixed(1)} ${b.predicted.toFixed(3)}/${b.observed.toFixed(3)} (${b.count})`).join('; ')}`);
+  process.exit(0);
+}
 const h = await history(values.cache);
 let last = -Infinity;
 for (const l of h.lines) last = Math.max(last, l.season);
@@ -128,9 +153,27 @@ const variants: Variant[] = [
   { name: 'all, blend 0.3 MLP', blend: 0.3 },
   { name: 'all, blend 0.7 MLP', blend: 0.7 },
 ];
-const chosen = values.only ? variants.filter((v) => v.name.includes(values.only!)) : variants;
-const final = values.final;
-for (const v of chosen) {
-  if (final) await evaluate(dataset, v, [2005], 2006, 2007);
-  else await evaluate(dataset, v, [2005], ASIDE, 2006);
+if (values.final) {
+  // The chosen configuration, as `npm run backtest -- --train-to 2006 --test-from 2007 --test-to 2007` runs it.
+  const report = await runBacktest({ dataset, trainTo: 2006, testFrom: 2007, testTo: 2007, nthread: 2, bootstrap: { reps: 1000, seed: 1 } });
+  const fmt = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+  const table = (title: string, scores: Record<string, Scores>, ci?: ScoreSummary['intervals']) => {
+    console.log(title);
+    for (const [name, sc] of Object.entries(scores)) {
+      const i = ci?.[name as keyof typeof ci];
+      const band = (m: 'rocAuc' | 'prAuc' | 'brier') => (i ? ` [${fmt(i[m].low)}, ${fmt(i[m].high)}]` : '');
+      console.log(`  ${name.padEnd(11)} n ${sc.rows} pos ${sc.positives}  AUC ${fmt(sc.rocAuc)}${band('rocAuc')}  PR ${fmt(sc.prAuc)}${band('prAuc')}  Brier ${fmt(sc.brier)}${band('brier')}  LL ${fmt(sc.logLoss)}`);
+    }
+  };
+  if (values.csv) await writeFile(values.csv, report.rows.map((r) => `${r.playerId},${r.group},${r.label},${r.probabilities.model},${r.probabilities.blend}`).join('\n'));
+  console.log(`train ${report.trainSeasons.join(', ')}, stop and calibrate ${report.validationSeason}, test ${report.testSeasons.join(', ')}; ` +
+    `${report.champion.bestIteration + 1} trees, ${report.champion.calibrator}`);
+  table('overall', report.overall.scores, report.overall.intervals);
+  for (const [role, r] of Object.entries(report.overall.perRole)) table(role, r.scores);
+  for (const [role, r] of [['all', report.overall] as const, ...Object.entries(report.overall.perRole)]) {
+    console.log(`reliability ${role}: ${r.reliability.map((b) => `${b.from.toFixed(1)}-${b.to.toFixed(1)} ${fmt(b.predicted, 3)}/${fmt(b.observed, 3)} (${b.count})`).join('; ')}`);
+  }
+} else {
+  const chosen = values.only ? variants.filter((v) => v.name.includes(values.only!)) : variants;
+  for (const v of chosen) await evaluate(dataset, v, [2005], ASIDE, 2006);
 }

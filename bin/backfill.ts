@@ -8,10 +8,10 @@
  */
 import { parseArgs } from 'node:util';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
-import { loadConfig } from '../lib/config.ts';
+import { ConfigError, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
-import { describeSourceSpec, parseSourceSpec } from '../infra/source-spec.ts';
+import { describeSourceSpec, parseSourceSpec, type SourceSpec } from '../infra/source-spec.ts';
 import { backfillWorkflowId, type BackfillInput, type BackfillProgress, type backfillHistory } from '../workflows/backfill-history.ts';
 import { accounting } from './accounting.ts';
 import { runMain } from './main.ts';
@@ -33,7 +33,12 @@ await runMain(async (stack) => {
       source: { type: 'string' },
     },
   });
-  const source = values.source === undefined ? undefined : parseSourceSpec(values.source);
+  let source: SourceSpec | undefined;
+  try {
+    source = values.source === undefined ? undefined : parseSourceSpec(values.source);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const input: BackfillInput = {
     fromSeason: Number(values.from ?? config.sample.fromSeason),
     toSeason: Number(values.to ?? config.sample.toSeason),

@@ -15,6 +15,7 @@ import { createArchiveApi } from '../sources/archive/api.ts';
 import { openArchiveDirectory } from '../sources/archive/directory.ts';
 import { createReplayApi } from '../sources/archive/replay.ts';
 import { startArchiveServer } from '../sources/archive/server.ts';
+import { PrerequisiteError } from './prerequisite-error.ts';
 import { describeSourceSpec, type SourceSpec } from './source-spec.ts';
 
 export interface RecordedSource {
@@ -25,7 +26,19 @@ export interface RecordedSource {
   close(): Promise<void>;
 }
 
+/**
+ * @throws PrerequisiteError (one sentence for the operator) when the source cannot be opened or served: a missing
+ * directory, an unreachable database, a landing zone with several origins and none chosen, a port in use.
+ */
 export async function startRecordedSource(spec: SourceSpec, mlb: Pick<Config['mlb'], 'archivePort'>, log: Logger): Promise<RecordedSource> {
+  try {
+    return await start(spec, mlb, log);
+  } catch (error) {
+    throw new PrerequisiteError(`--source: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function start(spec: SourceSpec, mlb: Pick<Config['mlb'], 'archivePort'>, log: Logger): Promise<RecordedSource> {
   const description = describeSourceSpec(spec);
   if (spec.kind === 'directory') {
     const archive = openArchiveDirectory(spec.dir);

@@ -79,7 +79,7 @@ function splitKey(raw: unknown): [number, number, number] {
  */
 export function openArchiveDirectory(dir: string): ArchiveDirectory {
   const root = path.resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`archive source: ${root} is not a directory`);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`archive source: ${root} is not a directory (expected the layout of ../shared/realdata)`);
   const files = listRecorded(root);
   if (files.length === 0) {
     throw new Error(`archive source: ${root} holds no recorded response (expected stats/{season}-{group}.json.gz, people.json.gz, teams/{season}.json.gz, sports.json)`);

@@ -62,7 +62,11 @@ const team = (id: number, season: number, sportId: number, parentOrgId?: number)
   id, name: `Team ${id}`, abbreviation: `T${id}`, season, sport: { id: sportId }, league: { id: 500, name: 'XL' }, ...(parentOrgId ? { parentOrgId } : {}),
 });
 
-export function writeTinyArchive(dir: string): TinyArchive {
+/**
+ * @param options.emptyMlbSeasons seasons to record as MLB seasons without a line (stats files with no splits, teams
+ * with the two organizations), for a run whose lead seasons reach before 2005 (the command line's five).
+ */
+export function writeTinyArchive(dir: string, options: { emptyMlbSeasons?: readonly number[] } = {}): TinyArchive {
   mkdirSync(path.join(dir, 'stats'), { recursive: true });
   mkdirSync(path.join(dir, 'teams'), { recursive: true });
   const gz = (file: string, body: unknown) => writeFileSync(path.join(dir, file), gzipSync(JSON.stringify(body)));
@@ -81,6 +85,12 @@ export function writeTinyArchive(dir: string): TinyArchive {
     copyright: 'test',
     teams: [...orgs.map((t) => ({ ...t, season: 2006 })), team(201, 2006, 12, 100), team(202, 2006, 12, 101), team(301, 2006, 14, 100), team(401, 2006, 16, 101), team(501, 2006, 11, 100)],
   });
+  for (const season of options.emptyMlbSeasons ?? []) {
+    for (const group of ['hitting', 'pitching']) {
+      gz(`stats/${season}-${group}.json.gz`, { copyright: 'test', stats: [{ type: { displayName: 'season' }, group: { displayName: group }, totalSplits: 0, splits: [] }] });
+    }
+    gz(`teams/${season}.json.gz`, { copyright: 'test', teams: orgs.map((t) => ({ ...t, season })) });
+  }
   writeFileSync(path.join(dir, 'sports.json'), JSON.stringify({ copyright: 'test', sports: [1, 11, 12, 13, 14, 15, 16, 5442].map((id) => ({ id, name: `Sport ${id}`, active: true })) }));
   const splits = Object.fromEntries(Object.entries(SPLITS).map(([k, v]) => [k, v.length]));
   const bySport = (file: string, sportId: number) => (SPLITS[file] ?? []).filter((s) => (s.sport as { id: number }).id === sportId).length;

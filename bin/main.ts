@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../lib/config.ts';
 import { PrerequisiteError } from '../infra/prerequisite-error.ts';
+import { breachMessage } from './breach.ts';
 
 export interface ShutdownStack {
   push(name: string, stop: () => Promise<void> | void): void;
@@ -27,7 +28,9 @@ export async function runMain(main: (stack: ShutdownStack) => Promise<void>): Pr
     await Promise.race([main(stack), signal]);
   } catch (error) {
     code = 1;
+    const breach = breachMessage(error);
     if (error instanceof PrerequisiteError || error instanceof ConfigError) console.error(`\n${error.message}\n`);
+    else if (breach) console.error(`\n${breach}\n`);
     else console.error(error);
   }
   for (const { name, stop } of stops.reverse()) {

@@ -14,6 +14,7 @@ import { benchLoad } from './load.ts';
 import { benchMemory } from './memory.ts';
 import { benchSite } from './site.ts';
 import { benchTraining } from './training.ts';
+import { stopUnlessShared } from '../test/shared-cluster.ts';
 import type { BenchContext } from './context.ts';
 
 const benches: Record<string, (ctx: BenchContext) => Promise<void>> = {
@@ -51,5 +52,6 @@ try {
   }
 } finally {
   await temporal.teardown();
-  await local?.stop();
+  // Test runs may use the same cluster meanwhile: stop it only if none does.
+  await stopUnlessShared(local);
 }

@@ -8,8 +8,13 @@ import type { AddressInfo } from 'node:net';
 export interface Fault {
   /** Which requests: a test on the path and query. */
   match: (pathAndQuery: string) => boolean;
-  /** 'timeout' hangs up after the stall; 'late' sends the real answer after the stall (if the client still waits). */
-  kind: '500' | 'timeout' | 'malformed' | 'late';
+  /**
+   * 'timeout' hangs up after the stall; 'late' sends the real answer after the stall (if the client still waits);
+   * 'busy' answers 429 with a Retry-After of `retryAfterSeconds`.
+   */
+  kind: '500' | 'timeout' | 'malformed' | 'late' | 'busy';
+  /** For 'busy'. @default 1 */
+  retryAfterSeconds?: number;
   /** How many times per URL; Infinity for every time. */
   times: number;
 }
@@ -24,8 +29,11 @@ export interface InjectedFault {
 export async function startFaultProxy(upstream: string, faults: Fault[], stallMs = 5_000) {
   const seen = new Map<string, number>();
   const injected: InjectedFault[] = [];
+  /** Every request, faulty or not, in order of arrival. */
+  const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
+    requests.push(url);
     const fault = faults.find((f) => f.match(url));
     const count = seen.get(url) ?? 0;
     if (fault && count < fault.times) {
@@ -44,6 +52,10 @@ export async function startFaultProxy(upstream: string, faults: Fault[], stallMs
           }, () => res.writeHead(502).end());
         }, stallMs);
         res.on('close', () => clearTimeout(timer));
+        return;
+      }
+      if (fault.kind === 'busy') {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds ?? 1) }).end('{"message":"slow down"}');
         return;
       }
       if (fault.kind === '500') {
@@ -67,6 +79,7 @@ export async function startFaultProxy(upstream: string, faults: Fault[], stallMs
   return {
     url: `http://127.0.0.1:${port}`,
     injected,
+    requests,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

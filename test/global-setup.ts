@@ -12,6 +12,7 @@ import { createLogger } from '../lib/log.ts';
 import { ensureLocalPostgres } from '../infra/postgres.ts';
 import { PrerequisiteError } from '../infra/prerequisite-error.ts';
 import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
+import { stopUnlessShared } from './shared-cluster.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -52,6 +53,8 @@ export default async function setup(project: TestProject) {
   const adminUrl = serverUrl ?? local!.adminUrl;
   const database = `afwd_test_${Date.now()}_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  // A connection cut under the run (a server restart) must fail the teardown's query, not crash the process.
+  admin.on('error', (error) => log.warn({ err: error }, 'test setup lost its admin connection'));
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
   const databaseUrl = withDatabase(adminUrl, database);
@@ -78,6 +81,8 @@ export default async function setup(project: TestProject) {
     await temporal.teardown();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
-    await local?.stop();
+    // Another run may have attached to the cluster this one started: leave it running for them.
+    const others = await stopUnlessShared(local);
+    if (others.length) log.info({ others }, 'test cluster left running: other runs still use it');
   };
 }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities/index.ts';
@@ -37,9 +37,11 @@ const accounting = (r: LoadResult) => {
 
 // A fetch attempt timed out mid-flight against the real Temporal server and PostgreSQL: the retry must finish with
 // exactly the rows of a clean run, and the timed-out attempt, when its late answer arrives, must write nothing.
-describe('an attempt timed out mid-flight', () => {
+describe('attempts timed out, waiting and cancelled mid-flight', () => {
   let clean: TestDatabase;
   let faulty: TestDatabase;
+  let reference: { loaded: LoadResult };
+  const extra: TestDatabase[] = [];
   let source: SampleSource;
   let config: Config;
   let connection: Connection;
@@ -52,7 +54,9 @@ describe('an attempt timed out mid-flight', () => {
     source = await startSampleSource(config.sample, log);
     connection = await Connection.connect({ address: inject('temporalAddress') });
     workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  });
+    const first = await ingest(clean, source.url);
+    reference = await first.worker.runUntil(first.run);
+  }, 60_000);
 
   afterAll(async () => {
     await workerConnection?.close();
@@ -60,26 +64,24 @@ describe('an attempt timed out mid-flight', () => {
     await source?.close();
     await clean?.drop();
     await faulty?.drop();
+    for (const db of extra) await db.drop();
   });
 
-  async function ingest(db: TestDatabase, mlbBaseUrl: string) {
+  async function ingest(db: TestDatabase, mlbBaseUrl: string, fetchHeartbeatTimeout = '1 second') {
     const taskQueue = `deadline-${Date.now()}-${Math.random()}`;
     const worker = await Worker.create({
       connection: workerConnection, taskQueue, workflowsPath: WORKFLOW,
       activities: createActivities({ pool: db.pool, config, log, mlbBaseUrl }),
     });
     const client = new Client({ connection });
-    const run = client.workflow.execute<typeof ingestWithDeadlines>('ingestWithDeadlines', {
+    const handle = await client.workflow.start<typeof ingestWithDeadlines>('ingestWithDeadlines', {
       taskQueue, workflowId: taskQueue,
-      args: [{ season: SEASON, fetchHeartbeatTimeout: '1 second', fetchStartToCloseTimeout: '1 minute' }],
+      args: [{ season: SEASON, fetchHeartbeatTimeout, fetchStartToCloseTimeout: '1 minute' }],
     });
-    return { worker, run };
+    return { worker, run: handle.result(), handle };
   }
 
   it('retries on a fresh batch, ends with the rows of a clean run, and fences out the late attempt', async () => {
-    const first = await ingest(clean, source.url);
-    const reference = await first.worker.runUntil(first.run);
-
     const proxy = await startFaultProxy(source.url, [{ match: (u) => u.includes('group=hitting') && u.includes('offset=0'), kind: 'late', times: 1 }], STALL_MS);
     try {
       const second = await ingest(faulty, proxy.url);
@@ -94,9 +96,10 @@ describe('an attempt timed out mid-flight', () => {
         return done;
       });
 
-      // The timed-out attempt sent no heartbeat while stalled, so nobody could tell it to stop: it got its late answer.
+      // Either the timed-out attempt heard of its timeout (the SDK flushes a throttled heartbeat and gets the news) and
+      // aborted its request, or it did not and got the late answer: in both cases nothing of it may land after the retry.
       expect(proxy.injected).toHaveLength(1);
-      expect(proxy.injected[0]!.outcome).toBe('answered');
+      expect(['answered', 'client-closed']).toContain(proxy.injected[0]!.outcome);
       // The retry wrote a batch of its own; the timed-out attempt's batch is superseded, unfinished, and holds
       // nothing it fetched after the retry started.
       const { rows: batches } = await faulty.pool.query(
@@ -120,4 +123,50 @@ describe('an attempt timed out mid-flight', () => {
       await proxy.close();
     }
   }, 120_000);
+
+  const hittingFirstPage = (u: string) => u.includes('group=hitting') && u.includes('offset=0');
+
+  it('heartbeats through a Retry-After longer than the heartbeat timeout, so the attempt is not timed out', async () => {
+    const db = await createTestDatabase();
+    extra.push(db);
+    const proxy = await startFaultProxy(source.url, [{ match: hittingFirstPage, kind: 'busy', retryAfterSeconds: 4, times: 1 }]);
+    try {
+      const { worker, run } = await ingest(db, proxy.url, '2 seconds');
+      const result = await worker.runUntil(run);
+      expect(proxy.requests.filter(hittingFirstPage)).toHaveLength(2);
+      const { rows: batches } = await db.pool.query('SELECT attempt FROM ingest_batches ORDER BY attempt');
+      expect(batches).toEqual([{ attempt: 1 }]);
+      expect(accounting(result.loaded)).toEqual(accounting(reference.loaded));
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+
+  it('stops waiting at once when the run is cancelled during a backoff, and asks the source nothing more', async () => {
+    const db = await createTestDatabase();
+    extra.push(db);
+    const proxy = await startFaultProxy(source.url, [{ match: hittingFirstPage, kind: 'busy', retryAfterSeconds: 6, times: 1 }]);
+    try {
+      // The SDK sends heartbeats at most every 80% of the heartbeat timeout, and a cancellation comes back on one.
+      const { worker, run, handle } = await ingest(db, proxy.url, '2 seconds');
+      const outcome = await worker.runUntil(async () => {
+        for (const deadline = Date.now() + 20_000; proxy.injected.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+        // The fetch is now in its 6-second backoff, heartbeating every second: the cancellation reaches it there.
+        await new Promise((r) => setTimeout(r, 300));
+        await handle.cancel();
+        const settled = await run.then(() => 'completed', (error: unknown) => error);
+        // Past the end of the backoff: a fetch that had not been stopped would have asked again by now.
+        await new Promise((r) => setTimeout(r, 7_000));
+        return settled;
+      });
+      expect(outcome).toBeInstanceOf(WorkflowFailedError);
+      expect(proxy.requests.filter(hittingFirstPage)).toHaveLength(1);
+      const { rows: batches } = await db.pool.query('SELECT attempt, finished_at FROM ingest_batches');
+      expect(batches).toEqual([{ attempt: 1, finished_at: null }]);
+      const { rows: lines } = await db.pool.query('SELECT count(*)::int AS n FROM player_season_stats');
+      expect(lines[0].n).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 });

@@ -152,7 +152,7 @@ export function createIngestActivities(deps: ActivityDeps) {
           alog.info({ batchId: input.batchId }, 'batch already loaded by an earlier attempt');
           return earlier;
         }
-        const loaded = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }), gate);
+        const loaded = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }), gate, Context.current().cancellationSignal);
         await recordFinishedLoad(pool, input.batchId, loaded);
         return loaded;
       });

@@ -87,6 +87,8 @@ export async function loadBatch(
   source: string,
   progress: (phase: string) => void = () => {},
   gate: QualityGate = NO_GATE,
+  /** Aborts the write transaction, COPY streams included (the activity's cancellation signal). */
+  signal?: AbortSignal,
 ): Promise<LoadResult> {
   const { batchId, season } = input;
   progress('reading');
@@ -211,7 +213,7 @@ export async function loadBatch(
          rows_new = $6, rows_flagged = $7, finished_at = now(), status = 'loaded', quality = $8 WHERE batch_id = $1`,
       [batchId, result.rowsFetched, result.rowsLoaded, result.rowsQuarantined, result.duplicatesMerged, result.rowsNew, result.rowsFlagged, storedVerdict(verdict)],
     );
-  });
+  }, { signal });
   result.writeMs = Math.round(performance.now() - writeStarted);
   return result;
 }

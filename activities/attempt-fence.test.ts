@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { claimBatch, claimSiteSwitch, finishedLoad, recordFinishedLoad, withBatchFence, withBatchLoadLock, withSiteFence } from './attempt-fence.ts';
 
-const superseded = (error: unknown) => error instanceof ApplicationFailure && error.type === 'SupersededAttempt' && error.nonRetryable;
+const superseded = (error: unknown): boolean => error instanceof ApplicationFailure && error.type === 'SupersededAttempt' && error.nonRetryable === true;
 
 describe('attempt fences', () => {
   let db: TestDatabase;

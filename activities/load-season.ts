@@ -167,7 +167,11 @@ export async function loadBatch(
   // The circuit breaker judges the batch before anything of it is written.
   const outcomes: LineOutcome[] = lines.map((l) => ({ season: l.season, sportId: l.sportId, group: l.group, cause: null }));
   for (const r of rejects) if (r.cell && r.cause) outcomes.push({ ...r.cell, cause: r.cause });
-  const verdict = judgeQuality(tallyOutcomes(outcomes), gate.thresholds);
+  // A stats page that stayed broken after retries was quarantined by fetchSeason; its lines are simply absent here.
+  const { rows: lost } = await pool.query<{ url: string; reason: string }>(
+    "SELECT payload->>'url' AS url, reason FROM quarantine WHERE batch_id = $1 AND entity = 'response' ORDER BY quarantine_id", [batchId]);
+  const lostStats = lost.filter((r) => typeof r.url === 'string' && kindOf(r.url).kind === 'stats');
+  const verdict = judgeQuality(tallyOutcomes(outcomes), gate.thresholds, lostStats);
   gate.report({ batchId, season }, verdict);
   if (verdict.breached) {
     progress('breached');

@@ -17,6 +17,7 @@ import { createPipelineWorker } from '../infra/pipeline-worker.ts';
 import { startSampleServer, type SampleServer } from '../sources/sample/server.ts';
 import { generateUniverse, type UniverseOptions } from '../sources/sample/universe.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { startFaultProxy } from '../test/fault-proxy.ts';
 import type { backfillHistory } from './backfill-history.ts';
 import type { runPipeline } from './run-pipeline.ts';
 
@@ -133,6 +134,26 @@ describe('the data-quality circuit breaker, through the real pipeline', () => {
     expect(stdout).toContain('re-validates from the landing zone');
   });
 
+  it('trips on a stats page that stays broken after retries (its lines would be silently missing)', async () => {
+    // Scale 0.5 makes two pages of 2,000 hitting lines; the second stays malformed, so fetchSeason quarantines it.
+    const big = await startSampleServer({ universe: generateUniverse({ seed: 11, fromSeason: 2017, toSeason: 2017, scale: 0.5 }) });
+    const proxy = await startFaultProxy(big.url, [
+      { match: (u) => u.startsWith('/api/v1/stats') && u.includes('group=hitting') && u.includes('offset=2000'), kind: 'malformed', times: Infinity },
+    ], 2_000);
+    try {
+      const outcome = await withWorker(proxy.url, (taskQueue) => client.workflow.execute<typeof backfillHistory>('backfillHistory', {
+        taskQueue, workflowId: `${workflowId}-lost-page`, args: [{ fromSeason: 2017, toSeason: 2017, mlbLeadSeasons: 0 }],
+      }).then(() => null, (e: unknown) => e));
+      expect(proxy.injected.length).toBeGreaterThan(0);
+      const cause = (outcome as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause.type).toBe('DataQualityBreach');
+      expect(cause.message).toMatch(/season 2017, batch \d+: data-quality breach: 1 stats response lost after retries, so their lines are missing \(http:\/\/[^ ]+\/api\/v1\/stats\?[^ ]*group=hitting[^ ]*offset=2000/);
+    } finally {
+      await proxy.close();
+      await big.close();
+    }
+  });
+
   it('after the source is fixed, a re-run with --refresh loads every season (placeholder birth dates unknown and flagged, lines kept); the breached batches stay on record', async () => {
     // The fixed source answers on the same port, so its URLs are the ones the landing zone holds.
     const port = Number(new URL(server.url).port);
@@ -146,7 +167,7 @@ describe('the data-quality circuit breaker, through the real pipeline', () => {
     expect(progress.seasonsDone).toBe(11);
     expect(progress.rowsQuarantined / progress.rowsFetched).toBeLessThan(0.01);
     expect(await count("SELECT count(*) AS n FROM player_season_stats WHERE stat_group = 'pitching'")).toBeGreaterThan(100);
-    expect(await count("SELECT count(*) AS n FROM ingest_batches WHERE status = 'breached'")).toBe(11);
+    expect(await count("SELECT count(DISTINCT season) AS n FROM ingest_batches WHERE status = 'breached'")).toBe(11);
     expect(await count("SELECT count(*) AS n FROM ingest_batches WHERE status = 'loaded' AND finished_at IS NOT NULL")).toBe(11);
     // Placeholder birth dates: unknown in the bios, flagged once per player, and their lines loaded, not quarantined.
     const placeholders = await count('SELECT count(*) AS n FROM players WHERE player_id % 10 = 0');

@@ -87,6 +87,13 @@ describe('judgeQuality', () => {
     expect(v.message).toContain(`and ${7 - MAX_CELLS_IN_MESSAGE} more cells`);
   });
 
+  it('trips on a lost stats response, whatever the rates of the lines that did arrive', () => {
+    const lost = [{ url: 'http://x/api/v1/stats?group=pitching&season=2016&offset=2000', reason: 'body is not JSON' }];
+    const v = judgeQuality(tallyOutcomes(outcomes(2016, 12, 'pitching', 500)), DEFAULT_BREAKER_THRESHOLDS, lost);
+    expect(v).toMatchObject({ breached: true, batchTripped: false, lostResponses: lost });
+    expect(v.message).toMatch(/^data-quality breach: 1 stats response lost after retries, so their lines are missing \(http:\/\/x\/api\/v1\/stats\?group=pitching&season=2016&offset=2000: body is not JSON\)/);
+  });
+
   it('an empty batch passes (nothing to judge)', () => {
     expect(judgeQuality([])).toMatchObject({ breached: false, rows: 0, share: 0 });
   });

@@ -56,6 +56,12 @@ export interface CellTally extends CellKey {
   causes: CauseCount[];
 }
 
+/** A stats response that stayed broken after retries: its lines are missing, in unknown number. */
+export interface LostResponse {
+  url: string;
+  reason: string;
+}
+
 export interface CellVerdict extends CellTally {
   share: number;
   tripped: boolean;
@@ -67,6 +73,8 @@ export interface QualityVerdict {
   quarantined: number;
   share: number;
   batchTripped: boolean;
+  /** Stats responses lost after retries; any one trips the breaker, since a lost page hides up to 2,000 lines. */
+  lostResponses: LostResponse[];
   /** Every cell, tripped ones first, then by quarantined lines. */
   cells: CellVerdict[];
   thresholds: BreakerThresholds;
@@ -111,7 +119,11 @@ export function assertThresholds(t: BreakerThresholds): void {
   }
 }
 
-export function judgeQuality(cells: readonly CellTally[], thresholds: BreakerThresholds = DEFAULT_BREAKER_THRESHOLDS): QualityVerdict {
+export function judgeQuality(
+  cells: readonly CellTally[],
+  thresholds: BreakerThresholds = DEFAULT_BREAKER_THRESHOLDS,
+  lostResponses: readonly LostResponse[] = [],
+): QualityVerdict {
   assertThresholds(thresholds);
   let rows = 0;
   let quarantined = 0;
@@ -124,8 +136,8 @@ export function judgeQuality(cells: readonly CellTally[], thresholds: BreakerThr
   judged.sort((a, b) => Number(b.tripped) - Number(a.tripped) || b.quarantined - a.quarantined || cellKey(a).localeCompare(cellKey(b)));
   const share = rows === 0 ? 0 : quarantined / rows;
   const batchTripped = rows >= thresholds.batchMinRows && share > thresholds.batchMaxShare;
-  const breached = batchTripped || judged.some((c) => c.tripped);
-  const verdict: QualityVerdict = { breached, rows, quarantined, share, batchTripped, cells: judged, thresholds, message: null };
+  const breached = batchTripped || judged.some((c) => c.tripped) || lostResponses.length > 0;
+  const verdict: QualityVerdict = { breached, rows, quarantined, share, batchTripped, lostResponses: [...lostResponses], cells: judged, thresholds, message: null };
   return breached ? { ...verdict, message: breachMessage(verdict) } : verdict;
 }
 
@@ -157,6 +169,11 @@ function breachMessage(v: QualityVerdict): string {
   const rest = (tripped.length > 0 ? tripped.length : 0) - shown.length;
   const parts = shown.map(describeCellVerdict);
   if (rest > 0) parts.push(`and ${rest} more cells`);
+  if (v.lostResponses.length > 0) {
+    const [first] = v.lostResponses;
+    parts.unshift(`${count(v.lostResponses.length)} stats response${v.lostResponses.length === 1 ? '' : 's'} lost after retries, so their lines are missing` +
+      (first ? ` (${first.url}: ${first.reason})` : ''));
+  }
   const batch = `batch: ${count(v.quarantined)} of ${count(v.rows)} rows quarantined (${percent(v.share)})`;
   const limits = `limits: a cell of >= ${count(t.cellMinRows)} rows over ${percent(t.cellMaxShare)}, the batch over ${percent(t.batchMaxShare)}`;
   return `data-quality breach: ${parts.join('; ')}; ${batch}; ${limits}`;

@@ -3,7 +3,7 @@
  * exported as an Arrow IPC file whose path is what later steps receive. "Finished" comes from the run's date and
  * the season calendar: a season in progress is neither labelled from nor scored.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { dataPaths } from '../lib/config.ts';
@@ -56,7 +56,9 @@ export function createFeatureActivities({ pool, config, log }: ActivityDeps) {
       for (const r of dataset.rows) scoringSeason = Math.max(scoringSeason, r.asOfSeason);
       const dir = dataPaths(config).features;
       await mkdir(dir, { recursive: true });
-      const arrowPath = path.join(dir, `${input.snapshotId}.arrow`);
+      // A file per attempt: an earlier attempt that timed out may still be writing its own, and must not tear this one.
+      const { attempt } = Context.current().info;
+      const arrowPath = path.join(dir, `${input.snapshotId}.a${attempt}.arrow`);
       await writeFeatureMatrix(arrowPath, dataset);
 
       const width = dataset.featureNames.length;

@@ -120,18 +120,26 @@ describe('the data-quality circuit breaker, through the real pipeline', () => {
     expect(metrics).toMatch(/afwd_quarantine_share\{[^}]*group="pitching"[^}]*level="MLB"[^}]*season="2016"[^}]*\} 1/);
   });
 
-  it('lets an operator inspect it: npm run quarantine -- --batch <id> counts by cell, field and reason, with samples', async () => {
+  it('lets an operator inspect it (npm run quarantine -- --batch <id> or --season: by cell, field and reason, with samples) and mark it resolved', async () => {
     const { rows } = await db.pool.query<{ batch_id: string }>('SELECT batch_id FROM ingest_batches WHERE season = 2016');
     const batchId = rows[0]?.batch_id;
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin', 'quarantine.ts'), '--batch', String(batchId)], {
+    const cli = async (...args: string[]) => (await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin', 'quarantine.ts'), ...args], {
       env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn' },
-    });
+    })).stdout;
+    const stdout = await cli('--batch', String(batchId));
     expect(stdout).toContain(`batch ${batchId}  season 2016  mlb-stats-api  breached (not finished)`);
     expect(stdout).toMatch(/BREACH: data-quality breach: 2016 \S+ pitching: \d+ of \d+ rows quarantined \(100%\), dominant reason: missing field stat\.battersFaced/);
     expect(stdout).toMatch(/\n +\d+ {2}2016 MLB pitching: missing field stat\.battersFaced\n/);
     // A sample row: its reason and its raw split, in which battersFaced is indeed absent.
     expect(stdout).toMatch(/shape: pitchingSplit shape: stat\.battersFaced: expected a count \(number or numeric string\), missing/);
     expect(stdout).toContain('re-validates from the landing zone');
+
+    const bySeason = await cli('--season', '2016');
+    expect(bySeason).toContain(`batch ${batchId}  season 2016`);
+    const resolved = await cli('--batch', String(batchId), '--resolve', 'test: source fixed');
+    const open = await count(`SELECT count(*) AS n FROM quarantine WHERE batch_id = ${batchId} AND resolved_at IS NULL`);
+    expect(open).toBe(0);
+    expect(resolved).toMatch(/^Marked [1-9]\d* quarantined rows of batch \d+ resolved\./);
   });
 
   it('trips on a stats page that stays broken after retries (its lines would be silently missing)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../lib/random.ts';
-import { bootstrapIntervals, quantile } from './bootstrap.ts';
+import { bootstrapDifferences, bootstrapIntervals, quantile } from './bootstrap.ts';
 import { brier, rocAuc } from './metrics.ts';
 
 /** 400 rows whose label follows the score with noise: a model with a true AUC well inside (0.5, 1). */
@@ -61,5 +61,22 @@ describe('bootstrapIntervals', () => {
     expect(() => bootstrapIntervals([0, 1], { m: [0.1] }, [1, 2])).toThrow(/1 predictions for 2 rows/);
     expect(() => bootstrapIntervals([0, 1], { m: [0.1, 0.2] }, [1])).toThrow(/1 cluster ids/);
     expect(() => bootstrapIntervals([0, 1], { m: [0.1, 0.2] }, [1, 2], { reps: 0 })).toThrow(/reps/);
+  });
+});
+
+describe('bootstrapDifferences', () => {
+  const { labels, good, coin, players } = noisyRows();
+
+  it('puts a clearly better model\'s AUC gain above zero, and a model against itself at exactly zero', () => {
+    const d = bootstrapDifferences(labels, good, coin, players, { reps: 300, seed: 2 });
+    expect(d.point.rocAuc).toBeCloseTo(rocAuc(labels, good) - rocAuc(labels, coin), 12);
+    expect(d.rocAuc.low).toBeGreaterThan(0);
+    expect(d.brier.high).toBeLessThan(0);
+    const same = bootstrapDifferences(labels, good, good, players, { reps: 50 });
+    expect([same.rocAuc.low, same.rocAuc.high, same.brier.low, same.brier.high]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('refuses inputs of different lengths', () => {
+    expect(() => bootstrapDifferences([0, 1], [0.1, 0.2], [0.3], [1, 2])).toThrow(/2 labels, 2 and 1 predictions/);
   });
 });

@@ -95,3 +95,55 @@ export function bootstrapIntervals<Name extends string>(
     return [metric, { low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) }];
   }))])) as Record<Name, MetricIntervals>;
 }
+
+/**
+ * Paired intervals of `metric(candidate) - metric(reference)` on the same rows, from the same player resamples: whether
+ * a change is better than the noise of one test set, which two overlapping separate intervals cannot say.
+ */
+export function bootstrapDifferences(
+  labels: ArrayLike<number>,
+  candidate: ArrayLike<number>,
+  reference: ArrayLike<number>,
+  clusters: ArrayLike<number>,
+  options: BootstrapOptions = {},
+): MetricIntervals & { point: Record<BootstrapMetric, number> } {
+  const reps = options.reps ?? 1000;
+  const level = options.level ?? 0.95;
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < clusters.length; i++) {
+    const own = members.get(clusters[i]!);
+    if (own) own.push(i);
+    else members.set(clusters[i]!, [i]);
+  }
+  if (candidate.length !== labels.length || reference.length !== labels.length || clusters.length !== labels.length) {
+    throw new RangeError(`bootstrapDifferences got ${labels.length} labels, ${candidate.length} and ${reference.length} predictions, ${clusters.length} cluster ids.`);
+  }
+  const groups = [...members.values()];
+  const random = mulberry32(options.seed ?? 1);
+  const draws: Record<BootstrapMetric, number[]> = { rocAuc: [], prAuc: [], brier: [] };
+  const y: number[] = [];
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    y.length = a.length = b.length = 0;
+    for (let g = 0; g < groups.length; g++) {
+      for (const i of groups[Math.floor(random() * groups.length)]!) {
+        y.push(labels[i]!);
+        a.push(candidate[i]!);
+        b.push(reference[i]!);
+      }
+    }
+    for (const metric of BOOTSTRAP_METRICS) {
+      const d = METRIC_FNS[metric](y, a) - METRIC_FNS[metric](y, b);
+      if (Number.isFinite(d)) draws[metric].push(d);
+    }
+  }
+  const tail = (1 - level) / 2;
+  const out = Object.fromEntries(BOOTSTRAP_METRICS.map((metric) => {
+    const sorted = draws[metric].sort((x, z) => x - z);
+    if (sorted.length < reps * 0.9) return [metric, { low: Number.NaN, high: Number.NaN }];
+    return [metric, { low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) }];
+  })) as MetricIntervals;
+  const point = Object.fromEntries(BOOTSTRAP_METRICS.map((m) => [m, METRIC_FNS[m](labels, candidate) - METRIC_FNS[m](labels, reference)])) as Record<BootstrapMetric, number>;
+  return { ...out, point };
+}

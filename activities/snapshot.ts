@@ -79,15 +79,22 @@ export async function buildSnapshot(pool: Pool, config: Config, input: { predict
     [ids, asOf],
   );
   const linesByPlayer = Map.groupBy(lineRows, (r) => r.player_id as number);
-  // Earlier snapshots: rank and probability over time per player (not their SHAP values: a season of daily snapshots
-  // of every prospect would be millions of 65-number arrays).
-  const { rows: past } = await pool.query(
-    `SELECT rs.generated_at, p.player_id, p.rank, p.probability
+  // Earlier snapshots: rank and probability over time per player, as three arrays a player (not their SHAP values,
+  // nor an object per snapshot and player: a season of daily snapshots of every prospect is over a million pairs).
+  const { rows: past } = await pool.query<{ player_id: number; dates: string[]; ranks: number[]; probabilities: number[] }>(
+    `SELECT p.player_id,
+            array_agg(to_char(rs.generated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ORDER BY rs.generated_at) AS dates,
+            array_agg(p.rank ORDER BY rs.generated_at) AS ranks,
+            array_agg(p.probability ORDER BY rs.generated_at) AS probabilities
      FROM ranking_snapshots rs JOIN predictions p USING (prediction_run_id)
-     WHERE rs.snapshot_id <> $2 AND p.player_id = ANY($1) ORDER BY rs.generated_at`,
+     WHERE rs.snapshot_id <> $2 AND p.player_id = ANY($1) GROUP BY p.player_id`,
     [ids, input.rankingSnapshotId],
   );
-  const historyByPlayer = Map.groupBy(past, (r) => r.player_id as number);
+  const historyByPlayer = new Map(past.map((r) => [r.player_id, r]));
+  const historyOf = (playerId: number) => {
+    const h = historyByPlayer.get(playerId);
+    return h ? h.dates.map((date, i) => ({ date, rank: h.ranks[i]!, probability: h.probabilities[i]! })) : [];
+  };
   // The latest earlier snapshot that ranked any of these prospects, for trends and movers.
   const { rows: previousRuns } = await pool.query<{ snapshot_id: string; prediction_run_id: string; same: boolean }>(
     `SELECT rs.snapshot_id, rs.prediction_run_id, (m.feature_names = $3::text[]) AS same
@@ -147,7 +154,7 @@ export async function buildSnapshot(pool: Pool, config: Config, input: { predict
       narrative: p.narrative ?? [],
       comparables: p.comparables ?? [],
       history: [
-        ...(historyByPlayer.get(p.player_id) ?? []).map((h) => ({ date: new Date(h.generated_at).toISOString(), rank: h.rank, probability: h.probability })),
+        ...historyOf(p.player_id),
         { date: generatedAt, rank: p.rank, probability: p.probability },
       ],
       stats: lines.map(statLine),

@@ -11,7 +11,8 @@ import { ensureTemporalCli } from './temporal-cli.ts';
 import { locateXgboostLibrary } from './xgboost-library.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: 'bootstrap' });
+// On stderr: the bootstrap runs before commands whose stdout is their result (`npm run backtest -- --json`).
+const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: 'bootstrap', toStderr: true });
 
 let aptUpdated = false;
 function aptInstall(pkg: string, why: string): boolean {

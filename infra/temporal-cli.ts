@@ -70,7 +70,8 @@ export async function ensureTemporalCli(log: Logger, env: NodeJS.ProcessEnv = pr
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
       env: { ...env, GOBIN: staging, GOFLAGS: `${env.GOFLAGS ?? ''} -trimpath`.trim() },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // go's output goes to stderr (fd 2 for both): stdout belongs to the command being bootstrapped.
+      stdio: ['ignore', 2, 'inherit'],
     });
     child.on('error', () => resolve(-1));
     child.on('exit', resolve);

@@ -12,11 +12,12 @@ fi
 
 # node_modules/.afwd-lock is the lock file node_modules was installed from; any difference means reinstall.
 if [ ! -x node_modules/.bin/node ] || ! cmp -s package-lock.json node_modules/.afwd-lock; then
-  echo "Installing npm packages (Node 24 included)..."
+  # Progress goes to stderr: stdout belongs to the command run after the bootstrap (`npm run backtest -- --json`).
+  echo "Installing npm packages (Node 24 included)..." >&2
   # `npm install` from the lock file, not `npm ci`: this npm records no lock entries for other platforms'
   # optional packages (esbuild, swc, astro compiler bindings), and `npm ci` then refuses the lock as out of sync.
   # --no-save keeps the committed lock file untouched.
-  npm install --no-save --no-audit --no-fund --loglevel=error
+  npm install --no-save --no-audit --no-fund --loglevel=error >&2
   cp package-lock.json node_modules/.afwd-lock
 fi
 

@@ -164,7 +164,7 @@ describe('runPipeline on the real server and database', () => {
     for (const name of ['model', 'challenger', 'levelAge', 'draftPick']) expect(report.overall.scores[name]?.brier).toBeGreaterThan(0);
     expect(report.csv).toBe(out);
     const lines = (await readFile(out, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('player_id,as_of_season,probability,label');
+    expect(lines[0]).toBe('player_id,as_of_season,role,label,probability,challenger,blend,levelAge,draftPick');
     expect(lines.length).toBeGreaterThan(50);
   }, 300_000);
 

@@ -41,7 +41,7 @@ describe('runPipeline orchestration', () => {
         calls.push('features');
         return { snapshotId, arrowPath: '/x.arrow', rows: 5, labelledRows: 3, lastCompleteSeason: toSeason, scoringSeason: toSeason };
       },
-      trainModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('train'); return { modelVersion, trainRows: 3, validationSeason: 2016, validationAuc: 0.8, champion: true }; },
+      trainModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('train'); return { modelVersion, trainRows: 3, validationSeason: 2016, holdoutSeason: 2017, holdoutAuc: 0.8, champion: true }; },
       predictProspects: async ({ predictionRunId }: { predictionRunId: string }) => { calls.push('predict'); return { predictionRunId, prospects: 7 }; },
       publishSnapshot: async ({ rankingSnapshotId }: { rankingSnapshotId: string }) => { calls.push('snapshot'); return { rankingSnapshotId, snapshotPath: '/s.json', prospects: 7 }; },
       promoteModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('promote'); serving = modelVersion; return { promoted: true, reason: 'no champion yet' }; },

@@ -137,6 +137,10 @@ describe('rankings site build', () => {
     expect(movers).toContain('No single factor stands out');
     const methodology = await page('methodology', 'index.html');
     expect(methodology).toContain('Held-out metrics');
+    // Says which cohorts trained, which stopped and calibrated, and which were held out.
+    const { backtest } = snapshot.methodology;
+    expect(methodology).toMatch(new RegExp(`through ${backtest!.trainThrough}.*calibrated on the ${backtest!.validationSeason} cohort`, 's'));
+    expect(methodology).toContain(`${backtest!.testSeasons.join(' and ')} cohorts`);
     expect(methodology).toContain('id="reliability-title"');
     for (const f of snapshot.methodology.featureCatalog) expect(methodology).toContain(`<code>${f.name}</code>`);
     for (const s of snapshot.methodology.sources) expect(methodology).toContain(s.source);

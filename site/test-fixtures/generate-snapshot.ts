@@ -288,7 +288,8 @@ function methodology(asOf: number, generatedAt: string): Snapshot['methodology']
   });
   return {
     backtest: {
-      trainThrough: asOf - 6,
+      trainThrough: asOf - 7,
+      validationSeason: asOf - 6,
       testSeasons: [asOf - 5, asOf - 4],
       model: metrics(0.812, 0.071),
       baselines: { 'Age and level only': metrics(0.731, 0.079), 'Draft round only': metrics(0.688, 0.082) },

@@ -123,7 +123,8 @@ export function fitLogistic({ x, labels, inputs, l2 = 1, maxIterations = 50 }: L
     }
     if (next > current) break;
     beta.set(candidate);
-    const moved = Math.max(...delta.map((v) => Math.abs(step * v)));
+    // A reduce, not Math.max(...): no argument spreads in training code, whatever the number of inputs.
+    const moved = delta.reduce((m, v) => Math.max(m, Math.abs(step * v)), 0);
     current = next;
     if (moved < 1e-9) break;
   }

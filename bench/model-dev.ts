@@ -136,12 +136,14 @@ console.log(`${dataset.rows.length} rows x ${dataset.featureNames.length} featur
 function monotone(names: readonly string[], decreasing: readonly string[]): string {
   return `(${names.map((n) => (decreasing.includes(n) ? -1 : 0)).join(',')})`;
 }
-const NEW = new Set(['left_censored', 'prior_season_gap', 'seasons_since_last_line', 'in_season_climb', 'share_at_level']);
+const NEW = new Set(['left_censored', 'prior_season_gap', 'seasons_since_last_line', 'in_season_climb', 'share_at_level', 'pit_bf_per_game', 'pit_k_bb_w3']);
 const PROMOTION = new Set(['in_season_climb', 'share_at_level']);
+const WORKLOAD = new Set(['pit_bf_per_game', 'pit_k_bb_w3']);
 const variants: Variant[] = [
   { name: 'before: 65 features', keep: (n) => !NEW.has(n) },
   { name: 'all features' },
-  { name: 'all but in-season promotion', keep: (n) => !PROMOTION.has(n) },
+  { name: 'all but in-season promotion', keep: (n) => !PROMOTION.has(n) && !WORKLOAD.has(n) },
+  { name: 'all but pitcher workload and K-BB', keep: (n) => !WORKLOAD.has(n) },
   { name: 'all, depth 4', params: { max_depth: 4 } },
   { name: 'all, depth 4, min_child_weight 5', params: { max_depth: 4, min_child_weight: 5 } },
   { name: 'all, blend 0.5 MLP', blend: 0.5 },

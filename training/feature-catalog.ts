@@ -84,6 +84,8 @@ export const FEATURE_CATALOG = [
   { name: 'pit_hr_rate', label: 'HR%', definition: `Home runs / batters faced ${CUR}`, unit: BF, source: 'season lines' },
   { name: 'pit_gs_share', label: 'Starter share', definition: `Games started / games ${CUR}`, unit: 'share of games (0-1)', source: 'season lines' },
   { name: 'pit_ip_per_app', label: 'IP per appearance', definition: `Innings / games ${CUR}`, unit: 'innings', source: 'season lines' },
+  { name: 'pit_bf_per_game', label: 'Batters faced per game', definition: `Batters faced / games ${CUR}: workload per appearance (a starter faces about 20-25)`, unit: 'batters', source: 'season lines' },
+  { name: 'pit_k_bb_w3', label: 'K-BB% vs level, 3 seasons', definition: `(Strikeouts - walks) per batter faced vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
   { name: 'pit_k_rate_rel', label: 'K% vs level', definition: 'K% minus the BF-weighted mean K% of the levels he pitched at in the as-of season', unit: REL, source: 'season lines + level norms' },
   { name: 'pit_bb_rate_rel', label: 'BB% vs level', definition: 'BB% minus the BF-weighted mean BB% of the levels he pitched at in the as-of season', unit: REL, source: 'season lines + level norms' },
   { name: 'pit_hr_rate_rel', label: 'HR% vs level', definition: 'HR% minus the BF-weighted mean HR% of the levels he pitched at in the as-of season', unit: REL, source: 'season lines + level norms' },

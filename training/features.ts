@@ -106,6 +106,7 @@ const PIT_RATES = {
   k: { num: (s) => s.strikeOuts, den: (s) => s.battersFaced, mean: (n) => n.kRate },
   bb: { num: (s) => s.baseOnBalls, den: (s) => s.battersFaced, mean: (n) => n.bbRate },
   hr: { num: (s) => s.homeRuns, den: (s) => s.battersFaced, mean: (n) => n.hrRate },
+  kbb: { num: (s) => s.strikeOuts - s.baseOnBalls, den: (s) => s.battersFaced, mean: (n) => n.kRate - n.bbRate },
 } satisfies Record<string, RateSpec<PitchingCounts>>;
 
 /**
@@ -230,6 +231,8 @@ function pitchingColumns(set: (n: FeatureName, x: number) => void, lines: Pitchi
   set('pit_hr_rate', ratio(p.homeRuns, p.battersFaced));
   set('pit_gs_share', ratio(p.gamesStarted, p.games));
   set('pit_ip_per_app', ratio(p.outs / 3, p.games));
+  set('pit_bf_per_game', ratio(p.battersFaced, p.games));
+  set('pit_k_bb_w3', levelAdjusted(lines, norms, (s) => calendar.recency.get(s) ?? 0, PIT_RATES.kbb));
   set('pit_career_bf', careerBf);
   relativeColumns(set, ['pit_k_rate_rel', 'pit_k_rate_w3', 'pit_k_rate_delta'], lines, norms, calendar, PIT_RATES.k);
   relativeColumns(set, ['pit_bb_rate_rel', 'pit_bb_rate_w3', 'pit_bb_rate_delta'], lines, norms, calendar, PIT_RATES.bb);

@@ -212,9 +212,9 @@ describe('computeFeatures', () => {
     expect(f(2, 'hit_k_rate_rel')).toBeCloseTo((400 * (0.25 - 0.2)) / (400 + SHRINK_TRIALS), 6);
     expect(f(2, 'hit_k_rate_delta')).toBeGreaterThan(0);
     expect(f(4, 'pit_k_bb_rate')).toBeCloseTo(f(4, 'pit_k_rate') - f(4, 'pit_bb_rate'), 6);
-    // Workload: batters faced per game; a starter (20 starts, 300 outs) faces more per game than a reliever.
+    // Workload: batters faced per game of the as-of season (420 in 25 games; 252 in 15).
     expect(f(4, 'pit_bf_per_game')).toBeCloseTo(420 / 25, 4);
-    expect(f(4, 'pit_bf_per_game')).toBeGreaterThan(f(5, 'pit_bf_per_game'));
+    expect(f(5, 'pit_bf_per_game')).toBeCloseTo(252 / 15, 4);
     expect(Number.isFinite(f(5, 'pit_k_bb_w3'))).toBe(true);
     expect(f(1, 'pit_k_bb_w3')).toBeNaN();
   });

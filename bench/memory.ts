@@ -6,17 +6,11 @@
  * workflow's AfwdStage search attribute, polled every half second, so a stage's figure may include the first half
  * second of the next. The site build runs in a child process of its own and is not counted.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
-import { REPO_ROOT } from '../lib/config.ts';
+import { writeFile } from 'node:fs/promises';
 import type { backfillHistory } from '../workflows/backfill-history.ts';
 import type { publishRankings } from '../workflows/publish-rankings.ts';
-import { FROM, TO, peakRssMiB, startSampleProcess } from './backfill.ts';
 import type { BenchContext } from './context.ts';
+import { FROM, TO, peakRssMiB, residentMiB, startWorkerProcess } from './worker-process.ts';
 
 /** The target the issue sets for features, training and inference at this scale. */
 const LIMIT_MIB = 2048;
@@ -26,29 +20,9 @@ async function resetPeak(pid: number): Promise<void> {
   await writeFile(`/proc/${pid}/clear_refs`, '5');
 }
 
-async function residentMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 export async function benchMemory(ctx: BenchContext): Promise<void> {
-  const database = `afwd_bench_mem_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ctx.adminDatabaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(ctx.adminDatabaseUrl);
-  url.pathname = `/${database}`;
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'afwd-bench-mem-'));
-  const sample = await startSampleProcess();
-  const taskQueue = `bench-mem-${Date.now()}`;
-  const worker = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/worker.ts')], {
-    env: { ...process.env, DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: ctx.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, MLB_STATS_API_URL: sample.url, AFWD_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const pid = worker.pid!;
-  const connection = await Connection.connect({ address: ctx.temporalAddress });
+  const { client, taskQueue, pid, stop } = await startWorkerProcess(ctx, { databasePrefix: 'afwd_bench_mem', dataDirPrefix: 'afwd-bench-mem-', taskQueuePrefix: 'bench-mem' });
   try {
-    const client = new Client({ connection });
     let started = performance.now();
     await client.workflow.execute<typeof backfillHistory>('backfillHistory', { taskQueue, workflowId: `${taskQueue}-backfill`, args: [{ fromSeason: FROM, toSeason: TO }] });
     console.log(`  backfill ${FROM}-${TO} at scale 1: ${((performance.now() - started) / 1000).toFixed(1)} s; worker peak RSS ${(await peakRssMiB(pid)).toFixed(0)} MiB`);
@@ -85,12 +59,6 @@ export async function benchMemory(ctx: BenchContext): Promise<void> {
     const peak = modelSteps.reduce((m, s) => Math.max(m, s.peakMiB), 0);
     console.log(`    features + training + inference: peak ${peak.toFixed(0)} MiB, ${peak < LIMIT_MIB ? 'under' : 'OVER'} the ${LIMIT_MIB} MiB limit`);
   } finally {
-    await connection.close();
-    worker.kill('SIGTERM');
-    sample.child.kill('SIGTERM');
-    await new Promise((r) => worker.once('exit', r));
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-    await rm(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }

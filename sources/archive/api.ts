@@ -6,13 +6,11 @@
  * A season or file the archive does not hold is a 404 naming it, never an empty answer that would look like a
  * season without games.
  */
+import { jsonApiRouter, type ApiResponse } from '../http/json-api-server.ts';
 import { BadRequest, enumListParam, intListParam, intParam } from '../sample/query.ts';
 import type { ArchiveDirectory } from './directory.ts';
 
-export interface ApiResponse {
-  status: number;
-  body: unknown;
-}
+export type { ApiResponse };
 
 export interface ArchiveApiOptions {
   /**
@@ -70,27 +68,19 @@ export function createArchiveApi(archive: ArchiveDirectory, options: ArchiveApiO
     return { status: 200, body: { copyright: COPYRIGHT, teams: all.filter((t) => t.sportId !== null && sportIds.has(t.sportId)).map((t) => t.raw) } };
   }
 
-  return (method, url) => {
-    if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { messageNumber: 405, message: `Method ${method} not allowed` } };
-    const path = url.pathname.replace(/\/+$/, '');
-    const q = url.searchParams;
-    try {
-      if (path === '/api/v1/stats') return stats(q);
-      if (path === '/api/v1/people') return people(q);
-      if (path === '/api/v1/teams') return teams(q);
-      if (path === '/api/v1/sports') return { status: 200, body: { copyright: COPYRIGHT, sports: archive.sports() } };
-      let m = /^\/api\/v1\/people\/(\d+)$/.exec(path);
-      if (m) {
-        const p = archive.person(Number(m[1]));
-        return p === undefined ? notFound(`person ${m[1]} is not recorded in the archive`) : { status: 200, body: { copyright: COPYRIGHT, people: [p] } };
-      }
-      m = /^\/api\/v1\/draft\/(\d{4})$/.exec(path);
-      // The recordings carry no draft: a year with no rounds, which ingestion reads as "no picks known".
-      if (m) return { status: 200, body: { copyright: COPYRIGHT, drafts: { draftYear: Number(m[1]), rounds: [] } } };
-      return notFound(`Object not found: ${path}`);
-    } catch (err) {
-      if (err instanceof BadRequest) return { status: 400, body: { messageNumber: 400, message: err.message } };
-      throw err;
+  return jsonApiRouter((path, q) => {
+    if (path === '/api/v1/stats') return stats(q);
+    if (path === '/api/v1/people') return people(q);
+    if (path === '/api/v1/teams') return teams(q);
+    if (path === '/api/v1/sports') return { status: 200, body: { copyright: COPYRIGHT, sports: archive.sports() } };
+    let m = /^\/api\/v1\/people\/(\d+)$/.exec(path);
+    if (m) {
+      const p = archive.person(Number(m[1]));
+      return p === undefined ? notFound(`person ${m[1]} is not recorded in the archive`) : { status: 200, body: { copyright: COPYRIGHT, people: [p] } };
     }
-  };
+    m = /^\/api\/v1\/draft\/(\d{4})$/.exec(path);
+    // The recordings carry no draft: a year with no rounds, which ingestion reads as "no picks known".
+    if (m) return { status: 200, body: { copyright: COPYRIGHT, drafts: { draftYear: Number(m[1]), rounds: [] } } };
+    return notFound(`Object not found: ${path}`);
+  });
 }

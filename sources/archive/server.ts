@@ -3,13 +3,9 @@
  * `/archive/<id>`: the prefix makes the source's identity part of every URL, and URLs key the landing zone, so two
  * archives (or an archive and the sample, on another port) never share a stored response.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startJsonApiServer, type ApiResponse } from '../http/json-api-server.ts';
 
-export interface ServedResponse {
-  status: number;
-  body: unknown;
-}
+export type ServedResponse = ApiResponse;
 
 export interface ArchiveServerOptions {
   /** Answers a request whose path has had `basePath` removed (it starts with /api/v1). */
@@ -30,47 +26,11 @@ export interface ArchiveServer {
   requestCount(): number;
 }
 
-export async function startArchiveServer(options: ArchiveServerOptions): Promise<ArchiveServer> {
+export function startArchiveServer(options: ArchiveServerOptions): Promise<ArchiveServer> {
   const port = options.port ?? 0;
   const host = options.host ?? '127.0.0.1';
-  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startArchiveServer: port must be an integer from 0 to 65535, got ${port}`);
-  if (basePath !== '' && !/^(\/[\w.-]+)+$/.test(basePath)) throw new Error(`startArchiveServer: basePath must look like /archive/abc123, got "${basePath}"`);
-  let count = 0;
-  const server = createServer((req, res) => {
-    count += 1;
-    const send = (status: number, body: unknown) => {
-      const payload = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(payload) });
-      res.end(req.method === 'HEAD' ? undefined : payload);
-    };
-    const url = new URL(req.url ?? '/', 'http://archive.invalid');
-    if (basePath !== '' && !(url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) {
-      send(404, { messageNumber: 10, message: `Object not found: ${url.pathname} (this server answers under ${basePath})` });
-      return;
-    }
-    url.pathname = url.pathname.slice(basePath.length) || '/';
-    Promise.resolve()
-      .then(() => options.handler(req.method ?? 'GET', url))
-      .then((answer) => send(answer.status, answer.body), (err: unknown) => send(500, { messageNumber: 500, message: `archive server error: ${(err as Error).message}` }));
+  return startJsonApiServer({
+    ...options, name: 'archive', caller: 'startArchiveServer',
+    listenError: (err) => (err.code === 'EADDRINUSE' ? new Error(`archive source: port ${port} on ${host} is already in use (another backfill with --source running?); set ARCHIVE_PORT`) : err),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'EADDRINUSE' ? new Error(`archive source: port ${port} on ${host} is already in use (another backfill with --source running?); set ARCHIVE_PORT`) : err);
-    });
-    server.listen(port, host, () => resolve());
-  });
-  let closing: Promise<void> | undefined;
-  const address = server.address() as AddressInfo;
-  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${hostPart}:${address.port}${basePath}`,
-    requestCount: () => count,
-    // Idempotent: a shutdown stack and a test may both close it.
-    close: () =>
-      (closing ??= new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      })),
-  };
 }

@@ -2,6 +2,7 @@
  * The sample universe's Stats API, as a pure request → response function (no socket), so it can be tested in-process
  * and served by server.ts. Paths and shapes follow https://statsapi.mlb.com/api/v1.
  */
+import { jsonApiRouter, type ApiResponse } from '../http/json-api-server.ts';
 import { applyMissingField, applyPlaceholderBirthDate } from './faults.ts';
 import { BadRequest, enumListParam, intListParam, intParam } from './query.ts';
 import { COPYRIGHT, draftPickJson, personJson, teamJson } from './render-people.ts';
@@ -11,10 +12,7 @@ import { teamsInSeason, type SampleTeam } from './organizations.ts';
 import type { StatRow } from './rows.ts';
 import type { SampleUniverse } from './universe.ts';
 
-export interface ApiResponse {
-  status: number;
-  body: unknown;
-}
+export type { ApiResponse };
 
 const notFound = (path: string): ApiResponse => ({ status: 404, body: { messageNumber: 10, message: `Object not found: ${path}` } });
 
@@ -137,29 +135,21 @@ export function createSampleApi(universe: SampleUniverse): (method: string, url:
     return { status: 200, body: { copyright: COPYRIGHT, sports: list } };
   }
 
-  return (method, url) => {
-    if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { messageNumber: 405, message: `Method ${method} not allowed` } };
-    const path = url.pathname.replace(/\/+$/, '');
-    const q = url.searchParams;
-    try {
-      if (path === '/api/v1/stats') return stats(q);
-      if (path === '/api/v1/people') return people(q);
-      if (path === '/api/v1/people/changes') return changes(q);
-      if (path === '/api/v1/teams') return teamList(q);
-      if (path === '/api/v1/sports') return sports();
-      let m = /^\/api\/v1\/people\/(\d+)$/.exec(path);
-      if (m) {
-        const p = person(Number(m[1]));
-        return p ? { status: 200, body: { copyright: COPYRIGHT, people: [p] } } : notFound(path);
-      }
-      m = /^\/api\/v1\/sports\/(\d+)\/players$/.exec(path);
-      if (m) return sportPlayers(Number(m[1]), q);
-      m = /^\/api\/v1\/draft\/(\d{4})$/.exec(path);
-      if (m) return draft(Number(m[1]));
-      return notFound(path);
-    } catch (err) {
-      if (err instanceof BadRequest) return { status: 400, body: { messageNumber: 400, message: err.message } };
-      throw err;
+  return jsonApiRouter((path, q) => {
+    if (path === '/api/v1/stats') return stats(q);
+    if (path === '/api/v1/people') return people(q);
+    if (path === '/api/v1/people/changes') return changes(q);
+    if (path === '/api/v1/teams') return teamList(q);
+    if (path === '/api/v1/sports') return sports();
+    let m = /^\/api\/v1\/people\/(\d+)$/.exec(path);
+    if (m) {
+      const p = person(Number(m[1]));
+      return p ? { status: 200, body: { copyright: COPYRIGHT, people: [p] } } : notFound(path);
     }
-  };
+    m = /^\/api\/v1\/sports\/(\d+)\/players$/.exec(path);
+    if (m) return sportPlayers(Number(m[1]), q);
+    m = /^\/api\/v1\/draft\/(\d{4})$/.exec(path);
+    if (m) return draft(Number(m[1]));
+    return notFound(path);
+  });
 }

@@ -8,10 +8,10 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ROOKIE_LIMITS, SPORT_IDS } from '../lib/domain.ts';
 import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
 import { MlbStatsApiError } from '../sources/mlb-stats-api/errors.ts';
-import { claimBatch, currentAttempt, withBatchFence } from './attempt-fence.ts';
+import { claimBatch, currentAttempt } from './attempt-fence.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { MLB_SOURCE } from './ingest.ts';
-import { openLandingZone } from './landing-zone.ts';
+import { finishFetchBatch, openLandingZone, type LostResponse } from './landing-zone.ts';
 
 const PEOPLE_PER_REQUEST = 100;
 
@@ -60,7 +60,7 @@ export function createBioRefreshActivities(deps: ActivityDeps) {
           heartbeat({ requests: zone.counts().httpRequests });
         },
       });
-      const lost: { url: string; reason: string; snippet: string | undefined }[] = [];
+      const lost: LostResponse[] = [];
       for (let i = 0; i < ids.length; i += PEOPLE_PER_REQUEST) {
         try {
           await client.people(ids.slice(i, i + PEOPLE_PER_REQUEST));
@@ -71,16 +71,7 @@ export function createBioRefreshActivities(deps: ActivityDeps) {
         }
       }
       const { httpRequests, reused } = zone.counts();
-      await withBatchFence(pool, batchId, async (db) => {
-        if (lost.length) {
-          await db.query(
-            `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
-             SELECT $1, $2, 'response', l->>'reason', l FROM jsonb_array_elements($3::jsonb) AS l`,
-            [batchId, MLB_SOURCE, JSON.stringify(lost)],
-          );
-        }
-        await db.query('UPDATE ingest_batches SET requests = $2, http_requests = $2, responses_reused = $3 WHERE batch_id = $1', [batchId, httpRequests, reused]);
-      });
+      await finishFetchBatch(pool, { batchId, source: MLB_SOURCE, lost, httpRequests, reused });
       alog.info({ season, batchId, players: ids.length, httpRequests, lost: lost.length }, 'prospect bios fetched');
       return { batchId, season, players: ids.length, httpRequests, responsesLost: lost.length };
     },

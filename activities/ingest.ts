@@ -10,10 +10,10 @@ import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
 import { MlbStatsApiError } from '../sources/mlb-stats-api/errors.ts';
 import { levelsToFetch } from '../sources/mlb-stats-api/levels.ts';
 import { parseStatSplits } from '../sources/mlb-stats-api/parse.ts';
-import { claimBatch, currentAttempt, finishedLoad, recordFinishedLoad, withBatchFence, withBatchLoadLock } from './attempt-fence.ts';
+import { claimBatch, currentAttempt, finishedLoad, recordFinishedLoad, withBatchLoadLock } from './attempt-fence.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { qualityGate } from './data-quality.ts';
-import { openLandingZone } from './landing-zone.ts';
+import { finishFetchBatch, openLandingZone, type LostResponse } from './landing-zone.ts';
 import { loadBatch, type LoadResult } from './load-season.ts';
 
 export const MLB_SOURCE = 'mlb-stats-api';
@@ -75,7 +75,7 @@ export function createIngestActivities(deps: ActivityDeps) {
           heartbeat({ season, requests: zone.counts().httpRequests });
         },
       });
-      const lost: { url: string; reason: string; snippet: string | undefined }[] = [];
+      const lost: LostResponse[] = [];
       const lose = (error: MlbStatsApiError) => {
         if (sourceIsDown(error)) return 'throw' as const;
         lost.push({ url: error.url, reason: error.message, snippet: error.bodySnippet });
@@ -123,19 +123,7 @@ export function createIngestActivities(deps: ActivityDeps) {
       if (!input.mlbOnly) await guard(() => client.draft(season), true);
 
       const { httpRequests, reused } = zone.counts();
-      await withBatchFence(pool, batchId, async (db) => {
-        if (lost.length) {
-          await db.query(
-            `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
-             SELECT $1, $2, 'response', l->>'reason', l FROM jsonb_array_elements($3::jsonb) AS l`,
-            [batchId, MLB_SOURCE, JSON.stringify(lost)],
-          );
-        }
-        await db.query(
-          'UPDATE ingest_batches SET requests = $2, http_requests = $2, responses_reused = $3 WHERE batch_id = $1',
-          [batchId, httpRequests, reused],
-        );
-      });
+      await finishFetchBatch(pool, { batchId, source: MLB_SOURCE, lost, httpRequests, reused });
       alog.info({ season, batchId, httpRequests, reused, lost: lost.length, players: playerIds.size, newBios: missing.length }, 'season fetched');
       return { batchId, httpRequests, responsesReused: reused, responsesLost: lost.length };
     },

@@ -91,6 +91,37 @@ export function openLandingZone(pool: Pool, options: LandingZoneOptions): Landin
   };
 }
 
+/** A response that still failed after retries (malformed or refused), quarantined with its reason. */
+export interface LostResponse {
+  url: string;
+  reason: string;
+  snippet: string | undefined;
+}
+
+/**
+ * Ends a fetch batch under its attempt fence: the responses it lost go to quarantine (entity 'response'), and the
+ * batch records its request counts (`LandingZone.counts()`).
+ */
+export async function finishFetchBatch(
+  pool: Pool,
+  input: { batchId: number; source: string; lost: readonly LostResponse[]; httpRequests: number; reused: number },
+): Promise<void> {
+  const { batchId, source, lost, httpRequests, reused } = input;
+  await withBatchFence(pool, batchId, async (db) => {
+    if (lost.length) {
+      await db.query(
+        `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
+         SELECT $1, $2, 'response', l->>'reason', l FROM jsonb_array_elements($3::jsonb) AS l`,
+        [batchId, source, JSON.stringify(lost)],
+      );
+    }
+    await db.query(
+      'UPDATE ingest_batches SET requests = $2, http_requests = $2, responses_reused = $3 WHERE batch_id = $1',
+      [batchId, httpRequests, reused],
+    );
+  });
+}
+
 /** The responses a batch used, decompressed, in the order they were stored. */
 export async function readBatch(pool: Pool, batchId: number): Promise<{ url: string; body: unknown }[]> {
   const { rows } = await pool.query<{ url: string; body_gzip: Buffer }>(

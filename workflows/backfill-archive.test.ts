@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type Config } from '../lib/config.ts';
 import { createPool, type Pool } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
-import { createPipelineWorker } from '../infra/pipeline-worker.ts';
 import { startRecordedSource, type RecordedSource } from '../infra/recorded-source.ts';
 import { writeTinyArchive, type TinyArchive } from '../sources/archive/test-archive.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { withPipelineWorker } from '../test/temporal.ts';
 import { backfillWorkflowId, type BackfillInput, type BackfillProgress, type backfillHistory } from './backfill-history.ts';
 
 // The real client and backfill against the recorded-archive server (what `npm run backfill -- --source DIR` runs),
@@ -43,18 +43,9 @@ describe('backfillHistory from a recorded archive (--source)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  async function backfill(input: BackfillInput, pool: Pool = appPool): Promise<BackfillProgress> {
-    const taskQueue = `backfill-archive-${Date.now()}-${Math.random()}`;
-    const { worker, connection: workerConnection } = await createPipelineWorker({
-      address: inject('temporalAddress'), namespace: 'default', taskQueue, deps: { pool, config, log, mlbBaseUrl: 'http://127.0.0.1:1' },
-    });
-    try {
-      const workflowId = `${backfillWorkflowId(input)}-${taskQueue}`;
-      return await worker.runUntil(client.workflow.execute<typeof backfillHistory>('backfillHistory', { taskQueue, workflowId, args: [input] }));
-    } finally {
-      await workerConnection.close();
-    }
-  }
+  const backfill = (input: BackfillInput, pool: Pool = appPool): Promise<BackfillProgress> =>
+    withPipelineWorker('backfill-archive', { pool, config, log, mlbBaseUrl: 'http://127.0.0.1:1' }, (taskQueue) =>
+      client.workflow.execute<typeof backfillHistory>('backfillHistory', { taskQueue, workflowId: `${backfillWorkflowId(input)}-${taskQueue}`, args: [input] }));
 
   const lines = async (where = 'true') =>
     (await db.pool.query<{ sport_id: number; n: number }>(`SELECT sport_id, count(*)::int AS n FROM player_season_stats WHERE ${where} GROUP BY 1 ORDER BY 1`)).rows

@@ -1,13 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type Config } from '../lib/config.ts';
 import { createPool, type Pool } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
-import { createPipelineWorker } from '../infra/pipeline-worker.ts';
 import { startSampleSource, type SampleSource } from '../infra/sample-source.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { startFaultProxy } from '../test/fault-proxy.ts';
+import { withPipelineWorker } from '../test/temporal.ts';
 import type { BackfillInput, BackfillProgress, backfillHistory } from './backfill-history.ts';
 
 // Real server, real database, the sample source over HTTP: what operators run, at a small scale.
@@ -36,22 +35,12 @@ describe('backfillHistory', () => {
     await db?.drop();
   });
 
-  async function backfill(input: BackfillInput, mlbBaseUrl = source.url, during?: () => Promise<void>): Promise<BackfillProgress> {
-    const taskQueue = `backfill-${Date.now()}-${Math.random()}`;
-    const { worker, connection: workerConnection } = await createPipelineWorker({
-      address: inject('temporalAddress'), namespace: 'default', taskQueue, deps: { pool: appPool, config, log, mlbBaseUrl },
+  // `during` runs beside the workflow, while the worker is up.
+  const backfill = (input: BackfillInput, mlbBaseUrl = source.url, during?: () => Promise<void>): Promise<BackfillProgress> =>
+    withPipelineWorker('backfill', { pool: appPool, config, log, mlbBaseUrl }, async (taskQueue) => {
+      const [result] = await Promise.all([client.workflow.execute<typeof backfillHistory>('backfillHistory', { taskQueue, workflowId: taskQueue, args: [input] }), during?.()]);
+      return result;
     });
-    try {
-      return await runWith(worker, client.workflow.execute<typeof backfillHistory>('backfillHistory', { taskQueue, workflowId: taskQueue, args: [input] }), during);
-    } finally {
-      await workerConnection.close();
-    }
-  }
-
-  async function runWith<T>(worker: Worker, work: Promise<T>, during?: () => Promise<void>): Promise<T> {
-    const [result] = await Promise.all([worker.runUntil(work), during?.()]);
-    return result;
-  }
 
   const count = async (sql: string) => Number((await db.pool.query(sql)).rows[0].n);
 

@@ -13,11 +13,11 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, REPO_ROOT, type Config } from '../lib/config.ts';
 import { createPool, type Pool } from '../lib/db.ts';
-import { createPipelineWorker } from '../infra/pipeline-worker.ts';
 import { startSampleServer, type SampleServer } from '../sources/sample/server.ts';
 import { generateUniverse, type UniverseOptions } from '../sources/sample/universe.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { startFaultProxy } from '../test/fault-proxy.ts';
+import { withPipelineWorker } from '../test/temporal.ts';
 import type { backfillHistory } from './backfill-history.ts';
 import type { runPipeline } from './run-pipeline.ts';
 
@@ -43,17 +43,8 @@ describe('the data-quality circuit breaker, through the real pipeline', () => {
   let failure: unknown;
   let metrics = '';
 
-  async function withWorker<T>(mlbBaseUrl: string, work: (taskQueue: string) => Promise<T>): Promise<T> {
-    const taskQueue = `breaker-${Date.now()}-${Math.random()}`;
-    const { worker, connection: workerConnection } = await createPipelineWorker({
-      address: inject('temporalAddress'), namespace: 'default', taskQueue, deps: { pool, config, log, mlbBaseUrl },
-    });
-    try {
-      return await worker.runUntil(work(taskQueue));
-    } finally {
-      await workerConnection.close();
-    }
-  }
+  const withWorker = <T>(mlbBaseUrl: string, work: (taskQueue: string) => Promise<T>): Promise<T> =>
+    withPipelineWorker('breaker', { pool, config, log, mlbBaseUrl }, work);
 
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -4,7 +4,6 @@
  * ranks overall, by position group and by organization. Stored with the model version that made them.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { dataPaths } from '../lib/config.ts';
 import { readFeatureMatrix } from '../training/arrow.ts';
 import { ComparableIndex } from '../training/comparables.ts';
 import { evidenceFromFeatures, gradeConfidence } from '../training/confidence.ts';
@@ -16,7 +15,7 @@ import { narrate } from '../training/narrative.ts';
 import { DMatrix } from '../training/xgboost.ts';
 import { loadCompanions } from './companions.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
-import { featureSnapshotPath } from './model.ts';
+import { featureSnapshotPath, modelArtifactDir } from './model.ts';
 import { insertRows } from './sql.ts';
 import { withTransaction } from '../lib/db.ts';
 
@@ -44,17 +43,17 @@ function ranksWithin(keys: readonly (string | null)[], score: ArrayLike<number>)
 
 export function createInferenceActivities(deps: ActivityDeps) {
   const { pool, config, log } = deps;
-  const modelsDir = dataPaths(config).models;
   return {
     async predictProspects(input: PredictInput): Promise<{ predictionRunId: string; prospects: number }> {
       const alog = activityLog(log);
       const dataset = await readFeatureMatrix(await featureSnapshotPath(deps, input.snapshotId));
       const width = dataset.featureNames.length;
-      using model = await loadChampion(modelsDir, input.modelVersion, { nthread: config.xgboost.nthread });
+      const modelDir = await modelArtifactDir(deps, input.modelVersion);
+      using model = await loadChampion(modelDir, input.modelVersion, { nthread: config.xgboost.nthread });
       if (model.featureNames.join() !== dataset.featureNames.join()) {
         throw ApplicationFailure.nonRetryable(`model ${input.modelVersion} was trained on other features than snapshot ${input.snapshotId}`, 'FeatureMismatch');
       }
-      using companions = loadCompanions(modelsDir, input.modelVersion);
+      using companions = loadCompanions(modelDir, input.modelVersion);
       const idx = dataset.rows.flatMap((r, i) => (r.asOfSeason === input.asOfSeason ? [i] : []));
       if (idx.length === 0) throw ApplicationFailure.nonRetryable(`snapshot ${input.snapshotId} has no prospects as of ${input.asOfSeason}`, 'NoProspects');
       const matrix = takeRows(dataset, idx);

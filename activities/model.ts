@@ -8,6 +8,7 @@
  * promotion decision come from a season the model never saw. With fewer than three such seasons there is no
  * held-out season, and training refuses (NotEnoughData) rather than report a figure measured on seen data.
  */
+import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { dataPaths } from '../lib/config.ts';
 import type { Dataset } from '../training/dataset.ts';
@@ -19,6 +20,7 @@ import {
   labelsOf, loadChampion, MIN_COMPLETE_SEASONS, predictChampion, rowsOf, saveChampion, splitSeasons, takeRows, trainChampion,
 } from '../training/model.ts';
 import { promotionDecision, rollbackDecision, type HoldoutScore } from '../training/registry.ts';
+import { currentAttempt } from './attempt-fence.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { trainCompanions } from './companions.ts';
 import { withTransaction } from '../lib/db.ts';
@@ -39,6 +41,13 @@ export async function featureSnapshotPath(deps: Pick<ActivityDeps, 'pool'>, snap
   return rows[0].arrow_path;
 }
 
+/** The folder holding a registered model's booster, calibrator and companions (one per training attempt). */
+export async function modelArtifactDir(deps: Pick<ActivityDeps, 'pool'>, modelVersion: string): Promise<string> {
+  const { rows } = await deps.pool.query<{ artifact_path: string }>('SELECT artifact_path FROM models WHERE model_version = $1', [modelVersion]);
+  if (!rows[0]) throw ApplicationFailure.nonRetryable(`model ${modelVersion} is not registered`, 'UnknownModel');
+  return rows[0].artifact_path;
+}
+
 /** As-of seasons whose every label is known, oldest first: a partly known season over-represents early successes. */
 export function completeSeasons(dataset: Dataset): number[] {
   const unknown = new Set(dataset.rows.filter((r) => r.label === null).map((r) => r.asOfSeason));
@@ -53,7 +62,7 @@ export function createModelActivities(deps: ActivityDeps) {
 
   /** Calibrated probabilities of a registered model on the labelled rows of `season` in `dataset`. */
   async function scoreOn(modelVersion: string, dataset: Dataset, season: number): Promise<HoldoutScore | null> {
-    using model = await loadChampion(modelsDir, modelVersion, { nthread: config.xgboost.nthread });
+    using model = await loadChampion(await modelArtifactDir(deps, modelVersion), modelVersion, { nthread: config.xgboost.nthread });
     if (model.featureNames.join() !== dataset.featureNames.join()) return null;
     const idx = rowsOf(dataset, [season]);
     return toHoldout(score(labelsOf(dataset, idx), predictChampion(model, takeRows(dataset, idx))));
@@ -92,8 +101,11 @@ export function createModelActivities(deps: ActivityDeps) {
       // The data are final through the last as-of season: time to debut is known that far.
       let lastSeason = -Infinity;
       for (const r of dataset.rows) lastSeason = Math.max(lastSeason, r.asOfSeason);
-      await trainCompanions({ pool, dataset, trainSeasons, lastCompleteSeason: lastSeason, modelsDir, modelVersion: input.modelVersion, nthread: config.xgboost.nthread });
-      await saveChampion(modelsDir, input.modelVersion, champion);
+      // A folder per attempt: a timed-out attempt that is still training cannot overwrite the files of the retry.
+      // Each attempt registers its folder only once every file in it is written, so the row always names a whole model.
+      const artifactDir = path.join(modelsDir, input.modelVersion, `a${currentAttempt().attempt}`);
+      await trainCompanions({ pool, dataset, trainSeasons, lastCompleteSeason: lastSeason, modelsDir: artifactDir, modelVersion: input.modelVersion, nthread: config.xgboost.nthread });
+      await saveChampion(artifactDir, input.modelVersion, champion);
       const metrics = {
         rocAuc: holdout.rocAuc, prAuc: holdout.prAuc, brier: holdout.brier, logLoss: holdout.logLoss,
         holdout, holdoutSeason, validationSeason, trainThrough: trainSeasons.at(-1), baselines,
@@ -104,8 +116,9 @@ export function createModelActivities(deps: ActivityDeps) {
       await pool.query(
         `INSERT INTO models (model_version, algorithm, params, feature_names, snapshot_id, metrics, artifact_path, holdout_season, calibrator)
          VALUES ($1, 'xgboost', $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (model_version) DO UPDATE SET params = EXCLUDED.params, metrics = EXCLUDED.metrics, calibrator = EXCLUDED.calibrator`,
-        [input.modelVersion, champion.params, dataset.featureNames, input.snapshotId, metrics, modelsDir, holdoutSeason, champion.calibrator],
+         ON CONFLICT (model_version) DO UPDATE SET params = EXCLUDED.params, metrics = EXCLUDED.metrics, calibrator = EXCLUDED.calibrator,
+           artifact_path = EXCLUDED.artifact_path, holdout_season = EXCLUDED.holdout_season`,
+        [input.modelVersion, champion.params, dataset.featureNames, input.snapshotId, metrics, artifactDir, holdoutSeason, champion.calibrator],
       );
       alog.info({ modelVersion: input.modelVersion, validationSeason, holdoutSeason, holdout, baselines, bestIteration: champion.bestIteration }, 'model trained');
       return { modelVersion: input.modelVersion, trainRows: champion.metrics.trainRows, validationSeason, holdoutSeason, holdoutAuc: holdout.rocAuc };

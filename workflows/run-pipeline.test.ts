@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -117,8 +117,14 @@ describe('runPipeline on the real server and database', () => {
   });
 
   it('registers every model, and promotes a retrained one only by beating the champion on the same holdout', async () => {
-    const { rows: models } = await pool.query('SELECT model_version, status FROM models ORDER BY created_at');
+    const { rows: models } = await pool.query('SELECT model_version, status, artifact_path FROM models ORDER BY created_at');
     expect(models).toHaveLength(2);
+    // Each model's files sit in its own attempt's folder, which its row names once they are all written.
+    for (const m of models) {
+      expect(m.artifact_path).toBe(path.join(dataDir, 'artifacts', 'models', m.model_version, 'a1'));
+      expect((await readdir(m.artifact_path)).sort()).toEqual(
+        [`${m.model_version}.calibration.json`, `${m.model_version}.ensemble.bin`, `${m.model_version}.eta.ubj`, `${m.model_version}.ubj`]);
+    }
     const { rows: events } = await pool.query('SELECT model_version, event, reason FROM model_events ORDER BY event_id');
     expect(events[0]).toMatchObject({ model_version: result.modelVersion, event: 'promoted', reason: 'no champion yet' });
     const second = events.find((e) => e.model_version !== result.modelVersion);

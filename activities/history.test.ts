@@ -17,6 +17,8 @@ describe('loadHistory', () => {
       VALUES ('fangraphs', 2024, 800001, 0.95, 'Grade Tester', 'SEA', 'SS', 55, '{"hit": {"present": 30, "future": 55}, "gamePower": {"present": 20, "future": 50}}'),
              ('fangraphs', 2025, 800001, 0.95, 'Grade Tester', 'SEA', 'SS', 60, '{}'),
              ('fangraphs', 2024, NULL, NULL, 'Unmatched Guy', 'SEA', 'SS', 45, '{}')`);
+    await db.pool.query(`INSERT INTO affiliates (team_id, season, sport_id, name, league)
+      VALUES (8001, 2024, 12, 'Named League', 'SAL'), (8002, 2024, 12, 'No League', NULL)`);
   });
   afterAll(() => db.drop());
 
@@ -30,5 +32,10 @@ describe('loadHistory', () => {
     expect(graded.values[FEATURE_INDEX.fg_fv]).toBeCloseTo(0.5);
     expect(graded.values[FEATURE_INDEX.fg_hit_future]).toBeCloseTo(0.25);
     expect(ungraded.values[FEATURE_INDEX.fg_fv]).toBeNaN();
+  });
+
+  it('reads the league of each team and season that has one', async () => {
+    const history = await loadHistory(db.pool);
+    expect(history.leagues).toEqual([{ teamId: 8001, season: 2024, league: 'SAL' }]);
   });
 });

@@ -4,6 +4,7 @@
 import type { DraftPick, PlayerBio, ScoutingGrade, ScoutingToolGrade, SeasonLine } from '../lib/domain.ts';
 import type { Pool } from '../lib/db.ts';
 import type { BioVersion } from '../training/bios.ts';
+import type { TeamLeague } from '../training/league-norms.ts';
 
 export interface History {
   /** Bios as last seen. */
@@ -14,6 +15,8 @@ export interface History {
   drafts: DraftPick[];
   /** Scouting grades matched to a player (unmatched rows stay in `scouting_grades` only). */
   grades: ScoutingGrade[];
+  /** League of each team and season where the teams data gave one; optional so caches written before it still read. */
+  leagues?: TeamLeague[];
 }
 
 function isoDate(value: Date | string | null): string | null {
@@ -25,7 +28,7 @@ export async function loadHistory(pool: Pool, options: { playerIds?: number[] } 
   const filter = options.playerIds ? 'WHERE player_id = ANY($1)' : '';
   const params = options.playerIds ? [options.playerIds] : [];
   const gradeFilter = options.playerIds ? 'AND player_id = ANY($1)' : '';
-  const [players, versions, lines, drafts, grades] = await Promise.all([
+  const [players, versions, lines, drafts, grades, leagues] = await Promise.all([
     pool.query(`SELECT player_id, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, primary_position,
                        bat_side, pitch_hand, to_char(mlb_debut_date, 'YYYY-MM-DD') AS mlb_debut_date
                 FROM players ${filter}`, params),
@@ -36,6 +39,7 @@ export async function loadHistory(pool: Pool, options: { playerIds?: number[] } 
     pool.query(`SELECT player_id, year, round, pick_number, org_id, school FROM draft_picks ${filter}`, params),
     pool.query(`SELECT player_id, source, season, future_value, overall_rank, tools FROM scouting_grades
                 WHERE player_id IS NOT NULL ${gradeFilter}`, params),
+    pool.query(`SELECT team_id, season, league FROM affiliates WHERE league IS NOT NULL`),
   ]);
   return {
     players: players.rows.map((r) => ({
@@ -72,6 +76,7 @@ export async function loadHistory(pool: Pool, options: { playerIds?: number[] } 
       overallRank: r.overall_rank,
       tools: toolGrades(r.tools),
     })),
+    leagues: leagues.rows.map((r) => ({ teamId: r.team_id, season: r.season, league: r.league })),
   };
 }
 

@@ -189,9 +189,9 @@ export async function loadBatch(
     const { rows: existingOrgs } = await client.query<{ org_id: number }>('SELECT org_id FROM organizations');
     for (const r of existingOrgs) knownOrgs.add(r.org_id);
     const affiliates = [...new Map(orgs.flatMap((o) => o.affiliates).map((a) => [`${a.teamId}:${a.season}`, a])).values()];
-    const affiliateColumns = ['team_id', 'season', 'sport_id', 'name', 'org_id'];
+    const affiliateColumns = ['team_id', 'season', 'sport_id', 'name', 'org_id', 'league'];
     await insertRows(client, 'affiliates', affiliateColumns,
-      affiliates.map((a) => [a.teamId, a.season, a.sportId, a.name, a.orgId !== null && knownOrgs.has(a.orgId) ? a.orgId : null]),
+      affiliates.map((a) => [a.teamId, a.season, a.sportId, a.name, a.orgId !== null && knownOrgs.has(a.orgId) ? a.orgId : null, a.league ?? null]),
       upsertClause('affiliates', ['team_id', 'season'], affiliateColumns));
     const playerColumns = ['player_id', 'full_name', 'birth_date', 'primary_position', 'bat_side', 'pitch_hand', 'mlb_debut_date'];
     await insertRows(client, 'players', playerColumns,

@@ -6,13 +6,16 @@
  * the real backtest split (train 2005, stop and calibrate 2006, test 2007) for the chosen configuration.
  * Prints one line per variant; choices recorded in docs/model.md come from here.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadHistory, type History } from '../activities/history.ts';
 import { bootstrapIntervals } from '../training/bootstrap.ts';
 import { buildDataset, type Dataset } from '../training/dataset.ts';
+import type { TeamLeague } from '../training/league-norms.ts';
 import { score, type Scores } from '../training/metrics.ts';
 import { runBacktest, runRollingBacktest, type ModelName, type ScoreSummary } from '../training/backtest.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
@@ -36,6 +39,17 @@ async function history(cache: string | undefined): Promise<History> {
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * The leagues of a teams folder (`teams/{season}.json.gz` of ../shared/realdata), for a history cached before the
+ * database held leagues; ready-made histories carry them from `affiliates.league`.
+ */
+function leaguesOf(dir: string): TeamLeague[] {
+  return readdirSync(dir).filter((f) => /^\d{4}\.json\.gz$/.test(f)).flatMap((f) => {
+    const body = JSON.parse(gunzipSync(readFileSync(join(dir, f))).toString('utf8')) as { teams: { id: number; season: number; league?: { name?: string } }[] };
+    return body.teams.flatMap((t) => (t.league?.name ? [{ teamId: t.id, season: t.season, league: t.league.name }] : []));
+  });
 }
 
 /** The dataset restricted to some columns (an ablation), and with rows of `season` split by player into `ASIDE`. */
@@ -104,7 +118,7 @@ async function evaluate(dataset: Dataset, v: Variant, train: number[], stop: num
 }
 
 const { values } = parseArgs({
-  options: { cache: { type: 'string' }, final: { type: 'boolean', default: false }, only: { type: 'string' }, sample: { type: 'boolean', default: false }, csv: { type: 'string' } },
+  options: { cache: { type: 'string' }, teams: { type: 'string' }, final: { type: 'boolean', default: false }, only: { type: 'string' }, sample: { type: 'boolean', default: false }, csv: { type: 'string' } },
 });
 if (values.sample) {
   // Several origins on the full-scale sample universe (seed 5), which has seasons enough for them.
@@ -127,6 +141,8 @@ if (values.sample) {
   process.exit(0);
 }
 const h = await history(values.cache);
+if (values.teams) h.leagues = leaguesOf(values.teams);
+console.log(`${h.leagues?.length ?? 0} team-seasons with a league`);
 let last = -Infinity;
 for (const l of h.lines) last = Math.max(last, l.season);
 const dataset = buildDataset({ asOfSeasons: [2005, 2006, 2007], ...h, lastCompleteSeason: last });
@@ -136,12 +152,16 @@ console.log(`${dataset.rows.length} rows x ${dataset.featureNames.length} featur
 function monotone(names: readonly string[], decreasing: readonly string[]): string {
   return `(${names.map((n) => (decreasing.includes(n) ? -1 : 0)).join(',')})`;
 }
-const NEW = new Set(['left_censored', 'prior_season_gap', 'seasons_since_last_line', 'in_season_climb', 'share_at_level', 'pit_bf_per_game', 'pit_k_bb_w3']);
+const LEAGUE = new Set(['age_rel_league', 'hit_k_rate_rel_league', 'hit_bb_rate_rel_league', 'hit_iso_rel_league', 'pit_k_rate_rel_league', 'pit_bb_rate_rel_league', 'pit_hr_rate_rel_league']);
+const NEW = new Set([...LEAGUE, 'left_censored', 'prior_season_gap', 'seasons_since_last_line', 'in_season_climb', 'share_at_level', 'pit_bf_per_game', 'pit_k_bb_w3']);
 const PROMOTION = new Set(['in_season_climb', 'share_at_level']);
 const WORKLOAD = new Set(['pit_bf_per_game', 'pit_k_bb_w3']);
 const variants: Variant[] = [
   { name: 'before: 65 features', keep: (n) => !NEW.has(n) },
   { name: 'all features' },
+  { name: 'all but vs league', keep: (n) => !LEAGUE.has(n) },
+  { name: 'all but rates vs league', keep: (n) => !LEAGUE.has(n) || n === 'age_rel_league' },
+  { name: 'all but age vs league', keep: (n) => n !== 'age_rel_league' },
   { name: 'all but in-season promotion', keep: (n) => !PROMOTION.has(n) && !WORKLOAD.has(n) },
   { name: 'all but pitcher workload and K-BB', keep: (n) => !WORKLOAD.has(n) },
   { name: 'all, depth 4', params: { max_depth: 4 } },

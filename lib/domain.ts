@@ -112,6 +112,8 @@ export interface Affiliate {
   name: string;
   /** MLB organization; equal to teamId for MLB clubs. */
   orgId: number | null;
+  /** League name that season (`league.name`, e.g. "CAL"); null or absent when the source names none. */
+  league?: string | null;
 }
 
 export interface DraftPick {

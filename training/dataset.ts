@@ -6,6 +6,7 @@ import type { DraftPick, PlayerBio, ScoutingGrade, SeasonLine, StatGroup } from 
 import { biosAsOf, indexBioVersions, type BioVersion } from './bios.ts';
 import { FEATURE_COUNT, FEATURE_NAMES } from './feature-catalog.ts';
 import { computeFeatures } from './features.ts';
+import type { TeamLeague } from './league-norms.ts';
 import { labelFor, type Label } from './labels.ts';
 
 export interface DatasetRow {
@@ -37,12 +38,14 @@ export interface DatasetInput {
   drafts: readonly DraftPick[];
   /** Scouting grades; each as-of season sees only lists dated in or before it. */
   grades?: readonly ScoutingGrade[];
+  /** League of each team and season, for the "vs league" columns; without it they read against the level. */
+  leagues?: readonly TeamLeague[];
   /** Last season whose regular season has ended (lib/season-calendar.ts): labels read nothing after it. */
   lastCompleteSeason: number;
 }
 
 /** Rows come as-of season by as-of season, in the order given, then by player id. */
-export function buildDataset({ asOfSeasons, players, bioVersions, lines, drafts, grades, lastCompleteSeason }: DatasetInput): Dataset {
+export function buildDataset({ asOfSeasons, players, bioVersions, lines, drafts, grades, leagues, lastCompleteSeason }: DatasetInput): Dataset {
   const byPlayer = new Map<number, SeasonLine[]>();
   for (const l of lines) {
     let own = byPlayer.get(l.playerId);
@@ -51,7 +54,7 @@ export function buildDataset({ asOfSeasons, players, bioVersions, lines, drafts,
   }
   const versions = bioVersions ? indexBioVersions(bioVersions) : null;
   const featureRows = asOfSeasons.flatMap((asOfSeason) => computeFeatures({
-    asOfSeason, players: versions ? biosAsOf(players, versions, asOfSeason) : players, lines, drafts, grades,
+    asOfSeason, players: versions ? biosAsOf(players, versions, asOfSeason) : players, lines, drafts, grades, leagues,
   }));
   const matrix = new Float32Array(featureRows.length * FEATURE_COUNT);
   const rows = featureRows.map((r, i): DatasetRow => {

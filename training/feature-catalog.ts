@@ -3,7 +3,7 @@
  * Code, docs and the Arrow schema all derive the feature order from this one array.
  */
 
-export type FeatureSource = 'bio' | 'draft' | 'season lines' | 'season lines + level norms' | 'scouting grades';
+export type FeatureSource = 'bio' | 'draft' | 'season lines' | 'season lines + level norms' | 'season lines + league norms' | 'scouting grades';
 
 export interface FeatureSpec {
   name: string;
@@ -19,6 +19,7 @@ const REL = 'difference of shares (-1 to 1)';
 const CUR = 'in the as-of season, summed over its minor-league lines';
 const GRADE = 'grade above average, in 10-point steps of the 20-80 scale: (grade - 50) / 10';
 const LATEST = 'from the latest list of that source dated in or before the as-of season';
+const LEAGUE = 'mean of qualified players of his group in the league of the line\'s team (its level\'s mean when the team\'s league is unknown, as in the sample universe)';
 const W3 =
   'Level-adjusted over the as-of season and the two minor-league seasons before it (2020 had none), weighted 3/2/1 by recency and by playing time: ' +
   'sum of w*(events - denominator*level mean) / sum of w*denominator';
@@ -27,6 +28,7 @@ export const FEATURE_CATALOG = [
   // Career shape and level: shared by hitters and pitchers.
   { name: 'age', label: 'Age', definition: 'Age on July 1 of the as-of season', unit: 'years', source: 'bio' },
   { name: 'age_rel_level', label: 'Age vs level', definition: 'Age minus the mean age of players of his group at his current level (highest level of the as-of season); negative = young for the level', unit: 'years', source: 'season lines + level norms' },
+  { name: 'age_rel_league', label: 'Age vs league', definition: 'Age minus the mean age of players of his group in the league of his team at his current level (the team with most of his playing time there); the level\'s mean when that league is unknown', unit: 'years', source: 'season lines + league norms' },
   { name: 'level_ordinal', label: 'Level', definition: 'Ordinal of the highest minor-league level played in the as-of season (ROK 1, ROK+ 2, A- 3, A 4, A+ 5, AA 6, AAA 7)', unit: 'ordinal', source: 'season lines' },
   { name: 'levels_played', label: 'Levels played', definition: 'Distinct minor-league levels played in the as-of season', unit: 'count', source: 'season lines' },
   { name: 'in_season_climb', label: 'Promoted in season', definition: 'Highest minus lowest minor-league level ordinal of the as-of season (0 = one level all season)', unit: 'levels', source: 'season lines' },
@@ -68,6 +70,9 @@ export const FEATURE_CATALOG = [
   { name: 'hit_k_rate_rel', label: 'K% vs level', definition: 'K% minus the PA-weighted mean K% of the levels he played in the as-of season', unit: REL, source: 'season lines + level norms' },
   { name: 'hit_bb_rate_rel', label: 'BB% vs level', definition: 'BB% minus the PA-weighted mean BB% of the levels he played in the as-of season', unit: REL, source: 'season lines + level norms' },
   { name: 'hit_iso_rel', label: 'ISO vs level', definition: 'ISO minus the AB-weighted mean ISO of the levels he played in the as-of season', unit: 'extra bases per at-bat', source: 'season lines + level norms' },
+  { name: 'hit_k_rate_rel_league', label: 'K% vs league', definition: `K% of the as-of season minus the PA-weighted ${LEAGUE}, regressed like K% vs level`, unit: REL, source: 'season lines + league norms' },
+  { name: 'hit_bb_rate_rel_league', label: 'BB% vs league', definition: `BB% of the as-of season minus the PA-weighted ${LEAGUE}, regressed like BB% vs level`, unit: REL, source: 'season lines + league norms' },
+  { name: 'hit_iso_rel_league', label: 'ISO vs league', definition: `ISO of the as-of season minus the AB-weighted ${LEAGUE}, regressed like ISO vs level`, unit: 'extra bases per at-bat', source: 'season lines + league norms' },
   { name: 'hit_k_rate_w3', label: 'K% vs level, 3 seasons', definition: `K% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
   { name: 'hit_bb_rate_w3', label: 'BB% vs level, 3 seasons', definition: `BB% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
   { name: 'hit_iso_w3', label: 'ISO vs level, 3 seasons', definition: `ISO vs level. ${W3}`, unit: 'extra bases per at-bat', source: 'season lines + level norms' },
@@ -89,6 +94,9 @@ export const FEATURE_CATALOG = [
   { name: 'pit_k_rate_rel', label: 'K% vs level', definition: 'K% minus the BF-weighted mean K% of the levels he pitched at in the as-of season', unit: REL, source: 'season lines + level norms' },
   { name: 'pit_bb_rate_rel', label: 'BB% vs level', definition: 'BB% minus the BF-weighted mean BB% of the levels he pitched at in the as-of season', unit: REL, source: 'season lines + level norms' },
   { name: 'pit_hr_rate_rel', label: 'HR% vs level', definition: 'HR% minus the BF-weighted mean HR% of the levels he pitched at in the as-of season', unit: REL, source: 'season lines + level norms' },
+  { name: 'pit_k_rate_rel_league', label: 'K% vs league', definition: `K% of the as-of season minus the BF-weighted ${LEAGUE}, regressed like K% vs level`, unit: REL, source: 'season lines + league norms' },
+  { name: 'pit_bb_rate_rel_league', label: 'BB% vs league', definition: `BB% of the as-of season minus the BF-weighted ${LEAGUE}, regressed like BB% vs level`, unit: REL, source: 'season lines + league norms' },
+  { name: 'pit_hr_rate_rel_league', label: 'HR% vs league', definition: `HR% of the as-of season minus the BF-weighted ${LEAGUE}, regressed like HR% vs level`, unit: REL, source: 'season lines + league norms' },
   { name: 'pit_k_rate_w3', label: 'K% vs level, 3 seasons', definition: `K% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
   { name: 'pit_bb_rate_w3', label: 'BB% vs level, 3 seasons', definition: `BB% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },
   { name: 'pit_hr_rate_w3', label: 'HR% vs level, 3 seasons', definition: `HR% vs level. ${W3}`, unit: REL, source: 'season lines + level norms' },

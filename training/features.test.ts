@@ -219,6 +219,38 @@ describe('computeFeatures', () => {
     expect(f(1, 'pit_k_bb_w3')).toBeNaN();
   });
 
+  it('compares age and rates with the league of his team as well as with his level: two leagues of one level', () => {
+    // Level A, 2019: league X (teams 101, 102) strikes out 15% and 25%, league Y (team 201) 35% twice; player 34's
+    // team has no known league. Ages 20 and 22 in X, 24 and 26 in Y, 23 for player 34.
+    const at = (playerId: number, teamId: number, k: number): SeasonLine => ({ ...hit(playerId, 2019, A, 400, k), teamId });
+    const two = [at(30, 101, 60), at(31, 102, 100), at(32, 201, 140), at(33, 201, 140), at(34, 999, 110)];
+    const bios = [bio(30, '1999-07-01', 'SS', 'R', 'R'), bio(31, '1997-07-01', 'SS', 'R', 'R'), bio(32, '1995-07-01', 'SS', 'R', 'R'),
+      bio(33, '1993-07-01', 'SS', 'R', 'R'), bio(34, '1996-07-01', 'SS', 'R', 'R')];
+    const leagues = [{ teamId: 101, season: 2019, league: 'X' }, { teamId: 102, season: 2019, league: 'X' }, { teamId: 201, season: 2019, league: 'Y' }];
+    const rows = computeFeatures({ asOfSeason: 2019, players: bios, lines: two, drafts: [], leagues });
+    const v = (id: number, name: FeatureName) => rows.find((r) => r.playerId === id)!.values[FEATURE_INDEX[name]]!;
+    const shrunk = (k: number, mean: number) => (k - 400 * mean) / (400 + SHRINK_TRIALS);
+    // Level mean K% 27.5%; league X 20%, league Y 35%.
+    expect(v(31, 'hit_k_rate_rel')).toBeCloseTo(shrunk(100, 0.275), 6);
+    expect(v(31, 'hit_k_rate_rel_league')).toBeCloseTo(shrunk(100, 0.2), 6);
+    expect(v(32, 'hit_k_rate_rel_league')).toBeCloseTo(0, 6);
+    expect(v(32, 'hit_k_rate_rel')).toBeGreaterThan(0.05);
+    // Mean age: 23 at the level, 21 in X, 25 in Y. Player 31 is young for the level but old for his league.
+    expect(v(31, 'age_rel_level')).toBeCloseTo(-1, 2);
+    expect(v(31, 'age_rel_league')).toBeCloseTo(1, 2);
+    expect(v(33, 'age_rel_league')).toBeCloseTo(1, 2);
+    // No known league: read against the level.
+    expect(v(34, 'hit_k_rate_rel_league')).toBeCloseTo(v(34, 'hit_k_rate_rel'), 6);
+    expect(v(34, 'age_rel_league')).toBeCloseTo(v(34, 'age_rel_level'), 6);
+    // Without leagues (the sample universe) every "vs league" column equals its "vs level" column.
+    const plain = computeFeatures({ asOfSeason: 2019, players: bios, lines: two, drafts: [] });
+    for (const r of plain) {
+      const x = (name: FeatureName) => r.values[FEATURE_INDEX[name]]!;
+      expect([x('age_rel_league'), x('hit_k_rate_rel_league'), x('hit_bb_rate_rel_league'), x('hit_iso_rel_league')])
+        .toEqual([x('age_rel_level'), x('hit_k_rate_rel'), x('hit_bb_rate_rel'), x('hit_iso_rel')]);
+    }
+  });
+
   it('uses the bio for handedness and position', () => {
     expect([f(3, 'bats_switch'), f(3, 'bats_left'), f(3, 'pos_c'), f(3, 'pos_if')]).toEqual([1, 0, 1, 0]);
     expect([f(4, 'throws_left'), f(4, 'pos_p'), f(2, 'pos_of'), f(1, 'pos_if')]).toEqual([1, 1, 1, 1]);

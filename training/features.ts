@@ -13,6 +13,7 @@ import {
   addHitting, addPitching, ageOnJuly1, birthTime, computeLevelNorms, emptyHitting, emptyPitching, isoOf, normFor, ratio,
   type LevelNorm, type LevelNorms,
 } from './level-norms.ts';
+import { computeLeagueNorms, leagueIndex, leagueNormFor, type LeagueNorms, type TeamLeague } from './league-norms.ts';
 
 export interface FeatureRow {
   playerId: number;
@@ -29,6 +30,11 @@ export interface FeatureInput {
   drafts: readonly DraftPick[];
   /** Scouting grades matched to players; optional (without them the grade columns are missing). */
   grades?: readonly ScoutingGrade[];
+  /**
+   * The league of each team and season; optional: a line whose team has no league here (or no team) is compared with
+   * its level instead, so without leagues the "vs league" columns equal the "vs level" ones.
+   */
+  leagues?: readonly TeamLeague[];
 }
 
 type HittingLine = Extract<SeasonLine, { group: 'hitting' }>;
@@ -115,13 +121,35 @@ const PIT_RATES = {
  */
 export const SHRINK_TRIALS = 100;
 
+interface RateLine<S> {
+  season: number;
+  sportId: number;
+  teamId: number | null;
+  group: StatGroup;
+  stats: S;
+}
+
+/** The norm one line is compared with for the statistic `value` reads: its level's, or its league's. */
+type NormOf = (line: RateLine<unknown>, value: (n: LevelNorm) => number) => LevelNorm | undefined;
+
+function byLevel(norms: LevelNorms): NormOf {
+  return (l) => {
+    const level = levelOfSport(l.sportId);
+    return level === undefined ? undefined : normFor(norms, l.season, level, l.group);
+  };
+}
+
+function byLeague(norms: LeagueNorms): NormOf {
+  return (l, value) => leagueNormFor(norms, l, value);
+}
+
 /**
- * Rate minus level mean, pooled over lines: sum w*(events - den*mean) / sum w*den, with w from the line's season.
- * Each line is compared with its own (season, level) so that a mid-season promotion is not read as a slump.
+ * Rate minus level (or league) mean, pooled over lines: sum w*(events - den*mean) / sum w*den, with w from the line's
+ * season. Each line is compared with its own (season, level) so that a mid-season promotion is not read as a slump.
  */
 function levelAdjusted<S>(
-  lines: readonly { season: number; sportId: number; group: StatGroup; stats: S }[],
-  norms: LevelNorms,
+  lines: readonly RateLine<S>[],
+  normOf: NormOf,
   weight: (season: number) => number,
   spec: RateSpec<S>,
 ): number {
@@ -129,9 +157,8 @@ function levelAdjusted<S>(
   let den = 0;
   for (const l of lines) {
     const w = weight(l.season);
-    const level = levelOfSport(l.sportId);
-    if (!w || level === undefined) continue;
-    const norm = normFor(norms, l.season, level, l.group);
+    if (!w) continue;
+    const norm = normOf(l, spec.mean);
     const mean = norm ? spec.mean(norm) : NaN;
     if (!Number.isFinite(mean)) continue;
     const d = spec.den(l.stats);
@@ -145,17 +172,26 @@ function levelAdjusted<S>(
 function relativeColumns<S>(
   set: (name: FeatureName, x: number) => void,
   names: readonly [FeatureName, FeatureName, FeatureName],
-  lines: readonly { season: number; sportId: number; group: StatGroup; stats: S }[],
+  lines: readonly RateLine<S>[],
   norms: LevelNorms,
   calendar: MinorCalendar,
   spec: RateSpec<S>,
 ): void {
   const { asOf, previous: prior, recency } = calendar;
-  const current = levelAdjusted(lines, norms, (s) => (s === asOf ? 1 : 0), spec);
-  const previous = prior === undefined ? NaN : levelAdjusted(lines, norms, (s) => (s === prior ? 1 : 0), spec);
+  const normOf = byLevel(norms);
+  const current = levelAdjusted(lines, normOf, (s) => (s === asOf ? 1 : 0), spec);
+  const previous = prior === undefined ? NaN : levelAdjusted(lines, normOf, (s) => (s === prior ? 1 : 0), spec);
   set(names[0], current);
-  set(names[1], levelAdjusted(lines, norms, (s) => recency.get(s) ?? 0, spec));
+  set(names[1], levelAdjusted(lines, normOf, (s) => recency.get(s) ?? 0, spec));
   set(names[2], current - previous);
+}
+
+/** The as-of season's rate against each line's league (its level where the league is unknown). */
+function leagueColumn<S>(
+  set: (name: FeatureName, x: number) => void, name: FeatureName, lines: readonly RateLine<S>[], norms: LeagueNorms, asOf: number,
+  spec: RateSpec<S>,
+): void {
+  set(name, levelAdjusted(lines, byLeague(norms), (s) => (s === asOf ? 1 : 0), spec));
 }
 
 /**
@@ -186,7 +222,9 @@ export function minorCalendar(asOf: number, minorSeasons: Iterable<number>): Min
   return { asOf, windowStart, previous, gap: previous === undefined ? NaN : asOf - previous - 1, recency };
 }
 
-function hittingColumns(set: (n: FeatureName, x: number) => void, lines: HittingLine[], norms: LevelNorms, calendar: MinorCalendar): void {
+function hittingColumns(
+  set: (n: FeatureName, x: number) => void, lines: HittingLine[], norms: LevelNorms, leagues: LeagueNorms, calendar: MinorCalendar,
+): void {
   const { asOf } = calendar;
   const h = emptyHitting();
   let careerPa = 0;
@@ -213,9 +251,14 @@ function hittingColumns(set: (n: FeatureName, x: number) => void, lines: Hitting
   relativeColumns(set, ['hit_k_rate_rel', 'hit_k_rate_w3', 'hit_k_rate_delta'], lines, norms, calendar, HIT_RATES.k);
   relativeColumns(set, ['hit_bb_rate_rel', 'hit_bb_rate_w3', 'hit_bb_rate_delta'], lines, norms, calendar, HIT_RATES.bb);
   relativeColumns(set, ['hit_iso_rel', 'hit_iso_w3', 'hit_iso_delta'], lines, norms, calendar, HIT_RATES.iso);
+  leagueColumn(set, 'hit_k_rate_rel_league', lines, leagues, asOf, HIT_RATES.k);
+  leagueColumn(set, 'hit_bb_rate_rel_league', lines, leagues, asOf, HIT_RATES.bb);
+  leagueColumn(set, 'hit_iso_rel_league', lines, leagues, asOf, HIT_RATES.iso);
 }
 
-function pitchingColumns(set: (n: FeatureName, x: number) => void, lines: PitchingLine[], norms: LevelNorms, calendar: MinorCalendar): void {
+function pitchingColumns(
+  set: (n: FeatureName, x: number) => void, lines: PitchingLine[], norms: LevelNorms, leagues: LeagueNorms, calendar: MinorCalendar,
+): void {
   const { asOf } = calendar;
   const p = emptyPitching();
   let careerBf = 0;
@@ -232,11 +275,14 @@ function pitchingColumns(set: (n: FeatureName, x: number) => void, lines: Pitchi
   set('pit_gs_share', ratio(p.gamesStarted, p.games));
   set('pit_ip_per_app', ratio(p.outs / 3, p.games));
   set('pit_bf_per_game', ratio(p.battersFaced, p.games));
-  set('pit_k_bb_w3', levelAdjusted(lines, norms, (s) => calendar.recency.get(s) ?? 0, PIT_RATES.kbb));
+  set('pit_k_bb_w3', levelAdjusted(lines, byLevel(norms), (s) => calendar.recency.get(s) ?? 0, PIT_RATES.kbb));
   set('pit_career_bf', careerBf);
   relativeColumns(set, ['pit_k_rate_rel', 'pit_k_rate_w3', 'pit_k_rate_delta'], lines, norms, calendar, PIT_RATES.k);
   relativeColumns(set, ['pit_bb_rate_rel', 'pit_bb_rate_w3', 'pit_bb_rate_delta'], lines, norms, calendar, PIT_RATES.bb);
   relativeColumns(set, ['pit_hr_rate_rel', 'pit_hr_rate_w3', 'pit_hr_rate_delta'], lines, norms, calendar, PIT_RATES.hr);
+  leagueColumn(set, 'pit_k_rate_rel_league', lines, leagues, asOf, PIT_RATES.k);
+  leagueColumn(set, 'pit_bb_rate_rel_league', lines, leagues, asOf, PIT_RATES.bb);
+  leagueColumn(set, 'pit_hr_rate_rel_league', lines, leagues, asOf, PIT_RATES.hr);
 }
 
 /** Playing time of a line: plate appearances or batters faced. */
@@ -334,9 +380,18 @@ function gradeColumns(set: (n: FeatureName, x: number) => void, asOf: number, gr
   if (typeof rank === 'number' && rank > 0) set('ba_top100_rank', rank);
 }
 
+/** His line of the as-of season at `level` with the most playing time: the team, hence the league, he is aged against. */
+function mainLine(minors: readonly SeasonLine[], asOf: number, level: Level | undefined): SeasonLine | undefined {
+  let best: SeasonLine | undefined;
+  for (const l of minors) {
+    if (l.season === asOf && minorLevel(l) === level && (best === undefined || trials(l) > trials(best))) best = l;
+  }
+  return best;
+}
+
 function playerValues(
-  calendar: MinorCalendar, norms: LevelNorms, own: readonly SeasonLine[], group: StatGroup, bio?: PlayerBio, pick?: DraftPick,
-  grades?: PlayerGrades,
+  calendar: MinorCalendar, norms: LevelNorms, leagues: LeagueNorms, own: readonly SeasonLine[], group: StatGroup, bio?: PlayerBio,
+  pick?: DraftPick, grades?: PlayerGrades,
 ): Float32Array {
   const { asOf } = calendar;
   const values = new Float32Array(FEATURE_COUNT).fill(NaN);
@@ -363,6 +418,8 @@ function playerValues(
   const censored = firstMinor === calendar.windowStart || firstSeason < firstMinor;
   set('age', age);
   set('age_rel_level', age - (norm?.meanAge ?? NaN));
+  const main = mainLine(minors, asOf, currentLevel);
+  set('age_rel_league', age - ((main && leagueNormFor(leagues, main, (n) => n.meanAge)?.meanAge) ?? NaN));
   set('level_ordinal', current);
   set('levels_played', new Set(minors.filter((l) => l.season === asOf).map((l) => l.sportId)).size);
   promotionColumns(set, minors, asOf, currentLevel);
@@ -397,8 +454,8 @@ function playerValues(
     set('pos_p', Number(pos === 'P'));
   }
 
-  if (group === 'hitting') hittingColumns(set, minors.filter((l): l is HittingLine => l.group === 'hitting'), norms, calendar);
-  else pitchingColumns(set, minors.filter((l): l is PitchingLine => l.group === 'pitching'), norms, calendar);
+  if (group === 'hitting') hittingColumns(set, minors.filter((l): l is HittingLine => l.group === 'hitting'), norms, leagues, calendar);
+  else pitchingColumns(set, minors.filter((l): l is PitchingLine => l.group === 'pitching'), norms, leagues, calendar);
   gradeColumns(set, asOf, group, grades);
   return values;
 }
@@ -414,7 +471,7 @@ function latestPicks(drafts: readonly DraftPick[], asOf: number): Map<number, Dr
   return picks;
 }
 
-export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [] }: FeatureInput): FeatureRow[] {
+export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [], leagues = [] }: FeatureInput): FeatureRow[] {
   const byPlayer = new Map<number, SeasonLine[]>();
   const minorSeasons = new Set<number>();
   for (const l of lines) {
@@ -428,6 +485,9 @@ export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [
   const bios = new Map(players.map((p) => [p.playerId, p]));
   // Only the as-of season and the two minor-league seasons before it are ever compared with their level.
   const norms = computeLevelNorms(lines.filter((l) => calendar.recency.has(l.season)), bios);
+  // Only the as-of season is compared with its league.
+  const index = leagueIndex(leagues);
+  const leagueNorms: LeagueNorms = { index, byLevel: norms, byLeague: computeLeagueNorms(lines.filter((l) => l.season === asOfSeason), bios, index) };
   const picks = latestPicks(drafts, asOfSeason);
   const scouting = latestGrades(grades, asOfSeason);
   const rows: FeatureRow[] = [];
@@ -436,7 +496,7 @@ export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [
     const group = classifyPlayer(own, asOfSeason, bio);
     if (group === undefined || !isRookieEligible(own)) continue;
     rows.push({
-      playerId, asOfSeason, group, values: playerValues(calendar, norms, own, group, bio, picks.get(playerId), scouting.get(playerId)),
+      playerId, asOfSeason, group, values: playerValues(calendar, norms, leagueNorms, own, group, bio, picks.get(playerId), scouting.get(playerId)),
     });
   }
   return rows.sort((a, b) => a.playerId - b.playerId);

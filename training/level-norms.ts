@@ -116,12 +116,25 @@ export function computeLevelNorms(
   lines: readonly SeasonLine[],
   players: readonly PlayerBio[] | ReadonlyMap<number, PlayerBio>,
 ): Map<number, LevelNorm> {
+  return accumulateNorms(lines, players, (line, level) => normKey(line.season, level, line.group));
+}
+
+/**
+ * Norms of the groups of minor-league lines that `keyOf` names (lines it gives no key are left out): the level norms
+ * above, or finer groups such as one league of a level (training/league-norms.ts).
+ */
+export function accumulateNorms<K>(
+  lines: readonly SeasonLine[],
+  players: readonly PlayerBio[] | ReadonlyMap<number, PlayerBio>,
+  keyOf: (line: SeasonLine, level: Exclude<Level, 'MLB'>) => K | undefined,
+): Map<K, LevelNorm> {
   const bios = players instanceof Map ? players : new Map((players as readonly PlayerBio[]).map((p) => [p.playerId, p]));
-  const acc = new Map<number, Accumulator>();
+  const acc = new Map<K, Accumulator>();
   for (const line of lines) {
     const level = levelOfSport(line.sportId);
     if (level === undefined || level === 'MLB') continue;
-    const key = normKey(line.season, level, line.group);
+    const key = keyOf(line, level);
+    if (key === undefined) continue;
     let a = acc.get(key);
     if (!a) {
       a = { season: line.season, level, group: line.group, ageSum: 0, aged: 0, qualified: 0, k: 0, bb: 0, power: 0 };
@@ -148,7 +161,7 @@ export function computeLevelNorms(
       a.power += s.homeRuns / s.battersFaced;
     }
   }
-  const norms = new Map<number, LevelNorm>();
+  const norms = new Map<K, LevelNorm>();
   for (const [key, a] of acc) {
     const hitting = a.group === 'hitting';
     norms.set(key, {

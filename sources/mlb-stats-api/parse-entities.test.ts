@@ -27,11 +27,11 @@ describe('parsePeople', () => {
 });
 
 describe('parseTeams', () => {
-  it('makes MLB clubs organizations of themselves and affiliates point at parentOrgId', () => {
+  it('makes MLB clubs organizations of themselves, affiliates point at parentOrgId, and reads each team\'s league', () => {
     const body = {
       teams: [
         { id: 3001, name: 'Portland Pioneers', abbreviation: 'POR', season: 2019, sport: { id: 1 } },
-        { id: 5001, name: 'Akron Aviators', season: 2019, sport: { id: 11 }, parentOrgId: 3001 },
+        { id: 5001, name: 'Akron Aviators', season: 2019, sport: { id: 11 }, parentOrgId: 3001, league: { id: 117, name: 'IL' } },
         { id: 9000, name: 'Independent Club', sport: { id: 23 } },
         { name: 'No Id', sport: { id: 11 } },
       ],
@@ -40,9 +40,9 @@ describe('parseTeams', () => {
     const parsed = parseTeams(body, { season: 2019, onReject: (r) => rejects.push(r) });
     expect(parsed.organizations).toEqual([{ orgId: 3001, name: 'Portland Pioneers', abbreviation: 'POR' }]);
     expect(parsed.affiliates).toEqual([
-      { teamId: 3001, season: 2019, sportId: 1, name: 'Portland Pioneers', orgId: 3001 },
-      { teamId: 5001, season: 2019, sportId: 11, name: 'Akron Aviators', orgId: 3001 },
-      { teamId: 9000, season: 2019, sportId: 23, name: 'Independent Club', orgId: null },
+      { teamId: 3001, season: 2019, sportId: 1, name: 'Portland Pioneers', orgId: 3001, league: null },
+      { teamId: 5001, season: 2019, sportId: 11, name: 'Akron Aviators', orgId: 3001, league: 'IL' },
+      { teamId: 9000, season: 2019, sportId: 23, name: 'Independent Club', orgId: null, league: null },
     ]);
     expect(rejects.map((r) => r.reason)).toEqual(['team without id']);
   });

@@ -48,7 +48,8 @@ export function parseTeams(body: unknown, options: { season?: number; onReject?:
     }
     const mlb = sportId === 1;
     if (mlb) organizations.push({ orgId: id, name, abbreviation: typeof t.abbreviation === 'string' ? t.abbreviation : '' });
-    affiliates.push({ teamId: id, season, sportId, name, orgId: mlb ? id : posInt(t.parentOrgId) });
+    const league = isObj(t.league) && typeof t.league.name === 'string' && t.league.name.trim() ? t.league.name.trim() : null;
+    affiliates.push({ teamId: id, season, sportId, name, orgId: mlb ? id : posInt(t.parentOrgId), league });
   }
   return { organizations, affiliates };
 }

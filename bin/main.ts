@@ -3,7 +3,7 @@
  * reported as one clear sentence (a prerequisite or configuration problem) instead of a stack trace.
  */
 import { ConfigError } from '../lib/config.ts';
-import { PrerequisiteError } from '../infra/prerequisite-error.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { breachMessage } from './breach.ts';
 
 export interface ShutdownStack {

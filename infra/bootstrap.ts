@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createLogger } from '../lib/log.ts';
-import { PrerequisiteError } from './prerequisite-error.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
-import { locateXgboostLibrary } from './xgboost-library.ts';
+import { locateXgboostLibrary } from '../training/xgboost-library.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 // On stderr: the bootstrap runs before commands whose stdout is their result (`npm run backtest -- --json`).

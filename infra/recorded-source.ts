@@ -15,7 +15,7 @@ import { createArchiveApi } from '../sources/archive/api.ts';
 import { openArchiveDirectory } from '../sources/archive/directory.ts';
 import { createReplayApi } from '../sources/archive/replay.ts';
 import { startArchiveServer } from '../sources/archive/server.ts';
-import { PrerequisiteError } from './prerequisite-error.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { describeSourceSpec, type SourceSpec } from './source-spec.ts';
 
 export interface RecordedSource {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../lib/log.ts';
-import { PrerequisiteError } from './prerequisite-error.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 
 /** Later tags carry a local `replace` directive in go.mod, which `go install pkg@version` refuses. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';

@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../lib/config.ts';
 import { createPool, migrate } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 import { ensureLocalPostgres } from '../infra/postgres.ts';
-import { PrerequisiteError } from '../infra/prerequisite-error.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
 import { stopUnlessShared } from './shared-cluster.ts';
 

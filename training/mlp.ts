@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { PrerequisiteError } from '../infra/prerequisite-error.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { calibrateAll, fitCalibrator, type Calibrator, type CalibratorKind } from './calibration.ts';
 import type { Dataset } from './dataset.ts';
 import { logLoss, rocAuc, score, type Scores } from './metrics.ts';

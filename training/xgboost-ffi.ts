@@ -4,8 +4,8 @@
  */
 
 import koffi, { type LibraryHandle } from 'koffi';
-import { locateXgboostLibrary } from '../infra/xgboost-library.ts';
-import { PrerequisiteError } from '../infra/prerequisite-error.ts';
+import { locateXgboostLibrary } from './xgboost-library.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 
 /** A failed XGBoost C call; the message is XGBoost's own `XGBGetLastError()` text. */
 export class XGBoostError extends Error {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PrerequisiteError } from './prerequisite-error.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { locateXgboostLibrary, SYSTEM_XGBOOST_PATHS } from './xgboost-library.ts';
 
 const thisFile = fileURLToPath(import.meta.url);

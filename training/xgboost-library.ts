@@ -3,7 +3,7 @@
  */
 
 import { existsSync } from 'node:fs';
-import { PrerequisiteError } from './prerequisite-error.ts';
+import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 
 /** Where distributions and `make install` put the library, most specific first. */
 export const SYSTEM_XGBOOST_PATHS: readonly string[] = [

@@ -114,6 +114,9 @@ export const FEATURE_CATALOG = [
 
 export type FeatureName = (typeof FEATURE_CATALOG)[number]['name'];
 
+/** Writes one feature's value into a row being computed. */
+export type SetFeature = (name: FeatureName, x: number) => void;
+
 /** Matrix column order. */
 export const FEATURE_NAMES: readonly FeatureName[] = FEATURE_CATALOG.map((f) => f.name);
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftPick, HittingCounts, PitchingCounts, PlayerBio, ScoutingGrade, SeasonLine } from '../lib/domain.ts';
 import { FEATURE_CATALOG, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-catalog.ts';
-import { classifyPlayer, computeFeatures, minorCalendar, parseDraftRound, positionGroup, SHRINK_TRIALS, type FeatureRow } from './features.ts';
+import { classifyPlayer, computeFeatures, parseDraftRound, positionGroup, SHRINK_TRIALS, type FeatureRow } from './features.ts';
 import { emptyHitting, emptyPitching } from './level-norms.ts';
 
 const ROK = 16, A = 14, APLUS = 13, AAA = 11, MLB = 1;
@@ -172,11 +172,6 @@ describe('computeFeatures', () => {
     // The change in K% vs level is against 2019, and is finite.
     expect(Number.isFinite(g(21, 'hit_k_rate_delta'))).toBe(true);
     expect(g(21, 'hit_k_rate_delta')).toBeLessThan(0);
-    // An MLB-only 2020 does not count as a minor-league season.
-    expect(minorCalendar(2021, [2018, 2019, 2021])).toMatchObject({ previous: 2019, gap: 1, windowStart: 2018 });
-    expect([...minorCalendar(2021, [2018, 2019, 2021]).recency]).toEqual([[2021, 3], [2019, 2], [2018, 1]]);
-    expect(minorCalendar(2019, [2019])).toMatchObject({ previous: undefined, windowStart: 2019 });
-    expect(minorCalendar(2019, [2019]).gap).toBeNaN();
   });
 
   it('leaves draft features missing, not zero, for an undrafted player', () => {

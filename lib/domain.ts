@@ -131,6 +131,18 @@ export const ROOKIE_LIMITS = { atBats: 130, outs: 150 } as const;
 /** MLB success: 500 MLB plate appearances or 100 MLB innings (300 outs) within 4 seasons after the as-of date. */
 export const SUCCESS = { plateAppearances: 500, outs: 300, horizonSeasons: 4 } as const;
 
+/**
+ * MLB-only seasons a backfill loads before its first season, so that each player's earlier MLB time (rookie
+ * eligibility, left-censoring) is known; the features of a range read them too.
+ */
+export const MLB_LEAD_SEASONS = 5;
+
+/**
+ * Seasons in which no minor league played (2020: cancelled). This is the one place that says so: any other season
+ * without minor-league lines in the database is missing data, never "a season without minor leagues".
+ */
+export const SEASONS_WITHOUT_MINOR_LEAGUES: ReadonlySet<number> = new Set([2020]);
+
 /** One 20-80 tool grade; present is absent or null when the source gives one grade only. */
 export interface ScoutingToolGrade {
   present?: number | null;

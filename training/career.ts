@@ -1,19 +1,21 @@
 // The minor-league seasons an as-of season looks back on (across 2020, when no minor league played), and the career
 // columns that depend on them, including the left-censoring of careers that may have begun before the data.
-import type { SeasonLine, StatGroup } from '../lib/domain.ts';
+import { SEASONS_WITHOUT_MINOR_LEAGUES, type SeasonLine, type StatGroup } from '../lib/domain.ts';
 import type { SetFeature } from './feature-catalog.ts';
 import { ageOnJuly1 } from './level-norms.ts';
 import { minorLevel } from './level-path.ts';
 
 /**
- * The minor-league seasons an as-of season looks back on. A season in which no minor league played (2020) is not a
- * "previous season": 2021 compares with 2019, and `gap` says how many seasons were skipped.
+ * The minor-league seasons an as-of season looks back on. A season in which no minor league played (2020, in
+ * `SEASONS_WITHOUT_MINOR_LEAGUES`) is not a "previous season": 2021 compares with 2019, and `gap` says how many
+ * seasons were skipped. Which seasons had minor leagues comes from that constant, never from holes in the data: a
+ * season missing from the database is missing data (the feature step refuses to build over one, activities/features.ts).
  */
 export interface MinorCalendar {
   asOf: number;
   /** First season with any minor-league line in the data: careers seen from it may have begun before it. */
   windowStart: number | undefined;
-  /** Latest season before the as-of season in which minor leagues played (per the data), if any. */
+  /** Latest season before the as-of season, from `windowStart` on, in which minor leagues played, if any. */
   previous: number | undefined;
   /** Seasons skipped between `previous` and the as-of season (1 for 2021, whose previous is 2019); NaN without one. */
   gap: number;
@@ -21,15 +23,21 @@ export interface MinorCalendar {
   recency: ReadonlyMap<number, number>;
 }
 
-/** The calendar of `asOf` from the seasons (any order, any player) that have minor-league lines. */
+/**
+ * The calendar of `asOf`. `minorSeasons` (any order, any player: the seasons with minor-league lines) only say where
+ * the data begin; the seasons looked back on are every season since then except those without minor leagues.
+ */
 export function minorCalendar(asOf: number, minorSeasons: Iterable<number>): MinorCalendar {
-  const before = [...new Set(minorSeasons)].filter((s) => s < asOf).sort((a, b) => b - a);
-  const previous = before[0];
-  let windowStart: number | undefined = before.at(-1);
-  if (windowStart === undefined || asOf < windowStart) windowStart = asOf;
+  let windowStart = asOf;
+  for (const s of minorSeasons) windowStart = Math.min(windowStart, s);
+  const back: number[] = [];
+  for (let s = asOf - 1; s >= windowStart && back.length < 2; s--) {
+    if (!SEASONS_WITHOUT_MINOR_LEAGUES.has(s)) back.push(s);
+  }
+  const [previous, beforePrevious] = back;
   const recency = new Map<number, number>([[asOf, 3]]);
-  if (before[0] !== undefined) recency.set(before[0], 2);
-  if (before[1] !== undefined) recency.set(before[1], 1);
+  if (previous !== undefined) recency.set(previous, 2);
+  if (beforePrevious !== undefined) recency.set(beforePrevious, 1);
   return { asOf, windowStart, previous, gap: previous === undefined ? NaN : asOf - previous - 1, recency };
 }
 

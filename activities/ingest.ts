@@ -10,7 +10,7 @@ import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
 import { MlbStatsApiError } from '../sources/mlb-stats-api/errors.ts';
 import { levelsToFetch } from '../sources/mlb-stats-api/levels.ts';
 import { parseStatSplits } from '../sources/mlb-stats-api/parse.ts';
-import { claimBatch, currentAttempt, finishedLoad, recordFinishedLoad, withBatchLoadLock } from './attempt-fence.ts';
+import { claimBatch, currentAttempt, finishedLoad, withBatchLoadLock } from './attempt-fence.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { qualityGate } from './data-quality.ts';
 import { finishFetchBatch, openLandingZone, type LostResponse } from './landing-zone.ts';
@@ -134,16 +134,17 @@ export function createIngestActivities(deps: ActivityDeps) {
       const gate = qualityGate(config.dataQuality, alog, () => Context.current().metricMeter);
       // Attempts of a load take turns; one that finds the batch loaded (its predecessor timed out after committing)
       // returns what that load returned, so the run's accounting is the same as if nothing had timed out.
+      // The load records its result in its own transaction (loadBatch), so a crash after its COMMIT loses nothing.
+      // A waiting attempt heartbeats and stops on cancellation, instead of blocking until the statement timeout.
+      const signal = Context.current().cancellationSignal;
       const result = await withBatchLoadLock(pool, input.batchId, async () => {
         const earlier = await finishedLoad<LoadResult>(pool, input.batchId);
         if (earlier) {
           alog.info({ batchId: input.batchId }, 'batch already loaded by an earlier attempt');
           return earlier;
         }
-        const loaded = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }), gate, Context.current().cancellationSignal);
-        await recordFinishedLoad(pool, input.batchId, loaded);
-        return loaded;
-      });
+        return loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }), gate, signal);
+      }, { signal, onWait: (waited) => heartbeat({ phase: 'waiting for the load lock', ...waited }) });
       if (result.rowsFetched !== result.rowsLoaded + result.rowsQuarantined + result.duplicatesMerged) {
         throw ApplicationFailure.nonRetryable(`batch ${input.batchId} does not add up: ${JSON.stringify(result)}`, 'AccountingMismatch');
       }

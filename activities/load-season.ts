@@ -3,12 +3,12 @@
  * keys in one transaction. Rejected rows go to quarantine with their reason; nothing is dropped without a count:
  * rows fetched = loaded + quarantined + duplicates merged.
  */
-import type { PlayerBio, SeasonLine, StatGroup } from '../lib/domain.ts';
+import { SPORT_IDS, type PlayerBio, type SeasonLine, type StatGroup } from '../lib/domain.ts';
 import { type Pool, type PoolClient, withTransaction } from '../lib/db.ts';
 import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParseReject } from '../sources/mlb-stats-api/parse.ts';
 import { statsSplitsOf } from '../sources/mlb-stats-api/stats-page.ts';
 import { screenBirthDates } from '../sources/validate/birth-dates.ts';
-import { DEFAULT_BREAKER_THRESHOLDS, judgeQuality, tallyOutcomes, type CellKey, type LineOutcome, type QualityVerdict } from '../sources/validate/circuit-breaker.ts';
+import { DEFAULT_BREAKER_THRESHOLDS, expectedCells, judgeQuality, tallyOutcomes, type CellKey, type LineOutcome, type QualityVerdict } from '../sources/validate/circuit-breaker.ts';
 import { causeOfParseReason, causeOfRule, causeOfShapeIssue, type RejectCause } from '../sources/validate/reject-cause.ts';
 import { describeShapeIssues, shapeIssues } from '../sources/validate/schemas.ts';
 import { validateSeasonLines } from '../sources/validate/season-lines.ts';
@@ -63,6 +63,12 @@ function kindOf(url: string): { kind: Kind; group: StatGroup } {
   return { kind: 'other', group };
 }
 
+/** Whether a `/stats` request asked for a level other than MLB (sport 1). */
+function asksForMinors(url: string): boolean {
+  const ids = new URL(url).searchParams.get('sportIds') ?? new URL(url).searchParams.get('sportId') ?? '';
+  return ids.split(',').some((id) => id.trim() !== '' && Number(id) !== SPORT_IDS.MLB);
+}
+
 /** The cell of a raw split that could not be parsed: its level when readable; the season is the batch's. */
 function cellOfRaw(raw: unknown, season: number, group: StatGroup): CellKey {
   const sport = (raw as { sport?: { id?: unknown } } | null)?.sport?.id;
@@ -99,9 +105,12 @@ export async function loadBatch(
   const teams: unknown[] = [];
   const drafts: unknown[] = [];
   let shapeRejected = 0;
+  // Minor levels the batch's stats requests asked for: none in an MLB-only season (or a bio refresh, which has none).
+  let minorsAsked = false;
   for (const { url, body } of await readBatch(pool, batchId)) {
     const { kind, group } = kindOf(url);
     if (kind === 'stats') {
+      minorsAsked ||= asksForMinors(url);
       for (const split of statsSplitsOf(body, group)) {
         const kind = group === 'hitting' ? 'hittingSplit' : 'pitchingSplit';
         const issues = shapeIssues(kind, split);
@@ -143,8 +152,16 @@ export async function loadBatch(
     bioMap.set(r.player_id, { playerId: r.player_id, fullName: r.full_name, birthDate: r.birth_date, primaryPosition: r.primary_position, batSide: null, pitchHand: null, mlbDebutDate: null });
   }
   for (const b of bios) bioMap.set(b.playerId, b);
+  // A fetched bio is judged against the seasons its player already has loaded too: a bio refresh brings no lines, and
+  // must not write back a birth date an earlier load found impossible.
+  const { rows: playedRows } = await pool.query<{ player_id: number; first: number; last: number }>(
+    `SELECT player_id, min(season)::int AS first, max(season)::int AS last FROM player_season_stats
+     WHERE player_id = ANY($1) GROUP BY player_id`,
+    [[...new Set(bios.map((b) => b.playerId))]],
+  );
+  const storedSeasons = new Map(playedRows.map((r) => [r.player_id, { first: r.first, last: r.last }]));
   // A placeholder birth date becomes unknown before the age rules see it: the bio is wrong, not the season line.
-  const screened = screenBirthDates(bioMap, parsed);
+  const screened = screenBirthDates(bioMap, parsed, storedSeasons);
   const validation = validateSeasonLines({ season, lines: parsed, bios: screened.bios });
   for (const r of validation.rejects) {
     rejects.push({ entity: 'season_line', reason: r.reason, raw: r.raw, cell: { season: r.raw.season, sportId: r.raw.sportId, group: r.raw.group }, cause: causeOfRule(r.rule) });
@@ -171,7 +188,12 @@ export async function loadBatch(
   const { rows: lost } = await pool.query<{ url: string; reason: string }>(
     "SELECT payload->>'url' AS url, reason FROM quarantine WHERE batch_id = $1 AND entity = 'response' ORDER BY quarantine_id", [batchId]);
   const lostStats = lost.filter((r) => typeof r.url === 'string' && kindOf(r.url).kind === 'stats');
-  const verdict = judgeQuality(tallyOutcomes(outcomes), gate.thresholds, lostStats);
+  const cells = tallyOutcomes(outcomes);
+  // A season load that asked for the minors must hold MLB hitting and pitching, and both groups of every minor level
+  // it has lines of: a cell with no line at all (the source sent none) is data missing in unknown number.
+  minorsAsked ||= lostStats.some((r) => asksForMinors(r.url));
+  const expected = minorsAsked ? expectedCells(season, cells.filter((c) => c.rows > 0)) : [];
+  const verdict = judgeQuality(cells, gate.thresholds, lostStats, expected);
   gate.report({ batchId, season }, verdict);
   if (verdict.breached) {
     progress('breached');
@@ -212,10 +234,13 @@ export async function loadBatch(
       [...new Map(picks.map((d) => [`${d.playerId}:${d.year}`, d])).values()].map((d) => [d.playerId, d.year, d.round, d.pickNumber, d.orgId, d.school]),
       upsertClause('draft_picks', ['player_id', 'year'], pickColumns));
     await replaceQuarantine(client, batchId, source, rejects);
+    // What this load returns is recorded with finished_at in the same transaction, so a retry after a crash past the
+    // COMMIT finds it (activities/attempt-fence.ts, finishedLoad); its writeMs runs to here, before the COMMIT.
+    result.writeMs = Math.round(performance.now() - writeStarted);
     await client.query(
       `UPDATE ingest_batches SET rows_fetched = $2, rows_loaded = $3, rows_quarantined = $4, duplicates_merged = $5,
-         rows_new = $6, rows_flagged = $7, finished_at = now(), status = 'loaded', quality = $8 WHERE batch_id = $1`,
-      [batchId, result.rowsFetched, result.rowsLoaded, result.rowsQuarantined, result.duplicatesMerged, result.rowsNew, result.rowsFlagged, storedVerdict(verdict)],
+         rows_new = $6, rows_flagged = $7, finished_at = now(), status = 'loaded', quality = $8, load_result = $9 WHERE batch_id = $1`,
+      [batchId, result.rowsFetched, result.rowsLoaded, result.rowsQuarantined, result.duplicatesMerged, result.rowsNew, result.rowsFlagged, storedVerdict(verdict), JSON.stringify(result)],
     );
   }, { signal });
   result.writeMs = Math.round(performance.now() - writeStarted);

@@ -80,3 +80,33 @@ describe('seasonStats against a server whose pages contradict totalSplits', () =
     }
   });
 });
+
+describe('seasonStats against a server that answers another stat type', () => {
+  it('reports a page without a season container of the group as lost (onPageError), never as an empty list', async () => {
+    // The second page answers only a career container: its lines are not there.
+    const server = createServer((req, res) => {
+      const offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset'));
+      const type = offset === 2 ? 'career' : 'season';
+      const splits = offset === 0 ? [{ a: 1 }, { a: 2 }] : offset === 2 ? [{ c: 1 }] : [];
+      res.writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ stats: [{ type: { displayName: type }, group: { displayName: 'hitting' }, totalSplits: 3, splits }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const client = createMlbStatsClient({ ...fast, baseUrl: url });
+      const lost: string[] = [];
+      const splits = await client.seasonStats({
+        season: 2006, group: 'hitting', sportIds: [1], pageSize: 2, onPageError: (e) => { lost.push(e.message); return 'skip'; },
+      });
+      expect(splits).toEqual([{ a: 1 }, { a: 2 }]);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]).toMatch(/offset=2: no hitting season container among the 1 the body holds \(hitting\/career\)$/);
+      // Without onPageError the page fails the fetch.
+      await expect(client.seasonStats({ season: 2006, group: 'hitting', sportIds: [1], pageSize: 2 })).rejects.toThrow('no hitting season container');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -138,9 +138,16 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
         offset += pageSize;
         continue;
       }
-      skippedInARow = 0;
       const read = readStatsPage(body, group);
-      if ('problem' in read) throw new MlbStatsApiError(`GET ${url}: ${read.problem}`, { url, status: 200, attempts: 1, retryable: false });
+      if ('problem' in read) {
+        // A body that holds no lines of the group (not a /stats body, or only other groups' or stat types' containers)
+        // is a lost page like any other: the caller quarantines it, and the circuit breaker trips on it.
+        const error = new MlbStatsApiError(`GET ${url}: ${read.problem}`, { url, status: 200, attempts: 1, retryable: false });
+        if ((onPageError?.(error) ?? 'throw') === 'throw' || ++skippedInARow >= 3) throw error;
+        offset += pageSize;
+        continue;
+      }
+      skippedInARow = 0;
       for (const split of read.splits) splits.push(split);
       const step = nextPage({ offset, limit: pageSize, received: read.received, totalSplits: read.totalSplits, firstTotal });
       firstTotal ??= read.totalSplits;

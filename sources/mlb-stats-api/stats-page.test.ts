@@ -19,6 +19,13 @@ describe('readStatsPage and statsSplitsOf', () => {
     expect(statsSplitsOf(null, 'hitting')).toEqual([]);
     expect(readStatsPage({ stats: [] }, 'hitting')).toEqual({ splits: [], received: 0, totalSplits: null });
   });
+
+  it('names a body whose containers are all of another group or stat type (its lines are not there), instead of reading no splits', () => {
+    const body = { stats: [container('pitching', ['p1'], 1), container('hitting', ['x'], 1, 'career')] };
+    expect(readStatsPage(body, 'hitting')).toEqual({ problem: 'no hitting season container among the 2 the body holds (pitching/season, hitting/career)' });
+    expect(statsSplitsOf(body, 'hitting')).toEqual([]);
+    expect(readStatsPage(body, 'pitching')).toEqual({ splits: ['p1'], received: 1, totalSplits: 1 });
+  });
 });
 
 describe('nextPage', () => {

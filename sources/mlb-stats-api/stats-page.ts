@@ -11,11 +11,12 @@ const READ_TYPES = new Set(['season', 'yearByYear']);
 
 /**
  * The splits of every container of `group` (or without a group) whose type is a season type (or absent), in order.
- * Anything that is not a `{ stats: [...] }` body gives no splits.
+ * Anything that is not a `{ stats: [...] }` body, or holds no container of the group and type, gives no splits.
  */
 export function statsSplitsOf(body: unknown, group: string): unknown[] {
   const out: unknown[] = [];
-  for (const c of readContainers(body, group) ?? []) for (const s of c.splits) out.push(s);
+  const read = readContainers(body, group);
+  if (!('problem' in read)) for (const c of read) for (const s of c.splits) out.push(s);
   return out;
 }
 
@@ -24,17 +25,28 @@ interface Container {
   totalSplits: number | null;
 }
 
-function readContainers(body: unknown, group: string): Container[] | null {
+const NOT_STATS = 'expected { stats: [{ splits: [...] }] }';
+
+function readContainers(body: unknown, group: string): Container[] | { problem: string } {
   const list = isObj(body) ? body.stats : undefined;
-  if (!Array.isArray(list)) return null;
+  if (!Array.isArray(list)) return { problem: NOT_STATS };
   const out: Container[] = [];
+  const skipped: string[] = [];
   for (const c of list as unknown[]) {
     if (!isObj(c)) continue;
     const g = isObj(c.group) ? c.group.displayName : undefined;
     const t = isObj(c.type) ? c.type.displayName : undefined;
-    if ((typeof g === 'string' && g !== group) || (typeof t === 'string' && !READ_TYPES.has(t))) continue;
-    if (!Array.isArray(c.splits)) return null;
+    if ((typeof g === 'string' && g !== group) || (typeof t === 'string' && !READ_TYPES.has(t))) {
+      skipped.push(`${typeof g === 'string' ? g : '(no group)'}/${typeof t === 'string' ? t : '(no type)'}`);
+      continue;
+    }
+    if (!Array.isArray(c.splits)) return { problem: NOT_STATS };
     out.push({ splits: c.splits as unknown[], totalSplits: typeof c.totalSplits === 'number' && Number.isInteger(c.totalSplits) ? c.totalSplits : null });
+  }
+  // Containers, but none of the group and a season type: this page's lines are not here (a source that answers
+  // another stat type or group), and reading it as an empty page would lose them without a trace.
+  if (out.length === 0 && skipped.length > 0) {
+    return { problem: `no ${group} season container among the ${skipped.length} the body holds (${[...new Set(skipped)].join(', ')})` };
   }
   return out;
 }
@@ -50,7 +62,7 @@ export interface StatsPage {
 /** A page's splits and counts, or a reason when the body is not a `/stats` body. */
 export function readStatsPage(body: unknown, group: string): StatsPage | { problem: string } {
   const containers = readContainers(body, group);
-  if (containers === null) return { problem: 'expected { stats: [{ splits: [...] }] }' };
+  if ('problem' in containers) return containers;
   const splits: unknown[] = [];
   let received = 0;
   let total: number | null = null;

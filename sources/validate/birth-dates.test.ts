@@ -43,6 +43,20 @@ describe('screenBirthDates', () => {
     expect(screenBirthDates(bios, [{ ...hitter(9), season: 2014 }]).flags.map((f) => f.rule)).toEqual(['implausible_birth_date']);
   });
 
+  it('judges a fetched bio against the seasons already stored for its player, so a bio refresh (no lines) cannot restore an impossible date', () => {
+    const bios = new Map([[3, bio(3, '2007-01-16')], [5, bio(5, '1992-05-04')], [7, bio(7, '1950-06-01')]]);
+    // Player 3 played 2005-2007; 5 played 2010-2015; 7 played 1970-2001 (51 on July 1, 2001).
+    const stored = new Map([[3, { first: 2005, last: 2007 }], [5, { first: 2010, last: 2015 }], [7, { first: 1970, last: 2001 }]]);
+    const r = screenBirthDates(bios, [], stored);
+    expect(r.flags.map((f) => [f.playerId, f.rule]).sort()).toEqual([[3, 'implausible_birth_date'], [7, 'implausible_birth_date']]);
+    expect(r.flags.find((f) => f.playerId === 3)?.detail).toBe(
+      'Player 3 (3): birth date 2007-01-16 makes him -2 on July 1 of 2005, when he played professionally (possible: 15-50)');
+    expect(r.flags.find((f) => f.playerId === 7)?.detail).toContain('makes him 51 on July 1 of 2001');
+    expect([...r.bios.values()].map((b) => [b.playerId, b.birthDate])).toEqual([[3, null], [5, '1992-05-04'], [7, null]]);
+    // Without the stored seasons the same batch passes every date: the gap this closes.
+    expect(screenBirthDates(bios, []).flags).toEqual([]);
+  });
+
   it('then validation keeps the line of a player whose birth date was a placeholder (flagged no_birth_date)', () => {
     const line = hitter(1);
     const { bios } = screenBirthDates(new Map([[1, bio(1, '1950-01-01')]]), [line]);

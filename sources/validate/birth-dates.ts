@@ -37,20 +37,34 @@ function intrinsicProblem(birthDate: string): { rule: BirthDateRule; detail: str
   return null;
 }
 
+/** The first and last season a player has lines in, as stored before this batch. */
+export interface SeasonsPlayed {
+  first: number;
+  last: number;
+}
+
 /**
- * Checks every bio's birth date, on its own and against the player's lines in `lines`: a date that makes him younger
- * than AGE_LIMITS.min or older than AGE_LIMITS.hardMax on July 1 of a season he played is wrong.
+ * Checks every bio's birth date, on its own and against the seasons the player played: his lines in `lines` and,
+ * from `stored`, the first and last season of his lines already loaded (a bio refresh brings bios and no lines, so
+ * without them a date an earlier load found impossible would be written back). A date that makes him younger than
+ * AGE_LIMITS.min or older than AGE_LIMITS.hardMax on July 1 of a season he played is wrong.
  */
-export function screenBirthDates(bios: ReadonlyMap<number, PlayerBio>, lines: readonly SeasonLine[]): ScreenedBirthDates {
+export function screenBirthDates(
+  bios: ReadonlyMap<number, PlayerBio>,
+  lines: readonly Pick<SeasonLine, 'playerId' | 'season'>[],
+  stored: ReadonlyMap<number, SeasonsPlayed> = new Map(),
+): ScreenedBirthDates {
   const found = new Map<number, BirthDateFlag>();
   for (const bio of bios.values()) {
     if (bio.birthDate === null) continue;
     const problem = intrinsicProblem(bio.birthDate);
     if (problem) found.set(bio.playerId, { playerId: bio.playerId, birthDate: bio.birthDate, rule: problem.rule, detail: `${bio.fullName} (${bio.playerId}): ${problem.detail}` });
   }
+  const played: { playerId: number; season: number }[] = lines.map((l) => ({ playerId: l.playerId, season: l.season }));
+  for (const [playerId, s] of stored) played.push({ playerId, season: s.first }, { playerId, season: s.last });
   // The earliest season gives the youngest age, the latest the oldest; one flag per player names the first found.
-  const sorted = [...lines].sort((a, b) => a.season - b.season);
-  for (const line of sorted) {
+  played.sort((a, b) => a.season - b.season);
+  for (const line of played) {
     const bio = bios.get(line.playerId);
     if (!bio || bio.birthDate === null || found.has(bio.playerId)) continue;
     const age = ageOnJuly1(bio.birthDate, line.season);

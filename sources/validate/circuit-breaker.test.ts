@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
 import {
-  assertThresholds, DEFAULT_BREAKER_THRESHOLDS, describeCellVerdict, judgeQuality, MAX_CELLS_IN_MESSAGE, tallyOutcomes,
+  assertThresholds, DEFAULT_BREAKER_THRESHOLDS, describeCellVerdict, expectedCells, judgeQuality, MAX_CELLS_IN_MESSAGE, tallyOutcomes,
   type LineOutcome,
 } from './circuit-breaker.ts';
 
@@ -92,6 +92,35 @@ describe('judgeQuality', () => {
     const v = judgeQuality(tallyOutcomes(outcomes(2016, 12, 'pitching', 500)), DEFAULT_BREAKER_THRESHOLDS, lost);
     expect(v).toMatchObject({ breached: true, batchTripped: false, lostResponses: lost });
     expect(v.message).toMatch(/^data-quality breach: 1 stats response lost after retries, so their lines are missing \(http:\/\/x\/api\/v1\/stats\?group=pitching&season=2016&offset=2000: body is not JSON\)/);
+  });
+
+  it('trips on a batch with no pitching line at all, naming the empty cell (500 clean hitting lines do not hide it)', () => {
+    const cells = tallyOutcomes(outcomes(2016, 1, 'hitting', 500));
+    const v = judgeQuality(cells, DEFAULT_BREAKER_THRESHOLDS, [], expectedCells(2016, cells));
+    expect(v).toMatchObject({ breached: true, batchTripped: false, rows: 500, quarantined: 0, emptyCells: [{ season: 2016, sportId: 1, group: 'pitching' }] });
+    expect(v.message).toMatch(/^data-quality breach: 2016 MLB pitching: no lines at all; batch: 0 of 500 rows quarantined \(0%\)/);
+    // Without the expectation (an MLB-only season, a bio refresh) the same lines pass, as before.
+    expect(judgeQuality(cells).breached).toBe(false);
+  });
+
+  it('trips on a minor level whose batters arrived without its pitchers, and counts an all-quarantined cell as present', () => {
+    const cells = tallyOutcomes([
+      ...outcomes(2016, 1, 'hitting', 500), ...outcomes(2016, 1, 'pitching', 0, [{ cause: MISSING_BF, n: 3 }]),
+      ...outcomes(2016, 11, 'hitting', 300), ...outcomes(2016, 11, 'pitching', 280),
+      ...outcomes(2016, 12, 'hitting', 310),
+    ]);
+    const v = judgeQuality(cells, DEFAULT_BREAKER_THRESHOLDS, [], expectedCells(2016, cells));
+    expect(v.emptyCells).toEqual([{ season: 2016, sportId: 12, group: 'pitching' }]);
+    expect(v.message).toMatch(/^data-quality breach: 2016 AA pitching: no lines at all;/);
+  });
+
+  it('expects MLB hitting and pitching, and both groups of every minor level with lines (a level with none is not expected)', () => {
+    const cells = tallyOutcomes([...outcomes(2019, 14, 'pitching', 5), ...outcomes(2019, null, 'hitting', 1), ...outcomes(2019, 11, 'hitting', 2)]);
+    expect(expectedCells(2019, cells).map((c) => `${c.sportId}:${c.group}`)).toEqual([
+      '1:hitting', '1:pitching', '11:hitting', '11:pitching', '14:hitting', '14:pitching',
+    ]);
+    const full = tallyOutcomes([...outcomes(2019, 1, 'hitting', 40), ...outcomes(2019, 1, 'pitching', 40)]);
+    expect(judgeQuality(full, DEFAULT_BREAKER_THRESHOLDS, [], expectedCells(2019, full))).toMatchObject({ breached: false, emptyCells: [] });
   });
 
   it('an empty batch passes (nothing to judge)', () => {

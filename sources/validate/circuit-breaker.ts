@@ -9,7 +9,7 @@
  *
  * Pure: the caller tallies one outcome per season line (loaded, or quarantined with its cause) and asks for a verdict.
  */
-import { levelOfSport, type StatGroup } from '../../lib/domain.ts';
+import { levelOfSport, SPORT_IDS, type StatGroup } from '../../lib/domain.ts';
 import { describeCause, type RejectCause } from './reject-cause.ts';
 
 export interface BreakerThresholds {
@@ -75,6 +75,11 @@ export interface QualityVerdict {
   batchTripped: boolean;
   /** Stats responses lost after retries; any one trips the breaker, since a lost page hides up to 2,000 lines. */
   lostResponses: LostResponse[];
+  /**
+   * Cells the batch should hold (expectedCells) that have no line at all, not even a quarantined one: data missing
+   * altogether, which no quarantine share can show. Any one trips the breaker.
+   */
+  emptyCells: CellKey[];
   /** Every cell, tripped ones first, then by quarantined lines. */
   cells: CellVerdict[];
   thresholds: BreakerThresholds;
@@ -119,12 +124,32 @@ export function assertThresholds(t: BreakerThresholds): void {
   }
 }
 
+const GROUPS: readonly StatGroup[] = ['hitting', 'pitching'];
+
+/**
+ * The cells a season load that is not MLB-only must hold: MLB hitting and MLB pitching (the outcomes every label is
+ * built from), and for every minor level with lines in one group, the other group too (a level's batters and its
+ * pitchers come together). A level absent from both groups is not expected: it may not have been asked for or may
+ * not have played (2020).
+ */
+export function expectedCells(season: number, cells: readonly CellKey[]): CellKey[] {
+  const out: CellKey[] = GROUPS.map((group) => ({ season, sportId: SPORT_IDS.MLB, group }));
+  const minors = new Set<number>();
+  for (const c of cells) if (c.season === season && c.sportId !== null && c.sportId !== SPORT_IDS.MLB) minors.add(c.sportId);
+  for (const sportId of [...minors].sort((a, b) => a - b)) for (const group of GROUPS) out.push({ season, sportId, group });
+  return out;
+}
+
 export function judgeQuality(
   cells: readonly CellTally[],
   thresholds: BreakerThresholds = DEFAULT_BREAKER_THRESHOLDS,
   lostResponses: readonly LostResponse[] = [],
+  /** Cells that must hold lines (expectedCells); one without any line trips the breaker. */
+  expected: readonly CellKey[] = [],
 ): QualityVerdict {
   assertThresholds(thresholds);
+  const present = new Set(cells.filter((c) => c.rows > 0).map(cellKey));
+  const emptyCells = [...new Map(expected.filter((c) => !present.has(cellKey(c))).map((c) => [cellKey(c), { season: c.season, sportId: c.sportId, group: c.group }])).values()];
   let rows = 0;
   let quarantined = 0;
   const judged: CellVerdict[] = cells.map((c) => {
@@ -136,8 +161,10 @@ export function judgeQuality(
   judged.sort((a, b) => Number(b.tripped) - Number(a.tripped) || b.quarantined - a.quarantined || cellKey(a).localeCompare(cellKey(b)));
   const share = rows === 0 ? 0 : quarantined / rows;
   const batchTripped = rows >= thresholds.batchMinRows && share > thresholds.batchMaxShare;
-  const breached = batchTripped || judged.some((c) => c.tripped) || lostResponses.length > 0;
-  const verdict: QualityVerdict = { breached, rows, quarantined, share, batchTripped, lostResponses: [...lostResponses], cells: judged, thresholds, message: null };
+  const breached = batchTripped || judged.some((c) => c.tripped) || lostResponses.length > 0 || emptyCells.length > 0;
+  const verdict: QualityVerdict = {
+    breached, rows, quarantined, share, batchTripped, lostResponses: [...lostResponses], emptyCells, cells: judged, thresholds, message: null,
+  };
   return breached ? { ...verdict, message: breachMessage(verdict) } : verdict;
 }
 
@@ -169,6 +196,8 @@ function breachMessage(v: QualityVerdict): string {
   const rest = (tripped.length > 0 ? tripped.length : 0) - shown.length;
   const parts = shown.map(describeCellVerdict);
   if (rest > 0) parts.push(`and ${rest} more cells`);
+  // Data missing altogether comes first: "2016 MLB pitching: no lines at all".
+  parts.unshift(...v.emptyCells.map((c) => `${describeCell(c)}: no lines at all`));
   if (v.lostResponses.length > 0) {
     const [first] = v.lostResponses;
     parts.unshift(`${count(v.lostResponses.length)} stats response${v.lostResponses.length === 1 ? '' : 's'} lost after retries, so their lines are missing` +

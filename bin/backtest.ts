@@ -3,7 +3,8 @@
  * whatever history the database holds (train before --train-to, stop and calibrate on it, test after it);
  * `--rolling --test-from 2014 --test-to 2018` runs one origin per test season instead and pools them. Prints the
  * metrics with bootstrap intervals (a table on stdout, or with --json pure JSON on stdout and progress on stderr)
- * and writes each scored row, every model's probability and the role to a CSV whose path it prints.
+ * and writes each scored row, every model's probability and the role to a CSV whose path it prints. No model learns
+ * from a player who has a row in the test seasons. Labels read seasons up to the newest both in the database and over.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { openDatabase } from '../infra/database.ts';
 import { ConfigError, dataPaths, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
+import { lastCompleteSeason } from '../lib/season-calendar.ts';
 import {
   BacktestError, BLEND_CHALLENGER_WEIGHT, MODEL_NAMES, runBacktest, runRollingBacktest, type BacktestReport, type RollingBacktestReport, type ScoredRow, type ScoreSummary,
 } from '../training/backtest.ts';
@@ -85,7 +87,7 @@ function humanRolling(report: RollingBacktestReport, csvPath: string): string {
   const out = ['Rolling origins (each: train on the earlier seasons, early-stop and calibrate on the season before the test season, score the test season):'];
   for (const o of report.origins) {
     out.push(`  test ${o.testSeason}: trained on ${o.trainSeasons.join(', ')}; stopped and calibrated on ${o.validationSeason}; ` +
-      `${o.champion.bestIteration + 1} trees, ${o.champion.calibrator}`);
+      `${o.champion.bestIteration + 1} trees, ${o.champion.calibrator}; without the ${o.excluded.players} test players`);
   }
   for (const s of report.skippedOrigins) out.push(`  Skipped origin ${s.season}: ${s.reason}`);
   out.push('');
@@ -98,7 +100,8 @@ function humanReport(report: BacktestReport, csvPath: string): string {
   const { champion, challenger } = report;
   const out = [
     `Trained on as-of seasons ${report.trainSeasons.join(', ')}; early-stopped and calibrated on ${report.validationSeason}; ` +
-      `tested on ${report.testSeasons.join(', ')}, which neither saw.`,
+      `tested on ${report.testSeasons.join(', ')}, which neither saw; no model learned from the ${report.excluded.players} test players ` +
+      `(their ${report.excluded.rows} rows in any season left out), the champion from ${report.champion.trainRows} training rows.`,
     `Champion: XGBoost, ${champion.bestIteration + 1} trees (early-stopped on the validation cohort), scale_pos_weight ${champion.scalePosWeight.toFixed(2)}, ` +
       `${champion.calibrator} calibration, trained in ${champion.trainSeconds.toFixed(1)} s. ` +
       `Challenger: MLP, best epoch ${challenger.bestEpoch + 1} of ${challenger.epochs}, ${challenger.trainSeconds.toFixed(1)} s.`,
@@ -152,10 +155,13 @@ await runMain(async (stack) => {
     first = Math.min(first, l.season);
     last = Math.max(last, l.season);
   }
-  // The last season present counts as complete: a label needs its 4 following seasons, so it only closes windows.
-  const asOfSeasons = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-  progress(`Building features for as-of seasons ${first}-${last} (${history.lines.length} season lines)...`);
-  const dataset = buildDataset({ asOfSeasons, ...history, lastCompleteSeason: last });
+  // Labels read nothing after the last season both present and over: in July the current season is in the database
+  // half played, and counting it as complete would close the T-4 cohort's window on a partial season.
+  const complete = Math.min(last, lastCompleteSeason(new Date(), config.seasonCalendar));
+  if (complete < first) throw new PrerequisiteError(`The database holds seasons ${first}-${last}, none of them over yet.`);
+  const asOfSeasons = Array.from({ length: complete - first + 1 }, (_, i) => first + i);
+  progress(`Building features for as-of seasons ${first}-${complete} (${history.lines.length} season lines)...`);
+  const dataset = buildDataset({ asOfSeasons, ...history, lastCompleteSeason: complete });
 
   const onProgress = (s: string) => progress(`${s[0]!.toUpperCase()}${s.slice(1)}...`);
   const nthread = config.xgboost.nthread;

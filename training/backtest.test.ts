@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import { BacktestError, MODEL_NAMES, planBacktest, runBacktest, runRollingBacktest } from './backtest.ts';
 import { buildDataset, type Dataset } from './dataset.ts';
+import { withoutPlayersOf } from './model.ts';
 import { universeHistory } from '../sources/sample/history.ts';
 
 /** The universe's clean history in the shapes `loadHistory` returns from the database. */
@@ -66,9 +67,46 @@ describe('runBacktest', () => {
     expect(report.skippedOrigins[0]!.reason).toMatch(/at least two as-of seasons up to 2010/);
     expect(report.origins.map((o) => [o.testSeason, o.validationSeason, o.trainSeasons.at(-1)])).toEqual([[2015, 2014, 2013], [2016, 2015, 2014]]);
     for (const o of report.origins) expect([...o.trainSeasons, o.validationSeason]).not.toContain(o.testSeason);
+    // Each origin leaves out the players of its own test season.
+    for (const o of report.origins) {
+      const players = new Set(dataset.rows.filter((r) => r.asOfSeason === o.testSeason).map((r) => r.playerId));
+      expect(o.excluded.players).toBe(players.size);
+    }
     expect(report.rows.length).toBe(report.origins.reduce((n, o) => n + o.scores.model.rows, 0));
     expect(report.pooled.scores.model.rows).toBe(report.rows.length);
     expect(report.pooled.intervals!.model.rocAuc.low).toBeGreaterThan(0.5);
+  });
+
+  it('trains, stops and calibrates only on players who have no row in the test seasons', async () => {
+    const testSeasons = [2016, 2017];
+    const testPlayers = new Set(dataset.rows.filter((r) => testSeasons.includes(r.asOfSeason)).map((r) => r.playerId));
+    const labelledIn = (rows: Dataset['rows'], seasons: number[]) => rows.filter((r) => seasons.includes(r.asOfSeason) && r.label !== null);
+    const trainSeasons = [2010, 2011, 2012, 2013, 2014];
+    // Cohorts overlap: without the exclusion, many test players would have training and validation rows.
+    const overlapping = labelledIn(dataset.rows, [...trainSeasons, 2015]).filter((r) => testPlayers.has(r.playerId));
+    expect(overlapping.length).toBeGreaterThan(100);
+
+    const { dataset: learn, droppedPlayers, droppedRows } = withoutPlayersOf(dataset, testSeasons);
+    expect(droppedPlayers).toBe(testPlayers.size);
+    expect(learn.rows.some((r) => testPlayers.has(r.playerId))).toBe(false);
+    expect(learn.rows.length + droppedRows).toBe(dataset.rows.length);
+    // Every other row is kept whole, its features with it.
+    const width = dataset.featureNames.length;
+    const kept = dataset.rows.flatMap((r, i) => (testPlayers.has(r.playerId) ? [] : [i]));
+    expect(learn.rows).toEqual(kept.map((i) => dataset.rows[i]));
+    expect(Array.from(learn.matrix.subarray(0, width))).toEqual(Array.from(dataset.matrix.subarray(kept[0]! * width, (kept[0]! + 1) * width)));
+
+    const report = await runBacktest({
+      dataset, trainTo: 2015, testFrom: 2016, testTo: 2017, nthread: 2, params: { eta: 0.1, max_depth: 2 }, rounds: 100,
+      earlyStoppingRounds: 20, mlp: { maxEpochs: 3 }, bootstrap: false,
+    });
+    expect(report.excluded).toEqual({ players: testPlayers.size, rows: droppedRows });
+    // The champion trained and stopped on exactly the labelled rows of players absent from 2016-2017.
+    expect(report.champion.trainRows).toBe(labelledIn(dataset.rows, trainSeasons).filter((r) => !testPlayers.has(r.playerId)).length);
+    expect(report.champion.validationRows).toBe(labelledIn(dataset.rows, [2015]).filter((r) => !testPlayers.has(r.playerId)).length);
+    expect(report.champion.trainRows).toBeLessThan(labelledIn(dataset.rows, trainSeasons).length);
+    // ...and every test row is still scored.
+    expect(report.rows.length).toBe(labelledIn(dataset.rows, testSeasons).length);
   });
 
   it('skips seasons without rows or with open outcome windows, and says why', () => {

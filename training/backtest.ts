@@ -4,6 +4,8 @@
  * baselines, per season, per role and overall, with bootstrap confidence intervals. `runRollingBacktest` repeats
  * this for several origins (each test season T: train up to T-2, stop and calibrate on T-1) and pools the scores.
  * Labels of training seasons are the ones known today (a training cohort's outcome window may end after the origin).
+ * Player-disjoint: no row of a player who has a row in the test seasons trains, stops or calibrates any model here
+ * (`withoutPlayersOf`), since a training label and a test label of the same player read overlapping major-league seasons.
  */
 import type { StatGroup } from '../lib/domain.ts';
 import { bootstrapIntervals, type BootstrapOptions, type MetricIntervals } from './bootstrap.ts';
@@ -12,7 +14,7 @@ import type { Dataset } from './dataset.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic, type BaselineName } from './logistic.ts';
 import { score, type Scores } from './metrics.ts';
 import { trainMlp, type MlpOptions } from './mlp.ts';
-import { labelsOf, predictChampion, rowsOf, takeRows, trainChampion, type ClassWeighting } from './model.ts';
+import { labelsOf, predictChampion, rowsOf, takeRows, trainChampion, withoutPlayersOf, type ClassWeighting } from './model.ts';
 import type { Params } from './xgboost.ts';
 
 /** A backtest that cannot run on this data (seasons absent, labels unknown); the message says which and why. */
@@ -85,7 +87,9 @@ export interface BacktestReport {
   testSeasons: number[];
   /** Seasons of the test range that could not be scored, with the reason. */
   skippedSeasons: { season: number; reason: string }[];
-  champion: { bestIteration: number; trainSeconds: number; scalePosWeight: number; calibrator: string; params: Params };
+  champion: { bestIteration: number; trainSeconds: number; scalePosWeight: number; calibrator: string; params: Params; trainRows: number; validationRows: number };
+  /** Players with a row in the test seasons, and their rows, left out of training, early stopping and calibration. */
+  excluded: { players: number; rows: number };
   challenger: { epochs: number; bestEpoch: number; trainSeconds: number };
   perSeason: BacktestSeason[];
   overall: ScoreSummary;
@@ -187,23 +191,25 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   const testIdx = rowsOf(dataset, testSeasons);
   const testMatrix = takeRows(dataset, testIdx);
   const labels = labelsOf(dataset, testIdx);
+  // Every model below learns only from players who have no row in the test seasons.
+  const { dataset: learn, droppedPlayers, droppedRows } = withoutPlayersOf(dataset, testSeasons);
 
-  onProgress?.(`training the champion on ${trainSeasons.join(', ')}, validating on ${validationSeason}`);
+  onProgress?.(`training the champion on ${trainSeasons.join(', ')}, validating on ${validationSeason} (without the ${droppedPlayers} test players)`);
   using champion = await trainChampion({
-    dataset, trainSeasons, validationSeason, nthread,
+    dataset: learn, trainSeasons, validationSeason, nthread,
     ...(options.params ? { params: options.params } : {}),
     ...(options.rounds ? { rounds: options.rounds } : {}),
     ...(options.earlyStoppingRounds ? { earlyStoppingRounds: options.earlyStoppingRounds } : {}),
     ...(options.classWeighting ? { classWeighting: options.classWeighting } : {}),
   });
   onProgress?.('training the challenger');
-  const challenger = await trainMlp({ ...options.mlp, dataset, trainSeasons, validationSeason });
+  const challenger = await trainMlp({ ...options.mlp, dataset: learn, trainSeasons, validationSeason });
   onProgress?.('fitting the baselines and scoring');
   // Baselines have nothing to stop early or calibrate, so they learn from the validation season too.
-  const baselineRows = rowsOf(dataset, [...trainSeasons, validationSeason]);
+  const baselineRows = rowsOf(learn, [...trainSeasons, validationSeason]);
   const baselines = Object.fromEntries(
     (Object.keys(BASELINES) as BaselineName[]).map((name) => {
-      const model = fitBaseline(BASELINES[name], dataset, baselineRows);
+      const model = fitBaseline(BASELINES[name], learn, baselineRows);
       return [name, predictLogistic(model, baselineInputs(BASELINES[name], dataset, testIdx))];
     }),
   ) as Record<BaselineName, Float64Array>;
@@ -233,8 +239,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
     skippedSeasons: plan.skippedSeasons,
     champion: {
       bestIteration: champion.bestIteration, trainSeconds: metrics.trainSeconds, scalePosWeight: metrics.scalePosWeight,
-      calibrator: metrics.calibrator, params: champion.params,
+      calibrator: metrics.calibrator, params: champion.params, trainRows: metrics.trainRows, validationRows: metrics.validation.rows,
     },
+    excluded: { players: droppedPlayers, rows: droppedRows },
     challenger: {
       epochs: challenger.metrics?.epochs ?? 0, bestEpoch: challenger.metrics?.bestEpoch ?? 0, trainSeconds: challenger.metrics?.trainSeconds ?? 0,
     },
@@ -250,7 +257,7 @@ export interface RollingBacktestOptions extends Omit<BacktestOptions, 'trainTo' 
 }
 
 export interface RollingBacktestReport {
-  origins: { testSeason: number; trainSeasons: number[]; validationSeason: number; champion: BacktestReport['champion']; scores: Record<ModelName, Scores>; reliability: ReliabilityBin[] }[];
+  origins: { testSeason: number; trainSeasons: number[]; validationSeason: number; champion: BacktestReport['champion']; excluded: BacktestReport['excluded']; scores: Record<ModelName, Scores>; reliability: ReliabilityBin[] }[];
   /** Test seasons that could not be an origin, with the reason (too few earlier labelled seasons, open labels...). */
   skippedOrigins: { season: number; reason: string }[];
   /** All origins' test rows together (each row is scored by the model of its own origin). */
@@ -275,7 +282,7 @@ export async function runRollingBacktest(options: RollingBacktestOptions): Promi
       continue;
     }
     origins.push({
-      testSeason: season, trainSeasons: report.trainSeasons, validationSeason: report.validationSeason, champion: report.champion,
+      testSeason: season, trainSeasons: report.trainSeasons, validationSeason: report.validationSeason, champion: report.champion, excluded: report.excluded,
       scores: report.overall.scores, reliability: report.overall.reliability,
     });
     for (const row of report.rows) rows.push(row);

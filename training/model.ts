@@ -120,6 +120,25 @@ export function rowsOf(dataset: Dataset, seasons: readonly number[], labelled = 
   return dataset.rows.flatMap((r, i) => (wanted.has(r.asOfSeason) && (!labelled || r.label !== null) ? [i] : []));
 }
 
+/**
+ * The dataset without any row of a player who has a row in `heldOutSeasons`: what a model measured on those seasons
+ * may train, early-stop and calibrate on. Cohorts overlap (a 2005 training label reads 2006-2009, a 2007 test label
+ * 2008-2011), so a player in both would carry his own outcome from training into the test through his player-constant
+ * features. The cost: the rows left are of players absent from the held-out seasons (promoted, released, retired),
+ * not a random sample of the earlier cohorts.
+ */
+export function withoutPlayersOf(dataset: Dataset, heldOutSeasons: readonly number[]): { dataset: Dataset; droppedPlayers: number; droppedRows: number } {
+  const seasons = new Set(heldOutSeasons);
+  const players = new Set<number>();
+  for (const r of dataset.rows) if (seasons.has(r.asOfSeason)) players.add(r.playerId);
+  const keep = dataset.rows.flatMap((r, i) => (players.has(r.playerId) ? [] : [i]));
+  return {
+    dataset: { featureNames: dataset.featureNames, rows: keep.map((i) => dataset.rows[i]!), matrix: takeRows(dataset, keep) },
+    droppedPlayers: players.size,
+    droppedRows: dataset.rows.length - keep.length,
+  };
+}
+
 /** The rows at `indexes` of the dataset's matrix, row-major. */
 export function takeRows(dataset: Dataset, indexes: readonly number[]): Float32Array {
   const width = dataset.featureNames.length;

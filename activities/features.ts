@@ -14,6 +14,9 @@ import { loadHistory } from './history.ts';
 import { insertRows } from './sql.ts';
 import { withTransaction } from '../lib/db.ts';
 import { finishedSeasons } from '../lib/season-calendar.ts';
+import { MLB_LEAD_SEASONS, SEASONS_WITHOUT_MINOR_LEAGUES, SPORT_IDS } from '../lib/domain.ts';
+import type { Pool } from '../lib/db.ts';
+import { MLB_SOURCE } from './ingest.ts';
 
 export interface BuildFeaturesInput {
   snapshotId: string;
@@ -48,6 +51,13 @@ export function createFeatureActivities({ pool, config, log }: ActivityDeps) {
       const { asOfSeasons, lastComplete } = seasons;
       if (asOfSeasons.length === 0) {
         throw ApplicationFailure.nonRetryable(`no season of ${input.fromSeason}-${input.toSeason} is finished on ${input.today} (last finished: ${lastComplete})`, 'NoFinishedSeason');
+      }
+      // A season that failed to load (breached) or was never loaded is not "no play": labels would undercount MLB
+      // time and the features would look back past it. Refuse before building anything.
+      const firstSeason = input.fromSeason - MLB_LEAD_SEASONS;
+      const gaps = await historyGaps(pool, { firstSeason, fromSeason: input.fromSeason, lastSeason: lastComplete });
+      if (gaps.length > 0) {
+        throw ApplicationFailure.nonRetryable(incompleteHistoryMessage(gaps, { firstSeason, fromSeason: input.fromSeason, lastSeason: lastComplete }), INCOMPLETE_HISTORY);
       }
       const history = await loadHistory(pool);
       const dataset = buildDataset({ ...history, asOfSeasons, lastCompleteSeason: lastComplete });
@@ -85,4 +95,73 @@ export function createFeatureActivities({ pool, config, log }: ActivityDeps) {
       return { snapshotId: input.snapshotId, arrowPath, rows: dataset.rows.length, labelledRows, lastCompleteSeason: lastComplete, scoringSeason };
     },
   };
+}
+
+/** Failure type of a feature build refused because a season it reads is missing or did not load. */
+export const INCOMPLETE_HISTORY = 'IncompleteHistory';
+
+/** A season the features or labels read that the database does not hold whole. */
+export interface HistoryGap {
+  season: number;
+  /** What is missing: `MLB hitting lines`, `minor-league pitching lines`, ... */
+  missing: string[];
+  /** The season's latest load tripped the data-quality circuit breaker (and nothing loaded after it). */
+  breachedBatch: number | null;
+}
+
+/**
+ * The seasons of [firstSeason, lastSeason] that features and labels read but the database does not hold: every season
+ * needs MLB hitting and pitching lines (rookie eligibility and labels), every season from `fromSeason` on also
+ * minor-league hitting and pitching lines unless no minor league played in it (`SEASONS_WITHOUT_MINOR_LEAGUES`), and
+ * no season's latest Stats API load may be a breached batch (nothing of it loaded, so the lines are an older load's
+ * at best). A load counts when it finished with season lines; a bio refresh (no lines) neither hides nor clears a breach.
+ */
+export async function historyGaps(pool: Pool, range: { firstSeason: number; fromSeason: number; lastSeason: number }): Promise<HistoryGap[]> {
+  const { rows } = await pool.query<{
+    season: number; mlb_hitting: boolean; mlb_pitching: boolean; minor_hitting: boolean; minor_pitching: boolean; breached_batch: string | null;
+  }>(
+    `SELECT s AS season,
+       EXISTS (SELECT 1 FROM player_season_stats p WHERE p.season = s AND p.sport_id = $3 AND p.stat_group = 'hitting') AS mlb_hitting,
+       EXISTS (SELECT 1 FROM player_season_stats p WHERE p.season = s AND p.sport_id = $3 AND p.stat_group = 'pitching') AS mlb_pitching,
+       EXISTS (SELECT 1 FROM player_season_stats p WHERE p.season = s AND p.sport_id <> $3 AND p.stat_group = 'hitting') AS minor_hitting,
+       EXISTS (SELECT 1 FROM player_season_stats p WHERE p.season = s AND p.sport_id <> $3 AND p.stat_group = 'pitching') AS minor_pitching,
+       (SELECT CASE WHEN b.status = 'breached' THEN b.batch_id END FROM ingest_batches b
+        WHERE b.source = $4 AND b.season = s AND (b.status = 'breached' OR (b.finished_at IS NOT NULL AND b.rows_fetched > 0))
+        ORDER BY b.batch_id DESC LIMIT 1) AS breached_batch
+     FROM generate_series($1::int, $2::int) AS s
+     ORDER BY s`,
+    [range.firstSeason, range.lastSeason, SPORT_IDS.MLB, MLB_SOURCE],
+  );
+  const gaps: HistoryGap[] = [];
+  for (const r of rows) {
+    const missing: string[] = [];
+    if (!r.mlb_hitting) missing.push('MLB hitting lines');
+    if (!r.mlb_pitching) missing.push('MLB pitching lines');
+    if (r.season >= range.fromSeason && !SEASONS_WITHOUT_MINOR_LEAGUES.has(r.season)) {
+      if (!r.minor_hitting) missing.push('minor-league hitting lines');
+      if (!r.minor_pitching) missing.push('minor-league pitching lines');
+    }
+    const breachedBatch = r.breached_batch === null ? null : Number(r.breached_batch);
+    if (missing.length > 0 || breachedBatch !== null) gaps.push({ season: r.season, missing, breachedBatch });
+  }
+  return gaps;
+}
+
+/** What is wrong, season by season, and the backfill that loads it (lead seasons come with a backfill's first season). */
+export function incompleteHistoryMessage(gaps: readonly HistoryGap[], range: { firstSeason: number; fromSeason: number; lastSeason: number }): string {
+  const seasons = gaps.map((g) => g.season);
+  const from = Math.max(range.fromSeason, Math.min(...seasons));
+  const to = Math.max(from, ...seasons);
+  const details = gaps.map((g) => {
+    const parts = g.missing.length > 0 ? [`no ${g.missing.join(', no ')}`] : [];
+    if (g.breachedBatch !== null) {
+      parts.push(`its latest load (batch ${g.breachedBatch}) breached the data-quality limits and loaded nothing (inspect: npm run quarantine -- --batch ${g.breachedBatch})`);
+    }
+    return `${g.season}: ${parts.join('; ')}`;
+  });
+  return `incomplete history: the features and labels of as-of seasons ${range.fromSeason}-${range.lastSeason} read seasons ` +
+    `${range.firstSeason}-${range.lastSeason} (${MLB_LEAD_SEASONS} MLB-only lead seasons first), and ${seasons.length === 1 ? 'season' : 'seasons'} ` +
+    `${seasons.join(', ')} ${seasons.length === 1 ? 'is' : 'are'} not loaded whole: ${details.join('; ')}. A missing season is not a season ` +
+    `without play (only ${[...SEASONS_WITHOUT_MINOR_LEAGUES].join(', ')} had no minor leagues). Load ${seasons.length === 1 ? 'it' : 'them'}, then run again: ` +
+    `npm run backfill -- --from ${from} --to ${to} (with the same --source, if any)`;
 }

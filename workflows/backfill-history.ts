@@ -3,6 +3,7 @@
  * range so each player's MLB time and outcomes are known. Progress is queryable and shown in the Temporal UI.
  */
 import { ApplicationFailure, defineQuery, executeChild, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { MLB_LEAD_SEASONS } from '../lib/domain.ts';
 import { DATA_QUALITY_BREACH, findBreach } from './data-quality.ts';
 import { ingestSeason, seasonChildId, type IngestSeasonResult } from './ingest-season.ts';
 
@@ -15,7 +16,7 @@ export interface BackfillInput {
   sourceUrl?: string;
   /** Refetch from the source instead of reusing the landing zone. @default false */
   refresh?: boolean;
-  /** MLB-only seasons ingested before `fromSeason`. @default 5 */
+  /** MLB-only seasons ingested before `fromSeason`. @default 5 (`MLB_LEAD_SEASONS`, which the feature step reads) */
   mlbLeadSeasons?: number;
   /** Seasons ingested at once. @default 3 */
   concurrency?: number;
@@ -55,7 +56,7 @@ export function backfillWorkflowId(input: Pick<BackfillInput, 'fromSeason' | 'to
 }
 
 export async function backfillHistory(input: BackfillInput): Promise<BackfillProgress> {
-  const { fromSeason, toSeason, refresh = false, mlbLeadSeasons = 5, concurrency = 3 } = input;
+  const { fromSeason, toSeason, refresh = false, mlbLeadSeasons = MLB_LEAD_SEASONS, concurrency = 3 } = input;
   if (!Number.isInteger(fromSeason) || !Number.isInteger(toSeason) || fromSeason > toSeason || toSeason - fromSeason > 60) {
     throw ApplicationFailure.nonRetryable(`invalid season range ${fromSeason}-${toSeason}`, 'InvalidBackfillInput');
   }

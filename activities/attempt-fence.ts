@@ -148,14 +148,17 @@ export async function withBatchLoadLock<T>(pool: Pool, batchId: number, work: ()
   for (let tries = 1; ; tries += 1) {
     signal?.throwIfAborted();
     const client = await pool.connect();
-    let locked = false;
+    let locked: boolean;
     try {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOAD_LOCK, batchId]);
       locked = rows[0]?.locked === true;
-    } finally {
-      if (!locked) client.release();
+    } catch (error) {
+      // A failed connection (which may hold the lock after all) is closed, never pooled: the server then releases it.
+      client.release(true);
+      throw error;
     }
-    if (locked) {
+    if (!locked) client.release();
+    else {
       holder = client;
       break;
     }

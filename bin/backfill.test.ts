@@ -37,10 +37,10 @@ describe('npm run backfill -- --source DIR', () => {
     expect(stdout).toMatch(/backfillHistory backfill-2006-2006-archive-[0-9a-f]{12}/);
     expect(stdout).toContain('Seasons:        6 (5 MLB-only lead seasons)');
     expect(stdout).toContain('0 lost and quarantined');
-    expect(stdout).toContain('Rows fetched:   13 = 11 loaded + 0 quarantined + 2 duplicates merged');
+    expect(stdout).toContain('Rows fetched:   15 = 13 loaded + 0 quarantined + 2 duplicates merged');
     expect(stdout).toMatch(/Wall time: +\d+\.\d s/);
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM player_season_stats');
-    expect(rows[0]?.n).toBe(11);
+    expect(rows[0]?.n).toBe(13);
   });
 
   it('stops with one sentence when the directory holds no archive', async () => {

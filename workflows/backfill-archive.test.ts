@@ -68,7 +68,7 @@ describe('backfillHistory from a recorded archive (--source)', () => {
     expect(full.rowsFetched).toBe(fetched);
     expect(full.rowsQuarantined).toBe(0);
     expect(full.rowsLoaded + full.duplicatesMerged).toBe(fetched);
-    expect(await lines('season = 2006')).toEqual([[1, 2], [11, 2], [12, 3], [14, 1], [16, 1]]);
+    expect(await lines('season = 2006')).toEqual([[1, 2], [11, 2], [12, 3], [14, 2], [16, 2]]);
     const { rows: players } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM players');
     expect(players[0]?.n).toBe(8);
     // Every URL names the archive by content, so the landing zone keeps it apart from any other source.

@@ -55,6 +55,9 @@ const SPLITS: Record<string, Split[]> = {
     line(2006, 1002, 1, null, pitching(560)),
     line(2006, 1008, 11, 501, pitching(420)),
     line(2006, 1003, 12, 202, pitching(9)),
+    // Every minor level with batters has pitchers too (the circuit breaker expects both groups of such a level).
+    line(2006, 1004, 14, 301, pitching(300)),
+    line(2006, 1006, 16, 401, pitching(120)),
   ],
 };
 

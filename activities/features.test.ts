@@ -123,6 +123,24 @@ describe('buildFeatures over an incomplete history', () => {
     }
   });
 
+  it('accepts a lead season the source answered with no line at all (before its history), and no other empty season', async () => {
+    await db.pool.query('DELETE FROM player_season_stats WHERE season IN (2011, 2016)');
+    try {
+      // Never loaded: missing.
+      expect(await refusal()).toContain('2011: no MLB hitting lines, no MLB pitching lines');
+      // Loaded, and the source held nothing for 2011 (the sample universe begins in its first season): nothing missing.
+      await batch(2011, 'loaded', 0);
+      await batch(2016, 'loaded', 0);
+      const message = await refusal();
+      expect(message).not.toMatch(/\b2011:/);
+      // An as-of season the source answered empty is still missing: there would be no prospect in it.
+      expect(message).toContain('2016: no MLB hitting lines');
+    } finally {
+      await loadSeason(2011);
+      await loadSeason(2016);
+    }
+  });
+
   it('reads only the seasons of its range: a hole before the lead seasons or after the last finished season is no concern', async () => {
     await db.pool.query('DELETE FROM player_season_stats WHERE season = 2021');
     try {

@@ -115,10 +115,13 @@ export interface HistoryGap {
  * minor-league hitting and pitching lines unless no minor league played in it (`SEASONS_WITHOUT_MINOR_LEAGUES`), and
  * no season's latest Stats API load may be a breached batch (nothing of it loaded, so the lines are an older load's
  * at best). A load counts when it finished with season lines; a bio refresh (no lines) neither hides nor clears a breach.
+ * The one exception: a lead season (before `fromSeason`) that was loaded and in which the source had no line at all,
+ * before the source's history begins (the sample universe's lead seasons); a lead season never loaded is still missing.
  */
 export async function historyGaps(pool: Pool, range: { firstSeason: number; fromSeason: number; lastSeason: number }): Promise<HistoryGap[]> {
   const { rows } = await pool.query<{
-    season: number; mlb_hitting: boolean; mlb_pitching: boolean; minor_hitting: boolean; minor_pitching: boolean; breached_batch: string | null;
+    season: number; mlb_hitting: boolean; mlb_pitching: boolean; minor_hitting: boolean; minor_pitching: boolean;
+    breached_batch: string | null; answered_empty: boolean;
   }>(
     `SELECT s AS season,
        EXISTS (SELECT 1 FROM player_season_stats p WHERE p.season = s AND p.sport_id = $3 AND p.stat_group = 'hitting') AS mlb_hitting,
@@ -127,7 +130,10 @@ export async function historyGaps(pool: Pool, range: { firstSeason: number; from
        EXISTS (SELECT 1 FROM player_season_stats p WHERE p.season = s AND p.sport_id <> $3 AND p.stat_group = 'pitching') AS minor_pitching,
        (SELECT CASE WHEN b.status = 'breached' THEN b.batch_id END FROM ingest_batches b
         WHERE b.source = $4 AND b.season = s AND (b.status = 'breached' OR (b.finished_at IS NOT NULL AND b.rows_fetched > 0))
-        ORDER BY b.batch_id DESC LIMIT 1) AS breached_batch
+        ORDER BY b.batch_id DESC LIMIT 1) AS breached_batch,
+       EXISTS (SELECT 1 FROM ingest_batches b WHERE b.source = $4 AND b.season = s AND b.status = 'loaded' AND b.finished_at IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM ingest_batches b WHERE b.source = $4 AND b.season = s AND b.status = 'loaded'
+                         AND b.finished_at IS NOT NULL AND b.rows_fetched > 0) AS answered_empty
      FROM generate_series($1::int, $2::int) AS s
      ORDER BY s`,
     [range.firstSeason, range.lastSeason, SPORT_IDS.MLB, MLB_SOURCE],
@@ -135,8 +141,11 @@ export async function historyGaps(pool: Pool, range: { firstSeason: number; from
   const gaps: HistoryGap[] = [];
   for (const r of rows) {
     const missing: string[] = [];
-    if (!r.mlb_hitting) missing.push('MLB hitting lines');
-    if (!r.mlb_pitching) missing.push('MLB pitching lines');
+    // A lead season that loaded and in which the source holds no line at all is before the source's history (the
+    // sample universe begins in its first season): nothing to know there. Any other season needs its MLB lines.
+    const beforeTheSource = r.season < range.fromSeason && r.answered_empty && !r.mlb_hitting && !r.mlb_pitching;
+    if (!r.mlb_hitting && !beforeTheSource) missing.push('MLB hitting lines');
+    if (!r.mlb_pitching && !beforeTheSource) missing.push('MLB pitching lines');
     if (r.season >= range.fromSeason && !SEASONS_WITHOUT_MINOR_LEAGUES.has(r.season)) {
       if (!r.minor_hitting) missing.push('minor-league hitting lines');
       if (!r.minor_pitching) missing.push('minor-league pitching lines');

@@ -157,11 +157,11 @@ export async function withBatchLoadLock<T>(pool: Pool, batchId: number, work: ()
       client.release(true);
       throw error;
     }
-    if (!locked) client.release();
-    else {
+    if (locked) {
       holder = client;
       break;
     }
+    client.release();
     onWait?.({ waitedMs: Math.round(performance.now() - started), tries });
     await sleep(pollMs, signal);
   }

@@ -153,6 +153,25 @@ describe('the data-quality circuit breaker, through the real pipeline', () => {
     }
   });
 
+  it('trips on a group the source sends no line of at all (500 hitting lines and 0 pitching lines is not a clean season)', async () => {
+    const silent = await startSampleServer({ universe: generateUniverse({ seed: 11, fromSeason: 2017, toSeason: 2017, scale: 0.1, noSplitsOf: 'pitching' }) });
+    try {
+      const outcome = await withWorker(silent.url, (taskQueue) => client.workflow.execute<typeof backfillHistory>('backfillHistory', {
+        taskQueue, workflowId: `${workflowId}-no-pitching`, args: [{ fromSeason: 2017, toSeason: 2017, mlbLeadSeasons: 0 }],
+      }).then(() => null, (e: unknown) => e));
+      const cause = (outcome as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause.type).toBe('DataQualityBreach');
+      expect(cause.message).toMatch(/season 2017, batch \d+: data-quality breach: 2017 MLB pitching: no lines at all; 2017 AAA pitching: no lines at all; /);
+      expect(cause.message).toMatch(/batch: \d+ of [1-9][\d,]* rows quarantined/);
+      // Its hitting lines were sound, and still nothing of the batch was loaded.
+      expect(await count('SELECT count(*) AS n FROM player_season_stats WHERE season = 2017')).toBe(0);
+      const { rows } = await db.pool.query<{ status: string }>('SELECT status FROM ingest_batches WHERE season = 2017 ORDER BY batch_id DESC LIMIT 1');
+      expect(rows).toEqual([{ status: 'breached' }]);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('after the source is fixed, a re-run with --refresh loads every season (placeholder birth dates unknown and flagged, lines kept); the breached batches stay on record', async () => {
     // The fixed source answers on the same port, so its URLs are the ones the landing zone holds.
     const port = Number(new URL(server.url).port);

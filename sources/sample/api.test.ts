@@ -44,6 +44,15 @@ describe('sample Stats API: /stats', () => {
     expect(JSON.stringify(splitsOf(faulty, 'hitting', '1,11,12'))).toBe(JSON.stringify(splitsOf(api, 'hitting', '1,11,12')));
   });
 
+  it('with the noSplitsOf fault, answers that group well-formed and empty (totalSplits 0), the other group unchanged', () => {
+    const faulty = createSampleApi(generateUniverse({ seed: 5, fromSeason: 2014, toSeason: 2022, scale: 0.05, noSplitsOf: 'pitching' }));
+    const path = (group: string) => new URL(`http://sample/api/v1/stats?stats=season&group=${group}&sportIds=1,11,12&season=2016&playerPool=All&limit=100000`);
+    const pitching = faulty('GET', path('pitching'));
+    expect(pitching.status).toBe(200);
+    expect((pitching.body as Body).stats).toMatchObject([{ group: { displayName: 'pitching' }, totalSplits: 0, splits: [] }]);
+    expect(JSON.stringify(faulty('GET', path('hitting')).body)).toBe(JSON.stringify(api('GET', path('hitting')).body));
+  });
+
   it('serves the drifted shape in the drift season: numeric season and `person`', () => {
     const season = universe.options.shapeDriftSeason ?? 0;
     const body = get(`/api/v1/stats?stats=season&group=hitting&sportIds=14&season=${season}&playerPool=All&limit=3`).body as Body;

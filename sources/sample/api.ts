@@ -38,7 +38,7 @@ export function createSampleApi(universe: SampleUniverse): (method: string, url:
       appearances.set(key, m);
     }
   }
-  const { toSeason, shapeDriftSeason, missingField, placeholderBirthDateEvery } = universe.options;
+  const { toSeason, shapeDriftSeason, missingField, placeholderBirthDateEvery, noSplitsOf } = universe.options;
   const person = (id: number, currentTeamId?: number): Record<string, unknown> | null => {
     const p = universe.people.get(id);
     if (!p) return null;
@@ -58,7 +58,8 @@ export function createSampleApi(universe: SampleUniverse): (method: string, url:
     const pool = (q.get('playerPool') ?? 'QUALIFIED').toUpperCase();
     if (!['ALL', 'QUALIFIED'].includes(pool)) throw new BadRequest(`playerPool must be All or Qualified, got "${q.get('playerPool')}"`);
     const containers = groups.map((group) => {
-      const all = (universe.rows.get(`${season}:${group}`) ?? []).filter((r) => sportIds.has(r.sportId) && (pool === 'ALL' || qualified(r)));
+      // The noSplitsOf fault: the group answers well-formed and empty, as if nobody had played it.
+      const all = group === noSplitsOf ? [] : (universe.rows.get(`${season}:${group}`) ?? []).filter((r) => sportIds.has(r.sportId) && (pool === 'ALL' || qualified(r)));
       const drifted = season === shapeDriftSeason;
       const splits = all.slice(offset, offset + limit).map((r) => {
         const split = renderSplit(r, { player: universe.people.get(r.playerId), team: r.teamId === null ? undefined : teams.get(r.teamId), drifted });

@@ -55,6 +55,11 @@ export interface UniverseOptions {
   missingField?: MissingFieldFault | null;
   /** Every N-th player (id % N === 0) has the placeholder birth date 1950-01-01 in his bio (faults.ts). @default null */
   placeholderBirthDateEvery?: number | null;
+  /**
+   * A group the server sends no splits of at all (a well-formed container with totalSplits 0), to test that the
+   * circuit breaker sees data missing altogether. @default null
+   */
+  noSplitsOf?: 'hitting' | 'pitching' | null;
 }
 
 export type ResolvedUniverseOptions = Required<UniverseOptions>;
@@ -104,7 +109,11 @@ export function resolveUniverseOptions(options: UniverseOptions = {}): ResolvedU
   if (placeholderBirthDateEvery !== null && !(Number.isInteger(placeholderBirthDateEvery) && placeholderBirthDateEvery >= 1)) {
     throw new Error(`generateUniverse: placeholderBirthDateEvery must be a positive integer or null, got ${placeholderBirthDateEvery}`);
   }
-  return { seed, fromSeason, toSeason, scale, warmupSeasons, covid2020: options.covid2020 ?? true, shapeDriftSeason, missingField, placeholderBirthDateEvery };
+  const noSplitsOf = options.noSplitsOf ?? null;
+  if (noSplitsOf !== null && !['hitting', 'pitching'].includes(noSplitsOf)) {
+    throw new Error(`generateUniverse: noSplitsOf must be hitting, pitching or null, got ${JSON.stringify(noSplitsOf)}`);
+  }
+  return { seed, fromSeason, toSeason, scale, warmupSeasons, covid2020: options.covid2020 ?? true, shapeDriftSeason, missingField, placeholderBirthDateEvery, noSplitsOf };
 }
 
 export function generateUniverse(options: UniverseOptions = {}): SampleUniverse {

@@ -25,12 +25,15 @@ export interface BreachDetails extends BatchRef {
   quarantined: number;
   /** URLs of stats responses lost after retries. */
   lostResponses: string[];
+  /** Expected cells with no line at all ("2016 MLB pitching"). */
+  emptyCells: string[];
   cells: { cell: string; rows: number; quarantined: number; dominant: string | null; tripped: boolean }[];
 }
 
 export function breachDetails(batch: BatchRef, v: QualityVerdict): BreachDetails {
   return {
     ...batch, rows: v.rows, quarantined: v.quarantined, lostResponses: v.lostResponses.map((r) => r.url),
+    emptyCells: v.emptyCells.map(describeCell),
     cells: v.cells.filter((c) => c.quarantined > 0).map((c) => ({
       cell: describeCell(c), rows: c.rows, quarantined: c.quarantined, dominant: c.causes[0] ? describeCause(c.causes[0]) : null, tripped: c.tripped,
     })),

@@ -17,7 +17,7 @@ import { reliabilityTable } from '../training/calibration.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic } from '../training/logistic.ts';
 import { score, type Scores } from '../training/metrics.ts';
 import {
-  labelsOf, loadChampion, MIN_COMPLETE_SEASONS, predictChampion, rowsOf, saveChampion, splitSeasons, takeRows, trainChampion, withoutPlayersOf,
+  labelsOf, loadChampion, MIN_COMPLETE_SEASONS, predictChampion, rowsOf, saveChampion, splitSeasons, takeRows, trainChampion,
 } from '../training/model.ts';
 import { promotionDecision, rollbackDecision, type HoldoutScore } from '../training/registry.ts';
 import { currentAttempt } from './attempt-fence.ts';
@@ -80,23 +80,23 @@ export function createModelActivities(deps: ActivityDeps) {
             `${MIN_COMPLETE_SEASONS}: to train on, to early-stop and calibrate on, and one held out to measure it`, 'NotEnoughData');
       }
       const { trainSeasons, validationSeason, holdoutSeason } = split;
-      // Player-disjoint: the held-out season's players have no row in training, early stopping or calibration (their
-      // earlier labels read the same major-league seasons as their held-out one). The served model is this one, so it
-      // never learns from those players' earlier rows: the price of a held-out figure that is not optimistic.
-      const { dataset: learn, droppedPlayers, droppedRows } = withoutPlayersOf(dataset, [holdoutSeason]);
+      // The served model learns from every player of the training seasons. A held-out player's earlier rows may be
+      // among them, with labels that read some of the same major-league seasons as his held-out one, so the
+      // registry's figure is a little optimistic; leaving those players out instead skews what remains (players who
+      // had left the minors) and mis-calibrates the served model. `npm run backtest -- --player-disjoint` bounds it.
       using champion = await trainChampion({
-        dataset: learn, trainSeasons, validationSeason, nthread: config.xgboost.nthread, rounds: config.xgboost.rounds,
+        dataset, trainSeasons, validationSeason, nthread: config.xgboost.nthread, rounds: config.xgboost.rounds,
         onIteration: (iteration) => {
           if (iteration % 10 === 0) heartbeat({ iteration });
         },
       });
       // The baselines have nothing to stop or calibrate: they fit on the training and validation seasons, and are
       // scored on the same held-out rows.
-      const trainIdx = rowsOf(learn, [...trainSeasons, validationSeason]);
+      const trainIdx = rowsOf(dataset, [...trainSeasons, validationSeason]);
       const holdoutIdx = rowsOf(dataset, [holdoutSeason]);
       const holdoutLabels = labelsOf(dataset, holdoutIdx);
       const baselines = Object.fromEntries(Object.entries(BASELINES).map(([name, spec]) => {
-        const model = fitBaseline(spec, learn, trainIdx);
+        const model = fitBaseline(spec, dataset, trainIdx);
         return [name, score(holdoutLabels, predictLogistic(model, baselineInputs(spec, dataset, holdoutIdx)))];
       }));
       const holdoutProbabilities = predictChampion(champion, takeRows(dataset, holdoutIdx));
@@ -116,7 +116,6 @@ export function createModelActivities(deps: ActivityDeps) {
         validation: champion.metrics.validation,
         reliability: reliabilityTable(holdoutProbabilities, holdoutLabels),
         bestIteration: champion.bestIteration, trainSeconds: champion.metrics.trainSeconds, trainRows: champion.metrics.trainRows,
-        excludedHoldoutPlayers: droppedPlayers, excludedHoldoutPlayerRows: droppedRows,
       };
       await pool.query(
         `INSERT INTO models (model_version, algorithm, params, feature_names, snapshot_id, metrics, artifact_path, holdout_season, calibrator)

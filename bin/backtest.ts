@@ -22,7 +22,7 @@ import { buildDataset } from '../training/dataset.ts';
 import type { Scores } from '../training/metrics.ts';
 import { runMain } from './main.ts';
 
-const USAGE = 'usage: npm run backtest -- (--train-to 2016 | --rolling) --test-from 2017 --test-to 2020 [--json] [--out file.csv] [--reps 1000] [--seed 1]';
+const USAGE = 'usage: npm run backtest -- (--train-to 2016 | --rolling) --test-from 2017 --test-to 2020 [--json] [--out file.csv] [--reps 1000] [--seed 1] [--player-disjoint]';
 
 function season(flag: string, value: string | undefined): number {
   if (value === undefined) throw new ConfigError(`--${flag} is required; ${USAGE}`);
@@ -87,7 +87,7 @@ function humanRolling(report: RollingBacktestReport, csvPath: string): string {
   const out = ['Rolling origins (each: train on the earlier seasons, early-stop and calibrate on the season before the test season, score the test season):'];
   for (const o of report.origins) {
     out.push(`  test ${o.testSeason}: trained on ${o.trainSeasons.join(', ')}; stopped and calibrated on ${o.validationSeason}; ` +
-      `${o.champion.bestIteration + 1} trees, ${o.champion.calibrator}; without the ${o.excluded.players} test players`);
+      `${o.champion.bestIteration + 1} trees, ${o.champion.calibrator}` + (o.excluded.players ? `; without the ${o.excluded.players} test players` : ''));
   }
   for (const s of report.skippedOrigins) out.push(`  Skipped origin ${s.season}: ${s.reason}`);
   out.push('');
@@ -100,8 +100,11 @@ function humanReport(report: BacktestReport, csvPath: string): string {
   const { champion, challenger } = report;
   const out = [
     `Trained on as-of seasons ${report.trainSeasons.join(', ')}; early-stopped and calibrated on ${report.validationSeason}; ` +
-      `tested on ${report.testSeasons.join(', ')}, which neither saw; no model learned from the ${report.excluded.players} test players ` +
-      `(their ${report.excluded.rows} rows in any season left out), the champion from ${report.champion.trainRows} training rows.`,
+      `tested on ${report.testSeasons.join(', ')}, which neither saw; ` +
+      (report.excluded.players
+        ? `no model learned from the ${report.excluded.players} test players (their ${report.excluded.rows} rows in any season left out), `
+        : 'test players\' earlier seasons may be among the training rows (--player-disjoint leaves them out), ') +
+      `the champion from ${report.champion.trainRows} training rows.`,
     `Champion: XGBoost, ${champion.bestIteration + 1} trees (early-stopped on the validation cohort), scale_pos_weight ${champion.scalePosWeight.toFixed(2)}, ` +
       `${champion.calibrator} calibration, trained in ${champion.trainSeconds.toFixed(1)} s. ` +
       `Challenger: MLP, best epoch ${challenger.bestEpoch + 1} of ${challenger.epochs}, ${challenger.trainSeconds.toFixed(1)} s.`,
@@ -123,12 +126,14 @@ await runMain(async (stack) => {
       'test-to': { type: 'string' },
       json: { type: 'boolean', default: false },
       rolling: { type: 'boolean', default: false },
+      'player-disjoint': { type: 'boolean', default: false },
       out: { type: 'string' },
       reps: { type: 'string' },
       seed: { type: 'string' },
     },
   });
   const rolling = values.rolling;
+  const playerDisjoint = values['player-disjoint'];
   if (rolling && values['train-to'] !== undefined) throw new ConfigError(`--rolling sets the training range of each origin itself; drop --train-to. ${USAGE}`);
   const trainTo = rolling ? Number.NaN : season('train-to', values['train-to']);
   const testFrom = season('test-from', values['test-from']);
@@ -168,8 +173,8 @@ await runMain(async (stack) => {
   let report: BacktestReport | RollingBacktestReport;
   try {
     report = rolling
-      ? await runRollingBacktest({ dataset, testSeasons: Array.from({ length: Math.max(0, testTo - testFrom + 1) }, (_, i) => testFrom + i), nthread, onProgress, bootstrap })
-      : await runBacktest({ dataset, trainTo, testFrom, testTo, nthread, onProgress, bootstrap });
+      ? await runRollingBacktest({ dataset, testSeasons: Array.from({ length: Math.max(0, testTo - testFrom + 1) }, (_, i) => testFrom + i), nthread, onProgress, bootstrap, playerDisjoint })
+      : await runBacktest({ dataset, trainTo, testFrom, testTo, nthread, onProgress, bootstrap, playerDisjoint });
   } catch (error) {
     if (error instanceof BacktestError) throw new PrerequisiteError(error.message);
     throw error;

@@ -67,17 +67,14 @@ describe('runBacktest', () => {
     expect(report.skippedOrigins[0]!.reason).toMatch(/at least two as-of seasons up to 2010/);
     expect(report.origins.map((o) => [o.testSeason, o.validationSeason, o.trainSeasons.at(-1)])).toEqual([[2015, 2014, 2013], [2016, 2015, 2014]]);
     for (const o of report.origins) expect([...o.trainSeasons, o.validationSeason]).not.toContain(o.testSeason);
-    // Each origin leaves out the players of its own test season.
-    for (const o of report.origins) {
-      const players = new Set(dataset.rows.filter((r) => r.asOfSeason === o.testSeason).map((r) => r.playerId));
-      expect(o.excluded.players).toBe(players.size);
-    }
+    // By default every player of the training seasons is learned from.
+    for (const o of report.origins) expect(o.excluded).toEqual({ players: 0, rows: 0 });
     expect(report.rows.length).toBe(report.origins.reduce((n, o) => n + o.scores.model.rows, 0));
     expect(report.pooled.scores.model.rows).toBe(report.rows.length);
     expect(report.pooled.intervals!.model.rocAuc.low).toBeGreaterThan(0.5);
   });
 
-  it('trains, stops and calibrates only on players who have no row in the test seasons', async () => {
+  it('with playerDisjoint, trains, stops and calibrates only on players who have no row in the test seasons', async () => {
     const testSeasons = [2016, 2017];
     const testPlayers = new Set(dataset.rows.filter((r) => testSeasons.includes(r.asOfSeason)).map((r) => r.playerId));
     const labelledIn = (rows: Dataset['rows'], seasons: number[]) => rows.filter((r) => seasons.includes(r.asOfSeason) && r.label !== null);
@@ -98,7 +95,7 @@ describe('runBacktest', () => {
 
     const report = await runBacktest({
       dataset, trainTo: 2015, testFrom: 2016, testTo: 2017, nthread: 2, params: { eta: 0.1, max_depth: 2 }, rounds: 100,
-      earlyStoppingRounds: 20, mlp: { maxEpochs: 3 }, bootstrap: false,
+      earlyStoppingRounds: 20, mlp: { maxEpochs: 3 }, bootstrap: false, playerDisjoint: true,
     });
     expect(report.excluded).toEqual({ players: testPlayers.size, rows: droppedRows });
     // The champion trained and stopped on exactly the labelled rows of players absent from 2016-2017.

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { Pool } from '../lib/db.ts';
+import type { LostResponse as BreakerLostResponse } from '../sources/validate/circuit-breaker.ts';
 import { withBatchFence } from './attempt-fence.ts';
 
 const gzip = promisify(gzipCb);
@@ -92,9 +93,8 @@ export function openLandingZone(pool: Pool, options: LandingZoneOptions): Landin
 }
 
 /** A response that still failed after retries (malformed or refused), quarantined with its reason. */
-export interface LostResponse {
-  url: string;
-  reason: string;
+/** A response lost after retries, as the breaker counts it, with the start of its body for the quarantine. */
+export interface LostResponse extends BreakerLostResponse {
   snippet: string | undefined;
 }
 

@@ -21,7 +21,7 @@ import { runBacktest, runRollingBacktest, type ModelName, type ScoreSummary } fr
 import { generateUniverse } from '../sources/sample/universe.ts';
 import { universeHistory } from '../sources/sample/history.ts';
 import { trainMlp } from '../training/mlp.ts';
-import { labelsOf, predictChampion, rowsOf, takeRows, trainChampion } from '../training/model.ts';
+import { labelsOf, monotoneConstraints, predictChampion, rowsOf, takeRows, trainChampion } from '../training/model.ts';
 import { DMatrix, type Params } from '../training/xgboost.ts';
 import { calibrateAll, fitCalibrator } from '../training/calibration.ts';
 import { mulberry32 } from '../lib/random.ts';
@@ -149,10 +149,6 @@ for (const l of h.lines) last = Math.max(last, l.season);
 const dataset = buildDataset({ asOfSeasons: [2005, 2006, 2007], ...h, lastCompleteSeason: last });
 console.log(`${dataset.rows.length} rows x ${dataset.featureNames.length} features`);
 
-/** XGBoost's monotone_constraints string for the dataset's columns: -1 where a larger value never raises the odds. */
-function monotone(names: readonly string[], decreasing: readonly string[]): string {
-  return `(${names.map((n) => (decreasing.includes(n) ? -1 : 0)).join(',')})`;
-}
 const LEAGUE = new Set(['age_rel_league', 'hit_k_rate_rel_league', 'hit_bb_rate_rel_league', 'hit_iso_rel_league', 'pit_k_rate_rel_league', 'pit_bb_rate_rel_league', 'pit_hr_rate_rel_league']);
 const NEW = new Set([...LEAGUE, 'left_censored', 'prior_season_gap', 'seasons_since_last_line', 'in_season_climb', 'share_at_level', 'pit_bf_per_game', 'pit_k_bb_w3']);
 const PROMOTION = new Set(['in_season_climb', 'share_at_level']);
@@ -171,8 +167,8 @@ const variants: Variant[] = [
   { name: 'all, per role', perRole: true },
   { name: 'all, calibration per role', roleCalibration: true },
   { name: 'all, calibration per role, blend 0.5', roleCalibration: true, blend: 0.5 },
-  { name: 'all, monotone age_rel_level', params: { monotone_constraints: monotone(dataset.featureNames, ['age_rel_level']) } },
-  { name: 'all, monotone age_rel_level+age', params: { monotone_constraints: monotone(dataset.featureNames, ['age_rel_level', 'age']) } },
+  { name: 'all, monotone age_rel_level', params: { monotone_constraints: monotoneConstraints(dataset.featureNames, ['age_rel_level']) ?? '' } },
+  { name: 'all, monotone age_rel_level+age', params: { monotone_constraints: monotoneConstraints(dataset.featureNames, ['age_rel_level', 'age']) ?? '' } },
   { name: 'all, blend 0.3 MLP', blend: 0.3 },
   { name: 'all, blend 0.7 MLP', blend: 0.7 },
 ];

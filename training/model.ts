@@ -34,9 +34,9 @@ export const CHAMPION_PARAMS: Params = {
 export const MONOTONE_DECREASING: readonly string[] = ['age_rel_level', 'age_rel_league'];
 
 /** The monotone_constraints parameter for these columns, e.g. "(0,-1,0)"; undefined when none is constrained. */
-export function monotoneConstraints(featureNames: readonly string[]): string | undefined {
-  if (!featureNames.some((n) => MONOTONE_DECREASING.includes(n))) return undefined;
-  return `(${featureNames.map((n) => (MONOTONE_DECREASING.includes(n) ? -1 : 0)).join(',')})`;
+export function monotoneConstraints(featureNames: readonly string[], decreasing: readonly string[] = MONOTONE_DECREASING): string | undefined {
+  if (!featureNames.some((n) => decreasing.includes(n))) return undefined;
+  return `(${featureNames.map((n) => (decreasing.includes(n) ? -1 : 0)).join(',')})`;
 }
 
 /** With class weights, unweighted validation log loss measures the weighting, so AUC decides instead. */

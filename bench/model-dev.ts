@@ -17,7 +17,7 @@ import { bootstrapIntervals } from '../training/bootstrap.ts';
 import { buildDataset, type Dataset } from '../training/dataset.ts';
 import type { TeamLeague } from '../training/league-norms.ts';
 import { score, type Scores } from '../training/metrics.ts';
-import { runBacktest, runRollingBacktest, type ModelName, type ScoreSummary } from '../training/backtest.ts';
+import { runBacktest, runRollingBacktest, type BacktestSplit, type ModelName, type ScoreSummary } from '../training/backtest.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import { universeHistory } from '../sources/sample/history.ts';
 import { trainMlp } from '../training/mlp.ts';
@@ -118,13 +118,13 @@ async function evaluate(dataset: Dataset, v: Variant, train: number[], stop: num
 }
 
 const { values } = parseArgs({
-  options: { cache: { type: 'string' }, teams: { type: 'string' }, final: { type: 'boolean', default: false }, only: { type: 'string' }, sample: { type: 'boolean', default: false }, csv: { type: 'string' }, 'player-disjoint': { type: 'boolean', default: false } },
+  options: { cache: { type: 'string' }, teams: { type: 'string' }, final: { type: 'boolean', default: false }, only: { type: 'string' }, sample: { type: 'boolean', default: false }, csv: { type: 'string' }, split: { type: 'string', default: 'seasons' } },
 });
 if (values.sample) {
   // Several origins on the full-scale sample universe (seed 5), which has seasons enough for them.
   const universe = generateUniverse({ seed: 5, scale: 1, fromSeason: 2010, toSeason: 2024 });
   const sample = buildDataset({ asOfSeasons: Array.from({ length: 15 }, (_, i) => 2010 + i), ...universeHistory(universe), lastCompleteSeason: 2024 });
-  const report = await runRollingBacktest({ dataset: sample, testSeasons: [2014, 2015, 2016, 2017, 2018, 2019], nthread: 2, bootstrap: { reps: 1000, seed: 1 }, playerDisjoint: values['player-disjoint'] });
+  const report = await runRollingBacktest({ dataset: sample, testSeasons: [2014, 2015, 2016, 2017, 2018, 2019], nthread: 2, bootstrap: { reps: 1000, seed: 1 }, split: values.split as BacktestSplit });
   for (const o of report.origins) {
     const m = o.scores.model;
     console.log(`test ${o.testSeason} (train ${o.trainSeasons[0]}-${o.trainSeasons.at(-1)}, stop/calibrate ${o.validationSeason}, ` +
@@ -174,7 +174,7 @@ const variants: Variant[] = [
 ];
 if (values.final) {
   // The chosen configuration, as `npm run backtest -- --train-to 2006 --test-from 2007 --test-to 2007` runs it.
-  const report = await runBacktest({ dataset, trainTo: 2006, testFrom: 2007, testTo: 2007, nthread: 2, bootstrap: { reps: 1000, seed: 1 }, playerDisjoint: values['player-disjoint'] });
+  const report = await runBacktest({ dataset, trainTo: 2006, testFrom: 2007, testTo: 2007, nthread: 2, bootstrap: { reps: 1000, seed: 1 }, split: values.split as BacktestSplit });
   const fmt = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : '-');
   const table = (title: string, scores: Record<string, Scores>, ci?: ScoreSummary['intervals']) => {
     console.log(title);

@@ -16,13 +16,13 @@ import { ConfigError, dataPaths, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { lastCompleteSeason } from '../lib/season-calendar.ts';
 import {
-  BacktestError, BLEND_CHALLENGER_WEIGHT, MODEL_NAMES, runBacktest, runRollingBacktest, type BacktestReport, type RollingBacktestReport, type ScoredRow, type ScoreSummary,
+  BACKTEST_SPLITS, BacktestError, BLEND_CHALLENGER_WEIGHT, MODEL_NAMES, runBacktest, runRollingBacktest, type BacktestReport, type BacktestSplit, type RollingBacktestReport, type ScoredRow, type ScoreSummary,
 } from '../training/backtest.ts';
 import { buildDataset } from '../training/dataset.ts';
 import type { Scores } from '../training/metrics.ts';
 import { runMain } from './main.ts';
 
-const USAGE = 'usage: npm run backtest -- (--train-to 2016 | --rolling) --test-from 2017 --test-to 2020 [--json] [--out file.csv] [--reps 1000] [--seed 1] [--player-disjoint]';
+const USAGE = 'usage: npm run backtest -- (--train-to 2016 | --rolling) --test-from 2017 --test-to 2020 [--json] [--out file.csv] [--reps 1000] [--seed 1] [--split seasons|player-disjoint|player-grouped]';
 
 function season(flag: string, value: string | undefined): number {
   if (value === undefined) throw new ConfigError(`--${flag} is required; ${USAGE}`);
@@ -101,9 +101,11 @@ function humanReport(report: BacktestReport, csvPath: string): string {
   const out = [
     `Trained on as-of seasons ${report.trainSeasons.join(', ')}; early-stopped and calibrated on ${report.validationSeason}; ` +
       `tested on ${report.testSeasons.join(', ')}, which neither saw; ` +
-      (report.excluded.players
-        ? `no model learned from the ${report.excluded.players} test players (their ${report.excluded.rows} rows in any season left out), `
-        : 'test players\' earlier seasons may be among the training rows (--player-disjoint leaves them out), ') +
+      (report.split === 'player-grouped'
+        ? `scored on a random half of the players, learned from the other half (${report.excluded.players} players' ${report.excluded.rows} rows left out of learning), `
+        : report.split === 'player-disjoint'
+          ? `no model learned from the ${report.excluded.players} test players (their ${report.excluded.rows} rows in any season left out), `
+          : 'test players\' earlier seasons may be among the training rows (--split player-grouped avoids that), ') +
       `the champion from ${report.champion.trainRows} training rows.`,
     `Champion: XGBoost, ${champion.bestIteration + 1} trees (early-stopped on the validation cohort), scale_pos_weight ${champion.scalePosWeight.toFixed(2)}, ` +
       `${champion.calibrator} calibration, trained in ${champion.trainSeconds.toFixed(1)} s. ` +
@@ -126,14 +128,15 @@ await runMain(async (stack) => {
       'test-to': { type: 'string' },
       json: { type: 'boolean', default: false },
       rolling: { type: 'boolean', default: false },
-      'player-disjoint': { type: 'boolean', default: false },
+      split: { type: 'string', default: 'seasons' },
       out: { type: 'string' },
       reps: { type: 'string' },
       seed: { type: 'string' },
     },
   });
   const rolling = values.rolling;
-  const playerDisjoint = values['player-disjoint'];
+  const split = values.split as BacktestSplit;
+  if (!BACKTEST_SPLITS.includes(split)) throw new ConfigError(`--split must be one of ${BACKTEST_SPLITS.join(', ')}, got "${values.split}"; ${USAGE}`);
   if (rolling && values['train-to'] !== undefined) throw new ConfigError(`--rolling sets the training range of each origin itself; drop --train-to. ${USAGE}`);
   const trainTo = rolling ? Number.NaN : season('train-to', values['train-to']);
   const testFrom = season('test-from', values['test-from']);
@@ -173,8 +176,8 @@ await runMain(async (stack) => {
   let report: BacktestReport | RollingBacktestReport;
   try {
     report = rolling
-      ? await runRollingBacktest({ dataset, testSeasons: Array.from({ length: Math.max(0, testTo - testFrom + 1) }, (_, i) => testFrom + i), nthread, onProgress, bootstrap, playerDisjoint })
-      : await runBacktest({ dataset, trainTo, testFrom, testTo, nthread, onProgress, bootstrap, playerDisjoint });
+      ? await runRollingBacktest({ dataset, testSeasons: Array.from({ length: Math.max(0, testTo - testFrom + 1) }, (_, i) => testFrom + i), nthread, onProgress, bootstrap, split, splitSeed: bootstrap.seed })
+      : await runBacktest({ dataset, trainTo, testFrom, testTo, nthread, onProgress, bootstrap, split, splitSeed: bootstrap.seed });
   } catch (error) {
     if (error instanceof BacktestError) throw new PrerequisiteError(error.message);
     throw error;

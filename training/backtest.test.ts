@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import { BacktestError, MODEL_NAMES, planBacktest, runBacktest, runRollingBacktest } from './backtest.ts';
 import { buildDataset, type Dataset } from './dataset.ts';
-import { withoutPlayersOf } from './model.ts';
+import { drawPlayers, withoutPlayersOf } from './model.ts';
 import { universeHistory } from '../sources/sample/history.ts';
 
 /** The universe's clean history in the shapes `loadHistory` returns from the database. */
@@ -74,7 +74,7 @@ describe('runBacktest', () => {
     expect(report.pooled.intervals!.model.rocAuc.low).toBeGreaterThan(0.5);
   });
 
-  it('with playerDisjoint, trains, stops and calibrates only on players who have no row in the test seasons', async () => {
+  it('with the player-disjoint split, trains, stops and calibrates only on players who have no row in the test seasons', async () => {
     const testSeasons = [2016, 2017];
     const testPlayers = new Set(dataset.rows.filter((r) => testSeasons.includes(r.asOfSeason)).map((r) => r.playerId));
     const labelledIn = (rows: Dataset['rows'], seasons: number[]) => rows.filter((r) => seasons.includes(r.asOfSeason) && r.label !== null);
@@ -95,7 +95,7 @@ describe('runBacktest', () => {
 
     const report = await runBacktest({
       dataset, trainTo: 2015, testFrom: 2016, testTo: 2017, nthread: 2, params: { eta: 0.1, max_depth: 2 }, rounds: 100,
-      earlyStoppingRounds: 20, mlp: { maxEpochs: 3 }, bootstrap: false, playerDisjoint: true,
+      earlyStoppingRounds: 20, mlp: { maxEpochs: 3 }, bootstrap: false, split: 'player-disjoint',
     });
     expect(report.excluded).toEqual({ players: testPlayers.size, rows: droppedRows });
     // The champion trained and stopped on exactly the labelled rows of players absent from 2016-2017.
@@ -104,6 +104,27 @@ describe('runBacktest', () => {
     expect(report.champion.trainRows).toBeLessThan(labelledIn(dataset.rows, trainSeasons).length);
     // ...and every test row is still scored.
     expect(report.rows.length).toBe(labelledIn(dataset.rows, testSeasons).length);
+  });
+
+  it('with the player-grouped split, scores a random half of all players and learns only from the other half', async () => {
+    const report = await runBacktest({
+      dataset, trainTo: 2015, testFrom: 2016, testTo: 2017, nthread: 2, params: { eta: 0.1, max_depth: 2 }, rounds: 100,
+      earlyStoppingRounds: 20, mlp: { maxEpochs: 3 }, bootstrap: false, split: 'player-grouped', splitSeed: 7,
+    });
+    const scored = drawPlayers(dataset, 0.5, 7);
+    expect(drawPlayers(dataset, 0.5, 7)).toEqual(scored);
+    const labelled = (seasons: number[], keep: (id: number) => boolean) =>
+      dataset.rows.filter((r) => seasons.includes(r.asOfSeason) && r.label !== null && keep(r.playerId)).length;
+    // Only the drawn players are scored, all of their labelled test rows, and they are about half of the test rows.
+    expect(report.rows.every((r) => scored.has(r.playerId))).toBe(true);
+    expect(report.rows.length).toBe(labelled([2016, 2017], (id) => scored.has(id)));
+    const share = report.rows.length / labelled([2016, 2017], () => true);
+    expect(share).toBeGreaterThan(0.4);
+    expect(share).toBeLessThan(0.6);
+    // No drawn player trains, stops or calibrates.
+    expect(report.excluded.players).toBe(scored.size);
+    expect(report.champion.trainRows).toBe(labelled([2010, 2011, 2012, 2013, 2014], (id) => !scored.has(id)));
+    expect(report.champion.validationRows).toBe(labelled([2015], (id) => !scored.has(id)));
   });
 
   it('skips seasons without rows or with open outcome windows, and says why', () => {

@@ -4,11 +4,10 @@
  * baselines, per season, per role and overall, with bootstrap confidence intervals. `runRollingBacktest` repeats
  * this for several origins (each test season T: train up to T-2, stop and calibrate on T-1) and pools the scores.
  * Labels of training seasons are the ones known today (a training cohort's outcome window may end after the origin).
- * With `playerDisjoint`, no row of a player who has a row in the test seasons trains, stops or calibrates any model
- * (`withoutPlayersOf`): a training label and a test label of the same player read overlapping major-league seasons,
- * so the default split lets his outcome reach the trees. The rows left are then not a random sample (players who had
- * already left the minors), which inflates the probabilities: the option bounds the ranking leak, it is not a better
- * calibrated figure.
+ * Labels of training seasons reading the same major-league seasons as a test player's label is a leak when he is on
+ * both sides; `split` decides who learns and who is scored (`BacktestSplit`): the default keeps every player,
+ * 'player-disjoint' drops the test players from learning (a skewed remainder), 'player-grouped' scores a random half
+ * of all players and learns from the other half (no overlap, no selection, half the test rows).
  */
 import type { StatGroup } from '../lib/domain.ts';
 import { bootstrapIntervals, type BootstrapOptions, type MetricIntervals } from './bootstrap.ts';
@@ -17,8 +16,13 @@ import type { Dataset } from './dataset.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic, type BaselineName } from './logistic.ts';
 import { score, type Scores } from './metrics.ts';
 import { trainMlp, type MlpOptions } from './mlp.ts';
-import { labelsOf, predictChampion, rowsOf, takeRows, trainChampion, withoutPlayersOf, type ClassWeighting } from './model.ts';
+import {
+  drawPlayers, labelsOf, predictChampion, rowsOf, takeRows, trainChampion, withoutPlayers, withoutPlayersOf, type ClassWeighting,
+} from './model.ts';
 import type { Params } from './xgboost.ts';
+
+export const BACKTEST_SPLITS = ['seasons', 'player-disjoint', 'player-grouped'] as const;
+export type BacktestSplit = (typeof BACKTEST_SPLITS)[number];
 
 /** A backtest that cannot run on this data (seasons absent, labels unknown); the message says which and why. */
 export class BacktestError extends Error {
@@ -52,8 +56,16 @@ export interface BacktestOptions {
   mlp?: Partial<Omit<MlpOptions, 'dataset' | 'trainSeasons' | 'validationSeason'>>;
   /** Progress notes ("training the champion", ...) for a CLI or a heartbeat. */
   onProgress?: (stage: string) => void;
-  /** Leave out of training, early stopping and calibration every player with a row in the test seasons. @default false */
-  playerDisjoint?: boolean;
+  /**
+   * Who may be learned from and who is scored. 'seasons': every player of the earlier seasons learns, every test
+   * row is scored (a test player's earlier rows may train: optimistic). 'player-disjoint': no test player's row
+   * learns (the rows left are skewed towards players who had left the minors). 'player-grouped': a seeded random half
+   * of all players is scored and the other half learns, so no player is on both sides and neither side is selected.
+   * @default 'seasons'
+   */
+  split?: BacktestSplit;
+  /** Seed of the 'player-grouped' draw. @default 1 */
+  splitSeed?: number;
   /** Bootstrap of the overall scores (players resampled within the test seasons); false to skip. @default { reps: 1000, seed: 1 } */
   bootstrap?: BootstrapOptions | false;
 }
@@ -93,7 +105,8 @@ export interface BacktestReport {
   /** Seasons of the test range that could not be scored, with the reason. */
   skippedSeasons: { season: number; reason: string }[];
   champion: { bestIteration: number; trainSeconds: number; scalePosWeight: number; calibrator: string; params: Params; trainRows: number; validationRows: number };
-  /** With `playerDisjoint`: players with a row in the test seasons, and their rows, left out of every model's learning (else 0). */
+  split: BacktestSplit;
+  /** Players, and their rows in any season, left out of every model's learning (0 with the 'seasons' split). */
   excluded: { players: number; rows: number };
   challenger: { epochs: number; bestEpoch: number; trainSeconds: number };
   perSeason: BacktestSeason[];
@@ -193,15 +206,17 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   const { dataset, trainTo, testFrom, testTo, nthread, onProgress } = options;
   const plan = planBacktest(dataset, trainTo, testFrom, testTo);
   const { trainSeasons, validationSeason, testSeasons } = plan;
-  const testIdx = rowsOf(dataset, testSeasons);
+  const split = options.split ?? 'seasons';
+  const scored = split === 'player-grouped' ? drawPlayers(dataset, 0.5, options.splitSeed ?? 1) : null;
+  const testIdx = rowsOf(dataset, testSeasons).filter((i) => !scored || scored.has(dataset.rows[i]!.playerId));
   const testMatrix = takeRows(dataset, testIdx);
   const labels = labelsOf(dataset, testIdx);
-  const { dataset: learn, droppedPlayers, droppedRows } = options.playerDisjoint
-    ? withoutPlayersOf(dataset, testSeasons)
-    : { dataset, droppedPlayers: 0, droppedRows: 0 };
+  const { dataset: learn, droppedPlayers, droppedRows } = scored
+    ? withoutPlayers(dataset, scored)
+    : split === 'player-disjoint' ? withoutPlayersOf(dataset, testSeasons) : { dataset, droppedPlayers: 0, droppedRows: 0 };
 
   onProgress?.(`training the champion on ${trainSeasons.join(', ')}, validating on ${validationSeason}` +
-    (options.playerDisjoint ? ` (without the ${droppedPlayers} test players)` : ''));
+    (droppedPlayers ? ` (${split}: without ${droppedPlayers} players)` : ''));
   using champion = await trainChampion({
     dataset: learn, trainSeasons, validationSeason, nthread,
     ...(options.params ? { params: options.params } : {}),
@@ -248,6 +263,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
       bestIteration: champion.bestIteration, trainSeconds: metrics.trainSeconds, scalePosWeight: metrics.scalePosWeight,
       calibrator: metrics.calibrator, params: champion.params, trainRows: metrics.trainRows, validationRows: metrics.validation.rows,
     },
+    split,
     excluded: { players: droppedPlayers, rows: droppedRows },
     challenger: {
       epochs: challenger.metrics?.epochs ?? 0, bestEpoch: challenger.metrics?.bestEpoch ?? 0, trainSeconds: challenger.metrics?.trainSeconds ?? 0,

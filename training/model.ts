@@ -8,6 +8,7 @@ import { calibrateAll, fitCalibrator, type Calibrator, type CalibratorKind } fro
 import type { Dataset } from './dataset.ts';
 import { score, type Scores } from './metrics.ts';
 import { Booster, DMatrix, type Params } from './xgboost.ts';
+import { mulberry32 } from '../lib/random.ts';
 
 /**
  * The design's configuration. The last eval_metric drives early stopping: log loss, which on a small validation
@@ -131,12 +132,28 @@ export function withoutPlayersOf(dataset: Dataset, heldOutSeasons: readonly numb
   const seasons = new Set(heldOutSeasons);
   const players = new Set<number>();
   for (const r of dataset.rows) if (seasons.has(r.asOfSeason)) players.add(r.playerId);
+  return withoutPlayers(dataset, players);
+}
+
+/** The dataset without any row of the given players, and how many players and rows that left out. */
+export function withoutPlayers(dataset: Dataset, players: ReadonlySet<number>): { dataset: Dataset; droppedPlayers: number; droppedRows: number } {
   const keep = dataset.rows.flatMap((r, i) => (players.has(r.playerId) ? [] : [i]));
   return {
     dataset: { featureNames: dataset.featureNames, rows: keep.map((i) => dataset.rows[i]!), matrix: takeRows(dataset, keep) },
     droppedPlayers: players.size,
     droppedRows: dataset.rows.length - keep.length,
   };
+}
+
+/**
+ * A seeded random `share` of every player in the dataset (any season): with `withoutPlayers`, a player-grouped split
+ * where no player is on both sides and neither side is selected by what became of him.
+ */
+export function drawPlayers(dataset: Dataset, share: number, seed: number): Set<number> {
+  if (!(share > 0 && share < 1)) throw new RangeError(`drawPlayers: share must be between 0 and 1, got ${share}`);
+  const random = mulberry32(seed);
+  const ids = [...new Set(dataset.rows.map((r) => r.playerId))].sort((a, b) => a - b);
+  return new Set(ids.filter(() => random() < share));
 }
 
 /** The rows at `indexes` of the dataset's matrix, row-major. */

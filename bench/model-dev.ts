@@ -128,7 +128,7 @@ if (values.sample) {
   for (const o of report.origins) {
     const m = o.scores.model;
     console.log(`test ${o.testSeason} (train ${o.trainSeasons[0]}-${o.trainSeasons.at(-1)}, stop/calibrate ${o.validationSeason}, ` +
-      `without the ${o.excluded.players} test players' ${o.excluded.rows} rows): n ${m.rows} pos ${m.positives} ` +
+      `without ${o.excluded.players} players' ${o.excluded.rows} rows): n ${m.rows} pos ${m.positives} ` +
       Object.entries(o.scores).map(([n, sc]) => `${n} AUC ${sc.rocAuc.toFixed(3)} PR ${sc.prAuc.toFixed(3)} Brier ${sc.brier.toFixed(4)}`).join(' | '));
   }
   for (const s of report.skippedOrigins) console.log(`skipped ${s.season}: ${s.reason}`);
@@ -187,7 +187,7 @@ if (values.final) {
   if (values.csv) await writeFile(values.csv, report.rows.map((r) => `${r.playerId},${r.group},${r.label},${r.probabilities.model},${r.probabilities.blend}`).join('\n'));
   console.log(`train ${report.trainSeasons.join(', ')}, stop and calibrate ${report.validationSeason}, test ${report.testSeasons.join(', ')}; ` +
     `${report.champion.bestIteration + 1} trees, ${report.champion.calibrator}; ${report.champion.trainRows} training rows, ` +
-    `without the ${report.excluded.players} test players' ${report.excluded.rows} rows`);
+    `without ${report.excluded.players} players' ${report.excluded.rows} rows (${report.split} split)`);
   table('overall', report.overall.scores, report.overall.intervals);
   for (const [role, r] of Object.entries(report.overall.perRole)) table(role, r.scores);
   for (const [role, r] of [['all', report.overall] as const, ...Object.entries(report.overall.perRole)]) {

@@ -89,6 +89,32 @@ const EnvSchema = z.object({
   REGULAR_SEASON_END: z.string().default(DEFAULT_REGULAR_SEASON_END),
   /** Last days of particular regular seasons, comma-separated YYYY-MM-DD (e.g. 2020-09-27), overriding REGULAR_SEASON_END. */
   REGULAR_SEASON_END_DATES: z.string().default(''),
+  /** Interface and port of the premium API served by `npm start` and `npm run api`. */
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(8321),
+  /** Public address of the API, for the OpenAPI document's server and the printed URLs. Default: http://API_HOST:API_PORT. */
+  API_PUBLIC_URL: optionalUrl,
+  /** Origins allowed to call the API from a browser, comma-separated. Default: the site's address. */
+  API_CORS_ORIGINS: optionalString,
+  /** Largest request body the API reads, in bytes. */
+  API_BODY_LIMIT_BYTES: positiveInt.default(65_536),
+  /** Longest one API query may run before PostgreSQL cancels it. */
+  API_STATEMENT_TIMEOUT_MS: positiveInt.default(5_000),
+  /** Connections of the API's database pool. */
+  API_DB_POOL_SIZE: positiveInt.default(16),
+  /** Time in-flight requests get to finish after SIGTERM before the API closes anyway. */
+  API_SHUTDOWN_GRACE_MS: positiveInt.max(120_000).default(30_000),
+  /** Redis for the API's rate limits and read cache. Unset: a project-local redis-server in AFWD_DATA_DIR/redis. */
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port').optional()),
+  /** Port of the project-local redis-server (used only without REDIS_URL). */
+  LOCAL_REDIS_PORT: port.default(6389),
+  /** Issuer and audience written into, and required of, every access token. */
+  JWT_ISSUER: z.string().min(1).default('afwd'),
+  JWT_AUDIENCE: z.string().min(1).default('afwd-api'),
+  /** Signing algorithm of new keys. */
+  JWT_ALG: z.enum(['EdDSA', 'ES256']).default('EdDSA'),
+  /** Days a signing key signs before a new one replaces it (the old one keeps verifying until its tokens expire). */
+  JWT_KEY_ROTATION_DAYS: positiveInt.default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -109,6 +135,12 @@ export interface Config {
   schedules: { timezone: string; dailyUpdateHour: number; weeklyRetrainHour: number; bioRefreshHour: number; seasonMonths: { first: number; last: number } };
   /** When each season's regular season ends: what "the last complete season" means. */
   seasonCalendar: SeasonCalendar;
+  api: {
+    host: string; port: number; publicUrl: string; corsOrigins: string[]; bodyLimitBytes: number;
+    statementTimeoutMs: number; poolSize: number; shutdownGraceMs: number;
+    jwt: { issuer: string; audience: string; alg: 'EdDSA' | 'ES256'; keyRotationDays: number };
+  };
+  redis: { url: string | undefined; localPort: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -197,6 +229,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       seasonMonths: { first: Number(e.SEASON_MONTHS.split('-')[0]), last: Number(e.SEASON_MONTHS.split('-')[1]) },
     },
     seasonCalendar,
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicUrl: (e.API_PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`).replace(/\/+$/, ''),
+      corsOrigins: (e.API_CORS_ORIGINS ?? new URL(e.SITE_URL).origin).split(',').map((o) => o.trim()).filter(Boolean),
+      bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
+      statementTimeoutMs: e.API_STATEMENT_TIMEOUT_MS,
+      poolSize: e.API_DB_POOL_SIZE,
+      shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
+      jwt: { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, alg: e.JWT_ALG, keyRotationDays: e.JWT_KEY_ROTATION_DAYS },
+    },
+    redis: { url: e.REDIS_URL, localPort: e.LOCAL_REDIS_PORT },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,0 +1,49 @@
+/**
+ * The premium API as one Hono app: the middleware chain (one concern per file, in this order), the route groups
+ * (one file each, under /api/v1), the OpenAPI 3.1 document at /api/openapi.json and its docs page at /api/docs.
+ * Built from injected dependencies, so tests call it in-process with `app.request(...)`.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ApiDeps, ApiEnv } from './env.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { authenticate } from './middleware/auth.ts';
+import { bodySizeLimit } from './middleware/body-limit.ts';
+import { corsPolicy } from './middleware/cors.ts';
+import { onError, onNotFound } from './middleware/errors.ts';
+import { requestMetrics } from './middleware/metrics.ts';
+import { rateLimit } from './middleware/rate-limit.ts';
+import { requestId } from './middleware/request-id.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { registerOpenApi } from './openapi.ts';
+import { createRouter } from './router.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { mlRoutes } from './routes/ml.ts';
+import { prospectRoutes } from './routes/prospects.ts';
+import { userRoutes } from './routes/users.ts';
+
+export const API_PREFIX = '/api/v1';
+
+export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
+  const app = createRouter();
+  app.use('*', requestId(deps.log));
+  app.use('*', requestMetrics(deps.metrics));
+  app.use('*', accessLog());
+  app.use('*', securityHeaders());
+  app.use('*', corsPolicy(deps.config.api.corsOrigins));
+  app.use('*', bodySizeLimit(deps.config.api.bodyLimitBytes));
+  app.use('*', authenticate(deps));
+  app.use(`${API_PREFIX}/*`, rateLimit(deps));
+  app.onError(onError());
+  app.notFound(onNotFound());
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', authRoutes(deps));
+  app.route(API_PREFIX, prospectRoutes(deps));
+  app.route(API_PREFIX, mlRoutes(deps));
+  app.route(API_PREFIX, userRoutes(deps));
+  app.route(API_PREFIX, adminRoutes(deps));
+  registerOpenApi(app, deps);
+  return app;
+}

@@ -1,0 +1,39 @@
+/**
+ * Turns every failure into one `application/problem+json` answer: `HttpProblem`s as they are, Hono's own
+ * HTTPExceptions (malformed JSON, a body over the limit) as 4xx, anything else as a 500 that names the request id
+ * and nothing internal (the stack goes to the log).
+ */
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ApiEnv } from '../env.ts';
+import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from '../problem.ts';
+
+export function problemResponse(c: Context<ApiEnv>, status: number, detail: string, extra: { type?: string; errors?: { path: string; message: string }[]; headers?: Record<string, string> } = {}): Response {
+  const body = problemBody(status, detail, { type: extra.type, errors: extra.errors, instance: c.var.requestId ? `urn:request:${c.var.requestId}` : undefined });
+  const headers = new Headers({ 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', ...extra.headers });
+  const requestId = c.var.requestId;
+  if (requestId) headers.set('x-request-id', requestId);
+  // Headers set by earlier middleware (security, CORS, rate limit) stay on the error answer.
+  c.res.headers.forEach((value, name) => {
+    if (!headers.has(name) && name !== 'content-type' && name !== 'content-length') headers.set(name, value);
+  });
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+export function onError(): ErrorHandler<ApiEnv> {
+  return (error, c) => {
+    if (error instanceof HttpProblem) {
+      return problemResponse(c, error.status, error.message, { type: error.type, errors: error.errors, headers: error.headers });
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's validators word malformed JSON as "Malformed JSON in request body".
+      return problemResponse(c, error.status, error.message || 'The request could not be read.');
+    }
+    c.var.log?.error({ err: error }, 'unhandled error');
+    return problemResponse(c, 500, 'The server failed to answer this request; it has been logged under the request id.');
+  };
+}
+
+export function onNotFound(): NotFoundHandler<ApiEnv> {
+  return (c) => problemResponse(c, 404, `No route matches ${c.req.method} ${c.req.path}.`);
+}

@@ -2,9 +2,12 @@
  * What every request carries through the middleware chain (Hono's context variables), and the dependencies every
  * route group is built from. Entry points build `ApiDeps` (api/server.ts); tests build their own (test/api.ts).
  */
+import type { Redis } from 'ioredis';
 import type { Config } from '../lib/config.ts';
 import type { Pool } from '../lib/db.ts';
 import type { Logger } from '../lib/log.ts';
+import type { KeyStore } from './auth/keys.ts';
+import type { ApiMetrics } from './metrics.ts';
 
 export type Role = 'free' | 'premium' | 'admin';
 export const ROLES: readonly Role[] = ['free', 'premium', 'admin'];
@@ -29,7 +32,7 @@ export interface ApiEnv {
 /** Redis as the API sees it: the connection may be down, and every user of it must cope (api/redis.ts). */
 export interface RedisHandle {
   /** The ioredis client; commands reject at once while disconnected (no offline queue). */
-  readonly client: import('ioredis').Redis;
+  readonly client: Redis;
   /** True while connected and ready. */
   ready(): boolean;
   close(): Promise<void>;
@@ -74,8 +77,8 @@ export interface ApiDeps {
   redis: RedisHandle;
   cache: ReadCache;
   limiter: RateLimiter;
-  metrics: import('./metrics.ts').ApiMetrics;
-  keys: import('./auth/keys.ts').KeyStore;
+  metrics: ApiMetrics;
+  keys: KeyStore;
   /** Injected clock, so token expiry and rotation are testable. */
   now(): Date;
 }

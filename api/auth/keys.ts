@@ -2,11 +2,13 @@
  * The JWT signing keys: the newest signs, older ones verify until their tokens expire; rotated every
  * JWT_KEY_ROTATION_DAYS; public keys published as a JWKS. Stored in `signing_keys` (db/signing-keys.ts). STUB.
  */
+import type { Role } from '../env.ts';
+
 export interface KeyStore {
   /** Signs an access token for the user. */
-  signAccessToken(claims: { userId: string; role: import('../env.ts').Role }): Promise<{ token: string; expiresIn: number; tokenId: string }>;
+  signAccessToken(claims: { userId: string; role: Role }): Promise<{ token: string; expiresIn: number; tokenId: string }>;
   /** Verifies an access token: algorithm pinned, issuer and audience checked, `typ` must be an access token. Throws on anything wrong. */
-  verifyAccessToken(token: string): Promise<{ userId: string; role: import('../env.ts').Role; tokenId: string }>;
+  verifyAccessToken(token: string): Promise<{ userId: string; role: Role; tokenId: string }>;
   /** The public keys, for /.well-known/jwks.json. */
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
 }

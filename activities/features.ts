@@ -11,7 +11,7 @@ import { writeFeatureMatrix } from '../training/arrow.ts';
 import { buildDataset } from '../training/dataset.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
 import { loadHistory } from './history.ts';
-import { insertRows } from './sql.ts';
+import { insertRows } from '../db/bulk.ts';
 import { withTransaction } from '../lib/db.ts';
 import { finishedSeasons } from '../lib/season-calendar.ts';
 import { MLB_LEAD_SEASONS, SEASONS_WITHOUT_MINOR_LEAGUES, SPORT_IDS } from '../lib/domain.ts';

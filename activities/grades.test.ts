@@ -10,7 +10,7 @@ import { createLogger } from '../lib/log.ts';
 import { baseballAmericaTop100Csv, fangraphsGradesCsv, fangraphsId } from '../sources/sample/scouting.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import { createGradeImportActivities, importGradesCsv, importGradesFile, type GradeImportInput } from './grades.ts';
-import { insertRows } from './sql.ts';
+import { insertRows } from '../db/bulk.ts';
 
 const log = createLogger({ level: 'silent' });
 const SEASON = 2033; // a season no other suite writes grades for

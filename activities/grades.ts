@@ -19,7 +19,7 @@ import { MappingError, readMappingFile, resolveMapping, type GradeSource, type M
 import { ORGANIZATION_LOOKBACK, indexCandidates, matchPlayer, normalizeName, surnameOf, type Candidate, type Checks } from '../sources/csv/match.ts';
 import { CsvParseError } from '../sources/csv/parse-csv.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
-import { insertRows } from './sql.ts';
+import { insertRows } from '../db/bulk.ts';
 
 export const GRADE_BATCH_SOURCE: Record<GradeSource, string> = { fangraphs: 'fangraphs-csv', baseball_america: 'baseball-america-csv' };
 

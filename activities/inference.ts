@@ -16,7 +16,7 @@ import { DMatrix } from '../training/xgboost.ts';
 import { loadCompanions } from './companions.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { featureSnapshotPath, modelArtifactDir } from './model.ts';
-import { insertRows } from './sql.ts';
+import { insertRows } from '../db/bulk.ts';
 import { withTransaction } from '../lib/db.ts';
 
 export interface PredictInput {

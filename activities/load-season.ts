@@ -15,7 +15,7 @@ import { validateSeasonLines } from '../sources/validate/season-lines.ts';
 import { dataQualityBreach, type QualityGate } from './data-quality.ts';
 import { readBatch } from './landing-zone.ts';
 import { recordBioVersions } from './bio-versions.ts';
-import { insertRows, upsertClause } from './sql.ts';
+import { insertRows, upsertClause } from '../db/bulk.ts';
 
 export interface LoadResult {
   batchId: number;

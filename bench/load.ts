@@ -4,7 +4,7 @@
  */
 import { createPool, migrate } from '../lib/db.ts';
 import { STAT_COLUMNS, statRow } from '../activities/load-season.ts';
-import { insertRows, upsertClause } from '../activities/sql.ts';
+import { insertRows, upsertClause } from '../db/bulk.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import type { BenchContext } from './context.ts';
 import { createScratchDatabase } from './worker-process.ts';

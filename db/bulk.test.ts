@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../lib/db.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { insertRows, upsertClause } from './sql.ts';
+import { insertRows, upsertClause } from './bulk.ts';
 
 describe('insertRows', () => {
   let db: TestDatabase;

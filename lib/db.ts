@@ -10,6 +10,8 @@ import { REPO_ROOT } from './config.ts';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
+/** Anything that runs a query: the pool, or one client inside a transaction. The data-access layer (db/) takes this. */
+export type Queryable = Pick<pg.Pool, 'query'>;
 
 // BIGINT and NUMERIC come back as strings by default; our ids fit in a double and our numerics are small.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));

@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadHistory } from '../activities/history.ts';
+import { loadHistory } from '../db/history.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { openDatabase } from '../infra/database.ts';
 import { ConfigError, dataPaths, loadConfig } from '../lib/config.ts';

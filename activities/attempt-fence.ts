@@ -8,6 +8,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { claimAttemptBatch, lockBatchForWrite, lockSiteFence, releaseLoadLock, setSiteFence, tryLoadLock } from '../db/attempt-fences.ts';
 import { type Pool, type PoolClient, withTransaction } from '../lib/db.ts';
 
 /** The running attempt: which activity (workflow, run, activity id) and which try of it. */
@@ -29,7 +30,8 @@ export function supersededFailure(what: string, by: string): ApplicationFailure 
   return ApplicationFailure.nonRetryable(`${what} was superseded by ${by}; this attempt stops writing`, 'SupersededAttempt');
 }
 
-const CLAIM_LOCK = 7_244_003;
+// Also the batch's run_key: unique per attempt.
+const fenceToken = (key: AttemptKey) => `${key.activity}#${key.attempt}`;
 
 /**
  * A new batch for this attempt, and the batches of the activity's older attempts marked superseded, in one
@@ -39,29 +41,11 @@ const CLAIM_LOCK = 7_244_003;
  */
 export async function claimBatch(pool: Pool, input: { source: string; season: number; key: AttemptKey }): Promise<number> {
   const { source, season, key } = input;
-  const row = await withTransaction(pool, async (client) => {
-    // Claims of one activity's attempts take turns, so each sees the batches of the others (two claims at once would
-    // otherwise each miss the other's uncommitted row and both stay live).
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CLAIM_LOCK, key.activity]);
-    // Waits for any write of an older attempt in flight (it holds FOR SHARE on its batch row), then shuts them out.
-    await client.query(
-      `UPDATE ingest_batches SET superseded_at = now()
-       WHERE activity_key = $1 AND attempt < $2 AND superseded_at IS NULL`,
-      [key.activity, key.attempt],
-    );
-    const { rows } = await client.query<{ batch_id: number; superseded: boolean }>(
-      `INSERT INTO ingest_batches (source, season, run_key, activity_key, attempt, superseded_at)
-       VALUES ($1, $2, $3, $4, $5,
-               CASE WHEN EXISTS (SELECT 1 FROM ingest_batches WHERE activity_key = $4 AND attempt > $5) THEN now() END)
-       ON CONFLICT (run_key) DO UPDATE SET superseded_at = coalesce(ingest_batches.superseded_at, EXCLUDED.superseded_at)
-       RETURNING batch_id, superseded_at IS NOT NULL AS superseded`,
-      [source, season, `${key.activity}#${key.attempt}`, key.activity, key.attempt],
-    );
-    return rows[0]!;
-  });
+  const row = await withTransaction(pool, (client) =>
+    claimAttemptBatch(client, { source, season, runKey: fenceToken(key), activity: key.activity, attempt: key.attempt }));
   // Thrown after the commit: the late attempt's batch stays on record, marked superseded.
-  if (row.superseded) throw supersededFailure(`batch ${row.batch_id}`, 'a newer attempt');
-  return row.batch_id;
+  if (row.superseded) throw supersededFailure(`batch ${row.batchId}`, 'a newer attempt');
+  return row.batchId;
 }
 
 /**
@@ -70,17 +54,12 @@ export async function claimBatch(pool: Pool, input: { source: string; season: nu
  */
 export async function withBatchFence<T>(pool: Pool, batchId: number, work: (client: PoolClient) => Promise<T>): Promise<T> {
   return withTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ superseded: boolean }>(
-      'SELECT superseded_at IS NOT NULL AS superseded FROM ingest_batches WHERE batch_id = $1 FOR SHARE',
-      [batchId],
-    );
-    if (!rows[0]) throw new Error(`batch ${batchId} does not exist`);
-    if (rows[0].superseded) throw supersededFailure(`batch ${batchId}`, 'a newer attempt of its activity');
+    const batch = await lockBatchForWrite(client, batchId);
+    if (!batch) throw new Error(`batch ${batchId} does not exist`);
+    if (batch.superseded) throw supersededFailure(`batch ${batchId}`, 'a newer attempt of its activity');
     return work(client);
   });
 }
-
-const fenceToken = (key: AttemptKey) => `${key.activity}#${key.attempt}`;
 
 /**
  * Names this attempt as the one allowed to switch the site to a build of `snapshotId`. Among the attempts of one
@@ -89,18 +68,13 @@ const fenceToken = (key: AttemptKey) => `${key.activity}#${key.attempt}`;
  */
 export async function claimSiteSwitch(pool: Pool, snapshotId: string, key: AttemptKey): Promise<void> {
   const holder = await withTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ site_fence: string | null; site_fence_attempt: number | null }>(
-      'SELECT site_fence, site_fence_attempt FROM ranking_snapshots WHERE snapshot_id = $1 FOR UPDATE',
-      [snapshotId],
-    );
-    const row = rows[0];
+    const row = await lockSiteFence(client, snapshotId);
     if (!row) throw ApplicationFailure.nonRetryable(`ranking snapshot ${snapshotId} does not exist`, 'MissingSnapshot');
     // The fence names this activity when it is this activity's token for the attempt stored beside it.
-    const held = row.site_fence_attempt;
-    const newerOfThisActivity = held !== null && held > key.attempt && row.site_fence === fenceToken({ activity: key.activity, attempt: held });
-    if (newerOfThisActivity) return row.site_fence;
-    await client.query('UPDATE ranking_snapshots SET site_fence = $2, site_fence_attempt = $3 WHERE snapshot_id = $1',
-      [snapshotId, fenceToken(key), key.attempt]);
+    const held = row.siteFenceAttempt;
+    const newerOfThisActivity = held !== null && held > key.attempt && row.siteFence === fenceToken({ activity: key.activity, attempt: held });
+    if (newerOfThisActivity) return row.siteFence;
+    await setSiteFence(client, snapshotId, fenceToken(key), key.attempt);
     return null;
   });
   if (holder !== null) throw supersededFailure(`the site switch of ${snapshotId}`, holder);
@@ -112,17 +86,11 @@ export async function claimSiteSwitch(pool: Pool, snapshotId: string, key: Attem
  */
 export async function withSiteFence<T>(pool: Pool, snapshotId: string, key: AttemptKey, work: (client: PoolClient) => Promise<T>): Promise<T> {
   return withTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ site_fence: string | null }>(
-      'SELECT site_fence FROM ranking_snapshots WHERE snapshot_id = $1 FOR UPDATE',
-      [snapshotId],
-    );
-    const holder = rows[0]?.site_fence;
+    const holder = (await lockSiteFence(client, snapshotId))?.siteFence;
     if (holder !== fenceToken(key)) throw supersededFailure(`the site switch of ${snapshotId}`, holder ?? 'nobody');
     return work(client);
   });
 }
-
-const LOAD_LOCK = 7_244_002;
 
 /** How `withBatchLoadLock` waits for a load of the same batch that holds the lock. */
 export interface LoadLockWait {
@@ -150,8 +118,7 @@ export async function withBatchLoadLock<T>(pool: Pool, batchId: number, work: ()
     const client = await pool.connect();
     let locked: boolean;
     try {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOAD_LOCK, batchId]);
-      locked = rows[0]?.locked === true;
+      locked = await tryLoadLock(client, batchId);
     } catch (error) {
       // A failed connection (which may hold the lock after all) is closed, never pooled: the server then releases it.
       client.release(true);
@@ -169,7 +136,7 @@ export async function withBatchLoadLock<T>(pool: Pool, batchId: number, work: ()
   try {
     return await work();
   } finally {
-    await holder.query('SELECT pg_advisory_unlock($1, $2)', [LOAD_LOCK, batchId]).catch(() => {
+    await releaseLoadLock(holder, batchId).catch(() => {
       broken = true;
     });
     holder.release(broken);
@@ -185,10 +152,4 @@ async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void>
 }
 
 /** What the load that finished `batchId` returned, or null when no load has finished it. */
-export async function finishedLoad<T>(pool: Pool, batchId: number): Promise<T | null> {
-  const { rows } = await pool.query<{ load_result: T | null }>(
-    'SELECT load_result FROM ingest_batches WHERE batch_id = $1 AND finished_at IS NOT NULL',
-    [batchId],
-  );
-  return rows[0]?.load_result ?? null;
-}
+export { finishedLoadResult as finishedLoad } from '../db/ingest-batches.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { QuarantineReport } from '../lib/quarantine-store.ts';
+import type { QuarantineReport } from '../db/quarantine.ts';
 import { formatQuarantineReport, PAYLOAD_CHARS } from './quarantine-format.ts';
 
 const where = { season: 2006, sportId: 1, group: 'pitching', entity: 'season_line' };

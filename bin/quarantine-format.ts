@@ -1,10 +1,10 @@
 /**
  * The text `npm run quarantine` prints: the batches and their breaker verdicts, quarantined lines by cell and by
  * cause, a few sample rows per cause (reason and the raw payload, shortened), the data flags, and what to do next.
- * Pure: bin/quarantine.ts reads the report (lib/quarantine-store.ts) and prints this.
+ * Pure: bin/quarantine.ts reads the report (db/quarantine.ts) and prints this.
  */
 import { levelOfSport } from '../lib/domain.ts';
-import type { QuarantineReport } from '../lib/quarantine-store.ts';
+import type { QuarantineReport } from '../db/quarantine.ts';
 
 /** Characters of a sample's payload shown before it is cut. */
 export const PAYLOAD_CHARS = 300;

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../infra/database.ts';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { readQuarantine, resolveQuarantine } from '../lib/quarantine-store.ts';
+import { readQuarantine, resolveQuarantine } from '../db/quarantine.ts';
 import { runMain } from './main.ts';
 import { formatQuarantineReport } from './quarantine-format.ts';
 

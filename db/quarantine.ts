@@ -1,9 +1,11 @@
 /**
- * Reading the quarantine for an operator (`npm run quarantine`): batches with their breaker verdict, quarantined
- * lines counted by cell (season, level, group) and by cause (field, rule), sample rows with their reason and payload,
- * and the flags (placeholder birth dates). The data layer of bin/quarantine.ts; formatting is bin/quarantine-format.ts.
+ * The quarantine (`quarantine`: what a batch could not load, with its reason) and the flags on loaded data
+ * (`data_flags`, e.g. placeholder birth dates): writes of the loads and imports, and the operator's report
+ * (`npm run quarantine`): batches with their breaker verdict, quarantined lines counted by cell (season, level,
+ * group) and by cause (field, rule), and sample rows with their reason and payload. Formatting is bin/quarantine-format.ts.
  */
-import type { Pool } from './db.ts';
+import type { PoolClient, Queryable } from '../lib/db.ts';
+import { insertRows } from './bulk.ts';
 
 export interface QuarantineSelector {
   /** One batch (`ingest_batches.batch_id`). */
@@ -73,7 +75,8 @@ function batchFilter(s: QuarantineSelector): { where: string; params: unknown[] 
   throw new Error('readQuarantine needs a batchId or a season');
 }
 
-export async function readQuarantine(pool: Pool, selector: QuarantineSelector): Promise<QuarantineReport> {
+/** The quarantine report of the batches the selector picks. */
+export async function readQuarantine(pool: Queryable, selector: QuarantineSelector): Promise<QuarantineReport> {
   const { where, params } = batchFilter(selector);
   const samples = selector.samplesPerCause ?? 3;
   const [batches, cells, causes, sampleRows, flags] = await Promise.all([
@@ -120,8 +123,91 @@ export async function readQuarantine(pool: Pool, selector: QuarantineSelector): 
  * backfill-2005-2011"): they stay for the record, but the open-quarantine index no longer lists them.
  * @returns rows marked.
  */
-export async function resolveQuarantine(pool: Pool, batchId: number, resolution: string): Promise<number> {
+export async function resolveQuarantine(pool: Queryable, batchId: number, resolution: string): Promise<number> {
   const { rowCount } = await pool.query(
     'UPDATE quarantine SET resolved_at = now(), resolution = $2 WHERE batch_id = $1 AND resolved_at IS NULL', [batchId, resolution]);
   return rowCount ?? 0;
+}
+
+/**
+ * Quarantines the responses a fetch batch lost after retries (entity 'response'): each object whole, with whatever
+ * else it carries (the start of the body), is the payload.
+ */
+export async function quarantineLostResponses(db: Queryable, batchId: number, source: string, lost: readonly { url: string; reason: string }[]): Promise<void> {
+  if (lost.length === 0) return;
+  await db.query(
+    `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
+     SELECT $1, $2, 'response', l->>'reason', l FROM jsonb_array_elements($3::jsonb) AS l`,
+    [batchId, source, JSON.stringify(lost)],
+  );
+}
+
+/** The responses a batch's fetch lost (entity 'response'), in the order they were quarantined. */
+export async function lostResponses(db: Queryable, batchId: number): Promise<{ url: string; reason: string }[]> {
+  const { rows } = await db.query<{ url: string; reason: string }>(
+    "SELECT payload->>'url' AS url, reason FROM quarantine WHERE batch_id = $1 AND entity = 'response' ORDER BY quarantine_id", [batchId]);
+  return rows;
+}
+
+/** A row a load rejected: what it is, why, the raw row, and (season lines) its cell and cause for the report. */
+export interface QuarantineRow {
+  entity: string;
+  reason: string;
+  raw: unknown;
+  season?: number | null | undefined;
+  sportId?: number | null | undefined;
+  group?: string | null | undefined;
+  field?: string | null | undefined;
+  rule?: string | null | undefined;
+}
+
+/**
+ * Replaces a batch's row-level quarantine entries (every entity but 'response', which the fetch wrote), so
+ * re-loading a batch does not duplicate them.
+ */
+export async function replaceBatchQuarantine(client: PoolClient, batchId: number, source: string, rows: readonly QuarantineRow[]): Promise<void> {
+  await client.query("DELETE FROM quarantine WHERE batch_id = $1 AND entity <> 'response'", [batchId]);
+  await insertRows(client, 'quarantine', ['batch_id', 'source', 'entity', 'reason', 'payload', 'season', 'sport_id', 'stat_group', 'field', 'rule'],
+    rows.map((r) => [batchId, source, r.entity, r.reason, JSON.stringify(r.raw ?? null),
+      r.season ?? null, r.sportId ?? null, r.group ?? null, r.field ?? null, r.rule ?? null]));
+}
+
+/** An entry of a grade import: a row that could not be read or matched ('grade'), or a note for review ('grade_inconsistency'). */
+export interface GradeQuarantineEntry {
+  entity: 'grade' | 'grade_inconsistency';
+  reason: string;
+  payload: { season: number; line: number; row: Record<string, string>; [k: string]: unknown };
+}
+
+/**
+ * Replaces a grade import batch's entries (a retried activity reuses its batch), skipping any entry already open
+ * (unresolved, from any batch) with the same source, entity, reason, season and raw row: the review queue lists
+ * each problem once.
+ * @returns entries written.
+ */
+export async function replaceGradeQuarantine(client: PoolClient, batchId: number, source: string, entries: readonly GradeQuarantineEntry[]): Promise<number> {
+  await client.query('DELETE FROM quarantine WHERE batch_id = $1', [batchId]);
+  const { rowCount } = await client.query(
+    `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
+     SELECT $1, $2, v.entity, v.reason, v.payload::jsonb FROM unnest($3::text[], $4::text[], $5::text[]) AS v(entity, reason, payload)
+     WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.source = $2 AND q.entity = v.entity AND q.resolved_at IS NULL
+       AND q.reason = v.reason AND q.payload->'season' = v.payload::jsonb->'season' AND q.payload->'row' = v.payload::jsonb->'row')`,
+    [batchId, source, entries.map((e) => e.entity), entries.map((e) => e.reason), entries.map((e) => JSON.stringify(e.payload))],
+  );
+  return rowCount ?? 0;
+}
+
+/** A flag on loaded data: a rule a player's stored data breaks (a placeholder birth date), with the value flagged. */
+export interface PlayerFlag {
+  playerId: number;
+  rule: string;
+  detail: string;
+  value: unknown;
+}
+
+/** Records flags on players; a flag already recorded for the same player, rule and value is kept as it is. */
+export async function recordPlayerFlags(client: PoolClient, batchId: number, source: string, flags: readonly PlayerFlag[]): Promise<void> {
+  await insertRows(client, 'data_flags', ['batch_id', 'source', 'entity', 'entity_id', 'rule', 'detail', 'value'],
+    flags.map((f) => [batchId, source, 'player', f.playerId, f.rule, f.detail, JSON.stringify(f.value)]),
+    'ON CONFLICT (entity, entity_id, rule, value) DO NOTHING');
 }

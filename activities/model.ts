@@ -23,6 +23,10 @@ import { promotionDecision, rollbackDecision, type HoldoutScore } from '../train
 import { currentAttempt } from './attempt-fence.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { trainCompanions } from './companions.ts';
+import { featureSnapshotPath as featureSnapshotArrowPath } from '../db/features.ts';
+import {
+  candidateAndChampion, championForFeatures, modelArtifactPath, promoteToChampion, recordModelEvent, registerModel, restorePreviousChampion, servingAndPrevious,
+} from '../db/models.ts';
 import { withTransaction } from '../lib/db.ts';
 
 export interface TrainModelResult {
@@ -35,17 +39,18 @@ export interface TrainModelResult {
   holdoutAuc: number;
 }
 
+/** The Arrow file of a feature snapshot; a snapshot that does not exist is a non-retryable MissingSnapshot. */
 export async function featureSnapshotPath(deps: Pick<ActivityDeps, 'pool'>, snapshotId: string): Promise<string> {
-  const { rows } = await deps.pool.query<{ arrow_path: string }>('SELECT arrow_path FROM feature_snapshots WHERE snapshot_id = $1', [snapshotId]);
-  if (!rows[0]) throw ApplicationFailure.nonRetryable(`feature snapshot ${snapshotId} does not exist`, 'MissingSnapshot');
-  return rows[0].arrow_path;
+  const arrowPath = await featureSnapshotArrowPath(deps.pool, snapshotId);
+  if (arrowPath === null) throw ApplicationFailure.nonRetryable(`feature snapshot ${snapshotId} does not exist`, 'MissingSnapshot');
+  return arrowPath;
 }
 
 /** The folder holding a registered model's booster, calibrator and companions (one per training attempt). */
 export async function modelArtifactDir(deps: Pick<ActivityDeps, 'pool'>, modelVersion: string): Promise<string> {
-  const { rows } = await deps.pool.query<{ artifact_path: string }>('SELECT artifact_path FROM models WHERE model_version = $1', [modelVersion]);
-  if (!rows[0]) throw ApplicationFailure.nonRetryable(`model ${modelVersion} is not registered`, 'UnknownModel');
-  return rows[0].artifact_path;
+  const artifactPath = await modelArtifactPath(deps.pool, modelVersion);
+  if (artifactPath === null) throw ApplicationFailure.nonRetryable(`model ${modelVersion} is not registered`, 'UnknownModel');
+  return artifactPath;
 }
 
 /** As-of seasons whose every label is known, oldest first: a partly known season over-represents early successes. */
@@ -117,13 +122,10 @@ export function createModelActivities(deps: ActivityDeps) {
         reliability: reliabilityTable(holdoutProbabilities, holdoutLabels),
         bestIteration: champion.bestIteration, trainSeconds: champion.metrics.trainSeconds, trainRows: champion.metrics.trainRows,
       };
-      await pool.query(
-        `INSERT INTO models (model_version, algorithm, params, feature_names, snapshot_id, metrics, artifact_path, holdout_season, calibrator)
-         VALUES ($1, 'xgboost', $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (model_version) DO UPDATE SET params = EXCLUDED.params, metrics = EXCLUDED.metrics, calibrator = EXCLUDED.calibrator,
-           artifact_path = EXCLUDED.artifact_path, holdout_season = EXCLUDED.holdout_season`,
-        [input.modelVersion, champion.params, dataset.featureNames, input.snapshotId, metrics, artifactDir, holdoutSeason, champion.calibrator],
-      );
+      await registerModel(pool, {
+        modelVersion: input.modelVersion, params: champion.params, featureNames: dataset.featureNames, snapshotId: input.snapshotId,
+        metrics, artifactPath: artifactDir, holdoutSeason, calibrator: champion.calibrator,
+      });
       alog.info({ modelVersion: input.modelVersion, validationSeason, holdoutSeason, holdout, baselines, bestIteration: champion.bestIteration }, 'model trained');
       return { modelVersion: input.modelVersion, trainRows: champion.metrics.trainRows, validationSeason, holdoutSeason, holdoutAuc: holdout.rocAuc };
     },
@@ -135,29 +137,22 @@ export function createModelActivities(deps: ActivityDeps) {
      */
     async promoteModel(input: { modelVersion: string; snapshotId: string; force?: boolean }): Promise<{ promoted: boolean; reason: string }> {
       const alog = activityLog(log);
-      const { rows } = await pool.query<{ model_version: string; holdout_season: number; metrics: { holdout: Scores } }>(
-        `SELECT model_version, holdout_season, metrics FROM models WHERE model_version = $1 OR status = 'champion'`, [input.modelVersion]);
-      const candidate = rows.find((r) => r.model_version === input.modelVersion);
+      const { candidate, champion } = await candidateAndChampion(pool, input.modelVersion);
       if (!candidate) throw ApplicationFailure.nonRetryable(`model ${input.modelVersion} is not registered`, 'UnknownModel');
-      const champion = rows.find((r) => r.model_version !== input.modelVersion);
-      let decision = promotionDecision(toHoldout(candidate.metrics.holdout), null);
-      if (champion && !input.force && champion.holdout_season > candidate.holdout_season) {
-        decision = { promote: false, reason: `the champion was trained on later seasons (held out ${champion.holdout_season}) than the candidate's held-out ${candidate.holdout_season}` };
+      const candidateHoldout = toHoldout((candidate.metrics as { holdout: Scores }).holdout);
+      let decision = promotionDecision(candidateHoldout, null);
+      if (champion && !input.force && champion.holdoutSeason > candidate.holdoutSeason) {
+        decision = { promote: false, reason: `the champion was trained on later seasons (held out ${champion.holdoutSeason}) than the candidate's held-out ${candidate.holdoutSeason}` };
       } else if (champion && !input.force) {
         const dataset = await readFeatureMatrix(await featureSnapshotPath(deps, input.snapshotId));
-        const championScore = await scoreOn(champion.model_version, dataset, candidate.holdout_season);
+        const championScore = await scoreOn(champion.modelVersion, dataset, candidate.holdoutSeason);
         decision = championScore
-          ? promotionDecision(toHoldout(candidate.metrics.holdout), championScore)
+          ? promotionDecision(candidateHoldout, championScore)
           : { promote: true, reason: 'the champion was trained on another feature set and cannot be scored on these rows' };
       }
       await withTransaction(pool, async (client) => {
-        if (decision.promote) {
-          await client.query(`UPDATE models SET status = 'retired', retired_reason = $2 WHERE status = 'champion' AND model_version <> $1`,
-            [input.modelVersion, `replaced by ${input.modelVersion}`]);
-          await client.query(`UPDATE models SET status = 'champion', promoted_at = now() WHERE model_version = $1`, [input.modelVersion]);
-        }
-        await client.query('INSERT INTO model_events (model_version, event, reason) VALUES ($1, $2, $3)',
-          [input.modelVersion, decision.promote ? 'promoted' : 'kept-as-candidate', decision.reason]);
+        if (decision.promote) await promoteToChampion(client, input.modelVersion);
+        await recordModelEvent(client, { modelVersion: input.modelVersion, event: decision.promote ? 'promoted' : 'kept-as-candidate', reason: decision.reason });
       });
       alog.info({ modelVersion: input.modelVersion, ...decision }, decision.promote ? 'model promoted' : 'model kept as candidate');
       return { promoted: decision.promote, reason: decision.reason };
@@ -169,50 +164,34 @@ export function createModelActivities(deps: ActivityDeps) {
      */
     async checkRollback(input: { snapshotId: string }): Promise<{ rolledBack: boolean; reason: string }> {
       const alog = activityLog(log);
-      const { rows } = await pool.query<{ model_version: string; status: string; holdout_season: number }>(
-        `(SELECT model_version, status, holdout_season FROM models WHERE status = 'champion')
-         UNION ALL
-         (SELECT m.model_version, m.status, m.holdout_season FROM models m
-          WHERE m.status = 'retired' AND m.promoted_at IS NOT NULL ORDER BY m.promoted_at DESC LIMIT 1)`);
-      const serving = rows.find((r) => r.status === 'champion');
-      const previous = rows.find((r) => r.status === 'retired');
+      const { serving, previous } = await servingAndPrevious(pool);
       if (!serving || !previous) return { rolledBack: false, reason: 'no previous champion to compare with' };
       const dataset = await readFeatureMatrix(await featureSnapshotPath(deps, input.snapshotId));
       const season = completeSeasons(dataset).at(-1);
-      if (season === undefined || season <= Math.max(serving.holdout_season, previous.holdout_season)) {
+      if (season === undefined || season <= Math.max(serving.holdoutSeason, previous.holdoutSeason)) {
         return { rolledBack: false, reason: 'no newly labelled season since the serving model was trained' };
       }
-      const [now, before] = [await scoreOn(serving.model_version, dataset, season), await scoreOn(previous.model_version, dataset, season)];
+      const [now, before] = [await scoreOn(serving.modelVersion, dataset, season), await scoreOn(previous.modelVersion, dataset, season)];
       if (!now || !before) return { rolledBack: false, reason: 'the models use another feature set than this snapshot' };
       const decision = rollbackDecision(now, before);
       if (!decision.promote) return { rolledBack: false, reason: decision.reason };
       // One transaction: the switch and its events land together or not at all, and only if the champion read above
       // is still the one serving (a promotion may have run meanwhile); the locks keep the two rows still until commit.
       const rolledBack = await withTransaction(pool, async (client) => {
-        const { rows: locked } = await client.query<{ model_version: string; status: string }>(
-          'SELECT model_version, status FROM models WHERE model_version = ANY($1) ORDER BY model_version FOR UPDATE',
-          [[serving.model_version, previous.model_version]]);
-        if (locked.find((r) => r.model_version === serving.model_version)?.status !== 'champion') return false;
-        await client.query(`UPDATE models SET status = 'retired', retired_reason = $2 WHERE model_version = $1`, [serving.model_version, decision.reason]);
-        await client.query(`UPDATE models SET status = 'champion', promoted_at = now(), retired_reason = NULL WHERE model_version = $1`, [previous.model_version]);
-        const event = 'INSERT INTO model_events (model_version, event, reason, details) VALUES ($1, $2, $3, $4)';
-        await client.query(event, [serving.model_version, 'rolled-back', decision.reason, { season, serving: now, previous: before }]);
-        await client.query(event, [previous.model_version, 'restored', decision.reason, { season }]);
+        if (!await restorePreviousChampion(client, { serving: serving.modelVersion, previous: previous.modelVersion, reason: decision.reason })) return false;
+        await recordModelEvent(client, { modelVersion: serving.modelVersion, event: 'rolled-back', reason: decision.reason, details: { season, serving: now, previous: before } });
+        await recordModelEvent(client, { modelVersion: previous.modelVersion, event: 'restored', reason: decision.reason, details: { season } });
         return true;
       });
       if (!rolledBack) return { rolledBack: false, reason: 'the serving model changed while the rollback was being decided' };
-      alog.warn({ serving: serving.model_version, restored: previous.model_version, season, now, before }, `model rolled back: ${decision.reason}`);
+      alog.warn({ serving: serving.modelVersion, restored: previous.modelVersion, season, now, before }, `model rolled back: ${decision.reason}`);
       return { rolledBack: true, reason: decision.reason };
     },
 
     /** The champion, if it was trained on the same features as this snapshot; null means train one. */
     async servingModel(input: { snapshotId: string }): Promise<{ modelVersion: string } | null> {
-      const { rows } = await pool.query<{ model_version: string }>(
-        `SELECT m.model_version FROM models m, feature_snapshots f
-         WHERE m.status = 'champion' AND f.snapshot_id = $1 AND m.feature_names = f.feature_names`,
-        [input.snapshotId],
-      );
-      return rows[0] ? { modelVersion: rows[0].model_version } : null;
+      const modelVersion = await championForFeatures(pool, input.snapshotId);
+      return modelVersion === null ? null : { modelVersion };
     },
   };
 }

@@ -5,7 +5,7 @@
  * bios (players and player_bio_versions), like any other batch.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { ROOKIE_LIMITS, SPORT_IDS } from '../lib/domain.ts';
+import { currentProspectIds } from '../db/season-lines.ts';
 import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
 import { MlbStatsApiError } from '../sources/mlb-stats-api/errors.ts';
 import { claimBatch, currentAttempt } from './attempt-fence.ts';
@@ -30,17 +30,7 @@ export function createBioRefreshActivities(deps: ActivityDeps) {
   return {
     async fetchProspectBios(input: { sourceUrl?: string } = {}): Promise<FetchProspectBiosResult> {
       const alog = activityLog(log);
-      const { rows } = await pool.query<{ season: number | null; ids: number[] | null }>(
-        `WITH latest AS (SELECT max(season) AS season FROM player_season_stats WHERE sport_id <> $1)
-         SELECT (SELECT season FROM latest)::int AS season,
-                (SELECT array_agg(DISTINCT player_id ORDER BY player_id) FROM player_season_stats
-                 WHERE sport_id <> $1 AND season = (SELECT season FROM latest)
-                   AND player_id NOT IN (SELECT player_id FROM player_season_stats WHERE sport_id = $1
-                                         GROUP BY player_id HAVING sum(coalesce(at_bats, 0)) > $2 OR sum(coalesce(outs, 0)) > $3)) AS ids`,
-        [SPORT_IDS.MLB, ROOKIE_LIMITS.atBats, ROOKIE_LIMITS.outs],
-      );
-      const season = rows[0]?.season ?? null;
-      const ids = rows[0]?.ids ?? [];
+      const { season, playerIds: ids } = await currentProspectIds(pool);
       if (season === null) throw ApplicationFailure.nonRetryable('no minor-league season is loaded: nothing to refresh', 'NoProspects');
 
       const baseUrl = input.sourceUrl ?? mlbBaseUrl;

@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { debutSeasons } from '../db/season-lines.ts';
 import type { Pool } from '../lib/db.ts';
 import type { Dataset } from '../training/dataset.ts';
 import { Ensemble, trainEnsemble } from '../training/ensemble.ts';
@@ -13,13 +14,6 @@ import { heartbeat } from './context.ts';
 
 export function companionPaths(modelsDir: string, modelVersion: string) {
   return { eta: path.join(modelsDir, `${modelVersion}.eta.ubj`), ensemble: path.join(modelsDir, `${modelVersion}.ensemble.bin`) };
-}
-
-/** First MLB season of every player who has one. */
-export async function debutSeasons(pool: Pool): Promise<Map<number, number>> {
-  const { rows } = await pool.query<{ player_id: number; debut: number }>(
-    'SELECT player_id, min(season)::int AS debut FROM player_season_stats WHERE sport_id = 1 GROUP BY player_id');
-  return new Map(rows.map((r) => [r.player_id, r.debut]));
 }
 
 export async function trainCompanions(input: {

@@ -6,6 +6,7 @@
  * already loaded returns what that load recorded.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { knownPlayerIds } from '../db/players.ts';
 import { createMlbStatsClient } from '../sources/mlb-stats-api/client.ts';
 import { MlbStatsApiError } from '../sources/mlb-stats-api/errors.ts';
 import { levelsToFetch } from '../sources/mlb-stats-api/levels.ts';
@@ -113,8 +114,7 @@ export function createIngestActivities(deps: ActivityDeps) {
         for (const line of parseStatSplits(splits, group).lines) playerIds.add(line.playerId);
       }
       // Bios already loaded are not fetched again: most players appear in several seasons.
-      const { rows: known } = await pool.query<{ player_id: number }>('SELECT player_id FROM players WHERE player_id = ANY($1)', [[...playerIds]]);
-      const knownIds = new Set(known.map((r) => r.player_id));
+      const knownIds = await knownPlayerIds(pool, [...playerIds]);
       const missing = [...playerIds].filter((id) => !knownIds.has(id)).sort((a, b) => a - b);
       for (let i = 0; i < missing.length; i += PEOPLE_PER_REQUEST) {
         await guard(() => client.people(missing.slice(i, i + PEOPLE_PER_REQUEST)));

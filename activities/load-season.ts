@@ -3,7 +3,14 @@
  * keys in one transaction. Rejected rows go to quarantine with their reason; nothing is dropped without a count:
  * rows fetched = loaded + quarantined + duplicates merged.
  */
-import { SPORT_IDS, type PlayerBio, type SeasonLine, type StatGroup } from '../lib/domain.ts';
+import { recordBioVersions } from '../db/bio-versions.ts';
+import { recordBreached, recordLoaded } from '../db/ingest-batches.ts';
+import { batchResponses } from '../db/landing-zone.ts';
+import { organizationIds, upsertAffiliates, upsertOrganizations } from '../db/organizations.ts';
+import { forgetBirthDates, storedBios, upsertDraftPicks, upsertPlayers } from '../db/players.ts';
+import { lostResponses, recordPlayerFlags, replaceBatchQuarantine, type QuarantineRow } from '../db/quarantine.ts';
+import { seasonSpans, upsertSeasonLines } from '../db/season-lines.ts';
+import { SPORT_IDS, type PlayerBio, type StatGroup } from '../lib/domain.ts';
 import { type Pool, type PoolClient, withTransaction } from '../lib/db.ts';
 import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParseReject } from '../sources/mlb-stats-api/parse.ts';
 import { statsSplitsOf } from '../sources/mlb-stats-api/stats-page.ts';
@@ -13,9 +20,6 @@ import { causeOfParseReason, causeOfRule, causeOfShapeIssue, type RejectCause } 
 import { describeShapeIssues, shapeIssues } from '../sources/validate/schemas.ts';
 import { validateSeasonLines } from '../sources/validate/season-lines.ts';
 import { dataQualityBreach, type QualityGate } from './data-quality.ts';
-import { readBatch } from './landing-zone.ts';
-import { recordBioVersions } from './bio-versions.ts';
-import { insertRows, upsertClause } from '../db/bulk.ts';
 
 export interface LoadResult {
   batchId: number;
@@ -30,26 +34,6 @@ export interface LoadResult {
   players: number;
   /** Time spent writing the batch (one transaction), for the load-throughput figure. */
   writeMs: number;
-}
-
-export const STAT_COLUMNS = [
-  'season', 'player_id', 'sport_id', 'stat_group', 'team_id', 'games', 'hits', 'home_runs', 'base_on_balls',
-  'hit_by_pitch', 'strike_outs', 'plate_appearances', 'at_bats', 'doubles', 'triples', 'intentional_walks',
-  'stolen_bases', 'caught_stealing', 'sac_flies', 'games_started', 'outs', 'batters_faced', 'earned_runs',
-  'source', 'batch_id',
-] as const;
-const STAT_DATA = STAT_COLUMNS.filter((c) => c !== 'source' && c !== 'batch_id');
-
-export function statRow(line: SeasonLine, source: string, batchId: number): unknown[] {
-  const common = [line.season, line.playerId, line.sportId, line.group, line.teamId];
-  if (line.group === 'hitting') {
-    const h = line.stats;
-    return [...common, h.games, h.hits, h.homeRuns, h.baseOnBalls, h.hitByPitch, h.strikeOuts, h.plateAppearances, h.atBats,
-      h.doubles, h.triples, h.intentionalWalks, h.stolenBases, h.caughtStealing, h.sacFlies, null, null, null, null, source, batchId];
-  }
-  const p = line.stats;
-  return [...common, p.games, p.hits, p.homeRuns, p.baseOnBalls, p.hitByPitch, p.strikeOuts, null, null, null, null, null, null, null,
-    null, p.gamesStarted, p.outs, p.battersFaced, p.earnedRuns, source, batchId];
 }
 
 type Kind = 'stats' | 'people' | 'teams' | 'draft' | 'other';
@@ -107,7 +91,7 @@ export async function loadBatch(
   let shapeRejected = 0;
   // Minor levels the batch's stats requests asked for: none in an MLB-only season (or a bio refresh, which has none).
   let minorsAsked = false;
-  for (const { url, body } of await readBatch(pool, batchId)) {
+  for (const { url, body } of await batchResponses(pool, batchId)) {
     const { kind, group } = kindOf(url);
     if (kind === 'stats') {
       minorsAsked ||= asksForMinors(url);
@@ -143,23 +127,11 @@ export async function loadBatch(
   progress('validating');
   // Ages are checked against every bio we know, not only those fetched in this batch.
   const bioMap = new Map<number, PlayerBio>();
-  const { rows: knownBios } = await pool.query(
-    `SELECT player_id, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, primary_position
-     FROM players WHERE player_id = ANY($1)`,
-    [[...new Set(parsed.map((l) => l.playerId))]],
-  );
-  for (const r of knownBios) {
-    bioMap.set(r.player_id, { playerId: r.player_id, fullName: r.full_name, birthDate: r.birth_date, primaryPosition: r.primary_position, batSide: null, pitchHand: null, mlbDebutDate: null });
-  }
+  for (const b of await storedBios(pool, [...new Set(parsed.map((l) => l.playerId))])) bioMap.set(b.playerId, b);
   for (const b of bios) bioMap.set(b.playerId, b);
   // A fetched bio is judged against the seasons its player already has loaded too: a bio refresh brings no lines, and
   // must not write back a birth date an earlier load found impossible.
-  const { rows: playedRows } = await pool.query<{ player_id: number; first: number; last: number }>(
-    `SELECT player_id, min(season)::int AS first, max(season)::int AS last FROM player_season_stats
-     WHERE player_id = ANY($1) GROUP BY player_id`,
-    [[...new Set(bios.map((b) => b.playerId))]],
-  );
-  const storedSeasons = new Map(playedRows.map((r) => [r.player_id, { first: r.first, last: r.last }]));
+  const storedSeasons = await seasonSpans(pool, [...new Set(bios.map((b) => b.playerId))]);
   // A placeholder birth date becomes unknown before the age rules see it: the bio is wrong, not the season line.
   const screened = screenBirthDates(bioMap, parsed, storedSeasons);
   const validation = validateSeasonLines({ season, lines: parsed, bios: screened.bios });
@@ -185,8 +157,7 @@ export async function loadBatch(
   const outcomes: LineOutcome[] = lines.map((l) => ({ season: l.season, sportId: l.sportId, group: l.group, cause: null }));
   for (const r of rejects) if (r.cell && r.cause) outcomes.push({ ...r.cell, cause: r.cause });
   // A stats page that stayed broken after retries was quarantined by fetchSeason; its lines are simply absent here.
-  const { rows: lost } = await pool.query<{ url: string; reason: string }>(
-    "SELECT payload->>'url' AS url, reason FROM quarantine WHERE batch_id = $1 AND entity = 'response' ORDER BY quarantine_id", [batchId]);
+  const lost = await lostResponses(pool, batchId);
   const lostStats = lost.filter((r) => typeof r.url === 'string' && kindOf(r.url).kind === 'stats');
   const cells = tallyOutcomes(outcomes);
   // A season load that asked for the minors must hold MLB hitting and pitching, and both groups of every minor level
@@ -204,44 +175,23 @@ export async function loadBatch(
   progress('writing');
   const writeStarted = performance.now();
   await withTransaction(pool, async (client) => {
-    const organizations = [...new Map(orgs.flatMap((o) => o.organizations).map((o) => [o.orgId, o])).values()];
-    await insertRows(client, 'organizations', ['org_id', 'name', 'abbreviation'], organizations.map((o) => [o.orgId, o.name, o.abbreviation]),
-      upsertClause('organizations', ['org_id'], ['org_id', 'name', 'abbreviation']));
-    const knownOrgs = new Set(organizations.map((o) => o.orgId));
-    const { rows: existingOrgs } = await client.query<{ org_id: number }>('SELECT org_id FROM organizations');
-    for (const r of existingOrgs) knownOrgs.add(r.org_id);
-    const affiliates = [...new Map(orgs.flatMap((o) => o.affiliates).map((a) => [`${a.teamId}:${a.season}`, a])).values()];
-    const affiliateColumns = ['team_id', 'season', 'sport_id', 'name', 'org_id', 'league'];
-    await insertRows(client, 'affiliates', affiliateColumns,
-      affiliates.map((a) => [a.teamId, a.season, a.sportId, a.name, a.orgId !== null && knownOrgs.has(a.orgId) ? a.orgId : null, a.league ?? null]),
-      upsertClause('affiliates', ['team_id', 'season'], affiliateColumns));
-    const playerColumns = ['player_id', 'full_name', 'birth_date', 'primary_position', 'bat_side', 'pitch_hand', 'mlb_debut_date'];
-    await insertRows(client, 'players', playerColumns,
-      [...new Map(bios.map((b) => [b.playerId, screened.bios.get(b.playerId) ?? b])).values()].map((p) => [p.playerId, p.fullName, p.birthDate, p.primaryPosition, p.batSide, p.pitchHand, p.mlbDebutDate]),
-      upsertClause('players', ['player_id'], playerColumns));
+    await upsertOrganizations(client, orgs.flatMap((o) => o.organizations));
+    await upsertAffiliates(client, orgs.flatMap((o) => o.affiliates), await organizationIds(client));
+    await upsertPlayers(client, bios.map((b) => screened.bios.get(b.playerId) ?? b));
     // A stored birth date that this season's lines show to be impossible (a later season loaded first) is unknown too.
     const fetched = new Set(bios.map((b) => b.playerId));
     const storedBad = screened.flags.filter((f) => !fetched.has(f.playerId)).map((f) => f.playerId);
-    if (storedBad.length > 0) await client.query('UPDATE players SET birth_date = NULL WHERE player_id = ANY($1)', [storedBad]);
+    await forgetBirthDates(client, storedBad);
     await recordBioVersions(client, batchId, bios.map((b) => screened.bios.get(b.playerId) ?? b), { unknownBirthDates: storedBad });
-    await insertRows(client, 'data_flags', ['batch_id', 'source', 'entity', 'entity_id', 'rule', 'detail', 'value'],
-      screened.flags.map((f) => [batchId, source, 'player', f.playerId, f.rule, f.detail, JSON.stringify({ birthDate: f.birthDate })]),
-      'ON CONFLICT (entity, entity_id, rule, value) DO NOTHING');
-    result.rowsNew = await insertRows(client, 'player_season_stats', STAT_COLUMNS, lines.map((l) => statRow(l, source, batchId)),
-      upsertClause('player_season_stats', ['season', 'player_id', 'sport_id', 'stat_group'], STAT_COLUMNS, STAT_DATA));
-    const pickColumns = ['player_id', 'year', 'round', 'pick_number', 'org_id', 'school'];
-    await insertRows(client, 'draft_picks', pickColumns,
-      [...new Map(picks.map((d) => [`${d.playerId}:${d.year}`, d])).values()].map((d) => [d.playerId, d.year, d.round, d.pickNumber, d.orgId, d.school]),
-      upsertClause('draft_picks', ['player_id', 'year'], pickColumns));
+    await recordPlayerFlags(client, batchId, source,
+      screened.flags.map((f) => ({ playerId: f.playerId, rule: f.rule, detail: f.detail, value: { birthDate: f.birthDate } })));
+    result.rowsNew = await upsertSeasonLines(client, lines, source, batchId);
+    await upsertDraftPicks(client, picks);
     await replaceQuarantine(client, batchId, source, rejects);
     // What this load returns is recorded with finished_at in the same transaction, so a retry after a crash past the
     // COMMIT finds it (activities/attempt-fence.ts, finishedLoad); its writeMs runs to here, before the COMMIT.
     result.writeMs = Math.round(performance.now() - writeStarted);
-    await client.query(
-      `UPDATE ingest_batches SET rows_fetched = $2, rows_loaded = $3, rows_quarantined = $4, duplicates_merged = $5,
-         rows_new = $6, rows_flagged = $7, finished_at = now(), status = 'loaded', quality = $8, load_result = $9 WHERE batch_id = $1`,
-      [batchId, result.rowsFetched, result.rowsLoaded, result.rowsQuarantined, result.duplicatesMerged, result.rowsNew, result.rowsFlagged, storedVerdict(verdict), JSON.stringify(result)],
-    );
+    await recordLoaded(client, batchId, result, storedVerdict(verdict), result);
   }, { signal });
   result.writeMs = Math.round(performance.now() - writeStarted);
   return result;
@@ -249,15 +199,15 @@ export async function loadBatch(
 
 /** Re-loading a batch replaces its row-level quarantine entries instead of duplicating them. */
 async function replaceQuarantine(client: PoolClient, batchId: number, source: string, rejects: readonly Reject[]): Promise<void> {
-  await client.query("DELETE FROM quarantine WHERE batch_id = $1 AND entity <> 'response'", [batchId]);
-  await insertRows(client, 'quarantine', ['batch_id', 'source', 'entity', 'reason', 'payload', 'season', 'sport_id', 'stat_group', 'field', 'rule'],
-    rejects.map((r) => [batchId, source, r.entity, r.reason, JSON.stringify(r.raw ?? null),
-      r.cell?.season ?? null, r.cell?.sportId ?? null, r.cell?.group ?? null, r.cause?.field ?? null, r.cause?.rule ?? null]));
+  const rows: QuarantineRow[] = rejects.map((r) => ({
+    entity: r.entity, reason: r.reason, raw: r.raw, season: r.cell?.season, sportId: r.cell?.sportId, group: r.cell?.group, field: r.cause?.field, rule: r.cause?.rule,
+  }));
+  await replaceBatchQuarantine(client, batchId, source, rows);
 }
 
 /** The verdict as stored on the batch: every cell with its counts and its three main causes. */
-function storedVerdict(v: QualityVerdict): string {
-  return JSON.stringify({ ...v, cells: v.cells.map((c) => ({ ...c, causes: c.causes.slice(0, 3) })) });
+function storedVerdict(v: QualityVerdict): QualityVerdict {
+  return { ...v, cells: v.cells.map((c) => ({ ...c, causes: c.causes.slice(0, 3) })) };
 }
 
 /**
@@ -268,10 +218,6 @@ async function recordBreach(pool: Pool, result: LoadResult, source: string, reje
   await withTransaction(pool, async (client) => {
     await replaceQuarantine(client, result.batchId, source, rejects);
     // rows_loaded stays 0: the lines that passed were not written either.
-    await client.query(
-      `UPDATE ingest_batches SET rows_fetched = $2, rows_loaded = 0, rows_quarantined = $3, duplicates_merged = $4, status = 'breached', quality = $5
-       WHERE batch_id = $1`,
-      [result.batchId, result.rowsFetched, result.rowsQuarantined, result.duplicatesMerged, storedVerdict(verdict)],
-    );
+    await recordBreached(client, result.batchId, result, storedVerdict(verdict));
   });
 }

@@ -3,7 +3,7 @@
  * partitioned season-stats table), on generated season lines, into an empty database and then again (a no-op reload).
  */
 import { createPool, migrate } from '../lib/db.ts';
-import { STAT_COLUMNS, statRow } from '../activities/load-season.ts';
+import { STAT_COLUMNS, statRow } from '../db/season-lines.ts';
 import { insertRows, upsertClause } from '../db/bulk.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import type { BenchContext } from './context.ts';

@@ -1,5 +1,5 @@
 /**
- * Point-in-time bios in PostgreSQL: each load adds a version of a player's bio (birth date, position, bats, throws)
+ * Point-in-time bios (`player_bio_versions`): each load adds a version of a player's bio (birth date, position, bats, throws)
  * only when it differs from the version known on that date, dated by when the people response was fetched, so a
  * re-load of an old batch from the landing zone dates its bios by their fetch, not by the re-load.
  */

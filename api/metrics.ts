@@ -1,11 +1,46 @@
 /**
- * The API's Prometheus metrics (prom-client, its own registry): requests, latency histograms, cache hits and
- * misses, rate-limit refusals. STUB: to be built.
+ * The API's Prometheus metrics, in a registry of its own (never prom-client's global one, so several apps in one
+ * test process do not collide): requests and their latency by route pattern, cache results, rate-limit refusals,
+ * and the default process metrics.
  */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
 export interface ApiMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   cacheResult(kind: string, result: 'hit' | 'miss' | 'error'): void;
   rateLimited(bucket: string): void;
   /** The text exposition served at /metrics. */
   render(): Promise<{ contentType: string; body: string }>;
+}
+
+export function createApiMetrics(options: { processMetrics?: boolean } = {}): ApiMetrics {
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'] as const, registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds', help: 'Time to answer an HTTP request, by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'] as const, registers: [registry],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
+  const cache = new Counter({
+    name: 'cache_requests_total', help: 'Read-cache lookups, by kind and result (hit, miss, error).',
+    labelNames: ['kind', 'result'] as const, registers: [registry],
+  });
+  const limited = new Counter({
+    name: 'rate_limited_total', help: 'Requests refused by a rate limit, by bucket (the limit, not the caller).',
+    labelNames: ['bucket'] as const, registers: [registry],
+  });
+  return {
+    observeRequest(method, route, status, seconds) {
+      const labels = { method, route, status: String(status) };
+      requests.inc(labels);
+      duration.observe(labels, seconds);
+    },
+    cacheResult: (kind, result) => cache.inc({ kind, result }),
+    rateLimited: (bucket) => limited.inc({ bucket }),
+    render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
 }

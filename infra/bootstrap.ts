@@ -1,12 +1,14 @@
 /**
  * Installs the native prerequisites both README commands need, quickly when they are already there:
- * XGBoost's C library, the Temporal CLI and (with --browser, for tests) Debian's Chromium.
+ * XGBoost's C library, the Temporal CLI, Redis (for the API's local server when REDIS_URL is unset, and for tests)
+ * and (with --browser, for tests) Debian's Chromium.
  * A missing prerequisite that cannot be installed ends with one sentence saying what to do.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createLogger } from '../lib/log.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
+import { locateRedisServer } from './redis.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
 import { locateXgboostLibrary } from '../training/xgboost-library.ts';
 
@@ -43,6 +45,13 @@ function ensureXgboost(): void {
   }
 }
 
+function ensureRedis(): void {
+  if (locateRedisServer()) return;
+  if (!aptInstall('redis-server', 'the API\'s rate limits and read cache') || !locateRedisServer()) {
+    throw new PrerequisiteError('redis-server was not found: run `apt-get install redis-server` as root, or set REDIS_URL to a Redis server.');
+  }
+}
+
 function ensureChromium(): void {
   if (existsSync(CHROMIUM_PATH)) return;
   if (!aptInstall('chromium', 'browser tests')) {
@@ -53,6 +62,9 @@ function ensureChromium(): void {
 try {
   ensureXgboost();
   await ensureTemporalCli(log);
+  // Tests start their own local Redis (unless TEST_REDIS_URL names one), whatever REDIS_URL says.
+  const testRun = process.argv.includes('--browser');
+  if (testRun ? !process.env.TEST_REDIS_URL : !process.env.REDIS_URL) ensureRedis();
   if (process.argv.includes('--browser')) ensureChromium();
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);

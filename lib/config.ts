@@ -104,10 +104,19 @@ const EnvSchema = z.object({
   API_DB_POOL_SIZE: positiveInt.default(16),
   /** Time in-flight requests get to finish after SIGTERM before the API closes anyway. */
   API_SHUTDOWN_GRACE_MS: positiveInt.max(120_000).default(30_000),
+  /** Requests a minute under /api/v1 per caller, by role (anonymous callers per IP); 0 = unlimited. */
+  API_RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(0).default(120),
+  API_RATE_LIMIT_FREE: z.coerce.number().int().min(0).default(300),
+  API_RATE_LIMIT_PREMIUM: z.coerce.number().int().min(0).default(3000),
+  API_RATE_LIMIT_ADMIN: z.coerce.number().int().min(0).default(0),
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (its last hop). Unset: the socket's address. */
+  API_TRUST_PROXY: z.enum(['', '0', '1', 'false', 'true']).default('').transform((value) => value === '1' || value === 'true'),
   /** Redis for the API's rate limits and read cache. Unset: a project-local redis-server in AFWD_DATA_DIR/redis. */
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port').optional()),
   /** Port of the project-local redis-server (used only without REDIS_URL). */
   LOCAL_REDIS_PORT: port.default(6389),
+  /** Prefix of every key the API writes, so several deployments (or test suites) can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'must be 1-64 letters, digits or . : - _').default('afwd:'),
   /** Issuer and audience written into, and required of, every access token. */
   JWT_ISSUER: z.string().min(1).default('afwd'),
   JWT_AUDIENCE: z.string().min(1).default('afwd-api'),
@@ -138,9 +147,12 @@ export interface Config {
   api: {
     host: string; port: number; publicUrl: string; corsOrigins: string[]; bodyLimitBytes: number;
     statementTimeoutMs: number; poolSize: number; shutdownGraceMs: number;
+    /** Requests a minute per caller, by role; 0 = unlimited. */
+    rateLimits: { anonymous: number; free: number; premium: number; admin: number };
+    trustProxy: boolean;
     jwt: { issuer: string; audience: string; alg: 'EdDSA' | 'ES256'; keyRotationDays: number };
   };
-  redis: { url: string | undefined; localPort: number };
+  redis: { url: string | undefined; localPort: number; keyPrefix: string };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -238,9 +250,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       statementTimeoutMs: e.API_STATEMENT_TIMEOUT_MS,
       poolSize: e.API_DB_POOL_SIZE,
       shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
+      rateLimits: { anonymous: e.API_RATE_LIMIT_ANONYMOUS, free: e.API_RATE_LIMIT_FREE, premium: e.API_RATE_LIMIT_PREMIUM, admin: e.API_RATE_LIMIT_ADMIN },
+      trustProxy: e.API_TRUST_PROXY,
       jwt: { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, alg: e.JWT_ALG, keyRotationDays: e.JWT_KEY_ROTATION_DAYS },
     },
-    redis: { url: e.REDIS_URL, localPort: e.LOCAL_REDIS_PORT },
+    redis: { url: e.REDIS_URL, localPort: e.LOCAL_REDIS_PORT, keyPrefix: e.REDIS_KEY_PREFIX },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -250,6 +264,7 @@ export function dataPaths(config: Pick<Config, 'dataDir'>) {
   const d = config.dataDir;
   return {
     postgres: path.join(d, 'postgres'),
+    redis: path.join(d, 'redis'),
     temporalDb: path.join(d, 'temporal.sqlite'),
     artifacts: path.join(d, 'artifacts'),
     features: path.join(d, 'artifacts', 'features'),

@@ -1,6 +1,7 @@
 /**
  * Starts the real services once per test run and hands their addresses to the suites through `inject`:
- * a fresh PostgreSQL database (dropped afterwards) and an ephemeral Temporal dev server.
+ * a fresh PostgreSQL database (dropped afterwards), an ephemeral Temporal dev server and a Redis (the clone's test
+ * redis-server in .data/redis-test, or TEST_REDIS_URL; suites keep to their own key prefixes and never flush it).
  */
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -10,6 +11,7 @@ import { REPO_ROOT } from '../lib/config.ts';
 import { createPool, migrate } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 import { ensureLocalPostgres } from '../infra/postgres.ts';
+import { testRedis } from './redis.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
 import { stopUnlessShared } from './shared-cluster.ts';
@@ -21,6 +23,8 @@ declare module 'vitest' {
     /** Connection string of a maintenance database on the same server, for tests that need their own database. */
     adminDatabaseUrl: string;
     temporalAddress: string;
+    /** Redis of this run; every user keeps to a key prefix of its own (test/api.ts). */
+    redisUrl: string;
   }
 }
 
@@ -73,12 +77,16 @@ export default async function setup(project: TestProject) {
     },
   });
 
+  const redis = await testRedis(log);
+
   project.provide('databaseUrl', databaseUrl);
+  project.provide('redisUrl', redis.url);
   project.provide('adminDatabaseUrl', adminUrl);
   project.provide('temporalAddress', temporal.address);
 
   return async () => {
     await temporal.teardown();
+    await redis.release();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
     // Another run may have attached to the cluster this one started: leave it running for them.

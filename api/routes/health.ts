@@ -1,9 +1,92 @@
-/** STUB: the health route group, to be built. */
-import type { OpenAPIHono } from '@hono/zod-openapi';
+/**
+ * Health of the API: /healthz (liveness: the process answers, no I/O), /readyz (readiness: the database answers,
+ * Redis is connected, a serving model exists, and the server is not draining; a 503 problem names what is not
+ * ready) and /metrics (Prometheus text exposition).
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { pingDatabase } from '../../db/health.ts';
+import { servingModel } from '../../db/models.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
+import { isDraining } from '../lifecycle.ts';
+import { HttpProblem, problemResponses } from '../problem.ts';
 import { createRouter } from '../router.ts';
 
+/** Longest a readiness check waits for the database before calling it not ready. */
+export const READINESS_DB_TIMEOUT_MS = 2000;
+
+const LiveSchema = z.object({ status: z.literal('ok') }).openapi('Liveness');
+const ReadySchema = z
+  .object({
+    status: z.literal('ready'),
+    checks: z.object({ database: z.literal('ok'), redis: z.literal('ok'), model: z.literal('ok') }),
+    modelVersion: z.string(),
+  })
+  .openapi('Readiness');
+
+const healthz = createRoute({
+  method: 'get', path: '/healthz', tags: ['health'],
+  summary: 'Liveness: the process answers (no I/O).',
+  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: LiveSchema } } } },
+});
+
+const readyz = createRoute({
+  method: 'get', path: '/readyz', tags: ['health'],
+  summary: 'Readiness: database, Redis and a serving model are available, and the server is not shutting down.',
+  responses: {
+    200: { description: 'Ready to serve', content: { 'application/json': { schema: ReadySchema } } },
+    ...problemResponses(503),
+  },
+});
+
+const metrics = createRoute({
+  method: 'get', path: '/metrics', tags: ['health'],
+  summary: 'Prometheus metrics: requests by route and status, latency histograms, cache results, rate-limit refusals.',
+  responses: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } } },
+});
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function healthRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
-  void deps;
-  return createRouter();
+  const app = createRouter();
+
+  app.openapi(healthz, (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json({ status: 'ok' as const }, 200);
+  });
+
+  app.openapi(readyz, async (c) => {
+    c.header('cache-control', 'no-store');
+    if (isDraining(deps)) throw new HttpProblem(503, 'Not ready: the server is shutting down.', { headers: { 'retry-after': '5' } });
+    const failing: string[] = [];
+    const [database, model] = await Promise.allSettled([
+      withTimeout(pingDatabase(deps.pool), READINESS_DB_TIMEOUT_MS, 'the database'),
+      withTimeout(servingModel(deps.pool), READINESS_DB_TIMEOUT_MS, 'the database'),
+    ]);
+    if (database.status === 'rejected') failing.push(`the database does not answer (${(database.reason as Error).message})`);
+    if (!deps.redis.ready()) failing.push('Redis is not connected');
+    if (model.status === 'fulfilled' && model.value === null) failing.push('no model is serving (none has been promoted yet)');
+    if (failing.length || model.status === 'rejected' || !model.value) {
+      throw new HttpProblem(503, `Not ready: ${failing.join('; ')}.`, { headers: { 'retry-after': '5' } });
+    }
+    return c.json({
+      status: 'ready' as const,
+      checks: { database: 'ok' as const, redis: 'ok' as const, model: 'ok' as const },
+      modelVersion: model.value.modelVersion,
+    }, 200);
+  });
+
+  app.openapi(metrics, async (c) => {
+    const { contentType, body } = await deps.metrics.render();
+    c.header('cache-control', 'no-store');
+    c.header('content-type', contentType);
+    return c.text(body, 200);
+  });
+
+  return app;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProspectSchema } from '../lib/snapshot.ts';
 import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { listPublishedProspects, publishedCards, publishedFilterOptions, searchName, searchPublishedProspects } from './prospects.ts';
+import { listPublishedProspects, publishedCards, publishedFilterOptions, searchPublishedProspects } from './prospects.ts';
 
 let db: TestDatabase;
 let world: PublishedWorld;
@@ -72,8 +72,7 @@ describe('published prospects', () => {
   });
 
   it('finds names without accents and with typos, best match first', async () => {
-    expect(searchName('  José   RAMÍREZ ')).toBe('jose ramirez');
-    for (const query of ['jose ramirez', 'José Ramírez', 'Ramirex', 'JOSE RAMIREZ']) {
+    for (const query of ['jose ramirez', 'José Ramírez', 'Ramirex', '  JOSE   RAMIREZ ']) {
       const hits = await searchPublishedProspects(db.pool, world.current.id, query, 10);
       expect(hits.map((h) => h.playerId)).toContain(world.ids.joseRamirez);
     }

@@ -4,6 +4,7 @@
  */
 import type { Queryable } from '../lib/db.ts';
 import type { Prospect } from '../lib/snapshot.ts';
+import { searchName } from '../publishing/search-name.ts';
 
 export const PROSPECT_SORTS = ['rank', 'probability', 'dynasty', 'age', 'eta'] as const;
 export type ProspectSort = (typeof PROSPECT_SORTS)[number];
@@ -125,14 +126,6 @@ export async function listPublishedProspects(
   return { total: count.rows[0]?.total ?? 0, rows: page.rows.map(toRow) };
 }
 
-/**
- * A name as search matches it: accents stripped (NFKD, combining marks dropped), lower case, anything but letters and
- * digits as one space. The publish step stores `search_name` the same way, so 'jose ramirez' meets 'José Ramírez'.
- */
-export function searchName(name: string): string {
-  return name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
-
 export interface SearchHit extends ProspectRow {
   /** pg_trgm word similarity of the query to the name, 0-1. */
   score: number;
@@ -141,10 +134,10 @@ export interface SearchHit extends ProspectRow {
 /**
  * Prospects whose name is close to `query` (typos, missing accents, any case): pg_trgm's word similarity over the
  * accent-stripped `search_name`, best match first, then by rank. `<%` is answered by the trigram index.
- * The query is normalised like the names were; it must keep at least two characters.
+ * The query is normalised like the names were (publishing/search-name.ts).
  */
 export async function searchPublishedProspects(db: Queryable, snapshotId: string, query: string, limit: number): Promise<SearchHit[]> {
-  const normalized = searchName(query);
+  const normalized = searchName(query.trim());
   const { rows } = await db.query<RawRow & { score: number }>(
     `SELECT ${ROW_COLUMNS}, word_similarity($2, search_name) AS score
      FROM published_prospects

@@ -9,7 +9,7 @@
 import type { Queryable } from '../lib/db.ts';
 import type { Prospect } from '../lib/snapshot.ts';
 import { FEATURE_CATALOG } from '../training/feature-catalog.ts';
-import { searchName } from '../db/prospects.ts';
+import { searchName } from '../publishing/search-name.ts';
 
 export interface FixtureOrganization { id: number; name: string; abbreviation: string }
 
@@ -183,7 +183,7 @@ function card(
     rank,
     positionRank: Math.max(1, sameGroup),
     organizationRank: Math.max(1, sameOrg),
-    slug: `${searchName(player.name).replaceAll(' ', '-')}-${player.id}`,
+    slug: `${searchName(player.name).replace(/[^a-z0-9]+/g, '-')}-${player.id}`,
     name: player.name,
     organization: { id: player.organization.id, name: player.organization.name, abbreviation: player.organization.abbreviation },
     position: player.position,

@@ -16,29 +16,16 @@ import { DMatrix } from '../training/xgboost.ts';
 import { loadCompanions } from './companions.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { featureSnapshotPath, modelArtifactDir } from './model.ts';
-import { insertRows } from '../db/bulk.ts';
+import { careerMinorLevels, mlbCareerTotals, prospectPeople } from '../db/history.ts';
+import { replacePredictionRun, type PredictionRecord } from '../db/prediction-runs.ts';
 import { withTransaction } from '../lib/db.ts';
+import { overallRanks, ranksWithin } from '../training/ranks.ts';
 
 export interface PredictInput {
   snapshotId: string;
   modelVersion: string;
   predictionRunId: string;
   asOfSeason: number;
-}
-
-/** 1-based ranks of `keys` within each group, by descending `score`. */
-function ranksWithin(keys: readonly (string | null)[], score: ArrayLike<number>): (number | null)[] {
-  const order = keys.map((_, i) => i).sort((a, b) => score[b]! - score[a]!);
-  const seen = new Map<string, number>();
-  const ranks: (number | null)[] = keys.map(() => null);
-  for (const i of order) {
-    const key = keys[i];
-    if (key === null || key === undefined) continue;
-    const next = (seen.get(key) ?? 0) + 1;
-    seen.set(key, next);
-    ranks[i] = next;
-  }
-  return ranks;
 }
 
 export function createInferenceActivities(deps: ActivityDeps) {
@@ -70,36 +57,24 @@ export function createInferenceActivities(deps: ActivityDeps) {
       const etas = companions.eta?.predictEta(matrix, idx.map(() => input.asOfSeason)) ?? idx.map(() => null);
 
       // Comparables: past prospects of earlier as-of seasons, with what became of them.
-      const { rows: mlb } = await pool.query<{ player_id: number; pa: number; outs: number }>(
-        `SELECT player_id, coalesce(sum(plate_appearances), 0)::int AS pa, coalesce(sum(outs), 0)::int AS outs
-         FROM player_season_stats WHERE sport_id = 1 GROUP BY player_id`);
-      const mlbTotals = new Map(mlb.map((r) => [r.player_id, { plateAppearances: r.pa, outs: r.outs }]));
+      const mlbTotals = await mlbCareerTotals(pool);
       const comparablesIndex = new ComparableIndex({
         dataset, include: (row) => row.asOfSeason < input.asOfSeason,
         mlbToDate: (id) => mlbTotals.get(id) ?? { plateAppearances: 0, outs: 0 },
       });
       const found = comparablesIndex.find(matrix, idx.map((i) => ({ playerId: dataset.rows[i]!.playerId, group: dataset.rows[i]!.group, asOfSeason: input.asOfSeason })));
       const ids = [...new Set(found.flat().map((c) => c.playerId)), ...idx.map((i) => dataset.rows[i]!.playerId)];
-      const { rows: people } = await pool.query<{ player_id: number; full_name: string; primary_position: string | null; org_id: number | null }>(
-        `SELECT p.player_id, p.full_name, p.primary_position,
-                (SELECT a.org_id FROM player_season_stats s JOIN affiliates a ON a.team_id = s.team_id AND a.season = s.season
-                 WHERE s.player_id = p.player_id AND s.season = $2 AND s.sport_id <> 1 ORDER BY s.sport_id LIMIT 1) AS org_id
-         FROM players p WHERE p.player_id = ANY($1)`, [ids, input.asOfSeason]);
-      const person = new Map(people.map((p) => [p.player_id, p]));
+      const person = await prospectPeople(pool, ids, input.asOfSeason);
       // The features know only this season's levels; the evidence counts every minor-league level of his career.
-      const { rows: levelRows } = await pool.query<{ player_id: number; levels: number }>(
-        `SELECT player_id, count(DISTINCT sport_id)::int AS levels FROM player_season_stats
-         WHERE player_id = ANY($1) AND season <= $2 AND sport_id <> 1 GROUP BY player_id`, [ids, input.asOfSeason]);
-      const careerLevels = new Map(levelRows.map((r) => [r.player_id, r.levels]));
+      const careerLevels = await careerMinorLevels(pool, ids, input.asOfSeason);
       heartbeat({ stage: 'comparables' });
 
-      const order = idx.map((_, k) => k).sort((a, b) => probabilities[b]! - probabilities[a]!);
-      const rank = new Map(order.map((k, position) => [k, position + 1]));
+      const rank = overallRanks(probabilities);
       const playerOf = (k: number) => dataset.rows[idx[k]!]!.playerId;
-      const positionRanks = ranksWithin(idx.map((_, k) => (dataset.rows[idx[k]!]!.group === 'pitching' ? 'P' : positionGroup(person.get(playerOf(k))?.primary_position) ?? 'UT')), probabilities);
-      const orgRanks = ranksWithin(idx.map((_, k) => { const org = person.get(playerOf(k))?.org_id; return org === null || org === undefined ? null : String(org); }), probabilities);
+      const positionRanks = ranksWithin(idx.map((_, k) => (dataset.rows[idx[k]!]!.group === 'pitching' ? 'P' : positionGroup(person.get(playerOf(k))?.primaryPosition) ?? 'UT')), probabilities);
+      const orgRanks = ranksWithin(idx.map((_, k) => { const org = person.get(playerOf(k))?.orgId; return org === null || org === undefined ? null : String(org); }), probabilities);
 
-      const records = idx.map((rowIndex, k) => {
+      const records = idx.map((rowIndex, k): PredictionRecord => {
         const row = dataset.rows[rowIndex]!;
         const values = matrix.subarray(k * width, (k + 1) * width);
         const shap = Array.from(contributions.subarray(k * (width + 1), (k + 1) * (width + 1)));
@@ -108,28 +83,21 @@ export function createInferenceActivities(deps: ActivityDeps) {
         const { confidence, evidence } = gradeConfidence(evidenceFromFeatures(values, spread[k]!, careerLevels.get(row.playerId)));
         const pitcher = row.group === 'pitching';
         const dynasty = dynastyValue({
-          probability, position: person.get(row.playerId)?.primary_position ?? null, isPitcher: pitcher,
+          probability, position: person.get(row.playerId)?.primaryPosition ?? null, isPitcher: pitcher,
           gamesStartedShare: pitcher ? values[FEATURE_INDEX.pit_gs_share]! : null, eta: etas[k] ?? null, asOfSeason: input.asOfSeason,
         });
-        const comparables = found[k]!.map((c) => ({ ...c, name: person.get(c.playerId)?.full_name ?? `#${c.playerId}` }));
-        return [
-          input.predictionRunId, row.playerId, input.modelVersion, input.asOfSeason, probability, confidence, bias, shap, rank.get(k)!,
-          positionRanks[k], orgRanks[k], spread[k], etas[k] ?? null, dynasty, { ...evidence, spread: Number.isFinite(evidence.spread) ? evidence.spread : 0 },
-          narrate({ values, contributions: shap, baseValue: bias, probability }), JSON.stringify(comparables), raw[k]!,
-        ];
+        const comparables = found[k]!.map((c) => ({ ...c, name: person.get(c.playerId)?.fullName ?? `#${c.playerId}` }));
+        return {
+          playerId: row.playerId, probability, rawProbability: raw[k]!, confidence, baseValue: bias, shap, rank: rank[k]!,
+          positionRank: positionRanks[k] ?? null, organizationRank: orgRanks[k] ?? null, spread: spread[k] ?? null, eta: etas[k] ?? null, dynasty,
+          evidence: { ...evidence, spread: Number.isFinite(evidence.spread) ? evidence.spread : 0 },
+          narrative: narrate({ values, contributions: shap, baseValue: bias, probability }), comparables,
+        };
       });
 
-      await withTransaction(pool, async (client) => {
-        await client.query('DELETE FROM prediction_runs WHERE prediction_run_id = $1', [input.predictionRunId]);
-        await client.query(
-          'INSERT INTO prediction_runs (prediction_run_id, model_version, snapshot_id, as_of_season) VALUES ($1, $2, $3, $4)',
-          [input.predictionRunId, input.modelVersion, input.snapshotId, input.asOfSeason],
-        );
-        await insertRows(client, 'predictions',
-          ['prediction_run_id', 'player_id', 'model_version', 'as_of_season', 'probability', 'confidence', 'base_value', 'shap', 'rank',
-            'position_rank', 'organization_rank', 'spread', 'eta', 'dynasty', 'evidence', 'narrative', 'comparables', 'raw_probability'],
-          records);
-      });
+      await withTransaction(pool, (client) => replacePredictionRun(client, {
+        predictionRunId: input.predictionRunId, modelVersion: input.modelVersion, snapshotId: input.snapshotId, asOfSeason: input.asOfSeason,
+      }, records));
       alog.info({ predictionRunId: input.predictionRunId, prospects: records.length }, 'prospects scored');
       return { predictionRunId: input.predictionRunId, prospects: records.length };
     },

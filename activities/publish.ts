@@ -13,6 +13,9 @@ import { buildSite } from '../site/build.ts';
 import { claimSiteSwitch, currentAttempt, withSiteFence } from './attempt-fence.ts';
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { buildSnapshot } from './snapshot.ts';
+import { recordRankMoves } from '../db/notifications.ts';
+import { markPublished, replacePublishedProspects, snapshotBefore, upsertRankingSnapshot } from '../db/rankings.ts';
+import { withTransaction } from '../lib/db.ts';
 
 /** What counts as a significant rank move worth a notification. */
 export const RANK_MOVE = { places: 25, top: 100 } as const;
@@ -36,11 +39,11 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
       const snapshot = await buildSnapshot(pool, config, input);
       const snapshotPath = path.join(paths.snapshots, `${input.rankingSnapshotId}.json`);
       await writeAtomically(snapshotPath, JSON.stringify(snapshot));
-      await pool.query(
-        `INSERT INTO ranking_snapshots (snapshot_id, prediction_run_id, path, prospect_count) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (snapshot_id) DO UPDATE SET path = EXCLUDED.path, prospect_count = EXCLUDED.prospect_count, generated_at = now()`,
-        [input.rankingSnapshotId, input.predictionRunId, snapshotPath, snapshot.prospects.length],
-      );
+      // The snapshot row and its prospect cards (what the API serves once it is published) land together.
+      await withTransaction(pool, async (client) => {
+        await upsertRankingSnapshot(client, { snapshotId: input.rankingSnapshotId, predictionRunId: input.predictionRunId, path: snapshotPath, prospectCount: snapshot.prospects.length });
+        await replacePublishedProspects(client, input.rankingSnapshotId, snapshot.prospects);
+      });
       alog.info({ rankingSnapshotId: input.rankingSnapshotId, prospects: snapshot.prospects.length, snapshotPath }, 'snapshot written');
       return { rankingSnapshotId: input.rankingSnapshotId, snapshotPath, prospects: snapshot.prospects.length };
     },
@@ -50,29 +53,12 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
      * at least `RANK_MOVE.places` places, or into or out of the top `RANK_MOVE.top`.
      */
     async recordRankMoves(input: { rankingSnapshotId: string }): Promise<{ notifications: number; previous: string | null }> {
-      const { rows: prev } = await pool.query<{ snapshot_id: string; prediction_run_id: string }>(
-        `SELECT p.snapshot_id, p.prediction_run_id FROM ranking_snapshots p, ranking_snapshots c
-         WHERE c.snapshot_id = $1 AND p.snapshot_id <> c.snapshot_id AND p.generated_at < c.generated_at
-         ORDER BY p.generated_at DESC LIMIT 1`,
-        [input.rankingSnapshotId],
-      );
-      const previous = prev[0];
+      const previous = await snapshotBefore(pool, input.rankingSnapshotId);
       if (!previous) return { notifications: 0, previous: null };
-      const { rowCount } = await pool.query(
-        `INSERT INTO notifications (kind, player_id, ranking_snapshot_id, previous_rank, new_rank, details)
-         SELECT 'rank_move', cur.player_id, $1, old.rank, cur.rank,
-                jsonb_build_object('previousProbability', old.probability, 'probability', cur.probability)
-         FROM ranking_snapshots c
-         JOIN predictions cur ON cur.prediction_run_id = c.prediction_run_id
-         LEFT JOIN predictions old ON old.prediction_run_id = $2 AND old.player_id = cur.player_id
-         WHERE c.snapshot_id = $1
-           AND (old.rank IS NULL AND cur.rank <= $4
-                OR abs(cur.rank - old.rank) >= $3
-                OR (old.rank <= $4) <> (cur.rank <= $4))
-         ON CONFLICT (kind, player_id, ranking_snapshot_id) DO NOTHING`,
-        [input.rankingSnapshotId, previous.prediction_run_id, RANK_MOVE.places, RANK_MOVE.top],
-      );
-      return { notifications: rowCount ?? 0, previous: previous.snapshot_id };
+      const notifications = await recordRankMoves(pool, {
+        snapshotId: input.rankingSnapshotId, previousRunId: previous.predictionRunId, places: RANK_MOVE.places, top: RANK_MOVE.top,
+      });
+      return { notifications, previous: previous.snapshotId };
     },
 
     async publishSite(input: { rankingSnapshotId: string; snapshotPath: string }): Promise<{ siteDir: string; pages: number }> {
@@ -91,7 +77,8 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
       });
       try {
         await withSiteFence(pool, input.rankingSnapshotId, key, async (client) => {
-          await client.query('UPDATE ranking_snapshots SET site_path = $2, published_at = now() WHERE snapshot_id = $1', [input.rankingSnapshotId, outDir]);
+          // Published, and the API told so (on commit: a switch that fails below is never announced).
+          await markPublished(client, input.rankingSnapshotId, outDir);
           // Switch atomically, under the fence's row lock: a new symlink renamed over the old one.
           const link = `${paths.siteCurrent}.next-${tag}`;
           await rm(link, { force: true });

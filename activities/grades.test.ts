@@ -9,7 +9,8 @@ import { createPool, migrate, type Pool } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 import { baseballAmericaTop100Csv, fangraphsGradesCsv, fangraphsId } from '../sources/sample/scouting.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
-import { createGradeImportActivities, importGradesCsv, importGradesFile, type GradeImportInput } from './grades.ts';
+import { importGradesCsv, importGradesFile, type GradeImportInput } from '../sources/csv/import-grades.ts';
+import { createGradeImportActivities } from './grades.ts';
 import { insertRows } from '../db/bulk.ts';
 
 const log = createLogger({ level: 'silent' });

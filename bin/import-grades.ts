@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 import { createLogger, type Logger } from '../lib/log.ts';
 import { openDatabase } from '../infra/database.ts';
-import { importGradesCsv, type GradeImportResult } from '../activities/grades.ts';
+import { importGradesCsv, type GradeImportResult } from '../sources/csv/import-grades.ts';
 import { MappingError, type GradeSource } from '../sources/csv/mapping.ts';
 import { CsvParseError } from '../sources/csv/parse-csv.ts';
 import { runMain } from './main.ts';

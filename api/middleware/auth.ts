@@ -1,14 +1,38 @@
 /**
  * Authentication and authorization: `authenticate` verifies a bearer access token when one is sent (a bad one is a
- * 401, never treated as anonymous) and sets `c.var.auth`; `requireRole` guards a route. STUB: to be built.
+ * 401, never treated as anonymous, so a client learns its token is no good) and sets `c.var.auth`; `requireRole`
+ * guards a route.
  */
 import type { MiddlewareHandler } from 'hono';
+import { InvalidTokenError } from '../auth/keys.ts';
 import type { ApiDeps, ApiEnv, Role } from '../env.ts';
 import { HttpProblem } from '../problem.ts';
 
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+function invalidToken(detail: string): HttpProblem {
+  return new HttpProblem(401, detail, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+}
+
 export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
-  void deps;
-  return async (_c, next) => { await next(); };
+  return async (c, next) => {
+    c.set('auth', null);
+    const header = c.req.header('authorization');
+    if (header !== undefined) {
+      const token = BEARER.exec(header)?.[1];
+      if (!token) throw invalidToken('The Authorization header must be "Bearer <access token>".');
+      try {
+        const verified = await deps.keys.verifyAccessToken(token);
+        c.set('auth', verified);
+        c.set('log', c.var.log.child({ userId: verified.userId }));
+      } catch (error) {
+        // Only a bad token is the caller's fault; the key store failing to load (database down) stays a 5xx.
+        if (error instanceof InvalidTokenError) throw invalidToken('The access token is invalid or expired.');
+        throw error;
+      }
+    }
+    await next();
+  };
 }
 
 /** 401 without a token; 403 when the caller's role is not among `roles`. */

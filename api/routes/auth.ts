@@ -1,9 +1,193 @@
-/** STUB: the auth route group, to be built. */
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiDeps, ApiEnv } from '../env.ts';
+/**
+ * Accounts and tokens: register, login, refresh, logout under /api/v1/auth, and the public signing keys at
+ * /.well-known/jwks.json (mounted at the root for that reason). Login and registration are throttled (fail closed
+ * when Redis is down) and never tell whether an address has an account: registration always answers 202 with one
+ * body after the same work, and every failed login gets one message after the same argon2id verification.
+ */
+import { createHash } from 'node:crypto';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { createUser, credentialsByEmail, recordLogin, userById } from '../../db/users.ts';
+import { EmailSchema } from '../auth/email.ts';
+import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordSchema, verifyPassword } from '../auth/passwords.ts';
+import { issueRefreshToken, REFRESH_TOKEN_TTL_SECONDS, revokeRefreshToken, rotateRefreshToken } from '../auth/refresh-tokens.ts';
+import { clientIp, UNKNOWN_IP } from '../client-ip.ts';
+import type { ApiDeps, ApiEnv, Role } from '../env.ts';
+import { HttpProblem, problemResponses } from '../problem.ts';
 import { createRouter } from '../router.ts';
 
+/** Login attempts per client IP per minute, and failed logins per account per 15 minutes. */
+export const LOGIN_IP_LIMIT = { limit: 20, windowSeconds: 60 } as const;
+export const LOGIN_ACCOUNT_LIMIT = { limit: 5, windowSeconds: 15 * 60 } as const;
+/** Registrations per client IP per hour. */
+export const REGISTER_IP_LIMIT = { limit: 20, windowSeconds: 3600 } as const;
+
+const LOGIN_FAILED = 'The email or password is wrong.';
+const REFRESH_FAILED = 'The refresh token is invalid, expired or revoked: log in again.';
+
+const RegisterSchema = z.strictObject({
+  email: EmailSchema,
+  password: PasswordSchema.openapi({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`, example: 'correct horse battery staple' }),
+}).openapi('RegisterRequest');
+
+const LoginSchema = z.strictObject({
+  email: EmailSchema,
+  // Any length the register form could have produced; the policy is not repeated here, so it says nothing either.
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+}).openapi('LoginRequest');
+
+const RefreshTokenBodySchema = z.strictObject({
+  refreshToken: z.string().min(1).max(128),
+}).openapi('RefreshTokenRequest');
+
+const TokenPairSchema = z.object({
+  accessToken: z.string().openapi({ description: 'A JWT (typ at+jwt) to send as `Authorization: Bearer <token>`.' }),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int().openapi({ description: 'Seconds the access token is valid (900).' }),
+  refreshToken: z.string().openapi({ description: 'Opaque; trade it at /api/v1/auth/refresh for a new pair. Each one works once.' }),
+  refreshExpiresIn: z.number().int().openapi({ description: 'Seconds the refresh token is valid (30 days).' }),
+}).openapi('TokenPair');
+
+const AcceptedSchema = z.object({
+  status: z.literal('accepted'),
+  detail: z.string(),
+}).openapi('RegistrationAccepted');
+
+const JwksSchema = z.object({
+  keys: z.array(z.object({
+    kid: z.string(), alg: z.enum(['EdDSA', 'ES256']), use: z.literal('sig'), kty: z.string(),
+    crv: z.string().optional(), x: z.string().optional(), y: z.string().optional(),
+  })),
+}).openapi('JsonWebKeySet');
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+
+const register = createRoute({
+  method: 'post', path: '/api/v1/auth/register', tags: ['auth'],
+  summary: 'Create a free account.',
+  description: 'Always answers 202 with the same body, whether or not the address already has an account, so the '
+    + 'answer cannot be used to find out who has one. The client then logs in: if the address was taken, the login '
+    + 'fails like any wrong password.',
+  request: { body: { required: true, ...json(RegisterSchema) } },
+  responses: { 202: { description: 'Registration accepted', ...json(AcceptedSchema) }, ...problemResponses(400, 413, 415, 429, 503) },
+});
+
+const login = createRoute({
+  method: 'post', path: '/api/v1/auth/login', tags: ['auth'],
+  summary: 'Trade email and password for an access token (15 minutes) and a refresh token (30 days).',
+  description: `Throttled: ${LOGIN_IP_LIMIT.limit} attempts per minute per client IP and ${LOGIN_ACCOUNT_LIMIT.limit} `
+    + 'failed attempts per 15 minutes per account (429 with Retry-After). Every failure gets the same 401 message.',
+  request: { body: { required: true, ...json(LoginSchema) } },
+  responses: { 200: { description: 'Logged in', ...json(TokenPairSchema) }, ...problemResponses(400, 401, 413, 415, 429) },
+});
+
+const refresh = createRoute({
+  method: 'post', path: '/api/v1/auth/refresh', tags: ['auth'],
+  summary: 'Trade a refresh token for a new token pair (the old refresh token stops working).',
+  description: 'Presenting a refresh token that was already traded revokes every token of that login: the client must log in again.',
+  request: { body: { required: true, ...json(RefreshTokenBodySchema) } },
+  responses: { 200: { description: 'A new token pair', ...json(TokenPairSchema) }, ...problemResponses(400, 401, 413, 415) },
+});
+
+const logout = createRoute({
+  method: 'post', path: '/api/v1/auth/logout', tags: ['auth'],
+  summary: 'Revoke the refresh token and every token of its login (idempotent).',
+  request: { body: { required: true, ...json(RefreshTokenBodySchema) } },
+  responses: { 204: { description: 'Logged out' }, ...problemResponses(400, 413, 415) },
+});
+
+const jwks = createRoute({
+  method: 'get', path: '/.well-known/jwks.json', tags: ['auth'],
+  summary: 'The public keys that verify access tokens (the signing key and recently retired ones).',
+  responses: { 200: { description: 'JSON Web Key Set', ...json(JwksSchema) } },
+});
+
+function tooMany(retryAfter: number, detail: string): HttpProblem {
+  return new HttpProblem(429, detail, { headers: { 'retry-after': String(retryAfter) } });
+}
+
+/** The caller's IP bucket; null for in-process requests (no socket: only tests make them). */
+function ipBucket(deps: ApiDeps, c: Context<ApiEnv>, name: string): string | null {
+  const ip = clientIp(c, deps.config.api.trustProxy);
+  return ip === UNKNOWN_IP ? null : `${name}:ip:${ip}`;
+}
+
+/** Keyed by a hash, so Redis holds no email addresses. */
+function accountBucket(email: string): string {
+  return `login:account:${createHash('sha256').update(email).digest('base64url')}`;
+}
+
 export function authRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
-  void deps;
-  return createRouter();
+  const app = createRouter();
+
+  async function tokenPair(userId: string, role: Role, refreshToken?: string) {
+    const access = await deps.keys.signAccessToken({ userId, role });
+    return {
+      accessToken: access.token,
+      tokenType: 'Bearer' as const,
+      expiresIn: access.expiresIn,
+      refreshToken: refreshToken ?? await issueRefreshToken(deps.pool, userId, deps.now()),
+      refreshExpiresIn: REFRESH_TOKEN_TTL_SECONDS,
+    };
+  }
+
+  app.openapi(register, async (c) => {
+    const { email, password } = c.req.valid('json');
+    const bucket = ipBucket(deps, c, 'register');
+    if (bucket) {
+      const hit = await deps.limiter.hit(bucket, REGISTER_IP_LIMIT.limit, REGISTER_IP_LIMIT.windowSeconds, { failClosed: true });
+      if (!hit.allowed) throw tooMany(hit.resetSeconds, 'Too many registrations from this address; try again later.');
+    }
+    // Hashed whether or not the address is taken, so both answers take the same time.
+    const passwordHash = await hashPassword(password);
+    const userId = await createUser(deps.pool, { email, passwordHash });
+    if (userId) c.var.log.info({ userId }, 'account registered');
+    return c.json({ status: 'accepted' as const, detail: 'If the address can be registered, its account is ready: log in with it.' }, 202);
+  });
+
+  app.openapi(login, async (c) => {
+    const { email, password } = c.req.valid('json');
+    const bucket = ipBucket(deps, c, 'login');
+    if (bucket) {
+      const hit = await deps.limiter.hit(bucket, LOGIN_IP_LIMIT.limit, LOGIN_IP_LIMIT.windowSeconds, { failClosed: true });
+      if (!hit.allowed) throw tooMany(hit.resetSeconds, 'Too many login attempts from this address; try again later.');
+    }
+    // Counted per attempt and cleared by a success, so it counts failures in a row; same for unknown addresses.
+    const account = accountBucket(email);
+    const hit = await deps.limiter.hit(account, LOGIN_ACCOUNT_LIMIT.limit, LOGIN_ACCOUNT_LIMIT.windowSeconds, { failClosed: true });
+    if (!hit.allowed) throw tooMany(hit.resetSeconds, 'Too many failed logins for this account; try again later.');
+    const credentials = await credentialsByEmail(deps.pool, email);
+    const ok = await verifyPassword(credentials?.passwordHash ?? null, password);
+    if (!credentials || !ok) throw new HttpProblem(401, LOGIN_FAILED);
+    await deps.limiter.reset(account);
+    await recordLogin(deps.pool, credentials.userId, deps.now());
+    return c.json(await tokenPair(credentials.userId, credentials.role), 200);
+  });
+
+  app.openapi(refresh, async (c) => {
+    const { refreshToken } = c.req.valid('json');
+    const rotated = await rotateRefreshToken(deps.pool, refreshToken, deps.now());
+    if (!rotated.ok) {
+      if (rotated.reason === 'reused') c.var.log.warn('a rotated refresh token was presented again: its login is revoked');
+      throw new HttpProblem(401, REFRESH_FAILED);
+    }
+    // The role is read again, so a changed role reaches the next access token.
+    const user = await userById(deps.pool, rotated.userId);
+    if (!user) throw new HttpProblem(401, REFRESH_FAILED);
+    return c.json(await tokenPair(user.userId, user.role, rotated.refreshToken), 200);
+  });
+
+  app.openapi(logout, async (c) => {
+    const { refreshToken } = c.req.valid('json');
+    await revokeRefreshToken(deps.pool, refreshToken, deps.now());
+    return c.body(null, 204);
+  });
+
+  app.openapi(jwks, async (c) => {
+    const set = await deps.keys.jwks();
+    c.header('cache-control', 'public, max-age=60');
+    return c.json(set as z.infer<typeof JwksSchema>, 200);
+  });
+
+  return app;
 }

@@ -1,5 +1,6 @@
 /**
- * Publishing: the ranking snapshot (the site's one input) written from a prediction run, then the site built
+ * Publishing: the ranking snapshot (the site's one input) written from a prediction run with the prospect cards the
+ * API serves (published_prospects, served once the site switches and announced on PUBLISHED_CHANNEL), then the site built
  * into a new folder and switched in atomically, so readers never see a half-built site. Each attempt builds into a
  * folder of its own, and only the newest attempt may switch the site (activities/attempt-fence.ts): an attempt that
  * timed out but is still building can neither overwrite the retry's folder nor switch the site after it.

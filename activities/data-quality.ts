@@ -7,38 +7,11 @@
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
 import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/log.ts';
-import { describeCell, type QualityVerdict } from '../sources/validate/circuit-breaker.ts';
-import { describeCause } from '../sources/validate/reject-cause.ts';
+import { breachDetails, DATA_QUALITY_BREACH, type BatchRef } from '../sources/validate/breach-details.ts';
+import type { QualityVerdict } from '../sources/validate/circuit-breaker.ts';
 import { levelName } from '../sources/validate/rules.ts';
 
-/** The failure type workflows and operators match on. */
-export const DATA_QUALITY_BREACH = 'DataQualityBreach';
-
-export interface BatchRef {
-  batchId: number;
-  season: number;
-}
-
-/** What a breach carries in its failure details: enough to find the quarantine without parsing the message. */
-export interface BreachDetails extends BatchRef {
-  rows: number;
-  quarantined: number;
-  /** URLs of stats responses lost after retries. */
-  lostResponses: string[];
-  /** Expected cells with no line at all ("2016 MLB pitching"). */
-  emptyCells: string[];
-  cells: { cell: string; rows: number; quarantined: number; dominant: string | null; tripped: boolean }[];
-}
-
-export function breachDetails(batch: BatchRef, v: QualityVerdict): BreachDetails {
-  return {
-    ...batch, rows: v.rows, quarantined: v.quarantined, lostResponses: v.lostResponses.map((r) => r.url),
-    emptyCells: v.emptyCells.map(describeCell),
-    cells: v.cells.filter((c) => c.quarantined > 0).map((c) => ({
-      cell: describeCell(c), rows: c.rows, quarantined: c.quarantined, dominant: c.causes[0] ? describeCause(c.causes[0]) : null, tripped: c.tripped,
-    })),
-  };
-}
+export { breachDetails, DATA_QUALITY_BREACH, type BatchRef, type BreachDetails } from '../sources/validate/breach-details.ts';
 
 /** Metrics of every load, and the alert of a breach. `meter` is the activity's (Context.current().metricMeter). */
 export function reportQuality(log: Logger, meter: MetricMeter | undefined, batch: BatchRef, v: QualityVerdict): void {

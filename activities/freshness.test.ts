@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { createFreshnessActivities, freshnessLimits } from './freshness.ts';
+import { createFreshnessActivities } from './freshness.ts';
 
 describe('checkFreshness', () => {
   let db: TestDatabase;
@@ -33,11 +33,5 @@ describe('checkFreshness', () => {
     expect(report.find((r) => r.source === 'fangraphs-csv')?.stale).toBe(false);
     expect(report.find((r) => r.source === 'baseball-america-csv')).toMatchObject({ ageHours: null, stale: true });
     expect(lines.filter((l) => l.alert === 'stale-data').map((l) => l.source).sort()).toEqual(['baseball-america-csv', 'mlb-stats-api']);
-  });
-
-  it('allows the stats source a day and a half in season and weeks out of season', () => {
-    const config = loadConfig({ SEASON_MONTHS: '3-10' });
-    expect(freshnessLimits(config, new Date('2026-06-01T12:00:00Z'))['mlb-stats-api']).toBe(36);
-    expect(freshnessLimits(config, new Date('2026-12-01T12:00:00Z'))['mlb-stats-api']).toBe(24 * 45);
   });
 });

@@ -5,28 +5,15 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Config } from '../lib/config.ts';
-import type { Pool } from '../lib/db.ts';
+import { lastSuccessBySource } from '../db/ingest-batches.ts';
+import type { Queryable } from '../lib/db.ts';
+import { freshnessLimits } from '../sources/validate/freshness-limits.ts';
 import { assessFreshness, type SourceFreshness } from '../sources/validate/freshness.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
 
-/** Longest a source may go without a successful ingest before it counts as stale, in hours. */
-export function freshnessLimits(config: Config, now: Date): Record<string, number> {
-  const month = now.getUTCMonth() + 1;
-  const inSeason = month >= config.schedules.seasonMonths.first && month <= config.schedules.seasonMonths.last;
-  return {
-    // Daily in season; out of season nothing changes, so a monthly check-in is enough.
-    'mlb-stats-api': inSeason ? 36 : 24 * 45,
-    // Scouting boards are republished a few times a year.
-    'fangraphs-csv': 24 * 200,
-    'baseball-america-csv': 24 * 400,
-  };
-}
-
-export async function sourceFreshness(pool: Pool, config: Config, now = new Date()): Promise<SourceFreshness[]> {
-  const { rows } = await pool.query<{ source: string; last: Date }>(
-    'SELECT source, max(finished_at) AS last FROM ingest_batches WHERE finished_at IS NOT NULL GROUP BY source',
-  );
-  return assessFreshness({ now, lastSuccess: new Map(rows.map((r) => [r.source, r.last])), maxAgeHours: freshnessLimits(config, now) });
+/** Each source's age and staleness now, judged against `freshnessLimits`. */
+export async function sourceFreshness(pool: Queryable, config: Config, now = new Date()): Promise<SourceFreshness[]> {
+  return assessFreshness({ now, lastSuccess: await lastSuccessBySource(pool), maxAgeHours: freshnessLimits(config, now) });
 }
 
 export function createFreshnessActivities({ pool, config, log }: ActivityDeps) {

@@ -4,9 +4,9 @@
  * the workflow failure that carries it.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { DATA_QUALITY_BREACH } from '../sources/validate/breach-details.ts';
 
-/** Same string as activities/data-quality.ts DATA_QUALITY_BREACH (bin/ does not import activities/). */
-export const DATA_QUALITY_BREACH = 'DataQualityBreach';
+export { DATA_QUALITY_BREACH };
 
 /** The breach's message if `error` (a workflow failure, or anything with a cause chain) carries one, else null. */
 export function breachMessage(error: unknown): string | null {

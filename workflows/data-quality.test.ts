@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, RetryState } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { DATA_QUALITY_BREACH as ACTIVITY_TYPE } from '../activities/data-quality.ts';
+import { DATA_QUALITY_BREACH as ACTIVITY_TYPE } from '../sources/validate/breach-details.ts';
 import { DATA_QUALITY_BREACH, findBreach, passOnBreach } from './data-quality.ts';
 
 const breach = ApplicationFailure.nonRetryable('season 2006, batch 4: data-quality breach: ...', DATA_QUALITY_BREACH, { batchId: 4 });

@@ -3,6 +3,7 @@
  */
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
+import { appliedMigrations } from '../db/schema-migrations.ts';
 import { openDatabase } from '../infra/database.ts';
 import { runMain } from './main.ts';
 
@@ -11,6 +12,5 @@ await runMain(async (stack) => {
   const log = createLogger({ level: config.logLevel, name: 'migrate' });
   const db = await openDatabase(config, log);
   stack.push('database', () => db.close());
-  const { rows } = await db.pool.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version');
-  console.log(`schema is current: ${rows.map((r) => r.name).join(', ')}`);
+  console.log(`schema is current: ${(await appliedMigrations(db.pool)).join(', ')}`);
 });

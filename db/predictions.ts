@@ -29,6 +29,16 @@ export interface ServedPrediction {
   contributions: FeatureContribution[];
 }
 
+/** What a prediction run was: the model it served and the season its features describe. */
+export async function servedRun(db: Queryable, predictionRunId: string): Promise<{ modelVersion: string; asOfSeason: number } | null> {
+  const { rows } = await db.query<{ model_version: string; as_of_season: number }>(
+    `SELECT model_version, as_of_season FROM prediction_runs WHERE prediction_run_id = $1`,
+    [predictionRunId],
+  );
+  const row = rows[0];
+  return row ? { modelVersion: row.model_version, asOfSeason: row.as_of_season } : null;
+}
+
 /** The run's model and feature snapshot: the two orders that SHAP values and feature values are stored in. */
 interface RunFeatures {
   modelVersion: string;

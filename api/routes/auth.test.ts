@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { familyOf, familyTokens } from '../../db/refresh-tokens.ts';
+import { auditEntries } from '../../db/audit-log.ts';
+import { createTestApi, type TestApi } from '../../test/api.ts';
+import { createUser } from '../../test/api-users.ts';
+import { hashRefreshToken } from '../auth/refresh-tokens.ts';
+import { LOGIN_ACCOUNT_LIMIT, LOGIN_IP_LIMIT } from './auth.ts';
+
+let api: TestApi;
+beforeAll(async () => { api = await createTestApi(); });
+afterAll(async () => { await api?.close(); });
+
+const uniqueEmail = () => `auth-${crypto.randomUUID()}@example.test`;
+
+describe('register and login', () => {
+  it('registers with a normalized email and logs in with any casing of it', async () => {
+    const email = uniqueEmail();
+    const res = await api.request('POST', '/api/v1/auth/register', { body: { email: `  ${email.toUpperCase()} `, password: 'a long enough password' } });
+    expect(res.status).toBe(202);
+    const login = await api.request('POST', '/api/v1/auth/login', { body: { email, password: 'a long enough password' } });
+    expect(login.status).toBe(200);
+    const pair = await login.json() as Record<string, unknown>;
+    expect(Object.keys(pair).sort()).toEqual(['accessToken', 'expiresIn', 'refreshExpiresIn', 'refreshToken', 'tokenType']);
+    expect(pair).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, refreshExpiresIn: 30 * 86_400 });
+    const { rows } = await api.deps.pool.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE email = $1`, [email]);
+    expect(rows[0]?.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('answers registration of a taken address exactly as a new one, and the taken account keeps its password', async () => {
+    const user = await createUser(api);
+    const fresh = await api.request('POST', '/api/v1/auth/register', { body: { email: uniqueEmail(), password: 'another password here' } });
+    const taken = await api.request('POST', '/api/v1/auth/register', { body: { email: user.email, password: 'an attacker password' } });
+    expect(taken.status).toBe(fresh.status);
+    expect(await taken.json()).toEqual(await fresh.json());
+    expect((await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
+  });
+
+  it('gives the same status and body for an unknown email and a wrong password', async () => {
+    const user = await createUser(api);
+    const unknown = await api.request('POST', '/api/v1/auth/login', { body: { email: uniqueEmail(), password: 'whatever password' } });
+    const wrong = await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'whatever password' } });
+    expect(unknown.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    const strip = (body: Record<string, unknown>) => ({ ...body, instance: undefined });
+    expect(strip(await unknown.json() as Record<string, unknown>)).toEqual(strip(await wrong.json() as Record<string, unknown>));
+  });
+
+  it.each([
+    ['malformed JSON', { rawBody: '{"email": ', headers: { 'content-type': 'application/json' } }],
+    ['an unknown field', { body: { email: 'a@example.com', password: 'long enough pw', admin: true } }],
+    ['a wrong type', { body: { email: 42, password: 'long enough pw' } }],
+    ['an SQL injection as email', { body: { email: "' OR '1'='1' --", password: 'long enough pw' } }],
+    ['a short password', { body: { email: 'a@example.com', password: 'short' } }],
+    ['an oversized password', { body: { email: 'a@example.com', password: 'x'.repeat(300) } }],
+  ])('refuses %s at registration with a 400 problem', async (_name, options) => {
+    const res = await api.request('POST', '/api/v1/auth/register', options);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await res.json() as { detail: string }).detail.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a body over the limit with a 4xx', async () => {
+    const res = await api.request('POST', '/api/v1/auth/login', { rawBody: JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(100_000) }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+  });
+});
+
+describe('login throttling', () => {
+  it(`refuses the account after ${LOGIN_ACCOUNT_LIMIT.limit} failures with 429 and Retry-After, even with the right password`, async () => {
+    const user = await createUser(api);
+    for (let i = 0; i < LOGIN_ACCOUNT_LIMIT.limit; i++) {
+      expect((await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'not the password' } })).status).toBe(401);
+    }
+    const res = await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('clears the account count on a successful login', async () => {
+    const user = await createUser(api);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < LOGIN_ACCOUNT_LIMIT.limit - 1; i++) {
+        await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'not the password' } });
+      }
+      expect((await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
+    }
+  });
+
+  it('refuses a client IP after its attempts per minute, whatever the accounts', async () => {
+    const proxied = await createTestApi({ env: { API_TRUST_PROXY: '1' } });
+    try {
+      const from = (ip: string) => ({ 'x-forwarded-for': ip });
+      for (let i = 0; i < LOGIN_IP_LIMIT.limit; i++) {
+        const res = await proxied.request('POST', '/api/v1/auth/login', { body: { email: uniqueEmail(), password: 'some password' }, headers: from('203.0.113.7') });
+        expect(res.status).toBe(401);
+      }
+      const refused = await proxied.request('POST', '/api/v1/auth/login', { body: { email: uniqueEmail(), password: 'some password' }, headers: from('203.0.113.7') });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      const other = await proxied.request('POST', '/api/v1/auth/login', { body: { email: uniqueEmail(), password: 'some password' }, headers: from('203.0.113.8') });
+      expect(other.status).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
+describe('refresh tokens', () => {
+  const refresh = (refreshToken: string) => api.request('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+
+  it('rotates on every use: the new pair works, the old refresh token does not', async () => {
+    const user = await createUser(api);
+    const first = await refresh(user.refreshToken);
+    expect(first.status).toBe(200);
+    const pair = await first.json() as { accessToken: string; refreshToken: string };
+    expect(pair.refreshToken).not.toBe(user.refreshToken);
+    expect((await api.request('GET', '/api/v1/users/me', { token: pair.accessToken })).status).toBe(200);
+    expect((await refresh(pair.refreshToken)).status).toBe(200);
+  });
+
+  it('revokes the whole family when a rotated token is presented again, and audits it', async () => {
+    const user = await createUser(api);
+    const pair = await (await refresh(user.refreshToken)).json() as { refreshToken: string };
+    const replay = await refresh(user.refreshToken);
+    expect(replay.status).toBe(401);
+    // The successor, never used, is revoked with the rest of its login.
+    expect((await refresh(pair.refreshToken)).status).toBe(401);
+    const family = await familyOf(api.deps.pool, hashRefreshToken(user.refreshToken));
+    const tokens = await familyTokens(api.deps.pool, family!.familyId);
+    expect(tokens.every((t) => t.revokedAt !== null)).toBe(true);
+    expect(tokens.some((t) => t.revokedReason === 'reuse')).toBe(true);
+    expect(await auditEntries(api.deps.pool, { action: 'refresh_token.reuse', subject: user.userId })).toHaveLength(1);
+  });
+
+  it('lets only one of two concurrent uses of a token win', async () => {
+    const user = await createUser(api);
+    const statuses = (await Promise.all([refresh(user.refreshToken), refresh(user.refreshToken)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 401]);
+  });
+
+  it('logout revokes the family, idempotently, and says nothing about unknown tokens', async () => {
+    const user = await createUser(api);
+    const logout = (refreshToken: string) => api.request('POST', '/api/v1/auth/logout', { body: { refreshToken } });
+    expect((await logout(user.refreshToken)).status).toBe(204);
+    expect((await logout(user.refreshToken)).status).toBe(204);
+    expect((await logout('A'.repeat(43))).status).toBe(204);
+    expect((await refresh(user.refreshToken)).status).toBe(401);
+  });
+
+  it('refuses garbage and oversized refresh tokens with a 4xx', async () => {
+    expect((await refresh('not-a-token')).status).toBe(401);
+    expect((await refresh('x'.repeat(500))).status).toBe(400);
+    expect((await api.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: 5 } })).status).toBe(400);
+  });
+
+  it('picks up a role change at the next refresh', async () => {
+    const user = await createUser(api);
+    await api.deps.pool.query(`UPDATE users SET role = 'premium' WHERE user_id = $1`, [user.userId]);
+    const pair = await (await refresh(user.refreshToken)).json() as { accessToken: string };
+    expect((await api.deps.keys.verifyAccessToken(pair.accessToken)).role).toBe('premium');
+  });
+});
+
+describe('JWKS', () => {
+  it('publishes the signing key without private parts', async () => {
+    const user = await createUser(api);
+    const res = await api.request('GET', '/.well-known/jwks.json');
+    expect(res.status).toBe(200);
+    const { keys } = await res.json() as { keys: Record<string, unknown>[] };
+    const kid = JSON.parse(Buffer.from(user.accessToken.split('.')[0]!, 'base64url').toString()).kid as string;
+    expect(keys.map((k) => k['kid'])).toContain(kid);
+    for (const key of keys) expect(key).not.toHaveProperty('d');
+  });
+});

@@ -1,6 +1,6 @@
 /**
- * Loading one batch from the landing zone: shape checks, parsing, validation, then bulk upserts keyed by natural
- * keys in one transaction. Rejected rows go to quarantine with their reason; nothing is dropped without a count:
+ * Loading one batch from the landing zone: shape checks and parsing (sources/validate/batch-responses.ts),
+ * validation, the circuit breaker, then bulk upserts keyed by natural keys (db/) in one transaction. Rejected rows go to quarantine with their reason; nothing is dropped without a count:
  * rows fetched = loaded + quarantined + duplicates merged.
  */
 import { recordBioVersions } from '../db/bio-versions.ts';
@@ -10,14 +10,12 @@ import { organizationIds, upsertAffiliates, upsertOrganizations } from '../db/or
 import { forgetBirthDates, storedBios, upsertDraftPicks, upsertPlayers } from '../db/players.ts';
 import { lostResponses, recordPlayerFlags, replaceBatchQuarantine, type QuarantineRow } from '../db/quarantine.ts';
 import { seasonSpans, upsertSeasonLines } from '../db/season-lines.ts';
-import { SPORT_IDS, type PlayerBio, type StatGroup } from '../lib/domain.ts';
+import type { PlayerBio } from '../lib/domain.ts';
 import { type Pool, type PoolClient, withTransaction } from '../lib/db.ts';
-import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParseReject } from '../sources/mlb-stats-api/parse.ts';
-import { statsSplitsOf } from '../sources/mlb-stats-api/stats-page.ts';
+import { asksForMinors, isStatsUrl, parseBatchResponses, type BatchReject } from '../sources/validate/batch-responses.ts';
 import { screenBirthDates } from '../sources/validate/birth-dates.ts';
-import { DEFAULT_BREAKER_THRESHOLDS, expectedCells, judgeQuality, tallyOutcomes, type CellKey, type LineOutcome, type QualityVerdict } from '../sources/validate/circuit-breaker.ts';
-import { causeOfParseReason, causeOfRule, causeOfShapeIssue, type RejectCause } from '../sources/validate/reject-cause.ts';
-import { describeShapeIssues, shapeIssues } from '../sources/validate/schemas.ts';
+import { DEFAULT_BREAKER_THRESHOLDS, expectedCells, judgeQuality, tallyOutcomes, type LineOutcome, type QualityVerdict } from '../sources/validate/circuit-breaker.ts';
+import { causeOfRule } from '../sources/validate/reject-cause.ts';
 import { validateSeasonLines } from '../sources/validate/season-lines.ts';
 import { dataQualityBreach, type QualityGate } from './data-quality.ts';
 
@@ -36,39 +34,6 @@ export interface LoadResult {
   writeMs: number;
 }
 
-type Kind = 'stats' | 'people' | 'teams' | 'draft' | 'other';
-function kindOf(url: string): { kind: Kind; group: StatGroup } {
-  const u = new URL(url);
-  const group: StatGroup = u.searchParams.get('group') === 'pitching' ? 'pitching' : 'hitting';
-  if (u.pathname.endsWith('/stats')) return { kind: 'stats', group };
-  if (u.pathname.endsWith('/people')) return { kind: 'people', group };
-  if (u.pathname.endsWith('/teams')) return { kind: 'teams', group };
-  if (/\/draft\/\d+$/.test(u.pathname)) return { kind: 'draft', group };
-  return { kind: 'other', group };
-}
-
-/** Whether a `/stats` request asked for a level other than MLB (sport 1). */
-function asksForMinors(url: string): boolean {
-  const ids = new URL(url).searchParams.get('sportIds') ?? new URL(url).searchParams.get('sportId') ?? '';
-  return ids.split(',').some((id) => id.trim() !== '' && Number(id) !== SPORT_IDS.MLB);
-}
-
-/** The cell of a raw split that could not be parsed: its level when readable; the season is the batch's. */
-function cellOfRaw(raw: unknown, season: number, group: StatGroup): CellKey {
-  const sport = (raw as { sport?: { id?: unknown } } | null)?.sport?.id;
-  const sportId = typeof sport === 'number' && Number.isInteger(sport) ? sport : typeof sport === 'string' && /^\d+$/.test(sport) ? Number(sport) : null;
-  return { season, sportId, group };
-}
-
-interface Reject {
-  entity: string;
-  reason: string;
-  raw: unknown;
-  /** Season lines only: where the line belongs and why it was rejected, for the breaker and the quarantine report. */
-  cell?: CellKey;
-  cause?: RejectCause;
-}
-
 const NO_GATE: QualityGate = { thresholds: DEFAULT_BREAKER_THRESHOLDS, report: () => {} };
 
 export async function loadBatch(
@@ -82,46 +47,10 @@ export async function loadBatch(
 ): Promise<LoadResult> {
   const { batchId, season } = input;
   progress('reading');
-  const rejects: Reject[] = [];
-  const rejectAs = (entity: string) => (r: ParseReject) => rejects.push({ ...r, entity });
-  const splits: Record<StatGroup, unknown[]> = { hitting: [], pitching: [] };
-  const people: unknown[] = [];
-  const teams: unknown[] = [];
-  const drafts: unknown[] = [];
-  let shapeRejected = 0;
+  const { hitting, pitching, bios, teams: orgs, picks, rejects, shapeRejected, minorsAsked: statsAskedMinors } =
+    parseBatchResponses(await batchResponses(pool, batchId), season);
   // Minor levels the batch's stats requests asked for: none in an MLB-only season (or a bio refresh, which has none).
-  let minorsAsked = false;
-  for (const { url, body } of await batchResponses(pool, batchId)) {
-    const { kind, group } = kindOf(url);
-    if (kind === 'stats') {
-      minorsAsked ||= asksForMinors(url);
-      for (const split of statsSplitsOf(body, group)) {
-        const kind = group === 'hitting' ? 'hittingSplit' : 'pitchingSplit';
-        const issues = shapeIssues(kind, split);
-        const [first] = issues;
-        if (first) {
-          shapeRejected += 1;
-          rejects.push({
-            entity: 'season_line', reason: `shape: ${describeShapeIssues(kind, issues)}`, raw: split,
-            cell: cellOfRaw(split, season, group), cause: causeOfShapeIssue(first),
-          });
-        } else splits[group].push(split);
-      }
-    } else if (kind === 'people') people.push(body);
-    else if (kind === 'teams') teams.push(body);
-    else if (kind === 'draft') drafts.push(body);
-  }
-  // Pages are parsed together: a traded player's aggregate row and his per-team rows may sit on different pages.
-  const hitting = parseStatSplits(splits.hitting, 'hitting');
-  const pitching = parseStatSplits(splits.pitching, 'pitching');
-  for (const [group, parsedGroup] of [['hitting', hitting], ['pitching', pitching]] as const) {
-    for (const r of parsedGroup.rejects) {
-      rejects.push({ ...r, entity: 'season_line', cell: cellOfRaw(r.raw, season, group), cause: causeOfParseReason(r.reason) });
-    }
-  }
-  const bios = people.flatMap((b) => parsePeople(b, rejectAs('player')));
-  const orgs = teams.map((b) => parseTeams(b, { season, onReject: rejectAs('team') }));
-  const picks = drafts.flatMap((b) => parseDraft(b, rejectAs('draft_pick')));
+  let minorsAsked = statsAskedMinors;
   const parsed = [...hitting.lines, ...pitching.lines];
 
   progress('validating');
@@ -158,7 +87,7 @@ export async function loadBatch(
   for (const r of rejects) if (r.cell && r.cause) outcomes.push({ ...r.cell, cause: r.cause });
   // A stats page that stayed broken after retries was quarantined by fetchSeason; its lines are simply absent here.
   const lost = await lostResponses(pool, batchId);
-  const lostStats = lost.filter((r) => typeof r.url === 'string' && kindOf(r.url).kind === 'stats');
+  const lostStats = lost.filter((r) => typeof r.url === 'string' && isStatsUrl(r.url));
   const cells = tallyOutcomes(outcomes);
   // A season load that asked for the minors must hold MLB hitting and pitching, and both groups of every minor level
   // it has lines of: a cell with no line at all (the source sent none) is data missing in unknown number.
@@ -198,7 +127,7 @@ export async function loadBatch(
 }
 
 /** Re-loading a batch replaces its row-level quarantine entries instead of duplicating them. */
-async function replaceQuarantine(client: PoolClient, batchId: number, source: string, rejects: readonly Reject[]): Promise<void> {
+async function replaceQuarantine(client: PoolClient, batchId: number, source: string, rejects: readonly BatchReject[]): Promise<void> {
   const rows: QuarantineRow[] = rejects.map((r) => ({
     entity: r.entity, reason: r.reason, raw: r.raw, season: r.cell?.season, sportId: r.cell?.sportId, group: r.cell?.group, field: r.cause?.field, rule: r.cause?.rule,
   }));
@@ -214,7 +143,7 @@ function storedVerdict(v: QualityVerdict): QualityVerdict {
  * A breached batch loads nothing (no lines, bios, teams or picks), keeps its quarantine for the operator, and is
  * marked 'breached' with the verdict; finished_at stays NULL, so it counts as no successful ingest.
  */
-async function recordBreach(pool: Pool, result: LoadResult, source: string, rejects: readonly Reject[], verdict: QualityVerdict): Promise<void> {
+async function recordBreach(pool: Pool, result: LoadResult, source: string, rejects: readonly BatchReject[], verdict: QualityVerdict): Promise<void> {
   await withTransaction(pool, async (client) => {
     await replaceQuarantine(client, result.batchId, source, rejects);
     // rows_loaded stays 0: the lines that passed were not written either.

@@ -1,14 +1,16 @@
 /**
- * `npm start`: the whole product on one machine. Starts (or reuses) PostgreSQL and the Temporal dev server,
- * serves the sample source and the published site, runs the worker, runs the pipeline once, and keeps serving
- * until Ctrl-C, when everything it started stops in reverse order.
+ * `npm start`: the whole product on one machine. Starts (or reuses) PostgreSQL, Redis and the Temporal dev server,
+ * serves the sample source, the published site and the premium API, runs the worker, runs the pipeline once, and
+ * keeps serving until Ctrl-C, when everything it started stops in reverse order.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { dataPaths, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
+import { startApiServer } from '../api/server.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
+import { openRedis } from '../infra/redis.ts';
 import { serveSite } from '../site/serve.ts';
 import { pipelineWorkflowId } from '../workflows/ids.ts';
 import type { runPipeline } from '../workflows/run-pipeline.ts';
@@ -18,7 +20,11 @@ await runMain(async (stack) => {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, name: 'start' });
   const paths = dataPaths(config);
-  const { client, temporalUiUrl } = await startLocalStack(config, log, stack, { worker: true });
+  const { client, temporalUiUrl, databaseUrl } = await startLocalStack(config, log, stack, { worker: true });
+  const redis = await openRedis(config, log);
+  stack.push('redis', () => redis.stop());
+  const api = await startApiServer({ ...config, databaseUrl, redis: { ...config.redis, url: redis.url } }, log);
+  stack.push('api server', () => api.close());
 
   // Until the first publish, serve a page that says the rankings are on their way.
   const placeholder = path.join(config.dataDir, 'site', 'placeholder');
@@ -39,14 +45,15 @@ await runMain(async (stack) => {
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
   const runUrl = `${temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`;
-  console.log(`\n  Rankings site:  ${site.url}\n  Temporal UI:    ${temporalUiUrl}\n  Pipeline run:   ${runUrl}\n`);
+  const apiLines = `  API:            ${api.apiUrl}\n  API docs:       ${api.docsUrl}\n`;
+  console.log(`\n  Rankings site:  ${site.url}\n${apiLines}  Temporal UI:    ${temporalUiUrl}\n  Pipeline run:   ${runUrl}\n`);
   const result = await handle.result();
   const b = result.backfill;
   console.log(
     `\n  Pipeline finished: ${b.seasonsDone} seasons, ${b.rowsFetched} rows fetched = ${b.rowsLoaded} loaded + ${b.rowsQuarantined} quarantined + ` +
       `${b.duplicatesMerged} duplicates merged; ${b.httpRequests} HTTP requests (${b.responsesReused} responses reused from the landing zone); ` +
       `model ${result.modelVersion}; ${result.prospects} prospects ranked.\n` +
-      `  Rankings site:  ${site.url}\n  Temporal UI:    ${runUrl}\n\n  Serving until Ctrl-C.\n`,
+      `  Rankings site:  ${site.url}\n${apiLines}  Temporal UI:    ${runUrl}\n\n  Serving until Ctrl-C.\n`,
   );
   await stack.untilSignal();
 });

@@ -22,6 +22,8 @@ export interface StopStack {
 
 export interface LocalStack {
   pool: Pool;
+  /** Connection string of the same database, for processes that keep a pool of their own (the API). */
+  databaseUrl: string;
   client: Client;
   temporalUiUrl: string;
   mlbBaseUrl: string;
@@ -85,6 +87,7 @@ export async function startLocalStack(config: Config, log: Logger, stack: StopSt
 
   return {
     pool: db.pool,
+    databaseUrl: db.url,
     client,
     temporalUiUrl: temporal.uiUrl,
     mlbBaseUrl: mlbBaseUrl ?? '',

@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { dataPaths, type Config } from '../lib/config.ts';
 import type { Logger } from '../lib/log.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 
@@ -117,4 +118,10 @@ export async function ensureLocalRedis(options: { dir: string; port: number; log
       clearTimeout(timer);
     },
   };
+}
+
+/** The Redis of a process: REDIS_URL when set, otherwise the project-local server in AFWD_DATA_DIR/redis. */
+export async function openRedis(config: Config, log: Logger): Promise<LocalRedis> {
+  if (config.redis.url) return { url: config.redis.url, owned: false, stop: async () => {} };
+  return ensureLocalRedis({ dir: dataPaths(config).redis, port: config.redis.localPort, log });
 }

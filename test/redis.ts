@@ -46,3 +46,13 @@ export async function testRedis(log: Logger): Promise<{ url: string; release(): 
     },
   };
 }
+
+/** A redis:// URL nothing listens on (a port just freed), for tests of the API with Redis down. */
+export async function unreachableRedisUrl(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `redis://127.0.0.1:${port}`;
+}

@@ -1,17 +1,84 @@
 /**
  * The general rate limit of /api/v1, per user (or per IP for anonymous callers), by role; and `limitRoute`, a
- * route's own tighter limit (free users' 10 predictions a minute). STUB: to be built.
+ * route's own tighter limit (free users' 10 predictions a minute). Answers carry RateLimit-* headers (IETF draft:
+ * limit, remaining, seconds to reset, policy); a refusal is a 429 problem with Retry-After, counted in the metrics.
+ * When Redis is down the general limit lets requests through (an outage of an accelerator must not take the API
+ * down); a route limit given `failClosed` refuses them with a 503 instead.
  */
-import type { MiddlewareHandler } from 'hono';
-import type { ApiDeps, ApiEnv, Role } from '../env.ts';
+import type { Context, MiddlewareHandler } from 'hono';
+import { clientIp } from '../client-ip.ts';
+import type { ApiDeps, ApiEnv, RateLimitResult, Role } from '../env.ts';
+import { HttpProblem } from '../problem.ts';
+
+export const GENERAL_WINDOW_SECONDS = 60;
+
+/** Whose counter a request counts against: the user, or the IP of an anonymous caller. */
+export function callerKey(c: Context<ApiEnv>, trustProxy: boolean): string {
+  const auth = c.var.auth;
+  return auth ? `user:${auth.userId}` : `ip:${clientIp(c, trustProxy)}`;
+}
+
+function setHeaders(c: Context<ApiEnv>, result: RateLimitResult, windowSeconds: number): void {
+  c.header('ratelimit-limit', String(result.limit));
+  c.header('ratelimit-remaining', String(result.remaining));
+  c.header('ratelimit-reset', String(result.resetSeconds));
+  c.header('ratelimit-policy', `${result.limit};w=${windowSeconds}`);
+}
+
+function refuse(deps: ApiDeps, bucket: string, result: RateLimitResult, what: string): never {
+  deps.metrics.rateLimited(bucket);
+  throw new HttpProblem(429, `Rate limit exceeded: ${what}. Retry in ${result.resetSeconds} s.`, {
+    type: 'https://afinewinedynasty.com/problems/rate-limited',
+    headers: { 'retry-after': String(result.resetSeconds) },
+  });
+}
+
+function isDegraded(result: RateLimitResult): boolean {
+  return (result as RateLimitResult & { degraded?: boolean }).degraded === true;
+}
 
 export function rateLimit(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
-  void deps;
-  return async (_c, next) => { await next(); };
+  const { rateLimits, trustProxy } = deps.config.api;
+  return async (c, next) => {
+    // Preflights carry no credentials and cost nothing: never count them.
+    if (c.req.method === 'OPTIONS') return next();
+    const role = c.var.auth?.role ?? 'anonymous';
+    const limit = rateLimits[role];
+    if (limit === 0) return next();
+    const result = await deps.limiter.hit(`${callerKey(c, trustProxy)}:general`, limit, GENERAL_WINDOW_SECONDS);
+    if (!isDegraded(result)) setHeaders(c, result, GENERAL_WINDOW_SECONDS);
+    if (!result.allowed) refuse(deps, `general:${role}`, result, `${limit} requests a minute for ${role === 'anonymous' ? 'anonymous callers' : `${role} accounts`}`);
+    await next();
+  };
+}
+
+export interface RouteLimit {
+  /** Names the limit in bucket keys, metrics and messages (`predictions`). */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+  /** Roles the limit applies to; anonymous callers count as `free`. */
+  roles: readonly Role[];
+  /** Refuse (503) rather than allow while Redis is down: for limits that guard against abuse (login, register). */
+  failClosed?: boolean;
 }
 
 /** A route's own limit, for the roles listed (anonymous counts as `free`); other roles pass. */
-export function limitRoute(deps: ApiDeps, options: { name: string; limit: number; windowSeconds: number; roles: readonly Role[] }): MiddlewareHandler<ApiEnv> {
-  void deps; void options;
-  return async (_c, next) => { await next(); };
+export function limitRoute(deps: ApiDeps, options: RouteLimit): MiddlewareHandler<ApiEnv> {
+  const { trustProxy } = deps.config.api;
+  return async (c, next) => {
+    const role = c.var.auth?.role ?? 'free';
+    if (!options.roles.includes(role)) return next();
+    const result = await deps.limiter.hit(`${callerKey(c, trustProxy)}:${options.name}`, options.limit, options.windowSeconds, { failClosed: options.failClosed });
+    if (isDegraded(result)) {
+      if (result.allowed) return next();
+      deps.metrics.rateLimited(options.name);
+      throw new HttpProblem(503, `This endpoint is briefly unavailable (its rate limit cannot be checked). Retry in ${result.resetSeconds} s.`, {
+        headers: { 'retry-after': String(result.resetSeconds) },
+      });
+    }
+    setHeaders(c, result, options.windowSeconds);
+    if (!result.allowed) refuse(deps, options.name, result, `${options.limit} ${options.name} per ${options.windowSeconds} s`);
+    await next();
+  };
 }

@@ -84,8 +84,8 @@ export function healthRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(metrics, async (c) => {
     const { contentType, body } = await deps.metrics.render();
     c.header('cache-control', 'no-store');
-    c.header('content-type', contentType);
-    return c.text(body, 200);
+    // Prometheus' own content type (it names the format version), over c.text's default.
+    return c.text(body, 200, { 'Content-Type': contentType });
   });
 
   return app;

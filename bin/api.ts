@@ -1,0 +1,25 @@
+/**
+ * `npm run api`: the premium API alone, against DATABASE_URL (or the project-local cluster) and REDIS_URL (or the
+ * project-local redis-server); the database is migrated first, as every entry point does. SIGTERM or Ctrl-C drains
+ * in-flight requests (API_SHUTDOWN_GRACE_MS) before the process exits.
+ */
+import { loadConfig } from '../lib/config.ts';
+import { createLogger } from '../lib/log.ts';
+import { startApiServer } from '../api/server.ts';
+import { openDatabase } from '../infra/database.ts';
+import { openRedis } from '../infra/redis.ts';
+import { runMain } from './main.ts';
+
+await runMain(async (stack) => {
+  const config = loadConfig();
+  const log = createLogger({ level: config.logLevel, name: 'api' });
+  const database = await openDatabase(config, log);
+  stack.push('database', () => database.close());
+  const redis = await openRedis(config, log);
+  stack.push('redis', () => redis.stop());
+  // The API keeps a pool of its own, sized and timed for requests (API_DB_POOL_SIZE, API_STATEMENT_TIMEOUT_MS).
+  const api = await startApiServer({ ...config, databaseUrl: database.url, redis: { ...config.redis, url: redis.url } }, log);
+  stack.push('api server', () => api.close());
+  console.log(`\n  API:       ${api.apiUrl}\n  API docs:  ${api.docsUrl}\n`);
+  await stack.untilSignal();
+});

@@ -20,7 +20,8 @@ describe('publishSnapshot', () => {
   let db: TestDatabase;
   let dir: string;
   let activities: ReturnType<typeof createPublishActivities>;
-  const publish = (predictionRunId: string, rankingSnapshotId: string) => new MockActivityEnvironment().run(
+  type PublishSnapshot = ReturnType<typeof createPublishActivities>['publishSnapshot'];
+  const publish = (predictionRunId: string, rankingSnapshotId: string) => new MockActivityEnvironment().run<Parameters<PublishSnapshot>, Awaited<ReturnType<PublishSnapshot>>, PublishSnapshot>(
     activities.publishSnapshot.bind(activities), { predictionRunId, rankingSnapshotId });
   const cards = async (snapshotId: string) => (await db.pool.query(
     `SELECT player_id, rank, name, search_name, position, is_pitcher, org_id, org_abbreviation, level, age, eta, confidence, probability, dynasty_value, card

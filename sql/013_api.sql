@@ -2,6 +2,7 @@
 -- published prospect cards the API lists, filters and searches (written by the pipeline's publish step).
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS btree_gin;   -- lets one GIN index hold the snapshot id beside the trigrams
 
 ALTER TABLE users RENAME COLUMN tier TO role;
 ALTER TABLE users DROP CONSTRAINT IF EXISTS users_tier_check;
@@ -50,5 +51,6 @@ CREATE TABLE published_prospects (
   PRIMARY KEY (ranking_snapshot_id, player_id)
 );
 CREATE UNIQUE INDEX published_prospects_rank ON published_prospects (ranking_snapshot_id, rank);
-CREATE INDEX published_prospects_search ON published_prospects USING gin (search_name gin_trgm_ops);
+-- Search is always within one snapshot: the snapshot id in the same GIN index keeps old snapshots' rows out of the scan.
+CREATE INDEX published_prospects_search ON published_prospects USING gin (ranking_snapshot_id, search_name gin_trgm_ops);
 CREATE INDEX ranking_snapshots_published ON ranking_snapshots (published_at DESC) WHERE published_at IS NOT NULL;

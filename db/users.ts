@@ -98,3 +98,16 @@ export async function listUsers(db: Queryable, options: { limit: number; offset:
   }
   return { users: rows.map(toUser), total };
 }
+
+/** Sets the role and says what it was (read under the row lock, for the audit log); null when there is no such user. */
+export async function changeRole(db: Queryable, userId: string, role: Role): Promise<{ user: UserRow; previousRole: Role } | null> {
+  const { rows } = await db.query<Row & { previous_role: Role }>(
+    `UPDATE users u SET role = $2, updated_at = now()
+     FROM (SELECT role AS previous_role FROM users WHERE user_id = $1 FOR UPDATE) old
+     WHERE u.user_id = $1
+     RETURNING u.user_id, u.email, u.role, u.preferences, u.created_at, u.updated_at, u.last_login_at, old.previous_role`,
+    [userId, role],
+  );
+  const row = rows[0];
+  return row ? { user: toUser(row), previousRole: row.previous_role } : null;
+}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { loadHistory, type History } from '../activities/history.ts';
+import { loadHistory, type History } from '../db/history.ts';
 import { bootstrapIntervals } from '../training/bootstrap.ts';
 import { buildDataset, type Dataset } from '../training/dataset.ts';
 import type { TeamLeague } from '../training/league-norms.ts';

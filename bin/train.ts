@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { recentModelEvents } from '../db/models.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
@@ -24,9 +25,6 @@ await runMain(async (stack) => {
   });
   console.log(`weeklyRetraining ${handle.workflowId} started; waiting...`);
   const result = await handle.result();
-  const { rows } = await pool.query(
-    "SELECT at, model_version, event, reason FROM model_events WHERE at > now() - interval '1 day' ORDER BY event_id DESC LIMIT 5",
-  );
-  for (const r of rows.reverse()) console.log(`${r.at.toISOString()}  ${r.model_version}  ${r.event}: ${r.reason}`);
+  for (const e of await recentModelEvents(pool, 24, 5)) console.log(`${e.at.toISOString()}  ${e.modelVersion}  ${e.event}: ${e.reason}`);
   console.log(`serving ${result.modelVersion}; ${result.prospects} prospects ranked; site in ${result.siteDir}`);
 });

@@ -127,3 +127,20 @@ export async function championForFeatures(db: Queryable, snapshotId: string): Pr
   );
   return rows[0]?.model_version ?? null;
 }
+
+export interface RecordedModelEvent {
+  at: Date;
+  modelVersion: string;
+  event: ModelEvent;
+  reason: string;
+}
+
+/** The registry's events of the last `hours` hours, oldest first, at most `limit` (the newest ones). */
+export async function recentModelEvents(db: Queryable, hours: number, limit: number): Promise<RecordedModelEvent[]> {
+  const { rows } = await db.query<{ at: Date; model_version: string; event: ModelEvent; reason: string }>(
+    `SELECT at, model_version, event, reason FROM model_events WHERE at > now() - make_interval(hours => $1)
+     ORDER BY event_id DESC LIMIT $2`,
+    [hours, limit],
+  );
+  return rows.reverse().map((r) => ({ at: r.at, modelVersion: r.model_version, event: r.event, reason: r.reason }));
+}

@@ -7,7 +7,7 @@
  * source's (another path).
  */
 import { createHash } from 'node:crypto';
-import { openLandingReplay } from '../activities/landing-replay.ts';
+import { openLandingReplay } from '../sources/archive/landing-replay.ts';
 import type { Config } from '../lib/config.ts';
 import { createPool } from '../lib/db.ts';
 import type { Logger } from '../lib/log.ts';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadHistory } from '../activities/history.ts';
+import { loadHistory } from '../db/history.ts';
 import { createPipelineWorker } from '../infra/pipeline-worker.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';

@@ -55,8 +55,16 @@ export function connectRedis(options: RedisOptions): RedisHandle {
     ready: () => client.status === 'ready',
     close: async () => {
       closing = true;
+      if (client.status === 'end') return;
+      let timer: NodeJS.Timeout | undefined;
+      const ended = new Promise<void>((resolve) => {
+        client.once('end', () => resolve());
+        timer = setTimeout(resolve, 1000);
+      });
       if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
       else client.disconnect();
+      await ended;
+      clearTimeout(timer);
     },
   };
 }

@@ -91,7 +91,8 @@ const EnvSchema = z.object({
   REGULAR_SEASON_END_DATES: z.string().default(''),
   /** Interface and port of the premium API served by `npm start` and `npm run api`. */
   API_HOST: z.string().min(1).default('127.0.0.1'),
-  API_PORT: port.default(8321),
+  /** 0 = any free port (tests). */
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(8321),
   /** Public address of the API, for the OpenAPI document's server and the printed URLs. Default: http://API_HOST:API_PORT. */
   API_PUBLIC_URL: optionalUrl,
   /** Origins allowed to call the API from a browser, comma-separated. Default: the site's address. */

@@ -70,7 +70,9 @@ export function healthRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     ]);
     if (database.status === 'rejected') failing.push(`the database does not answer (${(database.reason as Error).message})`);
     if (!deps.redis.ready()) failing.push('Redis is not connected');
-    if (model.status === 'fulfilled' && model.value === null) failing.push('no model is serving (none has been promoted yet)');
+    if (model.status === 'rejected') {
+      if (database.status === 'fulfilled') failing.push(`the serving model could not be read (${(model.reason as Error).message})`);
+    } else if (model.value === null) failing.push('no model is serving (none has been promoted yet)');
     if (failing.length || model.status === 'rejected' || !model.value) {
       throw new HttpProblem(503, `Not ready: ${failing.join('; ')}.`, { headers: { 'retry-after': '5' } });
     }

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { ensureLocalPostgres } from '../infra/postgres.ts';
 import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
+import { benchApi } from './api.ts';
 import { benchBackfill } from './backfill.ts';
 import { benchLoad } from './load.ts';
 import { benchMemory } from './memory.ts';
@@ -23,6 +24,7 @@ const benches: Record<string, (ctx: BenchContext) => Promise<void>> = {
   training: benchTraining,
   site: benchSite,
   memory: benchMemory,
+  api: benchApi,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

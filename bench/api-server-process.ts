@@ -1,0 +1,25 @@
+/**
+ * The API alone in a process of its own, for the API benchmark (bench/api.ts starts it under `taskset`): the server
+ * `npm run api` starts (api/server.ts), against DATABASE_URL and REDIS_URL from the environment, on a free port.
+ * Tells its parent the URL over the IPC channel; SIGTERM closes it gracefully and exits, so `--cpu-prof` writes
+ * its profile.
+ */
+import { startApiServer } from '../api/server.ts';
+import { loadConfig } from '../lib/config.ts';
+import { createLogger } from '../lib/log.ts';
+
+const config = loadConfig({ ...process.env, API_HOST: '127.0.0.1', API_PORT: '0' });
+if (!config.databaseUrl || !config.redis.url) throw new Error('api-server-process needs DATABASE_URL and REDIS_URL');
+const log = createLogger({ level: config.logLevel, name: 'api' });
+const api = await startApiServer(config, log);
+process.send?.({ url: api.url });
+
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
+  void api.close().then(() => process.exit(0), (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+});

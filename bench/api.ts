@@ -1,0 +1,305 @@
+/**
+ * Benchmark of the premium API under load (`npm run bench -- api`): a published world of ~5,000 prospects
+ * (bench/api-world.ts) in a database of its own, Redis under a key prefix of its own, and the API in a process of its
+ * own (bench/api-server-process.ts) pinned with `taskset` to the cores other than 0, while autocannon runs in this
+ * process pinned to core 0. PostgreSQL and Redis are not pinned: they share the machine with both. Every request
+ * carries an admin account's token (registered through the real route, raised with db/users.ts setRole), which no
+ * rate limit counts. After a warm-up that requests each prospect and prediction once, three runs: a prospect's card
+ * (cached), a prediction (cached), and fuzzy name search over thousands of distinct queries (not warmed: the first
+ * request of each query searches PostgreSQL); then the API process's peak resident memory. Figures against the
+ * issue's targets, with any non-2xx answers and errors, which would make a run's figures worthless.
+ *
+ * BENCH_API_PROSPECTS, BENCH_API_SECONDS, BENCH_REDIS_URL (else a local redis-server in .data/redis-bench on
+ * BENCH_REDIS_PORT, default 6391), BENCH_API_LOG_LEVEL (default: the API's own default, info: one access line per
+ * request, discarded), BENCH_API_CPU_PROF=1 (the API process writes a V8 CPU profile to .data/bench-api-prof/).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import { setRole, userByEmail } from '../db/users.ts';
+import { loadConfig, REPO_ROOT } from '../lib/config.ts';
+import { createPool, migrate, withTransaction } from '../lib/db.ts';
+import { createLogger } from '../lib/log.ts';
+import { ensureLocalRedis, type LocalRedis } from '../infra/redis.ts';
+import { searchQueries } from './api-queries.ts';
+import { seedApiWorld } from './api-world.ts';
+import type { BenchContext } from './context.ts';
+import { createScratchDatabase } from './worker-process.ts';
+
+const PROSPECTS = Number(process.env.BENCH_API_PROSPECTS ?? 5000);
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 15);
+const PREFIX = '/api/v1';
+
+const line = (label: string, value: string) => console.log(`    ${label.padEnd(34)}${value}`);
+const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The issue's targets; `undefined` fields are not targeted for that run. */
+interface Target { minRps?: number; maxP99Ms?: number }
+
+interface Run {
+  name: string;
+  method: 'GET' | 'POST';
+  connections: number;
+  paths: string[];
+  target: Target;
+  note: string;
+}
+
+interface Measured {
+  run: Run;
+  result: autocannon.Result;
+  cache: Map<string, number>;
+}
+
+/** `taskset` is util-linux's; without it (or on one core) nothing is pinned and the output says so. */
+function pinning(): { api: string; bench: string } | undefined {
+  const cores = os.cpus().length;
+  if (cores < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  return { api: cores === 2 ? '1' : `1-${cores - 1}`, bench: '0' };
+}
+
+function affinityMask(pid: number): string {
+  return /:\s*([0-9a-f]+)\s*$/i.exec(execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8' }))?.[1] ?? 'ffffffff';
+}
+
+async function startApiProcess(env: NodeJS.ProcessEnv, cores: string | undefined, cpuProfDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
+  const node = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), path.join(REPO_ROOT, 'bench', 'api-server-process.ts')];
+  // taskset execs node in place: the child's pid is the API's, for /proc.
+  const child = cores
+    ? spawn('taskset', ['-c', cores, process.execPath, ...node], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    : spawn(process.execPath, node, { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the API process did not start within 60 s')), 60_000);
+    child.once('message', (message: { url?: string }) => {
+      clearTimeout(timer);
+      if (message.url) resolve(message.url);
+      else reject(new Error(`unexpected message from the API process: ${JSON.stringify(message)}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the API process exited (code ${code}) before listening`));
+    });
+  });
+  return { child, url };
+}
+
+async function stopApiProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function expectStatus(res: Response, status: number, what: string): Promise<Response> {
+  if (res.status !== status) throw new Error(`${what} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return res;
+}
+
+/** An admin account, registered and logged in through the real routes; its role raised as `npm run users` does. */
+async function adminToken(apiUrl: string, pool: ReturnType<typeof createPool>): Promise<string> {
+  const email = `bench-admin-${randomUUID().slice(0, 8)}@example.test`;
+  const password = `bench password ${randomUUID()}`;
+  const post = (route: string) => fetch(`${apiUrl}${PREFIX}/auth/${route}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+  });
+  await expectStatus(await post('register'), 202, 'register');
+  const user = await userByEmail(pool, email);
+  if (!user) throw new Error(`register of ${email} created no account`);
+  await setRole(pool, user.userId, 'admin');
+  const res = await expectStatus(await post('login'), 200, 'login');
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** Requests each path once, `concurrency` at a time; throws on the first answer that is not a 200. */
+async function warm(apiUrl: string, method: string, paths: readonly string[], headers: Record<string, string>, concurrency = 32): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < paths.length) {
+      const p = paths[next++]!;
+      const res = await fetch(`${apiUrl}${p}`, { method, headers });
+      await expectStatus(res, 200, `warm-up ${method} ${p}`);
+      await res.arrayBuffer();
+    }
+  }));
+}
+
+/** Read-cache lookups so far, by `kind/result`, from the API's Prometheus endpoint. */
+async function cacheCounters(apiUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const counters = new Map<string, number>();
+  for (const m of text.matchAll(/^cache_requests_total\{kind="(\w+)",result="(\w+)"\} (\d+(?:\.\d+)?(?:e\+\d+)?)$/gm)) {
+    counters.set(`${m[1]}/${m[2]}`, Number(m[3]));
+  }
+  return counters;
+}
+
+function cacheDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  const delta = new Map<string, number>();
+  for (const [key, value] of after) {
+    const d = value - (before.get(key) ?? 0);
+    if (d > 0) delta.set(key, d);
+  }
+  return delta;
+}
+
+async function load(apiUrl: string, run: Run, token: string): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url: apiUrl,
+    connections: run.connections,
+    duration: SECONDS,
+    timeout: 10,
+    headers: { authorization: `Bearer ${token}` },
+    requests: [{
+      method: run.method,
+      // A shared counter: the connections together walk the list, so every path gets its turn.
+      setupRequest: (request) => ({ ...request, path: run.paths[next++ % run.paths.length]! }),
+    }],
+  });
+}
+
+/** VmHWM (peak resident set) and VmRSS of a process, in MiB. */
+async function memoryMiB(pid: number): Promise<{ peak: number; now: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { peak: kib('VmHWM') / 1024, now: kib('VmRSS') / 1024 };
+}
+
+function printRun({ run, result, cache }: Measured): void {
+  const l = result.latency;
+  console.log(`  ${run.name}: ${run.connections} connections, ${result.duration.toFixed(0)} s, ${run.note}`);
+  line('requests/s', `${thousands(result.requests.average)} (${thousands(result.requests.total)} answered)`);
+  line('latency p50 / p90 / p99 / max', `${l.p50} / ${l.p90} / ${l.p99} / ${l.max} ms`);
+  const codes = Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => `${code}: ${thousands(s.count ?? 0)}`).join(', ');
+  line('non-2xx, errors, timeouts', `${result.non2xx}, ${result.errors}, ${result.timeouts}${result.non2xx ? `  (status codes ${codes})` : ''}`);
+  line('read cache during the run', [...cache].map(([k, v]) => `${k} ${thousands(v)}`).join(', ') || 'no lookups');
+}
+
+/** The table the README quotes: measure, measured, target, met. */
+function printTable(rows: { measure: string; measured: string; target: string; met: boolean }[], command: string): void {
+  const widths = [44, 22, 18, 4];
+  const row = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')}`;
+  console.log(`\n${row(['measure', 'measured', 'target', 'met'])}`);
+  console.log(`  ${widths.map((w) => '-'.repeat(w)).join('-|-')}`);
+  for (const r of rows) console.log(row([r.measure, r.measured, r.target, r.met ? 'yes' : 'NO']));
+  console.log(`  command: ${command}`);
+}
+
+export async function benchApi(ctx: BenchContext): Promise<void> {
+  const log = createLogger({ level: 'warn', name: 'bench-api' });
+  const cores = pinning();
+  const database = await createScratchDatabase(ctx, 'afwd_bench_api');
+  const pool = createPool(database.url);
+  const keyPrefix = `afwd-bench:${randomUUID().slice(0, 8)}:`;
+  let redis: LocalRedis | undefined;
+  let child: ChildProcess | undefined;
+  let ownMask: string | undefined;
+  try {
+    redis = process.env.BENCH_REDIS_URL
+      ? { url: process.env.BENCH_REDIS_URL, owned: false, stop: async () => {} }
+      : await ensureLocalRedis({ dir: path.join(REPO_ROOT, '.data', 'redis-bench'), port: Number(process.env.BENCH_REDIS_PORT ?? 6391), log });
+    await migrate(pool);
+    let started = performance.now();
+    const world = await withTransaction(pool, (client) => seedApiWorld(client, { count: PROSPECTS }));
+    console.log(`  world: ${thousands(world.prospects.length)} published prospects (cards, predictions with SHAP, features), seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const logLevel = process.env.BENCH_API_LOG_LEVEL ?? loadConfig({}).logLevel;
+    const cpuProfDir = process.env.BENCH_API_CPU_PROF === '1' ? path.join(REPO_ROOT, '.data', 'bench-api-prof') : undefined;
+    const env = { ...process.env, DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, LOG_LEVEL: logLevel };
+    const api = await startApiProcess(env, cores?.api, cpuProfDir);
+    child = api.child;
+    if (cores) {
+      ownMask = affinityMask(process.pid);
+      execFileSync('taskset', ['-a', '-cp', cores.bench, String(process.pid)], { stdio: 'ignore' });
+    }
+    console.log(`  API: its own process (pid ${child.pid}), ${cores ? `pinned to core ${cores.api}` : 'NOT pinned (no taskset or one core)'}; autocannon in the bench process${cores ? `, pinned to core ${cores.bench}` : ''}`);
+    console.log(`  PostgreSQL (${new URL(ctx.adminDatabaseUrl).host}) and Redis (${redis.url}, key prefix ${keyPrefix}) are not pinned: they share the machine's cores with both`);
+    console.log(`  API log level ${logLevel}${logLevel === 'info' ? ' (one access line per request, written to /dev/null)' : ''}; pool ${loadConfig(env).api.poolSize} connections`);
+    console.log('  rate limits: every request carries an admin account\'s token (registered through /auth/register, role set with db/users.ts setRole); admin is unlimited (API_RATE_LIMIT_ADMIN=0), so no limiter round trip is measured');
+
+    const token = await adminToken(api.url, pool);
+    const auth = { authorization: `Bearer ${token}` };
+    const ids = world.prospects.map((p) => p.playerId);
+    // Stride through the ids so neighbouring requests are for far-apart ranks.
+    const rotated = ids.map((_, i) => ids[(i * 7919) % ids.length]!);
+    const cardPaths = rotated.map((id) => `${PREFIX}/prospects/${id}`);
+    const predictPaths = rotated.map((id) => `${PREFIX}/ml/predict/${id}`);
+    const queries = searchQueries(world.prospects.filter((_, i) => i % 5 === 0).map((p) => p.name));
+    const searchPaths = queries.map((q) => `${PREFIX}/prospects/search?q=${encodeURIComponent(q)}`);
+
+    started = performance.now();
+    await warm(api.url, 'GET', cardPaths, auth);
+    await warm(api.url, 'POST', predictPaths, auth);
+    console.log(`  warm-up: each of the ${thousands(ids.length)} cards and predictions requested once (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    await warm(api.url, 'GET', searchPaths.slice(0, 20), auth);
+    console.log(`  search queries: ${thousands(queries.length)} distinct (e.g. ${queries.slice(0, 6).map((q) => `"${q}"`).join(', ')}), not warmed`);
+
+    const runs: Run[] = [
+      { name: 'GET /api/v1/prospects/{id}', method: 'GET', connections: 1000, paths: cardPaths, target: { minRps: 5000, maxP99Ms: 20 }, note: `${thousands(ids.length)} ids in turn, cached` },
+      { name: 'POST /api/v1/ml/predict/{id}', method: 'POST', connections: 200, paths: predictPaths, target: { maxP99Ms: 20 }, note: `${thousands(ids.length)} ids in turn, cached` },
+      { name: 'GET /api/v1/prospects/search?q=', method: 'GET', connections: 100, paths: searchPaths, target: { maxP99Ms: 50 }, note: `${thousands(queries.length)} queries in turn` },
+    ];
+    const measured: Measured[] = [];
+    for (const run of runs) {
+      const before = await cacheCounters(api.url);
+      const result = await load(api.url, run, token);
+      const m = { run, result, cache: cacheDelta(before, await cacheCounters(api.url)) };
+      measured.push(m);
+      console.log('');
+      printRun(m);
+    }
+    const memory = await memoryMiB(child.pid!);
+    console.log(`\n  API process memory after the runs: peak RSS (VmHWM) ${memory.peak.toFixed(0)} MiB, resident now ${memory.now.toFixed(0)} MiB`);
+
+    const rows: { measure: string; measured: string; target: string; met: boolean }[] = [];
+    for (const { run, result } of measured) {
+      const clean = result.non2xx === 0 && result.errors === 0;
+      if (run.target.minRps !== undefined) {
+        rows.push({ measure: `${run.name}, ${run.connections} conn: req/s`, measured: thousands(result.requests.average), target: `>= ${thousands(run.target.minRps)}`, met: result.requests.average >= run.target.minRps && clean });
+      }
+      if (run.target.maxP99Ms !== undefined) {
+        rows.push({ measure: `${run.name}, ${run.connections} conn: p99`, measured: `${result.latency.p99} ms`, target: `<= ${run.target.maxP99Ms} ms`, met: result.latency.p99 <= run.target.maxP99Ms && clean });
+      }
+      rows.push({ measure: `${run.name}: non-2xx / errors`, measured: `${result.non2xx} / ${result.errors}`, target: '0 / 0', met: clean });
+    }
+    rows.push({ measure: 'API peak RSS (VmHWM)', measured: `${memory.peak.toFixed(0)} MiB`, target: '<= 512 MiB', met: memory.peak <= 512 });
+    printTable(rows, 'npm run bench -- api');
+    const missed = rows.filter((r) => !r.met);
+    console.log(missed.length ? `  missed: ${missed.map((r) => r.measure).join('; ')}` : '  every target met');
+  } finally {
+    if (ownMask) execFileSync('taskset', ['-a', '-p', ownMask, String(process.pid)], { stdio: 'ignore' });
+    if (child) await stopApiProcess(child);
+    if (redis) await deleteKeys(redis.url, keyPrefix).catch((error: Error) => console.error(`  could not delete the bench's Redis keys: ${error.message}`));
+    await redis?.stop();
+    await pool.end();
+    await database.drop();
+  }
+}
+
+/** Removes every key the run wrote (its prefix only: the server may be shared). */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = nextCursor;
+      if (keys.length) await client.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
+}

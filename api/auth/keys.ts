@@ -28,8 +28,11 @@ export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const CLOCK_SKEW_SECONDS = 30;
 /** RFC 9068's media type for access tokens: a refresh token or any other JWT of ours cannot pass as one. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
-/** A token naming an unknown kid reloads the keys at most this often, so made-up kids cannot hammer the database. */
-const RELOAD_INTERVAL_MS = 5_000;
+/**
+ * A token naming an unknown kid reloads the keys at most this often, so made-up kids cannot hammer the database;
+ * one arriving sooner waits for the next reload (a key another instance just created must still be found).
+ */
+const RELOAD_INTERVAL_MS = 2_000;
 /** Other instances' rotations reach the JWKS within this long. */
 const JWKS_MAX_AGE_MS = 60_000;
 const MAX_TOKEN_LENGTH = 4_096;
@@ -60,6 +63,7 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
   let loadedAtMs = Number.NEGATIVE_INFINITY;
   let loading: Promise<void> | null = null;
   let rotating: Promise<void> | null = null;
+  let delayedReload: Promise<void> | null = null;
 
   const stale = (createdAt: Date) => deps.now().getTime() - createdAt.getTime() >= rotationMs;
   const usable = (key: LoadedKey) => key.retiredAt === null || key.retiredAt.getTime() + verifyWindowMs > deps.now().getTime();
@@ -114,8 +118,17 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
     return signer;
   }
 
+  function reloadSoon(): Promise<void> {
+    const wait = RELOAD_INTERVAL_MS - (performance.now() - loadedAtMs);
+    if (wait <= 0) return reload();
+    delayedReload ??= new Promise<void>((resolve) => setTimeout(resolve, wait).unref())
+      .then(reload)
+      .finally(() => { delayedReload = null; });
+    return delayedReload;
+  }
+
   async function keyFor(kid: string): Promise<LoadedKey | undefined> {
-    if (!keys.has(kid) && performance.now() - loadedAtMs >= RELOAD_INTERVAL_MS) await reload();
+    if (!keys.has(kid)) await reloadSoon();
     return keys.get(kid);
   }
 

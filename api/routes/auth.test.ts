@@ -172,3 +172,49 @@ describe('JWKS', () => {
     for (const key of keys) expect(key).not.toHaveProperty('d');
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every account route, with bearer security where a token is needed', async () => {
+    const res = await api.request('GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await res.json() as { paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>> };
+    const expected: [string, string, boolean][] = [
+      ['/api/v1/auth/register', 'post', false], ['/api/v1/auth/login', 'post', false], ['/api/v1/auth/refresh', 'post', false],
+      ['/api/v1/auth/logout', 'post', false], ['/.well-known/jwks.json', 'get', false],
+      ['/api/v1/users/{userId}', 'get', true], ['/api/v1/users/{userId}/preferences', 'put', true],
+      ['/api/v1/users/{userId}/watchlist', 'get', true], ['/api/v1/users/{userId}/watchlist/{playerId}', 'put', true],
+      ['/api/v1/users/{userId}/watchlist/{playerId}', 'delete', true],
+      ['/api/v1/admin/users', 'get', true], ['/api/v1/admin/users/{userId}/role', 'put', true], ['/api/v1/admin/status', 'get', true],
+    ];
+    for (const [path, method, secured] of expected) {
+      const operation = doc.paths[path]?.[method];
+      expect(operation, `${method} ${path}`).toBeDefined();
+      expect(operation?.security, `${method} ${path}`).toEqual(secured ? [{ bearer: [] }] : undefined);
+      if (secured) expect(operation?.responses).toHaveProperty('401');
+    }
+  });
+});
+
+describe('key rotation through the API', () => {
+  it('keeps accepting a token of the old key after rotation, lists both keys, and refuses it once expired', async () => {
+    let clock = Date.now();
+    const timed = await createTestApi({ now: () => new Date(clock), env: { JWT_KEY_ROTATION_DAYS: '7' } });
+    try {
+      const user = await createUser(timed);
+      const days = timed.deps.config.api.jwt.keyRotationDays;
+      clock += days * 86_400_000 - 60_000;
+      const old = await (await timed.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })).json() as { accessToken: string; refreshToken: string };
+      clock += 2 * 60_000;
+      const fresh = await (await timed.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: old.refreshToken } })).json() as { accessToken: string };
+      const kid = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
+      expect(kid(fresh.accessToken)).not.toBe(kid(old.accessToken));
+      expect((await timed.request('GET', '/api/v1/users/me', { token: old.accessToken })).status).toBe(200);
+      const { keys } = await (await timed.request('GET', '/.well-known/jwks.json')).json() as { keys: { kid: string }[] };
+      expect(keys.map((k) => k.kid).sort()).toEqual([kid(old.accessToken), kid(fresh.accessToken)].sort());
+      clock += 16 * 60_000;
+      expect((await timed.request('GET', '/api/v1/users/me', { token: old.accessToken })).status).toBe(401);
+    } finally {
+      await timed.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestApi, type TestApi } from '../test/api.ts';
 import { unreachableRedisUrl } from '../test/redis.ts';
 
@@ -63,5 +64,28 @@ describe('rate limiter with Redis unreachable', () => {
     expect(closed).toMatchObject({ allowed: false, degraded: true, remaining: 0 });
     expect(closed.resetSeconds).toBeGreaterThan(0);
     await expect(api.deps.limiter.reset('t:down')).resolves.toBeUndefined();
+  });
+});
+
+describe('test harness', () => {
+  it('forgets the keys of a closed TestApi, and only them', async () => {
+    const a = await createTestApi();
+    const b = await createTestApi();
+    try {
+      await a.deps.limiter.hit('t:harness', 5, 60);
+      await b.deps.limiter.hit('t:harness', 5, 60);
+      // A client without prefix sees the full key names.
+      const raw = new Redis(inject('redisUrl'));
+      try {
+        expect(await raw.exists(`${a.keyPrefix}rl:t:harness`)).toBe(1);
+        await a.close();
+        expect(await raw.exists(`${a.keyPrefix}rl:t:harness`)).toBe(0);
+        expect(await raw.exists(`${b.keyPrefix}rl:t:harness`)).toBe(1);
+      } finally {
+        raw.disconnect();
+      }
+    } finally {
+      await b.close();
+    }
   });
 });

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { createApp } from '../api/app.ts';
 import { buildApiDeps, type BuiltApiDeps } from '../api/deps.ts';
@@ -44,6 +45,26 @@ export interface CreateTestApiOptions {
   now?: () => Date;
 }
 
+/** Deletes this instance's keys (and only them) so the run's Redis does not grow; a server that is down keeps nothing. */
+async function forgetKeys(url: string, prefix: string): Promise<void> {
+  // Without keyPrefix: SCAN answers full key names, which a prefixing client would prefix again on DEL.
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length) await client.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Unreachable on purpose (tests of Redis down) or gone: nothing to forget.
+  } finally {
+    client.disconnect();
+  }
+}
+
 export async function createTestApi(options: CreateTestApiOptions = {}): Promise<TestApi> {
   const db = await createTestDatabase();
   const keyPrefix = `afwd-test:${randomUUID().slice(0, 8)}:`;
@@ -73,6 +94,7 @@ export async function createTestApi(options: CreateTestApiOptions = {}): Promise
       },
       close: async () => {
         await deps.close();
+        await forgetKeys(config.redis.url!, keyPrefix);
         await db.drop();
       },
     };

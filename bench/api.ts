@@ -9,7 +9,8 @@
  * request of each query searches PostgreSQL); then the API process's peak resident memory. Figures against the
  * issue's targets, with any non-2xx answers and errors, which would make a run's figures worthless.
  *
- * BENCH_API_PROSPECTS, BENCH_API_SECONDS, BENCH_REDIS_URL (else a local redis-server in .data/redis-bench on
+ * BENCH_API_AUTH=anonymous sends the public GET routes no token (API_RATE_LIMIT_ANONYMOUS=0 lifts their limit), to
+ * show what token verification costs. BENCH_API_PROSPECTS, BENCH_API_SECONDS, BENCH_REDIS_URL (else a local redis-server in .data/redis-bench on
  * BENCH_REDIS_PORT, default 6391), BENCH_API_LOG_LEVEL (default: the API's own default, info: one access line per
  * request, discarded), BENCH_API_CPU_PROF=1 (the API process writes a V8 CPU profile to .data/bench-api-prof/).
  */
@@ -43,6 +44,8 @@ interface Target { minRps?: number; maxP99Ms?: number }
 interface Run {
   name: string;
   method: 'GET' | 'POST';
+  /** Sends the admin token (predictions always need one). */
+  token: boolean;
   connections: number;
   paths: string[];
   target: Target;
@@ -160,7 +163,7 @@ async function load(apiUrl: string, run: Run, token: string): Promise<autocannon
     connections: run.connections,
     duration: SECONDS,
     timeout: 10,
-    headers: { authorization: `Bearer ${token}` },
+    headers: run.token ? { authorization: `Bearer ${token}` } : {},
     requests: [{
       method: run.method,
       // A shared counter: the connections together walk the list, so every path gets its turn.
@@ -188,7 +191,7 @@ function printRun({ run, result, cache }: Measured): void {
 
 /** The table the README quotes: measure, measured, target, met. */
 function printTable(rows: { measure: string; measured: string; target: string; met: boolean }[], command: string): void {
-  const widths = [44, 22, 18, 4];
+  const widths = [52, 12, 10, 3];
   const row = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')}`;
   console.log(`\n${row(['measure', 'measured', 'target', 'met'])}`);
   console.log(`  ${widths.map((w) => '-'.repeat(w)).join('-|-')}`);
@@ -216,7 +219,11 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
 
     const logLevel = process.env.BENCH_API_LOG_LEVEL ?? loadConfig({}).logLevel;
     const cpuProfDir = process.env.BENCH_API_CPU_PROF === '1' ? path.join(REPO_ROOT, '.data', 'bench-api-prof') : undefined;
-    const env = { ...process.env, DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, LOG_LEVEL: logLevel };
+    const anonymous = process.env.BENCH_API_AUTH === 'anonymous';
+    const env = {
+      ...process.env, DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, LOG_LEVEL: logLevel,
+      ...(anonymous ? { API_RATE_LIMIT_ANONYMOUS: '0' } : {}),
+    };
     const api = await startApiProcess(env, cores?.api, cpuProfDir);
     child = api.child;
     if (cores) {
@@ -226,10 +233,13 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
     console.log(`  API: its own process (pid ${child.pid}), ${cores ? `pinned to core ${cores.api}` : 'NOT pinned (no taskset or one core)'}; autocannon in the bench process${cores ? `, pinned to core ${cores.bench}` : ''}`);
     console.log(`  PostgreSQL (${new URL(ctx.adminDatabaseUrl).host}) and Redis (${redis.url}, key prefix ${keyPrefix}) are not pinned: they share the machine's cores with both`);
     console.log(`  API log level ${logLevel}${logLevel === 'info' ? ' (one access line per request, written to /dev/null)' : ''}; pool ${loadConfig(env).api.poolSize} connections`);
-    console.log('  rate limits: every request carries an admin account\'s token (registered through /auth/register, role set with db/users.ts setRole); admin is unlimited (API_RATE_LIMIT_ADMIN=0), so no limiter round trip is measured');
+    console.log(anonymous
+      ? '  rate limits: GET requests carry no token, anonymous callers unlimited (API_RATE_LIMIT_ANONYMOUS=0); predictions carry an admin account\'s token (unlimited); no limiter round trip is measured'
+      : '  rate limits: every request carries an admin account\'s token (registered through /auth/register, role set with db/users.ts setRole); admin is unlimited (API_RATE_LIMIT_ADMIN=0), so no limiter round trip is measured');
 
     const token = await adminToken(api.url, pool);
-    const auth = { authorization: `Bearer ${token}` };
+    const auth: Record<string, string> = { authorization: `Bearer ${token}` };
+    const getAuth = anonymous ? {} : auth;
     const ids = world.prospects.map((p) => p.playerId);
     // Stride through the ids so neighbouring requests are for far-apart ranks.
     const rotated = ids.map((_, i) => ids[(i * 7919) % ids.length]!);
@@ -239,16 +249,16 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
     const searchPaths = queries.map((q) => `${PREFIX}/prospects/search?q=${encodeURIComponent(q)}`);
 
     started = performance.now();
-    await warm(api.url, 'GET', cardPaths, auth);
+    await warm(api.url, 'GET', cardPaths, getAuth);
     await warm(api.url, 'POST', predictPaths, auth);
     console.log(`  warm-up: each of the ${thousands(ids.length)} cards and predictions requested once (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    await warm(api.url, 'GET', searchPaths.slice(0, 20), auth);
+    await warm(api.url, 'GET', searchPaths.slice(0, 20), getAuth);
     console.log(`  search queries: ${thousands(queries.length)} distinct (e.g. ${queries.slice(0, 6).map((q) => `"${q}"`).join(', ')}), not warmed`);
 
     const runs: Run[] = [
-      { name: 'GET /api/v1/prospects/{id}', method: 'GET', connections: 1000, paths: cardPaths, target: { minRps: 5000, maxP99Ms: 20 }, note: `${thousands(ids.length)} ids in turn, cached` },
-      { name: 'POST /api/v1/ml/predict/{id}', method: 'POST', connections: 200, paths: predictPaths, target: { maxP99Ms: 20 }, note: `${thousands(ids.length)} ids in turn, cached` },
-      { name: 'GET /api/v1/prospects/search?q=', method: 'GET', connections: 100, paths: searchPaths, target: { maxP99Ms: 50 }, note: `${thousands(queries.length)} queries in turn` },
+      { name: 'GET /api/v1/prospects/{id}', method: 'GET', token: !anonymous, connections: 1000, paths: cardPaths, target: { minRps: 5000, maxP99Ms: 20 }, note: `${thousands(ids.length)} ids in turn, cached` },
+      { name: 'POST /api/v1/ml/predict/{id}', method: 'POST', token: true, connections: 200, paths: predictPaths, target: { maxP99Ms: 20 }, note: `${thousands(ids.length)} ids in turn, cached` },
+      { name: 'GET /api/v1/prospects/search?q=', method: 'GET', token: !anonymous, connections: 100, paths: searchPaths, target: { maxP99Ms: 50 }, note: `${thousands(queries.length)} queries in turn` },
     ];
     const measured: Measured[] = [];
     for (const run of runs) {
@@ -274,7 +284,7 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
       rows.push({ measure: `${run.name}: non-2xx / errors`, measured: `${result.non2xx} / ${result.errors}`, target: '0 / 0', met: clean });
     }
     rows.push({ measure: 'API peak RSS (VmHWM)', measured: `${memory.peak.toFixed(0)} MiB`, target: '<= 512 MiB', met: memory.peak <= 512 });
-    printTable(rows, 'npm run bench -- api');
+    printTable(rows, anonymous ? 'BENCH_API_AUTH=anonymous npm run bench -- api' : 'npm run bench -- api');
     const missed = rows.filter((r) => !r.met);
     console.log(missed.length ? `  missed: ${missed.map((r) => r.measure).join('; ')}` : '  every target met');
   } finally {

@@ -10,12 +10,11 @@ import { createKeyStore } from './auth/keys.ts';
 import { createReadCache, type VersionedReadCache } from './cache.ts';
 import type { ApiDeps } from './env.ts';
 import { createApiMetrics } from './metrics.ts';
-import { createRateLimiter, type RedisRateLimiter } from './rate-limit.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import { connectRedis, firstConnection } from './redis.ts';
 
 export interface BuiltApiDeps extends ApiDeps {
   cache: VersionedReadCache;
-  limiter: RedisRateLimiter;
   /** Closes the publication listener, Redis, and the pool when it was created here. */
   close(): Promise<void>;
 }

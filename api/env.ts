@@ -57,6 +57,8 @@ export interface RateLimitResult {
   remaining: number;
   /** Seconds until the window frees a request. */
   resetSeconds: number;
+  /** True when Redis could not be asked: the answer is the fail-open or fail-closed default, not a count. */
+  degraded: boolean;
 }
 
 /** Counters in Redis (api/rate-limit.ts). */

@@ -6,7 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/log.ts';
-import type { RateLimiter, RateLimitResult, RedisHandle } from './env.ts';
+import type { RateLimiter, RedisHandle } from './env.ts';
 
 // KEYS[1] = the bucket's counter, ARGV[1] = window in ms. Returns the count so far and the ms left in the window.
 const HIT_SCRIPT = `
@@ -23,20 +23,11 @@ type ScriptedRedis = Redis & { afwdRateHit(key: string, windowMs: number): Promi
 /** Seconds a fail-closed refusal asks the caller to wait while Redis is down. */
 export const UNAVAILABLE_RETRY_SECONDS = 5;
 
-export interface LimiterResult extends RateLimitResult {
-  /** True when Redis could not be asked and the answer is the fail-open or fail-closed default. */
-  degraded: boolean;
-}
-
-export interface RedisRateLimiter extends RateLimiter {
-  hit(bucket: string, limit: number, windowSeconds: number, options?: { failClosed?: boolean }): Promise<LimiterResult>;
-}
-
 export function bucketKey(bucket: string): string {
   return `rl:${bucket}`;
 }
 
-export function createRateLimiter(redis: RedisHandle, log: Logger): RedisRateLimiter {
+export function createRateLimiter(redis: RedisHandle, log: Logger): RateLimiter {
   const client = redis.client as ScriptedRedis;
   if (typeof client.afwdRateHit !== 'function') client.defineCommand('afwdRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
   let warned = false;

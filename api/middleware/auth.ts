@@ -1,7 +1,7 @@
 /**
- * Authentication and authorization: `authenticate` verifies a bearer access token when one is sent (a bad one is a
- * 401, never treated as anonymous, so a client learns its token is no good) and sets `c.var.auth`; `requireRole`
- * guards a route.
+ * Authentication and authorization: `authenticate` verifies a bearer access token when one is sent to /api/v1 (a bad
+ * one is a 401, never treated as anonymous, so a client learns its token is no good) and sets `c.var.auth`;
+ * `requireRole` guards a route.
  */
 import type { MiddlewareHandler } from 'hono';
 import { InvalidTokenError } from '../auth/keys.ts';
@@ -9,6 +9,15 @@ import type { ApiDeps, ApiEnv, Role } from '../env.ts';
 import { HttpProblem } from '../problem.ts';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+/**
+ * Where a token is never read: the token endpoints (a client refreshing typically still sends its expired access
+ * token, which must not stop the refresh) and everything outside the versioned API (health, metrics, JWKS, docs).
+ * The same prefix as app.ts's API_PREFIX, which this module cannot import (app.ts imports it).
+ */
+function readsToken(path: string): boolean {
+  return path.startsWith('/api/v1/') && !path.startsWith('/api/v1/auth/');
+}
 
 function invalidToken(detail: string): HttpProblem {
   return new HttpProblem(401, detail, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
@@ -18,7 +27,7 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     c.set('auth', null);
     const header = c.req.header('authorization');
-    if (header !== undefined) {
+    if (header !== undefined && readsToken(c.req.path)) {
       const token = BEARER.exec(header)?.[1];
       if (!token) throw invalidToken('The Authorization header must be "Bearer <access token>".');
       try {

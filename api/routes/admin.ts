@@ -55,20 +55,20 @@ const list = createRoute({
   method: 'get', path: '/admin/users', tags: ['admin'], security, middleware: [adminOnly] as const,
   summary: 'List accounts, oldest first (admin).',
   request: { query: ListQuerySchema },
-  responses: { 200: { description: 'A page of accounts', ...json(UserPageSchema) }, ...problemResponses(400, 401, 403) },
+  responses: { 200: { description: 'A page of accounts', ...json(UserPageSchema) }, ...problemResponses(400, 401, 403, 413, 429) },
 });
 
 const setRole = createRoute({
   method: 'put', path: '/admin/users/{userId}/role', tags: ['admin'], security, middleware: [adminOnly] as const,
   summary: 'Set an account\'s role (admin). Premium is set here by hand until payments land; every change is audited.',
   request: { params: z.object({ userId: UserIdParam }), body: { required: true, ...json(SetRoleSchema) } },
-  responses: { 200: { description: 'The account with its new role', ...json(AdminUserSchema) }, ...problemResponses(400, 401, 403, 404, 409) },
+  responses: { 200: { description: 'The account with its new role', ...json(AdminUserSchema) }, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429) },
 });
 
 const status = createRoute({
   method: 'get', path: '/admin/status', tags: ['admin'], security, middleware: [adminOnly] as const,
   summary: 'The serving model and the pipeline\'s last run (admin).',
-  responses: { 200: { description: 'Status', ...json(StatusSchema) }, ...problemResponses(401, 403) },
+  responses: { 200: { description: 'Status', ...json(StatusSchema) }, ...problemResponses(401, 403, 413, 429) },
 });
 
 export function adminRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {

@@ -69,7 +69,7 @@ const register = createRoute({
     + 'answer cannot be used to find out who has one. The client then logs in: if the address was taken, the login '
     + 'fails like any wrong password.',
   request: { body: { required: true, ...json(RegisterSchema) } },
-  responses: { 202: { description: 'Registration accepted', ...json(AcceptedSchema) }, ...problemResponses(400, 413, 415, 429, 503) },
+  responses: { 202: { description: 'Registration accepted', ...json(AcceptedSchema) }, ...problemResponses(400, 413, 415, 429) },
 });
 
 const login = createRoute({
@@ -86,14 +86,14 @@ const refresh = createRoute({
   summary: 'Trade a refresh token for a new token pair (the old refresh token stops working).',
   description: 'Presenting a refresh token that was already traded revokes every token of that login: the client must log in again.',
   request: { body: { required: true, ...json(RefreshTokenBodySchema) } },
-  responses: { 200: { description: 'A new token pair', ...json(TokenPairSchema) }, ...problemResponses(400, 401, 413, 415) },
+  responses: { 200: { description: 'A new token pair', ...json(TokenPairSchema) }, ...problemResponses(400, 401, 413, 415, 429) },
 });
 
 const logout = createRoute({
   method: 'post', path: '/api/v1/auth/logout', tags: ['auth'],
   summary: 'Revoke the refresh token and every token of its login (idempotent).',
   request: { body: { required: true, ...json(RefreshTokenBodySchema) } },
-  responses: { 204: { description: 'Logged out' }, ...problemResponses(400, 413, 415) },
+  responses: { 204: { description: 'Logged out' }, ...problemResponses(400, 413, 415, 429) },
 });
 
 const jwks = createRoute({

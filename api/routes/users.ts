@@ -73,35 +73,35 @@ const getProfile = createRoute({
   method: 'get', path: '/users/{userId}', tags: ['users'], security, middleware: [signedIn] as const,
   summary: 'Your profile and preferences.',
   request: { params: z.object({ userId: UserIdParam }) },
-  responses: { 200: { description: 'Profile', ...json(ProfileSchema) }, ...problemResponses(400, 401, 404) },
+  responses: { 200: { description: 'Profile', ...json(ProfileSchema) }, ...problemResponses(400, 401, 404, 413, 429) },
 });
 
 const putPreferences = createRoute({
   method: 'put', path: '/users/{userId}/preferences', tags: ['users'], security, middleware: [signedIn] as const,
   summary: 'Replace your preferences.',
   request: { params: z.object({ userId: UserIdParam }), body: { required: true, ...json(PreferencesSchema) } },
-  responses: { 200: { description: 'The saved preferences', ...json(PreferencesSchema) }, ...problemResponses(400, 401, 404, 413, 415) },
+  responses: { 200: { description: 'The saved preferences', ...json(PreferencesSchema) }, ...problemResponses(400, 401, 404, 413, 415, 429) },
 });
 
 const getWatchlist = createRoute({
   method: 'get', path: '/users/{userId}/watchlist', tags: ['users'], security, middleware: [signedIn] as const,
   summary: 'Your watchlist, best ranked first, with each prospect\'s latest rank change.',
   request: { params: z.object({ userId: UserIdParam }) },
-  responses: { 200: { description: 'Watchlist', ...json(WatchlistSchema) }, ...problemResponses(400, 401, 404) },
+  responses: { 200: { description: 'Watchlist', ...json(WatchlistSchema) }, ...problemResponses(400, 401, 404, 413, 429) },
 });
 
 const putWatched = createRoute({
   method: 'put', path: '/users/{userId}/watchlist/{playerId}', tags: ['users'], security, middleware: [signedIn] as const,
   summary: `Watch a prospect (idempotent; at most ${WATCHLIST_MAX_ITEMS}).`,
   request: { params: z.object({ userId: UserIdParam, playerId: PlayerIdParam }) },
-  responses: { 204: { description: 'On the watchlist' }, ...problemResponses(400, 401, 404, 409) },
+  responses: { 204: { description: 'On the watchlist' }, ...problemResponses(400, 401, 404, 409, 413, 429) },
 });
 
 const deleteWatched = createRoute({
   method: 'delete', path: '/users/{userId}/watchlist/{playerId}', tags: ['users'], security, middleware: [signedIn] as const,
   summary: 'Stop watching a prospect (idempotent).',
   request: { params: z.object({ userId: UserIdParam, playerId: PlayerIdParam }) },
-  responses: { 204: { description: 'Not on the watchlist' }, ...problemResponses(400, 401, 404) },
+  responses: { 204: { description: 'Not on the watchlist' }, ...problemResponses(400, 401, 404, 413, 429) },
 });
 
 /** The caller's own id when the path names the caller; anyone else is a 404, whether or not that user exists. */

@@ -147,6 +147,12 @@ describe('refresh tokens', () => {
     expect((await refresh(user.refreshToken)).status).toBe(401);
   });
 
+  it('refuses an expired refresh token', async () => {
+    const user = await createUser(api);
+    await api.deps.pool.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [hashRefreshToken(user.refreshToken)]);
+    expect((await refresh(user.refreshToken)).status).toBe(401);
+  });
+
   it('refuses garbage and oversized refresh tokens with a 4xx', async () => {
     expect((await refresh('not-a-token')).status).toBe(401);
     expect((await refresh('x'.repeat(500))).status).toBe(400);

@@ -90,7 +90,7 @@ function schemaValue(ctx: Context, schema: JsonSchema, name: string | undefined,
       const properties = Object.entries(s.properties ?? {});
       if (depth > 5 || properties.length === 0) return fc.constant({});
       const shape = Object.fromEntries(properties.map(([key, child]) => [key, schemaValue(ctx, child, key, depth + 1)]));
-      return fc.record(shape, { requiredKeys: (s.required ?? []).filter((k) => k in shape) as never });
+      return fc.record(shape, { requiredKeys: (s.required ?? []).filter((k) => k in shape) });
     }
     case 'array': {
       const minLength = s.minItems ?? 0;
@@ -303,7 +303,7 @@ const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.record({
 
 function requestArbitrary(ctx: Context, op: Operation): fc.Arbitrary<FuzzRequest> {
   const canHaveBody = op.method !== 'GET' && op.method !== 'HEAD';
-  const noBody = fc.constant({ body: undefined, kind: 'no body', contentType: undefined, contentLength: false } as { body?: string; kind: string; contentType?: string; contentLength: boolean });
+  const noBody = fc.constant({ body: undefined, kind: 'no body', contentType: undefined, contentLength: false });
   return fc.record({
     path: pathArbitrary(ctx, op),
     query: queryArbitrary(ctx, op),

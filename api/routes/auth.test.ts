@@ -3,6 +3,7 @@ import { familyOf, familyTokens } from '../../db/refresh-tokens.ts';
 import { auditEntries } from '../../db/audit-log.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser } from '../../test/api-users.ts';
+import { unreachableRedisUrl } from '../../test/redis.ts';
 import { hashRefreshToken } from '../auth/refresh-tokens.ts';
 import { LOGIN_ACCOUNT_LIMIT, LOGIN_IP_LIMIT } from './auth.ts';
 
@@ -222,5 +223,19 @@ describe('key rotation through the API', () => {
     } finally {
       await timed.close();
     }
+  });
+});
+
+describe('without Redis', () => {
+  let offline: TestApi;
+  beforeAll(async () => { offline = await createTestApi({ env: { REDIS_URL: await unreachableRedisUrl() } }); });
+  afterAll(async () => { await offline?.close(); });
+
+  it('refuses login with a 503 rather than let it go unthrottled', async () => {
+    const res = await offline.request('POST', '/api/v1/auth/login', { body: { email: uniqueEmail(), password: 'whatever password' } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/unavailable/);
   });
 });

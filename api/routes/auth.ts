@@ -12,7 +12,7 @@ import { EmailSchema } from '../auth/email.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordSchema, verifyPassword } from '../auth/passwords.ts';
 import { issueRefreshToken, REFRESH_TOKEN_TTL_SECONDS, revokeRefreshToken, rotateRefreshToken } from '../auth/refresh-tokens.ts';
 import { clientIp, UNKNOWN_IP } from '../client-ip.ts';
-import type { ApiDeps, ApiEnv, Role } from '../env.ts';
+import type { ApiDeps, ApiEnv, RateLimitResult, Role } from '../env.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
 import { createRouter } from '../router.ts';
 
@@ -69,7 +69,7 @@ const register = createRoute({
     + 'answer cannot be used to find out who has one. The client then logs in: if the address was taken, the login '
     + 'fails like any wrong password.',
   request: { body: { required: true, ...json(RegisterSchema) } },
-  responses: { 202: { description: 'Registration accepted', ...json(AcceptedSchema) }, ...problemResponses(400, 413, 415, 429) },
+  responses: { 202: { description: 'Registration accepted', ...json(AcceptedSchema) }, ...problemResponses(400, 413, 415, 429, 503) },
 });
 
 const login = createRoute({
@@ -78,7 +78,7 @@ const login = createRoute({
   description: `Throttled: ${LOGIN_IP_LIMIT.limit} attempts per minute per client IP and ${LOGIN_ACCOUNT_LIMIT.limit} `
     + 'failed attempts per 15 minutes per account (429 with Retry-After). Every failure gets the same 401 message.',
   request: { body: { required: true, ...json(LoginSchema) } },
-  responses: { 200: { description: 'Logged in', ...json(TokenPairSchema) }, ...problemResponses(400, 401, 413, 415, 429) },
+  responses: { 200: { description: 'Logged in', ...json(TokenPairSchema) }, ...problemResponses(400, 401, 413, 415, 429, 503) },
 });
 
 const refresh = createRoute({
@@ -102,8 +102,11 @@ const jwks = createRoute({
   responses: { 200: { description: 'JSON Web Key Set', ...json(JwksSchema) } },
 });
 
-function tooMany(retryAfter: number, detail: string): HttpProblem {
-  return new HttpProblem(429, detail, { headers: { 'retry-after': String(retryAfter) } });
+/** A refusal by a fail-closed limit: 429 when the count says so, 503 when Redis could not be asked. */
+function refused(hit: RateLimitResult, detail: string): HttpProblem {
+  const headers = { 'retry-after': String(hit.resetSeconds) };
+  if (hit.degraded) return new HttpProblem(503, 'Sign-in is briefly unavailable (its throttle cannot be checked); try again shortly.', { headers });
+  return new HttpProblem(429, detail, { headers });
 }
 
 /** The caller's IP bucket; null for in-process requests (no socket: only tests make them). */
@@ -136,7 +139,7 @@ export function authRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     const bucket = ipBucket(deps, c, 'register');
     if (bucket) {
       const hit = await deps.limiter.hit(bucket, REGISTER_IP_LIMIT.limit, REGISTER_IP_LIMIT.windowSeconds, { failClosed: true });
-      if (!hit.allowed) throw tooMany(hit.resetSeconds, 'Too many registrations from this address; try again later.');
+      if (!hit.allowed) throw refused(hit, 'Too many registrations from this address; try again later.');
     }
     // Hashed whether or not the address is taken, so both answers take the same time.
     const passwordHash = await hashPassword(password);
@@ -150,12 +153,12 @@ export function authRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     const bucket = ipBucket(deps, c, 'login');
     if (bucket) {
       const hit = await deps.limiter.hit(bucket, LOGIN_IP_LIMIT.limit, LOGIN_IP_LIMIT.windowSeconds, { failClosed: true });
-      if (!hit.allowed) throw tooMany(hit.resetSeconds, 'Too many login attempts from this address; try again later.');
+      if (!hit.allowed) throw refused(hit, 'Too many login attempts from this address; try again later.');
     }
     // Counted per attempt and cleared by a success, so it counts failures in a row; same for unknown addresses.
     const account = accountBucket(email);
     const hit = await deps.limiter.hit(account, LOGIN_ACCOUNT_LIMIT.limit, LOGIN_ACCOUNT_LIMIT.windowSeconds, { failClosed: true });
-    if (!hit.allowed) throw tooMany(hit.resetSeconds, 'Too many failed logins for this account; try again later.');
+    if (!hit.allowed) throw refused(hit, 'Too many failed logins for this account; try again later.');
     const credentials = await credentialsByEmail(deps.pool, email);
     const ok = await verifyPassword(credentials?.passwordHash ?? null, password);
     if (!credentials || !ok) throw new HttpProblem(401, LOGIN_FAILED);

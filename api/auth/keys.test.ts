@@ -44,6 +44,41 @@ describe('key store', () => {
     await expect(keys.verifyAccessToken(token)).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
+  it('remembers a verified token until its exp and no longer; a token altered by one character is verified anew and refused', async () => {
+    await db.pool.query('DELETE FROM signing_keys');
+    const clock = { now: Date.parse('2026-02-10T00:00:00Z') };
+    const keys = await storeAt(clock);
+    const { token, tokenId } = await keys.signAccessToken({ userId: USER, role: 'premium' });
+    const first = await keys.verifyAccessToken(token);
+    first.role = 'admin';
+    // Remembered, and the caller's copy is its own: altering it changes nothing for the next request.
+    expect(await keys.verifyAccessToken(token)).toEqual({ userId: USER, role: 'premium', tokenId });
+    const [head, body, signature] = token.split('.');
+    const flipped = signature![10] === 'A' ? 'B' : 'A';
+    const forged = `${head}.${body}.${signature!.slice(0, 10)}${flipped}${signature!.slice(11)}`;
+    await expect(keys.verifyAccessToken(forged)).rejects.toBeInstanceOf(InvalidTokenError);
+    // Past exp the remembered entry is gone: the skew the verification allows still applies, then it is refused.
+    clock.now += 15 * MINUTE + 10_000;
+    await expect(keys.verifyAccessToken(token)).resolves.toMatchObject({ userId: USER });
+    clock.now += MINUTE;
+    await expect(keys.verifyAccessToken(token)).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('refuses a token with an unknown kid at once: one reload, then none for a while', async () => {
+    await db.pool.query('DELETE FROM signing_keys');
+    const clock = { now: Date.parse('2026-02-20T00:00:00Z') };
+    const keys = await storeAt(clock);
+    const { token } = await keys.signAccessToken({ userId: USER, role: 'free' });
+    const [, body, signature] = token.split('.');
+    const withKid = (kid: string) => `${Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: 'at+jwt' })).toString('base64url')}.${body}.${signature}`;
+    await expect(keys.verifyAccessToken(withKid('made-up-1'))).rejects.toBeInstanceOf(InvalidTokenError);
+    const started = performance.now();
+    for (let i = 2; i < 20; i++) await expect(keys.verifyAccessToken(withKid(`made-up-${i}`))).rejects.toBeInstanceOf(InvalidTokenError);
+    // Before, each could wait up to 2 s for the next reload.
+    expect(performance.now() - started).toBeLessThan(500);
+    await expect(keys.verifyAccessToken(token)).resolves.toMatchObject({ userId: USER });
+  });
+
   it('rotates after the rotation period: old tokens still verify, the JWKS shows both keys until the old one\'s tokens expired', async () => {
     await db.pool.query('DELETE FROM signing_keys');
     const start = Date.parse('2026-03-01T00:00:00Z');

@@ -6,6 +6,13 @@
  *
  * Verification trusts nothing in the token to choose how to verify it: the `kid` picks one of our keys, the algorithm
  * is pinned to that key's, and issuer, audience, expiry, not-before and the access-token `typ` are all checked.
+ *
+ * A signature check (Ed25519) is the costliest step of a cached request, and a client sends the same token for up
+ * to 15 minutes: successful verifications are remembered in a bounded LRU keyed by the exact token text, each until
+ * the token's own `exp` and never beyond (the injected clock decides), so a remembered token is refused exactly
+ * when a fresh verification would start refusing it. Failures are never remembered. A key withdrawn from the
+ * database early (not a normal rotation: a retired key verifies until its last token expires) would keep its
+ * remembered tokens valid until they expire, at most 15 minutes.
  */
 import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -29,10 +36,13 @@ export const CLOCK_SKEW_SECONDS = 30;
 /** RFC 9068's media type for access tokens: a refresh token or any other JWT of ours cannot pass as one. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 /**
- * A token naming an unknown kid reloads the keys at most this often, so made-up kids cannot hammer the database;
- * one arriving sooner waits for the next reload (a key another instance just created must still be found).
+ * A token naming an unknown kid reloads the keys (a key another instance just created must be found), but at most
+ * once in this long, so made-up kids cannot hammer the database; one arriving sooner is refused at once (never held
+ * waiting for a reload), unless a reload is already under way, which it waits for.
  */
 const RELOAD_INTERVAL_MS = 2_000;
+/** Verified tokens remembered (about 0.5 KiB each with their claims). */
+export const VERIFIED_TOKEN_CACHE_ENTRIES = 10_000;
 /** Other instances' rotations reach the JWKS within this long. */
 const JWKS_MAX_AGE_MS = 60_000;
 const MAX_TOKEN_LENGTH = 4_096;
@@ -63,7 +73,9 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
   let loadedAtMs = Number.NEGATIVE_INFINITY;
   let loading: Promise<void> | null = null;
   let rotating: Promise<void> | null = null;
-  let delayedReload: Promise<void> | null = null;
+  let unknownKidReloadAtMs = Number.NEGATIVE_INFINITY;
+  /** Token text to its claims and expiry (ms), oldest use first (Map order): an LRU. */
+  const verified = new Map<string, { claims: { userId: string; role: Role; tokenId: string }; expMs: number }>();
 
   const stale = (createdAt: Date) => deps.now().getTime() - createdAt.getTime() >= rotationMs;
   const usable = (key: LoadedKey) => key.retiredAt === null || key.retiredAt.getTime() + verifyWindowMs > deps.now().getTime();
@@ -118,18 +130,29 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
     return signer;
   }
 
-  function reloadSoon(): Promise<void> {
-    const wait = RELOAD_INTERVAL_MS - (performance.now() - loadedAtMs);
-    if (wait <= 0) return reload();
-    delayedReload ??= new Promise<void>((resolve) => setTimeout(resolve, wait).unref())
-      .then(reload)
-      .finally(() => { delayedReload = null; });
-    return delayedReload;
+  async function keyFor(kid: string): Promise<LoadedKey | undefined> {
+    const known = keys.get(kid);
+    if (known) return known;
+    if (loading) await loading;
+    else if (performance.now() - unknownKidReloadAtMs >= RELOAD_INTERVAL_MS) {
+      unknownKidReloadAtMs = performance.now();
+      await reload();
+    }
+    return keys.get(kid);
   }
 
-  async function keyFor(kid: string): Promise<LoadedKey | undefined> {
-    if (!keys.has(kid)) await reloadSoon();
-    return keys.get(kid);
+  function remembered(token: string): { userId: string; role: Role; tokenId: string } | undefined {
+    const entry = verified.get(token);
+    if (!entry) return undefined;
+    verified.delete(token);
+    if (deps.now().getTime() >= entry.expMs) return undefined;
+    verified.set(token, entry);
+    return entry.claims;
+  }
+
+  function remember(token: string, claims: { userId: string; role: Role; tokenId: string }, exp: number): void {
+    verified.set(token, { claims, expMs: exp * 1000 });
+    if (verified.size > VERIFIED_TOKEN_CACHE_ENTRIES) verified.delete(verified.keys().next().value!);
   }
 
   await reload();
@@ -154,6 +177,9 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
 
     async verifyAccessToken(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('token too long');
+      const known = remembered(token);
+      // A copy: the caller may keep or alter its claims without touching the remembered ones.
+      if (known) return { ...known };
       let header: ReturnType<typeof decodeProtectedHeader>;
       try {
         header = decodeProtectedHeader(token);
@@ -181,7 +207,10 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
       const role = payload['role'];
       if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new InvalidTokenError('no valid role');
       if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new InvalidTokenError('subject is not a user id');
-      return { userId: payload.sub, role: role as Role, tokenId: payload.jti as string };
+      const claims = { userId: payload.sub, role: role as Role, tokenId: payload.jti as string };
+      // exp is a required claim, checked by jwtVerify: a number here.
+      remember(token, claims, payload.exp!);
+      return { ...claims };
     },
 
     async jwks() {

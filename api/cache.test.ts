@@ -3,7 +3,8 @@ import { PUBLISHED_CHANNEL } from '../db/rankings.ts';
 import { createTestApi, type TestApi } from '../test/api.ts';
 import { seedChampion, seedPublishedSnapshot } from '../test/api-seed.ts';
 import { unreachableRedisUrl } from '../test/redis.ts';
-import { UNPUBLISHED_VERSION } from './cache.ts';
+import { createLogger } from '../lib/log.ts';
+import { createReadCache, UNPUBLISHED_VERSION } from './cache.ts';
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -49,8 +50,9 @@ describe('read cache', () => {
     const counts = await cacheCounts(api);
     expect(counts['profile:miss']).toBe(1);
     expect(counts['profile:hit']).toBe(1);
-    // Shared entries cannot be altered by one caller under another's feet.
-    expect(() => { (second as { n: number }).n = 99; }).toThrow(TypeError);
+    // Each caller gets its own copy: altering it changes nothing for the next one.
+    (second as { n: number }).n = 99;
+    expect(await api.deps.cache.getOrLoad('profile', 'p1', load)).toEqual(first);
   });
 
   it('concurrent misses of one key share one load', async () => {
@@ -63,6 +65,31 @@ describe('read cache', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => api.deps.cache.getOrLoad('rankings', 'page-1', load)));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(loads).toBe(1);
+  });
+
+  it('answers the JSON text itself, from memory once read, within a byte budget (least recently used out first)', async () => {
+    const log = createLogger({ level: 'silent', name: 'cache-test' });
+    const small = await createReadCache({ pool: api.db.pool, redis: api.deps.redis, metrics: api.deps.metrics, log, localBytes: 3 * 1024 });
+    try {
+      let loads = 0;
+      const big = (tag: string) => async () => ({ tag, n: ++loads, pad: 'x'.repeat(900) });
+      const a = await small.getOrLoadJson('rankings', 'text-a', big('a'));
+      expect(typeof a).toBe('string');
+      expect(JSON.parse(a)).toMatchObject({ tag: 'a', n: 1 });
+      // Gone from Redis, still in memory: the same text, no load.
+      await api.deps.redis.client.del(`v${small.version()}:rankings:text-a`);
+      expect(await small.getOrLoadJson('rankings', 'text-a', big('a'))).toBe(a);
+      expect(loads).toBe(1);
+      // Three more ~1 KiB entries overflow 3 KiB: a, the least recently used, is dropped from memory.
+      for (const tag of ['b', 'c', 'd']) await small.getOrLoadJson('rankings', `text-${tag}`, big(tag));
+      expect(loads).toBe(4);
+      expect(JSON.parse(await small.getOrLoadJson('rankings', 'text-a', big('a')))).toMatchObject({ tag: 'a', n: 5 });
+      // d, the most recent, is still in memory though gone from Redis.
+      await api.deps.redis.client.del(`v${small.version()}:rankings:text-d`);
+      expect(JSON.parse(await small.getOrLoadJson('rankings', 'text-d', big('d')))).toMatchObject({ tag: 'd', n: 4 });
+    } finally {
+      await small.close();
+    }
   });
 
   it('a pg_notify on the publication channel starts a new version: older entries are unreachable', async () => {

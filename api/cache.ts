@@ -1,13 +1,22 @@
 /**
- * The read cache: answers stored as JSON in Redis under `v{version}:{kind}:{key}`, where the version is the published
- * ranking snapshot. A publication changes the version (PostgreSQL notifies PUBLISHED_CHANNEL; a dedicated connection
- * listens and, after every reconnection, re-reads the version in case a notification was missed), so every entry of
- * the previous snapshot becomes unreachable at once, without scanning or deleting keys.
+ * The read cache: answers stored as JSON text in Redis under `v{version}:{kind}:{key}`, where the version is the
+ * published ranking snapshot. A publication changes the version (PostgreSQL notifies PUBLISHED_CHANNEL; a dedicated
+ * connection listens and, after every reconnection, re-reads the version in case a notification was missed), so every
+ * entry of the previous snapshot becomes unreachable at once, without scanning or deleting keys.
  *
- * A small in-process LRU sits in front of Redis, keyed by the same versioned key: it can never serve another version's
- * entry, and its short TTL bounds how long this process can lag behind an `invalidate()` made by another process.
+ * An in-process LRU sits in front of Redis, keyed by the same versioned key and holding the same JSON text, bounded by
+ * a byte budget (64 MiB by default) rather than a count, so a whole snapshot's cards and predictions fit. Its entries
+ * live as long as the kind's Redis TTL: they can be no staler than Redis's, because both are reached only through the
+ * current version. Across processes the version is the whole story: each process moves to a new version when the
+ * publication notification reaches it (or when its listener reconnects and re-reads it), and from then on neither
+ * layer can serve it anything older. `invalidate()` is local to this process (a new suffix for its own version), as it
+ * always was: another process's invalidate() reaches neither this process's memory nor its Redis keys.
+ *
+ * A hit costs no JSON work: `getOrLoadJson` hands back the stored text, which routes send as the body (`sendJson`).
  * Redis errors degrade to no shared cache (the database answers); every lookup is counted as hit, miss or error.
  */
+import type { Context, TypedResponse } from 'hono';
+import type { JSONParsed } from 'hono/utils/types';
 import type { Logger } from '../lib/log.ts';
 import type { Pool, PoolClient } from '../lib/db.ts';
 import { listenForPublications } from '../db/publications.ts';
@@ -21,7 +30,29 @@ export const CACHE_TTL_SECONDS: Record<CacheKind, number> = { rankings: 30 * 60,
 /** The version while nothing has been published yet. */
 export const UNPUBLISHED_VERSION = 'none';
 
+declare const JSON_OF: unique symbol;
+/** JSON text of a `T`: what `getOrLoadJson` returns, so a route's answer stays typed by its OpenAPI schema. */
+export type JsonText<T> = string & { readonly [JSON_OF]?: T };
+
+/** A typed 200 answer whose body is JSON text already made (a cache hit): sent as is, never parsed again. */
+export function sendJson<T>(c: Context, text: JsonText<T>): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
+  // The text is the JSON of a T (JsonText's brand), which is what the typed answer promises.
+  return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+}
+
+/**
+ * `cache.getOrLoadJson` when the cache has it (ours does), else the cache's parsed answer serialized again: ApiDeps
+ * types its cache as api/env.ts's ReadCache, which does not name the text method.
+ */
+export function cachedJson<T>(cache: ReadCache, kind: CacheKind, key: string, load: () => Promise<T>): Promise<JsonText<T>> {
+  const text = (cache as Partial<VersionedReadCache>).getOrLoadJson;
+  if (text) return text.call(cache, kind, key, load) as Promise<JsonText<T>>;
+  return cache.getOrLoad(kind, key, load).then((value) => JSON.stringify(value) ?? 'null');
+}
+
 export interface VersionedReadCache extends ReadCache {
+  /** Like `getOrLoad`, but answers the JSON text itself (a hit does no parsing or serializing). */
+  getOrLoadJson<T>(kind: CacheKind, key: string, load: () => Promise<T>): Promise<JsonText<T>>;
   /** The current version: the published snapshot id, with a suffix after a local `invalidate()`. */
   version(): string;
   /** True while the LISTEN connection is up. */
@@ -35,52 +66,63 @@ export interface ReadCacheOptions {
   redis: RedisHandle;
   metrics: ApiMetrics;
   log: Logger;
-  /** Entries of the in-process LRU; 0 turns it off. @default 500 */
-  localEntries?: number;
-  /** Longest an entry stays in the in-process LRU. @default 10000 */
-  localTtlMs?: number;
+  /** Bytes of JSON text (and keys) the in-process LRU may hold; 0 turns it off. @default 64 MiB */
+  localBytes?: number;
 }
 
-/** Entries handed out by the in-process LRU are shared between requests: frozen, so no route can alter another's. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
+export const DEFAULT_LOCAL_BYTES = 64 * 1024 * 1024;
+/** Bookkeeping per entry beyond its text and key (the Map slot, the entry object), counted against the budget. */
+const ENTRY_OVERHEAD_BYTES = 96;
 
-class Lru {
-  private readonly entries = new Map<string, { value: unknown; expires: number }>();
-  private readonly max: number;
-  constructor(max: number) {
-    this.max = max;
+/**
+ * The in-process layer: JSON text by versioned key, least recently used first (Map order), bounded in bytes. The JSON
+ * of our answers is Latin-1 (accented names included), which V8 stores one byte a character.
+ */
+class ByteLru {
+  private readonly entries = new Map<string, { text: string; bytes: number; expires: number }>();
+  private readonly budget: number;
+  private used = 0;
+  constructor(budget: number) {
+    this.budget = budget;
   }
-  get(key: string): { value: unknown } | undefined {
+  get(key: string, now: number): string | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     this.entries.delete(key);
-    if (entry.expires <= Date.now()) return undefined;
+    if (entry.expires <= now) {
+      this.used -= entry.bytes;
+      return undefined;
+    }
     this.entries.set(key, entry);
-    return entry;
+    return entry.text;
   }
-  set(key: string, value: unknown, ttlMs: number): void {
-    if (this.max <= 0) return;
-    this.entries.delete(key);
-    this.entries.set(key, { value, expires: Date.now() + ttlMs });
-    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  set(key: string, text: string, ttlMs: number): void {
+    const bytes = text.length + key.length + ENTRY_OVERHEAD_BYTES;
+    if (bytes > this.budget) return;
+    const old = this.entries.get(key);
+    if (old) {
+      this.entries.delete(key);
+      this.used -= old.bytes;
+    }
+    this.entries.set(key, { text, bytes, expires: Date.now() + ttlMs });
+    this.used += bytes;
+    while (this.used > this.budget) {
+      const [oldestKey, oldest] = this.entries.entries().next().value!;
+      this.entries.delete(oldestKey);
+      this.used -= oldest.bytes;
+    }
   }
   clear(): void {
     this.entries.clear();
+    this.used = 0;
   }
 }
 
 /** Builds the cache, reads the current version and starts listening for publications. */
 export async function createReadCache(options: ReadCacheOptions): Promise<VersionedReadCache> {
   const { pool, redis, metrics, log } = options;
-  const localTtlMs = options.localTtlMs ?? 10_000;
-  const local = new Lru(options.localEntries ?? 500);
-  const inflight = new Map<string, Promise<unknown>>();
+  const local = new ByteLru(options.localBytes ?? DEFAULT_LOCAL_BYTES);
+  const inflight = new Map<string, Promise<string>>();
   let current = UNPUBLISHED_VERSION;
   let invalidations = 0;
   let listener: PoolClient | undefined;
@@ -149,52 +191,56 @@ export async function createReadCache(options: ReadCacheOptions): Promise<Versio
 
   await listen();
 
+  async function getOrLoadJson<T>(kind: CacheKind, key: string, load: () => Promise<T>): Promise<JsonText<T>> {
+    const fullKey = `v${current}:${kind}:${key}`;
+    const version = current;
+    const ttlMs = CACHE_TTL_SECONDS[kind] * 1000;
+    const localHit = local.get(fullKey, Date.now());
+    if (localHit !== undefined) {
+      metrics.cacheResult(kind, 'hit');
+      return localHit;
+    }
+    let shared = redis.ready();
+    if (shared) {
+      try {
+        const raw = await redis.client.get(fullKey);
+        if (raw !== null) {
+          metrics.cacheResult(kind, 'hit');
+          if (version === current) local.set(fullKey, raw, ttlMs);
+          return raw;
+        }
+        metrics.cacheResult(kind, 'miss');
+      } catch {
+        shared = false;
+        metrics.cacheResult(kind, 'error');
+      }
+    } else {
+      metrics.cacheResult(kind, 'error');
+    }
+    // Concurrent misses of one key share one load.
+    let pending = inflight.get(fullKey);
+    if (!pending) {
+      pending = (async () => {
+        const json = JSON.stringify(await load()) ?? 'null';
+        if (shared) await redis.client.set(fullKey, json, 'EX', CACHE_TTL_SECONDS[kind]).catch(() => undefined);
+        if (version === current) local.set(fullKey, json, ttlMs);
+        return json;
+      })().finally(() => inflight.delete(fullKey));
+      inflight.set(fullKey, pending);
+    }
+    return pending;
+  }
+
   return {
     version: () => current,
     listening: () => listener !== undefined,
 
+    getOrLoadJson,
+
     async getOrLoad<T>(kind: CacheKind, key: string, load: () => Promise<T>): Promise<T> {
-      const fullKey = `v${current}:${kind}:${key}`;
-      const version = current;
-      const localHit = local.get(fullKey);
-      if (localHit) {
-        metrics.cacheResult(kind, 'hit');
-        return localHit.value as T;
-      }
-      let shared = redis.ready();
-      if (shared) {
-        try {
-          const raw = await redis.client.get(fullKey);
-          if (raw !== null) {
-            metrics.cacheResult(kind, 'hit');
-            const value = deepFreeze(JSON.parse(raw) as T);
-            if (version === current) local.set(fullKey, value, Math.min(localTtlMs, CACHE_TTL_SECONDS[kind] * 1000));
-            return value;
-          }
-          metrics.cacheResult(kind, 'miss');
-        } catch {
-          shared = false;
-          metrics.cacheResult(kind, 'error');
-        }
-      } else {
-        metrics.cacheResult(kind, 'error');
-      }
-      // Concurrent misses of one key share one load.
-      let pending = inflight.get(fullKey) as Promise<T> | undefined;
-      if (!pending) {
-        pending = (async () => {
-          const loaded = await load();
-          const json = JSON.stringify(loaded);
-          if (json === undefined) return loaded;
-          if (shared) await redis.client.set(fullKey, json, 'EX', CACHE_TTL_SECONDS[kind]).catch(() => undefined);
-          // A hit returns parsed JSON; a miss returns the same shape (dates as strings), so callers see no difference.
-          const value = deepFreeze(JSON.parse(json) as T);
-          if (version === current) local.set(fullKey, value, Math.min(localTtlMs, CACHE_TTL_SECONDS[kind] * 1000));
-          return value;
-        })().finally(() => inflight.delete(fullKey));
-        inflight.set(fullKey, pending);
-      }
-      return pending;
+      // Parsed anew for each caller: no caller can alter what another is handed. A miss answers the same shape a
+      // hit does (the JSON: dates as strings), so callers see no difference.
+      return JSON.parse(await getOrLoadJson(kind, key, load)) as T;
     },
 
     async invalidate(reason: string) {

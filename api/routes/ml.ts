@@ -5,6 +5,7 @@
  */
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { servedPrediction, servedPredictions, servedRun } from '../../db/predictions.ts';
+import { cachedJson, sendJson } from '../cache.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { limitRoute } from '../middleware/rate-limit.ts';
@@ -34,7 +35,7 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       limitRoute(deps, { name: 'predictions', limit: FREE_PREDICTIONS_PER_MINUTE, windowSeconds: 60, roles: ['free'] }),
     ] as const,
     request: { params: PlayerIdParamsSchema, query: AsOfQuerySchema },
-    responses: { 200: json(PredictionSchema, 'The prediction'), ...problemResponses(400, 401, 404, 429) },
+    responses: { 200: json(PredictionSchema, 'The prediction'), ...problemResponses(400, 401, 404, 413, 429) },
   });
 
   const batch = createRoute({
@@ -55,7 +56,7 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     security: [{ bearer: [] }],
     middleware: [requireRole('premium', 'admin')] as const,
     request: { params: PlayerIdParamsSchema, query: AsOfQuerySchema },
-    responses: { 200: json(ExplanationSchema, 'The explanation'), ...problemResponses(400, 401, 403, 404, 429) },
+    responses: { 200: json(ExplanationSchema, 'The explanation'), ...problemResponses(400, 401, 403, 404, 413, 429) },
   });
 
   const notPredicted = (id: number, snapshotId: string) =>
@@ -64,13 +65,13 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(predict, async (c) => {
     const id = Number(c.req.valid('param').id);
     const { as_of: asOf } = c.req.valid('query');
-    const body = await deps.cache.getOrLoad('prediction', cacheKey(`predict/${id}`, { as_of: asOf ?? 'latest' }), async () => {
+    const body = await cachedJson(deps.cache, 'prediction', cacheKey(`predict/${id}`, { as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const prediction = await servedPrediction(deps.pool, snapshot.predictionRunId, id);
       if (!prediction) throw notPredicted(id, snapshot.snapshotId);
       return toPrediction(prediction, snapshot);
     });
-    return c.json(body, 200);
+    return sendJson(c, body);
   });
 
   // Not cached: a batch's ids rarely repeat, and its one indexed query is cheaper than 500 cache lookups.
@@ -96,13 +97,13 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(explanation, async (c) => {
     const id = Number(c.req.valid('param').id);
     const { as_of: asOf } = c.req.valid('query');
-    const body = await deps.cache.getOrLoad('prediction', cacheKey(`explanations/${id}`, { as_of: asOf ?? 'latest' }), async () => {
+    const body = await cachedJson(deps.cache, 'prediction', cacheKey(`explanations/${id}`, { as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const prediction = await servedPrediction(deps.pool, snapshot.predictionRunId, id);
       if (!prediction) throw notPredicted(id, snapshot.snapshotId);
       return toExplanation(prediction, snapshot);
     });
-    return c.json(body, 200);
+    return sendJson(c, body);
   });
 
   return app;

@@ -1,7 +1,9 @@
 /**
  * The prospects of the served ranking snapshot: a filtered, sorted, paginated list, its filter options, fuzzy name
  * search, a side-by-side comparison (premium) and one prospect's card. Public except the comparison. Every route
- * takes `as_of` to answer from the snapshot published on or before that day; answers are read through the cache.
+ * takes `as_of` to answer from the snapshot published on or before that day; answers are read through the cache and
+ * sent as the cached JSON text. A bearer token is optional on the public routes, but a bad one is refused (401) on every
+ * route under /api/v1, and the body limit (413) and rate limit (429) apply to every route.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import {
@@ -10,6 +12,7 @@ import {
 } from '../../db/prospects.ts';
 import { latestPublishedSnapshot, type PublishedSnapshot } from '../../db/rankings.ts';
 import { searchName } from '../../publishing/search-name.ts';
+import { cachedJson, sendJson } from '../cache.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
@@ -99,21 +102,21 @@ const list = createRoute({
   method: 'get', path: '/prospects', tags: ['prospects'],
   summary: 'Ranked prospects, filtered, sorted and paginated (public).',
   request: { query: ListQuerySchema },
-  responses: { 200: json(ProspectListSchema, 'One page of prospects'), ...problemResponses(400, 404, 429) },
+  responses: { 200: json(ProspectListSchema, 'One page of prospects'), ...problemResponses(400, 401, 404, 413, 429) },
 });
 
 const filters = createRoute({
   method: 'get', path: '/prospects/filters', tags: ['prospects'],
   summary: 'Every value each list filter can take, with counts (public).',
   request: { query: DetailQuerySchema },
-  responses: { 200: json(FilterOptionsSchema, 'The filter options'), ...problemResponses(400, 404, 429) },
+  responses: { 200: json(FilterOptionsSchema, 'The filter options'), ...problemResponses(400, 401, 404, 413, 429) },
 });
 
 const search = createRoute({
   method: 'get', path: '/prospects/search', tags: ['prospects'],
   summary: 'Fuzzy name search: typo- and accent-tolerant (trigrams), best match first, then by rank (public).',
   request: { query: SearchQuerySchema },
-  responses: { 200: json(SearchResultSchema, 'Matching prospects'), ...problemResponses(400, 404, 429) },
+  responses: { 200: json(SearchResultSchema, 'Matching prospects'), ...problemResponses(400, 401, 404, 413, 429) },
 });
 
 const compare = createRoute({
@@ -122,14 +125,14 @@ const compare = createRoute({
   security: [{ bearer: [] }],
   middleware: [requireRole('premium', 'admin')] as const,
   request: { query: CompareQuerySchema },
-  responses: { 200: json(CompareResponseSchema, 'The prospects, in the order asked'), ...problemResponses(400, 401, 403, 404, 429) },
+  responses: { 200: json(CompareResponseSchema, 'The prospects, in the order asked'), ...problemResponses(400, 401, 403, 404, 413, 429) },
 });
 
 const detail = createRoute({
   method: 'get', path: '/prospects/{id}', tags: ['prospects'],
   summary: "One prospect's card, with stat history, factors and comparables (public).",
   request: { params: PlayerIdParamsSchema, query: DetailQuerySchema },
-  responses: { 200: json(ProspectDetailResponseSchema, 'The prospect'), ...problemResponses(400, 404, 429) },
+  responses: { 200: json(ProspectDetailResponseSchema, 'The prospect'), ...problemResponses(400, 401, 404, 413, 429) },
 });
 
 export function prospectRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
@@ -143,7 +146,7 @@ export function prospectRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       position: query.position, organization, level: query.level, eta: query.eta, type: query.type, confidence: query.confidence,
     };
     const key = cacheKey('prospects', { ...query, organization: query.organization, order, as_of: query.as_of ?? 'latest' });
-    const body = await deps.cache.getOrLoad('rankings', key, async () => {
+    const body = await cachedJson(deps.cache, 'rankings', key, async () => {
       const snapshot = await servedSnapshot(deps, query.as_of);
       const { total, rows } = await listPublishedProspects(deps.pool, snapshot.snapshotId, {
         filters: prospectFilters, sort: query.sort, order, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
@@ -157,53 +160,53 @@ export function prospectRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
         items: rows.map(toSummary),
       };
     });
-    return c.json(body, 200);
+    return sendJson(c, body);
   });
 
   app.openapi(filters, async (c) => {
     const { as_of: asOf } = c.req.valid('query');
-    const body = await deps.cache.getOrLoad('rankings', cacheKey('prospects/filters', { as_of: asOf ?? 'latest' }), async () => {
+    const body = await cachedJson(deps.cache, 'rankings', cacheKey('prospects/filters', { as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const options = await publishedFilterOptions(deps.pool, snapshot.snapshotId);
       return { snapshot: snapshotRef(snapshot), ...toFilterOptions(options), sorts: [...PROSPECT_SORTS] };
     });
-    return c.json(body, 200);
+    return sendJson(c, body);
   });
 
   app.openapi(search, async (c) => {
     const { q, limit, as_of: asOf } = c.req.valid('query');
     const normalized = searchName(q).trim();
     if (normalized.length < 2) throw new HttpProblem(400, 'Invalid request query: query.q must have at least 2 letters or digits.');
-    const body = await deps.cache.getOrLoad('rankings', cacheKey('prospects/search', { q: normalized, limit, as_of: asOf ?? 'latest' }), async () => {
+    const body = await cachedJson(deps.cache, 'rankings', cacheKey('prospects/search', { q: normalized, limit, as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const hits = await searchPublishedProspects(deps.pool, snapshot.snapshotId, normalized, limit);
       return { snapshot: snapshotRef(snapshot), query: normalized, items: hits.map(toSearchHit) };
     });
-    return c.json(body, 200);
+    return sendJson(c, body);
   });
 
   app.openapi(compare, async (c) => {
     const { ids, as_of: asOf } = c.req.valid('query');
-    const body = await deps.cache.getOrLoad('rankings', cacheKey('prospects/compare', { ids: ids.join(','), as_of: asOf ?? 'latest' }), async () => {
+    const body = await cachedJson(deps.cache, 'rankings', cacheKey('prospects/compare', { ids: ids.join(','), as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const cards = await publishedCards(deps.pool, snapshot.snapshotId, ids);
       const missing = ids.filter((id) => !cards.has(id));
       if (missing.length) throw new HttpProblem(404, `Not ranked in snapshot ${snapshot.snapshotId}: ${missing.join(', ')}.`);
       return { snapshot: snapshotRef(snapshot), prospects: ids.map((id) => toDetail(cards.get(id)!)) };
     });
-    return c.json(body, 200);
+    return sendJson(c, body);
   });
 
   app.openapi(detail, async (c) => {
     const id = Number(c.req.valid('param').id);
     const { as_of: asOf } = c.req.valid('query');
-    const body = await deps.cache.getOrLoad('profile', cacheKey(`prospects/${id}`, { as_of: asOf ?? 'latest' }), async () => {
+    const body = await cachedJson(deps.cache, 'profile', cacheKey(`prospects/${id}`, { as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const card = (await publishedCards(deps.pool, snapshot.snapshotId, [id])).get(id);
       if (!card) throw new HttpProblem(404, `Player ${id} is not ranked in snapshot ${snapshot.snapshotId}.`);
       return { snapshot: snapshotRef(snapshot), prospect: toDetail(card) };
     });
-    return c.json(body, 200);
+    return sendJson(c, body);
   });
 
   return app;

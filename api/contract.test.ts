@@ -1,0 +1,364 @@
+/**
+ * Contract tests: every operation of the OpenAPI document is called for each status it documents that the seeded
+ * world can produce, and the answer must match the documentation of that status: the documented content type, a body
+ * the documented zod schema accepts, and no field the schema does not declare. The operations come from the document,
+ * so a route added without contract cases here fails the coverage test.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { addToWatchlist } from '../db/watchlists.ts';
+import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
+import { createTestApi, type TestApi } from '../test/api.ts';
+import { createUser, type TestUser } from '../test/api-users.ts';
+import { unreachableRedisUrl } from '../test/redis.ts';
+import { contractViolations, documentedOperations, type Operation } from '../test/openapi-walk.ts';
+import type { Role } from './env.ts';
+import { WATCHLIST_MAX_ITEMS } from './routes/users.ts';
+
+type Caller = 'anonymous' | Role;
+
+interface Call {
+  method: string;
+  /** Concrete path and query; must match the operation's template. */
+  path: string;
+  as?: Caller;
+  /** A bearer token other than the caller's (a garbage one). */
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** Sent to the instance whose Redis is down (trusting X-Forwarded-For, so per-IP limits apply in-process). */
+  offline?: boolean;
+}
+
+interface World {
+  api: TestApi;
+  world: PublishedWorld;
+  users: Record<'free' | 'premium' | 'admin' | 'target' | 'fullList', TestUser>;
+  /** Responses that must be taken before the world is seeded (no serving model yet). */
+  early: Map<string, Response>;
+  bodyLimit: number;
+}
+
+interface Case {
+  status: number;
+  what: string;
+  /** A request to send (the usual case), or a response taken otherwise. */
+  call: (w: World) => Call | Response;
+}
+
+const SUCCESS = new Set([200, 201, 202, 204]);
+
+const get = (path: string, as: Caller = 'anonymous', extra: Partial<Call> = {}): Call => ({ method: 'GET', path, as, ...extra });
+const send = (method: string, path: string, as: Caller, body?: unknown, extra: Partial<Call> = {}): Call => ({ method, path, as, body, ...extra });
+
+const player = (w: World) => w.world.ids.joseRamirez;
+const otherUserId = '0b7e2f0c-3f7a-4c59-9f7e-2b1d7d9d4c11';
+const preferences = { strategy: 'contending', scoringWeights: { probability: 0.4, eta: 0.3, age: 0.1, dynastyValue: 0.2 } };
+
+/**
+ * Cases by operation. Derived for every operation that documents them (see `derivedCases`): 401 for a bad token,
+ * 413 for a body over the limit, 415 for text/plain, 429 over the rate limit (tested apart, on its own instance).
+ */
+const CASES: Record<string, Case[]> = {
+  'GET /healthz': [{ status: 200, what: 'alive', call: () => get('/healthz') }],
+  'GET /readyz': [
+    { status: 200, what: 'ready over the seeded world', call: () => get('/readyz') },
+    { status: 503, what: 'no serving model before the world is seeded', call: (w) => w.early.get('readyz')! },
+  ],
+  'GET /metrics': [{ status: 200, what: 'Prometheus text', call: () => get('/metrics') }],
+  'GET /.well-known/jwks.json': [{ status: 200, what: 'the key set', call: () => get('/.well-known/jwks.json') }],
+  'GET /api/docs': [{ status: 200, what: 'the docs page', call: () => get('/api/docs') }],
+
+  'POST /api/v1/auth/register': [
+    { status: 202, what: 'a new address', call: () => send('POST', '/api/v1/auth/register', 'anonymous', { email: `contract-${randomUUID()}@example.test`, password: 'correct horse battery staple' }) },
+    { status: 400, what: 'not an email', call: () => send('POST', '/api/v1/auth/register', 'anonymous', { email: 'nope', password: 'correct horse battery staple' }) },
+    { status: 503, what: 'Redis down: the per-IP throttle fails closed', call: () => send('POST', '/api/v1/auth/register', 'anonymous', { email: 'down@example.test', password: 'correct horse battery staple' }, { offline: true, headers: { 'x-forwarded-for': '203.0.113.7' } }) },
+  ],
+  'POST /api/v1/auth/login': [
+    { status: 200, what: 'right password', call: (w) => send('POST', '/api/v1/auth/login', 'anonymous', { email: w.users.target.email, password: w.users.target.password }) },
+    { status: 400, what: 'no password', call: (w) => send('POST', '/api/v1/auth/login', 'anonymous', { email: w.users.target.email }) },
+    { status: 401, what: 'wrong password', call: (w) => send('POST', '/api/v1/auth/login', 'anonymous', { email: w.users.fullList.email, password: 'not the password' }) },
+    { status: 503, what: 'Redis down: the account throttle fails closed', call: () => send('POST', '/api/v1/auth/login', 'anonymous', { email: 'down@example.test', password: 'whatever password' }, { offline: true }) },
+  ],
+  'POST /api/v1/auth/refresh': [
+    { status: 200, what: 'a fresh refresh token', call: (w) => send('POST', '/api/v1/auth/refresh', 'anonymous', { refreshToken: w.users.premium.refreshToken }) },
+    { status: 400, what: 'no token', call: () => send('POST', '/api/v1/auth/refresh', 'anonymous', {}) },
+    { status: 401, what: 'an unknown token', call: () => send('POST', '/api/v1/auth/refresh', 'anonymous', { refreshToken: 'not-a-refresh-token' }) },
+  ],
+  'POST /api/v1/auth/logout': [
+    { status: 204, what: 'a refresh token', call: (w) => send('POST', '/api/v1/auth/logout', 'anonymous', { refreshToken: w.users.admin.refreshToken }) },
+    { status: 400, what: 'a number for a token', call: () => send('POST', '/api/v1/auth/logout', 'anonymous', { refreshToken: 42 }) },
+  ],
+
+  'GET /api/v1/prospects': [
+    { status: 200, what: 'a filtered page', call: () => get('/api/v1/prospects?pageSize=5&type=hitter&sort=probability') },
+    { status: 400, what: 'page 0', call: () => get('/api/v1/prospects?page=0') },
+    { status: 404, what: 'nothing published by as_of', call: () => get('/api/v1/prospects?as_of=2000-01-01') },
+  ],
+  'GET /api/v1/prospects/filters': [
+    { status: 200, what: 'the options', call: () => get('/api/v1/prospects/filters') },
+    { status: 400, what: 'a bad as_of', call: () => get('/api/v1/prospects/filters?as_of=2025-02-30') },
+    { status: 404, what: 'nothing published by as_of', call: () => get('/api/v1/prospects/filters?as_of=2000-01-01') },
+  ],
+  'GET /api/v1/prospects/search': [
+    { status: 200, what: 'accent-free search', call: () => get('/api/v1/prospects/search?q=jose%20ramirez') },
+    { status: 400, what: 'one letter', call: () => get('/api/v1/prospects/search?q=j') },
+    { status: 404, what: 'nothing published by as_of', call: () => get('/api/v1/prospects/search?q=jose&as_of=2000-01-01') },
+  ],
+  'GET /api/v1/prospects/compare': [
+    { status: 200, what: 'two prospects, premium', call: (w) => get(`/api/v1/prospects/compare?ids=${w.world.ids.joseRamirez},${w.world.ids.yoanMoncada}`, 'premium') },
+    { status: 400, what: 'one id', call: (w) => get(`/api/v1/prospects/compare?ids=${w.world.ids.joseRamirez}`, 'premium') },
+    { status: 401, what: 'anonymous', call: (w) => get(`/api/v1/prospects/compare?ids=${w.world.ids.joseRamirez},${w.world.ids.yoanMoncada}`) },
+    { status: 403, what: 'free account', call: (w) => get(`/api/v1/prospects/compare?ids=${w.world.ids.joseRamirez},${w.world.ids.yoanMoncada}`, 'free') },
+    { status: 404, what: 'an unpublished prospect', call: (w) => get(`/api/v1/prospects/compare?ids=${w.world.ids.joseRamirez},${w.world.ids.unpublishedOnly}`, 'premium') },
+  ],
+  'GET /api/v1/prospects/{id}': [
+    { status: 200, what: 'a card', call: (w) => get(`/api/v1/prospects/${player(w)}`) },
+    { status: 400, what: 'not an id', call: () => get('/api/v1/prospects/abc') },
+    { status: 404, what: 'not ranked', call: (w) => get(`/api/v1/prospects/${w.world.ids.unpublishedOnly}`) },
+  ],
+
+  'POST /api/v1/ml/predict/{id}': [
+    { status: 200, what: 'a prediction, free', call: (w) => send('POST', `/api/v1/ml/predict/${player(w)}`, 'free') },
+    { status: 400, what: 'not an id', call: () => send('POST', '/api/v1/ml/predict/0', 'free') },
+    { status: 401, what: 'anonymous', call: (w) => send('POST', `/api/v1/ml/predict/${player(w)}`, 'anonymous') },
+    { status: 404, what: 'not predicted', call: (w) => send('POST', `/api/v1/ml/predict/${w.world.ids.unpublishedOnly}`, 'premium') },
+  ],
+  'POST /api/v1/ml/batch-predict': [
+    { status: 200, what: 'found and not found', call: (w) => send('POST', '/api/v1/ml/batch-predict', 'premium', { ids: [player(w), w.world.ids.newcomer, 123] }) },
+    { status: 400, what: 'no ids', call: () => send('POST', '/api/v1/ml/batch-predict', 'premium', { ids: [] }) },
+    { status: 401, what: 'anonymous', call: (w) => send('POST', '/api/v1/ml/batch-predict', 'anonymous', { ids: [player(w)] }) },
+    { status: 403, what: 'free account', call: (w) => send('POST', '/api/v1/ml/batch-predict', 'free', { ids: [player(w)] }) },
+    { status: 404, what: 'nothing published by as_of', call: (w) => send('POST', '/api/v1/ml/batch-predict?as_of=2000-01-01', 'premium', { ids: [player(w)] }) },
+  ],
+  'GET /api/v1/ml/explanations/{id}': [
+    { status: 200, what: 'every feature, premium', call: (w) => get(`/api/v1/ml/explanations/${player(w)}`, 'premium') },
+    { status: 400, what: 'not an id', call: () => get('/api/v1/ml/explanations/-1', 'premium') },
+    { status: 401, what: 'anonymous', call: (w) => get(`/api/v1/ml/explanations/${player(w)}`) },
+    { status: 403, what: 'free account', call: (w) => get(`/api/v1/ml/explanations/${player(w)}`, 'free') },
+    { status: 404, what: 'not predicted', call: (w) => get(`/api/v1/ml/explanations/${w.world.ids.unpublishedOnly}`, 'premium') },
+  ],
+
+  'GET /api/v1/users/{userId}': [
+    { status: 200, what: 'me', call: () => get('/api/v1/users/me', 'free') },
+    { status: 400, what: 'not a user id', call: () => get('/api/v1/users/someone', 'free') },
+    { status: 401, what: 'anonymous', call: () => get('/api/v1/users/me') },
+    { status: 404, what: 'another user', call: () => get(`/api/v1/users/${otherUserId}`, 'free') },
+  ],
+  'PUT /api/v1/users/{userId}/preferences': [
+    { status: 200, what: 'valid preferences', call: () => send('PUT', '/api/v1/users/me/preferences', 'free', preferences) },
+    { status: 400, what: 'a weight over 1', call: () => send('PUT', '/api/v1/users/me/preferences', 'free', { ...preferences, scoringWeights: { ...preferences.scoringWeights, eta: 2 } }) },
+    { status: 401, what: 'anonymous', call: () => send('PUT', '/api/v1/users/me/preferences', 'anonymous', preferences) },
+    { status: 404, what: 'another user', call: () => send('PUT', `/api/v1/users/${otherUserId}/preferences`, 'free', preferences) },
+  ],
+  'GET /api/v1/users/{userId}/watchlist': [
+    { status: 200, what: 'a watchlist with a ranked prospect', call: () => get('/api/v1/users/me/watchlist', 'premium') },
+    { status: 400, what: 'not a user id', call: () => get('/api/v1/users/x/watchlist', 'premium') },
+    { status: 401, what: 'anonymous', call: () => get('/api/v1/users/me/watchlist') },
+    { status: 404, what: 'another user', call: () => get(`/api/v1/users/${otherUserId}/watchlist`, 'premium') },
+  ],
+  'PUT /api/v1/users/{userId}/watchlist/{playerId}': [
+    { status: 204, what: 'watch a prospect', call: (w) => send('PUT', `/api/v1/users/me/watchlist/${w.world.ids.yoanMoncada}`, 'free') },
+    { status: 400, what: 'not a player id', call: () => send('PUT', '/api/v1/users/me/watchlist/0', 'free') },
+    { status: 401, what: 'anonymous', call: (w) => send('PUT', `/api/v1/users/me/watchlist/${player(w)}`, 'anonymous') },
+    { status: 404, what: 'no such player', call: () => send('PUT', '/api/v1/users/me/watchlist/123456789', 'free') },
+    { status: 409, what: 'a full watchlist', call: (w) => send('PUT', `/api/v1/users/me/watchlist/${player(w)}`, 'anonymous', undefined, { token: w.users.fullList.accessToken }) },
+  ],
+  'DELETE /api/v1/users/{userId}/watchlist/{playerId}': [
+    { status: 204, what: 'unwatch', call: (w) => send('DELETE', `/api/v1/users/me/watchlist/${w.world.ids.yoanMoncada}`, 'free') },
+    { status: 400, what: 'not a player id', call: () => send('DELETE', '/api/v1/users/me/watchlist/abc', 'free') },
+    { status: 401, what: 'anonymous', call: (w) => send('DELETE', `/api/v1/users/me/watchlist/${player(w)}`, 'anonymous') },
+    { status: 404, what: 'another user', call: (w) => send('DELETE', `/api/v1/users/${otherUserId}/watchlist/${player(w)}`, 'free') },
+  ],
+
+  'GET /api/v1/admin/users': [
+    { status: 200, what: 'a page of accounts', call: () => get('/api/v1/admin/users?limit=3', 'admin') },
+    { status: 400, what: 'limit 0', call: () => get('/api/v1/admin/users?limit=0', 'admin') },
+    { status: 401, what: 'anonymous', call: () => get('/api/v1/admin/users') },
+    { status: 403, what: 'premium account', call: () => get('/api/v1/admin/users', 'premium') },
+  ],
+  'PUT /api/v1/admin/users/{userId}/role': [
+    { status: 200, what: 'promote another user', call: (w) => send('PUT', `/api/v1/admin/users/${w.users.target.userId}/role`, 'admin', { role: 'premium' }) },
+    { status: 400, what: 'an unknown role', call: (w) => send('PUT', `/api/v1/admin/users/${w.users.target.userId}/role`, 'admin', { role: 'root' }) },
+    { status: 401, what: 'anonymous', call: (w) => send('PUT', `/api/v1/admin/users/${w.users.target.userId}/role`, 'anonymous', { role: 'premium' }) },
+    { status: 403, what: 'premium account', call: (w) => send('PUT', `/api/v1/admin/users/${w.users.target.userId}/role`, 'premium', { role: 'admin' }) },
+    { status: 404, what: 'no such user', call: () => send('PUT', `/api/v1/admin/users/${otherUserId}/role`, 'admin', { role: 'premium' }) },
+    { status: 409, what: 'his own role', call: (w) => send('PUT', `/api/v1/admin/users/${w.users.admin.userId}/role`, 'admin', { role: 'free' }) },
+  ],
+  'GET /api/v1/admin/status': [
+    { status: 200, what: 'the serving model and last run', call: () => get('/api/v1/admin/status', 'admin') },
+    { status: 401, what: 'anonymous', call: () => get('/api/v1/admin/status') },
+    { status: 403, what: 'free account', call: () => get('/api/v1/admin/status', 'free') },
+  ],
+};
+
+/** Why a documented status cannot be produced in-process; undefined when it can. */
+function unreachable(op: Operation, status: number): string | undefined {
+  if (status === 413 && (op.method === 'GET' || op.method === 'HEAD')) return 'a GET request carries no body in-process, so the body limit has nothing to refuse';
+  return undefined;
+}
+
+/** The success case of an operation, which the derived cases vary. */
+function successCase(op: Operation): Case | undefined {
+  return (CASES[op.key] ?? []).find((c) => SUCCESS.has(c.status));
+}
+
+/** 401, 413 and 415 made from the operation's success case, where documented and not already covered. */
+function derivedCases(op: Operation): Case[] {
+  const explicit = new Set((CASES[op.key] ?? []).map((c) => c.status));
+  const success = successCase(op);
+  if (!success) return [];
+  const documents = (status: number) => String(status) in op.doc.responses && !explicit.has(status) && !unreachable(op, status);
+  const vary = (status: number, what: string, change: (call: Call, w: World) => Call): Case => ({
+    status, what,
+    call: (w) => {
+      const made = success.call(w);
+      return made instanceof Response ? made : change(made, w);
+    },
+  });
+  const cases: Case[] = [];
+  if (documents(401)) cases.push(vary(401, 'a malformed access token', (call) => ({ ...call, token: 'not.a.token' })));
+  if (documents(413)) {
+    cases.push(vary(413, 'a body over the limit', (call, w) => ({ ...call, body: undefined, rawBody: `{"padding":"${'x'.repeat(w.bodyLimit + 1)}"}`, headers: { ...call.headers, 'content-type': 'application/json' } })));
+  }
+  if (documents(415)) {
+    cases.push(vary(415, 'text/plain', (call) => ({ ...call, body: undefined, rawBody: JSON.stringify(call.body ?? {}), headers: { ...call.headers, 'content-type': 'text/plain' } })));
+  }
+  return cases;
+}
+
+function allCases(op: Operation): Case[] {
+  return [...(CASES[op.key] ?? []), ...derivedCases(op)];
+}
+
+/** The operation's path template as a regex over a concrete path (query stripped). */
+function templateMatches(template: string, path: string): boolean {
+  const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+  return pattern.test(path.split('?')[0]!);
+}
+
+function request(api: TestApi, call: Call, tokens: Record<Caller, string | undefined>): Promise<Response> {
+  const token = call.token ?? tokens[call.as ?? 'anonymous'];
+  return api.request(call.method, call.path, { body: call.body, rawBody: call.rawBody, headers: call.headers, token });
+}
+
+describe('contract of every documented operation', () => {
+  let w: World;
+  let limited: TestApi;
+  let offline: TestApi;
+  let operations: Operation[];
+  let tokens: Record<Caller, string | undefined>;
+  let limitedTokens: Record<Caller, string | undefined>;
+
+  beforeAll(async () => {
+    const api = await createTestApi({ env: { API_RATE_LIMIT_ANONYMOUS: '100000', API_RATE_LIMIT_FREE: '100000', API_RATE_LIMIT_PREMIUM: '100000' } });
+    const early = new Map<string, Response>([['readyz', await api.request('GET', '/readyz')]]);
+    const world = await seedPublishedWorld(api.deps.pool);
+    const [free, premium, admin, target, fullList] = await Promise.all([
+      createUser(api, 'free'), createUser(api, 'premium'), createUser(api, 'admin'), createUser(api, 'free'), createUser(api, 'free'),
+    ]);
+    // A full watchlist (for its 409): the fixture has fewer players than the limit, so add filler players.
+    await api.deps.pool.query(`INSERT INTO players (player_id, full_name, primary_position)
+      SELECT g, 'Filler ' || g, 'SS' FROM generate_series(800001, ${800_000 + WATCHLIST_MAX_ITEMS}) g`);
+    for (let id = 800_001; id <= 800_000 + WATCHLIST_MAX_ITEMS; id++) await addToWatchlist(api.deps.pool, fullList.userId, id, WATCHLIST_MAX_ITEMS);
+    // A watched prospect, so the watchlist's items are checked too.
+    await addToWatchlist(api.deps.pool, premium.userId, world.ids.joseRamirez, WATCHLIST_MAX_ITEMS);
+    w = { api, world, users: { free, premium, admin, target, fullList }, early, bodyLimit: api.deps.config.api.bodyLimitBytes };
+    tokens = { anonymous: undefined, free: free.accessToken, premium: premium.accessToken, admin: admin.accessToken };
+    operations = (await documentedOperations(api.app)).operations;
+
+    // One request a minute for everyone: after one request per caller, every /api/v1 answer is a 429.
+    limited = await createTestApi({ env: { API_RATE_LIMIT_ANONYMOUS: '1', API_RATE_LIMIT_FREE: '1', API_RATE_LIMIT_PREMIUM: '1', API_RATE_LIMIT_ADMIN: '1' } });
+    const sign = async (role: Role) => (await limited.deps.keys.signAccessToken({ userId: randomUUID(), role })).token;
+    limitedTokens = { anonymous: undefined, free: await sign('free'), premium: await sign('premium'), admin: await sign('admin') };
+    for (const token of Object.values(limitedTokens)) await limited.request('GET', '/api/v1/prospects/filters', { token });
+
+    offline = await createTestApi({ env: { REDIS_URL: await unreachableRedisUrl(), API_TRUST_PROXY: '1' } });
+  });
+
+  afterAll(async () => {
+    await w?.api.close();
+    await limited?.close();
+    await offline?.close();
+  });
+
+  test('every operation and every documented status has a case, or a reason it cannot be produced', () => {
+    const documented = operations.map((op) => op.key).sort();
+    expect(Object.keys(CASES).sort(), 'operations with contract cases vs operations in the document').toEqual(documented);
+    const missing: string[] = [];
+    for (const op of operations) {
+      const covered = new Set(allCases(op).map((c) => c.status));
+      for (const status of Object.keys(op.doc.responses).map(Number)) {
+        if (status === 429 && rateLimitReachable(op)) continue;
+        if (!covered.has(status) && !unreachable(op, status)) missing.push(`${op.key} ${status}`);
+      }
+      for (const c of CASES[op.key] ?? []) {
+        if (!(String(c.status) in op.doc.responses)) missing.push(`${op.key} has a case for ${c.status}, which it does not document`);
+      }
+    }
+    expect(missing, 'documented statuses without a contract case').toEqual([]);
+  });
+
+  test('every answer matches the documented schema and content type of its status, with no undocumented field', async () => {
+    const violations: string[] = [];
+    let checked = 0;
+    for (const op of operations) {
+      for (const c of allCases(op)) {
+        const made = c.call(w);
+        if (!(made instanceof Response)) {
+          expect(made.method, `${op.key} case "${c.what}"`).toBe(op.method);
+          expect(templateMatches(op.path, made.path), `${op.key} case "${c.what}" calls ${made.path}`).toBe(true);
+        }
+        const res = made instanceof Response ? made : await request(made.offline ? offline : w.api, made, tokens);
+        const label = `${op.key} [${c.status} ${c.what}]`;
+        if (res.status !== c.status) {
+          violations.push(`${label}: expected ${c.status}, got ${res.status}: ${(await res.text()).slice(0, 300)}`);
+          continue;
+        }
+        checked++;
+        for (const v of await contractViolations(op.route, res)) violations.push(`${label}: ${v}`);
+      }
+    }
+    expect(violations, violations.join('\n')).toEqual([]);
+    expect(checked).toBeGreaterThan(operations.length);
+  });
+
+  test('the checker itself catches an undocumented field, a wrong value, a wrong content type and an undocumented status', async () => {
+    const healthz = operations.find((op) => op.key === 'GET /healthz')!;
+    const json = (body: unknown, status = 200, type = 'application/json') => new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
+    expect(await contractViolations(healthz.route, json({ status: 'ok' }))).toEqual([]);
+    expect((await contractViolations(healthz.route, json({ status: 'ok', internal: 'x' }))).join()).toMatch(/\$\.internal is not documented/);
+    expect(await contractViolations(healthz.route, json({ status: 'down' }))).not.toEqual([]);
+    expect((await contractViolations(healthz.route, json({ status: 'ok' }, 200, 'text/plain'))).join()).toMatch(/content type text\/plain/);
+    expect((await contractViolations(healthz.route, json({ status: 'ok' }, 418))).join()).toMatch(/status 418 is not documented/);
+  });
+
+  test('every operation that documents 429 answers one, as documented, once its caller is over the limit', async () => {
+    const violations: string[] = [];
+    const limitedOps = operations.filter(rateLimitReachable);
+    expect(limitedOps.length).toBeGreaterThan(0);
+    for (const op of limitedOps) {
+      const success = successCase(op);
+      if (!success) {
+        violations.push(`${op.key}: no success case to repeat over the limit`);
+        continue;
+      }
+      const made = success.call(w);
+      if (made instanceof Response) continue;
+      const res = await request(limited, { ...made, token: undefined }, limitedTokens);
+      if (res.status !== 429) {
+        violations.push(`${op.key}: expected 429 over the limit, got ${res.status}`);
+        continue;
+      }
+      expect(res.headers.get('retry-after'), `${op.key} Retry-After`).toMatch(/^\d+$/);
+      for (const v of await contractViolations(op.route, res)) violations.push(`${op.key} [429]: ${v}`);
+    }
+    expect(violations, violations.join('\n')).toEqual([]);
+  });
+});
+
+/** The general rate limit covers /api/v1: every operation there that documents 429 can be driven to one. */
+function rateLimitReachable(op: Operation): boolean {
+  return '429' in op.doc.responses && op.path.startsWith('/api/v1/');
+}

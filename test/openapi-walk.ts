@@ -162,16 +162,20 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** What a response body breaks of the route's documentation for its status: an empty list when it conforms. */
+/** What a response breaks of the route's documentation for its status: an empty list when it conforms. */
 export async function contractViolations(route: RouteConfig, res: Response): Promise<string[]> {
-  const documented = documentedResponse(route, res.status);
-  const text = await res.text();
-  if (!documented) return [`status ${res.status} is not documented (body: ${text.slice(0, 300)})`];
+  return bodyViolations(route, res.status, res.headers.get('content-type'), await res.text());
+}
+
+/** `contractViolations` over a body already read. */
+export function bodyViolations(route: RouteConfig, status: number, contentType: string | null, text: string): string[] {
+  const documented = documentedResponse(route, status);
+  if (!documented) return [`status ${status} is not documented (body: ${text.slice(0, 300)})`];
   const types = Object.keys(documented.content);
   if (types.length === 0) {
-    return text.length === 0 ? [] : [`status ${res.status} documents no body but one was sent: ${text.slice(0, 300)}`];
+    return text.length === 0 ? [] : [`status ${status} documents no body but one was sent: ${text.slice(0, 300)}`];
   }
-  const actual = mediaType(res.headers.get('content-type'));
+  const actual = mediaType(contentType);
   const type = types.find((t) => t === actual) ?? types.find((t) => t === '*/*');
   if (!type) return [`content type ${actual || '(none)'} is not the documented ${types.join(' or ')}`];
   const schema = documented.content[type];

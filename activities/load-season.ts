@@ -4,7 +4,7 @@
  * rows fetched = loaded + quarantined + duplicates merged.
  */
 import { recordBioVersions } from '../db/bio-versions.ts';
-import { recordBreached, recordLoaded } from '../db/ingest-batches.ts';
+import { recordBreached, recordLoaded, type BatchAccounting } from '../db/ingest-batches.ts';
 import { batchResponses } from '../db/landing-zone.ts';
 import { organizationIds, upsertAffiliates, upsertOrganizations } from '../db/organizations.ts';
 import { forgetBirthDates, storedBios, upsertDraftPicks, upsertPlayers } from '../db/players.ts';
@@ -19,16 +19,10 @@ import { causeOfRule } from '../sources/validate/reject-cause.ts';
 import { validateSeasonLines } from '../sources/validate/season-lines.ts';
 import { dataQualityBreach, type QualityGate } from './data-quality.ts';
 
-export interface LoadResult {
+/** Where the batch's lines went (rowsNew is 0 when the same data is loaded again), and what it cost. */
+export interface LoadResult extends BatchAccounting {
   batchId: number;
   season: number;
-  rowsFetched: number;
-  rowsLoaded: number;
-  rowsQuarantined: number;
-  duplicatesMerged: number;
-  /** Lines inserted or changed: 0 when the same data is loaded again. */
-  rowsNew: number;
-  rowsFlagged: number;
   players: number;
   /** Time spent writing the batch (one transaction), for the load-throughput figure. */
   writeMs: number;

@@ -1,21 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../lib/config.ts';
 import { createTestDatabase } from '../test/database.ts';
+import { freePort } from '../test/ports.ts';
 
 const run = promisify(execFile);
 const API = path.join(REPO_ROOT, 'bin', 'api.ts');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('npm run api', () => {
   it.each([

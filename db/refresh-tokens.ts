@@ -19,6 +19,15 @@ export async function insertRefreshToken(db: Queryable, token: { tokenHash: stri
   );
 }
 
+/**
+ * Serializes everything that changes one family (rotation, reuse revocation, logout) until the transaction ends:
+ * without it, a revocation running while another token of the family rotates cannot see the successor that rotation
+ * inserts, and the successor would survive the revocation.
+ */
+export async function lockFamily(db: Queryable, familyId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('refresh-family:' || $1, 0))`, [familyId]);
+}
+
 /** The token's row, locked until the transaction ends (two refreshes with one token take turns). */
 export async function lockRefreshToken(db: Queryable, tokenHash: string): Promise<RefreshTokenRow | null> {
   const { rows } = await db.query<{ user_id: string; family_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }>(

@@ -6,7 +6,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { withTransaction, type Pool } from '../../lib/db.ts';
 import { writeAudit } from '../../db/audit-log.ts';
-import { familyOf, insertRefreshToken, lockRefreshToken, markRefreshTokenUsed, revokeFamily } from '../../db/refresh-tokens.ts';
+import { familyOf, insertRefreshToken, lockFamily, lockRefreshToken, markRefreshTokenUsed, revokeFamily } from '../../db/refresh-tokens.ts';
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 /** 32 bytes in base64url, without padding. */
@@ -34,13 +34,17 @@ export type RotationResult =
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused' };
 
 /**
- * Trades a refresh token for its successor, in one transaction with the token's row locked, so two uses of one
- * token cannot both succeed: the second sees it used and revokes the family.
+ * Trades a refresh token for its successor, in one transaction holding the family's lock and the token's row, so
+ * two uses of one token cannot both succeed (the second sees it used and revokes the family), and a revocation of
+ * the family waits for a rotation in flight and then revokes its successor too.
  */
 export async function rotateRefreshToken(pool: Pool, token: string, now: Date): Promise<RotationResult> {
   if (!REFRESH_TOKEN_PATTERN.test(token)) return { ok: false, reason: 'unknown' };
   const tokenHash = hashRefreshToken(token);
   return withTransaction(pool, async (client): Promise<RotationResult> => {
+    const family = await familyOf(client, tokenHash);
+    if (!family) return { ok: false, reason: 'unknown' };
+    await lockFamily(client, family.familyId);
     const row = await lockRefreshToken(client, tokenHash);
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.usedAt) {
@@ -66,6 +70,11 @@ export async function rotateRefreshToken(pool: Pool, token: string, now: Date): 
 /** Logout: revokes the token's family. Idempotent, and silent about tokens we never issued. */
 export async function revokeRefreshToken(pool: Pool, token: string, now: Date): Promise<void> {
   if (!REFRESH_TOKEN_PATTERN.test(token)) return;
-  const family = await familyOf(pool, hashRefreshToken(token));
-  if (family) await revokeFamily(pool, family.familyId, 'logout', now);
+  await withTransaction(pool, async (client) => {
+    const family = await familyOf(client, hashRefreshToken(token));
+    if (!family) return;
+    // After the family's lock, so a rotation in flight has committed its successor and this revokes it too.
+    await lockFamily(client, family.familyId);
+    await revokeFamily(client, family.familyId, 'logout', now);
+  });
 }

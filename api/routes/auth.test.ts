@@ -139,6 +139,22 @@ describe('refresh tokens', () => {
     expect(statuses).toEqual([200, 401]);
   });
 
+  it('leaves no live token when a replay or a logout races a rotation of the same login', async () => {
+    // The thief refreshes with the current token while the victim replays the spent one (or logs out): whichever
+    // runs first, the family must end with nothing that still works.
+    for (let round = 0; round < 10; round++) {
+      const user = await createUser(api);
+      const current = ((await (await refresh(user.refreshToken)).json()) as { refreshToken: string }).refreshToken;
+      const victim = round % 2 === 0
+        ? refresh(user.refreshToken)
+        : api.request('POST', '/api/v1/auth/logout', { body: { refreshToken: user.refreshToken } });
+      await Promise.all([refresh(current), victim]);
+      const family = await familyOf(api.deps.pool, hashRefreshToken(user.refreshToken));
+      const live = (await familyTokens(api.deps.pool, family!.familyId)).filter((t) => t.revokedAt === null && t.usedAt === null);
+      expect(live, `round ${round}`).toEqual([]);
+    }
+  });
+
   it('logout revokes the family, idempotently, and says nothing about unknown tokens', async () => {
     const user = await createUser(api);
     const logout = (refreshToken: string) => api.request('POST', '/api/v1/auth/logout', { body: { refreshToken } });

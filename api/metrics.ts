@@ -33,13 +33,31 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}): Ap
     name: 'rate_limited_total', help: 'Requests refused by a rate limit, by bucket (the limit, not the caller).',
     labelNames: ['bucket'] as const, registers: [registry],
   });
+  // The labelled series of each combination, looked up once: prom-client hashes a labels object on every call
+  // otherwise. The combinations are bounded (route patterns, not paths; a handful of kinds and results).
+  const series = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+  const cacheSeries = new Map<string, { inc(): void }>();
   return {
     observeRequest(method, route, status, seconds) {
-      const labels = { method, route, status: String(status) };
-      requests.inc(labels);
-      duration.observe(labels, seconds);
+      const key = `${method} ${status} ${route}`;
+      let s = series.get(key);
+      if (!s) {
+        const statusLabel = String(status);
+        s = { requests: requests.labels(method, route, statusLabel), duration: duration.labels(method, route, statusLabel) };
+        series.set(key, s);
+      }
+      s.requests.inc();
+      s.duration.observe(seconds);
     },
-    cacheResult: (kind, result) => cache.inc({ kind, result }),
+    cacheResult(kind, result) {
+      const key = `${kind} ${result}`;
+      let s = cacheSeries.get(key);
+      if (!s) {
+        s = cache.labels(kind, result);
+        cacheSeries.set(key, s);
+      }
+      s.inc();
+    },
     rateLimited: (bucket) => limited.inc({ bucket }),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };

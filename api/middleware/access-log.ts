@@ -17,9 +17,10 @@ export function accessLog(): MiddlewareHandler<ApiEnv> {
       route: routePath(c, -1),
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      userId: c.var.auth?.userId,
+      // c.get, not c.var: Hono builds a fresh object of every variable on each c.var access.
+      userId: c.get('auth')?.userId,
     };
-    const log = c.var.log;
+    const log = c.get('log');
     if (status >= 500) log.error(line, 'request failed');
     else log.info(line, 'request');
   };

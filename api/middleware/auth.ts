@@ -33,7 +33,7 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
       try {
         const verified = await deps.keys.verifyAccessToken(token);
         c.set('auth', verified);
-        c.set('log', c.var.log.child({ userId: verified.userId }));
+        c.set('log', c.get('log').child({ userId: verified.userId }));
       } catch (error) {
         // Only a bad token is the caller's fault; the key store failing to load (database down) stays a 5xx.
         if (error instanceof InvalidTokenError) throw invalidToken('The access token is invalid or expired.');
@@ -47,7 +47,7 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
 /** 401 without a token; 403 when the caller's role is not among `roles`. */
 export function requireRole(...roles: Role[]): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const auth = c.var.auth;
+    const auth = c.get('auth');
     if (!auth) throw new HttpProblem(401, 'This endpoint needs an access token.', { headers: { 'www-authenticate': 'Bearer' } });
     if (!roles.includes(auth.role)) throw new HttpProblem(403, `This endpoint is for ${roles.join(' or ')} accounts.`);
     await next();

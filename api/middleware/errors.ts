@@ -9,9 +9,9 @@ import type { ApiEnv } from '../env.ts';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from '../problem.ts';
 
 export function problemResponse(c: Context<ApiEnv>, status: number, detail: string, extra: { type?: string; errors?: { path: string; message: string }[]; headers?: Record<string, string> } = {}): Response {
-  const body = problemBody(status, detail, { type: extra.type, errors: extra.errors, instance: c.var.requestId ? `urn:request:${c.var.requestId}` : undefined });
+  const body = problemBody(status, detail, { type: extra.type, errors: extra.errors, instance: c.get('requestId') ? `urn:request:${c.get('requestId')}` : undefined });
   const headers = new Headers({ 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', ...extra.headers });
-  const requestId = c.var.requestId;
+  const requestId = c.get('requestId');
   if (requestId) headers.set('x-request-id', requestId);
   // Headers set by earlier middleware (security, CORS, rate limit) stay on the error answer.
   c.res.headers.forEach((value, name) => {
@@ -29,7 +29,7 @@ export function onError(): ErrorHandler<ApiEnv> {
       // Hono's validators word malformed JSON as "Malformed JSON in request body".
       return problemResponse(c, error.status, error.message || 'The request could not be read.');
     }
-    c.var.log?.error({ err: error }, 'unhandled error');
+    c.get('log')?.error({ err: error }, 'unhandled error');
     return problemResponse(c, 500, 'The server failed to answer this request; it has been logged under the request id.');
   };
 }

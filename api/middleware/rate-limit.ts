@@ -14,7 +14,7 @@ export const GENERAL_WINDOW_SECONDS = 60;
 
 /** Whose counter a request counts against: the user, or the IP of an anonymous caller. */
 export function callerKey(c: Context<ApiEnv>, trustProxy: boolean): string {
-  const auth = c.var.auth;
+  const auth = c.get('auth');
   return auth ? `user:${auth.userId}` : `ip:${clientIp(c, trustProxy)}`;
 }
 
@@ -42,7 +42,7 @@ export function rateLimit(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     // Preflights carry no credentials and cost nothing: never count them.
     if (c.req.method === 'OPTIONS') return next();
-    const role = c.var.auth?.role ?? 'anonymous';
+    const role = c.get('auth')?.role ?? 'anonymous';
     const limit = rateLimits[role];
     if (limit === 0) return next();
     const result = await deps.limiter.hit(`${callerKey(c, trustProxy)}:general`, limit, GENERAL_WINDOW_SECONDS);
@@ -67,7 +67,7 @@ export interface RouteLimit {
 export function limitRoute(deps: ApiDeps, options: RouteLimit): MiddlewareHandler<ApiEnv> {
   const { trustProxy } = deps.config.api;
   return async (c, next) => {
-    const role = c.var.auth?.role ?? 'free';
+    const role = c.get('auth')?.role ?? 'free';
     if (!options.roles.includes(role)) return next();
     const result = await deps.limiter.hit(`${callerKey(c, trustProxy)}:${options.name}`, options.limit, options.windowSeconds, { failClosed: options.failClosed });
     if (isDegraded(result)) {

@@ -5,7 +5,7 @@ import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser } from '../../test/api-users.ts';
 import { unreachableRedisUrl } from '../../test/redis.ts';
 import { hashRefreshToken } from '../auth/refresh-tokens.ts';
-import { LOGIN_ACCOUNT_LIMIT, LOGIN_IP_LIMIT } from './auth.ts';
+import { LOGIN_ACCOUNT_LIMIT, LOGIN_ACCOUNT_TOTAL_LIMIT, LOGIN_IP_LIMIT } from './auth.ts';
 
 let api: TestApi;
 beforeAll(async () => { api = await createTestApi(); });
@@ -67,7 +67,7 @@ describe('register and login', () => {
 });
 
 describe('login throttling', () => {
-  it(`refuses the account after ${LOGIN_ACCOUNT_LIMIT.limit} failures with 429 and Retry-After, even with the right password`, async () => {
+  it(`refuses the account from that address after ${LOGIN_ACCOUNT_LIMIT.limit} failures with 429 and Retry-After, even with the right password`, async () => {
     const user = await createUser(api);
     for (let i = 0; i < LOGIN_ACCOUNT_LIMIT.limit; i++) {
       expect((await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'not the password' } })).status).toBe(401);
@@ -84,6 +84,23 @@ describe('login throttling', () => {
         await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'not the password' } });
       }
       expect((await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
+    }
+  });
+
+  it('lets the owner in from another address while one address is refused, up to the account-wide limit', async () => {
+    const proxied = await createTestApi({ env: { API_TRUST_PROXY: '1' } });
+    try {
+      const user = await createUser(proxied);
+      const login = (ip: string, password: string) =>
+        proxied.request('POST', '/api/v1/auth/login', { body: { email: user.email, password }, headers: { 'x-forwarded-for': ip } });
+      for (let i = 0; i < LOGIN_ACCOUNT_LIMIT.limit; i++) expect((await login('198.51.100.1', 'not the password')).status).toBe(401);
+      expect((await login('198.51.100.1', user.password)).status).toBe(429);
+      expect((await login('198.51.100.2', user.password)).status).toBe(200);
+      // Guessing spread over many addresses meets the account-wide limit.
+      for (let i = 0; i < LOGIN_ACCOUNT_TOTAL_LIMIT.limit; i++) await login(`198.51.${101 + Math.floor(i / 4)}.${i % 4}`, 'not the password');
+      expect((await login('198.51.200.1', user.password)).status).toBe(429);
+    } finally {
+      await proxied.close();
     }
   });
 

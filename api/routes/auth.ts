@@ -16,9 +16,14 @@ import type { ApiDeps, ApiEnv, RateLimitResult, Role } from '../env.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
 import { createRouter } from '../router.ts';
 
-/** Login attempts per client IP per minute, and failed logins per account per 15 minutes. */
+/**
+ * Login attempts per client IP per minute; attempts on one account from one IP per 15 minutes (cleared by a success),
+ * so guessing from one address stops after a few tries without letting that address lock the owner out elsewhere;
+ * and attempts on one account from all addresses per 15 minutes, against guessing spread over many addresses.
+ */
 export const LOGIN_IP_LIMIT = { limit: 20, windowSeconds: 60 } as const;
 export const LOGIN_ACCOUNT_LIMIT = { limit: 5, windowSeconds: 15 * 60 } as const;
+export const LOGIN_ACCOUNT_TOTAL_LIMIT = { limit: 50, windowSeconds: 15 * 60 } as const;
 /** Registrations per client IP per hour. */
 export const REGISTER_IP_LIMIT = { limit: 20, windowSeconds: 3600 } as const;
 
@@ -75,8 +80,9 @@ const register = createRoute({
 const login = createRoute({
   method: 'post', path: '/api/v1/auth/login', tags: ['auth'],
   summary: 'Trade email and password for an access token (15 minutes) and a refresh token (30 days).',
-  description: `Throttled: ${LOGIN_IP_LIMIT.limit} attempts per minute per client IP and ${LOGIN_ACCOUNT_LIMIT.limit} `
-    + 'failed attempts per 15 minutes per account (429 with Retry-After). Every failure gets the same 401 message.',
+  description: `Throttled: ${LOGIN_IP_LIMIT.limit} attempts per minute per client IP, ${LOGIN_ACCOUNT_LIMIT.limit} attempts `
+    + `per 15 minutes on one account from one IP (a success clears them) and ${LOGIN_ACCOUNT_TOTAL_LIMIT.limit} per 15 minutes on one `
+    + 'account from all addresses (429 with Retry-After; 503 while the throttle cannot be checked). Every failure gets the same 401 message.',
   request: { body: { required: true, ...json(LoginSchema) } },
   responses: { 200: { description: 'Logged in', ...json(TokenPairSchema) }, ...problemResponses(400, 401, 413, 415, 429, 503) },
 });
@@ -157,12 +163,15 @@ export function authRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     }
     // Counted per attempt and cleared by a success, so it counts failures in a row; same for unknown addresses.
     const account = accountBucket(email);
-    const hit = await deps.limiter.hit(account, LOGIN_ACCOUNT_LIMIT.limit, LOGIN_ACCOUNT_LIMIT.windowSeconds, { failClosed: true });
-    if (!hit.allowed) throw refused(hit, 'Too many failed logins for this account; try again later.');
+    const fromHere = `${account}:ip:${clientIp(c, deps.config.api.trustProxy)}`;
+    const hit = await deps.limiter.hit(fromHere, LOGIN_ACCOUNT_LIMIT.limit, LOGIN_ACCOUNT_LIMIT.windowSeconds, { failClosed: true });
+    if (!hit.allowed) throw refused(hit, 'Too many failed logins for this account from this address; try again later.');
+    const total = await deps.limiter.hit(account, LOGIN_ACCOUNT_TOTAL_LIMIT.limit, LOGIN_ACCOUNT_TOTAL_LIMIT.windowSeconds, { failClosed: true });
+    if (!total.allowed) throw refused(total, 'Too many failed logins for this account; try again later.');
     const credentials = await credentialsByEmail(deps.pool, email);
     const ok = await verifyPassword(credentials?.passwordHash ?? null, password);
     if (!credentials || !ok) throw new HttpProblem(401, LOGIN_FAILED);
-    await deps.limiter.reset(account);
+    await deps.limiter.reset(fromHere);
     await recordLogin(deps.pool, credentials.userId, deps.now());
     return c.json(await tokenPair(credentials.userId, credentials.role), 200);
   });

@@ -1,7 +1,8 @@
 /**
  * Health of the API: /healthz (liveness: the process answers, no I/O), /readyz (readiness: the database answers,
- * Redis is connected, a serving model exists, and the server is not draining; a 503 problem names what is not
- * ready) and /metrics (Prometheus text exposition).
+ * a serving model exists, and the server is not draining; a 503 problem names what is not ready; Redis is checked
+ * and reported, but without it the API still serves (no cache, login refused), so a Redis outage answers 200
+ * `degraded` rather than take every instance out of a load balancer at once) and /metrics (Prometheus text).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { pingDatabase } from '../../db/health.ts';
@@ -17,8 +18,8 @@ export const READINESS_DB_TIMEOUT_MS = 2000;
 const LiveSchema = z.object({ status: z.literal('ok') }).openapi('Liveness');
 const ReadySchema = z
   .object({
-    status: z.literal('ready'),
-    checks: z.object({ database: z.literal('ok'), redis: z.literal('ok'), model: z.literal('ok') }),
+    status: z.enum(['ready', 'degraded']).openapi({ description: '`degraded`: serving without Redis (no cache; login and registration refused).' }),
+    checks: z.object({ database: z.literal('ok'), redis: z.enum(['ok', 'unavailable']), model: z.literal('ok') }),
     modelVersion: z.string(),
   })
   .openapi('Readiness');
@@ -31,7 +32,7 @@ const healthz = createRoute({
 
 const readyz = createRoute({
   method: 'get', path: '/readyz', tags: ['health'],
-  summary: 'Readiness: database, Redis and a serving model are available, and the server is not shutting down.',
+  summary: 'Readiness: the database and a serving model are available and the server is not shutting down; Redis is reported (degraded without it).',
   responses: {
     200: { description: 'Ready to serve', content: { 'application/json': { schema: ReadySchema } } },
     ...problemResponses(503),
@@ -69,16 +70,16 @@ export function healthRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       withTimeout(servingModel(deps.pool), READINESS_DB_TIMEOUT_MS, 'the database'),
     ]);
     if (database.status === 'rejected') failing.push(`the database does not answer (${(database.reason as Error).message})`);
-    if (!deps.redis.ready()) failing.push('Redis is not connected');
     if (model.status === 'rejected') {
       if (database.status === 'fulfilled') failing.push(`the serving model could not be read (${(model.reason as Error).message})`);
     } else if (model.value === null) failing.push('no model is serving (none has been promoted yet)');
     if (failing.length || model.status === 'rejected' || !model.value) {
       throw new HttpProblem(503, `Not ready: ${failing.join('; ')}.`, { headers: { 'retry-after': '5' } });
     }
+    const redis = deps.redis.ready();
     return c.json({
-      status: 'ready' as const,
-      checks: { database: 'ok' as const, redis: 'ok' as const, model: 'ok' as const },
+      status: redis ? 'ready' as const : 'degraded' as const,
+      checks: { database: 'ok' as const, redis: redis ? 'ok' as const : 'unavailable' as const, model: 'ok' as const },
       modelVersion: model.value.modelVersion,
     }, 200);
   });

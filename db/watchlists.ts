@@ -2,7 +2,7 @@
  * Watchlists: the prospects a user follows, each with where the served (newest published) snapshot ranks him and
  * his move since the snapshot before (the card's `trend`, positive = up).
  */
-import type { Queryable } from '../lib/db.ts';
+import { withTransaction, type Pool, type Queryable } from '../lib/db.ts';
 
 export interface WatchlistItem {
   playerId: number;
@@ -14,8 +14,18 @@ export interface WatchlistItem {
   snapshotId: string | null;
 }
 
-/** Adds a player; 'added', 'present' (already on it), 'unknown-player' or 'full' (at `maxItems`). */
-export async function addToWatchlist(db: Queryable, userId: string, playerId: number, maxItems: number): Promise<'added' | 'present' | 'unknown-player' | 'full'> {
+/**
+ * Adds a player; 'added', 'present' (already on it), 'unknown-player' or 'full' (at `maxItems`). The user's row is
+ * locked first, in a transaction, so concurrent adds count one after the other and the list never passes the limit.
+ */
+export async function addToWatchlist(pool: Pool, userId: string, playerId: number, maxItems: number): Promise<'added' | 'present' | 'unknown-player' | 'full'> {
+  return withTransaction(pool, async (client) => {
+    await client.query('SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE', [userId]);
+    return addLocked(client, userId, playerId, maxItems);
+  });
+}
+
+async function addLocked(db: Queryable, userId: string, playerId: number, maxItems: number): Promise<'added' | 'present' | 'unknown-player' | 'full'> {
   const { rows } = await db.query<{ outcome: 'added' | 'present' | 'unknown-player' | 'full' }>(
     `WITH player AS (SELECT player_id FROM players WHERE player_id = $2),
           present AS (SELECT 1 FROM watchlists WHERE user_id = $1 AND player_id = $2),

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withTransaction } from '../lib/db.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { latestPublishedSnapshot, markPublished, PUBLISHED_CHANNEL, snapshotBefore, upsertRankingSnapshot } from './rankings.ts';
+import { latestPublishedSnapshot, markPublished, PUBLISHED_CHANNEL, replacePublishedProspects, snapshotBefore, upsertRankingSnapshot } from './rankings.ts';
 
 describe('publication of a ranking snapshot', () => {
   let db: TestDatabase;
@@ -52,6 +52,16 @@ describe('publication of a ranking snapshot', () => {
     expect(await latestPublishedSnapshot(db.pool)).toMatchObject({ snapshotId: 'rs-1', predictionRunId: 'pr' });
     const { rows } = await db.pool.query(`SELECT site_path FROM ranking_snapshots WHERE snapshot_id = 'rs-1'`);
     expect(rows).toEqual([{ site_path: '/site/rs-1' }]);
+  });
+
+  it('leaves the cards of a published snapshot as they are when its publish step runs again', async () => {
+    await db.pool.query(`INSERT INTO published_prospects (ranking_snapshot_id, player_id, rank, name, search_name, position, is_pitcher, level,
+                           confidence, probability, dynasty_value, card)
+                         VALUES ('rs-1', 1, 1, 'A', 'a', 'SS', false, 'AA', 'High', 0.5, 10, '{}')`);
+    const written = await withTransaction(db.pool, (client) => replacePublishedProspects(client, 'rs-1', []));
+    expect(written).toBe(0);
+    const { rows } = await db.pool.query(`SELECT player_id FROM published_prospects WHERE ranking_snapshot_id = 'rs-1'`);
+    expect(rows).toEqual([{ player_id: 1 }]);
   });
 
   it('finds the snapshot generated before another', async () => {

@@ -106,10 +106,14 @@ export async function upsertRankingSnapshot(db: Queryable, snapshot: { snapshotI
 /**
  * Replaces the published prospect cards of a snapshot with one row per prospect (the card and the columns the API
  * filters, sorts and searches on), so a retry leaves exactly this snapshot's prospects. Run it in the transaction
- * of `upsertRankingSnapshot`.
- * @returns rows written.
+ * of `upsertRankingSnapshot`. A snapshot already published is served, and the API caches it under its id: its cards
+ * are left as they are (a rewrite would not change that id, so caches would keep the old answers).
+ * @returns rows written (0 for a published snapshot).
  */
 export async function replacePublishedProspects(client: PoolClient, snapshotId: string, prospects: readonly Prospect[]): Promise<number> {
+  const { rows } = await client.query<{ published: boolean }>(
+    'SELECT published_at IS NOT NULL AS published FROM ranking_snapshots WHERE snapshot_id = $1 FOR UPDATE', [snapshotId]);
+  if (rows[0]?.published) return 0;
   await client.query('DELETE FROM published_prospects WHERE ranking_snapshot_id = $1', [snapshotId]);
   return insertRows(client, 'published_prospects',
     ['ranking_snapshot_id', 'player_id', 'rank', 'name', 'search_name', 'position', 'is_pitcher', 'org_id', 'org_abbreviation',

@@ -18,11 +18,15 @@ function configFor(db: TestDatabase, env: Record<string, string> = {}) {
   });
 }
 
-/** A server with a route that answers after `?ms=` milliseconds, standing in for a slow query. */
-function startWithSlowRoute(db: TestDatabase, env: Record<string, string> = {}): Promise<ApiServer> {
+/**
+ * A server with a route that answers after `?ms=` milliseconds, standing in for a slow query; `onStart` runs when a
+ * request reaches it, so a test knows the request is in flight without guessing a delay.
+ */
+function startWithSlowRoute(db: TestDatabase, env: Record<string, string> = {}, onStart: () => void = () => {}): Promise<ApiServer> {
   return startApiServer(configFor(db, env), log, {
     extend: (app) => {
       app.get('/test/slow', async (c) => {
+        onStart();
         await sleep(Number(c.req.query('ms') ?? 500));
         return c.json({ done: true });
       });
@@ -40,15 +44,16 @@ describe('startApiServer', () => {
   });
 
   it('lets a slow in-flight request finish while closing, refuses new connections, then closes Redis and the pool', async () => {
-    const server = await startWithSlowRoute(db);
+    let began!: () => void;
+    const inFlight = new Promise<void>((resolve) => (began = resolve));
+    const server = await startWithSlowRoute(db, {}, () => began());
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 
     const slow = fetch(`${server.url}/test/slow?ms=800`);
-    await sleep(150);
+    await inFlight;
     const started = Date.now();
     const closing = server.close();
-    await sleep(50);
     expect(isDraining(server.deps)).toBe(true);
     await expect(fetch(`${server.url}/healthz`, { headers: { connection: 'close' } })).rejects.toThrow();
 
@@ -64,9 +69,11 @@ describe('startApiServer', () => {
   });
 
   it('cuts requests still running when the grace period ends', async () => {
-    const server = await startWithSlowRoute(db, { API_SHUTDOWN_GRACE_MS: '300' });
+    let began!: () => void;
+    const inFlight = new Promise<void>((resolve) => (began = resolve));
+    const server = await startWithSlowRoute(db, { API_SHUTDOWN_GRACE_MS: '300' }, () => began());
     const slow = fetch(`${server.url}/test/slow?ms=5000`).then((r) => r.status, (error: Error) => error);
-    await sleep(100);
+    await inFlight;
     const started = Date.now();
     await server.close();
     const elapsed = Date.now() - started;

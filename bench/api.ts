@@ -183,6 +183,13 @@ async function load(apiUrl: string, run: Run, token: string): Promise<autocannon
   });
 }
 
+/** The V8 heap as the API's Prometheus endpoint reports it (prom-client's default process metrics), in MiB. */
+async function heapMiB(apiUrl: string): Promise<{ used: number; total: number; external: number }> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 1048576;
+  return { used: value('nodejs_heap_size_used_bytes'), total: value('nodejs_heap_size_total_bytes'), external: value('nodejs_external_memory_bytes') };
+}
+
 /** VmHWM (peak resident set) and VmRSS of a process, in MiB. */
 async function memoryMiB(pid: number): Promise<{ peak: number; now: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -294,7 +301,8 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
     const cardsClosed = measured[0]!.result.requests.average;
     console.log(`\n  Little's law: a closed loop of N connections at X req/s has a mean latency of N/X s (1,000 at ${thousands(cardsClosed)} req/s: ${thousands(1_000_000 / Math.max(cardsClosed, 1))} ms), so a 20 ms p99 closed-loop would need >= 50,000 req/s: latency targets are read at the fixed offered rate`);
     const memory = await memoryMiB(child.pid!);
-    console.log(`\n  API process memory after the runs: peak RSS (VmHWM) ${memory.peak.toFixed(0)} MiB, resident now ${memory.now.toFixed(0)} MiB`);
+    const heap = await heapMiB(api.url);
+    console.log(`\n  API process memory after the runs: peak RSS (VmHWM) ${memory.peak.toFixed(0)} MiB, resident now ${memory.now.toFixed(0)} MiB (V8 heap ${heap.used.toFixed(0)} MiB used of ${heap.total.toFixed(0)} MiB, external ${heap.external.toFixed(0)} MiB)`);
 
     const rows: { measure: string; measured: string; target: string; met: boolean }[] = [];
     for (const { run, result } of measured) {

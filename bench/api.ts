@@ -10,8 +10,9 @@
  * issue's targets, with any non-2xx answers and errors, which would make a run's figures worthless.
  *
  * Each workload is measured two ways: closed loop (every connection sends its next request as soon as the last is
- * answered: the most the API can serve, and the latency of a queue that deep), and at a fixed offered rate
- * (autocannon's overallRate, latencies corrected for coordinated omission): the latency a client sees at that load.
+ * answered: the most the API can serve, and the latency of a queue that deep; autocannon), and at a fixed offered
+ * rate, evenly spaced, latency counted from when each request was due (bench/api-open-loop.ts, which says why not
+ * autocannon's overallRate): the latency a client sees at that load.
  * By Little's law a closed loop of N connections answering X requests a second has a mean latency of N / X seconds,
  * so 1,000 connections could only have a p99 of 20 ms closed-loop at 50,000 requests a second or more: the latency
  * targets are read at the fixed rate, the throughput target closed-loop. The fixed-rate search run asks with
@@ -34,6 +35,7 @@ import { loadConfig, REPO_ROOT } from '../lib/config.ts';
 import { createPool, migrate, withTransaction } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 import { ensureLocalRedis, type LocalRedis } from '../infra/redis.ts';
+import { openLoop } from './api-open-loop.ts';
 import { searchQueries } from './api-queries.ts';
 import { seedApiWorld } from './api-world.ts';
 import type { BenchContext } from './context.ts';
@@ -62,9 +64,22 @@ interface Run {
   note: string;
 }
 
+/** One run's figures, whichever tool made them. */
+interface Summary {
+  seconds: number;
+  rps: number;
+  answered: number;
+  latency: { p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  /** What else the tool reports about failures (timeouts; requests still queued at the end). */
+  failures: string;
+  codes: string;
+}
+
 interface Measured {
   run: Run;
-  result: autocannon.Result;
+  result: Summary;
   cache: Map<string, number>;
 }
 
@@ -166,21 +181,39 @@ function cacheDelta(before: Map<string, number>, after: Map<string, number>): Ma
   return delta;
 }
 
-async function load(apiUrl: string, run: Run, token: string): Promise<autocannon.Result> {
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+
+/** Closed loop with autocannon; at a fixed rate with bench/api-open-loop.ts (see there why not autocannon's rate). */
+async function load(apiUrl: string, run: Run, token: string): Promise<Summary> {
+  const headers: Record<string, string> = run.token ? { authorization: `Bearer ${token}` } : {};
+  if (run.rate) {
+    const r = await openLoop({ url: apiUrl, connections: run.connections, rate: run.rate, seconds: SECONDS, method: run.method, paths: run.paths, headers });
+    return {
+      seconds: r.seconds, rps: r.answeredRate, answered: r.answered,
+      latency: { p50: Number(ms(r.latency.p50)), p90: Number(ms(r.latency.p90)), p99: Number(ms(r.latency.p99)), max: Number(ms(r.latency.max)) },
+      non2xx: r.non2xx, errors: r.errors, failures: `${r.backlog} still queued at the end`,
+      codes: [...r.statusCodes].map(([code, n]) => `${code}: ${thousands(n)}`).join(', '),
+    };
+  }
   let next = 0;
-  return autocannon({
+  const result = await autocannon({
     url: apiUrl,
     connections: run.connections,
-    ...(run.rate ? { overallRate: run.rate } : {}),
     duration: SECONDS,
     timeout: 10,
-    headers: run.token ? { authorization: `Bearer ${token}` } : {},
+    headers,
     requests: [{
       method: run.method,
       // A shared counter: the connections together walk the list, so every path gets its turn.
       setupRequest: (request) => ({ ...request, path: run.paths[next++ % run.paths.length]! }),
     }],
   });
+  return {
+    seconds: result.duration, rps: result.requests.average, answered: result.requests.total,
+    latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    non2xx: result.non2xx, errors: result.errors, failures: `${result.timeouts} timeouts`,
+    codes: Object.entries(result.statusCodeStats ?? {}).map(([code, st]) => `${code}: ${thousands(st.count ?? 0)}`).join(', '),
+  };
 }
 
 /** The V8 heap as the API's Prometheus endpoint reports it (prom-client's default process metrics), in MiB. */
@@ -201,11 +234,10 @@ const mode = (run: Run) => (run.rate ? `${thousands(run.rate)} req/s offered` : 
 
 function printRun({ run, result, cache }: Measured, peakMiB: number): void {
   const l = result.latency;
-  console.log(`  ${run.name}: ${run.connections} connections, ${mode(run)}, ${result.duration.toFixed(0)} s, ${run.note}`);
-  line('requests/s', `${thousands(result.requests.average)} (${thousands(result.requests.total)} answered)`);
+  console.log(`  ${run.name}: ${run.connections} connections, ${mode(run)}, ${result.seconds.toFixed(0)} s, ${run.note}`);
+  line('requests/s answered', `${thousands(result.rps)} (${thousands(result.answered)} answered)`);
   line('latency p50 / p90 / p99 / max', `${l.p50} / ${l.p90} / ${l.p99} / ${l.max} ms`);
-  const codes = Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => `${code}: ${thousands(s.count ?? 0)}`).join(', ');
-  line('non-2xx, errors, timeouts', `${result.non2xx}, ${result.errors}, ${result.timeouts}${result.non2xx ? `  (status codes ${codes})` : ''}`);
+  line('non-2xx, errors', `${result.non2xx}, ${result.errors} (${result.failures})${result.non2xx ? `  (status codes ${result.codes})` : ''}`);
   line('read cache during the run', [...cache].map(([k, v]) => `${k} ${thousands(v)}`).join(', ') || 'no lookups');
   line('API peak RSS so far (VmHWM)', `${peakMiB.toFixed(0)} MiB`);
 }
@@ -298,7 +330,7 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
       console.log('');
       printRun(m, (await memoryMiB(child.pid!)).peak);
     }
-    const cardsClosed = measured[0]!.result.requests.average;
+    const cardsClosed = measured[0]!.result.rps;
     console.log(`\n  Little's law: a closed loop of N connections at X req/s has a mean latency of N/X s (1,000 at ${thousands(cardsClosed)} req/s: ${thousands(1_000_000 / Math.max(cardsClosed, 1))} ms), so a 20 ms p99 closed-loop would need >= 50,000 req/s: latency targets are read at the fixed offered rate`);
     const memory = await memoryMiB(child.pid!);
     const heap = await heapMiB(api.url);
@@ -308,7 +340,7 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
     for (const { run, result } of measured) {
       const clean = result.non2xx === 0 && result.errors === 0;
       const what = `${run.name}, ${run.connections} conn, ${mode(run)}`;
-      rows.push({ measure: `${what}: req/s`, measured: thousands(result.requests.average), target: run.target.minRps === undefined ? '-' : `>= ${thousands(run.target.minRps)}`, met: (run.target.minRps === undefined || result.requests.average >= run.target.minRps) && clean });
+      rows.push({ measure: `${what}: req/s`, measured: thousands(result.rps), target: run.target.minRps === undefined ? '-' : `>= ${thousands(run.target.minRps)}`, met: (run.target.minRps === undefined || result.rps >= run.target.minRps) && clean });
       rows.push({ measure: `${what}: p99`, measured: `${result.latency.p99} ms`, target: run.target.maxP99Ms === undefined ? '-' : `<= ${run.target.maxP99Ms} ms`, met: (run.target.maxP99Ms === undefined || result.latency.p99 <= run.target.maxP99Ms) && clean });
       rows.push({ measure: `${what}: non-2xx / errors`, measured: `${result.non2xx} / ${result.errors}`, target: '0 / 0', met: clean });
     }

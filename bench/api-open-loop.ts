@@ -1,0 +1,202 @@
+/**
+ * An open-loop HTTP/1.1 load generator for the API benchmark: requests are scheduled at a fixed rate, evenly spaced
+ * (one every 1/rate seconds), whatever the server does, over a fixed set of keep-alive connections; a request whose
+ * time has come waits for a free connection if none is, and its latency is counted from when it was due, not from
+ * when it could be sent (no coordinated omission: a stall shows up in the latencies of every request it delayed).
+ *
+ * Why not autocannon's `overallRate`: autocannon gives each connection a budget of rate/connections requests per
+ * second, sent back to back as soon as its second starts, so every connection bursts at once at the top of each
+ * second (a closed loop until the budget is spent, then silence), and its coordinated-omission correction takes
+ * ceil(1 / rate) = 1 ms as the expected interval, adding synthetic samples that inflate the tail.
+ *
+ * Plain sockets with a minimal response parser (status line, Content-Length; the API always sends one), so the
+ * generator's own cost stays small next to the server's.
+ */
+import net from 'node:net';
+
+export interface OpenLoopOptions {
+  url: string;
+  connections: number;
+  /** Requests a second, all connections together. */
+  rate: number;
+  seconds: number;
+  method: 'GET' | 'POST';
+  /** Taken in turn. */
+  paths: readonly string[];
+  headers: Record<string, string>;
+  /** A request unanswered this long after it was sent counts as an error (timeout). @default 10000 */
+  timeoutMs?: number;
+}
+
+export interface OpenLoopResult {
+  offeredRate: number;
+  seconds: number;
+  /** Requests answered per second over the run. */
+  answeredRate: number;
+  answered: number;
+  non2xx: number;
+  errors: number;
+  statusCodes: Map<number, number>;
+  /** Latency percentiles in ms, from the time each request was due. */
+  latency: { p50: number; p90: number; p99: number; max: number };
+  /** Requests still waiting for a connection when the run ended (the server fell behind). */
+  backlog: number;
+}
+
+interface Conn {
+  socket: net.Socket;
+  busy: boolean;
+  due: number;
+  sentAt: number;
+  buffer: Buffer;
+  timer?: NodeJS.Timeout;
+}
+
+const HEADER_END = Buffer.from('\r\n\r\n');
+
+/** The status and total length of the first complete response in `buffer`, or undefined while it is incomplete. */
+function completeResponse(buffer: Buffer): { status: number; length: number } | undefined {
+  const end = buffer.indexOf(HEADER_END);
+  if (end < 0) return undefined;
+  const head = buffer.toString('latin1', 0, end);
+  const status = Number(head.slice(9, 12));
+  const match = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+  const bodyLength = match ? Number(match[1]) : 0;
+  const length = end + 4 + bodyLength;
+  return buffer.length >= length ? { status, length } : undefined;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  const url = new URL(options.url);
+  const port = Number(url.port);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const headerLines = Object.entries({ host: url.host, ...options.headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const requests = options.paths.map((p) => Buffer.from(`${options.method} ${p} HTTP/1.1\r\n${headerLines}${options.method === 'POST' ? 'content-length: 0\r\n' : ''}\r\n`));
+  const latencies = new Float64Array(Math.ceil(options.rate * options.seconds) + 16);
+  let answered = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let next = 0;
+  const statusCodes = new Map<number, number>();
+  const waiting: number[] = [];
+  let waitingHead = 0;
+  // First in, first out: every connection takes its turn, so none sits idle long enough for the server's keep-alive
+  // timeout to close it under a request.
+  const idle: Conn[] = [];
+  let idleHead = 0;
+  const takeIdle = (): Conn | undefined => {
+    if (idleHead >= idle.length) return undefined;
+    const conn = idle[idleHead++]!;
+    if (idleHead > 4096 && idleHead * 2 > idle.length) {
+      idle.splice(0, idleHead);
+      idleHead = 0;
+    }
+    return conn;
+  };
+  let lastAnswer = 0;
+  let running = true;
+
+  const send = (conn: Conn, due: number) => {
+    conn.busy = true;
+    conn.due = due;
+    conn.sentAt = performance.now();
+    conn.socket.write(requests[next++ % requests.length]!);
+    conn.timer = setTimeout(() => {
+      errors += 1;
+      conn.busy = false;
+      conn.socket.destroy();
+    }, timeoutMs);
+  };
+  const release = (conn: Conn) => {
+    conn.busy = false;
+    if (waitingHead < waiting.length) send(conn, waiting[waitingHead++]!);
+    else idle.push(conn);
+  };
+
+  // Connected in batches, so the server's accept backlog never drops a SYN (a retry would cost a second).
+  const conns: Conn[] = [];
+  for (let i = 0; i < options.connections; i += 100) {
+    const batch = await Promise.all(Array.from({ length: Math.min(100, options.connections - i) }, () => new Promise<Conn>((resolve, reject) => {
+      const socket = net.connect({ host: url.hostname, port, noDelay: true }, () => resolve(conn));
+      const conn: Conn = { socket, busy: false, due: 0, sentAt: 0, buffer: Buffer.alloc(0) };
+      socket.once('error', reject);
+    })));
+    conns.push(...batch);
+  }
+  for (const conn of conns) {
+    conn.socket.removeAllListeners('error');
+    conn.socket.on('error', () => undefined);
+    conn.socket.on('close', () => {
+      if (conn.busy) {
+        conn.busy = false;
+        clearTimeout(conn.timer);
+        if (running) errors += 1;
+      }
+    });
+    conn.socket.on('data', (chunk: Buffer) => {
+      conn.buffer = conn.buffer.length ? Buffer.concat([conn.buffer, chunk]) : chunk;
+      const response = completeResponse(conn.buffer);
+      if (!response) return;
+      clearTimeout(conn.timer);
+      conn.buffer = conn.buffer.subarray(response.length);
+      if (running) {
+        lastAnswer = performance.now();
+        latencies[answered++] = lastAnswer - conn.due;
+        statusCodes.set(response.status, (statusCodes.get(response.status) ?? 0) + 1);
+        if (response.status < 200 || response.status > 299) non2xx += 1;
+        release(conn);
+      } else {
+        conn.busy = false;
+      }
+    });
+    idle.push(conn);
+  }
+
+  const start = performance.now();
+  const total = Math.floor(options.rate * options.seconds);
+  const intervalMs = 1000 / options.rate;
+  let scheduled = 0;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const now = performance.now();
+      const dueNow = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
+      for (; scheduled < dueNow; scheduled++) {
+        const due = start + scheduled * intervalMs;
+        const conn = takeIdle();
+        if (conn) send(conn, due);
+        else waiting.push(due);
+      }
+      if (scheduled >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 1);
+  });
+  // Let the last requests be answered (up to the timeout), then stop counting.
+  const deadline = performance.now() + timeoutMs;
+  while ((conns.some((c) => c.busy) || waitingHead < waiting.length) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const elapsedS = (performance.now() - start) / 1000;
+  running = false;
+  const backlog = waiting.length - waitingHead;
+  for (const conn of conns) {
+    clearTimeout(conn.timer);
+    conn.socket.destroy();
+  }
+  const sorted = latencies.slice(0, answered).sort();
+  return {
+    offeredRate: options.rate,
+    seconds: elapsedS,
+    answeredRate: answered / Math.max(options.seconds, (lastAnswer - start) / 1000),
+    answered,
+    non2xx,
+    errors,
+    statusCodes,
+    latency: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN },
+    backlog,
+  };
+}

@@ -5,6 +5,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { ApiEnv } from '../env.ts';
+import { requestLogParts } from './request-log.ts';
 
 export function accessLog(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -20,8 +21,11 @@ export function accessLog(): MiddlewareHandler<ApiEnv> {
       // c.get, not c.var: Hono builds a fresh object of every variable on each c.var access.
       userId: c.get('auth')?.userId,
     };
-    const log = c.get('log');
-    if (status >= 500) log.error(line, 'request failed');
-    else log.info(line, 'request');
+    // Through the base logger with the request's fields, so the request's own child logger is never made for it.
+    const parts = requestLogParts(c.get('log'));
+    const log = parts ? parts.base : c.get('log');
+    const fields = parts ? { ...parts.bindings(), ...line } : line;
+    if (status >= 500) log.error(fields, 'request failed');
+    else log.info(fields, 'request');
   };
 }

@@ -32,8 +32,8 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
       if (!token) throw invalidToken('The Authorization header must be "Bearer <access token>".');
       try {
         const verified = await deps.keys.verifyAccessToken(token);
+        // The request's logger binds the user id from here on (middleware/request-log.ts).
         c.set('auth', verified);
-        c.set('log', c.get('log').child({ userId: verified.userId }));
       } catch (error) {
         // Only a bad token is the caller's fault; the key store failing to load (database down) stays a 5xx.
         if (error instanceof InvalidTokenError) throw invalidToken('The access token is invalid or expired.');

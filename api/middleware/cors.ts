@@ -26,9 +26,11 @@ export function corsPolicy(origins: readonly string[]): MiddlewareHandler<ApiEnv
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return preflight(c, next);
     await next();
+    // c.res.headers, not c.header(): once the answer is made, c.header() rebuilds it as a full Response.
+    const headers = c.res.headers;
     const origin = c.req.header('origin');
-    if (origin !== undefined && allowed.has(origin)) c.header('access-control-allow-origin', origin);
-    c.header('access-control-expose-headers', expose);
-    c.header('vary', 'Origin', { append: true });
+    if (origin !== undefined && allowed.has(origin)) headers.set('access-control-allow-origin', origin);
+    headers.set('access-control-expose-headers', expose);
+    headers.append('vary', 'Origin');
   };
 }

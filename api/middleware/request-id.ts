@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from '../../lib/log.ts';
 import type { ApiEnv } from '../env.ts';
+import { lazyRequestLogger } from './request-log.ts';
 
 const SANE_ID = /^[\w.:-]{8,128}$/;
 
@@ -14,7 +15,11 @@ export function requestId(log: Logger): MiddlewareHandler<ApiEnv> {
     const given = c.req.header('x-request-id');
     const id = given && SANE_ID.test(given) ? given : randomUUID();
     c.set('requestId', id);
-    c.set('log', log.child({ requestId: id }));
+    // Bound to the user id too once authenticate() has run (read when the logger is first used).
+    c.set('log', lazyRequestLogger(log, () => {
+      const auth = c.get('auth');
+      return auth ? { requestId: id, userId: auth.userId } : { requestId: id };
+    }));
     c.set('auth', null);
     c.header('x-request-id', id);
     await next();

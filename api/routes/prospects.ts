@@ -12,7 +12,7 @@ import {
 } from '../../db/prospects.ts';
 import { latestPublishedSnapshot, type PublishedSnapshot } from '../../db/rankings.ts';
 import { searchName } from '../../publishing/search-name.ts';
-import { cachedJson, sendJson } from '../cache.ts';
+import { cachedJson, sendJson, type VersionedReadCache } from '../cache.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
@@ -27,9 +27,31 @@ const LEVELS = ['ROK', 'ROK+', 'A-', 'A', 'A+', 'AA', 'AAA'] as const;
 export const COMPARE_MIN = 2;
 export const COMPARE_MAX = 4;
 
+/**
+ * The latest published snapshot, read once per cache version (api/cache.ts) rather than once per cache miss: the
+ * version changes when a publication is notified, after it committed, so a read made under a version sees every
+ * publication that version stands for. "Nothing published" is not remembered (a first publication must show at once).
+ */
+const latestByVersion = new WeakMap<ApiDeps, { version: string; snapshot: Promise<PublishedSnapshot | null> }>();
+
+function latestSnapshot(deps: ApiDeps): Promise<PublishedSnapshot | null> {
+  const version = (deps.cache as Partial<VersionedReadCache>).version?.();
+  if (version === undefined) return latestPublishedSnapshot(deps.pool);
+  const memo = latestByVersion.get(deps);
+  if (memo?.version === version) return memo.snapshot;
+  const snapshot = latestPublishedSnapshot(deps.pool);
+  const entry = { version, snapshot };
+  latestByVersion.set(deps, entry);
+  const forget = () => {
+    if (latestByVersion.get(deps) === entry) latestByVersion.delete(deps);
+  };
+  snapshot.then((found) => { if (!found) forget(); }, forget);
+  return snapshot;
+}
+
 /** The published snapshot an answer comes from: the latest, or the one served at the end of `asOf`. 404 if none. */
 export async function servedSnapshot(deps: ApiDeps, asOf: string | undefined): Promise<PublishedSnapshot> {
-  const snapshot = await latestPublishedSnapshot(deps.pool, asOf ? endOfDay(asOf) : undefined);
+  const snapshot = asOf ? await latestPublishedSnapshot(deps.pool, endOfDay(asOf)) : await latestSnapshot(deps);
   if (!snapshot) throw new HttpProblem(404, asOf ? `No ranking had been published by ${asOf}.` : 'No ranking has been published yet.');
   return snapshot;
 }

@@ -21,7 +21,8 @@
  * BENCH_API_AUTH=anonymous sends the public GET routes no token (API_RATE_LIMIT_ANONYMOUS=0 lifts their limit), to
  * show what token verification costs. BENCH_API_PROSPECTS, BENCH_API_SECONDS, BENCH_REDIS_URL (else a local redis-server in .data/redis-bench on
  * BENCH_REDIS_PORT, default 6391), BENCH_API_LOG_LEVEL (default: the API's own default, info: one access line per
- * request, discarded), BENCH_API_CPU_PROF=1 (the API process writes a V8 CPU profile to .data/bench-api-prof/).
+ * request, discarded), BENCH_API_CPU_PROF=1 (the API process writes a V8 CPU profile to .data/bench-api-prof/),
+ * BENCH_API_NODE_FLAGS (Node/V8 flags for the API process only).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -100,7 +101,9 @@ function affinityMask(pid: number): string {
 }
 
 async function startApiProcess(env: NodeJS.ProcessEnv, cores: string | undefined, cpuProfDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
-  const node = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), path.join(REPO_ROOT, 'bench', 'api-server-process.ts')];
+  // BENCH_API_NODE_FLAGS: V8/Node flags for the API process only (e.g. --max-semi-space-size=64), to try a setting.
+  const flags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const node = [...flags, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), path.join(REPO_ROOT, 'bench', 'api-server-process.ts')];
   // taskset execs node in place: the child's pid is the API's, for /proc.
   const child = cores
     ? spawn('taskset', ['-c', cores, process.execPath, ...node], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })

@@ -11,6 +11,12 @@
  *
  * Plain sockets with a minimal response parser (status line, Content-Length; the API always sends one), so the
  * generator's own cost stays small next to the server's.
+ *
+ * The generator measures its own lateness, so a reader can tell its stalls from the server's: how late each request
+ * was written to its socket after it was due, counted only for requests a free connection was waiting for (a request
+ * that waited for a connection was held up by the server, not by the generator), and the gaps between the scheduler's
+ * 1 ms ticks (a gap of 10 ms is the generator's event loop stalled for 10 ms: GC, or its core taken by another
+ * process). Latencies are counted from when each request was due either way.
  */
 import net from 'node:net';
 
@@ -41,7 +47,19 @@ export interface OpenLoopResult {
   latency: { p50: number; p90: number; p99: number; max: number };
   /** Requests still waiting for a connection when the run ended (the server fell behind). */
   backlog: number;
+  /**
+   * The generator's own lateness in ms: when each request was written vs when it was due, for requests a free
+   * connection was waiting for; `waitedForConnection` requests had none free and are not counted in it.
+   */
+  lateness: { p50: number; p99: number; max: number; waitedForConnection: number };
+  /** Gaps between the scheduler's 1 ms ticks: the largest, and those over STALL_MS (ms into the run, length). */
+  ticks: { maxGapMs: number; stalls: { atMs: number; gapMs: number }[] };
+  /** Per answered request: ms into the run it was due, and its latency (for finding when slow answers happen). */
+  samples: { dueMs: Float64Array; latencyMs: Float64Array };
 }
+
+/** A tick gap this long (ms) is recorded as a stall of the generator. */
+export const STALL_MS = 5;
 
 interface Conn {
   socket: net.Socket;
@@ -77,7 +95,13 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const timeoutMs = options.timeoutMs ?? 10_000;
   const headerLines = Object.entries({ host: url.host, ...options.headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   const requests = options.paths.map((p) => Buffer.from(`${options.method} ${p} HTTP/1.1\r\n${headerLines}${options.method === 'POST' ? 'content-length: 0\r\n' : ''}\r\n`));
-  const latencies = new Float64Array(Math.ceil(options.rate * options.seconds) + 16);
+  const capacity = Math.ceil(options.rate * options.seconds) + 16;
+  const latencies = new Float64Array(capacity);
+  const dueAts = new Float64Array(capacity);
+  const lateness = new Float64Array(capacity);
+  let lateCount = 0;
+  let waitedForConnection = 0;
+  let start = 0;
   let answered = 0;
   let non2xx = 0;
   let errors = 0;
@@ -146,6 +170,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
       conn.buffer = conn.buffer.subarray(response.length);
       if (running) {
         lastAnswer = performance.now();
+        dueAts[answered] = conn.due - start;
         latencies[answered++] = lastAnswer - conn.due;
         statusCodes.set(response.status, (statusCodes.get(response.status) ?? 0) + 1);
         if (response.status < 200 || response.status > 299) non2xx += 1;
@@ -157,19 +182,31 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     idle.push(conn);
   }
 
-  const start = performance.now();
+  start = performance.now();
   const total = Math.floor(options.rate * options.seconds);
   const intervalMs = 1000 / options.rate;
   let scheduled = 0;
+  let lastTick = start;
+  let maxGapMs = 0;
+  const stalls: { atMs: number; gapMs: number }[] = [];
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const now = performance.now();
+      const gap = now - lastTick;
+      lastTick = now;
+      if (gap > maxGapMs) maxGapMs = gap;
+      if (gap > STALL_MS) stalls.push({ atMs: now - start, gapMs: gap });
       const dueNow = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
       for (; scheduled < dueNow; scheduled++) {
         const due = start + scheduled * intervalMs;
         const conn = takeIdle();
-        if (conn) send(conn, due);
-        else waiting.push(due);
+        if (conn) {
+          send(conn, due);
+          lateness[lateCount++] = conn.sentAt - due;
+        } else {
+          waitedForConnection += 1;
+          waiting.push(due);
+        }
       }
       if (scheduled >= total) {
         clearInterval(tick);
@@ -188,6 +225,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     conn.socket.destroy();
   }
   const sorted = latencies.slice(0, answered).sort();
+  const late = lateness.slice(0, lateCount).sort();
   return {
     offeredRate: options.rate,
     seconds: elapsedS,
@@ -198,5 +236,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     statusCodes,
     latency: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN },
     backlog,
+    lateness: { p50: percentile(late, 0.5), p99: percentile(late, 0.99), max: late.length ? late[late.length - 1]! : Number.NaN, waitedForConnection },
+    ticks: { maxGapMs, stalls },
+    samples: { dueMs: dueAts.slice(0, answered), latencyMs: latencies.slice(0, answered) },
   };
 }

@@ -22,10 +22,12 @@
  * show what token verification costs. BENCH_API_PROSPECTS, BENCH_API_SECONDS, BENCH_REDIS_URL (else a local redis-server in .data/redis-bench on
  * BENCH_REDIS_PORT, default 6391), BENCH_API_LOG_LEVEL (default: the API's own default, info: one access line per
  * request, discarded), BENCH_API_CPU_PROF=1 (the API process writes a V8 CPU profile to .data/bench-api-prof/),
- * BENCH_API_NODE_FLAGS (Node/V8 flags for the API process only).
+ * BENCH_API_NODE_FLAGS (Node/V8 flags for the API process only), BENCH_API_STDOUT (a file for the API process's
+ * stdout, else discarded: with BENCH_API_NODE_FLAGS=--trace-gc, its GC pauses beside its access lines).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +38,7 @@ import { loadConfig, REPO_ROOT } from '../lib/config.ts';
 import { createPool, migrate, withTransaction } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 import { ensureLocalRedis, type LocalRedis } from '../infra/redis.ts';
-import { openLoop } from './api-open-loop.ts';
+import { openLoop, STALL_MS, type OpenLoopResult } from './api-open-loop.ts';
 import { searchQueries } from './api-queries.ts';
 import { seedApiWorld } from './api-world.ts';
 import type { BenchContext } from './context.ts';
@@ -48,6 +50,7 @@ const PREFIX = '/api/v1';
 
 const line = (label: string, value: string) => console.log(`    ${label.padEnd(34)}${value}`);
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 /** The issue's targets; `undefined` fields are not targeted for that run. */
 interface Target { minRps?: number; maxP99Ms?: number }
@@ -76,12 +79,16 @@ interface Summary {
   /** What else the tool reports about failures (timeouts; requests still queued at the end). */
   failures: string;
   codes: string;
+  /** Fixed-rate runs: the generator's own lateness and stalls (bench/api-open-loop.ts), and when slow answers came. */
+  generator?: { lateness: OpenLoopResult['lateness']; maxGapMs: number; stalls: { atMs: number; gapMs: number }[]; slowEpisodes: number[] };
 }
 
 interface Measured {
   run: Run;
   result: Summary;
   cache: Map<string, number>;
+  /** The API's own p99 for the run's requests, from its http_request_duration_seconds histogram, in ms. */
+  serverP99: string;
 }
 
 /** `taskset` is util-linux's; without it (or on one core) nothing is pinned and the output says so. */
@@ -104,10 +111,11 @@ async function startApiProcess(env: NodeJS.ProcessEnv, cores: string | undefined
   // BENCH_API_NODE_FLAGS: V8/Node flags for the API process only (e.g. --max-semi-space-size=64), to try a setting.
   const flags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const node = [...flags, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), path.join(REPO_ROOT, 'bench', 'api-server-process.ts')];
+  const stdout = process.env.BENCH_API_STDOUT ? openSync(process.env.BENCH_API_STDOUT, 'w') : 'ignore';
   // taskset execs node in place: the child's pid is the API's, for /proc.
   const child = cores
-    ? spawn('taskset', ['-c', cores, process.execPath, ...node], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
-    : spawn(process.execPath, node, { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    ? spawn('taskset', ['-c', cores, process.execPath, ...node], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] })
+    : spawn(process.execPath, node, { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the API process did not start within 60 s')), 60_000);
     child.once('message', (message: { url?: string }) => {
@@ -165,6 +173,68 @@ async function warm(apiUrl: string, method: string, paths: readonly string[], he
   }));
 }
 
+/** An answer this slow (ms) at a fixed rate counts towards a slow episode. */
+const SLOW_MS = 20;
+
+/**
+ * When slow answers happened: the due times (ms into the run) of the first of each cluster of answers slower than
+ * `slowMs`, a cluster ending after 100 ms without one. Evenly spaced episodes (e.g. every ~1,000 ms) point at
+ * something periodic.
+ */
+function slowEpisodes(samples: OpenLoopResult['samples'], slowMs: number): number[] {
+  const slow: number[] = [];
+  for (let i = 0; i < samples.latencyMs.length; i++) if (samples.latencyMs[i]! > slowMs) slow.push(samples.dueMs[i]!);
+  slow.sort((a, b) => a - b);
+  const starts: number[] = [];
+  let last = Number.NEGATIVE_INFINITY;
+  for (const t of slow) {
+    if (t - last > 100) starts.push(t);
+    last = t;
+  }
+  return starts;
+}
+
+/** Median gap between successive times, in ms. */
+function medianGap(times: readonly number[]): number {
+  const gaps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+  return gaps.length ? gaps[Math.floor(gaps.length / 2)]! : Number.NaN;
+}
+
+/** Cumulative bucket counts of http_request_duration_seconds, summed over every series but /metrics itself. */
+async function durationBuckets(apiUrl: string): Promise<Map<number, number>> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const m of text.matchAll(/^http_request_duration_seconds_bucket\{([^}]*)\} (\S+)$/gm)) {
+    const labels = m[1]!;
+    if (/route="\/metrics"/.test(labels)) continue;
+    const le = /le="([^"]+)"/.exec(labels)?.[1];
+    if (le === undefined) continue;
+    const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(m[2]));
+  }
+  return buckets;
+}
+
+/**
+ * The p99 of the requests between two readings of the histogram, in ms, interpolated within its bucket as
+ * Prometheus's histogram_quantile does (so only as fine as the buckets: 1, 2.5, 5, 10, 25, 50, 100 ms...).
+ */
+function serverP99(before: Map<number, number>, after: Map<number, number>): string {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const cumulative = bounds.map((b) => (after.get(b) ?? 0) - (before.get(b) ?? 0));
+  const total = cumulative.at(-1) ?? 0;
+  if (!total) return 'no requests';
+  const rank = 0.99 * total;
+  const i = cumulative.findIndex((c) => c >= rank);
+  const upper = bounds[i]!;
+  if (upper === Number.POSITIVE_INFINITY) return `> ${bounds.at(-2)! * 1000} ms`;
+  const lower = i > 0 ? bounds[i - 1]! : 0;
+  const below = i > 0 ? cumulative[i - 1]! : 0;
+  const inBucket = cumulative[i]! - below;
+  const value = (lower + (upper - lower) * (inBucket ? (rank - below) / inBucket : 1)) * 1000;
+  return `${ms(value)} ms (bucket ${lower * 1000}-${upper * 1000} ms)`;
+}
+
 /** Read-cache lookups so far, by `kind/result`, from the API's Prometheus endpoint. */
 async function cacheCounters(apiUrl: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${apiUrl}/metrics`)).text();
@@ -184,8 +254,6 @@ function cacheDelta(before: Map<string, number>, after: Map<string, number>): Ma
   return delta;
 }
 
-const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-
 /** Closed loop with autocannon; at a fixed rate with bench/api-open-loop.ts (see there why not autocannon's rate). */
 async function load(apiUrl: string, run: Run, token: string): Promise<Summary> {
   const headers: Record<string, string> = run.token ? { authorization: `Bearer ${token}` } : {};
@@ -196,6 +264,7 @@ async function load(apiUrl: string, run: Run, token: string): Promise<Summary> {
       latency: { p50: Number(ms(r.latency.p50)), p90: Number(ms(r.latency.p90)), p99: Number(ms(r.latency.p99)), max: Number(ms(r.latency.max)) },
       non2xx: r.non2xx, errors: r.errors, failures: `${r.backlog} still queued at the end`,
       codes: [...r.statusCodes].map(([code, n]) => `${code}: ${thousands(n)}`).join(', '),
+      generator: { lateness: r.lateness, maxGapMs: r.ticks.maxGapMs, stalls: r.ticks.stalls, slowEpisodes: slowEpisodes(r.samples, SLOW_MS) },
     };
   }
   let next = 0;
@@ -235,11 +304,18 @@ async function memoryMiB(pid: number): Promise<{ peak: number; now: number }> {
 
 const mode = (run: Run) => (run.rate ? `${thousands(run.rate)} req/s offered` : 'closed loop');
 
-function printRun({ run, result, cache }: Measured, peakMiB: number): void {
+function printRun({ run, result, cache, serverP99: server }: Measured, peakMiB: number): void {
   const l = result.latency;
   console.log(`  ${run.name}: ${run.connections} connections, ${mode(run)}, ${result.seconds.toFixed(0)} s, ${run.note}`);
   line('requests/s answered', `${thousands(result.rps)} (${thousands(result.answered)} answered)`);
   line('latency p50 / p90 / p99 / max', `${l.p50} / ${l.p90} / ${l.p99} / ${l.max} ms`);
+  line('p99 client-side / server-side', `${l.p99} ms / ${server} (the API's own histogram: from its middleware, not the socket)`);
+  const g = result.generator;
+  if (g) {
+    line('generator lateness p50 / p99 / max', `${ms(g.lateness.p50)} / ${ms(g.lateness.p99)} / ${ms(g.lateness.max)} ms (sent vs due; ${thousands(g.lateness.waitedForConnection)} requests waited for a free connection, not counted)`);
+    line('generator stalls', `${g.stalls.length} ticks > ${STALL_MS} ms late (largest gap ${ms(g.maxGapMs)} ms)${g.stalls.length > 1 ? `, median ${thousands(medianGap(g.stalls.map((s) => s.atMs)))} ms apart` : ''}`);
+    line(`episodes of answers > ${SLOW_MS} ms`, `${g.slowEpisodes.length}${g.slowEpisodes.length > 1 ? `, median ${thousands(medianGap(g.slowEpisodes))} ms apart` : ''}`);
+  }
   line('non-2xx, errors', `${result.non2xx}, ${result.errors} (${result.failures})${result.non2xx ? `  (status codes ${result.codes})` : ''}`);
   line('read cache during the run', [...cache].map(([k, v]) => `${k} ${thousands(v)}`).join(', ') || 'no lookups');
   line('API peak RSS so far (VmHWM)', `${peakMiB.toFixed(0)} MiB`);
@@ -327,8 +403,10 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
     const measured: Measured[] = [];
     for (const run of runs) {
       const before = await cacheCounters(api.url);
+      const durationsBefore = await durationBuckets(api.url);
       const result = await load(api.url, run, token);
-      const m = { run, result, cache: cacheDelta(before, await cacheCounters(api.url)) };
+      const durationsAfter = await durationBuckets(api.url);
+      const m = { run, result, cache: cacheDelta(before, await cacheCounters(api.url)), serverP99: serverP99(durationsBefore, durationsAfter) };
       measured.push(m);
       console.log('');
       printRun(m, (await memoryMiB(child.pid!)).peak);

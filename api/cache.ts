@@ -1,7 +1,8 @@
 /**
  * The read cache: answers stored as JSON text in Redis under `v{version}:{kind}:{key}`, where the version is the
- * published ranking snapshot. A publication changes the version (PostgreSQL notifies PUBLISHED_CHANNEL; a dedicated
- * connection listens and, after every reconnection, re-reads the version in case a notification was missed), so every
+ * published ranking snapshot. A publication changes the version (PostgreSQL notifies PUBLISHED_CHANNEL; a connection
+ * of its own, outside the request pool, listens and, after every reconnection, re-reads the version in case a
+ * notification was missed), so every
  * entry of the previous snapshot becomes unreachable at once, without scanning or deleting keys.
  *
  * An in-process LRU sits in front of Redis, keyed by the same versioned key and holding the same JSON text, bounded by
@@ -16,12 +17,13 @@
  * Redis errors degrade to no shared cache (the database answers); every lookup is counted as hit, miss or error.
  */
 import type { Context, TypedResponse } from 'hono';
+import pg from 'pg';
 import type { JSONParsed } from 'hono/utils/types';
 import type { Logger } from '../lib/log.ts';
 import type { Pool, PoolClient } from '../lib/db.ts';
 import { listenForPublications } from '../db/publications.ts';
 import { latestPublishedSnapshot } from '../db/rankings.ts';
-import type { CacheKind, ReadCache, RedisHandle } from './env.ts';
+import type { CacheKind, JsonText, ReadCache, RedisHandle } from './env.ts';
 import type { ApiMetrics } from './metrics.ts';
 
 /** Seconds an entry lives in Redis. Predictions only change with a publish, which changes the version first. */
@@ -30,9 +32,7 @@ export const CACHE_TTL_SECONDS: Record<CacheKind, number> = { rankings: 30 * 60,
 /** The version while nothing has been published yet. */
 export const UNPUBLISHED_VERSION = 'none';
 
-declare const JSON_OF: unique symbol;
-/** JSON text of a `T`: what `getOrLoadJson` returns, so a route's answer stays typed by its OpenAPI schema. */
-export type JsonText<T> = string & { readonly [JSON_OF]?: T };
+export type { JsonText };
 
 /** A typed 200 answer whose body is JSON text already made (a cache hit): sent as is, never parsed again. */
 export function sendJson<T>(c: Context, text: JsonText<T>): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
@@ -40,19 +40,12 @@ export function sendJson<T>(c: Context, text: JsonText<T>): Response & TypedResp
   return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 }
 
-/**
- * `cache.getOrLoadJson` when the cache has it (ours does), else the cache's parsed answer serialized again: ApiDeps
- * types its cache as api/env.ts's ReadCache, which does not name the text method.
- */
+/** The cache's JSON text of `key`, typed by what `load` answers (a route's OpenAPI schema). */
 export function cachedJson<T>(cache: ReadCache, kind: CacheKind, key: string, load: () => Promise<T>): Promise<JsonText<T>> {
-  const text = (cache as Partial<VersionedReadCache>).getOrLoadJson;
-  if (text) return text.call(cache, kind, key, load) as Promise<JsonText<T>>;
-  return cache.getOrLoad(kind, key, load).then((value) => JSON.stringify(value) ?? 'null');
+  return cache.getOrLoadJson(kind, key, load);
 }
 
 export interface VersionedReadCache extends ReadCache {
-  /** Like `getOrLoad`, but answers the JSON text itself (a hit does no parsing or serializing). */
-  getOrLoadJson<T>(kind: CacheKind, key: string, load: () => Promise<T>): Promise<JsonText<T>>;
   /** The current version: the published snapshot id, with a suffix after a local `invalidate()`. */
   version(): string;
   /** True while the LISTEN connection is up. */
@@ -125,7 +118,7 @@ export async function createReadCache(options: ReadCacheOptions): Promise<Versio
   const inflight = new Map<string, Promise<string>>();
   let current = UNPUBLISHED_VERSION;
   let invalidations = 0;
-  let listener: PoolClient | undefined;
+  let listener: pg.Client | undefined;
   let closed = false;
   let attempt = 0;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -154,24 +147,31 @@ export async function createReadCache(options: ReadCacheOptions): Promise<Versio
     retryTimer.unref();
   };
 
-  const dropListener = (client: PoolClient, error: Error) => {
+  const dropListener = (client: pg.Client, error: Error) => {
     if (listener !== client) return;
     listener = undefined;
     if (!closed) log.warn({ err: error.message }, 'publication listener lost; reconnecting');
-    client.release(error);
+    void client.end().catch(() => undefined);
     scheduleListen();
   };
 
   async function listen(): Promise<void> {
     if (closed) return;
-    let client: PoolClient | undefined;
+    // Its own connection, with the pool's settings (the pool makes its clients from these same options), so the
+    // request pool keeps every one of its connections for requests.
+    const client = new pg.Client(pool.options);
+    client.on('error', (error) => dropListener(client, error));
+    client.on('end', () => dropListener(client, new Error('connection ended')));
     try {
-      client = await pool.connect();
-      const owned = client;
-      owned.on('error', (error) => dropListener(owned, error));
-      owned.on('end', () => dropListener(owned, new Error('connection ended')));
-      listener = owned;
-      await listenForPublications(owned, (snapshotId) => {
+      await client.connect();
+      if (closed) {
+        await client.end();
+        return;
+      }
+      listener = client;
+      // db/publications.ts types its argument as a pool client; it only uses query() and notifications, which a
+      // plain client has.
+      await listenForPublications(client as unknown as PoolClient, (snapshotId) => {
         if (snapshotId) setVersion(snapshotId, 'published');
         else void readVersion('published').catch((error: Error) => log.warn({ err: error.message }, 'could not read the published snapshot'));
       });
@@ -180,9 +180,9 @@ export async function createReadCache(options: ReadCacheOptions): Promise<Versio
       if (attempt > 0) log.info('publication listener reconnected');
       attempt = 0;
     } catch (error) {
-      if (client && listener === client) dropListener(client, error as Error);
+      if (listener === client) dropListener(client, error as Error);
       else {
-        client?.release(error as Error);
+        void client.end().catch(() => undefined);
         if (!closed) log.warn({ err: (error as Error).message }, 'publication listener could not start; retrying');
         scheduleListen();
       }
@@ -258,8 +258,7 @@ export async function createReadCache(options: ReadCacheOptions): Promise<Versio
       local.clear();
       const client = listener;
       listener = undefined;
-      // Destroyed rather than returned to the pool: it is still subscribed.
-      client?.release(true);
+      await client?.end().catch(() => undefined);
     },
   };
 }

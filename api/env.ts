@@ -40,6 +40,10 @@ export interface RedisHandle {
 
 export type CacheKind = 'rankings' | 'profile' | 'prediction';
 
+declare const JSON_OF: unique symbol;
+/** JSON text of a `T`: what `getOrLoadJson` returns, so a route's answer stays typed by its OpenAPI schema. */
+export type JsonText<T> = string & { readonly [JSON_OF]?: T };
+
 /** The read cache (api/cache.ts): Redis, keyed under the current publish version, degrading to no cache. */
 export interface ReadCache {
   /**
@@ -47,6 +51,8 @@ export interface ReadCache {
    * (rankings 30 min, profiles 1 h, predictions until the next publish). Counts hits and misses in the metrics.
    */
   getOrLoad<T>(kind: CacheKind, key: string, load: () => Promise<T>): Promise<T>;
+  /** Like `getOrLoad`, but answers the JSON text itself (a hit does no parsing or serializing). */
+  getOrLoadJson<T>(kind: CacheKind, key: string, load: () => Promise<T>): Promise<JsonText<T>>;
   /** Starts a new publish version: every entry written before is unreachable. */
   invalidate(reason: string): Promise<void>;
 }

@@ -1,15 +1,15 @@
 /**
  * Serves the API over HTTP (@hono/node-server) and shuts it down gracefully: on close it stops accepting
  * connections and answers /readyz with 503, lets in-flight requests finish within API_SHUTDOWN_GRACE_MS, then cuts
- * whatever connections remain, and only then closes Redis, the publication listener and the pool.
+ * whatever connections remain, and only then closes Redis, the publication listener and the pool, and flushes the log.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from '../lib/config.ts';
 import type { Pool } from '../lib/db.ts';
-import type { Logger } from '../lib/log.ts';
+import { flushLogger, type Logger } from '../lib/log.ts';
 import { API_PREFIX, createApp } from './app.ts';
 import { buildApiDeps, type BuiltApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
@@ -33,6 +33,12 @@ export interface StartApiServerOptions {
   extend?: (app: OpenAPIHono<ApiEnv>, deps: BuiltApiDeps) => void;
 }
 
+/**
+ * Connections the kernel may hold complete but not yet accepted. Node's default (511) overflowed under a burst of
+ * 1,000 connections (ListenOverflows); the kernel caps it at net.core.somaxconn (4096 on current kernels).
+ */
+export const LISTEN_BACKLOG = 2048;
+
 function urlOf(address: AddressInfo): string {
   const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
   return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
@@ -46,8 +52,10 @@ export async function startApiServer(config: Config, log: Logger, options: Start
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, () => resolve(s)) as Server;
+      // createAdaptorServer and listen() ourselves: hono's serve() passes no backlog.
+      const s = createAdaptorServer({ fetch: app.fetch, hostname: config.api.host }) as Server;
       s.once('error', reject);
+      s.listen({ port: config.api.port, host: config.api.host, backlog: LISTEN_BACKLOG }, () => resolve(s));
     });
   } catch (error) {
     await deps.close();
@@ -92,6 +100,8 @@ export async function startApiServer(config: Config, log: Logger, options: Start
       await stopped;
       await deps.close();
       log.info('API stopped');
+      // The access log may be asynchronous (lib/log.ts): its last lines are written before close resolves.
+      await flushLogger(log);
     })();
     return closed;
   };

@@ -10,7 +10,8 @@ import { createLogger } from '../lib/log.ts';
 
 const config = loadConfig({ ...process.env, API_HOST: '127.0.0.1', API_PORT: '0' });
 if (!config.databaseUrl || !config.redis.url) throw new Error('api-server-process needs DATABASE_URL and REDIS_URL');
-const log = createLogger({ level: config.logLevel, name: 'api' });
+// Asynchronous, as the API's access log should be: one line a request, not one synchronous write each.
+const log = createLogger({ level: config.logLevel, name: 'api', async: true });
 const api = await startApiServer(config, log);
 process.send?.({ url: api.url });
 

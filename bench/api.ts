@@ -312,7 +312,7 @@ function printRun({ run, result, cache, serverP99: server }: Measured, peakMiB: 
   line('p99 client-side / server-side', `${l.p99} ms / ${server} (the API's own histogram: from its middleware, not the socket)`);
   const g = result.generator;
   if (g) {
-    line('generator lateness p50 / p99 / max', `${ms(g.lateness.p50)} / ${ms(g.lateness.p99)} / ${ms(g.lateness.max)} ms (sent vs due; ${thousands(g.lateness.waitedForConnection)} requests waited for a free connection, not counted)`);
+    line('generator lateness p50/p99/max', `${ms(g.lateness.p50)} / ${ms(g.lateness.p99)} / ${ms(g.lateness.max)} ms (sent vs due; ${thousands(g.lateness.waitedForConnection)} requests waited for a free connection, not counted)`);
     line('generator stalls', `${g.stalls.length} ticks > ${STALL_MS} ms late (largest gap ${ms(g.maxGapMs)} ms)${g.stalls.length > 1 ? `, median ${thousands(medianGap(g.stalls.map((s) => s.atMs)))} ms apart` : ''}`);
     line(`episodes of answers > ${SLOW_MS} ms`, `${g.slowEpisodes.length}${g.slowEpisodes.length > 1 ? `, median ${thousands(medianGap(g.slowEpisodes))} ms apart` : ''}`);
   }

@@ -54,6 +54,8 @@ export interface OpenLoopResult {
   lateness: { p50: number; p99: number; max: number; waitedForConnection: number };
   /** Gaps between the scheduler's 1 ms ticks: the largest, and those over STALL_MS (ms into the run, length). */
   ticks: { maxGapMs: number; stalls: { atMs: number; gapMs: number }[] };
+  /** When the run started, ms since the epoch (to line its times up with another process's logs). */
+  startEpochMs: number;
   /** Per answered request: ms into the run it was due, and its latency (for finding when slow answers happen). */
   samples: { dueMs: Float64Array; latencyMs: Float64Array };
 }
@@ -67,7 +69,6 @@ interface Conn {
   due: number;
   sentAt: number;
   buffer: Buffer;
-  timer?: NodeJS.Timeout;
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -130,11 +131,6 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     conn.due = due;
     conn.sentAt = performance.now();
     conn.socket.write(requests[next++ % requests.length]!);
-    conn.timer = setTimeout(() => {
-      errors += 1;
-      conn.busy = false;
-      conn.socket.destroy();
-    }, timeoutMs);
   };
   const release = (conn: Conn) => {
     conn.busy = false;
@@ -158,7 +154,6 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     conn.socket.on('close', () => {
       if (conn.busy) {
         conn.busy = false;
-        clearTimeout(conn.timer);
         if (running) errors += 1;
       }
     });
@@ -166,7 +161,6 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
       conn.buffer = conn.buffer.length ? Buffer.concat([conn.buffer, chunk]) : chunk;
       const response = completeResponse(conn.buffer);
       if (!response) return;
-      clearTimeout(conn.timer);
       conn.buffer = conn.buffer.subarray(response.length);
       if (running) {
         lastAnswer = performance.now();
@@ -182,6 +176,17 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     idle.push(conn);
   }
 
+  // One sweep a second for requests unanswered too long, rather than a timer per request (garbage, and GC pauses of
+  // its own are what this generator must not add; the sweep itself is a loop over the connections, microseconds).
+  const sweep = setInterval(() => {
+    const now = performance.now();
+    for (const conn of conns) {
+      if (!conn.busy || now - conn.sentAt < timeoutMs) continue;
+      errors += 1;
+      conn.busy = false;
+      conn.socket.destroy();
+    }
+  }, 1000);
   start = performance.now();
   const total = Math.floor(options.rate * options.seconds);
   const intervalMs = 1000 / options.rate;
@@ -220,10 +225,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const elapsedS = (performance.now() - start) / 1000;
   running = false;
   const backlog = waiting.length - waitingHead;
-  for (const conn of conns) {
-    clearTimeout(conn.timer);
-    conn.socket.destroy();
-  }
+  clearInterval(sweep);
+  for (const conn of conns) conn.socket.destroy();
   const sorted = latencies.slice(0, answered).sort();
   const late = lateness.slice(0, lateCount).sort();
   return {
@@ -238,6 +241,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     backlog,
     lateness: { p50: percentile(late, 0.5), p99: percentile(late, 0.99), max: late.length ? late[late.length - 1]! : Number.NaN, waitedForConnection },
     ticks: { maxGapMs, stalls },
+    startEpochMs: performance.timeOrigin + start,
     samples: { dueMs: dueAts.slice(0, answered), latencyMs: latencies.slice(0, answered) },
   };
 }

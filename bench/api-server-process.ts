@@ -13,7 +13,8 @@ if (!config.databaseUrl || !config.redis.url) throw new Error('api-server-proces
 // Asynchronous, as the API's access log should be: one line a request, not one synchronous write each.
 const log = createLogger({ level: config.logLevel, name: 'api', async: true });
 const api = await startApiServer(config, log);
-process.send?.({ url: api.url });
+// timeOrigin: when this process started (ms since the epoch), which --trace-gc's times count from.
+process.send?.({ url: api.url, timeOrigin: performance.timeOrigin });
 
 let stopping = false;
 process.on('SIGTERM', () => {

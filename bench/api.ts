@@ -12,7 +12,10 @@
  * Each workload is measured two ways: closed loop (every connection sends its next request as soon as the last is
  * answered: the most the API can serve, and the latency of a queue that deep; autocannon), and at a fixed offered
  * rate, evenly spaced, latency counted from when each request was due (bench/api-open-loop.ts, which says why not
- * autocannon's overallRate): the latency a client sees at that load.
+ * autocannon's overallRate), in a process of its own on the bench's core (bench/api-open-loop-process.ts: the bench
+ * process's own garbage collections stalled it): the latency a client sees at that load. Each fixed-rate run also
+ * prints the generator's own lateness and stalls, the API's server-side p99 (its http_request_duration_seconds
+ * histogram) beside the client's, and how far apart the episodes of slow answers were.
  * By Little's law a closed loop of N connections answering X requests a second has a mean latency of N / X seconds,
  * so 1,000 connections could only have a p99 of 20 ms closed-loop at 50,000 requests a second or more: the latency
  * targets are read at the fixed rate, the throughput target closed-loop. The fixed-rate search run asks with
@@ -23,12 +26,13 @@
  * BENCH_REDIS_PORT, default 6391), BENCH_API_LOG_LEVEL (default: the API's own default, info: one access line per
  * request, discarded), BENCH_API_CPU_PROF=1 (the API process writes a V8 CPU profile to .data/bench-api-prof/),
  * BENCH_API_NODE_FLAGS (Node/V8 flags for the API process only), BENCH_API_STDOUT (a file for the API process's
- * stdout, else discarded: with BENCH_API_NODE_FLAGS=--trace-gc, its GC pauses beside its access lines).
+ * stdout, else discarded: with BENCH_API_NODE_FLAGS=--trace-gc, its GC pauses beside its access lines; the slow
+ * episodes of each fixed-rate run go to <that file>.episodes.jsonl, on the same clock).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -38,7 +42,7 @@ import { loadConfig, REPO_ROOT } from '../lib/config.ts';
 import { createPool, migrate, withTransaction } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 import { ensureLocalRedis, type LocalRedis } from '../infra/redis.ts';
-import { openLoop, STALL_MS, type OpenLoopResult } from './api-open-loop.ts';
+import { STALL_MS, type OpenLoopOptions, type OpenLoopResult } from './api-open-loop.ts';
 import { searchQueries } from './api-queries.ts';
 import { seedApiWorld } from './api-world.ts';
 import type { BenchContext } from './context.ts';
@@ -80,7 +84,7 @@ interface Summary {
   failures: string;
   codes: string;
   /** Fixed-rate runs: the generator's own lateness and stalls (bench/api-open-loop.ts), and when slow answers came. */
-  generator?: { lateness: OpenLoopResult['lateness']; maxGapMs: number; stalls: { atMs: number; gapMs: number }[]; slowEpisodes: number[] };
+  generator?: { lateness: OpenLoopResult['lateness']; maxGapMs: number; stalls: { atMs: number; gapMs: number }[]; slowEpisodes: number[]; startEpochMs: number };
 }
 
 interface Measured {
@@ -107,7 +111,7 @@ function affinityMask(pid: number): string {
   return /:\s*([0-9a-f]+)\s*$/i.exec(execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8' }))?.[1] ?? 'ffffffff';
 }
 
-async function startApiProcess(env: NodeJS.ProcessEnv, cores: string | undefined, cpuProfDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
+async function startApiProcess(env: NodeJS.ProcessEnv, cores: string | undefined, cpuProfDir: string | undefined): Promise<{ child: ChildProcess; url: string; timeOrigin: number }> {
   // BENCH_API_NODE_FLAGS: V8/Node flags for the API process only (e.g. --max-semi-space-size=64), to try a setting.
   const flags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const node = [...flags, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), path.join(REPO_ROOT, 'bench', 'api-server-process.ts')];
@@ -116,11 +120,11 @@ async function startApiProcess(env: NodeJS.ProcessEnv, cores: string | undefined
   const child = cores
     ? spawn('taskset', ['-c', cores, process.execPath, ...node], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] })
     : spawn(process.execPath, node, { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
+  const started = await new Promise<{ url: string; timeOrigin: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the API process did not start within 60 s')), 60_000);
-    child.once('message', (message: { url?: string }) => {
+    child.once('message', (message: { url?: string; timeOrigin?: number }) => {
       clearTimeout(timer);
-      if (message.url) resolve(message.url);
+      if (message.url) resolve({ url: message.url, timeOrigin: message.timeOrigin ?? Number.NaN });
       else reject(new Error(`unexpected message from the API process: ${JSON.stringify(message)}`));
     });
     child.once('exit', (code) => {
@@ -128,7 +132,7 @@ async function startApiProcess(env: NodeJS.ProcessEnv, cores: string | undefined
       reject(new Error(`the API process exited (code ${code}) before listening`));
     });
   });
-  return { child, url };
+  return { child, ...started };
 }
 
 async function stopApiProcess(child: ChildProcess): Promise<void> {
@@ -254,17 +258,31 @@ function cacheDelta(before: Map<string, number>, after: Map<string, number>): Ma
   return delta;
 }
 
+/**
+ * The open-loop generator in a process of its own (bench/api-open-loop-process.ts says why), on the bench's core.
+ */
+async function openLoopProcess(options: OpenLoopOptions, core: string | undefined): Promise<OpenLoopResult> {
+  const script = path.join(REPO_ROOT, 'bench', 'api-open-loop-process.ts');
+  const spawnOptions = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[], serialization: 'advanced' as const };
+  const child = core ? spawn('taskset', ['-c', core, process.execPath, script], spawnOptions) : spawn(process.execPath, [script], spawnOptions);
+  return new Promise<OpenLoopResult>((resolve, reject) => {
+    child.once('message', (result) => resolve(result as OpenLoopResult));
+    child.once('exit', (code) => reject(new Error(`the open-loop generator exited (code ${code}) without a result`)));
+    child.once('spawn', () => child.send(options));
+  });
+}
+
 /** Closed loop with autocannon; at a fixed rate with bench/api-open-loop.ts (see there why not autocannon's rate). */
-async function load(apiUrl: string, run: Run, token: string): Promise<Summary> {
+async function load(apiUrl: string, run: Run, token: string, generatorCore: string | undefined): Promise<Summary> {
   const headers: Record<string, string> = run.token ? { authorization: `Bearer ${token}` } : {};
   if (run.rate) {
-    const r = await openLoop({ url: apiUrl, connections: run.connections, rate: run.rate, seconds: SECONDS, method: run.method, paths: run.paths, headers });
+    const r = await openLoopProcess({ url: apiUrl, connections: run.connections, rate: run.rate, seconds: SECONDS, method: run.method, paths: run.paths, headers }, generatorCore);
     return {
       seconds: r.seconds, rps: r.answeredRate, answered: r.answered,
       latency: { p50: Number(ms(r.latency.p50)), p90: Number(ms(r.latency.p90)), p99: Number(ms(r.latency.p99)), max: Number(ms(r.latency.max)) },
       non2xx: r.non2xx, errors: r.errors, failures: `${r.backlog} still queued at the end`,
       codes: [...r.statusCodes].map(([code, n]) => `${code}: ${thousands(n)}`).join(', '),
-      generator: { lateness: r.lateness, maxGapMs: r.ticks.maxGapMs, stalls: r.ticks.stalls, slowEpisodes: slowEpisodes(r.samples, SLOW_MS) },
+      generator: { lateness: r.lateness, maxGapMs: r.ticks.maxGapMs, stalls: r.ticks.stalls, slowEpisodes: slowEpisodes(r.samples, SLOW_MS), startEpochMs: r.startEpochMs },
     };
   }
   let next = 0;
@@ -362,7 +380,7 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
       ownMask = affinityMask(process.pid);
       execFileSync('taskset', ['-a', '-cp', cores.bench, String(process.pid)], { stdio: 'ignore' });
     }
-    console.log(`  API: its own process (pid ${child.pid}), ${cores ? `pinned to core ${cores.api}` : 'NOT pinned (no taskset or one core)'}; autocannon in the bench process${cores ? `, pinned to core ${cores.bench}` : ''}`);
+    console.log(`  API: its own process (pid ${child.pid}), ${cores ? `pinned to core ${cores.api}` : 'NOT pinned (no taskset or one core)'}; autocannon in the bench process, the open-loop generator in a process of its own${cores ? `, both pinned to core ${cores.bench}` : ''}`);
     console.log(`  PostgreSQL (${new URL(ctx.adminDatabaseUrl).host}) and Redis (${redis.url}, key prefix ${keyPrefix}) are not pinned: they share the machine's cores with both`);
     console.log(`  API log level ${logLevel}${logLevel === 'info' ? ' (one access line per request, written to /dev/null)' : ''}; pool ${loadConfig(env).api.poolSize} connections`);
     console.log(anonymous
@@ -404,10 +422,20 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
     for (const run of runs) {
       const before = await cacheCounters(api.url);
       const durationsBefore = await durationBuckets(api.url);
-      const result = await load(api.url, run, token);
+      const result = await load(api.url, run, token, cores?.bench);
       const durationsAfter = await durationBuckets(api.url);
       const m = { run, result, cache: cacheDelta(before, await cacheCounters(api.url)), serverP99: serverP99(durationsBefore, durationsAfter) };
       measured.push(m);
+      if (process.env.BENCH_API_STDOUT && result.generator) {
+        // Beside the API's stdout (--trace-gc): the slow episodes and generator stalls of each fixed-rate run, in ms
+        // since the API process started, the clock --trace-gc prints.
+        const offset = result.generator.startEpochMs - api.timeOrigin;
+        await appendFile(`${process.env.BENCH_API_STDOUT}.episodes.jsonl`, `${JSON.stringify({
+          run: `${run.name} ${mode(run)}`,
+          slowEpisodes: result.generator.slowEpisodes.map((t) => Math.round(t + offset)),
+          stalls: result.generator.stalls.map((st) => ({ at: Math.round(st.atMs + offset), gap: Math.round(st.gapMs) })),
+        })}\n`);
+      }
       console.log('');
       printRun(m, (await memoryMiB(child.pid!)).peak);
     }

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser, type TestUser } from '../../test/api-users.ts';
+import { BAD_TOKEN_LIMIT } from './rate-limit.ts';
 
 let api: TestApi;
 let user: TestUser;
@@ -108,5 +109,41 @@ describe('authenticate', () => {
     const fresh = await createUser(api);
     const res = await api.request('POST', '/api/v1/auth/refresh', { token: expired, body: { refreshToken: fresh.refreshToken } });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('bad tokens count against the IP that sends them', () => {
+  let proxied: TestApi;
+  beforeAll(async () => {
+    // A trusted proxy: the last X-Forwarded-For hop gives in-process requests an address.
+    proxied = await createTestApi({ env: { API_TRUST_PROXY: '1' } });
+  });
+  afterAll(async () => { await proxied?.close(); });
+
+  const from = (ip: string, authorization: string) => proxied.request('GET', '/api/v1/users/me', { headers: { authorization, 'x-forwarded-for': ip } });
+
+  it(`answers 401 to ${BAD_TOKEN_LIMIT} bad tokens a minute, then 429 with Retry-After, for that address only`, async () => {
+    const ip = '198.51.100.23';
+    const statuses: number[] = [];
+    for (let i = 0; i < BAD_TOKEN_LIMIT; i++) {
+      // Malformed headers and tokens that fail verification count alike.
+      statuses.push((await from(ip, i % 2 ? 'Bearer not.a.jwt' : 'Bearer')).status);
+    }
+    expect(statuses).toEqual(Array.from({ length: BAD_TOKEN_LIMIT }, () => 401));
+
+    const refused = await from(ip, 'Bearer not.a.jwt');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/invalid access tokens/);
+    const metrics = await (await proxied.request('GET', '/metrics')).text();
+    expect(metrics).toMatch(/rate_limited_total\{bucket="bad-token"\} 1/);
+
+    // Another address still gets its 401; a valid token from the limited address still works (a shared NAT).
+    await expect401(await from('198.51.100.24', 'Bearer not.a.jwt'));
+    const good = await proxied.request('GET', '/api/v1/users/me', { token: (await createUser(proxied)).accessToken, headers: { 'x-forwarded-for': ip } });
+    expect(good.status).toBe(200);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Authentication and authorization: `authenticate` verifies a bearer access token when one is sent to /api/v1 (a bad
- * one is a 401, never treated as anonymous, so a client learns its token is no good) and sets `c.var.auth`;
- * `requireRole` guards a route.
+ * one is a 401, never treated as anonymous, so a client learns its token is no good, and counts against its IP's
+ * bad-token limit: past it, a 429) and sets `c.var.auth`; `requireRole` guards a route.
  */
 import type { MiddlewareHandler } from 'hono';
 import { InvalidTokenError } from '../auth/keys.ts';
 import type { ApiDeps, ApiEnv, Role } from '../env.ts';
 import { HttpProblem } from '../problem.ts';
+import { limitBadTokens } from './rate-limit.ts';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
@@ -29,16 +30,21 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     const header = c.req.header('authorization');
     if (header !== undefined && readsToken(c.req.path)) {
       const token = BEARER.exec(header)?.[1];
-      if (!token) throw invalidToken('The Authorization header must be "Bearer <access token>".');
+      if (!token) {
+        await limitBadTokens(deps, c);
+        throw invalidToken('The Authorization header must be "Bearer <access token>".');
+      }
+      let verified;
       try {
-        const verified = await deps.keys.verifyAccessToken(token);
-        // The request's logger binds the user id from here on (middleware/request-log.ts).
-        c.set('auth', verified);
+        verified = await deps.keys.verifyAccessToken(token);
       } catch (error) {
         // Only a bad token is the caller's fault; the key store failing to load (database down) stays a 5xx.
-        if (error instanceof InvalidTokenError) throw invalidToken('The access token is invalid or expired.');
-        throw error;
+        if (!(error instanceof InvalidTokenError)) throw error;
+        await limitBadTokens(deps, c);
+        throw invalidToken('The access token is invalid or expired.');
       }
+      // The request's logger binds the user id from here on (middleware/request-log.ts).
+      c.set('auth', verified);
     }
     await next();
   };

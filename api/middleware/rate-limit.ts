@@ -3,10 +3,11 @@
  * route's own tighter limit (free users' 10 predictions a minute). Answers carry RateLimit-* headers (IETF draft:
  * limit, remaining, seconds to reset, policy); a refusal is a 429 problem with Retry-After, counted in the metrics.
  * When Redis is down the general limit lets requests through (an outage of an accelerator must not take the API
- * down); a route limit given `failClosed` refuses them with a 503 instead.
+ * down); a route limit given `failClosed` refuses them with a 503 instead. `limitBadTokens` counts failed
+ * authentications per IP, which the general limit never sees (authentication refuses them first).
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { clientIp } from '../client-ip.ts';
+import { clientIp, UNKNOWN_IP } from '../client-ip.ts';
 import type { ApiDeps, ApiEnv, RateLimitResult, Role } from '../env.ts';
 import { HttpProblem } from '../problem.ts';
 
@@ -50,6 +51,26 @@ export function rateLimit(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     if (!result.allowed) refuse(deps, `general:${role}`, result, `${limit} requests a minute for ${role === 'anonymous' ? 'anonymous callers' : `${role} accounts`}`);
     await next();
   };
+}
+
+/** Bad bearer tokens a client IP may send a minute before its next one is a 429 rather than a 401. */
+export const BAD_TOKEN_LIMIT = 60;
+export const BAD_TOKEN_WINDOW_SECONDS = 60;
+
+/**
+ * Counts a failed authentication against the caller's IP; throws the 429 once the IP has sent more than
+ * BAD_TOKEN_LIMIT bad tokens in the window, so guessing or replaying tokens is not free of every limit. Per IP, not
+ * per user: a bad token names no one. Fails open (Redis down: the caller gets its 401). Requests with no address
+ * (in-process `app.request`, never a real socket) are not counted: they would all share one bucket.
+ */
+export async function limitBadTokens(deps: ApiDeps, c: Context<ApiEnv>): Promise<void> {
+  const ip = clientIp(c, deps.config.api.trustProxy);
+  if (ip === UNKNOWN_IP) return;
+  const result = await deps.limiter.hit(`ip:${ip}:bad-token`, BAD_TOKEN_LIMIT, BAD_TOKEN_WINDOW_SECONDS);
+  if (!result.allowed && !isDegraded(result)) {
+    setHeaders(c, result, BAD_TOKEN_WINDOW_SECONDS);
+    refuse(deps, 'bad-token', result, `more than ${BAD_TOKEN_LIMIT} invalid access tokens a minute from one address`);
+  }
 }
 
 export interface RouteLimit {

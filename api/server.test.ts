@@ -147,3 +147,23 @@ describe('docs page', () => {
     }
   });
 });
+
+describe('asynchronous access log (createLogger({ async: true }))', () => {
+  it('writes every line before flushLogger resolves, even when the process is then killed outright', async () => {
+    const { execFile } = await import('node:child_process');
+    const logModule = new URL('../lib/log.ts', import.meta.url).href;
+    // SIGKILL runs no exit handler: only flushLogger can have written the lines still buffered.
+    const script = `
+      const { createLogger, flushLogger } = await import(${JSON.stringify(logModule)});
+      const log = createLogger({ level: 'info', name: 'flush-test', async: true });
+      for (let i = 0; i < 20000; i++) log.info({ i }, 'request');
+      await flushLogger(log);
+      process.kill(process.pid, 'SIGKILL');`;
+    const stdout = await new Promise<string>((resolve) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 64 * 1024 * 1024 }, (_error, out) => resolve(out));
+    });
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(20000);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ i: 19999, msg: 'request' });
+  });
+});

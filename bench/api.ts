@@ -27,7 +27,8 @@
  * request, discarded), BENCH_API_CPU_PROF=1 (the API process writes a V8 CPU profile to .data/bench-api-prof/),
  * BENCH_API_NODE_FLAGS (Node/V8 flags for the API process only), BENCH_API_STDOUT (a file for the API process's
  * stdout, else discarded: with BENCH_API_NODE_FLAGS=--trace-gc, its GC pauses beside its access lines; the slow
- * episodes of each fixed-rate run go to <that file>.episodes.jsonl, on the same clock).
+ * episodes of each fixed-rate run go to <that file>.episodes.jsonl, on the same clock), BENCH_OPEN_LOOP_NODE_FLAGS
+ * (Node/V8 flags for the open-loop generator's process).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -262,9 +263,10 @@ function cacheDelta(before: Map<string, number>, after: Map<string, number>): Ma
  * The open-loop generator in a process of its own (bench/api-open-loop-process.ts says why), on the bench's core.
  */
 async function openLoopProcess(options: OpenLoopOptions, core: string | undefined): Promise<OpenLoopResult> {
-  const script = path.join(REPO_ROOT, 'bench', 'api-open-loop-process.ts');
+  // BENCH_OPEN_LOOP_NODE_FLAGS: Node/V8 flags for the generator's process (--trace-gc: its own pauses, on stdout).
+  const script = [...(process.env.BENCH_OPEN_LOOP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean), path.join(REPO_ROOT, 'bench', 'api-open-loop-process.ts')];
   const spawnOptions = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[], serialization: 'advanced' as const };
-  const child = core ? spawn('taskset', ['-c', core, process.execPath, script], spawnOptions) : spawn(process.execPath, [script], spawnOptions);
+  const child = core ? spawn('taskset', ['-c', core, process.execPath, ...script], spawnOptions) : spawn(process.execPath, script, spawnOptions);
   return new Promise<OpenLoopResult>((resolve, reject) => {
     child.once('message', (result) => resolve(result as OpenLoopResult));
     child.once('exit', (code) => reject(new Error(`the open-loop generator exited (code ${code}) without a result`)));

@@ -20,7 +20,7 @@ import type { Context, TypedResponse } from 'hono';
 import pg from 'pg';
 import type { JSONParsed } from 'hono/utils/types';
 import type { Logger } from '../lib/log.ts';
-import type { Pool, PoolClient } from '../lib/db.ts';
+import type { Pool } from '../lib/db.ts';
 import { listenForPublications } from '../db/publications.ts';
 import { latestPublishedSnapshot } from '../db/rankings.ts';
 import type { CacheKind, JsonText, ReadCache, RedisHandle } from './env.ts';
@@ -169,9 +169,7 @@ export async function createReadCache(options: ReadCacheOptions): Promise<Versio
         return;
       }
       listener = client;
-      // db/publications.ts types its argument as a pool client; it only uses query() and notifications, which a
-      // plain client has.
-      await listenForPublications(client as unknown as PoolClient, (snapshotId) => {
+      await listenForPublications(client, (snapshotId) => {
         if (snapshotId) setVersion(snapshotId, 'published');
         else void readVersion('published').catch((error: Error) => log.warn({ err: error.message }, 'could not read the published snapshot'));
       });

@@ -12,7 +12,9 @@ import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel, name: 'api' });
+  // Access lines are written asynchronously (a synchronous write per request costs ~9% of the CPU); the server's
+  // close flushes them.
+  const log = createLogger({ level: config.logLevel, name: 'api', async: true });
   const database = await openDatabase(config, log);
   stack.push('database', () => database.close());
   const redis = await openRedis(config, log);

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../lib/config.ts';
 import type { Logger } from '../lib/log.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { ensureLocalRedis, type LocalRedis } from '../infra/redis.ts';
+import { freePort } from './ports.ts';
 
 const RUN_CLIENT_PREFIX = 'afwd-test-run-';
 
@@ -49,10 +50,5 @@ export async function testRedis(log: Logger): Promise<{ url: string; release(): 
 
 /** A redis:// URL nothing listens on (a port just freed), for tests of the API with Redis down. */
 export async function unreachableRedisUrl(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `redis://127.0.0.1:${port}`;
+  return `redis://127.0.0.1:${await freePort()}`;
 }

@@ -1,17 +1,15 @@
 // Served predictions against the seeded world: what batch inference stored, with SHAP values paired to the right
 // feature values even when the feature snapshot orders its columns differently from the model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
-import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import type { PublishedWorld } from '../test/api-fixture.ts';
+import type { TestDatabase } from '../test/database.ts';
+import { seededDatabase } from '../test/seeded.ts';
 import { alignContributions, servedPrediction, servedPredictions } from './predictions.ts';
 
 let db: TestDatabase;
 let world: PublishedWorld;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  world = await seedPublishedWorld(db.pool);
-});
+beforeAll(async () => { ({ db, world } = await seededDatabase()); });
 afterAll(async () => { await db?.drop(); });
 
 describe('alignContributions', () => {

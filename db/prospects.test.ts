@@ -2,17 +2,15 @@
 // accent- and typo-tolerant search, and the filter options.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProspectSchema } from '../lib/snapshot.ts';
-import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
-import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import type { PublishedWorld } from '../test/api-fixture.ts';
+import type { TestDatabase } from '../test/database.ts';
+import { seededDatabase } from '../test/seeded.ts';
 import { listPublishedProspects, publishedCards, publishedFilterOptions, searchPublishedProspects } from './prospects.ts';
 
 let db: TestDatabase;
 let world: PublishedWorld;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  world = await seedPublishedWorld(db.pool);
-});
+beforeAll(async () => { ({ db, world } = await seededDatabase()); });
 afterAll(async () => { await db?.drop(); });
 
 const all = { filters: {}, sort: 'rank' as const, order: 'asc' as const, limit: 100, offset: 0 };

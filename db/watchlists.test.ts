@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
-import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import type { PublishedWorld } from '../test/api-fixture.ts';
+import type { TestDatabase } from '../test/database.ts';
+import { seededDatabase } from '../test/seeded.ts';
 import { createUser } from './users.ts';
 import { addToWatchlist } from './watchlists.ts';
 
 let db: TestDatabase;
 let world: PublishedWorld;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  world = await seedPublishedWorld(db.pool);
-});
+beforeAll(async () => { ({ db, world } = await seededDatabase()); });
 afterAll(async () => { await db?.drop(); });
 
 describe('addToWatchlist', () => {

@@ -2,9 +2,10 @@
 // who may call them (and how often), as_of, and bad input answered with 4xx problems.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from '@hono/zod-openapi';
-import { seedPublishedWorld, type PublishedWorld } from '../../test/api-fixture.ts';
+import type { PublishedWorld } from '../../test/api-fixture.ts';
+import { seededApi } from '../../test/seeded.ts';
 import { createUser } from '../../test/api-users.ts';
-import { createTestApi, type TestApi, type TestRequestOptions } from '../../test/api.ts';
+import type { TestApi, TestRequestOptions } from '../../test/api.ts';
 import { BatchPredictionSchema, ExplanationSchema, PredictionSchema } from '../schemas/prediction.ts';
 
 let api: TestApi;
@@ -12,12 +13,7 @@ let world: PublishedWorld;
 let premium: string;
 let free: string;
 
-beforeAll(async () => {
-  api = await createTestApi();
-  world = await seedPublishedWorld(api.db.pool);
-  await api.deps.cache.invalidate('fixture seeded');
-  [premium, free] = await Promise.all([createUser(api, 'premium'), createUser(api, 'free')]).then((users) => users.map((u) => u.accessToken));
-});
+beforeAll(async () => { ({ api, world, premium, free } = await seededApi()); });
 afterAll(async () => { await api?.close(); });
 
 async function body<T extends z.ZodType>(res: Response, schema: T): Promise<z.infer<T>> {

@@ -2,9 +2,9 @@
 // Redis: filters, sorts, pagination, search, compare, detail, as_of, and bad input answered with 4xx problems.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from '@hono/zod-openapi';
-import { seedPublishedWorld, type PublishedWorld } from '../../test/api-fixture.ts';
-import { createUser } from '../../test/api-users.ts';
-import { createTestApi, type TestApi } from '../../test/api.ts';
+import type { PublishedWorld } from '../../test/api-fixture.ts';
+import { seededApi } from '../../test/seeded.ts';
+import type { TestApi } from '../../test/api.ts';
 import {
   CompareResponseSchema, FilterOptionsSchema, ProspectDetailResponseSchema, ProspectListSchema, SearchResultSchema,
 } from '../schemas/prospect.ts';
@@ -14,12 +14,7 @@ let world: PublishedWorld;
 let premium: string;
 let free: string;
 
-beforeAll(async () => {
-  api = await createTestApi();
-  world = await seedPublishedWorld(api.db.pool);
-  await api.deps.cache.invalidate('fixture seeded');
-  [premium, free] = await Promise.all([createUser(api, 'premium'), createUser(api, 'free')]).then((users) => users.map((u) => u.accessToken));
-});
+beforeAll(async () => { ({ api, world, premium, free } = await seededApi()); });
 afterAll(async () => { await api?.close(); });
 
 /** The body, checked against its schema: parsing drops undocumented fields, so equality means there were none. */

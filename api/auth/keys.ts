@@ -26,6 +26,8 @@ export interface KeyStore {
   signAccessToken(claims: { userId: string; role: Role }): Promise<{ token: string; expiresIn: number; tokenId: string }>;
   /** Verifies an access token: algorithm pinned, issuer and audience checked, `typ` must be an access token. Throws on anything wrong. */
   verifyAccessToken(token: string): Promise<{ userId: string; role: Role; tokenId: string }>;
+  /** The claims of a token this process already verified and that has not expired; undefined otherwise. No crypto. */
+  alreadyVerified(token: string): { userId: string; role: Role; tokenId: string } | undefined;
   /** The public keys, for /.well-known/jwks.json. */
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
 }
@@ -51,6 +53,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Anything wrong with a presented token (as opposed to a failure of ours, such as the database being down). */
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
+  /** True when the token is ours, correctly signed, and only past its expiry: a client that should refresh. */
+  readonly expired: boolean;
+  constructor(message: string, options: { expired?: boolean } = {}) {
+    super(message);
+    this.expired = options.expired ?? false;
+  }
 }
 
 interface LoadedKey {
@@ -175,6 +183,11 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
       return { token, expiresIn: ACCESS_TOKEN_TTL_SECONDS, tokenId };
     },
 
+    alreadyVerified(token) {
+      const known = remembered(token);
+      return known ? { ...known } : undefined;
+    },
+
     async verifyAccessToken(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('token too long');
       const known = remembered(token);
@@ -202,7 +215,9 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
           requiredClaims: ['sub', 'jti', 'iat', 'nbf', 'exp'],
         }));
       } catch (error) {
-        throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');
+        // jose checks the signature before the claims: an expired token was signed by us.
+        const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
+        throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token', { expired });
       }
       const role = payload['role'];
       if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new InvalidTokenError('no valid role');

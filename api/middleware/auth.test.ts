@@ -141,9 +141,36 @@ describe('bad tokens count against the IP that sends them', () => {
     const metrics = await (await proxied.request('GET', '/metrics')).text();
     expect(metrics).toMatch(/rate_limited_total\{bucket="bad-token"\} 1/);
 
-    // Another address still gets its 401; a valid token from the limited address still works (a shared NAT).
+    // Another address still gets its 401.
     await expect401(await from('198.51.100.24', 'Bearer not.a.jwt'));
-    const good = await proxied.request('GET', '/api/v1/users/me', { token: (await createUser(proxied)).accessToken, headers: { 'x-forwarded-for': ip } });
-    expect(good.status).toBe(200);
+  });
+
+  it('stops verifying a limited address\'s tokens: one verified before still works, a new one waits, and the 429 still names the token', async () => {
+    const ip = '198.51.100.31';
+    const before = await createUser(proxied);
+    expect((await from(ip, `Bearer ${before.accessToken}`)).status).toBe(200);
+    for (let i = 0; i <= BAD_TOKEN_LIMIT; i++) await from(ip, 'Bearer not.a.jwt');
+    // A shared NAT: the user whose token this process already verified keeps working.
+    expect((await from(ip, `Bearer ${before.accessToken}`)).status).toBe(200);
+    // A token never seen is not verified at all while the address is limited (no signature check per forged token).
+    const after = await createUser(proxied);
+    const refused = await from(ip, `Bearer ${after.accessToken}`);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await from('198.51.100.32', `Bearer ${after.accessToken}`)).status).toBe(200);
+  });
+
+  it('does not count expired tokens of ours: those clients should refresh, not be limited', async () => {
+    const ip = '198.51.100.41';
+    const { rows } = await proxied.deps.pool.query<{ kid: string; private_jwk: JWK }>(`SELECT kid, private_jwk FROM signing_keys WHERE retired_at IS NULL`);
+    const key = await importJWK(rows[0]!.private_jwk, 'EdDSA') as CryptoKey;
+    const owner = await createUser(proxied);
+    const { issuer, audience } = proxied.deps.config.api.jwt;
+    const past = nowSeconds() - 3600;
+    const expired = await new SignJWT({ role: 'free', iss: issuer, aud: audience, sub: owner.userId, jti: crypto.randomUUID(), iat: past, nbf: past, exp: past + 900 })
+      .setProtectedHeader({ alg: 'EdDSA', kid: rows[0]!.kid, typ: 'at+jwt' })
+      .sign(key);
+    for (let i = 0; i <= BAD_TOKEN_LIMIT + 5; i++) await expect401(await from(ip, `Bearer ${expired}`));
   });
 });

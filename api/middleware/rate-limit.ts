@@ -3,11 +3,11 @@
  * route's own tighter limit (free users' 10 predictions a minute). Answers carry RateLimit-* headers (IETF draft:
  * limit, remaining, seconds to reset, policy); a refusal is a 429 problem with Retry-After, counted in the metrics.
  * When Redis is down the general limit lets requests through (an outage of an accelerator must not take the API
- * down); a route limit given `failClosed` refuses them with a 503 instead. `limitBadTokens` counts failed
+ * down); a route limit given `failClosed` refuses them with a 503 instead. `countBadToken` counts failed
  * authentications per IP, which the general limit never sees (authentication refuses them first).
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { clientIp, UNKNOWN_IP } from '../client-ip.ts';
+import { clientIp } from '../client-ip.ts';
 import type { ApiDeps, ApiEnv, RateLimitResult, Role } from '../env.ts';
 import { HttpProblem } from '../problem.ts';
 
@@ -58,19 +58,15 @@ export const BAD_TOKEN_LIMIT = 60;
 export const BAD_TOKEN_WINDOW_SECONDS = 60;
 
 /**
- * Counts a failed authentication against the caller's IP; throws the 429 once the IP has sent more than
- * BAD_TOKEN_LIMIT bad tokens in the window, so guessing or replaying tokens is not free of every limit. Per IP, not
- * per user: a bad token names no one. Fails open (Redis down: the caller gets its 401). Requests with no address
- * (in-process `app.request`, never a real socket) are not counted: they would all share one bucket.
+ * Counts a failed authentication against an IP (per IP, not per user: a bad token names no one). Returns the
+ * refusal once the IP has sent more than BAD_TOKEN_LIMIT bad tokens in the window, counted in the metrics; null
+ * otherwise, and while Redis is down (fails open: the caller gets its 401).
  */
-export async function limitBadTokens(deps: ApiDeps, c: Context<ApiEnv>): Promise<void> {
-  const ip = clientIp(c, deps.config.api.trustProxy);
-  if (ip === UNKNOWN_IP) return;
+export async function countBadToken(deps: ApiDeps, ip: string): Promise<RateLimitResult | null> {
   const result = await deps.limiter.hit(`ip:${ip}:bad-token`, BAD_TOKEN_LIMIT, BAD_TOKEN_WINDOW_SECONDS);
-  if (!result.allowed && !isDegraded(result)) {
-    setHeaders(c, result, BAD_TOKEN_WINDOW_SECONDS);
-    refuse(deps, 'bad-token', result, `more than ${BAD_TOKEN_LIMIT} invalid access tokens a minute from one address`);
-  }
+  if (result.allowed || isDegraded(result)) return null;
+  deps.metrics.rateLimited('bad-token');
+  return result;
 }
 
 export interface RouteLimit {

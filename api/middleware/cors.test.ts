@@ -38,8 +38,22 @@ describe('CORS', () => {
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET,POST,PUT,PATCH,DELETE,OPTIONS');
     expect(res.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,X-Request-Id');
     expect(res.headers.get('access-control-max-age')).toBe('600');
+  });
+
+  it('answers a preflight of another origin, or of none, without Access-Control-Allow-Origin', async () => {
+    for (const headers of [
+      { origin: 'https://evil.example.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      // A look-alike: the allowed origin as a prefix of another host.
+      { origin: `${ALLOWED}.evil.example.test`, 'access-control-request-method': 'DELETE' },
+      { 'access-control-request-method': 'POST' },
+    ]) {
+      const res = await api.request('OPTIONS', '/api/v1/ml/predict/1', { headers });
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    }
   });
 });

@@ -2,8 +2,8 @@
  * The read cache: answers stored as JSON text in Redis under `v{version}:{kind}:{key}`, where the version is the
  * published ranking snapshot. A publication changes the version (PostgreSQL notifies PUBLISHED_CHANNEL; a connection
  * of its own, outside the request pool, listens and, after every reconnection, re-reads the version in case a
- * notification was missed), so every
- * entry of the previous snapshot becomes unreachable at once, without scanning or deleting keys.
+ * notification was missed), so every entry of the previous snapshot becomes unreachable at once, without scanning or
+ * deleting keys.
  *
  * An in-process LRU sits in front of Redis, keyed by the same versioned key and holding the same JSON text, bounded by
  * a byte budget (64 MiB by default) rather than a count, so a whole snapshot's cards and predictions fit. Its entries
@@ -38,11 +38,6 @@ export type { JsonText };
 export function sendJson<T>(c: Context, text: JsonText<T>): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
   // The text is the JSON of a T (JsonText's brand), which is what the typed answer promises.
   return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
-}
-
-/** The cache's JSON text of `key`, typed by what `load` answers (a route's OpenAPI schema). */
-export function cachedJson<T>(cache: ReadCache, kind: CacheKind, key: string, load: () => Promise<T>): Promise<JsonText<T>> {
-  return cache.getOrLoadJson(kind, key, load);
 }
 
 export interface VersionedReadCache extends ReadCache {

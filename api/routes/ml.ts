@@ -5,7 +5,7 @@
  */
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { servedPrediction, servedPredictions, servedRun } from '../../db/predictions.ts';
-import { cachedJson, sendJson } from '../cache.ts';
+import { sendJson } from '../cache.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { limitRoute } from '../middleware/rate-limit.ts';
@@ -65,7 +65,7 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(predict, async (c) => {
     const id = Number(c.req.valid('param').id);
     const { as_of: asOf } = c.req.valid('query');
-    const body = await cachedJson(deps.cache, 'prediction', cacheKey(`predict/${id}`, { as_of: asOf ?? 'latest' }), async () => {
+    const body = await deps.cache.getOrLoadJson('prediction', cacheKey(`predict/${id}`, { as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const prediction = await servedPrediction(deps.pool, snapshot.predictionRunId, id);
       if (!prediction) throw notPredicted(id, snapshot.snapshotId);
@@ -97,7 +97,7 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(explanation, async (c) => {
     const id = Number(c.req.valid('param').id);
     const { as_of: asOf } = c.req.valid('query');
-    const body = await cachedJson(deps.cache, 'prediction', cacheKey(`explanations/${id}`, { as_of: asOf ?? 'latest' }), async () => {
+    const body = await deps.cache.getOrLoadJson('prediction', cacheKey(`explanations/${id}`, { as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const prediction = await servedPrediction(deps.pool, snapshot.predictionRunId, id);
       if (!prediction) throw notPredicted(id, snapshot.snapshotId);

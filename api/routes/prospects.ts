@@ -12,7 +12,7 @@ import {
 } from '../../db/prospects.ts';
 import { latestPublishedSnapshot, type PublishedSnapshot } from '../../db/rankings.ts';
 import { searchName } from '../../publishing/search-name.ts';
-import { cachedJson, sendJson, type VersionedReadCache } from '../cache.ts';
+import { sendJson, type VersionedReadCache } from '../cache.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
@@ -168,7 +168,7 @@ export function prospectRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       position: query.position, organization, level: query.level, eta: query.eta, type: query.type, confidence: query.confidence,
     };
     const key = cacheKey('prospects', { ...query, organization: query.organization, order, as_of: query.as_of ?? 'latest' });
-    const body = await cachedJson(deps.cache, 'rankings', key, async () => {
+    const body = await deps.cache.getOrLoadJson('rankings', key, async () => {
       const snapshot = await servedSnapshot(deps, query.as_of);
       const { total, rows } = await listPublishedProspects(deps.pool, snapshot.snapshotId, {
         filters: prospectFilters, sort: query.sort, order, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
@@ -187,7 +187,7 @@ export function prospectRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   app.openapi(filters, async (c) => {
     const { as_of: asOf } = c.req.valid('query');
-    const body = await cachedJson(deps.cache, 'rankings', cacheKey('prospects/filters', { as_of: asOf ?? 'latest' }), async () => {
+    const body = await deps.cache.getOrLoadJson('rankings', cacheKey('prospects/filters', { as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const options = await publishedFilterOptions(deps.pool, snapshot.snapshotId);
       return { snapshot: snapshotRef(snapshot), ...toFilterOptions(options), sorts: [...PROSPECT_SORTS] };
@@ -199,7 +199,7 @@ export function prospectRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     const { q, limit, as_of: asOf } = c.req.valid('query');
     const normalized = searchName(q).trim();
     if (normalized.length < 2) throw new HttpProblem(400, 'Invalid request query: query.q must have at least 2 letters or digits.');
-    const body = await cachedJson(deps.cache, 'rankings', cacheKey('prospects/search', { q: normalized, limit, as_of: asOf ?? 'latest' }), async () => {
+    const body = await deps.cache.getOrLoadJson('rankings', cacheKey('prospects/search', { q: normalized, limit, as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const hits = await searchPublishedProspects(deps.pool, snapshot.snapshotId, normalized, limit);
       return { snapshot: snapshotRef(snapshot), query: normalized, items: hits.map(toSearchHit) };
@@ -209,7 +209,7 @@ export function prospectRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   app.openapi(compare, async (c) => {
     const { ids, as_of: asOf } = c.req.valid('query');
-    const body = await cachedJson(deps.cache, 'rankings', cacheKey('prospects/compare', { ids: ids.join(','), as_of: asOf ?? 'latest' }), async () => {
+    const body = await deps.cache.getOrLoadJson('rankings', cacheKey('prospects/compare', { ids: ids.join(','), as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const cards = await publishedCards(deps.pool, snapshot.snapshotId, ids);
       const missing = ids.filter((id) => !cards.has(id));
@@ -222,7 +222,7 @@ export function prospectRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(detail, async (c) => {
     const id = Number(c.req.valid('param').id);
     const { as_of: asOf } = c.req.valid('query');
-    const body = await cachedJson(deps.cache, 'profile', cacheKey(`prospects/${id}`, { as_of: asOf ?? 'latest' }), async () => {
+    const body = await deps.cache.getOrLoadJson('profile', cacheKey(`prospects/${id}`, { as_of: asOf ?? 'latest' }), async () => {
       const snapshot = await servedSnapshot(deps, asOf);
       const card = (await publishedCards(deps.pool, snapshot.snapshotId, [id])).get(id);
       if (!card) throw new HttpProblem(404, `Player ${id} is not ranked in snapshot ${snapshot.snapshotId}.`);

@@ -41,8 +41,6 @@ export function sendJson<T>(c: Context, text: JsonText<T>): Response & TypedResp
 }
 
 export interface VersionedReadCache extends ReadCache {
-  /** The current version: the published snapshot id, with a suffix after a local `invalidate()`. */
-  version(): string;
   /** True while the LISTEN connection is up. */
   listening(): boolean;
   /** Stops listening and forgets the in-process entries. */

@@ -55,6 +55,8 @@ export interface ReadCache {
   getOrLoadJson<T>(kind: CacheKind, key: string, load: () => Promise<T>): Promise<JsonText<T>>;
   /** Starts a new publish version: every entry written before is unreachable. */
   invalidate(reason: string): Promise<void>;
+  /** The current version: the published snapshot id (with a suffix after a local `invalidate()`). */
+  version(): string;
 }
 
 export interface RateLimitResult {

@@ -12,7 +12,7 @@ import {
 } from '../../db/prospects.ts';
 import { latestPublishedSnapshot, type PublishedSnapshot } from '../../db/rankings.ts';
 import { searchName } from '../../publishing/search-name.ts';
-import { sendJson, type VersionedReadCache } from '../cache.ts';
+import { sendJson } from '../cache.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
@@ -35,8 +35,7 @@ export const COMPARE_MAX = 4;
 const latestByVersion = new WeakMap<ApiDeps, { version: string; snapshot: Promise<PublishedSnapshot | null> }>();
 
 function latestSnapshot(deps: ApiDeps): Promise<PublishedSnapshot | null> {
-  const version = (deps.cache as Partial<VersionedReadCache>).version?.();
-  if (version === undefined) return latestPublishedSnapshot(deps.pool);
+  const version = deps.cache.version();
   const memo = latestByVersion.get(deps);
   if (memo?.version === version) return memo.snapshot;
   const snapshot = latestPublishedSnapshot(deps.pool);

@@ -5,6 +5,7 @@
  */
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { servedPrediction, servedPredictions, servedRun } from '../../db/predictions.ts';
+import type { PublishedSnapshot } from '../../db/rankings.ts';
 import { sendJson } from '../cache.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
@@ -59,19 +60,21 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     responses: { 200: json(ExplanationSchema, 'The explanation'), ...problemResponses(400, 401, 403, 404, 413, 429) },
   });
 
-  const notPredicted = (id: number, snapshotId: string) =>
-    new HttpProblem(404, `No prediction for player ${id} in snapshot ${snapshotId}.`);
+  /** One player's stored prediction in the served (or `asOf`) snapshot, shaped by `shape`, through the cache. */
+  const served = <T>(
+    what: string, id: number, asOf: string | undefined,
+    shape: (prediction: NonNullable<Awaited<ReturnType<typeof servedPrediction>>>, snapshot: PublishedSnapshot) => T,
+  ) => deps.cache.getOrLoadJson('prediction', cacheKey(`${what}/${id}`, { as_of: asOf ?? 'latest' }), async () => {
+    const snapshot = await servedSnapshot(deps, asOf);
+    const prediction = await servedPrediction(deps.pool, snapshot.predictionRunId, id);
+    if (!prediction) throw new HttpProblem(404, `No prediction for player ${id} in snapshot ${snapshot.snapshotId}.`);
+    return shape(prediction, snapshot);
+  });
 
   app.openapi(predict, async (c) => {
     const id = Number(c.req.valid('param').id);
     const { as_of: asOf } = c.req.valid('query');
-    const body = await deps.cache.getOrLoadJson('prediction', cacheKey(`predict/${id}`, { as_of: asOf ?? 'latest' }), async () => {
-      const snapshot = await servedSnapshot(deps, asOf);
-      const prediction = await servedPrediction(deps.pool, snapshot.predictionRunId, id);
-      if (!prediction) throw notPredicted(id, snapshot.snapshotId);
-      return toPrediction(prediction, snapshot);
-    });
-    return sendJson(c, body);
+    return sendJson(c, await served('predict', id, asOf, toPrediction));
   });
 
   // Not cached: a batch's ids rarely repeat, and its one indexed query is cheaper than 500 cache lookups.
@@ -97,13 +100,7 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(explanation, async (c) => {
     const id = Number(c.req.valid('param').id);
     const { as_of: asOf } = c.req.valid('query');
-    const body = await deps.cache.getOrLoadJson('prediction', cacheKey(`explanations/${id}`, { as_of: asOf ?? 'latest' }), async () => {
-      const snapshot = await servedSnapshot(deps, asOf);
-      const prediction = await servedPrediction(deps.pool, snapshot.predictionRunId, id);
-      if (!prediction) throw notPredicted(id, snapshot.snapshotId);
-      return toExplanation(prediction, snapshot);
-    });
-    return sendJson(c, body);
+    return sendJson(c, await served('explanations', id, asOf, toExplanation));
   });
 
   return app;

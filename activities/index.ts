@@ -2,13 +2,16 @@
  * Every activity of the pipeline, built from injected dependencies. Workflows import only the type.
  */
 import type { ActivityDeps } from './context.ts';
+import { createBillingActivities } from './billing.ts';
 import { createBioRefreshActivities } from './bio-refresh.ts';
+import { createFantraxActivities } from './fantrax.ts';
 import { createFeatureActivities } from './features.ts';
 import { createFreshnessActivities } from './freshness.ts';
 import { createGradeImportActivities } from './grades.ts';
 import { createIngestActivities } from './ingest.ts';
 import { createInferenceActivities } from './inference.ts';
 import { createModelActivities } from './model.ts';
+import { createNotificationActivities } from './notifications.ts';
 import { createPublishActivities } from './publish.ts';
 
 export type { ActivityDeps } from './context.ts';
@@ -23,6 +26,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createModelActivities(deps),
     ...createInferenceActivities(deps),
     ...createPublishActivities(deps),
+    ...createBillingActivities(deps),
+    ...createFantraxActivities(deps),
+    ...createNotificationActivities(deps),
   };
 }
 

@@ -8,7 +8,7 @@ import { createPool, type Pool } from '../lib/db.ts';
 import type { Logger } from '../lib/log.ts';
 import { createKeyStore } from './auth/keys.ts';
 import { createReadCache, type VersionedReadCache } from './cache.ts';
-import type { ApiDeps } from './env.ts';
+import type { ApiDeps, TemporalHandle } from './env.ts';
 import { createApiMetrics } from './metrics.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { connectRedis, firstConnection } from './redis.ts';
@@ -26,6 +26,8 @@ export interface BuildApiDepsOptions {
   now?: () => Date;
   /** Collect the default process metrics (off in tests that build many apps). @default true */
   processMetrics?: boolean;
+  /** Temporal for the routes that start or signal workflows; the caller owns (and closes) the client. @default null */
+  temporal?: TemporalHandle | null;
   /** Longest start-up waits for the first Redis connection (a refused one ends the wait at once). @default 3000 */
   redisWaitMs?: number;
 }
@@ -55,7 +57,7 @@ export async function buildApiDeps(config: Config, options: BuildApiDepsOptions)
     const limiter = createRateLimiter(redis, log);
     const keys = await createKeyStore({ pool, config, now });
     return {
-      pool, config, log, redis, cache, limiter, metrics, keys, now,
+      pool, config, log, redis, cache, limiter, metrics, keys, now, temporal: options.temporal ?? null,
       close: async () => {
         await cache.close();
         await redis.close();

@@ -2,6 +2,7 @@
  * What every request carries through the middleware chain (Hono's context variables), and the dependencies every
  * route group is built from. Entry points build `ApiDeps` (api/server.ts); tests build their own (test/api.ts).
  */
+import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Config } from '../lib/config.ts';
 import type { Pool } from '../lib/db.ts';
@@ -80,6 +81,12 @@ export interface RateLimiter {
   reset(bucket: string): Promise<void>;
 }
 
+export interface TemporalHandle {
+  client: Client;
+  /** The task queue the workers poll (config.temporal.taskQueue). */
+  taskQueue: string;
+}
+
 export interface ApiDeps {
   pool: Pool;
   config: Config;
@@ -89,6 +96,8 @@ export interface ApiDeps {
   limiter: RateLimiter;
   metrics: ApiMetrics;
   keys: KeyStore;
+  /** Temporal, for routes that start or signal workflows (Stripe webhooks, Fantrax syncs); null: those routes answer 503. */
+  temporal: TemporalHandle | null;
   /** Injected clock, so token expiry and rotation are testable. */
   now(): Date;
 }

@@ -12,7 +12,7 @@ import type { Pool } from '../lib/db.ts';
 import { flushLogger, type Logger } from '../lib/log.ts';
 import { API_PREFIX, createApp } from './app.ts';
 import { buildApiDeps, type BuiltApiDeps } from './deps.ts';
-import type { ApiEnv } from './env.ts';
+import type { ApiEnv, TemporalHandle } from './env.ts';
 import { startDraining } from './lifecycle.ts';
 import { DOCS_PATH } from './openapi.ts';
 
@@ -29,6 +29,8 @@ export interface ApiServer {
 export interface StartApiServerOptions {
   /** A pool to serve from (the caller closes it); otherwise one is made from config.databaseUrl with the API's settings. */
   pool?: Pool;
+  /** Temporal for the routes that start or signal workflows (the caller closes the client). */
+  temporal?: TemporalHandle | null;
   /** Adds routes after the app is built (tests: a deliberately slow route). */
   extend?: (app: OpenAPIHono<ApiEnv>, deps: BuiltApiDeps) => void;
 }
@@ -45,7 +47,7 @@ function urlOf(address: AddressInfo): string {
 }
 
 export async function startApiServer(config: Config, log: Logger, options: StartApiServerOptions = {}): Promise<ApiServer> {
-  const deps = await buildApiDeps(config, { pool: options.pool, log });
+  const deps = await buildApiDeps(config, { pool: options.pool, log, temporal: options.temporal });
   const app = createApp(deps);
   options.extend?.(app, deps);
 

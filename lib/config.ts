@@ -125,6 +125,41 @@ const EnvSchema = z.object({
   JWT_ALG: z.enum(['EdDSA', 'ES256']).default('EdDSA'),
   /** Days a signing key signs before a new one replaces it (the old one keeps verifying until its tokens expire). */
   JWT_KEY_ROTATION_DAYS: positiveInt.default(30),
+  /** Stripe secret key. Unset: a test key for the local stripe-mock that `npm start` runs. */
+  STRIPE_SECRET_KEY: optionalString,
+  /** Stripe API base URL (e.g. http://127.0.0.1:12111 for stripe-mock). Unset: api.stripe.com with a live or test key, the local stripe-mock without one. */
+  STRIPE_API_URL: optionalUrl,
+  /** Signing secret of the webhook endpoint (whsec_...). Unset: a local one, printed by `npm start`. */
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Price of the premium subscription (price_...). */
+  STRIPE_PRICE_ID: z.string().min(1).default('price_afwd_premium_monthly'),
+  /** Days a subscriber whose payment failed keeps premium before the downgrade. */
+  PAYMENT_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  /** Port of the local stripe-mock `npm start` runs when STRIPE_API_URL is unset. */
+  LOCAL_STRIPE_MOCK_PORT: port.default(12111),
+  /** Fantrax API base, up to and including /fxea/general. Unset: the local Fantrax-shaped server `npm start` runs. */
+  FANTRAX_API_URL: optionalUrl,
+  FANTRAX_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Port of the local Fantrax-shaped server. */
+  LOCAL_FANTRAX_PORT: port.default(8790),
+  /**
+   * Keys that encrypt Fantrax Secret IDs (AES-256-GCM), as comma-separated id:base64 pairs of 32 bytes, newest first:
+   * new secrets use the first, older ones still decrypt. Unset: a key generated once into AFWD_DATA_DIR.
+   */
+  FANTRAX_SECRET_KEYS: optionalString,
+  /** Hour (0-23, schedule time zone) of the daily Fantrax sync. */
+  FANTRAX_SYNC_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  /** SMTP server for e-mail, as smtp://user:pass@host:port or smtps://... Unset: the local SMTP server `npm start` runs. */
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\/\S+$/, 'must look like smtp://host:port').optional()),
+  /** Port of the local SMTP server, and of its web mailbox (the next port). */
+  LOCAL_SMTP_PORT: port.default(2525),
+  /** From address of every e-mail. */
+  MAIL_FROM: z.string().min(3).default('A Fine Wine Dynasty <rankings@afinewinedynasty.test>'),
+  /**
+   * Secret that signs unsubscribe links and password-reset tokens (HMAC-SHA256), at least 32 characters.
+   * Unset: one generated once into AFWD_DATA_DIR.
+   */
+  LINK_SIGNING_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -154,6 +189,17 @@ export interface Config {
     jwt: { issuer: string; audience: string; alg: 'EdDSA' | 'ES256'; keyRotationDays: number };
   };
   redis: { url: string | undefined; localPort: number; keyPrefix: string };
+  stripe: {
+    secretKey: string | undefined;
+    apiUrl: string | undefined;
+    webhookSecret: string | undefined;
+    priceId: string;
+    paymentGraceDays: number;
+    localMockPort: number;
+  };
+  fantrax: { apiUrl: string | undefined; timeoutMs: number; localPort: number; secretKeys: string | undefined; syncHour: number };
+  mail: { smtpUrl: string | undefined; localPort: number; from: string };
+  linkSigningSecret: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -256,6 +302,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwt: { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, alg: e.JWT_ALG, keyRotationDays: e.JWT_KEY_ROTATION_DAYS },
     },
     redis: { url: e.REDIS_URL, localPort: e.LOCAL_REDIS_PORT, keyPrefix: e.REDIS_KEY_PREFIX },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      apiUrl: e.STRIPE_API_URL,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      priceId: e.STRIPE_PRICE_ID,
+      paymentGraceDays: e.PAYMENT_GRACE_DAYS,
+      localMockPort: e.LOCAL_STRIPE_MOCK_PORT,
+    },
+    fantrax: {
+      apiUrl: e.FANTRAX_API_URL,
+      timeoutMs: e.FANTRAX_REQUEST_TIMEOUT_MS,
+      localPort: e.LOCAL_FANTRAX_PORT,
+      secretKeys: e.FANTRAX_SECRET_KEYS,
+      syncHour: e.FANTRAX_SYNC_HOUR,
+    },
+    mail: { smtpUrl: e.SMTP_URL, localPort: e.LOCAL_SMTP_PORT, from: e.MAIL_FROM },
+    linkSigningSecret: e.LINK_SIGNING_SECRET,
     logLevel: e.LOG_LEVEL,
   };
 }

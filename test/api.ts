@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { createApp } from '../api/app.ts';
@@ -43,6 +44,8 @@ export interface CreateTestApiOptions {
   env?: Record<string, string>;
   /** Injected clock for token expiry and rotation. */
   now?: () => Date;
+  /** Connect a Temporal client to the run's server, for routes that start workflows on this task queue. */
+  temporalTaskQueue?: string;
 }
 
 /** Deletes this instance's keys (and only them) so the run's Redis does not grow; a server that is down keeps nothing. */
@@ -78,7 +81,9 @@ export async function createTestApi(options: CreateTestApiOptions = {}): Promise
       REDIS_URL: options.env?.REDIS_URL ?? inject('redisUrl'),
     });
     const log = createLogger({ level: config.logLevel, name: 'test-api' });
-    const deps = await buildApiDeps(config, { log, now: options.now, processMetrics: false });
+    const connection = options.temporalTaskQueue ? await Connection.connect({ address: inject('temporalAddress') }) : null;
+    const temporal = connection ? { client: new Client({ connection }), taskQueue: options.temporalTaskQueue! } : null;
+    const deps = await buildApiDeps(config, { log, now: options.now, processMetrics: false, temporal });
     const app = createApp(deps);
     return {
       app, deps, db, keyPrefix,
@@ -94,6 +99,7 @@ export async function createTestApi(options: CreateTestApiOptions = {}): Promise
       },
       close: async () => {
         await deps.close();
+        await connection?.close();
         await forgetKeys(config.redis.url!, keyPrefix);
         await db.drop();
       },

@@ -6,3 +6,8 @@ export * from './publish-rankings.ts';
 export * from './refresh-bios.ts';
 export * from './run-pipeline.ts';
 export * from './weekly-retraining.ts';
+export * from './subscription.ts';
+export * from './reconcile-subscriptions.ts';
+export * from './fantrax-sync.ts';
+export * from './send-outbox.ts';
+export * from './weekly-digest.ts';

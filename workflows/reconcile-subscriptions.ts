@@ -1,0 +1,2 @@
+// Filled in by the premium-features work (issue 10).
+export {};

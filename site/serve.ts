@@ -1,4 +1,7 @@
-/** Minimal static file server for a built site; resolves the root per request so a symlink switch goes live at once. */
+/**
+ * Minimal static file server for a built site; resolves the root per request so a symlink switch goes live at once.
+ * With `apiUrl` it also forwards the API's paths (api-proxy.ts), so the account pages and the API share an origin.
+ */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -6,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { createApiProxy, isApiPath, type ApiProxy } from './api-proxy.ts';
 
 export interface ServeSiteOptions {
   /** The built site folder, or a function returning it (e.g. a `current` symlink re-read per request). */
@@ -13,6 +17,11 @@ export interface ServeSiteOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
+  /**
+   * The premium API's origin, e.g. http://127.0.0.1:8321: /api/* and /.well-known/* are forwarded there, so the
+   * account pages call it on their own origin. @default none (those paths are 404s, as on a plain static host)
+   */
+  apiUrl?: string;
 }
 
 export interface SiteServer {
@@ -140,7 +149,17 @@ async function sendFile(
   await (gzip ? pipeline(source, createGzip(), res) : pipeline(source, res));
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, getRoot: () => Promise<string>) {
+async function handle(req: IncomingMessage, res: ServerResponse, getRoot: () => Promise<string>, proxy?: ApiProxy) {
+  if (proxy) {
+    let url: URL | undefined;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // A malformed URL is answered (400) below.
+    }
+    // The normalised path: "/site/../api/x" is the API's, "/api/../x" is not.
+    if (url && isApiPath(url.pathname)) return proxy.forward(req, res, `${url.pathname}${url.search}`);
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
     return;
@@ -183,10 +202,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, getRoot: () => 
   }
 }
 
-export function serveSite({ root, port = 0, host = '127.0.0.1' }: ServeSiteOptions): Promise<SiteServer> {
+export function serveSite({ root, port = 0, host = '127.0.0.1', apiUrl }: ServeSiteOptions): Promise<SiteServer> {
   const getRoot = async () => realpath(typeof root === 'function' ? await root() : root);
+  const proxy = apiUrl ? createApiProxy(apiUrl) : undefined;
   const server = createServer((req, res) => {
-    handle(req, res, getRoot).catch(() => res.destroy());
+    handle(req, res, getRoot, proxy).catch(() => res.destroy());
   });
   return new Promise((resolveServer, reject) => {
     server.once('error', reject);
@@ -199,6 +219,7 @@ export function serveSite({ root, port = 0, host = '127.0.0.1' }: ServeSiteOptio
         close: () =>
           new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));
+            proxy?.close();
             // Browsers hold keep-alive connections open; without this close() would wait for them to time out.
             server.closeAllConnections();
           }),

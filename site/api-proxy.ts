@@ -1,0 +1,89 @@
+/**
+ * Forwards the premium API's paths (/api/*, /.well-known/*) from the site's server to the API, so pages and API share
+ * one origin and the refresh cookie (HttpOnly, Path=/api/v1/auth) is first-party. Production nginx does the same
+ * with `location /api/ { proxy_pass ... }` (docs/site-accounts.md). Streams both ways; keeps method, status and
+ * every header (cookies, Set-Cookie) but the hop-by-hop ones; an API that cannot be reached is a 502 problem.
+ */
+import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+
+/** Paths the site's server hands to the API. */
+export function isApiPath(pathname: string): boolean {
+  return pathname === '/api' || pathname.startsWith('/api/') || pathname.startsWith('/.well-known/');
+}
+
+// Per RFC 9110 7.6.1 these describe one connection, never the message: a proxy drops them.
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer',
+  'transfer-encoding', 'upgrade',
+]);
+
+/** Headers minus the hop-by-hop ones and any the Connection header names. */
+function endToEnd(headers: IncomingMessage['headers']): Record<string, string | string[]> {
+  const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface ApiProxy {
+  /** Sends one request on to the API and its answer back; resolves when the answer is finished or abandoned. */
+  forward(req: IncomingMessage, res: ServerResponse, pathAndQuery: string): Promise<void>;
+  close(): void;
+}
+
+export function createApiProxy(apiUrl: string): ApiProxy {
+  const target = new URL(apiUrl);
+  if (target.protocol !== 'http:') throw new Error(`apiUrl must be an http:// URL (got ${apiUrl}); TLS ends at nginx in production.`);
+  const agent = new Agent({ keepAlive: true });
+
+  const badGateway = (res: ServerResponse) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body = JSON.stringify({
+      type: 'about:blank', title: 'Bad Gateway', status: 502,
+      detail: 'The premium API cannot be reached right now; the rankings still work. Try again shortly.',
+    });
+    res.writeHead(502, { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) })
+      .end(body);
+  };
+
+  return {
+    forward: (req, res, pathAndQuery) =>
+      new Promise<void>((done) => {
+        const headers = endToEnd(req.headers);
+        const client = req.socket.remoteAddress ?? '';
+        const forwardedFor = req.headers['x-forwarded-for'];
+        headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${client}` : client;
+        headers['x-forwarded-proto'] ??= 'http';
+        if (req.headers.host) headers['x-forwarded-host'] ??= req.headers.host;
+        const upstream = request({
+          agent, protocol: target.protocol, hostname: target.hostname, port: target.port,
+          method: req.method, path: pathAndQuery, headers,
+        }, (answer: IncomingMessage) => {
+          res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
+          answer.pipe(res);
+          answer.on('end', done);
+          answer.on('error', () => {
+            res.destroy();
+            done();
+          });
+        });
+        upstream.on('error', () => {
+          badGateway(res);
+          done();
+        });
+        // The reader went away: stop the API's work on his behalf too.
+        res.on('close', () => {
+          if (!res.writableFinished) upstream.destroy();
+          done();
+        });
+        req.pipe(upstream);
+      }),
+    close: () => agent.destroy(),
+  };
+}

@@ -1,6 +1,6 @@
 /**
  * Installs the native prerequisites both README commands need, quickly when they are already there:
- * XGBoost's C library, the Temporal CLI, Redis (for the API's local server when REDIS_URL is unset, and for tests)
+ * XGBoost's C library, the Temporal CLI, stripe-mock (tests, and local runs without Stripe settings), Redis (for the API's local server when REDIS_URL is unset, and for tests)
  * and (with --browser, for tests) Debian's Chromium.
  * A missing prerequisite that cannot be installed ends with one sentence saying what to do.
  */
@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createLogger } from '../lib/log.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { locateRedisServer } from './redis.ts';
+import { ensureStripeMock } from './stripe-mock.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
 import { locateXgboostLibrary } from '../training/xgboost-library.ts';
 
@@ -65,6 +66,8 @@ try {
   // Tests start their own local Redis (unless TEST_REDIS_URL names one), whatever REDIS_URL says.
   const testRun = process.argv.includes('--browser');
   if (testRun ? !process.env.TEST_REDIS_URL : !process.env.REDIS_URL) ensureRedis();
+  // Tests always run stripe-mock; `npm start` does when no Stripe is configured (docs/billing.md).
+  if (testRun || (!process.env.STRIPE_API_URL && !process.env.STRIPE_SECRET_KEY)) await ensureStripeMock(log);
   if (process.argv.includes('--browser')) ensureChromium();
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);

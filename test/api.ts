@@ -76,6 +76,8 @@ export async function createTestApi(options: CreateTestApiOptions = {}): Promise
       ...process.env,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       REDIS_KEY_PREFIX: keyPrefix,
+      // The run's stripe-mock, unless a test names another Stripe.
+      STRIPE_API_URL: inject('stripeMockUrl'),
       ...options.env,
       DATABASE_URL: db.url,
       REDIS_URL: options.env?.REDIS_URL ?? inject('redisUrl'),

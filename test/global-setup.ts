@@ -1,6 +1,6 @@
 /**
  * Starts the real services once per test run and hands their addresses to the suites through `inject`:
- * a fresh PostgreSQL database (dropped afterwards), an ephemeral Temporal dev server and a Redis (the clone's test
+ * a fresh PostgreSQL database (dropped afterwards), an ephemeral Temporal dev server, a stripe-mock and a Redis (the clone's test
  * redis-server in .data/redis-test, or TEST_REDIS_URL; suites keep to their own key prefixes and never flush it).
  */
 import path from 'node:path';
@@ -15,6 +15,8 @@ import { testRedis } from './redis.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
 import { stopUnlessShared } from './shared-cluster.ts';
+import { startStripeMock } from '../infra/stripe-mock.ts';
+import { freePort } from './ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,6 +27,8 @@ declare module 'vitest' {
     temporalAddress: string;
     /** Redis of this run; every user keeps to a key prefix of its own (test/api.ts). */
     redisUrl: string;
+    /** stripe-mock of this run (STRIPE_API_URL for the test APIs and workers). */
+    stripeMockUrl: string;
   }
 }
 
@@ -78,14 +82,17 @@ export default async function setup(project: TestProject) {
   });
 
   const redis = await testRedis(log);
+  const stripeMock = await startStripeMock({ port: await freePort(), log });
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redis.url);
   project.provide('adminDatabaseUrl', adminUrl);
   project.provide('temporalAddress', temporal.address);
+  project.provide('stripeMockUrl', stripeMock.url);
 
   return async () => {
     await temporal.teardown();
+    await stripeMock.close();
     await redis.release();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();

@@ -1,0 +1,42 @@
+/**
+ * Stripe webhook events seen (stripe_events): ids and types only, never the payload. The webhook records an event as
+ * received; the saga claims it when it applies it, once, so a replayed event has no second effect.
+ */
+import type { Queryable } from '../lib/db.ts';
+
+export interface StripeEventRef {
+  eventId: string;
+  type: string;
+  customerId: string | null;
+}
+
+/** 'processed' once the saga applied it, 'received' before, null when never seen. */
+export async function stripeEventState(db: Queryable, eventId: string): Promise<'received' | 'processed' | null> {
+  const { rows } = await db.query<{ processed: boolean }>(
+    `SELECT processed_at IS NOT NULL AS processed FROM stripe_events WHERE event_id = $1`, [eventId],
+  );
+  const row = rows[0];
+  return row ? (row.processed ? 'processed' : 'received') : null;
+}
+
+/** Notes an event as received (a delivery that is not yet applied); a known event is left as it is. */
+export async function recordStripeEventReceived(db: Queryable, event: StripeEventRef): Promise<void> {
+  await db.query(
+    `INSERT INTO stripe_events (event_id, type, stripe_customer_id) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`,
+    [event.eventId, event.type, event.customerId],
+  );
+}
+
+/**
+ * Marks the event processed. @returns false when it already was (the caller must then change nothing); run it in
+ * the transaction that applies the event, so the claim and the effect commit together.
+ */
+export async function claimStripeEvent(db: Queryable, event: StripeEventRef): Promise<boolean> {
+  const { rows } = await db.query(
+    `INSERT INTO stripe_events (event_id, type, stripe_customer_id, processed_at) VALUES ($1, $2, $3, now())
+     ON CONFLICT (event_id) DO UPDATE SET processed_at = now() WHERE stripe_events.processed_at IS NULL
+     RETURNING event_id`,
+    [event.eventId, event.type, event.customerId],
+  );
+  return rows.length > 0;
+}

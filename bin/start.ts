@@ -33,7 +33,10 @@ await runMain(async (stack) => {
     writeFileSync(path.join(placeholder, 'index.html'),
       '<!doctype html><html lang="en"><meta charset="utf-8"><meta http-equiv="refresh" content="10"><title>A Fine Wine Dynasty</title><p>The first rankings are being built. This page refreshes itself.</p></html>');
   }
-  const site = await serveSite({ root: () => (existsSync(paths.siteCurrent) ? paths.siteCurrent : placeholder), port: config.sitePort });
+  // The API on the site's origin (as nginx does in production): the account pages' refresh cookie is first-party.
+  const site = await serveSite({
+    root: () => (existsSync(paths.siteCurrent) ? paths.siteCurrent : placeholder), port: config.sitePort, apiUrl: api.url,
+  });
   stack.push('site server', () => site.close());
 
   const input = { fromSeason: config.sample.fromSeason, toSeason: config.sample.toSeason };

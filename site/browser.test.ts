@@ -212,8 +212,10 @@ describe('rankings site in a browser', () => {
   }, 60_000);
 
   it('meets WCAG AA text contrast', async () => {
-    for (const path of ['/', `/prospects/${bySlug('Tobias Quintrell').slug}/`, '/methodology/', '/movers/']) {
+    const compare = `/compare/?ids=${bySlug('Tobias Quintrell').playerId},${bySlug('Jaxon Hollander').playerId}`;
+    for (const path of ['/', `/prospects/${bySlug('Tobias Quintrell').slug}/`, '/methodology/', '/movers/', '/account/', compare]) {
       const tab = await open(path);
+      if (path === compare) await tab.locator('[data-head] th[data-player]').nth(1).waitFor();
       expect(await tab.evaluate(contrastFailures), path).toEqual([]);
       await close(tab);
     }
@@ -225,12 +227,13 @@ describe('rankings site in a browser', () => {
     await tab.keyboard.press('Tab');
     expect(await focused()).toBe('skip-link');
     const order: string[] = [];
-    for (let i = 0; i < 7; i++) {
+    for (let i = 0; i < 9; i++) {
       await tab.keyboard.press('Tab');
       order.push(await focused());
     }
     expect(order).toEqual([
-      'site-name', 'Rankings', 'Organizations', 'Positions', 'Risers & fallers', 'Methodology', 'search-input',
+      'site-name', 'Rankings', 'Organizations', 'Positions', 'Risers & fallers', 'Methodology', 'Compare', 'Account',
+      'search-input',
     ]);
     await tab.keyboard.type('hollan');
     await tab.locator('[data-search-results] a').first().waitFor({ timeout: 10_000 });
@@ -246,6 +249,25 @@ describe('rankings site in a browser', () => {
     expect(await tab.locator('table.rankings tbody tr').count()).toBe(snapshot.prospects.length);
     expect(await tab.getByLabel('Search prospects').isVisible()).toBe(false);
     expect(await tab.locator('[data-controls]').isVisible()).toBe(false);
+    await close(tab);
+  }, 30_000);
+
+  it('keeps prospect pages whole without JavaScript and says what the account pages need it for', async () => {
+    const p = bySlug('Jaxon Hollander');
+    const tab = await open(`/prospects/${p.slug}/`, { javaScriptEnabled: false });
+    // The star is a link to log in (coming back here), the Compare link a plain link.
+    const login = tab.getByRole('link', { name: 'Log in to watch' });
+    expect(await login.getAttribute('href')).toBe(`/account/?next=${encodeURIComponent(`/prospects/${p.slug}/`)}`);
+    expect(await tab.getByRole('button', { name: /Watch/ }).count()).toBe(0);
+    expect(await tab.getByRole('link', { name: 'Compare', exact: true }).last().getAttribute('href')).toBe(`/compare/?ids=${p.playerId}`);
+    expect(await tab.getByRole('img', { name: /What moves Jaxon Hollander/ }).isVisible()).toBe(true);
+    for (const path of ['/account/', '/account/reset/', '/account/data/', '/watchlist/', '/fantrax/', '/compare/']) {
+      await tab.goto(`${server.url}${path}`);
+      expect(await tab.locator('[data-no-js]').isVisible(), path).toBe(true);
+      expect(await tab.locator('[data-no-js]').textContent(), path).toMatch(/needs JavaScript/);
+      // No form that could send a password in a query string.
+      expect(await tab.locator('input[type="password"]:visible').count(), path).toBe(0);
+    }
     await close(tab);
   }, 30_000);
 

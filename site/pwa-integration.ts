@@ -69,6 +69,8 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith(SEARCH)) return;
+  // The premium API (same origin behind the proxy) is private and live: never cached.
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/.well-known/')) return;
   event.respondWith(request.mode === 'navigate' ? page(event) : asset(event));
 });
 `;

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../lib/snapshot.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../api/auth/passwords.ts';
 import { buildSite, type BuildSiteResult } from './build.ts';
+import { compareCard, prospectIndex, type IndexRow } from './compare-data.ts';
 import { organizations, positions } from './derive.ts';
 import { FIXTURE_PATH } from './test-fixtures/generate-snapshot.ts';
 
@@ -52,8 +54,9 @@ describe('rankings site build', () => {
     expect(built.outDir).toBe(join(dir, 'out'));
     const orgs = new Set(snapshot.prospects.flatMap((p) => (p.organization ? [p.organization.id] : []))).size;
     const positionCount = new Set(snapshot.prospects.map((p) => p.position)).size;
-    // Rankings, prospects, organizations (+ index), positions (+ index), movers, methodology, offline, 404.
-    expect(built.pages).toBe(1 + snapshot.prospects.length + orgs + 1 + positionCount + 1 + 4);
+    // Rankings, prospects, organizations (+ index), positions (+ index), movers, methodology, offline, 404, and the
+    // client-side pages: account, reset, data, watchlist, fantrax, compare.
+    expect(built.pages).toBe(1 + snapshot.prospects.length + orgs + 1 + positionCount + 1 + 4 + 6);
     expect(built.durationMs).toBeGreaterThan(0);
     expect(progressLines).toBeGreaterThan(5);
     console.info(`site build: ${built.pages} pages in ${built.durationMs} ms (variant ${variant.durationMs} ms)`);
@@ -147,11 +150,36 @@ describe('rankings site build', () => {
     expect(methodology).toContain('Stale');
   });
 
+  it('emits the compare data and the client-side pages, which stay out of search and the sitemap', async () => {
+    const index = JSON.parse(await page('data', 'prospects.json')) as IndexRow[];
+    expect(index).toEqual(prospectIndex(snapshot.prospects));
+    for (const p of snapshot.prospects) {
+      expect(JSON.parse(await page('data', 'prospects', `${p.playerId}.json`))).toEqual(compareCard(p));
+    }
+    const sitemap = await page('sitemap.xml');
+    for (const path of ['account/', 'account/reset/', 'account/data/', 'watchlist/', 'fantrax/', 'compare/']) {
+      const html = await page(...path.split('/').filter(Boolean), 'index.html');
+      expect(html, path).toContain('data-no-js');
+      expect(html, path).not.toContain('data-pagefind-body');
+      if (path !== 'compare/') {
+        expect(html, path).toContain('<meta name="robots" content="noindex">');
+        expect(sitemap).not.toContain(`/${path}<`);
+      }
+    }
+    // The forms ask for what the API accepts.
+    const account = await page('account', 'index.html');
+    expect(account).toContain(`minlength="${PASSWORD_MIN_LENGTH}" maxlength="${PASSWORD_MAX_LENGTH}"`);
+    expect(await page('account', 'reset', 'index.html')).toContain('<meta name="referrer" content="no-referrer">');
+    // The nav links every page to the compare page and the account.
+    expect(await page('index.html')).toMatch(/<a href="\/compare\/"[^>]*>Compare<\/a>[\s\S]*<a href="\/account\/"[^>]*>Account<\/a>/);
+    expect(await page('sw.js')).toContain("url.pathname.startsWith('/api/')");
+  });
+
   it('writes the sitemap, robots.txt, manifest, icons and service worker', async () => {
     const sitemap = await page('sitemap.xml');
     const locs = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
     const htmlPages = (await readdir(built.outDir, { recursive: true }))
-      .filter((f) => f.endsWith('index.html') && !f.startsWith('offline'))
+      .filter((f) => f.endsWith('index.html') && !/^(offline|account|watchlist|fantrax)\//.test(f))
       .map((f) => `http://localhost:4321/${f.replace(/index\.html$/, '')}`);
     expect(new Set(locs)).toEqual(new Set(htmlPages));
     expect(await page('robots.txt')).toContain('Sitemap: http://localhost:4321/sitemap.xml');

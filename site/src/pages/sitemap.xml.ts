@@ -16,6 +16,8 @@ export const GET: APIRoute = async ({ site: origin }) => {
     ...positions.map((p) => `${base}positions/${p.slug}/`),
     `${base}movers/`,
     `${base}methodology/`,
+    // The account pages are noindex (nothing in them for a search engine); the compare page is for everybody.
+    `${base}compare/`,
     ...prospects.map((p) => `${base}prospects/${p.slug}/`),
   ];
   const lastmod = meta.generatedAt.slice(0, 10);

@@ -1,0 +1,152 @@
+// /fantrax/: connect a Fantrax Secret ID, then each league's recommendations and the uncertain player matches with
+// a correction form. Premium only: a free account sees what it would get. Every API failure shows its problem detail.
+import { api, problemText, restore } from './session.js';
+import { h, move, percent, prospectIndex, say, scriptReady, showView } from './ui.js';
+
+const pageStatus = document.querySelector('[data-page-status]');
+const base = new URL('./', import.meta.url).pathname;
+const connect = document.querySelector('[data-connect]');
+const connectStatus = connect.querySelector('[data-status]');
+const select = document.querySelector('[data-league-select]');
+
+/** A list from an answer that is either the list or an object holding it under `key`. */
+const listOf = (data, key) => (Array.isArray(data) ? data : Array.isArray(data?.[key]) ? data[key] : []);
+
+const SECTIONS = [
+  { keys: ['farmSystem', 'farm'], title: 'Your farm system', empty: 'None of your rostered prospects are ranked.' },
+  { keys: ['freeAgents', 'claims'], title: 'Free agents worth a claim', empty: 'No ranked prospect is a free agent in this league.' },
+  { keys: ['movers', 'holdSell', 'hold_sell'], title: 'Hold or sell: your prospects who moved', empty: 'None of your prospects moved much since the last run.' },
+  { keys: ['graduating', 'closeToGraduating'], title: 'Close to graduating', empty: 'Nobody on your roster is about to graduate.' },
+];
+
+async function prospectLink(item) {
+  const index = await prospectIndex();
+  const known = index.get(item.playerId);
+  const name = item.name ?? known?.name ?? `Player ${item.playerId}`;
+  return known ? h('a', { href: `${base}prospects/${known.slug}/` }, name) : name;
+}
+
+/** One recommendation: name, rank, probability, move, and whatever advice and reason the API gives. */
+async function itemRow(item) {
+  const reason = item.reason ?? item.factor?.label ?? item.shapReason ?? null;
+  const advice = item.action ?? item.advice ?? item.recommendation ?? null;
+  return h('li', {},
+    await prospectLink(item),
+    item.rank !== undefined && item.rank !== null ? ` #${item.rank}` : '',
+    typeof item.probability === 'number' ? ` · ${percent(item.probability)}` : '',
+    item.eta ? ` · ETA ${item.eta}` : '',
+    'rankChange' in item ? [' · ', move(item.rankChange)] : '',
+    advice ? [' · ', h('strong', {}, String(advice))] : '',
+    reason ? h('span', { class: 'sub' }, ` (${typeof reason === 'string' ? reason : JSON.stringify(reason)})`) : '');
+}
+
+async function showRecommendations(leagueId) {
+  const box = document.querySelector('[data-recommendations]');
+  box.replaceChildren(h('p', { class: 'note' }, 'Loading…'));
+  const result = await api(`/fantrax/leagues/${encodeURIComponent(leagueId)}/recommendations`);
+  if (!result.ok) {
+    box.replaceChildren(h('p', { class: 'form-status error' }, problemText(result, 'The recommendations could not be loaded.')));
+    return;
+  }
+  const data = result.data ?? {};
+  const sections = [];
+  for (const section of SECTIONS) {
+    const key = section.keys.find((k) => Array.isArray(data[k]));
+    const items = key ? data[key] : [];
+    const id = `rec-${section.keys[0]}`;
+    sections.push(h('section', { 'aria-labelledby': id, class: 'panel wide' },
+      h('h3', { id }, section.title),
+      items.length ? h('ul', { class: 'recs' }, await Promise.all(items.map(itemRow))) : h('p', { class: 'note' }, section.empty)));
+  }
+  box.replaceChildren(...sections);
+}
+
+async function showLeagues() {
+  const result = await api('/fantrax/leagues');
+  const leagues = result.ok ? listOf(result.data, 'leagues') : [];
+  const connected = result.ok;
+  document.querySelector('[data-sync]').hidden = !connected;
+  document.querySelector('[data-disconnect]').hidden = !connected;
+  document.querySelector('[data-connection-text]').textContent = connected
+    ? 'Connected. Paste a new Secret ID to replace it.'
+    : 'Connect with your Fantrax Secret ID (Fantrax: your profile, then “Secret ID”).';
+  if (!result.ok && result.status !== 404 && result.status !== 409) say(pageStatus, problemText(result, 'Your leagues could not be loaded.'), 'error');
+  const section = document.querySelector('[data-leagues]');
+  section.hidden = leagues.length === 0;
+  if (connected && leagues.length === 0) say(pageStatus, 'Connected, but no leagues yet: press “Sync now”, or check back after the next sync.');
+  select.replaceChildren(...leagues.map((l) => h('option', { value: l.leagueId ?? l.id }, l.name ?? l.leagueName ?? String(l.leagueId ?? l.id))));
+  if (leagues.length) await showRecommendations(select.value);
+  if (connected) await showMatches();
+}
+
+async function showMatches() {
+  const result = await api('/fantrax/matches?status=uncertain');
+  const section = document.querySelector('[data-matches]');
+  const matches = result.ok ? listOf(result.data, 'matches') : [];
+  section.hidden = matches.length === 0;
+  const list = document.querySelector('[data-match-list]');
+  list.replaceChildren(...await Promise.all(matches.map(async (m, i) => {
+    const id = `match-${i}`;
+    const status = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
+    const current = m.playerId ? await prospectLink(m) : 'no match';
+    const candidates = listOf(m.candidates, 'candidates');
+    const input = candidates.length
+      ? h('select', { id, name: 'playerId' }, candidates.map((c) => h('option', { value: c.playerId, selected: c.playerId === m.playerId },
+        `${c.name}${c.organization ? ` (${c.organization}` : ' ('}${c.position ? ` ${c.position}` : ''})`)))
+      : h('input', { id, name: 'playerId', type: 'number', min: 1, inputmode: 'numeric', value: m.playerId ?? '', required: true });
+    const form = h('form', { class: 'panel match' },
+      h('p', {}, h('strong', {}, m.fantraxName ?? m.name ?? m.fantraxId), ' on Fantrax: matched to ', current,
+        typeof m.confidence === 'number' ? ` (confidence ${percent(m.confidence)})` : ''),
+      h('div', { class: 'field narrow' }, h('label', { for: id }, candidates.length ? 'The right player' : 'The right player id (from his page address)'), input),
+      h('div', { class: 'actions' }, h('button', { class: 'button', type: 'submit' }, 'Save the match')),
+      status);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const playerId = Number(new FormData(form).get('playerId'));
+      const saved = await api(`/fantrax/matches/${encodeURIComponent(m.fantraxId)}`, { method: 'PUT', body: { playerId } });
+      say(status, saved.ok ? 'Saved: the next sync uses it.' : problemText(saved, 'The match was not saved.'), saved.ok ? 'ok' : 'error');
+    });
+    return form;
+  })));
+}
+
+connect.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const secretId = String(new FormData(connect).get('secretId') ?? '').trim();
+  say(connectStatus, 'Connecting…');
+  const result = await api('/fantrax/connection', { method: 'PUT', body: { secretId } });
+  if (!result.ok) return say(connectStatus, problemText(result, 'Fantrax did not accept the Secret ID.'), 'error');
+  connect.reset();
+  say(connectStatus, 'Connected: your leagues are being read.', 'ok');
+  await showLeagues();
+});
+
+document.querySelector('[data-sync]').addEventListener('click', async () => {
+  const result = await api('/fantrax/sync', { method: 'POST' });
+  say(connectStatus, result.ok ? 'Sync started: reload in a minute for fresh recommendations.' : problemText(result, 'The sync did not start.'), result.ok ? 'ok' : 'error');
+});
+
+document.querySelector('[data-disconnect]').addEventListener('click', async () => {
+  const result = await api('/fantrax/connection', { method: 'DELETE' });
+  if (!result.ok) return say(connectStatus, problemText(result, 'Fantrax was not disconnected.'), 'error');
+  say(connectStatus, 'Disconnected: the Secret ID is deleted.', 'ok');
+  document.querySelector('[data-leagues]').hidden = true;
+  document.querySelector('[data-matches]').hidden = true;
+  document.querySelector('[data-sync]').hidden = true;
+  document.querySelector('[data-disconnect]').hidden = true;
+});
+
+select.addEventListener('change', () => void showRecommendations(select.value));
+
+scriptReady();
+if (!(await restore())) showView('signed-out');
+else {
+  const me = await api('/users/me');
+  if (me.status === 401) showView('signed-out');
+  else if (!me.ok) say(pageStatus, problemText(me, 'Your account could not be loaded.'), 'error');
+  else if (me.data.role === 'free') showView('free');
+  else {
+    showView('premium');
+    await showLeagues();
+  }
+}

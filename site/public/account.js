@@ -104,13 +104,13 @@ async function goTo(path) {
   say(status, problemText(result, 'Stripe could not be opened; try again.'), 'error');
 }
 
-async function afterLogin() {
+async function afterLogin(message) {
   const next = nextPath();
   if (next) {
     location.assign(next);
     return;
   }
-  say(pageStatus, 'You are logged in.', 'ok');
+  say(pageStatus, message, 'ok');
   await showAccount();
 }
 
@@ -121,7 +121,7 @@ onSubmit(document.querySelector('[data-login]'), statusOf(document.querySelector
   if (!result.ok) return say(statusOf(form), problemText(result, 'Logging in failed.'), 'error');
   say(statusOf(form), '');
   form.reset();
-  await afterLogin();
+  await afterLogin('You are logged in.');
 });
 
 onSubmit(document.querySelector('[data-signup]'), statusOf(document.querySelector('[data-signup]')), async (form) => {
@@ -136,8 +136,7 @@ onSubmit(document.querySelector('[data-signup]'), statusOf(document.querySelecto
   }
   say(statusOf(form), '');
   form.reset();
-  say(pageStatus, 'Welcome: your account is ready.', 'ok');
-  await afterLogin();
+  await afterLogin('Welcome: your account is ready.');
 });
 
 onSubmit(document.querySelector('[data-notifications]'), statusOf(document.querySelector('[data-notifications]')), async (form) => {

@@ -1,0 +1,244 @@
+// The client-side pages in headless Chromium against a real API: the site (built from the seeded world's published
+// cards) is served with the API proxied on its origin, so the refresh cookie is first-party. Sign up, reload (the
+// session comes back through the HttpOnly cookie alone), watch a prospect, see and remove him on /watchlist/, log out
+// and in; the compare page from its URL; and no token anywhere a script or a URL could leak it.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApiServer, type ApiServer } from '../api/server.ts';
+import { publishedCards } from '../db/prospects.ts';
+import { loadConfig } from '../lib/config.ts';
+import { createLogger } from '../lib/log.ts';
+import type { Prospect, Snapshot } from '../lib/snapshot.ts';
+import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
+import { launchChromium } from '../test/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { buildSite } from './build.ts';
+import { serveSite, type SiteServer } from './serve.ts';
+import { FIXTURE_PATH } from './test-fixtures/generate-snapshot.ts';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
+const VIEWPORT = { width: 1280, height: 900 };
+const EMAIL = 'reader@example.com';
+const PASSWORD = 'a long enough password';
+/** A JWT's first bytes ({"alg" / {"typ"), wherever one might hide. */
+const JWT = /eyJ[A-Za-z0-9_-]{10,}/;
+
+/** Everything page script can read: both storages and the readable cookies (a string: the project has no DOM types). */
+const READABLE_STORAGE = `(() => {
+  const all = [document.cookie];
+  for (const store of [localStorage, sessionStorage]) {
+    for (let i = 0; i < store.length; i++) all.push(store.key(i) + '=' + store.getItem(store.key(i)));
+  }
+  return all.join('\\n');
+})()`;
+
+describe('account pages against the API in a browser', () => {
+  let dir: string;
+  let db: TestDatabase;
+  let world: PublishedWorld;
+  let cards: Prospect[];
+  let api: ApiServer;
+  let site: SiteServer;
+  /** The site as the browser sees it: "localhost", where Chromium keeps Secure cookies over plain HTTP. */
+  let origin: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  const consoleErrors: string[] = [];
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'afwd-account-pages-'));
+    db = await createTestDatabase();
+    world = await seedPublishedWorld(db.pool);
+    // The site is built from the same published cards the API serves, so ids, ranks and moves agree.
+    const byId = await publishedCards(db.pool, world.current.id, world.players.map((p) => p.id));
+    cards = [...byId.values()].sort((a, b) => a.rank - b.rank);
+    const fixture = JSON.parse(await readFile(FIXTURE_PATH, 'utf8')) as Snapshot;
+    const snapshot: Snapshot = {
+      ...fixture, snapshotId: world.current.id, previousSnapshotId: world.older.id, prospects: cards,
+      movers: { risers: [], fallers: [] },
+    };
+    await writeFile(join(dir, 'snapshot.json'), JSON.stringify(snapshot));
+    const config = loadConfig({
+      ...process.env,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: db.url,
+      REDIS_URL: inject('redisUrl'),
+      REDIS_KEY_PREFIX: `afwd-account-pages-${process.pid}:`,
+      STRIPE_API_URL: inject('stripeMockUrl'),
+      API_HOST: '127.0.0.1',
+      API_PORT: '0',
+      // The site's server is the proxy in front: the reader's address comes in X-Forwarded-For.
+      API_TRUST_PROXY: '1',
+    });
+    [api, , browser] = await Promise.all([
+      startApiServer(config, createLogger({ level: config.logLevel, name: 'account-pages' }), { pool: db.pool }),
+      buildSite({ snapshotPath: join(dir, 'snapshot.json'), outDir: join(dir, 'site') }),
+      launchChromium(),
+      mkdir(ARTIFACTS, { recursive: true }),
+    ]);
+    site = await serveSite({ root: join(dir, 'site'), apiUrl: api.url });
+    origin = site.url.replace('127.0.0.1', 'localhost');
+    context = await browser.newContext({ viewport: VIEWPORT });
+    context.on('request', (request) => requested.push(request.url()));
+    context.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${message.page()?.url()}: ${message.text()}`);
+    });
+    context.on('weberror', (error) => consoleErrors.push(error.error().message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await api?.close();
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const open = async (path: string, tabContext = context): Promise<Page> => {
+    const tab = await tabContext.newPage();
+    await tab.goto(`${origin}${path}`);
+    return tab;
+  };
+  // Not cookies(origin): that lists what a request to "/" would carry, and the cookie is scoped to /api/v1/auth.
+  const refreshCookie = async () => (await context.cookies(`${origin}/api/v1/auth/refresh`)).find((c) => c.name === 'afwd_refresh');
+
+  it('signs up, and a reload restores the session through the HttpOnly cookie alone', async () => {
+    const tab = await open('/account/');
+    await tab.locator('#signup-email').fill(EMAIL);
+    await tab.locator('#signup-password').fill(PASSWORD);
+    await tab.getByRole('button', { name: 'Sign up' }).click();
+    await expect.poll(() => tab.locator('[data-email]').textContent(), { timeout: 15_000 }).toBe(EMAIL);
+    expect(await tab.locator('[data-role]').textContent()).toBe('Free');
+    expect(await tab.getByRole('button', { name: 'Upgrade to premium' }).isVisible()).toBe(true);
+    expect(await tab.locator('[data-page-status]').textContent()).toMatch(/Welcome/);
+
+    const cookie = await refreshCookie();
+    expect(cookie).toMatchObject({ httpOnly: true, path: '/api/v1/auth', sameSite: 'Strict' });
+
+    await tab.reload();
+    await expect.poll(() => tab.locator('[data-email]').textContent(), { timeout: 15_000 }).toBe(EMAIL);
+    expect(await tab.getByRole('heading', { name: 'Log in' }).isVisible()).toBe(false);
+    // The refresh rotated the token in the cookie.
+    expect((await refreshCookie())?.value).not.toBe(cookie?.value);
+    await tab.screenshot({ path: join(ARTIFACTS, 'site-account.png'), fullPage: true });
+    await tab.close();
+  }, 60_000);
+
+  it('watches a prospect from his page, lists him on /watchlist/ with rank and move, and removes him there', async () => {
+    const top = cards[0]!;
+    const tab = await open(`/prospects/${top.slug}/`);
+    const star = tab.getByRole('button', { name: /Watch/ });
+    await star.waitFor({ timeout: 15_000 });
+    expect(await tab.getByRole('link', { name: 'Log in to watch' }).isVisible()).toBe(false);
+    expect(await star.getAttribute('aria-pressed')).toBe('false');
+    await star.click();
+    await expect.poll(() => star.getAttribute('aria-pressed')).toBe('true');
+    expect(await tab.locator('[data-watch-status]').textContent()).toBe(`${top.name} is on your watchlist.`);
+    await tab.reload();
+    await expect.poll(() => tab.getByRole('button', { name: /Watching/ }).getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('true');
+
+    await tab.goto(`${origin}/watchlist/`);
+    const row = tab.locator('[data-rows] tr', { hasText: top.name });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.locator('td').first().textContent()).toBe(`#${top.rank}`);
+    expect(await row.getByRole('link', { name: top.name }).getAttribute('href')).toBe(`/prospects/${top.slug}/`);
+    const moveText = (await row.locator('td').nth(1).textContent())!.replace(/\s+/g, ' ').trim();
+    if (top.trend === null) expect(moveText).toBe('new');
+    else if (top.trend > 0) expect(moveText).toBe(`▲ ${top.trend} places up`);
+    else if (top.trend < 0) expect(moveText).toBe(`▼ ${-top.trend} places down`);
+    await tab.screenshot({ path: join(ARTIFACTS, 'site-watchlist.png'), fullPage: true });
+
+    await row.getByRole('button', { name: `Remove ${top.name}` }).click();
+    await expect.poll(() => tab.locator('[data-rows] tr').count()).toBe(0);
+    expect(await tab.locator('[data-page-status]').textContent()).toBe(`${top.name} is off your watchlist.`);
+    await tab.reload();
+    await tab.locator('[data-empty]').waitFor({ timeout: 15_000 });
+    await tab.close();
+  }, 60_000);
+
+  it('logs out (a reload stays signed out), then logs in with the form', async () => {
+    const tab = await open('/account/');
+    await tab.getByRole('button', { name: 'Log out' }).click();
+    await tab.getByRole('heading', { name: 'Log in' }).waitFor({ timeout: 15_000 });
+    expect(await refreshCookie()).toBeUndefined();
+    await tab.reload();
+    await tab.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect(await tab.locator('[data-email]').isVisible()).toBe(false);
+
+    await tab.locator('#login-email').fill(EMAIL);
+    await tab.locator('#login-password').fill('not the password');
+    await tab.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => tab.locator('[data-login] [data-status]').textContent()).toBe('The email or password is wrong.');
+    await tab.locator('#login-password').fill(PASSWORD);
+    await tab.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => tab.locator('[data-email]').textContent(), { timeout: 15_000 }).toBe(EMAIL);
+    await tab.close();
+  }, 60_000);
+
+  it('sends a signed-out reader to log in from the star, and his pages never call the API', async () => {
+    const reader = await browser.newContext({ viewport: VIEWPORT });
+    const calls: string[] = [];
+    reader.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) calls.push(request.url());
+    });
+    const p = cards[1]!;
+    const tab = await open(`/prospects/${p.slug}/`, reader);
+    await tab.getByRole('link', { name: 'Log in to watch' }).click();
+    await tab.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect(new URL(tab.url()).searchParams.get('next')).toBe(`/prospects/${p.slug}/`);
+    await tab.goto(`${origin}/watchlist/`);
+    await tab.getByRole('link', { name: 'Log in' }).waitFor();
+    expect(calls).toEqual([]);
+    await reader.close();
+  }, 30_000);
+
+  it('compares three prospects from the URL, adds a fourth by name and removes one', async () => {
+    const reader = await browser.newContext({ viewport: VIEWPORT });
+    const calls: string[] = [];
+    reader.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) calls.push(request.url());
+    });
+    const [a, b, c, d] = [cards[0]!, cards[4]!, cards[9]!, cards[14]!];
+    const tab = await open(`/compare/?ids=${a.playerId},${b.playerId},${c.playerId}`, reader);
+    const heads = tab.locator('[data-head] th[data-player] a');
+    await expect.poll(() => heads.allTextContents(), { timeout: 15_000 }).toEqual([a.name, b.name, c.name]);
+    const probability = tab.locator('tr', { has: tab.getByRole('rowheader', { name: 'Probability' }) }).locator('td');
+    expect(await probability.allTextContents()).toEqual([a, b, c].map((p) => `${(p.probability * 100).toFixed(1)}%`));
+    const factors = tab.locator('tr', { has: tab.getByRole('rowheader', { name: 'What moves the estimate' }) }).locator('td').first();
+    expect(await factors.textContent()).toContain(a.factors[0]!.label);
+
+    await tab.getByLabel('Add a prospect').fill(d.name.split(' ')[1]!.slice(0, 5));
+    await tab.getByRole('button', { name: new RegExp(`^Add ${d.name}`) }).click();
+    await expect.poll(() => heads.allTextContents()).toEqual([a.name, b.name, c.name, d.name]);
+    expect(new URL(tab.url()).search).toBe(`?ids=${[a, b, c, d].map((p) => p.playerId).join(',')}`);
+    expect(await tab.getByLabel('Add a prospect').isDisabled()).toBe(true);
+    await tab.screenshot({ path: join(ARTIFACTS, 'site-compare.png'), fullPage: true });
+
+    await tab.getByRole('button', { name: `Remove ${b.name}` }).click();
+    await expect.poll(() => heads.allTextContents()).toEqual([a.name, c.name, d.name]);
+    expect(new URL(tab.url()).search).toBe(`?ids=${[a, c, d].map((p) => p.playerId).join(',')}`);
+    await tab.reload();
+    await expect.poll(() => heads.allTextContents(), { timeout: 15_000 }).toEqual([a.name, c.name, d.name]);
+    // Static data only: it works on a host without the API.
+    expect(calls).toEqual([]);
+    await reader.close();
+  }, 60_000);
+
+  it('kept every token out of storage, readable cookies and URLs, and logged no errors', async () => {
+    const tab = await open('/account/');
+    await tab.locator('[data-email]').waitFor({ timeout: 15_000 });
+    const readable = await tab.evaluate<string>(READABLE_STORAGE);
+    expect(readable).not.toMatch(JWT);
+    expect(readable).not.toContain('afwd_refresh');
+    const cookie = await refreshCookie();
+    expect(cookie?.httpOnly).toBe(true);
+    expect(readable).not.toContain(cookie!.value);
+    expect(requested.filter((url) => JWT.test(url) || /[?&](token|access_token|refresh_token)=/i.test(url))).toEqual([]);
+    await tab.close();
+    expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  }, 30_000);
+});

@@ -4,6 +4,7 @@
  * Built from injected dependencies, so tests call it in-process with `app.request(...)`.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { except } from 'hono/combine';
 import type { ApiDeps, ApiEnv } from './env.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/auth.ts';
@@ -16,10 +17,14 @@ import { requestId } from './middleware/request-id.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { registerOpenApi } from './openapi.ts';
 import { createRouter } from './router.ts';
+import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { billingRoutes, WEBHOOK_PATH } from './routes/billing.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mlRoutes } from './routes/ml.ts';
+import { notificationRoutes } from './routes/notifications.ts';
+import { passwordResetRoutes } from './routes/password-reset.ts';
 import { prospectRoutes } from './routes/prospects.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -34,15 +39,20 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.use('*', corsPolicy(deps.config.api.corsOrigins));
   app.use('*', bodySizeLimit(deps.config.api.bodyLimitBytes));
   app.use('*', authenticate(deps));
-  app.use(`${API_PREFIX}/*`, rateLimit(deps));
+  // Stripe's webhook is not limited per IP: its deliveries come from a few addresses and must never be refused.
+  app.use(`${API_PREFIX}/*`, except(`${API_PREFIX}${WEBHOOK_PATH}`, rateLimit(deps)));
   app.onError(onError());
   app.notFound(onNotFound());
 
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps));
+  app.route('/', passwordResetRoutes(deps));
   app.route(API_PREFIX, prospectRoutes(deps));
   app.route(API_PREFIX, mlRoutes(deps));
   app.route(API_PREFIX, userRoutes(deps));
+  app.route(API_PREFIX, notificationRoutes(deps));
+  app.route(API_PREFIX, accountRoutes(deps));
+  app.route(API_PREFIX, billingRoutes(deps));
   app.route(API_PREFIX, adminRoutes(deps));
   registerOpenApi(app, deps);
   return app;

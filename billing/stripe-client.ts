@@ -5,8 +5,8 @@
 import Stripe from 'stripe';
 import type { Config } from '../lib/config.ts';
 
-/** The key used against the local stripe-mock, which accepts any well-formed test key. */
-export const LOCAL_STRIPE_KEY = 'sk_test_afwd_local_stripe_mock';
+/** The key used against the local stripe-mock, which accepts any well-formed test key (only letters and digits after sk_test_). */
+export const LOCAL_STRIPE_KEY = 'sk_test_afwdLocalStripeMock';
 /** The webhook signing secret when STRIPE_WEBHOOK_SECRET is unset (local runs and tests only). */
 export const LOCAL_WEBHOOK_SECRET = 'whsec_afwd_local_webhook_secret';
 

@@ -98,7 +98,8 @@ export function stripeEvent(type: StripeEventType, parties: WebhookParties, opti
 
 /** What Stripe sends once a Checkout Session completes and the first invoice is paid, in Stripe's order. */
 export function checkoutCompletedEvents(parties: WebhookParties, options: { created?: number; currentPeriodEnd?: Date } = {}): TestStripeEvent[] {
-  const t = options.created ?? seconds(new Date());
+  // By default the last one is created now, so events made afterwards with the default time come after them.
+  const t = options.created ?? seconds(new Date()) - 2;
   const period = { currentPeriodEnd: options.currentPeriodEnd };
   return [
     stripeEvent('customer.subscription.created', parties, { created: t, ...period }),

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBillingEvent } from '../billing/events.ts';
+import { auditEntries } from '../db/audit-log.ts';
+import { subscriptionById } from '../db/subscriptions.ts';
+import { createUser, userById } from '../db/users.ts';
+import { eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../test/billing-worker.ts';
+import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { checkoutCompletedEvents, stripeEvent, type TestStripeEvent, type WebhookParties } from '../test/stripe-webhooks.ts';
+import { STRIPE_EVENT_SIGNAL, subscriptionWorkflowId } from './billing-ids.ts';
+import type { SubscriptionSagaInput } from './subscription.ts';
+
+let db: TestDatabase;
+let worker: BillingWorker;
+let temporal: Awaited<ReturnType<typeof testTemporalClient>>;
+const customers: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  worker = await startBillingWorker({ pool: db.pool });
+  temporal = await testTemporalClient();
+});
+afterAll(async () => {
+  for (const customerId of customers) {
+    await temporal?.client.workflow.getHandle(subscriptionWorkflowId(customerId)).terminate('test over').catch(() => undefined);
+  }
+  await worker?.stop();
+  await temporal?.close();
+  await db?.drop();
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const roleOf = async (userId: string) => (await userById(db.pool, userId))?.role;
+const until = (what: string, check: () => Promise<boolean>) => eventually(async () => ((await check()) ? true : undefined), 30_000, what);
+
+async function account(): Promise<WebhookParties> {
+  const userId = (await createUser(db.pool, { email: `saga-${randomUUID()}@example.test`, passwordHash: 'x' }))!;
+  const customerId = `cus_saga_${randomUUID().slice(0, 12)}`;
+  customers.push(customerId);
+  return { userId, customerId, subscriptionId: `sub_saga_${randomUUID().slice(0, 12)}` };
+}
+
+/** Signals the customer's saga as the webhook does, with a grace of `graceSeconds`. */
+async function send(taskQueue: string, graceSeconds: number, ...events: TestStripeEvent[]): Promise<void> {
+  for (const e of events) {
+    const event = toBillingEvent(JSON.parse(e.payload))!;
+    const input: SubscriptionSagaInput = { customerId: event.customerId, graceSeconds };
+    await temporal.client.workflow.signalWithStart('subscriptionSaga', {
+      workflowId: subscriptionWorkflowId(event.customerId), taskQueue, args: [input], signal: STRIPE_EVENT_SIGNAL, signalArgs: [event],
+    });
+  }
+}
+
+async function emails(userId: string, kind: string): Promise<string[]> {
+  const { rows } = await db.pool.query<{ dedupe_key: string }>(`SELECT dedupe_key FROM email_outbox WHERE user_id = $1 AND kind = $2`, [userId, kind]);
+  return rows.map((r) => r.dedupe_key);
+}
+
+describe('subscription saga', () => {
+  it('grants premium with one welcome e-mail, then downgrades when the grace after a failed payment runs out', async () => {
+    const p = await account();
+    await send(worker.taskQueue, 2, ...checkoutCompletedEvents(p));
+    await until('premium', async () => (await roleOf(p.userId!)) === 'premium' && (await emails(p.userId!, 'welcome')).length === 1);
+    await send(worker.taskQueue, 2, stripeEvent('invoice.payment_failed', p, { invoiceId: 'in_grace' }));
+    await until('past due', async () => (await subscriptionById(db.pool, p.subscriptionId))?.status === 'past_due');
+    expect(await roleOf(p.userId!)).toBe('premium');
+    expect(await emails(p.userId!, 'payment_failed')).toEqual(['payment_failed:in_grace']);
+    await until('the downgrade', async () => (await roleOf(p.userId!)) === 'free');
+    const changes = await auditEntries(db.pool, { action: 'role_changed', subject: p.userId! });
+    expect(changes.map((c) => c.details)).toMatchObject([{ to: 'premium', reason: 'active' }, { to: 'free', reason: 'grace_expired', cause: 'timer' }]);
+    expect(await emails(p.userId!, 'welcome')).toEqual([`welcome:${p.subscriptionId}`]);
+  });
+
+  it('keeps premium when the payment succeeds within the grace', async () => {
+    const p = await account();
+    const t = now();
+    await send(worker.taskQueue, 3, stripeEvent('customer.subscription.created', p, { created: t }));
+    await until('premium', async () => (await roleOf(p.userId!)) === 'premium');
+    await send(worker.taskQueue, 3, stripeEvent('invoice.payment_failed', p, { created: t + 1 }));
+    await until('past due', async () => (await subscriptionById(db.pool, p.subscriptionId))?.status === 'past_due');
+    await send(worker.taskQueue, 3, stripeEvent('invoice.paid', p, { created: t + 2 }));
+    await until('paid', async () => (await subscriptionById(db.pool, p.subscriptionId))?.status === 'active');
+    await sleep(4_500);
+    expect(await roleOf(p.userId!)).toBe('premium');
+    expect(await auditEntries(db.pool, { action: 'role_changed', subject: p.userId! })).toHaveLength(1);
+  });
+
+  it('downgrades at the end of a cancelled period, unless the subscription is reactivated before', async () => {
+    const [leaving, staying] = [await account(), await account()];
+    const t = now();
+    const end = new Date(Date.now() + 3_000);
+    for (const p of [leaving, staying]) {
+      await send(worker.taskQueue, 60, stripeEvent('customer.subscription.created', p, { created: t }));
+      await send(worker.taskQueue, 60, stripeEvent('customer.subscription.updated', p, { created: t + 1, cancelAtPeriodEnd: true, currentPeriodEnd: end }));
+    }
+    await send(worker.taskQueue, 60, stripeEvent('customer.subscription.updated', staying, { created: t + 2, cancelAtPeriodEnd: false, currentPeriodEnd: end }));
+    await until('cancellation recorded', async () => (await subscriptionById(db.pool, leaving.subscriptionId))?.cancelAtPeriodEnd === true);
+    expect(await roleOf(leaving.userId!)).toBe('premium');
+    await until('the period-end downgrade', async () => (await roleOf(leaving.userId!)) === 'free');
+    expect(await roleOf(staying.userId!)).toBe('premium');
+    expect((await auditEntries(db.pool, { action: 'role_changed', subject: leaving.userId! })).at(-1)?.details).toMatchObject({ to: 'free', reason: 'period_ended' });
+  });
+
+  it('orders events by their creation time and ignores duplicates', async () => {
+    const p = await account();
+    const t = now();
+    const newer = stripeEvent('customer.subscription.updated', p, { created: t + 10, cancelAtPeriodEnd: true, currentPeriodEnd: new Date(Date.now() + 86_400_000) });
+    const older = stripeEvent('customer.subscription.created', p, { created: t });
+    await send(worker.taskQueue, 60, newer, older, newer, older);
+    await until('both applied', async () => {
+      const { rows } = await db.pool.query(`SELECT 1 FROM stripe_events WHERE event_id IN ($1, $2) AND processed_at IS NOT NULL`, [newer.id, older.id]);
+      return rows.length === 2;
+    });
+    expect(await subscriptionById(db.pool, p.subscriptionId)).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
+    expect(await auditEntries(db.pool, { action: 'payment_state_changed', subject: p.userId! })).toHaveLength(1);
+    expect(await auditEntries(db.pool, { action: 'role_changed', subject: p.userId! })).toHaveLength(1);
+  });
+
+  it('compensates a payment nobody can receive: the Stripe subscription is cancelled (stripe-mock)', async () => {
+    const p = { ...(await account()), userId: randomUUID() };
+    await send(worker.taskQueue, 60, ...checkoutCompletedEvents(p));
+    await until('the compensation', async () => (await auditEntries(db.pool, { action: 'subscription_compensated', subject: p.subscriptionId })).length > 0);
+    expect((await auditEntries(db.pool, { action: 'subscription_compensated', subject: p.subscriptionId }))[0]?.details).toEqual({ reason: 'no_account' });
+    expect(await subscriptionById(db.pool, p.subscriptionId)).toBeNull();
+  });
+});
+
+describe('subscription saga across a worker crash', () => {
+  it('finishes the grant and the welcome on a new worker when the first stops in the middle of the grant', async () => {
+    const taskQueue = `billing-crash-${Date.now()}-${Math.random()}`;
+    let reached: () => void = () => undefined;
+    const grantStarted = new Promise<void>((resolve) => { reached = resolve; });
+    const crashing = await startBillingWorker({
+      pool: db.pool, taskQueue,
+      override: (real) => ({
+        // The grant commits, then the worker goes away before it reports back: the step must be redone, harmlessly.
+        syncEntitlement: async (input) => {
+          await real.syncEntitlement(input);
+          reached();
+          await Context.current().cancelled.catch(() => undefined);
+          throw new Error('the worker stopped in the middle of the grant');
+        },
+      }),
+    });
+    const p = await account();
+    await send(taskQueue, 60, ...checkoutCompletedEvents(p).slice(0, 1));
+    await grantStarted;
+    await crashing.stop();
+    expect(await emails(p.userId!, 'welcome')).toEqual([]);
+
+    const next = await startBillingWorker({ pool: db.pool, taskQueue });
+    try {
+      await until('the welcome e-mail', async () => (await emails(p.userId!, 'welcome')).length === 1);
+      expect(await roleOf(p.userId!)).toBe('premium');
+      expect(await auditEntries(db.pool, { action: 'role_changed', subject: p.userId! })).toHaveLength(1);
+    } finally {
+      await next.stop();
+    }
+  });
+});

@@ -5,6 +5,12 @@ import { MONTHS, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type CalendarSpe
 import type { Config } from '../lib/config.ts';
 import { dailyUpdateScheduleId, type dailyUpdate } from '../workflows/daily-update.ts';
 import { bioRefreshScheduleId, type refreshBios } from '../workflows/refresh-bios.ts';
+import { reconcileSubscriptionsScheduleId } from '../workflows/billing-ids.ts';
+import type { reconcileSubscriptions } from '../workflows/reconcile-subscriptions.ts';
+import { outboxScheduleId, type sendOutbox } from '../workflows/send-outbox.ts';
+import { weeklyDigestScheduleId, type weeklyDigest } from '../workflows/weekly-digest.ts';
+import { fantraxSyncAllScheduleId } from '../workflows/fantrax-ids.ts';
+import type { fantraxSyncAll } from '../workflows/fantrax-sync.ts';
 import { weeklyRetrainingScheduleId, type weeklyRetraining } from '../workflows/weekly-retraining.ts';
 
 export function scheduleDefinitions(config: Config): ScheduleOptions[] {
@@ -26,10 +32,41 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
     action: { type: 'startWorkflow', workflowType: 'refreshBios', args: [{}] satisfies Parameters<typeof refreshBios>, taskQueue: config.temporal.taskQueue, workflowId: bioRefreshScheduleId() },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
   };
+  // E-mail all year: the outbox drained every minute (runs end when nothing is due), the digest on Monday mornings.
+  const outbox: ScheduleOptions = {
+    scheduleId: outboxScheduleId(),
+    spec: { intervals: [{ every: '1 minute' }] },
+    action: { type: 'startWorkflow', workflowType: 'sendOutbox', args: [{}] satisfies Parameters<typeof sendOutbox>, taskQueue: config.temporal.taskQueue, workflowId: outboxScheduleId() },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+  };
+  const digest: ScheduleOptions = {
+    scheduleId: weeklyDigestScheduleId(),
+    spec: { calendars: [{ dayOfWeek: 'MONDAY', hour: 8, minute: 0, comment: 'Mondays, all year' }], timezone },
+    action: { type: 'startWorkflow', workflowType: 'weeklyDigest', args: [{}] satisfies Parameters<typeof weeklyDigest>, taskQueue: config.temporal.taskQueue, workflowId: weeklyDigestScheduleId() },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+  };
+  // Stripe reconciliation every night, all year: repairs what a lost or misordered webhook left behind.
+  // Fantrax rosters every day, all year (trades and claims happen in the off-season too).
+  const fantraxSync: ScheduleOptions = {
+    scheduleId: fantraxSyncAllScheduleId(),
+    spec: { calendars: [{ hour: config.fantrax.syncHour, minute: 0, comment: 'daily, all year' }], timezone },
+    action: { type: 'startWorkflow', workflowType: 'fantraxSyncAll', args: [{}] satisfies Parameters<typeof fantraxSyncAll>, taskQueue: config.temporal.taskQueue, workflowId: fantraxSyncAllScheduleId() },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+  };
+  const reconcile: ScheduleOptions = {
+    scheduleId: reconcileSubscriptionsScheduleId(),
+    spec: { calendars: [{ hour: 3, minute: 30, comment: 'daily, all year' }], timezone },
+    action: { type: 'startWorkflow', workflowType: 'reconcileSubscriptions', args: [{}] satisfies Parameters<typeof reconcileSubscriptions>, taskQueue: config.temporal.taskQueue, workflowId: reconcileSubscriptionsScheduleId() },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+  };
   return [
     inSeason(dailyUpdateScheduleId(), 'dailyUpdate', { hour: dailyUpdateHour, comment: 'daily in season' }, '1 hour'),
     inSeason(weeklyRetrainingScheduleId(), 'weeklyRetraining', { dayOfWeek: 'MONDAY', hour: weeklyRetrainHour, comment: 'Mondays in season' }, '6 hours'),
     bioRefresh,
+    reconcile,
+    outbox,
+    digest,
+    fantraxSync,
   ];
 }
 

@@ -64,3 +64,12 @@ export async function familyTokens(db: Queryable, familyId: string): Promise<{ u
   );
   return rows.map((r) => ({ usedAt: r.used_at, revokedAt: r.revoked_at, revokedReason: r.revoked_reason }));
 }
+
+/** Revokes every live token of every login of the user (a password reset); returns how many were live. */
+export async function revokeUserTokens(db: Queryable, userId: string, reason: string, at: Date): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE refresh_tokens SET revoked_at = $2, revoked_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL`,
+    [userId, at, reason],
+  );
+  return rowCount ?? 0;
+}

@@ -111,3 +111,18 @@ export async function changeRole(db: Queryable, userId: string, role: Role): Pro
   const row = rows[0];
   return row ? { user: toUser(row), previousRole: row.previous_role } : null;
 }
+
+/** Replaces the password hash (a reset); false when there is no such user. */
+export async function setPasswordHash(db: Queryable, userId: string, passwordHash: string): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE user_id = $1`, [userId, passwordHash]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** The account's password hash under a row lock (re-authentication before erasing it); null when there is none. */
+export async function lockCredentials(db: Queryable, userId: string): Promise<{ email: string; passwordHash: string } | null> {
+  const { rows } = await db.query<{ email: string; password_hash: string }>(
+    `SELECT email, password_hash FROM users WHERE user_id = $1 FOR UPDATE`, [userId],
+  );
+  const row = rows[0];
+  return row ? { email: row.email, passwordHash: row.password_hash } : null;
+}

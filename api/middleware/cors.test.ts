@@ -39,8 +39,24 @@ describe('CORS', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(res.headers.get('access-control-allow-methods')).toBe('GET,POST,PUT,PATCH,DELETE,OPTIONS');
-    expect(res.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,X-Request-Id');
+    expect(res.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,X-Request-Id,X-Requested-With');
     expect(res.headers.get('access-control-max-age')).toBe('600');
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('lets the allowed origin send credentials (the refresh cookie) to the auth routes only', async () => {
+    const preflight = await api.request('OPTIONS', '/api/v1/auth/refresh', {
+      headers: { origin: ALLOWED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-requested-with' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    const refresh = await api.request('POST', '/api/v1/auth/refresh', { headers: { origin: ALLOWED } });
+    expect(refresh.status).toBe(400);
+    expect(refresh.headers.get('access-control-allow-credentials')).toBe('true');
+    const evil = await api.request('OPTIONS', '/api/v1/auth/refresh', { headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'POST' } });
+    expect(evil.headers.get('access-control-allow-credentials')).toBeNull();
+    const elsewhere = await api.request('GET', '/healthz', { headers: { origin: ALLOWED } });
+    expect(elsewhere.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
   it('answers a preflight of another origin, or of none, without Access-Control-Allow-Origin', async () => {

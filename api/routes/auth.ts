@@ -3,13 +3,17 @@
  * /.well-known/jwks.json (mounted at the root for that reason). Login and registration are throttled (fail closed
  * when Redis is down) and never tell whether an address has an account: registration always answers 202 with one
  * body after the same work, and every failed login gets one message after the same argon2id verification.
+ * Login and refresh also set the refresh token as the HttpOnly cookie `afwd_refresh` (api/auth/refresh-cookie.ts), so
+ * the site keeps only the access token, in memory; refresh and logout take the token from the body or that cookie.
  */
 import { createHash } from 'node:crypto';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { writeAudit } from '../../db/audit-log.ts';
 import { createUser, credentialsByEmail, recordLogin, userById } from '../../db/users.ts';
 import { EmailSchema } from '../auth/email.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordSchema, verifyPassword } from '../auth/passwords.ts';
+import { clearedRefreshCookie, CSRF_HEADER, CSRF_HEADER_VALUE, REFRESH_COOKIE, refreshCookie, refreshTokenSource } from '../auth/refresh-cookie.ts';
 import { issueRefreshToken, REFRESH_TOKEN_TTL_SECONDS, revokeRefreshToken, rotateRefreshToken } from '../auth/refresh-tokens.ts';
 import { clientIp, UNKNOWN_IP } from '../client-ip.ts';
 import type { ApiDeps, ApiEnv, RateLimitResult, Role } from '../env.ts';
@@ -29,6 +33,8 @@ export const REGISTER_IP_LIMIT = { limit: 20, windowSeconds: 3600 } as const;
 
 const LOGIN_FAILED = 'The email or password is wrong.';
 const REFRESH_FAILED = 'The refresh token is invalid, expired or revoked: log in again.';
+const REFRESH_MISSING = `No refresh token: send it as refreshToken in the body, or send the ${REFRESH_COOKIE} cookie.`;
+const CSRF_REFUSED = `A request that relies on the ${REFRESH_COOKIE} cookie must carry the header X-Requested-With: ${CSRF_HEADER_VALUE} (CSRF guard).`;
 
 const RegisterSchema = z.strictObject({
   email: EmailSchema,
@@ -42,14 +48,19 @@ const LoginSchema = z.strictObject({
 }).openapi('LoginRequest');
 
 const RefreshTokenBodySchema = z.strictObject({
-  refreshToken: z.string().min(1).max(128),
+  refreshToken: z.string().min(1).max(128).optional().openapi({
+    description: `The refresh token. Omit it (or the whole body) to use the ${REFRESH_COOKIE} cookie instead; such a call must carry X-Requested-With: ${CSRF_HEADER_VALUE}.`,
+  }),
 }).openapi('RefreshTokenRequest');
 
 const TokenPairSchema = z.object({
   accessToken: z.string().openapi({ description: 'A JWT (typ at+jwt) to send as `Authorization: Bearer <token>`.' }),
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int().openapi({ description: 'Seconds the access token is valid (900).' }),
-  refreshToken: z.string().openapi({ description: 'Opaque; trade it at /api/v1/auth/refresh for a new pair. Each one works once.' }),
+  refreshToken: z.string().optional().openapi({
+    description: 'Opaque; trade it at /api/v1/auth/refresh for a new pair. Each one works once. Absent when the request '
+      + `carried X-Requested-With: ${CSRF_HEADER_VALUE}: a browser keeps it only in the HttpOnly ${REFRESH_COOKIE} cookie, out of reach of scripts.`,
+  }),
   refreshExpiresIn: z.number().int().openapi({ description: 'Seconds the refresh token is valid (30 days).' }),
 }).openapi('TokenPair');
 
@@ -80,7 +91,7 @@ const register = createRoute({
 const login = createRoute({
   method: 'post', path: '/api/v1/auth/login', tags: ['auth'],
   summary: 'Trade email and password for an access token (15 minutes) and a refresh token (30 days).',
-  description: `Throttled: ${LOGIN_IP_LIMIT.limit} attempts per minute per client IP, ${LOGIN_ACCOUNT_LIMIT.limit} attempts `
+  description: `Also sets the refresh token as the cookie ${REFRESH_COOKIE} (HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth). Throttled: ${LOGIN_IP_LIMIT.limit} attempts per minute per client IP, ${LOGIN_ACCOUNT_LIMIT.limit} attempts `
     + `per 15 minutes on one account from one IP (a success clears them) and ${LOGIN_ACCOUNT_TOTAL_LIMIT.limit} per 15 minutes on one `
     + 'account from all addresses (429 with Retry-After; 503 while the throttle cannot be checked). Every failure gets the same 401 message.',
   request: { body: { required: true, ...json(LoginSchema) } },
@@ -90,16 +101,20 @@ const login = createRoute({
 const refresh = createRoute({
   method: 'post', path: '/api/v1/auth/refresh', tags: ['auth'],
   summary: 'Trade a refresh token for a new token pair (the old refresh token stops working).',
-  description: 'Presenting a refresh token that was already traded revokes every token of that login: the client must log in again.',
-  request: { body: { required: true, ...json(RefreshTokenBodySchema) } },
-  responses: { 200: { description: 'A new token pair', ...json(TokenPairSchema) }, ...problemResponses(400, 401, 413, 415, 429) },
+  description: 'Presenting a refresh token that was already traded revokes every token of that login: the client must log in again. '
+    + `The token comes from the body, or when the body has none from the ${REFRESH_COOKIE} cookie (then X-Requested-With: ${CSRF_HEADER_VALUE} is required, else 403); `
+    + 'the new refresh token is set in that cookie too.',
+  request: { body: { required: false, ...json(RefreshTokenBodySchema) } },
+  responses: { 200: { description: 'A new token pair', ...json(TokenPairSchema) }, ...problemResponses(400, 401, 403, 413, 415, 429) },
 });
 
 const logout = createRoute({
   method: 'post', path: '/api/v1/auth/logout', tags: ['auth'],
   summary: 'Revoke the refresh token and every token of its login (idempotent).',
-  request: { body: { required: true, ...json(RefreshTokenBodySchema) } },
-  responses: { 204: { description: 'Logged out' }, ...problemResponses(400, 413, 415, 429) },
+  description: `The token comes from the body, or when the body has none from the ${REFRESH_COOKIE} cookie (then X-Requested-With: ${CSRF_HEADER_VALUE} `
+    + 'is required, else 403). The cookie is cleared either way.',
+  request: { body: { required: false, ...json(RefreshTokenBodySchema) } },
+  responses: { 204: { description: 'Logged out' }, ...problemResponses(400, 403, 413, 415, 429) },
 });
 
 const jwks = createRoute({
@@ -109,14 +124,14 @@ const jwks = createRoute({
 });
 
 /** A refusal by a fail-closed limit: 429 when the count says so, 503 when Redis could not be asked. */
-function refused(hit: RateLimitResult, detail: string): HttpProblem {
+export function refused(hit: RateLimitResult, detail: string): HttpProblem {
   const headers = { 'retry-after': String(hit.resetSeconds) };
   if (hit.degraded) return new HttpProblem(503, 'Sign-in is briefly unavailable (its throttle cannot be checked); try again shortly.', { headers });
   return new HttpProblem(429, detail, { headers });
 }
 
 /** The caller's IP bucket; null for in-process requests (no socket: only tests make them). */
-function ipBucket(deps: ApiDeps, c: Context<ApiEnv>, name: string): string | null {
+export function ipBucket(deps: ApiDeps, c: Context<ApiEnv>, name: string): string | null {
   const ip = clientIp(c, deps.config.api.trustProxy);
   return ip === UNKNOWN_IP ? null : `${name}:ip:${ip}`;
 }
@@ -129,15 +144,28 @@ function accountBucket(email: string): string {
 export function authRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = createRouter();
 
-  async function tokenPair(userId: string, role: Role, refreshToken?: string) {
+  /** The pair as the answer's body; the refresh token also goes into the cookie, and only there for the site. */
+  async function tokenPair(c: Context<ApiEnv>, userId: string, role: Role, refreshToken?: string) {
     const access = await deps.keys.signAccessToken({ userId, role });
+    const refresh = refreshToken ?? await issueRefreshToken(deps.pool, userId, deps.now());
+    c.header('set-cookie', refreshCookie(refresh, REFRESH_TOKEN_TTL_SECONDS));
+    c.header('cache-control', 'no-store');
+    const web = c.req.header(CSRF_HEADER) === CSRF_HEADER_VALUE;
     return {
       accessToken: access.token,
       tokenType: 'Bearer' as const,
       expiresIn: access.expiresIn,
-      refreshToken: refreshToken ?? await issueRefreshToken(deps.pool, userId, deps.now()),
+      ...(web ? {} : { refreshToken: refresh }),
       refreshExpiresIn: REFRESH_TOKEN_TTL_SECONDS,
     };
+  }
+
+  /** The token of a refresh or logout: the body's, else the cookie's (with the CSRF header). */
+  function presentedToken(c: Context<ApiEnv>, bodyToken: string | undefined): { token: string; from: 'body' | 'cookie' } {
+    const source = refreshTokenSource(bodyToken, c.req.header('cookie'), c.req.header(CSRF_HEADER));
+    if (source.token !== null) return source;
+    if (source.reason === 'csrf') throw new HttpProblem(403, CSRF_REFUSED);
+    throw new HttpProblem(400, REFRESH_MISSING);
   }
 
   app.openapi(register, async (c) => {
@@ -170,28 +198,37 @@ export function authRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     if (!total.allowed) throw refused(total, 'Too many failed logins for this account; try again later.');
     const credentials = await credentialsByEmail(deps.pool, email);
     const ok = await verifyPassword(credentials?.passwordHash ?? null, password);
-    if (!credentials || !ok) throw new HttpProblem(401, LOGIN_FAILED);
+    if (!credentials) throw new HttpProblem(401, LOGIN_FAILED);
+    // Audited by user id only: an attempt on an address without an account leaves no trace of the address.
+    if (!ok) {
+      await writeAudit(deps.pool, { actor: 'anonymous', action: 'login_failed', subject: credentials.userId });
+      throw new HttpProblem(401, LOGIN_FAILED);
+    }
     await deps.limiter.reset(fromHere);
     await recordLogin(deps.pool, credentials.userId, deps.now());
-    return c.json(await tokenPair(credentials.userId, credentials.role), 200);
+    await writeAudit(deps.pool, { actor: credentials.userId, action: 'login', subject: credentials.userId });
+    return c.json(await tokenPair(c, credentials.userId, credentials.role), 200);
   });
 
   app.openapi(refresh, async (c) => {
-    const { refreshToken } = c.req.valid('json');
-    const rotated = await rotateRefreshToken(deps.pool, refreshToken, deps.now());
+    const presented = presentedToken(c, c.req.valid('json').refreshToken);
+    // A dead cookie is cleared, so the site stops presenting it.
+    const failed = () => new HttpProblem(401, REFRESH_FAILED, presented.from === 'cookie' ? { headers: { 'set-cookie': clearedRefreshCookie() } } : {});
+    const rotated = await rotateRefreshToken(deps.pool, presented.token, deps.now());
     if (!rotated.ok) {
       if (rotated.reason === 'reused') c.var.log.warn('a rotated refresh token was presented again: its login is revoked');
-      throw new HttpProblem(401, REFRESH_FAILED);
+      throw failed();
     }
     // The role is read again, so a changed role reaches the next access token.
     const user = await userById(deps.pool, rotated.userId);
-    if (!user) throw new HttpProblem(401, REFRESH_FAILED);
-    return c.json(await tokenPair(user.userId, user.role, rotated.refreshToken), 200);
+    if (!user) throw failed();
+    return c.json(await tokenPair(c, user.userId, user.role, rotated.refreshToken), 200);
   });
 
   app.openapi(logout, async (c) => {
-    const { refreshToken } = c.req.valid('json');
-    await revokeRefreshToken(deps.pool, refreshToken, deps.now());
+    const presented = presentedToken(c, c.req.valid('json').refreshToken);
+    await revokeRefreshToken(deps.pool, presented.token, deps.now());
+    c.header('set-cookie', clearedRefreshCookie());
     return c.body(null, 204);
   });
 

@@ -59,7 +59,7 @@ const WatchlistSchema = z.object({
   items: z.array(WatchlistItemSchema),
 }).openapi('Watchlist');
 
-const UserIdParam = z.string().max(36).regex(/^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, 'must be "me" or a user id')
+export const UserIdParam = z.string().max(36).regex(/^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, 'must be "me" or a user id')
   .openapi({ param: { name: 'userId', in: 'path' }, description: 'Your user id, or `me`.', example: 'me' });
 const PlayerIdParam = z.string().max(10).regex(/^[1-9][0-9]{0,8}$/, 'must be a player id (a positive integer)')
   .transform(Number)
@@ -105,7 +105,7 @@ const deleteWatched = createRoute({
 });
 
 /** The caller's own id when the path names the caller; anyone else is a 404, whether or not that user exists. */
-function self(c: Context<ApiEnv>, userId: string): string {
+export function self(c: Context<ApiEnv>, userId: string): string {
   const auth = c.var.auth;
   if (!auth) throw new HttpProblem(401, 'This endpoint needs an access token.', { headers: { 'www-authenticate': 'Bearer' } });
   if (userId === 'me' || userId.toLowerCase() === auth.userId.toLowerCase()) return auth.userId;

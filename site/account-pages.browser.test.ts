@@ -1,7 +1,8 @@
 // The client-side pages in headless Chromium against a real API: the site (built from the seeded world's published
 // cards) is served with the API proxied on its origin, so the refresh cookie is first-party. Sign up, reload (the
 // session comes back through the HttpOnly cookie alone), watch a prospect, see and remove him on /watchlist/, log out
-// and in; the compare page from its URL; and no token anywhere a script or a URL could leak it.
+// and in; the compare page from its URL; Fantrax for a free account; a reset request; the data export and account
+// deletion; and no token anywhere a script or a URL could leak it.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +229,17 @@ describe('account pages against the API in a browser', () => {
     await reader.close();
   }, 60_000);
 
+  it('shows a free account what Fantrax adds, and asks for a reset link', async () => {
+    const tab = await open('/fantrax/');
+    await tab.getByRole('heading', { name: 'A premium feature' }).waitFor({ timeout: 15_000 });
+    expect(await tab.getByLabel('Fantrax Secret ID').isVisible()).toBe(false);
+    await tab.goto(`${origin}/account/reset/`);
+    await tab.locator('#reset-email').fill(EMAIL);
+    await tab.getByRole('button', { name: 'Send the link' }).click();
+    await expect.poll(() => tab.locator('[data-request] [data-status]').textContent()).toMatch(/^If the address has an account/);
+    await tab.close();
+  }, 30_000);
+
   it('kept every token out of storage, readable cookies and URLs, and logged no errors', async () => {
     const tab = await open('/account/');
     await tab.locator('[data-email]').waitFor({ timeout: 15_000 });
@@ -241,4 +253,30 @@ describe('account pages against the API in a browser', () => {
     await tab.close();
     expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   }, 30_000);
+
+  it('downloads the account data as a JSON file and deletes the account with the password', async () => {
+    const tab = await open('/account/data/');
+    const exportButton = tab.getByRole('button', { name: 'Download my data' });
+    await exportButton.waitFor({ timeout: 15_000 });
+    const [download] = await Promise.all([tab.waitForEvent('download'), exportButton.click()]);
+    expect(download.suggestedFilename()).toMatch(/^afwd-data-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8')) as { profile: { email: string } };
+    expect(exported.profile.email).toBe(EMAIL);
+    expect(await tab.locator('[data-export-status]').textContent()).toBe('Your data is downloading.');
+
+    await tab.getByLabel('Your password, to confirm').fill('not the password');
+    await tab.getByRole('button', { name: 'Delete my account' }).click();
+    const status = tab.locator('[data-delete] [data-status]');
+    await expect.poll(() => status.getAttribute('class')).toContain('error');
+    await tab.getByLabel('Your password, to confirm').fill(PASSWORD);
+    await tab.getByRole('button', { name: 'Delete my account' }).click();
+    await expect.poll(() => tab.locator('[data-page-status]').textContent()).toBe('Your account is deleted. Thank you for reading.');
+    // Gone: the session does not come back, and the password no longer logs in.
+    await tab.goto(`${origin}/account/`);
+    await tab.locator('#login-email').fill(EMAIL);
+    await tab.locator('#login-password').fill(PASSWORD);
+    await tab.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => tab.locator('[data-login] [data-status]').textContent()).toBe('The email or password is wrong.');
+    await tab.close();
+  }, 60_000);
 });

@@ -12,12 +12,14 @@ const select = document.querySelector('[data-league-select]');
 /** A list from an answer that is either the list or an object holding it under `key`. */
 const listOf = (data, key) => (Array.isArray(data) ? data : Array.isArray(data?.[key]) ? data[key] : []);
 
+// The recommendation lists the API answers (fantrax/recommendations.ts), in the order a manager reads them.
 const SECTIONS = [
-  { keys: ['farmSystem', 'farm'], title: 'Your farm system', empty: 'None of your rostered prospects are ranked.' },
-  { keys: ['freeAgents', 'claims'], title: 'Free agents worth a claim', empty: 'No ranked prospect is a free agent in this league.' },
-  { keys: ['movers', 'holdSell', 'hold_sell'], title: 'Hold or sell: your prospects who moved', empty: 'None of your prospects moved much since the last run.' },
-  { keys: ['graduating', 'closeToGraduating'], title: 'Close to graduating', empty: 'Nobody on your roster is about to graduate.' },
+  { key: 'farmSystem', title: 'Your farm system', empty: 'None of your rostered prospects are ranked.' },
+  { key: 'freeAgents', title: 'Free agents worth a claim', empty: 'No ranked prospect is a free agent in this league.' },
+  { key: 'movers', title: 'Hold or sell: your prospects who moved', empty: 'None of your prospects moved much since the last run.' },
+  { key: 'graduating', title: 'Close to graduating', empty: 'Nobody on your roster is about to graduate.' },
 ];
+const ACTIONS = { hold: 'Hold', sell: 'Sell' };
 
 async function prospectLink(item) {
   const index = await prospectIndex();
@@ -26,18 +28,17 @@ async function prospectLink(item) {
   return known ? h('a', { href: `${base}prospects/${known.slug}/` }, name) : name;
 }
 
-/** One recommendation: name, rank, probability, move, and whatever advice and reason the API gives. */
+/** One recommendation: name, rank, probability, ETA, dynasty value, move; for movers hold or sell, with the SHAP reason. */
 async function itemRow(item) {
-  const reason = item.reason ?? item.factor?.label ?? item.shapReason ?? null;
-  const advice = item.action ?? item.advice ?? item.recommendation ?? null;
   return h('li', {},
+    item.action ? [h('strong', {}, ACTIONS[item.action] ?? String(item.action)), ' '] : '',
     await prospectLink(item),
-    item.rank !== undefined && item.rank !== null ? ` #${item.rank}` : '',
+    typeof item.rank === 'number' ? ` #${item.rank}` : '',
     typeof item.probability === 'number' ? ` · ${percent(item.probability)}` : '',
     item.eta ? ` · ETA ${item.eta}` : '',
+    typeof item.value === 'number' ? ` · value ${item.value.toFixed(1)}` : '',
     'rankChange' in item ? [' · ', move(item.rankChange)] : '',
-    advice ? [' · ', h('strong', {}, String(advice))] : '',
-    reason ? h('span', { class: 'sub' }, ` (${typeof reason === 'string' ? reason : JSON.stringify(reason)})`) : '');
+    item.reason ? h('span', { class: 'sub' }, ` (${item.reason})`) : '');
 }
 
 async function showRecommendations(leagueId) {
@@ -51,9 +52,8 @@ async function showRecommendations(leagueId) {
   const data = result.data ?? {};
   const sections = [];
   for (const section of SECTIONS) {
-    const key = section.keys.find((k) => Array.isArray(data[k]));
-    const items = key ? data[key] : [];
-    const id = `rec-${section.keys[0]}`;
+    const items = Array.isArray(data[section.key]) ? data[section.key] : [];
+    const id = `rec-${section.key}`;
     sections.push(h('section', { 'aria-labelledby': id, class: 'panel wide' },
       h('h3', { id }, section.title),
       items.length ? h('ul', { class: 'recs' }, await Promise.all(items.map(itemRow))) : h('p', { class: 'note' }, section.empty)));
@@ -74,37 +74,57 @@ async function showLeagues() {
   const section = document.querySelector('[data-leagues]');
   section.hidden = leagues.length === 0;
   if (connected && leagues.length === 0) say(pageStatus, 'Connected, but no leagues yet: press “Sync now”, or check back after the next sync.');
-  select.replaceChildren(...leagues.map((l) => h('option', { value: l.leagueId ?? l.id }, l.name ?? l.leagueName ?? String(l.leagueId ?? l.id))));
+  select.replaceChildren(...leagues.map((l) => h('option', { value: l.leagueId ?? l.id },
+    `${l.leagueName ?? l.name ?? l.leagueId ?? l.id}${l.teamName ? ` (your team: ${l.teamName})` : ''}`)));
   if (leagues.length) await showRecommendations(select.value);
   if (connected) await showMatches();
 }
+
+/** Fills the one list of ranked names the correction fields suggest from: "Name (ORG POS) #id". */
+async function nameList() {
+  let list = document.getElementById('prospect-names');
+  if (!list) {
+    const index = await prospectIndex();
+    list = h('datalist', { id: 'prospect-names' },
+      [...index.values()].map((p) => h('option', { value: `${p.name} (${p.org || 'unaffiliated'} ${p.pos}) #${p.id}` })));
+    document.body.append(list);
+  }
+}
+
+/** A player id from "… #123" (a suggestion picked) or "123" (an id typed). */
+const playerIdOf = (text) => {
+  const match = /(?:^|#)\s*(\d{1,9})\s*$/.exec(String(text).trim());
+  return match ? Number(match[1]) : null;
+};
 
 async function showMatches() {
   const result = await api('/fantrax/matches?status=uncertain');
   const section = document.querySelector('[data-matches]');
   const matches = result.ok ? listOf(result.data, 'matches') : [];
   section.hidden = matches.length === 0;
+  if (!result.ok && result.status !== 404) say(pageStatus, problemText(result, 'The player matches could not be loaded.'), 'error');
+  if (matches.length) await nameList();
   const list = document.querySelector('[data-match-list]');
   list.replaceChildren(...await Promise.all(matches.map(async (m, i) => {
     const id = `match-${i}`;
     const status = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
-    const current = m.playerId ? await prospectLink(m) : 'no match';
-    const candidates = listOf(m.candidates, 'candidates');
-    const input = candidates.length
-      ? h('select', { id, name: 'playerId' }, candidates.map((c) => h('option', { value: c.playerId, selected: c.playerId === m.playerId },
-        `${c.name}${c.organization ? ` (${c.organization}` : ' ('}${c.position ? ` ${c.position}` : ''})`)))
-      : h('input', { id, name: 'playerId', type: 'number', min: 1, inputmode: 'numeric', value: m.playerId ?? '', required: true });
+    const current = m.playerId ? await prospectLink({ playerId: m.playerId, name: m.playerName ?? undefined }) : 'nobody';
+    const where = [m.fantraxTeam, m.fantraxPosition].filter(Boolean).join(' ');
     const form = h('form', { class: 'panel match' },
-      h('p', {}, h('strong', {}, m.fantraxName ?? m.name ?? m.fantraxId), ' on Fantrax: matched to ', current,
+      h('p', {}, h('strong', {}, m.fantraxName ?? m.name ?? m.fantraxId), where ? ` (${where})` : '', ' on Fantrax: matched to ', current,
         typeof m.confidence === 'number' ? ` (confidence ${percent(m.confidence)})` : ''),
-      h('div', { class: 'field narrow' }, h('label', { for: id }, candidates.length ? 'The right player' : 'The right player id (from his page address)'), input),
+      h('div', { class: 'field narrow' },
+        h('label', { for: id }, 'The right player'),
+        h('input', { id, name: 'player', list: 'prospect-names', autocomplete: 'off', required: true, 'aria-describedby': `${id}-hint` }),
+        h('p', { class: 'hint', id: `${id}-hint` }, 'Pick a name, or type his player id (the number at the end of his page address).')),
       h('div', { class: 'actions' }, h('button', { class: 'button', type: 'submit' }, 'Save the match')),
       status);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const playerId = Number(new FormData(form).get('playerId'));
+      const playerId = playerIdOf(new FormData(form).get('player'));
+      if (!playerId) return say(status, 'Pick a player from the list, or type his id.', 'error');
       const saved = await api(`/fantrax/matches/${encodeURIComponent(m.fantraxId)}`, { method: 'PUT', body: { playerId } });
-      say(status, saved.ok ? 'Saved: the next sync uses it.' : problemText(saved, 'The match was not saved.'), saved.ok ? 'ok' : 'error');
+      say(status, saved.ok ? 'Saved: the recommendations use it from the next sync.' : problemText(saved, 'The match was not saved.'), saved.ok ? 'ok' : 'error');
     });
     return form;
   })));

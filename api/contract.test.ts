@@ -6,11 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { linkStripeCustomer } from '../db/subscriptions.ts';
 import { addToWatchlist } from '../db/watchlists.ts';
+import { unsubscribeToken } from '../notifications/links.ts';
+import { requestPasswordReset } from './auth/password-reset.ts';
 import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
 import { createTestApi, type TestApi } from '../test/api.ts';
 import { createUser, type TestUser } from '../test/api-users.ts';
 import { unreachableRedisUrl } from '../test/redis.ts';
+import { signWebhook, stripeEvent, WEBHOOK_PATH } from '../test/stripe-webhooks.ts';
 import { contractViolations, documentedOperations, type Operation } from '../test/openapi-walk.ts';
 import type { Role } from './env.ts';
 import { WATCHLIST_MAX_ITEMS } from './routes/users.ts';
@@ -34,7 +38,9 @@ interface Call {
 interface World {
   api: TestApi;
   world: PublishedWorld;
-  users: Record<'free' | 'premium' | 'admin' | 'target' | 'fullList', TestUser>;
+  users: Record<'free' | 'premium' | 'admin' | 'target' | 'fullList' | 'doomed', TestUser>;
+  /** A live password-reset token of the fullList user. */
+  resetToken: string;
   /** Responses that must be taken before the world is seeded (no serving model yet). */
   early: Map<string, Response>;
   bodyLimit: number;
@@ -54,7 +60,14 @@ const send = (method: string, path: string, as: Caller, body?: unknown, extra: P
 
 const player = (w: World) => w.world.ids.joseRamirez;
 const otherUserId = '0b7e2f0c-3f7a-4c59-9f7e-2b1d7d9d4c11';
+/** Signs the unsubscribe links of the contract instance. */
+const CONTRACT_LINK_SECRET = 'contract-link-signing-secret-of-at-least-32-chars';
 const preferences = { strategy: 'contending', scoringWeights: { probability: 0.4, eta: 0.3, age: 0.1, dynastyValue: 0.2 } };
+
+const webhookParties = { userId: null, customerId: 'cus_contract', subscriptionId: 'sub_contract' };
+/** A webhook delivery, signed with the local secret (or another one). */
+const webhook = (payload: string, secret?: string): Call =>
+  send('POST', WEBHOOK_PATH, 'anonymous', undefined, { rawBody: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(payload, secret) } });
 
 /**
  * Cases by operation. Derived for every operation that documents them (see `derivedCases`): 401 for a bad token,
@@ -85,10 +98,21 @@ const CASES: Record<string, Case[]> = {
     { status: 200, what: 'a fresh refresh token', call: (w) => send('POST', '/api/v1/auth/refresh', 'anonymous', { refreshToken: w.users.premium.refreshToken }) },
     { status: 400, what: 'no token', call: () => send('POST', '/api/v1/auth/refresh', 'anonymous', {}) },
     { status: 401, what: 'an unknown token', call: () => send('POST', '/api/v1/auth/refresh', 'anonymous', { refreshToken: 'not-a-refresh-token' }) },
+    { status: 403, what: 'the cookie without X-Requested-With', call: (w) => send('POST', '/api/v1/auth/refresh', 'anonymous', undefined, { headers: { cookie: `afwd_refresh=${w.users.premium.refreshToken}` } }) },
   ],
   'POST /api/v1/auth/logout': [
     { status: 204, what: 'a refresh token', call: (w) => send('POST', '/api/v1/auth/logout', 'anonymous', { refreshToken: w.users.admin.refreshToken }) },
     { status: 400, what: 'a number for a token', call: () => send('POST', '/api/v1/auth/logout', 'anonymous', { refreshToken: 42 }) },
+    { status: 403, what: 'the cookie without X-Requested-With', call: (w) => send('POST', '/api/v1/auth/logout', 'anonymous', undefined, { headers: { cookie: `afwd_refresh=${w.users.free.refreshToken}` } }) },
+  ],
+  'POST /api/v1/auth/password-reset': [
+    { status: 202, what: 'an address with an account', call: (w) => send('POST', '/api/v1/auth/password-reset', 'anonymous', { email: w.users.target.email }) },
+    { status: 400, what: 'not an email', call: () => send('POST', '/api/v1/auth/password-reset', 'anonymous', { email: 'nope' }) },
+    { status: 503, what: 'Redis down: the per-IP throttle fails closed', call: () => send('POST', '/api/v1/auth/password-reset', 'anonymous', { email: 'down@example.test' }, { offline: true, headers: { 'x-forwarded-for': '203.0.113.8' } }) },
+  ],
+  'POST /api/v1/auth/password-reset/confirm': [
+    { status: 204, what: 'a live token', call: (w) => send('POST', '/api/v1/auth/password-reset/confirm', 'anonymous', { token: w.resetToken, password: 'a new contract passphrase' }) },
+    { status: 400, what: 'an unknown token', call: () => send('POST', '/api/v1/auth/password-reset/confirm', 'anonymous', { token: 'A'.repeat(43), password: 'a new contract passphrase' }) },
   ],
 
   'GET /api/v1/prospects': [
@@ -172,6 +196,59 @@ const CASES: Record<string, Case[]> = {
     { status: 404, what: 'another user', call: (w) => send('DELETE', `/api/v1/users/${otherUserId}/watchlist/${player(w)}`, 'free') },
   ],
 
+  'GET /api/v1/users/{userId}/notifications': [
+    { status: 200, what: 'my settings', call: () => get('/api/v1/users/me/notifications', 'free') },
+    { status: 400, what: 'not a user id', call: () => get('/api/v1/users/someone/notifications', 'free') },
+    { status: 401, what: 'anonymous', call: () => get('/api/v1/users/me/notifications') },
+    { status: 404, what: 'another user', call: () => get(`/api/v1/users/${otherUserId}/notifications`, 'free') },
+  ],
+  'PUT /api/v1/users/{userId}/notifications': [
+    { status: 200, what: 'valid settings', call: () => send('PUT', '/api/v1/users/me/notifications', 'free', { rankMove: true, weeklyDigest: false, rankMoveThreshold: 5 }) },
+    { status: 400, what: 'a threshold of 0', call: () => send('PUT', '/api/v1/users/me/notifications', 'free', { rankMove: true, weeklyDigest: true, rankMoveThreshold: 0 }) },
+    { status: 401, what: 'anonymous', call: () => send('PUT', '/api/v1/users/me/notifications', 'anonymous', { rankMove: true, weeklyDigest: true, rankMoveThreshold: 10 }) },
+    { status: 404, what: 'another user', call: () => send('PUT', `/api/v1/users/${otherUserId}/notifications`, 'free', { rankMove: true, weeklyDigest: true, rankMoveThreshold: 10 }) },
+  ],
+  'GET /api/v1/notifications/unsubscribe': [
+    { status: 200, what: 'a signed link', call: (w) => get(`/api/v1/notifications/unsubscribe?token=${unsubscribeToken(CONTRACT_LINK_SECRET, { userId: w.users.target.userId, kind: 'rank_move' })}`) },
+    { status: 400, what: 'a tampered link', call: (w) => get(`/api/v1/notifications/unsubscribe?token=${unsubscribeToken(CONTRACT_LINK_SECRET, { userId: w.users.target.userId, kind: 'rank_move' }).replace('rank_move', 'weekly_digest')}`) },
+  ],
+  'POST /api/v1/notifications/unsubscribe': [
+    { status: 200, what: 'one click', call: (w) => send('POST', `/api/v1/notifications/unsubscribe?token=${unsubscribeToken(CONTRACT_LINK_SECRET, { userId: w.users.target.userId, kind: 'weekly_digest' })}`, 'anonymous') },
+    { status: 400, what: 'no token', call: () => send('POST', '/api/v1/notifications/unsubscribe', 'anonymous') },
+  ],
+
+  'GET /api/v1/users/{userId}/export': [
+    { status: 200, what: 'my data', call: () => get('/api/v1/users/me/export', 'premium') },
+    { status: 400, what: 'not a user id', call: () => get('/api/v1/users/x/export', 'premium') },
+    { status: 401, what: 'anonymous', call: () => get('/api/v1/users/me/export') },
+    { status: 404, what: 'another user', call: () => get(`/api/v1/users/${otherUserId}/export`, 'premium') },
+  ],
+  'DELETE /api/v1/users/{userId}': [
+    { status: 400, what: 'no password', call: (w) => send('DELETE', '/api/v1/users/me', 'anonymous', {}, { token: w.users.doomed.accessToken }) },
+    { status: 401, what: 'a wrong password', call: () => send('DELETE', '/api/v1/users/me', 'free', { password: 'not the password' }) },
+    { status: 404, what: 'another user', call: (w) => send('DELETE', `/api/v1/users/${otherUserId}`, 'anonymous', { password: w.users.doomed.password }, { token: w.users.doomed.accessToken }) },
+    { status: 204, what: 'my account, with my password', call: (w) => send('DELETE', '/api/v1/users/me', 'anonymous', { password: w.users.doomed.password }, { token: w.users.doomed.accessToken }) },
+  ],
+
+  'POST /api/v1/billing/checkout': [
+    { status: 200, what: 'a Checkout Session (stripe-mock)', call: () => send('POST', '/api/v1/billing/checkout', 'free') },
+    { status: 401, what: 'anonymous', call: () => send('POST', '/api/v1/billing/checkout', 'anonymous') },
+  ],
+  'POST /api/v1/billing/portal': [
+    { status: 200, what: 'an account with a Stripe customer', call: () => send('POST', '/api/v1/billing/portal', 'premium') },
+    { status: 401, what: 'anonymous', call: () => send('POST', '/api/v1/billing/portal', 'anonymous') },
+    { status: 409, what: 'an account that never subscribed', call: () => send('POST', '/api/v1/billing/portal', 'admin') },
+  ],
+  'GET /api/v1/billing/subscription': [
+    { status: 200, what: 'my state', call: () => get('/api/v1/billing/subscription', 'premium') },
+    { status: 401, what: 'anonymous', call: () => get('/api/v1/billing/subscription') },
+  ],
+  'POST /api/v1/billing/webhook': [
+    { status: 200, what: 'a signed event of a type not handled', call: () => webhook(stripeEvent('customer.created', webhookParties).payload) },
+    { status: 400, what: 'a forged signature', call: () => webhook(stripeEvent('invoice.paid', webhookParties).payload, 'whsec_forged') },
+    { status: 503, what: 'a handled event, no Temporal on this instance', call: () => webhook(stripeEvent('invoice.paid', webhookParties).payload) },
+  ],
+
   'GET /api/v1/admin/users': [
     { status: 200, what: 'a page of accounts', call: () => get('/api/v1/admin/users?limit=3', 'admin') },
     { status: 400, what: 'limit 0', call: () => get('/api/v1/admin/users?limit=0', 'admin') },
@@ -252,19 +329,22 @@ describe('contract of every documented operation', () => {
   let limitedTokens: Record<Caller, string | undefined>;
 
   beforeAll(async () => {
-    const api = await createTestApi({ env: { API_RATE_LIMIT_ANONYMOUS: '100000', API_RATE_LIMIT_FREE: '100000', API_RATE_LIMIT_PREMIUM: '100000' } });
+    const api = await createTestApi({ env: { API_RATE_LIMIT_ANONYMOUS: '100000', API_RATE_LIMIT_FREE: '100000', API_RATE_LIMIT_PREMIUM: '100000', LINK_SIGNING_SECRET: CONTRACT_LINK_SECRET } });
     const early = new Map<string, Response>([['readyz', await api.request('GET', '/readyz')]]);
     const world = await seedPublishedWorld(api.deps.pool);
-    const [free, premium, admin, target, fullList] = await Promise.all([
-      createUser(api, 'free'), createUser(api, 'premium'), createUser(api, 'admin'), createUser(api, 'free'), createUser(api, 'free'),
+    const [free, premium, admin, target, fullList, doomed] = await Promise.all([
+      createUser(api, 'free'), createUser(api, 'premium'), createUser(api, 'admin'), createUser(api, 'free'), createUser(api, 'free'), createUser(api, 'free'),
     ]);
+    const resetToken = await requestPasswordReset(api.deps.pool, { userId: fullList.userId, siteUrl: api.deps.config.siteUrl, now: new Date() });
     // A full watchlist (for its 409): the fixture has fewer players than the limit, so add filler players.
     await api.deps.pool.query(`INSERT INTO players (player_id, full_name, primary_position)
       SELECT g, 'Filler ' || g, 'SS' FROM generate_series(800001, ${800_000 + WATCHLIST_MAX_ITEMS}) g`);
     for (let id = 800_001; id <= 800_000 + WATCHLIST_MAX_ITEMS; id++) await addToWatchlist(api.deps.pool, fullList.userId, id, WATCHLIST_MAX_ITEMS);
     // A watched prospect, so the watchlist's items are checked too.
     await addToWatchlist(api.deps.pool, premium.userId, world.ids.joseRamirez, WATCHLIST_MAX_ITEMS);
-    w = { api, world, users: { free, premium, admin, target, fullList }, early, bodyLimit: api.deps.config.api.bodyLimitBytes };
+    // A Stripe customer for the premium account, so its billing portal opens (stripe-mock answers any customer id).
+    await linkStripeCustomer(api.deps.pool, premium.userId, 'cus_contract_premium');
+    w = { api, world, users: { free, premium, admin, target, fullList, doomed }, resetToken, early, bodyLimit: api.deps.config.api.bodyLimitBytes };
     tokens = { anonymous: undefined, free: free.accessToken, premium: premium.accessToken, admin: admin.accessToken };
     operations = (await documentedOperations(api.app)).operations;
 

@@ -260,7 +260,7 @@ describe('account pages against the API in a browser', () => {
     await exportButton.waitFor({ timeout: 15_000 });
     const [download] = await Promise.all([tab.waitForEvent('download'), exportButton.click()]);
     expect(download.suggestedFilename()).toMatch(/^afwd-data-\d{4}-\d{2}-\d{2}\.json$/);
-    const exported = JSON.parse(await readFile((await download.path())!, 'utf8')) as { profile: { email: string } };
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as { profile: { email: string } };
     expect(exported.profile.email).toBe(EMAIL);
     expect(await tab.locator('[data-export-status]').textContent()).toBe('Your data is downloading.');
 

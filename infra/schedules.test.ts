@@ -18,6 +18,7 @@ describe('ensureSchedules', () => {
     await client.schedule.getHandle('send-outbox-every-minute').delete().catch(() => undefined);
     await client.schedule.getHandle('weekly-digest').delete().catch(() => undefined);
     await client.schedule.getHandle('fantrax-sync-all').delete().catch(() => undefined);
+    await client.schedule.getHandle('erase-stripe-customers').delete().catch(() => undefined);
     await connection.close();
   });
 
@@ -31,7 +32,11 @@ describe('ensureSchedules', () => {
       { scheduleId: 'send-outbox-every-minute', action: 'created' },
       { scheduleId: 'weekly-digest', action: 'created' },
       { scheduleId: 'fantrax-sync-all', action: 'created' },
+      { scheduleId: 'erase-stripe-customers', action: 'created' },
     ]);
+    const erase = await client.schedule.getHandle('erase-stripe-customers').describe();
+    expect(erase.spec.intervals?.[0]).toMatchObject({ every: 900_000 });
+    expect(erase.action).toMatchObject({ workflowType: 'eraseStripeCustomers', args: [{}] });
     const fantrax = await client.schedule.getHandle('fantrax-sync-all').describe();
     expect(fantrax.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
     expect(fantrax.action).toMatchObject({ workflowType: 'fantraxSyncAll', args: [{}] });
@@ -59,7 +64,7 @@ describe('ensureSchedules', () => {
     expect(first.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyUpdate', taskQueue: 'schedules-test' });
 
     const later = loadConfig({ TEMPORAL_TASK_QUEUE: 'schedules-test', DAILY_UPDATE_HOUR: '7', SEASON_MONTHS: '4-9' });
-    expect((await ensureSchedules(client, later)).map((d) => d.action)).toEqual(['updated', 'updated', 'updated', 'updated', 'updated', 'updated', 'updated']);
+    expect((await ensureSchedules(client, later)).map((d) => d.action)).toEqual(['updated', 'updated', 'updated', 'updated', 'updated', 'updated', 'updated', 'updated']);
     const second = await client.schedule.getHandle('daily-update').describe();
     expect(second.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7, step: 1 }], month: [{ start: 'APRIL', end: 'SEPTEMBER', step: 1 }] });
     const next = second.info.nextActionTimes[0];

@@ -9,6 +9,7 @@ import { reconcileSubscriptionsScheduleId } from '../workflows/billing-ids.ts';
 import type { reconcileSubscriptions } from '../workflows/reconcile-subscriptions.ts';
 import { outboxScheduleId, type sendOutbox } from '../workflows/send-outbox.ts';
 import { weeklyDigestScheduleId, type weeklyDigest } from '../workflows/weekly-digest.ts';
+import { eraseStripeCustomersScheduleId, type eraseStripeCustomers } from '../workflows/erase-stripe-customers.ts';
 import { fantraxSyncAllScheduleId } from '../workflows/fantrax-ids.ts';
 import type { fantraxSyncAll } from '../workflows/fantrax-sync.ts';
 import { weeklyRetrainingScheduleId, type weeklyRetraining } from '../workflows/weekly-retraining.ts';
@@ -53,6 +54,13 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
     action: { type: 'startWorkflow', workflowType: 'fantraxSyncAll', args: [{}] satisfies Parameters<typeof fantraxSyncAll>, taskQueue: config.temporal.taskQueue, workflowId: fantraxSyncAllScheduleId() },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
   };
+  // Erased accounts' Stripe customers that Stripe could not delete at the time (each keeps its own backoff).
+  const eraseCustomers: ScheduleOptions = {
+    scheduleId: eraseStripeCustomersScheduleId(),
+    spec: { intervals: [{ every: '15 minutes' }] },
+    action: { type: 'startWorkflow', workflowType: 'eraseStripeCustomers', args: [{}] satisfies Parameters<typeof eraseStripeCustomers>, taskQueue: config.temporal.taskQueue, workflowId: eraseStripeCustomersScheduleId() },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '15 minutes' },
+  };
   const reconcile: ScheduleOptions = {
     scheduleId: reconcileSubscriptionsScheduleId(),
     spec: { calendars: [{ hour: 3, minute: 30, comment: 'daily, all year' }], timezone },
@@ -67,6 +75,7 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
     outbox,
     digest,
     fantraxSync,
+    eraseCustomers,
   ];
 }
 

@@ -69,6 +69,10 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
   const snapshot = await db.publishSnapshot({ predictionRunId: predictions.predictionRunId, rankingSnapshotId: `rs-${runKey}` });
   const moves = await db.recordRankMoves({ rankingSnapshotId: snapshot.rankingSnapshotId });
   const published = await site.publishSite({ rankingSnapshotId: snapshot.rankingSnapshotId, snapshotPath: snapshot.snapshotPath });
+  // Once the site shows the new ranks: e-mail watchers whose prospects moved, and drain the outbox.
+  await db.notifyRankMoves({ rankingSnapshotId: snapshot.rankingSnapshotId });
+  // Fantrax advice reads the served snapshot: every linked user's recommendations follow the new one.
+  await db.recomputeAllFantraxRecommendations({});
   stage('done');
   return {
     featureSnapshotId: features.snapshotId,

@@ -118,13 +118,16 @@ describe('the site server forwards the API paths', () => {
     expect(res.endAt - res.firstChunkAt).toBeGreaterThanOrEqual(300);
   });
 
-  it('answers a 502 problem when the API cannot be reached', async () => {
+  it('answers a 502 problem (a page for a browser) when the API cannot be reached', async () => {
     const down = await serveSite({ root: join(dir, 'site'), apiUrl: `http://127.0.0.1:${await freePort()}` });
     try {
       const res = await send(down.url, '/api/v1/auth/login', { method: 'POST', body: '{}' });
       expect(res.status).toBe(502);
       expect(res.headers['content-type']).toBe('application/problem+json');
       expect(JSON.parse(res.body)).toMatchObject({ status: 502, title: 'Bad Gateway', detail: expect.stringContaining('cannot be reached') });
+      const page = await send(down.url, '/api/docs', { headers: { Accept: 'text/html,application/xhtml+xml' } });
+      expect([page.status, page.headers['content-type']]).toEqual([502, 'text/html; charset=utf-8']);
+      expect(page.body).toContain('API unavailable');
       expect((await send(down.url, '/')).status).toBe(200);
     } finally {
       await down.close();

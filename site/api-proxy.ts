@@ -2,7 +2,8 @@
  * Forwards the premium API's paths (/api/*, /.well-known/*) from the site's server to the API, so pages and API share
  * one origin and the refresh cookie (HttpOnly, Path=/api/v1/auth) is first-party. Production nginx does the same
  * with `location /api/ { proxy_pass ... }` (docs/site-accounts.md). Streams both ways; keeps method, status and
- * every header (cookies, Set-Cookie) but the hop-by-hop ones; an API that cannot be reached is a 502 problem.
+ * every header (cookies, Set-Cookie) but the hop-by-hop ones; an API that cannot be reached is a 502 (a problem, or
+ * a page for a browser navigating there).
  */
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 
@@ -39,17 +40,22 @@ export function createApiProxy(apiUrl: string): ApiProxy {
   if (target.protocol !== 'http:') throw new Error(`apiUrl must be an http:// URL (got ${apiUrl}); TLS ends at nginx in production.`);
   const agent = new Agent({ keepAlive: true });
 
-  const badGateway = (res: ServerResponse) => {
+  const badGateway = (req: IncomingMessage, res: ServerResponse) => {
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const body = JSON.stringify({
-      type: 'about:blank', title: 'Bad Gateway', status: 502,
-      detail: 'The premium API cannot be reached right now; the rankings still work. Try again shortly.',
-    });
-    res.writeHead(502, { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) })
-      .end(body);
+    const detail = 'The premium API cannot be reached right now; the rankings still work. Try again shortly.';
+    // A page for a browser that navigated here (the API docs, an unsubscribe link); a problem for scripts.
+    const html = /\btext\/html\b/.test(String(req.headers.accept ?? ''));
+    const body = html
+      ? `<!doctype html><html lang="en"><meta charset="utf-8"><title>API unavailable</title><h1>API unavailable</h1><p>${detail}</p><p><a href="/">The rankings</a></p></html>`
+      : JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status: 502, detail });
+    res.writeHead(502, {
+      'Content-Type': html ? 'text/html; charset=utf-8' : 'application/problem+json',
+      'Cache-Control': 'no-store',
+      'Content-Length': Buffer.byteLength(body),
+    }).end(body);
   };
 
   return {
@@ -74,7 +80,7 @@ export function createApiProxy(apiUrl: string): ApiProxy {
           });
         });
         upstream.on('error', () => {
-          badGateway(res);
+          badGateway(req, res);
           done();
         });
         // The reader went away: stop the API's work on his behalf too.

@@ -2,6 +2,7 @@
  * Every activity of the pipeline, built from injected dependencies. Workflows import only the type.
  */
 import type { ActivityDeps } from './context.ts';
+import { createAccountActivities } from './account.ts';
 import { createBillingActivities } from './billing.ts';
 import { createBioRefreshActivities } from './bio-refresh.ts';
 import { createFantraxActivities } from './fantrax.ts';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBillingActivities(deps),
     ...createFantraxActivities(deps),
     ...createNotificationActivities(deps),
+    ...createAccountActivities(deps),
   };
 }
 

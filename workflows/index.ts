@@ -11,3 +11,4 @@ export * from './reconcile-subscriptions.ts';
 export * from './fantrax-sync.ts';
 export * from './send-outbox.ts';
 export * from './weekly-digest.ts';
+export * from './erase-stripe-customers.ts';

@@ -300,6 +300,9 @@ const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.record({
   origin: fc.constantFrom('https://evil.example', 'null', 'http://localhost:4321'),
   accept: fc.constantFrom('*/*', 'text/html', 'application/xml', ''),
   'content-length': fc.constantFrom('abc', '-1', '0', '99999999999999'),
+  // The refresh cookie (garbage or empty) with and without the CSRF header the cookie routes ask for.
+  cookie: fc.constantFrom('afwd_refresh=not-a-token', 'afwd_refresh=', 'a=b; afwd_refresh=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'afwd_refresh'),
+  'x-requested-with': fc.constantFrom('afwd-web', 'XMLHttpRequest', ''),
 }, { requiredKeys: [] });
 
 function requestArbitrary(ctx: Context, op: Operation): fc.Arbitrary<FuzzRequest> {

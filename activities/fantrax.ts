@@ -1,6 +1,150 @@
-/** Activities of the Fantrax sync and the recommendations (filled in by the Fantrax work). */
-import type { ActivityDeps } from './context.ts';
+/**
+ * Activities of the Fantrax sync and the recommendations: fetch the user's leagues (opening his sealed Secret ID),
+ * sync one league (info, rosters, player ids; match the rostered players; store the rosters of this sync), close a
+ * sync, and recompute recommendations for one user or every linked user (after each publication). A Secret ID
+ * Fantrax refuses is a non-retryable failure that marks the link as needing a reconnect; Fantrax being down or rate
+ * limiting is retried.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { leaguesOf, finishSync, replaceLeagues, rosterEntries, setLeagueStatus, startSync, storeRosters } from '../db/fantrax-syncs.ts';
+import { linkedUserIds, linkOf, markNeedsReconnect, recordLinkSync } from '../db/fantrax-links.ts';
+import { matchCandidates, matchesOf, upsertMatches } from '../db/fantrax-matches.ts';
+import { adviceSnapshot, pruneRecommendations, saveRecommendations, type AdviceSnapshot } from '../db/recommendations.ts';
+import { userById } from '../db/users.ts';
+import { fantraxClientFromConfig, FantraxError, FantraxRateLimitedError, InaccessibleLeagueError, InvalidSecretIdError, type FantraxClient } from '../fantrax/client.ts';
+import { loadKeyring } from '../fantrax/keyring.ts';
+import { createMatcher } from '../fantrax/match.ts';
+import { computeRecommendations, strategyOf } from '../fantrax/recommendations.ts';
+import { createSecretBox, type SecretBox } from '../fantrax/secret-box.ts';
+import type { Pool } from '../lib/db.ts';
+import { activityLog, type ActivityDeps } from './context.ts';
 
-export function createFantraxActivities(_deps: ActivityDeps) {
-  return {};
+/** Failure types the workflows branch on. */
+export const FANTRAX_FAILURES = { invalidSecret: 'FantraxInvalidSecretId', notLinked: 'FantraxNotLinked', malformed: 'FantraxMalformedResponse' } as const;
+
+/** Fantrax errors as Temporal sees them: refusals and bad data are final; rate limits retry after their wait. */
+function asFailure(error: unknown): unknown {
+  if (error instanceof FantraxRateLimitedError) {
+    return ApplicationFailure.create({ message: error.message, type: 'FantraxRateLimited', nextRetryDelay: `${error.retryAfterSeconds}s` });
+  }
+  if (error instanceof FantraxError && error.kind === 'malformed') {
+    return ApplicationFailure.create({ message: error.message, type: FANTRAX_FAILURES.malformed, nonRetryable: true });
+  }
+  return error;
+}
+
+/** Recomputes and stores the recommendations of every league of one user from the served snapshot. */
+async function recomputeFor(pool: Pool, userId: string, snapshot: AdviceSnapshot, season: number): Promise<number> {
+  const [user, leagues] = await Promise.all([userById(pool, userId), leaguesOf(pool, userId)]);
+  if (!user) return 0;
+  const strategy = strategyOf(user.preferences);
+  const matches = new Map((await matchesOf(pool, userId)).map((m) => [m.fantraxId, m.playerId]));
+  let computed = 0;
+  for (const league of leagues) {
+    const roster = (await rosterEntries(pool, userId, league.leagueId))
+      .map((e) => ({ fantraxId: e.fantraxId, teamId: e.teamId, rosterStatus: e.rosterStatus, playerId: matches.get(e.fantraxId) ?? null }));
+    const body = computeRecommendations({
+      strategy, season, userTeamId: league.teamId, roster, snapshotId: snapshot.snapshotId,
+      prospects: snapshot.prospects, previousSnapshotId: snapshot.previousSnapshotId, previous: snapshot.previous,
+    });
+    await saveRecommendations(pool, userId, league.leagueId, body);
+    computed++;
+  }
+  await pruneRecommendations(pool, userId, leagues.map((l) => l.leagueId));
+  return computed;
+}
+
+export function createFantraxActivities({ pool, config, log }: ActivityDeps, overrides: { client?: FantraxClient } = {}) {
+  const client = overrides.client ?? fantraxClientFromConfig(config);
+  let box: Promise<SecretBox> | undefined;
+  const secretBox = () => (box ??= loadKeyring(config).then(createSecretBox));
+  const season = () => new Date().getUTCFullYear();
+
+  return {
+    /** Opens a sync row (its rosters are stored under its id). */
+    async startFantraxSync(input: { userId: string; workflowId: string }): Promise<{ syncId: number }> {
+      return { syncId: await startSync(pool, input.userId, input.workflowId) };
+    },
+
+    /** Stores the user's MLB leagues; returns only their ids (the Secret ID never leaves this activity). */
+    async fetchFantraxLeagues(input: { userId: string }): Promise<{ leagueIds: string[] }> {
+      const link = await linkOf(pool, input.userId);
+      if (!link) throw ApplicationFailure.create({ message: 'The user has no Fantrax link', type: FANTRAX_FAILURES.notLinked, nonRetryable: true });
+      const secretId = (await secretBox()).open(link.sealed, input.userId);
+      let leagues;
+      try {
+        leagues = await client.getLeagues(secretId);
+      } catch (error) {
+        if (error instanceof InvalidSecretIdError) {
+          await markNeedsReconnect(pool, input.userId, error.message);
+          throw ApplicationFailure.create({ message: error.message, type: FANTRAX_FAILURES.invalidSecret, nonRetryable: true });
+        }
+        throw asFailure(error);
+      }
+      const mlb = leagues.filter((l) => l.sport.toUpperCase() === 'MLB');
+      await replaceLeagues(pool, input.userId, mlb);
+      activityLog(log).info({ userId: input.userId, leagues: mlb.length }, 'fantrax leagues fetched');
+      return { leagueIds: mlb.map((l) => l.leagueId) };
+    },
+
+    /** One league: info, rosters and player ids; the rostered players matched; the rosters stored for this sync. */
+    async syncFantraxLeague(input: { userId: string; syncId: number; leagueId: string }): Promise<{ status: 'synced' | 'inaccessible'; rostered: number; matched: number; uncertain: number }> {
+      let info; let rosters; let ids;
+      try {
+        [info, rosters, ids] = await Promise.all([client.getLeagueInfo(input.leagueId), client.getTeamRosters(input.leagueId), client.getPlayerIds('MLB')]);
+      } catch (error) {
+        if (error instanceof InaccessibleLeagueError) {
+          await setLeagueStatus(pool, input.userId, input.leagueId, 'inaccessible');
+          activityLog(log).warn({ leagueId: input.leagueId }, 'fantrax league inaccessible');
+          return { status: 'inaccessible', rostered: 0, matched: 0, uncertain: 0 };
+        }
+        throw asFailure(error);
+      }
+      const entries = Object.entries(rosters.rosters).flatMap(([teamId, team]) => team.rosterItems.map((item) => ({
+        teamId, fantraxId: item.id, rosterStatus: item.status, position: item.position ?? info.playerInfo[item.id]?.eligiblePos ?? null,
+      })));
+      const match = createMatcher(await matchCandidates(pool));
+      const fantraxIds = [...new Set(entries.map((e) => e.fantraxId))];
+      const matches = fantraxIds.map((fantraxId) => {
+        const known = ids[fantraxId];
+        const player = { fantraxId, name: known?.name ?? '', team: known?.team ?? null, position: known?.position ?? info.playerInfo[fantraxId]?.eligiblePos ?? null };
+        const result = known ? match(player) : { fantraxId, playerId: null, confidence: 0, label: 'none' as const };
+        return { fantraxId, fantraxName: player.name || fantraxId, fantraxTeam: player.team, fantraxPosition: player.position, playerId: result.playerId, confidence: result.confidence, label: result.label };
+      });
+      await upsertMatches(pool, input.userId, matches);
+      await storeRosters(pool, input.syncId, input.leagueId, entries);
+      await setLeagueStatus(pool, input.userId, input.leagueId, 'synced');
+      return {
+        status: 'synced', rostered: entries.length,
+        matched: matches.filter((m) => m.playerId !== null).length,
+        uncertain: matches.filter((m) => m.label === 'uncertain').length,
+      };
+    },
+
+    async finishFantraxSync(input: { userId: string; syncId: number | null; error: string | null }): Promise<void> {
+      if (input.syncId !== null) await finishSync(pool, input.syncId, { status: input.error ? 'failed' : 'succeeded', error: input.error });
+      await recordLinkSync(pool, input.userId, { at: new Date(), error: input.error });
+    },
+
+    async recomputeFantraxRecommendations(input: { userId: string }): Promise<{ leagues: number; snapshotId: string | null }> {
+      const snapshot = await adviceSnapshot(pool);
+      if (!snapshot) return { leagues: 0, snapshotId: null };
+      return { leagues: await recomputeFor(pool, input.userId, snapshot, season()), snapshotId: snapshot.snapshotId };
+    },
+
+    /** After a publication: every linked user's recommendations from the new snapshot (no Fantrax calls). */
+    async recomputeAllFantraxRecommendations(_input: Record<string, never> = {}): Promise<{ users: number; leagues: number }> {
+      const snapshot = await adviceSnapshot(pool);
+      if (!snapshot) return { users: 0, leagues: 0 };
+      const userIds = await linkedUserIds(pool);
+      let leagues = 0;
+      for (const userId of userIds) leagues += await recomputeFor(pool, userId, snapshot, season());
+      activityLog(log).info({ users: userIds.length, leagues, snapshotId: snapshot.snapshotId }, 'fantrax recommendations recomputed');
+      return { users: userIds.length, leagues };
+    },
+
+    async listFantraxLinkedUsers(_input: Record<string, never> = {}): Promise<{ userIds: string[] }> {
+      return { userIds: await linkedUserIds(pool) };
+    },
+  };
 }

@@ -1,0 +1,124 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { linkOf, saveLink } from '../db/fantrax-links.ts';
+import { fantraxWorldPlayers, matchesOf } from '../db/fantrax-matches.ts';
+import { leaguesOf, rosterEntries, syncById } from '../db/fantrax-syncs.ts';
+import { recommendationsOf } from '../db/recommendations.ts';
+import { createUser, setPreferences } from '../db/users.ts';
+import { buildLocalWorld, DEMO_LEAGUE_ID, DEMO_SECRET_ID, DEMO_TEAM_ID } from '../fantrax/local-world.ts';
+import { createSecretBox, formatKeyring, generateKey, parseKeyring } from '../fantrax/secret-box.ts';
+import { startFantraxServer, type FantraxServer } from '../infra/fantrax-server.ts';
+import { loadConfig } from '../lib/config.ts';
+import { createLogger } from '../lib/log.ts';
+import { seedPublishedWorld } from '../test/api-fixture.ts';
+import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { withPipelineWorker } from '../test/temporal.ts';
+import { fantraxSyncWorkflowId } from './fantrax-ids.ts';
+import type { fantraxSync, fantraxSyncAll } from './fantrax-sync.ts';
+
+// The sync end to end: a real worker, the real database seeded with a published world, and the local Fantrax-shaped
+// server over a world built from those players.
+describe('fantraxSync', () => {
+  let db: TestDatabase;
+  let server: FantraxServer;
+  let connection: Connection;
+  let client: Client;
+  let userId: string;
+  const keys = formatKeyring({ keys: [generateKey('test-key')] });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedPublishedWorld(db.pool);
+    server = await startFantraxServer({ world: buildLocalWorld(await fantraxWorldPlayers(db.pool)) });
+    userId = (await createUser(db.pool, { email: 'gm@example.test', passwordHash: 'x' }))!;
+    await setPreferences(db.pool, userId, { strategy: 'contending', scoringWeights: { probability: 0.5, eta: 0.2, age: 0.1, dynastyValue: 0.2 } });
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    client = new Client({ connection });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  async function link(secretId: string) {
+    await saveLink(db.pool, userId, createSecretBox(parseKeyring(keys)).seal(secretId, userId));
+  }
+
+  async function deps() {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'afwd-fantrax-'));
+    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', AFWD_DATA_DIR: dataDir, FANTRAX_API_URL: server.url, FANTRAX_SECRET_KEYS: keys, FANTRAX_REQUEST_TIMEOUT_MS: '500' });
+    return { pool: db.pool, config, log: createLogger({ level: 'warn' }), mlbBaseUrl: 'http://127.0.0.1:9' };
+  }
+
+  it('stores every team\'s roster under the sync, matches the players and computes the recommendations', async () => {
+    await link(DEMO_SECRET_ID);
+    server.setFailure(null);
+    const result = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
+      client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+    expect(result.leagues).toHaveLength(1);
+    expect(result.leagues[0]).toMatchObject({ leagueId: DEMO_LEAGUE_ID, status: 'synced' });
+    expect(result.recommendations).toBe(1);
+
+    expect(await syncById(db.pool, result.syncId)).toMatchObject({ status: 'succeeded', error: null });
+    const roster = await rosterEntries(db.pool, userId, DEMO_LEAGUE_ID, result.syncId);
+    expect(new Set(roster.map((e) => e.teamId)).size).toBe(12);
+    expect(roster.filter((e) => e.teamId === DEMO_TEAM_ID && e.rosterStatus === 'MINORS')).toHaveLength(8);
+    expect((await leaguesOf(db.pool, userId))[0]).toMatchObject({ leagueName: 'A Fine Wine Demo League', teamId: DEMO_TEAM_ID, status: 'synced' });
+
+    const matches = await matchesOf(db.pool, userId);
+    expect(matches.filter((m) => m.label === 'certain').length).toBeGreaterThan(30);
+    expect(matches.filter((m) => m.label === 'none').map((m) => m.fantraxName)).toEqual(expect.arrayContaining(['Castellano, Bartolo']));
+
+    const stored = await recommendationsOf(db.pool, userId, DEMO_LEAGUE_ID);
+    expect(stored?.body.strategy).toBe('contending');
+    expect(stored?.body.snapshotId).toBe('rs-2025-06-01');
+    expect(stored!.body.farmSystem.length).toBeGreaterThanOrEqual(6);
+    expect(stored!.body.freeAgents.length).toBeGreaterThan(0);
+    const rostered = new Set(matches.map((m) => m.playerId));
+    for (const fa of stored!.body.freeAgents) expect(rostered.has(fa.playerId)).toBe(false);
+
+    // A second sync stores its own rosters; the first one's stay.
+    const again = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
+      client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+    expect(again.syncId).not.toBe(result.syncId);
+    expect(await rosterEntries(db.pool, userId, DEMO_LEAGUE_ID, result.syncId)).toHaveLength(roster.length);
+    expect(await rosterEntries(db.pool, userId, DEMO_LEAGUE_ID)).toHaveLength(roster.length);
+  });
+
+  it('skips a private league without failing the sync', async () => {
+    await link(DEMO_SECRET_ID);
+    server.setFailure({ kind: 'private-league', leagueId: DEMO_LEAGUE_ID });
+    try {
+      const result = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
+        client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+      expect(result.leagues[0]).toMatchObject({ status: 'inaccessible', rostered: 0 });
+      expect((await leaguesOf(db.pool, userId))[0]?.status).toBe('inaccessible');
+    } finally {
+      server.setFailure(null);
+    }
+  });
+
+  it('fails at once on a refused Secret ID, marks the link for reconnecting, and the daily sync then skips the user', async () => {
+    await link('a-secret-fantrax-does-not-know');
+    const failure = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
+      client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }))
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause?.cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe('FantraxInvalidSecretId');
+    expect((cause as ApplicationFailure).message).not.toContain('a-secret-fantrax-does-not-know');
+    const stored = await linkOf(db.pool, userId);
+    expect(stored?.needsReconnect).toBe(true);
+    expect(stored?.lastError).toMatch(/FantraxInvalidSecretId/);
+
+    const all = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
+      client.workflow.execute<typeof fantraxSyncAll>('fantraxSyncAll', { taskQueue, workflowId: `fantrax-sync-all-${Date.now()}`, args: [{}] }));
+    expect(all).toEqual({ started: 0, running: 0 });
+  });
+});

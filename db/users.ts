@@ -118,7 +118,14 @@ export async function setPasswordHash(db: Queryable, userId: string, passwordHas
   return (rowCount ?? 0) > 0;
 }
 
-/** The account's password hash under a row lock (re-authentication before erasing it); null when there is none. */
+/** The account's e-mail and password hash (re-authentication); null when there is none. */
+export async function credentialsById(db: Queryable, userId: string): Promise<{ email: string; passwordHash: string } | null> {
+  const { rows } = await db.query<{ email: string; password_hash: string }>(`SELECT email, password_hash FROM users WHERE user_id = $1`, [userId]);
+  const row = rows[0];
+  return row ? { email: row.email, passwordHash: row.password_hash } : null;
+}
+
+/** The same under a row lock until the transaction ends (the erasure holds it); null when there is none. */
 export async function lockCredentials(db: Queryable, userId: string): Promise<{ email: string; passwordHash: string } | null> {
   const { rows } = await db.query<{ email: string; password_hash: string }>(
     `SELECT email, password_hash FROM users WHERE user_id = $1 FOR UPDATE`, [userId],

@@ -5,7 +5,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { writeAudit } from '../../db/audit-log.ts';
-import { lockCredentials } from '../../db/users.ts';
+import { credentialsById } from '../../db/users.ts';
 import { createStripeClient } from '../../billing/stripe-client.ts';
 import { eraseAccount } from '../account/erasure.ts';
 import { EXPORT_FORMAT, exportAccount } from '../account/export.ts';
@@ -84,7 +84,7 @@ export function accountRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     const userId = self(c, c.req.valid('param').userId);
     const hit = await deps.limiter.hit(`delete-account:user:${userId}`, DELETE_ACCOUNT_LIMIT.limit, DELETE_ACCOUNT_LIMIT.windowSeconds);
     if (!hit.allowed) throw new HttpProblem(429, 'Too many attempts to erase this account; try again later.', { headers: { 'retry-after': String(hit.resetSeconds) } });
-    const credentials = await lockCredentials(deps.pool, userId);
+    const credentials = await credentialsById(deps.pool, userId);
     if (!credentials) throw new HttpProblem(404, 'No such user.');
     if (!await verifyPassword(credentials.passwordHash, c.req.valid('json').password)) {
       throw new HttpProblem(401, 'The password is wrong: the account was not erased.');

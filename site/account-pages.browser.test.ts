@@ -22,6 +22,8 @@ import { FIXTURE_PATH } from './test-fixtures/generate-snapshot.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
 const VIEWPORT = { width: 1280, height: 900 };
+/** API round trips (argon2 hashing, a refresh) take longer while other suites load the machine. */
+const SLOW = { timeout: 15_000 };
 const EMAIL = 'reader@example.com';
 const PASSWORD = 'a long enough password';
 /** A JWT's first bytes ({"alg" / {"typ"), wherever one might hide. */
@@ -112,16 +114,16 @@ describe('account pages against the API in a browser', () => {
     await tab.locator('#signup-email').fill(EMAIL);
     await tab.locator('#signup-password').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Sign up' }).click();
-    await expect.poll(() => tab.locator('[data-email]').textContent(), { timeout: 15_000 }).toBe(EMAIL);
+    await expect.poll(() => tab.locator('[data-email]').textContent(), SLOW).toBe(EMAIL);
     expect(await tab.locator('[data-role]').textContent()).toBe('Free');
-    expect(await tab.getByRole('button', { name: 'Upgrade to premium' }).isVisible()).toBe(true);
+    await tab.getByRole('button', { name: 'Upgrade to premium' }).waitFor(SLOW);
     expect(await tab.locator('[data-page-status]').textContent()).toMatch(/Welcome/);
 
     const cookie = await refreshCookie();
     expect(cookie).toMatchObject({ httpOnly: true, path: '/api/v1/auth', sameSite: 'Strict' });
 
     await tab.reload();
-    await expect.poll(() => tab.locator('[data-email]').textContent(), { timeout: 15_000 }).toBe(EMAIL);
+    await expect.poll(() => tab.locator('[data-email]').textContent(), SLOW).toBe(EMAIL);
     expect(await tab.getByRole('heading', { name: 'Log in' }).isVisible()).toBe(false);
     // The refresh rotated the token in the cookie.
     expect((await refreshCookie())?.value).not.toBe(cookie?.value);
@@ -133,18 +135,18 @@ describe('account pages against the API in a browser', () => {
     const top = cards[0]!;
     const tab = await open(`/prospects/${top.slug}/`);
     const star = tab.getByRole('button', { name: /Watch/ });
-    await star.waitFor({ timeout: 15_000 });
+    await star.waitFor(SLOW);
     expect(await tab.getByRole('link', { name: 'Log in to watch' }).isVisible()).toBe(false);
     expect(await star.getAttribute('aria-pressed')).toBe('false');
     await star.click();
-    await expect.poll(() => star.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => star.getAttribute('aria-pressed'), SLOW).toBe('true');
     expect(await tab.locator('[data-watch-status]').textContent()).toBe(`${top.name} is on your watchlist.`);
     await tab.reload();
-    await expect.poll(() => tab.getByRole('button', { name: /Watching/ }).getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('true');
+    await expect.poll(() => tab.getByRole('button', { name: /Watching/ }).getAttribute('aria-pressed'), SLOW).toBe('true');
 
     await tab.goto(`${origin}/watchlist/`);
     const row = tab.locator('[data-rows] tr', { hasText: top.name });
-    await row.waitFor({ timeout: 15_000 });
+    await row.waitFor(SLOW);
     expect(await row.locator('td').first().textContent()).toBe(`#${top.rank}`);
     expect(await row.getByRole('link', { name: top.name }).getAttribute('href')).toBe(`/prospects/${top.slug}/`);
     const moveText = (await row.locator('td').nth(1).textContent())!.replace(/\s+/g, ' ').trim();
@@ -154,17 +156,17 @@ describe('account pages against the API in a browser', () => {
     await tab.screenshot({ path: join(ARTIFACTS, 'site-watchlist.png'), fullPage: true });
 
     await row.getByRole('button', { name: `Remove ${top.name}` }).click();
-    await expect.poll(() => tab.locator('[data-rows] tr').count()).toBe(0);
+    await expect.poll(() => tab.locator('[data-rows] tr').count(), SLOW).toBe(0);
     expect(await tab.locator('[data-page-status]').textContent()).toBe(`${top.name} is off your watchlist.`);
     await tab.reload();
-    await tab.locator('[data-empty]').waitFor({ timeout: 15_000 });
+    await tab.locator('[data-empty]').waitFor(SLOW);
     await tab.close();
   }, 60_000);
 
   it('logs out (a reload stays signed out), then logs in with the form', async () => {
     const tab = await open('/account/');
     await tab.getByRole('button', { name: 'Log out' }).click();
-    await tab.getByRole('heading', { name: 'Log in' }).waitFor({ timeout: 15_000 });
+    await tab.getByRole('heading', { name: 'Log in' }).waitFor(SLOW);
     expect(await refreshCookie()).toBeUndefined();
     await tab.reload();
     await tab.getByRole('heading', { name: 'Log in' }).waitFor();
@@ -173,10 +175,10 @@ describe('account pages against the API in a browser', () => {
     await tab.locator('#login-email').fill(EMAIL);
     await tab.locator('#login-password').fill('not the password');
     await tab.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => tab.locator('[data-login] [data-status]').textContent()).toBe('The email or password is wrong.');
+    await expect.poll(() => tab.locator('[data-login] [data-status]').textContent(), SLOW).toBe('The email or password is wrong.');
     await tab.locator('#login-password').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => tab.locator('[data-email]').textContent(), { timeout: 15_000 }).toBe(EMAIL);
+    await expect.poll(() => tab.locator('[data-email]').textContent(), SLOW).toBe(EMAIL);
     await tab.close();
   }, 60_000);
 
@@ -206,7 +208,7 @@ describe('account pages against the API in a browser', () => {
     const [a, b, c, d] = [cards[0]!, cards[4]!, cards[9]!, cards[14]!];
     const tab = await open(`/compare/?ids=${a.playerId},${b.playerId},${c.playerId}`, reader);
     const heads = tab.locator('[data-head] th[data-player] a');
-    await expect.poll(() => heads.allTextContents(), { timeout: 15_000 }).toEqual([a.name, b.name, c.name]);
+    await expect.poll(() => heads.allTextContents(), SLOW).toEqual([a.name, b.name, c.name]);
     const probability = tab.locator('tr', { has: tab.getByRole('rowheader', { name: 'Probability' }) }).locator('td');
     expect(await probability.allTextContents()).toEqual([a, b, c].map((p) => `${(p.probability * 100).toFixed(1)}%`));
     const factors = tab.locator('tr', { has: tab.getByRole('rowheader', { name: 'What moves the estimate' }) }).locator('td').first();
@@ -214,16 +216,16 @@ describe('account pages against the API in a browser', () => {
 
     await tab.getByLabel('Add a prospect').fill(d.name.split(' ')[1]!.slice(0, 5));
     await tab.getByRole('button', { name: new RegExp(`^Add ${d.name}`) }).click();
-    await expect.poll(() => heads.allTextContents()).toEqual([a.name, b.name, c.name, d.name]);
+    await expect.poll(() => heads.allTextContents(), SLOW).toEqual([a.name, b.name, c.name, d.name]);
     expect(new URL(tab.url()).search).toBe(`?ids=${[a, b, c, d].map((p) => p.playerId).join(',')}`);
     expect(await tab.getByLabel('Add a prospect').isDisabled()).toBe(true);
     await tab.screenshot({ path: join(ARTIFACTS, 'site-compare.png'), fullPage: true });
 
     await tab.getByRole('button', { name: `Remove ${b.name}` }).click();
-    await expect.poll(() => heads.allTextContents()).toEqual([a.name, c.name, d.name]);
+    await expect.poll(() => heads.allTextContents(), SLOW).toEqual([a.name, c.name, d.name]);
     expect(new URL(tab.url()).search).toBe(`?ids=${[a, c, d].map((p) => p.playerId).join(',')}`);
     await tab.reload();
-    await expect.poll(() => heads.allTextContents(), { timeout: 15_000 }).toEqual([a.name, c.name, d.name]);
+    await expect.poll(() => heads.allTextContents(), SLOW).toEqual([a.name, c.name, d.name]);
     // Static data only: it works on a host without the API.
     expect(calls).toEqual([]);
     await reader.close();
@@ -231,18 +233,18 @@ describe('account pages against the API in a browser', () => {
 
   it('shows a free account what Fantrax adds, and asks for a reset link', async () => {
     const tab = await open('/fantrax/');
-    await tab.getByRole('heading', { name: 'A premium feature' }).waitFor({ timeout: 15_000 });
+    await tab.getByRole('heading', { name: 'A premium feature' }).waitFor(SLOW);
     expect(await tab.getByLabel('Fantrax Secret ID').isVisible()).toBe(false);
     await tab.goto(`${origin}/account/reset/`);
     await tab.locator('#reset-email').fill(EMAIL);
     await tab.getByRole('button', { name: 'Send the link' }).click();
-    await expect.poll(() => tab.locator('[data-request] [data-status]').textContent()).toMatch(/^If the address has an account/);
+    await expect.poll(() => tab.locator('[data-request] [data-status]').textContent(), SLOW).toMatch(/^If the address has an account/);
     await tab.close();
   }, 30_000);
 
   it('kept every token out of storage, readable cookies and URLs, and logged no errors', async () => {
     const tab = await open('/account/');
-    await tab.locator('[data-email]').waitFor({ timeout: 15_000 });
+    await tab.locator('[data-email]').waitFor(SLOW);
     const readable = await tab.evaluate<string>(READABLE_STORAGE);
     expect(readable).not.toMatch(JWT);
     expect(readable).not.toContain('afwd_refresh');
@@ -257,7 +259,7 @@ describe('account pages against the API in a browser', () => {
   it('downloads the account data as a JSON file and deletes the account with the password', async () => {
     const tab = await open('/account/data/');
     const exportButton = tab.getByRole('button', { name: 'Download my data' });
-    await exportButton.waitFor({ timeout: 15_000 });
+    await exportButton.waitFor(SLOW);
     const [download] = await Promise.all([tab.waitForEvent('download'), exportButton.click()]);
     expect(download.suggestedFilename()).toMatch(/^afwd-data-\d{4}-\d{2}-\d{2}\.json$/);
     const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as { profile: { email: string } };
@@ -267,16 +269,16 @@ describe('account pages against the API in a browser', () => {
     await tab.getByLabel('Your password, to confirm').fill('not the password');
     await tab.getByRole('button', { name: 'Delete my account' }).click();
     const status = tab.locator('[data-delete] [data-status]');
-    await expect.poll(() => status.getAttribute('class')).toContain('error');
+    await expect.poll(() => status.getAttribute('class'), SLOW).toContain('error');
     await tab.getByLabel('Your password, to confirm').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Delete my account' }).click();
-    await expect.poll(() => tab.locator('[data-page-status]').textContent()).toBe('Your account is deleted. Thank you for reading.');
+    await expect.poll(() => tab.locator('[data-page-status]').textContent(), SLOW).toBe('Your account is deleted. Thank you for reading.');
     // Gone: the session does not come back, and the password no longer logs in.
     await tab.goto(`${origin}/account/`);
     await tab.locator('#login-email').fill(EMAIL);
     await tab.locator('#login-password').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => tab.locator('[data-login] [data-status]').textContent()).toBe('The email or password is wrong.');
+    await expect.poll(() => tab.locator('[data-login] [data-status]').textContent(), SLOW).toBe('The email or password is wrong.');
     await tab.close();
   }, 60_000);
 });

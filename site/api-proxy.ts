@@ -38,7 +38,9 @@ export interface ApiProxy {
 export function createApiProxy(apiUrl: string): ApiProxy {
   const target = new URL(apiUrl);
   if (target.protocol !== 'http:') throw new Error(`apiUrl must be an http:// URL (got ${apiUrl}); TLS ends at nginx in production.`);
-  const agent = new Agent({ keepAlive: true });
+  // A connection per request, as nginx does by default: a reused idle connection the API is closing at that moment
+  // (its keep-alive timeout) fails the request with ECONNRESET, and a streamed body cannot be replayed.
+  const agent = new Agent({ keepAlive: false });
 
   const badGateway = (req: IncomingMessage, res: ServerResponse) => {
     if (res.headersSent) {

@@ -64,17 +64,18 @@ function readNotifications(form) {
 }
 
 async function showAccount() {
-  const me = await api('/users/me');
+  // All at once, and shown together: the view never appears half filled.
+  const [me, subscription, notifications] = await Promise.all([
+    api('/users/me'), api('/billing/subscription'), api('/users/me/notifications'),
+  ]);
   if (!me.ok) {
     if (me.status === 401) return showSignedOut();
     say(pageStatus, problemText(me, 'Your account could not be loaded.'), 'error');
     return;
   }
   const user = me.data;
-  showView('signed-in');
   document.querySelector('[data-email]').textContent = user.email;
   document.querySelector('[data-role]').textContent = PLAN[user.role] ?? user.role;
-  const [subscription, notifications] = await Promise.all([api('/billing/subscription'), api('/users/me/notifications')]);
   const sub = subscription.ok ? subscription.data : null;
   document.querySelector('[data-subscription]').textContent = subscription.ok ? subscriptionText(sub) : '—';
   const paying = sub && sub.status && !['none', 'canceled', 'incomplete_expired'].includes(sub.status);
@@ -86,6 +87,7 @@ async function showAccount() {
     form.hidden = true;
     say(pageStatus, problemText(notifications, 'Notification settings are not available right now.'), 'error');
   }
+  showView('signed-in');
 }
 
 function showSignedOut() {

@@ -7,7 +7,7 @@ const HINT = 'afwd-signed-in';
 const WEB = { 'X-Requested-With': 'afwd-web' };
 
 let accessToken = null;
-let restoring;
+let refreshing;
 
 const storage = () => {
   try {
@@ -52,8 +52,11 @@ async function call(path, { method = 'GET', body, headers = {}, token } = {}) {
   }
 }
 
-/** Trades the refresh cookie for a new access token; one at a time across tabs (each refresh token works once). */
-async function refresh() {
+/**
+ * Trades the refresh cookie for a new access token. One at a time across tabs (each refresh token works once), and
+ * one per page however many calls want it.
+ */
+function refresh() {
   const run = async () => {
     const result = await call('/auth/refresh', { method: 'POST', headers: WEB });
     accessToken = result.ok && typeof result.data?.accessToken === 'string' ? result.data.accessToken : null;
@@ -61,16 +64,16 @@ async function refresh() {
     if (!accessToken && result.status >= 400 && result.status < 500) setHint(false);
     return accessToken !== null;
   };
-  return navigator.locks ? navigator.locks.request('afwd-refresh', run) : run();
+  return (refreshing ??= (navigator.locks ? navigator.locks.request('afwd-refresh', run) : run()).finally(() => {
+    refreshing = undefined;
+  }));
 }
 
 /** Restores the session through the cookie once per page load; resolves true when signed in. */
 export function restore() {
   if (accessToken) return Promise.resolve(true);
   if (!mightBeSignedIn()) return Promise.resolve(false);
-  return (restoring ??= refresh().finally(() => {
-    restoring = undefined;
-  }));
+  return refresh();
 }
 
 export const signedIn = () => accessToken !== null;
@@ -81,9 +84,12 @@ export const signedIn = () => accessToken !== null;
  */
 export async function api(path, options = {}) {
   if (!accessToken) await restore();
-  const first = await call(path, { ...options, token: accessToken });
+  const sent = accessToken;
+  const first = await call(path, { ...options, token: sent });
   if (first.status !== 401 || !mightBeSignedIn()) return first;
-  if (!(await refresh())) return first;
+  // Another call may have refreshed meanwhile: then its token is the one to retry with.
+  if (accessToken === sent && !(await refresh())) return first;
+  if (!accessToken) return first;
   return call(path, { ...options, token: accessToken });
 }
 

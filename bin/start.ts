@@ -1,7 +1,7 @@
 /**
- * `npm start`: the whole product on one machine. Starts (or reuses) PostgreSQL, Redis and the Temporal dev server,
- * serves the sample source, the published site and the premium API, runs the worker, runs the pipeline once, and
- * keeps serving until Ctrl-C, when everything it started stops in reverse order.
+ * `npm start`: the whole product on one machine. Starts (or reuses) PostgreSQL, Redis, stripe-mock (without Stripe
+ * settings) and the Temporal dev server, serves the sample source, the published site and the premium API, runs the
+ * worker, runs the pipeline once, and keeps serving until Ctrl-C, when everything it started stops in reverse order.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,8 @@ import { createLogger } from '../lib/log.ts';
 import { startApiServer } from '../api/server.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
 import { openRedis } from '../infra/redis.ts';
+import { startLocalSmtpServer } from '../infra/smtp-server.ts';
+import { startStripeMock } from '../infra/stripe-mock.ts';
 import { serveSite } from '../site/serve.ts';
 import { pipelineWorkflowId } from '../workflows/ids.ts';
 import type { runPipeline } from '../workflows/run-pipeline.ts';
@@ -23,6 +25,18 @@ await runMain(async (stack) => {
   const { client, temporalUiUrl, databaseUrl } = await startLocalStack(config, log, stack, { worker: true });
   const redis = await openRedis(config, log);
   stack.push('redis', () => redis.stop());
+  // Without Stripe settings, Stripe's own mock answers the API and the worker (docs/billing.md).
+  if (!config.stripe.apiUrl && !config.stripe.secretKey) {
+    const stripeMock = await startStripeMock({ port: config.stripe.localMockPort, log });
+    stack.push('stripe-mock', () => stripeMock.close());
+  }
+  // Without SMTP_URL, e-mail goes to a local SMTP server with a web mailbox (docs/notifications.md).
+  let mailboxLine = '';
+  if (!config.mail.smtpUrl) {
+    const mail = await startLocalSmtpServer({ port: config.mail.localPort, mailboxPort: config.mail.localPort + 1, dir: path.join(config.dataDir, 'mail'), log });
+    stack.push('local SMTP server', () => mail.close());
+    mailboxLine = `  Mailbox:        ${mail.mailboxUrl}\n`;
+  }
   const api = await startApiServer({ ...config, databaseUrl, redis: { ...config.redis, url: redis.url } }, log);
   stack.push('api server', () => api.close());
 
@@ -48,7 +62,7 @@ await runMain(async (stack) => {
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
   const runUrl = `${temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`;
-  const apiLines = `  API:            ${api.apiUrl}\n  API docs:       ${api.docsUrl}\n`;
+  const apiLines = `  API:            ${api.apiUrl}\n  API docs:       ${api.docsUrl}\n${mailboxLine}`;
   console.log(`\n  Rankings site:  ${site.url}\n${apiLines}  Temporal UI:    ${temporalUiUrl}\n  Pipeline run:   ${runUrl}\n`);
   const result = await handle.result();
   const b = result.backfill;

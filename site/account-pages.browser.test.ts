@@ -231,6 +231,31 @@ describe('account pages against the API in a browser', () => {
     await reader.close();
   }, 60_000);
 
+  it('refreshes once and retries when a call is answered 401 (an access token that expired)', async () => {
+    const tab = await context.newPage();
+    const refreshes: string[] = [];
+    tab.on('request', (request) => {
+      if (request.url().endsWith('/api/v1/auth/refresh')) refreshes.push(request.headers()['x-requested-with'] ?? '');
+    });
+    // Fault injection on the wire, as test/fault-proxy.ts does for the database: the first watchlist read is refused
+    // the way the API refuses an expired token; everything else reaches the real API.
+    let refused = 0;
+    await tab.route('**/api/v1/users/me/watchlist', async (route) => {
+      if (refused++ > 0) return route.continue();
+      await route.fulfill({
+        status: 401, contentType: 'application/problem+json', headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+        body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The access token has expired.' }),
+      });
+    });
+    await tab.goto(`${origin}/watchlist/`);
+    await tab.locator('[data-empty]').waitFor(SLOW);
+    expect(refused).toBe(2);
+    // One on page load, one after the 401; each with the header the cookie needs.
+    expect(refreshes).toEqual(['afwd-web', 'afwd-web']);
+    expect(await tab.locator('[data-page-status]').textContent()).toBe('');
+    await tab.close();
+  }, 30_000);
+
   it('shows a free account what Fantrax adds, and asks for a reset link', async () => {
     const tab = await open('/fantrax/');
     await tab.getByRole('heading', { name: 'A premium feature' }).waitFor(SLOW);

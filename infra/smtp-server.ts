@@ -4,7 +4,7 @@
  * files in `dir` when given), with a tiny read-only web mailbox (list + view) for `npm start` users.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -14,7 +14,7 @@ import type { Logger } from '../lib/log.ts';
 export interface ReceivedMessage {
   /** The To header as text. */
   to: string;
-  /** The envelope's recipients (RCPT TO). */
+  /** The envelope's recipients (RCPT TO); empty for messages read back from `dir`. */
   recipients: string[];
   subject: string;
   text: string;
@@ -76,7 +76,14 @@ export async function startLocalSmtpServer(options: LocalSmtpServerOptions): Pro
   const stored: Stored[] = [];
   const waiters = new Set<() => void>();
   const parsed = (s: Stored) => (s.parsed ??= parse(s));
-  if (options.dir) await mkdir(options.dir, { recursive: true });
+  if (options.dir) {
+    // Messages of earlier runs stay in the mailbox.
+    await mkdir(options.dir, { recursive: true });
+    for (const name of (await readdir(options.dir)).filter((n) => n.endsWith('.eml')).sort()) {
+      const file = path.join(options.dir, name);
+      stored.push({ raw: await readFile(file), recipients: [], receivedAt: (await stat(file)).mtime });
+    }
+  }
 
   const smtp = new SMTPServer({
     authOptional: true,

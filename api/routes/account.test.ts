@@ -14,7 +14,12 @@ import { createUser, type TestUser } from '../../test/api-users.ts';
 import { findValues, scannedColumns } from '../../test/personal-data-scan.ts';
 import type { AccountExport } from '../account/export.ts';
 import { pseudonymFor, pseudonymPepper } from '../account/pseudonym.ts';
+import { recordLinkSync, saveLink } from '../../db/fantrax-links.ts';
+import { upsertMatches } from '../../db/fantrax-matches.ts';
+import { finishSync, replaceLeagues, startSync, storeRosters } from '../../db/fantrax-syncs.ts';
+import { saveRecommendations } from '../../db/recommendations.ts';
 import { createSecretBox, generateKey } from '../../fantrax/secret-box.ts';
+import { fantraxSyncWorkflowId } from '../../workflows/fantrax-ids.ts';
 
 let api: TestApi;
 let admin: TestUser;
@@ -31,25 +36,25 @@ afterAll(async () => { await api?.close(); });
 interface Seeded { user: TestUser; customerId: string; fantraxSecret: string }
 
 /**
- * Fantrax data as a sync leaves it: the link (the Secret ID sealed with the real secret box), a league, a sync whose
- * workflow id names the user, its rosters, a match and a recommendation. Direct SQL: a fixture standing in for the
- * Fantrax module's writers, which have not landed yet.
+ * Fantrax data as a sync leaves it, through the Fantrax db modules: the link (the Secret ID sealed with the real
+ * secret box), a league, a sync under its workflow id (which names the user), its rosters, a match and a
+ * recommendation.
  */
 async function seedFantrax(userId: string, secret: string): Promise<void> {
   const pool = api.deps.pool;
-  const sealed = createSecretBox({ keys: [generateKey('test-key')] }).seal(secret, userId);
-  await pool.query(`INSERT INTO fantrax_links (user_id, secret_ciphertext, secret_iv, secret_tag, secret_key_id, last_error) VALUES ($1, $2, $3, $4, $5, 'HTTP 500 from Fantrax')`,
-    [userId, sealed.ciphertext, sealed.iv, sealed.tag, sealed.keyId]);
-  await pool.query(`INSERT INTO fantrax_leagues (user_id, league_id, league_name, team_id, team_name) VALUES ($1, 'lg1', 'Dynasty Heads', 'tm1', 'My Team')`, [userId]);
-  const { rows } = await pool.query<{ sync_id: string }>(`INSERT INTO fantrax_syncs (user_id, workflow_id, status, finished_at) VALUES ($1, $2, 'succeeded', now()) RETURNING sync_id`, [userId, `fantrax-sync-${userId}`]);
-  await pool.query(`INSERT INTO fantrax_roster_entries (sync_id, league_id, team_id, fantrax_id, roster_status, position) VALUES ($1, 'lg1', 'tm1', '04abc', 'MINORS', 'SS')`, [rows[0]!.sync_id]);
-  await pool.query(`INSERT INTO fantrax_matches (user_id, fantrax_id, fantrax_name, player_id, confidence, label) VALUES ($1, '04abc', 'Prospect, Watched', $2, 0.9, 'certain')`, [userId, PLAYER_ID]);
-  await pool.query(`INSERT INTO fantrax_recommendations (user_id, league_id, snapshot_id, body) VALUES ($1, 'lg1', 'snap-1', $2)`, [userId, JSON.stringify({ forUser: userId, adds: [PLAYER_ID] })]);
+  await saveLink(pool, userId, createSecretBox({ keys: [generateKey('test-key')] }).seal(secret, userId));
+  await recordLinkSync(pool, userId, { at: new Date(), error: 'HTTP 500 from Fantrax' });
+  await replaceLeagues(pool, userId, [{ leagueId: 'lg1', leagueName: 'Dynasty Heads', teamId: 'tm1', teamName: 'My Team' }]);
+  const syncId = await startSync(pool, userId, fantraxSyncWorkflowId({ userId }));
+  await storeRosters(pool, syncId, 'lg1', [{ teamId: 'tm1', fantraxId: '04abc', rosterStatus: 'MINORS', position: 'SS' }]);
+  await finishSync(pool, syncId, { status: 'succeeded' });
+  await upsertMatches(pool, userId, [{ fantraxId: '04abc', fantraxName: 'Prospect, Watched', fantraxTeam: 'SEA', fantraxPosition: 'SS', playerId: PLAYER_ID, confidence: 0.9, label: 'certain' }]);
+  await saveRecommendations(pool, userId, 'lg1', { snapshotId: 'snap-1', previousSnapshotId: null, strategy: 'contending', farmSystem: [], freeAgents: [], movers: [], graduating: [] });
 }
 
 /**
  * An account with personal data in every table that holds any, written through each area's own db functions and
- * routes where they exist (direct SQL only for the Fantrax tables, above).
+ * routes (no direct SQL but the player it watches).
  */
 async function seedAccount(): Promise<Seeded> {
   const user = await createUser(api);
@@ -149,7 +154,7 @@ describe('account erasure', () => {
     expect(where(before)).toEqual(expect.arrayContaining([
       'users.user_id:userId', 'users.email:email', 'users.stripe_customer_id:stripeCustomerId', 'subscriptions.stripe_customer_id:stripeCustomerId',
       'stripe_events.stripe_customer_id:stripeCustomerId', 'email_outbox.dedupe_key:userId', 'email_outbox.payload:email', 'audit_log.subject:userId',
-      'audit_log.details:email', 'fantrax_links.user_id:userId', 'fantrax_syncs.workflow_id:userId', 'fantrax_recommendations.body:userId',
+      'audit_log.details:email', 'fantrax_links.user_id:userId', 'fantrax_syncs.workflow_id:userId',
       'watchlists.user_id:userId', 'notification_settings.user_id:userId',
       'password_reset_tokens.user_id:userId', 'refresh_tokens.user_id:userId', 'email_unsubscribes.user_id:userId',
     ]));

@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBillingEvent } from '../billing/events.ts';
 import { auditEntries } from '../db/audit-log.ts';
+import { deleteUserRow } from '../db/data-rights.ts';
 import { subscriptionById } from '../db/subscriptions.ts';
 import { createUser, userById } from '../db/users.ts';
 import { eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../test/billing-worker.ts';
@@ -44,9 +45,13 @@ async function account(): Promise<WebhookParties> {
 
 /** Signals the customer's saga as the webhook does, with a grace of `graceSeconds`. */
 async function send(taskQueue: string, graceSeconds: number, ...events: TestStripeEvent[]): Promise<void> {
+  return sendWith(taskQueue, { graceSeconds }, ...events);
+}
+
+async function sendWith(taskQueue: string, options: Omit<SubscriptionSagaInput, 'customerId'>, ...events: TestStripeEvent[]): Promise<void> {
   for (const e of events) {
     const event = toBillingEvent(JSON.parse(e.payload))!;
-    const input: SubscriptionSagaInput = { customerId: event.customerId, graceSeconds };
+    const input: SubscriptionSagaInput = { customerId: event.customerId, ...options };
     await temporal.client.workflow.signalWithStart('subscriptionSaga', {
       workflowId: subscriptionWorkflowId(event.customerId), taskQueue, args: [input], signal: STRIPE_EVENT_SIGNAL, signalArgs: [event],
     });
@@ -116,6 +121,44 @@ describe('subscription saga', () => {
     expect(await subscriptionById(db.pool, p.subscriptionId)).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
     expect(await auditEntries(db.pool, { action: 'payment_state_changed', subject: p.userId! })).toHaveLength(1);
     expect(await auditEntries(db.pool, { action: 'role_changed', subject: p.userId! })).toHaveLength(1);
+  });
+
+  it('continues as new to bound its history, carrying the account and the events not yet applied', async () => {
+    const p = await account();
+    const t = now();
+    const events = [0, 1, 2, 3, 4].map((i) => stripeEvent('customer.subscription.updated', p, { created: t + i, cancelAtPeriodEnd: i % 2 === 0, currentPeriodEnd: new Date(Date.now() + 86_400_000) }));
+    await sendWith(worker.taskQueue, { graceSeconds: 60, eventsPerRun: 2 }, ...events);
+    await until('all applied', async () => {
+      const { rows } = await db.pool.query(`SELECT 1 FROM stripe_events WHERE event_id = ANY($1) AND processed_at IS NOT NULL`, [events.map((e) => e.id)]);
+      return rows.length === events.length;
+    });
+    expect(await subscriptionById(db.pool, p.subscriptionId)).toMatchObject({ cancelAtPeriodEnd: true });
+    const handle = temporal.client.workflow.getHandle(subscriptionWorkflowId(p.customerId));
+    const runs: string[] = [];
+    for await (const run of temporal.client.workflow.list({ query: `WorkflowId = '${subscriptionWorkflowId(p.customerId)}'` })) runs.push(run.status.name);
+    expect(runs.filter((s) => s === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+  });
+
+  it('compensates when the account is deleted between the record and the grant', async () => {
+    const taskQueue = `billing-deleted-${Date.now()}-${Math.random()}`;
+    const deleting = await startBillingWorker({
+      pool: db.pool, taskQueue,
+      override: (real) => ({
+        syncEntitlement: async (input) => {
+          await deleteUserRow(db.pool, input.userId);
+          return real.syncEntitlement(input);
+        },
+      }),
+    });
+    try {
+      const p = await account();
+      await send(taskQueue, 60, stripeEvent('customer.subscription.created', p));
+      await until('the compensation', async () => (await auditEntries(db.pool, { action: 'subscription_compensated', subject: p.subscriptionId })).length > 0);
+      expect((await auditEntries(db.pool, { action: 'subscription_compensated', subject: p.subscriptionId }))[0]?.details).toEqual({ reason: 'account_deleted' });
+    } finally {
+      await deleting.stop();
+    }
   });
 
   it('compensates a payment nobody can receive: the Stripe subscription is cancelled (stripe-mock)', async () => {

@@ -29,9 +29,10 @@ export interface SubscriptionSagaInput {
   pending?: BillingEvent[];
   seen?: string[];
   wakeAt?: number | null;
+  /** Events applied per run before continuing as new, which bounds the history. @default 100 */
+  eventsPerRun?: number;
 }
 
-/** Events applied per run before continuing as new, which bounds the history. */
 const EVENTS_PER_RUN = 100;
 /** The timer fires this long after the deadline, so the activity's clock is past it too. */
 const TIMER_SLACK_MS = 1000;
@@ -57,7 +58,8 @@ export async function subscriptionSaga(input: SubscriptionSagaInput): Promise<vo
     await cancelStripeSubscription({ subscriptionId, reason });
   };
 
-  for (let applied = 0; applied < EVENTS_PER_RUN && !workflowInfo().continueAsNewSuggested;) {
+  const eventsPerRun = input.eventsPerRun ?? EVENTS_PER_RUN;
+  for (let applied = 0; applied < eventsPerRun && !workflowInfo().continueAsNewSuggested;) {
     if (pending.length === 0) {
       let timedOut = false;
       if (wakeAt === null) await condition(() => pending.length > 0);
@@ -94,6 +96,6 @@ export async function subscriptionSaga(input: SubscriptionSagaInput): Promise<vo
   }
   await condition(allHandlersFinished);
   await continueAsNew<typeof subscriptionSaga>({
-    customerId: input.customerId, graceSeconds: input.graceSeconds, userId, pending, seen: [...seen].slice(-50), wakeAt,
+    ...input, userId, pending, seen: [...seen].slice(-50), wakeAt,
   });
 }

@@ -26,6 +26,7 @@ describe('the e-mail outbox', () => {
   });
 
   it('claims due rows once (SKIP LOCKED), fixing a Message-ID that every later attempt keeps', async () => {
+    expect(await secondsUntilNextDue(db.pool)).toBeNull();
     const user = await newUser('claim');
     for (let i = 0; i < 6; i++) await enqueueEmail(db.pool, { userId: user, kind: 'welcome', dedupeKey: `claim:${user}:${i}` });
     expect(await enqueueEmail(db.pool, { userId: user, kind: 'welcome', dedupeKey: `claim:${user}:0` })).toBe(false);

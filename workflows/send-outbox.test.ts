@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ActivityDeps } from '../activities/index.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
 import { createPublishActivities } from '../activities/publish.ts';
+import { deleteUserRow } from '../db/data-rights.ts';
 import { beginAttempt, claimDueEmails, enqueueEmail, outboxEmail } from '../db/outbox.ts';
 import { addToWatchlist } from '../db/watchlists.ts';
 import { startLocalSmtpServer, type LocalSmtpServer } from '../infra/smtp-server.ts';
@@ -132,6 +133,17 @@ describe('sendOutbox', () => {
     expect(row!.lastError).toMatch(/451/);
     expect(row!.lastError).not.toContain(user.email);
     refusals.delete(user.email);
+  });
+
+  it('cancels the mail of an account deleted before it went out', async () => {
+    const user = await createUser(api);
+    const emailId = await queued(user, 'welcome', `welcome:${user.userId}`);
+    await deleteUserRow(api.deps.pool, user.userId);
+    await withPipelineWorker('outbox-gone', deps, async (taskQueue) => {
+      expect(await drain(taskQueue)).toMatchObject({ cancelled: 1, sent: 0 });
+    });
+    expect(await outboxEmail(api.deps.pool, emailId)).toMatchObject({ status: 'cancelled', userId: null, lastError: 'the account is gone' });
+    expect((await smtp.messages()).filter(to(user))).toEqual([]);
   });
 
   it('e-mails a watcher after a publish moves his prospect, and the unsubscribe link stops that kind only', async () => {

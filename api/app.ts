@@ -21,6 +21,7 @@ import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { billingRoutes, WEBHOOK_PATH } from './routes/billing.ts';
+import { fantraxRoutes } from './routes/fantrax.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mlRoutes } from './routes/ml.ts';
 import { notificationRoutes } from './routes/notifications.ts';
@@ -53,6 +54,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.route(API_PREFIX, notificationRoutes(deps));
   app.route(API_PREFIX, accountRoutes(deps));
   app.route(API_PREFIX, billingRoutes(deps));
+  app.route(API_PREFIX, fantraxRoutes(deps));
   app.route(API_PREFIX, adminRoutes(deps));
   registerOpenApi(app, deps);
   return app;

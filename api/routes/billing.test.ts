@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../db/audit-log.ts';
 import { billingAccount, subscriptionById } from '../../db/subscriptions.ts';
 import { userById } from '../../db/users.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser, type TestUser } from '../../test/api-users.ts';
+import { freePort } from '../../test/ports.ts';
 import { eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../../test/billing-worker.ts';
 import { checkoutCompletedEvents, deliverWebhook, signWebhook, stripeEvent, type WebhookParties } from '../../test/stripe-webhooks.ts';
 import { subscriptionWorkflowId } from '../../workflows/billing-ids.ts';
@@ -132,6 +134,21 @@ describe('the webhook', () => {
       expect(res.headers.get('retry-after')).toBe('60');
     } finally {
       await offline.close();
+    }
+  });
+
+  it('answers 503 when the Temporal server does not answer in time', async () => {
+    const down = await createTestApi();
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 500 });
+    try {
+      down.deps.temporal = { client: new Client({ connection }), taskQueue: 'nobody-polls' };
+      const user = await createUser(down);
+      const res = await deliverWebhook(down, stripeEvent('invoice.paid', { userId: user.userId, customerId: 'cus_down', subscriptionId: 'sub_down' }));
+      expect(res.status).toBe(503);
+      expect((await res.json() as { detail: string }).detail).toMatch(/Stripe will retry/);
+    } finally {
+      await connection.close().catch(() => undefined);
+      await down.close();
     }
   });
 

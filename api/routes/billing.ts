@@ -19,8 +19,8 @@ import { HttpProblem, problemResponses } from '../problem.ts';
 import { createRouter } from '../router.ts';
 
 export const WEBHOOK_PATH = '/billing/webhook';
-/** Longest the webhook waits for Temporal before answering 503 (Stripe waits about 10 s for an answer). */
-const SIGNAL_DEADLINE_MS = 8_000;
+/** Longest the webhook waits for Temporal before answering 503, well within the time Stripe waits for an answer. */
+const SIGNAL_DEADLINE_MS = 5_000;
 
 const CheckoutSchema = z.object({
   sessionId: z.string().openapi({ example: 'cs_test_a1b2c3' }),

@@ -44,6 +44,12 @@ describe('renderEmail', () => {
     expect(reset.headers).toEqual({});
     expect(reset.text).not.toMatch(/unsubscribe/i);
     expect(renderEmail('welcome', {}, { siteUrl }).subject).toBe('Welcome to A Fine Wine Dynasty');
+    expect(renderEmail('welcome', { subscriptionId: 'sub_1' }, { siteUrl }).subject).toBe('Welcome to A Fine Wine Dynasty premium');
+    expect(renderEmail('password_reset', { resetUrl: 'https://site.example.test/reset?t=abc', expiresAt: '2026-11-30T05:12:00.000Z' }, { siteUrl }).text)
+      .toContain('until 2026-11-30 05:12 UTC');
+    // As billing queues it: the subscription, and a grace end that may be null.
+    expect(renderEmail('payment_failed', { subscriptionId: 'sub_1', graceUntil: '2026-12-07T10:00:00.000Z' }, { siteUrl }).text).toContain('Premium stays on until 2026-12-07.');
+    expect(renderEmail('payment_failed', { subscriptionId: 'sub_1', graceUntil: null }, { siteUrl }).text).not.toContain('stays on');
     const failed = renderEmail('payment_failed', { amountDue: 900, currency: 'usd', graceUntil: '2026-12-07', hostedInvoiceUrl: 'https://pay.example.test/i/1' }, { siteUrl });
     expect(failed.text).toContain('payment of 9.00 USD');
     expect(failed.text).toContain('until 2026-12-07');

@@ -35,13 +35,15 @@ export const WeeklyDigestPayloadSchema = z.object({
   })),
 });
 
+/** Billing's welcome carries the subscription it greets; a plain welcome carries nothing. */
+const WelcomePayloadSchema = z.object({ subscriptionId: z.string().optional() });
 const PasswordResetPayloadSchema = z.object({ resetUrl: z.url(), expiresAt: z.string().optional() });
 const PaymentFailedPayloadSchema = z.object({
   /** Amount due in the currency's smallest unit (cents). */
   amountDue: z.number().int().nonnegative().optional(),
   currency: z.string().min(3).max(3).optional(),
-  /** When premium ends unless the payment goes through (ISO date or date-time). */
-  graceUntil: z.string().optional(),
+  /** When premium ends unless the payment goes through (ISO date or date-time); null: no grace. */
+  graceUntil: z.string().nullable().optional(),
   /** Where the subscriber updates his card (Stripe's hosted invoice or billing portal). */
   hostedInvoiceUrl: z.url().optional(),
 });
@@ -97,6 +99,14 @@ function link(url: string, label: string): string {
   return `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
 }
 
+/** An ISO date-time as `2026-12-07 14:05 UTC` (or only its day); anything else as given. */
+function when(value: string, dayOnly = false): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const iso = date.toISOString();
+  return dayOnly ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 function rankText(rank: number | null): string {
   return rank === null ? 'unranked' : `#${rank}`;
 }
@@ -121,19 +131,25 @@ function bodyOf(kind: EmailKind, payload: unknown, siteUrl: string): Body {
   });
   switch (kind) {
     case 'welcome': {
-      const text = 'Welcome to A Fine Wine Dynasty. Watch prospects from their pages on the site, and we will tell you when they move.';
-      return { subject: 'Welcome to A Fine Wine Dynasty', text: [text, `The rankings: ${siteUrl}`], html: [`<p>${escapeHtml(text)}</p>`, `<p>${link(siteUrl, 'See the rankings')}</p>`] };
+      const premium = parse(WelcomePayloadSchema, kind, payload).subscriptionId !== undefined;
+      const text = premium
+        ? 'Welcome to A Fine Wine Dynasty premium: comparisons, explanations and batch predictions are yours. Watch prospects from their pages on the site, and we will tell you when they move.'
+        : 'Welcome to A Fine Wine Dynasty. Watch prospects from their pages on the site, and we will tell you when they move.';
+      return {
+        subject: premium ? 'Welcome to A Fine Wine Dynasty premium' : 'Welcome to A Fine Wine Dynasty',
+        text: [text, `The rankings: ${siteUrl}`], html: [`<p>${escapeHtml(text)}</p>`, `<p>${link(siteUrl, 'See the rankings')}</p>`],
+      };
     }
     case 'password_reset': {
       const p = parse(PasswordResetPayloadSchema, kind, payload);
-      const until = p.expiresAt ? ` The link works until ${p.expiresAt}.` : '';
+      const until = p.expiresAt ? ` The link works until ${when(p.expiresAt)}.` : '';
       const text = `Someone (we hope you) asked to reset your password. Choose a new one here:${until} If it was not you, ignore this e-mail.`;
       return { subject: 'Reset your password', text: [text, p.resetUrl], html: [`<p>${escapeHtml(text)}</p>`, `<p>${link(p.resetUrl, 'Choose a new password')}</p>`] };
     }
     case 'payment_failed': {
       const p = parse(PaymentFailedPayloadSchema, kind, payload);
       const amount = p.amountDue !== undefined && p.currency ? ` of ${(p.amountDue / 100).toFixed(2)} ${p.currency.toUpperCase()}` : '';
-      const grace = p.graceUntil ? ` Premium stays on until ${p.graceUntil}.` : '';
+      const grace = p.graceUntil ? ` Premium stays on until ${when(p.graceUntil, true)}.` : '';
       const text = `Your payment${amount} for A Fine Wine Dynasty premium did not go through.${grace} Please update your card.`;
       return {
         subject: 'Your premium payment failed',

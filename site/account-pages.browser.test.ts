@@ -10,12 +10,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../api/server.ts';
 import { publishedCards } from '../db/prospects.ts';
-import { loadConfig } from '../lib/config.ts';
+import { matchesOf, upsertMatches } from '../db/fantrax-matches.ts';
+import { setRole, userByEmail } from '../db/users.ts';
+import { DEMO_LEAGUE_ID, DEMO_SECRET_ID } from '../fantrax/local-world.ts';
+import { formatKeyring, generateKey } from '../fantrax/secret-box.ts';
+import { loadConfig, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import type { Prospect, Snapshot } from '../lib/snapshot.ts';
 import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
 import { launchChromium } from '../test/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { startEmptyFantraxServer, syncThroughActivities } from '../test/fantrax.ts';
 import { buildSite } from './build.ts';
 import { serveSite, type SiteServer } from './serve.ts';
 import { FIXTURE_PATH } from './test-fixtures/generate-snapshot.ts';
@@ -44,6 +49,8 @@ describe('account pages against the API in a browser', () => {
   let world: PublishedWorld;
   let cards: Prospect[];
   let api: ApiServer;
+  let config: Config;
+  let fantrax: Awaited<ReturnType<typeof startEmptyFantraxServer>>;
   let site: SiteServer;
   /** The site as the browser sees it: "localhost", where Chromium keeps Secure cookies over plain HTTP. */
   let origin: string;
@@ -65,7 +72,10 @@ describe('account pages against the API in a browser', () => {
       movers: { risers: [], fallers: [] },
     };
     await writeFile(join(dir, 'snapshot.json'), JSON.stringify(snapshot));
-    const config = loadConfig({
+    // The local Fantrax-shaped server, its demo league rostering the seeded players.
+    fantrax = await startEmptyFantraxServer();
+    await fantrax.populate(db.pool);
+    config = loadConfig({
       ...process.env,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       DATABASE_URL: db.url,
@@ -76,6 +86,8 @@ describe('account pages against the API in a browser', () => {
       API_PORT: '0',
       // The site's server is the proxy in front: the reader's address comes in X-Forwarded-For.
       API_TRUST_PROXY: '1',
+      FANTRAX_API_URL: fantrax.url,
+      FANTRAX_SECRET_KEYS: formatKeyring({ keys: [generateKey('k1')] }),
     });
     [api, , browser] = await Promise.all([
       startApiServer(config, createLogger({ level: config.logLevel, name: 'account-pages' }), { pool: db.pool }),
@@ -97,6 +109,7 @@ describe('account pages against the API in a browser', () => {
     await browser?.close();
     await site?.close();
     await api?.close();
+    await fantrax?.close();
     await db?.drop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -266,6 +279,62 @@ describe('account pages against the API in a browser', () => {
     await expect.poll(() => tab.locator('[data-request] [data-status]').textContent(), SLOW).toMatch(/^If the address has an account/);
     await tab.close();
   }, 30_000);
+
+  it('connects Fantrax as a premium member: the league\'s recommendations and a match correction', async () => {
+    const member = await browser.newContext({ viewport: VIEWPORT });
+    const tab = await open('/account/', member);
+    await tab.locator('#signup-email').fill('premium@example.com');
+    await tab.locator('#signup-password').fill(PASSWORD);
+    await tab.getByRole('button', { name: 'Sign up' }).click();
+    await tab.locator('[data-email]').waitFor(SLOW);
+    // As `npm run users -- set-role` would (Stripe's webhook does it in production); the next refresh carries it.
+    const user = (await userByEmail(db.pool, 'premium@example.com'))!;
+    await setRole(db.pool, user.userId, 'premium');
+
+    await tab.goto(`${origin}/fantrax/`);
+    await tab.getByRole('heading', { name: 'Connection' }).waitFor(SLOW);
+    await tab.getByLabel('Fantrax Secret ID').fill('not-a-secret-we-know');
+    await tab.getByRole('button', { name: 'Connect' }).click();
+    const status = tab.locator('[data-connect] [data-status]');
+    await expect.poll(() => status.getAttribute('class'), SLOW).toContain('error');
+    await tab.getByLabel('Fantrax Secret ID').fill(DEMO_SECRET_ID);
+    await tab.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => status.textContent(), SLOW).toMatch(/^Connected: 1 league found/);
+    expect(await tab.getByLabel('Fantrax Secret ID').inputValue()).toBe('');
+
+    // The sync the connection starts, run through the real activities (this API has no Temporal worker).
+    await syncThroughActivities(db.pool, config, user.userId);
+    // One match more to review than the demo world's noise gives: a sure one, as the matcher would store a doubtful one.
+    const sure = (await matchesOf(db.pool, user.userId, { label: 'certain' })).find((m) => m.playerId !== null)!;
+    await upsertMatches(db.pool, user.userId, [{
+      fantraxId: sure.fantraxId, fantraxName: sure.fantraxName, fantraxTeam: sure.fantraxTeam,
+      fantraxPosition: sure.fantraxPosition, playerId: sure.playerId, confidence: 0.6, label: 'uncertain',
+    }]);
+    const toReview = await matchesOf(db.pool, user.userId, { label: 'uncertain' });
+    await tab.reload();
+    const league = tab.getByLabel('League', { exact: true });
+    await league.waitFor(SLOW);
+    expect(await league.inputValue()).toBe(DEMO_LEAGUE_ID);
+    for (const heading of ['Your farm system', 'Free agents worth a claim', 'Hold or sell: your prospects who moved', 'Close to graduating']) {
+      await tab.getByRole('heading', { name: heading }).waitFor(SLOW);
+    }
+    const farm = tab.getByRole('region', { name: 'Your farm system' });
+    expect(await farm.locator('li').count()).toBeGreaterThan(0);
+    expect(await farm.locator('li a').first().getAttribute('href')).toMatch(/^\/prospects\/[a-z0-9-]+\/$/);
+    const claims = tab.getByRole('region', { name: 'Free agents worth a claim' });
+    expect(await claims.locator('li').count()).toBeGreaterThan(0);
+    await tab.screenshot({ path: join(ARTIFACTS, 'site-fantrax.png'), fullPage: true });
+
+    // Every match to review has a correction form; the one made doubtful above is confirmed by typing his id.
+    await expect.poll(() => tab.locator('form.match').count(), SLOW).toBe(toReview.length);
+    const match = tab.locator('form.match', { hasText: sure.fantraxName });
+    await match.getByLabel('The right player').fill(String(sure.playerId));
+    await match.getByRole('button', { name: 'Save the match' }).click();
+    await expect.poll(() => match.locator('[role="status"]').textContent(), SLOW).toMatch(/^Saved/);
+    expect((await matchesOf(db.pool, user.userId, { label: 'corrected' })).map((m) => [m.fantraxId, m.playerId]))
+      .toEqual([[sure.fantraxId, sure.playerId]]);
+    await member.close();
+  }, 90_000);
 
   it('kept every token out of storage, readable cookies and URLs, and logged no errors', async () => {
     const tab = await open('/account/');

@@ -1,7 +1,7 @@
 // /fantrax/: connect a Fantrax Secret ID, then each league's recommendations and the uncertain player matches with
 // a correction form. Premium only: a free account sees what it would get. Every API failure shows its problem detail.
 import { api, problemText, restore } from './session.js';
-import { h, move, percent, prospectIndex, say, scriptReady, showView } from './ui.js';
+import { date, h, move, percent, prospectIndex, say, scriptReady, showView } from './ui.js';
 
 const pageStatus = document.querySelector('[data-page-status]');
 const base = new URL('./', import.meta.url).pathname;
@@ -51,6 +51,10 @@ async function showRecommendations(leagueId) {
   }
   const data = result.data ?? {};
   const sections = [];
+  if (data.strategy) {
+    sections.push(h('p', { class: 'note' }, `Valued for a ${data.strategy} team (your preference on the account page)`
+      + `${data.computedAt ? `, computed ${date(data.computedAt)}` : ''}.`));
+  }
   for (const section of SECTIONS) {
     const items = Array.isArray(data[section.key]) ? data[section.key] : [];
     const id = `rec-${section.key}`;
@@ -63,19 +67,25 @@ async function showRecommendations(leagueId) {
 
 async function showLeagues() {
   const result = await api('/fantrax/leagues');
-  const leagues = result.ok ? listOf(result.data, 'leagues') : [];
-  const connected = result.ok;
+  if (!result.ok) return say(pageStatus, problemText(result, 'Your leagues could not be loaded.'), 'error');
+  const { connected, needsReconnect, lastSyncedAt, lastError } = result.data;
+  const leagues = listOf(result.data, 'leagues');
   document.querySelector('[data-sync]').hidden = !connected;
   document.querySelector('[data-disconnect]').hidden = !connected;
-  document.querySelector('[data-connection-text]').textContent = connected
-    ? 'Connected. Paste a new Secret ID to replace it.'
-    : 'Connect with your Fantrax Secret ID (Fantrax: your profile, then “Secret ID”).';
-  if (!result.ok && result.status !== 404 && result.status !== 409) say(pageStatus, problemText(result, 'Your leagues could not be loaded.'), 'error');
+  let text = 'Connect with your Fantrax Secret ID (Fantrax: your profile, then “Secret ID”).';
+  if (connected && needsReconnect) text = 'Fantrax refused your Secret ID: connect again with the one on your Fantrax profile.';
+  else if (connected) {
+    text = `Connected. ${lastSyncedAt ? `Last synced ${date(lastSyncedAt)}.` : 'The first sync is on its way.'}`
+      + `${lastError ? ` The last sync failed: ${lastError}` : ''} Paste a new Secret ID to replace it.`;
+  }
+  document.querySelector('[data-connection-text]').textContent = text;
   const section = document.querySelector('[data-leagues]');
   section.hidden = leagues.length === 0;
-  if (connected && leagues.length === 0) say(pageStatus, 'Connected, but no leagues yet: press “Sync now”, or check back after the next sync.');
-  select.replaceChildren(...leagues.map((l) => h('option', { value: l.leagueId ?? l.id },
-    `${l.leagueName ?? l.name ?? l.leagueId ?? l.id}${l.teamName ? ` (your team: ${l.teamName})` : ''}`)));
+  if (connected && !needsReconnect && leagues.length === 0) say(pageStatus, 'Connected, but no leagues synced yet: press “Sync now”, or check back in a minute.');
+  const previous = select.value;
+  select.replaceChildren(...leagues.map((l) => h('option', { value: l.leagueId },
+    `${l.leagueName}${l.teamName ? ` (your team: ${l.teamName})` : ''}${l.status === 'inaccessible' ? ', not readable at the last sync' : ''}`)));
+  if (leagues.some((l) => l.leagueId === previous)) select.value = previous;
   if (leagues.length) await showRecommendations(select.value);
   if (connected) await showMatches();
 }
@@ -137,7 +147,8 @@ connect.addEventListener('submit', async (event) => {
   const result = await api('/fantrax/connection', { method: 'PUT', body: { secretId } });
   if (!result.ok) return say(connectStatus, problemText(result, 'Fantrax did not accept the Secret ID.'), 'error');
   connect.reset();
-  say(connectStatus, 'Connected: your leagues are being read.', 'ok');
+  const found = listOf(result.data, 'leagues').length;
+  say(connectStatus, `Connected: ${found} league${found === 1 ? '' : 's'} found${result.data?.syncWorkflowId ? '; the first sync is running' : ''}.`, 'ok');
   await showLeagues();
 });
 

@@ -1,0 +1,79 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Activities } from '../activities/index.ts';
+import type { SendOutcome } from '../activities/notifications.ts';
+import { startOutboxDrain } from '../infra/outbox-drain.ts';
+import { WORKFLOWS_PATH, installTemporalRuntime } from '../infra/temporal-runtime.ts';
+import { createLogger } from '../lib/log.ts';
+import { outboxDrainWorkflowId, type sendOutbox } from './send-outbox.ts';
+
+// The drain's orchestration alone: claims and sends are stubs that hand out ids from a list.
+describe('sendOutbox orchestration', () => {
+  let connection: Connection;
+  let client: Client;
+  let nativeConnection: NativeConnection;
+
+  beforeAll(async () => {
+    installTemporalRuntime(createLogger({ level: 'error' }));
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    client = new Client({ connection });
+    nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  });
+  afterAll(async () => {
+    await connection.close();
+    await nativeConnection.close();
+  });
+
+  /** Claims answer the next batch of `batches` (then nothing), after `gate` when given; every send succeeds. */
+  function stubs(batches: number[][], sent: number[], gate?: Promise<void>): Partial<Activities> {
+    let call = 0;
+    return {
+      claimDueEmails: async () => {
+        if (call === 0 && gate) await gate;
+        return batches[call++] ?? [];
+      },
+      sendEmail: async ({ emailId }: { emailId: number }): Promise<SendOutcome> => {
+        sent.push(emailId);
+        return 'sent';
+      },
+      secondsUntilNextEmail: async () => null,
+    };
+  }
+
+  async function worker(activities: Partial<Activities>): Promise<{ worker: Worker; taskQueue: string }> {
+    const taskQueue = `outbox-stubbed-${Date.now()}-${Math.random()}`;
+    return { worker: await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities }), taskQueue };
+  }
+
+  it('drains full batches, continues as new after maxBatches carrying its totals, and ends when a batch is short', async () => {
+    const sent: number[] = [];
+    const { worker: w, taskQueue } = await worker(stubs([[1, 2], [3, 4], [5, 6], [7]], sent));
+    const totals = await w.runUntil(async () => {
+      const handle = await client.workflow.start<typeof sendOutbox>('sendOutbox', { taskQueue, workflowId: taskQueue, args: [{ batchSize: 2, maxBatches: 2 }] });
+      const result = await handle.result();
+      const first = await client.workflow.getHandle(taskQueue, handle.firstExecutionRunId).describe();
+      expect(first.status.name).toBe('CONTINUED_AS_NEW');
+      return result;
+    });
+    expect(sent.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(totals).toEqual({ sent: 7, retrying: 0, failed: 0, cancelled: 0, unconfirmed: 0, skipped: 0 });
+  });
+
+  it('is one drain per task queue: asking again while it runs signals it, and it takes one more pass', async () => {
+    const sent: number[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    // The first claim finds nothing, but more is queued (and signalled) meanwhile: the drain must look again.
+    const { worker: w, taskQueue } = await worker(stubs([[], [9]], sent, gate));
+    const totals = await w.runUntil(async () => {
+      const first = await startOutboxDrain(client, taskQueue);
+      const second = await startOutboxDrain(client, taskQueue);
+      expect(second).toBe(first);
+      open();
+      return client.workflow.getHandle(outboxDrainWorkflowId(taskQueue)).result() as ReturnType<typeof sendOutbox>;
+    });
+    expect(sent).toEqual([9]);
+    expect(totals).toMatchObject({ sent: 1 });
+  });
+});

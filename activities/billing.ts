@@ -98,7 +98,10 @@ export function createBillingActivities(deps: ActivityDeps) {
           const stored = await subscriptionById(client, s.subscriptionId);
           await enqueueEmail(client, {
             userId, kind: 'payment_failed', dedupeKey: `payment_failed:${event.invoiceId ?? event.eventId}`,
-            payload: { subscriptionId: s.subscriptionId, graceUntil: stored?.graceUntil?.toISOString() ?? null },
+            payload: {
+              subscriptionId: s.subscriptionId, graceUntil: stored?.graceUntil?.toISOString() ?? null,
+              ...(event.amountDue != null && event.currency ? { amountDue: event.amountDue, currency: event.currency } : {}),
+            },
           });
         }
         return { outcome: 'applied', userId };

@@ -29,7 +29,7 @@ describe('toBillingEvent', () => {
   it('reads invoices: paid = active, failed = past_due, the subscription from parent.subscription_details', () => {
     expect(parse('invoice.paid', { invoiceId: 'in_1' })).toMatchObject({ invoiceId: 'in_1', userId: parties.userId, subscription: { subscriptionId: 'sub_1', status: 'active', currentPeriodEnd: periodEnd.toISOString(), cancelAtPeriodEnd: null } });
     const failed = parse('invoice.payment_failed', { invoiceId: 'in_2' });
-    expect(failed).toMatchObject({ invoiceId: 'in_2', subscription: { status: 'past_due' } });
+    expect(failed).toMatchObject({ invoiceId: 'in_2', amountDue: 500, currency: 'usd', subscription: { status: 'past_due' } });
     expect(confirmsPayment(failed!)).toBe(false);
   });
 

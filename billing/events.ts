@@ -37,6 +37,9 @@ export interface BillingEvent {
   userId: string | null;
   /** The invoice of an invoice event (the payment_failed e-mail is deduplicated by it). */
   invoiceId: string | null;
+  /** What the invoice asked for, in the currency's smallest unit (for the payment_failed e-mail); null otherwise. */
+  amountDue?: number | null;
+  currency?: string | null;
   subscription: SubscriptionSnapshot;
 }
 
@@ -68,6 +71,8 @@ const CheckoutSession = z.object({
 const Invoice = z.object({
   id,
   customer: ref,
+  amount_due: z.number().int().nonnegative().nullish(),
+  currency: z.string().length(3).nullish(),
   subscription: ref.nullish(),
   parent: z.object({
     subscription_details: z.object({ subscription: ref, metadata }).nullish(),
@@ -117,6 +122,7 @@ export function toBillingEvent(event: unknown): BillingEvent | null {
     const line = inv.lines?.data[0];
     return {
       ...base, customerId: inv.customer, invoiceId: inv.id, userId: uuidLike(details?.metadata?.userId),
+      amountDue: inv.amount_due ?? null, currency: inv.currency ?? null,
       subscription: {
         subscriptionId,
         status: type === 'invoice.paid' ? 'active' : 'past_due',

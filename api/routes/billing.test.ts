@@ -206,7 +206,10 @@ describe('the webhook', () => {
     // PAYMENT_GRACE_DAYS (7 by default) from the failure.
     expect(Date.parse(pastDue.graceUntil as string)).toBeGreaterThan(Date.now() + 6 * 86_400_000);
     await eventually(async () => ((await emailsOf(user.userId)).some((e) => e.kind === 'payment_failed') ? true : undefined), 10_000, 'the e-mail');
-    expect((await emailsOf(user.userId)).filter((e) => e.kind === 'payment_failed').map((e) => e.dedupe_key)).toEqual(['payment_failed:in_failed_1']);
+    expect((await emailsOf(user.userId)).filter((e) => e.kind === 'payment_failed')).toEqual([{
+      kind: 'payment_failed', dedupe_key: 'payment_failed:in_failed_1',
+      payload: { subscriptionId: p.subscriptionId, graceUntil: pastDue.graceUntil, amountDue: 500, currency: 'usd' },
+    }]);
 
     await deliver(stripeEvent('invoice.paid', p, { created: t + 5 }));
     await eventually(async () => ((await subscription(user)).status === 'active' ? true : undefined), 20_000, 'paid');

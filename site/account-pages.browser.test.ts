@@ -269,6 +269,19 @@ describe('account pages against the API in a browser', () => {
     await tab.close();
   }, 30_000);
 
+  it('sends Upgrade to Stripe Checkout (stripe-mock\'s session URL)', async () => {
+    const tab = await context.newPage();
+    // Stripe's page itself is out of reach here: answer for it, and check the browser went there.
+    await tab.route(/^https:\/\//, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Stripe Checkout</title>' }));
+    await tab.goto(`${origin}/account/`);
+    const checkout = tab.waitForRequest((request) => request.url().endsWith('/api/v1/billing/checkout'));
+    await tab.getByRole('button', { name: 'Upgrade to premium' }).click();
+    expect((await checkout).method()).toBe('POST');
+    await tab.waitForURL(/^https:\/\//, SLOW);
+    expect(await tab.title()).toBe('Stripe Checkout');
+    await tab.close();
+  }, 30_000);
+
   it('shows a free account what Fantrax adds, and asks for a reset link', async () => {
     const tab = await open('/fantrax/');
     await tab.getByRole('heading', { name: 'A premium feature' }).waitFor(SLOW);

@@ -181,7 +181,8 @@ describe('account pages against the API in a browser', () => {
     await tab.getByRole('button', { name: 'Log out' }).click();
     await tab.getByRole('heading', { name: 'Log in' }).waitFor(SLOW);
     expect(await refreshCookie()).toBeUndefined();
-    await tab.reload();
+    // A reload, with a ?next= that the browser would read as another site: logging in must stay here.
+    await tab.goto(`${origin}/account/?next=${encodeURIComponent('/\t/evil.example/')}`);
     await tab.getByRole('heading', { name: 'Log in' }).waitFor();
     expect(await tab.locator('[data-email]').isVisible()).toBe(false);
 
@@ -192,6 +193,7 @@ describe('account pages against the API in a browser', () => {
     await tab.locator('#login-password').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => tab.locator('[data-email]').textContent(), SLOW).toBe(EMAIL);
+    expect(new URL(tab.url()).origin).toBe(origin);
     await tab.close();
   }, 60_000);
 

@@ -132,5 +132,12 @@ export function problemText(result, fallback = 'Something went wrong; try again.
 /** A path on this site to return to after logging in (?next=), never another origin. */
 export function nextPath(search = location.search) {
   const next = new URLSearchParams(search).get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : null;
+  if (!next || !next.startsWith('/')) return null;
+  // Parsed as the browser will (it drops tabs and newlines, reads a backslash as "/"): "/<tab>/evil.example" stays.
+  try {
+    const url = new URL(next, location.origin);
+    return url.origin === location.origin ? `${url.pathname}${url.search}${url.hash}` : null;
+  } catch {
+    return null;
+  }
 }

@@ -12,7 +12,7 @@ import { createStripeClient, webhookSecret } from '../../billing/stripe-client.t
 import { recordStripeEventReceived, stripeEventState } from '../../db/stripe-events.ts';
 import { billingAccount, linkStripeCustomer, subscriptionsOfUser } from '../../db/subscriptions.ts';
 import { STRIPE_EVENT_SIGNAL, subscriptionWorkflowId } from '../../workflows/billing-ids.ts';
-import type { SubscriptionSagaInput } from '../../workflows/subscription.ts';
+import type { subscriptionSaga, SubscriptionSagaInput } from '../../workflows/subscription.ts';
 import { ROLES, type ApiDeps, type ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
@@ -167,7 +167,7 @@ async function signalSaga(deps: ApiDeps, event: BillingEvent, log: ApiEnv['Varia
   if (!temporal) throw new HttpProblem(503, 'Billing events cannot be processed right now (no workflow service); Stripe will retry.', { headers: { 'retry-after': '60' } });
   const input: SubscriptionSagaInput = { customerId: event.customerId, graceSeconds: deps.config.stripe.paymentGraceDays * 86_400 };
   try {
-    await temporal.client.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => temporal.client.workflow.signalWithStart('subscriptionSaga', {
+    await temporal.client.connection.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => temporal.client.workflow.signalWithStart<typeof subscriptionSaga, [BillingEvent]>('subscriptionSaga', {
       workflowId: subscriptionWorkflowId(event.customerId),
       taskQueue: temporal.taskQueue,
       args: [input],

@@ -5,9 +5,13 @@
  * so a route added without contract cases here fails the coverage test.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { linkStripeCustomer } from '../db/subscriptions.ts';
 import { addToWatchlist } from '../db/watchlists.ts';
+import { matchesOf } from '../db/fantrax-matches.ts';
+import { DEMO_LEAGUE_ID, DEMO_SECRET_ID } from '../fantrax/local-world.ts';
+import { startEmptyFantraxServer, syncThroughActivities } from '../test/fantrax.ts';
 import { unsubscribeToken } from '../notifications/links.ts';
 import { requestPasswordReset } from './auth/password-reset.ts';
 import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
@@ -16,6 +20,7 @@ import { createUser, type TestUser } from '../test/api-users.ts';
 import { unreachableRedisUrl } from '../test/redis.ts';
 import { signWebhook, stripeEvent, WEBHOOK_PATH } from '../test/stripe-webhooks.ts';
 import { contractViolations, documentedOperations, type Operation } from '../test/openapi-walk.ts';
+import { createApp } from './app.ts';
 import type { Role } from './env.ts';
 import { WATCHLIST_MAX_ITEMS } from './routes/users.ts';
 
@@ -44,6 +49,8 @@ interface World {
   /** Responses that must be taken before the world is seeded (no serving model yet). */
   early: Map<string, Response>;
   bodyLimit: number;
+  /** A Fantrax player on the premium user's synced league, and his automatic match. */
+  fantrax: { fantraxId: string; playerId: number };
 }
 
 interface Case {
@@ -263,6 +270,52 @@ const CASES: Record<string, Case[]> = {
     { status: 404, what: 'no such user', call: () => send('PUT', `/api/v1/admin/users/${otherUserId}/role`, 'admin', { role: 'premium' }) },
     { status: 409, what: 'his own role', call: (w) => send('PUT', `/api/v1/admin/users/${w.users.admin.userId}/role`, 'admin', { role: 'free' }) },
   ],
+  'PUT /api/v1/fantrax/connection': [
+    { status: 200, what: 'the demo Secret ID', call: () => send('PUT', '/api/v1/fantrax/connection', 'premium', { secretId: DEMO_SECRET_ID }) },
+    { status: 400, what: 'a Secret ID Fantrax refuses', call: () => send('PUT', '/api/v1/fantrax/connection', 'admin', { secretId: 'wrong-secret-0000' }) },
+    { status: 403, what: 'free account', call: () => send('PUT', '/api/v1/fantrax/connection', 'free', { secretId: DEMO_SECRET_ID }) },
+    { status: 502, what: 'Fantrax answering 500', call: (w) => w.early.get('fantrax-502')! },
+    { status: 504, what: 'Fantrax too slow', call: (w) => w.early.get('fantrax-504')! },
+  ],
+  'DELETE /api/v1/fantrax/connection': [
+    { status: 204, what: 'no link (idempotent)', call: () => send('DELETE', '/api/v1/fantrax/connection', 'admin') },
+    { status: 403, what: 'free account', call: () => send('DELETE', '/api/v1/fantrax/connection', 'free') },
+  ],
+  'GET /api/v1/fantrax/leagues': [
+    { status: 200, what: 'the synced league', call: () => get('/api/v1/fantrax/leagues', 'premium') },
+    { status: 403, what: 'free account', call: () => get('/api/v1/fantrax/leagues', 'free') },
+  ],
+  'GET /api/v1/fantrax/leagues/{leagueId}/roster': [
+    { status: 200, what: 'the roster with matches', call: () => get(`/api/v1/fantrax/leagues/${DEMO_LEAGUE_ID}/roster`, 'premium') },
+    { status: 400, what: 'an overlong league id', call: () => get(`/api/v1/fantrax/leagues/${'x'.repeat(65)}/roster`, 'premium') },
+    { status: 403, what: 'free account', call: () => get(`/api/v1/fantrax/leagues/${DEMO_LEAGUE_ID}/roster`, 'free') },
+    { status: 404, what: 'a league not synced', call: () => get('/api/v1/fantrax/leagues/unknown-league/roster', 'premium') },
+  ],
+  'GET /api/v1/fantrax/leagues/{leagueId}/recommendations': [
+    { status: 200, what: 'the recommendations', call: () => get(`/api/v1/fantrax/leagues/${DEMO_LEAGUE_ID}/recommendations`, 'premium') },
+    { status: 400, what: 'an overlong league id', call: () => get(`/api/v1/fantrax/leagues/${'x'.repeat(65)}/recommendations`, 'premium') },
+    { status: 403, what: 'free account', call: () => get(`/api/v1/fantrax/leagues/${DEMO_LEAGUE_ID}/recommendations`, 'free') },
+    { status: 404, what: 'a league not synced', call: () => get('/api/v1/fantrax/leagues/unknown-league/recommendations', 'premium') },
+  ],
+  'GET /api/v1/fantrax/matches': [
+    { status: 200, what: 'every match', call: () => get('/api/v1/fantrax/matches', 'premium') },
+    { status: 400, what: 'an unknown status', call: () => get('/api/v1/fantrax/matches?status=bogus', 'premium') },
+    { status: 403, what: 'free account', call: () => get('/api/v1/fantrax/matches?status=uncertain', 'free') },
+  ],
+  'PUT /api/v1/fantrax/matches/{fantraxId}': [
+    { status: 200, what: 'a correction', call: (w) => send('PUT', `/api/v1/fantrax/matches/${w.fantrax.fantraxId}`, 'premium', { playerId: w.fantrax.playerId }) },
+    { status: 400, what: 'a player id that is not a number', call: (w) => send('PUT', `/api/v1/fantrax/matches/${w.fantrax.fantraxId}`, 'premium', { playerId: 'x' }) },
+    { status: 403, what: 'free account', call: (w) => send('PUT', `/api/v1/fantrax/matches/${w.fantrax.fantraxId}`, 'free', { playerId: null }) },
+    { status: 404, what: 'a Fantrax player not on the user\'s leagues', call: () => send('PUT', '/api/v1/fantrax/matches/unknownid', 'premium', { playerId: null }) },
+  ],
+  'POST /api/v1/fantrax/sync': [
+    { status: 202, what: 'a sync started (taken with Temporal)', call: (w) => w.early.get('fantrax-sync')! },
+    { status: 401, what: 'anonymous', call: () => send('POST', '/api/v1/fantrax/sync', 'anonymous') },
+    { status: 403, what: 'free account', call: () => send('POST', '/api/v1/fantrax/sync', 'free') },
+    { status: 409, what: 'not connected', call: () => send('POST', '/api/v1/fantrax/sync', 'admin') },
+    { status: 413, what: 'a body over the limit', call: (w) => send('POST', '/api/v1/fantrax/sync', 'premium', undefined, { rawBody: `{"padding":"${'x'.repeat(w.bodyLimit + 1)}"}`, headers: { 'content-type': 'application/json' } }) },
+    { status: 503, what: 'no Temporal', call: () => send('POST', '/api/v1/fantrax/sync', 'premium') },
+  ],
   'GET /api/v1/admin/status': [
     { status: 200, what: 'the serving model and last run', call: () => get('/api/v1/admin/status', 'admin') },
     { status: 401, what: 'anonymous', call: () => get('/api/v1/admin/status') },
@@ -320,6 +373,37 @@ function request(api: TestApi, call: Call, tokens: Record<Caller, string | undef
   return api.request(call.method, call.path, { body: call.body, rawBody: call.rawBody, headers: call.headers, token });
 }
 
+let fantraxServer: Awaited<ReturnType<typeof startEmptyFantraxServer>> | undefined;
+let temporalConnection: Connection | undefined;
+
+/**
+ * The premium user connected to the local Fantrax world and synced (through the real activities); the answers that
+ * need Fantrax failing, or Temporal, taken here: 502, 504, and a 202 from an app given a Temporal client.
+ */
+async function seedFantrax(api: TestApi, premium: TestUser, admin: TestUser, early: Map<string, Response>): Promise<World['fantrax']> {
+  const server = fantraxServer!;
+  await server.populate(api.deps.pool);
+  const connect = (token: string) => api.request('PUT', '/api/v1/fantrax/connection', { token, body: { secretId: DEMO_SECRET_ID } });
+  const connected = await connect(premium.accessToken);
+  if (connected.status !== 200) throw new Error(`Fantrax connect answered ${connected.status}: ${await connected.text()}`);
+  await syncThroughActivities(api.deps.pool, api.deps.config, premium.userId);
+  server.setFailure({ kind: 'error' });
+  early.set('fantrax-502', await connect(admin.accessToken));
+  server.setFailure({ kind: 'slow', delayMs: 1500 });
+  early.set('fantrax-504', await connect(admin.accessToken));
+  server.setFailure(null);
+  temporalConnection = await Connection.connect({ address: inject('temporalAddress') });
+  const client = new Client({ connection: temporalConnection });
+  // A task queue nobody polls: the sync is started, never run, and terminated at once.
+  const withTemporal = createApp({ ...api.deps, temporal: { client, taskQueue: `contract-fantrax-${randomUUID()}` } });
+  const started = await withTemporal.request('/api/v1/fantrax/sync', { method: 'POST', headers: { authorization: `Bearer ${premium.accessToken}` } });
+  early.set('fantrax-sync', new Response(await started.text(), { status: started.status, headers: started.headers }));
+  await client.workflow.getHandle(`fantrax-sync-${premium.userId}`).terminate('contract test').catch(() => undefined);
+  const match = (await matchesOf(api.deps.pool, premium.userId)).find((m) => m.playerId !== null);
+  if (!match) throw new Error('the Fantrax sync matched nobody');
+  return { fantraxId: match.fantraxId, playerId: match.playerId! };
+}
+
 describe('contract of every documented operation', () => {
   let w: World;
   let limited: TestApi;
@@ -329,7 +413,8 @@ describe('contract of every documented operation', () => {
   let limitedTokens: Record<Caller, string | undefined>;
 
   beforeAll(async () => {
-    const api = await createTestApi({ env: { API_RATE_LIMIT_ANONYMOUS: '100000', API_RATE_LIMIT_FREE: '100000', API_RATE_LIMIT_PREMIUM: '100000', LINK_SIGNING_SECRET: CONTRACT_LINK_SECRET } });
+    fantraxServer = await startEmptyFantraxServer();
+    const api = await createTestApi({ env: { API_RATE_LIMIT_ANONYMOUS: '100000', API_RATE_LIMIT_FREE: '100000', API_RATE_LIMIT_PREMIUM: '100000', LINK_SIGNING_SECRET: CONTRACT_LINK_SECRET, FANTRAX_API_URL: fantraxServer.url, FANTRAX_REQUEST_TIMEOUT_MS: '300' } });
     const early = new Map<string, Response>([['readyz', await api.request('GET', '/readyz')]]);
     const world = await seedPublishedWorld(api.deps.pool);
     const [free, premium, admin, target, fullList, doomed] = await Promise.all([
@@ -344,7 +429,8 @@ describe('contract of every documented operation', () => {
     await addToWatchlist(api.deps.pool, premium.userId, world.ids.joseRamirez, WATCHLIST_MAX_ITEMS);
     // A Stripe customer for the premium account, so its billing portal opens (stripe-mock answers any customer id).
     await linkStripeCustomer(api.deps.pool, premium.userId, 'cus_contract_premium');
-    w = { api, world, users: { free, premium, admin, target, fullList, doomed }, resetToken, early, bodyLimit: api.deps.config.api.bodyLimitBytes };
+    const fantrax = await seedFantrax(api, premium, admin, early);
+    w = { api, world, users: { free, premium, admin, target, fullList, doomed }, resetToken, early, bodyLimit: api.deps.config.api.bodyLimitBytes, fantrax };
     tokens = { anonymous: undefined, free: free.accessToken, premium: premium.accessToken, admin: admin.accessToken };
     operations = (await documentedOperations(api.app)).operations;
 
@@ -358,6 +444,8 @@ describe('contract of every documented operation', () => {
   });
 
   afterAll(async () => {
+    await temporalConnection?.close();
+    await fantraxServer?.close();
     await w?.api.close();
     await limited?.close();
     await offline?.close();

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
 import { createTestApi, type TestApi } from '../test/api.ts';
 import { createUser, type TestUser } from '../test/api-users.ts';
+import { startEmptyFantraxServer } from '../test/fantrax.ts';
 import {
   bodyViolations, documentedOperations, fillPath, pathParameterNames, problemViolation, resolveRef, type JsonSchema, type OpenApiDocument,
   type Operation,
@@ -339,12 +340,16 @@ describe('fuzz of every documented operation', () => {
   const seen = new Map<string, Map<number, string>>();
   /** Answers that break their documented schema, with the request: the first per operation and status. */
   const misshapen = new Map<string, string>();
+  let fantrax: Awaited<ReturnType<typeof startEmptyFantraxServer>> | undefined;
 
   beforeAll(async () => {
+    // A Fantrax-shaped server, so Fantrax routes meet Fantrax (a Secret ID it refuses is a 400), not a closed port.
+    fantrax = await startEmptyFantraxServer();
     api = await createTestApi({
-      env: { API_RATE_LIMIT_ANONYMOUS: RAISED_LIMIT, API_RATE_LIMIT_FREE: RAISED_LIMIT, API_RATE_LIMIT_PREMIUM: RAISED_LIMIT, API_RATE_LIMIT_ADMIN: RAISED_LIMIT },
+      env: { API_RATE_LIMIT_ANONYMOUS: RAISED_LIMIT, API_RATE_LIMIT_FREE: RAISED_LIMIT, API_RATE_LIMIT_PREMIUM: RAISED_LIMIT, API_RATE_LIMIT_ADMIN: RAISED_LIMIT, FANTRAX_API_URL: fantrax.url },
     });
     const world = await seedPublishedWorld(api.deps.pool);
+    await fantrax.populate(api.deps.pool);
     const [free, premium, admin, victim] = await Promise.all([
       createUser(api, 'free'), createUser(api, 'premium'), createUser(api, 'admin'), createUser(api, 'free'),
     ]);
@@ -355,6 +360,7 @@ describe('fuzz of every documented operation', () => {
 
   afterAll(async () => {
     await api?.close();
+    await fantrax?.close();
   });
 
   test(`${TOTAL_REQUESTS} generated requests: no 5xx, every 4xx a problem+json with a detail`, { timeout: 180_000 }, async () => {

@@ -54,6 +54,7 @@ describe('Fantrax client against the local Fantrax-shaped server', () => {
     const error = await client.getLeagues('not-my-secret').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidSecretIdError);
     expect((error as Error).message).not.toContain('not-my-secret');
+    await expect(client.getLeagues('constructor')).rejects.toBeInstanceOf(InvalidSecretIdError);
     server.setFailure({ kind: 'invalid-secret' });
     await expect(client.getLeagues(SECRET)).rejects.toBeInstanceOf(InvalidSecretIdError);
   });

@@ -48,7 +48,9 @@ function answer(world: FantraxWorld, method: string, params: Record<string, unkn
   const refusedLeague = (id: unknown) => failure?.kind === 'private-league' && failure.leagueId === id;
   switch (method) {
     case 'getLeagues': {
-      const memberships = typeof params.userSecretId === 'string' && failure?.kind !== 'invalid-secret' ? world.users[params.userSecretId] : undefined;
+      const secret = params.userSecretId;
+      // Own keys only: "constructor" and friends are not users.
+      const memberships = typeof secret === 'string' && failure?.kind !== 'invalid-secret' && Object.hasOwn(world.users, secret) ? world.users[secret] : undefined;
       // Fantrax refuses an unknown Secret ID with an error body, not an empty list.
       if (!memberships) return { status: 200, body: { error: 'Invalid userSecretId' } };
       return {

@@ -114,7 +114,7 @@ const putConnection = createRoute({
 const deleteConnection = createRoute({
   method: 'delete', path: '/fantrax/connection', tags, security, middleware: [premium] as const,
   summary: 'Disconnect Fantrax: the Secret ID, leagues, rosters, matches and recommendations are removed (idempotent).',
-  responses: { 204: { description: 'Disconnected' }, ...problemResponses(401, 403, 429) },
+  responses: { 204: { description: 'Disconnected' }, ...problemResponses(401, 403, 413, 429) },
 });
 const getLeagues = createRoute({
   method: 'get', path: '/fantrax/leagues', tags, security, middleware: [premium] as const,
@@ -153,7 +153,7 @@ const postSync = createRoute({
   summary: 'Sync your Fantrax leagues now (one sync at a time: a running one is answered again).',
   responses: {
     202: { description: 'Sync started or already running', ...json(z.object({ workflowId: z.string() }).openapi('FantraxSyncStarted')) },
-    ...problemResponses(401, 403, 409, 429, 503),
+    ...problemResponses(401, 403, 409, 413, 429, 503),
   },
 });
 

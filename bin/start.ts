@@ -9,6 +9,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/cli
 import { dataPaths, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { startApiServer } from '../api/server.ts';
+import { startLocalFantrax, type LocalFantrax } from '../infra/local-fantrax.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
 import { openRedis } from '../infra/redis.ts';
 import { startLocalSmtpServer } from '../infra/smtp-server.ts';
@@ -36,6 +37,13 @@ await runMain(async (stack) => {
     const mail = await startLocalSmtpServer({ port: config.mail.localPort, mailboxPort: config.mail.localPort + 1, dir: path.join(config.dataDir, 'mail'), log });
     stack.push('local SMTP server', () => mail.close());
     mailboxLine = `  Mailbox:        ${mail.mailboxUrl}\n`;
+  }
+  // Without FANTRAX_API_URL, a Fantrax-shaped server over our own players answers (docs/fantrax.md).
+  let fantrax: LocalFantrax | undefined;
+  if (!config.fantrax.apiUrl) {
+    fantrax = await startLocalFantrax({ config, databaseUrl, log });
+    stack.push('local Fantrax server', () => fantrax!.close());
+    mailboxLine += `  Fantrax (demo): ${fantrax.url}  Secret ID: ${fantrax.demoSecretId}\n`;
   }
   const api = await startApiServer({ ...config, databaseUrl, redis: { ...config.redis, url: redis.url } }, log);
   stack.push('api server', () => api.close());
@@ -65,6 +73,8 @@ await runMain(async (stack) => {
   const apiLines = `  API:            ${api.apiUrl}\n  API docs:       ${api.docsUrl}\n${mailboxLine}`;
   console.log(`\n  Rankings site:  ${site.url}\n${apiLines}  Temporal UI:    ${temporalUiUrl}\n  Pipeline run:   ${runUrl}\n`);
   const result = await handle.result();
+  // The demo league rosters the prospects just ranked.
+  await fantrax?.refresh();
   const b = result.backfill;
   console.log(
     `\n  Pipeline finished: ${b.seasonsDone} seasons, ${b.rowsFetched} rows fetched = ${b.rowsLoaded} loaded + ${b.rowsQuarantined} quarantined + ` +

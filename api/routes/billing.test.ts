@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../db/audit-log.ts';
-import { billingAccount, subscriptionById } from '../../db/subscriptions.ts';
+import { billingAccount, linkStripeCustomer, subscriptionById } from '../../db/subscriptions.ts';
 import { userById } from '../../db/users.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser, type TestUser } from '../../test/api-users.ts';
@@ -83,6 +83,23 @@ describe('checkout and portal (against stripe-mock)', () => {
     expect(res.status).toBe(200);
     expect((await res.json() as { url: string }).url).toMatch(/^https:\/\//);
   });
+
+  it('answers 502 with a problem, not a 500, when Stripe cannot be reached', async () => {
+    const down = await createTestApi({ env: { STRIPE_API_URL: `http://127.0.0.1:${await freePort()}` } });
+    try {
+      const user = await createUser(down);
+      const checkout = await down.request('POST', '/api/v1/billing/checkout', { token: user.accessToken });
+      expect(checkout.status).toBe(502);
+      expect(checkout.headers.get('content-type')).toContain('application/problem+json');
+      expect((await checkout.json() as { detail: string }).detail).toMatch(/Stripe could not be reached while creating the Stripe customer/);
+      await linkStripeCustomer(down.deps.pool, user.userId, 'cus_unreachable');
+      const portal = await down.request('POST', '/api/v1/billing/portal', { token: user.accessToken });
+      expect(portal.status).toBe(502);
+      expect((await portal.json() as { detail: string }).detail).toMatch(/billing portal session/);
+    } finally {
+      await down.close();
+    }
+  }, 30_000);
 
   it('shows null fields before any subscription', async () => {
     const user = await createUser(api);

@@ -51,13 +51,13 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({ descrip
 const postCheckout = createRoute({
   method: 'post', path: '/billing/checkout', tags: ['billing'], security, middleware: [signedIn] as const,
   summary: 'Start a premium subscription: a Stripe Checkout Session for your account.',
-  responses: { 200: json(CheckoutSchema, 'The Checkout Session'), ...problemResponses(401, 413, 429) },
+  responses: { 200: json(CheckoutSchema, 'The Checkout Session'), ...problemResponses(401, 413, 429, 502) },
 });
 
 const postPortal = createRoute({
   method: 'post', path: '/billing/portal', tags: ['billing'], security, middleware: [signedIn] as const,
   summary: 'Manage your subscription: a Stripe billing portal session.',
-  responses: { 200: json(PortalSchema, 'The portal session'), ...problemResponses(401, 409, 413, 429) },
+  responses: { 200: json(PortalSchema, 'The portal session'), ...problemResponses(401, 409, 413, 429, 502) },
 });
 
 const getSubscription = createRoute({
@@ -76,6 +76,23 @@ const postWebhook = createRoute({
   },
 });
 
+/**
+ * A call to Stripe on behalf of a request: Stripe unreachable, failing or refusing our own request (a wrong key or
+ * price) is 502 with what happened, never a 500; the details go to the log, not to the caller.
+ */
+export async function stripeCall<T>(c: Context<ApiEnv>, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof Stripe.errors.StripeError)) throw error;
+    c.var.log.error({ err: { type: error.type, code: error.code, statusCode: error.statusCode, message: error.message }, what }, 'Stripe call failed');
+    const why = error instanceof Stripe.errors.StripeConnectionError ? 'Stripe could not be reached'
+      : error instanceof Stripe.errors.StripeRateLimitError ? 'Stripe is rate limiting us'
+      : 'Stripe refused the request';
+    throw new HttpProblem(502, `${why} while creating the ${what}; try again in a minute.`, { headers: { 'retry-after': '60' } });
+  }
+}
+
 function caller(c: Context<ApiEnv>): string {
   const auth = c.var.auth;
   if (!auth) throw new HttpProblem(401, 'This endpoint needs an access token.', { headers: { 'www-authenticate': 'Bearer' } });
@@ -89,19 +106,19 @@ export function billingRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const site = deps.config.siteUrl.replace(/\/+$/, '');
 
   /** The account's Stripe customer, created on first use with nothing but our user id. */
-  const customerOf = async (userId: string): Promise<string> => {
+  const customerOf = async (c: Context<ApiEnv>, userId: string): Promise<string> => {
     const account = await billingAccount(deps.pool, userId);
     if (!account) throw new HttpProblem(401, 'This account no longer exists.', { headers: { 'www-authenticate': 'Bearer' } });
     if (account.customerId) return account.customerId;
-    const customer = await stripe.customers.create({ metadata: { userId } }, { idempotencyKey: `customer-${userId}` });
+    const customer = await stripeCall(c, 'Stripe customer', () => stripe.customers.create({ metadata: { userId } }, { idempotencyKey: `customer-${userId}` }));
     // A concurrent request may have linked another customer first: use that one.
     return (await linkStripeCustomer(deps.pool, userId, customer.id)) ?? customer.id;
   };
 
   app.openapi(postCheckout, async (c) => {
     const userId = caller(c);
-    const customer = await customerOf(userId);
-    const session = await stripe.checkout.sessions.create({
+    const customer = await customerOf(c, userId);
+    const session = await stripeCall(c, 'Checkout Session', () => stripe.checkout.sessions.create({
       mode: 'subscription',
       customer,
       client_reference_id: userId,
@@ -111,15 +128,16 @@ export function billingRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       metadata: { userId },
       success_url: `${site}/account/?checkout=success`,
       cancel_url: `${site}/account/?checkout=cancelled`,
-    });
-    if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL');
+    }));
+    if (!session.url) throw new HttpProblem(502, 'Stripe returned a Checkout Session without a payment page; try again in a minute.');
     return c.json({ sessionId: session.id, url: session.url }, 200);
   });
 
   app.openapi(postPortal, async (c) => {
     const account = await billingAccount(deps.pool, caller(c));
     if (!account?.customerId) throw new HttpProblem(409, 'This account has no subscription to manage yet: subscribe through POST /api/v1/billing/checkout first.');
-    const session = await stripe.billingPortal.sessions.create({ customer: account.customerId, return_url: `${site}/account/` });
+    const customer = account.customerId;
+    const session = await stripeCall(c, 'billing portal session', () => stripe.billingPortal.sessions.create({ customer, return_url: `${site}/account/` }));
     return c.json({ url: session.url }, 200);
   });
 

@@ -51,6 +51,7 @@ describe('runPipeline orchestration', () => {
       recordRankMoves: async () => { calls.push('moves'); return { notifications: 2, previous: null }; },
       publishSite: async () => { calls.push('site'); return { siteDir: '/site', pages: 9 }; },
       notifyRankMoves: async () => { calls.push('notify'); return { queued: 0 }; },
+      recomputeAllFantraxRecommendations: async () => { calls.push('fantrax'); return { users: 0, leagues: 0 }; },
     };
     return { ...base, ...overrides };
   }
@@ -82,7 +83,7 @@ describe('runPipeline orchestration', () => {
     const result = await worker.runUntil(
       client.workflow.execute<typeof dailyUpdate>('dailyUpdate', { taskQueue, workflowId: taskQueue, args: [{ fromSeason: 2011, season: 2026, today: '2026-07-15' }] }),
     );
-    expect(calls).toEqual(['fetch 2026', 'load 1', 'features', 'serving', 'predict', 'snapshot', 'moves', 'site', 'notify', 'freshness']);
+    expect(calls).toEqual(['fetch 2026', 'load 1', 'features', 'serving', 'predict', 'snapshot', 'moves', 'site', 'notify', 'fantrax', 'freshness']);
     expect(featuresToday).toBe('2026-07-15');
     expect(scoredSeason).toBe(2025);
     expect(result.published.scoringSeason).toBe(2025);
@@ -96,7 +97,7 @@ describe('runPipeline orchestration', () => {
     expect(calls.filter((c) => c.endsWith(' mlb')).sort()).toEqual(['fetch 2006 mlb', 'fetch 2007 mlb', 'fetch 2008 mlb', 'fetch 2009 mlb', 'fetch 2010 mlb']);
     expect(calls.filter((c) => c.startsWith('fetch'))).toHaveLength(13);
     expect(calls.filter((c) => c.startsWith('load'))).toHaveLength(13);
-    expect(calls.slice(-10)).toEqual(['features', 'train', 'promote', 'rollback', 'serving', 'predict', 'snapshot', 'moves', 'site', 'notify']);
+    expect(calls.slice(-11)).toEqual(['features', 'train', 'promote', 'rollback', 'serving', 'predict', 'snapshot', 'moves', 'site', 'notify', 'fantrax']);
     expect(result.backfill).toMatchObject({ seasonsDone: 13, rowsFetched: 1365, rowsLoaded: 1300, rowsQuarantined: 26, duplicatesMerged: 39, httpRequests: 130 });
     expect(result).toMatchObject({ prospects: 7, rankMoves: 2, siteDir: '/site' });
   });

@@ -19,10 +19,17 @@ export async function stripeEventState(db: Queryable, eventId: string): Promise<
   return row ? (row.processed ? 'processed' : 'received') : null;
 }
 
+/**
+ * The event's customer id, kept only while an account owns that customer: Stripe goes on sending events about a
+ * customer after the account was erased (the deletion itself, the cancelled subscription), and those must not bring
+ * the erased account's Stripe id back.
+ */
+const OWNED_CUSTOMER = '(SELECT stripe_customer_id FROM users WHERE stripe_customer_id = $3)';
+
 /** Notes an event as received (a delivery that is not yet applied); a known event is left as it is. */
 export async function recordStripeEventReceived(db: Queryable, event: StripeEventRef): Promise<void> {
   await db.query(
-    `INSERT INTO stripe_events (event_id, type, stripe_customer_id) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`,
+    `INSERT INTO stripe_events (event_id, type, stripe_customer_id) VALUES ($1, $2, ${OWNED_CUSTOMER}) ON CONFLICT (event_id) DO NOTHING`,
     [event.eventId, event.type, event.customerId],
   );
 }
@@ -33,7 +40,7 @@ export async function recordStripeEventReceived(db: Queryable, event: StripeEven
  */
 export async function claimStripeEvent(db: Queryable, event: StripeEventRef): Promise<boolean> {
   const { rows } = await db.query(
-    `INSERT INTO stripe_events (event_id, type, stripe_customer_id, processed_at) VALUES ($1, $2, $3, now())
+    `INSERT INTO stripe_events (event_id, type, stripe_customer_id, processed_at) VALUES ($1, $2, ${OWNED_CUSTOMER}, now())
      ON CONFLICT (event_id) DO UPDATE SET processed_at = now() WHERE stripe_events.processed_at IS NULL
      RETURNING event_id`,
     [event.eventId, event.type, event.customerId],

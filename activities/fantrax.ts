@@ -6,7 +6,7 @@
  * limiting is retried.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { leaguesOf, finishSync, replaceLeagues, rosterEntries, setLeagueStatus, startSync, storeRosters } from '../db/fantrax-syncs.ts';
+import { finishSync, leaguesOf, replaceLeagues, rosterEntries, setLeagueStatus, startSync, storeRosters, syncById } from '../db/fantrax-syncs.ts';
 import { linkedUserIds, linkOf, markNeedsReconnect, recordLinkSync } from '../db/fantrax-links.ts';
 import { matchCandidates, matchesOf, upsertMatches } from '../db/fantrax-matches.ts';
 import { adviceSnapshot, pruneRecommendations, saveRecommendations, type AdviceSnapshot } from '../db/recommendations.ts';
@@ -89,6 +89,10 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
 
     /** One league: info, rosters and player ids; the rostered players matched; the rosters stored for this sync. */
     async syncFantraxLeague(input: { userId: string; syncId: number; leagueId: string }): Promise<{ status: 'synced' | 'inaccessible'; rostered: number; matched: number; uncertain: number }> {
+      // Disconnected while this sync ran: nothing may be written back for a user who asked for it all to go.
+      if (!(await linkOf(pool, input.userId)) || !(await syncById(pool, input.syncId))) {
+        throw ApplicationFailure.create({ message: 'The Fantrax link was removed during the sync', type: FANTRAX_FAILURES.notLinked, nonRetryable: true });
+      }
       let info; let rosters; let ids;
       try {
         [info, rosters, ids] = await Promise.all([client.getLeagueInfo(input.leagueId), client.getTeamRosters(input.leagueId), client.getPlayerIds('MLB')]);

@@ -233,6 +233,8 @@ export function fantraxRoutes(deps: ApiDeps, overrides: { client?: FantraxClient
 
   app.openapi(deleteConnection, async (c) => {
     const userId = userOf(c);
+    // A sync still running would write rosters and matches back after the removal: stop it first (best effort).
+    await deps.temporal?.client.workflow.getHandle(fantraxSyncWorkflowId({ userId })).terminate('Fantrax disconnected').catch(() => undefined);
     const removed = await deleteLink(deps.pool, userId);
     if (removed) await writeAudit(deps.pool, { actor: userId, action: 'fantrax_disconnected', subject: userId });
     return c.body(null, 204);

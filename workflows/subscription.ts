@@ -15,7 +15,7 @@ import { STRIPE_EVENT_SIGNAL } from './billing-ids.ts';
 // No attempt limit: a database or Stripe outage delays a paid event, it must never drop it.
 const dbStep = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } } as const;
 const stripeStep = { startToCloseTimeout: '2 minutes', retry: { maximumInterval: '10 minutes' } } as const;
-const { recordBillingEvent, syncEntitlement, queueWelcomeEmail } = proxyActivities<Activities>(dbStep);
+const { recordBillingEvent, syncEntitlement, queueWelcomeEmail, requestOutboxDrain } = proxyActivities<Activities>(dbStep);
 const { cancelStripeSubscription } = proxyActivities<Activities>(stripeStep);
 
 export const stripeEventSignal = defineSignal<[BillingEvent]>(STRIPE_EVENT_SIGNAL);
@@ -78,6 +78,8 @@ export async function subscriptionSaga(input: SubscriptionSagaInput): Promise<vo
 
     const recorded = await recordBillingEvent({ event, graceSeconds: input.graceSeconds });
     userId = recorded.userId ?? userId;
+    // The payment-failed e-mail was queued with the event: send it now rather than at the next scheduled drain.
+    if (event.type === 'invoice.payment_failed' && recorded.outcome === 'applied') await requestOutboxDrain();
     const billable = BILLABLE.has(event.subscription.status);
     if (!recorded.userId) {
       if (billable && recorded.outcome === 'no_user') await compensate(event.subscription.subscriptionId, 'no_account');
@@ -91,7 +93,7 @@ export async function subscriptionSaga(input: SubscriptionSagaInput): Promise<vo
     }
     wakeAt = nextWake(role.until);
     if (CONFIRMING.has(event.type) && PAID.has(event.subscription.status) && role.entitled === 'premium') {
-      await queueWelcomeEmail({ userId: recorded.userId, subscriptionId: event.subscription.subscriptionId });
+      if (await queueWelcomeEmail({ userId: recorded.userId, subscriptionId: event.subscription.subscriptionId })) await requestOutboxDrain();
     }
   }
   await condition(allHandlersFinished);

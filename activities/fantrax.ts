@@ -6,17 +6,14 @@
  * limiting is retried.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { finishSync, leaguesOf, replaceLeagues, rosterEntries, setLeagueStatus, startSync, storeRosters, syncById } from '../db/fantrax-syncs.ts';
+import { finishSync, replaceLeagues, setLeagueStatus, startSync, storeRosters, syncById } from '../db/fantrax-syncs.ts';
 import { linkedUserIds, linkOf, markNeedsReconnect, recordLinkSync } from '../db/fantrax-links.ts';
-import { matchCandidates, matchesOf, upsertMatches } from '../db/fantrax-matches.ts';
-import { adviceSnapshot, pruneRecommendations, saveRecommendations, type AdviceSnapshot } from '../db/recommendations.ts';
-import { userById } from '../db/users.ts';
+import { matchCandidates, upsertMatches } from '../db/fantrax-matches.ts';
+import { adviceSnapshot, recomputeUserRecommendations } from '../db/recommendations.ts';
 import { fantraxClientFromConfig, FantraxError, FantraxRateLimitedError, InaccessibleLeagueError, InvalidSecretIdError, type FantraxClient } from '../fantrax/client.ts';
 import { loadKeyring } from '../fantrax/keyring.ts';
 import { createMatcher } from '../fantrax/match.ts';
-import { computeRecommendations, strategyOf } from '../fantrax/recommendations.ts';
 import { createSecretBox, type SecretBox } from '../fantrax/secret-box.ts';
-import type { Pool } from '../lib/db.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
 
 /** Failure types the workflows branch on. */
@@ -31,27 +28,6 @@ function asFailure(error: unknown): unknown {
     return ApplicationFailure.create({ message: error.message, type: FANTRAX_FAILURES.malformed, nonRetryable: true });
   }
   return error;
-}
-
-/** Recomputes and stores the recommendations of every league of one user from the served snapshot. */
-async function recomputeFor(pool: Pool, userId: string, snapshot: AdviceSnapshot, season: number): Promise<number> {
-  const [user, leagues] = await Promise.all([userById(pool, userId), leaguesOf(pool, userId)]);
-  if (!user) return 0;
-  const strategy = strategyOf(user.preferences);
-  const matches = new Map((await matchesOf(pool, userId)).map((m) => [m.fantraxId, m.playerId]));
-  let computed = 0;
-  for (const league of leagues) {
-    const roster = (await rosterEntries(pool, userId, league.leagueId))
-      .map((e) => ({ fantraxId: e.fantraxId, teamId: e.teamId, rosterStatus: e.rosterStatus, playerId: matches.get(e.fantraxId) ?? null }));
-    const body = computeRecommendations({
-      strategy, season, userTeamId: league.teamId, roster, snapshotId: snapshot.snapshotId,
-      prospects: snapshot.prospects, previousSnapshotId: snapshot.previousSnapshotId, previous: snapshot.previous,
-    });
-    await saveRecommendations(pool, userId, league.leagueId, body);
-    computed++;
-  }
-  await pruneRecommendations(pool, userId, leagues.map((l) => l.leagueId));
-  return computed;
 }
 
 export function createFantraxActivities({ pool, config, log }: ActivityDeps, overrides: { client?: FantraxClient } = {}) {
@@ -133,7 +109,7 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
     async recomputeFantraxRecommendations(input: { userId: string }): Promise<{ leagues: number; snapshotId: string | null }> {
       const snapshot = await adviceSnapshot(pool);
       if (!snapshot) return { leagues: 0, snapshotId: null };
-      return { leagues: await recomputeFor(pool, input.userId, snapshot, season()), snapshotId: snapshot.snapshotId };
+      return { leagues: await recomputeUserRecommendations(pool, input.userId, snapshot, season()), snapshotId: snapshot.snapshotId };
     },
 
     /** After a publication: every linked user's recommendations from the new snapshot (no Fantrax calls). */
@@ -142,7 +118,7 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
       if (!snapshot) return { users: 0, leagues: 0 };
       const userIds = await linkedUserIds(pool);
       let leagues = 0;
-      for (const userId of userIds) leagues += await recomputeFor(pool, userId, snapshot, season());
+      for (const userId of userIds) leagues += await recomputeUserRecommendations(pool, userId, snapshot, season());
       activityLog(log).info({ users: userIds.length, leagues, snapshotId: snapshot.snapshotId }, 'fantrax recommendations recomputed');
       return { users: userIds.length, leagues };
     },

@@ -1,10 +1,13 @@
 /**
  * What the Fantrax recommendations are computed from and where they are kept: the served snapshot's prospects (the
  * slice of each card the advice reads), what the publication before it said of them, the user's strategy, and the
- * stored recommendations per user and league.
+ * stored recommendations per user and league, and their recomputation for one user.
  */
 import type { Queryable } from '../lib/db.ts';
-import type { AdviceProspect, PreviousValue, Recommendations } from '../fantrax/recommendations.ts';
+import { computeRecommendations, strategyOf, type AdviceProspect, type PreviousValue, type Recommendations } from '../fantrax/recommendations.ts';
+import { matchesOf } from './fantrax-matches.ts';
+import { leaguesOf, rosterEntries } from './fantrax-syncs.ts';
+import { userById } from './users.ts';
 
 export interface AdviceSnapshot {
   snapshotId: string;
@@ -66,4 +69,28 @@ export async function recommendationsOf(db: Queryable, userId: string, leagueId:
   const { rows } = await db.query<{ computed_at: Date; body: Recommendations }>(
     'SELECT computed_at, body FROM fantrax_recommendations WHERE user_id = $1 AND league_id = $2', [userId, leagueId]);
   return rows[0] ? { computedAt: rows[0].computed_at, body: rows[0].body } : null;
+}
+
+/**
+ * Recomputes and stores the recommendations of every league of one user from the served snapshot, his latest synced
+ * rosters, his effective matches (corrections first) and his strategy. @returns leagues computed.
+ */
+export async function recomputeUserRecommendations(pool: Queryable, userId: string, snapshot: AdviceSnapshot, season: number): Promise<number> {
+  const [user, leagues] = await Promise.all([userById(pool, userId), leaguesOf(pool, userId)]);
+  if (!user) return 0;
+  const strategy = strategyOf(user.preferences);
+  const matches = new Map((await matchesOf(pool, userId)).map((m) => [m.fantraxId, m.playerId]));
+  let computed = 0;
+  for (const league of leagues) {
+    const roster = (await rosterEntries(pool, userId, league.leagueId))
+      .map((e) => ({ fantraxId: e.fantraxId, teamId: e.teamId, rosterStatus: e.rosterStatus, playerId: matches.get(e.fantraxId) ?? null }));
+    const body = computeRecommendations({
+      strategy, season, userTeamId: league.teamId, roster, snapshotId: snapshot.snapshotId,
+      prospects: snapshot.prospects, previousSnapshotId: snapshot.previousSnapshotId, previous: snapshot.previous,
+    });
+    await saveRecommendations(pool, userId, league.leagueId, body);
+    computed++;
+  }
+  await pruneRecommendations(pool, userId, leagues.map((l) => l.leagueId));
+  return computed;
 }

@@ -104,12 +104,18 @@ describe('Fantrax routes', () => {
     const corrected = await api.request('PUT', `/api/v1/fantrax/matches/${target.fantraxId}`, { token: premium.accessToken, body: { playerId: other.playerId } });
     expect(corrected.status).toBe(200);
     expect(await corrected.json()).toMatchObject({ fantraxId: target.fantraxId, playerId: other.playerId, corrected: true });
+    // The recommendations follow the correction at once: a roster player set to nobody leaves the farm system.
+    const mine = (await (await api.request('GET', `/api/v1/fantrax/leagues/${DEMO_LEAGUE_ID}/recommendations`, { token: premium.accessToken })).json() as { farmSystem: { fantraxId: string; playerId: number }[] }).farmSystem;
+    const dropped = mine.find((i) => i.fantraxId !== target.fantraxId && i.playerId !== other.playerId)!;
+    expect((await api.request('PUT', `/api/v1/fantrax/matches/${dropped.fantraxId}`, { token: premium.accessToken, body: { playerId: null } })).status).toBe(200);
+    const without = (await (await api.request('GET', `/api/v1/fantrax/leagues/${DEMO_LEAGUE_ID}/recommendations`, { token: premium.accessToken })).json() as { farmSystem: { playerId: number }[] }).farmSystem;
+    expect(without.map((i) => i.playerId)).not.toContain(dropped.playerId);
     const listed = await (await api.request('GET', '/api/v1/fantrax/matches?status=corrected', { token: premium.accessToken })).json() as { matches: { fantraxId: string }[] };
-    expect(listed.matches.map((m) => m.fantraxId)).toEqual([target.fantraxId]);
+    expect(listed.matches.map((m) => m.fantraxId).sort()).toEqual([target.fantraxId, dropped.fantraxId].sort());
     // The correction survives the next sync.
     await syncThroughActivities(api.deps.pool, api.deps.config, premium.userId);
     const after = await (await api.request('GET', '/api/v1/fantrax/matches?status=corrected', { token: premium.accessToken })).json() as { matches: { playerId: number }[] };
-    expect(after.matches[0]?.playerId).toBe(other.playerId);
+    expect(after.matches.find((m) => m.playerId !== null)?.playerId).toBe(other.playerId);
     expect((await api.request('PUT', '/api/v1/fantrax/matches/unknownid', { token: premium.accessToken, body: { playerId: null } })).status).toBe(404);
     expect((await api.request('PUT', `/api/v1/fantrax/matches/${target.fantraxId}`, { token: premium.accessToken, body: { playerId: 123456789 } })).status).toBe(404);
   });

@@ -11,7 +11,7 @@ import { writeAudit } from '../../db/audit-log.ts';
 import { deleteLink, linkOf, saveLink } from '../../db/fantrax-links.ts';
 import { correctMatch, matchesOf, type StoredMatch } from '../../db/fantrax-matches.ts';
 import { latestSucceededSync, leaguesOf, rosterEntries } from '../../db/fantrax-syncs.ts';
-import { recommendationsOf } from '../../db/recommendations.ts';
+import { adviceSnapshot, recommendationsOf, recomputeUserRecommendations } from '../../db/recommendations.ts';
 import { FantraxError, fantraxClientFromConfig, type FantraxClient } from '../../fantrax/client.ts';
 import { loadKeyring } from '../../fantrax/keyring.ts';
 import { createSecretBox, type SecretBox } from '../../fantrax/secret-box.ts';
@@ -141,7 +141,7 @@ const getMatches = createRoute({
 });
 const putMatch = createRoute({
   method: 'put', path: '/fantrax/matches/{fantraxId}', tags, security, middleware: [premium] as const,
-  summary: 'Correct a match: who this Fantrax player is (null: nobody we rank). Your correction wins over later syncs.',
+  summary: 'Correct a match: who this Fantrax player is (null: nobody we rank). It wins over later syncs; recommendations are recomputed.',
   request: {
     params: z.object({ fantraxId: FantraxIdParam }),
     body: { required: true, ...json(z.strictObject({ playerId: z.number().int().positive().max(2_147_483_647).nullable() }).openapi('FantraxMatchCorrection')) },
@@ -297,6 +297,9 @@ export function fantraxRoutes(deps: ApiDeps, overrides: { client?: FantraxClient
     const outcome = await correctMatch(deps.pool, userId, fantraxId, playerId);
     if (outcome === 'unknown-fantrax') throw new HttpProblem(404, `No Fantrax player ${fantraxId} on your leagues.`);
     if (outcome === 'unknown-player') throw new HttpProblem(404, `No player ${playerId}.`);
+    // The correction changes who is rostered where: the recommendations follow at once.
+    const snapshot = await adviceSnapshot(deps.pool);
+    if (snapshot) await recomputeUserRecommendations(deps.pool, userId, snapshot, deps.now().getUTCFullYear());
     const [match] = await matchesOf(deps.pool, userId, { fantraxIds: [fantraxId] });
     return c.json(toMatchBody(match!), 200);
   });

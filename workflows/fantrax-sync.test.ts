@@ -103,6 +103,31 @@ describe('fantraxSync', () => {
     }
   });
 
+  it('rides out Fantrax rate limiting: the activity retries after the Retry-After once the client gives up', async () => {
+    await link(DEMO_SECRET_ID);
+    // Three 429s spend the client's attempts on the first activity attempt; the retry gets through.
+    server.setFailure({ kind: 'rate-limit', retryAfterSeconds: 1, times: 3 });
+    const before = server.calls().filter((m) => m === 'getLeagues').length;
+    try {
+      const result = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
+        client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+      expect(result.leagues[0]).toMatchObject({ status: 'synced' });
+      expect(server.calls().filter((m) => m === 'getLeagues').length - before).toBe(4);
+    } finally {
+      server.setFailure(null);
+    }
+  });
+
+  it('the daily sync starts one sync per linked user, which runs on its own', async () => {
+    await link(DEMO_SECRET_ID);
+    const synced = await withPipelineWorker('fantrax', await deps(), async (taskQueue) => {
+      const all = await client.workflow.execute<typeof fantraxSyncAll>('fantraxSyncAll', { taskQueue, workflowId: `fantrax-sync-all-${Date.now()}`, args: [{}] });
+      expect(all).toEqual({ started: 1, running: 0 });
+      return client.workflow.getHandle<typeof fantraxSync>(fantraxSyncWorkflowId({ userId })).result();
+    });
+    expect(synced.leagues[0]).toMatchObject({ leagueId: DEMO_LEAGUE_ID, status: 'synced' });
+  });
+
   it('fails at once on a refused Secret ID, marks the link for reconnecting, and the daily sync then skips the user', async () => {
     await link('a-secret-fantrax-does-not-know');
     const failure = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>

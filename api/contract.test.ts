@@ -18,7 +18,7 @@ import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts'
 import { createTestApi, type TestApi } from '../test/api.ts';
 import { createUser, type TestUser } from '../test/api-users.ts';
 import { unreachableRedisUrl } from '../test/redis.ts';
-import { signWebhook, stripeEvent, WEBHOOK_PATH } from '../test/stripe-webhooks.ts';
+import { signWebhook, stripeEvent, WEBHOOK_PATH } from '../billing/simulated-events.ts';
 import { contractViolations, documentedOperations, type Operation } from '../test/openapi-walk.ts';
 import { createApp } from './app.ts';
 import type { Role } from './env.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripeEvent } from '../test/stripe-webhooks.ts';
+import { stripeEvent } from './simulated-events.ts';
 import { confirmsPayment, toBillingEvent } from './events.ts';
 
 const parties = { userId: '0b7e2f0c-3f7a-4c59-9f7e-2b1d7d9d4c11', customerId: 'cus_1', subscriptionId: 'sub_1' };

@@ -12,6 +12,7 @@ import { startApiServer } from '../api/server.ts';
 import { startLocalFantrax, type LocalFantrax } from '../infra/local-fantrax.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
 import { openRedis } from '../infra/redis.ts';
+import { accountScheduleIds, ensureSchedules } from '../infra/schedules.ts';
 import { startLocalSmtpServer } from '../infra/smtp-server.ts';
 import { startStripeMock } from '../infra/stripe-mock.ts';
 import { serveSite } from '../site/serve.ts';
@@ -27,25 +28,30 @@ await runMain(async (stack) => {
   const redis = await openRedis(config, log);
   stack.push('redis', () => redis.stop());
   // Without Stripe settings, Stripe's own mock answers the API and the worker (docs/billing.md).
+  let serviceLines = '';
   if (!config.stripe.apiUrl && !config.stripe.secretKey) {
     const stripeMock = await startStripeMock({ port: config.stripe.localMockPort, log });
     stack.push('stripe-mock', () => stripeMock.close());
+    // Stripe's payment page cannot be reached locally: this sends the webhooks it would send after paying.
+    serviceLines += `  Stripe (mock):  ${stripeMock.url}  after Upgrade: npm run stripe:events -- checkout-completed --email <you>\n`;
   }
   // Without SMTP_URL, e-mail goes to a local SMTP server with a web mailbox (docs/notifications.md).
-  let mailboxLine = '';
   if (!config.mail.smtpUrl) {
     const mail = await startLocalSmtpServer({ port: config.mail.localPort, mailboxPort: config.mail.localPort + 1, dir: path.join(config.dataDir, 'mail'), log });
     stack.push('local SMTP server', () => mail.close());
-    mailboxLine = `  Mailbox:        ${mail.mailboxUrl}\n`;
+    serviceLines += `  Mailbox:        ${mail.mailboxUrl}\n`;
   }
   // Without FANTRAX_API_URL, a Fantrax-shaped server over our own players answers (docs/fantrax.md).
   let fantrax: LocalFantrax | undefined;
   if (!config.fantrax.apiUrl) {
     fantrax = await startLocalFantrax({ config, databaseUrl, log });
     stack.push('local Fantrax server', () => fantrax!.close());
-    mailboxLine += `  Fantrax (demo): ${fantrax.url}  Secret ID: ${fantrax.demoSecretId}\n`;
+    serviceLines += `  Fantrax (demo): ${fantrax.url}  Secret ID: ${fantrax.demoSecretId}\n`;
   }
-  const api = await startApiServer({ ...config, databaseUrl, redis: { ...config.redis, url: redis.url } }, log);
+  // The API starts workflows (Stripe events, Fantrax syncs, e-mail drains) on the worker's task queue.
+  const api = await startApiServer({ ...config, databaseUrl, redis: { ...config.redis, url: redis.url } }, log, {
+    temporal: { client, taskQueue: config.temporal.taskQueue },
+  });
   stack.push('api server', () => api.close());
 
   // Until the first publish, serve a page that says the rankings are on their way.
@@ -61,6 +67,9 @@ await runMain(async (stack) => {
   });
   stack.push('site server', () => site.close());
 
+  // E-mail, Stripe reconciliation and Fantrax syncs run on their schedules; the pipeline's are `npm run schedules`.
+  await ensureSchedules(client, config, { only: accountScheduleIds() });
+
   const input = { fromSeason: config.sample.fromSeason, toSeason: config.sample.toSeason };
   const workflowId = pipelineWorkflowId(input);
   // A run already in progress (from an earlier `npm start`) is attached to, not duplicated.
@@ -70,7 +79,7 @@ await runMain(async (stack) => {
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
   const runUrl = `${temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`;
-  const apiLines = `  API:            ${api.apiUrl}\n  API docs:       ${api.docsUrl}\n${mailboxLine}`;
+  const apiLines = `  API:            ${api.apiUrl}\n  API docs:       ${api.docsUrl}\n${serviceLines}`;
   console.log(`\n  Rankings site:  ${site.url}\n${apiLines}  Temporal UI:    ${temporalUiUrl}\n  Pipeline run:   ${runUrl}\n`);
   const result = await handle.result();
   // The demo league rosters the prospects just ranked.

@@ -17,7 +17,7 @@ import { userByEmail } from '../db/users.ts';
 import { openDatabase } from '../infra/database.ts';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { checkoutCompletedEvents, deliverWebhook, stripeEvent, type TestStripeEvent } from '../test/stripe-webhooks.ts';
+import { checkoutCompletedEvents, deliverWebhook, stripeEvent, type TestStripeEvent } from '../billing/simulated-events.ts';
 import { runMain } from './main.ts';
 
 const COMMANDS = ['checkout-completed', 'payment-failed', 'payment-succeeded', 'cancel'] as const;

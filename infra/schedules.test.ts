@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../lib/config.ts';
-import { ensureSchedules } from './schedules.ts';
+import { accountScheduleIds, ensureSchedules } from './schedules.ts';
 
 describe('ensureSchedules', () => {
   let connection: Connection;
@@ -71,5 +71,16 @@ describe('ensureSchedules', () => {
     expect(next).toBeInstanceOf(Date);
     const nyHour = Number(new Intl.DateTimeFormat('en-US', { hour: 'numeric', hour12: false, timeZone: 'America/New_York' }).format(next));
     expect(nyHour).toBe(7);
+  });
+
+  it('keeps only the account schedules when asked (what npm start runs)', async () => {
+    const config = loadConfig({ TEMPORAL_TASK_QUEUE: 'schedules-test' });
+    expect(await ensureSchedules(client, config, { only: accountScheduleIds() })).toEqual([
+      { scheduleId: 'reconcile-subscriptions', action: 'updated' },
+      { scheduleId: 'send-outbox-every-minute', action: 'updated' },
+      { scheduleId: 'weekly-digest', action: 'updated' },
+      { scheduleId: 'fantrax-sync-all', action: 'updated' },
+      { scheduleId: 'erase-stripe-customers', action: 'updated' },
+    ]);
   });
 });

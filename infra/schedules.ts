@@ -79,10 +79,22 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
   ];
 }
 
-/** Creates each schedule, or updates it in place when it exists. Returns what was done to each. */
-export async function ensureSchedules(client: Client, config: Config): Promise<{ scheduleId: string; action: 'created' | 'updated' }[]> {
+/**
+ * The schedules that serve accounts (e-mail, Stripe, Fantrax), which `npm start` keeps running, as opposed to the
+ * pipeline's, which it leaves to `npm run schedules` (a local run publishes once, on demand).
+ */
+export function accountScheduleIds(): string[] {
+  return [outboxScheduleId(), weeklyDigestScheduleId(), fantraxSyncAllScheduleId(), eraseStripeCustomersScheduleId(), reconcileSubscriptionsScheduleId()];
+}
+
+/**
+ * Creates each schedule (or only those named in `only`), or updates it in place when it exists. Returns what was
+ * done to each.
+ */
+export async function ensureSchedules(client: Client, config: Config, options: { only?: readonly string[] } = {}): Promise<{ scheduleId: string; action: 'created' | 'updated' }[]> {
   const done: { scheduleId: string; action: 'created' | 'updated' }[] = [];
-  for (const options of scheduleDefinitions(config)) {
+  const wanted = scheduleDefinitions(config).filter((s) => !options.only || options.only.includes(s.scheduleId));
+  for (const options of wanted) {
     try {
       await client.schedule.create(options);
       done.push({ scheduleId: options.scheduleId, action: 'created' });

@@ -29,7 +29,7 @@ import { launchChromium } from '../test/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { startEmptyFantraxServer } from '../test/fantrax.ts';
 import { freePort } from '../test/ports.ts';
-import { checkoutCompletedEvents, deliverWebhook } from '../test/stripe-webhooks.ts';
+import { checkoutCompletedEvents, deliverWebhook } from '../billing/simulated-events.ts';
 import { subscriptionWorkflowId } from '../workflows/billing-ids.ts';
 import { buildSite } from './build.ts';
 import { serveSite, type SiteServer } from './serve.ts';

@@ -8,7 +8,7 @@ import { subscriptionById } from '../db/subscriptions.ts';
 import { createUser, userById } from '../db/users.ts';
 import { eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../test/billing-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { checkoutCompletedEvents, stripeEvent, type TestStripeEvent, type WebhookParties } from '../test/stripe-webhooks.ts';
+import { checkoutCompletedEvents, stripeEvent, type TestStripeEvent, type WebhookParties } from '../billing/simulated-events.ts';
 import { STRIPE_EVENT_SIGNAL, subscriptionWorkflowId } from './billing-ids.ts';
 import type { SubscriptionSagaInput } from './subscription.ts';
 

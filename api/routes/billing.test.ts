@@ -8,7 +8,7 @@ import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser, type TestUser } from '../../test/api-users.ts';
 import { freePort } from '../../test/ports.ts';
 import { eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../../test/billing-worker.ts';
-import { checkoutCompletedEvents, deliverWebhook, signWebhook, stripeEvent, type WebhookParties } from '../../test/stripe-webhooks.ts';
+import { checkoutCompletedEvents, deliverWebhook, signWebhook, stripeEvent, type WebhookParties } from '../../billing/simulated-events.ts';
 import { subscriptionWorkflowId } from '../../workflows/billing-ids.ts';
 
 let api: TestApi;

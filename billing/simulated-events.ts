@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import { LOCAL_WEBHOOK_SECRET } from '../billing/stripe-client.ts';
+import { LOCAL_WEBHOOK_SECRET } from './stripe-client.ts';
 
 export type StripeEventType =
   | 'checkout.session.completed' | 'customer.subscription.created' | 'customer.subscription.updated'

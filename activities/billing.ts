@@ -21,7 +21,10 @@ import type { Role } from '../api/env.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
 
 export interface RecordedEvent {
-  /** applied; duplicate (claimed before); stale (a newer event was applied first); no_user (nobody to grant it to). */
+  /**
+   * applied; duplicate (claimed before); stale (a newer event was applied first); no_user (nobody to grant it to,
+   * whether claimed now or before: the compensation it calls for is idempotent).
+   */
   outcome: 'applied' | 'duplicate' | 'stale' | 'no_user';
   userId: string | null;
 }
@@ -76,8 +79,9 @@ export function createBillingActivities(deps: ActivityDeps) {
         const claimed = await claimStripeEvent(client, { eventId: event.eventId, type: event.type, customerId: event.customerId });
         const named = event.userId && (await userExists(client, event.userId)) ? event.userId : null;
         const userId = named ?? (await userIdByStripeCustomer(client, event.customerId));
-        if (!claimed) return { outcome: 'duplicate', userId };
+        // Before the duplicate check: a retry after the claim committed must still lead to the compensation.
         if (!userId) return { outcome: 'no_user', userId: null };
+        if (!claimed) return { outcome: 'duplicate', userId };
         await linkStripeCustomer(client, userId, event.customerId);
         const eventAt = new Date(event.created * 1000);
         const s = event.subscription;

@@ -168,6 +168,33 @@ describe('subscription saga', () => {
     expect((await auditEntries(db.pool, { action: 'subscription_compensated', subject: p.subscriptionId }))[0]?.details).toEqual({ reason: 'no_account' });
     expect(await subscriptionById(db.pool, p.subscriptionId)).toBeNull();
   });
+
+  it('still compensates a payment nobody can receive when the record step is retried after it committed', async () => {
+    const taskQueue = `billing-norecord-${Date.now()}-${Math.random()}`;
+    let crashed = false;
+    const retrying = await startBillingWorker({
+      pool: db.pool, taskQueue,
+      override: (real) => ({
+        // The claim commits, then the worker dies before it reports: the retry finds the event claimed already.
+        recordBillingEvent: async (input) => {
+          const recorded = await real.recordBillingEvent(input);
+          if (!crashed) {
+            crashed = true;
+            throw new Error('the worker stopped after the record committed');
+          }
+          return recorded;
+        },
+      }),
+    });
+    try {
+      const p = { ...(await account()), userId: randomUUID() };
+      await send(taskQueue, 60, ...checkoutCompletedEvents(p).slice(0, 1));
+      await until('the compensation', async () => (await auditEntries(db.pool, { action: 'subscription_compensated', subject: p.subscriptionId })).length > 0);
+      expect(crashed).toBe(true);
+    } finally {
+      await retrying.stop();
+    }
+  });
 });
 
 describe('subscription saga across a worker crash', () => {

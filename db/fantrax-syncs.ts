@@ -84,12 +84,17 @@ export async function latestSucceededSync(db: Queryable, userId: string): Promis
   return rows[0] ? { syncId: Number(rows[0].sync_id), finishedAt: rows[0].finished_at } : null;
 }
 
-/** Roster rows of a sync in one league, or in the newest succeeded sync when `syncId` is omitted. */
+/**
+ * Roster rows of a sync in one league, or, when `syncId` is omitted, of the newest succeeded sync that stored this
+ * league's rosters (a sync that found the league private stored none: the rosters seen before still stand).
+ */
 export async function rosterEntries(db: Queryable, userId: string, leagueId: string, syncId?: number): Promise<RosterEntry[]> {
   const { rows } = await db.query<{ team_id: string; fantrax_id: string; roster_status: string; position: string | null }>(
     `SELECT e.team_id, e.fantrax_id, e.roster_status, e.position FROM fantrax_roster_entries e
      WHERE e.league_id = $2 AND e.sync_id = COALESCE($3, (
-       SELECT sync_id FROM fantrax_syncs WHERE user_id = $1 AND status = 'succeeded' ORDER BY finished_at DESC, sync_id DESC LIMIT 1))
+       SELECT s.sync_id FROM fantrax_syncs s WHERE s.user_id = $1 AND s.status = 'succeeded'
+         AND EXISTS (SELECT 1 FROM fantrax_roster_entries r WHERE r.sync_id = s.sync_id AND r.league_id = $2)
+       ORDER BY s.finished_at DESC, s.sync_id DESC LIMIT 1))
        AND EXISTS (SELECT 1 FROM fantrax_syncs s WHERE s.sync_id = e.sync_id AND s.user_id = $1)
      ORDER BY e.team_id, e.roster_status, e.fantrax_id`,
     [userId, leagueId, syncId ?? null],

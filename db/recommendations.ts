@@ -81,9 +81,14 @@ export async function recomputeUserRecommendations(pool: Queryable, userId: stri
   const strategy = strategyOf(user.preferences);
   const matches = new Map((await matchesOf(pool, userId)).map((m) => [m.fantraxId, m.playerId]));
   let computed = 0;
+  const kept: string[] = [];
   for (const league of leagues) {
-    const roster = (await rosterEntries(pool, userId, league.leagueId))
-      .map((e) => ({ fantraxId: e.fantraxId, teamId: e.teamId, rosterStatus: e.rosterStatus, playerId: matches.get(e.fantraxId) ?? null }));
+    const entries = await rosterEntries(pool, userId, league.leagueId);
+    // No rosters stored for this league yet (private since it appeared, or its first sync failed): with an empty
+    // roster every prospect would look like a free agent, so there is nothing to advise on.
+    if (entries.length === 0) continue;
+    kept.push(league.leagueId);
+    const roster = entries.map((e) => ({ fantraxId: e.fantraxId, teamId: e.teamId, rosterStatus: e.rosterStatus, playerId: matches.get(e.fantraxId) ?? null }));
     const body = computeRecommendations({
       strategy, season, userTeamId: league.teamId, roster, snapshotId: snapshot.snapshotId,
       prospects: snapshot.prospects, previousSnapshotId: snapshot.previousSnapshotId, previous: snapshot.previous,
@@ -91,6 +96,6 @@ export async function recomputeUserRecommendations(pool: Queryable, userId: stri
     await saveRecommendations(pool, userId, league.leagueId, body);
     computed++;
   }
-  await pruneRecommendations(pool, userId, leagues.map((l) => l.leagueId));
+  await pruneRecommendations(pool, userId, kept);
   return computed;
 }

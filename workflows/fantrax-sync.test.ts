@@ -98,6 +98,12 @@ describe('fantraxSync', () => {
         client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
       expect(result.leagues[0]).toMatchObject({ status: 'inaccessible', rostered: 0 });
       expect((await leaguesOf(db.pool, userId))[0]?.status).toBe('inaccessible');
+      // The rosters seen before still stand: the advice is not recomputed as if nobody rostered anyone.
+      expect(await rosterEntries(db.pool, userId, DEMO_LEAGUE_ID)).not.toHaveLength(0);
+      const stored = await recommendationsOf(db.pool, userId, DEMO_LEAGUE_ID);
+      expect(stored!.body.farmSystem.length).toBeGreaterThanOrEqual(6);
+      const rostered = new Set((await matchesOf(db.pool, userId)).map((m) => m.playerId));
+      for (const fa of stored!.body.freeAgents) expect(rostered.has(fa.playerId)).toBe(false);
     } finally {
       server.setFailure(null);
     }

@@ -1,3 +1,6 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { classifySmtpError, redactAddresses } from './smtp-errors.ts';
 
@@ -22,5 +25,36 @@ describe('classifySmtpError', () => {
 
   it('redacts addresses wherever they appear', () => {
     expect(redactAddresses('to a.b+c@x.example.test, "d@e.f"')).toBe('to <address>, "<address>"');
+  });
+});
+
+describe('classifySmtpError on what nodemailer really raises', () => {
+  const send = (port: number, extra: Record<string, unknown> = {}) => nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, greetingTimeout: 200, connectionTimeout: 1000, ...extra })
+    .sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 's', text: 't' }).then(() => null, (error: unknown) => error);
+
+  it('retries a server that takes the connection but never greets: nothing was handed over', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => { sockets.add(socket); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = await send((silent.address() as AddressInfo).port);
+      expect(error).toMatchObject({ code: 'ETIMEDOUT' });
+      expect(classifySmtpError(error).failure).toBe('retry');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('retries a refused login (535): the credentials are wrong, not the message', async () => {
+    const server = new SMTPServer({ authOptional: false, disabledCommands: ['STARTTLS'], onAuth: (_auth, _session, callback) => callback(new Error('Invalid username or password')) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = await send((server.server.address() as AddressInfo).port, { auth: { user: 'u', pass: 'wrong' } });
+      expect(error).toMatchObject({ code: 'EAUTH', responseCode: 535 });
+      expect(classifySmtpError(error).failure).toBe('retry');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

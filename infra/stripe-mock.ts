@@ -4,76 +4,30 @@
  * the Temporal CLI (infra/temporal-cli.ts), and started on a port of our choosing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import path from 'node:path';
 import type { Logger } from '../lib/log.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
-import { cacheRoot } from './temporal-cli.ts';
+import { cachedToolPath, ensureGoTool, locateGoTool, type GoTool } from './go-tool.ts';
 
 export const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock';
 export const STRIPE_MOCK_VERSION = 'v0.203.0';
 
-export function cachedStripeMockPath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(cacheRoot(env), 'stripe-mock', STRIPE_MOCK_VERSION, 'stripe-mock');
-}
+const STRIPE_MOCK: GoTool = {
+  binary: 'stripe-mock', module: STRIPE_MOCK_MODULE, version: STRIPE_MOCK_VERSION, pathVariable: 'STRIPE_MOCK_PATH',
+  title: 'stripe-mock', buildTime: 'about a minute', otherwise: 'or set STRIPE_API_URL and STRIPE_SECRET_KEY',
+};
 
-function onPath(binary: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, binary);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
+export function cachedStripeMockPath(env: NodeJS.ProcessEnv = process.env): string {
+  return cachedToolPath(STRIPE_MOCK, env);
 }
 
 /** STRIPE_MOCK_PATH, then `stripe-mock` on the PATH, then the cache; undefined when none exists. */
 export function locateStripeMock(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const configured = env.STRIPE_MOCK_PATH?.trim();
-  if (configured) {
-    if (!existsSync(configured)) {
-      throw new PrerequisiteError(`STRIPE_MOCK_PATH points to ${configured}, which does not exist: fix or unset it.`);
-    }
-    return configured;
-  }
-  const cached = cachedStripeMockPath(env);
-  return onPath('stripe-mock', env) ?? (existsSync(cached) ? cached : undefined);
+  return locateGoTool(STRIPE_MOCK, env);
 }
 
 /** Returns a usable stripe-mock binary, building it with `go install` when there is none (a minute, once). */
-export async function ensureStripeMock(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const found = locateStripeMock(env);
-  if (found) return found;
-  const go = onPath('go', env) ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) {
-    throw new PrerequisiteError(
-      'No stripe-mock was found and Go is not installed to build it: install Go, or put a `stripe-mock` binary on the PATH (or set STRIPE_MOCK_PATH), or set STRIPE_API_URL and STRIPE_SECRET_KEY.',
-    );
-  }
-  const target = cachedStripeMockPath(env);
-  // Build into a private folder, then rename: a build killed half-way never leaves a broken binary in the cache.
-  const staging = `${path.dirname(target)}.building-${process.pid}`;
-  mkdirSync(staging, { recursive: true });
-  log.info({ module: `${STRIPE_MOCK_MODULE}@${STRIPE_MOCK_VERSION}`, target }, 'building stripe-mock (once; about a minute)');
-  const started = Date.now();
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(go, ['install', `${STRIPE_MOCK_MODULE}@${STRIPE_MOCK_VERSION}`], {
-      env: { ...env, GOBIN: staging, GOFLAGS: `${env.GOFLAGS ?? ''} -trimpath`.trim() },
-      // go's output goes to stderr (fd 2 for both): stdout belongs to the command being bootstrapped.
-      stdio: ['ignore', 2, 'inherit'],
-    });
-    child.on('error', () => resolve(-1));
-    child.on('exit', resolve);
-  });
-  if (code !== 0 || !existsSync(path.join(staging, 'stripe-mock'))) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new PrerequisiteError(
-      `Building stripe-mock with \`go install ${STRIPE_MOCK_MODULE}@${STRIPE_MOCK_VERSION}\` failed (exit ${code}): check Go and the module proxy, or set STRIPE_MOCK_PATH.`,
-    );
-  }
-  mkdirSync(path.dirname(target), { recursive: true });
-  renameSync(path.join(staging, 'stripe-mock'), target);
-  rmSync(staging, { recursive: true, force: true });
-  log.info({ target, seconds: Math.round((Date.now() - started) / 1000) }, 'stripe-mock built');
-  return target;
+export function ensureStripeMock(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return ensureGoTool(STRIPE_MOCK, log, env);
 }
 
 export interface StripeMock {

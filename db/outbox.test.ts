@@ -75,6 +75,25 @@ describe('the e-mail outbox', () => {
     expect(await claimDueEmails(db.pool, { limit: 10, messageIdDomain: domain, leaseSeconds: 0 })).not.toContain(c);
   });
 
+  it('keeps no password-reset link (a usable token) on a row once it is sent, given up, cancelled or in doubt', async () => {
+    const user = await newUser('reset');
+    const resetUrl = 'https://site.test/account/reset/#token=abc';
+    for (const k of ['sent', 'failed', 'unconfirmed', 'cancelled']) {
+      await enqueueEmail(db.pool, { userId: user, kind: 'password_reset', dedupeKey: `reset:${user}:${k}`, payload: { resetUrl, expiresAt: '2030-01-01T00:00:00Z' } });
+    }
+    const [sent, failed, unconfirmed, cancelled] = await claimDueEmails(db.pool, { limit: 4, messageIdDomain: domain, leaseSeconds: 3600 });
+    await beginAttempt(db.pool, sent!);
+    await markSent(db.pool, sent!);
+    await beginAttempt(db.pool, failed!);
+    await recordFailure(db.pool, failed!, { error: '550 no', permanent: true, maxAttempts: 5, retryBaseSeconds: 0 });
+    await beginAttempt(db.pool, unconfirmed!);
+    await markUnconfirmed(db.pool, unconfirmed!, 'in doubt');
+    await cancelEmail(db.pool, cancelled!, 'the account is gone');
+    for (const id of [sent, failed, unconfirmed, cancelled]) {
+      expect((await outboxEmail(db.pool, id!))!.payload).toEqual({ expiresAt: '2030-01-01T00:00:00Z' });
+    }
+  });
+
   it('queues one rank-move e-mail per watcher and snapshot, listing only moves past his threshold', async () => {
     const { older, current, ids } = world;
     await recordRankMoves(db.pool, { snapshotId: current.id, previousRunId: older.predictionRunId, places: 1, top: 100 });

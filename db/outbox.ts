@@ -15,6 +15,12 @@ export interface EmailToQueue {
   payload?: Record<string, unknown>;
 }
 
+/**
+ * The payload once a row can no longer be sent (sent, failed, cancelled, in doubt): a password reset's link carries
+ * the token in the clear (password_reset_tokens keeps only its hash), so it is not kept beside the row.
+ */
+const SPENT_PAYLOAD = `CASE WHEN kind = 'password_reset' THEN payload - 'resetUrl' ELSE payload END`;
+
 /** Queues one e-mail. @returns false when an e-mail with that dedupe key was already queued. */
 export async function enqueueEmail(db: Queryable, email: EmailToQueue): Promise<boolean> {
   const { rowCount } = await db.query(
@@ -112,7 +118,7 @@ export async function beginAttempt(db: Queryable, emailId: number): Promise<bool
 /** The SMTP server took the message. */
 export async function markSent(db: Queryable, emailId: number): Promise<void> {
   await db.query(
-    `UPDATE email_outbox SET status = 'sent', sent_at = now(), attempt_started_at = NULL, last_error = NULL
+    `UPDATE email_outbox SET status = 'sent', sent_at = now(), attempt_started_at = NULL, last_error = NULL, payload = ${SPENT_PAYLOAD}
      WHERE email_id = $1 AND status = 'sending'`,
     [emailId],
   );
@@ -128,7 +134,8 @@ export async function recordFailure(db: Queryable, emailId: number, failure: { e
     `UPDATE email_outbox
      SET status = CASE WHEN $3 OR attempts >= $4 THEN 'failed' ELSE 'pending' END,
          next_attempt_at = now() + make_interval(secs => least($5 * power(2, greatest(attempts - 1, 0)), 21600)),
-         attempt_started_at = NULL, claimed_at = NULL, last_error = left($2, 1000)
+         attempt_started_at = NULL, claimed_at = NULL, last_error = left($2, 1000),
+         payload = CASE WHEN $3 OR attempts >= $4 THEN ${SPENT_PAYLOAD} ELSE payload END
      WHERE email_id = $1 AND status = 'sending'
      RETURNING status`,
     [emailId, failure.error, failure.permanent, failure.maxAttempts, failure.retryBaseSeconds],
@@ -139,7 +146,7 @@ export async function recordFailure(db: Queryable, emailId: number, failure: { e
 /** A message that may have been delivered without us knowing: never sent again (kept for an operator to look at). */
 export async function markUnconfirmed(db: Queryable, emailId: number, reason: string): Promise<void> {
   await db.query(
-    `UPDATE email_outbox SET status = 'unconfirmed', last_error = left($2, 1000) WHERE email_id = $1 AND status = 'sending'`,
+    `UPDATE email_outbox SET status = 'unconfirmed', last_error = left($2, 1000), payload = ${SPENT_PAYLOAD} WHERE email_id = $1 AND status = 'sending'`,
     [emailId, reason],
   );
 }
@@ -147,7 +154,7 @@ export async function markUnconfirmed(db: Queryable, emailId: number, reason: st
 /** Cancels a row nobody is sending (the user is gone or does not want this kind any more). */
 export async function cancelEmail(db: Queryable, emailId: number, reason: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE email_outbox SET status = 'cancelled', last_error = $2, claimed_at = NULL
+    `UPDATE email_outbox SET status = 'cancelled', last_error = $2, claimed_at = NULL, payload = ${SPENT_PAYLOAD}
      WHERE email_id = $1 AND status IN ('pending', 'sending') AND attempt_started_at IS NULL`,
     [emailId, reason],
   );

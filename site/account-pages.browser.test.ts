@@ -182,9 +182,16 @@ describe('account pages against the API in a browser', () => {
     await tab.getByRole('heading', { name: 'Log in' }).waitFor(SLOW);
     expect(await refreshCookie()).toBeUndefined();
     // A reload, with a ?next= that the browser would read as another site: logging in must stay here.
-    await tab.goto(`${origin}/account/?next=${encodeURIComponent('/\t/evil.example/')}`);
+    // ("/..//evil.example/" resolves to the path "//evil.example/", a host to the browser.)
+    await tab.goto(`${origin}/account/?next=${encodeURIComponent('/..//evil.example/')}`);
     await tab.getByRole('heading', { name: 'Log in' }).waitFor();
     expect(await tab.locator('[data-email]').isVisible()).toBe(false);
+    const hostile = ['/..//evil.example/', '/.//evil.example', '/a/..//evil.example/x', '/%2e%2e//evil.example',
+      '/\t/evil.example/', '//evil.example', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)'];
+    const read = (values: string[]) => tab.evaluate(`import('/session.js')
+      .then((m) => ${JSON.stringify(values)}.map((v) => m.nextPath('?next=' + encodeURIComponent(v))))`);
+    expect(await read(hostile)).toEqual(hostile.map(() => null));
+    expect(await read(['/watchlist/?a=1#b', '/x/../fantrax/'])).toEqual(['/watchlist/?a=1#b', '/fantrax/']);
 
     await tab.locator('#login-email').fill(EMAIL);
     await tab.locator('#login-password').fill('not the password');

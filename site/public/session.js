@@ -134,9 +134,12 @@ export function nextPath(search = location.search) {
   const next = new URLSearchParams(search).get('next');
   if (!next || !next.startsWith('/')) return null;
   // Parsed as the browser will (it drops tabs and newlines, reads a backslash as "/"): "/<tab>/evil.example" stays.
+  // Dot segments can leave a path that starts "//" ("/..//evil.example"), which the browser would read as another
+  // host: refused too.
   try {
     const url = new URL(next, location.origin);
-    return url.origin === location.origin ? `${url.pathname}${url.search}${url.hash}` : null;
+    if (url.origin !== location.origin || url.pathname.startsWith('//')) return null;
+    return `${url.pathname}${url.search}${url.hash}`;
   } catch {
     return null;
   }

@@ -1,13 +1,13 @@
 // Tests for the site server's API proxy: what reaches the API, what comes back (cookies, status, streaming), and a
 // 502 problem when the API is down. The upstream is a real HTTP server that records what it was sent.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../test/ports.ts';
-import { isApiPath } from './api-proxy.ts';
+import { createApiProxy, isApiPath } from './api-proxy.ts';
 import { serveSite, type SiteServer } from './serve.ts';
 
 interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: string }
@@ -133,6 +133,47 @@ describe('the site server forwards the API paths', () => {
       await down.close();
     }
   });
+
+  it('frames a chunked body as chunked whatever the method, so it cannot pass for a request of its own', async () => {
+    const inner = 'GET /api/v1/smuggled HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n';
+    const { hostname, port } = new URL(site.url);
+    for (const method of ['GET', 'DELETE', 'POST']) {
+      const raw = `${method} /api/v1/chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`
+        + `${inner.length.toString(16)}\r\n${inner}\r\n0\r\n\r\n`;
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => socket.write(raw));
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(answer, method).toMatch(/^HTTP\/1\.1 200 /);
+      expect(seen.at(-1), method).toMatchObject({ method, url: '/api/v1/chunked', body: inner });
+    }
+    expect(seen.some((s) => s.url === '/api/v1/smuggled')).toBe(false);
+  });
+
+  it('answers a 504 problem when the API stays silent', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const proxy = createApiProxy(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`, { timeoutMs: 200 });
+    const front = createServer((req, res) => void proxy.forward(req, res, req.url ?? '/'));
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const res = await send(`http://127.0.0.1:${(front.address() as AddressInfo).port}`, '/api/v1/users/me');
+      expect(res.status).toBe(504);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(res.body)).toMatchObject({ status: 504, title: 'Gateway Timeout', detail: expect.stringContaining('did not answer in time') });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      proxy.close();
+      front.closeAllConnections();
+      silent.closeAllConnections();
+      await new Promise((resolve) => front.close(resolve));
+      await new Promise((resolve) => silent.close(resolve));
+    }
+   }, 10_000);
 
   it('leaves the API paths to the 404 page without apiUrl', async () => {
     const plain = await serveSite({ root: join(dir, 'site') });

@@ -3,7 +3,7 @@
  * one origin and the refresh cookie (HttpOnly, Path=/api/v1/auth) is first-party. Production nginx does the same
  * with `location /api/ { proxy_pass ... }` (docs/site-accounts.md). Streams both ways; keeps method, status and
  * every header (cookies, Set-Cookie) but the hop-by-hop ones; an API that cannot be reached is a 502 (a problem, or
- * a page for a browser navigating there).
+ * a page for a browser navigating there), one that goes silent for `timeoutMs` a 504.
  */
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 
@@ -35,25 +35,35 @@ export interface ApiProxy {
   close(): void;
 }
 
-export function createApiProxy(apiUrl: string): ApiProxy {
+export interface ApiProxyOptions {
+  /**
+   * How long the API may stay silent (no byte sent or received) before the request is dropped: a 504 before the
+   * answer started, a cut connection after. @default 60_000 (nginx's proxy_read_timeout)
+   */
+  timeoutMs?: number;
+}
+
+export function createApiProxy(apiUrl: string, { timeoutMs = 60_000 }: ApiProxyOptions = {}): ApiProxy {
   const target = new URL(apiUrl);
   if (target.protocol !== 'http:') throw new Error(`apiUrl must be an http:// URL (got ${apiUrl}); TLS ends at nginx in production.`);
   // A connection per request, as nginx does by default: a reused idle connection the API is closing at that moment
   // (its keep-alive timeout) fails the request with ECONNRESET, and a streamed body cannot be replayed.
   const agent = new Agent({ keepAlive: false });
 
-  const badGateway = (req: IncomingMessage, res: ServerResponse) => {
+  const badGateway = (req: IncomingMessage, res: ServerResponse, timedOut: boolean) => {
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const detail = 'The premium API cannot be reached right now; the rankings still work. Try again shortly.';
+    const status = timedOut ? 504 : 502;
+    const title = timedOut ? 'Gateway Timeout' : 'Bad Gateway';
+    const detail = `The premium API ${timedOut ? 'did not answer in time' : 'cannot be reached right now'}; the rankings still work. Try again shortly.`;
     // A page for a browser that navigated here (the API docs, an unsubscribe link); a problem for scripts.
     const html = /\btext\/html\b/.test(String(req.headers.accept ?? ''));
     const body = html
       ? `<!doctype html><html lang="en"><meta charset="utf-8"><title>API unavailable</title><h1>API unavailable</h1><p>${detail}</p><p><a href="/">The rankings</a></p></html>`
-      : JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status: 502, detail });
-    res.writeHead(502, {
+      : JSON.stringify({ type: 'about:blank', title, status, detail });
+    res.writeHead(status, {
       'Content-Type': html ? 'text/html; charset=utf-8' : 'application/problem+json',
       'Cache-Control': 'no-store',
       'Content-Length': Buffer.byteLength(body),
@@ -69,6 +79,9 @@ export function createApiProxy(apiUrl: string): ApiProxy {
         headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${client}` : client;
         headers['x-forwarded-proto'] ??= 'http';
         if (req.headers.host) headers['x-forwarded-host'] ??= req.headers.host;
+        // A chunked body goes on chunked: Node frames a body without Content-Length that way only for POST, PUT and
+        // PATCH, and writes a GET's or DELETE's raw, where the API would read it as the next request (smuggling).
+        if (req.headers['transfer-encoding'] !== undefined) headers['transfer-encoding'] = 'chunked';
         const upstream = request({
           agent, protocol: target.protocol, hostname: target.hostname, port: target.port,
           method: req.method, path: pathAndQuery, headers,
@@ -81,8 +94,13 @@ export function createApiProxy(apiUrl: string): ApiProxy {
             done();
           });
         });
+        let timedOut = false;
+        upstream.setTimeout(timeoutMs, () => {
+          timedOut = true;
+          upstream.destroy();
+        });
         upstream.on('error', () => {
-          badGateway(req, res);
+          badGateway(req, res, timedOut);
           done();
         });
         // The reader went away: stop the API's work on his behalf too.

@@ -169,6 +169,19 @@ describe('subscription saga', () => {
     expect(await subscriptionById(db.pool, p.subscriptionId)).toBeNull();
   });
 
+  it('ends once the account is erased, so the user id does not live on in a run that never closes', async () => {
+    const p = await account();
+    const t = now();
+    await send(worker.taskQueue, 60, stripeEvent('customer.subscription.created', p, { created: t }));
+    await until('premium', async () => (await roleOf(p.userId!)) === 'premium');
+    const handle = temporal.client.workflow.getHandle(subscriptionWorkflowId(p.customerId));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await deleteUserRow(db.pool, p.userId!);
+    // What Stripe sends once the erasure deleted the customer.
+    await send(worker.taskQueue, 60, stripeEvent('customer.subscription.deleted', p, { created: t + 1 }));
+    await until('the saga to end', async () => (await handle.describe()).status.name === 'COMPLETED');
+  });
+
   it('still compensates a payment nobody can receive when the record step is retried after it committed', async () => {
     const taskQueue = `billing-norecord-${Date.now()}-${Math.random()}`;
     let crashed = false;

@@ -58,6 +58,19 @@ export async function subscriptionSaga(input: SubscriptionSagaInput): Promise<vo
     await cancelStripeSubscription({ subscriptionId, reason });
   };
 
+  /**
+   * No account (erased, or never ours): the saga drops the user id and, with nothing else to apply, ends, so an erased
+   * account's id does not live on in a run that never closes (a closed history ages out with the namespace's
+   * retention; a later event about the customer starts a new run through signalWithStart).
+   */
+  const forgetAccount = async (): Promise<boolean> => {
+    userId = null;
+    wakeAt = null;
+    if (pending.length > 0) return false;
+    await condition(allHandlersFinished);
+    return pending.length === 0;
+  };
+
   const eventsPerRun = input.eventsPerRun ?? EVENTS_PER_RUN;
   for (let applied = 0; applied < eventsPerRun && !workflowInfo().continueAsNewSuggested;) {
     if (pending.length === 0) {
@@ -83,12 +96,14 @@ export async function subscriptionSaga(input: SubscriptionSagaInput): Promise<vo
     const billable = BILLABLE.has(event.subscription.status);
     if (!recorded.userId) {
       if (billable && recorded.outcome === 'no_user') await compensate(event.subscription.subscriptionId, 'no_account');
+      if (await forgetAccount()) return;
       continue;
     }
     // Even for a duplicate: the role is recomputed from the records, so a step cut short by a crash is completed.
     const role = await syncEntitlement({ userId: recorded.userId, cause: event.type });
     if (!role) {
       if (billable) await compensate(event.subscription.subscriptionId, 'account_deleted');
+      if (await forgetAccount()) return;
       continue;
     }
     wakeAt = nextWake(role.until);

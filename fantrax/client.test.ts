@@ -59,6 +59,14 @@ describe('Fantrax client against the local Fantrax-shaped server', () => {
     await expect(client.getLeagues(SECRET)).rejects.toBeInstanceOf(InvalidSecretIdError);
   });
 
+  it('reads a 401/403/404 with an HTML body (as a CDN answers) as a refusal, not as a malformed answer', async () => {
+    for (const status of [401, 403, 404] as const) {
+      server.setFailure({ kind: 'html-refusal', status });
+      await expect(client.getLeagues(SECRET)).rejects.toBeInstanceOf(InvalidSecretIdError);
+      await expect(client.getTeamRosters('L2')).rejects.toThrow(new RegExp(`League L2 is private or inaccessible: HTTP ${status}`));
+    }
+  });
+
   it('answers a private league with InaccessibleLeagueError naming the league', async () => {
     server.setFailure({ kind: 'private-league', leagueId: 'L2' });
     await expect(client.getTeamRosters('L2')).rejects.toThrow(InaccessibleLeagueError);

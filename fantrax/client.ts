@@ -178,10 +178,13 @@ export function createFantraxClient(options: FantraxClientOptions): FantraxClien
         last = new FantraxUnavailableError(`Fantrax ${method} answered ${res.status}`, false);
         continue;
       }
+      const text = await res.text();
       let json: unknown;
       try {
-        json = await res.json();
+        json = JSON.parse(text);
       } catch {
+        // A refusal is a refusal whatever its body: a CDN or proxy answers 401/403/404 with an HTML page.
+        if (res.status === 401 || res.status === 403 || res.status === 404) throw refusal(`HTTP ${res.status}`);
         throw new FantraxMalformedResponseError(method, `HTTP ${res.status}, not JSON`);
       }
       const refused = errorMessage(json);

@@ -2,7 +2,7 @@
  * A local HTTP server that answers like the Fantrax API at `/fxea/general/{method}` (GET query or POST JSON), from
  * a world object (fantrax/world.ts). `npm start` runs it over a world built from our players when FANTRAX_API_URL is
  * unset, and tests switch its failure modes: a refused Secret ID, a private league, slow answers (timeouts), 429
- * with Retry-After, and 500s.
+ * with Retry-After, 500s, and an HTML 401/403/404 page.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +19,9 @@ export type FantraxFailure =
   /** 429 with Retry-After; `times` requests, then normal again (default: until cleared). */
   | { kind: 'rate-limit'; retryAfterSeconds: number; times?: number }
   /** 500; `times` requests, then normal again (default: until cleared). */
-  | { kind: 'error'; status?: number; times?: number };
+  | { kind: 'error'; status?: number; times?: number }
+  /** Every request refused with this status and an HTML page, as a CDN in front of Fantrax answers. */
+  | { kind: 'html-refusal'; status: 401 | 403 | 404 };
 
 export interface FantraxServer {
   /** Base URL up to /fxea/general, as config.fantrax.apiUrl takes it. */
@@ -130,6 +132,10 @@ export async function startFantraxServer(options: { port?: number; world: Fantra
       if (counted) remaining--;
       if (active?.kind === 'rate-limit' && counted) return send(res, 429, { error: 'Too many requests' }, { 'retry-after': String(active.retryAfterSeconds) });
       if (active?.kind === 'error' && counted) return send(res, active.status ?? 500, { error: 'Internal error' });
+      if (active?.kind === 'html-refusal') {
+        res.writeHead(active.status, { 'content-type': 'text/html; charset=utf-8' });
+        return void res.end(`<html><head><title>${active.status} Forbidden</title></head><body><h1>Access denied</h1></body></html>`);
+      }
       if (active?.kind === 'slow') {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => { pending.delete(timer); resolve(); }, active.delayMs);

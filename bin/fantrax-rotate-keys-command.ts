@@ -33,8 +33,8 @@ export async function rotateFantraxKeys(pool: Pool, keyring: Keyring): Promise<R
       report.alreadyCurrent++;
       continue;
     }
-    // Only if still sealed under the key just read: a relink meanwhile is newer and already under the newest key.
-    if (await resealLink(pool, link.userId, link.sealed.keyId, resealed)) report.rotated++;
+    // Only if still the secret just read: a relink meanwhile is newer (whichever key sealed it).
+    if (await resealLink(pool, link.userId, link.sealed, resealed)) report.rotated++;
     else report.alreadyCurrent++;
   }
   await writeAudit(pool, { actor: 'cli', action: 'fantrax_keys_rotated', details: { newestKeyId: report.newestKeyId, rotated: report.rotated, unreadable: report.unreadable.length } });

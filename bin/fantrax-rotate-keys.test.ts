@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../db/audit-log.ts';
-import { linkOf, saveLink } from '../db/fantrax-links.ts';
+import { linkOf, resealLink, saveLink } from '../db/fantrax-links.ts';
 import { createUser } from '../db/users.ts';
 import { createSecretBox, generateKey } from '../fantrax/secret-box.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
@@ -29,5 +29,22 @@ describe('npm run fantrax:rotate-keys', () => {
     expect(formatRotationReport(report).join('\n')).not.toMatch(/secret-/);
     expect(await auditEntries(db.pool, { action: 'fantrax_keys_rotated' })).toMatchObject([{ actor: 'cli', details: { newestKeyId: 'k-new', rotated: 1, unreadable: 1 } }]);
     expect((await rotateFantraxKeys(db.pool, keyring)).rotated).toBe(0);
+  });
+
+  it('leaves a relink made meanwhile under the old key (an API not yet given the new key) as it is', async () => {
+    const old = generateKey('k-old');
+    const keyring = { keys: [generateKey('k-new'), old] };
+    const user = (await createUser(db.pool, { email: 'relink@example.test', passwordHash: 'x' }))!;
+    await saveLink(db.pool, user, createSecretBox({ keys: [old] }).seal('secret-before', user));
+    const read = (await linkOf(db.pool, user))!;
+    const resealed = createSecretBox(keyring).reencrypt(read.sealed, user)!;
+    // The user relinks between the rotation's read and its write, through an API still sealing with k-old.
+    await saveLink(db.pool, user, createSecretBox({ keys: [old] }).seal('secret-after', user));
+    expect(await resealLink(db.pool, user, read.sealed, resealed)).toBe(false);
+    const now = (await linkOf(db.pool, user))!;
+    expect(createSecretBox(keyring).open(now.sealed, user)).toBe('secret-after');
+    // Unchanged since the read: replaced.
+    expect(await resealLink(db.pool, user, now.sealed, createSecretBox(keyring).reencrypt(now.sealed, user)!)).toBe(true);
+    expect((await linkOf(db.pool, user))!.sealed.keyId).toBe('k-new');
   });
 });

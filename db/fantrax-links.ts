@@ -57,14 +57,15 @@ export async function linkedUserIds(db: Queryable): Promise<string[]> {
 }
 
 /**
- * Replaces the sealed secret if it is still sealed under `expectedKeyId` (a concurrent relink wins over a rotation).
- * @returns true when replaced.
+ * Replaces the sealed secret if it is still exactly `expected` (key id and IV; a fresh IV is drawn for every seal):
+ * a relink made meanwhile wins over a rotation, even one sealed under the same old key by an API not yet given the
+ * new key. @returns true when replaced.
  */
-export async function resealLink(db: Queryable, userId: string, expectedKeyId: string, sealed: SealedSecret): Promise<boolean> {
+export async function resealLink(db: Queryable, userId: string, expected: SealedSecret, sealed: SealedSecret): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE fantrax_links SET secret_key_id = $3, secret_iv = $4, secret_tag = $5, secret_ciphertext = $6
-     WHERE user_id = $1 AND secret_key_id = $2`,
-    [userId, expectedKeyId, sealed.keyId, sealed.iv, sealed.tag, sealed.ciphertext],
+    `UPDATE fantrax_links SET secret_key_id = $4, secret_iv = $5, secret_tag = $6, secret_ciphertext = $7
+     WHERE user_id = $1 AND secret_key_id = $2 AND secret_iv = $3`,
+    [userId, expected.keyId, expected.iv, sealed.keyId, sealed.iv, sealed.tag, sealed.ciphertext],
   );
   return (rowCount ?? 0) > 0;
 }

@@ -103,6 +103,11 @@ describe('the site server forwards the API paths', () => {
     expect(seen.at(-1)?.url).toBe('/.well-known/jwks.json');
   });
 
+  it('sets X-Forwarded-Proto and -Host to what it saw, whatever the client sent in them', async () => {
+    await send(site.url, '/api/v1/ping', { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'evil.example' } });
+    expect(seen.at(-1)?.headers).toMatchObject({ 'x-forwarded-proto': 'http', 'x-forwarded-host': new URL(site.url).host });
+  });
+
   it('decides on the normalised path and still serves the site', async () => {
     const before = seen.length;
     expect((await send(site.url, '/')).body).toContain('home');

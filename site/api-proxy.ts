@@ -77,8 +77,10 @@ export function createApiProxy(apiUrl: string, { timeoutMs = 60_000 }: ApiProxyO
         const client = req.socket.remoteAddress ?? '';
         const forwardedFor = req.headers['x-forwarded-for'];
         headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${client}` : client;
-        headers['x-forwarded-proto'] ??= 'http';
-        if (req.headers.host) headers['x-forwarded-host'] ??= req.headers.host;
+        // What this proxy saw, never what the client claims: the API builds links and decides on https from them.
+        headers['x-forwarded-proto'] = 'http';
+        if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+        else delete headers['x-forwarded-host'];
         // A chunked body goes on chunked: Node frames a body without Content-Length that way only for POST, PUT and
         // PATCH, and writes a GET's or DELETE's raw, where the API would read it as the next request (smuggling).
         if (req.headers['transfer-encoding'] !== undefined) headers['transfer-encoding'] = 'chunked';

@@ -33,7 +33,7 @@ export interface CompareCard {
   stats: Prospect['stats'];
 }
 
-/** Newest season first, the highest level first within a season. */
+/** Newest season first; within a season, the line with the most plate appearances (batters faced) first. */
 function latestStats(stats: Prospect['stats']): Prospect['stats'] {
   return [...stats].sort((a, b) => b.season - a.season || b.battersOrPa - a.battersOrPa).slice(0, COMPARE_SEASONS);
 }

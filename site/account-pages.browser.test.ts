@@ -253,6 +253,27 @@ describe('account pages against the API in a browser', () => {
     await reader.close();
   }, 60_000);
 
+  it('compare: an id the rankings lack leaves the URL; a card that failed to load stays there, to try again', async () => {
+    const reader = await browser.newContext({ viewport: VIEWPORT });
+    const [a, b] = [cards[0]!, cards[1]!];
+    const unknown = 999_999_999;
+    const tab = await reader.newPage();
+    // The static host answers b's card with a 500 (an overloaded CDN): he is still in the rankings.
+    await tab.route(`**/data/prospects/${b.playerId}.json`, (route) => route.fulfill({ status: 500, body: 'oops' }));
+    await tab.goto(`${origin}/compare/?ids=${a.playerId},${b.playerId},${unknown}`);
+    const status = tab.locator('[data-status]');
+    await expect.poll(() => status.textContent(), SLOW).toMatch(/could not be loaded/);
+    expect(await status.textContent()).toBe(`No prospect with id ${unknown} in these rankings. The prospect with id ${b.playerId}`
+      + ' could not be loaded: reload the page to try again. Add another prospect to compare.');
+    expect(await tab.locator('[data-head] th[data-player] a').allTextContents()).toEqual([a.name]);
+    expect(new URL(tab.url()).search).toBe(`?ids=${a.playerId},${b.playerId}`);
+
+    await tab.unroute(`**/data/prospects/${b.playerId}.json`);
+    await tab.reload();
+    await expect.poll(() => tab.locator('[data-head] th[data-player] a').allTextContents(), SLOW).toEqual([a.name, b.name]);
+    await reader.close();
+  }, 30_000);
+
   it('refreshes once and retries when a call is answered 401 (an access token that expired)', async () => {
     const tab = await context.newPage();
     const refreshes: string[] = [];

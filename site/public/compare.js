@@ -23,11 +23,20 @@ function keepInUrl() {
   history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
 }
 
+// What card() answers when there is no card: no such prospect (a 404), or the load failed (the network, a 5xx).
+const MISSING = 'missing';
+const FAILED = 'failed';
+
 async function card(id) {
   if (!cards.has(id)) {
-    cards.set(id, fetch(new URL(`data/prospects/${id}.json`, base)).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+    cards.set(id, fetch(new URL(`data/prospects/${id}.json`, base))
+      .then((r) => (r.ok ? r.json() : r.status === 404 ? MISSING : FAILED))
+      .catch(() => FAILED));
   }
-  return cards.get(id);
+  const found = await cards.get(id);
+  // A failed load is tried again on the next render.
+  if (found === FAILED) cards.delete(id);
+  return found;
 }
 
 const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
@@ -58,10 +67,12 @@ const ROWS = [
 
 async function render() {
   const shown = (await Promise.all(ids.map(card))).map((c, i) => ({ id: ids[i], c }));
-  const missing = shown.filter((s) => !s.c).map((s) => s.id);
-  ids = shown.filter((s) => s.c).map((s) => s.id);
+  const missing = shown.filter((s) => s.c === MISSING).map((s) => s.id);
+  const failed = shown.filter((s) => s.c === FAILED).map((s) => s.id);
+  // Only an id the rankings do not have leaves the URL: one that failed to load stays, for a reload to try again.
+  ids = shown.filter((s) => s.c !== MISSING).map((s) => s.id);
   keepInUrl();
-  const list = shown.filter((s) => s.c).map((s) => s.c);
+  const list = shown.filter((s) => typeof s.c === 'object' && s.c !== null).map((s) => s.c);
   document.querySelector('[data-head]').replaceChildren(
     h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Measure')),
     ...list.map((c) => h('th', { scope: 'col', 'data-player': c.playerId },
@@ -70,10 +81,12 @@ async function render() {
   document.querySelector('[data-body]').replaceChildren(...ROWS.map(([label, cell]) =>
     h('tr', {}, h('th', { scope: 'row' }, label), ...list.map((c) => h('td', {}, cell(c))))));
   table.hidden = list.length === 0;
-  input.disabled = list.length >= MAX;
-  const note = missing.length ? `No prospect with id ${missing.join(', ')} in these rankings. ` : '';
-  if (list.length < 2) say(status, `${note}Add ${list.length ? 'another prospect' : 'two to four prospects'} to compare.`, missing.length ? 'error' : 'info');
-  else say(status, `${note}Comparing ${list.map((c) => c.name).join(', ')}.${list.length >= MAX ? ' Remove one to add another.' : ''}`, missing.length ? 'error' : 'info');
+  input.disabled = ids.length >= MAX;
+  const note = (missing.length ? `No prospect with id ${missing.join(', ')} in these rankings. ` : '')
+    + (failed.length ? `The prospect with id ${failed.join(', ')} could not be loaded: reload the page to try again. ` : '');
+  const kind = missing.length || failed.length ? 'error' : 'info';
+  if (list.length < 2) say(status, `${note}Add ${list.length ? 'another prospect' : 'two to four prospects'} to compare.`, kind);
+  else say(status, `${note}Comparing ${list.map((c) => c.name).join(', ')}.${list.length >= MAX ? ' Remove one to add another.' : ''}`, kind);
 }
 
 function remove(c) {

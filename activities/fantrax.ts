@@ -2,8 +2,8 @@
  * Activities of the Fantrax sync and the recommendations: fetch the user's leagues (opening his sealed Secret ID),
  * sync one league (info, rosters, player ids; match the rostered players; store the rosters of this sync), close a
  * sync, and recompute recommendations for one user or every linked user (after each publication). A Secret ID
- * Fantrax refuses is a non-retryable failure that marks the link as needing a reconnect; Fantrax being down or rate
- * limiting is retried.
+ * Fantrax refuses, or one no key of the keyring opens any more, is a non-retryable failure that marks the link as
+ * needing a reconnect; Fantrax being down or rate limiting is retried.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { finishSync, replaceLeagues, setLeagueStatus, startSync, storeRosters, syncById } from '../db/fantrax-syncs.ts';
@@ -13,7 +13,7 @@ import { adviceSnapshot, recomputeUserRecommendations } from '../db/recommendati
 import { fantraxClientFromConfig, FantraxError, FantraxRateLimitedError, InaccessibleLeagueError, InvalidSecretIdError, type FantraxClient } from '../fantrax/client.ts';
 import { loadKeyring } from '../fantrax/keyring.ts';
 import { createMatcher } from '../fantrax/match.ts';
-import { createSecretBox, type SecretBox } from '../fantrax/secret-box.ts';
+import { createSecretBox, SecretOpenError, type SecretBox } from '../fantrax/secret-box.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
 
 /** Failure types the workflows branch on. */
@@ -46,7 +46,17 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
     async fetchFantraxLeagues(input: { userId: string }): Promise<{ leagueIds: string[] }> {
       const link = await linkOf(pool, input.userId);
       if (!link) throw ApplicationFailure.create({ message: 'The user has no Fantrax link', type: FANTRAX_FAILURES.notLinked, nonRetryable: true });
-      const secretId = (await secretBox()).open(link.sealed, input.userId);
+      let secretId;
+      try {
+        secretId = (await secretBox()).open(link.sealed, input.userId);
+      } catch (error) {
+        if (!(error instanceof SecretOpenError)) throw error;
+        // Its key left FANTRAX_SECRET_KEYS (or the row was tampered with): no retry opens it; the user must relink.
+        const message = 'The stored Fantrax Secret ID can no longer be read (its key was removed): connect Fantrax again.';
+        await markNeedsReconnect(pool, input.userId, message);
+        activityLog(log).warn({ userId: input.userId, keyId: link.sealed.keyId }, 'fantrax secret does not open');
+        throw ApplicationFailure.create({ message, type: FANTRAX_FAILURES.invalidSecret, nonRetryable: true });
+      }
       let leagues;
       try {
         leagues = await client.getLeagues(secretId);

@@ -51,8 +51,9 @@ describe('fantraxSync', () => {
 
   async function deps() {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'afwd-fantrax-'));
-    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', AFWD_DATA_DIR: dataDir, FANTRAX_API_URL: server.url, FANTRAX_SECRET_KEYS: keys, FANTRAX_REQUEST_TIMEOUT_MS: '500' });
-    return { pool: db.pool, config, log: createLogger({ level: 'warn' }), mlbBaseUrl: 'http://127.0.0.1:9' };
+    const level = process.env.TEST_LOG_LEVEL ?? 'silent';
+    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: level, AFWD_DATA_DIR: dataDir, FANTRAX_API_URL: server.url, FANTRAX_SECRET_KEYS: keys, FANTRAX_REQUEST_TIMEOUT_MS: '500' });
+    return { pool: db.pool, config, log: createLogger({ level: config.logLevel }), mlbBaseUrl: 'http://127.0.0.1:9' };
   }
 
   it('stores every team\'s roster under the sync, matches the players and computes the recommendations', async () => {
@@ -152,4 +153,18 @@ describe('fantraxSync', () => {
       client.workflow.execute<typeof fantraxSyncAll>('fantraxSyncAll', { taskQueue, workflowId: `fantrax-sync-all-${Date.now()}`, args: [{}] }));
     expect(all).toEqual({ started: 0, running: 0 });
   });
+
+  it('fails at once on a secret no key of the keyring opens (its key was dropped), and marks the link for reconnecting', async () => {
+    await saveLink(db.pool, userId, createSecretBox({ keys: [generateKey('a-dropped-key')] }).seal(DEMO_SECRET_ID, userId));
+    const failure = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
+      client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }))
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause?.cause;
+    expect((cause as ApplicationFailure).type).toBe('FantraxInvalidSecretId');
+    expect((cause as ApplicationFailure).message).toMatch(/can no longer be read.*connect Fantrax again/);
+    const stored = await linkOf(db.pool, userId);
+    expect(stored?.needsReconnect).toBe(true);
+    expect(stored?.lastError).toMatch(/connect Fantrax again/);
+  }, 20_000);
 });

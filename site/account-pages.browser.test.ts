@@ -33,6 +33,8 @@ const EMAIL = 'reader@example.com';
 const PASSWORD = 'a long enough password';
 /** A JWT's first bytes ({"alg" / {"typ"), wherever one might hide. */
 const JWT = /eyJ[A-Za-z0-9_-]{10,}/;
+/** The focused element's id (a string expression: the project has no DOM types). */
+const FOCUSED = 'document.activeElement?.id ?? null';
 
 /** Everything page script can read: both storages and the readable cookies (a string: the project has no DOM types). */
 const READABLE_STORAGE = `(() => {
@@ -131,6 +133,8 @@ describe('account pages against the API in a browser', () => {
     expect(await tab.locator('[data-role]').textContent()).toBe('Free');
     await tab.getByRole('button', { name: 'Upgrade to premium' }).waitFor(SLOW);
     expect(await tab.locator('[data-page-status]').textContent()).toMatch(/Welcome/);
+    // The form just used is hidden with its view: focus goes to the new view's heading, not the page's body.
+    expect(await tab.evaluate(FOCUSED)).toBe('you-heading');
 
     const cookie = await refreshCookie();
     expect(cookie).toMatchObject({ httpOnly: true, path: '/api/v1/auth', sameSite: 'Strict' });
@@ -180,6 +184,7 @@ describe('account pages against the API in a browser', () => {
     const tab = await open('/account/');
     await tab.getByRole('button', { name: 'Log out' }).click();
     await tab.getByRole('heading', { name: 'Log in' }).waitFor(SLOW);
+    expect(await tab.evaluate(FOCUSED)).toBe('login-heading');
     expect(await refreshCookie()).toBeUndefined();
     // A reload, with a ?next= that the browser would read as another site: logging in must stay here.
     // ("/..//evil.example/" resolves to the path "//evil.example/", a host to the browser.)
@@ -197,9 +202,13 @@ describe('account pages against the API in a browser', () => {
     await tab.locator('#login-password').fill('not the password');
     await tab.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => tab.locator('[data-login] [data-status]').textContent(), SLOW).toBe('The email or password is wrong.');
+    // An error is an alert (assertive), not a polite status.
+    expect(await tab.locator('[data-login]').getByRole('alert').textContent()).toBe('The email or password is wrong.');
+    expect(await tab.locator('[data-login] [data-status]').getAttribute('aria-live')).toBe('assertive');
     await tab.locator('#login-password').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => tab.locator('[data-email]').textContent(), SLOW).toBe(EMAIL);
+    expect(await tab.evaluate(FOCUSED)).toBe('you-heading');
     expect(new URL(tab.url()).origin).toBe(origin);
     await tab.close();
   }, 60_000);
@@ -265,6 +274,7 @@ describe('account pages against the API in a browser', () => {
     await expect.poll(() => status.textContent(), SLOW).toMatch(/could not be loaded/);
     expect(await status.textContent()).toBe(`No prospect with id ${unknown} in these rankings. The prospect with id ${b.playerId}`
       + ' could not be loaded: reload the page to try again. Add another prospect to compare.');
+    expect(await status.getAttribute('role')).toBe('alert');
     expect(await tab.locator('[data-head] th[data-player] a').allTextContents()).toEqual([a.name]);
     expect(new URL(tab.url()).search).toBe(`?ids=${a.playerId},${b.playerId}`);
 

@@ -1,7 +1,7 @@
 // /account/: sign up and log in, then the account (plan, subscription, Upgrade → Stripe Checkout, Manage → the
 // billing portal, e-mail notification settings, log out). Every failure is the API's problem detail in a live region.
 import { api, login, logout, nextPath, problemText, register, restore } from './session.js';
-import { date, h, onSubmit, say, scriptReady, showView } from './ui.js';
+import { date, focusView, h, onSubmit, say, scriptReady, showView } from './ui.js';
 
 const pageStatus = document.querySelector('[data-page-status]');
 const statusOf = (form) => form.querySelector('[data-status]');
@@ -114,6 +114,7 @@ async function afterLogin(message) {
   }
   say(pageStatus, message, 'ok');
   await showAccount();
+  focusView('signed-in');
 }
 
 onSubmit(document.querySelector('[data-login]'), statusOf(document.querySelector('[data-login]')), async (form) => {
@@ -154,6 +155,7 @@ document.querySelector('[data-logout]').addEventListener('click', async () => {
   await logout();
   say(pageStatus, 'You are logged out.', 'ok');
   showSignedOut();
+  focusView('signed-out');
 });
 
 scriptReady();

@@ -46,7 +46,7 @@ async function showRecommendations(leagueId) {
   box.replaceChildren(h('p', { class: 'note' }, 'Loading…'));
   const result = await api(`/fantrax/leagues/${encodeURIComponent(leagueId)}/recommendations`);
   if (!result.ok) {
-    box.replaceChildren(h('p', { class: 'form-status error' }, problemText(result, 'The recommendations could not be loaded.')));
+    box.replaceChildren(h('p', { class: 'form-status error', role: 'alert' }, problemText(result, 'The recommendations could not be loaded.')));
     return;
   }
   const data = result.data ?? {};

@@ -16,9 +16,14 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** Puts a message in a live region (role=status or role=alert) and styles it as an error or not. */
+/**
+ * Puts a message in a live region and styles it as an error or not. An error makes the region an alert (assertive:
+ * read out at once); anything else a polite status. The role changes before the text, so the text is read in it.
+ */
 export function say(region, text, kind = 'info') {
   if (!region) return;
+  region.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  region.setAttribute('aria-live', kind === 'error' ? 'assertive' : 'polite');
   region.textContent = text;
   region.classList.toggle('error', kind === 'error');
   region.classList.toggle('ok', kind === 'ok');
@@ -49,6 +54,15 @@ export function scriptReady(root = document) {
 /** Shows the one view named `name` among the [data-view] sections. */
 export function showView(name, root = document) {
   for (const el of root.querySelectorAll('[data-view]')) el.hidden = el.dataset.view !== name;
+}
+
+/**
+ * Moves focus to the heading (tabindex="-1") of the view named `name`, if it is shown: the form or button the reader
+ * used has just been hidden with its view, and focus would otherwise fall back to the page's body.
+ */
+export function focusView(name, root = document) {
+  const view = root.querySelector(`[data-view="${name}"]`);
+  if (view && !view.hidden) view.querySelector('[tabindex="-1"]')?.focus();
 }
 
 const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });

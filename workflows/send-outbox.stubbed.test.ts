@@ -25,11 +25,15 @@ describe('sendOutbox orchestration', () => {
     await nativeConnection.close();
   });
 
-  /** Claims answer the next batch of `batches` (then nothing), after `gate` when given; every send succeeds. */
-  function stubs(batches: number[][], sent: number[], gate?: Promise<void>): Partial<Activities> {
+  /**
+   * Claims answer the next batch of `batches` (then nothing); the first one calls `entered`, then waits for `gate`
+   * when given. Every send succeeds.
+   */
+  function stubs(batches: number[][], sent: number[], gate?: Promise<void>, entered?: () => void): Partial<Activities> {
     let call = 0;
     return {
       claimDueEmails: async () => {
+        if (call === 0) entered?.();
         if (call === 0 && gate) await gate;
         return batches[call++] ?? [];
       },
@@ -64,10 +68,14 @@ describe('sendOutbox orchestration', () => {
     const sent: number[] = [];
     let open!: () => void;
     const gate = new Promise<void>((resolve) => { open = resolve; });
-    // The first claim finds nothing, but more is queued (and signalled) meanwhile: the drain must look again.
-    const { worker: w, taskQueue } = await worker(stubs([[], [9]], sent, gate));
+    let claiming!: () => void;
+    const claimStarted = new Promise<void>((resolve) => { claiming = resolve; });
+    // The first claim finds nothing, but more is queued (and signalled) while it runs: the drain must look again.
+    // (A signal that comes before the first claim needs no second pass: that claim sees what it announced.)
+    const { worker: w, taskQueue } = await worker(stubs([[], [9]], sent, gate, claiming));
     const totals = await w.runUntil(async () => {
       const first = await startOutboxDrain(client, taskQueue);
+      await claimStarted;
       const second = await startOutboxDrain(client, taskQueue);
       expect(second).toBe(first);
       open();

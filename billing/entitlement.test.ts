@@ -37,6 +37,13 @@ describe('entitlement', () => {
     expect(entitlement([record({ status: 'canceled', currentPeriodEnd: null })], 7, now)).toMatchObject({ role: 'free' });
   });
 
+  it('does not give back premium to a subscription cancelled for non-payment: the unpaid period was never paid for', () => {
+    const graceUntil = new Date('2026-05-25T00:00:00Z');
+    expect(entitlement([record({ status: 'canceled', graceUntil })], 7, now)).toMatchObject({ role: 'free', reason: 'period_ended' });
+    expect(entitlement([record({ status: 'canceled', graceUntil: new Date('2026-06-03T00:00:00Z') })], 7, now))
+      .toMatchObject({ role: 'premium', reason: 'canceled_until_period_end', until: new Date('2026-06-03T00:00:00Z') });
+  });
+
   it('never grants premium to unpaid or incomplete subscriptions', () => {
     for (const status of ['unpaid', 'incomplete', 'incomplete_expired', 'paused']) {
       expect(entitlement([record({ status })], 7, now)).toMatchObject({ role: 'free', reason: 'inactive' });

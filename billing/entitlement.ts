@@ -10,7 +10,7 @@ export interface SubscriptionRecord {
   status: string;
   currentPeriodEnd: Date | null;
   cancelAtPeriodEnd: boolean;
-  /** End of the grace period after a failed payment; null when none was recorded. */
+  /** End of the grace period after a failed payment (kept when a past-due subscription is cancelled); null when none. */
   graceUntil: Date | null;
 }
 
@@ -47,8 +47,12 @@ function decide(record: SubscriptionRecord, graceDays: number, now: Date): Entit
       const graceUntil = record.graceUntil ?? (periodEnd ? new Date(periodEnd.getTime() + graceDays * DAY_MS) : null);
       return graceUntil && graceUntil.getTime() > at ? premium('past_due_in_grace', graceUntil) : free('grace_expired');
     }
-    case 'canceled':
-      return periodEnd && periodEnd.getTime() > at ? premium('canceled_until_period_end', periodEnd) : free('period_ended');
+    case 'canceled': {
+      // Cancelled while past due (Stripe gives up on the payment): the period running then was never paid, so
+      // premium lasts no longer than the grace it had.
+      const paidUntil = periodEnd && record.graceUntil && record.graceUntil < periodEnd ? record.graceUntil : periodEnd;
+      return paidUntil && paidUntil.getTime() > at ? premium('canceled_until_period_end', paidUntil) : free('period_ended');
+    }
     default:
       return free('inactive');
   }

@@ -115,8 +115,10 @@ export async function applySubscriptionUpdate(db: Queryable, u: SubscriptionUpda
        current_period_end = COALESCE(EXCLUDED.current_period_end, subscriptions.current_period_end),
        cancel_at_period_end = COALESCE($6, subscriptions.cancel_at_period_end),
        price_id = COALESCE(EXCLUDED.price_id, subscriptions.price_id),
-       -- A repeated failure keeps the first grace end: the grace is not extended by each retry of the charge.
-       grace_until = CASE WHEN EXCLUDED.status <> 'past_due' THEN NULL ELSE COALESCE(subscriptions.grace_until, EXCLUDED.grace_until) END,
+       -- A repeated failure keeps the first grace end: the grace is not extended by each retry of the charge. A
+       -- cancellation keeps it too: cancelled while past due, the unpaid period grants nothing beyond the grace.
+       grace_until = CASE WHEN EXCLUDED.status = 'canceled' THEN subscriptions.grace_until
+                          WHEN EXCLUDED.status <> 'past_due' THEN NULL ELSE COALESCE(subscriptions.grace_until, EXCLUDED.grace_until) END,
        last_event_at = EXCLUDED.last_event_at,
        updated_at = now()`,
     [u.subscriptionId, u.userId, u.customerId, u.status, u.currentPeriodEnd, u.cancelAtPeriodEnd, u.priceId, u.graceUntil, u.eventAt],
@@ -152,7 +154,7 @@ export async function repairSubscription(
 ): Promise<void> {
   await db.query(
     `UPDATE subscriptions SET status = $2, current_period_end = $3, cancel_at_period_end = $4,
-       grace_until = CASE WHEN $2 = 'past_due' THEN grace_until ELSE NULL END, updated_at = now()
+       grace_until = CASE WHEN $2 IN ('past_due', 'canceled') THEN grace_until ELSE NULL END, updated_at = now()
      WHERE stripe_subscription_id = $1`,
     [subscriptionId, state.status, state.currentPeriodEnd, state.cancelAtPeriodEnd],
   );

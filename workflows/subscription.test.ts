@@ -92,6 +92,20 @@ describe('subscription saga', () => {
     expect(await auditEntries(db.pool, { action: 'role_changed', subject: p.userId! })).toHaveLength(1);
   });
 
+  it('keeps free a subscriber whose subscription Stripe cancels after the grace for an unpaid period ran out', async () => {
+    const p = await account();
+    const t = now();
+    await send(worker.taskQueue, 1, stripeEvent('customer.subscription.created', p, { created: t }));
+    await until('premium', async () => (await roleOf(p.userId!)) === 'premium');
+    await send(worker.taskQueue, 1, stripeEvent('invoice.payment_failed', p, { created: t + 1 }));
+    await until('the downgrade', async () => (await roleOf(p.userId!)) === 'free');
+    // Stripe's retries are over: the subscription is cancelled, its unpaid period still weeks from its end.
+    await send(worker.taskQueue, 1, stripeEvent('customer.subscription.deleted', p, { created: t + 2, currentPeriodEnd: new Date(Date.now() + 20 * 86_400_000) }));
+    await until('cancelled', async () => (await subscriptionById(db.pool, p.subscriptionId))?.status === 'canceled');
+    await sleep(500);
+    expect(await roleOf(p.userId!)).toBe('free');
+  });
+
   it('downgrades at the end of a cancelled period, unless the subscription is reactivated before', async () => {
     const [leaving, staying] = [await account(), await account()];
     const t = now();
@@ -172,7 +186,8 @@ describe('subscription saga', () => {
   it('ends once the account is erased, so the user id does not live on in a run that never closes', async () => {
     const p = await account();
     const t = now();
-    await send(worker.taskQueue, 60, stripeEvent('customer.subscription.created', p, { created: t }));
+    // An update, not a creation: no welcome e-mail (and its outbox drain) for the saga to be busy with.
+    await send(worker.taskQueue, 60, stripeEvent('customer.subscription.updated', p, { created: t }));
     await until('premium', async () => (await roleOf(p.userId!)) === 'premium');
     const handle = temporal.client.workflow.getHandle(subscriptionWorkflowId(p.customerId));
     expect((await handle.describe()).status.name).toBe('RUNNING');

@@ -7,17 +7,21 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { finishSync, replaceLeagues, setLeagueStatus, startSync, storeRosters, syncById } from '../db/fantrax-syncs.ts';
-import { linkedUserIds, linkOf, markNeedsReconnect, recordLinkSync } from '../db/fantrax-links.ts';
+import { linkedUserIds, linkOf, lockLink, markNeedsReconnect, recordLinkSync } from '../db/fantrax-links.ts';
 import { matchCandidates, upsertMatches } from '../db/fantrax-matches.ts';
 import { adviceSnapshot, recomputeUserRecommendations } from '../db/recommendations.ts';
 import { fantraxClientFromConfig, FantraxError, FantraxRateLimitedError, InaccessibleLeagueError, InvalidSecretIdError, type FantraxClient, type FantraxPlayerIds } from '../fantrax/client.ts';
 import { loadKeyring } from '../fantrax/keyring.ts';
 import { createMatcher } from '../fantrax/match.ts';
 import { createSecretBox, SecretOpenError, type SecretBox } from '../fantrax/secret-box.ts';
+import { withTransaction, type Queryable } from '../lib/db.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
 
 /** Failure types the workflows branch on. */
 export const FANTRAX_FAILURES = { invalidSecret: 'FantraxInvalidSecretId', notLinked: 'FantraxNotLinked', malformed: 'FantraxMalformedResponse' } as const;
+
+/** The user disconnected while his sync ran: nothing may be written back for a user who asked for it all to go. */
+const removedDuringSync = () => ApplicationFailure.create({ message: 'The Fantrax link was removed during the sync', type: FANTRAX_FAILURES.notLinked, nonRetryable: true });
 
 /** Fantrax errors as Temporal sees them: refusals and bad data are final; rate limits retry after their wait. */
 function asFailure(error: unknown): unknown {
@@ -54,6 +58,17 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
     return ids;
   };
 
+  /**
+   * A league's writes in one transaction holding the user's link row: a disconnect during the sync either waits and
+   * then removes them, or went first and nothing is written. @returns false when the link or the sync is gone.
+   */
+  const writeWhileLinked = (input: { userId: string; syncId: number }, write: (tx: Queryable) => Promise<void>): Promise<boolean> =>
+    withTransaction(pool, async (tx) => {
+      if (!(await lockLink(tx, input.userId)) || !(await syncById(tx, input.syncId))) return false;
+      await write(tx);
+      return true;
+    });
+
   return {
     /** Opens a sync row (its rosters are stored under its id). */
     async startFantraxSync(input: { userId: string; workflowId: string }): Promise<{ syncId: number }> {
@@ -86,23 +101,27 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
         throw asFailure(error);
       }
       const mlb = leagues.filter((l) => l.sport.toUpperCase() === 'MLB');
-      await replaceLeagues(pool, input.userId, mlb);
+      const stored = await withTransaction(pool, async (tx) => {
+        // Gone, or relinked (maybe to another Fantrax account) since the Secret ID was read: not this sync's to write.
+        if ((await lockLink(tx, input.userId))?.getTime() !== link.linkedAt.getTime()) return false;
+        await replaceLeagues(tx, input.userId, mlb);
+        return true;
+      });
+      if (!stored) throw removedDuringSync();
       activityLog(log).info({ userId: input.userId, leagues: mlb.length }, 'fantrax leagues fetched');
       return { leagueIds: mlb.map((l) => l.leagueId) };
     },
 
     /** One league: info, rosters and the sync's player ids; the rostered players matched; the rosters stored for this sync. */
     async syncFantraxLeague(input: { userId: string; syncId: number; leagueId: string }): Promise<{ status: 'synced' | 'inaccessible'; rostered: number; matched: number; uncertain: number }> {
-      // Disconnected while this sync ran: nothing may be written back for a user who asked for it all to go.
-      if (!(await linkOf(pool, input.userId)) || !(await syncById(pool, input.syncId))) {
-        throw ApplicationFailure.create({ message: 'The Fantrax link was removed during the sync', type: FANTRAX_FAILURES.notLinked, nonRetryable: true });
-      }
+      // Disconnected already: spare the Fantrax calls (the writes check again, holding the link row).
+      if (!(await linkOf(pool, input.userId)) || !(await syncById(pool, input.syncId))) throw removedDuringSync();
       let info; let rosters; let ids;
       try {
         [info, rosters, ids] = await Promise.all([client.getLeagueInfo(input.leagueId), client.getTeamRosters(input.leagueId), playerIdsOf(input.syncId)]);
       } catch (error) {
         if (error instanceof InaccessibleLeagueError) {
-          await setLeagueStatus(pool, input.userId, input.leagueId, 'inaccessible');
+          if (!(await writeWhileLinked(input, (tx) => setLeagueStatus(tx, input.userId, input.leagueId, 'inaccessible')))) throw removedDuringSync();
           activityLog(log).warn({ leagueId: input.leagueId }, 'fantrax league inaccessible');
           return { status: 'inaccessible', rostered: 0, matched: 0, uncertain: 0 };
         }
@@ -119,9 +138,12 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
         const result = known ? match(player) : { fantraxId, playerId: null, confidence: 0, label: 'none' as const };
         return { fantraxId, fantraxName: player.name || fantraxId, fantraxTeam: player.team, fantraxPosition: player.position, playerId: result.playerId, confidence: result.confidence, label: result.label };
       });
-      await upsertMatches(pool, input.userId, matches);
-      await storeRosters(pool, input.syncId, input.leagueId, entries);
-      await setLeagueStatus(pool, input.userId, input.leagueId, 'synced');
+      const stored = await writeWhileLinked(input, async (tx) => {
+        await upsertMatches(tx, input.userId, matches);
+        await storeRosters(tx, input.syncId, input.leagueId, entries);
+        await setLeagueStatus(tx, input.userId, input.leagueId, 'synced');
+      });
+      if (!stored) throw removedDuringSync();
       return {
         status: 'synced', rostered: entries.length,
         matched: matches.filter((m) => m.playerId !== null).length,

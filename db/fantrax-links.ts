@@ -57,6 +57,16 @@ export async function linkedUserIds(db: Queryable): Promise<string[]> {
 }
 
 /**
+ * Inside a transaction: locks the user's link row until it ends, so a disconnect (deleteLink) waits for the writes of
+ * a sync, or went first and this finds nothing. @returns when the link was made (a relink changes it), or null when
+ * the user has no link (write nothing then).
+ */
+export async function lockLink(db: Queryable, userId: string): Promise<Date | null> {
+  const { rows } = await db.query<{ linked_at: Date }>('SELECT linked_at FROM fantrax_links WHERE user_id = $1 FOR UPDATE', [userId]);
+  return rows[0]?.linked_at ?? null;
+}
+
+/**
  * Replaces the sealed secret if it is still exactly `expected` (key id and IV; a fresh IV is drawn for every seal):
  * a relink made meanwhile wins over a rotation, even one sealed under the same old key by an API not yet given the
  * new key. @returns true when replaced.

@@ -3,7 +3,7 @@
  * team's roster per league per sync (so a roster can be compared with an earlier one). Readers use the newest
  * succeeded sync.
  */
-import { withTransaction, type Pool, type Queryable } from '../lib/db.ts';
+import type { Queryable } from '../lib/db.ts';
 
 export interface StoredLeague {
   leagueId: string;
@@ -38,19 +38,20 @@ export async function syncById(db: Queryable, syncId: number): Promise<{ syncId:
   return r ? { syncId: Number(r.sync_id), userId: r.user_id, status: r.status, error: r.error } : null;
 }
 
-/** The user's leagues now: those Fantrax lists replace the stored ones (a league he left disappears). */
-export async function replaceLeagues(pool: Pool, userId: string, leagues: readonly { leagueId: string; leagueName: string; teamId: string; teamName: string }[]): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    await client.query('DELETE FROM fantrax_leagues WHERE user_id = $1 AND NOT (league_id = ANY($2))', [userId, leagues.map((l) => l.leagueId)]);
-    for (const l of leagues) {
-      await client.query(
-        `INSERT INTO fantrax_leagues (user_id, league_id, league_name, team_id, team_name) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (user_id, league_id) DO UPDATE SET league_name = EXCLUDED.league_name, team_id = EXCLUDED.team_id,
-           team_name = EXCLUDED.team_name, updated_at = now()`,
-        [userId, l.leagueId, l.leagueName, l.teamId, l.teamName],
-      );
-    }
-  });
+/**
+ * The user's leagues now: those Fantrax lists replace the stored ones (a league he left disappears). Run it inside
+ * the caller's transaction (the one holding the user's link: db/fantrax-links.ts lockLink).
+ */
+export async function replaceLeagues(db: Queryable, userId: string, leagues: readonly { leagueId: string; leagueName: string; teamId: string; teamName: string }[]): Promise<void> {
+  await db.query('DELETE FROM fantrax_leagues WHERE user_id = $1 AND NOT (league_id = ANY($2))', [userId, leagues.map((l) => l.leagueId)]);
+  for (const l of leagues) {
+    await db.query(
+      `INSERT INTO fantrax_leagues (user_id, league_id, league_name, team_id, team_name) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (user_id, league_id) DO UPDATE SET league_name = EXCLUDED.league_name, team_id = EXCLUDED.team_id,
+         team_name = EXCLUDED.team_name, updated_at = now()`,
+      [userId, l.leagueId, l.leagueName, l.teamId, l.teamName],
+    );
+  }
 }
 
 export async function setLeagueStatus(db: Queryable, userId: string, leagueId: string, status: StoredLeague['status']): Promise<void> {
@@ -63,18 +64,19 @@ export async function leaguesOf(db: Queryable, userId: string): Promise<StoredLe
   return rows.map((r) => ({ leagueId: r.league_id, leagueName: r.league_name, teamId: r.team_id, teamName: r.team_name, status: r.status, updatedAt: r.updated_at }));
 }
 
-/** Stores one league's rosters for a sync; a retried activity replaces its own rows. */
-export async function storeRosters(pool: Pool, syncId: number, leagueId: string, entries: readonly RosterEntry[]): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    await client.query('DELETE FROM fantrax_roster_entries WHERE sync_id = $1 AND league_id = $2', [syncId, leagueId]);
-    if (entries.length === 0) return;
-    await client.query(
-      `INSERT INTO fantrax_roster_entries (sync_id, league_id, team_id, fantrax_id, roster_status, position)
-       SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[])
-       ON CONFLICT DO NOTHING`,
-      [syncId, leagueId, entries.map((e) => e.teamId), entries.map((e) => e.fantraxId), entries.map((e) => e.rosterStatus), entries.map((e) => e.position)],
-    );
-  });
+/**
+ * Stores one league's rosters for a sync; a retried activity replaces its own rows. Run it inside the caller's
+ * transaction (the one holding the user's link: db/fantrax-links.ts lockLink).
+ */
+export async function storeRosters(db: Queryable, syncId: number, leagueId: string, entries: readonly RosterEntry[]): Promise<void> {
+  await db.query('DELETE FROM fantrax_roster_entries WHERE sync_id = $1 AND league_id = $2', [syncId, leagueId]);
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO fantrax_roster_entries (sync_id, league_id, team_id, fantrax_id, roster_status, position)
+     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[])
+     ON CONFLICT DO NOTHING`,
+    [syncId, leagueId, entries.map((e) => e.teamId), entries.map((e) => e.fantraxId), entries.map((e) => e.rosterStatus), entries.map((e) => e.position)],
+  );
 }
 
 /** The newest succeeded sync of the user, or null. */

@@ -2,13 +2,16 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { linkOf, saveLink } from '../db/fantrax-links.ts';
+import { createFantraxActivities } from '../activities/fantrax.ts';
+import { deleteLink, linkOf, saveLink } from '../db/fantrax-links.ts';
 import { fantraxWorldPlayers, matchesOf } from '../db/fantrax-matches.ts';
-import { leaguesOf, rosterEntries, syncById } from '../db/fantrax-syncs.ts';
+import { leaguesOf, rosterEntries, startSync, syncById } from '../db/fantrax-syncs.ts';
 import { recommendationsOf } from '../db/recommendations.ts';
 import { createUser, setPreferences } from '../db/users.ts';
+import { createFantraxClient } from '../fantrax/client.ts';
 import { buildLocalWorld, DEMO_LEAGUE_ID, DEMO_SECRET_ID, DEMO_TEAM_ID } from '../fantrax/local-world.ts';
 import { createSecretBox, formatKeyring, generateKey, parseKeyring } from '../fantrax/secret-box.ts';
 import { startFantraxServer, type FantraxServer } from '../infra/fantrax-server.ts';
@@ -185,5 +188,35 @@ describe('fantraxSync', () => {
     } finally {
       await twoLeagues.close();
     }
+  });
+
+  it('writes nothing back when the user disconnects while Fantrax answers (between the fetch and the store)', async () => {
+    await link(DEMO_SECRET_ID);
+    server.setFailure(null);
+    const real = createFantraxClient({ baseUrl: server.url, attempts: 1 });
+    // The user disconnects right after Fantrax answered, before the activity stores what it read.
+    const disconnectingAfter = <T>(answer: Promise<T>) => answer.then(async (value) => { await deleteLink(db.pool, userId); return value; });
+    const env = new MockActivityEnvironment();
+    const nothingLeft = async () => {
+      expect(await linkOf(db.pool, userId)).toBeNull();
+      expect(await leaguesOf(db.pool, userId)).toEqual([]);
+      expect(await matchesOf(db.pool, userId)).toEqual([]);
+      expect(await rosterEntries(db.pool, userId, DEMO_LEAGUE_ID)).toEqual([]);
+      const { rows } = await db.pool.query('SELECT 1 FROM fantrax_syncs WHERE user_id = $1', [userId]);
+      expect(rows).toEqual([]);
+    };
+
+    // The leagues step: the leagues are not stored again.
+    const leaguesStep = createFantraxActivities(await deps(), { client: { ...real, getLeagues: (secret) => disconnectingAfter(real.getLeagues(secret)) } });
+    await expect(env.run((input: { userId: string }) => leaguesStep.fetchFantraxLeagues(input), { userId })).rejects.toMatchObject({ type: 'FantraxNotLinked' });
+    await nothingLeft();
+
+    // A league step: no matches, rosters or league status left behind.
+    await link(DEMO_SECRET_ID);
+    const syncId = await startSync(db.pool, userId, 'test');
+    const leagueStep = createFantraxActivities(await deps(), { client: { ...real, getTeamRosters: (leagueId, period) => disconnectingAfter(real.getTeamRosters(leagueId, period)) } });
+    await expect(env.run((input: { userId: string; syncId: number; leagueId: string }) => leagueStep.syncFantraxLeague(input), { userId, syncId, leagueId: DEMO_LEAGUE_ID }))
+      .rejects.toMatchObject({ type: 'FantraxNotLinked' });
+    await nothingLeft();
   });
 });

@@ -6,6 +6,7 @@
 import type { Queryable } from '../lib/db.ts';
 import type { Role } from '../api/env.ts';
 import type { SubscriptionRecord } from '../billing/entitlement.ts';
+import { isStaleEvent } from '../billing/status-order.ts';
 
 export interface StoredSubscription extends SubscriptionRecord {
   userId: string;
@@ -89,16 +90,17 @@ export interface SubscriptionUpdate {
 }
 
 /**
- * Applies a subscription state from an event, unless a newer event was applied already: then only what the stored
- * row lacks (a period end, a price) is filled in. @returns the status before and after, and whether it was stale.
+ * Applies a subscription state from an event, unless a newer event was applied already, or one of the same second
+ * at a later stage of the lifecycle (billing/status-order.ts): then only what the stored row lacks (a period end, a
+ * price) is filled in. @returns the status before and after, and whether it was stale.
  */
 export async function applySubscriptionUpdate(db: Queryable, u: SubscriptionUpdate): Promise<{ previousStatus: string | null; status: string; stale: boolean }> {
-  const { rows: before } = await db.query<{ status: string; stale: boolean }>(
-    `SELECT status, last_event_at IS NOT NULL AND last_event_at > $2 AS stale FROM subscriptions WHERE stripe_subscription_id = $1 FOR UPDATE`,
-    [u.subscriptionId, u.eventAt],
+  const { rows: before } = await db.query<{ status: string; last_event_at: Date | null }>(
+    `SELECT status, last_event_at FROM subscriptions WHERE stripe_subscription_id = $1 FOR UPDATE`,
+    [u.subscriptionId],
   );
   const previous = before[0];
-  if (previous?.stale) {
+  if (previous && isStaleEvent({ status: previous.status, eventAt: previous.last_event_at }, { status: u.status, eventAt: u.eventAt })) {
     await db.query(
       `UPDATE subscriptions SET current_period_end = COALESCE(current_period_end, $2), price_id = COALESCE(price_id, $3)
        WHERE stripe_subscription_id = $1`,

@@ -137,6 +137,20 @@ describe('subscription saga', () => {
     expect(await auditEntries(db.pool, { action: 'role_changed', subject: p.userId! })).toHaveLength(1);
   });
 
+  it('keeps a paying subscriber premium when the incomplete subscription.created of the same second comes last', async () => {
+    const p = await account();
+    const t = now();
+    const paid = stripeEvent('invoice.paid', p, { created: t });
+    const created = stripeEvent('customer.subscription.created', p, { created: t, status: 'incomplete' });
+    await send(worker.taskQueue, 60, paid, created);
+    await until('both applied', async () => {
+      const { rows } = await db.pool.query(`SELECT 1 FROM stripe_events WHERE event_id IN ($1, $2) AND processed_at IS NOT NULL`, [paid.id, created.id]);
+      return rows.length === 2;
+    });
+    await until('premium', async () => (await roleOf(p.userId!)) === 'premium');
+    expect((await subscriptionById(db.pool, p.subscriptionId))?.status).toBe('active');
+  });
+
   it('continues as new to bound its history, carrying the account and the events not yet applied', async () => {
     const p = await account();
     const t = now();

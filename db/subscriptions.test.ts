@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { applySubscriptionUpdate, subscriptionById, type SubscriptionUpdate } from './subscriptions.ts';
+import { createUser } from './users.ts';
+
+let db: TestDatabase;
+beforeAll(async () => { db = await createTestDatabase(); });
+afterAll(async () => { await db?.drop(); });
+
+describe('applySubscriptionUpdate', () => {
+  it('keeps the later lifecycle stage when two events of the same second arrive in the wrong order', async () => {
+    const userId = (await createUser(db.pool, { email: 'same-second@example.test', passwordHash: 'x' }))!;
+    const eventAt = new Date(Date.UTC(2026, 0, 5, 12, 0, 0));
+    const update = (status: string, at = eventAt): SubscriptionUpdate => ({
+      subscriptionId: 'sub_same_second', userId, customerId: 'cus_same_second', status, currentPeriodEnd: null,
+      cancelAtPeriodEnd: null, priceId: null, graceUntil: null, eventAt: at,
+    });
+    expect(await applySubscriptionUpdate(db.pool, update('active'))).toEqual({ previousStatus: null, status: 'active', stale: false });
+    // The late customer.subscription.created of the same second: incomplete must not undo the payment.
+    expect(await applySubscriptionUpdate(db.pool, update('incomplete'))).toEqual({ previousStatus: 'active', status: 'active', stale: true });
+    expect((await subscriptionById(db.pool, 'sub_same_second'))?.status).toBe('active');
+    // Same stage, same second: the later arrival applies.
+    expect((await applySubscriptionUpdate(db.pool, update('past_due'))).stale).toBe(false);
+    expect((await applySubscriptionUpdate(db.pool, update('canceled'))).stale).toBe(false);
+    expect((await applySubscriptionUpdate(db.pool, update('active'))).stale).toBe(true);
+    expect((await subscriptionById(db.pool, 'sub_same_second'))?.status).toBe('canceled');
+    // An older event stays stale; a newer one applies whatever its stage.
+    expect((await applySubscriptionUpdate(db.pool, update('active', new Date(eventAt.getTime() - 1000)))).stale).toBe(true);
+    expect((await applySubscriptionUpdate(db.pool, update('incomplete', new Date(eventAt.getTime() + 1000)))).stale).toBe(false);
+    expect((await subscriptionById(db.pool, 'sub_same_second'))?.status).toBe('incomplete');
+  });
+});

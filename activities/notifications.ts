@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { queueRankMoveEmails, queueWeeklyDigests } from '../db/notification-emails.ts';
 import {
-  beginAttempt, cancelEmail, claimDueEmails, markSent, markUnconfirmed, outboxEmail, recordFailure, secondsUntilNextDue,
+  beginAttempt, CLAIM_LEASE_SECONDS, cancelEmail, claimDueEmails, markSent, markUnconfirmed, outboxEmail, recordFailure, secondsUntilNextDue,
 } from '../db/outbox.ts';
 import { startOutboxDrain } from '../infra/outbox-drain.ts';
 import { linkSigningSecret } from '../lib/local-secret.ts';
@@ -40,16 +40,19 @@ export function createNotificationActivities({ pool, config, log }: ActivityDeps
 
     /**
      * Sends one claimed row. The attempt is opened in the row before the message goes to SMTP and closed with its
-     * outcome; a row found with an attempt still open (this activity retried after a crash, or a drain re-run) may
-     * already have been delivered, so it is marked 'unconfirmed' and never sent again. A refusal is recorded on the
-     * row (retried later with backoff, or 'failed'); only database trouble makes the activity itself fail and retry.
+     * outcome; a row found with an attempt open for longer than the claim lease (`leaseSeconds`, as the drain claimed
+     * with) was abandoned after it may have delivered, so it is marked 'unconfirmed' and never sent again; a younger
+     * open attempt belongs to a drain still sending (the row was claimed again meanwhile), which records the outcome:
+     * skipped. A refusal is recorded on the row (retried later with backoff, or 'failed'); only database trouble makes
+     * the activity itself fail and retry.
      */
-    async sendEmail(input: { emailId: number; maxAttempts: number; retryBaseSeconds: number }): Promise<SendOutcome> {
+    async sendEmail(input: { emailId: number; maxAttempts: number; retryBaseSeconds: number; leaseSeconds?: number }): Promise<SendOutcome> {
       const alog = activityLog(log).child({ emailId: input.emailId });
       const row = await outboxEmail(pool, input.emailId);
       if (!row || row.status !== 'sending' || !row.messageId) return 'skipped';
       if (row.attemptStartedAt) {
-        await markUnconfirmed(pool, row.emailId, 'an earlier attempt handed the message to SMTP and never recorded the outcome: not sent again');
+        const reason = 'an earlier attempt handed the message to SMTP and never recorded the outcome: not sent again';
+        if (!(await markUnconfirmed(pool, row.emailId, reason, { attemptOlderThanSeconds: input.leaseSeconds ?? CLAIM_LEASE_SECONDS }))) return 'skipped';
         alog.warn({ kind: row.kind }, 'e-mail in doubt: not sent again');
         return 'unconfirmed';
       }

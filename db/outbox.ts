@@ -53,10 +53,14 @@ export interface OutboxEmail {
   wanted: boolean;
 }
 
+/** Default claim lease: far longer than a send may take (the SMTP timeouts end within the send activity's 2 minutes). */
+export const CLAIM_LEASE_SECONDS = 1800;
+
 /**
  * Claims up to `limit` due rows for one drain, oldest due first: pending rows whose time has come, and 'sending'
  * rows claimed (or with an attempt opened) over `leaseSeconds` ago, whose drain is gone: the sender then finds an
- * open attempt and marks the row 'unconfirmed' instead of sending it again. Claimed rows move to
+ * open attempt older than the lease and marks the row 'unconfirmed' instead of sending it again (a younger one belongs
+ * to a drain still sending, which records the outcome). Claimed rows move to
  * 'sending' and get their Message-ID now, before the first attempt, so every attempt sends the same one.
  * SKIP LOCKED: drains running side by side take different rows.
  */
@@ -74,7 +78,7 @@ export async function claimDueEmails(db: Queryable, options: { limit: number; me
          message_id = COALESCE(o.message_id, '<' || gen_random_uuid() || '@' || $2 || '>')
      FROM due WHERE o.email_id = due.email_id
      RETURNING o.email_id`,
-    [options.limit, options.messageIdDomain, options.leaseSeconds ?? 1800],
+    [options.limit, options.messageIdDomain, options.leaseSeconds ?? CLAIM_LEASE_SECONDS],
   );
   return rows.map((r) => r.email_id).sort((a, b) => a - b);
 }
@@ -143,12 +147,20 @@ export async function recordFailure(db: Queryable, emailId: number, failure: { e
   return rows[0]?.status ?? null;
 }
 
-/** A message that may have been delivered without us knowing: never sent again (kept for an operator to look at). */
-export async function markUnconfirmed(db: Queryable, emailId: number, reason: string): Promise<void> {
-  await db.query(
-    `UPDATE email_outbox SET status = 'unconfirmed', last_error = left($2, 1000), payload = ${SPENT_PAYLOAD} WHERE email_id = $1 AND status = 'sending'`,
-    [emailId, reason],
+/**
+ * A message that may have been delivered without us knowing: never sent again (kept for an operator to look at).
+ * `attemptOlderThanSeconds`: only when the open attempt is older than that (the claim lease). An attempt found open by
+ * another execution may still be handing the message over and records its own outcome; one older than the lease is
+ * abandoned. @returns true when marked.
+ */
+export async function markUnconfirmed(db: Queryable, emailId: number, reason: string, options: { attemptOlderThanSeconds?: number } = {}): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE email_outbox SET status = 'unconfirmed', last_error = left($2, 1000), payload = ${SPENT_PAYLOAD}
+     WHERE email_id = $1 AND status = 'sending'
+       AND ($3::float8 IS NULL OR attempt_started_at < now() - make_interval(secs => $3::float8))`,
+    [emailId, reason, options.attemptOlderThanSeconds ?? null],
   );
+  return (rowCount ?? 0) > 0;
 }
 
 /** Cancels a row nobody is sending (the user is gone or does not want this kind any more). */

@@ -8,7 +8,7 @@ import type { ActivityDeps } from '../activities/index.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
 import { createPublishActivities } from '../activities/publish.ts';
 import { deleteUserRow } from '../db/data-rights.ts';
-import { beginAttempt, claimDueEmails, enqueueEmail, outboxEmail } from '../db/outbox.ts';
+import { beginAttempt, claimDueEmails, enqueueEmail, markSent, outboxEmail, recordFailure } from '../db/outbox.ts';
 import { addToWatchlist } from '../db/watchlists.ts';
 import { startLocalSmtpServer, type LocalSmtpServer } from '../infra/smtp-server.ts';
 import { createLogger } from '../lib/log.ts';
@@ -36,7 +36,7 @@ describe('sendOutbox', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'afwd-outbox-'));
-    const log = createLogger({ level: 'warn' });
+    const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
     smtp = await startLocalSmtpServer({
       port: await freePort(), dir: path.join(dataDir, 'mail'), log,
       refuseRecipient: (address) => {
@@ -106,6 +106,32 @@ describe('sendOutbox', () => {
     expect(await outboxEmail(api.deps.pool, emailId)).toMatchObject({ status: 'unconfirmed', attempts: 1 });
     const received = (await smtp.messages()).filter(to(user));
     expect(received.map((m) => m.messageId)).toEqual([row.messageId]);
+  });
+
+  it('a row claimed again while its first drain is still sending is left to that drain, which records the outcome', async () => {
+    const domain = messageIdDomain(deps.config.mail.from);
+    const activities = createNotificationActivities(deps);
+    type SendInput = { emailId: number; maxAttempts: number; retryBaseSeconds: number; leaseSeconds: number };
+    const secondDrainSends = (emailId: number) => new MockActivityEnvironment().run((input: SendInput) => activities.sendEmail(input), { emailId, maxAttempts: 3, retryBaseSeconds: 60, leaseSeconds: 1 });
+    for (const outcome of ['sent', 'refused'] as const) {
+      const user = await createUser(api);
+      const emailId = await queued(user, 'welcome', `welcome:${user.userId}`);
+      // The first drain claims the row, but its send starts only after the lease (1 s): a second drain claims it too.
+      expect(await claimDueEmails(api.deps.pool, { limit: 50, messageIdDomain: domain, leaseSeconds: 1 })).toContain(emailId);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect(await claimDueEmails(api.deps.pool, { limit: 50, messageIdDomain: domain, leaseSeconds: 1 })).toContain(emailId);
+      // The first drain opens its attempt and is handing the message to SMTP when the second drain's send runs.
+      expect(await beginAttempt(api.deps.pool, emailId)).toBe(true);
+      expect(await secondDrainSends(emailId)).toBe('skipped');
+      if (outcome === 'sent') {
+        await markSent(api.deps.pool, emailId);
+        expect(await outboxEmail(api.deps.pool, emailId)).toMatchObject({ status: 'sent', attempts: 1 });
+      } else {
+        // Refused: retried later, not lost as 'unconfirmed'.
+        expect(await recordFailure(api.deps.pool, emailId, { error: '451 try later', permanent: false, maxAttempts: 3, retryBaseSeconds: 60 })).toBe('pending');
+      }
+      expect((await smtp.messages()).filter(to(user))).toEqual([]);
+    }
   });
 
   it('retries with backoff while the SMTP server refuses, then delivers once', async () => {

@@ -9,7 +9,7 @@ import type { SendOutcome } from '../activities/notifications.ts';
 
 const db = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 5, initialInterval: '2 seconds' } });
 // SMTP timeouts (mailer.ts) end well inside this, so an attempt records its own outcome; a retry after a crash finds
-// the attempt open and does not send again.
+// the attempt open and does not send again (a drain after the claim lease marks it 'unconfirmed').
 const smtp = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 5, initialInterval: '5 seconds', maximumInterval: '1 minute' } });
 
 /** More was queued: take one more pass before ending. */
@@ -55,7 +55,7 @@ export async function sendOutbox(input: SendOutboxInput = {}): Promise<SendOutbo
   for (let batch = 1; ; batch++) {
     queued = false;
     const ids = await db.claimDueEmails({ limit: batchSize, leaseSeconds: claimLeaseSeconds });
-    const outcomes = await Promise.all(ids.map((emailId) => smtp.sendEmail({ emailId, maxAttempts, retryBaseSeconds })));
+    const outcomes = await Promise.all(ids.map((emailId) => smtp.sendEmail({ emailId, maxAttempts, retryBaseSeconds, leaseSeconds: claimLeaseSeconds })));
     for (const outcome of outcomes) totals[outcome]++;
     if (ids.length === batchSize || queued) {
       if (batch >= maxBatches || workflowInfo().continueAsNewSuggested) await continueAsNew<typeof sendOutbox>({ ...input, totals });

@@ -6,6 +6,7 @@
 import type { Config } from '../lib/config.ts';
 import { createPool, type Pool } from '../lib/db.ts';
 import type { Logger } from '../lib/log.ts';
+import { afterResponseSettled } from './after-response.ts';
 import { createKeyStore } from './auth/keys.ts';
 import { createReadCache, type VersionedReadCache } from './cache.ts';
 import type { ApiDeps, TemporalHandle } from './env.ts';
@@ -59,6 +60,8 @@ export async function buildApiDeps(config: Config, options: BuildApiDepsOptions)
     return {
       pool, config, log, redis, cache, limiter, metrics, keys, now, temporal: options.temporal ?? null,
       close: async () => {
+        // What routes still do after answering needs the pool.
+        await afterResponseSettled();
         await cache.close();
         await redis.close();
         if (ownsPool) await pool.end();

@@ -13,6 +13,7 @@ import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser, type TestUser } from '../../test/api-users.ts';
 import { findValues, scannedColumns } from '../../test/personal-data-scan.ts';
 import type { AccountExport } from '../account/export.ts';
+import { afterResponseSettled } from '../after-response.ts';
 import { pseudonymFor, pseudonymPepper } from '../account/pseudonym.ts';
 import { recordLinkSync, saveLink } from '../../db/fantrax-links.ts';
 import { upsertMatches } from '../../db/fantrax-matches.ts';
@@ -76,6 +77,7 @@ async function seedAccount(): Promise<Seeded> {
   // Through the routes: a password-reset request (token + e-mail), a refresh (a second session row), a role change by
   // an admin, a refresh-token reuse (audit with the family id), an export (audited), and a careless audit entry.
   expect((await api.request('POST', '/api/v1/auth/password-reset', { body: { email: user.email } })).status).toBe(202);
+  await afterResponseSettled();
   const refreshed = await api.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
   expect(refreshed.status).toBe(200);
   expect((await api.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })).status).toBe(401);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../db/audit-log.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
+import { afterResponseSettled } from '../after-response.ts';
 import { createUser } from '../../test/api-users.ts';
 
 let api: TestApi;
@@ -89,8 +90,10 @@ describe('the audit of logins', () => {
   it('records a success and a failure on an existing account by user id, and nothing for an unknown address', async () => {
     const user = await createUser(api);
     await api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'not the password at all' } });
+    await afterResponseSettled();
     const before = (await auditEntries(api.deps.pool, { action: 'login_failed' })).length;
     await api.request('POST', '/api/v1/auth/login', { body: { email: `nobody-${crypto.randomUUID()}@example.test`, password: 'whatever password' } });
+    await afterResponseSettled();
     expect((await auditEntries(api.deps.pool, { action: 'login_failed' })).length).toBe(before);
     const mine = await auditEntries(api.deps.pool, { subject: user.userId });
     expect(mine.map((e) => [e.actor, e.action])).toEqual([[user.userId, 'login'], ['anonymous', 'login_failed']]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { familyOf, familyTokens } from '../../db/refresh-tokens.ts';
 import { auditEntries } from '../../db/audit-log.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
+import { afterResponseSettled } from '../after-response.ts';
 import { createUser } from '../../test/api-users.ts';
 import { unreachableRedisUrl } from '../../test/redis.ts';
 import { hashRefreshToken } from '../auth/refresh-tokens.ts';
@@ -44,6 +45,26 @@ describe('register and login', () => {
     expect(wrong.status).toBe(401);
     const strip = (body: Record<string, unknown>) => ({ ...body, instance: undefined });
     expect(strip(await unknown.json() as Record<string, unknown>)).toEqual(strip(await wrong.json() as Record<string, unknown>));
+  });
+
+  it('answers a wrong password without waiting for the audit row, so the answer does not reveal the account', async () => {
+    const user = await createUser(api);
+    // While the audit log cannot take a row, a failure whose answer waited for its row would hang.
+    const blocker = await api.deps.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE audit_log IN EXCLUSIVE MODE');
+      const answer = api.request('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'whatever password' } });
+      const timeout = new Promise<'waited for the audit'>((r) => setTimeout(() => r('waited for the audit'), 3000));
+      const res = await Promise.race([answer, timeout]);
+      expect(res).not.toBe('waited for the audit');
+      expect((res as Response).status).toBe(401);
+    } finally {
+      await blocker.query('COMMIT');
+      blocker.release();
+    }
+    await afterResponseSettled();
+    expect((await auditEntries(api.deps.pool, { action: 'login_failed', subject: user.userId })).map((e) => e.actor)).toEqual(['anonymous']);
   });
 
   it.each([

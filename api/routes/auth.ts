@@ -11,6 +11,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { writeAudit } from '../../db/audit-log.ts';
 import { createUser, credentialsByEmail, recordLogin, userById } from '../../db/users.ts';
+import { afterResponse } from '../after-response.ts';
 import { EmailSchema } from '../auth/email.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordSchema, verifyPassword } from '../auth/passwords.ts';
 import { clearedRefreshCookie, CSRF_HEADER, CSRF_HEADER_VALUE, REFRESH_COOKIE, refreshCookie, refreshTokenSource } from '../auth/refresh-cookie.ts';
@@ -199,9 +200,11 @@ export function authRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     const credentials = await credentialsByEmail(deps.pool, email);
     const ok = await verifyPassword(credentials?.passwordHash ?? null, password);
     if (!credentials) throw new HttpProblem(401, LOGIN_FAILED);
-    // Audited by user id only: an attempt on an address without an account leaves no trace of the address.
+    // Audited by user id only: an attempt on an address without an account leaves no trace of the address. Written
+    // after the answer, so the failure takes the same time whether or not the address has an account.
     if (!ok) {
-      await writeAudit(deps.pool, { actor: 'anonymous', action: 'login_failed', subject: credentials.userId });
+      const subject = credentials.userId;
+      afterResponse(c.var.log, 'the failed-login audit', () => writeAudit(deps.pool, { actor: 'anonymous', action: 'login_failed', subject }));
       throw new HttpProblem(401, LOGIN_FAILED);
     }
     await deps.limiter.reset(fromHere);

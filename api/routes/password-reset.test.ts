@@ -3,6 +3,7 @@ import { auditEntries } from '../../db/audit-log.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser, login } from '../../test/api-users.ts';
 import { unreachableRedisUrl } from '../../test/redis.ts';
+import { afterResponseSettled } from '../after-response.ts';
 import { requestPasswordReset } from '../auth/password-reset.ts';
 import { PASSWORD_RESET_IP_LIMIT } from './password-reset.ts';
 
@@ -26,6 +27,7 @@ describe('password reset', () => {
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(await known.json()).toEqual(await unknown.json());
+    await afterResponseSettled();
     const mails = await resetMails(user.userId);
     expect(mails).toHaveLength(1);
     const mail = mails[0]!;
@@ -35,6 +37,26 @@ describe('password reset', () => {
     // Only the hash is kept.
     const { rows } = await api.deps.pool.query(`SELECT 1 FROM password_reset_tokens WHERE token_hash = $1`, [tokenOf(mail)]);
     expect(rows).toEqual([]);
+  });
+
+  it('answers before it makes the link, so the answer takes no longer for an address with an account', async () => {
+    const user = await createUser(api);
+    // While no reset token can be stored, an answer that waited for the account's link would hang.
+    const blocker = await api.deps.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE password_reset_tokens IN EXCLUSIVE MODE');
+      const answer = api.request('POST', '/api/v1/auth/password-reset', { body: { email: user.email }, headers: { 'x-forwarded-for': '198.51.100.2' } });
+      const timeout = new Promise<'waited for the link'>((r) => setTimeout(() => r('waited for the link'), 3000));
+      const res = await Promise.race([answer, timeout]);
+      expect(res).not.toBe('waited for the link');
+      expect((res as Response).status).toBe(202);
+    } finally {
+      await blocker.query('COMMIT');
+      blocker.release();
+    }
+    await afterResponseSettled();
+    expect(await resetMails(user.userId)).toHaveLength(1);
   });
 
   it('sets the new password, spends the token, logs out every session and audits it without the token', async () => {

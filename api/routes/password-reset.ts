@@ -6,6 +6,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { userByEmail } from '../../db/users.ts';
 import { startOutboxDrain } from '../../infra/outbox-drain.ts';
+import { afterResponse } from '../after-response.ts';
 import { EmailSchema } from '../auth/email.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordSchema } from '../auth/passwords.ts';
 import { confirmPasswordReset, PASSWORD_RESET_TTL_SECONDS, requestPasswordReset } from '../auth/password-reset.ts';
@@ -59,13 +60,18 @@ export function passwordResetRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       if (!hit.allowed) throw refused(hit, 'Too many password-reset requests from this address; try again later.');
     }
     const user = await userByEmail(deps.pool, email);
-    if (user) await requestPasswordReset(deps.pool, { userId: user.userId, siteUrl: deps.config.siteUrl, now: deps.now() });
-    // Send it now rather than at the next scheduled drain; asked for every request alike, so the answer's timing
-    // does not tell whether the address has an account, and never waited for (the scheduled drain is the fallback).
-    if (deps.temporal) {
-      const { client, taskQueue } = deps.temporal;
-      void startOutboxDrain(client, taskQueue).catch((error: unknown) => c.var.log.warn({ err: error }, 'could not start the outbox drain; the scheduled one will send the e-mail'));
-    }
+    const now = deps.now();
+    const log = c.var.log;
+    // The link is made after the answer (its transaction runs only for an account, so awaiting it would let the
+    // answer's timing tell whether the address has one). Then the e-mail is sent now rather than at the next
+    // scheduled drain: asked for every request alike, never waited for (the scheduled drain is the fallback).
+    afterResponse(log, 'the password-reset request', async () => {
+      if (user) await requestPasswordReset(deps.pool, { userId: user.userId, siteUrl: deps.config.siteUrl, now });
+      if (deps.temporal) {
+        const { client, taskQueue } = deps.temporal;
+        await startOutboxDrain(client, taskQueue).catch((error: unknown) => log.warn({ err: error }, 'could not start the outbox drain; the scheduled one will send the e-mail'));
+      }
+    });
     return c.json({ status: 'accepted' as const, detail: RESET_ACCEPTED }, 202);
   });
 

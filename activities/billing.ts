@@ -3,6 +3,7 @@
  * (workflows/reconcile-subscriptions.ts): thin steps over db/ and the pure billing modules. Each is idempotent, so a
  * retry or a replay after a crash changes nothing twice: events are claimed by id, roles recomputed from the records.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import Stripe from 'stripe';
 import { entitlement } from '../billing/entitlement.ts';
 import type { BillingEvent } from '../billing/events.ts';
@@ -62,6 +63,17 @@ async function syncRole(db: Queryable, userId: string, graceDays: number, cause:
 function isMissing(error: unknown): boolean {
   return error instanceof Stripe.errors.StripeError && (error.statusCode === 404 || error.code === 'resource_missing');
 }
+
+/**
+ * Stripe refused the request itself (an invalid request, other than about a missing object): asking again gets the
+ * same answer. Connection errors, 5xx, rate limits and conflicts are other error classes, and are retried.
+ */
+function isRefusal(error: unknown): error is Stripe.errors.StripeInvalidRequestError {
+  return error instanceof Stripe.errors.StripeInvalidRequestError && !isMissing(error);
+}
+
+/** The type of the non-retryable failure of a compensation Stripe refused. */
+export const COMPENSATION_REFUSED = 'StripeCompensationRefused';
 
 export function createBillingActivities(deps: ActivityDeps) {
   const { pool, config } = deps;
@@ -132,11 +144,19 @@ export function createBillingActivities(deps: ActivityDeps) {
     /**
      * The saga's compensation: cancels a subscription at Stripe at once (no further charges) when what was paid for
      * cannot be granted, e.g. the account was deleted. A subscription Stripe no longer knows counts as cancelled.
+     * A refusal (an invalid request) is audited and logged for a person to cancel it by hand, and fails the step for
+     * good; any other error is retried.
      */
     async cancelStripeSubscription(input: { subscriptionId: string; reason: string }): Promise<void> {
       try {
         await stripe.subscriptions.cancel(input.subscriptionId, {}, { idempotencyKey: `compensate-${input.subscriptionId}` });
       } catch (error) {
+        if (isRefusal(error)) {
+          const refusal = { reason: input.reason, statusCode: error.statusCode ?? null, code: error.code ?? null, requestId: error.requestId ?? null };
+          await writeAudit(pool, { actor: 'stripe', action: 'subscription_compensation_refused', subject: input.subscriptionId, details: refusal });
+          activityLog(deps.log).error({ subscriptionId: input.subscriptionId, ...refusal, stripeMessage: error.message }, 'Stripe refused to cancel the subscription (compensation): cancel it by hand');
+          throw ApplicationFailure.nonRetryable(`Stripe refused to cancel subscription ${input.subscriptionId}: ${error.message}`, COMPENSATION_REFUSED, refusal);
+        }
         if (!isMissing(error)) throw error;
       }
       await writeAudit(pool, { actor: 'stripe', action: 'subscription_compensated', subject: input.subscriptionId, details: { reason: input.reason } });

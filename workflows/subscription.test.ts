@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Context } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBillingEvent } from '../billing/events.ts';
@@ -6,7 +8,7 @@ import { auditEntries } from '../db/audit-log.ts';
 import { deleteUserRow } from '../db/data-rights.ts';
 import { subscriptionById } from '../db/subscriptions.ts';
 import { createUser, userById } from '../db/users.ts';
-import { eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../test/billing-worker.ts';
+import { billingTestConfig, eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../test/billing-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { checkoutCompletedEvents, stripeEvent, type TestStripeEvent, type WebhookParties } from '../billing/simulated-events.ts';
 import { STRIPE_EVENT_SIGNAL, subscriptionWorkflowId } from './billing-ids.ts';
@@ -195,6 +197,49 @@ describe('subscription saga', () => {
     await until('the compensation', async () => (await auditEntries(db.pool, { action: 'subscription_compensated', subject: p.subscriptionId })).length > 0);
     expect((await auditEntries(db.pool, { action: 'subscription_compensated', subject: p.subscriptionId }))[0]?.details).toEqual({ reason: 'no_account' });
     expect(await subscriptionById(db.pool, p.subscriptionId)).toBeNull();
+  });
+
+  it('stops retrying a compensation Stripe refuses (audited), and keeps retrying one Stripe fails to answer', async () => {
+    // Answers like Stripe: a refusal (400 invalid_request_error) for sub_refused_*, two 500s then the cancellation otherwise.
+    const cancels = new Map<string, number>();
+    const stripe: Server = createServer((req, res) => {
+      const id = /^\/v1\/subscriptions\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
+      const count = (cancels.get(id) ?? 0) + 1;
+      cancels.set(id, count);
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('stripe-should-retry', 'false');
+      if (req.method === 'DELETE' && id.startsWith('sub_refused_')) {
+        res.writeHead(400).end(JSON.stringify({ error: { type: 'invalid_request_error', code: 'subscription_not_cancelable', message: 'This subscription cannot be canceled.' } }));
+      } else if (req.method === 'DELETE' && count > 2) {
+        res.writeHead(200).end(JSON.stringify({ id, object: 'subscription', status: 'canceled' }));
+      } else {
+        res.writeHead(500).end(JSON.stringify({ error: { type: 'api_error', message: 'Something went wrong.' } }));
+      }
+    });
+    await new Promise<void>((resolve) => stripe.listen(0, '127.0.0.1', resolve));
+    const stripeUrl = `http://127.0.0.1:${(stripe.address() as AddressInfo).port}`;
+    const refusing = await startBillingWorker({ pool: db.pool, config: billingTestConfig({ STRIPE_API_URL: stripeUrl }) });
+    try {
+      const refused = { ...(await account()), userId: randomUUID(), subscriptionId: `sub_refused_${randomUUID().slice(0, 8)}` };
+      const flaky = { ...(await account()), userId: randomUUID(), subscriptionId: `sub_flaky_${randomUUID().slice(0, 8)}` };
+      await send(refusing.taskQueue, 60, stripeEvent('customer.subscription.created', refused), stripeEvent('customer.subscription.created', flaky));
+      await until('the refusal audited', async () => (await auditEntries(db.pool, { action: 'subscription_compensation_refused', subject: refused.subscriptionId })).length > 0);
+      expect((await auditEntries(db.pool, { action: 'subscription_compensation_refused', subject: refused.subscriptionId }))[0]?.details)
+        .toMatchObject({ reason: 'no_account', statusCode: 400, code: 'subscription_not_cancelable' });
+      await until('the retried compensation', async () => (await auditEntries(db.pool, { action: 'subscription_compensated', subject: flaky.subscriptionId })).length > 0);
+      expect(cancels.get(flaky.subscriptionId)).toBe(3);
+      // The refusal ended neither saga in failure: with no account left to serve, each run completes.
+      for (const p of [refused, flaky]) {
+        const handle = temporal.client.workflow.getHandle(subscriptionWorkflowId(p.customerId));
+        await until('the saga to end', async () => (await handle.describe()).status.name === 'COMPLETED');
+      }
+      await sleep(1500);
+      expect(cancels.get(refused.subscriptionId)).toBe(1);
+      expect(await auditEntries(db.pool, { action: 'subscription_compensated', subject: refused.subscriptionId })).toEqual([]);
+    } finally {
+      await refusing.stop();
+      await new Promise((resolve) => stripe.close(resolve));
+    }
   });
 
   it('ends once the account is erased, so the user id does not live on in a run that never closes', async () => {

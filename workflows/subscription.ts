@@ -7,12 +7,13 @@
  * Compensation: when a payment cannot be turned into premium because the account no longer exists, the subscription
  * is cancelled at Stripe at once, so nobody keeps paying for nothing (a refund of the charge is left to a person).
  */
-import { allHandlersFinished, condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { BillingEvent } from '../billing/events.ts';
 import { STRIPE_EVENT_SIGNAL } from './billing-ids.ts';
 
-// No attempt limit: a database or Stripe outage delays a paid event, it must never drop it.
+// No attempt limit: a database or Stripe outage delays a paid event, it must never drop it. (A compensation Stripe
+// refuses outright fails for good instead: see cancelStripeSubscription.)
 const dbStep = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } } as const;
 const stripeStep = { startToCloseTimeout: '2 minutes', retry: { maximumInterval: '10 minutes' } } as const;
 const { recordBillingEvent, syncEntitlement, queueWelcomeEmail, requestOutboxDrain } = proxyActivities<Activities>(dbStep);
@@ -55,7 +56,13 @@ export async function subscriptionSaga(input: SubscriptionSagaInput): Promise<vo
   const compensate = async (subscriptionId: string, reason: string) => {
     if (compensated.has(subscriptionId)) return;
     compensated.add(subscriptionId);
-    await cancelStripeSubscription({ subscriptionId, reason });
+    try {
+      await cancelStripeSubscription({ subscriptionId, reason });
+    } catch (error) {
+      // Stripe refused the cancellation (audited and logged by the activity, for a person to finish): the saga goes
+      // on with the customer's other events rather than wait on it for ever.
+      if (!(error instanceof ActivityFailure)) throw error;
+    }
   };
 
   /**

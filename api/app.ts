@@ -16,11 +16,12 @@ import { rateLimit } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { registerOpenApi } from './openapi.ts';
+import { API_PREFIX, WEBHOOK_PATH } from './paths.ts';
 import { createRouter } from './router.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
-import { billingRoutes, WEBHOOK_PATH } from './routes/billing.ts';
+import { billingRoutes } from './routes/billing.ts';
 import { fantraxRoutes } from './routes/fantrax.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mlRoutes } from './routes/ml.ts';
@@ -29,7 +30,7 @@ import { passwordResetRoutes } from './routes/password-reset.ts';
 import { prospectRoutes } from './routes/prospects.ts';
 import { userRoutes } from './routes/users.ts';
 
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX };
 
 export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = createRouter();
@@ -41,7 +42,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.use('*', bodySizeLimit(deps.config.api.bodyLimitBytes));
   app.use('*', authenticate(deps));
   // Stripe's webhook is not limited per IP: its deliveries come from a few addresses and must never be refused.
-  app.use(`${API_PREFIX}/*`, except(`${API_PREFIX}${WEBHOOK_PATH}`, rateLimit(deps)));
+  app.use(`${API_PREFIX}/*`, except(WEBHOOK_PATH, rateLimit(deps)));
   app.onError(onError());
   app.notFound(onNotFound());
 

@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
+import { WEBHOOK_PATH } from '../api/paths.ts';
 import { LOCAL_WEBHOOK_SECRET } from './stripe-client.ts';
 
 export type StripeEventType =
@@ -116,7 +117,7 @@ export function signWebhook(payload: string, secret: string = LOCAL_WEBHOOK_SECR
 /** An in-process API (test/api.ts createTestApi, or anything with `app.request`), or the base URL of a running one. */
 export type WebhookTarget = string | { app: { request(input: string, init?: RequestInit): Response | Promise<Response> } };
 
-export const WEBHOOK_PATH = '/api/v1/billing/webhook';
+export { WEBHOOK_PATH };
 
 /**
  * POSTs the event to the API's webhook, signed with `secret` (or with the `signature` given as is, to test refusals).

@@ -15,10 +15,10 @@ import { STRIPE_EVENT_SIGNAL, subscriptionWorkflowId } from '../../workflows/bil
 import type { subscriptionSaga, SubscriptionSagaInput } from '../../workflows/subscription.ts';
 import { ROLES, type ApiDeps, type ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
+import { WEBHOOK_ROUTE } from '../paths.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
 import { createRouter } from '../router.ts';
 
-export const WEBHOOK_PATH = '/billing/webhook';
 /** Longest the webhook waits for Temporal before answering 503, well within the time Stripe waits for an answer. */
 const SIGNAL_DEADLINE_MS = 5_000;
 
@@ -67,7 +67,7 @@ const getSubscription = createRoute({
 });
 
 const postWebhook = createRoute({
-  method: 'post', path: WEBHOOK_PATH, tags: ['billing'],
+  method: 'post', path: WEBHOOK_ROUTE, tags: ['billing'],
   summary: 'Stripe\'s webhook (signed with the endpoint\'s secret in the Stripe-Signature header; not rate limited).',
   description: 'Handles checkout.session.completed, customer.subscription.created|updated|deleted, invoice.paid and invoice.payment_failed; other types are acknowledged and ignored. Each event id is applied once.',
   responses: {

@@ -21,7 +21,7 @@ import { createRouter } from './router.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
-import { billingRoutes } from './routes/billing.ts';
+import { billingRoutes, WEBHOOK_BODY_LIMIT_BYTES } from './routes/billing.ts';
 import { fantraxRoutes } from './routes/fantrax.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mlRoutes } from './routes/ml.ts';
@@ -39,7 +39,9 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.use('*', accessLog());
   app.use('*', securityHeaders());
   app.use('*', corsPolicy(deps.config.api.corsOrigins));
-  app.use('*', bodySizeLimit(deps.config.api.bodyLimitBytes));
+  // Stripe's webhook takes larger bodies than the rest (its events are not ours to shorten).
+  app.use('*', except(WEBHOOK_PATH, bodySizeLimit(deps.config.api.bodyLimitBytes)));
+  app.use(WEBHOOK_PATH, bodySizeLimit(Math.max(WEBHOOK_BODY_LIMIT_BYTES, deps.config.api.bodyLimitBytes)));
   app.use('*', authenticate(deps));
   // Stripe's webhook is not limited per IP: its deliveries come from a few addresses and must never be refused.
   app.use(`${API_PREFIX}/*`, except(WEBHOOK_PATH, rateLimit(deps)));

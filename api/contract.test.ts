@@ -22,6 +22,7 @@ import { signWebhook, stripeEvent, WEBHOOK_PATH } from '../billing/simulated-eve
 import { contractViolations, documentedOperations, type Operation } from '../test/openapi-walk.ts';
 import { createApp } from './app.ts';
 import type { Role } from './env.ts';
+import { WEBHOOK_BODY_LIMIT_BYTES } from './routes/billing.ts';
 import { WATCHLIST_MAX_ITEMS } from './routes/users.ts';
 
 type Caller = 'anonymous' | Role;
@@ -254,6 +255,7 @@ const CASES: Record<string, Case[]> = {
     { status: 200, what: 'a signed event of a type not handled', call: () => webhook(stripeEvent('customer.created', webhookParties).payload) },
     { status: 400, what: 'a forged signature', call: () => webhook(stripeEvent('invoice.paid', webhookParties).payload, 'whsec_forged') },
     { status: 503, what: 'a handled event, no Temporal on this instance', call: () => webhook(stripeEvent('invoice.paid', webhookParties).payload) },
+    { status: 413, what: 'a body over the webhook\'s own (larger) limit', call: () => webhook(`{"padding":"${'x'.repeat(WEBHOOK_BODY_LIMIT_BYTES + 1)}"}`) },
   ],
 
   'GET /api/v1/admin/users': [

@@ -141,6 +141,29 @@ describe('the webhook', () => {
     }
   });
 
+  it('takes a large signed event past the API\'s body limit, up to its own larger limit (413 beyond)', async () => {
+    const padded = (bytes: number) => {
+      const event = stripeEvent('customer.created', parties);
+      const body = JSON.parse(event.payload) as { data: { object: Record<string, unknown> } };
+      body.data.object.description = 'x'.repeat(bytes);
+      return { ...event, payload: JSON.stringify(body) };
+    };
+    const limit = api.deps.config.api.bodyLimitBytes;
+    expect(limit).toBeLessThan(100_000);
+    const large = await deliverWebhook(api, padded(100_000));
+    expect(large.status).toBe(200);
+    expect(await large.json()).toEqual({ received: true, outcome: 'ignored' });
+    const huge = await deliverWebhook(api, padded(2 * 1_048_576));
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toContain('application/problem+json');
+    // Every other route keeps the configured limit.
+    const user = await createUser(api);
+    const other = await api.request('POST', '/api/v1/billing/checkout', {
+      token: user.accessToken, rawBody: `{"padding":"${'x'.repeat(limit + 1)}"}`, headers: { 'content-type': 'application/json' },
+    });
+    expect(other.status).toBe(413);
+  });
+
   it('answers 503 (so Stripe retries) when Temporal cannot take the event', async () => {
     const offline = await createTestApi();
     try {

@@ -19,6 +19,11 @@ import { WEBHOOK_ROUTE } from '../paths.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
 import { createRouter } from '../router.ts';
 
+/**
+ * The webhook's body limit, above the API's (API_BODY_LIMIT_BYTES): Stripe's events can be larger (a subscription
+ * with many items, an invoice with many lines), and one refused with 413 would be redelivered for days in vain.
+ */
+export const WEBHOOK_BODY_LIMIT_BYTES = 1_048_576;
 /** Longest the webhook waits for Temporal before answering 503, well within the time Stripe waits for an answer. */
 const SIGNAL_DEADLINE_MS = 5_000;
 

@@ -106,6 +106,12 @@ export async function stripeCustomersOf(db: Queryable, userId: string): Promise<
   return found.map((r) => r.id);
 }
 
+/** The account's Stripe subscriptions (audit entries about a subscription, e.g. its compensation, name it by id). */
+export async function stripeSubscriptionsOf(db: Queryable, userId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT stripe_subscription_id AS id FROM subscriptions WHERE user_id = $1`, [userId]);
+  return rows.map((r) => r.id);
+}
+
 /**
  * The outbox keeps its history (for the send counts) but nothing of the person: pending mail is cancelled, every
  * row loses its payload, error text and dedupe key (which may embed the user id), and its link to the user.

@@ -8,7 +8,7 @@
 import type Stripe from 'stripe';
 import { writeAudit } from '../../db/audit-log.ts';
 import {
-  deleteUserRow, eraseOutbox, eraseStripeEventCustomers, pseudonymizeAudit, queueStripeCustomerDeletions, stripeCustomersOf,
+  deleteUserRow, eraseOutbox, eraseStripeEventCustomers, pseudonymizeAudit, queueStripeCustomerDeletions, stripeCustomersOf, stripeSubscriptionsOf,
 } from '../../db/data-rights.ts';
 import { lockCredentials } from '../../db/users.ts';
 import { withTransaction, type Pool } from '../../lib/db.ts';
@@ -29,7 +29,9 @@ export async function eraseAccount(pool: Pool, stripe: () => Stripe, options: { 
     const customerIds = await stripeCustomersOf(client, userId);
     await eraseOutbox(client, userId);
     await eraseStripeEventCustomers(client, customerIds);
-    await pseudonymizeAudit(client, userId, pseudonym, [userId, account.email, ...customerIds]);
+    // Entries about one of the account's subscriptions (its compensation) are the account's too.
+    const subscriptionIds = await stripeSubscriptionsOf(client, userId);
+    await pseudonymizeAudit(client, userId, pseudonym, [userId, account.email, ...customerIds, ...subscriptionIds]);
     await queueStripeCustomerDeletions(client, customerIds, now);
     await deleteUserRow(client, userId);
     await writeAudit(client, { actor: pseudonym, action: 'account_deleted', subject: pseudonym, details: { stripeCustomers: customerIds.length } });

@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await api?.close(); });
 
-interface Seeded { user: TestUser; customerId: string; fantraxSecret: string }
+interface Seeded { user: TestUser; customerId: string; subscriptionId: string; fantraxSecret: string }
 
 /**
  * Fantrax data as a sync leaves it, through the Fantrax db modules: the link (the Secret ID sealed with the real
@@ -65,8 +65,9 @@ async function seedAccount(): Promise<Seeded> {
   await setPreferences(pool, user.userId, { strategy: 'contending', scoringWeights: { probability: 0.4, eta: 0.3, age: 0.1, dynastyValue: 0.2 } });
   await addToWatchlist(pool, user.userId, PLAYER_ID, 200);
   expect(await linkStripeCustomer(pool, user.userId, customerId)).toBe(customerId);
+  const subscriptionId = `sub_${randomBytes(7).toString('hex')}`;
   await applySubscriptionUpdate(pool, {
-    subscriptionId: `sub_${randomBytes(7).toString('hex')}`, userId: user.userId, customerId, status: 'active', currentPeriodEnd: new Date(Date.now() + 86_400_000),
+    subscriptionId, userId: user.userId, customerId, status: 'active', currentPeriodEnd: new Date(Date.now() + 86_400_000),
     cancelAtPeriodEnd: false, priceId: 'price_afwd_premium_monthly', graceUntil: null, eventAt: new Date(),
   });
   await recordStripeEventReceived(pool, { eventId: `evt_${randomBytes(7).toString('hex')}`, type: 'customer.subscription.updated', customerId });
@@ -84,10 +85,12 @@ async function seedAccount(): Promise<Seeded> {
   expect((await api.request('PUT', `/api/v1/admin/users/${user.userId}/role`, { token: admin.accessToken, body: { role: 'premium' } })).status).toBe(200);
   expect((await api.request('GET', '/api/v1/users/me/export', { token: user.accessToken })).status).toBe(200);
   await writeAudit(pool, { actor: 'cli', action: 'note', details: { note: `support ticket from ${user.email}`, customer: customerId, count: 2 } });
-  return { user, customerId, fantraxSecret };
+  // As the subscription saga's compensation writes it: about the subscription, by id.
+  await writeAudit(pool, { actor: 'stripe', action: 'subscription_compensated', subject: subscriptionId, details: { reason: 'account_deleted' } });
+  return { user, customerId, subscriptionId, fantraxSecret };
 }
 
-const needlesOf = (s: Seeded) => ({ userId: s.user.userId, email: s.user.email, stripeCustomerId: s.customerId, fantraxSecret: s.fantraxSecret });
+const needlesOf = (s: Seeded) => ({ userId: s.user.userId, email: s.user.email, stripeCustomerId: s.customerId, stripeSubscriptionId: s.subscriptionId, fantraxSecret: s.fantraxSecret });
 
 describe('data export', () => {
   it('answers everything held about the caller as an attachment, without secrets or other users\' ids', async () => {
@@ -159,10 +162,11 @@ describe('account erasure', () => {
       'audit_log.details:email', 'fantrax_links.user_id:userId', 'fantrax_syncs.workflow_id:userId',
       'watchlists.user_id:userId', 'notification_settings.user_id:userId',
       'password_reset_tokens.user_id:userId', 'refresh_tokens.user_id:userId', 'email_unsubscribes.user_id:userId',
+      'subscriptions.stripe_subscription_id:stripeSubscriptionId', 'audit_log.subject:stripeSubscriptionId',
     ]));
     // The Secret ID is only ever stored sealed.
     expect(before.filter((h) => h.needle === 'fantraxSecret')).toEqual([]);
-    const auditBefore = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE actor = $1 OR subject = $1`, [user.userId])).rows[0]!.n;
+    const auditBefore = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE actor = $1 OR subject = ANY($2)`, [user.userId, [user.userId, seeded.subscriptionId]])).rows[0]!.n;
 
     const res = await api.request('DELETE', '/api/v1/users/me', { token: user.accessToken, body: { password: user.password } });
     expect(res.status).toBe(204);

@@ -1,28 +1,22 @@
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../activities/index.ts';
-import { WORKFLOWS_PATH, installTemporalRuntime } from '../infra/temporal-runtime.ts';
-import { createLogger } from '../lib/log.ts';
+import { stubbedWorkerHarness, type StubbedWorkerHarness } from '../test/temporal.ts';
 import type { dailyUpdate } from './daily-update.ts';
 import type { runPipeline } from './run-pipeline.ts';
 
 // The workflow's orchestration alone: activities are stubs that record their calls.
 describe('runPipeline orchestration', () => {
-  let connection: Connection;
+  let harness: StubbedWorkerHarness;
   let client: Client;
-  let nativeConnection: NativeConnection;
 
   beforeAll(async () => {
-    installTemporalRuntime(createLogger({ level: 'error' }));
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection });
-    nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    harness = await stubbedWorkerHarness();
+    client = harness.client;
   });
   afterAll(async () => {
-    await connection.close();
-    await nativeConnection.close();
+    await harness?.close();
   });
 
   function stubs(calls: string[], overrides: Partial<Activities> = {}): Partial<Activities> {
@@ -57,8 +51,7 @@ describe('runPipeline orchestration', () => {
   }
 
   async function run(activities: Partial<Activities>, input: { fromSeason: number; toSeason: number }) {
-    const taskQueue = `stubbed-${Date.now()}-${Math.random()}`;
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+    const { worker, taskQueue } = await harness.worker('stubbed', activities);
     return worker.runUntil(
       client.workflow.execute<typeof runPipeline>('runPipeline', { taskQueue, workflowId: taskQueue, args: [input] }),
     );
@@ -78,8 +71,7 @@ describe('runPipeline orchestration', () => {
       },
       predictProspects: async ({ predictionRunId, asOfSeason }) => { calls.push('predict'); scoredSeason = asOfSeason; return { predictionRunId, prospects: 7 }; },
     });
-    const taskQueue = `daily-${Date.now()}`;
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+    const { worker, taskQueue } = await harness.worker('daily', activities);
     const result = await worker.runUntil(
       client.workflow.execute<typeof dailyUpdate>('dailyUpdate', { taskQueue, workflowId: taskQueue, args: [{ fromSeason: 2011, season: 2026, today: '2026-07-15' }] }),
     );

@@ -1,28 +1,22 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../activities/index.ts';
 import type { SendOutcome } from '../activities/notifications.ts';
 import { startOutboxDrain } from '../infra/outbox-drain.ts';
-import { WORKFLOWS_PATH, installTemporalRuntime } from '../infra/temporal-runtime.ts';
-import { createLogger } from '../lib/log.ts';
+import { stubbedWorkerHarness, type StubbedWorkerHarness } from '../test/temporal.ts';
 import { outboxDrainWorkflowId, type sendOutbox } from './send-outbox.ts';
 
 // The drain's orchestration alone: claims and sends are stubs that hand out ids from a list.
 describe('sendOutbox orchestration', () => {
-  let connection: Connection;
+  let harness: StubbedWorkerHarness;
   let client: Client;
-  let nativeConnection: NativeConnection;
 
   beforeAll(async () => {
-    installTemporalRuntime(createLogger({ level: 'error' }));
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection });
-    nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    harness = await stubbedWorkerHarness();
+    client = harness.client;
   });
   afterAll(async () => {
-    await connection.close();
-    await nativeConnection.close();
+    await harness?.close();
   });
 
   /**
@@ -45,10 +39,7 @@ describe('sendOutbox orchestration', () => {
     };
   }
 
-  async function worker(activities: Partial<Activities>): Promise<{ worker: Worker; taskQueue: string }> {
-    const taskQueue = `outbox-stubbed-${Date.now()}-${Math.random()}`;
-    return { worker: await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities }), taskQueue };
-  }
+  const worker = (activities: Partial<Activities>) => harness.worker('outbox-stubbed', activities);
 
   it('drains full batches, continues as new after maxBatches carrying its totals, and ends when a batch is short', async () => {
     const sent: number[] = [];

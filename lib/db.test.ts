@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { createPool, migrate, readMigrations, type Pool } from './db.ts';
+import { createPool, migrate, readMigrations, withTransaction, type Pool } from './db.ts';
 
 // A database of its own, so "twice" really starts from nothing.
 let db: TestDatabase;
@@ -110,5 +110,21 @@ describe('createPool', () => {
     } finally {
       await watched.end();
     }
+  });
+});
+
+describe('withTransaction', () => {
+  it('reads a read-only snapshot when asked: later commits stay unseen, and writes are refused', async () => {
+    await pool.query('CREATE TABLE IF NOT EXISTS snapshot_probe (n integer)');
+    await pool.query('INSERT INTO snapshot_probe VALUES (1)');
+    const seen = await withTransaction(pool, async (client) => {
+      const first = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshot_probe')).rows[0]!.n;
+      await pool.query('INSERT INTO snapshot_probe VALUES (2)');
+      const second = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshot_probe')).rows[0]!.n;
+      return [first, second];
+    }, { snapshot: true });
+    expect(seen).toEqual([1, 1]);
+    await expect(withTransaction(pool, (client) => client.query('INSERT INTO snapshot_probe VALUES (3)'), { snapshot: true }))
+      .rejects.toThrow(/read-only transaction/);
   });
 });

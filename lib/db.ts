@@ -79,6 +79,8 @@ export async function withTransaction<T>(
      * included) and makes the server roll back; the call rejects with the signal's reason. @default none
      */
     signal?: AbortSignal | undefined;
+    /** A read-only snapshot (REPEATABLE READ READ ONLY): every read sees the database as at the first. @default false */
+    snapshot?: boolean;
   } = {},
 ): Promise<T> {
   const { signal } = options;
@@ -91,7 +93,7 @@ export async function withTransaction<T>(
   };
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    await client.query('BEGIN');
+    await client.query(options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
     const result = await work(client);
     signal?.throwIfAborted();
     await client.query('COMMIT');

@@ -6,7 +6,7 @@
 import {
   exportAudit, exportDiscoveredTables, exportEmails, exportFantraxLink, exportFantraxRosters, exportPasswordResets, exportProfile, exportSessions, type ExportRow,
 } from '../../db/data-rights.ts';
-import type { Pool } from '../../lib/db.ts';
+import { withTransaction, type Pool } from '../../lib/db.ts';
 
 export const EXPORT_FORMAT = 'afwd-account-export/1';
 
@@ -39,9 +39,7 @@ function plain(value: unknown): unknown {
 
 /** @returns null when there is no such account. */
 export async function exportAccount(pool: Pool, userId: string, now: Date): Promise<AccountExport | null> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return withTransaction(pool, async (client) => {
     const profile = await exportProfile(client, userId);
     if (!profile) return null;
     const result: AccountExport = {
@@ -58,8 +56,5 @@ export async function exportAccount(pool: Pool, userId: string, now: Date): Prom
       tables: await exportDiscoveredTables(client, userId),
     };
     return plain(result) as AccountExport;
-  } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
-  }
+  }, { snapshot: true });
 }

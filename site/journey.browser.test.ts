@@ -251,6 +251,8 @@ describe('a new reader\'s journey, from sign-up to deletion', () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['login', 'payment_state_changed', 'fantrax_connected', 'data_exported', 'account_deleted']));
     const trail = JSON.stringify(audit);
     for (const personal of [userId, EMAIL, customerId]) expect(trail).not.toContain(personal);
-    expect(consoleErrors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
+    // Refusals the pages handle are logged by the browser too: 401 (an expired token, refreshed), 404 (a league's
+    // recommendations before its first sync). Anything else is a page error.
+    expect(consoleErrors.filter((e) => !/status of 40[134]/.test(e))).toEqual([]);
   }, 60_000);
 });

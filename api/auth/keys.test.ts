@@ -132,4 +132,28 @@ describe('key store', () => {
     await expect(es.verifyAccessToken(esToken)).resolves.toMatchObject({ role: 'admin' });
     await expect(es.verifyAccessToken(edToken)).resolves.toMatchObject({ role: 'free' });
   });
+
+  it('gives every concurrent first signer the key one of them made (a reload begun before the key existed is not taken for fresh)', async () => {
+    await db.pool.query('DELETE FROM signing_keys');
+    const clock = { now: Date.parse('2026-05-01T00:00:00Z') };
+    const config = loadConfig({ ...process.env, DATABASE_URL: db.url, JWT_KEY_ROTATION_DAYS: '30' });
+    // Key reads (pool.query) answer 40 ms late, as on a loaded machine: a reload that read "no key" just before the
+    // first signer's rotation committed is still in flight when that rotation reloads. Rotations use a client of
+    // their own (withTransaction), so only reads are slowed.
+    const slowReads = new Proxy(db.pool, {
+      get(target, prop, receiver) {
+        if (prop !== 'query') return Reflect.get(target, prop, receiver) as unknown;
+        return async (...args: unknown[]) => {
+          const result = await (target.query as (...a: unknown[]) => Promise<unknown>)(...args);
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          return result;
+        };
+      },
+    });
+    const keys = await createKeyStore({ pool: slowReads, config, now: () => new Date(clock.now) });
+    const signed = await Promise.allSettled([0, 41, 43, 45, 47, 49, 51, 55].map((delay) =>
+      new Promise((resolve) => setTimeout(resolve, delay)).then(() => keys.signAccessToken({ userId: USER, role: 'free' }))));
+    expect(signed.filter((s) => s.status === 'rejected').map((s) => String((s).reason))).toEqual([]);
+    expect(new Set(signed.map((s) => kidOf((s as PromiseFulfilledResult<{ token: string }>).value.token))).size).toBe(1);
+  });
 });

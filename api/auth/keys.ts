@@ -110,6 +110,12 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
     return loading;
   }
 
+  /** A reload that starts now: one in flight may have read the keys before a change this caller just committed. */
+  async function reloadAfterChange(): Promise<void> {
+    while (loading) await loading.catch(() => undefined);
+    await reload();
+  }
+
   async function rotate(): Promise<void> {
     await withTransaction(pool, async (client) => {
       await lockRotation(client);
@@ -121,7 +127,7 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
       const kid = await calculateJwkThumbprint(publicJwk);
       await insertSigningKey(client, { kid, alg: jwt.alg, publicJwk: { ...publicJwk }, privateJwk: { ...await exportJWK(privateKey) }, createdAt: deps.now() });
     });
-    await reload();
+    await reloadAfterChange();
   }
 
   const needsRotation = () => !signer || signer.alg !== jwt.alg || stale(signer.createdAt);

@@ -1,5 +1,6 @@
 /**
- * The local stack an entry point needs: database, Temporal server (dev server unless one already answers),
+ * The local stack an entry point needs: database, Temporal server (for a loopback TEMPORAL_ADDRESS the dev server
+ * unless one already answers; any other address is a real server, waited for),
  * the sample source when no MLB_STATS_API_URL is set, and a pipeline worker. Each piece is pushed onto the
  * caller's shutdown stack, so Ctrl-C stops what was started and leaves alone what was reused.
  */
@@ -15,6 +16,7 @@ import { startRecordedSource } from './recorded-source.ts';
 import { startSampleSource } from './sample-source.ts';
 import type { SourceSpec } from './source-spec.ts';
 import { ensureTemporalCli, startDevServer } from './temporal-cli.ts';
+import { awaitTemporalServer, needsDevServer } from './temporal-server.ts';
 
 export interface StopStack {
   push(name: string, stop: () => Promise<void> | void): void;
@@ -44,11 +46,13 @@ export async function startLocalStack(config: Config, log: Logger, stack: StopSt
   const db = await openDatabase(config, log);
   stack.push('database', () => db.close());
 
-  const cli = await ensureTemporalCli(log);
-  const temporal = await startDevServer({
-    cli, address: config.temporal.address, uiPort: config.temporal.uiPort,
-    dbFile: dataPaths(config).temporalDb, logFile: path.join(config.dataDir, 'temporal.log'), log,
-  });
+  // Only a loopback address may get a dev server, and only that path needs the Temporal CLI (images have none).
+  const temporal = needsDevServer(config.temporal.address)
+    ? await startDevServer({
+      cli: await ensureTemporalCli(log), address: config.temporal.address, uiPort: config.temporal.uiPort,
+      dbFile: dataPaths(config).temporalDb, logFile: path.join(config.dataDir, 'temporal.log'), log,
+    })
+    : await awaitTemporalServer({ address: config.temporal.address, uiPort: config.temporal.uiPort, log });
   stack.push('temporal server', () => temporal.stop());
 
   const connection = await Connection.connect({ address: temporal.address });

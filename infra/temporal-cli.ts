@@ -49,7 +49,8 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-async function answers(address: string, timeoutMs: number): Promise<boolean> {
+/** True when a Temporal server at `address` answers within `timeoutMs`. */
+export async function temporalAnswers(address: string, timeoutMs: number): Promise<boolean> {
   try {
     const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
     try {
@@ -78,7 +79,7 @@ export async function startDevServer(options: {
   const { cli, address, uiPort, dbFile, logFile, log } = options;
   const [host = '127.0.0.1', port = '7233'] = address.split(':');
   const uiUrl = `http://${host}:${uiPort}`;
-  if (await answers(address, 1000)) {
+  if (await temporalAnswers(address, 1000)) {
     log.info({ address }, 'reusing the Temporal server already running');
     return { address, uiUrl, owned: false, stop: async () => {} };
   }
@@ -89,7 +90,7 @@ export async function startDevServer(options: {
   const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', out, out] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const deadline = Date.now() + 60_000;
-  while (!(await answers(address, 1000))) {
+  while (!(await temporalAnswers(address, 1000))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new PrerequisiteError(`The Temporal dev server did not start on ${address}: see ${logFile}.`);

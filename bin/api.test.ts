@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import { deliverWebhook, stripeEvent } from '../billing/simulated-events.ts';
 import { REPO_ROOT } from '../lib/config.ts';
 import { createTestDatabase } from '../test/database.ts';
 import { freePort } from '../test/ports.ts';
@@ -31,6 +32,7 @@ describe('npm run api', () => {
       env: {
         ...process.env, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: `afwd-test:bin-${process.pid}:`,
         API_HOST: '127.0.0.1', API_PORT: String(port), LOG_LEVEL: 'warn',
+        TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `bin-api-${process.pid}-${Date.now()}`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -50,6 +52,10 @@ describe('npm run api', () => {
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as { detail: string }).detail).toBe('Not ready: no model is serving (none has been promoted yet).');
+      // Stripe's events reach the subscription saga through TEMPORAL_ADDRESS (queued: no worker needs to run yet).
+      const event = stripeEvent('invoice.paid', { userId: null, customerId: `cus_bin_${process.pid}`, subscriptionId: `sub_bin_${process.pid}` });
+      const webhook = await deliverWebhook(`http://127.0.0.1:${port}`, event);
+      expect(await webhook.json()).toEqual({ received: true, outcome: 'queued' });
     } finally {
       api.kill('SIGTERM');
       expect(await exited).toBe(0);

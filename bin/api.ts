@@ -1,8 +1,11 @@
 /**
  * `npm run api`: the premium API alone, against DATABASE_URL (or the project-local cluster) and REDIS_URL (or the
- * project-local redis-server); the database is migrated first, as every entry point does. SIGTERM or Ctrl-C drains
- * in-flight requests (API_SHUTDOWN_GRACE_MS) before the process exits.
+ * project-local redis-server); the database is migrated first, as every entry point does. Stripe events, Fantrax
+ * syncs and e-mail drains go to the Temporal server at TEMPORAL_ADDRESS, connected on first use (the API serves while
+ * Temporal is away; those routes then answer 503). SIGTERM or Ctrl-C drains in-flight requests
+ * (API_SHUTDOWN_GRACE_MS) before the process exits.
  */
+import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { startApiServer } from '../api/server.ts';
@@ -19,8 +22,11 @@ await runMain(async (stack) => {
   stack.push('database', () => database.close());
   const redis = await openRedis(config, log);
   stack.push('redis', () => redis.stop());
+  const connection = Connection.lazy({ address: config.temporal.address });
+  stack.push('temporal client', () => connection.close());
+  const temporal = { client: new Client({ connection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue };
   // The API keeps a pool of its own, sized and timed for requests (API_DB_POOL_SIZE, API_STATEMENT_TIMEOUT_MS).
-  const api = await startApiServer({ ...config, databaseUrl: database.url, redis: { ...config.redis, url: redis.url } }, log);
+  const api = await startApiServer({ ...config, databaseUrl: database.url, redis: { ...config.redis, url: redis.url } }, log, { temporal });
   stack.push('api server', () => api.close());
   console.log(`\n  API:       ${api.apiUrl}\n  API docs:  ${api.docsUrl}\n`);
   await stack.untilSignal();

@@ -24,13 +24,12 @@ import { loadConfig, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import type { Prospect, Snapshot } from '../lib/snapshot.ts';
 import { seedPublishedWorld, type PublishedWorld } from '../test/api-fixture.ts';
-import { startBillingWorker, testTemporalClient, type BillingWorker } from '../test/billing-worker.ts';
+import { endSagas, startBillingWorker, testTemporalClient, type BillingWorker } from '../test/billing-worker.ts';
 import { launchChromium } from '../test/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { startEmptyFantraxServer } from '../test/fantrax.ts';
 import { freePort } from '../test/ports.ts';
 import { checkoutCompletedEvents, deliverWebhook } from '../billing/simulated-events.ts';
-import { subscriptionWorkflowId } from '../workflows/billing-ids.ts';
 import { buildSite } from './build.ts';
 import { serveSite, type SiteServer } from './serve.ts';
 import { FIXTURE_PATH } from './test-fixtures/generate-snapshot.ts';
@@ -117,7 +116,7 @@ describe('a new reader\'s journey, from sign-up to deletion', () => {
   }, 240_000);
 
   afterAll(async () => {
-    if (customerId) await temporal?.client.workflow.getHandle(subscriptionWorkflowId(customerId)).terminate('test over').catch(() => undefined);
+    await endSagas(temporal?.client, customerId ? [customerId] : []);
     await browser?.close();
     await site?.close();
     await api?.close();

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../lib/config.ts';
 import type { Pool } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 import { WORKFLOWS_PATH, installTemporalRuntime } from '../infra/temporal-runtime.ts';
+import { subscriptionWorkflowId } from '../workflows/billing-ids.ts';
 
 /** The configuration of billing tests: the run's stripe-mock, the local webhook secret. */
 export function billingTestConfig(env: Record<string, string> = {}): Config {
@@ -67,5 +68,12 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Ends the subscription sagas a test started (they wait for events forever), so the run's server holds none open. */
+export async function endSagas(client: Client | undefined, customerIds: readonly string[]): Promise<void> {
+  for (const customerId of customerIds) {
+    await client?.workflow.getHandle(subscriptionWorkflowId(customerId)).terminate('test over').catch(() => undefined);
   }
 }

@@ -8,7 +8,7 @@ import { auditEntries } from '../db/audit-log.ts';
 import { deleteUserRow } from '../db/data-rights.ts';
 import { subscriptionById } from '../db/subscriptions.ts';
 import { createUser, userById } from '../db/users.ts';
-import { billingTestConfig, eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../test/billing-worker.ts';
+import { endSagas, billingTestConfig, eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../test/billing-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { checkoutCompletedEvents, stripeEvent, type TestStripeEvent, type WebhookParties } from '../billing/simulated-events.ts';
 import { STRIPE_EVENT_SIGNAL, subscriptionWorkflowId } from './billing-ids.ts';
@@ -25,9 +25,7 @@ beforeAll(async () => {
   temporal = await testTemporalClient();
 });
 afterAll(async () => {
-  for (const customerId of customers) {
-    await temporal?.client.workflow.getHandle(subscriptionWorkflowId(customerId)).terminate('test over').catch(() => undefined);
-  }
+  await endSagas(temporal?.client, customers);
   await worker?.stop();
   await temporal?.close();
   await db?.drop();

@@ -7,9 +7,8 @@ import { userById } from '../../db/users.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser, type TestUser } from '../../test/api-users.ts';
 import { freePort } from '../../test/ports.ts';
-import { eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../../test/billing-worker.ts';
+import { endSagas, eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../../test/billing-worker.ts';
 import { checkoutCompletedEvents, deliverWebhook, signWebhook, stripeEvent, type WebhookParties } from '../../billing/simulated-events.ts';
-import { subscriptionWorkflowId } from '../../workflows/billing-ids.ts';
 
 let api: TestApi;
 let worker: BillingWorker;
@@ -23,9 +22,7 @@ beforeAll(async () => {
   temporal = await testTemporalClient();
 });
 afterAll(async () => {
-  for (const customerId of customers) {
-    await temporal?.client.workflow.getHandle(subscriptionWorkflowId(customerId)).terminate('test over').catch(() => undefined);
-  }
+  await endSagas(temporal?.client, customers);
   await worker?.stop();
   await temporal?.close();
   await api?.close();

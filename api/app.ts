@@ -15,6 +15,7 @@ import { requestMetrics } from './middleware/metrics.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { requestTracing } from './middleware/tracing.ts';
 import { registerOpenApi } from './openapi.ts';
 import { API_PREFIX, WEBHOOK_PATH } from './paths.ts';
 import { createRouter } from './router.ts';
@@ -34,6 +35,8 @@ export { API_PREFIX };
 
 export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = createRouter();
+  // First: everything after it, the access log line included, runs inside the request's span.
+  app.use('*', requestTracing());
   app.use('*', requestId(deps.log));
   app.use('*', requestMetrics(deps.metrics));
   app.use('*', accessLog());

@@ -5,16 +5,21 @@
  * Temporal is away; those routes then answer 503). SIGTERM or Ctrl-C drains in-flight requests
  * (API_SHUTDOWN_GRACE_MS) before the process exits.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
+import { initTracing } from '../lib/tracing.ts';
 import { startApiServer } from '../api/server.ts';
 import { openDatabase } from '../infra/database.ts';
 import { openRedis } from '../infra/redis.ts';
+import { createTemporalClient } from '../infra/temporal-client.ts';
 import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
+  // First on the stack, so stopped last: the spans of the requests drained at shutdown are exported too.
+  const tracing = initTracing({ serviceName: 'afwd-api', config });
+  stack.push('tracing', () => tracing.shutdown());
   // Access lines are written asynchronously (a synchronous write per request costs ~9% of the CPU); the server's
   // close flushes them.
   const log = createLogger({ level: config.logLevel, name: 'api', async: true });
@@ -24,7 +29,7 @@ await runMain(async (stack) => {
   stack.push('redis', () => redis.stop());
   const connection = Connection.lazy({ address: config.temporal.address });
   stack.push('temporal client', () => connection.close());
-  const temporal = { client: new Client({ connection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue };
+  const temporal = { client: createTemporalClient({ connection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue };
   // The API keeps a pool of its own, sized and timed for requests (API_DB_POOL_SIZE, API_STATEMENT_TIMEOUT_MS).
   const api = await startApiServer({ ...config, databaseUrl: database.url, redis: { ...config.redis, url: redis.url } }, log, { temporal });
   stack.push('api server', () => api.close());

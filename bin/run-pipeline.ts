@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
+import { initTracing } from '../lib/tracing.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
 import { assertPipelineInput, pipelineWorkflowId } from '../workflows/ids.ts';
 import type { runPipeline } from '../workflows/run-pipeline.ts';
@@ -14,6 +15,8 @@ import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
+  const tracing = initTracing({ serviceName: 'afwd-pipeline', config });
+  stack.push('tracing', () => tracing.shutdown());
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'pipeline' });
   const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, refresh: { type: 'boolean', default: false } } });
   const input = {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { dataPaths, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
+import { initTracing } from '../lib/tracing.ts';
 import { startApiServer } from '../api/server.ts';
 import { startLocalFantrax, type LocalFantrax } from '../infra/local-fantrax.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
@@ -22,6 +23,8 @@ import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
+  const tracing = initTracing({ serviceName: 'afwd-start', config });
+  stack.push('tracing', () => tracing.shutdown());
   const log = createLogger({ level: config.logLevel, name: 'start' });
   const paths = dataPaths(config);
   const { client, temporalUiUrl, databaseUrl } = await startLocalStack(config, log, stack, { worker: true });

@@ -5,11 +5,14 @@
  */
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
+import { initTracing } from '../lib/tracing.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
 import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
+  const tracing = initTracing({ serviceName: 'afwd-worker', config });
+  stack.push('tracing', () => tracing.shutdown());
   const log = createLogger({ level: config.logLevel, name: 'worker' });
   await startLocalStack(config, log, stack, { worker: true });
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running; Ctrl-C stops it');

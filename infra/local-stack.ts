@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { dataPaths, type Config } from '../lib/config.ts';
 import type { Pool } from '../lib/db.ts';
 import type { Logger } from '../lib/log.ts';
@@ -14,6 +14,7 @@ import { openDatabase } from './database.ts';
 import { createPipelineWorker } from './pipeline-worker.ts';
 import { startRecordedSource } from './recorded-source.ts';
 import { startSampleSource } from './sample-source.ts';
+import { createTemporalClient } from './temporal-client.ts';
 import type { SourceSpec } from './source-spec.ts';
 import { ensureTemporalCli, startDevServer } from './temporal-cli.ts';
 import { awaitTemporalServer, needsDevServer } from './temporal-server.ts';
@@ -57,7 +58,7 @@ export async function startLocalStack(config: Config, log: Logger, stack: StopSt
 
   const connection = await Connection.connect({ address: temporal.address });
   stack.push('client', () => connection.close());
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = createTemporalClient({ connection, namespace: config.temporal.namespace });
   const runWorker = options.worker === true || (options.worker === 'auto' && !(await workerIsPolling(client, config.temporal.namespace, config.temporal.taskQueue)));
   let mlbBaseUrl = config.mlb.baseUrl;
   if (options.source) {

@@ -17,6 +17,9 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 const optionalUrl = optionalString.pipe(z.url().optional());
+const optionalHttpUrl = optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional());
+/** `key=value` pairs, comma-separated (the OTLP exporters' header format). */
+const OTLP_HEADERS = /^$|^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/;
 
 const EnvSchema = z.object({
   /** Folder for everything a local run creates: database cluster, Temporal's SQLite file, artifacts, sites. */
@@ -161,6 +164,14 @@ const EnvSchema = z.object({
    */
   LINK_SIGNING_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** OTLP/HTTP collector base URL (traces go to its /v1/traces). Unset, with no traces endpoint: spans are not exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalHttpUrl,
+  /** Full OTLP/HTTP traces URL, used as given; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalHttpUrl,
+  /** Headers of every export (a collector's API key), as key=value pairs, comma-separated. */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().trim().regex(OTLP_HEADERS, 'must look like key=value,key2=value2').default(''),
+  /** `service.name` of the spans. Unset: each process's own (afwd-api, afwd-worker, afwd-start, afwd-pipeline). */
+  OTEL_SERVICE_NAME: optionalString,
 });
 
 export interface Config {
@@ -201,6 +212,8 @@ export interface Config {
   mail: { smtpUrl: string | undefined; localPort: number; from: string };
   linkSigningSecret: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** OpenTelemetry (lib/tracing.ts): where spans are exported, if anywhere. */
+  tracing: { otlpTracesUrl: string | undefined; otlpHeaders: Record<string, string>; serviceName: string | undefined };
 }
 
 /** A setting that is missing or malformed; the message names it. */
@@ -320,7 +333,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { smtpUrl: e.SMTP_URL, localPort: e.LOCAL_SMTP_PORT, from: e.MAIL_FROM },
     linkSigningSecret: e.LINK_SIGNING_SECRET,
     logLevel: e.LOG_LEVEL,
+    tracing: {
+      otlpTracesUrl: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+        ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined),
+      otlpHeaders: parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
   };
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS (already shaped as key=value pairs): values are percent-encoded, as the OTLP spec says. */
+function parseOtlpHeaders(value: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of value.split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    try {
+      headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      throw new ConfigError(`Invalid configuration: OTEL_EXPORTER_OTLP_HEADERS: the value of ${pair.slice(0, at).trim()} is not valid percent-encoding`);
+    }
+  }
+  return headers;
 }
 
 /** Folders under the data dir, derived rather than configured so they can never disagree. */

@@ -12,6 +12,7 @@ import { createGradeImportActivities } from './grades.ts';
 import { createIngestActivities } from './ingest.ts';
 import { createInferenceActivities } from './inference.ts';
 import { createModelActivities } from './model.ts';
+import { createMonitoringActivities } from './monitoring.ts';
 import { createNotificationActivities } from './notifications.ts';
 import { createPublishActivities } from './publish.ts';
 
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGradeImportActivities(deps),
     ...createModelActivities(deps),
     ...createInferenceActivities(deps),
+    ...createMonitoringActivities(deps),
     ...createPublishActivities(deps),
     ...createBillingActivities(deps),
     ...createFantraxActivities(deps),

@@ -2,16 +2,19 @@
  * From loaded history to a published site: features, (re)training, inference for current prospects, the ranking
  * snapshot, rank-move notifications, and the atomically switched site. Shared by runPipeline and dailyUpdate.
  */
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
 const dbStep = { startToCloseTimeout: '20 minutes', retry: { maximumAttempts: 5 } } as const;
 const trainingStep = { startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry: { maximumAttempts: 3 } } as const;
 const siteStep = { startToCloseTimeout: '30 minutes', heartbeatTimeout: '2 minutes', retry: { maximumAttempts: 3 } } as const;
+// Reads two feature files and the stored predictions: seconds on real data, bounded well above that.
+const monitoringStep = { startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 3 } } as const;
 
 const db = proxyActivities<Activities>(dbStep);
 const training = proxyActivities<Activities>(trainingStep);
 const site = proxyActivities<Activities>(siteStep);
+const monitoring = proxyActivities<Activities>(monitoringStep);
 
 export interface PublishRankingsInput {
   /** First as-of season of the feature snapshot (training cohorts start here). */
@@ -65,6 +68,15 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
   const predictions = await training.predictProspects({
     snapshotId: features.snapshotId, modelVersion: model.modelVersion, predictionRunId: `pr-${runKey}`, asOfSeason: features.scoringSeason,
   });
+  if (patched('model-monitoring')) {
+    // Before publishing, so the snapshot's methodology shows today's drift and live calibration. Monitoring is
+    // advisory: if it still fails after its retries the rankings publish anyway (the failure shows in Temporal and in
+    // afwd_activity_failures_total). Histories from before the step replay without it (patched).
+    stage('monitoring');
+    await monitoring.monitorModel({ day: today, predictionRunId: predictions.predictionRunId }).catch((error: unknown) => {
+      log.warn('model monitoring failed; publishing without it', { error: error instanceof Error ? error.message : String(error) });
+    });
+  }
   stage('publishing');
   const snapshot = await db.publishSnapshot({ predictionRunId: predictions.predictionRunId, rankingSnapshotId: `rs-${runKey}` });
   const moves = await db.recordRankMoves({ rankingSnapshotId: snapshot.rankingSnapshotId });

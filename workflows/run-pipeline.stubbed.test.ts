@@ -37,6 +37,10 @@ describe('runPipeline orchestration', () => {
       },
       trainModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('train'); return { modelVersion, trainRows: 3, validationSeason: 2016, holdoutSeason: 2017, holdoutAuc: 0.8, champion: true }; },
       predictProspects: async ({ predictionRunId }: { predictionRunId: string }) => { calls.push('predict'); return { predictionRunId, prospects: 7 }; },
+      monitorModel: async ({ day }: { day: string }) => {
+        calls.push('monitor');
+        return { day, modelVersion: 'm', driftStatus: 'measured' as const, psiMax: 0.01, psiMaxFeature: 'age', calibrationStatus: 'not-enough-data' as const, liveOutcomes: 0, liveEce: null, warnings: [] };
+      },
       publishSnapshot: async ({ rankingSnapshotId }: { rankingSnapshotId: string }) => { calls.push('snapshot'); return { rankingSnapshotId, snapshotPath: '/s.json', prospects: 7 }; },
       promoteModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('promote'); serving = modelVersion; return { promoted: true, reason: 'no champion yet' }; },
       checkRollback: async () => { calls.push('rollback'); return { rolledBack: false, reason: 'no previous champion to compare with' }; },
@@ -75,7 +79,7 @@ describe('runPipeline orchestration', () => {
     const result = await worker.runUntil(
       client.workflow.execute<typeof dailyUpdate>('dailyUpdate', { taskQueue, workflowId: taskQueue, args: [{ fromSeason: 2011, season: 2026, today: '2026-07-15' }] }),
     );
-    expect(calls).toEqual(['fetch 2026', 'load 1', 'features', 'serving', 'predict', 'snapshot', 'moves', 'site', 'notify', 'fantrax', 'freshness']);
+    expect(calls).toEqual(['fetch 2026', 'load 1', 'features', 'serving', 'predict', 'monitor', 'snapshot', 'moves', 'site', 'notify', 'fantrax', 'freshness']);
     expect(featuresToday).toBe('2026-07-15');
     expect(scoredSeason).toBe(2025);
     expect(result.published.scoringSeason).toBe(2025);
@@ -89,7 +93,7 @@ describe('runPipeline orchestration', () => {
     expect(calls.filter((c) => c.endsWith(' mlb')).sort()).toEqual(['fetch 2006 mlb', 'fetch 2007 mlb', 'fetch 2008 mlb', 'fetch 2009 mlb', 'fetch 2010 mlb']);
     expect(calls.filter((c) => c.startsWith('fetch'))).toHaveLength(13);
     expect(calls.filter((c) => c.startsWith('load'))).toHaveLength(13);
-    expect(calls.slice(-11)).toEqual(['features', 'train', 'promote', 'rollback', 'serving', 'predict', 'snapshot', 'moves', 'site', 'notify', 'fantrax']);
+    expect(calls.slice(-12)).toEqual(['features', 'train', 'promote', 'rollback', 'serving', 'predict', 'monitor', 'snapshot', 'moves', 'site', 'notify', 'fantrax']);
     expect(result.backfill).toMatchObject({ seasonsDone: 13, rowsFetched: 1365, rowsLoaded: 1300, rowsQuarantined: 26, duplicatesMerged: 39, httpRequests: 130 });
     expect(result).toMatchObject({ prospects: 7, rankMoves: 2, siteDir: '/site' });
   });
@@ -102,6 +106,16 @@ describe('runPipeline orchestration', () => {
     expect(cause.type).toBe('InvalidPipelineInput');
     expect(cause.message).toMatch(/at least 6 seasons/);
     expect(calls).toEqual([]);
+  });
+
+  it('publishes the rankings even when model monitoring fails for good', async () => {
+    const calls: string[] = [];
+    const failing = stubs(calls, {
+      monitorModel: async () => { calls.push('monitor'); throw ApplicationFailure.nonRetryable('monitoring broke', 'MonitoringBug'); },
+    });
+    const result = await run(failing, { fromSeason: 2011, toSeason: 2016 });
+    expect(calls.slice(-7)).toEqual(['predict', 'monitor', 'snapshot', 'moves', 'site', 'notify', 'fantrax']);
+    expect(result).toMatchObject({ prospects: 7, siteDir: '/site' });
   });
 
   it('fails the run when a step fails for good, and publishes nothing', async () => {

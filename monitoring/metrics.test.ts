@@ -1,0 +1,136 @@
+/**
+ * The monitoring gauges against a real database and a fresh prom-client Registry: absent before any monitoring,
+ * the newest day's figures after, live calibration and AUC only when measured, and a slow or failed database read
+ * logged while the scrape still answers.
+ */
+import { Writable } from 'node:stream';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replaceMonitoringDay, type LiveCalibrationRecord, type MonitoringDayRecord } from '../db/monitoring.ts';
+import { withTransaction } from '../lib/db.ts';
+import { createLogger } from '../lib/log.ts';
+import { createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { registerMonitoringGauges } from './metrics.ts';
+
+type Sample = { labels: Record<string, string | number>; value: number };
+
+async function scrape(registry: Registry): Promise<Map<string, Sample[]>> {
+  const metrics = await registry.getMetricsAsJSON();
+  return new Map(metrics.map((m) => [m.name, (m as unknown as { values: Sample[] }).values]));
+}
+
+const drift = (feature: string, psi: number) => ({ feature, psi, binning: 'quantile' as const, trainingMissing: 0, scoringMissing: 0, bins: [] });
+const notYet: LiveCalibrationRecord = {
+  modelVersion: 'm1', serving: true, status: 'not-enough-data', reason: '12 known outcomes; live calibration needs at least 50', outcomes: 12, positives: 1,
+  asOfSeasons: [2016], ece: null, brier: null, auc: null, reliability: null,
+};
+
+function day(date: string, overrides: Partial<MonitoringDayRecord> = {}): MonitoringDayRecord {
+  return {
+    day: date, modelVersion: 'm1', predictionRunId: `pr-${date}`, featureSnapshotId: 'fs', trainingSnapshotId: 'fs', trainingRows: 900, scoringRows: 300,
+    driftStatus: 'measured', driftReason: null, drift: [drift('age', 0.31), drift('draft_pick', 0.02)], calibration: [notYet], ...overrides,
+  };
+}
+
+describe('registerMonitoringGauges', () => {
+  let db: TestDatabase;
+  const warnings: string[] = [];
+  const log = createLogger({
+    level: 'info',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) {
+          const entry = JSON.parse(line) as { level: number; msg: string };
+          if (entry.level === 40) warnings.push(entry.msg);
+        }
+        done();
+      },
+    }),
+  });
+  const write = (record: MonitoringDayRecord) => withTransaction(db.pool, (client) => replaceMonitoringDay(client, record));
+  const gauges = () => {
+    const registry = new Registry();
+    registerMonitoringGauges(registry, db.pool, { log, timeoutMs: 300 });
+    return registry;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await db.pool.query(`INSERT INTO feature_snapshots (snapshot_id, as_of_seasons, feature_names, row_count, arrow_path) VALUES ('fs', '{2020}', '{age}', 0, '/fs.arrow')`);
+    await db.pool.query(`INSERT INTO models (model_version, algorithm, params, feature_names, snapshot_id, artifact_path)
+                         VALUES ('m1', 'xgboost', '{}', '{age}', 'fs', '/m1'), ('m0', 'xgboost', '{}', '{age}', 'fs', '/m0')`);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('exports no figure before any day was monitored', async () => {
+    const samples = await scrape(gauges());
+    for (const name of ['afwd_feature_psi', 'afwd_feature_psi_max', 'afwd_live_calibration_error', 'afwd_live_calibration_outcomes', 'afwd_live_auc']) {
+      expect(samples.get(name), name).toEqual([]);
+    }
+    const text = await gauges().metrics();
+    expect(text).toContain('# TYPE afwd_feature_psi_max gauge');
+    expect(text).not.toMatch(/^afwd_feature_psi_max /m);
+  });
+
+  it("exports the newest day's PSI per feature and the outcome count, without a calibration error until it is measured", async () => {
+    await write(day('2026-07-14', { drift: [drift('age', 0.5)] }));
+    await write(day('2026-07-15'));
+    const samples = await scrape(gauges());
+    expect(samples.get('afwd_feature_psi')).toEqual(expect.arrayContaining([
+      { labels: { feature: 'age' }, value: 0.31 }, { labels: { feature: 'draft_pick' }, value: 0.02 },
+    ]));
+    expect(samples.get('afwd_feature_psi')).toHaveLength(2);
+    expect(samples.get('afwd_feature_psi_max')).toEqual([{ labels: {}, value: 0.31 }]);
+    expect(samples.get('afwd_live_calibration_outcomes')).toEqual([{ labels: {}, value: 12 }]);
+    expect(samples.get('afwd_live_calibration_error')).toEqual([]);
+    expect(samples.get('afwd_live_auc')).toEqual([]);
+  });
+
+  it("exports the serving model's live calibration, and the AUC only with both outcomes present", async () => {
+    const measured = (auc: number | null): LiveCalibrationRecord => ({
+      ...notYet, status: 'measured', reason: null, outcomes: 250, positives: auc === null ? 0 : 20, ece: 0.09, brier: 0.05, auc,
+      reliability: [{ from: 0, to: 1, predicted: 0.1, observed: 0.08, count: 250 }],
+    });
+    const earlier: LiveCalibrationRecord = { ...measured(0.7), modelVersion: 'm0', serving: false, ece: 0.2, outcomes: 900 };
+    await write(day('2026-07-16', { calibration: [measured(0.84), earlier] }));
+    const registry = gauges();
+    let samples = await scrape(registry);
+    expect(samples.get('afwd_live_calibration_error')).toEqual([{ labels: {}, value: 0.09 }]);
+    expect(samples.get('afwd_live_calibration_outcomes')).toEqual([{ labels: {}, value: 250 }]);
+    expect(samples.get('afwd_live_auc')).toEqual([{ labels: {}, value: 0.84 }]);
+
+    // A day whose drift could not be measured and whose outcomes are all failures: no PSI, no AUC. Read after the
+    // shared-read window, so the same registry sees the new day.
+    await write(day('2026-07-17', { driftStatus: 'not-enough-data', driftReason: 'no training rows', drift: [], calibration: [measured(null)] }));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    samples = await scrape(registry);
+    expect(samples.get('afwd_feature_psi')).toEqual([]);
+    expect(samples.get('afwd_feature_psi_max')).toEqual([]);
+    expect(samples.get('afwd_live_calibration_error')).toEqual([{ labels: {}, value: 0.09 }]);
+    expect(samples.get('afwd_live_auc')).toEqual([]);
+  });
+
+  it('answers the scrape without figures when the database is too slow, and logs why', async () => {
+    const client = await db.pool.connect();
+    try {
+      // Another session holds the table: the gauges' read blocks past its timeout.
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE monitoring_days IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const samples = await scrape(gauges());
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(samples.get('afwd_feature_psi_max')).toEqual([]);
+      expect(samples.get('afwd_live_calibration_outcomes')).toEqual([]);
+      expect(warnings.at(-1)).toBe('model monitoring gauges: could not read the latest monitoring day');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  it('refuses a non-positive timeout', () => {
+    expect(() => registerMonitoringGauges(new Registry(), db.pool, { timeoutMs: 0 })).toThrow(/timeout must be positive/);
+  });
+});

@@ -7,9 +7,12 @@
 import { startApiServer } from '../api/server.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
+import { initTracing } from '../lib/tracing.ts';
 
 const config = loadConfig({ ...process.env, API_HOST: '127.0.0.1', API_PORT: '0' });
 if (!config.databaseUrl || !config.redis.url) throw new Error('api-server-process needs DATABASE_URL and REDIS_URL');
+// As bin/api.ts: every request gets its span (exported when OTEL_EXPORTER_OTLP_ENDPOINT is set), so load figures include it.
+initTracing({ serviceName: 'afwd-api', config });
 // Asynchronous, as the API's access log should be: one line a request, not one synchronous write each.
 const log = createLogger({ level: config.logLevel, name: 'api', async: true });
 const api = await startApiServer(config, log);

@@ -4,11 +4,7 @@
  * made inside the workflow sandbox and reach this process's span processor through the `exporter` sink.
  */
 import { fileURLToPath } from 'node:url';
-import {
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  makeWorkflowExporter,
-} from '@temporalio/interceptors-opentelemetry';
+import { OpenTelemetryActivityInboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import type { Sinks } from '@temporalio/workflow';
 import { currentTracing, type Tracing } from '../lib/tracing.ts';
@@ -30,12 +26,10 @@ export function workerTracing(tracing: Tracing | undefined = currentTracing()): 
   if (!tracing) return { activityInterceptors: [], workflowModules: [], sinks: {} };
   return {
     activityInterceptors: [
-      (ctx) => ({
-        // RunActivity:<type>, a child of the workflow's StartActivity span; the activity's logs run inside it.
-        inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
-        // trace_id/span_id on the lines of Temporal's activity logger (our pino lines get traceId/spanId anyway).
-        outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
-      }),
+      // RunActivity:<type>, a child of the workflow's StartActivity span; the activity runs inside it, so its pino
+      // lines get traceId/spanId from lib/log.ts. (Not OpenTelemetryActivityOutboundInterceptor: it would add the same
+      // ids again as trace_id/span_id.)
+      (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) }),
     ],
     workflowModules: [WORKFLOW_TRACING_MODULE],
     sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },

@@ -122,6 +122,41 @@ export const MetricsSchema = z.object({
   logLoss: z.number(),
 });
 
+const ReliabilityBinSchema = z.object({ from: z.number(), to: z.number(), predicted: z.number(), observed: z.number(), count: z.number().int() });
+
+/** Model monitoring of the day the run was scored (monitoring/, db/monitoring.ts). */
+export const MonitoringSchema = z.object({
+  /** The day monitored, `YYYY-MM-DD`. */
+  day: z.string(),
+  modelVersion: z.string(),
+  drift: z.object({
+    status: z.enum(['measured', 'not-enough-data']),
+    /** Why it was not measured. */
+    reason: z.string().nullable(),
+    /** Rows the serving model trained on, and rows scored that day. */
+    trainingRows: z.number().int(),
+    scoringRows: z.number().int(),
+    /** Features measured; `top` holds the largest PSI first. */
+    features: z.number().int(),
+    top: z.array(z.object({ feature: z.string(), label: z.string(), psi: z.number().min(0) })),
+  }),
+  /** Live calibration of the serving model on the outcomes known so far. */
+  calibration: z.object({
+    status: z.enum(['measured', 'not-enough-data']),
+    reason: z.string().nullable(),
+    outcomes: z.number().int(),
+    positives: z.number().int(),
+    /** Cohorts (as-of seasons) whose outcomes are known. */
+    asOfSeasons: z.array(z.number().int()),
+    ece: z.number().nullable(),
+    brier: z.number().nullable(),
+    auc: z.number().nullable(),
+    /** Equal-count bins. */
+    reliability: z.array(ReliabilityBinSchema),
+  }),
+});
+export type Monitoring = z.infer<typeof MonitoringSchema>;
+
 export const MethodologySchema = z.object({
   /** Held-out scores of the model in service and its baselines, on cohorts it never trained, stopped or calibrated on. */
   backtest: z.object({
@@ -133,9 +168,11 @@ export const MethodologySchema = z.object({
     baselines: z.record(z.string(), MetricsSchema),
   }).nullable(),
   /** Reliability table: mean predicted vs observed success rate per probability bin. */
-  reliability: z.array(z.object({ from: z.number(), to: z.number(), predicted: z.number(), observed: z.number(), count: z.number().int() })),
+  reliability: z.array(ReliabilityBinSchema),
   featureCatalog: z.array(z.object({ name: z.string(), label: z.string(), definition: z.string(), unit: z.string(), source: z.string() })),
   sources: z.array(z.object({ source: z.string(), lastSuccess: z.string().nullable(), stale: z.boolean() })),
+  /** Drift and live calibration; null when the run was not monitored, absent in snapshots from before monitoring. */
+  monitoring: MonitoringSchema.nullable().optional(),
 });
 
 export const SnapshotSchema = z.object({

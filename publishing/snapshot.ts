@@ -4,14 +4,17 @@
  * publish activity reads the records (db/) and passes them in.
  */
 import type { OrganizedLine } from '../db/history.ts';
+import type { MonitoringDay } from '../db/monitoring.ts';
 import type { PredictionRunModel, StoredPrediction } from '../db/prediction-runs.ts';
 import type { RankPoint } from '../db/rankings.ts';
 import { levelOfSport, levelOrdinal, SPORT_IDS, type Level, type SeasonLine } from '../lib/domain.ts';
-import { SNAPSHOT_FORMAT, SnapshotSchema, type Prospect, type Snapshot } from '../lib/snapshot.ts';
+import { SNAPSHOT_FORMAT, SnapshotSchema, type Monitoring, type Prospect, type Snapshot } from '../lib/snapshot.ts';
 import { FEATURE_CATALOG } from '../training/feature-catalog.ts';
 import { findMovers, type EarlierRank } from './movers.ts';
 
 const TOP_FACTORS = 8;
+/** Features with the largest PSI that the methodology page lists. */
+export const TOP_DRIFT_FEATURES = 12;
 
 export interface SnapshotInput {
   rankingSnapshotId: string;
@@ -28,6 +31,8 @@ export interface SnapshotInput {
   previous: { snapshotId: string; ranks: ReadonlyMap<number, EarlierRank> } | null;
   /** Freshness of each source. */
   sources: Snapshot['methodology']['sources'];
+  /** The run's model monitoring (drift, live calibration); null when none was recorded. */
+  monitoring?: MonitoringDay | null;
 }
 
 /** URL slug of a player: his name without accents or punctuation, and his id (names are not unique). */
@@ -70,6 +75,25 @@ const metricsOf = (m: ScoreJson | undefined) =>
   m && typeof m.brier === 'number'
     ? { rows: m.rows ?? 0, positives: m.positives ?? 0, rocAuc: finite(m.rocAuc), prAuc: finite(m.prAuc), brier: m.brier, logLoss: m.logLoss ?? 0 }
     : undefined;
+
+/** The methodology page's monitoring section: the features that drifted most, and the serving model's live calibration. */
+export function monitoringSection(day: MonitoringDay, labelOf: (feature: string) => string): Monitoring {
+  const serving = day.calibration.find((c) => c.serving);
+  return {
+    day: day.day,
+    modelVersion: day.modelVersion,
+    drift: {
+      status: day.driftStatus, reason: day.driftReason, trainingRows: day.trainingRows, scoringRows: day.scoringRows, features: day.drift.length,
+      top: [...day.drift].sort((a, b) => b.psi - a.psi).slice(0, TOP_DRIFT_FEATURES).map((d) => ({ feature: d.feature, label: labelOf(d.feature), psi: d.psi })),
+    },
+    calibration: serving
+      ? {
+        status: serving.status, reason: serving.reason, outcomes: serving.outcomes, positives: serving.positives, asOfSeasons: [...serving.asOfSeasons],
+        ece: serving.ece, brier: serving.brier, auc: serving.auc, reliability: [...(serving.reliability ?? [])],
+      }
+      : { status: 'not-enough-data', reason: 'no live calibration was recorded for the serving model', outcomes: 0, positives: 0, asOfSeasons: [], ece: null, brier: null, auc: null, reliability: [] },
+  };
+}
 
 /** The snapshot of a prediction run, validated against SnapshotSchema (a malformed record throws). */
 export function assembleSnapshot(input: SnapshotInput): Snapshot {
@@ -154,6 +178,7 @@ export function assembleSnapshot(input: SnapshotInput): Snapshot {
       reliability: Array.isArray(metrics.reliability) ? metrics.reliability : [],
       featureCatalog: FEATURE_CATALOG.map((f) => ({ ...f })),
       sources: input.sources,
+      monitoring: input.monitoring ? monitoringSection(input.monitoring, labelOf) : null,
     },
   });
 }

@@ -27,6 +27,11 @@ describe('rankings site build', () => {
     const variantSnapshot = structuredClone(snapshot);
     variantSnapshot.model.version = 'variant-9.9.9';
     variantSnapshot.asOfSeason = 2026;
+    // No outcome known yet for the variant's model: the methodology page must say so rather than show figures.
+    variantSnapshot.methodology.monitoring!.calibration = {
+      status: 'not-enough-data', reason: '0 known outcomes; live calibration needs at least 50', outcomes: 0, positives: 0, asOfSeasons: [],
+      ece: null, brier: null, auc: null, reliability: [],
+    };
     await writeFile(join(dir, 'variant.json'), JSON.stringify(variantSnapshot));
     const bad = structuredClone(snapshot) as unknown as { prospects: Array<Record<string, unknown>> };
     bad.prospects[3]!.confidence = 'Very High';
@@ -148,6 +153,19 @@ describe('rankings site build', () => {
     for (const f of snapshot.methodology.featureCatalog) expect(methodology).toContain(`<code>${f.name}</code>`);
     for (const s of snapshot.methodology.sources) expect(methodology).toContain(s.source);
     expect(methodology).toContain('Stale');
+    // Monitoring: the features that drifted most, with the thresholds, and live calibration with its outcome count.
+    const { monitoring } = snapshot.methodology;
+    expect(methodology).toContain('id="monitoring-heading"');
+    for (const d of monitoring!.drift.top) expect(methodology).toContain(`<td class="num">${d.psi.toFixed(3)}</td>`);
+    expect(methodology).toMatch(/Below 0.1 a feature is stable; 0.1 to\s+0.25 is a moderate shift/);
+    expect(methodology).toContain('Major shift');
+    expect(methodology).toContain(`<strong>${monitoring!.calibration.ece}</strong>`);
+    expect(methodology).toContain('1,240');
+    expect(methodology).toContain('Live reliability');
+    expect(methodology).not.toContain('Not enough outcomes yet');
+    const variantMethodology = await readFile(join(variant.outDir, 'methodology', 'index.html'), 'utf8');
+    expect(variantMethodology).toContain('<strong>Not enough outcomes yet</strong>');
+    expect(variantMethodology).not.toContain('Live reliability');
   });
 
   it('emits the compare data and the client-side pages, which stay out of search and the sitemap', async () => {

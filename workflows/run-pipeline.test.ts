@@ -137,6 +137,28 @@ describe('runPipeline on the real server and database', () => {
     expect(notes[0].n).toBe(retrained.rankMoves);
   });
 
+  it('monitors each published day: drift of the scored rows against the training rows; no live outcome known yet', async () => {
+    const { rows: days } = await pool.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, prediction_run_id, drift_status, psi_max, training_rows, scoring_rows FROM monitoring_days ORDER BY day`);
+    // The first run and the weekly retraining share today's date: the later one replaced the day.
+    expect(days.map((d) => d.day)).toEqual(['2022-07-15', '2023-03-10', new Date().toISOString().slice(0, 10)]);
+    expect(days[0].prediction_run_id).toBe(inSeason.predictionRunId);
+    expect(days[2].prediction_run_id).toBe(retrained.predictionRunId);
+    for (const d of days) {
+      expect(d).toMatchObject({ drift_status: 'measured' });
+      expect(d.training_rows).toBeGreaterThan(0);
+      expect(d.psi_max).toBeGreaterThanOrEqual(0);
+    }
+    expect(days[0].scoring_rows).toBe(inSeason.prospects);
+    const { rows: drift } = await pool.query(`SELECT count(*)::int AS n FROM feature_drift WHERE day = '2022-07-15'`);
+    const { rows: model } = await pool.query('SELECT cardinality(feature_names) AS n FROM models WHERE model_version = $1', [inSeason.modelVersion]);
+    expect(drift[0].n).toBe(model[0].n);
+    // Every prediction so far is of a cohort whose four-season window is still open: recorded as not enough data.
+    const { rows: calibration } = await pool.query('SELECT serving, status, outcomes, reason FROM live_calibration ORDER BY day');
+    expect(calibration).toHaveLength(3);
+    for (const c of calibration) expect(c).toMatchObject({ serving: true, status: 'not-enough-data', outcomes: 0 });
+  });
+
   it('in season, labels no cohort from the season in progress and ranks the last full season; in March too', async () => {
     const labelled = async (snapshotId: string, season: number) => (await pool.query<{ known: number; rows: number }>(
       `SELECT count(label)::int AS known, count(*)::int AS rows FROM player_features WHERE snapshot_id = $1 AND as_of_season = $2`,

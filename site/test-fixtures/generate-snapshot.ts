@@ -307,6 +307,27 @@ function methodology(asOf: number, generatedAt: string): Snapshot['methodology']
       { source: 'FanGraphs grades', lastSuccess: `${asOf}-09-15T06:00:00.000Z`, stale: true },
       { source: 'Baseball America grades', lastSuccess: null, stale: true },
     ],
+    monitoring: monitoring(generatedAt),
+  };
+}
+
+/** A monitored day: one feature past the major-drift threshold, one moderate, the rest stable; calibration measured. */
+function monitoring(generatedAt: string): NonNullable<Snapshot['methodology']['monitoring']> {
+  const psi = [0.31, 0.14, ...FEATURES.slice(2).map((_, i) => round(0.08 / (i + 1), 4))];
+  return {
+    day: generatedAt.slice(0, 10),
+    modelVersion: 'xgb-fixture',
+    drift: {
+      status: 'measured', reason: null, trainingRows: 18_420, scoringRows: 4_812, features: FEATURES.length,
+      top: FEATURES.slice(0, 12).map((f, i) => ({ feature: f.name, label: f.label, psi: psi[i]! })),
+    },
+    calibration: {
+      status: 'measured', reason: null, outcomes: 1_240, positives: 96, asOfSeasons: [2019, 2020], ece: 0.021, brier: 0.061, auc: 0.804,
+      reliability: Array.from({ length: 10 }, (_, i) => ({
+        from: round(i ** 2 / 120, 3), to: round((i + 1) ** 2 / 120 - 0.001, 3), predicted: round((i + 0.5) ** 2 / 120, 3),
+        observed: round(clamp((i + 0.5) ** 2 / 120 + Math.cos(i) * 0.01, 0, 1), 3), count: 124,
+      })),
+    },
   };
 }
 

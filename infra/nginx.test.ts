@@ -317,13 +317,14 @@ http {
     const browser = await launchChromium();
     try {
       const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      // Runs in the page (the project compiles without the DOM library, hence the loose types).
       await context.addInitScript(() => {
-        const seen: string[] = [];
-        (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
-        globalThis.addEventListener('securitypolicyviolation', (e) => {
-          const event = e as unknown as { violatedDirective: string; blockedURI: string };
-          seen.push(`${event.violatedDirective} ${event.blockedURI}`);
-        });
+        const page = globalThis as unknown as {
+          cspViolations: string[];
+          addEventListener: (type: string, listener: (event: { violatedDirective: string; blockedURI: string }) => void) => void;
+        };
+        page.cspViolations = [];
+        page.addEventListener('securitypolicyviolation', (event) => page.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
       });
       const page = await context.newPage();
       const problems: string[] = [];

@@ -13,6 +13,14 @@ export interface ActivityDeps {
   log: Logger;
   /** Base URL of the MLB Stats API (or the local sample source) this worker ingests from. */
   mlbBaseUrl: string;
+  /** Where activities count what the worker's Prometheus endpoint exports (infra/worker-metrics.ts); absent in tests. */
+  metrics?: ActivityMetrics;
+}
+
+/** The counts activities report to the worker's metrics. */
+export interface ActivityMetrics {
+  /** A season load committed in this process (not one an earlier attempt had already committed). */
+  seasonLoaded(counts: { rowsLoaded: number; rowsQuarantined: number }): void;
 }
 
 /** The deps' logger with the workflow and activity ids of the running activity, for every line it writes. */

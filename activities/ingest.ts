@@ -46,7 +46,7 @@ function sourceIsDown(error: MlbStatsApiError): boolean {
 }
 
 export function createIngestActivities(deps: ActivityDeps) {
-  const { pool, config, log, mlbBaseUrl } = deps;
+  const { pool, config, log, mlbBaseUrl, metrics } = deps;
   const isRemote = (url: string) => !/^https?:\/\/(127\.|localhost|\[::1\])/.test(url);
 
   return {
@@ -143,7 +143,10 @@ export function createIngestActivities(deps: ActivityDeps) {
           alog.info({ batchId: input.batchId }, 'batch already loaded by an earlier attempt');
           return earlier;
         }
-        return loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }), gate, signal);
+        const loaded = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }), gate, signal);
+        // Counted once, by the attempt that committed it: a retry that finds the batch loaded returns above.
+        metrics?.seasonLoaded(loaded);
+        return loaded;
       }, { signal, onWait: (waited) => heartbeat({ phase: 'waiting for the load lock', ...waited }) });
       if (result.rowsFetched !== result.rowsLoaded + result.rowsQuarantined + result.duplicatesMerged) {
         throw ApplicationFailure.nonRetryable(`batch ${input.batchId} does not add up: ${JSON.stringify(result)}`, 'AccountingMismatch');

@@ -73,10 +73,12 @@ export async function startLocalStack(config: Config, log: Logger, stack: StopSt
       stack.push('sample source', () => source.close());
       mlbBaseUrl = source.url;
     }
-    const { worker, connection } = await createPipelineWorker({
+    const { worker, connection, metricsServer } = await createPipelineWorker({
       address: temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
       deps: { pool: db.pool, config, log, mlbBaseUrl },
     });
+    // Pushed before the worker, so it stops after it: /healthz answers 503 while the worker drains.
+    if (metricsServer) stack.push('worker metrics', () => metricsServer.close());
     const running = worker.run();
     // A worker that dies must not leave a process that looks alive: stop everything through the normal path.
     running.catch((error: unknown) => {

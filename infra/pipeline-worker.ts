@@ -1,11 +1,13 @@
 /**
- * Builds the Temporal worker that runs the pipeline: the workflow bundle plus activities over real dependencies.
- * Shared by `npm start`, the standalone worker entry and the end-to-end tests.
+ * Builds the Temporal worker that runs the pipeline: the workflow bundle plus activities over real dependencies, with
+ * its Prometheus endpoint on METRICS_ADDRESS when that is set. Shared by `npm start`, the standalone worker entry and
+ * the end-to-end tests.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
-import { WORKFLOWS_PATH, installTemporalRuntime } from './temporal-runtime.ts';
-import { workerMetricsInterceptors } from './worker-metrics.ts';
+import { WORKFLOWS_PATH, installTemporalRuntime, loopbackMetricsAddress } from './temporal-runtime.ts';
+import { createWorkerMetrics, taskQueueBacklog } from './worker-metrics.ts';
+import { startWorkerMetricsServer, type WorkerMetricsServer } from './worker-metrics-server.ts';
 import { workerTracing } from './worker-tracing.ts';
 
 export async function createPipelineWorker(options: {
@@ -13,23 +15,45 @@ export async function createPipelineWorker(options: {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-}): Promise<{ worker: Worker; connection: NativeConnection }> {
-  installTemporalRuntime(options.deps.log, options.deps.config.metricsAddress);
+}): Promise<{
+  worker: Worker;
+  connection: NativeConnection;
+  /** The metrics endpoint (METRICS_ADDRESS), null when unset; the caller closes it after the worker has stopped. */
+  metricsServer: WorkerMetricsServer | null;
+}> {
+  const { pool, config, log } = options.deps;
+  // Core's exporter listens on loopback only; the endpoint on METRICS_ADDRESS merges it with the application's.
+  const coreMetricsUrl = installTemporalRuntime(log, config.metricsAddress ? await loopbackMetricsAddress() : undefined);
   const connection = await NativeConnection.connect({ address: options.address });
+  const metrics = createWorkerMetrics({
+    pool, config, log,
+    taskQueue: { name: options.taskQueue, backlog: (timeoutMs) => taskQueueBacklog(connection, options.namespace, options.taskQueue, timeoutMs) },
+  });
   const tracing = workerTracing();
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities(options.deps),
+    activities: createActivities({ ...options.deps, metrics: metrics.activities }),
     interceptors: {
-      activity: [...tracing.activityInterceptors, ...workerMetricsInterceptors()],
-      workflowModules: tracing.workflowModules,
+      activity: [...tracing.activityInterceptors, ...metrics.activityInterceptors],
+      workflowModules: [...tracing.workflowModules, ...metrics.workflowModules],
     },
-    sinks: tracing.sinks,
+    sinks: { ...tracing.sinks, ...metrics.sinks },
     // Two cores: training and site builds are heavy, so few activities at once.
     maxConcurrentActivityTaskExecutions: 4,
   });
-  return { worker, connection };
+  let metricsServer: WorkerMetricsServer | null = null;
+  if (config.metricsAddress) {
+    try {
+      metricsServer = await startWorkerMetricsServer({
+        address: config.metricsAddress, registry: metrics.registry, coreMetricsUrl, log, healthy: () => worker.getState() === 'RUNNING',
+      });
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+  }
+  return { worker, connection, metricsServer };
 }

@@ -1,14 +1,22 @@
 /**
  * The API's Prometheus metrics, in a registry of its own (never prom-client's global one, so several apps in one
  * test process do not collide): requests and their latency by route pattern, cache results, rate-limit refusals,
- * and the default process metrics.
+ * Stripe webhook outcomes, and the default process metrics.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * What became of a Stripe webhook delivery: applied (signalled to the customer's saga), duplicate (an event already
+ * applied), ignored (a type we do not handle), rejected (400: no or a bad signature, not a Stripe event), unavailable
+ * (503: Temporal could not take it; Stripe retries), error (anything else, a 500).
+ */
+export type StripeWebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'rejected' | 'unavailable' | 'error';
 
 export interface ApiMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   cacheResult(kind: string, result: 'hit' | 'miss' | 'error'): void;
   rateLimited(bucket: string): void;
+  stripeWebhook(outcome: StripeWebhookOutcome): void;
   /** The text exposition served at /metrics. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -32,6 +40,10 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}): Ap
   const limited = new Counter({
     name: 'rate_limited_total', help: 'Requests refused by a rate limit, by bucket (the limit, not the caller).',
     labelNames: ['bucket'] as const, registers: [registry],
+  });
+  const webhooks = new Counter({
+    name: 'afwd_stripe_webhooks_total', help: 'Stripe webhook deliveries, by outcome (applied, duplicate, ignored, rejected, unavailable, error).',
+    labelNames: ['outcome'] as const, registers: [registry],
   });
   // The labelled series of each combination, looked up once: prom-client hashes a labels object on every call
   // otherwise. The combinations are bounded (route patterns, not paths; a handful of kinds and results).
@@ -59,6 +71,7 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}): Ap
       s.inc();
     },
     rateLimited: (bucket) => limited.inc({ bucket }),
+    stripeWebhook: (outcome) => webhooks.inc({ outcome }),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

@@ -35,6 +35,12 @@ async function emailsOf(userId: string): Promise<{ kind: string; dedupe_key: str
   return rows;
 }
 
+/** afwd_stripe_webhooks_total{outcome} of an app, as its /metrics exposition says (0 before the first). */
+async function webhooks(app: TestApi, outcome: string): Promise<number> {
+  const { body } = await app.deps.metrics.render();
+  return Number(new RegExp(`^afwd_stripe_webhooks_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
+}
+
 const roleOf = async (userId: string) => (await userById(api.deps.pool, userId))?.role;
 const subscription = async (user: TestUser) => (await api.request('GET', '/api/v1/billing/subscription', { token: user.accessToken })).json() as Promise<Record<string, unknown>>;
 
@@ -109,6 +115,7 @@ describe('the webhook', () => {
 
   it('refuses a missing, forged or stale signature, and a tampered body, with a 400 problem', async () => {
     const event = stripeEvent('customer.created', parties);
+    const rejected = await webhooks(api, 'rejected');
     const cases = [
       await deliverWebhook(api, event, { signature: null }),
       await deliverWebhook(api, event, { secret: 'whsec_not_ours' }),
@@ -120,6 +127,7 @@ describe('the webhook', () => {
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
+    expect(await webhooks(api, 'rejected')).toBe(rejected + cases.length);
   });
 
   it('acknowledges a signed event of a type it does not handle, and is not rate limited', async () => {
@@ -131,6 +139,7 @@ describe('the webhook', () => {
         expect(res.status).toBe(200);
         expect(await res.json()).toEqual({ received: true, outcome: 'ignored' });
       }
+      expect(await webhooks(limited, 'ignored')).toBe(4);
       expect((await limited.request('GET', '/api/v1/prospects/filters')).status).not.toBe(429);
       expect((await limited.request('GET', '/api/v1/prospects/filters')).status).toBe(429);
     } finally {
@@ -169,6 +178,7 @@ describe('the webhook', () => {
       const res = await deliverWebhook(offline, event);
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('60');
+      expect(await webhooks(offline, 'unavailable')).toBe(1);
     } finally {
       await offline.close();
     }
@@ -209,12 +219,14 @@ describe('the webhook', () => {
   it('applies a replayed event once: the redelivery is a duplicate with no second effect', async () => {
     const { user, parties: p } = await subscriber();
     const [created] = checkoutCompletedEvents(p);
+    const [applied, duplicates] = [await webhooks(api, 'applied'), await webhooks(api, 'duplicate')];
     expect((await deliverWebhook(api, created!)).status).toBe(200);
     await eventually(async () => ((await roleOf(user.userId)) === 'premium' ? true : undefined), 20_000, 'premium');
     const before = await auditEntries(api.deps.pool, { subject: user.userId });
     const replay = await deliverWebhook(api, created!);
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ received: true, outcome: 'duplicate' });
+    expect([await webhooks(api, 'applied'), await webhooks(api, 'duplicate')]).toEqual([applied + 1, duplicates + 1]);
     // A cancellation after the replay proves the saga moved on past it without applying it again.
     await deliverWebhook(api, stripeEvent('customer.subscription.updated', p, { cancelAtPeriodEnd: true }));
     await eventually(async () => ((await subscription(user)).cancelAtPeriodEnd === true ? true : undefined), 20_000, 'the cancellation');

@@ -160,7 +160,8 @@ export function billingRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     }, 200);
   });
 
-  app.openapi(postWebhook, async (c) => {
+  /** Verifies a delivery and hands its event to the saga; throws HttpProblem 400 (bad delivery) or 503 (Temporal). */
+  const webhook = async (c: Context<ApiEnv>): Promise<z.infer<typeof WebhookAnswerSchema>> => {
     const signature = c.req.header('stripe-signature');
     if (!signature) throw new HttpProblem(400, 'The Stripe-Signature header is missing.');
     const payload = await c.req.text();
@@ -172,13 +173,24 @@ export function billingRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       throw new HttpProblem(400, `Webhook refused: ${reason}.`);
     }
     const billing = toBillingEvent(event);
-    if (!billing) return c.json({ received: true as const, outcome: 'ignored' as const }, 200);
-    if (await stripeEventState(deps.pool, billing.eventId) === 'processed') {
-      return c.json({ received: true as const, outcome: 'duplicate' as const }, 200);
-    }
+    if (!billing) return { received: true, outcome: 'ignored' };
+    if (await stripeEventState(deps.pool, billing.eventId) === 'processed') return { received: true, outcome: 'duplicate' };
     await recordStripeEventReceived(deps.pool, { eventId: billing.eventId, type: billing.type, customerId: billing.customerId });
     await signalSaga(deps, billing, c.var.log);
-    return c.json({ received: true as const, outcome: 'queued' as const }, 200);
+    return { received: true, outcome: 'queued' };
+  };
+
+  app.openapi(postWebhook, async (c) => {
+    // Every delivery is counted by what became of it (afwd_stripe_webhooks_total), failures included.
+    try {
+      const answer = await webhook(c);
+      deps.metrics.stripeWebhook(answer.outcome === 'queued' ? 'applied' : answer.outcome);
+      return c.json(answer, 200);
+    } catch (error) {
+      const status = error instanceof HttpProblem ? error.status : 500;
+      deps.metrics.stripeWebhook(status === 400 ? 'rejected' : status === 503 ? 'unavailable' : 'error');
+      throw error;
+    }
   });
 
   return app;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../test/database.ts';
+import { freePort } from '../test/ports.ts';
 import { REPO_ROOT } from '../lib/config.ts';
 
 const run = promisify(execFile);
@@ -21,7 +22,7 @@ describe('start-up', () => {
 describe('the worker process', () => {
   it('serves Prometheus metrics when METRICS_ADDRESS is set', async () => {
     const db = await createTestDatabase({ migrate: false });
-    const port = 19_000 + (process.pid % 1000);
+    const port = await freePort();
     const worker = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'worker.ts')], {
       env: {
         ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `metrics-${process.pid}`,
@@ -34,7 +35,10 @@ describe('the worker process', () => {
       for (const deadline = Date.now() + 30_000; Date.now() < deadline && !body.includes('temporal'); await new Promise((r) => setTimeout(r, 300))) {
         body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
       }
-      expect(body).toMatch(/temporal_\w+/);
+      // Temporal core's own metrics and the application's, on the one endpoint (infra/worker-metrics-server.ts).
+      expect(body).toMatch(/^temporal_\w+/m);
+      expect(body).toMatch(/^# TYPE afwd_activity_duration_seconds histogram$/m);
+      expect(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.text())).toBe('ok\n');
     } finally {
       worker.kill('SIGTERM');
       await new Promise((r) => worker.once('exit', r));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { OrganizedLine } from '../db/history.ts';
+import type { MonitoringDay } from '../db/monitoring.ts';
 import type { PredictionRunModel, StoredPrediction } from '../db/prediction-runs.ts';
 import type { SeasonLine } from '../lib/domain.ts';
 import { FEATURE_CATALOG } from '../training/feature-catalog.ts';
-import { ageOn, assembleSnapshot, slugify, statLine, type SnapshotInput } from './snapshot.ts';
+import { ageOn, assembleSnapshot, monitoringSection, slugify, statLine, TOP_DRIFT_FEATURES, type SnapshotInput } from './snapshot.ts';
 
 const FEATURES = FEATURE_CATALOG.slice(0, 3).map((f) => f.name as string);
 const run: PredictionRunModel = {
@@ -77,5 +78,36 @@ describe('snapshot helpers', () => {
   it('summarises a pitching line with innings from outs and no average', () => {
     const line: SeasonLine = { playerId: 1, season: 2025, sportId: 11, teamId: null, group: 'pitching', stats: { games: 20, gamesStarted: 20, outs: 500, battersFaced: 400, hits: 80, homeRuns: 8, baseOnBalls: 40, hitByPitch: 4, strikeOuts: 120, earnedRuns: 40 } };
     expect(statLine(line)).toEqual({ season: 2025, level: 'AAA', group: 'pitching', games: 20, battersOrPa: 400, innings: 166.67, strikeoutRate: 0.3, walkRate: 0.1, powerRate: 0.02, average: null });
+  });
+});
+
+describe('monitoringSection', () => {
+  const drift = (feature: string, psi: number) => ({ feature, psi, binning: 'quantile' as const, trainingMissing: 0, scoringMissing: 0, bins: [] });
+  const day: MonitoringDay = {
+    day: '2025-11-02', modelVersion: 'm', predictionRunId: 'pr', featureSnapshotId: 'fs', trainingSnapshotId: 'fs', trainingRows: 900, scoringRows: 300,
+    driftStatus: 'measured', driftReason: null, psiMax: 0.4, psiMaxFeature: 'f13', computedAt: new Date(),
+    drift: Array.from({ length: 15 }, (_, i) => drift(`f${i}`, i / 30)),
+    calibration: [
+      { modelVersion: 'old', serving: false, status: 'measured', reason: null, outcomes: 400, positives: 30, asOfSeasons: [2020], ece: 0.2, brier: 0.1, auc: 0.7, reliability: [] },
+      { modelVersion: 'm', serving: true, status: 'not-enough-data', reason: '3 known outcomes', outcomes: 3, positives: 0, asOfSeasons: [2021], ece: null, brier: null, auc: null, reliability: null },
+    ],
+  };
+
+  it('lists the features that drifted most, largest first, and the serving model\'s calibration', () => {
+    const section = monitoringSection(day, (f) => f.toUpperCase());
+    expect(section.drift.features).toBe(15);
+    expect(section.drift.top).toHaveLength(TOP_DRIFT_FEATURES);
+    expect(section.drift.top[0]).toEqual({ feature: 'f14', label: 'F14', psi: 14 / 30 });
+    expect(section.calibration).toEqual({
+      status: 'not-enough-data', reason: '3 known outcomes', outcomes: 3, positives: 0, asOfSeasons: [2021], ece: null, brier: null, auc: null, reliability: [],
+    });
+    // In the snapshot, validated by its schema (labels from the catalog, which knows no "f14"); without monitoring, null.
+    expect(assembleSnapshot({ ...base, monitoring: day }).methodology.monitoring).toEqual(monitoringSection(day, (f) => f));
+    expect(assembleSnapshot(base).methodology.monitoring).toBeNull();
+  });
+
+  it('says so when no row of the serving model was recorded', () => {
+    const section = monitoringSection({ ...day, calibration: [day.calibration[0]!] }, (f) => f);
+    expect(section.calibration).toMatchObject({ status: 'not-enough-data', outcomes: 0, reason: 'no live calibration was recorded for the serving model' });
   });
 });

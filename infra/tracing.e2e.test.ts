@@ -1,7 +1,9 @@
+import { fileURLToPath } from 'node:url';
+import { SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { SpanKind } from '@opentelemetry/api';
 import { Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../api/app.ts';
 import { DEMO_SECRET_ID } from '../fantrax/local-world.ts';
@@ -14,6 +16,8 @@ import { createUser, type TestUser } from '../test/api-users.ts';
 import { startEmptyFantraxServer } from '../test/fantrax.ts';
 import { createPipelineWorker } from './pipeline-worker.ts';
 import { createTemporalClient } from './temporal-client.ts';
+import { installTemporalRuntime } from './temporal-runtime.ts';
+import { workerTracing } from './worker-tracing.ts';
 
 // One trace from an API request to the activities of the workflow it starts: the real app (in-process), the production
 // Temporal client and pipeline worker (same interceptors as `npm start`), the run's Temporal server and a real
@@ -23,6 +27,8 @@ describe('tracing end to end', () => {
   const apiLines: Record<string, unknown>[] = [];
   const workerLines: Record<string, unknown>[] = [];
   const capture = (into: Record<string, unknown>[]) => ({ write: (line: string) => into.push(JSON.parse(line) as Record<string, unknown>) });
+  // One worker logger for the file: Temporal's runtime logger (workflow log lines) is installed once per process.
+  const workerLog = createLogger({ level: 'info', name: 'worker', destination: capture(workerLines) });
   let tracing: Tracing;
   let api: TestApi;
   let fantrax: Awaited<ReturnType<typeof startEmptyFantraxServer>>;
@@ -38,6 +44,7 @@ describe('tracing end to end', () => {
     await fantrax.populate(api.deps.pool);
     premium = await createUser(api, 'premium');
     connection = await Connection.connect({ address: inject('temporalAddress') });
+    installTemporalRuntime(workerLog);
   });
   afterAll(async () => {
     await connection?.close();
@@ -52,7 +59,7 @@ describe('tracing end to end', () => {
     const app = createApp({ ...api.deps, log: createLogger({ level: 'info', name: 'api', destination: capture(apiLines) }), temporal: { client, taskQueue } });
     const { worker, connection: workerConnection } = await createPipelineWorker({
       address: inject('temporalAddress'), namespace: 'default', taskQueue,
-      deps: { pool: api.deps.pool, config: api.deps.config, log: createLogger({ level: 'info', name: 'worker', destination: capture(workerLines) }), mlbBaseUrl: 'http://127.0.0.1:9' },
+      deps: { pool: api.deps.pool, config: api.deps.config, log: workerLog, mlbBaseUrl: 'http://127.0.0.1:9' },
     });
     // The caller's own trace: the request continues it.
     const callerTraceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -100,5 +107,33 @@ describe('tracing end to end', () => {
     expect(fetched).toMatchObject({ traceId: callerTraceId, spanId: runActivity.spanContext().spanId, activityType: 'fetchFantraxLeagues' });
     const accessLine = apiLines.find((l) => l.msg === 'request' && l.route === '/api/v1/fantrax/connection');
     expect(accessLine).toMatchObject({ traceId: callerTraceId, spanId: request.spanContext().spanId, status: 200 });
+  });
+
+  it("stamps the RunWorkflow span's ids on a workflow's log lines, named as on every other line", async () => {
+    const taskQueue = `tracing-log-${Date.now()}-${Math.random()}`;
+    const client = createTemporalClient({ connection, namespace: 'default' });
+    const tracing = workerTracing();
+    const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    try {
+      const worker = await Worker.create({
+        connection: nativeConnection, taskQueue,
+        workflowsPath: fileURLToPath(new URL('../test/workflows/log-in-workflow.ts', import.meta.url)),
+        interceptors: { workflowModules: tracing.workflowModules, activity: tracing.activityInterceptors },
+        sinks: tracing.sinks,
+      });
+      // Started from inside a span of the test's, as a request's handler would start it.
+      const callerTraceId = await worker.runUntil(trace.getTracer('test').startActiveSpan('caller', async (caller) => {
+        await client.workflow.execute('logInWorkflow', { taskQueue, workflowId: taskQueue });
+        caller.end();
+        return caller.spanContext().traceId;
+      }));
+      const runWorkflow = memory.getFinishedSpans().find((s) => s.name === 'RunWorkflow:logInWorkflow' && s.spanContext().traceId === callerTraceId);
+      expect(runWorkflow).toBeDefined();
+      const line = workerLines.find((l) => l.msg === 'a traced workflow line' && l.workflowId === taskQueue);
+      expect(line).toMatchObject({ traceId: callerTraceId, spanId: runWorkflow!.spanContext().spanId });
+      expect(line).not.toHaveProperty('trace_id');
+    } finally {
+      await nativeConnection.close();
+    }
   });
 });

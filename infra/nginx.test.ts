@@ -137,21 +137,21 @@ describe.skipIf(!NGINX)('nginx with infra/nginx/site.conf', () => {
    * infra/nginx/ with this machine's paths and loopback ports (a copy of each file); `upstream` also points the API at
    * the stand-in. Each replaced piece must be found, so a reshaped config fails here rather than go unchecked.
    */
-  function testConfig(upstream: boolean): string {
-    const name = upstream ? 'live' : 'syntax';
+  function testConfig(upstream: boolean, source = NGINX_DIR): string {
+    const name = `${upstream ? 'live' : 'syntax'}-${path.basename(path.dirname(source))}`;
     const copy = path.join(dir, `${name}-afwd`);
     mkdirSync(copy, { recursive: true });
     const paths: [RegExp, string][] = [[/\/etc\/nginx\/afwd\//g, `${copy}/`], [/\/etc\/nginx\/certs\//g, `${certs}/`]];
-    for (const file of readdirSync(NGINX_DIR).filter((f) => f.endsWith('.conf'))) {
-      let text = readNginx(file);
+    for (const file of readdirSync(source).filter((f) => f.endsWith('.conf'))) {
+      let text = readFileSync(path.join(source, file), 'utf8');
       for (const [from, to] of paths) text = text.replace(from, to);
       if (file === 'site.conf') {
-        const sitePieces: [string, string][] = [
+        const sitePieces: [string, string][] = source === NGINX_DIR ? [
           ['root /data/site/current;', `root ${siteDir};`],
           ['listen 80;', `listen 127.0.0.1:${ports.http};`],
           ['listen 443 ssl http2;', `listen 127.0.0.1:${ports.https} ssl http2;`],
           ...(upstream ? [['set $api http://api:8321;', `set $api http://127.0.0.1:${ports.api};`] as [string, string]] : []),
-        ];
+        ] : [['root /data/site/current;', `root ${siteDir};`], ['listen 8080;', `listen 127.0.0.1:${ports.http};`]];
         for (const [from, to] of sitePieces) {
           expect(text.includes(from), `site.conf no longer has ${from}`).toBe(true);
           text = text.replace(from, to);
@@ -253,13 +253,23 @@ http {
     await new Promise((resolve) => (api ? api.close(resolve) : resolve(undefined)));
   });
 
+  /** `nginx -t`: its report, and its exit status (0 when the configuration is valid). */
+  function nginxTest(conf: string): { status: number | null; report: string } {
+    const result = spawnSync(NGINX!, ['-t', '-c', conf, '-p', dir, '-e', path.join(dir, 'syntax-error.log')], { encoding: 'utf8' });
+    return { status: result.status, report: `${result.stdout}${result.stderr}` };
+  }
+
   it('passes `nginx -t` with a self-signed certificate, as written (only paths and ports moved)', () => {
-    const conf = testConfig(false);
-    const output = execFileSync(NGINX!, ['-t', '-c', conf, '-p', dir, '-e', path.join(dir, 'syntax-error.log')], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-    }).toString();
-    // nginx -t reports on stderr; execFileSync throws on a non-zero exit, with that report.
-    expect(output).toBe('');
+    const { status, report } = nginxTest(testConfig(false));
+    expect(report).toContain('syntax is ok');
+    expect(report).toContain('test is successful');
+    expect(status, report).toBe(0);
+  });
+
+  it('passes `nginx -t` with the Kubernetes site configuration too (k8s/nginx/)', () => {
+    const { status, report } = nginxTest(testConfig(false, path.join(REPO_ROOT, 'k8s/nginx')));
+    expect(report).toContain('test is successful');
+    expect(status, report).toBe(0);
   });
 
   it('serves the site over HTTPS with HSTS, the CSP and the other security headers', async () => {

@@ -17,12 +17,12 @@ import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
-  // First on the stack, so stopped last: the spans of the requests drained at shutdown are exported too.
-  const tracing = initTracing({ serviceName: 'afwd-api', config });
-  stack.push('tracing', () => tracing.shutdown());
   // Access lines are written asynchronously (a synchronous write per request costs ~9% of the CPU); the server's
   // close flushes them.
   const log = createLogger({ level: config.logLevel, name: 'api', async: true });
+  // First on the stack, so stopped last: the spans of the requests drained at shutdown are exported too.
+  const tracing = initTracing({ serviceName: 'afwd-api', config, log });
+  stack.push('tracing', () => tracing.shutdown());
   const database = await openDatabase(config, log);
   stack.push('database', () => database.close());
   const redis = await openRedis(config, log);

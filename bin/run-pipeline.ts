@@ -15,9 +15,9 @@ import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
-  const tracing = initTracing({ serviceName: 'afwd-pipeline', config });
-  stack.push('tracing', () => tracing.shutdown());
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'pipeline' });
+  const tracing = initTracing({ serviceName: 'afwd-pipeline', config, log });
+  stack.push('tracing', () => tracing.shutdown());
   const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, refresh: { type: 'boolean', default: false } } });
   const input = {
     fromSeason: Number(values.from ?? config.sample.fromSeason),

@@ -23,9 +23,9 @@ import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
-  const tracing = initTracing({ serviceName: 'afwd-start', config });
-  stack.push('tracing', () => tracing.shutdown());
   const log = createLogger({ level: config.logLevel, name: 'start' });
+  const tracing = initTracing({ serviceName: 'afwd-start', config, log });
+  stack.push('tracing', () => tracing.shutdown());
   const paths = dataPaths(config);
   const { client, temporalUiUrl, databaseUrl } = await startLocalStack(config, log, stack, { worker: true });
   const redis = await openRedis(config, log);

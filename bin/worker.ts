@@ -11,9 +11,9 @@ import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
-  const tracing = initTracing({ serviceName: 'afwd-worker', config });
-  stack.push('tracing', () => tracing.shutdown());
   const log = createLogger({ level: config.logLevel, name: 'worker' });
+  const tracing = initTracing({ serviceName: 'afwd-worker', config, log });
+  stack.push('tracing', () => tracing.shutdown());
   await startLocalStack(config, log, stack, { worker: true });
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running; Ctrl-C stops it');
   await stack.untilSignal();

@@ -16,14 +16,14 @@ function capturingLogger() {
 }
 
 /** A stand-in OTLP/HTTP collector on a loopback port of its own: records every request. */
-async function startCollector(): Promise<{ url: string; received: { method: string; path: string; headers: IncomingHttpHeaders; body: string }[]; server: Server }> {
+async function startCollector(status = 200): Promise<{ url: string; received: { method: string; path: string; headers: IncomingHttpHeaders; body: string }[]; server: Server }> {
   const received: { method: string; path: string; headers: IncomingHttpHeaders; body: string }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
     });
   });
   server.listen(0, '127.0.0.1');
@@ -96,6 +96,24 @@ describe('initTracing', () => {
       const exported = resource.scopeSpans.flatMap((s) => s.spans);
       expect(exported.map((s) => s.name)).toEqual(['exported work']);
       expect(exported[0]!.traceId).toBe(span.spanContext().traceId);
+    } finally {
+      collector.server.close();
+    }
+  });
+
+  it('logs an export the collector refuses, rather than losing the spans unnoticed', async () => {
+    const collector = await startCollector(400);
+    try {
+      const { log, lines } = capturingLogger();
+      const tracing = initTracing({ serviceName: 'afwd-export-test', config: loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }), log });
+      // A full batch (512) goes out at once, in the background: its failure can only reach the log.
+      for (let i = 0; i < 512; i++) trace.getTracer('test').startSpan(`refused ${i}`).end();
+      for (let waited = 0; waited < 5000 && !lines.some((l) => l.component === 'opentelemetry'); waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(collector.received.length).toBeGreaterThanOrEqual(1);
+      expect(lines.find((l) => l.component === 'opentelemetry')).toMatchObject({ level: 50, msg: expect.stringMatching(/Bad Request/) as unknown });
+      // What is left at shutdown fails the shutdown itself, which the entry point's stack reports.
+      trace.getTracer('test').startSpan('refused at shutdown').end();
+      await expect(tracing.shutdown()).rejects.toThrow(/Bad Request/);
     } finally {
       collector.server.close();
     }

@@ -4,7 +4,7 @@
  * inside them (lib/log.ts adds `traceId`/`spanId`) share one trace. Spans are exported over OTLP/HTTP only when an
  * endpoint is configured; without one they still exist (the logs carry their ids) and are dropped when they end.
  */
-import { context, propagation, trace } from '@opentelemetry/api';
+import { DiagLogLevel, context, diag, propagation, trace, type DiagLogger } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
@@ -12,6 +12,7 @@ import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
 
 export interface Tracing {
   /** `service.name` of this process's spans. */
@@ -32,6 +33,8 @@ export interface TracingOptions {
   /** This process's `service.name` (e.g. `afwd-api`), unless OTEL_SERVICE_NAME names another. */
   serviceName: string;
   config: Pick<Config, 'tracing'>;
+  /** Where the SDK's own warnings and errors go (a collector that refuses or cannot be reached): one line each. */
+  log?: Logger;
   /** Processors besides the OTLP exporter's: tests pass a `SimpleSpanProcessor` over an `InMemorySpanExporter`. */
   spanProcessors?: SpanProcessor[];
   /**
@@ -66,6 +69,7 @@ export function initTracing(options: TracingOptions): Tracing {
     // Batches of up to 512 every 5 s: one POST per batch, off the request path.
     processors.push(new BatchSpanProcessor(exporter, { maxQueueSize: options.maxQueueSize ?? 2048, scheduledDelayMillis: 5_000 }));
   }
+  if (options.log) diag.setLogger(diagLogger(options.log), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const resource = new Resource({ ...Resource.default().attributes, [ATTR_SERVICE_NAME]: serviceName });
   const provider = new NodeTracerProvider({ resource, spanProcessors: processors });
   // AsyncLocalStorage context manager (the default of register()) and W3C trace context only: no baggage is read
@@ -86,10 +90,21 @@ export function initTracing(options: TracingOptions): Tracing {
         trace.disable();
         context.disable();
         propagation.disable();
+        diag.disable();
         if (current === tracing) current = undefined;
       }
     })()),
   };
   current = tracing;
   return tracing;
+}
+
+/** OpenTelemetry's diagnostics as pino lines: without it a failing export would go unnoticed. */
+function diagLogger(log: Logger): DiagLogger {
+  const line = (level: 'error' | 'warn') => (message: string, ...args: unknown[]) => {
+    const err = args.find((arg) => arg instanceof Error);
+    log[level]({ component: 'opentelemetry', ...(err ? { err } : args.length ? { details: args.map(String) } : {}) }, message);
+  };
+  const ignore = () => undefined;
+  return { error: line('error'), warn: line('warn'), info: ignore, debug: ignore, verbose: ignore };
 }

@@ -157,6 +157,11 @@ describe('runPipeline on the real server and database', () => {
     const { rows: calibration } = await pool.query('SELECT serving, status, outcomes, reason FROM live_calibration ORDER BY day');
     expect(calibration).toHaveLength(3);
     for (const c of calibration) expect(c).toMatchObject({ serving: true, status: 'not-enough-data', outcomes: 0 });
+    // The served site's methodology page shows the day's drift table and says no outcome is known yet.
+    const methodology = await readFile(path.join(retrained.siteDir, 'methodology', 'index.html'), 'utf8');
+    expect(methodology).toContain('id="monitoring-heading"');
+    expect(methodology).toContain('Feature drift on');
+    expect(methodology).toContain('<strong>Not enough outcomes yet</strong>');
   });
 
   it('in season, labels no cohort from the season in progress and ranks the last full season; in March too', async () => {

@@ -46,6 +46,8 @@ export interface DevServer {
   uiUrl: string;
   /** False when a server was already answering at the address and was reused. */
   owned: boolean;
+  /** Process id of the server this call started (none when reused), for a chaos run that kills it. */
+  pid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function startDevServer(options: {
     address,
     uiUrl,
     owned: true,
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -470,7 +470,7 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
 }
 
 /** Removes every key the run wrote (its prefix only: the server may be shared). */
-async function deleteKeys(url: string, prefix: string): Promise<void> {
+export async function deleteKeys(url: string, prefix: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   client.on('error', () => undefined);
   try {

@@ -1,13 +1,14 @@
 /**
  * Installs the native prerequisites both README commands need, quickly when they are already there:
  * XGBoost's C library, the Temporal CLI, stripe-mock (tests, and local runs without Stripe settings), Redis (for the API's local server when REDIS_URL is unset, and for tests)
- * and (with --browser, for tests) Debian's Chromium.
+ * and (with --browser, for tests) Debian's Chromium and promtool (the alert rules' checks).
  * A missing prerequisite that cannot be installed ends with one sentence saying what to do.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createLogger } from '../lib/log.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
+import { ensurePromtool } from './promtool.ts';
 import { locateRedisServer } from './redis.ts';
 import { ensureStripeMock } from './stripe-mock.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
@@ -69,6 +70,8 @@ try {
   // Tests always run stripe-mock; `npm start` does when no Stripe is configured (docs/billing.md).
   if (testRun || (!process.env.STRIPE_API_URL && !process.env.STRIPE_SECRET_KEY)) await ensureStripeMock(log);
   if (process.argv.includes('--browser')) ensureChromium();
+  // ops/prometheus/alerts.test.ts checks the alert rules with promtool; nothing else needs it.
+  if (testRun) await ensurePromtool(log);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`\n${message}\n`);

@@ -12,24 +12,14 @@ import {
   ATTR_HTTP_ROUTE,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
-import type { Context, MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
+import type { MiddlewareHandler } from 'hono';
 import type { ApiEnv } from '../env.ts';
+import { routePattern } from './route-pattern.ts';
 
 const headerGetter: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
   keys: (headers) => [...headers.keys()],
 };
-
-/** The pattern of the route that answered (middleware are registered for 'ALL'); undefined when none matched. */
-function routePattern(c: Context<ApiEnv>): string | undefined {
-  const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) {
-    const route = routes[i]!;
-    if (route.method !== 'ALL') return route.path;
-  }
-  return undefined;
-}
 
 export function requestTracing(): MiddlewareHandler<ApiEnv> {
   const tracer = trace.getTracer('afwd-api');

@@ -73,7 +73,7 @@ export const redisKill: ChaosScenario = {
     const checks: ChaosCheck[] = [];
     const down = new Teardown();
     try {
-      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'afwd_chaos_redis');
+      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'chaos_redis');
       down.push('database', () => db.drop());
       const world = await withTransaction(db.pool, (client) => seedApiWorld(client, { count: PROSPECTS, seed: ctx.seed % 1000 }));
       const redis = await startChaosRedis(path.join(ctx.workDir, 'redis'));
@@ -167,11 +167,13 @@ export const redisKill: ChaosScenario = {
       ctx.step(readyAgainMs === undefined ? 'A did not report ready within 15 s of the restart' : `A reports ready again ${((readyAgainMs - phases[2]!.fromMs) / 1000).toFixed(1)} s after the restart`);
 
       const result = await load;
+      const loadEndMs = since();
       probing = false;
       await probeLoop;
       const metricsAfterLoad = await metricsText(a);
       ctx.step(`load done: ${result.requests.total.toLocaleString('en-US')} requests, ${result.errors} errors, ${result.timeouts} timeouts`);
-      for (const phase of ['before', 'outage', 'after']) ctx.step(`  ${phase.padEnd(6)} ${tally.describe(phase)}`);
+      const phaseSeconds = (i: number) => ((phases[i + 1]?.fromMs ?? loadEndMs) - phases[i]!.fromMs) / 1000;
+      phases.forEach((phase, i) => ctx.step(`  ${phase.name.padEnd(6)} ${phaseSeconds(i).toFixed(1)} s, ${Math.round(tally.count(phase.name) / phaseSeconds(i))} answers/s: ${tally.describe(phase.name)}`));
 
       // After: A compares 20 pairs nobody asked for yet (a miss in both layers: loaded, then written to Redis); B then
       // asks for the same pairs, which it holds nowhere in memory, so its hits can only come from Redis.

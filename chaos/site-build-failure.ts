@@ -45,7 +45,7 @@ export const siteBuildFailure: ChaosScenario = {
     const checks: ChaosCheck[] = [];
     const down = new Teardown();
     try {
-      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'afwd_chaos_site');
+      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'chaos_site');
       down.push('database', () => db.drop());
       const world = await withTransaction(db.pool, (client) => seedApiWorld(client, { count: PROSPECTS, seed: ctx.seed % 1000 }));
       const config = loadConfig({ DATABASE_URL: db.url, AFWD_DATA_DIR: path.join(ctx.workDir, 'data'), LOG_LEVEL: 'warn' });

@@ -32,9 +32,14 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** A migrated database of its own on the server of `adminUrl`, named `<prefix>_<pid>_<now>`; `drop()` removes it. */
-export async function scratchDatabase(adminUrl: string, prefix: string): Promise<ScratchDatabase> {
-  const name = `${prefix}_${process.pid}_${Date.now()}`;
+/**
+ * A migrated database of its own on the server of `adminUrl`, named `afwd_t_<label>_<pid>_<now>`: the `afwd_t_` prefix
+ * marks it as a run's (test/shared-cluster.ts), so another run that owns the local cluster does not stop it under
+ * this one. `drop()` removes it.
+ */
+export async function scratchDatabase(adminUrl: string, label: string): Promise<ScratchDatabase> {
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(label)) throw new Error(`scratchDatabase: label must be 1-31 lower-case letters, digits or _, got ${JSON.stringify(label)}`);
+  const name = `afwd_t_${label}_${process.pid}_${Date.now()}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();

@@ -62,11 +62,12 @@ export const postgresRestart: ChaosScenario = {
         const at = () => ((performance.now() - started) / 1000).toFixed(1);
         ctx.step(`backfill ${handle.workflowId} started on worker pid ${worker.pid} into ${db.name}`);
 
-        // Mid-load: as soon as a season's load is seen running after at least one season is in (loads take a second
-        // or two, so only a short random beat), while the other seasons' fetches write to the landing zone.
+        // Mid-load: as soon as the load of a full season (minor leagues included: the longest loads, a second or
+        // two) is seen running, so only a short random beat; the other seasons' fetches write to the landing zone.
+        const fullSeasonLoad = /season-(\d+) loadSeason/;
         for (const deadline = Date.now() + 5 * 60_000; ; await sleep(100)) {
           const doing = await whatItIsDoing(rig.client, handle.workflowId);
-          if (/loadSeason/.test(doing) && !/^0 seasons/.test(doing)) break;
+          if (doing.split('; ').some((part) => Number(fullSeasonLoad.exec(part)?.[1]) >= BACKFILL.fromSeason)) break;
           if (Date.now() > deadline) throw new Error(`no season load seen in 5 minutes (${doing})`);
         }
         await sleep(250 * ctx.random());

@@ -51,12 +51,13 @@ export const workerSigkill: ChaosScenario = {
         finished = true;
       });
 
-      // Where the kills land: each at a number of seasons done drawn at random (0 to SEASONS - 3, so the last
-      // kill still finds two seasons to break), in order. A kill waits until the run has that many seasons done and
-      // the fresh worker is running an activity (a killed worker's activities come back only after their heartbeat
-      // timeout), then a random beat of up to a season's share of the uninterrupted run: the kills spread over the
-      // run's seasons and hit workers mid-activity, instead of piling up on the first seasons' fetches.
-      const levels = Array.from({ length: KILLS }, () => Math.floor(ctx.random() * (SEASONS - 2))).sort((a, b) => a - b);
+      // Where the kills land: kill i at a number of seasons done drawn at random within the i-th tenth of 0 to
+      // SEASONS - 2 (stratified, so they spread over the run; the last still finds two seasons to break). A kill waits
+      // until the run has that many seasons done and the fresh worker is running an activity (a killed worker's
+      // activities come back only after their heartbeat timeout), then a random beat of up to a season's share of the
+      // uninterrupted run, so it hits a worker mid-activity.
+      const span = SEASONS - 2;
+      const levels = Array.from({ length: KILLS }, (_, i) => Math.floor(((i + ctx.random()) * span) / KILLS));
       ctx.step(`kills planned at seasons done: ${levels.join(', ')}`);
       const beatMs = (reference.seconds * 1000) / SEASONS;
       let kills = 0;

@@ -144,7 +144,7 @@ export interface WorkerOptions {
   dir: string;
 }
 
-/** A pipeline worker process (bin/worker.ts). Its output goes to `dir/worker-<pid>.log` for diagnosis. */
+/** A pipeline worker process (bin/worker.ts). Its output goes to `dir/worker-<start time in ms>.log` for diagnosis. */
 export function spawnWorker(options: WorkerOptions): ChildProcess {
   const out = openSync(path.join(options.dir, `worker-${Date.now()}.log`), 'a');
   return spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'worker.ts')], {

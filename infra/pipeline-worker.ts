@@ -29,31 +29,35 @@ export async function createPipelineWorker(options: {
     pool, config, log,
     taskQueue: { name: options.taskQueue, backlog: (timeoutMs) => taskQueueBacklog(connection, options.namespace, options.taskQueue, timeoutMs) },
   });
-  const tracing = workerTracing();
-  const worker = await Worker.create({
-    connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ ...options.deps, metrics: metrics.activities }),
-    interceptors: {
-      activity: [...tracing.activityInterceptors, ...metrics.activityInterceptors],
-      workflowModules: [...tracing.workflowModules, ...metrics.workflowModules],
-    },
-    sinks: { ...tracing.sinks, ...metrics.sinks },
-    // Two cores: training and site builds are heavy, so few activities at once.
-    maxConcurrentActivityTaskExecutions: 4,
-  });
+  // The endpoint is bound before the worker exists: a taken address then fails here with nothing to unwind but the
+  // connection (a Worker holds its connection until it has run and stopped).
+  let worker: Worker | undefined;
   let metricsServer: WorkerMetricsServer | null = null;
-  if (config.metricsAddress) {
-    try {
+  try {
+    if (config.metricsAddress) {
       metricsServer = await startWorkerMetricsServer({
-        address: config.metricsAddress, registry: metrics.registry, coreMetricsUrl, log, healthy: () => worker.getState() === 'RUNNING',
+        address: config.metricsAddress, registry: metrics.registry, coreMetricsUrl, log, healthy: () => worker?.getState() === 'RUNNING',
       });
-    } catch (error) {
-      await connection.close();
-      throw error;
     }
+    const tracing = workerTracing();
+    worker = await Worker.create({
+      connection,
+      namespace: options.namespace,
+      taskQueue: options.taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: createActivities({ ...options.deps, metrics: metrics.activities }),
+      interceptors: {
+        activity: [...tracing.activityInterceptors, ...metrics.activityInterceptors],
+        workflowModules: [...tracing.workflowModules, ...metrics.workflowModules],
+      },
+      sinks: { ...tracing.sinks, ...metrics.sinks },
+      // Two cores: training and site builds are heavy, so few activities at once.
+      maxConcurrentActivityTaskExecutions: 4,
+    });
+  } catch (error) {
+    await metricsServer?.close();
+    await connection.close();
+    throw error;
   }
   return { worker, connection, metricsServer };
 }

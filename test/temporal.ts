@@ -16,10 +16,11 @@ import { createLogger } from '../lib/log.ts';
  */
 export async function withPipelineWorker<T>(prefix: string, deps: ActivityDeps, work: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `${prefix}-${Date.now()}-${Math.random()}`;
-  const { worker, connection } = await createPipelineWorker({ address: inject('temporalAddress'), namespace: 'default', taskQueue, deps });
+  const { worker, connection, metricsServer } = await createPipelineWorker({ address: inject('temporalAddress'), namespace: 'default', taskQueue, deps });
   try {
     return await worker.runUntil(work(taskQueue));
   } finally {
+    await metricsServer?.close();
     await connection.close();
   }
 }

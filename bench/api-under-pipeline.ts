@@ -5,24 +5,25 @@
  * the daily schedule's workflow (dailyUpdate, as infra/schedules.ts starts it) and starts it again each time it
  * finishes, and opens the connections from a generator process of its own (bench/loadtest-generator-process.ts) on a
  * mix of public reads, premium reads and search (bench/loadtest-mix.ts), closed loop. Every 5 s it reads the API
- * process's resident memory (/proc) and heap (/metrics). Prints the figures and the verdict against the targets;
+ * process's resident memory (/proc) and heap (from inside it, with the heap left after each full collection). Prints the figures and the verdict against the targets;
  * exits 1 when one is missed, saying which.
  *
  * LOADTEST_SECONDS (default 300), LOADTEST_CONNECTIONS (default 1000), LOADTEST_PREMIUM_USERS (default 120),
  * LOADTEST_API_LOG_LEVEL (default the API's own, info: one access line a request, discarded), BENCH_DATABASE_URL,
  * BENCH_REDIS_URL / BENCH_REDIS_PORT as for `npm run bench`.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { REPO_ROOT } from '../lib/config.ts';
 import type { dailyUpdate } from '../workflows/daily-update.ts';
 import type { GeneratorPlan, GeneratorResult } from './loadtest-generator-process.ts';
 import { CONNECTION_SHARES, buildMix, routeClass } from './loadtest-mix.ts';
 import {
-  addBuckets, durationBucketsByClass, histogramCount, histogramQuantile, judgeMemory, missed,
-  type Buckets, type Check, type MemorySample,
+  addBuckets, durationBucketsByClass, histogramCount, histogramQuantile, judgeMemory, median, missed,
+  type AfterGc, type Buckets, type Check, type MemorySample,
 } from './loadtest-stats.ts';
 import { API_PREFIX, premiumTokens, startLoadWorld, type LoadWorld } from './loadtest-world.ts';
 
@@ -44,6 +45,7 @@ const P99_TARGET_MS: Record<string, number> = { public: 20, premium: 20, search:
 /** The API issue's memory target for the API process (README, Performance). */
 const PEAK_RSS_LIMIT_MIB = 512;
 const SAMPLE_EVERY_MS = 5000;
+const run = promisify(execFile);
 
 const line = (label: string, value: string) => console.log(`    ${label.padEnd(36)}${value}`);
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -68,8 +70,6 @@ async function scrape(apiUrl: string, timeoutMs = 4000, attempts = 1): Promise<s
     }
   }
 }
-
-const metricValue = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
 
 /** Sum of a counter's series (e.g. rate_limited_total over its buckets). */
 function counterSum(text: string, name: string): number {
@@ -103,28 +103,49 @@ function statusDelta(before: string, after: string): Map<string, Map<string, num
   return byClass;
 }
 
-interface Sample extends MemorySample { buckets?: Map<string, Buckets> }
+interface Sample extends MemorySample {
+  buckets?: Map<string, Buckets>;
+  /** Connections waiting in the API's listen queue, accepted by the kernel but not yet by the API (`ss` Recv-Q). */
+  acceptQueue?: number;
+}
+
+/** The Recv-Q of the API's listening socket: connections the kernel completed that the API has not accepted yet. */
+async function acceptQueue(apiUrl: string): Promise<number> {
+  const port = new URL(apiUrl).port;
+  const { stdout } = await run('ss', ['-ltnH', `sport = :${port}`]);
+  const recvQ = /^\S+\s+(\d+)/.exec(stdout.trim())?.[1];
+  if (recvQ === undefined) throw new Error(`ss shows no listener on port ${port}`);
+  return Number(recvQ);
+}
 
 /**
- * Reads the API process's resident memory (/proc) every 5 s until stopped, and scrapes its /metrics at the same
- * moments (heap used, request histograms) without waiting for the answer: an overloaded API answers a scrape late,
- * and /proc must keep its cadence. A scrape still in flight is not doubled; one that fails (20 s) is counted.
+ * Every 5 s: the API process's resident memory from /proc, its heap from inside it (bench/loadtest-api-process.ts,
+ * over IPC, with the heap left after each full collection since the last ask), and a scrape of its /metrics for the
+ * per-minute server-side latency. Neither the report nor the scrape is awaited before the next tick (an overloaded
+ * API answers late), and neither is doubled while one is in flight; failures are counted.
  */
-function sampleMemory(world: LoadWorld, start: number): { stop: () => Promise<Sample[]>; failedScrapes: () => number } {
+function sampleMemory(world: LoadWorld, start: number): { stop: () => Promise<{ samples: Sample[]; afterGc: AfterGc[] }>; failures: () => string } {
   const samples: Sample[] = [];
-  let failed = 0;
+  const afterGc: AfterGc[] = [];
+  let failedScrapes = 0;
+  let failedReports = 0;
   let scraping: Promise<void> | undefined;
+  let asking: Promise<void> | undefined;
   const reads: Promise<void>[] = [];
+  const at = () => (performance.now() - start) / 1000;
   const take = () => {
-    const t = (performance.now() - start) / 1000;
-    const sample: Sample = { t, rssMiB: Number.NaN, heapUsedMiB: Number.NaN };
+    const sample: Sample = { t: at(), rssMiB: Number.NaN, heapUsedMiB: Number.NaN };
     samples.push(sample);
     reads.push(statusMiB(world.apiPid).then(({ rss }) => void (sample.rssMiB = rss)));
-    if (scraping) return;
-    scraping = scrape(world.apiUrl, 20_000).then((text) => {
-      sample.heapUsedMiB = metricValue(text, 'nodejs_heap_size_used_bytes') / 1048576;
+    reads.push(acceptQueue(world.apiUrl).then((n) => void (sample.acceptQueue = n), () => undefined));
+    asking ??= world.apiMemory().then((report) => {
+      const now = at();
+      sample.heapUsedMiB = report.heapUsedBytes / 1048576;
+      for (const g of report.afterMajorGc) afterGc.push({ t: now - (report.atMs - g.atMs) / 1000, heapMiB: g.heapUsedBytes / 1048576 });
+    }, () => void (failedReports += 1)).finally(() => (asking = undefined));
+    scraping ??= scrape(world.apiUrl, 20_000).then((text) => {
       sample.buckets = durationBucketsByClass(text, routeClass);
-    }, () => void (failed += 1)).finally(() => (scraping = undefined));
+    }, () => void (failedScrapes += 1)).finally(() => (scraping = undefined));
   };
   take();
   const timer = setInterval(take, SAMPLE_EVERY_MS);
@@ -132,10 +153,11 @@ function sampleMemory(world: LoadWorld, start: number): { stop: () => Promise<Sa
     stop: async () => {
       clearInterval(timer);
       await Promise.all(reads);
+      await asking;
       await scraping;
-      return samples;
+      return { samples, afterGc };
     },
-    failedScrapes: () => failed,
+    failures: () => `${failedReports} memory reports and ${failedScrapes} /metrics scrapes failed`,
   };
 }
 
@@ -226,22 +248,22 @@ async function main(): Promise<number> {
     const pipeline = runPipelineLoop(world, start, () => performance.now() >= windowEnd);
     const generated = await generate(plan);
     const windowSeconds = (performance.now() - start) / 1000;
-    const samples = await sampler.stop();
+    const { samples, afterGc } = await sampler.stop();
     const after = await scrape(world.apiUrl, 30_000, 3);
     const loadAfter = loadAverage();
     const peak = await statusMiB(world.apiPid);
     console.log(`  window over after ${windowSeconds.toFixed(1)} s (load average ${loadAfter}); waiting for the pipeline run in flight...`);
     await pipeline.done;
 
-    return report({ generated, samples, before, after, runs: pipeline.runs, windowSeconds, peakRssMiB: peak.hwm, failedScrapes: sampler.failedScrapes(), loadBefore, loadAfter });
+    return report({ generated, samples, afterGc, before, after, runs: pipeline.runs, windowSeconds, peakRssMiB: peak.hwm, samplingFailures: sampler.failures(), loadBefore, loadAfter });
   } finally {
     await world.stop();
   }
 }
 
 function report(r: {
-  generated: GeneratorResult; samples: Sample[]; before: string; after: string; runs: PipelineRun[]; windowSeconds: number;
-  peakRssMiB: number; failedScrapes: number; loadBefore: string; loadAfter: string;
+  generated: GeneratorResult; samples: Sample[]; afterGc: AfterGc[]; before: string; after: string; runs: PipelineRun[]; windowSeconds: number;
+  peakRssMiB: number; samplingFailures: string; loadBefore: string; loadAfter: string;
 }): number {
   const g = r.generated;
   const total = g.classes.reduce((s, c) => s + c.requests, 0);
@@ -287,6 +309,8 @@ function report(r: {
     if (a && b && b.t > a.t) perMinute.push(`min ${m + 1} ${ms(histogramQuantile(addBuckets(...a.buckets!.values()), addBuckets(...b.buckets!.values()), 0.99) * 1000)} ms`);
   }
   line('server-side p99 per minute', perMinute.join(', ') || '-');
+  const queue = r.samples.map((s) => s.acceptQueue).filter((n): n is number => n !== undefined);
+  line('API listen queue (ss Recv-Q), every 5 s', queue.length ? `median ${median(queue)}, max ${Math.max(...queue)} connections not yet accepted by the API (their wait is in no server-side figure)` : 'not read (no ss)');
 
   console.log('\n  daily pipeline (dailyUpdate, restarted as each run finished)');
   const inWindow = r.runs.filter((p) => p.endS !== undefined && p.endS <= r.windowSeconds + 0.5);
@@ -298,14 +322,20 @@ function report(r: {
   const failed = r.runs.filter((p) => p.ok === false);
   line('completed within the window', `${completed.length}${completed.length ? ` (durations ${completed.map((p) => (p.endS! - p.startS).toFixed(1)).join(', ')} s)` : ''}; failed ${failed.length}`);
 
-  console.log('\n  API process memory (every 5 s: /proc VmRSS, /metrics nodejs_heap_size_used_bytes)');
-  const memory = judgeMemory(r.samples, r.windowSeconds);
-  const rss = r.samples.map((s) => s.rssMiB);
-  line('samples', `${r.samples.length}${r.failedScrapes ? ` (${r.failedScrapes} /metrics scrapes failed)` : ''}`);
+  console.log('\n  API process memory (every 5 s: VmRSS from /proc; heap from inside the process, and after each full GC)');
+  const memory = judgeMemory(r.samples, r.afterGc, r.windowSeconds);
+  const rss = r.samples.map((s) => s.rssMiB).filter(Number.isFinite);
+  const heaps = r.samples.map((s) => s.heapUsedMiB).filter(Number.isFinite);
+  line('samples', `${r.samples.length} (${r.samplingFailures})`);
   line('RSS start / second min / last min', `${mib(rss[0] ?? Number.NaN)} / ${mib(memory.secondMinuteRssMiB)} / ${mib(memory.lastMinuteRssMiB)} MiB (medians of each minute)`);
   line('RSS peak (VmHWM)', `${mib(r.peakRssMiB)} MiB; highest sample ${mib(Math.max(...rss))} MiB`);
   line('RSS growth, slope after minute 1', `${mib(memory.rssGrowthMiB)} MiB (limit ${mib(memory.rssGrowthLimitMiB)}); ${memory.rssSlopeMiBPerMin.toFixed(2)} MiB/min`);
-  line('heap floor per minute', `${memory.heapFloorsMiB.map(mib).join(', ')} MiB; slope from minute 2 ${Number.isNaN(memory.heapFloorSlopeMiBPerMin) ? '-' : memory.heapFloorSlopeMiBPerMin.toFixed(2)} MiB/min (limit ${memory.heapFloorSlopeLimitMiBPerMin})`);
+  line('heap used: min / median / max', `${mib(Math.min(...heaps))} / ${mib(median(heaps))} / ${mib(Math.max(...heaps))} MiB`);
+  line('heap after full GC, after minute 1', `${memory.fullGcs} collections, first ${mib(memory.heapAfterGcFirstMiB)} MiB, last ${mib(memory.heapAfterGcLastMiB)} MiB, slope ${Number.isNaN(memory.heapAfterGcSlopeMiBPerMin) ? '-' : memory.heapAfterGcSlopeMiBPerMin.toFixed(2)} MiB/min (limit ${memory.heapSlopeLimitMiBPerMin})`);
+  for (let m = 0; m * 60 < r.windowSeconds; m++) {
+    const inMinute = r.afterGc.filter((g) => g.t >= m * 60 && g.t < (m + 1) * 60).map((g) => g.heapMiB);
+    if (inMinute.length) line(`  minute ${m + 1}`, `${inMinute.length} full GCs, heap after: median ${mib(median(inMinute))} MiB (${mib(Math.min(...inMinute))}-${mib(Math.max(...inMinute))})`);
+  }
 
   const checks: Check[] = [
     { target: `window >= ${REQUIRED.seconds} s`, measured: `${seconds.toFixed(1)} s`, met: seconds >= REQUIRED.seconds - 1 },
@@ -315,7 +345,7 @@ function report(r: {
     ...g.classes.map((c) => ({ target: `${c.name} p99 <= ${P99_TARGET_MS[c.name]} ms, client-side closed loop`, measured: `${ms(c.latency.p99)} ms`, met: c.latency.p99 <= P99_TARGET_MS[c.name]! })),
     ...g.classes.map((c) => ({ target: `${c.name} p99 <= ${P99_TARGET_MS[c.name]} ms, server-side`, measured: `${ms(serverP99(c.name))} ms`, met: serverP99(c.name) <= P99_TARGET_MS[c.name]! })),
     { target: 'daily pipeline ran during the window, no run failed', measured: `${completed.length} completed, ${failed.length} failed`, met: completed.length >= 1 && failed.length === 0 },
-    { target: 'no memory growth (after the first minute)', measured: memory.unjudged ? `not judged: ${memory.unjudged}` : memory.grew ? memory.reasons.join('; ') : `RSS +${mib(memory.rssGrowthMiB)} MiB, heap floor ${memory.heapFloorSlopeMiBPerMin.toFixed(2)} MiB/min`, met: !memory.unjudged && !memory.grew },
+    { target: 'no memory growth (after the first minute)', measured: memory.unjudged ? `not judged: ${memory.unjudged}` : memory.grew ? memory.reasons.join('; ') : `RSS ${mib(memory.rssGrowthMiB)} MiB, live heap ${memory.heapAfterGcSlopeMiBPerMin.toFixed(2)} MiB/min`, met: !memory.unjudged && !memory.grew },
     { target: `API peak RSS <= ${PEAK_RSS_LIMIT_MIB} MiB`, measured: `${mib(r.peakRssMiB)} MiB`, met: r.peakRssMiB <= PEAK_RSS_LIMIT_MIB },
   ];
   console.log('\n  verdict');

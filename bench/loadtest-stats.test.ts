@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addBuckets, durationBucketsByClass, histogramCount, histogramQuantile, judgeMemory, median, missed, percentile, slope, summarize,
-  type MemorySample,
+  type AfterGc, type MemorySample,
 } from './loadtest-stats.ts';
 
 describe('percentile', () => {
@@ -75,34 +75,37 @@ describe('histogramQuantile', () => {
 });
 
 describe('judgeMemory', () => {
-  /** Samples every 5 s over `seconds`, resident and heap from functions of t. */
-  const samples = (seconds: number, rss: (t: number) => number, heap: (t: number) => number): MemorySample[] =>
-    Array.from({ length: seconds / 5 + 1 }, (_, i) => ({ t: i * 5, rssMiB: rss(i * 5), heapUsedMiB: heap(i * 5) }));
+  /** Samples every 5 s over `seconds`, resident memory a function of t. */
+  const samples = (seconds: number, rss: (t: number) => number): MemorySample[] =>
+    Array.from({ length: seconds / 5 + 1 }, (_, i) => ({ t: i * 5, rssMiB: rss(i * 5), heapUsedMiB: Number.NaN }));
+  /** A full collection every 10 s, the heap after it a function of t. */
+  const gcs = (seconds: number, heap: (t: number) => number): AfterGc[] => Array.from({ length: seconds / 10 }, (_, i) => ({ t: i * 10 + 3, heapMiB: heap(i * 10 + 3) }));
 
-  it('finds no growth in a flat run whose first minute warmed up, with a sawtooth heap', () => {
-    const j = judgeMemory(samples(300, (t) => (t < 60 ? 200 + t : 300 + ((t / 5) % 3)), (t) => 80 + ((t / 5) % 6) * 10), 300);
+  it('finds no growth in a run whose first minute warmed up and whose live heap saws around a level', () => {
+    const j = judgeMemory(samples(300, (t) => (t < 60 ? 200 + t : 300 + ((t / 5) % 3))), gcs(300, (t) => (t < 60 ? 40 + t : 90 + ((t / 10) % 4))), 300);
     expect(j.unjudged).toBeUndefined();
     expect(j.grew).toBe(false);
     expect(j.secondMinuteRssMiB).toBeCloseTo(301, 0);
-    expect(j.heapFloorsMiB).toEqual([80, 80, 80, 80, 80]);
-    expect(j.heapFloorSlopeMiBPerMin).toBeCloseTo(0);
+    expect(j.fullGcs).toBe(24);
+    expect(Math.abs(j.heapAfterGcSlopeMiBPerMin)).toBeLessThan(0.5);
   });
 
-  it('finds a leak in resident memory and in the heap floor, and says by how much', () => {
-    const j = judgeMemory(samples(300, (t) => 300 + t * 0.5, (t) => 80 + t * 0.1), 300);
+  it('finds a leak in resident memory and in the live heap, and says by how much', () => {
+    const j = judgeMemory(samples(300, (t) => 300 + t * 0.5), gcs(300, (t) => 80 + t * 0.1), 300);
     expect(j.grew).toBe(true);
     // Medians: t = 87.5 s in the second minute (343.75 MiB), t = 270 s in the last (435 MiB).
     expect(j.rssGrowthMiB).toBeCloseTo(91.25);
-    expect(j.heapFloorSlopeMiBPerMin).toBeCloseTo(6);
+    expect(j.heapAfterGcSlopeMiBPerMin).toBeCloseTo(6);
     expect(j.reasons).toHaveLength(2);
-    expect(j.reasons[0]).toMatch(/resident memory grew 9\d\.\d MiB/);
+    expect(j.reasons[0]).toMatch(/resident memory grew 91\.3 MiB/);
     expect(j.reasons[1]).toMatch(/6\.00 MiB\/min \(limit 2 MiB\/min\)/);
   });
 
-  it('does not judge a window shorter than three minutes', () => {
-    const j = judgeMemory(samples(30, () => 300, () => 80), 30);
-    expect(j.unjudged).toMatch(/shorter than the 3 minutes/);
-    expect(j.grew).toBe(false);
+  it('does not judge a window shorter than three minutes, or one with too few full collections', () => {
+    expect(judgeMemory(samples(30, () => 300), gcs(30, () => 80), 30).unjudged).toMatch(/shorter than the 3 minutes/);
+    const few = judgeMemory(samples(300, () => 300), [{ t: 100, heapMiB: 80 }, { t: 200, heapMiB: 80 }], 300);
+    expect(few.unjudged).toMatch(/only 2 full garbage collections/);
+    expect(few.grew).toBe(false);
   });
 });
 

@@ -116,6 +116,12 @@ export interface MemorySample {
   heapUsedMiB: number;
 }
 
+/** The heap used just after a full garbage collection, `t` seconds into the window, in MiB. */
+export interface AfterGc {
+  t: number;
+  heapMiB: number;
+}
+
 export interface MemoryJudgement {
   /** Medians of resident memory in the second minute (60-120 s) and in the window's last minute. */
   secondMinuteRssMiB: number;
@@ -125,60 +131,58 @@ export interface MemoryJudgement {
   rssGrowthLimitMiB: number;
   /** Least-squares slope of resident memory from 60 s to the end, MiB per minute. */
   rssSlopeMiBPerMin: number;
-  /**
-   * The heap's floor per minute (the least heap used among that minute's samples: close to the heap after the
-   * last full collection, since those run every few seconds under load), and its least-squares slope from the
-   * second minute on, MiB per minute, against its limit.
-   */
-  heapFloorsMiB: number[];
-  heapFloorSlopeMiBPerMin: number;
-  heapFloorSlopeLimitMiBPerMin: number;
+  /** Full collections after the first minute, and the heap after them: first, last, and least-squares slope. */
+  fullGcs: number;
+  heapAfterGcFirstMiB: number;
+  heapAfterGcLastMiB: number;
+  heapAfterGcSlopeMiBPerMin: number;
+  heapSlopeLimitMiBPerMin: number;
   grew: boolean;
-  /** Why it could not be judged (window too short), if so. */
+  /** Why it could not be judged (window too short, too few full collections), if so. */
   unjudged?: string;
   reasons: string[];
 }
 
 /**
  * "No memory growth", judged after the first minute (warm-up: caches filling, connections opening): resident memory's
- * median in the last minute may exceed the second minute's by at most `rssGrowthShare` of it, and the heap's
- * per-minute floor may rise by at most `heapSlopeLimit` MiB a minute. Needs at least three minutes of samples.
+ * median in the last minute may exceed the second minute's by at most `rssGrowthShare` of it, and the heap left
+ * after full collections (the live heap: what a leak grows) may rise by at most `heapSlopeLimitMiBPerMin` by a
+ * least-squares fit. Needs three minutes of samples and three full collections after the first minute.
  */
 export function judgeMemory(
   samples: readonly MemorySample[],
+  afterGc: readonly AfterGc[],
   windowSeconds: number,
   limits: { rssGrowthShare: number; heapSlopeLimitMiBPerMin: number } = { rssGrowthShare: 0.1, heapSlopeLimitMiBPerMin: 2 },
 ): MemoryJudgement {
-  const inRange = (from: number, to: number) => samples.filter((s) => s.t >= from && s.t < to);
+  const inRange = (from: number, to: number) => samples.filter((s) => s.t >= from && s.t < to && Number.isFinite(s.rssMiB));
   const second = inRange(60, 120);
   const last = inRange(windowSeconds - 60, windowSeconds + 1);
   const secondMinuteRssMiB = median(second.map((s) => s.rssMiB));
   const lastMinuteRssMiB = median(last.map((s) => s.rssMiB));
   const rssGrowthMiB = lastMinuteRssMiB - secondMinuteRssMiB;
   const rssGrowthLimitMiB = limits.rssGrowthShare * secondMinuteRssMiB;
-  const after = samples.filter((s) => s.t >= 60);
-  const rssSlopeMiBPerMin = slope(after.map((s) => ({ x: s.t / 60, y: s.rssMiB })));
-  const minutes = Math.floor(windowSeconds / 60);
-  const heapFloorsMiB: number[] = [];
-  for (let m = 0; m < minutes; m++) {
-    const heaps = inRange(m * 60, (m + 1) * 60).map((s) => s.heapUsedMiB).filter(Number.isFinite);
-    heapFloorsMiB.push(heaps.length ? Math.min(...heaps) : Number.NaN);
-  }
-  const floorPoints = heapFloorsMiB.map((y, m) => ({ x: m, y })).filter((p) => p.x >= 1 && Number.isFinite(p.y));
-  const heapFloorSlopeMiBPerMin = slope(floorPoints);
+  const rssSlopeMiBPerMin = slope(inRange(60, Number.POSITIVE_INFINITY).map((s) => ({ x: s.t / 60, y: s.rssMiB })));
+  const gcs = afterGc.filter((g) => g.t >= 60 && g.t <= windowSeconds && Number.isFinite(g.heapMiB));
+  const heapAfterGcSlopeMiBPerMin = slope(gcs.map((g) => ({ x: g.t / 60, y: g.heapMiB })));
   const judgement: MemoryJudgement = {
     secondMinuteRssMiB, lastMinuteRssMiB, rssGrowthMiB, rssGrowthLimitMiB, rssSlopeMiBPerMin,
-    heapFloorsMiB, heapFloorSlopeMiBPerMin, heapFloorSlopeLimitMiBPerMin: limits.heapSlopeLimitMiBPerMin, grew: false, reasons: [],
+    fullGcs: gcs.length, heapAfterGcFirstMiB: gcs[0]?.heapMiB ?? Number.NaN, heapAfterGcLastMiB: gcs.at(-1)?.heapMiB ?? Number.NaN,
+    heapAfterGcSlopeMiBPerMin, heapSlopeLimitMiBPerMin: limits.heapSlopeLimitMiBPerMin, grew: false, reasons: [],
   };
-  if (windowSeconds < 180 || second.length === 0 || last.length === 0 || floorPoints.length < 2) {
+  if (windowSeconds < 180 || second.length === 0 || last.length === 0) {
     judgement.unjudged = `the window (${Math.round(windowSeconds)} s) is shorter than the 3 minutes needed to compare the second minute with the last`;
+    return judgement;
+  }
+  if (gcs.length < 3) {
+    judgement.unjudged = `only ${gcs.length} full garbage collections after the first minute (3 needed to fit the live heap's trend)`;
     return judgement;
   }
   if (rssGrowthMiB > rssGrowthLimitMiB) {
     judgement.reasons.push(`resident memory grew ${rssGrowthMiB.toFixed(1)} MiB from the second minute to the last (limit ${rssGrowthLimitMiB.toFixed(1)} MiB, ${limits.rssGrowthShare * 100}%)`);
   }
-  if (heapFloorSlopeMiBPerMin > limits.heapSlopeLimitMiBPerMin) {
-    judgement.reasons.push(`the heap's per-minute floor rose ${heapFloorSlopeMiBPerMin.toFixed(2)} MiB/min (limit ${limits.heapSlopeLimitMiBPerMin} MiB/min)`);
+  if (heapAfterGcSlopeMiBPerMin > limits.heapSlopeLimitMiBPerMin) {
+    judgement.reasons.push(`the heap after full collections rose ${heapAfterGcSlopeMiBPerMin.toFixed(2)} MiB/min (limit ${limits.heapSlopeLimitMiBPerMin} MiB/min)`);
   }
   judgement.grew = judgement.reasons.length > 0;
   return judgement;

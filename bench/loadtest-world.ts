@@ -2,7 +2,8 @@
  * The world of the load test under the daily pipeline (bench/api-under-pipeline.ts), every piece a real process:
  * PostgreSQL (the bench's local cluster, or BENCH_DATABASE_URL's server) with a scratch database, a Temporal dev
  * server, a pipeline worker (bin/worker.ts, serving the default sample itself), the database seeded by really running
- * the pipeline once, Redis of its own, and the API (bench/api-server-process.ts) in a process of its own behind which
+ * the pipeline once, Redis of its own, and the API (bench/loadtest-api-process.ts: the server of `npm run api` with a
+ * memory reporter) in a process of its own behind which
  * a trusted proxy is assumed (API_TRUST_PROXY=1: the generator's X-Forwarded-For addresses are its clients).
  * `stop()` takes everything down in reverse order.
  */
@@ -26,6 +27,7 @@ import { freePort } from '../test/ports.ts';
 import { pipelineWorkflowId } from '../workflows/ids.ts';
 import type { PipelineResult, runPipeline } from '../workflows/run-pipeline.ts';
 import { deleteKeys } from './api.ts';
+import type { MemoryReport } from './loadtest-api-process.ts';
 import { createScratchDatabase, type ScratchDatabase } from './worker-process.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -37,6 +39,8 @@ export interface LoadWorld {
   fromSeason: number;
   apiUrl: string;
   apiPid: number;
+  /** The API process's memory, from inside it (bench/loadtest-api-process.ts). */
+  apiMemory(): Promise<MemoryReport>;
   workerPid: number;
   databaseUrl: string;
   redisUrl: string;
@@ -61,7 +65,7 @@ async function startApi(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; 
   // The API's stdout is its JSON log (one access line a request): discarded, as a log shipper would take it away,
   // unless LOADTEST_API_STDOUT names a file for it (its errors, to find the cause of a 5xx).
   const stdout = process.env.LOADTEST_API_STDOUT ? openSync(process.env.LOADTEST_API_STDOUT, 'w') : 'ignore';
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench', 'api-server-process.ts')], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench', 'loadtest-api-process.ts')], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the API process did not start within 60 s')), 60_000);
     child.once('message', (message: { url?: string }) => {
@@ -75,6 +79,24 @@ async function startApi(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; 
     });
   });
   return { child, url };
+}
+
+/** Asks the API process for its memory report; rejects after 20 s without one. */
+function askMemory(child: ChildProcess): Promise<MemoryReport> {
+  return new Promise<MemoryReport>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error('the API process sent no memory report within 20 s'));
+    }, 20_000);
+    const onMessage = (message: Partial<MemoryReport>) => {
+      if (message.rssBytes === undefined) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message as MemoryReport);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'memory' });
+  });
 }
 
 /** Starts everything; on a failure part-way, stops what was started and rethrows. */
@@ -145,7 +167,7 @@ export async function startLoadWorld(): Promise<LoadWorld> {
     });
     stops.push({ name: 'api', stop: () => stopChild(api.child, 60_000) });
     return {
-      client, taskQueue, fromSeason: config.sample.fromSeason, apiUrl: api.url, apiPid: api.child.pid!, workerPid: worker.pid!,
+      client, taskQueue, fromSeason: config.sample.fromSeason, apiUrl: api.url, apiPid: api.child.pid!, apiMemory: () => askMemory(api.child), workerPid: worker.pid!,
       databaseUrl: scratch.url, redisUrl: redis.url, pool, seed: { seconds: seedSeconds, result }, stop,
     };
   } catch (error) {

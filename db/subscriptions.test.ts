@@ -29,4 +29,21 @@ describe('applySubscriptionUpdate', () => {
     expect((await applySubscriptionUpdate(db.pool, update('incomplete', new Date(eventAt.getTime() + 1000)))).stale).toBe(false);
     expect((await subscriptionById(db.pool, 'sub_same_second'))?.status).toBe('incomplete');
   });
+
+  it('keeps the grace of a payment failure that arrives after the cancellation, as in Stripe\'s order', async () => {
+    const userId = (await createUser(db.pool, { email: 'late-failure@example.test', passwordHash: 'x' }))!;
+    const t = Date.UTC(2026, 0, 5, 12, 0, 0);
+    const grace = new Date(t + 2000 + 7 * 86_400_000);
+    const update = (status: string, s: number, graceUntil: Date | null = null): SubscriptionUpdate => ({
+      subscriptionId: 'sub_late_failure', userId, customerId: 'cus_late_failure', status, currentPeriodEnd: null,
+      cancelAtPeriodEnd: null, priceId: null, graceUntil, eventAt: new Date(t + s * 1000),
+    });
+    await applySubscriptionUpdate(db.pool, update('active', 0));
+    await applySubscriptionUpdate(db.pool, update('canceled', 3));
+    expect(await applySubscriptionUpdate(db.pool, update('past_due', 2, grace))).toEqual({ previousStatus: 'canceled', status: 'canceled', stale: true });
+    expect(await subscriptionById(db.pool, 'sub_late_failure')).toMatchObject({ status: 'canceled', graceUntil: grace });
+    // A payment between the failure and the cancellation, arriving last, ends that grace again.
+    expect((await applySubscriptionUpdate(db.pool, update('active', 2.5))).stale).toBe(true);
+    expect(await subscriptionById(db.pool, 'sub_late_failure')).toMatchObject({ status: 'canceled', graceUntil: null });
+  });
 });

@@ -6,6 +6,7 @@
 import type { Queryable } from '../lib/db.ts';
 import type { Role } from '../api/env.ts';
 import type { SubscriptionRecord } from '../billing/entitlement.ts';
+import { mergeGrace } from '../billing/grace-order.ts';
 import { isStaleEvent } from '../billing/status-order.ts';
 
 export interface StoredSubscription extends SubscriptionRecord {
@@ -95,35 +96,44 @@ export interface SubscriptionUpdate {
  * price) is filled in. @returns the status before and after, and whether it was stale.
  */
 export async function applySubscriptionUpdate(db: Queryable, u: SubscriptionUpdate): Promise<{ previousStatus: string | null; status: string; stale: boolean }> {
-  const { rows: before } = await db.query<{ status: string; last_event_at: Date | null }>(
-    `SELECT status, last_event_at FROM subscriptions WHERE stripe_subscription_id = $1 FOR UPDATE`,
+  const { rows: before } = await db.query<{ status: string; last_event_at: Date | null; grace_until: Date | null; grace_failed_at: Date | null; grace_cleared_at: Date | null }>(
+    `SELECT status, last_event_at, grace_until, grace_failed_at, grace_cleared_at FROM subscriptions WHERE stripe_subscription_id = $1 FOR UPDATE`,
     [u.subscriptionId],
   );
   const previous = before[0];
-  if (previous && isStaleEvent({ status: previous.status, eventAt: previous.last_event_at }, { status: u.status, eventAt: u.eventAt })) {
+  const stale = previous !== undefined && isStaleEvent({ status: previous.status, eventAt: previous.last_event_at }, { status: u.status, eventAt: u.eventAt });
+  // Fresh or stale, the event says something about the payments: the grace is merged from it either way.
+  const grace = mergeGrace(
+    { graceUntil: previous?.grace_until ?? null, failedAt: previous?.grace_failed_at ?? null, clearedAt: previous?.grace_cleared_at ?? null },
+    { status: u.status, eventAt: u.eventAt, graceUntil: u.graceUntil },
+    stale && previous ? previous.status : u.status,
+  );
+  if (stale && previous) {
     await db.query(
-      `UPDATE subscriptions SET current_period_end = COALESCE(current_period_end, $2), price_id = COALESCE(price_id, $3)
+      `UPDATE subscriptions SET current_period_end = COALESCE(current_period_end, $2), price_id = COALESCE(price_id, $3),
+         grace_until = $4, grace_failed_at = $5, grace_cleared_at = $6
        WHERE stripe_subscription_id = $1`,
-      [u.subscriptionId, u.currentPeriodEnd, u.priceId],
+      [u.subscriptionId, u.currentPeriodEnd, u.priceId, grace.graceUntil, grace.failedAt, grace.clearedAt],
     );
     return { previousStatus: previous.status, status: previous.status, stale: true };
   }
   await db.query(
     `INSERT INTO subscriptions (stripe_subscription_id, user_id, stripe_customer_id, status, current_period_end,
-       cancel_at_period_end, price_id, grace_until, last_event_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, COALESCE($6, false), $7, $8, $9, now())
+       cancel_at_period_end, price_id, grace_until, last_event_at, updated_at, grace_failed_at, grace_cleared_at)
+     VALUES ($1, $2, $3, $4, $5, COALESCE($6, false), $7, $8, $9, now(), $10, $11)
      ON CONFLICT (stripe_subscription_id) DO UPDATE SET
        status = EXCLUDED.status,
        current_period_end = COALESCE(EXCLUDED.current_period_end, subscriptions.current_period_end),
        cancel_at_period_end = COALESCE($6, subscriptions.cancel_at_period_end),
        price_id = COALESCE(EXCLUDED.price_id, subscriptions.price_id),
-       -- A repeated failure keeps the first grace end: the grace is not extended by each retry of the charge. A
-       -- cancellation keeps it too: cancelled while past due, the unpaid period grants nothing beyond the grace.
-       grace_until = CASE WHEN EXCLUDED.status = 'canceled' THEN subscriptions.grace_until
-                          WHEN EXCLUDED.status <> 'past_due' THEN NULL ELSE COALESCE(subscriptions.grace_until, EXCLUDED.grace_until) END,
+       -- billing/grace-order.ts: a repeated failure keeps the first grace end (the grace is not extended by each retry
+       -- of the charge); a cancellation keeps it too (cancelled while past due, the unpaid period grants nothing beyond).
+       grace_until = EXCLUDED.grace_until,
+       grace_failed_at = EXCLUDED.grace_failed_at,
+       grace_cleared_at = EXCLUDED.grace_cleared_at,
        last_event_at = EXCLUDED.last_event_at,
        updated_at = now()`,
-    [u.subscriptionId, u.userId, u.customerId, u.status, u.currentPeriodEnd, u.cancelAtPeriodEnd, u.priceId, u.graceUntil, u.eventAt],
+    [u.subscriptionId, u.userId, u.customerId, u.status, u.currentPeriodEnd, u.cancelAtPeriodEnd, u.priceId, grace.graceUntil, u.eventAt, grace.failedAt, grace.clearedAt],
   );
   return { previousStatus: previous?.status ?? null, status: u.status, stale: false };
 }
@@ -156,7 +166,8 @@ export async function repairSubscription(
 ): Promise<void> {
   await db.query(
     `UPDATE subscriptions SET status = $2, current_period_end = $3, cancel_at_period_end = $4,
-       grace_until = CASE WHEN $2 IN ('past_due', 'canceled') THEN grace_until ELSE NULL END, updated_at = now()
+       grace_until = CASE WHEN $2 IN ('past_due', 'canceled') THEN grace_until ELSE NULL END,
+       grace_failed_at = CASE WHEN $2 IN ('past_due', 'canceled') THEN grace_failed_at ELSE NULL END, updated_at = now()
      WHERE stripe_subscription_id = $1`,
     [subscriptionId, state.status, state.currentPeriodEnd, state.cancelAtPeriodEnd],
   );

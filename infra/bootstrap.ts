@@ -1,11 +1,12 @@
 /**
  * Installs the native prerequisites both README commands need, quickly when they are already there:
  * XGBoost's C library, the Temporal CLI, stripe-mock (tests, and local runs without Stripe settings), Redis (for the API's local server when REDIS_URL is unset, and for tests)
- * and (with --browser, for tests) Debian's Chromium and promtool (the alert rules' checks).
+ * and (with --browser, for tests) Debian's Chromium, promtool (the alert rules' checks) and nginx (the production
+ * front's configuration, run on loopback by infra/nginx.test.ts).
  * A missing prerequisite that cannot be installed ends with one sentence saying what to do.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createLogger } from '../lib/log.ts';
 import { PrerequisiteError } from '../lib/prerequisite-error.ts';
 import { ensurePromtool } from './promtool.ts';
@@ -61,6 +62,23 @@ function ensureChromium(): void {
   }
 }
 
+const NGINX_PATH = '/usr/sbin/nginx';
+function ensureNginx(): void {
+  if (existsSync(NGINX_PATH)) return;
+  // Debian's package starts nginx on port 80 as it installs. A policy-rc.d that refuses every start (exit 101, the
+  // Debian convention) keeps it from doing so; it is removed again, so nothing else on the machine changes.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = process.getuid?.() === 0 && !existsSync(policy);
+  if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    if (!aptInstall('nginx-light', 'the production front\'s configuration tests') || !existsSync(NGINX_PATH)) {
+      throw new PrerequisiteError(`nginx was not found at ${NGINX_PATH}: run \`apt-get install nginx-light\` as root.`);
+    }
+  } finally {
+    if (ownPolicy) rmSync(policy, { force: true });
+  }
+}
+
 try {
   ensureXgboost();
   await ensureTemporalCli(log);
@@ -69,7 +87,10 @@ try {
   if (testRun ? !process.env.TEST_REDIS_URL : !process.env.REDIS_URL) ensureRedis();
   // Tests always run stripe-mock; `npm start` does when no Stripe is configured (docs/billing.md).
   if (testRun || (!process.env.STRIPE_API_URL && !process.env.STRIPE_SECRET_KEY)) await ensureStripeMock(log);
-  if (process.argv.includes('--browser')) ensureChromium();
+  if (process.argv.includes('--browser')) {
+    ensureChromium();
+    ensureNginx();
+  }
   // ops/prometheus/alerts.test.ts checks the alert rules with promtool; nothing else needs it.
   if (testRun) await ensurePromtool(log);
 } catch (error) {

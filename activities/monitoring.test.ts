@@ -1,8 +1,9 @@
 /**
  * monitorModel against a real database and real Arrow feature files: drift of the serving model's scoring rows
  * against its training rows, live calibration of the serving and an earlier model from stored predictions whose
- * outcome is now labelled, a re-run of the day replacing its rows, the threshold warnings, and 'not-enough-data'
- * recorded (not thrown) when a model has no training set on record and no outcome is known yet.
+ * outcome is now labelled, a re-run of the day replacing its rows, the threshold warnings, the drift rise since the
+ * model's first measured day (0 on that day, against it on later days), and 'not-enough-data' recorded (not thrown)
+ * when a model has no training set on record and no outcome is known yet.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -35,6 +36,8 @@ describe('monitorModel', () => {
   let dir: string;
   const logLines: { level: number; msg: string }[] = [];
   let activities: ReturnType<typeof createMonitoringActivities>;
+  /** Every row of the day's snapshot 'fs-day'. */
+  let rows: Row[];
   type MonitorModel = (input: MonitorModelInput) => Promise<MonitorModelResult>;
   const monitor = (input: MonitorModelInput) =>
     new MockActivityEnvironment().run<[MonitorModelInput], MonitorModelResult, MonitorModel>(activities.monitorModel.bind(activities), input);
@@ -74,7 +77,7 @@ describe('monitorModel', () => {
     // Cohorts 2010-2016 are labelled as of the day; 2020 is the season scored. Each player has one row per cohort.
     // 2020's ages are a full standard deviation older (drift); draft picks and handedness are drawn as in training.
     const truth = new Map<string, number>(); // player/season -> true success probability
-    const rows: Row[] = [];
+    rows = [];
     let id = 1;
     for (const season of [2010, 2011, 2012, 2013, 2014, 2015, 2016, 2020]) {
       for (let k = 0; k < 300; k++, id++) {
@@ -119,13 +122,16 @@ describe('monitorModel', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('records drift per feature and live calibration per model for the day, and warns past the thresholds', async () => {
+  it("records drift per feature and live calibration per model for the day; the model's first day is its own drift baseline", async () => {
     const result = await monitor({ day: '2026-07-15', predictionRunId: 'pr-day' });
-    expect(result).toMatchObject({ day: '2026-07-15', modelVersion: 'm-new', driftStatus: 'measured', psiMaxFeature: 'age', calibrationStatus: 'measured', liveOutcomes: 300 });
+    expect(result).toMatchObject({
+      day: '2026-07-15', modelVersion: 'm-new', driftStatus: 'measured', psiMaxFeature: 'age', calibrationStatus: 'measured', liveOutcomes: 300,
+      baselineDay: '2026-07-15', psiRiseMax: 0,
+    });
+    // Age is a standard deviation older than in training, but it already was when the model began serving: no warning.
     expect(result.psiMax).toBeGreaterThan(0.25);
-    expect(result.warnings).toHaveLength(1);
-    expect(result.warnings[0]).toMatch(/^FeatureDrift: PSI above 0.25 for age \(/);
-    expect(logLines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(result.warnings);
+    expect(result.warnings).toEqual([]);
+    expect(logLines.filter((l) => l.level === 40)).toEqual([]);
 
     const day = (await latestMonitoringDay(db.pool))!;
     expect(day).toMatchObject({
@@ -145,6 +151,8 @@ describe('monitorModel', () => {
     expect(byFeature.get('draft_pick')!.psi).toBeLessThan(0.1);
     expect(byFeature.get('draft_pick')!.trainingMissing).toBeGreaterThan(200);
     expect(byFeature.get('draft_pick')!.bins.at(-1)!.label).toBe('missing');
+    expect(day.baselineDay).toBe('2026-07-15');
+    for (const d of day.drift) expect(d.baselinePsi).toBe(d.psi);
 
     // Serving first. The 2016 cohort counts once per player (the newer run's calibrated probabilities).
     const [serving, earlier] = day.calibration;
@@ -178,7 +186,8 @@ describe('monitorModel', () => {
     const result = await monitor({ day: '2026-07-16', predictionRunId: 'pr-fresh' });
     expect(result).toMatchObject({ driftStatus: 'not-enough-data', psiMax: null, calibrationStatus: 'not-enough-data', liveOutcomes: 0, liveEce: null, warnings: [] });
     const day = (await latestMonitoringDay(db.pool))!;
-    expect(day).toMatchObject({ day: '2026-07-16', driftStatus: 'not-enough-data', psiMax: null, drift: [], trainingRows: 0, scoringRows: 1 });
+    expect(result).toMatchObject({ baselineDay: null, psiRiseMax: null, psiRiseMaxFeature: null });
+    expect(day).toMatchObject({ day: '2026-07-16', driftStatus: 'not-enough-data', psiMax: null, drift: [], trainingRows: 0, scoringRows: 1, baselineDay: null });
     expect(day.driftReason).toMatch(/m-bare records no last training season/);
     expect(day.calibration).toEqual([{
       modelVersion: 'm-bare', serving: true, status: 'not-enough-data', reason: '0 known outcomes; live calibration needs at least 50',
@@ -186,6 +195,44 @@ describe('monitorModel', () => {
     }]);
     // The earlier day is still there.
     expect((await monitoringOfRun(db.pool, 'pr-day'))?.day).toBe('2026-07-15');
+  });
+
+  it("measures a later day's rise against the model's first day, and warns on a rise past 0.25", async () => {
+    const first = (await monitoringOfRun(db.pool, 'pr-day'))!;
+    const firstPsi = new Map(first.drift.map((d) => [d.feature, d.psi]));
+    // Five days on, the serving model scores a 2020 cohort another standard deviation older; the rest is as it was.
+    const older = rows.map((r) => (r.asOfSeason === 2020 ? { ...r, values: [r.values[0]! + 2, r.values[1]!, r.values[2]!] } : r));
+    await snapshot('fs-day2', older);
+    const scored = new Map(older.filter((r) => r.asOfSeason === 2020).map((r) => [r.playerId, 0.1]));
+    await predictions('pr-day2', 'm-new', 'fs-day2', 2020, scored);
+    const warned = logLines.length;
+    const result = await monitor({ day: '2026-07-20', predictionRunId: 'pr-day2' });
+    expect(result).toMatchObject({ modelVersion: 'm-new', driftStatus: 'measured', baselineDay: '2026-07-15', psiMaxFeature: 'age', psiRiseMaxFeature: 'age' });
+    expect(result.psiMax).toBeGreaterThan(firstPsi.get('age')! + 0.25);
+    expect(result.psiRiseMax).toBeCloseTo(result.psiMax! - firstPsi.get('age')!, 12);
+    expect(result.warnings).toEqual([
+      `FeatureDrift: PSI rose by more than 0.25 since 2026-07-15 for age (${result.psiMax!.toFixed(3)}, was ${firstPsi.get('age')!.toFixed(3)})`,
+    ]);
+    expect(logLines.slice(warned).filter((l) => l.level === 40).map((l) => l.msg)).toEqual(result.warnings);
+
+    const day = (await latestMonitoringDay(db.pool))!;
+    expect(day).toMatchObject({ day: '2026-07-20', modelVersion: 'm-new', baselineDay: '2026-07-15' });
+    for (const d of day.drift) expect(d.baselinePsi, d.feature).toBe(firstPsi.get(d.feature));
+    // Draft picks and handedness are the same values as on the first day: the same PSI, no rise.
+    expect(day.drift.filter((d) => d.feature !== 'age').every((d) => d.psi === d.baselinePsi)).toBe(true);
+    expect(await monitoringOfRun(db.pool, 'pr-day2')).toEqual(day);
+    // A re-run of the later day keeps the first day as its baseline.
+    expect(await monitor({ day: '2026-07-20', predictionRunId: 'pr-day2' })).toMatchObject({ baselineDay: '2026-07-15', psiRiseMax: result.psiRiseMax });
+
+    // A new model's first day is its own baseline, however far today's rows are from its training rows.
+    await model('m-next', 'fs-day', { trainThrough: 2012 });
+    await predictions('pr-next', 'm-next', 'fs-day2', 2020, scored);
+    const next = await monitor({ day: '2026-07-21', predictionRunId: 'pr-next' });
+    expect(next).toMatchObject({ modelVersion: 'm-next', baselineDay: '2026-07-21', psiRiseMax: 0, warnings: [] });
+    expect(next.psiMax).toBeCloseTo(result.psiMax!, 12);
+    const nextDay = (await latestMonitoringDay(db.pool))!;
+    expect(nextDay.baselineDay).toBe('2026-07-21');
+    for (const d of nextDay.drift) expect(d.baselinePsi).toBe(d.psi);
   });
 
   it('refuses a malformed day and an unknown prediction run, non-retryably', async () => {

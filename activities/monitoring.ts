@@ -1,14 +1,15 @@
 /**
  * The daily model-monitoring step, after batch inference: feature drift of the rows the serving model scored against
- * the rows it trained on, and live calibration of every model whose predictions have known outcomes, stored per day
- * (db/monitoring.ts) for the gauges and the methodology page. Missing inputs (no outcomes yet, a model without a
- * recorded training set) are recorded as 'not-enough-data' with the reason, never a failure.
+ * the rows it trained on (and its rise since the model's first measured day, which the warnings watch), and live
+ * calibration of every model whose predictions have known outcomes, stored per day (db/monitoring.ts) for the gauges
+ * and the methodology page. Missing inputs (no outcomes yet, a model without a recorded training set) are recorded as
+ * 'not-enough-data' with the reason, never a failure.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { predictionRunModel } from '../db/prediction-runs.ts';
-import { knownOutcomes, replaceMonitoringDay, trainingSource, type FeatureDriftRecord, type MonitoringStatus } from '../db/monitoring.ts';
+import { driftBaseline, knownOutcomes, replaceMonitoringDay, trainingSource, type DriftBaseline, type FeatureDriftRecord, type MonitoringStatus } from '../db/monitoring.ts';
 import { withTransaction } from '../lib/db.ts';
-import { calibrationByModel, featureDrift, thresholdWarnings } from '../monitoring/assess.ts';
+import { calibrationByModel, featureDrift, ownBaseline, psiRises, thresholdWarnings } from '../monitoring/assess.ts';
 import { readFeatureMatrix } from '../training/arrow.ts';
 import type { Dataset } from '../training/dataset.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
@@ -27,6 +28,11 @@ export interface MonitorModelResult {
   driftStatus: MonitoringStatus;
   psiMax: number | null;
   psiMaxFeature: string | null;
+  /** The model's first day with measured drift (this day on its first); null when drift was not measured. */
+  baselineDay: string | null;
+  /** Largest PSI rise since the baseline day (0 on that day); null when drift was not measured. */
+  psiRiseMax: number | null;
+  psiRiseMaxFeature: string | null;
   /** Live calibration of the serving model. */
   calibrationStatus: MonitoringStatus;
   liveOutcomes: number;
@@ -76,17 +82,26 @@ export function createMonitoringActivities(deps: ActivityDeps) {
       const drift = await measureDrift(run, { dataset, rows: scoringRows, path: scoringPath });
       // Outcomes are the labels of the day's feature snapshot: built with the run's date, so only finished windows.
       const calibration = calibrationByModel(await knownOutcomes(pool, run.snapshotId), run.modelVersion);
+      // The rise since the model's first measured day, read before this day is written: on its first day (or a
+      // re-run of it) the day is its own baseline, so nothing has risen.
+      let baseline: DriftBaseline | null = null;
+      if (drift.status === 'measured') {
+        const stored = await driftBaseline(pool, run.modelVersion, input.day);
+        baseline = stored && stored.day < input.day ? stored : ownBaseline(input.day, drift.drift);
+      }
+      const rises = baseline ? psiRises(drift.drift, baseline) : [];
       await withTransaction(pool, (client) => replaceMonitoringDay(client, {
         day: input.day, modelVersion: run.modelVersion, predictionRunId: input.predictionRunId, featureSnapshotId: run.snapshotId,
         trainingSnapshotId: drift.trainingSnapshotId, trainingRows: drift.rows, scoringRows: scoringRows.length,
         driftStatus: drift.status, driftReason: drift.reason, drift: drift.drift, calibration,
       }));
-      const warnings = thresholdWarnings(drift.drift, calibration);
+      const warnings = thresholdWarnings(rises, baseline?.day ?? null, calibration);
       for (const warning of warnings) alog.warn({ day: input.day, modelVersion: run.modelVersion }, warning);
       const serving = calibration.find((c) => c.serving)!;
       const result: MonitorModelResult = {
         day: input.day, modelVersion: run.modelVersion, driftStatus: drift.status, psiMax: drift.drift[0]?.psi ?? null,
-        psiMaxFeature: drift.drift[0]?.feature ?? null, calibrationStatus: serving.status, liveOutcomes: serving.outcomes, liveEce: serving.ece, warnings,
+        psiMaxFeature: drift.drift[0]?.feature ?? null, baselineDay: baseline?.day ?? null, psiRiseMax: rises[0]?.rise ?? null,
+        psiRiseMaxFeature: rises[0]?.feature ?? null, calibrationStatus: serving.status, liveOutcomes: serving.outcomes, liveEce: serving.ece, warnings,
       };
       alog.info({ ...result, driftReason: drift.reason, calibrationReason: serving.reason, models: calibration.length }, 'model monitored');
       return result;

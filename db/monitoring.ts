@@ -1,6 +1,6 @@
 /**
  * Model monitoring rows (monitoring_days, feature_drift, live_calibration): what the monitoring step reads (the
- * serving model's training rows, predictions whose outcome is now known) and writes, and what the gauges and the
+ * serving model's training rows, predictions whose outcome is now known, its drift baseline) and writes, and what the gauges and the
  * published snapshot read back. Figures are computed in monitoring/; this module only moves them.
  */
 import type { PoolClient, Queryable } from '../lib/db.ts';
@@ -46,7 +46,26 @@ export interface MonitoringDayRecord {
   calibration: readonly LiveCalibrationRecord[];
 }
 
+/** A feature's drift as read back: with its PSI on the model's baseline day. */
+export interface FeatureDriftReading extends FeatureDriftRecord {
+  /** The feature's PSI on the baseline day; null when that day has none for it (or there is no baseline). */
+  baselinePsi: number | null;
+}
+
+/**
+ * A model's drift baseline: its first monitoring day with measured drift (the day it began serving, as monitored),
+ * and each feature's PSI that day. Drift since then is what the FeatureDrift alert watches.
+ */
+export interface DriftBaseline {
+  /** `YYYY-MM-DD`. */
+  day: string;
+  psi: ReadonlyMap<string, number>;
+}
+
 export interface MonitoringDay extends MonitoringDayRecord {
+  drift: readonly FeatureDriftReading[];
+  /** The serving model's baseline day (its first measured day up to this one); null when it has none. */
+  baselineDay: string | null;
   psiMax: number | null;
   psiMaxFeature: string | null;
   computedAt: Date;
@@ -133,6 +152,22 @@ export async function replaceMonitoringDay(client: PoolClient, day: MonitoringDa
   }
 }
 
+/**
+ * The drift baseline of `modelVersion` as of `day`: its earliest monitoring day on or before `day` whose drift was
+ * measured, with that day's PSI per feature; null when it has none.
+ */
+export async function driftBaseline(db: Queryable, modelVersion: string, day: string): Promise<DriftBaseline | null> {
+  const { rows } = await db.query<{ day: string; feature: string | null; psi: number | null }>(
+    `WITH first AS (
+       SELECT day FROM monitoring_days WHERE model_version = $1 AND drift_status = 'measured' AND day <= $2::date ORDER BY day LIMIT 1)
+     SELECT to_char(first.day, 'YYYY-MM-DD') AS day, d.feature, d.psi
+     FROM first LEFT JOIN feature_drift d ON d.day = first.day AND d.model_version = $1`,
+    [modelVersion, day],
+  );
+  if (rows.length === 0) return null;
+  return { day: rows[0]!.day, psi: new Map(rows.flatMap((r) => (r.feature === null || r.psi === null ? [] : [[r.feature, r.psi] as const]))) };
+}
+
 type DayRow = {
   day: string; model_version: string; prediction_run_id: string; feature_snapshot_id: string; training_snapshot_id: string | null;
   training_rows: number; scoring_rows: number; drift_status: MonitoringStatus; drift_reason: string | null; psi_max: number | null;
@@ -140,7 +175,7 @@ type DayRow = {
 };
 
 async function readDay(db: Queryable, row: DayRow): Promise<MonitoringDay> {
-  const [drift, calibration] = await Promise.all([
+  const [drift, calibration, baseline] = await Promise.all([
     db.query<{ feature: string; psi: number; binning: FeatureDriftRecord['binning']; training_missing: number; scoring_missing: number; bins: FeatureDriftRecord['bins'] }>(
       `SELECT feature, psi, binning, training_missing, scoring_missing, bins FROM feature_drift
        WHERE day = $1 AND model_version = $2 ORDER BY psi DESC, feature`, [row.day, row.model_version]),
@@ -150,12 +185,17 @@ async function readDay(db: Queryable, row: DayRow): Promise<MonitoringDay> {
     }>(
       `SELECT model_version, serving, status, reason, outcomes, positives, as_of_seasons, ece, brier, auc, reliability FROM live_calibration
        WHERE day = $1 ORDER BY serving DESC, model_version`, [row.day]),
+    driftBaseline(db, row.model_version, row.day),
   ]);
   return {
     day: row.day, modelVersion: row.model_version, predictionRunId: row.prediction_run_id, featureSnapshotId: row.feature_snapshot_id,
     trainingSnapshotId: row.training_snapshot_id, trainingRows: row.training_rows, scoringRows: row.scoring_rows, driftStatus: row.drift_status,
     driftReason: row.drift_reason, psiMax: row.psi_max, psiMaxFeature: row.psi_max_feature, computedAt: row.computed_at,
-    drift: drift.rows.map((d) => ({ feature: d.feature, psi: d.psi, binning: d.binning, trainingMissing: d.training_missing, scoringMissing: d.scoring_missing, bins: d.bins })),
+    baselineDay: baseline?.day ?? null,
+    drift: drift.rows.map((d) => ({
+      feature: d.feature, psi: d.psi, binning: d.binning, trainingMissing: d.training_missing, scoringMissing: d.scoring_missing, bins: d.bins,
+      baselinePsi: baseline?.psi.get(d.feature) ?? null,
+    })),
     calibration: calibration.rows.map((c) => ({
       modelVersion: c.model_version, serving: c.serving, status: c.status, reason: c.reason, outcomes: c.outcomes, positives: c.positives,
       asOfSeasons: c.as_of_seasons, ece: c.ece, brier: c.brier, auc: c.auc, reliability: c.reliability,

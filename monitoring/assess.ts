@@ -1,9 +1,10 @@
 /**
  * One day's model monitoring from plain inputs: PSI of every feature of the serving model between its training rows
- * and the day's scoring rows, live calibration of every model with known outcomes, and the warnings of the
- * thresholds the alerts use. Pure: the monitoring activity reads the rows and stores the result.
+ * and the day's scoring rows, its rise since the model's baseline day, live calibration of every model with known
+ * outcomes, and the warnings of the thresholds the alerts use. Pure: the monitoring activity reads the rows and
+ * stores the result.
  */
-import type { FeatureDriftRecord, KnownOutcome, LiveCalibrationRecord } from '../db/monitoring.ts';
+import type { DriftBaseline, FeatureDriftRecord, KnownOutcome, LiveCalibrationRecord } from '../db/monitoring.ts';
 import type { Dataset } from '../training/dataset.ts';
 import { calibrationDegraded, LIVE_CALIBRATION_ALERT, liveCalibration } from './live-calibration.ts';
 import { featurePsi, PSI_THRESHOLDS } from './psi.ts';
@@ -33,6 +34,40 @@ export function featureDrift(
     .sort((a, b) => b.psi - a.psi || a.feature.localeCompare(b.feature));
 }
 
+/** A feature's PSI today and on the model's baseline day, and the rise between them. */
+export interface FeatureRise {
+  feature: string;
+  psi: number;
+  /** Null when the baseline day has no PSI for the feature: its rise is then its whole PSI. */
+  baselinePsi: number | null;
+  rise: number;
+}
+
+/** The rise of a feature's PSI since the baseline day (a feature the baseline did not measure rises by its whole PSI). */
+export function psiRise(psi: number, baselinePsi: number | null): number {
+  return psi - (baselinePsi ?? 0);
+}
+
+/**
+ * Each feature's PSI rise from `baseline` to today's `drift`, largest first. The training rows are the same for one
+ * model on every day, so a rise is drift that appeared while the model served, while the PSI itself also carries the
+ * standing difference between the training cohorts and today's (history-length features, left-censored in the
+ * oldest cohorts). On the baseline day itself every rise is 0.
+ */
+export function psiRises(drift: readonly FeatureDriftRecord[], baseline: DriftBaseline): FeatureRise[] {
+  return drift
+    .map((d): FeatureRise => {
+      const baselinePsi = baseline.psi.get(d.feature) ?? null;
+      return { feature: d.feature, psi: d.psi, baselinePsi, rise: psiRise(d.psi, baselinePsi) };
+    })
+    .sort((a, b) => b.rise - a.rise || a.feature.localeCompare(b.feature));
+}
+
+/** The baseline a day's drift is its own: the model's first measured day. */
+export function ownBaseline(day: string, drift: readonly FeatureDriftRecord[]): DriftBaseline {
+  return { day, psi: new Map(drift.map((d) => [d.feature, d.psi])) };
+}
+
 /**
  * Live calibration of every model with known outcomes, the serving one first. The serving model always has a row:
  * with no outcome yet it says so (not enough data) instead of being absent.
@@ -54,12 +89,21 @@ export function calibrationByModel(outcomes: readonly KnownOutcome[], servingMod
   });
 }
 
-/** One line per threshold the alerts watch that the day crosses (FeatureDrift, LiveCalibrationDegraded). */
-export function thresholdWarnings(drift: readonly FeatureDriftRecord[], calibration: readonly LiveCalibrationRecord[]): string[] {
+/**
+ * One line per threshold the alerts watch that the day crosses: FeatureDrift on a PSI rise above 0.25 since the
+ * baseline day `baselineDay` (not on the PSI itself), LiveCalibrationDegraded.
+ */
+export function thresholdWarnings(
+  rises: readonly FeatureRise[],
+  baselineDay: string | null,
+  calibration: readonly LiveCalibrationRecord[],
+): string[] {
   const warnings: string[] = [];
-  const drifted = drift.filter((d) => d.psi > PSI_THRESHOLDS.major);
+  const drifted = rises.filter((d) => d.rise > PSI_THRESHOLDS.major).sort((a, b) => b.rise - a.rise || a.feature.localeCompare(b.feature));
   if (drifted.length > 0) {
-    warnings.push(`FeatureDrift: PSI above ${PSI_THRESHOLDS.major} for ${drifted.map((d) => `${d.feature} (${d.psi.toFixed(3)})`).join(', ')}`);
+    if (baselineDay === null) throw new Error('feature drift rises were given without the baseline day they rise from');
+    const named = drifted.map((d) => `${d.feature} (${d.psi.toFixed(3)}, was ${d.baselinePsi === null ? 'not measured' : d.baselinePsi.toFixed(3)})`);
+    warnings.push(`FeatureDrift: PSI rose by more than ${PSI_THRESHOLDS.major} since ${baselineDay} for ${named.join(', ')}`);
   }
   const serving = calibration.find((c) => c.serving);
   if (serving && calibrationDegraded(serving)) {

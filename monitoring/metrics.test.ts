@@ -1,6 +1,7 @@
 /**
  * The monitoring gauges against a real database and a fresh prom-client Registry: absent before any monitoring,
- * the newest day's figures after, live calibration and AUC only when measured, and a slow or failed database read
+ * the newest day's figures after, the PSI rise since the serving model's first measured day (0 on that day), live
+ * calibration and AUC only when measured, and a slow or failed database read
  * logged while the scrape still answers.
  */
 import { Writable } from 'node:stream';
@@ -66,7 +67,7 @@ describe('registerMonitoringGauges', () => {
 
   it('exports no figure before any day was monitored', async () => {
     const samples = await scrape(gauges());
-    for (const name of ['afwd_feature_psi', 'afwd_feature_psi_max', 'afwd_live_calibration_error', 'afwd_live_calibration_outcomes', 'afwd_live_auc']) {
+    for (const name of ['afwd_feature_psi', 'afwd_feature_psi_max', 'afwd_feature_psi_rise', 'afwd_feature_psi_rise_max', 'afwd_live_calibration_error', 'afwd_live_calibration_outcomes', 'afwd_live_auc']) {
       expect(samples.get(name), name).toEqual([]);
     }
     const text = await gauges().metrics();
@@ -83,6 +84,12 @@ describe('registerMonitoringGauges', () => {
     ]));
     expect(samples.get('afwd_feature_psi')).toHaveLength(2);
     expect(samples.get('afwd_feature_psi_max')).toEqual([{ labels: {}, value: 0.31 }]);
+    // m1's baseline is 07-14, which measured age only: age fell by 0.19, draft_pick rose by its whole PSI.
+    const rise = new Map(samples.get('afwd_feature_psi_rise')!.map((s) => [s.labels.feature, s.value]));
+    expect([...rise.keys()].sort()).toEqual(['age', 'draft_pick']);
+    expect(rise.get('age')).toBeCloseTo(-0.19, 12);
+    expect(rise.get('draft_pick')).toBe(0.02);
+    expect(samples.get('afwd_feature_psi_rise_max')).toEqual([{ labels: {}, value: 0.02 }]);
     expect(samples.get('afwd_live_calibration_outcomes')).toEqual([{ labels: {}, value: 12 }]);
     expect(samples.get('afwd_live_calibration_error')).toEqual([]);
     expect(samples.get('afwd_live_auc')).toEqual([]);
@@ -108,8 +115,29 @@ describe('registerMonitoringGauges', () => {
     samples = await scrape(registry);
     expect(samples.get('afwd_feature_psi')).toEqual([]);
     expect(samples.get('afwd_feature_psi_max')).toEqual([]);
+    expect(samples.get('afwd_feature_psi_rise')).toEqual([]);
+    expect(samples.get('afwd_feature_psi_rise_max')).toEqual([]);
     expect(samples.get('afwd_live_calibration_error')).toEqual([{ labels: {}, value: 0.09 }]);
     expect(samples.get('afwd_live_auc')).toEqual([]);
+  });
+
+  it("exports a rise of 0 on a model's first measured day however large its PSI, and the rise against that day after", async () => {
+    await write(day('2026-07-18', { modelVersion: 'm0', drift: [drift('age', 5), drift('draft_pick', 0.02)] }));
+    let samples = await scrape(gauges());
+    expect(samples.get('afwd_feature_psi_max')).toEqual([{ labels: {}, value: 5 }]);
+    expect(samples.get('afwd_feature_psi_rise_max')).toEqual([{ labels: {}, value: 0 }]);
+    expect(samples.get('afwd_feature_psi_rise')).toEqual(expect.arrayContaining([
+      { labels: { feature: 'age' }, value: 0 }, { labels: { feature: 'draft_pick' }, value: 0 },
+    ]));
+
+    await write(day('2026-07-19', { modelVersion: 'm0', drift: [drift('age', 5.1), drift('draft_pick', 0.32)] }));
+    samples = await scrape(gauges());
+    expect(samples.get('afwd_feature_psi_max')).toEqual([{ labels: {}, value: 5.1 }]);
+    const [riseMax] = samples.get('afwd_feature_psi_rise_max')!;
+    expect(riseMax!.value).toBeCloseTo(0.3, 12);
+    const rise = new Map(samples.get('afwd_feature_psi_rise')!.map((s) => [s.labels.feature, s.value]));
+    expect(rise.get('age')).toBeCloseTo(0.1, 12);
+    expect(rise.get('draft_pick')).toBeCloseTo(0.3, 12);
   });
 
   it('answers the scrape without figures when the database is too slow, and logs why', async () => {

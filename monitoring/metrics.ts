@@ -1,13 +1,14 @@
 /**
- * Model monitoring gauges: feature drift (PSI) and live calibration of the newest monitored day, read from the
- * database when Prometheus scrapes the worker (names fixed by the metrics contract; the alerts FeatureDrift and
- * LiveCalibrationDegraded read them). One read serves every gauge of a scrape; it is bounded by a timeout, and a
+ * Model monitoring gauges: feature drift (PSI, and its rise since the serving model's baseline day) and live
+ * calibration of the newest monitored day, read from the database when Prometheus scrapes the worker (names fixed by
+ * the metrics contract; the alerts FeatureDrift and LiveCalibrationDegraded read them). One read serves every gauge of a scrape; it is bounded by a timeout, and a
  * failed or slow read is logged and leaves the gauges empty rather than failing the scrape or showing stale figures.
  */
 import { Gauge, type Registry } from 'prom-client';
 import { latestMonitoringDay, type MonitoringDay } from '../db/monitoring.ts';
 import type { Pool } from '../lib/db.ts';
 import { createLogger, type Logger } from '../lib/log.ts';
+import { psiRise } from './assess.ts';
 
 export interface MonitoringGaugeOptions {
   /** Longest a scrape waits for the database. @default 2000 */
@@ -60,11 +61,29 @@ export function registerMonitoringGauges(registry: Registry, pool: Pool, options
     },
   });
   new Gauge({
-    name: 'afwd_feature_psi_max', help: 'Largest feature PSI of the newest monitored day (FeatureDrift alerts above 0.25).',
+    name: 'afwd_feature_psi_max', help: 'Largest feature PSI of the newest monitored day: the standing difference from the training rows.',
     registers: [registry],
     async collect() {
       const day = await latest();
       setOrAbsent(this, day?.driftStatus === 'measured' ? day.psiMax : null);
+    },
+  });
+  new Gauge({
+    name: 'afwd_feature_psi_rise', help: 'Rise of each feature\'s PSI from the serving model\'s baseline day (its first monitored day) to the newest day.',
+    labelNames: ['feature'] as const, registers: [registry],
+    async collect() {
+      const day = await latest();
+      this.reset();
+      if (day?.driftStatus === 'measured') for (const d of day.drift) this.labels(d.feature).set(psiRise(d.psi, d.baselinePsi));
+    },
+  });
+  new Gauge({
+    name: 'afwd_feature_psi_rise_max', help: 'Largest feature PSI rise since the serving model\'s baseline day (FeatureDrift alerts above 0.25).',
+    registers: [registry],
+    async collect() {
+      const day = await latest();
+      const rises = day?.driftStatus === 'measured' ? day.drift.map((d) => psiRise(d.psi, d.baselinePsi)) : [];
+      setOrAbsent(this, rises.length > 0 ? Math.max(...rises) : null);
     },
   });
   new Gauge({

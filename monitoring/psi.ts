@@ -6,7 +6,7 @@
  * below 0.1 stable, 0.1-0.25 a moderate shift, above 0.25 a major one (`PSI_THRESHOLDS`).
  */
 
-/** Rule-of-thumb thresholds: the alert fires past `major` (metrics contract: afwd_feature_psi_max > 0.25). */
+/** Rule-of-thumb thresholds: FeatureDrift fires on a rise past `major` since the model's baseline day (afwd_feature_psi_rise_max > 0.25). */
 export const PSI_THRESHOLDS = { moderate: 0.1, major: 0.25 } as const;
 
 /** Share that stands in for an empty bin, so a bin empty on one side adds a large but finite term instead of infinity. */

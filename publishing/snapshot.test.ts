@@ -82,10 +82,10 @@ describe('snapshot helpers', () => {
 });
 
 describe('monitoringSection', () => {
-  const drift = (feature: string, psi: number) => ({ feature, psi, binning: 'quantile' as const, trainingMissing: 0, scoringMissing: 0, bins: [] });
+  const drift = (feature: string, psi: number) => ({ feature, psi, binning: 'quantile' as const, trainingMissing: 0, scoringMissing: 0, bins: [], baselinePsi: psi });
   const day: MonitoringDay = {
     day: '2025-11-02', modelVersion: 'm', predictionRunId: 'pr', featureSnapshotId: 'fs', trainingSnapshotId: 'fs', trainingRows: 900, scoringRows: 300,
-    driftStatus: 'measured', driftReason: null, psiMax: 0.4, psiMaxFeature: 'f13', computedAt: new Date(),
+    driftStatus: 'measured', driftReason: null, psiMax: 0.4, psiMaxFeature: 'f13', baselineDay: '2025-11-02', computedAt: new Date(),
     drift: Array.from({ length: 15 }, (_, i) => drift(`f${i}`, i / 30)),
     calibration: [
       { modelVersion: 'old', serving: false, status: 'measured', reason: null, outcomes: 400, positives: 30, asOfSeasons: [2020], ece: 0.2, brier: 0.1, auc: 0.7, reliability: [] },

@@ -39,7 +39,7 @@ describe('runPipeline orchestration', () => {
       predictProspects: async ({ predictionRunId }: { predictionRunId: string }) => { calls.push('predict'); return { predictionRunId, prospects: 7 }; },
       monitorModel: async ({ day }: { day: string }) => {
         calls.push('monitor');
-        return { day, modelVersion: 'm', driftStatus: 'measured' as const, psiMax: 0.01, psiMaxFeature: 'age', calibrationStatus: 'not-enough-data' as const, liveOutcomes: 0, liveEce: null, warnings: [] };
+        return { day, modelVersion: 'm', driftStatus: 'measured' as const, psiMax: 0.01, psiMaxFeature: 'age', baselineDay: day, psiRiseMax: 0, psiRiseMaxFeature: 'age', calibrationStatus: 'not-enough-data' as const, liveOutcomes: 0, liveEce: null, warnings: [] };
       },
       publishSnapshot: async ({ rankingSnapshotId }: { rankingSnapshotId: string }) => { calls.push('snapshot'); return { rankingSnapshotId, snapshotPath: '/s.json', prospects: 7 }; },
       promoteModel: async ({ modelVersion }: { modelVersion: string }) => { calls.push('promote'); serving = modelVersion; return { promoted: true, reason: 'no champion yet' }; },

@@ -16,8 +16,8 @@ const CONTRACT_METRICS = new Set([
   'afwd_activity_failures_total', 'afwd_rows_loaded_total', 'afwd_rows_quarantined_total', 'afwd_quarantine_rate',
   'afwd_data_freshness_seconds', 'afwd_in_season', 'afwd_serving_model_auc', 'afwd_serving_model_brier',
   'afwd_serving_model_calibration_error', 'afwd_serving_model_age_seconds', 'afwd_task_queue_backlog',
-  'afwd_workflow_failures_total', 'afwd_feature_psi', 'afwd_feature_psi_max', 'afwd_live_calibration_error',
-  'afwd_live_calibration_outcomes', 'afwd_live_auc', 'afwd_stripe_webhooks_total', 'temporal_workflow_failed',
+  'afwd_workflow_failures_total', 'afwd_feature_psi', 'afwd_feature_psi_max', 'afwd_feature_psi_rise', 'afwd_feature_psi_rise_max',
+  'afwd_live_calibration_error', 'afwd_live_calibration_outcomes', 'afwd_live_auc', 'afwd_stripe_webhooks_total', 'temporal_workflow_failed',
   'http_requests_total', 'cache_requests_total', 'rate_limited_total', 'up',
 ]);
 /** Histograms of the contract: their series are `<name>_bucket`, `<name>_sum` and `<name>_count`. */

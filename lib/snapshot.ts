@@ -138,7 +138,10 @@ export const MonitoringSchema = z.object({
     scoringRows: z.number().int(),
     /** Features measured; `top` holds the largest PSI first. */
     features: z.number().int(),
-    top: z.array(z.object({ feature: z.string(), label: z.string(), psi: z.number().min(0) })),
+    /** The serving model's first monitored day, the FeatureDrift alert's baseline; absent in older snapshots. */
+    baselineDay: z.string().nullable().optional(),
+    /** `baselinePsi`: the feature's PSI on `baselineDay` (null when not measured then); absent in older snapshots. */
+    top: z.array(z.object({ feature: z.string(), label: z.string(), psi: z.number().min(0), baselinePsi: z.number().min(0).nullable().optional() })),
   }),
   /** Live calibration of the serving model on the outcomes known so far. */
   calibration: z.object({

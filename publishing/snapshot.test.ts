@@ -82,10 +82,10 @@ describe('snapshot helpers', () => {
 });
 
 describe('monitoringSection', () => {
-  const drift = (feature: string, psi: number) => ({ feature, psi, binning: 'quantile' as const, trainingMissing: 0, scoringMissing: 0, bins: [], baselinePsi: psi });
+  const drift = (feature: string, psi: number) => ({ feature, psi, binning: 'quantile' as const, trainingMissing: 0, scoringMissing: 0, bins: [], baselinePsi: psi / 2 });
   const day: MonitoringDay = {
     day: '2025-11-02', modelVersion: 'm', predictionRunId: 'pr', featureSnapshotId: 'fs', trainingSnapshotId: 'fs', trainingRows: 900, scoringRows: 300,
-    driftStatus: 'measured', driftReason: null, psiMax: 0.4, psiMaxFeature: 'f13', baselineDay: '2025-11-02', computedAt: new Date(),
+    driftStatus: 'measured', driftReason: null, psiMax: 0.4, psiMaxFeature: 'f13', baselineDay: '2025-10-01', computedAt: new Date(),
     drift: Array.from({ length: 15 }, (_, i) => drift(`f${i}`, i / 30)),
     calibration: [
       { modelVersion: 'old', serving: false, status: 'measured', reason: null, outcomes: 400, positives: 30, asOfSeasons: [2020], ece: 0.2, brier: 0.1, auc: 0.7, reliability: [] },
@@ -97,7 +97,8 @@ describe('monitoringSection', () => {
     const section = monitoringSection(day, (f) => f.toUpperCase());
     expect(section.drift.features).toBe(15);
     expect(section.drift.top).toHaveLength(TOP_DRIFT_FEATURES);
-    expect(section.drift.top[0]).toEqual({ feature: 'f14', label: 'F14', psi: 14 / 30 });
+    expect(section.drift.top[0]).toEqual({ feature: 'f14', label: 'F14', psi: 14 / 30, baselinePsi: 14 / 60 });
+    expect(section.drift.baselineDay).toBe('2025-10-01');
     expect(section.calibration).toEqual({
       status: 'not-enough-data', reason: '3 known outcomes', outcomes: 3, positives: 0, asOfSeasons: [2021], ece: null, brier: null, auc: null, reliability: [],
     });

@@ -84,7 +84,9 @@ export function monitoringSection(day: MonitoringDay, labelOf: (feature: string)
     modelVersion: day.modelVersion,
     drift: {
       status: day.driftStatus, reason: day.driftReason, trainingRows: day.trainingRows, scoringRows: day.scoringRows, features: day.drift.length,
-      top: [...day.drift].sort((a, b) => b.psi - a.psi).slice(0, TOP_DRIFT_FEATURES).map((d) => ({ feature: d.feature, label: labelOf(d.feature), psi: d.psi })),
+      baselineDay: day.baselineDay,
+      top: [...day.drift].sort((a, b) => b.psi - a.psi).slice(0, TOP_DRIFT_FEATURES)
+        .map((d) => ({ feature: d.feature, label: labelOf(d.feature), psi: d.psi, baselinePsi: d.baselinePsi })),
     },
     calibration: serving
       ? {

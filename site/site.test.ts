@@ -159,6 +159,15 @@ describe('rankings site build', () => {
     for (const d of monitoring!.drift.top) expect(methodology).toContain(`<td class="num">${d.psi.toFixed(3)}</td>`);
     expect(methodology).toMatch(/Below 0.1 a feature is stable; 0.1 to\s+0.25 is a moderate shift/);
     expect(methodology).toContain('Major shift');
+    // The alert's baseline: the model's first monitored day, and each feature's PSI then ('—' when not measured).
+    expect(methodology).toMatch(/alert watches how far each PSI has risen since the model began serving, on\s+October 2, 2025/);
+    expect(methodology).toContain('PSI on October 2, 2025</th>');
+    const baselineCells = [...methodology.matchAll(/<\/code><\/th>\s*<td class="num">([^<]*)<\/td>\s*<td class="num">([^<]*)<\/td>/g)];
+    expect(baselineCells.map((m) => [m[1], m[2]])).toEqual(
+      monitoring!.drift.top.map((d) => [d.psi.toFixed(3), d.baselinePsi === null || d.baselinePsi === undefined ? '—' : d.baselinePsi.toFixed(3)]),
+    );
+    expect(baselineCells[0]!.slice(1)).toEqual(['0.310', '0.290']);
+    expect(baselineCells.at(-1)![2]).toBe('—');
     expect(methodology).toContain(`<strong>${monitoring!.calibration.ece}</strong>`);
     expect(methodology).toContain('1,240');
     expect(methodology).toContain('Live reliability');

@@ -311,15 +311,20 @@ function methodology(asOf: number, generatedAt: string): Snapshot['methodology']
   };
 }
 
-/** A monitored day: one feature past the major-drift threshold, one moderate, the rest stable; calibration measured. */
+/**
+ * A monitored day: one feature past the major-drift threshold (already there on the model's first day, 30 days
+ * before: no alert), one moderate, the rest stable, the last without a baseline PSI; calibration measured.
+ */
 function monitoring(generatedAt: string): NonNullable<Snapshot['methodology']['monitoring']> {
   const psi = [0.31, 0.14, ...FEATURES.slice(2).map((_, i) => round(0.08 / (i + 1), 4))];
+  const baselinePsi = (i: number) => (i === 0 ? 0.29 : i === 11 ? null : psi[i]!);
   return {
     day: generatedAt.slice(0, 10),
     modelVersion: 'xgb-fixture',
     drift: {
       status: 'measured', reason: null, trainingRows: 18_420, scoringRows: 4_812, features: FEATURES.length,
-      top: FEATURES.slice(0, 12).map((f, i) => ({ feature: f.name, label: f.label, psi: psi[i]! })),
+      baselineDay: new Date(Date.parse(generatedAt) - 30 * 86_400_000).toISOString().slice(0, 10),
+      top: FEATURES.slice(0, 12).map((f, i) => ({ feature: f.name, label: f.label, psi: psi[i]!, baselinePsi: baselinePsi(i) })),
     },
     calibration: {
       status: 'measured', reason: null, outcomes: 1_240, positives: 96, asOfSeasons: [2019, 2020], ece: 0.021, brier: 0.061, auc: 0.804,

@@ -3,17 +3,20 @@
  * and what it verified. Exits 1 when any check fails or a scenario errors or runs past its time limit.
  * PostgreSQL: the project-local test cluster (or CHAOS_DATABASE_URL, a server URL whose user may create databases);
  * every other service a scenario needs it starts itself on free loopback ports. CHAOS_SEED repeats a run.
+ *
+ * The scenarios run in a child process (chaos/runner.ts) leading a process group of its own, so a scenario past its
+ * time limit, or Ctrl-C, is ended with everything it started (workers, dev servers, clusters: one SIGKILL to the
+ * group), and the remaining scenarios go on in a fresh child.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { fork } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { mulberry32 } from '../lib/random.ts';
 import { ensureLocalPostgres } from '../infra/postgres.ts';
 import { stopUnlessShared } from '../test/shared-cluster.ts';
+import type { RunnerMessage } from './runner.ts';
 import { SCENARIOS } from './scenarios.ts';
-import type { ChaosCheck } from './scenario.ts';
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = chosen.filter((name) => !SCENARIOS.some((s) => s.name === name));
@@ -28,42 +31,73 @@ const local = process.env.CHAOS_DATABASE_URL
   : await ensureLocalPostgres({ dir: path.join(REPO_ROOT, '.data', 'postgres-test'), port: Number(process.env.TEST_PG_PORT ?? 54330), log });
 const adminDatabaseUrl = process.env.CHAOS_DATABASE_URL ?? local!.adminUrl;
 
+interface Result { name: string; ok: boolean; seconds: number }
+
+/**
+ * Runs `names` in one child until it finishes them or one runs past its limit (or the child dies): returns the
+ * verdicts it reached, failing the scenario it was in.
+ */
+function runChild(names: string[], interrupted: { stop?: () => void }): Promise<Result[]> {
+  return new Promise((resolve) => {
+    const results: Result[] = [];
+    const child = fork(path.join(REPO_ROOT, 'chaos', 'runner.ts'), names, {
+      detached: true,
+      env: { ...process.env, CHAOS_DATABASE_URL: adminDatabaseUrl, CHAOS_SEED: String(seed) },
+    });
+    let current: { name: string; workDir: string; started: number; timer: NodeJS.Timeout } | undefined;
+    let verdict: string | undefined;
+    const killGroup = (why: string) => {
+      verdict ??= why;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    };
+    interrupted.stop = () => killGroup('interrupted (Ctrl-C)');
+    child.on('message', (message: RunnerMessage) => {
+      if (message.type === 'start') {
+        const limit = message.timeLimitMs;
+        current = {
+          name: message.name, workDir: message.workDir, started: performance.now(),
+          timer: setTimeout(() => killGroup(`ran past its time limit of ${limit / 1000} s: ended with everything it started`), limit),
+        };
+      } else if (current) {
+        clearTimeout(current.timer);
+        results.push({ name: message.name, ok: message.ok, seconds: (performance.now() - current.started) / 1000 });
+        current = undefined;
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (current) {
+        clearTimeout(current.timer);
+        console.log(`  FAIL ${current.name} ${verdict ?? `its process ended (${signal ?? `exit ${code}`})`}`);
+        results.push({ name: current.name, ok: false, seconds: (performance.now() - current.started) / 1000 });
+        if (process.env.CHAOS_KEEP !== '1') rmSync(current.workDir, { recursive: true, force: true });
+      }
+      // A group member the runner started may outlive it (a server between its kill and its exit): end the group.
+      killGroup('ended');
+      resolve(results);
+    });
+  });
+}
+
 console.log(`chaos: seed ${seed} (CHAOS_SEED=${seed} repeats this run)`);
-const results: { name: string; ok: boolean; seconds: number }[] = [];
+const results: Result[] = [];
+const interrupted: { stop?: () => void; yes?: boolean } = {};
+process.once('SIGINT', () => {
+  interrupted.yes = true;
+  interrupted.stop?.();
+});
 try {
-  for (const scenario of SCENARIOS.filter((s) => !chosen.length || chosen.includes(s.name))) {
-    console.log(`\n== ${scenario.name}: ${scenario.summary}`);
-    const workDir = mkdtempSync(path.join(os.tmpdir(), `afwd-chaos-${scenario.name}-`));
-    const started = performance.now();
-    const elapsed = () => ((performance.now() - started) / 1000).toFixed(1);
-    let checks: ChaosCheck[] = [];
-    let failure: string | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      checks = await Promise.race([
-        scenario.run({
-          step: (message) => console.log(`  [${elapsed()} s] ${message}`),
-          adminDatabaseUrl, workDir, seed, random: mulberry32(seed),
-        }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`ran past its time limit of ${scenario.timeLimitMs / 1000} s`)), scenario.timeLimitMs);
-        }),
-      ]);
-    } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
-    } finally {
-      clearTimeout(timer);
-      if (process.env.CHAOS_KEEP !== '1') rmSync(workDir, { recursive: true, force: true });
-    }
-    for (const check of checks) console.log(`  ${check.ok ? 'PASS' : 'FAIL'} ${check.what}${check.detail ? ` (${check.detail})` : ''}`);
-    if (failure) console.log(`  FAIL the scenario stopped: ${failure}`);
-    if (!failure && !checks.length) failure = 'verified nothing';
-    const ok = !failure && checks.every((c) => c.ok);
-    results.push({ name: scenario.name, ok, seconds: (performance.now() - started) / 1000 });
+  let remaining = SCENARIOS.map((s) => s.name).filter((name) => !chosen.length || chosen.includes(name));
+  while (remaining.length && !interrupted.yes) {
+    results.push(...(await runChild(remaining, interrupted)));
+    remaining = remaining.filter((name) => !results.some((r) => r.name === name));
   }
 } finally {
   await stopUnlessShared(local);
 }
 console.log('\nsummary');
 for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'} ${r.name.padEnd(24)} ${r.seconds.toFixed(1)} s`);
-process.exit(results.every((r) => r.ok) ? 0 : 1);
+process.exit(!interrupted.yes && results.every((r) => r.ok) ? 0 : 1);

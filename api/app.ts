@@ -48,7 +48,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.use('*', authenticate(deps));
   // Stripe's webhook is not limited per IP: its deliveries come from a few addresses and must never be refused.
   app.use(`${API_PREFIX}/*`, except(WEBHOOK_PATH, rateLimit(deps)));
-  app.onError(onError());
+  app.onError(onError(deps.metrics));
   app.notFound(onNotFound());
 
   app.route('/', healthRoutes(deps));

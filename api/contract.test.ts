@@ -329,6 +329,9 @@ const CASES: Record<string, Case[]> = {
 function unreachable(op: Operation, status: number): string | undefined {
   if (status === 413 && (op.method === 'GET' || op.method === 'HEAD')) return 'a GET request carries no body in-process, so the body limit has nothing to refuse';
   if (status === 502 && op.path.startsWith('/api/v1/billing/')) return 'needs Stripe unreachable: api/routes/billing.test.ts covers it';
+  if (status === 503 && (op.path.startsWith('/api/v1/prospects') || op.path.startsWith('/api/v1/ml/'))) {
+    return 'needs the database overloaded (its pool exhausted): api/db-overload.test.ts covers it';
+  }
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The API's Prometheus metrics, in a registry of its own (never prom-client's global one, so several apps in one
  * test process do not collide): requests and their latency by route pattern, cache results, rate-limit refusals,
- * Stripe webhook outcomes, and the default process metrics.
+ * Stripe webhook outcomes, requests refused because the database was overloaded, and the default process metrics.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -17,6 +17,8 @@ export interface ApiMetrics {
   cacheResult(kind: string, result: 'hit' | 'miss' | 'error'): void;
   rateLimited(bucket: string): void;
   stripeWebhook(outcome: StripeWebhookOutcome): void;
+  /** A request answered 503 because the database was overloaded (api/db-overload.ts names the reasons). */
+  databaseOverload(reason: string): void;
   /** The text exposition served at /metrics. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -45,6 +47,10 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}): Ap
     name: 'afwd_stripe_webhooks_total', help: 'Stripe webhook deliveries, by outcome (applied, duplicate, ignored, rejected, unavailable, error).',
     labelNames: ['outcome'] as const, registers: [registry],
   });
+  const overloads = new Counter({
+    name: 'api_database_overload_total', help: 'Requests answered 503 because the database was overloaded, by reason (pool-exhausted, statement-timeout...).',
+    labelNames: ['reason'] as const, registers: [registry],
+  });
   // The labelled series of each combination, looked up once: prom-client hashes a labels object on every call
   // otherwise. The combinations are bounded (route patterns, not paths; a handful of kinds and results).
   const series = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
@@ -72,6 +78,7 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}): Ap
     },
     rateLimited: (bucket) => limited.inc({ bucket }),
     stripeWebhook: (outcome) => webhooks.inc({ outcome }),
+    databaseOverload: (reason) => overloads.inc({ reason }),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

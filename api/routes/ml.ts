@@ -36,7 +36,7 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       limitRoute(deps, { name: 'predictions', limit: FREE_PREDICTIONS_PER_MINUTE, windowSeconds: 60, roles: ['free'] }),
     ] as const,
     request: { params: PlayerIdParamsSchema, query: AsOfQuerySchema },
-    responses: { 200: json(PredictionSchema, 'The prediction'), ...problemResponses(400, 401, 404, 413, 429) },
+    responses: { 200: json(PredictionSchema, 'The prediction'), ...problemResponses(400, 401, 404, 413, 429, 503) },
   });
 
   const batch = createRoute({
@@ -48,7 +48,7 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       query: AsOfQuerySchema,
       body: { required: true, content: { 'application/json': { schema: BatchPredictRequestSchema } } },
     },
-    responses: { 200: json(BatchPredictionSchema, 'The predictions'), ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
+    responses: { 200: json(BatchPredictionSchema, 'The predictions'), ...problemResponses(400, 401, 403, 404, 413, 415, 429, 503) },
   });
 
   const explanation = createRoute({
@@ -57,7 +57,7 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     security: [{ bearer: [] }],
     middleware: [requireRole('premium', 'admin')] as const,
     request: { params: PlayerIdParamsSchema, query: AsOfQuerySchema },
-    responses: { 200: json(ExplanationSchema, 'The explanation'), ...problemResponses(400, 401, 403, 404, 413, 429) },
+    responses: { 200: json(ExplanationSchema, 'The explanation'), ...problemResponses(400, 401, 403, 404, 413, 429, 503) },
   });
 
   /** One player's stored prediction in the served (or `asOf`) snapshot, shaped by `shape`, through the cache. */

@@ -123,21 +123,21 @@ const list = createRoute({
   method: 'get', path: '/prospects', tags: ['prospects'],
   summary: 'Ranked prospects, filtered, sorted and paginated (public).',
   request: { query: ListQuerySchema },
-  responses: { 200: json(ProspectListSchema, 'One page of prospects'), ...problemResponses(400, 401, 404, 413, 429) },
+  responses: { 200: json(ProspectListSchema, 'One page of prospects'), ...problemResponses(400, 401, 404, 413, 429, 503) },
 });
 
 const filters = createRoute({
   method: 'get', path: '/prospects/filters', tags: ['prospects'],
   summary: 'Every value each list filter can take, with counts (public).',
   request: { query: DetailQuerySchema },
-  responses: { 200: json(FilterOptionsSchema, 'The filter options'), ...problemResponses(400, 401, 404, 413, 429) },
+  responses: { 200: json(FilterOptionsSchema, 'The filter options'), ...problemResponses(400, 401, 404, 413, 429, 503) },
 });
 
 const search = createRoute({
   method: 'get', path: '/prospects/search', tags: ['prospects'],
   summary: 'Fuzzy name search: typo- and accent-tolerant (trigrams), best match first, then by rank (public).',
   request: { query: SearchQuerySchema },
-  responses: { 200: json(SearchResultSchema, 'Matching prospects'), ...problemResponses(400, 401, 404, 413, 429) },
+  responses: { 200: json(SearchResultSchema, 'Matching prospects'), ...problemResponses(400, 401, 404, 413, 429, 503) },
 });
 
 const compare = createRoute({
@@ -146,14 +146,14 @@ const compare = createRoute({
   security: [{ bearer: [] }],
   middleware: [requireRole('premium', 'admin')] as const,
   request: { query: CompareQuerySchema },
-  responses: { 200: json(CompareResponseSchema, 'The prospects, in the order asked'), ...problemResponses(400, 401, 403, 404, 413, 429) },
+  responses: { 200: json(CompareResponseSchema, 'The prospects, in the order asked'), ...problemResponses(400, 401, 403, 404, 413, 429, 503) },
 });
 
 const detail = createRoute({
   method: 'get', path: '/prospects/{id}', tags: ['prospects'],
   summary: "One prospect's card, with stat history, factors and comparables (public).",
   request: { params: PlayerIdParamsSchema, query: DetailQuerySchema },
-  responses: { 200: json(ProspectDetailResponseSchema, 'The prospect'), ...problemResponses(400, 401, 404, 413, 429) },
+  responses: { 200: json(ProspectDetailResponseSchema, 'The prospect'), ...problemResponses(400, 401, 404, 413, 429, 503) },
 });
 
 export function prospectRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {

@@ -3,19 +3,15 @@
  * the README quotes them with this command. Brings up its own Temporal dev server and a local PostgreSQL cluster
  * (or BENCH_DATABASE_URL's server).
  */
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { REPO_ROOT } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { ensureLocalPostgres } from '../infra/postgres.ts';
-import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
 import { benchApi } from './api.ts';
 import { benchBackfill } from './backfill.ts';
 import { benchLoad } from './load.ts';
 import { benchMemory } from './memory.ts';
 import { benchSite } from './site.ts';
 import { benchTraining } from './training.ts';
-import { stopUnlessShared } from '../test/shared-cluster.ts';
+import { startEphemeralTemporal } from '../test/ephemeral-temporal.ts';
+import { stopUnlessShared, testCluster } from '../test/shared-cluster.ts';
 import type { BenchContext } from './context.ts';
 
 const benches: Record<string, (ctx: BenchContext) => Promise<void>> = {
@@ -34,17 +30,8 @@ if (unknown.length) {
   process.exit(2);
 }
 const log = createLogger({ level: 'warn', name: 'bench' });
-const local = process.env.BENCH_DATABASE_URL
-  ? undefined
-  : await ensureLocalPostgres({ dir: path.join(REPO_ROOT, '.data', 'postgres-test'), port: Number(process.env.TEST_PG_PORT ?? 54330), log });
-const cli = locateTemporalCli();
-if (!cli) throw new Error('No Temporal CLI: run `sh scripts/bootstrap.sh` first.');
-const temporal = await TestWorkflowEnvironment.createLocal({
-  server: {
-    executable: { type: 'existing-path', path: cli }, ip: '127.0.0.1', ui: false,
-    extraArgs: Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-  },
-});
+const local = process.env.BENCH_DATABASE_URL ? undefined : await testCluster(log);
+const temporal = await startEphemeralTemporal();
 const ctx: BenchContext = { adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? local!.adminUrl, temporalAddress: temporal.address };
 console.log(`machine: ${(await import('node:os')).cpus().length} cores, Node ${process.versions.node}`);
 try {

@@ -14,15 +14,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { setRole, userByEmail } from '../db/users.ts';
-import { ensureLocalPostgres, type LocalPostgres } from '../infra/postgres.ts';
+import type { LocalPostgres } from '../infra/postgres.ts';
 import { ensureLocalRedis, type LocalRedis } from '../infra/redis.ts';
-import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
 import { REPO_ROOT, loadConfig } from '../lib/config.ts';
 import { createPool, type Pool } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
-import { stopUnlessShared } from '../test/shared-cluster.ts';
+import { startEphemeralTemporal } from '../test/ephemeral-temporal.ts';
+import { stopUnlessShared, testCluster } from '../test/shared-cluster.ts';
 import { freePort } from '../test/ports.ts';
 import { pipelineWorkflowId } from '../workflows/ids.ts';
 import type { PipelineResult, runPipeline } from '../workflows/run-pipeline.ts';
@@ -116,18 +115,11 @@ export async function startLoadWorld(): Promise<LoadWorld> {
   try {
     let local: LocalPostgres | undefined;
     if (!process.env.BENCH_DATABASE_URL) {
-      local = await ensureLocalPostgres({ dir: path.join(REPO_ROOT, '.data', 'postgres-test'), port: Number(process.env.TEST_PG_PORT ?? 54330), log });
+      local = await testCluster(log);
       stops.push({ name: 'postgres', stop: async () => void (await stopUnlessShared(local)) });
     }
     const adminDatabaseUrl = process.env.BENCH_DATABASE_URL ?? local!.adminUrl;
-    const cli = locateTemporalCli();
-    if (!cli) throw new Error('No Temporal CLI: run `sh scripts/bootstrap.sh` first.');
-    const temporal = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: cli }, ip: '127.0.0.1', ui: false,
-        extraArgs: Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-      },
-    });
+    const temporal = await startEphemeralTemporal();
     stops.push({ name: 'temporal', stop: () => temporal.teardown() });
     const scratch: ScratchDatabase = await createScratchDatabase({ adminDatabaseUrl, temporalAddress: temporal.address }, 'afwd_bench_loadtest');
     stops.push({ name: 'scratch database', stop: () => scratch.drop() });

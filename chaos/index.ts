@@ -13,8 +13,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { ensureLocalPostgres } from '../infra/postgres.ts';
-import { stopUnlessShared } from '../test/shared-cluster.ts';
+import { stopUnlessShared, testCluster } from '../test/shared-cluster.ts';
 import type { RunnerMessage } from './runner.ts';
 import { SCENARIOS } from './scenarios.ts';
 
@@ -26,9 +25,7 @@ if (unknown.length) {
 }
 const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
 const log = createLogger({ level: 'warn', name: 'chaos' });
-const local = process.env.CHAOS_DATABASE_URL
-  ? undefined
-  : await ensureLocalPostgres({ dir: path.join(REPO_ROOT, '.data', 'postgres-test'), port: Number(process.env.TEST_PG_PORT ?? 54330), log });
+const local = process.env.CHAOS_DATABASE_URL ? undefined : await testCluster(log);
 const adminDatabaseUrl = process.env.CHAOS_DATABASE_URL ?? local!.adminUrl;
 
 interface Result { name: string; ok: boolean; seconds: number }

@@ -3,18 +3,13 @@
  * a fresh PostgreSQL database (dropped afterwards), an ephemeral Temporal dev server, a stripe-mock and a Redis (the clone's test
  * redis-server in .data/redis-test, or TEST_REDIS_URL; suites keep to their own key prefixes and never flush it).
  */
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { REPO_ROOT } from '../lib/config.ts';
 import { createPool, migrate } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
-import { ensureLocalPostgres } from '../infra/postgres.ts';
 import { testRedis } from './redis.ts';
-import { PrerequisiteError } from '../lib/prerequisite-error.ts';
-import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../infra/temporal-cli.ts';
-import { stopUnlessShared } from './shared-cluster.ts';
+import { startEphemeralTemporal } from './ephemeral-temporal.ts';
+import { stopUnlessShared, testCluster } from './shared-cluster.ts';
 import { startStripeMock } from '../infra/stripe-mock.ts';
 import { freePort } from './ports.ts';
 
@@ -29,21 +24,6 @@ declare module 'vitest' {
     redisUrl: string;
     /** stripe-mock of this run (STRIPE_API_URL for the test APIs and workers). */
     stripeMockUrl: string;
-  }
-}
-
-/**
- * This clone's test cluster. A port taken by another clone's cluster (left running by a killed run) is skipped
- * rather than fatal: the next few ports are tried.
- */
-async function testCluster(log: ReturnType<typeof createLogger>) {
-  const first = Number(process.env.TEST_PG_PORT ?? 54330);
-  for (let port = first; ; port++) {
-    try {
-      return await ensureLocalPostgres({ dir: path.join(REPO_ROOT, '.data', 'postgres-test'), port, log });
-    } catch (error) {
-      if (!(error instanceof PrerequisiteError) || !/already serves another PostgreSQL cluster/.test(error.message) || port >= first + 9) throw error;
-    }
   }
 }
 
@@ -70,16 +50,7 @@ export default async function setup(project: TestProject) {
   await migrate(pool);
   await pool.end();
 
-  const cli = locateTemporalCli();
-  if (!cli) throw new Error('No Temporal CLI: run `sh scripts/bootstrap.sh` first (npm test does).');
-  const temporal = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli },
-      ip: '127.0.0.1',
-      ui: false,
-      extraArgs: Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-    },
-  });
+  const temporal = await startEphemeralTemporal();
 
   const redis = await testRedis(log);
   const stripeMock = await startStripeMock({ port: await freePort(), log });

@@ -7,14 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { ensureLocalRedis, type LocalRedis } from '../../infra/redis.ts';
 import { createPipelineWorker } from '../../infra/pipeline-worker.ts';
-import { SEARCH_ATTRIBUTES, locateTemporalCli } from '../../infra/temporal-cli.ts';
+import { startEphemeralTemporal } from '../../test/ephemeral-temporal.ts';
 import { installTemporalRuntime } from '../../infra/temporal-runtime.ts';
 import { REPO_ROOT } from '../../lib/config.ts';
 import { createPool, migrate, type Pool } from '../../lib/db.ts';
@@ -130,18 +129,9 @@ export async function startChaosRedis(dir: string): Promise<ChaosRedis> {
 
 /** An ephemeral Temporal dev server (the CLI's, as the tests use it) on free loopback ports. */
 export async function startTemporal(): Promise<{ address: string; stop(): Promise<void> }> {
-  const cli = locateTemporalCli();
-  if (!cli) throw new Error('No Temporal CLI: run `sh scripts/bootstrap.sh` first (npm test does).');
   // The SDK's runtime is one per process and the test environment would install a default one: ours goes first.
   installTemporalRuntime(quietLogger());
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli },
-      ip: '127.0.0.1',
-      ui: false,
-      extraArgs: Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-    },
-  });
+  const env = await startEphemeralTemporal();
   return { address: env.address, stop: () => env.teardown() };
 }
 

@@ -175,18 +175,17 @@ type DayRow = {
 };
 
 async function readDay(db: Queryable, row: DayRow): Promise<MonitoringDay> {
-  const [drift, calibration, baseline] = await Promise.all([
-    db.query<{ feature: string; psi: number; binning: FeatureDriftRecord['binning']; training_missing: number; scoring_missing: number; bins: FeatureDriftRecord['bins'] }>(
-      `SELECT feature, psi, binning, training_missing, scoring_missing, bins FROM feature_drift
-       WHERE day = $1 AND model_version = $2 ORDER BY psi DESC, feature`, [row.day, row.model_version]),
-    db.query<{
-      model_version: string; serving: boolean; status: MonitoringStatus; reason: string | null; outcomes: number; positives: number;
-      as_of_seasons: number[]; ece: number | null; brier: number | null; auc: number | null; reliability: LiveCalibrationRecord['reliability'];
-    }>(
-      `SELECT model_version, serving, status, reason, outcomes, positives, as_of_seasons, ece, brier, auc, reliability FROM live_calibration
-       WHERE day = $1 ORDER BY serving DESC, model_version`, [row.day]),
-    driftBaseline(db, row.model_version, row.day),
-  ]);
+  // One after another, not in parallel: `db` may be one connection (the gauges' bounded read), which runs one query at a time.
+  const drift = await db.query<{ feature: string; psi: number; binning: FeatureDriftRecord['binning']; training_missing: number; scoring_missing: number; bins: FeatureDriftRecord['bins'] }>(
+    `SELECT feature, psi, binning, training_missing, scoring_missing, bins FROM feature_drift
+     WHERE day = $1 AND model_version = $2 ORDER BY psi DESC, feature`, [row.day, row.model_version]);
+  const calibration = await db.query<{
+    model_version: string; serving: boolean; status: MonitoringStatus; reason: string | null; outcomes: number; positives: number;
+    as_of_seasons: number[]; ece: number | null; brier: number | null; auc: number | null; reliability: LiveCalibrationRecord['reliability'];
+  }>(
+    `SELECT model_version, serving, status, reason, outcomes, positives, as_of_seasons, ece, brier, auc, reliability FROM live_calibration
+     WHERE day = $1 ORDER BY serving DESC, model_version`, [row.day]);
+  const baseline = await driftBaseline(db, row.model_version, row.day);
   return {
     day: row.day, modelVersion: row.model_version, predictionRunId: row.prediction_run_id, featureSnapshotId: row.feature_snapshot_id,
     trainingSnapshotId: row.training_snapshot_id, trainingRows: row.training_rows, scoringRows: row.scoring_rows, driftStatus: row.drift_status,

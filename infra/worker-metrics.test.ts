@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config.ts';
 import { createPool } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
-import { calendarFrom } from '../lib/season-calendar.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { freePort } from '../test/ports.ts';
-import { createWorkerMetrics, inSeason, type WorkerMetricsOptions } from './worker-metrics.ts';
+import { createWorkerMetrics, type WorkerMetricsOptions } from './worker-metrics.ts';
 import { parseAddress, startWorkerMetricsServer } from './worker-metrics-server.ts';
 
 /** A logger whose lines are kept, to see what a failed read reported. */
@@ -23,29 +22,6 @@ function sample(body: string, series: string): number | undefined {
   const line = body.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
-
-describe('inSeason', () => {
-  const calendar = calendarFrom('10-07', '2020-09-27');
-  const at = (iso: string) => inSeason(new Date(`${iso}T12:00:00Z`), { first: 3 }, calendar);
-
-  it('runs from the first day of the first season month through the regular season\'s last day', () => {
-    expect(at('2026-02-28')).toBe(false);
-    expect(at('2026-03-01')).toBe(true);
-    expect(at('2026-07-15')).toBe(true);
-    expect(at('2026-10-07')).toBe(true);
-    expect(at('2026-10-08')).toBe(false);
-    expect(at('2026-12-31')).toBe(false);
-  });
-
-  it('follows a season\'s own end date', () => {
-    expect(at('2020-09-27')).toBe(true);
-    expect(at('2020-09-28')).toBe(false);
-  });
-
-  it('refuses an invalid date', () => {
-    expect(() => inSeason(new Date('nope'), { first: 3 }, calendar)).toThrow(RangeError);
-  });
-});
 
 describe('the worker\'s metrics', () => {
   let db: TestDatabase;

@@ -7,15 +7,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, InjectedSinks, NativeConnection } from '@temporalio/worker';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { ActivityMetrics } from '../activities/context.ts';
 import { MLB_SOURCE } from '../activities/ingest.ts';
-import { latestBatchQuarantine, secondsSinceSeasonLoad, servingModelFigures, withStatementTimeout } from '../db/ops-metrics.ts';
+import { latestBatchQuarantine, secondsSinceSeasonLoad, servingModelFigures } from '../db/ops-metrics.ts';
 import type { Config } from '../lib/config.ts';
-import type { Pool, Queryable } from '../lib/db.ts';
+import type { Pool } from '../lib/db.ts';
 import type { Logger } from '../lib/log.ts';
-import { regularSeasonEnd, type SeasonCalendar } from '../lib/season-calendar.ts';
+import { inSeason } from '../lib/season-calendar.ts';
 import { registerMonitoringGauges } from '../monitoring/metrics.ts';
+import { createScrapeReads } from './scrape-reads.ts';
 import type { WorkflowMetricsSinks } from './workflow-failure-interceptor.ts';
 
 const WORKFLOW_INTERCEPTOR = fileURLToPath(new URL('./workflow-failure-interceptor.ts', import.meta.url));
@@ -46,18 +47,6 @@ export interface WorkerMetricsOptions {
 }
 
 /**
- * True from the first day of the first SEASON_MONTHS month through the last day of that year's regular season
- * (lib/season-calendar.ts): the months when a day without a successful load is stale data. UTC dates.
- */
-export function inSeason(now: Date, seasonMonths: { first: number }, calendar: SeasonCalendar): boolean {
-  if (Number.isNaN(now.getTime())) throw new RangeError('inSeason: now is not a valid date');
-  const today = now.toISOString().slice(0, 10);
-  const year = now.getUTCFullYear();
-  const opening = `${year}-${String(seasonMonths.first).padStart(2, '0')}-01`;
-  return today >= opening && today <= regularSeasonEnd(year, calendar);
-}
-
-/**
  * The activity interceptor: each attempt's duration by activity type and outcome, and the attempts that threw.
  * A cancelled attempt throws too, so it counts as failed: it did not complete.
  */
@@ -80,19 +69,6 @@ export function activityMetricsInterceptor(duration: Histogram<'activity_type' |
     };
     return { inbound };
   };
-}
-
-/** A promise that rejects after `ms`, so a read that hangs (a pool with no free connection) cannot hold a scrape. */
-async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetrics {
@@ -118,25 +94,9 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     labelNames: ['workflow_type'] as const, registers: [registry],
   });
 
-  /**
-   * A gauge set at scrape time from `read`; a read that fails or times out is logged and leaves the gauge without a
-   * value for this scrape (absent, not a stale or made-up number), and the rest of the scrape goes on.
-   */
-  const scraped = <L extends string>(name: string, help: string, read: (gauge: Gauge<L>) => Promise<void>, labelNames: readonly L[] = []) =>
-    new Gauge<L>({
-      name, help, labelNames, registers: [registry],
-      async collect() {
-        // reset() leaves an unlabelled gauge at 0; remove() takes that value away, so "unknown" is not exported as 0.
-        this.reset();
-        if (labelNames.length === 0) this.remove();
-        try {
-          await within(readTimeoutMs, name, read(this));
-        } catch (error) {
-          log.warn({ err: error, metric: name }, 'metric read failed at scrape: left unset');
-        }
-      },
-    });
-  const fromDb = <T>(read: (db: Queryable) => Promise<T>) => withStatementTimeout(pool, readTimeoutMs, read);
+  const scrape = createScrapeReads({ registry, pool, log, timeoutMs: readTimeoutMs });
+  const { fromDb } = scrape;
+  const scraped = scrape.gauge;
 
   scraped('afwd_data_freshness_seconds', 'Seconds since the newest successful season load finished (absent before the first).', async (g) => {
     const seconds = await fromDb((db) => secondsSinceSeasonLoad(db, MLB_SOURCE));
@@ -150,9 +110,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     g.set(inSeason(now(), config.schedules.seasonMonths, config.seasonCalendar) ? 1 : 0);
   });
   // One read serves the four model gauges; each is absent when the model did not store its figure.
-  let serving: ReturnType<typeof servingModelFigures> | null = null;
-  // prom-client collects every metric of a scrape at once, so the four gauges share one read; the next scrape reads anew.
-  const servingOnce = () => (serving ??= fromDb(servingModelFigures).finally(() => { serving = null; }));
+  const servingOnce = scrape.shared('the serving model\'s figures', () => fromDb(servingModelFigures));
   const modelGauge = (name: string, help: string, pick: (f: NonNullable<Awaited<ReturnType<typeof servingModelFigures>>>) => number | null) =>
     scraped(name, help, async (g) => {
       const figures = await servingOnce();
@@ -167,7 +125,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     g.set({ task_queue: taskQueue.name }, await taskQueue.backlog(readTimeoutMs));
   }, ['task_queue'] as const);
 
-  registerMonitoringGauges(registry, pool);
+  registerMonitoringGauges(scrape);
 
   return {
     registry,

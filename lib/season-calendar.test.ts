@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEASON_CALENDAR, calendarFrom, finishedSeasons, lastCompleteSeason, regularSeasonEnd } from './season-calendar.ts';
+import { DEFAULT_SEASON_CALENDAR, calendarFrom, finishedSeasons, inSeason, lastCompleteSeason, regularSeasonEnd } from './season-calendar.ts';
 
 describe('lastCompleteSeason', () => {
   const calendar = calendarFrom('10-01', '2022-10-05');
@@ -64,5 +64,28 @@ describe('finishedSeasons', () => {
   it('refuses a malformed date', () => {
     expect(() => finishedSeasons({ fromSeason: 2015, toSeason: 2022, today: '15/07/2026' }, calendar)).toThrow(/today must be a date like/);
     expect(() => finishedSeasons({ fromSeason: 2015, toSeason: 2022, today: '2026-02-30' }, calendar)).toThrow(/today must be a date like/);
+  });
+});
+
+describe('inSeason', () => {
+  const calendar = calendarFrom('10-07', '2020-09-27');
+  const at = (iso: string) => inSeason(new Date(`${iso}T12:00:00Z`), { first: 3 }, calendar);
+
+  it('runs from the first day of the first season month through the regular season\'s last day', () => {
+    expect(at('2026-02-28')).toBe(false);
+    expect(at('2026-03-01')).toBe(true);
+    expect(at('2026-07-15')).toBe(true);
+    expect(at('2026-10-07')).toBe(true);
+    expect(at('2026-10-08')).toBe(false);
+    expect(at('2026-12-31')).toBe(false);
+  });
+
+  it('follows a season\'s own end date', () => {
+    expect(at('2020-09-27')).toBe(true);
+    expect(at('2020-09-28')).toBe(false);
+  });
+
+  it('refuses an invalid date', () => {
+    expect(() => inSeason(new Date('nope'), { first: 3 }, calendar)).toThrow(RangeError);
   });
 });

@@ -79,3 +79,15 @@ export function calendarFrom(defaultEnd: string, ends: string): SeasonCalendar {
   }
   return { defaultEnd: { month: Number(m[1]), day: Number(m[2]) }, ends: map };
 }
+
+/**
+ * True from the first day of the first SEASON_MONTHS month through the last day of that year's regular season:
+ * the months when a day without a successful load is stale data. UTC dates.
+ */
+export function inSeason(now: Date, seasonMonths: { first: number }, calendar: SeasonCalendar): boolean {
+  if (Number.isNaN(now.getTime())) throw new RangeError('inSeason: now is not a valid date');
+  const today = now.toISOString().slice(0, 10);
+  const year = now.getUTCFullYear();
+  const opening = `${year}-${String(seasonMonths.first).padStart(2, '0')}-01`;
+  return today >= opening && today <= regularSeasonEnd(year, calendar);
+}

@@ -1,14 +1,15 @@
 /**
  * The monitoring gauges against a real database and a fresh prom-client Registry: absent before any monitoring,
  * the newest day's figures after, the PSI rise since the serving model's first measured day (0 on that day), live
- * calibration and AUC only when measured, and a slow or failed database read
- * logged while the scrape still answers.
+ * calibration and AUC only when measured, the newest day's age, and a slow database read cut off on the server
+ * (its connection back in the pool) and logged while the scrape still answers.
  */
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replaceMonitoringDay, type LiveCalibrationRecord, type MonitoringDayRecord } from '../db/monitoring.ts';
 import { withTransaction } from '../lib/db.ts';
+import { createScrapeReads } from '../infra/scrape-reads.ts';
 import { createLogger } from '../lib/log.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { registerMonitoringGauges } from './metrics.ts';
@@ -35,14 +36,14 @@ function day(date: string, overrides: Partial<MonitoringDayRecord> = {}): Monito
 
 describe('registerMonitoringGauges', () => {
   let db: TestDatabase;
-  const warnings: string[] = [];
+  const warnings: { msg: string; metric?: string }[] = [];
   const log = createLogger({
     level: 'info',
     destination: new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString().split('\n').filter(Boolean)) {
-          const entry = JSON.parse(line) as { level: number; msg: string };
-          if (entry.level === 40) warnings.push(entry.msg);
+          const entry = JSON.parse(line) as { level: number; msg: string; metric?: string };
+          if (entry.level === 40) warnings.push(entry);
         }
         done();
       },
@@ -51,7 +52,7 @@ describe('registerMonitoringGauges', () => {
   const write = (record: MonitoringDayRecord) => withTransaction(db.pool, (client) => replaceMonitoringDay(client, record));
   const gauges = () => {
     const registry = new Registry();
-    registerMonitoringGauges(registry, db.pool, { log, timeoutMs: 300 });
+    registerMonitoringGauges(createScrapeReads({ registry, pool: db.pool, log, timeoutMs: 300 }));
     return registry;
   };
 
@@ -67,7 +68,7 @@ describe('registerMonitoringGauges', () => {
 
   it('exports no figure before any day was monitored', async () => {
     const samples = await scrape(gauges());
-    for (const name of ['afwd_feature_psi', 'afwd_feature_psi_max', 'afwd_feature_psi_rise', 'afwd_feature_psi_rise_max', 'afwd_live_calibration_error', 'afwd_live_calibration_outcomes', 'afwd_live_auc']) {
+    for (const name of ['afwd_feature_psi', 'afwd_feature_psi_max', 'afwd_feature_psi_rise', 'afwd_feature_psi_rise_max', 'afwd_live_calibration_error', 'afwd_live_calibration_outcomes', 'afwd_live_auc', 'afwd_monitoring_age_seconds']) {
       expect(samples.get(name), name).toEqual([]);
     }
     const text = await gauges().metrics();
@@ -108,10 +109,9 @@ describe('registerMonitoringGauges', () => {
     expect(samples.get('afwd_live_calibration_outcomes')).toEqual([{ labels: {}, value: 250 }]);
     expect(samples.get('afwd_live_auc')).toEqual([{ labels: {}, value: 0.84 }]);
 
-    // A day whose drift could not be measured and whose outcomes are all failures: no PSI, no AUC. Read after the
-    // shared-read window, so the same registry sees the new day.
+    // A day whose drift could not be measured and whose outcomes are all failures: no PSI, no AUC. The next scrape of
+    // the same registry reads anew.
     await write(day('2026-07-17', { driftStatus: 'not-enough-data', driftReason: 'no training rows', drift: [], calibration: [measured(null)] }));
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
     samples = await scrape(registry);
     expect(samples.get('afwd_feature_psi')).toEqual([]);
     expect(samples.get('afwd_feature_psi_max')).toEqual([]);
@@ -140,10 +140,17 @@ describe('registerMonitoringGauges', () => {
     expect(rise.get('draft_pick')).toBeCloseTo(0.3, 12);
   });
 
-  it('answers the scrape without figures when the database is too slow, and logs why', async () => {
+  it("exports the age of the newest monitored day from when it was computed", async () => {
+    await db.pool.query(`UPDATE monitoring_days SET computed_at = now() - interval '40 hours' WHERE day = (SELECT max(day) FROM monitoring_days)`);
+    const [age] = (await scrape(gauges())).get('afwd_monitoring_age_seconds')!;
+    expect(age!.value).toBeGreaterThanOrEqual(40 * 3600);
+    expect(age!.value).toBeLessThan(40 * 3600 + 60);
+  });
+
+  it('answers the scrape without figures when the database is too slow, cancels the query on the server and logs why', async () => {
     const client = await db.pool.connect();
     try {
-      // Another session holds the table: the gauges' read blocks past its timeout.
+      // Another session holds the table: the gauges' read blocks until PostgreSQL's statement timeout cancels it.
       await client.query('BEGIN');
       await client.query('LOCK TABLE monitoring_days IN ACCESS EXCLUSIVE MODE');
       const started = Date.now();
@@ -151,14 +158,24 @@ describe('registerMonitoringGauges', () => {
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(samples.get('afwd_feature_psi_max')).toEqual([]);
       expect(samples.get('afwd_live_calibration_outcomes')).toEqual([]);
-      expect(warnings.at(-1)).toBe('model monitoring gauges: could not read the latest monitoring day');
+      expect(samples.get('afwd_monitoring_age_seconds')).toEqual([]);
+      expect(warnings.filter((w) => w.msg === 'metric read failed at scrape: left unset').map((w) => w.metric))
+        .toEqual(expect.arrayContaining(['afwd_feature_psi_max', 'afwd_live_auc', 'afwd_monitoring_age_seconds']));
+      // The blocked query was cancelled by the server, not left waiting on a pooled connection.
+      await expect.poll(async () => {
+        const { rows } = await client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`);
+        return rows[0]!.n;
+      }, { timeout: 2_000 }).toBe(0);
     } finally {
       await client.query('ROLLBACK');
       client.release();
     }
   });
 
-  it('refuses a non-positive timeout', () => {
-    expect(() => registerMonitoringGauges(new Registry(), db.pool, { timeoutMs: 0 })).toThrow(/timeout must be positive/);
+  it('refuses a scrape read timeout that is not a positive whole number of ms', () => {
+    for (const timeoutMs of [0, -5, 1.5]) {
+      expect(() => createScrapeReads({ registry: new Registry(), pool: db.pool, log, timeoutMs })).toThrow(/positive integer/);
+    }
   });
 });

@@ -105,6 +105,10 @@ describe('monitorModel', () => {
     await db.pool.query(`UPDATE prediction_runs SET created_at = now() - interval '1 day' WHERE prediction_run_id = 'pr-new-2016-a'`);
     await predictions('pr-new-2016', 'm-new', 'fs-day', 2016, cohort(2016, (p) => p));
     await predictions('pr-day', 'm-new', 'fs-day', 2020, cohort(2020, (p) => p));
+    // In-sample predictions (a dailyUpdate run with a past day): the serving model on its validation and held-out
+    // seasons, which it was stopped, calibrated and selected on. They must not count in live calibration.
+    await predictions('pr-new-2013', 'm-new', 'fs-day', 2013, cohort(2013, (p) => p));
+    await predictions('pr-new-2014', 'm-new', 'fs-day', 2014, cohort(2014, (p) => p));
 
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -154,7 +158,8 @@ describe('monitorModel', () => {
     expect(day.baselineDay).toBe('2026-07-15');
     for (const d of day.drift) expect(d.baselinePsi).toBe(d.psi);
 
-    // Serving first. The 2016 cohort counts once per player (the newer run's calibrated probabilities).
+    // Serving first. The 2016 cohort counts once per player (the newer run's calibrated probabilities); its in-sample
+    // 2013 and 2014 predictions do not count.
     const [serving, earlier] = day.calibration;
     expect(day.calibration).toHaveLength(2);
     expect(serving).toMatchObject({ modelVersion: 'm-new', serving: true, status: 'measured', outcomes: 300, asOfSeasons: [2016], reason: null });

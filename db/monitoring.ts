@@ -103,6 +103,10 @@ export interface KnownOutcome {
 /**
  * Every stored prediction whose outcome is labelled in feature snapshot `labelSnapshotId`, one per model, player and
  * as-of season: a model scores the same finished season on many days, and the newest of those runs counts once.
+ * Only held-out predictions count: the as-of season must come after every season the model touched as the registry
+ * records them (trained through `metrics.trainThrough`, early-stopped and calibrated on `metrics.validationSeason`,
+ * measured and selected on `holdout_season`). A dailyUpdate run with a past `today` stores predictions on those
+ * seasons, and they would flatter live calibration. A model that records none of them has no held-out prediction.
  */
 export async function knownOutcomes(db: Queryable, labelSnapshotId: string): Promise<KnownOutcome[]> {
   const { rows } = await db.query<{ model_version: string; player_id: number; as_of_season: number; probability: number; label: number }>(
@@ -110,8 +114,12 @@ export async function knownOutcomes(db: Queryable, labelSnapshotId: string): Pro
             p.model_version, p.player_id, p.as_of_season, p.probability, f.label
      FROM predictions p
      JOIN prediction_runs r USING (prediction_run_id)
+     JOIN models m ON m.model_version = p.model_version
      JOIN player_features f ON f.snapshot_id = $1 AND f.player_id = p.player_id AND f.as_of_season = p.as_of_season
      WHERE f.label IS NOT NULL
+       -- greatest() skips nulls; all null leaves the comparison null, so nothing counts.
+       AND p.as_of_season > greatest(m.holdout_season, (m.metrics->>'holdoutSeason')::int,
+                                     (m.metrics->>'validationSeason')::int, (m.metrics->>'trainThrough')::int)
      ORDER BY p.model_version, p.player_id, p.as_of_season, r.created_at DESC, r.prediction_run_id DESC`,
     [labelSnapshotId],
   );

@@ -2,7 +2,7 @@
  * From loaded history to a published site: features, (re)training, inference for current prospects, the ranking
  * snapshot, rank-move notifications, and the atomically switched site. Shared by runPipeline and dailyUpdate.
  */
-import { log, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, log, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
 const dbStep = { startToCloseTimeout: '20 minutes', retry: { maximumAttempts: 5 } } as const;
@@ -71,10 +71,12 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
   if (patched('model-monitoring')) {
     // Before publishing, so the snapshot's methodology shows today's drift and live calibration. Monitoring is
     // advisory: if it still fails after its retries the rankings publish anyway (the failure shows in Temporal and in
-    // afwd_activity_failures_total). Histories from before the step replay without it (patched).
+    // afwd_activity_failures_total). Histories from before the step replay without it (patched). A cancelled run
+    // stays cancelled: the cancellation is rethrown, not taken for a monitoring failure.
     stage('monitoring');
     await monitoring.monitorModel({ day: today, predictionRunId: predictions.predictionRunId }).catch((error: unknown) => {
-      log.warn('model monitoring failed; publishing without it', { error: error instanceof Error ? error.message : String(error) });
+      if (isCancellation(error)) throw error;
+      log.warn('model monitoring failed; publishing without it', failureFields(error));
     });
   }
   stage('publishing');
@@ -95,5 +97,15 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
     prospects: predictions.prospects,
     rankMoves: moves.notifications,
     siteDir: published.siteDir,
+  };
+}
+
+/** What went wrong in a failed activity: ActivityFailure's own message is only "Activity task failed"; its cause says why. */
+function failureFields(error: unknown): Record<string, string | undefined> {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  return {
+    error: error instanceof Error ? error.message : String(error),
+    cause: cause?.message,
+    causeType: cause instanceof ApplicationFailure ? (cause.type ?? undefined) : cause?.name,
   };
 }

@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../activities/index.ts';
 import { stubbedWorkerHarness, type StubbedWorkerHarness } from '../test/temporal.ts';
@@ -116,6 +116,31 @@ describe('runPipeline orchestration', () => {
     const result = await run(failing, { fromSeason: 2011, toSeason: 2016 });
     expect(calls.slice(-7)).toEqual(['predict', 'monitor', 'snapshot', 'moves', 'site', 'notify', 'fantrax']);
     expect(result).toMatchObject({ prospects: 7, siteDir: '/site' });
+  });
+
+  it('ends a run cancelled during model monitoring as cancelled, without publishing', async () => {
+    const calls: string[] = [];
+    let monitoringStarted!: () => void;
+    const started = new Promise<void>((resolve) => { monitoringStarted = resolve; });
+    const slow = stubs(calls, {
+      monitorModel: async () => {
+        calls.push('monitor');
+        monitoringStarted();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        throw ApplicationFailure.nonRetryable('too late', 'Late');
+      },
+    });
+    const { worker, taskQueue } = await harness.worker('cancelled', slow);
+    const error = await worker.runUntil(async () => {
+      const handle = await client.workflow.start<typeof runPipeline>('runPipeline', { taskQueue, workflowId: taskQueue, args: [{ fromSeason: 2011, toSeason: 2016 }] });
+      await started;
+      await handle.cancel();
+      return handle.result().catch((e: unknown) => e);
+    });
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(calls).toContain('monitor');
+    expect(calls).not.toContain('snapshot');
   });
 
   it('fails the run when a step fails for good, and publishes nothing', async () => {

@@ -62,17 +62,23 @@ function ensureChromium(): void {
   }
 }
 
-const NGINX_PATH = '/usr/sbin/nginx';
+/** Debian's nginx, unless NGINX_PATH names another binary (as infra/nginx.test.ts honours it). */
+const DEBIAN_NGINX = '/usr/sbin/nginx';
 function ensureNginx(): void {
-  if (existsSync(NGINX_PATH)) return;
+  const own = process.env.NGINX_PATH;
+  if (own) {
+    if (existsSync(own)) return;
+    throw new PrerequisiteError(`NGINX_PATH names ${own}, which does not exist: point it at an nginx binary or unset it.`);
+  }
+  if (existsSync(DEBIAN_NGINX)) return;
   // Debian's package starts nginx on port 80 as it installs. A policy-rc.d that refuses every start (exit 101, the
   // Debian convention) keeps it from doing so; it is removed again, so nothing else on the machine changes.
   const policy = '/usr/sbin/policy-rc.d';
   const ownPolicy = process.getuid?.() === 0 && !existsSync(policy);
   if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   try {
-    if (!aptInstall('nginx-light', 'the production front\'s configuration tests') || !existsSync(NGINX_PATH)) {
-      throw new PrerequisiteError(`nginx was not found at ${NGINX_PATH}: run \`apt-get install nginx-light\` as root.`);
+    if (!aptInstall('nginx-light', 'the production front\'s configuration tests') || !existsSync(DEBIAN_NGINX)) {
+      throw new PrerequisiteError(`nginx was not found at ${DEBIAN_NGINX}: run \`apt-get install nginx-light\` as root.`);
     }
   } finally {
     if (ownPolicy) rmSync(policy, { force: true });

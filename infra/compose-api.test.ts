@@ -13,7 +13,7 @@ const nginxFile = (name: string) => readFileSync(path.join(REPO_ROOT, 'infra/ngi
 describe('temporal-compose.yml: the API', () => {
   const compose = loadCompose();
 
-  it('runs Redis with a password and the API built from this repository, checked on /readyz, not published', () => {
+  it('runs Redis with a password and the API built from this repository, checked on /healthz, not published', () => {
     const redis = compose.services.redis!;
     expect(redis.image).toMatch(/^redis:7-alpine/);
     expect([redis.command].flat().join(' ')).toContain('--requirepass "$$REDIS_PASSWORD"');
@@ -22,7 +22,8 @@ describe('temporal-compose.yml: the API', () => {
     expect(api.build).toBe('.');
     expect(api.command).toEqual(['node', 'bin/api.ts']);
     expect(api.ports).toBeUndefined();
-    expect(api.healthcheck?.test?.join(' ')).toContain('http://127.0.0.1:8321/readyz');
+    // Liveness, not readiness: /readyz fails until the first run promotes a model.
+    expect(api.healthcheck?.test?.join(' ')).toContain('http://127.0.0.1:8321/healthz');
     expect(api.depends_on).toMatchObject({
       postgresql: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' }, temporal: { condition: 'service_healthy' },
     });

@@ -16,6 +16,7 @@ export interface Service {
   volumes?: string[];
   ports?: string[];
   restart?: string;
+  profiles?: string[];
   healthcheck?: { test?: string[]; disable?: boolean };
   depends_on?: Record<string, { condition: string }>;
   deploy?: { replicas?: string | number; resources?: { limits?: { cpus?: string; memory?: string } } };
@@ -43,6 +44,7 @@ export const PRODUCTION_SHELL: Record<string, string> = {
   STRIPE_PRICE_ID: 'price_0123456789',
   FANTRAX_SECRET_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
   SMTP_URL: 'smtps://mailer:mail-password@smtp.example:465',
+  MAIL_FROM: 'A Fine Wine Dynasty <rankings@prospects.example>',
   LINK_SIGNING_SECRET: 'l'.repeat(40),
   TLS_CERT_DIR: '/etc/afwd/tls',
 };
@@ -91,7 +93,7 @@ export function volumeSource(volume: string): string {
   return volume.split(':')[0]!;
 }
 
-/** The one-shot jobs: run to completion, retried on failure, with no health check to watch. */
+/** The one-shot jobs: run to completion (retried on failure, or not restarted at all), with no health check to watch. */
 export function isOneShot(service: Service): boolean {
-  return service.restart === 'on-failure' && service.healthcheck?.disable === true;
+  return (service.restart === 'on-failure' || service.restart === 'no') && service.healthcheck?.disable === true;
 }

@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, loadConfig } from '../lib/config.ts';
 import { configSettings, productionRequiredSettings } from './config-settings.ts';
 import { MissingVariableError, PRODUCTION_SHELL, composeText, interpolate, interpolateAll, isOneShot, loadCompose, references, volumeSource } from './compose-file.ts';
+import { PROMTOOL_VERSION } from './promtool.ts';
 import { SEARCH_ATTRIBUTES } from './temporal-cli.ts';
+import { TEMPORAL_SETUP_SCRIPT, registeredSearchAttributes, temporalSetupScript } from './temporal-setup-script.ts';
 import { needsDevServer } from './temporal-server.ts';
 
 
@@ -52,7 +54,9 @@ describe('temporal-compose.yml', () => {
     const check = (name: string) => compose.services[name]!.healthcheck!.test!.join(' ');
     expect(check('worker')).toContain('http://127.0.0.1:9464/healthz');
     expect(compose.services.worker?.environment?.METRICS_ADDRESS).toBe('0.0.0.0:9464');
-    expect(check('api')).toContain('http://127.0.0.1:8321/readyz');
+    // Liveness: /readyz fails until a model is promoted (the whole first run); Kubernetes probes readiness on it.
+    expect(check('api')).toContain('http://127.0.0.1:8321/healthz');
+    expect(check('api')).not.toContain('/readyz');
     expect(check('temporal')).toContain('temporal operator cluster health');
     expect(check('postgresql')).toContain('pg_isready');
     expect(check('temporal-postgresql')).toContain('pg_isready');
@@ -141,18 +145,35 @@ describe('temporal-compose.yml', () => {
 
   it('creates the namespace, then registers every search attribute the workflows write, with its type, and no other', () => {
     const setup = compose.services['temporal-setup']!;
-    const script = [setup.command].flat().join('\n');
-    expect(setup.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(script).toContain('temporal operator namespace create --namespace default');
-    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) {
-      expect(script, name).toContain(`--name ${name} --type ${type} || `);
-      expect(script, name).toContain(`grep -qw ${name}`);
-    }
-    const named = [...script.matchAll(/--name (\S+)/g)].map((m) => m[1]);
-    expect(new Set(named)).toEqual(new Set(Object.keys(SEARCH_ATTRIBUTES)));
-    expect(script).toMatch(/^set -e$/m);
+    expect(setup.environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default' });
+    // The one script the Kubernetes Job runs too (k8s/manifests.test.ts), mounted and run as is.
+    expect(setup.volumes).toEqual([`./${TEMPORAL_SETUP_SCRIPT}:/etc/afwd/temporal-setup.sh:ro`]);
+    expect(setup.entrypoint).toEqual(['sh', '/etc/afwd/temporal-setup.sh']);
+    expect(setup.command).toBeUndefined();
+    const script = temporalSetupScript();
+    expect(script).toMatch(/^set -eu$/m);
+    expect(script).toContain('temporal operator namespace create --namespace "$namespace"');
+    expect(registeredSearchAttributes(script)).toEqual(SEARCH_ATTRIBUTES);
     expect(setup.depends_on).toMatchObject({ temporal: { condition: 'service_healthy' } });
     expect(compose.services.worker?.depends_on).toMatchObject({ 'temporal-setup': { condition: 'service_completed_successfully' } });
+  });
+
+  it('runs the first full pipeline only in the `init` profile, never restarted, and nothing waits for it', () => {
+    const pipeline = compose.services.pipeline!;
+    expect(pipeline.profiles).toEqual(['init']);
+    expect(pipeline.restart).toBe('no');
+    for (const [name, service] of services) {
+      expect(Object.keys(service.depends_on ?? {}), name).not.toContain('pipeline');
+      if (name !== 'pipeline') expect(service.profiles, name).toBeUndefined();
+    }
+  });
+
+  it('runs the Prometheus release whose promtool checks the rules', () => {
+    // Prometheus tags v3.N.M as Go module versions v0.3NN.M (infra/promtool.ts).
+    const match = /^v0\.(\d)(\d\d)\.(\d+)$/.exec(PROMTOOL_VERSION);
+    expect(match, PROMTOOL_VERSION).not.toBeNull();
+    const [, major, minor, patch] = match!;
+    expect(compose.services.prometheus?.image).toBe(`prom/prometheus:v${major}.${Number(minor)}.${patch}`);
   });
 
   it('mounts only files of this repository that exist, and certificates from a folder the environment names', () => {
@@ -198,7 +219,7 @@ describe('temporal-compose.yml', () => {
     }
   });
 
-  it('sets every setting that would otherwise mean a local stand-in (derived from lib/config.ts)', () => {
+  it('sets every setting that would otherwise mean a local stand-in (PRODUCTION_REQUIRED_SETTINGS of lib/config.ts)', () => {
     for (const [name, service] of built) {
       const env = interpolateAll(service.environment ?? {}, PRODUCTION_SHELL);
       for (const setting of productionRequiredSettings(name === 'api' ? 'api' : 'other')) {
@@ -209,6 +230,7 @@ describe('temporal-compose.yml', () => {
       expect(config.mlb.baseUrl, name).toBe('https://statsapi.mlb.com');
       expect(config.stripe.secretKey, name).toBe(PRODUCTION_SHELL.STRIPE_SECRET_KEY);
       expect(config.redis.url, name).toBe(`redis://:${PRODUCTION_SHELL.REDIS_PASSWORD}@redis:6379`);
+      expect(config.mail.from, name).toBe(PRODUCTION_SHELL.MAIL_FROM);
     }
   });
 

@@ -1,11 +1,11 @@
 /**
- * What the deployment tests (infra/compose*.test.ts, k8s/manifests.test.ts) know of lib/config.ts, read from its
- * source so a new setting needs no second list: the settings it accepts, and the ones a production process must set
- * because leaving them unset (or at their default) means a local stand-in.
+ * What the deployment tests (infra/compose*.test.ts, k8s/manifests.test.ts) know of lib/config.ts: the settings it
+ * accepts, read from its source so a new setting needs no second list, and the ones a production process must set
+ * (its explicit PRODUCTION_REQUIRED_SETTINGS).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../lib/config.ts';
+import { PRODUCTION_REQUIRED_SETTINGS, REPO_ROOT } from '../lib/config.ts';
 
 interface Setting {
   name: string;
@@ -14,16 +14,6 @@ interface Setting {
   /** Its zod schema, as written. */
   schema: string;
 }
-
-/**
- * Unset settings whose documented fallback is safe in production, with the reason:
- * STRIPE_API_URL: unset means api.stripe.com once STRIPE_SECRET_KEY is a real key (which production sets);
- * TEMPORAL_CLI_PATH: only a loopback TEMPORAL_ADDRESS ever looks for the CLI.
- */
-const SAFE_WHEN_UNSET = new Set(['STRIPE_API_URL', 'TEMPORAL_CLI_PATH']);
-
-/** Defaults that only suit the local stand-ins though the text does not say so: stripe-mock's fixture price. */
-const STAND_IN_DEFAULTS = new Set(['STRIPE_PRICE_ID']);
 
 function settings(): Setting[] {
   const source = readFileSync(path.join(REPO_ROOT, 'lib/config.ts'), 'utf8');
@@ -58,17 +48,9 @@ export function configSettings(): Set<string> {
   return new Set(settings().map((s) => s.name));
 }
 
-/** A doc comment saying that leaving the setting unset means a local stand-in (and not, say, a per-process name). */
-const STAND_IN_WHEN_UNSET = /\bUnset:[^.]*\b(local|project-local|sample|generated|stripe-mock|socket)\b/i;
-
-/**
- * Settings a process of the given kind must set in production: those whose doc says unset means a local stand-in,
- * those whose default is a loopback address, and STAND_IN_DEFAULTS. `API_*` settings concern the API process only.
- */
+/** Settings a process of the given kind must set in production: lib/config.ts's PRODUCTION_REQUIRED_SETTINGS. */
 export function productionRequiredSettings(process: 'api' | 'other'): string[] {
-  return settings()
-    .filter((s) => STAND_IN_WHEN_UNSET.test(s.doc) || /\.default\('[^']*(localhost|127\.0\.0\.1)/.test(s.schema) || STAND_IN_DEFAULTS.has(s.name))
-    .map((s) => s.name)
-    .filter((name) => !SAFE_WHEN_UNSET.has(name))
-    .filter((name) => process === 'api' || !name.startsWith('API_'));
+  return Object.entries(PRODUCTION_REQUIRED_SETTINGS)
+    .filter(([, who]) => who === 'every' || process === 'api')
+    .map(([name]) => name);
 }

@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, loadConfig } from '../lib/config.ts';
 import { loadCompose } from '../infra/compose-file.ts';
 import { configSettings, productionRequiredSettings } from '../infra/config-settings.ts';
+import { SEARCH_ATTRIBUTES } from '../infra/temporal-cli.ts';
 import { needsDevServer } from '../infra/temporal-server.ts';
+import { TEMPORAL_SETUP_SCRIPT, registeredSearchAttributes, temporalSetupScript } from '../infra/temporal-setup-script.ts';
 
 const K8S = path.join(REPO_ROOT, 'k8s');
 const ALLOWED_KINDS = new Set(['Namespace', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Deployment', 'Service', 'Ingress', 'Job']);
@@ -27,7 +29,10 @@ interface Container {
   resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
-interface PodSpec { containers: Container[]; securityContext?: { runAsUser?: number; runAsNonRoot?: boolean }; volumes?: { name: string; persistentVolumeClaim?: { claimName: string } }[] }
+interface PodSpec {
+  containers: Container[]; securityContext?: { runAsUser?: number; runAsNonRoot?: boolean };
+  volumes?: { name: string; persistentVolumeClaim?: { claimName: string }; configMap?: { name: string } }[];
+}
 interface Manifest {
   apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> };
   data?: Record<string, string>; stringData?: Record<string, string>;
@@ -147,6 +152,26 @@ describe('k8s/', () => {
     expect(site.image).toBe(`nginxinc/nginx-unprivileged:${composeNginx}`);
   });
 
+  it('registers the namespace and exactly the workflows\' search attributes with the compose\'s own script', () => {
+    const job = named('Job', 'afwd-temporal-setup').spec!.template!.spec;
+    const container = job.containers[0]!;
+    // The admin-tools the compose runs it on, matching the server version.
+    expect(container.image).toBe(loadCompose().services['temporal-setup']!.image);
+    expect(container.image).toBe(`temporalio/admin-tools:${loadCompose().services.temporal!.image!.split(':')[1]}`);
+    expect(container.command).toEqual(['sh', '/etc/afwd/temporal-setup.sh']);
+    const fromConfig = (name: string) => (container.env!.find((e) => e.name === name)!.valueFrom as { configMapKeyRef: { name: string; key: string } }).configMapKeyRef;
+    expect(fromConfig('TEMPORAL_ADDRESS')).toEqual({ name: 'afwd-config', key: 'TEMPORAL_ADDRESS' });
+    expect(fromConfig('TEMPORAL_NAMESPACE')).toEqual({ name: 'afwd-config', key: 'TEMPORAL_NAMESPACE' });
+    const mount = container.volumeMounts!.find((m) => m.mountPath === '/etc/afwd')!;
+    expect(job.volumes!.find((v) => v.name === mount.name)?.configMap?.name).toBe('afwd-temporal-setup');
+    // The generated ConfigMap is made of the very file the compose mounts.
+    const generator = kustomization.configMapGenerator.find((g) => g.name === 'afwd-temporal-setup')!;
+    expect(generator.files).toEqual(['temporal-setup.sh']);
+    expect(path.join('k8s', generator.files[0]!)).toBe(TEMPORAL_SETUP_SCRIPT);
+    expect(loadCompose().services['temporal-setup']!.volumes).toEqual([`./${TEMPORAL_SETUP_SCRIPT}:/etc/afwd/temporal-setup.sh:ro`]);
+    expect(registeredSearchAttributes()).toEqual(SEARCH_ATTRIBUTES);
+  });
+
   it('gives every process only settings lib/config.ts accepts, and every one production needs', () => {
     const settings = configSettings();
     for (const key of [...Object.keys(configMap.data!), ...Object.keys(secretTemplate.stringData!)]) expect(settings.has(key), key).toBe(true);
@@ -185,6 +210,7 @@ describe('k8s/', () => {
     expect(routes).toMatchObject({ '/api/': { name: 'afwd-api' }, '/.well-known/': { name: 'afwd-api' }, '/': { name: 'afwd-site' } });
     expect(ingress.spec!.tls![0]!.hosts).toContain(ingress.spec!.rules![0]!.host);
     expect(new URL(configMap.data!.SITE_URL!).host).toBe(ingress.spec!.rules![0]!.host);
+    expect(new URL(configMap.data!.API_PUBLIC_URL!).origin).toBe(new URL(configMap.data!.SITE_URL!).origin);
     for (const backend of Object.values(routes)) {
       const service = named('Service', backend.name);
       expect(service.spec!.ports!.map((p) => p.name)).toContain(backend.port.name);
@@ -203,7 +229,8 @@ describe('k8s/', () => {
     expect(conf).toContain('include /etc/nginx/afwd/site-csp.conf;');
     expect(conf).toContain('location = /nginx-health');
     expect(conf).toContain('listen 8080;');
-    expect(kustomization.configMapGenerator[0]!.files.sort()).toEqual(['nginx/security-headers.conf', 'nginx/site-csp.conf', 'nginx/site.conf']);
+    const generated = kustomization.configMapGenerator.find((g) => g.name === 'afwd-site-nginx')!;
+    expect(generated.files.sort()).toEqual(['nginx/security-headers.conf', 'nginx/site-csp.conf', 'nginx/site.conf']);
   });
 
   const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
@@ -218,5 +245,10 @@ describe('k8s/', () => {
     const images = objects.flatMap((o) => o.spec?.template?.spec.containers.map((c) => c.image) ?? []);
     expect(images.filter((i) => i.startsWith(`${kustomization.images[0]!.newName}:`))).toHaveLength(4);
     expect(objects.some((o) => o.kind === 'ConfigMap' && /^afwd-site-nginx-[a-z0-9]+$/.test(o.metadata.name))).toBe(true);
+    // The setup script reaches the Job byte for byte, under the generated (hashed) name.
+    const script = objects.find((o) => o.kind === 'ConfigMap' && /^afwd-temporal-setup-[a-z0-9]+$/.test(o.metadata.name))!;
+    expect(script.data!['temporal-setup.sh']).toBe(temporalSetupScript());
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === 'afwd-temporal-setup')!;
+    expect(job.spec!.template!.spec.volumes!.map((v) => v.configMap?.name)).toContain(script.metadata.name);
   });
 });

@@ -174,6 +174,21 @@ const EnvSchema = z.object({
   OTEL_SERVICE_NAME: optionalString,
 });
 
+/**
+ * Settings production must set, because unset (or at its default) each means a local stand-in: a project-local
+ * database or Redis, the sample source, stripe-mock and its fixture price, the local Fantrax or SMTP server, a key
+ * generated on one container's disk, a loopback address, a `.test` sender. `every` process, or the `api` only
+ * (API_PUBLIC_URL is every process's: the worker's e-mails link to the API). The deployment tests (temporal-compose.yml,
+ * k8s/) check each is set; a new setting whose fallback only suits a local run belongs here. Not listed, as safe unset:
+ * STRIPE_API_URL (api.stripe.com once STRIPE_SECRET_KEY is real), TEMPORAL_CLI_PATH (only a loopback Temporal needs it).
+ */
+export const PRODUCTION_REQUIRED_SETTINGS = {
+  DATABASE_URL: 'every', TEMPORAL_ADDRESS: 'every', MLB_STATS_API_URL: 'every', SITE_URL: 'every', REDIS_URL: 'every',
+  STRIPE_SECRET_KEY: 'every', STRIPE_WEBHOOK_SECRET: 'every', STRIPE_PRICE_ID: 'every', FANTRAX_API_URL: 'every',
+  FANTRAX_SECRET_KEYS: 'every', SMTP_URL: 'every', MAIL_FROM: 'every', LINK_SIGNING_SECRET: 'every',
+  API_PUBLIC_URL: 'every', API_HOST: 'api', API_TRUST_PROXY: 'api',
+} as const satisfies Partial<Record<keyof z.input<typeof EnvSchema>, 'every' | 'api'>>;
+
 export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;

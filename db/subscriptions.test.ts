@@ -46,4 +46,28 @@ describe('applySubscriptionUpdate', () => {
     expect((await applySubscriptionUpdate(db.pool, update('active', 2.5))).stale).toBe(true);
     expect(await subscriptionById(db.pool, 'sub_late_failure')).toMatchObject({ status: 'canceled', graceUntil: null });
   });
+
+  it('moves the grace to the failure after a payment that arrives last (fail, pay, fail)', async () => {
+    const userId = (await createUser(db.pool, { email: 'fail-pay-fail@example.test', passwordHash: 'x' }))!;
+    const t = Date.UTC(2026, 0, 5, 12, 0, 0);
+    const graceOf = (s: number) => new Date(t + s * 1000 + 7 * 86_400_000);
+    const update = (status: string, s: number): SubscriptionUpdate => ({
+      subscriptionId: 'sub_fail_pay_fail', userId, customerId: 'cus_fail_pay_fail', status, currentPeriodEnd: null,
+      cancelAtPeriodEnd: null, priceId: null, graceUntil: status === 'past_due' ? graceOf(s) : null, eventAt: new Date(t + s * 1000),
+    });
+    await applySubscriptionUpdate(db.pool, update('active', 0));
+    await applySubscriptionUpdate(db.pool, update('past_due', 3));
+    await applySubscriptionUpdate(db.pool, update('past_due', 1));
+    expect(await subscriptionById(db.pool, 'sub_fail_pay_fail')).toMatchObject({ status: 'past_due', graceUntil: graceOf(1) });
+    // The payment between them, last: the first failure's grace is gone, the second one's starts.
+    expect((await applySubscriptionUpdate(db.pool, update('active', 2))).stale).toBe(true);
+    expect(await subscriptionById(db.pool, 'sub_fail_pay_fail')).toMatchObject({ status: 'past_due', graceUntil: graceOf(3) });
+    const { rows } = await db.pool.query<{ grace_failures: Date[]; grace_cleared_at: Date }>(
+      `SELECT grace_failures, grace_cleared_at FROM subscriptions WHERE stripe_subscription_id = 'sub_fail_pay_fail'`,
+    );
+    expect(rows[0]).toEqual({ grace_failures: [new Date(t + 3000)], grace_cleared_at: new Date(t + 2000) });
+    // A payment after them all clears everything.
+    await applySubscriptionUpdate(db.pool, update('active', 4));
+    expect(await subscriptionById(db.pool, 'sub_fail_pay_fail')).toMatchObject({ status: 'active', graceUntil: null });
+  });
 });

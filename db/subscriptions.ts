@@ -96,44 +96,55 @@ export interface SubscriptionUpdate {
  * price) is filled in. @returns the status before and after, and whether it was stale.
  */
 export async function applySubscriptionUpdate(db: Queryable, u: SubscriptionUpdate): Promise<{ previousStatus: string | null; status: string; stale: boolean }> {
-  const { rows: before } = await db.query<{ status: string; last_event_at: Date | null; grace_until: Date | null; grace_failed_at: Date | null; grace_cleared_at: Date | null }>(
-    `SELECT status, last_event_at, grace_until, grace_failed_at, grace_cleared_at FROM subscriptions WHERE stripe_subscription_id = $1 FOR UPDATE`,
+  const { rows: before } = await db.query<{
+    status: string; last_event_at: Date | null; grace_failures: Date[]; grace_failure_ends: Date[]; grace_cleared_at: Date | null;
+  }>(
+    `SELECT status, last_event_at, grace_failures, grace_failure_ends, grace_cleared_at
+     FROM subscriptions WHERE stripe_subscription_id = $1 FOR UPDATE`,
     [u.subscriptionId],
   );
   const previous = before[0];
   const stale = previous !== undefined && isStaleEvent({ status: previous.status, eventAt: previous.last_event_at }, { status: u.status, eventAt: u.eventAt });
   // Fresh or stale, the event says something about the payments: the grace is merged from it either way.
   const grace = mergeGrace(
-    { graceUntil: previous?.grace_until ?? null, failedAt: previous?.grace_failed_at ?? null, clearedAt: previous?.grace_cleared_at ?? null },
+    {
+      graceUntil: null,
+      failures: (previous?.grace_failures ?? []).map((at, i) => ({ at, graceUntil: previous!.grace_failure_ends[i]! })),
+      clearedAt: previous?.grace_cleared_at ?? null,
+    },
     { status: u.status, eventAt: u.eventAt, graceUntil: u.graceUntil },
     stale && previous ? previous.status : u.status,
   );
+  const failures = grace.failures.map((f) => f.at);
+  const failureEnds = grace.failures.map((f) => f.graceUntil);
   if (stale && previous) {
     await db.query(
       `UPDATE subscriptions SET current_period_end = COALESCE(current_period_end, $2), price_id = COALESCE(price_id, $3),
-         grace_until = $4, grace_failed_at = $5, grace_cleared_at = $6
+         grace_until = $4, grace_failures = $5, grace_failure_ends = $6, grace_cleared_at = $7
        WHERE stripe_subscription_id = $1`,
-      [u.subscriptionId, u.currentPeriodEnd, u.priceId, grace.graceUntil, grace.failedAt, grace.clearedAt],
+      [u.subscriptionId, u.currentPeriodEnd, u.priceId, grace.graceUntil, failures, failureEnds, grace.clearedAt],
     );
     return { previousStatus: previous.status, status: previous.status, stale: true };
   }
   await db.query(
     `INSERT INTO subscriptions (stripe_subscription_id, user_id, stripe_customer_id, status, current_period_end,
-       cancel_at_period_end, price_id, grace_until, last_event_at, updated_at, grace_failed_at, grace_cleared_at)
-     VALUES ($1, $2, $3, $4, $5, COALESCE($6, false), $7, $8, $9, now(), $10, $11)
+       cancel_at_period_end, price_id, grace_until, last_event_at, updated_at, grace_failures, grace_failure_ends, grace_cleared_at)
+     VALUES ($1, $2, $3, $4, $5, COALESCE($6, false), $7, $8, $9, now(), $10, $11, $12)
      ON CONFLICT (stripe_subscription_id) DO UPDATE SET
        status = EXCLUDED.status,
        current_period_end = COALESCE(EXCLUDED.current_period_end, subscriptions.current_period_end),
        cancel_at_period_end = COALESCE($6, subscriptions.cancel_at_period_end),
        price_id = COALESCE(EXCLUDED.price_id, subscriptions.price_id),
-       -- billing/grace-order.ts: a repeated failure keeps the first grace end (the grace is not extended by each retry
-       -- of the charge); a cancellation keeps it too (cancelled while past due, the unpaid period grants nothing beyond).
+       -- billing/grace-order.ts: the grace ends with the first failure since the last clearing event (it is not
+       -- extended by each retry of the charge); a cancellation keeps it (cancelled while past due, the unpaid period
+       -- grants nothing beyond).
        grace_until = EXCLUDED.grace_until,
-       grace_failed_at = EXCLUDED.grace_failed_at,
+       grace_failures = EXCLUDED.grace_failures,
+       grace_failure_ends = EXCLUDED.grace_failure_ends,
        grace_cleared_at = EXCLUDED.grace_cleared_at,
        last_event_at = EXCLUDED.last_event_at,
        updated_at = now()`,
-    [u.subscriptionId, u.userId, u.customerId, u.status, u.currentPeriodEnd, u.cancelAtPeriodEnd, u.priceId, grace.graceUntil, u.eventAt, grace.failedAt, grace.clearedAt],
+    [u.subscriptionId, u.userId, u.customerId, u.status, u.currentPeriodEnd, u.cancelAtPeriodEnd, u.priceId, grace.graceUntil, u.eventAt, failures, failureEnds, grace.clearedAt],
   );
   return { previousStatus: previous?.status ?? null, status: u.status, stale: false };
 }
@@ -167,7 +178,8 @@ export async function repairSubscription(
   await db.query(
     `UPDATE subscriptions SET status = $2, current_period_end = $3, cancel_at_period_end = $4,
        grace_until = CASE WHEN $2 IN ('past_due', 'canceled') THEN grace_until ELSE NULL END,
-       grace_failed_at = CASE WHEN $2 IN ('past_due', 'canceled') THEN grace_failed_at ELSE NULL END, updated_at = now()
+       grace_failures = CASE WHEN $2 IN ('past_due', 'canceled') THEN grace_failures ELSE '{}' END,
+       grace_failure_ends = CASE WHEN $2 IN ('past_due', 'canceled') THEN grace_failure_ends ELSE '{}' END, updated_at = now()
      WHERE stripe_subscription_id = $1`,
     [subscriptionId, state.status, state.currentPeriodEnd, state.cancelAtPeriodEnd],
   );

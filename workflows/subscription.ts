@@ -90,7 +90,8 @@ export async function subscriptionSaga(input: SubscriptionSagaInput): Promise<vo
         continue;
       }
     }
-    // Out-of-order deliveries are applied in Stripe's order; a late older event is stale and changes no state.
+    // Out-of-order deliveries are applied in Stripe's order; a late older event is stale and changes no status, but
+    // its payment still counts for the grace (billing/grace-order.ts: the same grace whatever the delivery order).
     pending.sort((a, b) => a.created - b.created);
     const event = pending.shift()!;
     seen.add(event.eventId);

@@ -62,9 +62,22 @@ function logTail(file: string): string {
   return readFileSync(file, 'utf8').trim().split('\n').slice(-5).join(' | ');
 }
 
+export interface LocalRedisOptions {
+  dir: string;
+  port: number;
+  log: Logger;
+  /**
+   * Start the server in a process group of its own, so a Ctrl-C reaching the terminal's group does not kill it
+   * before we save and stop it in order. False keeps it in the caller's group, for a caller whose group is killed
+   * as a whole (the chaos runner) and must take the server with it.
+   * @default true
+   */
+  detached?: boolean;
+}
+
 /** Starts (or reuses) the local redis-server keeping its data in `dir`, on 127.0.0.1:`port`. */
-export async function ensureLocalRedis(options: { dir: string; port: number; log: Logger }): Promise<LocalRedis> {
-  const { dir, port, log } = options;
+export async function ensureLocalRedis(options: LocalRedisOptions): Promise<LocalRedis> {
+  const { dir, port, log, detached = true } = options;
   const url = `redis://127.0.0.1:${port}`;
   const runningDir = await runningServerDir(port);
   if (runningDir !== undefined) {
@@ -83,11 +96,10 @@ export async function ensureLocalRedis(options: { dir: string; port: number; log
   }
   await mkdir(dir, { recursive: true });
   const logFile = path.join(dir, 'redis.log');
-  // Detached, so a Ctrl-C reaching the terminal's process group does not kill it before we save and stop it in order.
   const child = spawn(binary, [
     '--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes',
     '--logfile', logFile, '--save', '300 1', '--appendonly', 'no',
-  ], { detached: true, stdio: 'ignore' });
+  ], { detached, stdio: 'ignore' });
   child.unref();
   let exited: number | null | undefined;
   const exit = new Promise<void>((resolve) => child.once('exit', (code) => { exited = code; resolve(); }));

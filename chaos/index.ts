@@ -6,7 +6,9 @@
  *
  * The scenarios run in a child process (chaos/runner.ts) leading a process group of its own, so a scenario past its
  * time limit, or Ctrl-C, is ended with everything it started (workers, dev servers, clusters: one SIGKILL to the
- * group), and the remaining scenarios go on in a fresh child.
+ * group), and the remaining scenarios go on in a fresh child. The databases a child created (named with its pid,
+ * chaos/support/scratch-database.ts) are dropped when it ends, whatever ended it. A child still running
+ * `EXIT_GRACE_MS` after its last verdict (a scenario left a timer or loop behind) is ended the same way.
  */
 import { fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { createLogger } from '../lib/log.ts';
 import { stopUnlessShared, testCluster } from '../test/shared-cluster.ts';
 import type { RunnerMessage } from './runner.ts';
 import { SCENARIOS } from './scenarios.ts';
+import { dropRunnerDatabases } from './support/scratch-database.ts';
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = chosen.filter((name) => !SCENARIOS.some((s) => s.name === name));
@@ -30,6 +33,9 @@ const adminDatabaseUrl = process.env.CHAOS_DATABASE_URL ?? local!.adminUrl;
 
 interface Result { name: string; ok: boolean; seconds: number }
 
+/** How long a child may take to exit after its last verdict (it exits as soon as the message is sent). */
+const EXIT_GRACE_MS = 10_000;
+
 /**
  * Runs `names` in one child until it finishes them or one runs past its limit (or the child dies): returns the
  * verdicts it reached, failing the scenario it was in.
@@ -43,6 +49,7 @@ function runChild(names: string[], interrupted: { stop?: () => void }): Promise<
     });
     let current: { name: string; workDir: string; started: number; timer: NodeJS.Timeout } | undefined;
     let verdict: string | undefined;
+    let grace: NodeJS.Timeout | undefined;
     const killGroup = (why: string) => {
       verdict ??= why;
       try {
@@ -63,9 +70,16 @@ function runChild(names: string[], interrupted: { stop?: () => void }): Promise<
         clearTimeout(current.timer);
         results.push({ name: message.name, ok: message.ok, seconds: (performance.now() - current.started) / 1000 });
         current = undefined;
+        if (results.length === names.length) {
+          grace = setTimeout(() => {
+            console.log(`  the runner (pid ${child.pid}) was still running ${EXIT_GRACE_MS / 1000} s after its last verdict: ended with its group`);
+            killGroup('ended after its last verdict');
+          }, EXIT_GRACE_MS);
+        }
       }
     });
     child.on('exit', (code, signal) => {
+      clearTimeout(grace);
       if (current) {
         clearTimeout(current.timer);
         console.log(`  FAIL ${current.name} ${verdict ?? `its process ended (${signal ?? `exit ${code}`})`}`);
@@ -74,7 +88,12 @@ function runChild(names: string[], interrupted: { stop?: () => void }): Promise<
       }
       // A group member the runner started may outlive it (a server between its kill and its exit): end the group.
       killGroup('ended');
-      resolve(results);
+      // Then its databases, which its teardown did not reach if it was killed: left, they would keep
+      // stopUnlessShared from ever stopping the shared cluster.
+      dropRunnerDatabases(adminDatabaseUrl, child.pid!).then(
+        (dropped) => { if (dropped.length) console.log(`  dropped what the runner left: ${dropped.join(', ')}`); },
+        (error: unknown) => console.error(`  could not drop the databases of runner ${child.pid}: ${(error as Error).message}`),
+      ).finally(() => resolve(results));
     });
   });
 }

@@ -11,9 +11,12 @@ import type { ChaosScenario } from './scenario.ts';
 import { attemptSummary, whatItIsDoing } from './support/pipeline-history.ts';
 import { referenceRun } from './support/pipeline-reference.ts';
 import {
-  BACKFILL, createScenarioDatabase, killWorker, openRig, quietLog, sleep, spawnWorker, startBackfill, waitUntilPolling,
+  BACKFILL, killWorker, openRig, spawnWorker, startBackfill, waitUntilPolling,
 } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
+import { quietLog } from './support/logging.ts';
+import { scratchDatabase } from './support/scratch-database.ts';
+import { sleep } from './support/sleep.ts';
 import type { BackfillProgress } from '../workflows/backfill-history.ts';
 
 /** SIGQUIT to the postmaster: PostgreSQL's immediate shutdown (no checkpoint; crash recovery at the next start). */
@@ -51,7 +54,7 @@ export const postgresRestart: ChaosScenario = {
       cluster = await ensureLocalPostgres({ dir: dataDir, port, log: quietLog });
       if (!cluster.owned) throw new Error(`port ${port} already served a cluster: not ours to stop`);
       ctx.step(`own PostgreSQL cluster started in ${dataDir} on 127.0.0.1:${port}`);
-      const db = await createScenarioDatabase(cluster.adminUrl, 'pgrestart');
+      const db = await scratchDatabase(cluster.adminUrl, 'pgrestart', { poolMax: 2 });
       try {
         const taskQueue = `chaos-pgrestart-${ctx.seed}-${Date.now()}`;
         const worker = spawnWorker({ databaseUrl: db.url, temporalAddress: rig.temporal.address, taskQueue, sourceUrl: rig.source.url, dir: ctx.workDir });

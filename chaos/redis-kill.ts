@@ -18,7 +18,11 @@ import { seedApiWorld } from '../bench/api-world.ts';
 import { setRole, userByEmail } from '../db/users.ts';
 import { withTransaction } from '../lib/db.ts';
 import type { ChaosCheck, ChaosScenario } from './scenario.ts';
-import { scratchDatabase, sleep, startApiProcess, startChaosRedis, Teardown, type ApiProcess } from './support/api-services.ts';
+import { startApiProcess, type ApiProcess } from './support/api-process.ts';
+import { startChaosRedis } from './support/chaos-redis.ts';
+import { scratchDatabase } from './support/scratch-database.ts';
+import { sleep } from './support/sleep.ts';
+import { Teardown } from './support/teardown.ts';
 import { counterSum, is5xx, phaseAt, StatusTally, type Phase } from './support/api-tally.ts';
 
 const PREFIX = '/api/v1';
@@ -72,8 +76,12 @@ export const redisKill: ChaosScenario = {
   async run(ctx) {
     const checks: ChaosCheck[] = [];
     const down = new Teardown();
+    // Stopped in `finally`, whatever ends the run: the probe loop and the load would otherwise outlive a failure.
+    let probing = false;
+    let probeLoop: Promise<void> = Promise.resolve();
+    let instance: autocannon.Instance | undefined;
     try {
-      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'chaos_redis');
+      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'redis');
       down.push('database', () => db.drop());
       const world = await withTransaction(db.pool, (client) => seedApiWorld(client, { count: PROSPECTS, seed: ctx.seed % 1000 }));
       const redis = await startChaosRedis(path.join(ctx.workDir, 'redis'));
@@ -106,7 +114,9 @@ export const redisKill: ChaosScenario = {
       const load = new Promise<autocannon.Result>((resolve, reject) => {
         finish = (error, result) => (error ? reject(error) : resolve(result));
       });
-      const instance = autocannon({
+      // Awaited on the success path only: a failure before that must not end the runner as an unhandled rejection.
+      load.catch(() => undefined);
+      instance = autocannon({
         url: a.url, connections: CONNECTIONS, duration: LOAD_SECONDS, timeout: 10,
         requests: [{
           setupRequest: (request) => {
@@ -122,8 +132,8 @@ export const redisKill: ChaosScenario = {
       instance.on('reqError', () => tally.add(phaseAt(phases, since()), 'error'));
 
       // Probes beside the load: /readyz every second, a login every 5 s.
-      let probing = true;
-      const probeLoop = (async () => {
+      probing = true;
+      probeLoop = (async () => {
         let tick = 0;
         while (probing) {
           const at = since();
@@ -170,6 +180,7 @@ export const redisKill: ChaosScenario = {
       const loadEndMs = since();
       probing = false;
       await probeLoop;
+      instance = undefined;
       const metricsAfterLoad = await metricsText(a);
       ctx.step(`load done: ${result.requests.total.toLocaleString('en-US')} requests, ${result.errors} errors, ${result.timeouts} timeouts`);
       const phaseSeconds = (i: number) => ((phases[i + 1]?.fromMs ?? loadEndMs) - phases[i]!.fromMs) / 1000;
@@ -238,6 +249,9 @@ export const redisKill: ChaosScenario = {
       });
       return checks;
     } finally {
+      probing = false;
+      instance?.stop();
+      await probeLoop;
       await down.run();
     }
   },

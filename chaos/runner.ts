@@ -43,4 +43,6 @@ for (const name of process.argv.slice(2)) {
   else if (!checks.length) console.log('  FAIL the scenario verified nothing');
   await send({ type: 'done', name, ok: !failure && checks.length > 0 && checks.every((c) => c.ok) });
 }
-process.disconnect();
+// Exit rather than wait for the event loop to drain: a timer or loop a scenario left running would keep this process
+// (and the supervisor waiting on it) alive forever. Every message was sent (each `send` waited for its delivery).
+process.exit(0);

@@ -21,7 +21,10 @@ import { dataPaths, loadConfig } from '../lib/config.ts';
 import { withTransaction } from '../lib/db.ts';
 import { serveSite } from '../site/serve.ts';
 import type { ChaosCheck, ChaosScenario } from './scenario.ts';
-import { capturingLogger, scratchDatabase, sleep, Teardown } from './support/api-services.ts';
+import { capturingLogger } from './support/logging.ts';
+import { scratchDatabase } from './support/scratch-database.ts';
+import { sleep } from './support/sleep.ts';
+import { Teardown } from './support/teardown.ts';
 
 const PROSPECTS = 60;
 
@@ -45,7 +48,7 @@ export const siteBuildFailure: ChaosScenario = {
     const checks: ChaosCheck[] = [];
     const down = new Teardown();
     try {
-      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'chaos_site');
+      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'site');
       down.push('database', () => db.drop());
       const world = await withTransaction(db.pool, (client) => seedApiWorld(client, { count: PROSPECTS, seed: ctx.seed % 1000 }));
       const config = loadConfig({ DATABASE_URL: db.url, AFWD_DATA_DIR: path.join(ctx.workDir, 'data'), LOG_LEVEL: 'warn' });

@@ -5,7 +5,7 @@
  * real worker and Temporal dev server, after another ran straight from the source into a second database.
  *
  * Verified: the throttled backfill completes with the clean run's data (row counts and content checksums of the
- * reference and stat tables, support/api-table-checksums.ts); every retry of a URL answered 429 came after its
+ * reference and stat tables, db/checksums.ts, without the volatile columns); every retry of a URL answered 429 came after its
  * Retry-After had elapsed; and under a pipeline that has published before, a source whose pitching stats stay down
  * (503 every time) makes `runPipeline` fail with an error naming the request, its status and the retries spent, without
  * starting its publish child: the published rankings (snapshot rows, published cards, the site's `current` link, here
@@ -24,14 +24,22 @@ import type { backfillHistory, BackfillProgress } from '../workflows/backfill-hi
 import type { runPipeline } from '../workflows/run-pipeline.ts';
 import type { ChaosCheck, ChaosScenario } from './scenario.ts';
 import { createFaultPlan, retryAfterCheck, startFlakySource } from './support/api-flaky-source.ts';
-import { capturingLogger, scratchDatabase, startTemporal, Teardown, withWorker, type ScratchDatabase } from './support/api-services.ts';
-import { checksumDifferences, tableChecksums } from './support/api-table-checksums.ts';
+import { checksumDifferences, tableChecksums } from '../db/checksums.ts';
+import { startTemporal, withWorker } from './support/in-process-worker.ts';
+import { capturingLogger } from './support/logging.ts';
+import { scratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
+import { Teardown } from './support/teardown.ts';
 
 const BACKFILL = { fromSeason: 2015, toSeason: 2018, mlbLeadSeasons: 0 } as const;
 /** runPipeline needs six seasons; its backfill adds five MLB-only lead seasons before them. */
 const PIPELINE = { fromSeason: 2013, toSeason: 2018 } as const;
 const UNIVERSE = { seed: 11, fromSeason: 2008, toSeason: 2018, scale: 0.1 } as const;
 const STAT_TABLES = ['organizations', 'affiliates', 'players', 'draft_picks', 'player_season_stats', 'player_bio_versions', 'data_flags', 'quarantine'];
+/** Columns that name a run rather than the data: when a row was written, and ids drawn from sequences. */
+const VOLATILE_COLUMNS = [
+  'updated_at', 'loaded_at', 'created_at', 'fetched_at', 'received_at', 'detected_at', 'resolved_at', 'flagged_at',
+  'batch_id', 'quarantine_id', 'flag_id', 'version_id',
+];
 const PUBLISHED_TABLES = ['ranking_snapshots', 'published_prospects', 'prediction_runs', 'predictions', 'models', 'feature_snapshots'];
 
 /** A failure and its causes, one `Name[type]: message` each, for a check's detail. */
@@ -72,7 +80,7 @@ export const sourceThrottle: ChaosScenario = {
       ctx.step(`Temporal dev server ${temporal.address}; sample source ${sample.url} (seasons ${UNIVERSE.fromSeason}-${UNIVERSE.toSeason}, scale ${UNIVERSE.scale}, generated in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
       const backfill = async (name: string, sourceUrl: string): Promise<{ db: ScratchDatabase; progress: BackfillProgress; seconds: number }> => {
-        const db = await scratchDatabase(ctx.adminDatabaseUrl, `chaos_src_${name}`);
+        const db = await scratchDatabase(ctx.adminDatabaseUrl, `source_${name}`);
         down.push(`database ${name}`, () => db.drop());
         const config = loadConfig({ DATABASE_URL: db.url, AFWD_DATA_DIR: path.join(ctx.workDir, name), LOG_LEVEL: 'warn' });
         const t0 = performance.now();
@@ -93,15 +101,15 @@ export const sourceThrottle: ChaosScenario = {
       const throttled = await backfill('throttled', flaky.url);
       ctx.step(`throttled backfill through ${flaky.url}: ${throttled.progress.rowsLoaded} rows loaded, ${throttled.progress.httpRequests} requests, ${throttled.seconds.toFixed(1)} s; the source saw ${flaky.log.length} requests: ${kinds(flaky.log)}`);
 
-      const cleanSums = await tableChecksums(clean.db.pool, STAT_TABLES);
-      const throttledSums = await tableChecksums(throttled.db.pool, STAT_TABLES);
+      const cleanSums = await tableChecksums(clean.db.pool, { tables: STAT_TABLES, exclude: VOLATILE_COLUMNS });
+      const throttledSums = await tableChecksums(throttled.db.pool, { tables: STAT_TABLES, exclude: VOLATILE_COLUMNS });
       const differences = checksumDifferences(cleanSums, throttledSums);
       const faults = flaky.log.filter((r) => r.kind !== 'pass');
       checks.push({
         what: `the throttled backfill completed with the clean run's data: ${STAT_TABLES.length} tables equal by row count and content checksum`,
         ok: differences.length === 0 && throttled.progress.seasonsDone === BACKFILL.toSeason - BACKFILL.fromSeason + 1 && throttled.progress.breaches.length === 0
           && faults.length >= 10 && ['busy', 'unavailable', 'reset'].every((k) => faults.some((f) => f.kind === k)),
-        detail: `${differences.length ? `differ: ${differences.join('; ')}` : cleanSums.map((s) => `${s.table} ${s.rows} ${s.md5.slice(0, 8)}`).join(', ')}; faults injected: ${kinds(faults)}; seasons ${throttled.progress.seasonsDone}, breaches ${throttled.progress.breaches.length}`,
+        detail: `${differences.length ? `differ: ${differences.join('; ')}` : cleanSums.map((s) => `${s.table} ${s.rows} ${s.checksum.slice(0, 8)}`).join(', ')}; faults injected: ${kinds(faults)}; seasons ${throttled.progress.seasonsDone}, breaches ${throttled.progress.breaches.length}`,
       });
       const ra = retryAfterCheck(flaky.log);
       checks.push({
@@ -111,7 +119,7 @@ export const sourceThrottle: ChaosScenario = {
       });
 
       // A source whose pitching stats stay down, under a pipeline that has published before.
-      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'chaos_src_broken');
+      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'source_broken');
       down.push('database broken', () => db.drop());
       await withTransaction(db.pool, (c) => seedApiWorld(c, { count: 50, seed: 5 }));
       const config = loadConfig({ DATABASE_URL: db.url, AFWD_DATA_DIR: path.join(ctx.workDir, 'broken'), LOG_LEVEL: 'warn' });
@@ -120,7 +128,7 @@ export const sourceThrottle: ChaosScenario = {
       await mkdir(previousBuild, { recursive: true });
       await writeFile(path.join(previousBuild, 'index.html'), '<!doctype html><title>previous build</title>');
       await symlink(previousBuild, paths.siteCurrent);
-      const publishedBefore = await tableChecksums(db.pool, PUBLISHED_TABLES);
+      const publishedBefore = await tableChecksums(db.pool, { tables: PUBLISHED_TABLES, exclude: VOLATILE_COLUMNS });
       const broken = await startFlakySource(sample.url, () => ({ kind: 'pass' }), (url) => url.startsWith('/api/v1/stats') && url.includes('group=pitching'));
       down.push('broken source', () => broken.close());
       const workflowId = `chaos-pipeline-broken-${ctx.seed}`;
@@ -137,7 +145,7 @@ export const sourceThrottle: ChaosScenario = {
       const activity = causes.find((e): e is ActivityFailure => e instanceof ActivityFailure);
       ctx.step(`runPipeline ended after ${seconds.toFixed(1)} s: ${chain}`);
       const publishChild = await client.workflow.getHandle(`${workflowId}/publish`).describe().then(() => 'started', (e: Error) => (/not found/i.test(e.message) ? 'never started' : e.message));
-      const publishedAfter = await tableChecksums(db.pool, PUBLISHED_TABLES);
+      const publishedAfter = await tableChecksums(db.pool, { tables: PUBLISHED_TABLES, exclude: VOLATILE_COLUMNS });
       const loaded = Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM player_season_stats')).rows[0]?.n);
       const current = await readlink(paths.siteCurrent);
       const brokenRequests = broken.log.filter((r) => r.kind === 'broken').length;

@@ -23,7 +23,14 @@ import { loadConfig } from '../lib/config.ts';
 import type { Pool } from '../lib/db.ts';
 import type { ChaosCheck, ChaosScenario } from './scenario.ts';
 import { shuffled } from './support/api-shuffle.ts';
-import { capturingLogger, freePort, quietLogger, scratchDatabase, sleep, startApiProcess, startChaosRedis, startTemporal, Teardown, withWorker } from './support/api-services.ts';
+import { freePort } from '../test/ports.ts';
+import { startApiProcess } from './support/api-process.ts';
+import { startChaosRedis } from './support/chaos-redis.ts';
+import { startTemporal, withWorker } from './support/in-process-worker.ts';
+import { capturingLogger, quietLog } from './support/logging.ts';
+import { scratchDatabase } from './support/scratch-database.ts';
+import { sleep } from './support/sleep.ts';
+import { Teardown } from './support/teardown.ts';
 
 const TYPES: StripeEventType[] = ['checkout.session.completed', 'customer.subscription.updated', 'invoice.payment_failed', 'customer.subscription.deleted'];
 
@@ -63,13 +70,13 @@ export const stripeWebhookReplay: ChaosScenario = {
     try {
       const binary = locateStripeMock();
       if (!binary) throw new Error('No stripe-mock binary: run `sh scripts/bootstrap.sh` first (npm test does).');
-      const stripe = await startStripeMock({ port: await freePort(), log: quietLogger(), binary });
+      const stripe = await startStripeMock({ port: await freePort(), log: quietLog, binary });
       down.push('stripe-mock', () => stripe.close());
       const temporal = await startTemporal();
       down.push('temporal', () => temporal.stop());
       const redis = await startChaosRedis(path.join(ctx.workDir, 'redis'));
       down.push('redis', () => redis.stop());
-      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'chaos_stripe');
+      const db = await scratchDatabase(ctx.adminDatabaseUrl, 'stripe');
       down.push('database', () => db.drop());
       const env = { DATABASE_URL: db.url, AFWD_DATA_DIR: path.join(ctx.workDir, 'data'), STRIPE_API_URL: stripe.url, TEMPORAL_ADDRESS: temporal.address };
       const worker = capturingLogger('info');

@@ -9,9 +9,11 @@ import { batchHealth } from './support/pipeline-batches.ts';
 import { attemptSummary, whatItIsDoing } from './support/pipeline-history.ts';
 import { referenceRun } from './support/pipeline-reference.ts';
 import {
-  BACKFILL, SEASONS, createScenarioDatabase, killWorker, openRig, sleep, spawnWorker, startBackfill, waitUntilPolling,
+  BACKFILL, SEASONS, killWorker, openRig, spawnWorker, startBackfill, waitUntilPolling,
 } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
+import { scratchDatabase } from './support/scratch-database.ts';
+import { sleep } from './support/sleep.ts';
 import type { BackfillProgress } from '../workflows/backfill-history.ts';
 
 /** The run's result, asking again while the server is away (the long poll fails when its connection drops). */
@@ -42,7 +44,7 @@ export const temporalRestart: ChaosScenario = {
   timeLimitMs: 8 * 60_000,
   async run(ctx) {
     const rig = await openRig(ctx.workDir);
-    const db = await createScenarioDatabase(ctx.adminDatabaseUrl, 'temporal');
+    const db = await scratchDatabase(ctx.adminDatabaseUrl, 'temporal', { poolMax: 2 });
     const workers: ReturnType<typeof spawnWorker>[] = [];
     try {
       const reference = await referenceRun({

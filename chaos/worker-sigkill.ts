@@ -8,9 +8,11 @@ import { attemptSummary, isWorking, seasonsDone, whatItIsDoing } from './support
 import { referenceRun } from './support/pipeline-reference.ts';
 import { checksumSensitivity } from './support/pipeline-scratch.ts';
 import {
-  BACKFILL, SEASONS, createScenarioDatabase, killWorker, openRig, sleep, spawnWorker, startBackfill, waitUntilPolling,
+  BACKFILL, SEASONS, killWorker, openRig, spawnWorker, startBackfill, waitUntilPolling,
 } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
+import { scratchDatabase } from './support/scratch-database.ts';
+import { sleep } from './support/sleep.ts';
 import type { BackfillProgress } from '../workflows/backfill-history.ts';
 
 const KILLS = 10;
@@ -23,7 +25,7 @@ export const workerSigkill: ChaosScenario = {
   timeLimitMs: 18 * 60_000,
   async run(ctx) {
     const rig = await openRig(ctx.workDir);
-    const db = await createScenarioDatabase(ctx.adminDatabaseUrl, 'sigkill');
+    const db = await scratchDatabase(ctx.adminDatabaseUrl, 'sigkill', { poolMax: 2 });
     const workers = new Set<ReturnType<typeof spawnWorker>>();
     try {
       const reference = await referenceRun({

@@ -2,10 +2,11 @@
  * Content checksums of a pipeline database, per table of the public schema, for comparing a chaos run with an
  * uninterrupted one. db/checksums.ts hashes every column; two runs of the same backfill still differ in the values a
  * run generates (sequence ids, insert times, attempt bookkeeping), so this hashes what the data says and names,
- * per table and column, what it leaves out and why. Anything not named is compared as stored.
+ * per table and column, what it leaves out and why. Anything not named is compared as stored. The hash is
+ * db/checksums.ts's (`checksumSelect`), and so is the comparison (`checksumDifferences`).
  */
 import type { Queryable } from '../../lib/db.ts';
-import { publicTables } from '../../db/checksums.ts';
+import { checksumSelect, publicTables, quoteIdent, tableColumns, type TableChecksum } from '../../db/checksums.ts';
 
 /** Rows of a fetch attempt that a later attempt replaced: bookkeeping of the retry, not data. */
 const LIVE_BATCH = 'EXISTS (SELECT 1 FROM ingest_batches b WHERE b.batch_id = t.batch_id AND b.superseded_at IS NULL)';
@@ -86,10 +87,7 @@ export const TABLE_RULES: Record<string, TableRule> = {
 };
 
 /** What one table's content checksum covered and left out. */
-export interface ContentChecksum {
-  table: string;
-  rows: number;
-  checksum: string;
+export interface ContentChecksum extends TableChecksum {
   /** Duplicate keys among the compared rows: rows minus distinct values of the table's key. */
   duplicateKeys: number;
   keyColumns: string[];
@@ -102,17 +100,9 @@ interface Column {
   generated: boolean;
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-async function tableColumns(db: Queryable, table: string): Promise<Column[]> {
-  const { rows } = await db.query<{ name: string; def: string | null }>(
-    `SELECT column_name AS name, column_default AS def FROM information_schema.columns
-      WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
-    [table],
-  );
-  return rows.map((r) => ({ name: r.name, generated: /^(nextval\(|now\(\)|gen_random_uuid\(\))/.test(r.def ?? '') }));
+async function columnsOf(db: Queryable, table: string): Promise<Column[]> {
+  const columns = await tableColumns(db, table);
+  return columns.map((c) => ({ name: c.name, generated: /^(nextval\(|now\(\)|gen_random_uuid\(\))/.test(c.default ?? '') }));
 }
 
 async function primaryKey(db: Queryable, table: string): Promise<string[]> {
@@ -149,10 +139,11 @@ export function contentQuery(table: string, columns: Column[], pk: string[], rul
   const where = rule.where ? `WHERE ${rule.where.sql}` : '';
   // `row(...)` of the projected columns: a value's text form, so the hash does not depend on the column's position.
   const sql = `
-    WITH content AS (SELECT ${values.join(', ') || 'NULL AS nothing'} FROM public.${quoteIdent(table)} t ${where})
-    SELECT (SELECT count(*)::int FROM content) AS rows,
-           (SELECT md5(coalesce(string_agg(h, '' ORDER BY h COLLATE "C"), '')) FROM (SELECT md5(c::text) AS h FROM content c) hashed) AS checksum,
-           (SELECT count(*)::int FROM content) - (SELECT count(*)::int FROM (SELECT DISTINCT ${keyColumns.map(quoteIdent).join(', ') || '1'} FROM content) k) AS duplicate_keys`;
+    WITH content AS (SELECT ${values.join(', ') || 'NULL AS nothing'} FROM public.${quoteIdent(table)} t ${where}),
+         sums AS (${checksumSelect('content')})
+    SELECT sums.rows, sums.checksum,
+           sums.rows - (SELECT count(*)::int FROM (SELECT DISTINCT ${keyColumns.map(quoteIdent).join(', ') || '1'} FROM content) k) AS duplicate_keys
+      FROM sums`;
   return { sql, excluded, keyColumns };
 }
 
@@ -160,24 +151,10 @@ export function contentQuery(table: string, columns: Column[], pk: string[], rul
 export async function contentChecksums(db: Queryable): Promise<ContentChecksum[]> {
   const out: ContentChecksum[] = [];
   for (const table of await publicTables(db)) {
-    const { sql, excluded, keyColumns } = contentQuery(table, await tableColumns(db, table), await primaryKey(db, table));
+    const { sql, excluded, keyColumns } = contentQuery(table, await columnsOf(db, table), await primaryKey(db, table));
     const { rows } = await db.query<{ rows: number; checksum: string; duplicate_keys: number }>(sql);
     const r = rows[0]!;
     out.push({ table, rows: r.rows, checksum: r.checksum, duplicateKeys: r.duplicate_keys, keyColumns, excluded });
   }
   return out;
-}
-
-/** Tables whose row count or checksum differs, or that only one side has. */
-export function checksumDifferences(got: readonly ContentChecksum[], want: readonly ContentChecksum[]): string[] {
-  const wanted = new Map(want.map((w) => [w.table, w]));
-  const diffs: string[] = [];
-  for (const g of got) {
-    const w = wanted.get(g.table);
-    if (!w) diffs.push(`${g.table}: not in the reference`);
-    else if (g.rows !== w.rows || g.checksum !== w.checksum) diffs.push(`${g.table}: ${g.rows} rows ${g.checksum.slice(0, 8)} vs ${w.rows} rows ${w.checksum.slice(0, 8)}`);
-    wanted.delete(g.table);
-  }
-  for (const table of wanted.keys()) diffs.push(`${table}: only in the reference`);
-  return diffs;
 }

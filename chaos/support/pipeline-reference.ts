@@ -6,10 +6,11 @@
 import type { Client } from '@temporalio/client';
 import { contentChecksums, type ContentChecksum } from './pipeline-checksums.ts';
 import {
-  BACKFILL, REQUESTS_PER_SECOND, SAMPLE_ENV, createScenarioDatabase, killWorker, spawnWorker, startBackfill,
+  BACKFILL, REQUESTS_PER_SECOND, SAMPLE_ENV, killWorker, spawnWorker, startBackfill,
   waitUntilPolling, type BackfillRun,
 } from './pipeline-rig.ts';
 import type { BackfillProgress } from '../../workflows/backfill-history.ts';
+import { scratchDatabase } from './scratch-database.ts';
 
 export interface Reference extends BackfillRun {
   checksums: ContentChecksum[];
@@ -45,7 +46,7 @@ export function referenceRun(options: ReferenceOptions): Promise<Reference> {
 
 async function makeReference(options: ReferenceOptions): Promise<Reference> {
   const { client, step } = options;
-  const db = await createScenarioDatabase(options.adminDatabaseUrl, 'reference');
+  const db = await scratchDatabase(options.adminDatabaseUrl, 'reference', { poolMax: 2 });
   const taskQueue = `chaos-reference-${process.pid}-${Date.now()}`;
   const worker = spawnWorker({ databaseUrl: db.url, temporalAddress: options.temporalAddress, taskQueue, sourceUrl: options.sourceUrl, dir: options.dir });
   try {

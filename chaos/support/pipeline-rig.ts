@@ -1,21 +1,20 @@
 /**
  * What the pipeline chaos scenarios share: a Temporal dev server of their own (SQLite file in the work folder, so it
- * survives a restart), a sample source, databases created and dropped on a PostgreSQL server, and pipeline workers
- * as real processes (bin/worker.ts, as operators run it) that can be SIGKILLed.
+ * survives a restart), a sample source, and pipeline workers as real processes (bin/worker.ts, as operators run it)
+ * that can be SIGKILLed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
 import { REPO_ROOT, loadConfig } from '../../lib/config.ts';
-import { createPool, migrate, type Pool } from '../../lib/db.ts';
-import { createLogger, type Logger } from '../../lib/log.ts';
 import { startSampleSource, type SampleSource } from '../../infra/sample-source.ts';
 import { ensureTemporalCli, startDevServer, type DevServer } from '../../infra/temporal-cli.ts';
 import { freePort } from '../../test/ports.ts';
 import type { BackfillInput, BackfillProgress } from '../../workflows/backfill-history.ts';
+import { quietLog } from './logging.ts';
+import { sleep } from './sleep.ts';
 
 /**
  * The backfill every pipeline scenario runs: 2014-2019 plus the five MLB-only lead seasons (2009-2013), eleven season
@@ -26,10 +25,6 @@ export const BACKFILL: BackfillInput = { fromSeason: 2014, toSeason: 2019 };
 export const SAMPLE_ENV = { SAMPLE_SCALE: '0.1', SAMPLE_FROM_SEASON: '2014', SAMPLE_TO_SEASON: '2019' } as const;
 export const REQUESTS_PER_SECOND = '0.5';
 export const SEASONS = 11;
-
-export const quietLog: Logger = createLogger({ level: 'silent' });
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A dev server on free loopback ports whose state is a file in `dir`, so it can be killed and started again. */
 export interface ScenarioTemporal {
@@ -87,52 +82,6 @@ export async function startScenarioSource(): Promise<SampleSource> {
 export async function connectClient(address: string): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address });
   return { client: new Client({ connection }), connection };
-}
-
-export interface ScenarioDatabase {
-  name: string;
-  url: string;
-  pool: Pool;
-  drop(): Promise<void>;
-}
-
-let databases = 0;
-
-/**
- * A migrated database of the scenario's own on the server of `adminUrl`. The `afwd_t_` prefix marks it as a run's
- * database (test/shared-cluster.ts), so no other run stops the shared test cluster under it.
- */
-export async function createScenarioDatabase(adminUrl: string, label: string): Promise<ScenarioDatabase> {
-  const name = `afwd_t_chaos_${label}_${process.pid}_${databases++}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pool = createPool(url.toString(), { max: 2, applicationName: 'afwd-chaos' });
-  // A restarted server cuts this pool's idle connections: the pool drops them, the next query reconnects.
-  pool.on('error', () => undefined);
-  await migrate(pool);
-  return {
-    name,
-    url: url.toString(),
-    pool,
-    drop: async () => {
-      await pool.end().catch(() => undefined);
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      try {
-        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await dropper.end();
-      }
-    },
-  };
 }
 
 export interface WorkerOptions {

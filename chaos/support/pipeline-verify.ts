@@ -5,9 +5,11 @@
 import type { Client } from '@temporalio/client';
 import type { ChaosCheck } from '../scenario.ts';
 import { batchHealth, batchesSound, describeBatches } from './pipeline-batches.ts';
-import { checksumDifferences, contentChecksums, type ContentChecksum } from './pipeline-checksums.ts';
+import { checksumDifferences } from '../../db/checksums.ts';
+import { contentChecksums, type ContentChecksum } from './pipeline-checksums.ts';
 import type { Reference } from './pipeline-reference.ts';
-import { SEASONS, type ScenarioDatabase } from './pipeline-rig.ts';
+import { SEASONS } from './pipeline-rig.ts';
+import type { ScratchDatabase } from './scratch-database.ts';
 import type { BackfillProgress } from '../../workflows/backfill-history.ts';
 
 export interface Verified {
@@ -19,7 +21,7 @@ export async function verifyAgainstReference(options: {
   client: Client;
   workflowId: string;
   result: BackfillProgress;
-  db: ScenarioDatabase;
+  db: ScratchDatabase;
   reference: Reference;
 }): Promise<Verified> {
   const { client, workflowId, result, db, reference } = options;

@@ -66,9 +66,11 @@ async function emails(userId: string, kind: string): Promise<string[]> {
 describe('subscription saga', () => {
   it('grants premium with one welcome e-mail, then downgrades when the grace after a failed payment runs out', async () => {
     const p = await account();
-    await send(worker.taskQueue, 2, ...checkoutCompletedEvents(p));
+    // A grace long enough that a loaded machine still records the failure before it ends: the downgrade must come
+    // from the saga's timer, not from an event that arrives already past the grace.
+    await send(worker.taskQueue, 8, ...checkoutCompletedEvents(p));
     await until('premium', async () => (await roleOf(p.userId!)) === 'premium' && (await emails(p.userId!, 'welcome')).length === 1);
-    await send(worker.taskQueue, 2, stripeEvent('invoice.payment_failed', p, { invoiceId: 'in_grace' }));
+    await send(worker.taskQueue, 8, stripeEvent('invoice.payment_failed', p, { invoiceId: 'in_grace' }));
     await until('past due', async () => (await subscriptionById(db.pool, p.subscriptionId))?.status === 'past_due');
     expect(await roleOf(p.userId!)).toBe('premium');
     expect(await emails(p.userId!, 'payment_failed')).toEqual(['payment_failed:in_grace']);

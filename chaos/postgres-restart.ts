@@ -16,7 +16,7 @@ import {
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
 import { quietLog } from './support/logging.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
-import { sleep } from './support/sleep.ts';
+import { sleep, untilGone } from './support/wait.ts';
 import type { BackfillProgress } from '../workflows/backfill-history.ts';
 
 /** SIGQUIT to the postmaster: PostgreSQL's immediate shutdown (no checkpoint; crash recovery at the next start). */
@@ -24,13 +24,7 @@ async function immediateShutdown(dataDir: string): Promise<number> {
   const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no postmaster pid in ${dataDir}/postmaster.pid`);
   process.kill(pid, 'SIGQUIT');
-  for (let alive = true; alive; await sleep(100)) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-  }
+  await untilGone(pid, 100);
   return pid;
 }
 

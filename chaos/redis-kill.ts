@@ -21,7 +21,7 @@ import type { ChaosCheck, ChaosScenario } from './scenario.ts';
 import { startApiProcess, type ApiProcess } from './support/api-process.ts';
 import { startChaosRedis } from './support/chaos-redis.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
-import { sleep } from './support/sleep.ts';
+import { sleep } from './support/wait.ts';
 import { Teardown } from './support/teardown.ts';
 import { counterSum, is5xx, phaseAt, StatusTally, type Phase } from './support/api-tally.ts';
 

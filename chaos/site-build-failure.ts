@@ -23,7 +23,7 @@ import { serveSite } from '../site/serve.ts';
 import type { ChaosCheck, ChaosScenario } from './scenario.ts';
 import { capturingLogger } from './support/logging.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
-import { sleep } from './support/sleep.ts';
+import { sleep } from './support/wait.ts';
 import { Teardown } from './support/teardown.ts';
 
 const PROSPECTS = 60;

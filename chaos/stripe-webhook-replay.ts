@@ -29,7 +29,7 @@ import { startChaosRedis } from './support/chaos-redis.ts';
 import { startTemporal, withWorker } from './support/in-process-worker.ts';
 import { capturingLogger, quietLog } from './support/logging.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
-import { sleep } from './support/sleep.ts';
+import { sleep } from './support/wait.ts';
 import { Teardown } from './support/teardown.ts';
 
 const TYPES: StripeEventType[] = ['checkout.session.completed', 'customer.subscription.updated', 'invoice.payment_failed', 'customer.subscription.deleted'];

@@ -13,7 +13,7 @@ import {
 } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
-import { sleep } from './support/sleep.ts';
+import { sleep } from './support/wait.ts';
 import type { BackfillProgress } from '../workflows/backfill-history.ts';
 
 /** The run's result, asking again while the server is away (the long poll fails when its connection drops). */

@@ -12,7 +12,7 @@ import {
 } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
-import { sleep } from './support/sleep.ts';
+import { sleep } from './support/wait.ts';
 import type { BackfillProgress } from '../workflows/backfill-history.ts';
 
 const KILLS = 10;

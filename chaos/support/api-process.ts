@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '../../lib/config.ts';
 import { freePort } from '../../test/ports.ts';
-import { sleep } from './sleep.ts';
+import { sleep } from './wait.ts';
 
 export interface ApiProcess {
   /** Origin, e.g. http://127.0.0.1:41234. */

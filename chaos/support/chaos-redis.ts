@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { ensureLocalRedis, type LocalRedis } from '../../infra/redis.ts';
 import { freePort } from '../../test/ports.ts';
 import { quietLog } from './logging.ts';
-import { sleep } from './sleep.ts';
+import { sleep } from './wait.ts';
 
 export interface ChaosRedis {
   url: string;

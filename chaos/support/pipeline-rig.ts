@@ -14,7 +14,7 @@ import { ensureTemporalCli, startDevServer, type DevServer } from '../../infra/t
 import { freePort } from '../../test/ports.ts';
 import type { BackfillInput, BackfillProgress } from '../../workflows/backfill-history.ts';
 import { quietLog } from './logging.ts';
-import { sleep } from './sleep.ts';
+import { sleep, untilGone } from './wait.ts';
 
 /**
  * The backfill every pipeline scenario runs: 2014-2019 plus the five MLB-only lead seasons (2009-2013), eleven season
@@ -61,13 +61,7 @@ export async function startScenarioTemporal(dir: string): Promise<ScenarioTempor
     kill: async () => {
       const pid = pidOf(server);
       process.kill(pid, 'SIGKILL');
-      for (let alive = true; alive; await sleep(50)) {
-        try {
-          process.kill(pid, 0);
-        } catch {
-          alive = false;
-        }
-      }
+      await untilGone(pid);
       return pid;
     },
     stop: () => server.stop(),

@@ -6,11 +6,12 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * What became of a Stripe webhook delivery: applied (signalled to the customer's saga), duplicate (an event already
- * applied), ignored (a type we do not handle), rejected (400: no or a bad signature, not a Stripe event), unavailable
- * (503: Temporal could not take it; Stripe retries), error (anything else, a 500).
+ * What became of a Stripe webhook delivery, named as the webhook's answer names it: queued (signalled to the customer's
+ * saga), duplicate (an event already applied), ignored (a type we do not handle), unparsable (200: a handled type whose
+ * body we cannot read), rejected (400: no or a bad signature, not a Stripe event), unavailable (503: Temporal could
+ * not take it; Stripe retries), error (anything else, a 500).
  */
-export type StripeWebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'rejected' | 'unavailable' | 'error';
+export type StripeWebhookOutcome = 'queued' | 'duplicate' | 'ignored' | 'unparsable' | 'rejected' | 'unavailable' | 'error';
 
 export interface ApiMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
@@ -44,7 +45,7 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}): Ap
     labelNames: ['bucket'] as const, registers: [registry],
   });
   const webhooks = new Counter({
-    name: 'afwd_stripe_webhooks_total', help: 'Stripe webhook deliveries, by outcome (applied, duplicate, ignored, rejected, unavailable, error).',
+    name: 'afwd_stripe_webhooks_total', help: 'Stripe webhook deliveries, by outcome (queued, duplicate, ignored, unparsable, rejected, unavailable, error).',
     labelNames: ['outcome'] as const, registers: [registry],
   });
   const overloads = new Counter({

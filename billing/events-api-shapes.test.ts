@@ -1,7 +1,7 @@
 // toBillingEvent on the shapes older Stripe API versions and unusual events send: expanded references, the period on
 // the subscription instead of its items, an invoice's subscription at the top level, one-off invoices, unpaid sessions.
 import { describe, expect, it } from 'vitest';
-import { toBillingEvent } from './events.ts';
+import { parseStripeEvent, toBillingEvent } from './events.ts';
 
 const USER = '0B7E2F0C-3F7A-4C59-9F7E-2B1D7D9D4C11';
 const created = 1_780_000_000;
@@ -31,6 +31,16 @@ describe('toBillingEvent on other API shapes', () => {
     expect(toBillingEvent(event('invoice.paid', { id: 'in_1', customer: 'cus_1' }))).toBeNull();
     expect(toBillingEvent(event('customer.subscription.created', { id: 'sub_1', customer: 'cus_1' }))).toBeNull();
     expect(toBillingEvent(event('checkout.session.completed', { id: 'cs_1', customer: 'cus_1' }))).toBeNull();
+  });
+
+  it('tells an event of no concern to the saga (ignored) from a handled one it cannot read (unparsable)', () => {
+    expect(parseStripeEvent(event('invoice.paid', { id: 'in_1', customer: 'cus_1' }))).toEqual({ kind: 'ignored' });
+    expect(parseStripeEvent(event('checkout.session.completed', { id: 'cs_1', customer: 'cus_1', subscription: null }))).toEqual({ kind: 'ignored' });
+    expect(parseStripeEvent(event('charge.refunded', { id: 'ch_1' }))).toEqual({ kind: 'ignored' });
+    const broken = parseStripeEvent(event('customer.subscription.created', { id: 'sub_1', customer: 'cus_1' }));
+    expect(broken).toMatchObject({ kind: 'unparsable', type: 'customer.subscription.created', eventId: expect.any(String) });
+    expect(broken.kind === 'unparsable' && broken.issues).toMatch(/status/);
+    expect(parseStripeEvent(event('checkout.session.completed', { id: 'cs_2', customer: 'cus_2', subscription: 42 }))).toMatchObject({ kind: 'unparsable' });
   });
 
   it('makes an unpaid Checkout Session incomplete, and takes the user from its metadata when there is no reference', () => {

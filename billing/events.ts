@@ -92,35 +92,51 @@ export function isHandledEventType(type: string): type is HandledEventType {
 }
 
 /**
- * The saga's view of a verified Stripe event; null for a type the saga does not handle, or an event that does not
- * concern a subscription (a one-off invoice, a Checkout Session in payment mode).
+ * What a verified Stripe event is to the saga: an event to apply; ignored (a type the saga does not handle, or an
+ * event that does not concern a subscription: a one-off invoice, a Checkout Session in payment mode); or unparsable
+ * (a handled type whose object does not have the shape the saga needs: Stripe redelivering it cannot help, so the
+ * webhook acknowledges it, logs it at error and counts it for the StripeWebhookFailures alert).
  */
-export function toBillingEvent(event: unknown): BillingEvent | null {
+export type ParsedStripeEvent =
+  | { kind: 'event'; event: BillingEvent }
+  | { kind: 'ignored' }
+  | { kind: 'unparsable'; eventId: string | null; type: string | null; issues: string };
+
+const unparsable = (eventId: string | null, type: string | null, error: z.ZodError): ParsedStripeEvent =>
+  ({ kind: 'unparsable', eventId, type, issues: z.prettifyError(error) });
+
+export function parseStripeEvent(event: unknown): ParsedStripeEvent {
   const envelope = EventEnvelope.safeParse(event);
-  if (!envelope.success || !isHandledEventType(envelope.data.type)) return null;
+  if (!envelope.success) {
+    const raw = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+    return unparsable(typeof raw.id === 'string' ? raw.id : null, typeof raw.type === 'string' ? raw.type : null, envelope.error);
+  }
+  if (!isHandledEventType(envelope.data.type)) return { kind: 'ignored' };
   const { id: eventId, type, created } = envelope.data;
   const object = envelope.data.data.object;
   const base = { eventId, type, created };
   if (type === 'checkout.session.completed') {
+    // A session in payment mode has no subscription: not the saga's business.
+    if (typeof object === 'object' && object !== null && (object as { subscription?: unknown }).subscription == null) return { kind: 'ignored' };
     const session = CheckoutSession.safeParse(object);
-    if (!session.success) return null;
+    if (!session.success) return unparsable(eventId, type, session.error);
     const s = session.data;
     const paid = s.payment_status === 'paid' || s.payment_status === 'no_payment_required';
-    return {
+    return { kind: 'event', event: {
       ...base, customerId: s.customer, invoiceId: null,
       userId: uuidLike(s.client_reference_id) ?? uuidLike(s.metadata?.userId),
       subscription: { subscriptionId: s.subscription, status: paid ? 'active' : 'incomplete', currentPeriodEnd: null, cancelAtPeriodEnd: null, priceId: null },
-    };
+    } };
   }
   if (type === 'invoice.paid' || type === 'invoice.payment_failed') {
     const invoice = Invoice.safeParse(object);
-    if (!invoice.success) return null;
+    if (!invoice.success) return unparsable(eventId, type, invoice.error);
     const inv = invoice.data;
     const details = inv.parent?.subscription_details;
     const subscriptionId = details?.subscription ?? inv.subscription;
-    if (!subscriptionId) return null;
+    if (!subscriptionId) return { kind: 'ignored' };
     const line = inv.lines?.data[0];
-    return {
+    return { kind: 'event', event: {
       ...base, customerId: inv.customer, invoiceId: inv.id, userId: uuidLike(details?.metadata?.userId),
       amountDue: inv.amount_due ?? null, currency: inv.currency ?? null,
       subscription: {
@@ -130,13 +146,13 @@ export function toBillingEvent(event: unknown): BillingEvent | null {
         cancelAtPeriodEnd: null,
         priceId: line?.pricing?.price_details?.price ?? null,
       },
-    };
+    } };
   }
   const subscription = SubscriptionObject.safeParse(object);
-  if (!subscription.success) return null;
+  if (!subscription.success) return unparsable(eventId, type, subscription.error);
   const sub = subscription.data;
   const item = sub.items?.data[0];
-  return {
+  return { kind: 'event', event: {
     ...base, customerId: sub.customer, invoiceId: null, userId: uuidLike(sub.metadata?.userId),
     subscription: {
       subscriptionId: sub.id,
@@ -146,7 +162,13 @@ export function toBillingEvent(event: unknown): BillingEvent | null {
       cancelAtPeriodEnd: sub.cancel_at_period_end ?? false,
       priceId: item?.price?.id ?? null,
     },
-  };
+  } };
+}
+
+/** The saga's view of a verified Stripe event; null when parseStripeEvent finds it ignored or unparsable. */
+export function toBillingEvent(event: unknown): BillingEvent | null {
+  const parsed = parseStripeEvent(event);
+  return parsed.kind === 'event' ? parsed.event : null;
 }
 
 /** The events that confirm a payment, after which the saga grants premium and welcomes the subscriber. */

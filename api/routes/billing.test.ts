@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEntries } from '../../db/audit-log.ts';
 import { billingAccount, linkStripeCustomer, subscriptionById } from '../../db/subscriptions.ts';
 import { userById } from '../../db/users.ts';
+import { createLogger } from '../../lib/log.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser, type TestUser } from '../../test/api-users.ts';
 import { freePort } from '../../test/ports.ts';
@@ -147,6 +148,29 @@ describe('the webhook', () => {
     }
   });
 
+  it('acknowledges a handled event whose body it cannot read as unparsable, counts it and logs it at error', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const capturing = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    // The request logger is a child of the app's logger: hand out the capturing one for this delivery.
+    const child = vi.spyOn(api.deps.log, 'child').mockReturnValue(capturing as unknown as ReturnType<typeof api.deps.log.child>);
+    try {
+      const event = stripeEvent('customer.subscription.updated', { userId: randomUUID(), customerId: 'cus_unparsable', subscriptionId: 'sub_unparsable' });
+      const body = JSON.parse(event.payload) as { data: { object: Record<string, unknown> } };
+      delete body.data.object.status; // the saga needs the subscription's status
+      const [before, ignored] = [await webhooks(api, 'unparsable'), await webhooks(api, 'ignored')];
+      const res = await deliverWebhook(api, { ...event, payload: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ received: true, outcome: 'unparsable' });
+      expect(await webhooks(api, 'unparsable')).toBe(before + 1);
+      expect(await webhooks(api, 'ignored')).toBe(ignored);
+      const logged = lines.find((l) => l.msg === 'Stripe event of a handled type has a body we cannot read');
+      expect(logged).toMatchObject({ level: 50, eventId: event.id, eventType: 'customer.subscription.updated' });
+      expect(logged?.issues).toMatch(/status/);
+    } finally {
+      child.mockRestore();
+    }
+  });
+
   it('takes a large signed event past the API\'s body limit, up to its own larger limit (413 beyond)', async () => {
     const padded = (bytes: number) => {
       const event = stripeEvent('customer.created', parties);
@@ -219,14 +243,14 @@ describe('the webhook', () => {
   it('applies a replayed event once: the redelivery is a duplicate with no second effect', async () => {
     const { user, parties: p } = await subscriber();
     const [created] = checkoutCompletedEvents(p);
-    const [applied, duplicates] = [await webhooks(api, 'applied'), await webhooks(api, 'duplicate')];
+    const [queued, duplicates] = [await webhooks(api, 'queued'), await webhooks(api, 'duplicate')];
     expect((await deliverWebhook(api, created!)).status).toBe(200);
     await eventually(async () => ((await roleOf(user.userId)) === 'premium' ? true : undefined), 20_000, 'premium');
     const before = await auditEntries(api.deps.pool, { subject: user.userId });
     const replay = await deliverWebhook(api, created!);
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ received: true, outcome: 'duplicate' });
-    expect([await webhooks(api, 'applied'), await webhooks(api, 'duplicate')]).toEqual([applied + 1, duplicates + 1]);
+    expect([await webhooks(api, 'queued'), await webhooks(api, 'duplicate')]).toEqual([queued + 1, duplicates + 1]);
     // A cancellation after the replay proves the saga moved on past it without applying it again.
     await deliverWebhook(api, stripeEvent('customer.subscription.updated', p, { cancelAtPeriodEnd: true }));
     await eventually(async () => ((await subscription(user)).cancelAtPeriodEnd === true ? true : undefined), 20_000, 'the cancellation');

@@ -7,7 +7,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import Stripe from 'stripe';
-import { toBillingEvent, type BillingEvent } from '../../billing/events.ts';
+import { parseStripeEvent, type BillingEvent } from '../../billing/events.ts';
 import { createStripeClient, webhookSecret } from '../../billing/stripe-client.ts';
 import { recordStripeEventReceived, stripeEventState } from '../../db/stripe-events.ts';
 import { billingAccount, linkStripeCustomer, subscriptionsOfUser } from '../../db/subscriptions.ts';
@@ -46,7 +46,9 @@ const SubscriptionSchema = z.object({
 
 const WebhookAnswerSchema = z.object({
   received: z.literal(true),
-  outcome: z.enum(['queued', 'duplicate', 'ignored']).openapi({ description: 'queued for the saga; duplicate (already applied); ignored (a type we do not handle).' }),
+  outcome: z.enum(['queued', 'duplicate', 'ignored', 'unparsable']).openapi({
+    description: 'queued for the saga; duplicate (already applied); ignored (a type we do not handle); unparsable (a handled type whose body we cannot read: logged and alerted, since a redelivery would not read better).',
+  }),
 }).openapi('WebhookAnswer');
 
 const signedIn = requireRole(...ROLES);
@@ -172,8 +174,15 @@ export function billingRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       const reason = error instanceof Stripe.errors.StripeSignatureVerificationError ? 'the signature does not match' : 'the body is not a Stripe event';
       throw new HttpProblem(400, `Webhook refused: ${reason}.`);
     }
-    const billing = toBillingEvent(event);
-    if (!billing) return { received: true, outcome: 'ignored' };
+    const parsed = parseStripeEvent(event);
+    if (parsed.kind === 'ignored') return { received: true, outcome: 'ignored' };
+    if (parsed.kind === 'unparsable') {
+      // Acknowledged (200): Stripe would redeliver the same body for days and it would not parse any better. The
+      // error log and afwd_stripe_webhooks_total{outcome="unparsable"} (StripeWebhookFailures) make someone look.
+      c.var.log.error({ eventId: parsed.eventId, eventType: parsed.type, issues: parsed.issues }, 'Stripe event of a handled type has a body we cannot read');
+      return { received: true, outcome: 'unparsable' };
+    }
+    const billing = parsed.event;
     if (await stripeEventState(deps.pool, billing.eventId) === 'processed') return { received: true, outcome: 'duplicate' };
     await recordStripeEventReceived(deps.pool, { eventId: billing.eventId, type: billing.type, customerId: billing.customerId });
     await signalSaga(deps, billing, c.var.log);
@@ -184,7 +193,7 @@ export function billingRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     // Every delivery is counted by what became of it (afwd_stripe_webhooks_total), failures included.
     try {
       const answer = await webhook(c);
-      deps.metrics.stripeWebhook(answer.outcome === 'queued' ? 'applied' : answer.outcome);
+      deps.metrics.stripeWebhook(answer.outcome);
       return c.json(answer, 200);
     } catch (error) {
       const status = error instanceof HttpProblem ? error.status : 500;

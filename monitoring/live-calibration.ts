@@ -21,9 +21,15 @@ export interface Outcome {
   label: number;
 }
 
-export interface ReliabilityBin {
-  /** Lowest and highest predicted probability in the bin. */
+/**
+ * One bin of live calibration's equal-count reliability table. Unlike training/calibration.ts's ReliabilityBin (fixed
+ * tenths of [0, 1], `from` inclusive and `to` exclusive), the bins hold equal numbers of outcomes, and `from` and `to`
+ * are the lowest and highest predicted probability actually in the bin (both inclusive; bins may touch).
+ */
+export interface LiveReliabilityBin {
+  /** Lowest predicted probability in the bin (inclusive). */
   from: number;
+  /** Highest predicted probability in the bin (inclusive). */
   to: number;
   /** Mean predicted probability and observed success rate. */
   predicted: number;
@@ -42,7 +48,7 @@ export type LiveCalibration =
       brier: number;
       /** Null while only one class is present. */
       auc: number | null;
-      reliability: ReliabilityBin[];
+      reliability: LiveReliabilityBin[];
     };
 
 function validate(outcomes: readonly Outcome[]): void {
@@ -56,13 +62,13 @@ function validate(outcomes: readonly Outcome[]): void {
  * Equal-count bins by predicted probability: sorted, then cut into `bins` runs of n/bins outcomes (sizes differ by
  * at most one). Equal-width bins would leave the upper bins of a rare outcome nearly empty.
  */
-export function equalCountReliability(outcomes: readonly Outcome[], bins = CALIBRATION_BINS): ReliabilityBin[] {
+export function equalCountReliability(outcomes: readonly Outcome[], bins = CALIBRATION_BINS): LiveReliabilityBin[] {
   validate(outcomes);
   if (!Number.isInteger(bins) || bins < 1) throw new Error(`bins must be a positive integer, got ${bins}`);
   const sorted = [...outcomes].sort((a, b) => a.probability - b.probability);
   const n = sorted.length;
   const k = Math.min(bins, n);
-  const table: ReliabilityBin[] = [];
+  const table: LiveReliabilityBin[] = [];
   for (let b = 0; b < k; b++) {
     const slice = sorted.slice(Math.floor((b * n) / k), Math.floor(((b + 1) * n) / k));
     let p = 0;
@@ -77,7 +83,7 @@ export function equalCountReliability(outcomes: readonly Outcome[], bins = CALIB
 }
 
 /** Expected calibration error of a reliability table. */
-export function expectedCalibrationError(table: readonly ReliabilityBin[]): number {
+export function expectedCalibrationError(table: readonly LiveReliabilityBin[]): number {
   const total = table.reduce((s, b) => s + b.count, 0);
   if (total === 0) throw new Error('the calibration error needs at least one outcome');
   return table.reduce((s, b) => s + (b.count / total) * Math.abs(b.predicted - b.observed), 0);

@@ -10,6 +10,7 @@ import { benchLoad } from './load.ts';
 import { benchMemory } from './memory.ts';
 import { benchSite } from './site.ts';
 import { benchTraining } from './training.ts';
+import { benchTracing } from './tracing.ts';
 import { startEphemeralTemporal } from '../test/ephemeral-temporal.ts';
 import { stopUnlessShared, testCluster } from '../test/shared-cluster.ts';
 import type { BenchContext } from './context.ts';
@@ -21,6 +22,7 @@ const benches: Record<string, (ctx: BenchContext) => Promise<void>> = {
   site: benchSite,
   memory: benchMemory,
   api: benchApi,
+  tracing: benchTracing,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -40,13 +40,14 @@ export async function servedRun(db: Queryable, predictionRunId: string): Promise
 }
 
 /** The run's model and feature snapshot: the two orders that SHAP values and feature values are stored in. */
-interface RunFeatures {
+export interface RunFeatures {
   modelVersion: string;
   modelFeatures: string[];
   snapshotFeatures: string[];
 }
 
-async function runFeatures(db: Queryable, predictionRunId: string): Promise<RunFeatures | null> {
+/** A run's model version and feature orders; null for an unknown run. Fixed once the run is stored. */
+export async function runFeatures(db: Queryable, predictionRunId: string): Promise<RunFeatures | null> {
   const { rows } = await db.query<{ model_version: string; model_features: string[]; snapshot_features: string[] }>(
     `SELECT r.model_version, m.feature_names AS model_features, fs.feature_names AS snapshot_features
      FROM prediction_runs r JOIN models m USING (model_version) JOIN feature_snapshots fs ON fs.snapshot_id = r.snapshot_id
@@ -78,25 +79,30 @@ export function alignContributions(
 
 /**
  * The predictions a run stored for these players, with every feature's contribution; players the run did not
- * score are absent. Ordered as `playerIds`.
+ * score are absent. Ordered as `playerIds`. `features`: the run's `runFeatures`, when the caller already read them
+ * (the API keeps them per run rather than reading them again on every cache miss).
  */
-export async function servedPredictions(db: Queryable, predictionRunId: string, playerIds: readonly number[]): Promise<ServedPrediction[]> {
-  const features = await runFeatures(db, predictionRunId);
+export async function servedPredictions(
+  db: Queryable, predictionRunId: string, playerIds: readonly number[], features?: RunFeatures | null,
+): Promise<ServedPrediction[]> {
+  if (features === undefined) features = await runFeatures(db, predictionRunId);
   if (!features || playerIds.length === 0) return [];
   const { rows } = await db.query<{
     player_id: number; full_name: string; as_of_season: number; probability: number; confidence: Confidence;
     narrative: string[] | null; eta: number | null; dynasty: ServedPrediction['dynasty'] | null; base_value: number;
     shap: number[]; features: number[] | null;
-  }>(
-    `SELECT p.player_id, pl.full_name, p.as_of_season, p.probability, p.confidence, p.narrative, p.eta, p.dynasty,
+  }>({
+    // Named (prepared once per connection): planning these key lookups costs more than running them.
+    name: 'served-predictions',
+    text: `SELECT p.player_id, pl.full_name, p.as_of_season, p.probability, p.confidence, p.narrative, p.eta, p.dynasty,
             p.base_value, p.shap, f.features
      FROM predictions p
      JOIN prediction_runs r USING (prediction_run_id)
      JOIN players pl ON pl.player_id = p.player_id
      LEFT JOIN player_features f ON f.snapshot_id = r.snapshot_id AND f.player_id = p.player_id AND f.as_of_season = p.as_of_season
      WHERE p.prediction_run_id = $1 AND p.player_id = ANY($2::integer[])`,
-    [predictionRunId, playerIds],
-  );
+    values: [predictionRunId, playerIds],
+  });
   const byId = new Map(rows.map((row) => [row.player_id, row]));
   return playerIds.flatMap((id) => {
     const row = byId.get(id);
@@ -119,6 +125,8 @@ export async function servedPredictions(db: Queryable, predictionRunId: string, 
 }
 
 /** The prediction a run stored for one player, or null when the run did not score him. */
-export async function servedPrediction(db: Queryable, predictionRunId: string, playerId: number): Promise<ServedPrediction | null> {
-  return (await servedPredictions(db, predictionRunId, [playerId]))[0] ?? null;
+export async function servedPrediction(
+  db: Queryable, predictionRunId: string, playerId: number, features?: RunFeatures | null,
+): Promise<ServedPrediction | null> {
+  return (await servedPredictions(db, predictionRunId, [playerId], features))[0] ?? null;
 }

@@ -200,9 +200,11 @@ export async function publishedFilterOptions(db: Queryable, snapshotId: string):
 
 /** The published cards of these players in a snapshot, keyed by player id (absent ids are not in it). */
 export async function publishedCards(db: Queryable, snapshotId: string, playerIds: readonly number[]): Promise<Map<number, Prospect>> {
-  const { rows } = await db.query<{ player_id: number; card: Prospect }>(
-    `SELECT player_id, card FROM published_prospects WHERE ranking_snapshot_id = $1 AND player_id = ANY($2::integer[])`,
-    [snapshotId, playerIds],
-  );
+  // Named (prepared once per connection): planning this key lookup costs more than running it.
+  const { rows } = await db.query<{ player_id: number; card: Prospect }>({
+    name: 'published-cards',
+    text: `SELECT player_id, card FROM published_prospects WHERE ranking_snapshot_id = $1 AND player_id = ANY($2::integer[])`,
+    values: [snapshotId, playerIds],
+  });
   return new Map(rows.map((r) => [r.player_id, r.card]));
 }

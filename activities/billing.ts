@@ -13,8 +13,15 @@ import { writeAudit } from '../db/audit-log.ts';
 import { enqueueEmail } from '../db/outbox.ts';
 import { claimStripeEvent } from '../db/stripe-events.ts';
 import {
-  applySubscriptionUpdate, linkStripeCustomer, lockBillingAccount, repairSubscription, subscriptionById, subscriptionIdsAfter,
-  subscriptionsOfUser, userExists, userIdByStripeCustomer,
+  applySubscriptionUpdate,
+  linkStripeCustomer,
+  lockBillingAccount,
+  repairSubscription,
+  subscriptionById,
+  subscriptionIdsAfter,
+  subscriptionsOfUser,
+  userExists,
+  userIdByStripeCustomer,
 } from '../db/subscriptions.ts';
 import { changeRole } from '../db/users.ts';
 import { withTransaction, type Queryable } from '../lib/db.ts';
@@ -50,12 +57,23 @@ async function syncRole(db: Queryable, userId: string, graceDays: number, cause:
   if (changed) {
     await changeRole(db, userId, decided.role);
     await writeAudit(db, {
-      actor: 'stripe', action: 'role_changed', subject: userId,
-      details: { from: account.role, to: decided.role, reason: decided.reason, subscriptionId: decided.subscriptionId, cause },
+      actor: 'stripe',
+      action: 'role_changed',
+      subject: userId,
+      details: {
+        from: account.role,
+        to: decided.role,
+        reason: decided.reason,
+        subscriptionId: decided.subscriptionId,
+        cause,
+      },
     });
   }
   return {
-    role: changed ? decided.role : account.role, entitled: decided.role, reason: decided.reason, changed,
+    role: changed ? decided.role : account.role,
+    entitled: decided.role,
+    reason: decided.reason,
+    changed,
     until: decided.until?.toISOString() ?? null,
   };
 }
@@ -88,7 +106,11 @@ export function createBillingActivities(deps: ActivityDeps) {
     async recordBillingEvent(input: { event: BillingEvent; graceSeconds: number }): Promise<RecordedEvent> {
       const { event, graceSeconds } = input;
       const result = await withTransaction(pool, async (client): Promise<RecordedEvent> => {
-        const claimed = await claimStripeEvent(client, { eventId: event.eventId, type: event.type, customerId: event.customerId });
+        const claimed = await claimStripeEvent(client, {
+          eventId: event.eventId,
+          type: event.type,
+          customerId: event.customerId,
+        });
         const named = event.userId && (await userExists(client, event.userId)) ? event.userId : null;
         const userId = named ?? (await userIdByStripeCustomer(client, event.customerId));
         // Before the duplicate check: a retry after the claim committed must still lead to the compensation.
@@ -99,44 +121,69 @@ export function createBillingActivities(deps: ActivityDeps) {
         const s = event.subscription;
         const graceUntil = s.status === 'past_due' ? new Date(eventAt.getTime() + graceSeconds * 1000) : null;
         const applied = await applySubscriptionUpdate(client, {
-          subscriptionId: s.subscriptionId, userId, customerId: event.customerId, status: s.status,
-          currentPeriodEnd: s.currentPeriodEnd ? new Date(s.currentPeriodEnd) : null, cancelAtPeriodEnd: s.cancelAtPeriodEnd,
-          priceId: s.priceId, graceUntil, eventAt,
+          subscriptionId: s.subscriptionId,
+          userId,
+          customerId: event.customerId,
+          status: s.status,
+          currentPeriodEnd: s.currentPeriodEnd ? new Date(s.currentPeriodEnd) : null,
+          cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+          priceId: s.priceId,
+          graceUntil,
+          eventAt,
         });
         if (applied.stale) return { outcome: 'stale', userId };
         if (applied.previousStatus !== applied.status) {
           await writeAudit(client, {
-            actor: 'stripe', action: 'payment_state_changed', subject: userId,
-            details: { subscriptionId: s.subscriptionId, from: applied.previousStatus, to: applied.status, eventType: event.type, eventId: event.eventId },
+            actor: 'stripe',
+            action: 'payment_state_changed',
+            subject: userId,
+            details: {
+              subscriptionId: s.subscriptionId,
+              from: applied.previousStatus,
+              to: applied.status,
+              eventType: event.type,
+              eventId: event.eventId,
+            },
           });
         }
         if (event.type === 'invoice.payment_failed') {
           const stored = await subscriptionById(client, s.subscriptionId);
           await enqueueEmail(client, {
-            userId, kind: 'payment_failed', dedupeKey: `payment_failed:${event.invoiceId ?? event.eventId}`,
+            userId,
+            kind: 'payment_failed',
+            dedupeKey: `payment_failed:${event.invoiceId ?? event.eventId}`,
             payload: {
-              subscriptionId: s.subscriptionId, graceUntil: stored?.graceUntil?.toISOString() ?? null,
-              ...(event.amountDue != null && event.currency ? { amountDue: event.amountDue, currency: event.currency } : {}),
+              subscriptionId: s.subscriptionId,
+              graceUntil: stored?.graceUntil?.toISOString() ?? null,
+              ...(event.amountDue != null && event.currency
+                ? { amountDue: event.amountDue, currency: event.currency }
+                : {}),
             },
           });
         }
         return { outcome: 'applied', userId };
       });
-      activityLog(deps.log).info({ eventId: event.eventId, type: event.type, outcome: result.outcome }, 'billing event recorded');
+      activityLog(deps.log).info(
+        { eventId: event.eventId, type: event.type, outcome: result.outcome },
+        'billing event recorded',
+      );
       return result;
     },
 
     /** Grants or withdraws premium as billing/entitlement.ts decides from the stored records (idempotent). */
     async syncEntitlement(input: { userId: string; cause: string }): Promise<SyncedRole | null> {
       const synced = await withTransaction(pool, (client) => syncRole(client, input.userId, graceDays, input.cause));
-      if (synced?.changed) activityLog(deps.log).info({ role: synced.role, reason: synced.reason }, 'role changed by billing');
+      if (synced?.changed)
+        activityLog(deps.log).info({ role: synced.role, reason: synced.reason }, 'role changed by billing');
       return synced;
     },
 
     /** Queues the welcome e-mail of a subscription, once per subscription. */
     async queueWelcomeEmail(input: { userId: string; subscriptionId: string }): Promise<boolean> {
       return enqueueEmail(pool, {
-        userId: input.userId, kind: 'welcome', dedupeKey: `welcome:${input.subscriptionId}`,
+        userId: input.userId,
+        kind: 'welcome',
+        dedupeKey: `welcome:${input.subscriptionId}`,
         payload: { subscriptionId: input.subscriptionId },
       });
     },
@@ -149,18 +196,47 @@ export function createBillingActivities(deps: ActivityDeps) {
      */
     async cancelStripeSubscription(input: { subscriptionId: string; reason: string }): Promise<void> {
       try {
-        await stripe.subscriptions.cancel(input.subscriptionId, {}, { idempotencyKey: `compensate-${input.subscriptionId}` });
+        await stripe.subscriptions.cancel(
+          input.subscriptionId,
+          {},
+          { idempotencyKey: `compensate-${input.subscriptionId}` },
+        );
       } catch (error) {
         if (isRefusal(error)) {
-          const refusal = { reason: input.reason, statusCode: error.statusCode ?? null, code: error.code ?? null, requestId: error.requestId ?? null };
-          await writeAudit(pool, { actor: 'stripe', action: 'subscription_compensation_refused', subject: input.subscriptionId, details: refusal });
-          activityLog(deps.log).error({ subscriptionId: input.subscriptionId, ...refusal, stripeMessage: error.message }, 'Stripe refused to cancel the subscription (compensation): cancel it by hand');
-          throw ApplicationFailure.nonRetryable(`Stripe refused to cancel subscription ${input.subscriptionId}: ${error.message}`, COMPENSATION_REFUSED, refusal);
+          const refusal = {
+            reason: input.reason,
+            statusCode: error.statusCode ?? null,
+            code: error.code ?? null,
+            requestId: error.requestId ?? null,
+          };
+          await writeAudit(pool, {
+            actor: 'stripe',
+            action: 'subscription_compensation_refused',
+            subject: input.subscriptionId,
+            details: refusal,
+          });
+          activityLog(deps.log).error(
+            { subscriptionId: input.subscriptionId, ...refusal, stripeMessage: error.message },
+            'Stripe refused to cancel the subscription (compensation): cancel it by hand',
+          );
+          throw ApplicationFailure.nonRetryable(
+            `Stripe refused to cancel subscription ${input.subscriptionId}: ${error.message}`,
+            COMPENSATION_REFUSED,
+            refusal,
+          );
         }
         if (!isMissing(error)) throw error;
       }
-      await writeAudit(pool, { actor: 'stripe', action: 'subscription_compensated', subject: input.subscriptionId, details: { reason: input.reason } });
-      activityLog(deps.log).warn({ subscriptionId: input.subscriptionId, reason: input.reason }, 'subscription cancelled at Stripe (compensation)');
+      await writeAudit(pool, {
+        actor: 'stripe',
+        action: 'subscription_compensated',
+        subject: input.subscriptionId,
+        details: { reason: input.reason },
+      });
+      activityLog(deps.log).warn(
+        { subscriptionId: input.subscriptionId, reason: input.reason },
+        'subscription cancelled at Stripe (compensation)',
+      );
     },
 
     /** One page of our subscription ids, for the reconciliation. */
@@ -169,7 +245,9 @@ export function createBillingActivities(deps: ActivityDeps) {
     },
 
     /** Compares one subscription with Stripe, repairs what drifted and recomputes the owner's role. */
-    async reconcileSubscription(input: { subscriptionId: string }): Promise<{ drift: FieldDrift[]; role: Role | null }> {
+    async reconcileSubscription(input: {
+      subscriptionId: string;
+    }): Promise<{ drift: FieldDrift[]; role: Role | null }> {
       let remote: RemoteSubscription | null;
       try {
         remote = await stripe.subscriptions.retrieve(input.subscriptionId);
@@ -184,7 +262,12 @@ export function createBillingActivities(deps: ActivityDeps) {
         const drift = subscriptionDrift(stored, stripeState);
         if (drift.length > 0) {
           await repairSubscription(client, input.subscriptionId, stripeState);
-          await writeAudit(client, { actor: 'reconciliation', action: 'subscription_reconciled', subject: stored.userId, details: { subscriptionId: input.subscriptionId, drift } });
+          await writeAudit(client, {
+            actor: 'reconciliation',
+            action: 'subscription_reconciled',
+            subject: stored.userId,
+            details: { subscriptionId: input.subscriptionId, drift },
+          });
         }
         const synced = await syncRole(client, stored.userId, graceDays, 'reconciliation');
         return { drift, role: synced?.role ?? null };

@@ -31,7 +31,8 @@ export function createBioRefreshActivities(deps: ActivityDeps) {
     async fetchProspectBios(input: { sourceUrl?: string } = {}): Promise<FetchProspectBiosResult> {
       const alog = activityLog(log);
       const { season, playerIds: ids } = await currentProspectIds(pool);
-      if (season === null) throw ApplicationFailure.nonRetryable('no minor-league season is loaded: nothing to refresh', 'NoProspects');
+      if (season === null)
+        throw ApplicationFailure.nonRetryable('no minor-league season is loaded: nothing to refresh', 'NoProspects');
 
       const baseUrl = input.sourceUrl ?? mlbBaseUrl;
       const remote = !/^https?:\/\/(127\.|localhost|\[::1\])/.test(baseUrl);
@@ -39,10 +40,19 @@ export function createBioRefreshActivities(deps: ActivityDeps) {
       // A batch per attempt, as for season fetches: an older attempt that timed out cannot write into this one.
       const batchId = await claimBatch(pool, { source: MLB_SOURCE, season, key: currentAttempt() });
       // Always from the source (that is the point), but a retry reuses what its own earlier attempts fetched.
-      const zone = openLandingZone(pool, { batchId, source: MLB_SOURCE, refresh: true, refreshSince: new Date(context.info.scheduledTimestampMs) });
+      const zone = openLandingZone(pool, {
+        batchId,
+        source: MLB_SOURCE,
+        refresh: true,
+        refreshSince: new Date(context.info.scheduledTimestampMs),
+      });
       const client = createMlbStatsClient({
-        baseUrl, requestsPerSecond: config.mlb.requestsPerSecond ?? (remote ? 1 : 0), timeoutMs: config.mlb.timeoutMs,
-        maxRetries: config.mlb.maxRetries, retryBaseDelayMs: remote ? 500 : 50, fetch: zone.fetch,
+        baseUrl,
+        requestsPerSecond: config.mlb.requestsPerSecond ?? (remote ? 1 : 0),
+        timeoutMs: config.mlb.timeoutMs,
+        maxRetries: config.mlb.maxRetries,
+        retryBaseDelayMs: remote ? 500 : 50,
+        fetch: zone.fetch,
         signal: context.cancellationSignal,
         onWait: (wait) => heartbeat({ waiting: wait.reason, remainingMs: wait.remainingMs }),
         onResponse: async (r) => {

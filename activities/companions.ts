@@ -13,7 +13,10 @@ import { labelsOf, rowsOf, takeRows } from '../training/model.ts';
 import { heartbeat } from './context.ts';
 
 export function companionPaths(modelsDir: string, modelVersion: string) {
-  return { eta: path.join(modelsDir, `${modelVersion}.eta.ubj`), ensemble: path.join(modelsDir, `${modelVersion}.ensemble.bin`) };
+  return {
+    eta: path.join(modelsDir, `${modelVersion}.eta.ubj`),
+    ensemble: path.join(modelsDir, `${modelVersion}.ensemble.bin`),
+  };
 }
 
 export async function trainCompanions(input: {
@@ -27,14 +30,19 @@ export async function trainCompanions(input: {
 }): Promise<void> {
   const { dataset, nthread } = input;
   const debuts = await debutSeasons(input.pool);
-  const etaInput = { dataset, debutSeasonOf: (id: number) => debuts.get(id) ?? null, lastCompleteSeason: input.lastCompleteSeason };
+  const etaInput = {
+    dataset,
+    debutSeasonOf: (id: number) => debuts.get(id) ?? null,
+    lastCompleteSeason: input.lastCompleteSeason,
+  };
   const paths = companionPaths(input.modelsDir, input.modelVersion);
   mkdirSync(input.modelsDir, { recursive: true });
   // A short history has no cohort whose time to debut is fully known: then there is no ETA model, and ETAs are null.
   const { indexes } = etaTrainingRows(etaInput);
   if (new Set(indexes.map((i) => dataset.rows[i]!.asOfSeason)).size >= 2) {
     using eta = trainEtaModel({
-      ...etaInput, nthread,
+      ...etaInput,
+      nthread,
       onIteration: (i) => {
         if (i % 20 === 0) heartbeat({ stage: 'eta', iteration: i });
       },
@@ -45,16 +53,31 @@ export async function trainCompanions(input: {
   }
   const rows = rowsOf(dataset, input.trainSeasons);
   heartbeat({ stage: 'ensemble' });
-  using ensemble = trainEnsemble({ matrix: takeRows(dataset, rows), labels: labelsOf(dataset, rows), ncol: dataset.featureNames.length, nthread });
+  using ensemble = trainEnsemble({
+    matrix: takeRows(dataset, rows),
+    labels: labelsOf(dataset, rows),
+    ncol: dataset.featureNames.length,
+    nthread,
+  });
   ensemble.save(paths.ensemble);
 }
 
-export function loadCompanions(modelsDir: string, modelVersion: string): { eta: EtaModel | null; ensemble: Ensemble } & Disposable {
+export function loadCompanions(
+  modelsDir: string,
+  modelVersion: string,
+): { eta: EtaModel | null; ensemble: Ensemble } & Disposable {
   const paths = companionPaths(modelsDir, modelVersion);
   const ensemble = Ensemble.load(paths.ensemble);
   try {
     const eta = existsSync(paths.eta) ? EtaModel.load(paths.eta) : null;
-    return { eta, ensemble, [Symbol.dispose]: () => { eta?.free(); ensemble.free(); } };
+    return {
+      eta,
+      ensemble,
+      [Symbol.dispose]: () => {
+        eta?.free();
+        ensemble.free();
+      },
+    };
   } catch (error) {
     ensemble.free();
     throw error;

@@ -7,7 +7,12 @@ import { DATA_QUALITY_BREACH, dataQualityBreach, reportQuality } from './data-qu
 
 const lines = (sportId: number, group: 'hitting' | 'pitching', loaded: number, missingBf: number): LineOutcome[] => [
   ...Array.from({ length: loaded }, () => ({ season: 2006, sportId, group, cause: null })),
-  ...Array.from({ length: missingBf }, () => ({ season: 2006, sportId, group, cause: { field: 'stat.battersFaced', rule: 'missing_field' } })),
+  ...Array.from({ length: missingBf }, () => ({
+    season: 2006,
+    sportId,
+    group,
+    cause: { field: 'stat.battersFaced', rule: 'missing_field' },
+  })),
 ];
 const breached = judgeQuality(tallyOutcomes([...lines(1, 'pitching', 0, 600), ...lines(1, 'hitting', 900, 0)]));
 const clean = judgeQuality(tallyOutcomes([...lines(1, 'pitching', 600, 1), ...lines(1, 'hitting', 900, 0)]));
@@ -16,14 +21,23 @@ const clean = judgeQuality(tallyOutcomes([...lines(1, 'pitching', 600, 1), ...li
 function recordingMeter() {
   const values: { name: string; value: number; tags: MetricTags }[] = [];
   const meter = {
-    createGauge: (name: string) => ({ set: (value: number, tags: MetricTags = {}) => values.push({ name, value, tags }) }) as unknown as MetricGauge,
+    createGauge: (name: string) =>
+      ({ set: (value: number, tags: MetricTags = {}) => values.push({ name, value, tags }) }) as unknown as MetricGauge,
   } as unknown as MetricMeter;
   return { meter, values };
 }
 
 function capturingLog() {
   const out: Record<string, unknown>[] = [];
-  const log = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, done) => { out.push(JSON.parse(c.toString()) as Record<string, unknown>); done(); } }));
+  const log = pino(
+    { level: 'info' },
+    new Writable({
+      write: (c: Buffer, _e, done) => {
+        out.push(JSON.parse(c.toString()) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
   return { log, out };
 }
 
@@ -33,12 +47,37 @@ describe('reportQuality', () => {
     const { log, out } = capturingLog();
     reportQuality(log, meter, { batchId: 42, season: 2006 }, breached);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ alert: 'quarantine-spike', level: 40, batchId: 42, season: 2006, rows: 1500, quarantined: 600 });
-    expect(out[0]?.cells).toEqual([{ cell: '2006 MLB pitching', rows: 600, quarantined: 600, dominant: 'missing field stat.battersFaced', tripped: true }]);
-    expect(String(out[0]?.msg)).toContain('2006 MLB pitching: 600 of 600 rows quarantined (100%), dominant reason: missing field stat.battersFaced');
+    expect(out[0]).toMatchObject({
+      alert: 'quarantine-spike',
+      level: 40,
+      batchId: 42,
+      season: 2006,
+      rows: 1500,
+      quarantined: 600,
+    });
+    expect(out[0]?.cells).toEqual([
+      {
+        cell: '2006 MLB pitching',
+        rows: 600,
+        quarantined: 600,
+        dominant: 'missing field stat.battersFaced',
+        tripped: true,
+      },
+    ]);
+    expect(String(out[0]?.msg)).toContain(
+      '2006 MLB pitching: 600 of 600 rows quarantined (100%), dominant reason: missing field stat.battersFaced',
+    );
     expect(values).toContainEqual({ name: 'afwd_quarantine_spike', value: 1, tags: { season: '2006' } });
-    expect(values).toContainEqual({ name: 'afwd_quarantine_share', value: 1, tags: { season: '2006', level: 'MLB', group: 'pitching' } });
-    expect(values).toContainEqual({ name: 'afwd_quarantine_share', value: 0, tags: { season: '2006', level: 'MLB', group: 'hitting' } });
+    expect(values).toContainEqual({
+      name: 'afwd_quarantine_share',
+      value: 1,
+      tags: { season: '2006', level: 'MLB', group: 'pitching' },
+    });
+    expect(values).toContainEqual({
+      name: 'afwd_quarantine_share',
+      value: 0,
+      tags: { season: '2006', level: 'MLB', group: 'hitting' },
+    });
   });
 
   it('on a clean load: no alert, and the gauges are reset (spike 0, the small share as it is)', () => {
@@ -47,7 +86,10 @@ describe('reportQuality', () => {
     reportQuality(log, meter, { batchId: 43, season: 2006 }, clean);
     expect(out).toEqual([]);
     expect(values).toContainEqual({ name: 'afwd_quarantine_spike', value: 0, tags: { season: '2006' } });
-    expect(values.find((v) => v.name === 'afwd_quarantine_share' && v.tags.group === 'pitching')?.value).toBeCloseTo(1 / 601, 6);
+    expect(values.find((v) => v.name === 'afwd_quarantine_share' && v.tags.group === 'pitching')?.value).toBeCloseTo(
+      1 / 601,
+      6,
+    );
   });
 });
 

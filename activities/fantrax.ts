@@ -10,7 +10,15 @@ import { finishSync, replaceLeagues, setLeagueStatus, startSync, storeRosters, s
 import { linkedUserIds, linkOf, lockLink, markNeedsReconnect, recordLinkSync } from '../db/fantrax-links.ts';
 import { matchCandidates, upsertMatches } from '../db/fantrax-matches.ts';
 import { adviceSnapshot, recomputeUserRecommendations } from '../db/recommendations.ts';
-import { fantraxClientFromConfig, FantraxError, FantraxRateLimitedError, InaccessibleLeagueError, InvalidSecretIdError, type FantraxClient, type FantraxPlayerIds } from '../fantrax/client.ts';
+import {
+  fantraxClientFromConfig,
+  FantraxError,
+  FantraxRateLimitedError,
+  InaccessibleLeagueError,
+  InvalidSecretIdError,
+  type FantraxClient,
+  type FantraxPlayerIds,
+} from '../fantrax/client.ts';
 import { loadKeyring } from '../fantrax/keyring.ts';
 import { createMatcher } from '../fantrax/match.ts';
 import { createSecretBox, SecretOpenError, type SecretBox } from '../fantrax/secret-box.ts';
@@ -18,15 +26,28 @@ import { withTransaction, type Queryable } from '../lib/db.ts';
 import { activityLog, type ActivityDeps } from './context.ts';
 
 /** Failure types the workflows branch on. */
-export const FANTRAX_FAILURES = { invalidSecret: 'FantraxInvalidSecretId', notLinked: 'FantraxNotLinked', malformed: 'FantraxMalformedResponse' } as const;
+export const FANTRAX_FAILURES = {
+  invalidSecret: 'FantraxInvalidSecretId',
+  notLinked: 'FantraxNotLinked',
+  malformed: 'FantraxMalformedResponse',
+} as const;
 
 /** The user disconnected while his sync ran: nothing may be written back for a user who asked for it all to go. */
-const removedDuringSync = () => ApplicationFailure.create({ message: 'The Fantrax link was removed during the sync', type: FANTRAX_FAILURES.notLinked, nonRetryable: true });
+const removedDuringSync = () =>
+  ApplicationFailure.create({
+    message: 'The Fantrax link was removed during the sync',
+    type: FANTRAX_FAILURES.notLinked,
+    nonRetryable: true,
+  });
 
 /** Fantrax errors as Temporal sees them: refusals and bad data are final; rate limits retry after their wait. */
 function asFailure(error: unknown): unknown {
   if (error instanceof FantraxRateLimitedError) {
-    return ApplicationFailure.create({ message: error.message, type: 'FantraxRateLimited', nextRetryDelay: `${error.retryAfterSeconds}s` });
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'FantraxRateLimited',
+      nextRetryDelay: `${error.retryAfterSeconds}s`,
+    });
   }
   if (error instanceof FantraxError && error.kind === 'malformed') {
     return ApplicationFailure.create({ message: error.message, type: FANTRAX_FAILURES.malformed, nonRetryable: true });
@@ -37,7 +58,10 @@ function asFailure(error: unknown): unknown {
 /** Syncs whose player universe is kept at once (the daily sync runs every user's side by side). */
 const PLAYER_IDS_CACHED_SYNCS = 32;
 
-export function createFantraxActivities({ pool, config, log }: ActivityDeps, overrides: { client?: FantraxClient } = {}) {
+export function createFantraxActivities(
+  { pool, config, log }: ActivityDeps,
+  overrides: { client?: FantraxClient } = {},
+) {
   const client = overrides.client ?? fantraxClientFromConfig(config);
   let box: Promise<SecretBox> | undefined;
   const secretBox = () => (box ??= loadKeyring(config).then(createSecretBox));
@@ -52,7 +76,9 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
       const fetched = client.getPlayerIds('MLB');
       ids = fetched;
       playerIdsBySync.set(syncId, fetched);
-      fetched.catch(() => { if (playerIdsBySync.get(syncId) === fetched) playerIdsBySync.delete(syncId); });
+      fetched.catch(() => {
+        if (playerIdsBySync.get(syncId) === fetched) playerIdsBySync.delete(syncId);
+      });
       if (playerIdsBySync.size > PLAYER_IDS_CACHED_SYNCS) playerIdsBySync.delete(playerIdsBySync.keys().next().value!);
     }
     return ids;
@@ -62,7 +88,10 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
    * A league's writes in one transaction holding the user's link row: a disconnect during the sync either waits and
    * then removes them, or went first and nothing is written. @returns false when the link or the sync is gone.
    */
-  const writeWhileLinked = (input: { userId: string; syncId: number }, write: (tx: Queryable) => Promise<void>): Promise<boolean> =>
+  const writeWhileLinked = (
+    input: { userId: string; syncId: number },
+    write: (tx: Queryable) => Promise<void>,
+  ): Promise<boolean> =>
     withTransaction(pool, async (tx) => {
       if (!(await lockLink(tx, input.userId)) || !(await syncById(tx, input.syncId))) return false;
       await write(tx);
@@ -78,14 +107,20 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
     /** Stores the user's MLB leagues; returns only their ids (the Secret ID never leaves this activity). */
     async fetchFantraxLeagues(input: { userId: string }): Promise<{ leagueIds: string[] }> {
       const link = await linkOf(pool, input.userId);
-      if (!link) throw ApplicationFailure.create({ message: 'The user has no Fantrax link', type: FANTRAX_FAILURES.notLinked, nonRetryable: true });
+      if (!link)
+        throw ApplicationFailure.create({
+          message: 'The user has no Fantrax link',
+          type: FANTRAX_FAILURES.notLinked,
+          nonRetryable: true,
+        });
       let secretId;
       try {
         secretId = (await secretBox()).open(link.sealed, input.userId);
       } catch (error) {
         if (!(error instanceof SecretOpenError)) throw error;
         // Its key left FANTRAX_SECRET_KEYS (or the row was tampered with): no retry opens it; the user must relink.
-        const message = 'The stored Fantrax Secret ID can no longer be read (its key was removed): connect Fantrax again.';
+        const message =
+          'The stored Fantrax Secret ID can no longer be read (its key was removed): connect Fantrax again.';
         await markNeedsReconnect(pool, input.userId, message);
         activityLog(log).warn({ userId: input.userId, keyId: link.sealed.keyId }, 'fantrax secret does not open');
         throw ApplicationFailure.create({ message, type: FANTRAX_FAILURES.invalidSecret, nonRetryable: true });
@@ -96,7 +131,11 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
       } catch (error) {
         if (error instanceof InvalidSecretIdError) {
           await markNeedsReconnect(pool, input.userId, error.message);
-          throw ApplicationFailure.create({ message: error.message, type: FANTRAX_FAILURES.invalidSecret, nonRetryable: true });
+          throw ApplicationFailure.create({
+            message: error.message,
+            type: FANTRAX_FAILURES.invalidSecret,
+            nonRetryable: true,
+          });
         }
         throw asFailure(error);
       }
@@ -113,30 +152,61 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
     },
 
     /** One league: info, rosters and the sync's player ids; the rostered players matched; the rosters stored for this sync. */
-    async syncFantraxLeague(input: { userId: string; syncId: number; leagueId: string }): Promise<{ status: 'synced' | 'inaccessible'; rostered: number; matched: number; uncertain: number }> {
+    async syncFantraxLeague(input: {
+      userId: string;
+      syncId: number;
+      leagueId: string;
+    }): Promise<{ status: 'synced' | 'inaccessible'; rostered: number; matched: number; uncertain: number }> {
       // Disconnected already: spare the Fantrax calls (the writes check again, holding the link row).
       if (!(await linkOf(pool, input.userId)) || !(await syncById(pool, input.syncId))) throw removedDuringSync();
-      let info; let rosters; let ids;
+      let info;
+      let rosters;
+      let ids;
       try {
-        [info, rosters, ids] = await Promise.all([client.getLeagueInfo(input.leagueId), client.getTeamRosters(input.leagueId), playerIdsOf(input.syncId)]);
+        [info, rosters, ids] = await Promise.all([
+          client.getLeagueInfo(input.leagueId),
+          client.getTeamRosters(input.leagueId),
+          playerIdsOf(input.syncId),
+        ]);
       } catch (error) {
         if (error instanceof InaccessibleLeagueError) {
-          if (!(await writeWhileLinked(input, (tx) => setLeagueStatus(tx, input.userId, input.leagueId, 'inaccessible')))) throw removedDuringSync();
+          if (
+            !(await writeWhileLinked(input, (tx) => setLeagueStatus(tx, input.userId, input.leagueId, 'inaccessible')))
+          )
+            throw removedDuringSync();
           activityLog(log).warn({ leagueId: input.leagueId }, 'fantrax league inaccessible');
           return { status: 'inaccessible', rostered: 0, matched: 0, uncertain: 0 };
         }
         throw asFailure(error);
       }
-      const entries = Object.entries(rosters.rosters).flatMap(([teamId, team]) => team.rosterItems.map((item) => ({
-        teamId, fantraxId: item.id, rosterStatus: item.status, position: item.position ?? info.playerInfo[item.id]?.eligiblePos ?? null,
-      })));
+      const entries = Object.entries(rosters.rosters).flatMap(([teamId, team]) =>
+        team.rosterItems.map((item) => ({
+          teamId,
+          fantraxId: item.id,
+          rosterStatus: item.status,
+          position: item.position ?? info.playerInfo[item.id]?.eligiblePos ?? null,
+        })),
+      );
       const match = createMatcher(await matchCandidates(pool));
       const fantraxIds = [...new Set(entries.map((e) => e.fantraxId))];
       const matches = fantraxIds.map((fantraxId) => {
         const known = ids[fantraxId];
-        const player = { fantraxId, name: known?.name ?? '', team: known?.team ?? null, position: known?.position ?? info.playerInfo[fantraxId]?.eligiblePos ?? null };
+        const player = {
+          fantraxId,
+          name: known?.name ?? '',
+          team: known?.team ?? null,
+          position: known?.position ?? info.playerInfo[fantraxId]?.eligiblePos ?? null,
+        };
         const result = known ? match(player) : { fantraxId, playerId: null, confidence: 0, label: 'none' as const };
-        return { fantraxId, fantraxName: player.name || fantraxId, fantraxTeam: player.team, fantraxPosition: player.position, playerId: result.playerId, confidence: result.confidence, label: result.label };
+        return {
+          fantraxId,
+          fantraxName: player.name || fantraxId,
+          fantraxTeam: player.team,
+          fantraxPosition: player.position,
+          playerId: result.playerId,
+          confidence: result.confidence,
+          label: result.label,
+        };
       });
       const stored = await writeWhileLinked(input, async (tx) => {
         await upsertMatches(tx, input.userId, matches);
@@ -145,7 +215,8 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
       });
       if (!stored) throw removedDuringSync();
       return {
-        status: 'synced', rostered: entries.length,
+        status: 'synced',
+        rostered: entries.length,
         matched: matches.filter((m) => m.playerId !== null).length,
         uncertain: matches.filter((m) => m.label === 'uncertain').length,
       };
@@ -159,20 +230,30 @@ export function createFantraxActivities({ pool, config, log }: ActivityDeps, ove
       await recordLinkSync(pool, input.userId, { at: new Date(), error: input.error });
     },
 
-    async recomputeFantraxRecommendations(input: { userId: string }): Promise<{ leagues: number; snapshotId: string | null }> {
+    async recomputeFantraxRecommendations(input: {
+      userId: string;
+    }): Promise<{ leagues: number; snapshotId: string | null }> {
       const snapshot = await adviceSnapshot(pool);
       if (!snapshot) return { leagues: 0, snapshotId: null };
-      return { leagues: await recomputeUserRecommendations(pool, input.userId, snapshot, season()), snapshotId: snapshot.snapshotId };
+      return {
+        leagues: await recomputeUserRecommendations(pool, input.userId, snapshot, season()),
+        snapshotId: snapshot.snapshotId,
+      };
     },
 
     /** After a publication: every linked user's recommendations from the new snapshot (no Fantrax calls). */
-    async recomputeAllFantraxRecommendations(_input: Record<string, never> = {}): Promise<{ users: number; leagues: number }> {
+    async recomputeAllFantraxRecommendations(
+      _input: Record<string, never> = {},
+    ): Promise<{ users: number; leagues: number }> {
       const snapshot = await adviceSnapshot(pool);
       if (!snapshot) return { users: 0, leagues: 0 };
       const userIds = await linkedUserIds(pool);
       let leagues = 0;
       for (const userId of userIds) leagues += await recomputeUserRecommendations(pool, userId, snapshot, season());
-      activityLog(log).info({ users: userIds.length, leagues, snapshotId: snapshot.snapshotId }, 'fantrax recommendations recomputed');
+      activityLog(log).info(
+        { users: userIds.length, leagues, snapshotId: snapshot.snapshotId },
+        'fantrax recommendations recomputed',
+      );
       return { users: userIds.length, leagues };
     },
 

@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { createTestDatabase, type TestDatabase } from '../test/database.ts';
-import { createFeatureActivities, INCOMPLETE_HISTORY, type BuildFeaturesInput, type BuildFeaturesResult } from './features.ts';
+import {
+  createFeatureActivities,
+  INCOMPLETE_HISTORY,
+  type BuildFeaturesInput,
+  type BuildFeaturesResult,
+} from './features.ts';
 
 const FROM = 2015;
 const TO = 2021;
@@ -25,28 +30,46 @@ describe('buildFeatures over an incomplete history', () => {
   let activities: ReturnType<typeof createFeatureActivities>;
   let runs = 0;
 
-  const build = (input: Partial<BuildFeaturesInput> = {}) => new MockActivityEnvironment().run<[BuildFeaturesInput], BuildFeaturesResult, (i: BuildFeaturesInput) => Promise<BuildFeaturesResult>>(
-    activities.buildFeatures.bind(activities),
-    { snapshotId: `fs-test-${runs++}`, fromSeason: FROM, toSeason: TO, today: '2022-01-15', ...input },
-  );
+  const build = (input: Partial<BuildFeaturesInput> = {}) =>
+    new MockActivityEnvironment().run<
+      [BuildFeaturesInput],
+      BuildFeaturesResult,
+      (i: BuildFeaturesInput) => Promise<BuildFeaturesResult>
+    >(activities.buildFeatures.bind(activities), {
+      snapshotId: `fs-test-${runs++}`,
+      fromSeason: FROM,
+      toSeason: TO,
+      today: '2022-01-15',
+      ...input,
+    });
   const refusal = async (input: Partial<BuildFeaturesInput> = {}) => {
-    const error = await build(input).then(() => null, (e: unknown) => e);
+    const error = await build(input).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ApplicationFailure);
     const failure = error as ApplicationFailure;
     expect(failure.type).toBe(INCOMPLETE_HISTORY);
     expect(failure.nonRetryable).toBe(true);
     return failure.message;
   };
-  const snapshots = async () => Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM feature_snapshots')).rows[0]!.n);
+  const snapshots = async () =>
+    Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM feature_snapshots')).rows[0]!.n);
 
-  const hitting = (season: number, playerId: number, sportId: number) => db.pool.query(
-    `INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, hits, home_runs, base_on_balls, hit_by_pitch,
+  const hitting = (season: number, playerId: number, sportId: number) =>
+    db.pool.query(
+      `INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, hits, home_runs, base_on_balls, hit_by_pitch,
        strike_outs, plate_appearances, at_bats, doubles, triples, intentional_walks, stolen_bases, caught_stealing, sac_flies, source)
-     VALUES ($1, $2, $3, 'hitting', 100, 110, 12, 40, 5, 90, 420, 370, 20, 3, 2, 10, 3, 4, 'test')`, [season, playerId, sportId]);
-  const pitching = (season: number, playerId: number, sportId: number) => db.pool.query(
-    `INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, games_started, outs, batters_faced, hits,
+     VALUES ($1, $2, $3, 'hitting', 100, 110, 12, 40, 5, 90, 420, 370, 20, 3, 2, 10, 3, 4, 'test')`,
+      [season, playerId, sportId],
+    );
+  const pitching = (season: number, playerId: number, sportId: number) =>
+    db.pool.query(
+      `INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, games_started, outs, batters_faced, hits,
        home_runs, base_on_balls, hit_by_pitch, strike_outs, earned_runs, source)
-     VALUES ($1, $2, $3, 'pitching', 25, 25, 420, 600, 130, 15, 45, 6, 140, 60, 'test')`, [season, playerId, sportId]);
+     VALUES ($1, $2, $3, 'pitching', 25, 25, 420, 600, 130, 15, 45, 6, 140, 60, 'test')`,
+      [season, playerId, sportId],
+    );
   const loadSeason = async (season: number) => {
     await hitting(season, 1, 1);
     await pitching(season, 2, 1);
@@ -60,7 +83,9 @@ describe('buildFeatures over an incomplete history', () => {
       `INSERT INTO ingest_batches (source, season, status, finished_at, rows_fetched, rows_loaded, rows_quarantined)
        VALUES ('mlb-stats-api', $1, $2, CASE WHEN $2 = 'loaded' THEN now() END, $3, CASE WHEN $2 = 'loaded' THEN $3 ELSE 0 END,
                CASE WHEN $2 = 'loaded' THEN 0 ELSE $3 END)
-       RETURNING batch_id`, [season, status, rowsFetched]);
+       RETURNING batch_id`,
+      [season, status, rowsFetched],
+    );
     return Number(rows[0]!.batch_id);
   };
 
@@ -72,7 +97,12 @@ describe('buildFeatures over an incomplete history', () => {
              (10, 'Prospect Hitter', '1998-05-01', 'SS', 'R', 'R'), (11, 'Prospect Pitcher', '1998-05-01', 'P', 'R', 'R')`);
     for (const season of SEASONS) await loadSeason(season);
     const config = loadConfig({ AFWD_DATA_DIR: dir, LOG_LEVEL: 'warn' });
-    activities = createFeatureActivities({ pool: db.pool, config, log: createLogger({ level: 'warn' }), mlbBaseUrl: 'http://127.0.0.1:1' });
+    activities = createFeatureActivities({
+      pool: db.pool,
+      config,
+      log: createLogger({ level: 'warn' }),
+      mlbBaseUrl: 'http://127.0.0.1:1',
+    });
   });
   afterAll(async () => {
     await db.drop();
@@ -90,7 +120,9 @@ describe('buildFeatures over an incomplete history', () => {
     const before = await snapshots();
     try {
       const message = await refusal();
-      expect(message).toContain('2016: no MLB hitting lines, no MLB pitching lines, no minor-league hitting lines, no minor-league pitching lines');
+      expect(message).toContain(
+        '2016: no MLB hitting lines, no MLB pitching lines, no minor-league hitting lines, no minor-league pitching lines',
+      );
       expect(message).toContain('npm run backfill -- --from 2016 --to 2016');
       expect(message).not.toMatch(/\b2020:/);
       expect(await snapshots()).toBe(before);

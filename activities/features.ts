@@ -50,14 +50,21 @@ export function createFeatureActivities({ pool, config, log }: ActivityDeps) {
       }
       const { asOfSeasons, lastComplete } = seasons;
       if (asOfSeasons.length === 0) {
-        throw ApplicationFailure.nonRetryable(`no season of ${input.fromSeason}-${input.toSeason} is finished on ${input.today} (last finished: ${lastComplete})`, 'NoFinishedSeason');
+        throw ApplicationFailure.nonRetryable(
+          `no season of ${input.fromSeason}-${input.toSeason} is finished on ${input.today} (last finished: ${lastComplete})`,
+          'NoFinishedSeason',
+        );
       }
       // A season that failed to load (breached) or was never loaded is not "no play": labels would undercount MLB
       // time and the features would look back past it. Refuse before building anything.
       const firstSeason = input.fromSeason - MLB_LEAD_SEASONS;
       const range = { firstSeason, fromSeason: input.fromSeason, lastSeason: lastComplete };
-      const gaps = historyGaps(await seasonCoverage(pool, { firstSeason, lastSeason: lastComplete, source: MLB_SOURCE }), range);
-      if (gaps.length > 0) throw ApplicationFailure.nonRetryable(incompleteHistoryMessage(gaps, range), INCOMPLETE_HISTORY);
+      const gaps = historyGaps(
+        await seasonCoverage(pool, { firstSeason, lastSeason: lastComplete, source: MLB_SOURCE }),
+        range,
+      );
+      if (gaps.length > 0)
+        throw ApplicationFailure.nonRetryable(incompleteHistoryMessage(gaps, range), INCOMPLETE_HISTORY);
       const history = await loadHistory(pool);
       const dataset = buildDataset({ ...history, asOfSeasons, lastCompleteSeason: lastComplete });
       // In season and before it (March) this is last year's: the rankings come from the last full season.
@@ -71,16 +78,42 @@ export function createFeatureActivities({ pool, config, log }: ActivityDeps) {
       await writeFeatureMatrix(arrowPath, dataset);
 
       const width = dataset.featureNames.length;
-      await withTransaction(pool, (client) => replaceFeatureSnapshot(client, {
-        snapshotId: input.snapshotId, asOfSeasons, featureNames: dataset.featureNames, arrowPath,
-        rows: dataset.rows.map((row, i) => ({
-          playerId: row.playerId, asOfSeason: row.asOfSeason, group: row.group, label: row.label,
-          features: Array.from(dataset.matrix.subarray(i * width, (i + 1) * width)),
-        })),
-      }));
+      await withTransaction(pool, (client) =>
+        replaceFeatureSnapshot(client, {
+          snapshotId: input.snapshotId,
+          asOfSeasons,
+          featureNames: dataset.featureNames,
+          arrowPath,
+          rows: dataset.rows.map((row, i) => ({
+            playerId: row.playerId,
+            asOfSeason: row.asOfSeason,
+            group: row.group,
+            label: row.label,
+            features: Array.from(dataset.matrix.subarray(i * width, (i + 1) * width)),
+          })),
+        }),
+      );
       const labelledRows = dataset.rows.filter((r) => r.label !== null).length;
-      alog.info({ snapshotId: input.snapshotId, rows: dataset.rows.length, labelledRows, arrowPath, today: input.today, lastCompleteSeason: lastComplete, scoringSeason }, 'features built');
-      return { snapshotId: input.snapshotId, arrowPath, rows: dataset.rows.length, labelledRows, lastCompleteSeason: lastComplete, scoringSeason };
+      alog.info(
+        {
+          snapshotId: input.snapshotId,
+          rows: dataset.rows.length,
+          labelledRows,
+          arrowPath,
+          today: input.today,
+          lastCompleteSeason: lastComplete,
+          scoringSeason,
+        },
+        'features built',
+      );
+      return {
+        snapshotId: input.snapshotId,
+        arrowPath,
+        rows: dataset.rows.length,
+        labelledRows,
+        lastCompleteSeason: lastComplete,
+        scoringSeason,
+      };
     },
   };
 }

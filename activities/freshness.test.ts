@@ -21,17 +21,32 @@ describe('checkFreshness', () => {
        ('mlb-stats-api', 2026, now(), NULL)`,
     );
     const lines: Record<string, unknown>[] = [];
-    const log = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, done) => { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } }));
+    const log = pino(
+      { level: 'info' },
+      new Writable({
+        write: (chunk: Buffer, _e, done) => {
+          lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+          done();
+        },
+      }),
+    );
     const config = loadConfig({});
     const activities = createFreshnessActivities({ pool: db.pool, config, log, mlbBaseUrl: 'http://127.0.0.1:1' });
     type Report = Awaited<ReturnType<typeof activities.checkFreshness>>;
-    const report = await new MockActivityEnvironment().run<[], Report, () => Promise<Report>>(activities.checkFreshness.bind(activities));
+    const report = await new MockActivityEnvironment().run<[], Report, () => Promise<Report>>(
+      activities.checkFreshness.bind(activities),
+    );
     const mlb = report.find((r) => r.source === 'mlb-stats-api');
     // An unfinished batch is not a success: the source is judged by the 90-day-old one.
     expect(mlb?.ageHours).toBeGreaterThan(24 * 89);
     expect(mlb?.stale).toBe(true);
     expect(report.find((r) => r.source === 'fangraphs-csv')?.stale).toBe(false);
     expect(report.find((r) => r.source === 'baseball-america-csv')).toMatchObject({ ageHours: null, stale: true });
-    expect(lines.filter((l) => l.alert === 'stale-data').map((l) => l.source).sort()).toEqual(['baseball-america-csv', 'mlb-stats-api']);
+    expect(
+      lines
+        .filter((l) => l.alert === 'stale-data')
+        .map((l) => l.source)
+        .sort(),
+    ).toEqual(['baseball-america-csv', 'mlb-stats-api']);
   });
 });

@@ -13,7 +13,11 @@ import { activityLog, type ActivityDeps } from './context.ts';
 
 /** Each source's age and staleness now, judged against `freshnessLimits`. */
 export async function sourceFreshness(pool: Queryable, config: Config, now = new Date()): Promise<SourceFreshness[]> {
-  return assessFreshness({ now, lastSuccess: await lastSuccessBySource(pool), maxAgeHours: freshnessLimits(config, now) });
+  return assessFreshness({
+    now,
+    lastSuccess: await lastSuccessBySource(pool),
+    maxAgeHours: freshnessLimits(config, now),
+  });
 }
 
 export function createFreshnessActivities({ pool, config, log }: ActivityDeps) {
@@ -22,12 +26,21 @@ export function createFreshnessActivities({ pool, config, log }: ActivityDeps) {
       const alog = activityLog(log);
       const report = await sourceFreshness(pool, config);
       const meter = Context.current().metricMeter;
-      const age = meter.createGauge('afwd_source_age_hours', 'float', 'h', 'Hours since the last successful ingest of a source');
+      const age = meter.createGauge(
+        'afwd_source_age_hours',
+        'float',
+        'h',
+        'Hours since the last successful ingest of a source',
+      );
       const stale = meter.createGauge('afwd_source_stale', 'int', '', '1 when a source is older than it may be');
       for (const r of report) {
         if (r.ageHours !== null) age.set(r.ageHours, { source: r.source });
         stale.set(r.stale ? 1 : 0, { source: r.source });
-        if (r.stale) alog.warn({ alert: 'stale-data', source: r.source, ageHours: r.ageHours, maxAgeHours: r.maxAgeHours }, `stale data: ${r.source}`);
+        if (r.stale)
+          alog.warn(
+            { alert: 'stale-data', source: r.source, ageHours: r.ageHours, maxAgeHours: r.maxAgeHours },
+            `stale data: ${r.source}`,
+          );
       }
       return report.map((r) => ({ source: r.source, ageHours: r.ageHours, stale: r.stale }));
     },

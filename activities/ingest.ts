@@ -60,17 +60,29 @@ export function createIngestActivities(deps: ActivityDeps) {
       // A batch per attempt: an earlier attempt that timed out may still be running, and must not write into ours.
       const batchId = await claimBatch(pool, { source: MLB_SOURCE, season, key: currentAttempt() });
       const zone = openLandingZone(pool, {
-        batchId, source: MLB_SOURCE, refresh: input.refresh ?? false,
+        batchId,
+        source: MLB_SOURCE,
+        refresh: input.refresh ?? false,
         // A retried refresh reuses what its own earlier attempts fetched instead of asking the source again.
         refreshSince: new Date(context.info.scheduledTimestampMs),
       });
       const client = createMlbStatsClient({
-        baseUrl, requestsPerSecond, timeoutMs: config.mlb.timeoutMs, maxRetries: config.mlb.maxRetries,
-        retryBaseDelayMs: remote ? 500 : 50, fetch: zone.fetch,
+        baseUrl,
+        requestsPerSecond,
+        timeoutMs: config.mlb.timeoutMs,
+        maxRetries: config.mlb.maxRetries,
+        retryBaseDelayMs: remote ? 500 : 50,
+        fetch: zone.fetch,
         // Cancellation (or a timeout Temporal reports on a heartbeat) aborts the request in flight and any wait.
         signal: context.cancellationSignal,
         // A long rate-limit wait or backoff is still progress: heartbeat through it.
-        onWait: (wait) => heartbeat({ season, waiting: wait.reason, remainingMs: wait.remainingMs, requests: zone.counts().httpRequests }),
+        onWait: (wait) =>
+          heartbeat({
+            season,
+            waiting: wait.reason,
+            remainingMs: wait.remainingMs,
+            requests: zone.counts().httpRequests,
+          }),
         onResponse: async (r) => {
           await zone.record(r);
           heartbeat({ season, requests: zone.counts().httpRequests });
@@ -97,19 +109,28 @@ export function createIngestActivities(deps: ActivityDeps) {
       await guard(() => client.teams({ season, sportIds: levels }));
       const playerIds = new Set<number>();
       for (const group of ['hitting', 'pitching'] as const) {
-        const splits = await client.seasonStats({
-          season, group, sportIds: levels, onPageError: lose,
-          // Followed page by page, so nothing is lost; worth knowing, since it multiplies the requests.
-          onCappedPage: (page) => alog.warn({ season, group, ...page }, 'the source caps the page size: paging on from what it sent'),
-        }).catch((error: unknown) => {
-          // A season the source refuses (404/400, e.g. one a recorded archive does not hold) or pages that contradict
-          // their totalSplits fail the same way on every attempt (the landing zone replays them): fail now, not 8 times.
-          if (error instanceof MlbStatsApiError && !error.retryable) {
-            const said = error.bodySnippet ? `: ${error.bodySnippet}` : '';
-            throw ApplicationFailure.nonRetryable(`season ${season} ${group}: ${error.message}${said}`, 'SourceRefusedSeason');
-          }
-          throw error;
-        });
+        const splits = await client
+          .seasonStats({
+            season,
+            group,
+            sportIds: levels,
+            onPageError: lose,
+            // Followed page by page, so nothing is lost; worth knowing, since it multiplies the requests.
+            onCappedPage: (page) =>
+              alog.warn({ season, group, ...page }, 'the source caps the page size: paging on from what it sent'),
+          })
+          .catch((error: unknown) => {
+            // A season the source refuses (404/400, e.g. one a recorded archive does not hold) or pages that contradict
+            // their totalSplits fail the same way on every attempt (the landing zone replays them): fail now, not 8 times.
+            if (error instanceof MlbStatsApiError && !error.retryable) {
+              const said = error.bodySnippet ? `: ${error.bodySnippet}` : '';
+              throw ApplicationFailure.nonRetryable(
+                `season ${season} ${group}: ${error.message}${said}`,
+                'SourceRefusedSeason',
+              );
+            }
+            throw error;
+          });
         // Ids come from the parser, which knows every shape the API has used (a season once said `person`).
         for (const line of parseStatSplits(splits, group).lines) playerIds.add(line.playerId);
       }
@@ -124,7 +145,10 @@ export function createIngestActivities(deps: ActivityDeps) {
 
       const { httpRequests, reused } = zone.counts();
       await finishFetchBatch(pool, { batchId, source: MLB_SOURCE, lost, httpRequests, reused });
-      alog.info({ season, batchId, httpRequests, reused, lost: lost.length, players: playerIds.size, newBios: missing.length }, 'season fetched');
+      alog.info(
+        { season, batchId, httpRequests, reused, lost: lost.length, players: playerIds.size, newBios: missing.length },
+        'season fetched',
+      );
       return { batchId, httpRequests, responsesReused: reused, responsesLost: lost.length };
     },
 
@@ -137,19 +161,27 @@ export function createIngestActivities(deps: ActivityDeps) {
       // The load records its result in its own transaction (loadBatch), so a crash after its COMMIT loses nothing.
       // A waiting attempt heartbeats and stops on cancellation, instead of blocking until the statement timeout.
       const signal = Context.current().cancellationSignal;
-      const result = await withBatchLoadLock(pool, input.batchId, async () => {
-        const earlier = await finishedLoad<LoadResult>(pool, input.batchId);
-        if (earlier) {
-          alog.info({ batchId: input.batchId }, 'batch already loaded by an earlier attempt');
-          return earlier;
-        }
-        const loaded = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }), gate, signal);
-        // Counted once, by the attempt that committed it: a retry that finds the batch loaded returns above.
-        metrics?.seasonLoaded(loaded);
-        return loaded;
-      }, { signal, onWait: (waited) => heartbeat({ phase: 'waiting for the load lock', ...waited }) });
+      const result = await withBatchLoadLock(
+        pool,
+        input.batchId,
+        async () => {
+          const earlier = await finishedLoad<LoadResult>(pool, input.batchId);
+          if (earlier) {
+            alog.info({ batchId: input.batchId }, 'batch already loaded by an earlier attempt');
+            return earlier;
+          }
+          const loaded = await loadBatch(pool, input, MLB_SOURCE, (phase) => heartbeat({ phase }), gate, signal);
+          // Counted once, by the attempt that committed it: a retry that finds the batch loaded returns above.
+          metrics?.seasonLoaded(loaded);
+          return loaded;
+        },
+        { signal, onWait: (waited) => heartbeat({ phase: 'waiting for the load lock', ...waited }) },
+      );
       if (result.rowsFetched !== result.rowsLoaded + result.rowsQuarantined + result.duplicatesMerged) {
-        throw ApplicationFailure.nonRetryable(`batch ${input.batchId} does not add up: ${JSON.stringify(result)}`, 'AccountingMismatch');
+        throw ApplicationFailure.nonRetryable(
+          `batch ${input.batchId} does not add up: ${JSON.stringify(result)}`,
+          'AccountingMismatch',
+        );
       }
       alog.info({ ...result }, 'season loaded');
       return result;

@@ -33,7 +33,9 @@ describe('landing zone', () => {
     const url = `${origin}/api/v1/teams?season=2018`;
     const key = (attempt: number, activity: string) => ({ activity, attempt });
     const first = await claimBatch(db.pool, { source: 'test', season: 2018, key: key(1, 'a/1') });
-    expect(await fetchThrough(openLandingZone(db.pool, { batchId: first, source: 'test', refresh: false }), url)).toEqual({ hit: 1 });
+    expect(
+      await fetchThrough(openLandingZone(db.pool, { batchId: first, source: 'test', refresh: false }), url),
+    ).toEqual({ hit: 1 });
 
     // A plain re-run reuses it: no request.
     const again = await claimBatch(db.pool, { source: 'test', season: 2018, key: key(1, 'a/2') });
@@ -44,12 +46,22 @@ describe('landing zone', () => {
     // A refresh scheduled now asks the source again...
     const scheduled = new Date();
     const refreshing = await claimBatch(db.pool, { source: 'test', season: 2018, key: key(1, 'a/3') });
-    const refresh = openLandingZone(db.pool, { batchId: refreshing, source: 'test', refresh: true, refreshSince: scheduled });
+    const refresh = openLandingZone(db.pool, {
+      batchId: refreshing,
+      source: 'test',
+      refresh: true,
+      refreshSince: scheduled,
+    });
     expect(await fetchThrough(refresh, url)).toEqual({ hit: 2 });
     expect(refresh.counts()).toEqual({ httpRequests: 1, reused: 0 });
     // ...and its retry reuses what the first attempt of that refresh fetched, not the older answer.
     const retry = await claimBatch(db.pool, { source: 'test', season: 2018, key: key(2, 'a/3') });
-    const retried = openLandingZone(db.pool, { batchId: retry, source: 'test', refresh: true, refreshSince: scheduled });
+    const retried = openLandingZone(db.pool, {
+      batchId: retry,
+      source: 'test',
+      refresh: true,
+      refreshSince: scheduled,
+    });
     expect(await fetchThrough(retried, url)).toEqual({ hit: 2 });
     expect(retried.counts()).toEqual({ httpRequests: 0, reused: 1 });
     expect(hits).toBe(2);

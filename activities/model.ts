@@ -17,7 +17,15 @@ import { reliabilityTable } from '../training/calibration.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic } from '../training/logistic.ts';
 import { score, type Scores } from '../training/metrics.ts';
 import {
-  labelsOf, loadChampion, MIN_COMPLETE_SEASONS, predictChampion, rowsOf, saveChampion, splitSeasons, takeRows, trainChampion,
+  labelsOf,
+  loadChampion,
+  MIN_COMPLETE_SEASONS,
+  predictChampion,
+  rowsOf,
+  saveChampion,
+  splitSeasons,
+  takeRows,
+  trainChampion,
 } from '../training/model.ts';
 import { promotionDecision, rollbackDecision, type HoldoutScore } from '../training/registry.ts';
 import { currentAttempt } from './attempt-fence.ts';
@@ -25,7 +33,14 @@ import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { trainCompanions } from './companions.ts';
 import { featureSnapshotPath as featureSnapshotArrowPath } from '../db/features.ts';
 import {
-  candidateAndChampion, championForFeatures, modelArtifactPath, promoteToChampion, recordModelEvent, registerModel, restorePreviousChampion, servingAndPrevious,
+  candidateAndChampion,
+  championForFeatures,
+  modelArtifactPath,
+  promoteToChampion,
+  recordModelEvent,
+  registerModel,
+  restorePreviousChampion,
+  servingAndPrevious,
 } from '../db/models.ts';
 import { withTransaction } from '../lib/db.ts';
 
@@ -42,14 +57,16 @@ export interface TrainModelResult {
 /** The Arrow file of a feature snapshot; a snapshot that does not exist is a non-retryable MissingSnapshot. */
 export async function featureSnapshotPath(deps: Pick<ActivityDeps, 'pool'>, snapshotId: string): Promise<string> {
   const arrowPath = await featureSnapshotArrowPath(deps.pool, snapshotId);
-  if (arrowPath === null) throw ApplicationFailure.nonRetryable(`feature snapshot ${snapshotId} does not exist`, 'MissingSnapshot');
+  if (arrowPath === null)
+    throw ApplicationFailure.nonRetryable(`feature snapshot ${snapshotId} does not exist`, 'MissingSnapshot');
   return arrowPath;
 }
 
 /** The folder holding a registered model's booster, calibrator and companions (one per training attempt). */
 export async function modelArtifactDir(deps: Pick<ActivityDeps, 'pool'>, modelVersion: string): Promise<string> {
   const artifactPath = await modelArtifactPath(deps.pool, modelVersion);
-  if (artifactPath === null) throw ApplicationFailure.nonRetryable(`model ${modelVersion} is not registered`, 'UnknownModel');
+  if (artifactPath === null)
+    throw ApplicationFailure.nonRetryable(`model ${modelVersion} is not registered`, 'UnknownModel');
   return artifactPath;
 }
 
@@ -67,7 +84,9 @@ export function createModelActivities(deps: ActivityDeps) {
 
   /** Calibrated probabilities of a registered model on the labelled rows of `season` in `dataset`. */
   async function scoreOn(modelVersion: string, dataset: Dataset, season: number): Promise<HoldoutScore | null> {
-    using model = await loadChampion(await modelArtifactDir(deps, modelVersion), modelVersion, { nthread: config.xgboost.nthread });
+    using model = await loadChampion(await modelArtifactDir(deps, modelVersion), modelVersion, {
+      nthread: config.xgboost.nthread,
+    });
     if (model.featureNames.join() !== dataset.featureNames.join()) return null;
     const idx = rowsOf(dataset, [season]);
     return toHoldout(score(labelsOf(dataset, idx), predictChampion(model, takeRows(dataset, idx))));
@@ -82,7 +101,9 @@ export function createModelActivities(deps: ActivityDeps) {
       if (!split) {
         throw ApplicationFailure.nonRetryable(
           `snapshot ${input.snapshotId} has ${complete.length} fully labelled as-of seasons (${complete.join(', ') || 'none'}); training needs at least ` +
-            `${MIN_COMPLETE_SEASONS}: to train on, to early-stop and calibrate on, and one held out to measure it`, 'NotEnoughData');
+            `${MIN_COMPLETE_SEASONS}: to train on, to early-stop and calibrate on, and one held out to measure it`,
+          'NotEnoughData',
+        );
       }
       const { trainSeasons, validationSeason, holdoutSeason } = split;
       // The served model learns from every player of the training seasons. A held-out player's earlier rows may be
@@ -90,7 +111,11 @@ export function createModelActivities(deps: ActivityDeps) {
       // registry's figure is a little optimistic; leaving those players out instead skews what remains (players who
       // had left the minors) and mis-calibrates the served model. `npm run backtest -- --player-disjoint` bounds it.
       using champion = await trainChampion({
-        dataset, trainSeasons, validationSeason, nthread: config.xgboost.nthread, rounds: config.xgboost.rounds,
+        dataset,
+        trainSeasons,
+        validationSeason,
+        nthread: config.xgboost.nthread,
+        rounds: config.xgboost.rounds,
         onIteration: (iteration) => {
           if (iteration % 10 === 0) heartbeat({ iteration });
         },
@@ -100,10 +125,12 @@ export function createModelActivities(deps: ActivityDeps) {
       const trainIdx = rowsOf(dataset, [...trainSeasons, validationSeason]);
       const holdoutIdx = rowsOf(dataset, [holdoutSeason]);
       const holdoutLabels = labelsOf(dataset, holdoutIdx);
-      const baselines = Object.fromEntries(Object.entries(BASELINES).map(([name, spec]) => {
-        const model = fitBaseline(spec, dataset, trainIdx);
-        return [name, score(holdoutLabels, predictLogistic(model, baselineInputs(spec, dataset, holdoutIdx)))];
-      }));
+      const baselines = Object.fromEntries(
+        Object.entries(BASELINES).map(([name, spec]) => {
+          const model = fitBaseline(spec, dataset, trainIdx);
+          return [name, score(holdoutLabels, predictLogistic(model, baselineInputs(spec, dataset, holdoutIdx)))];
+        }),
+      );
       const holdoutProbabilities = predictChampion(champion, takeRows(dataset, holdoutIdx));
       const holdout = score(holdoutLabels, holdoutProbabilities);
       heartbeat({ stage: 'companions' });
@@ -113,21 +140,60 @@ export function createModelActivities(deps: ActivityDeps) {
       // A folder per attempt: a timed-out attempt that is still training cannot overwrite the files of the retry.
       // Each attempt registers its folder only once every file in it is written, so the row always names a whole model.
       const artifactDir = path.join(modelsDir, input.modelVersion, `a${currentAttempt().attempt}`);
-      await trainCompanions({ pool, dataset, trainSeasons, lastCompleteSeason: lastSeason, modelsDir: artifactDir, modelVersion: input.modelVersion, nthread: config.xgboost.nthread });
+      await trainCompanions({
+        pool,
+        dataset,
+        trainSeasons,
+        lastCompleteSeason: lastSeason,
+        modelsDir: artifactDir,
+        modelVersion: input.modelVersion,
+        nthread: config.xgboost.nthread,
+      });
       await saveChampion(artifactDir, input.modelVersion, champion);
       const metrics = {
-        rocAuc: holdout.rocAuc, prAuc: holdout.prAuc, brier: holdout.brier, logLoss: holdout.logLoss,
-        holdout, holdoutSeason, validationSeason, trainThrough: trainSeasons.at(-1), baselines,
+        rocAuc: holdout.rocAuc,
+        prAuc: holdout.prAuc,
+        brier: holdout.brier,
+        logLoss: holdout.logLoss,
+        holdout,
+        holdoutSeason,
+        validationSeason,
+        trainThrough: trainSeasons.at(-1),
+        baselines,
         validation: champion.metrics.validation,
         reliability: reliabilityTable(holdoutProbabilities, holdoutLabels),
-        bestIteration: champion.bestIteration, trainSeconds: champion.metrics.trainSeconds, trainRows: champion.metrics.trainRows,
+        bestIteration: champion.bestIteration,
+        trainSeconds: champion.metrics.trainSeconds,
+        trainRows: champion.metrics.trainRows,
       };
       await registerModel(pool, {
-        modelVersion: input.modelVersion, params: champion.params, featureNames: dataset.featureNames, snapshotId: input.snapshotId,
-        metrics, artifactPath: artifactDir, holdoutSeason, calibrator: champion.calibrator,
+        modelVersion: input.modelVersion,
+        params: champion.params,
+        featureNames: dataset.featureNames,
+        snapshotId: input.snapshotId,
+        metrics,
+        artifactPath: artifactDir,
+        holdoutSeason,
+        calibrator: champion.calibrator,
       });
-      alog.info({ modelVersion: input.modelVersion, validationSeason, holdoutSeason, holdout, baselines, bestIteration: champion.bestIteration }, 'model trained');
-      return { modelVersion: input.modelVersion, trainRows: champion.metrics.trainRows, validationSeason, holdoutSeason, holdoutAuc: holdout.rocAuc };
+      alog.info(
+        {
+          modelVersion: input.modelVersion,
+          validationSeason,
+          holdoutSeason,
+          holdout,
+          baselines,
+          bestIteration: champion.bestIteration,
+        },
+        'model trained',
+      );
+      return {
+        modelVersion: input.modelVersion,
+        trainRows: champion.metrics.trainRows,
+        validationSeason,
+        holdoutSeason,
+        holdoutAuc: holdout.rocAuc,
+      };
     },
 
     /**
@@ -135,26 +201,44 @@ export function createModelActivities(deps: ActivityDeps) {
      * serves). That season is unseen by both: the candidate holds it out, and a champion trained on no later data
      * than the candidate has it at most as its own held-out season.
      */
-    async promoteModel(input: { modelVersion: string; snapshotId: string; force?: boolean }): Promise<{ promoted: boolean; reason: string }> {
+    async promoteModel(input: {
+      modelVersion: string;
+      snapshotId: string;
+      force?: boolean;
+    }): Promise<{ promoted: boolean; reason: string }> {
       const alog = activityLog(log);
       const { candidate, champion } = await candidateAndChampion(pool, input.modelVersion);
-      if (!candidate) throw ApplicationFailure.nonRetryable(`model ${input.modelVersion} is not registered`, 'UnknownModel');
+      if (!candidate)
+        throw ApplicationFailure.nonRetryable(`model ${input.modelVersion} is not registered`, 'UnknownModel');
       const candidateHoldout = toHoldout((candidate.metrics as { holdout: Scores }).holdout);
       let decision = promotionDecision(candidateHoldout, null);
       if (champion && !input.force && champion.holdoutSeason > candidate.holdoutSeason) {
-        decision = { promote: false, reason: `the champion was trained on later seasons (held out ${champion.holdoutSeason}) than the candidate's held-out ${candidate.holdoutSeason}` };
+        decision = {
+          promote: false,
+          reason: `the champion was trained on later seasons (held out ${champion.holdoutSeason}) than the candidate's held-out ${candidate.holdoutSeason}`,
+        };
       } else if (champion && !input.force) {
         const dataset = await readFeatureMatrix(await featureSnapshotPath(deps, input.snapshotId));
         const championScore = await scoreOn(champion.modelVersion, dataset, candidate.holdoutSeason);
         decision = championScore
           ? promotionDecision(candidateHoldout, championScore)
-          : { promote: true, reason: 'the champion was trained on another feature set and cannot be scored on these rows' };
+          : {
+              promote: true,
+              reason: 'the champion was trained on another feature set and cannot be scored on these rows',
+            };
       }
       await withTransaction(pool, async (client) => {
         if (decision.promote) await promoteToChampion(client, input.modelVersion);
-        await recordModelEvent(client, { modelVersion: input.modelVersion, event: decision.promote ? 'promoted' : 'kept-as-candidate', reason: decision.reason });
+        await recordModelEvent(client, {
+          modelVersion: input.modelVersion,
+          event: decision.promote ? 'promoted' : 'kept-as-candidate',
+          reason: decision.reason,
+        });
       });
-      alog.info({ modelVersion: input.modelVersion, ...decision }, decision.promote ? 'model promoted' : 'model kept as candidate');
+      alog.info(
+        { modelVersion: input.modelVersion, ...decision },
+        decision.promote ? 'model promoted' : 'model kept as candidate',
+      );
       return { promoted: decision.promote, reason: decision.reason };
     },
 
@@ -171,20 +255,45 @@ export function createModelActivities(deps: ActivityDeps) {
       if (season === undefined || season <= Math.max(serving.holdoutSeason, previous.holdoutSeason)) {
         return { rolledBack: false, reason: 'no newly labelled season since the serving model was trained' };
       }
-      const [now, before] = [await scoreOn(serving.modelVersion, dataset, season), await scoreOn(previous.modelVersion, dataset, season)];
-      if (!now || !before) return { rolledBack: false, reason: 'the models use another feature set than this snapshot' };
+      const [now, before] = [
+        await scoreOn(serving.modelVersion, dataset, season),
+        await scoreOn(previous.modelVersion, dataset, season),
+      ];
+      if (!now || !before)
+        return { rolledBack: false, reason: 'the models use another feature set than this snapshot' };
       const decision = rollbackDecision(now, before);
       if (!decision.promote) return { rolledBack: false, reason: decision.reason };
       // One transaction: the switch and its events land together or not at all, and only if the champion read above
       // is still the one serving (a promotion may have run meanwhile); the locks keep the two rows still until commit.
       const rolledBack = await withTransaction(pool, async (client) => {
-        if (!await restorePreviousChampion(client, { serving: serving.modelVersion, previous: previous.modelVersion, reason: decision.reason })) return false;
-        await recordModelEvent(client, { modelVersion: serving.modelVersion, event: 'rolled-back', reason: decision.reason, details: { season, serving: now, previous: before } });
-        await recordModelEvent(client, { modelVersion: previous.modelVersion, event: 'restored', reason: decision.reason, details: { season } });
+        if (
+          !(await restorePreviousChampion(client, {
+            serving: serving.modelVersion,
+            previous: previous.modelVersion,
+            reason: decision.reason,
+          }))
+        )
+          return false;
+        await recordModelEvent(client, {
+          modelVersion: serving.modelVersion,
+          event: 'rolled-back',
+          reason: decision.reason,
+          details: { season, serving: now, previous: before },
+        });
+        await recordModelEvent(client, {
+          modelVersion: previous.modelVersion,
+          event: 'restored',
+          reason: decision.reason,
+          details: { season },
+        });
         return true;
       });
-      if (!rolledBack) return { rolledBack: false, reason: 'the serving model changed while the rollback was being decided' };
-      alog.warn({ serving: serving.modelVersion, restored: previous.modelVersion, season, now, before }, `model rolled back: ${decision.reason}`);
+      if (!rolledBack)
+        return { rolledBack: false, reason: 'the serving model changed while the rollback was being decided' };
+      alog.warn(
+        { serving: serving.modelVersion, restored: previous.modelVersion, season, now, before },
+        `model rolled back: ${decision.reason}`,
+      );
       return { rolledBack: true, reason: decision.reason };
     },
 

@@ -7,7 +7,15 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { predictionRunModel } from '../db/prediction-runs.ts';
-import { driftBaseline, knownOutcomes, replaceMonitoringDay, trainingSource, type DriftBaseline, type FeatureDriftRecord, type MonitoringStatus } from '../db/monitoring.ts';
+import {
+  driftBaseline,
+  knownOutcomes,
+  replaceMonitoringDay,
+  trainingSource,
+  type DriftBaseline,
+  type FeatureDriftRecord,
+  type MonitoringStatus,
+} from '../db/monitoring.ts';
 import { withTransaction } from '../lib/db.ts';
 import { calibrationByModel, featureDrift, ownBaseline, psiRises, thresholdWarnings } from '../monitoring/assess.ts';
 import { readFeatureMatrix } from '../training/arrow.ts';
@@ -41,41 +49,72 @@ export interface MonitorModelResult {
   warnings: string[];
 }
 
-type Drift = { status: MonitoringStatus; reason: string | null; trainingSnapshotId: string | null; rows: number; drift: FeatureDriftRecord[] };
+type Drift = {
+  status: MonitoringStatus;
+  reason: string | null;
+  trainingSnapshotId: string | null;
+  rows: number;
+  drift: FeatureDriftRecord[];
+};
 
 export function createMonitoringActivities(deps: ActivityDeps) {
   const { pool, log } = deps;
 
   /** The serving model's training rows against the scoring rows; not enough data when either side is missing. */
-  async function measureDrift(run: { modelVersion: string; featureNames: string[] }, scoring: { dataset: Dataset; rows: number[]; path: string }): Promise<Drift> {
+  async function measureDrift(
+    run: { modelVersion: string; featureNames: string[] },
+    scoring: { dataset: Dataset; rows: number[]; path: string },
+  ): Promise<Drift> {
     const source = await trainingSource(pool, run.modelVersion);
     const trainingSnapshotId = source?.snapshotId ?? null;
-    const none = (reason: string, rows = 0): Drift => ({ status: 'not-enough-data', reason, trainingSnapshotId, rows, drift: [] });
+    const none = (reason: string, rows = 0): Drift => ({
+      status: 'not-enough-data',
+      reason,
+      trainingSnapshotId,
+      rows,
+      drift: [],
+    });
     if (!source?.arrowPath) return none(`model ${run.modelVersion} records no training feature snapshot`);
-    if (source.trainThrough === null) return none(`model ${run.modelVersion} records no last training season (metrics.trainThrough)`);
+    if (source.trainThrough === null)
+      return none(`model ${run.modelVersion} records no last training season (metrics.trainThrough)`);
     let training: Dataset;
     try {
       training = source.arrowPath === scoring.path ? scoring.dataset : await readFeatureMatrix(source.arrowPath);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return none(`the training feature file ${source.arrowPath} of ${run.modelVersion} no longer exists`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return none(`the training feature file ${source.arrowPath} of ${run.modelVersion} no longer exists`);
       throw error;
     }
     // The rows the trees learned from: labelled rows of the as-of seasons through the last training season.
     const trainThrough = source.trainThrough;
     const trainingRows = training.rows.flatMap((r, i) => (r.asOfSeason <= trainThrough && r.label !== null ? [i] : []));
-    if (trainingRows.length === 0) return none(`snapshot ${source.snapshotId} has no labelled row through ${trainThrough}`);
+    if (trainingRows.length === 0)
+      return none(`snapshot ${source.snapshotId} has no labelled row through ${trainThrough}`);
     if (scoring.rows.length === 0) return none('the prediction run scored no rows', trainingRows.length);
-    return { status: 'measured', reason: null, trainingSnapshotId, rows: trainingRows.length, drift: featureDrift(run.featureNames, { dataset: training, rows: trainingRows }, scoring) };
+    return {
+      status: 'measured',
+      reason: null,
+      trainingSnapshotId,
+      rows: trainingRows.length,
+      drift: featureDrift(run.featureNames, { dataset: training, rows: trainingRows }, scoring),
+    };
   }
 
   return {
     async monitorModel(input: MonitorModelInput): Promise<MonitorModelResult> {
       const alog = activityLog(log);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(input.day) || Number.isNaN(Date.parse(`${input.day}T00:00:00Z`))) {
-        throw ApplicationFailure.nonRetryable(`monitoring day must be YYYY-MM-DD, got "${input.day}"`, 'InvalidMonitoringInput');
+        throw ApplicationFailure.nonRetryable(
+          `monitoring day must be YYYY-MM-DD, got "${input.day}"`,
+          'InvalidMonitoringInput',
+        );
       }
       const run = await predictionRunModel(pool, input.predictionRunId);
-      if (!run) throw ApplicationFailure.nonRetryable(`prediction run ${input.predictionRunId} does not exist`, 'UnknownPredictionRun');
+      if (!run)
+        throw ApplicationFailure.nonRetryable(
+          `prediction run ${input.predictionRunId} does not exist`,
+          'UnknownPredictionRun',
+        );
       const scoringPath = await featureSnapshotPath(deps, run.snapshotId);
       const dataset = await readFeatureMatrix(scoringPath);
       const scoringRows = dataset.rows.flatMap((r, i) => (r.asOfSeason === run.asOfSeason ? [i] : []));
@@ -90,20 +129,42 @@ export function createMonitoringActivities(deps: ActivityDeps) {
         baseline = stored && stored.day < input.day ? stored : ownBaseline(input.day, drift.drift);
       }
       const rises = baseline ? psiRises(drift.drift, baseline) : [];
-      await withTransaction(pool, (client) => replaceMonitoringDay(client, {
-        day: input.day, modelVersion: run.modelVersion, predictionRunId: input.predictionRunId, featureSnapshotId: run.snapshotId,
-        trainingSnapshotId: drift.trainingSnapshotId, trainingRows: drift.rows, scoringRows: scoringRows.length,
-        driftStatus: drift.status, driftReason: drift.reason, drift: drift.drift, calibration,
-      }));
+      await withTransaction(pool, (client) =>
+        replaceMonitoringDay(client, {
+          day: input.day,
+          modelVersion: run.modelVersion,
+          predictionRunId: input.predictionRunId,
+          featureSnapshotId: run.snapshotId,
+          trainingSnapshotId: drift.trainingSnapshotId,
+          trainingRows: drift.rows,
+          scoringRows: scoringRows.length,
+          driftStatus: drift.status,
+          driftReason: drift.reason,
+          drift: drift.drift,
+          calibration,
+        }),
+      );
       const warnings = thresholdWarnings(rises, baseline?.day ?? null, calibration);
       for (const warning of warnings) alog.warn({ day: input.day, modelVersion: run.modelVersion }, warning);
       const serving = calibration.find((c) => c.serving)!;
       const result: MonitorModelResult = {
-        day: input.day, modelVersion: run.modelVersion, driftStatus: drift.status, psiMax: drift.drift[0]?.psi ?? null,
-        psiMaxFeature: drift.drift[0]?.feature ?? null, baselineDay: baseline?.day ?? null, psiRiseMax: rises[0]?.rise ?? null,
-        psiRiseMaxFeature: rises[0]?.feature ?? null, calibrationStatus: serving.status, liveOutcomes: serving.outcomes, liveEce: serving.ece, warnings,
+        day: input.day,
+        modelVersion: run.modelVersion,
+        driftStatus: drift.status,
+        psiMax: drift.drift[0]?.psi ?? null,
+        psiMaxFeature: drift.drift[0]?.feature ?? null,
+        baselineDay: baseline?.day ?? null,
+        psiRiseMax: rises[0]?.rise ?? null,
+        psiRiseMaxFeature: rises[0]?.feature ?? null,
+        calibrationStatus: serving.status,
+        liveOutcomes: serving.outcomes,
+        liveEce: serving.ece,
+        warnings,
       };
-      alog.info({ ...result, driftReason: drift.reason, calibrationReason: serving.reason, models: calibration.length }, 'model monitored');
+      alog.info(
+        { ...result, driftReason: drift.reason, calibrationReason: serving.reason, models: calibration.length },
+        'model monitored',
+      );
       return result;
     },
   };

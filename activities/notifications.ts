@@ -5,7 +5,15 @@
 import { Context } from '@temporalio/activity';
 import { queueRankMoveEmails, queueWeeklyDigests } from '../db/notification-emails.ts';
 import {
-  beginAttempt, CLAIM_LEASE_SECONDS, cancelEmail, claimDueEmails, markSent, markUnconfirmed, outboxEmail, recordFailure, secondsUntilNextDue,
+  beginAttempt,
+  CLAIM_LEASE_SECONDS,
+  cancelEmail,
+  claimDueEmails,
+  markSent,
+  markUnconfirmed,
+  outboxEmail,
+  recordFailure,
+  secondsUntilNextDue,
 } from '../db/outbox.ts';
 import { startOutboxDrain } from '../infra/outbox-drain.ts';
 import { linkSigningSecret } from '../lib/local-secret.ts';
@@ -21,9 +29,16 @@ export function createNotificationActivities({ pool, config, log }: ActivityDeps
   let mailer: Mailer | undefined;
   const domain = messageIdDomain(config.mail.from);
 
-  async function render(row: { kind: Parameters<typeof renderEmail>[0]; payload: unknown; userId: string }): Promise<RenderedEmail> {
+  async function render(row: {
+    kind: Parameters<typeof renderEmail>[0];
+    payload: unknown;
+    userId: string;
+  }): Promise<RenderedEmail> {
     const link = isUnsubscribableKind(row.kind)
-      ? unsubscribeUrl(config.api.publicUrl, unsubscribeToken(await linkSigningSecret(config), { userId: row.userId, kind: row.kind }))
+      ? unsubscribeUrl(
+          config.api.publicUrl,
+          unsubscribeToken(await linkSigningSecret(config), { userId: row.userId, kind: row.kind }),
+        )
       : undefined;
     return renderEmail(row.kind, row.payload, { siteUrl: config.siteUrl, ...(link ? { unsubscribeUrl: link } : {}) });
   }
@@ -31,7 +46,11 @@ export function createNotificationActivities({ pool, config, log }: ActivityDeps
   return {
     /** Claims due rows for this drain (status 'sending', Message-ID fixed). */
     async claimDueEmails(input: { limit: number; leaseSeconds?: number }): Promise<number[]> {
-      return claimDueEmails(pool, { limit: input.limit, messageIdDomain: domain, ...(input.leaseSeconds !== undefined ? { leaseSeconds: input.leaseSeconds } : {}) });
+      return claimDueEmails(pool, {
+        limit: input.limit,
+        messageIdDomain: domain,
+        ...(input.leaseSeconds !== undefined ? { leaseSeconds: input.leaseSeconds } : {}),
+      });
     },
 
     async secondsUntilNextEmail(): Promise<number | null> {
@@ -46,13 +65,23 @@ export function createNotificationActivities({ pool, config, log }: ActivityDeps
      * skipped. A refusal is recorded on the row (retried later with backoff, or 'failed'); only database trouble makes
      * the activity itself fail and retry.
      */
-    async sendEmail(input: { emailId: number; maxAttempts: number; retryBaseSeconds: number; leaseSeconds?: number }): Promise<SendOutcome> {
+    async sendEmail(input: {
+      emailId: number;
+      maxAttempts: number;
+      retryBaseSeconds: number;
+      leaseSeconds?: number;
+    }): Promise<SendOutcome> {
       const alog = activityLog(log).child({ emailId: input.emailId });
       const row = await outboxEmail(pool, input.emailId);
       if (!row || row.status !== 'sending' || !row.messageId) return 'skipped';
       if (row.attemptStartedAt) {
         const reason = 'an earlier attempt handed the message to SMTP and never recorded the outcome: not sent again';
-        if (!(await markUnconfirmed(pool, row.emailId, reason, { attemptOlderThanSeconds: input.leaseSeconds ?? CLAIM_LEASE_SECONDS }))) return 'skipped';
+        if (
+          !(await markUnconfirmed(pool, row.emailId, reason, {
+            attemptOlderThanSeconds: input.leaseSeconds ?? CLAIM_LEASE_SECONDS,
+          }))
+        )
+          return 'skipped';
         alog.warn({ kind: row.kind }, 'e-mail in doubt: not sent again');
         return 'unconfirmed';
       }
@@ -75,7 +104,12 @@ export function createNotificationActivities({ pool, config, log }: ActivityDeps
       // Another execution of this row got here first.
       if (!(await beginAttempt(pool, row.emailId))) return 'skipped';
       if (!email) {
-        await recordFailure(pool, row.emailId, { error: invalid ?? 'invalid payload', permanent: true, maxAttempts: input.maxAttempts, retryBaseSeconds: input.retryBaseSeconds });
+        await recordFailure(pool, row.emailId, {
+          error: invalid ?? 'invalid payload',
+          permanent: true,
+          maxAttempts: input.maxAttempts,
+          retryBaseSeconds: input.retryBaseSeconds,
+        });
         alog.error({ kind: row.kind, error: invalid }, 'e-mail payload does not fit its template');
         return 'failed';
       }
@@ -90,7 +124,10 @@ export function createNotificationActivities({ pool, config, log }: ActivityDeps
           return 'unconfirmed';
         }
         const status = await recordFailure(pool, row.emailId, {
-          error: classified.message, permanent: classified.failure === 'permanent', maxAttempts: input.maxAttempts, retryBaseSeconds: input.retryBaseSeconds,
+          error: classified.message,
+          permanent: classified.failure === 'permanent',
+          maxAttempts: input.maxAttempts,
+          retryBaseSeconds: input.retryBaseSeconds,
         });
         alog.warn({ kind: row.kind, attempt: row.attempts + 1, status, error: classified.message }, 'e-mail refused');
         return status === 'failed' ? 'failed' : 'retrying';

@@ -15,7 +15,13 @@ import { claimSiteSwitch, currentAttempt, withSiteFence } from './attempt-fence.
 import { activityLog, heartbeat, type ActivityDeps } from './context.ts';
 import { buildSnapshot } from './snapshot.ts';
 import { recordRankMoves } from '../db/notifications.ts';
-import { analyzePublishedProspects, markPublished, replacePublishedProspects, snapshotBefore, upsertRankingSnapshot } from '../db/rankings.ts';
+import {
+  analyzePublishedProspects,
+  markPublished,
+  replacePublishedProspects,
+  snapshotBefore,
+  upsertRankingSnapshot,
+} from '../db/rankings.ts';
 import { withTransaction } from '../lib/db.ts';
 
 /** What counts as a significant rank move worth a notification. */
@@ -42,11 +48,19 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
       await writeAtomically(snapshotPath, JSON.stringify(snapshot));
       // The snapshot row and its prospect cards (what the API serves once it is published) land together.
       await withTransaction(pool, async (client) => {
-        await upsertRankingSnapshot(client, { snapshotId: input.rankingSnapshotId, predictionRunId: input.predictionRunId, path: snapshotPath, prospectCount: snapshot.prospects.length });
+        await upsertRankingSnapshot(client, {
+          snapshotId: input.rankingSnapshotId,
+          predictionRunId: input.predictionRunId,
+          path: snapshotPath,
+          prospectCount: snapshot.prospects.length,
+        });
         await replacePublishedProspects(client, input.rankingSnapshotId, snapshot.prospects);
       });
       await analyzePublishedProspects(pool);
-      alog.info({ rankingSnapshotId: input.rankingSnapshotId, prospects: snapshot.prospects.length, snapshotPath }, 'snapshot written');
+      alog.info(
+        { rankingSnapshotId: input.rankingSnapshotId, prospects: snapshot.prospects.length, snapshotPath },
+        'snapshot written',
+      );
       return { rankingSnapshotId: input.rankingSnapshotId, snapshotPath, prospects: snapshot.prospects.length };
     },
 
@@ -54,16 +68,24 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
      * Notification records for prospects whose rank moved significantly since the previous snapshot:
      * at least `RANK_MOVE.places` places, or into or out of the top `RANK_MOVE.top`.
      */
-    async recordRankMoves(input: { rankingSnapshotId: string }): Promise<{ notifications: number; previous: string | null }> {
+    async recordRankMoves(input: {
+      rankingSnapshotId: string;
+    }): Promise<{ notifications: number; previous: string | null }> {
       const previous = await snapshotBefore(pool, input.rankingSnapshotId);
       if (!previous) return { notifications: 0, previous: null };
       const notifications = await recordRankMoves(pool, {
-        snapshotId: input.rankingSnapshotId, previousRunId: previous.predictionRunId, places: RANK_MOVE.places, top: RANK_MOVE.top,
+        snapshotId: input.rankingSnapshotId,
+        previousRunId: previous.predictionRunId,
+        places: RANK_MOVE.places,
+        top: RANK_MOVE.top,
       });
       return { notifications, previous: previous.snapshotId };
     },
 
-    async publishSite(input: { rankingSnapshotId: string; snapshotPath: string }): Promise<{ siteDir: string; pages: number }> {
+    async publishSite(input: {
+      rankingSnapshotId: string;
+      snapshotPath: string;
+    }): Promise<{ siteDir: string; pages: number }> {
       const alog = activityLog(log);
       const key = currentAttempt();
       // This attempt's own folder: an earlier attempt may still be building into its own.
@@ -73,7 +95,10 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
       await rm(outDir, { recursive: true, force: true });
       await mkdir(paths.siteBuilds, { recursive: true });
       const built = await buildSite({
-        snapshotPath: input.snapshotPath, outDir, siteUrl: config.siteUrl, onProgress: (line) => heartbeat({ line }),
+        snapshotPath: input.snapshotPath,
+        outDir,
+        siteUrl: config.siteUrl,
+        onProgress: (line) => heartbeat({ line }),
         // Cancellation, or a timeout Temporal reports on a heartbeat, stops Astro and Pagefind.
         signal: Context.current().cancellationSignal,
       });
@@ -89,7 +114,8 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
         });
       } catch (error) {
         // A newer attempt owns the switch: this build is never served, so it goes.
-        if (error instanceof ApplicationFailure && error.type === 'SupersededAttempt') await rm(outDir, { recursive: true, force: true });
+        if (error instanceof ApplicationFailure && error.type === 'SupersededAttempt')
+          await rm(outDir, { recursive: true, force: true });
         throw error;
       }
       await pruneBuilds(paths.siteBuilds, outDir);
@@ -103,10 +129,12 @@ export function createPublishActivities({ pool, config, log }: ActivityDeps) {
 async function pruneBuilds(buildsDir: string, served: string): Promise<void> {
   const entries = await readdir(buildsDir, { withFileTypes: true });
   const dirs = await Promise.all(
-    entries.filter((e) => e.isDirectory()).map(async (e) => {
-      const full = path.join(buildsDir, e.name);
-      return { full, mtimeMs: (await stat(full)).mtimeMs };
-    }),
+    entries
+      .filter((e) => e.isDirectory())
+      .map(async (e) => {
+        const full = path.join(buildsDir, e.name);
+        return { full, mtimeMs: (await stat(full)).mtimeMs };
+      }),
   );
   dirs.sort((a, b) => b.mtimeMs - a.mtimeMs);
   for (const { full } of dirs.slice(KEEP_BUILDS)) {

@@ -11,7 +11,11 @@ import type { Snapshot } from '../lib/snapshot.ts';
 import { assembleSnapshot } from '../publishing/snapshot.ts';
 import { sourceFreshness } from './freshness.ts';
 
-export async function buildSnapshot(pool: Pool, config: Config, input: { predictionRunId: string; rankingSnapshotId: string }): Promise<Snapshot> {
+export async function buildSnapshot(
+  pool: Pool,
+  config: Config,
+  input: { predictionRunId: string; rankingSnapshotId: string },
+): Promise<Snapshot> {
   const run = await predictionRunModel(pool, input.predictionRunId);
   if (!run) throw new Error(`prediction run ${input.predictionRunId} does not exist`);
   const predictions = await runPredictions(pool, input.predictionRunId, run.snapshotId);
@@ -25,12 +29,24 @@ export async function buildSnapshot(pool: Pool, config: Config, input: { predict
   ]);
   // SHAP only when that run's model used the same features: the movers' factors compare them feature by feature.
   const previous = earlier
-    ? { snapshotId: earlier.snapshotId, ranks: await runRanks(pool, earlier.predictionRunId, ids, { withShap: earlier.sameFeatures }) }
+    ? {
+        snapshotId: earlier.snapshotId,
+        ranks: await runRanks(pool, earlier.predictionRunId, ids, { withShap: earlier.sameFeatures }),
+      }
     : null;
   return assembleSnapshot({
     rankingSnapshotId: input.rankingSnapshotId,
     generatedAt: new Date().toISOString(),
-    run, predictions, lines, history, previous, monitoring,
-    sources: freshness.map((f) => ({ source: f.source, lastSuccess: f.lastSuccess?.toISOString() ?? null, stale: f.stale })),
+    run,
+    predictions,
+    lines,
+    history,
+    previous,
+    monitoring,
+    sources: freshness.map((f) => ({
+      source: f.source,
+      lastSuccess: f.lastSuccess?.toISOString() ?? null,
+      stale: f.stale,
+    })),
   });
 }

@@ -12,8 +12,15 @@ const running = new Set<Promise<void>>();
 export function afterResponse(log: Logger, what: string, work: () => Promise<unknown>): void {
   const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
     .then(work)
-    .then(() => undefined, (error: unknown) => { log.error({ err: error }, `${what} failed after the answer`); })
-    .finally(() => { running.delete(done); });
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        log.error({ err: error }, `${what} failed after the answer`);
+      },
+    )
+    .finally(() => {
+      running.delete(done);
+    });
   running.add(done);
 }
 

@@ -17,7 +17,8 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 async function cacheCounts(api: TestApi): Promise<Record<string, number>> {
   const { body } = await api.deps.metrics.render();
   const counts: Record<string, number> = {};
-  for (const match of body.matchAll(/cache_requests_total\{kind="(\w+)",result="(\w+)"\} (\d+)/g)) counts[`${match[1]}:${match[2]}`] = Number(match[3]);
+  for (const match of body.matchAll(/cache_requests_total\{kind="(\w+)",result="(\w+)"\} (\d+)/g))
+    counts[`${match[1]}:${match[2]}`] = Number(match[3]);
   return counts;
 }
 
@@ -62,14 +63,22 @@ describe('read cache', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       return { ok: true };
     };
-    const results = await Promise.all(Array.from({ length: 10 }, () => api.deps.cache.getOrLoad('rankings', 'page-1', load)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => api.deps.cache.getOrLoad('rankings', 'page-1', load)),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(loads).toBe(1);
   });
 
   it('answers the JSON text itself, from memory once read, within a byte budget (least recently used out first)', async () => {
     const log = createLogger({ level: 'silent', name: 'cache-test' });
-    const small = await createReadCache({ pool: api.db.pool, redis: api.deps.redis, metrics: api.deps.metrics, log, localBytes: 3 * 1024 });
+    const small = await createReadCache({
+      pool: api.db.pool,
+      redis: api.deps.redis,
+      metrics: api.deps.metrics,
+      log,
+      localBytes: 3 * 1024,
+    });
     try {
       let loads = 0;
       const big = (tag: string) => async () => ({ tag, n: ++loads, pad: 'x'.repeat(900) });

@@ -27,7 +27,11 @@ import type { CacheKind, JsonText, ReadCache, RedisHandle } from './env.ts';
 import type { ApiMetrics } from './metrics.ts';
 
 /** Seconds an entry lives in Redis. Predictions only change with a publish, which changes the version first. */
-export const CACHE_TTL_SECONDS: Record<CacheKind, number> = { rankings: 30 * 60, profile: 60 * 60, prediction: 7 * 24 * 60 * 60 };
+export const CACHE_TTL_SECONDS: Record<CacheKind, number> = {
+  rankings: 30 * 60,
+  profile: 60 * 60,
+  prediction: 7 * 24 * 60 * 60,
+};
 
 /** The version while nothing has been published yet. */
 export const UNPUBLISHED_VERSION = 'none';
@@ -37,7 +41,8 @@ export type { JsonText };
 /** A typed 200 answer whose body is JSON text already made (a cache hit): sent as is, never parsed again. */
 export function sendJson<T>(c: Context, text: JsonText<T>): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
   // The text is the JSON of a T (JsonText's brand), which is what the typed answer promises.
-  return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+  return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as Response &
+    TypedResponse<JSONParsed<T>, 200, 'json'>;
 }
 
 export interface VersionedReadCache extends ReadCache {
@@ -164,7 +169,10 @@ export async function createReadCache(options: ReadCacheOptions): Promise<Versio
       listener = client;
       await listenForPublications(client, (snapshotId) => {
         if (snapshotId) setVersion(snapshotId, 'published');
-        else void readVersion('published').catch((error: Error) => log.warn({ err: error.message }, 'could not read the published snapshot'));
+        else
+          void readVersion('published').catch((error: Error) =>
+            log.warn({ err: error.message }, 'could not read the published snapshot'),
+          );
       });
       // Listening first, reading second: a publication between the two is either notified or read.
       await readVersion(attempt > 0 ? 'listener reconnected' : 'start');

@@ -11,7 +11,10 @@ export const UNKNOWN_IP = 'unknown';
 
 export function lastForwardedHop(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const hops = header.split(',').map((hop) => hop.trim()).filter(Boolean);
+  const hops = header
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   return hops.at(-1);
 }
 

@@ -24,7 +24,9 @@ describe('an API whose one pool connection is held elsewhere', () => {
     await seedPublishedWorld(api.db.pool);
     await api.deps.cache.invalidate('fixture seeded');
   });
-  afterAll(async () => { await api?.close(); });
+  afterAll(async () => {
+    await api?.close();
+  });
 
   it('answers a search 503 problem+json with Retry-After, counts it and serves again once the connection is back', async () => {
     // A query first, so the cache's version read after the invalidation is not what waits for the held connection.
@@ -40,7 +42,11 @@ describe('an API whose one pool connection is held elsewhere', () => {
     expect(res.status, body).toBe(503);
     expect(res.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE);
     expect(res.headers.get('retry-after')).toBe(String(DATABASE_OVERLOAD_RETRY_AFTER_SECONDS));
-    expect(JSON.parse(body)).toMatchObject({ status: 503, title: 'Service Unavailable', detail: expect.stringContaining('pool-exhausted') });
+    expect(JSON.parse(body)).toMatchObject({
+      status: 503,
+      title: 'Service Unavailable',
+      detail: expect.stringContaining('pool-exhausted'),
+    });
     const metrics = (await api.deps.metrics.render()).body;
     expect(metrics).toContain('api_database_overload_total{reason="pool-exhausted"} 1');
     expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/prospects\/search",status="503"\} 1/);
@@ -75,7 +81,11 @@ describe('databaseOverload', () => {
   });
 
   it('finds an overload wrapped as the cause of another error', () => {
-    expect(databaseOverload(new Error('loading the card failed', { cause: new Error('timeout exceeded when trying to connect') }))).toBe('pool-exhausted');
+    expect(
+      databaseOverload(
+        new Error('loading the card failed', { cause: new Error('timeout exceeded when trying to connect') }),
+      ),
+    ).toBe('pool-exhausted');
   });
 
   it('leaves other failures to the 500 path', async () => {

@@ -5,7 +5,8 @@
  */
 
 /** Why the database could not answer in time; the name goes to the log and the problem's detail. */
-export type DatabaseOverload = 'pool-exhausted' | 'connect-timeout' | 'statement-timeout' | 'lock-timeout' | 'server-busy';
+export type DatabaseOverload =
+  'pool-exhausted' | 'connect-timeout' | 'statement-timeout' | 'lock-timeout' | 'server-busy';
 
 /** Seconds a client is asked to wait: long enough for a burst (a publish retiring the cache) to drain. */
 export const DATABASE_OVERLOAD_RETRY_AFTER_SECONDS = 2;

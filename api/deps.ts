@@ -35,7 +35,8 @@ export interface BuildApiDepsOptions {
 
 export async function buildApiDeps(config: Config, options: BuildApiDepsOptions): Promise<BuiltApiDeps> {
   const { log } = options;
-  if (!config.redis.url) throw new Error('buildApiDeps needs config.redis.url: start the local Redis first (infra/redis.ts)');
+  if (!config.redis.url)
+    throw new Error('buildApiDeps needs config.redis.url: start the local Redis first (infra/redis.ts)');
   let pool = options.pool;
   const ownsPool = !pool;
   if (!pool) {
@@ -58,7 +59,16 @@ export async function buildApiDeps(config: Config, options: BuildApiDepsOptions)
     const limiter = createRateLimiter(redis, log);
     const keys = await createKeyStore({ pool, config, now });
     return {
-      pool, config, log, redis, cache, limiter, metrics, keys, now, temporal: options.temporal ?? null,
+      pool,
+      config,
+      log,
+      redis,
+      cache,
+      limiter,
+      metrics,
+      keys,
+      now,
+      temporal: options.temporal ?? null,
       close: async () => {
         // What routes still do after answering needs the pool.
         await afterResponseSettled();

@@ -76,7 +76,12 @@ export interface RateLimiter {
    * Counts one request against `bucket` (e.g. `ip:1.2.3.4:login`), at most `limit` per `windowSeconds`.
    * When Redis is unreachable: allowed when `failClosed` is false, refused when true (login, register).
    */
-  hit(bucket: string, limit: number, windowSeconds: number, options?: { failClosed?: boolean }): Promise<RateLimitResult>;
+  hit(
+    bucket: string,
+    limit: number,
+    windowSeconds: number,
+    options?: { failClosed?: boolean },
+  ): Promise<RateLimitResult>;
   /** Forgets a bucket (a successful login clears the account's failures). */
   reset(bucket: string): Promise<void>;
 }

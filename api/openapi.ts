@@ -57,19 +57,31 @@ const INIT_JS = `window.addEventListener('load', function () {
 `;
 
 const docsPage = createRoute({
-  method: 'get', path: DOCS_PATH, tags: ['docs'],
+  method: 'get',
+  path: DOCS_PATH,
+  tags: ['docs'],
   summary: 'This documentation, readable (Swagger UI).',
   responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
 });
 
 const docsAsset = createRoute({
-  method: 'get', path: `${DOCS_PATH}/{file}`, tags: ['docs'], hide: true,
+  method: 'get',
+  path: `${DOCS_PATH}/{file}`,
+  tags: ['docs'],
+  hide: true,
   request: { params: z.object({ file: z.string() }) },
-  responses: { 200: { description: 'A static asset of the docs page', content: { '*/*': { schema: z.string() } } }, ...problemResponses(404) },
+  responses: {
+    200: { description: 'A static asset of the docs page', content: { '*/*': { schema: z.string() } } },
+    ...problemResponses(404),
+  },
 });
 
 export function registerOpenApi(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
     info: { title: 'A Fine Wine Dynasty API', version: '1.0.0' },

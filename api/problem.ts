@@ -24,9 +24,18 @@ export const ProblemSchema = z
 export type Problem = z.infer<typeof ProblemSchema>;
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Thrown by routes and middleware for any answer that is not a success. */
@@ -38,7 +47,11 @@ export class HttpProblem extends Error {
   /** Extra response headers (WWW-Authenticate, Retry-After). */
   readonly headers: Record<string, string>;
 
-  constructor(status: number, detail: string, options: { type?: string; errors?: Problem['errors']; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    detail: string,
+    options: { type?: string; errors?: Problem['errors']; headers?: Record<string, string> } = {},
+  ) {
     super(detail);
     this.status = status;
     this.type = options.type ?? 'about:blank';
@@ -47,7 +60,11 @@ export class HttpProblem extends Error {
   }
 }
 
-export function problemBody(status: number, detail: string, extra: { type?: string; instance?: string; errors?: Problem['errors'] } = {}): Problem {
+export function problemBody(
+  status: number,
+  detail: string,
+  extra: { type?: string; instance?: string; errors?: Problem['errors'] } = {},
+): Problem {
   return {
     type: extra.type ?? 'about:blank',
     title: TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
@@ -61,9 +78,15 @@ export function problemBody(status: number, detail: string, extra: { type?: stri
 /** OpenAPI response entries for the problems a route can answer, e.g. `...problemResponses(400, 401, 404)`. */
 export function problemResponses(...statuses: number[]) {
   return Object.fromEntries(
-    statuses.map((status) => [status, {
-      description: TITLES[status] ?? 'Error',
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-    }]),
-  ) as Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
+    statuses.map((status) => [
+      status,
+      {
+        description: TITLES[status] ?? 'Error',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      },
+    ]),
+  ) as Record<
+    number,
+    { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }
+  >;
 }

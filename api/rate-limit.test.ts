@@ -16,7 +16,12 @@ describe('rate limiter over Redis', () => {
     const { limiter } = api.deps;
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await limiter.hit('t:window', 3, 60));
-    expect(results.map((r) => [r.allowed, r.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
+    expect(results.map((r) => [r.allowed, r.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+    ]);
     expect(results[3]!.resetSeconds).toBeGreaterThan(55);
     expect(results[3]!.resetSeconds).toBeLessThanOrEqual(60);
     expect(results.every((r) => !r.degraded && r.limit === 3)).toBe(true);
@@ -42,7 +47,7 @@ describe('rate limiter over Redis', () => {
 
   it('keeps its keys under the instance prefix', async () => {
     await api.deps.limiter.hit('t:prefix', 5, 60);
-    const keys = await api.deps.redis.client.call('KEYS', `${api.keyPrefix}rl:t:prefix`) as string[];
+    const keys = (await api.deps.redis.client.call('KEYS', `${api.keyPrefix}rl:t:prefix`)) as string[];
     expect(keys).toEqual([`${api.keyPrefix}rl:t:prefix`]);
   });
 });

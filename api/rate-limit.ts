@@ -29,7 +29,8 @@ export function bucketKey(bucket: string): string {
 
 export function createRateLimiter(redis: RedisHandle, log: Logger): RateLimiter {
   const client = redis.client as ScriptedRedis;
-  if (typeof client.afwdRateHit !== 'function') client.defineCommand('afwdRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+  if (typeof client.afwdRateHit !== 'function')
+    client.defineCommand('afwdRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
   let warned = false;
   return {
     async hit(bucket, limit, windowSeconds, options = {}) {
@@ -45,7 +46,11 @@ export function createRateLimiter(redis: RedisHandle, log: Logger): RateLimiter 
           degraded: false,
         };
       } catch (error) {
-        if (!warned) log.warn({ err: (error as Error).message }, `rate limits ${options.failClosed ? 'refuse' : 'allow'} requests while redis is unavailable`);
+        if (!warned)
+          log.warn(
+            { err: (error as Error).message },
+            `rate limits ${options.failClosed ? 'refuse' : 'allow'} requests while redis is unavailable`,
+          );
         warned = true;
         return options.failClosed
           ? { allowed: false, limit, remaining: 0, resetSeconds: UNAVAILABLE_RETRY_SECONDS, degraded: true }

@@ -43,7 +43,11 @@ export function connectRedis(options: RedisOptions): RedisHandle {
   });
   client.on('error', (error: Error) => {
     // Logged when the state changes, not for every failed reconnection attempt.
-    if (state !== 'down' && !closing) log.warn({ redis: redactUrl(options.url), err: error.message }, 'redis unavailable: cache off, rate limits degraded');
+    if (state !== 'down' && !closing)
+      log.warn(
+        { redis: redactUrl(options.url), err: error.message },
+        'redis unavailable: cache off, rate limits degraded',
+      );
     state = 'down';
   });
   client.on('close', () => {

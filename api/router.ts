@@ -7,7 +7,14 @@ import type { ZodError } from 'zod';
 import type { ApiEnv } from './env.ts';
 import { HttpProblem } from './problem.ts';
 
-const WHERE: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header', cookie: 'cookie', form: 'form' };
+const WHERE: Record<string, string> = {
+  json: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'cookie',
+  form: 'form',
+};
 
 export function validationProblem(target: string, error: ZodError): HttpProblem {
   const where = WHERE[target] ?? target;
@@ -16,10 +23,14 @@ export function validationProblem(target: string, error: ZodError): HttpProblem 
     message: issue.message,
   }));
   const first = errors[0];
-  return new HttpProblem(400, first ? `Invalid request ${where}: ${first.path} ${first.message}` : `Invalid request ${where}`, {
-    type: 'https://afinewinedynasty.com/problems/validation',
-    errors,
-  });
+  return new HttpProblem(
+    400,
+    first ? `Invalid request ${where}: ${first.path} ${first.message}` : `Invalid request ${where}`,
+    {
+      type: 'https://afinewinedynasty.com/problems/validation',
+      errors,
+    },
+  );
 }
 
 export function createRouter(): OpenAPIHono<ApiEnv> {

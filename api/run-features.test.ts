@@ -14,17 +14,27 @@ describe('servedRunFeatures', () => {
     db = await createTestDatabase();
     world = await seedPublishedWorld(db.pool);
   });
-  afterAll(async () => { await db?.drop(); });
+  afterAll(async () => {
+    await db?.drop();
+  });
 
   /** The test database behind a counter of the statements sent, and a version the test moves. */
   function countingDeps() {
     const sent: string[] = [];
     let version = 'v1';
-    const pool: Queryable = { query: ((text: string, values?: unknown[]) => {
-      sent.push(text);
-      return db.pool.query(text, values);
-    }) as Queryable['query'] };
-    return { deps: { pool, cache: { version: () => version } }, sent, publish: (next: string) => { version = next; } };
+    const pool: Queryable = {
+      query: ((text: string, values?: unknown[]) => {
+        sent.push(text);
+        return db.pool.query(text, values);
+      }) as Queryable['query'],
+    };
+    return {
+      deps: { pool, cache: { version: () => version } },
+      sent,
+      publish: (next: string) => {
+        version = next;
+      },
+    };
   }
 
   it('reads a run once per version, with the same answer as the direct read', async () => {
@@ -52,10 +62,15 @@ describe('servedRunFeatures', () => {
     expect(sent).toHaveLength(2);
 
     let fail = true;
-    const flaky = { ...deps, pool: { query: ((text: string, values?: unknown[]) => {
-      if (fail) return Promise.reject(new Error('connection lost'));
-      return deps.pool.query(text, values);
-    }) as Queryable['query'] } };
+    const flaky = {
+      ...deps,
+      pool: {
+        query: ((text: string, values?: unknown[]) => {
+          if (fail) return Promise.reject(new Error('connection lost'));
+          return deps.pool.query(text, values);
+        }) as Queryable['query'],
+      },
+    };
     await expect(servedRunFeatures(flaky, world.current.predictionRunId)).rejects.toThrow('connection lost');
     fail = false;
     expect((await servedRunFeatures(flaky, world.current.predictionRunId))?.modelVersion).toBeTruthy();

@@ -14,7 +14,10 @@ export const RUN_FEATURES_PER_VERSION = 32;
 
 const byVersion = new WeakMap<object, { version: string; runs: Map<string, Promise<RunFeatures | null>> }>();
 
-export function servedRunFeatures(deps: { pool: Queryable; cache: Pick<ReadCache, 'version'> }, predictionRunId: string): Promise<RunFeatures | null> {
+export function servedRunFeatures(
+  deps: { pool: Queryable; cache: Pick<ReadCache, 'version'> },
+  predictionRunId: string,
+): Promise<RunFeatures | null> {
   const version = deps.cache.version();
   let memo = byVersion.get(deps);
   if (memo?.version !== version) {
@@ -30,6 +33,8 @@ export function servedRunFeatures(deps: { pool: Queryable; cache: Pick<ReadCache
   const forget = () => {
     if (runs.get(predictionRunId) === features) runs.delete(predictionRunId);
   };
-  features.then((found) => { if (!found) forget(); }, forget);
+  features.then((found) => {
+    if (!found) forget();
+  }, forget);
   return features;
 }

@@ -12,9 +12,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function configFor(db: TestDatabase, env: Record<string, string> = {}) {
   return loadConfig({
-    ...process.env, LOG_LEVEL: 'silent', API_HOST: '127.0.0.1', API_PORT: '0',
-    REDIS_KEY_PREFIX: `afwd-test:server-${process.pid}-${Date.now()}:`, ...env,
-    DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'),
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    API_HOST: '127.0.0.1',
+    API_PORT: '0',
+    REDIS_KEY_PREFIX: `afwd-test:server-${process.pid}-${Date.now()}:`,
+    ...env,
+    DATABASE_URL: db.url,
+    REDIS_URL: inject('redisUrl'),
   });
 }
 
@@ -22,7 +27,11 @@ function configFor(db: TestDatabase, env: Record<string, string> = {}) {
  * A server with a route that answers after `?ms=` milliseconds, standing in for a slow query; `onStart` runs when a
  * request reaches it, so a test knows the request is in flight without guessing a delay.
  */
-function startWithSlowRoute(db: TestDatabase, env: Record<string, string> = {}, onStart: () => void = () => {}): Promise<ApiServer> {
+function startWithSlowRoute(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+  onStart: () => void = () => {},
+): Promise<ApiServer> {
   return startApiServer(configFor(db, env), log, {
     extend: (app) => {
       app.get('/test/slow', async (c) => {
@@ -72,7 +81,10 @@ describe('startApiServer', () => {
     let began!: () => void;
     const inFlight = new Promise<void>((resolve) => (began = resolve));
     const server = await startWithSlowRoute(db, { API_SHUTDOWN_GRACE_MS: '300' }, () => began());
-    const slow = fetch(`${server.url}/test/slow?ms=5000`).then((r) => r.status, (error: Error) => error);
+    const slow = fetch(`${server.url}/test/slow?ms=5000`).then(
+      (r) => r.status,
+      (error: Error) => error,
+    );
     await inFlight;
     const started = Date.now();
     await server.close();
@@ -86,7 +98,9 @@ describe('startApiServer', () => {
     const first = await startWithSlowRoute(db);
     try {
       const port = new URL(first.url).port;
-      await expect(startWithSlowRoute(db, { API_PORT: port })).rejects.toThrow(new RegExp(`API_PORT ${port} is already in use`));
+      await expect(startWithSlowRoute(db, { API_PORT: port })).rejects.toThrow(
+        new RegExp(`API_PORT ${port} is already in use`),
+      );
     } finally {
       await first.close();
     }
@@ -114,7 +128,11 @@ describe('docs page', () => {
     const html = await page.text();
     expect(html).not.toMatch(/<script>(?!<)/);
     const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
-    expect(scripts).toEqual(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui-standalone-preset.js', '/api/docs/init.js']);
+    expect(scripts).toEqual([
+      '/api/docs/swagger-ui-bundle.js',
+      '/api/docs/swagger-ui-standalone-preset.js',
+      '/api/docs/init.js',
+    ]);
     for (const src of scripts) {
       const res = await fetch(`${server.url}${src}`);
       expect(res.status).toBe(200);
@@ -125,7 +143,10 @@ describe('docs page', () => {
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect((await fetch(`${server.url}/api/docs/package.json`)).status).toBe(404);
     expect((await fetch(`${server.url}/api/docs/..%2Fpackage.json`)).status).toBe(404);
-    const spec = await (await fetch(`${server.url}/api/openapi.json`)).json() as { openapi: string; paths: Record<string, unknown> };
+    const spec = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/metrics', '/api/docs']));
   });
@@ -135,7 +156,9 @@ describe('docs page', () => {
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
-      page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
       page.on('pageerror', (error) => problems.push(error.message));
       await page.goto(server.docsUrl);
       await page.waitForSelector('.swagger-ui .info .title', { timeout: 20_000 });
@@ -160,7 +183,12 @@ describe('asynchronous access log (createLogger({ async: true }))', () => {
       await flushLogger(log);
       process.kill(process.pid, 'SIGKILL');`;
     const stdout = await new Promise<string>((resolve) => {
-      execFile(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 64 * 1024 * 1024 }, (_error, out) => resolve(out));
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { maxBuffer: 64 * 1024 * 1024 },
+        (_error, out) => resolve(out),
+      );
     });
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(20000);

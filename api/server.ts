@@ -46,7 +46,11 @@ function urlOf(address: AddressInfo): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
 
-export async function startApiServer(config: Config, log: Logger, options: StartApiServerOptions = {}): Promise<ApiServer> {
+export async function startApiServer(
+  config: Config,
+  log: Logger,
+  options: StartApiServerOptions = {},
+): Promise<ApiServer> {
   const deps = await buildApiDeps(config, { pool: options.pool, log, temporal: options.temporal });
   const app = createApp(deps);
   options.extend?.(app, deps);
@@ -62,7 +66,11 @@ export async function startApiServer(config: Config, log: Logger, options: Start
   } catch (error) {
     await deps.close();
     const e = error as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new Error(`API_PORT ${config.api.port} is already in use on ${config.api.host}: stop what holds it or set API_PORT.`, { cause: error });
+    if (e.code === 'EADDRINUSE')
+      throw new Error(
+        `API_PORT ${config.api.port} is already in use on ${config.api.host}: stop what holds it or set API_PORT.`,
+        { cause: error },
+      );
     throw error;
   }
 
@@ -93,10 +101,13 @@ export async function startApiServer(config: Config, log: Logger, options: Start
         log.info({ inFlight, graceMs: config.api.shutdownGraceMs }, 'API draining: waiting for in-flight requests');
         const drained = new Promise<void>((resolve) => (idle = resolve));
         let timer: NodeJS.Timeout | undefined;
-        const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), config.api.shutdownGraceMs)));
+        const grace = new Promise<'timeout'>(
+          (resolve) => (timer = setTimeout(() => resolve('timeout'), config.api.shutdownGraceMs)),
+        );
         const outcome = await Promise.race([drained, grace]);
         clearTimeout(timer);
-        if (outcome === 'timeout') log.warn({ inFlight }, 'API shutdown grace elapsed: closing the remaining connections');
+        if (outcome === 'timeout')
+          log.warn({ inFlight }, 'API shutdown grace elapsed: closing the remaining connections');
       }
       server.closeAllConnections();
       await stopped;

@@ -94,8 +94,14 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const url = new URL(options.url);
   const port = Number(url.port);
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const headerLines = Object.entries({ host: url.host, ...options.headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  const requests = options.paths.map((p) => Buffer.from(`${options.method} ${p} HTTP/1.1\r\n${headerLines}${options.method === 'POST' ? 'content-length: 0\r\n' : ''}\r\n`));
+  const headerLines = Object.entries({ host: url.host, ...options.headers })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  const requests = options.paths.map((p) =>
+    Buffer.from(
+      `${options.method} ${p} HTTP/1.1\r\n${headerLines}${options.method === 'POST' ? 'content-length: 0\r\n' : ''}\r\n`,
+    ),
+  );
   const capacity = Math.ceil(options.rate * options.seconds) + 16;
   const latencies = new Float64Array(capacity);
   const dueAts = new Float64Array(capacity);
@@ -141,11 +147,17 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   // Connected in batches, so the server's accept backlog never drops a SYN (a retry would cost a second).
   const conns: Conn[] = [];
   for (let i = 0; i < options.connections; i += 100) {
-    const batch = await Promise.all(Array.from({ length: Math.min(100, options.connections - i) }, () => new Promise<Conn>((resolve, reject) => {
-      const socket = net.connect({ host: url.hostname, port, noDelay: true }, () => resolve(conn));
-      const conn: Conn = { socket, busy: false, due: 0, sentAt: 0, buffer: Buffer.alloc(0) };
-      socket.once('error', reject);
-    })));
+    const batch = await Promise.all(
+      Array.from(
+        { length: Math.min(100, options.connections - i) },
+        () =>
+          new Promise<Conn>((resolve, reject) => {
+            const socket = net.connect({ host: url.hostname, port, noDelay: true }, () => resolve(conn));
+            const conn: Conn = { socket, busy: false, due: 0, sentAt: 0, buffer: Buffer.alloc(0) };
+            socket.once('error', reject);
+          }),
+      ),
+    );
     conns.push(...batch);
   }
   for (const conn of conns) {
@@ -221,7 +233,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   });
   // Let the last requests be answered (up to the timeout), then stop counting.
   const deadline = performance.now() + timeoutMs;
-  while ((conns.some((c) => c.busy) || waitingHead < waiting.length) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while ((conns.some((c) => c.busy) || waitingHead < waiting.length) && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
   const elapsedS = (performance.now() - start) / 1000;
   running = false;
   const backlog = waiting.length - waitingHead;
@@ -237,9 +250,19 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     non2xx,
     errors,
     statusCodes,
-    latency: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN },
+    latency: {
+      p50: percentile(sorted, 0.5),
+      p90: percentile(sorted, 0.9),
+      p99: percentile(sorted, 0.99),
+      max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
+    },
     backlog,
-    lateness: { p50: percentile(late, 0.5), p99: percentile(late, 0.99), max: late.length ? late[late.length - 1]! : Number.NaN, waitedForConnection },
+    lateness: {
+      p50: percentile(late, 0.5),
+      p99: percentile(late, 0.99),
+      max: late.length ? late[late.length - 1]! : Number.NaN,
+      waitedForConnection,
+    },
     ticks: { maxGapMs, stalls },
     startEpochMs: performance.timeOrigin + start,
     samples: { dueMs: dueAts.slice(0, answered), latencyMs: latencies.slice(0, answered) },

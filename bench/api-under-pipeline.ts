@@ -22,8 +22,17 @@ import type { dailyUpdate } from '../workflows/daily-update.ts';
 import type { GeneratorPlan, GeneratorResult } from './loadtest-generator-process.ts';
 import { CONNECTION_SHARES, buildMix, routeClass } from './loadtest-mix.ts';
 import {
-  addBuckets, durationBucketsByClass, histogramCount, histogramQuantile, judgeMemory, median, missed,
-  type AfterGc, type Buckets, type Check, type MemorySample,
+  addBuckets,
+  durationBucketsByClass,
+  histogramCount,
+  histogramQuantile,
+  judgeMemory,
+  median,
+  missed,
+  type AfterGc,
+  type Buckets,
+  type Check,
+  type MemorySample,
 } from './loadtest-stats.ts';
 import { API_PREFIX, premiumTokens, startLoadWorld, type LoadWorld } from './loadtest-world.ts';
 
@@ -51,7 +60,11 @@ const line = (label: string, value: string) => console.log(`    ${label.padEnd(3
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (v: number) => (Number.isNaN(v) ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const mib = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
 async function statusMiB(pid: number): Promise<{ rss: number; hwm: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -66,7 +79,8 @@ async function scrape(apiUrl: string, timeoutMs = 4000, attempts = 1): Promise<s
       const res = await fetch(`${apiUrl}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
       return await res.text();
     } catch (error) {
-      if (attempt >= attempts) throw new Error(`scraping ${apiUrl}/metrics failed ${attempts} times: ${(error as Error).message}`);
+      if (attempt >= attempts)
+        throw new Error(`scraping ${apiUrl}/metrics failed ${attempts} times: ${(error as Error).message}`);
     }
   }
 }
@@ -124,7 +138,10 @@ async function acceptQueue(apiUrl: string): Promise<number> {
  * per-minute server-side latency. Neither the report nor the scrape is awaited before the next tick (an overloaded
  * API answers late), and neither is doubled while one is in flight; failures are counted.
  */
-function sampleMemory(world: LoadWorld, start: number): { stop: () => Promise<{ samples: Sample[]; afterGc: AfterGc[] }>; failures: () => string } {
+function sampleMemory(
+  world: LoadWorld,
+  start: number,
+): { stop: () => Promise<{ samples: Sample[]; afterGc: AfterGc[] }>; failures: () => string } {
   const samples: Sample[] = [];
   const afterGc: AfterGc[] = [];
   let failedScrapes = 0;
@@ -137,15 +154,32 @@ function sampleMemory(world: LoadWorld, start: number): { stop: () => Promise<{ 
     const sample: Sample = { t: at(), rssMiB: Number.NaN, heapUsedMiB: Number.NaN };
     samples.push(sample);
     reads.push(statusMiB(world.apiPid).then(({ rss }) => void (sample.rssMiB = rss)));
-    reads.push(acceptQueue(world.apiUrl).then((n) => void (sample.acceptQueue = n), () => undefined));
-    asking ??= world.apiMemory().then((report) => {
-      const now = at();
-      sample.heapUsedMiB = report.heapUsedBytes / 1048576;
-      for (const g of report.afterMajorGc) afterGc.push({ t: now - (report.atMs - g.atMs) / 1000, heapMiB: g.heapUsedBytes / 1048576 });
-    }, () => void (failedReports += 1)).finally(() => (asking = undefined));
-    scraping ??= scrape(world.apiUrl, 20_000).then((text) => {
-      sample.buckets = durationBucketsByClass(text, routeClass);
-    }, () => void (failedScrapes += 1)).finally(() => (scraping = undefined));
+    reads.push(
+      acceptQueue(world.apiUrl).then(
+        (n) => void (sample.acceptQueue = n),
+        () => undefined,
+      ),
+    );
+    asking ??= world
+      .apiMemory()
+      .then(
+        (report) => {
+          const now = at();
+          sample.heapUsedMiB = report.heapUsedBytes / 1048576;
+          for (const g of report.afterMajorGc)
+            afterGc.push({ t: now - (report.atMs - g.atMs) / 1000, heapMiB: g.heapUsedBytes / 1048576 });
+        },
+        () => void (failedReports += 1),
+      )
+      .finally(() => (asking = undefined));
+    scraping ??= scrape(world.apiUrl, 20_000)
+      .then(
+        (text) => {
+          sample.buckets = durationBucketsByClass(text, routeClass);
+        },
+        () => void (failedScrapes += 1),
+      )
+      .finally(() => (scraping = undefined));
   };
   take();
   const timer = setInterval(take, SAMPLE_EVERY_MS);
@@ -161,13 +195,25 @@ function sampleMemory(world: LoadWorld, start: number): { stop: () => Promise<{ 
   };
 }
 
-interface PipelineRun { n: number; workflowId: string; startS: number; endS?: number; ok?: boolean; error?: string; prospects?: number }
+interface PipelineRun {
+  n: number;
+  workflowId: string;
+  startS: number;
+  endS?: number;
+  ok?: boolean;
+  error?: string;
+  prospects?: number;
+}
 
 /**
  * Starts dailyUpdate as the daily schedule does (same input), and again each time it finishes, until `until()` says
  * stop; the run in flight then is waited for. A failed run is recorded and the next starts 5 s later.
  */
-function runPipelineLoop(world: LoadWorld, start: number, until: () => boolean): { runs: PipelineRun[]; done: Promise<void> } {
+function runPipelineLoop(
+  world: LoadWorld,
+  start: number,
+  until: () => boolean,
+): { runs: PipelineRun[]; done: Promise<void> } {
   const runs: PipelineRun[] = [];
   const at = () => (performance.now() - start) / 1000;
   const done = (async () => {
@@ -177,7 +223,9 @@ function runPipelineLoop(world: LoadWorld, start: number, until: () => boolean):
       runs.push(run);
       try {
         const result = await world.client.workflow.execute<typeof dailyUpdate>('dailyUpdate', {
-          taskQueue: world.taskQueue, workflowId, args: [{ fromSeason: world.fromSeason }],
+          taskQueue: world.taskQueue,
+          workflowId,
+          args: [{ fromSeason: world.fromSeason }],
         });
         run.ok = true;
         run.prospects = result.published.prospects;
@@ -194,7 +242,8 @@ function runPipelineLoop(world: LoadWorld, start: number, until: () => boolean):
 
 async function generate(plan: GeneratorPlan): Promise<GeneratorResult> {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench', 'loadtest-generator-process.ts')], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
   });
   return new Promise<GeneratorResult>((resolve, reject) => {
     child.once('message', (result) => resolve(result as GeneratorResult));
@@ -207,41 +256,66 @@ async function generate(plan: GeneratorPlan): Promise<GeneratorResult> {
 async function warm(apiUrl: string, plan: GeneratorPlan): Promise<void> {
   for (const cls of plan.classes.filter((c) => c.name !== 'search')) {
     let next = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < cls.requests.length) {
-        const i = next++;
-        const r = cls.requests[i]!;
-        const headers: Record<string, string> = { 'x-forwarded-for': `172.17.${(i >> 8) & 255}.${i & 255}` };
-        if (cls.tokens.length) headers.authorization = `Bearer ${cls.tokens[i % cls.tokens.length]!}`;
-        const res = await fetch(`${apiUrl}${r.path}`, { method: r.method, headers });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`warm-up ${r.method} ${r.path} answered ${res.status}`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < cls.requests.length) {
+          const i = next++;
+          const r = cls.requests[i]!;
+          const headers: Record<string, string> = { 'x-forwarded-for': `172.17.${(i >> 8) & 255}.${i & 255}` };
+          if (cls.tokens.length) headers.authorization = `Bearer ${cls.tokens[i % cls.tokens.length]!}`;
+          const res = await fetch(`${apiUrl}${r.path}`, { method: r.method, headers });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`warm-up ${r.method} ${r.path} answered ${res.status}`);
+        }
+      }),
+    );
   }
 }
 
 async function main(): Promise<number> {
-  console.log(`machine: ${os.cpus().length} cores, Node ${process.versions.node}, load average ${loadAverage()} (1, 5, 15 min) at ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${os.cpus().length} cores, Node ${process.versions.node}, load average ${loadAverage()} (1, 5, 15 min) at ${new Date().toISOString()}`,
+  );
   const world = await startLoadWorld();
   try {
     const seed = world.seed;
-    console.log(`  seeded in ${seed.seconds.toFixed(1)} s: model ${seed.result.modelVersion}, ${thousands(seed.result.prospects)} prospects published (${seed.result.rankingSnapshotId})`);
-    console.log(`  API pid ${world.apiPid} at ${world.apiUrl} (Redis ${world.redisUrl}); worker pid ${world.workerPid}, task queue ${world.taskQueue}`);
+    console.log(
+      `  seeded in ${seed.seconds.toFixed(1)} s: model ${seed.result.modelVersion}, ${thousands(seed.result.prospects)} prospects published (${seed.result.rankingSnapshotId})`,
+    );
+    console.log(
+      `  API pid ${world.apiPid} at ${world.apiUrl} (Redis ${world.redisUrl}); worker pid ${world.workerPid}, task queue ${world.taskQueue}`,
+    );
     let started = performance.now();
     const tokens = await premiumTokens(world.apiUrl, world.pool, PREMIUM_USERS);
-    console.log(`  ${tokens.length} premium users registered and logged in through /auth (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(
+      `  ${tokens.length} premium users registered and logged in through /auth (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
     const mix = await buildMix(world.apiUrl, CONNECTIONS, tokens);
-    const plan: GeneratorPlan = { url: world.apiUrl, seconds: SECONDS, clientAddresses: 20_000, timeoutSeconds: 10, classes: mix.classes };
-    console.log(`  rate limits as configured by default (per minute): anonymous 120 per address, premium 3,000 per user; anonymous requests come from ${thousands(plan.clientAddresses)} addresses in turn (X-Forwarded-For, API_TRUST_PROXY=1), premium ones from ${tokens.length} users in turn`);
-    for (const c of mix.classes) console.log(`    ${c.name.padEnd(8)} ${String(c.connections).padStart(4)} connections, ${thousands(c.requests.length)} distinct requests${c.tokens.length ? `, ${c.tokens.length} tokens` : ''}`);
+    const plan: GeneratorPlan = {
+      url: world.apiUrl,
+      seconds: SECONDS,
+      clientAddresses: 20_000,
+      timeoutSeconds: 10,
+      classes: mix.classes,
+    };
+    console.log(
+      `  rate limits as configured by default (per minute): anonymous 120 per address, premium 3,000 per user; anonymous requests come from ${thousands(plan.clientAddresses)} addresses in turn (X-Forwarded-For, API_TRUST_PROXY=1), premium ones from ${tokens.length} users in turn`,
+    );
+    for (const c of mix.classes)
+      console.log(
+        `    ${c.name.padEnd(8)} ${String(c.connections).padStart(4)} connections, ${thousands(c.requests.length)} distinct requests${c.tokens.length ? `, ${c.tokens.length} tokens` : ''}`,
+      );
     started = performance.now();
     await warm(world.apiUrl, plan);
-    console.log(`  warm-up: each public and premium request once (${((performance.now() - started) / 1000).toFixed(1)} s); ${thousands(mix.queries)} search queries not warmed`);
+    console.log(
+      `  warm-up: each public and premium request once (${((performance.now() - started) / 1000).toFixed(1)} s); ${thousands(mix.queries)} search queries not warmed`,
+    );
 
     const before = await scrape(world.apiUrl, 30_000, 3);
     const loadBefore = loadAverage();
-    console.log(`\n  load window: ${SECONDS} s, ${CONNECTIONS} connections, closed loop; dailyUpdate started at the same moment (load average ${loadBefore})`);
+    console.log(
+      `\n  load window: ${SECONDS} s, ${CONNECTIONS} connections, closed loop; dailyUpdate started at the same moment (load average ${loadBefore})`,
+    );
     const start = performance.now();
     const windowEnd = start + SECONDS * 1000;
     const sampler = sampleMemory(world, start);
@@ -252,18 +326,41 @@ async function main(): Promise<number> {
     const after = await scrape(world.apiUrl, 30_000, 3);
     const loadAfter = loadAverage();
     const peak = await statusMiB(world.apiPid);
-    console.log(`  window over after ${windowSeconds.toFixed(1)} s (load average ${loadAfter}); waiting for the pipeline run in flight...`);
+    console.log(
+      `  window over after ${windowSeconds.toFixed(1)} s (load average ${loadAfter}); waiting for the pipeline run in flight...`,
+    );
     await pipeline.done;
 
-    return report({ generated, samples, afterGc, before, after, runs: pipeline.runs, windowSeconds, peakRssMiB: peak.hwm, samplingFailures: sampler.failures(), loadBefore, loadAfter });
+    return report({
+      generated,
+      samples,
+      afterGc,
+      before,
+      after,
+      runs: pipeline.runs,
+      windowSeconds,
+      peakRssMiB: peak.hwm,
+      samplingFailures: sampler.failures(),
+      loadBefore,
+      loadAfter,
+    });
   } finally {
     await world.stop();
   }
 }
 
 function report(r: {
-  generated: GeneratorResult; samples: Sample[]; afterGc: AfterGc[]; before: string; after: string; runs: PipelineRun[]; windowSeconds: number;
-  peakRssMiB: number; samplingFailures: string; loadBefore: string; loadAfter: string;
+  generated: GeneratorResult;
+  samples: Sample[];
+  afterGc: AfterGc[];
+  before: string;
+  after: string;
+  runs: PipelineRun[];
+  windowSeconds: number;
+  peakRssMiB: number;
+  samplingFailures: string;
+  loadBefore: string;
+  loadAfter: string;
 }): number {
   const g = r.generated;
   const total = g.classes.reduce((s, c) => s + c.requests, 0);
@@ -272,86 +369,197 @@ function report(r: {
   const non2xx = g.classes.reduce((s, c) => s + c.non2xx, 0);
   const seconds = Math.max(...g.classes.map((c) => c.seconds));
   const statuses = new Map<string, number>();
-  for (const c of g.classes) for (const [code, n] of Object.entries(c.statusCodes)) statuses.set(code, (statuses.get(code) ?? 0) + n);
+  for (const c of g.classes)
+    for (const [code, n] of Object.entries(c.statusCodes)) statuses.set(code, (statuses.get(code) ?? 0) + n);
   const serverBefore = durationBucketsByClass(r.before, routeClass);
   const serverAfter = durationBucketsByClass(r.after, routeClass);
-  const serverP99 = (cls: string) => histogramQuantile(serverBefore.get(cls) ?? new Map(), serverAfter.get(cls) ?? new Map(), 0.99) * 1000;
+  const serverP99 = (cls: string) =>
+    histogramQuantile(serverBefore.get(cls) ?? new Map(), serverAfter.get(cls) ?? new Map(), 0.99) * 1000;
   const limited = counterSum(r.after, 'rate_limited_total') - counterSum(r.before, 'rate_limited_total');
-  const serverCount = (cls: string) => histogramCount(serverBefore.get(cls) ?? new Map(), serverAfter.get(cls) ?? new Map());
+  const serverCount = (cls: string) =>
+    histogramCount(serverBefore.get(cls) ?? new Map(), serverAfter.get(cls) ?? new Map());
   const serverStatuses = statusDelta(r.before, r.after);
 
   console.log('\n  figures');
   line('duration', `${seconds.toFixed(1)} s`);
-  line('connections', `${thousands(g.classes.reduce((s, c) => s + c.connections, 0))} (${g.classes.map((c) => `${c.name} ${c.connections}`).join(', ')})`);
+  line(
+    'connections',
+    `${thousands(g.classes.reduce((s, c) => s + c.connections, 0))} (${g.classes.map((c) => `${c.name} ${c.connections}`).join(', ')})`,
+  );
   line('requests answered', `${thousands(total)} (${thousands(total / seconds)} requests/s)`);
   line('errors (socket), of which timeouts', `${errors}, ${timeouts} (timeout 10 s)`);
-  line('status codes', [...statuses].sort().map(([code, n]) => `${code}: ${thousands(n)}`).join(', ') || 'none');
-  line('non-2xx', `${non2xx}${non2xx ? ` (${g.classes.filter((c) => c.non2xx).map((c) => `${c.name}: ${Object.entries(c.statusCodes).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${code} x ${n}`).join(', ')}`).join('; ')})` : ''}`);
+  line(
+    'status codes',
+    [...statuses]
+      .sort()
+      .map(([code, n]) => `${code}: ${thousands(n)}`)
+      .join(', ') || 'none',
+  );
+  line(
+    'non-2xx',
+    `${non2xx}${
+      non2xx
+        ? ` (${g.classes
+            .filter((c) => c.non2xx)
+            .map(
+              (c) =>
+                `${c.name}: ${Object.entries(c.statusCodes)
+                  .filter(([code]) => !code.startsWith('2'))
+                  .map(([code, n]) => `${code} x ${n}`)
+                  .join(', ')}`,
+            )
+            .join('; ')})`
+        : ''
+    }`,
+  );
   line('rate-limit refusals (API metrics)', String(limited));
   const o = g.overall;
-  line('latency p50/p90/p99/max, all', `${ms(o.p50)} / ${ms(o.p90)} / ${ms(o.p99)} / ${ms(o.max)} ms (client, closed loop)`);
+  line(
+    'latency p50/p90/p99/max, all',
+    `${ms(o.p50)} / ${ms(o.p90)} / ${ms(o.p99)} / ${ms(o.max)} ms (client, closed loop)`,
+  );
   for (const c of g.classes) {
     const l = c.latency;
-    line(`  ${c.name} (${thousands(c.requests / seconds)} req/s)`, `${ms(l.p50)} / ${ms(l.p90)} / ${ms(l.p99)} / ${ms(l.max)} ms; server-side p99 ${ms(serverP99(c.name))} ms`);
+    line(
+      `  ${c.name} (${thousands(c.requests / seconds)} req/s)`,
+      `${ms(l.p50)} / ${ms(l.p90)} / ${ms(l.p99)} / ${ms(l.max)} ms; server-side p99 ${ms(serverP99(c.name))} ms`,
+    );
   }
   for (const c of g.classes) {
-    line(`  ${c.name}: sent / answered / server`, `${thousands(c.sent)} / ${thousands(c.requests)} / ${thousands(serverCount(c.name))} (server: ${[...(serverStatuses.get(c.name) ?? new Map<string, number>())].map(([k, n]) => `${k} x ${thousands(n)}`).join(', ') || 'none'})`);
+    line(
+      `  ${c.name}: sent / answered / server`,
+      `${thousands(c.sent)} / ${thousands(c.requests)} / ${thousands(serverCount(c.name))} (server: ${[...(serverStatuses.get(c.name) ?? new Map<string, number>())].map(([k, n]) => `${k} x ${thousands(n)}`).join(', ') || 'none'})`,
+    );
   }
   const allBefore = addBuckets(...serverBefore.values());
   const allAfter = addBuckets(...serverAfter.values());
-  line('server-side p99, all API routes', `${ms(histogramQuantile(allBefore, allAfter, 0.99) * 1000)} ms over ${thousands(histogramCount(allBefore, allAfter))} requests (http_request_duration_seconds, buckets 1/2.5/5/10/25/50 ms)`);
-  line('per 30 s: requests/s, client p99', g.windows.map((w) => `${w.fromS}s ${thousands(w.answers / 30)}/${ms(w.p99)}ms`).join(', '));
+  line(
+    'server-side p99, all API routes',
+    `${ms(histogramQuantile(allBefore, allAfter, 0.99) * 1000)} ms over ${thousands(histogramCount(allBefore, allAfter))} requests (http_request_duration_seconds, buckets 1/2.5/5/10/25/50 ms)`,
+  );
+  line(
+    'per 30 s: requests/s, client p99',
+    g.windows.map((w) => `${w.fromS}s ${thousands(w.answers / 30)}/${ms(w.p99)}ms`).join(', '),
+  );
   // Server-side p99 per minute from the 5 s scrapes (all classes).
   const perMinute: string[] = [];
   for (let m = 0; m * 60 < r.windowSeconds; m++) {
     const a = r.samples.filter((s) => s.buckets && s.t >= m * 60).at(0);
     const b = r.samples.filter((s) => s.buckets && s.t < (m + 1) * 60).at(-1);
-    if (a && b && b.t > a.t) perMinute.push(`min ${m + 1} ${ms(histogramQuantile(addBuckets(...a.buckets!.values()), addBuckets(...b.buckets!.values()), 0.99) * 1000)} ms`);
+    if (a && b && b.t > a.t)
+      perMinute.push(
+        `min ${m + 1} ${ms(histogramQuantile(addBuckets(...a.buckets!.values()), addBuckets(...b.buckets!.values()), 0.99) * 1000)} ms`,
+      );
   }
   line('server-side p99 per minute', perMinute.join(', ') || '-');
   const queue = r.samples.map((s) => s.acceptQueue).filter((n): n is number => n !== undefined);
-  line('API listen queue (ss Recv-Q), every 5 s', queue.length ? `median ${median(queue)}, max ${Math.max(...queue)} connections not yet accepted by the API (their wait is in no server-side figure)` : 'not read (no ss)');
+  line(
+    'API listen queue (ss Recv-Q), every 5 s',
+    queue.length
+      ? `median ${median(queue)}, max ${Math.max(...queue)} connections not yet accepted by the API (their wait is in no server-side figure)`
+      : 'not read (no ss)',
+  );
 
   console.log('\n  daily pipeline (dailyUpdate, restarted as each run finished)');
   const inWindow = r.runs.filter((p) => p.endS !== undefined && p.endS <= r.windowSeconds + 0.5);
   for (const p of r.runs) {
     const d = p.endS === undefined ? '-' : (p.endS - p.startS).toFixed(1);
-    line(`run ${p.n}`, `started ${p.startS.toFixed(1)} s, ended ${p.endS?.toFixed(1) ?? '-'} s: ${d} s, ${p.ok ? `ok (${thousands(p.prospects ?? 0)} prospects published)` : `FAILED: ${p.error}`}${p.endS !== undefined && p.endS > r.windowSeconds + 0.5 ? ' (finished after the window)' : ''}`);
+    line(
+      `run ${p.n}`,
+      `started ${p.startS.toFixed(1)} s, ended ${p.endS?.toFixed(1) ?? '-'} s: ${d} s, ${p.ok ? `ok (${thousands(p.prospects ?? 0)} prospects published)` : `FAILED: ${p.error}`}${p.endS !== undefined && p.endS > r.windowSeconds + 0.5 ? ' (finished after the window)' : ''}`,
+    );
   }
   const completed = inWindow.filter((p) => p.ok);
   const failed = r.runs.filter((p) => p.ok === false);
-  line('completed within the window', `${completed.length}${completed.length ? ` (durations ${completed.map((p) => (p.endS! - p.startS).toFixed(1)).join(', ')} s)` : ''}; failed ${failed.length}`);
+  line(
+    'completed within the window',
+    `${completed.length}${completed.length ? ` (durations ${completed.map((p) => (p.endS! - p.startS).toFixed(1)).join(', ')} s)` : ''}; failed ${failed.length}`,
+  );
 
-  console.log('\n  API process memory (every 5 s: VmRSS from /proc; heap from inside the process, and after each full GC)');
+  console.log(
+    '\n  API process memory (every 5 s: VmRSS from /proc; heap from inside the process, and after each full GC)',
+  );
   const memory = judgeMemory(r.samples, r.afterGc, r.windowSeconds);
   const rss = r.samples.map((s) => s.rssMiB).filter(Number.isFinite);
   const heaps = r.samples.map((s) => s.heapUsedMiB).filter(Number.isFinite);
   line('samples', `${r.samples.length} (${r.samplingFailures})`);
-  line('RSS start / second min / last min', `${mib(rss[0] ?? Number.NaN)} / ${mib(memory.secondMinuteRssMiB)} / ${mib(memory.lastMinuteRssMiB)} MiB (medians of each minute)`);
+  line(
+    'RSS start / second min / last min',
+    `${mib(rss[0] ?? Number.NaN)} / ${mib(memory.secondMinuteRssMiB)} / ${mib(memory.lastMinuteRssMiB)} MiB (medians of each minute)`,
+  );
   line('RSS peak (VmHWM)', `${mib(r.peakRssMiB)} MiB; highest sample ${mib(Math.max(...rss))} MiB`);
-  line('RSS growth, slope after minute 1', `${mib(memory.rssGrowthMiB)} MiB (limit ${mib(memory.rssGrowthLimitMiB)}); ${memory.rssSlopeMiBPerMin.toFixed(2)} MiB/min`);
-  line('heap used: min / median / max', `${mib(Math.min(...heaps))} / ${mib(median(heaps))} / ${mib(Math.max(...heaps))} MiB`);
-  line('heap after full GC, after minute 1', `${memory.fullGcs} collections, first ${mib(memory.heapAfterGcFirstMiB)} MiB, last ${mib(memory.heapAfterGcLastMiB)} MiB, slope ${Number.isNaN(memory.heapAfterGcSlopeMiBPerMin) ? '-' : memory.heapAfterGcSlopeMiBPerMin.toFixed(2)} MiB/min (limit ${memory.heapSlopeLimitMiBPerMin})`);
+  line(
+    'RSS growth, slope after minute 1',
+    `${mib(memory.rssGrowthMiB)} MiB (limit ${mib(memory.rssGrowthLimitMiB)}); ${memory.rssSlopeMiBPerMin.toFixed(2)} MiB/min`,
+  );
+  line(
+    'heap used: min / median / max',
+    `${mib(Math.min(...heaps))} / ${mib(median(heaps))} / ${mib(Math.max(...heaps))} MiB`,
+  );
+  line(
+    'heap after full GC, after minute 1',
+    `${memory.fullGcs} collections, first ${mib(memory.heapAfterGcFirstMiB)} MiB, last ${mib(memory.heapAfterGcLastMiB)} MiB, slope ${Number.isNaN(memory.heapAfterGcSlopeMiBPerMin) ? '-' : memory.heapAfterGcSlopeMiBPerMin.toFixed(2)} MiB/min (limit ${memory.heapSlopeLimitMiBPerMin})`,
+  );
   for (let m = 0; m * 60 < r.windowSeconds; m++) {
     const inMinute = r.afterGc.filter((g) => g.t >= m * 60 && g.t < (m + 1) * 60).map((g) => g.heapMiB);
-    if (inMinute.length) line(`  minute ${m + 1}`, `${inMinute.length} full GCs, heap after: median ${mib(median(inMinute))} MiB (${mib(Math.min(...inMinute))}-${mib(Math.max(...inMinute))})`);
+    if (inMinute.length)
+      line(
+        `  minute ${m + 1}`,
+        `${inMinute.length} full GCs, heap after: median ${mib(median(inMinute))} MiB (${mib(Math.min(...inMinute))}-${mib(Math.max(...inMinute))})`,
+      );
   }
 
   const checks: Check[] = [
-    { target: `window >= ${REQUIRED.seconds} s`, measured: `${seconds.toFixed(1)} s`, met: seconds >= REQUIRED.seconds - 1 },
-    { target: `${REQUIRED.connections} concurrent connections`, measured: thousands(CONNECTIONS), met: CONNECTIONS >= REQUIRED.connections },
+    {
+      target: `window >= ${REQUIRED.seconds} s`,
+      measured: `${seconds.toFixed(1)} s`,
+      met: seconds >= REQUIRED.seconds - 1,
+    },
+    {
+      target: `${REQUIRED.connections} concurrent connections`,
+      measured: thousands(CONNECTIONS),
+      met: CONNECTIONS >= REQUIRED.connections,
+    },
     { target: '0 socket errors (timeouts included)', measured: `${errors} (${timeouts} timeouts)`, met: errors === 0 },
     { target: '0 non-2xx answers', measured: String(non2xx), met: non2xx === 0 },
-    ...g.classes.map((c) => ({ target: `${c.name} p99 <= ${P99_TARGET_MS[c.name]} ms, client-side closed loop`, measured: `${ms(c.latency.p99)} ms`, met: c.latency.p99 <= P99_TARGET_MS[c.name]! })),
-    ...g.classes.map((c) => ({ target: `${c.name} p99 <= ${P99_TARGET_MS[c.name]} ms, server-side`, measured: `${ms(serverP99(c.name))} ms`, met: serverP99(c.name) <= P99_TARGET_MS[c.name]! })),
-    { target: 'daily pipeline ran during the window, no run failed', measured: `${completed.length} completed, ${failed.length} failed`, met: completed.length >= 1 && failed.length === 0 },
-    { target: 'no memory growth (after the first minute)', measured: memory.unjudged ? `not judged: ${memory.unjudged}` : memory.grew ? memory.reasons.join('; ') : `RSS ${mib(memory.rssGrowthMiB)} MiB, live heap ${memory.heapAfterGcSlopeMiBPerMin.toFixed(2)} MiB/min`, met: !memory.unjudged && !memory.grew },
-    { target: `API peak RSS <= ${PEAK_RSS_LIMIT_MIB} MiB`, measured: `${mib(r.peakRssMiB)} MiB`, met: r.peakRssMiB <= PEAK_RSS_LIMIT_MIB },
+    ...g.classes.map((c) => ({
+      target: `${c.name} p99 <= ${P99_TARGET_MS[c.name]} ms, client-side closed loop`,
+      measured: `${ms(c.latency.p99)} ms`,
+      met: c.latency.p99 <= P99_TARGET_MS[c.name]!,
+    })),
+    ...g.classes.map((c) => ({
+      target: `${c.name} p99 <= ${P99_TARGET_MS[c.name]} ms, server-side`,
+      measured: `${ms(serverP99(c.name))} ms`,
+      met: serverP99(c.name) <= P99_TARGET_MS[c.name]!,
+    })),
+    {
+      target: 'daily pipeline ran during the window, no run failed',
+      measured: `${completed.length} completed, ${failed.length} failed`,
+      met: completed.length >= 1 && failed.length === 0,
+    },
+    {
+      target: 'no memory growth (after the first minute)',
+      measured: memory.unjudged
+        ? `not judged: ${memory.unjudged}`
+        : memory.grew
+          ? memory.reasons.join('; ')
+          : `RSS ${mib(memory.rssGrowthMiB)} MiB, live heap ${memory.heapAfterGcSlopeMiBPerMin.toFixed(2)} MiB/min`,
+      met: !memory.unjudged && !memory.grew,
+    },
+    {
+      target: `API peak RSS <= ${PEAK_RSS_LIMIT_MIB} MiB`,
+      measured: `${mib(r.peakRssMiB)} MiB`,
+      met: r.peakRssMiB <= PEAK_RSS_LIMIT_MIB,
+    },
   ];
   console.log('\n  verdict');
   for (const c of checks) console.log(`    ${c.met ? 'met   ' : 'MISSED'} ${c.target.padEnd(58)} ${c.measured}`);
-  console.log(`\n  Little's law: ${thousands(CONNECTIONS)} connections answered at ${thousands(total / seconds)} requests/s wait ${ms((CONNECTIONS / (total / seconds)) * 1000)} ms on average, so a closed loop this deep cannot have a 20 ms p99 below ${thousands(CONNECTIONS / 0.02)} requests/s; the server-side p99 is the API's own time per request (from its middleware, not the socket).`);
-  console.log(`  load average before / after the window: ${r.loadBefore} / ${r.loadAfter}; connection shares ${JSON.stringify(CONNECTION_SHARES)}; routes under ${API_PREFIX}`);
+  console.log(
+    `\n  Little's law: ${thousands(CONNECTIONS)} connections answered at ${thousands(total / seconds)} requests/s wait ${ms((CONNECTIONS / (total / seconds)) * 1000)} ms on average, so a closed loop this deep cannot have a 20 ms p99 below ${thousands(CONNECTIONS / 0.02)} requests/s; the server-side p99 is the API's own time per request (from its middleware, not the socket).`,
+  );
+  console.log(
+    `  load average before / after the window: ${r.loadBefore} / ${r.loadAfter}; connection shares ${JSON.stringify(CONNECTION_SHARES)}; routes under ${API_PREFIX}`,
+  );
   const reasons = missed(checks);
   console.log(reasons.length ? `\n  targets missed: ${reasons.join('; ')}` : '\n  every target met');
   return reasons.length ? 1 : 0;

@@ -58,7 +58,10 @@ const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 /** The issue's targets; `undefined` fields are not targeted for that run. */
-interface Target { minRps?: number; maxP99Ms?: number }
+interface Target {
+  minRps?: number;
+  maxP99Ms?: number;
+}
 
 interface Run {
   name: string;
@@ -85,7 +88,13 @@ interface Summary {
   failures: string;
   codes: string;
   /** Fixed-rate runs: the generator's own lateness and stalls (bench/api-open-loop.ts), and when slow answers came. */
-  generator?: { lateness: OpenLoopResult['lateness']; maxGapMs: number; stalls: { atMs: number; gapMs: number }[]; slowEpisodes: number[]; startEpochMs: number };
+  generator?: {
+    lateness: OpenLoopResult['lateness'];
+    maxGapMs: number;
+    stalls: { atMs: number; gapMs: number }[];
+    slowEpisodes: number[];
+    startEpochMs: number;
+  };
 }
 
 interface Measured {
@@ -109,13 +118,23 @@ function pinning(): { api: string; bench: string } | undefined {
 }
 
 function affinityMask(pid: number): string {
-  return /:\s*([0-9a-f]+)\s*$/i.exec(execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8' }))?.[1] ?? 'ffffffff';
+  return (
+    /:\s*([0-9a-f]+)\s*$/i.exec(execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8' }))?.[1] ?? 'ffffffff'
+  );
 }
 
-async function startApiProcess(env: NodeJS.ProcessEnv, cores: string | undefined, cpuProfDir: string | undefined): Promise<{ child: ChildProcess; url: string; timeOrigin: number }> {
+async function startApiProcess(
+  env: NodeJS.ProcessEnv,
+  cores: string | undefined,
+  cpuProfDir: string | undefined,
+): Promise<{ child: ChildProcess; url: string; timeOrigin: number }> {
   // BENCH_API_NODE_FLAGS: V8/Node flags for the API process only (e.g. --max-semi-space-size=64), to try a setting.
   const flags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  const node = [...flags, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), path.join(REPO_ROOT, 'bench', 'api-server-process.ts')];
+  const node = [
+    ...flags,
+    ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
+    path.join(REPO_ROOT, 'bench', 'api-server-process.ts'),
+  ];
   const stdout = process.env.BENCH_API_STDOUT ? openSync(process.env.BENCH_API_STDOUT, 'w') : 'ignore';
   // taskset execs node in place: the child's pid is the API's, for /proc.
   const child = cores
@@ -154,9 +173,12 @@ async function expectStatus(res: Response, status: number, what: string): Promis
 async function adminToken(apiUrl: string, pool: ReturnType<typeof createPool>): Promise<string> {
   const email = `bench-admin-${randomUUID().slice(0, 8)}@example.test`;
   const password = `bench password ${randomUUID()}`;
-  const post = (route: string) => fetch(`${apiUrl}${PREFIX}/auth/${route}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
-  });
+  const post = (route: string) =>
+    fetch(`${apiUrl}${PREFIX}/auth/${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
   await expectStatus(await post('register'), 202, 'register');
   const user = await userByEmail(pool, email);
   if (!user) throw new Error(`register of ${email} created no account`);
@@ -166,16 +188,24 @@ async function adminToken(apiUrl: string, pool: ReturnType<typeof createPool>): 
 }
 
 /** Requests each path once, `concurrency` at a time; throws on the first answer that is not a 200. */
-async function warm(apiUrl: string, method: string, paths: readonly string[], headers: Record<string, string>, concurrency = 32): Promise<void> {
+async function warm(
+  apiUrl: string,
+  method: string,
+  paths: readonly string[],
+  headers: Record<string, string>,
+  concurrency = 32,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < paths.length) {
-      const p = paths[next++]!;
-      const res = await fetch(`${apiUrl}${p}`, { method, headers });
-      await expectStatus(res, 200, `warm-up ${method} ${p}`);
-      await res.arrayBuffer();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < paths.length) {
+        const p = paths[next++]!;
+        const res = await fetch(`${apiUrl}${p}`, { method, headers });
+        await expectStatus(res, 200, `warm-up ${method} ${p}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
 }
 
 /** An answer this slow (ms) at a fixed rate counts towards a slow episode. */
@@ -201,7 +231,10 @@ function slowEpisodes(samples: OpenLoopResult['samples'], slowMs: number): numbe
 
 /** Median gap between successive times, in ms. */
 function medianGap(times: readonly number[]): number {
-  const gaps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i]!)
+    .sort((a, b) => a - b);
   return gaps.length ? gaps[Math.floor(gaps.length / 2)]! : Number.NaN;
 }
 
@@ -264,9 +297,17 @@ function cacheDelta(before: Map<string, number>, after: Map<string, number>): Ma
  */
 async function openLoopProcess(options: OpenLoopOptions, core: string | undefined): Promise<OpenLoopResult> {
   // BENCH_OPEN_LOOP_NODE_FLAGS: Node/V8 flags for the generator's process (--trace-gc: its own pauses, on stdout).
-  const script = [...(process.env.BENCH_OPEN_LOOP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean), path.join(REPO_ROOT, 'bench', 'api-open-loop-process.ts')];
-  const spawnOptions = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[], serialization: 'advanced' as const };
-  const child = core ? spawn('taskset', ['-c', core, process.execPath, ...script], spawnOptions) : spawn(process.execPath, script, spawnOptions);
+  const script = [
+    ...(process.env.BENCH_OPEN_LOOP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
+    path.join(REPO_ROOT, 'bench', 'api-open-loop-process.ts'),
+  ];
+  const spawnOptions = {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[],
+    serialization: 'advanced' as const,
+  };
+  const child = core
+    ? spawn('taskset', ['-c', core, process.execPath, ...script], spawnOptions)
+    : spawn(process.execPath, script, spawnOptions);
   return new Promise<OpenLoopResult>((resolve, reject) => {
     child.once('message', (result) => resolve(result as OpenLoopResult));
     child.once('exit', (code) => reject(new Error(`the open-loop generator exited (code ${code}) without a result`)));
@@ -278,13 +319,39 @@ async function openLoopProcess(options: OpenLoopOptions, core: string | undefine
 async function load(apiUrl: string, run: Run, token: string, generatorCore: string | undefined): Promise<Summary> {
   const headers: Record<string, string> = run.token ? { authorization: `Bearer ${token}` } : {};
   if (run.rate) {
-    const r = await openLoopProcess({ url: apiUrl, connections: run.connections, rate: run.rate, seconds: SECONDS, method: run.method, paths: run.paths, headers }, generatorCore);
+    const r = await openLoopProcess(
+      {
+        url: apiUrl,
+        connections: run.connections,
+        rate: run.rate,
+        seconds: SECONDS,
+        method: run.method,
+        paths: run.paths,
+        headers,
+      },
+      generatorCore,
+    );
     return {
-      seconds: r.seconds, rps: r.answeredRate, answered: r.answered,
-      latency: { p50: Number(ms(r.latency.p50)), p90: Number(ms(r.latency.p90)), p99: Number(ms(r.latency.p99)), max: Number(ms(r.latency.max)) },
-      non2xx: r.non2xx, errors: r.errors, failures: `${r.backlog} still queued at the end`,
+      seconds: r.seconds,
+      rps: r.answeredRate,
+      answered: r.answered,
+      latency: {
+        p50: Number(ms(r.latency.p50)),
+        p90: Number(ms(r.latency.p90)),
+        p99: Number(ms(r.latency.p99)),
+        max: Number(ms(r.latency.max)),
+      },
+      non2xx: r.non2xx,
+      errors: r.errors,
+      failures: `${r.backlog} still queued at the end`,
       codes: [...r.statusCodes].map(([code, n]) => `${code}: ${thousands(n)}`).join(', '),
-      generator: { lateness: r.lateness, maxGapMs: r.ticks.maxGapMs, stalls: r.ticks.stalls, slowEpisodes: slowEpisodes(r.samples, SLOW_MS), startEpochMs: r.startEpochMs },
+      generator: {
+        lateness: r.lateness,
+        maxGapMs: r.ticks.maxGapMs,
+        stalls: r.ticks.stalls,
+        slowEpisodes: slowEpisodes(r.samples, SLOW_MS),
+        startEpochMs: r.startEpochMs,
+      },
     };
   }
   let next = 0;
@@ -294,17 +361,25 @@ async function load(apiUrl: string, run: Run, token: string, generatorCore: stri
     duration: SECONDS,
     timeout: 10,
     headers,
-    requests: [{
-      method: run.method,
-      // A shared counter: the connections together walk the list, so every path gets its turn.
-      setupRequest: (request) => ({ ...request, path: run.paths[next++ % run.paths.length]! }),
-    }],
+    requests: [
+      {
+        method: run.method,
+        // A shared counter: the connections together walk the list, so every path gets its turn.
+        setupRequest: (request) => ({ ...request, path: run.paths[next++ % run.paths.length]! }),
+      },
+    ],
   });
   return {
-    seconds: result.duration, rps: result.requests.average, answered: result.requests.total,
+    seconds: result.duration,
+    rps: result.requests.average,
+    answered: result.requests.total,
     latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
-    non2xx: result.non2xx, errors: result.errors, failures: `${result.timeouts} timeouts`,
-    codes: Object.entries(result.statusCodeStats ?? {}).map(([code, st]) => `${code}: ${thousands(st.count ?? 0)}`).join(', '),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    failures: `${result.timeouts} timeouts`,
+    codes: Object.entries(result.statusCodeStats ?? {})
+      .map(([code, st]) => `${code}: ${thousands(st.count ?? 0)}`)
+      .join(', '),
   };
 }
 
@@ -312,7 +387,11 @@ async function load(apiUrl: string, run: Run, token: string, generatorCore: stri
 async function heapMiB(apiUrl: string): Promise<{ used: number; total: number; external: number }> {
   const text = await (await fetch(`${apiUrl}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 1048576;
-  return { used: value('nodejs_heap_size_used_bytes'), total: value('nodejs_heap_size_total_bytes'), external: value('nodejs_external_memory_bytes') };
+  return {
+    used: value('nodejs_heap_size_used_bytes'),
+    total: value('nodejs_heap_size_total_bytes'),
+    external: value('nodejs_external_memory_bytes'),
+  };
 }
 
 /** VmHWM (peak resident set) and VmRSS of a process, in MiB. */
@@ -326,23 +405,43 @@ const mode = (run: Run) => (run.rate ? `${thousands(run.rate)} req/s offered` : 
 
 function printRun({ run, result, cache, serverP99: server }: Measured, peakMiB: number): void {
   const l = result.latency;
-  console.log(`  ${run.name}: ${run.connections} connections, ${mode(run)}, ${result.seconds.toFixed(0)} s, ${run.note}`);
+  console.log(
+    `  ${run.name}: ${run.connections} connections, ${mode(run)}, ${result.seconds.toFixed(0)} s, ${run.note}`,
+  );
   line('requests/s answered', `${thousands(result.rps)} (${thousands(result.answered)} answered)`);
   line('latency p50 / p90 / p99 / max', `${l.p50} / ${l.p90} / ${l.p99} / ${l.max} ms`);
-  line('p99 client-side / server-side', `${l.p99} ms / ${server} (the API's own histogram: from its middleware, not the socket)`);
+  line(
+    'p99 client-side / server-side',
+    `${l.p99} ms / ${server} (the API's own histogram: from its middleware, not the socket)`,
+  );
   const g = result.generator;
   if (g) {
-    line('generator lateness p50/p99/max', `${ms(g.lateness.p50)} / ${ms(g.lateness.p99)} / ${ms(g.lateness.max)} ms (sent vs due; ${thousands(g.lateness.waitedForConnection)} requests waited for a free connection, not counted)`);
-    line('generator stalls', `${g.stalls.length} ticks > ${STALL_MS} ms late (largest gap ${ms(g.maxGapMs)} ms)${g.stalls.length > 1 ? `, median ${thousands(medianGap(g.stalls.map((s) => s.atMs)))} ms apart` : ''}`);
-    line(`episodes of answers > ${SLOW_MS} ms`, `${g.slowEpisodes.length}${g.slowEpisodes.length > 1 ? `, median ${thousands(medianGap(g.slowEpisodes))} ms apart` : ''}`);
+    line(
+      'generator lateness p50/p99/max',
+      `${ms(g.lateness.p50)} / ${ms(g.lateness.p99)} / ${ms(g.lateness.max)} ms (sent vs due; ${thousands(g.lateness.waitedForConnection)} requests waited for a free connection, not counted)`,
+    );
+    line(
+      'generator stalls',
+      `${g.stalls.length} ticks > ${STALL_MS} ms late (largest gap ${ms(g.maxGapMs)} ms)${g.stalls.length > 1 ? `, median ${thousands(medianGap(g.stalls.map((s) => s.atMs)))} ms apart` : ''}`,
+    );
+    line(
+      `episodes of answers > ${SLOW_MS} ms`,
+      `${g.slowEpisodes.length}${g.slowEpisodes.length > 1 ? `, median ${thousands(medianGap(g.slowEpisodes))} ms apart` : ''}`,
+    );
   }
-  line('non-2xx, errors', `${result.non2xx}, ${result.errors} (${result.failures})${result.non2xx ? `  (status codes ${result.codes})` : ''}`);
+  line(
+    'non-2xx, errors',
+    `${result.non2xx}, ${result.errors} (${result.failures})${result.non2xx ? `  (status codes ${result.codes})` : ''}`,
+  );
   line('read cache during the run', [...cache].map(([k, v]) => `${k} ${thousands(v)}`).join(', ') || 'no lookups');
   line('API peak RSS so far (VmHWM)', `${peakMiB.toFixed(0)} MiB`);
 }
 
 /** The table the README quotes: measure, measured, target, met. */
-function printTable(rows: { measure: string; measured: string; target: string; met: boolean }[], command: string): void {
+function printTable(
+  rows: { measure: string; measured: string; target: string; met: boolean }[],
+  command: string,
+): void {
   const widths = [70, 12, 10, 3];
   const row = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')}`;
   console.log(`\n${row(['measure', 'measured', 'target', 'met'])}`);
@@ -363,17 +462,28 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
   try {
     redis = process.env.BENCH_REDIS_URL
       ? { url: process.env.BENCH_REDIS_URL, owned: false, stop: async () => {} }
-      : await ensureLocalRedis({ dir: path.join(REPO_ROOT, '.data', 'redis-bench'), port: Number(process.env.BENCH_REDIS_PORT ?? 6391), log });
+      : await ensureLocalRedis({
+          dir: path.join(REPO_ROOT, '.data', 'redis-bench'),
+          port: Number(process.env.BENCH_REDIS_PORT ?? 6391),
+          log,
+        });
     await migrate(pool);
     let started = performance.now();
     const world = await withTransaction(pool, (client) => seedApiWorld(client, { count: PROSPECTS }));
-    console.log(`  world: ${thousands(world.prospects.length)} published prospects (cards, predictions with SHAP, features), seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `  world: ${thousands(world.prospects.length)} published prospects (cards, predictions with SHAP, features), seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const logLevel = process.env.BENCH_API_LOG_LEVEL ?? loadConfig({}).logLevel;
-    const cpuProfDir = process.env.BENCH_API_CPU_PROF === '1' ? path.join(REPO_ROOT, '.data', 'bench-api-prof') : undefined;
+    const cpuProfDir =
+      process.env.BENCH_API_CPU_PROF === '1' ? path.join(REPO_ROOT, '.data', 'bench-api-prof') : undefined;
     const anonymous = process.env.BENCH_API_AUTH === 'anonymous';
     const env = {
-      ...process.env, DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, LOG_LEVEL: logLevel,
+      ...process.env,
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: keyPrefix,
+      LOG_LEVEL: logLevel,
       ...(anonymous ? { API_RATE_LIMIT_ANONYMOUS: '0' } : {}),
     };
     const api = await startApiProcess(env, cores?.api, cpuProfDir);
@@ -382,12 +492,20 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
       ownMask = affinityMask(process.pid);
       execFileSync('taskset', ['-a', '-cp', cores.bench, String(process.pid)], { stdio: 'ignore' });
     }
-    console.log(`  API: its own process (pid ${child.pid}), ${cores ? `pinned to core ${cores.api}` : 'NOT pinned (no taskset or one core)'}; autocannon in the bench process, the open-loop generator in a process of its own${cores ? `, both pinned to core ${cores.bench}` : ''}`);
-    console.log(`  PostgreSQL (${new URL(ctx.adminDatabaseUrl).host}) and Redis (${redis.url}, key prefix ${keyPrefix}) are not pinned: they share the machine's cores with both`);
-    console.log(`  API log level ${logLevel}${logLevel === 'info' ? ' (one access line per request, written to /dev/null)' : ''}; pool ${loadConfig(env).api.poolSize} connections`);
-    console.log(anonymous
-      ? '  rate limits: GET requests carry no token, anonymous callers unlimited (API_RATE_LIMIT_ANONYMOUS=0); predictions carry an admin account\'s token (unlimited); no limiter round trip is measured'
-      : '  rate limits: every request carries an admin account\'s token (registered through /auth/register, role set with db/users.ts setRole); admin is unlimited (API_RATE_LIMIT_ADMIN=0), so no limiter round trip is measured');
+    console.log(
+      `  API: its own process (pid ${child.pid}), ${cores ? `pinned to core ${cores.api}` : 'NOT pinned (no taskset or one core)'}; autocannon in the bench process, the open-loop generator in a process of its own${cores ? `, both pinned to core ${cores.bench}` : ''}`,
+    );
+    console.log(
+      `  PostgreSQL (${new URL(ctx.adminDatabaseUrl).host}) and Redis (${redis.url}, key prefix ${keyPrefix}) are not pinned: they share the machine's cores with both`,
+    );
+    console.log(
+      `  API log level ${logLevel}${logLevel === 'info' ? ' (one access line per request, written to /dev/null)' : ''}; pool ${loadConfig(env).api.poolSize} connections`,
+    );
+    console.log(
+      anonymous
+        ? "  rate limits: GET requests carry no token, anonymous callers unlimited (API_RATE_LIMIT_ANONYMOUS=0); predictions carry an admin account's token (unlimited); no limiter round trip is measured"
+        : "  rate limits: every request carries an admin account's token (registered through /auth/register, role set with db/users.ts setRole); admin is unlimited (API_RATE_LIMIT_ADMIN=0), so no limiter round trip is measured",
+    );
 
     const token = await adminToken(api.url, pool);
     const auth: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -403,21 +521,76 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
     started = performance.now();
     await warm(api.url, 'GET', cardPaths, getAuth);
     await warm(api.url, 'POST', predictPaths, auth);
-    console.log(`  warm-up: each of the ${thousands(ids.length)} cards and predictions requested once (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(
+      `  warm-up: each of the ${thousands(ids.length)} cards and predictions requested once (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
     await warm(api.url, 'GET', searchPaths.slice(0, 20), getAuth);
-    console.log(`  search queries: ${thousands(queries.length)} distinct (e.g. ${queries.slice(0, 6).map((q) => `"${q}"`).join(', ')}), not warmed`);
+    console.log(
+      `  search queries: ${thousands(queries.length)} distinct (e.g. ${queries
+        .slice(0, 6)
+        .map((q) => `"${q}"`)
+        .join(', ')}), not warmed`,
+    );
 
     const cardNote = `${thousands(ids.length)} ids in turn, cached`;
     const searchNote = `${thousands(queries.length)} queries in turn`;
     const runs: Run[] = [
-      { name: 'GET /api/v1/prospects/{id}', method: 'GET', token: !anonymous, connections: 1000, paths: cardPaths, target: { minRps: 5000 }, note: cardNote },
-      { name: 'GET /api/v1/prospects/{id}', method: 'GET', token: !anonymous, connections: 1000, rate: 5000, paths: cardPaths, target: { maxP99Ms: 20 }, note: cardNote },
-      { name: 'POST /api/v1/ml/predict/{id}', method: 'POST', token: true, connections: 200, paths: predictPaths, target: {}, note: cardNote },
-      { name: 'POST /api/v1/ml/predict/{id}', method: 'POST', token: true, connections: 200, rate: 2000, paths: predictPaths, target: { maxP99Ms: 20 }, note: cardNote },
-      { name: 'GET /api/v1/prospects/search?q=', method: 'GET', token: !anonymous, connections: 100, paths: searchPaths, target: {}, note: searchNote },
       {
-        name: 'GET /api/v1/prospects/search?q=', method: 'GET', token: !anonymous, connections: 100, rate: 1000,
-        paths: searchPaths.map((p) => `${p}&limit=9`), target: { maxP99Ms: 50 }, note: `${searchNote}, limit=9 (not cached by the closed-loop run)`,
+        name: 'GET /api/v1/prospects/{id}',
+        method: 'GET',
+        token: !anonymous,
+        connections: 1000,
+        paths: cardPaths,
+        target: { minRps: 5000 },
+        note: cardNote,
+      },
+      {
+        name: 'GET /api/v1/prospects/{id}',
+        method: 'GET',
+        token: !anonymous,
+        connections: 1000,
+        rate: 5000,
+        paths: cardPaths,
+        target: { maxP99Ms: 20 },
+        note: cardNote,
+      },
+      {
+        name: 'POST /api/v1/ml/predict/{id}',
+        method: 'POST',
+        token: true,
+        connections: 200,
+        paths: predictPaths,
+        target: {},
+        note: cardNote,
+      },
+      {
+        name: 'POST /api/v1/ml/predict/{id}',
+        method: 'POST',
+        token: true,
+        connections: 200,
+        rate: 2000,
+        paths: predictPaths,
+        target: { maxP99Ms: 20 },
+        note: cardNote,
+      },
+      {
+        name: 'GET /api/v1/prospects/search?q=',
+        method: 'GET',
+        token: !anonymous,
+        connections: 100,
+        paths: searchPaths,
+        target: {},
+        note: searchNote,
+      },
+      {
+        name: 'GET /api/v1/prospects/search?q=',
+        method: 'GET',
+        token: !anonymous,
+        connections: 100,
+        rate: 1000,
+        paths: searchPaths.map((p) => `${p}&limit=9`),
+        target: { maxP99Ms: 50 },
+        note: `${searchNote}, limit=9 (not cached by the closed-loop run)`,
       },
     ];
     const measured: Measured[] = [];
@@ -426,43 +599,81 @@ export async function benchApi(ctx: BenchContext): Promise<void> {
       const durationsBefore = await durationBuckets(api.url);
       const result = await load(api.url, run, token, cores?.bench);
       const durationsAfter = await durationBuckets(api.url);
-      const m = { run, result, cache: cacheDelta(before, await cacheCounters(api.url)), serverP99: serverP99(durationsBefore, durationsAfter) };
+      const m = {
+        run,
+        result,
+        cache: cacheDelta(before, await cacheCounters(api.url)),
+        serverP99: serverP99(durationsBefore, durationsAfter),
+      };
       measured.push(m);
       if (process.env.BENCH_API_STDOUT && result.generator) {
         // Beside the API's stdout (--trace-gc): the slow episodes and generator stalls of each fixed-rate run, in ms
         // since the API process started, the clock --trace-gc prints.
         const offset = result.generator.startEpochMs - api.timeOrigin;
-        await appendFile(`${process.env.BENCH_API_STDOUT}.episodes.jsonl`, `${JSON.stringify({
-          run: `${run.name} ${mode(run)}`,
-          slowEpisodes: result.generator.slowEpisodes.map((t) => Math.round(t + offset)),
-          stalls: result.generator.stalls.map((st) => ({ at: Math.round(st.atMs + offset), gap: Math.round(st.gapMs) })),
-        })}\n`);
+        await appendFile(
+          `${process.env.BENCH_API_STDOUT}.episodes.jsonl`,
+          `${JSON.stringify({
+            run: `${run.name} ${mode(run)}`,
+            slowEpisodes: result.generator.slowEpisodes.map((t) => Math.round(t + offset)),
+            stalls: result.generator.stalls.map((st) => ({
+              at: Math.round(st.atMs + offset),
+              gap: Math.round(st.gapMs),
+            })),
+          })}\n`,
+        );
       }
       console.log('');
       printRun(m, (await memoryMiB(child.pid!)).peak);
     }
     const cardsClosed = measured[0]!.result.rps;
-    console.log(`\n  Little's law: a closed loop of N connections at X req/s has a mean latency of N/X s (1,000 at ${thousands(cardsClosed)} req/s: ${thousands(1_000_000 / Math.max(cardsClosed, 1))} ms), so a 20 ms p99 closed-loop would need >= 50,000 req/s: latency targets are read at the fixed offered rate`);
+    console.log(
+      `\n  Little's law: a closed loop of N connections at X req/s has a mean latency of N/X s (1,000 at ${thousands(cardsClosed)} req/s: ${thousands(1_000_000 / Math.max(cardsClosed, 1))} ms), so a 20 ms p99 closed-loop would need >= 50,000 req/s: latency targets are read at the fixed offered rate`,
+    );
     const memory = await memoryMiB(child.pid!);
     const heap = await heapMiB(api.url);
-    console.log(`\n  API process memory after the runs: peak RSS (VmHWM) ${memory.peak.toFixed(0)} MiB, resident now ${memory.now.toFixed(0)} MiB (V8 heap ${heap.used.toFixed(0)} MiB used of ${heap.total.toFixed(0)} MiB, external ${heap.external.toFixed(0)} MiB)`);
+    console.log(
+      `\n  API process memory after the runs: peak RSS (VmHWM) ${memory.peak.toFixed(0)} MiB, resident now ${memory.now.toFixed(0)} MiB (V8 heap ${heap.used.toFixed(0)} MiB used of ${heap.total.toFixed(0)} MiB, external ${heap.external.toFixed(0)} MiB)`,
+    );
 
     const rows: { measure: string; measured: string; target: string; met: boolean }[] = [];
     for (const { run, result } of measured) {
       const clean = result.non2xx === 0 && result.errors === 0;
       const what = `${run.name}, ${run.connections} conn, ${mode(run)}`;
-      rows.push({ measure: `${what}: req/s`, measured: thousands(result.rps), target: run.target.minRps === undefined ? '-' : `>= ${thousands(run.target.minRps)}`, met: (run.target.minRps === undefined || result.rps >= run.target.minRps) && clean });
-      rows.push({ measure: `${what}: p99`, measured: `${result.latency.p99} ms`, target: run.target.maxP99Ms === undefined ? '-' : `<= ${run.target.maxP99Ms} ms`, met: (run.target.maxP99Ms === undefined || result.latency.p99 <= run.target.maxP99Ms) && clean });
-      rows.push({ measure: `${what}: non-2xx / errors`, measured: `${result.non2xx} / ${result.errors}`, target: '0 / 0', met: clean });
+      rows.push({
+        measure: `${what}: req/s`,
+        measured: thousands(result.rps),
+        target: run.target.minRps === undefined ? '-' : `>= ${thousands(run.target.minRps)}`,
+        met: (run.target.minRps === undefined || result.rps >= run.target.minRps) && clean,
+      });
+      rows.push({
+        measure: `${what}: p99`,
+        measured: `${result.latency.p99} ms`,
+        target: run.target.maxP99Ms === undefined ? '-' : `<= ${run.target.maxP99Ms} ms`,
+        met: (run.target.maxP99Ms === undefined || result.latency.p99 <= run.target.maxP99Ms) && clean,
+      });
+      rows.push({
+        measure: `${what}: non-2xx / errors`,
+        measured: `${result.non2xx} / ${result.errors}`,
+        target: '0 / 0',
+        met: clean,
+      });
     }
-    rows.push({ measure: 'API peak RSS (VmHWM)', measured: `${memory.peak.toFixed(0)} MiB`, target: '<= 512 MiB', met: memory.peak <= 512 });
+    rows.push({
+      measure: 'API peak RSS (VmHWM)',
+      measured: `${memory.peak.toFixed(0)} MiB`,
+      target: '<= 512 MiB',
+      met: memory.peak <= 512,
+    });
     printTable(rows, anonymous ? 'BENCH_API_AUTH=anonymous npm run bench -- api' : 'npm run bench -- api');
     const missed = rows.filter((r) => !r.met);
     console.log(missed.length ? `  missed: ${missed.map((r) => r.measure).join('; ')}` : '  every target met');
   } finally {
     if (ownMask) execFileSync('taskset', ['-a', '-p', ownMask, String(process.pid)], { stdio: 'ignore' });
     if (child) await stopApiProcess(child);
-    if (redis) await deleteKeys(redis.url, keyPrefix).catch((error: Error) => console.error(`  could not delete the bench's Redis keys: ${error.message}`));
+    if (redis)
+      await deleteKeys(redis.url, keyPrefix).catch((error: Error) =>
+        console.error(`  could not delete the bench's Redis keys: ${error.message}`),
+      );
     await redis?.stop();
     await pool.end();
     await database.drop();

@@ -34,7 +34,10 @@ if (unknown.length) {
 const log = createLogger({ level: 'warn', name: 'bench' });
 const local = process.env.BENCH_DATABASE_URL ? undefined : await testCluster(log);
 const temporal = await startEphemeralTemporal();
-const ctx: BenchContext = { adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? local!.adminUrl, temporalAddress: temporal.address };
+const ctx: BenchContext = {
+  adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? local!.adminUrl,
+  temporalAddress: temporal.address,
+};
 console.log(`machine: ${(await import('node:os')).cpus().length} cores, Node ${process.versions.node}`);
 try {
   for (const name of chosen.length ? chosen : Object.keys(benches)) {

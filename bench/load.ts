@@ -19,7 +19,12 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
   try {
     await migrate(pool);
     const rows = lines.map((l) => statRow(l, 'bench', 1));
-    const clause = upsertClause('player_season_stats', ['season', 'player_id', 'sport_id', 'stat_group'], STAT_COLUMNS, STAT_DATA);
+    const clause = upsertClause(
+      'player_season_stats',
+      ['season', 'player_id', 'sport_id', 'stat_group'],
+      STAT_COLUMNS,
+      STAT_DATA,
+    );
     for (const label of ['empty table', 'reload (no changes)']) {
       const client = await pool.connect();
       const started = performance.now();
@@ -28,7 +33,9 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
       await client.query('COMMIT');
       const seconds = (performance.now() - started) / 1000;
       client.release();
-      console.log(`    ${label.padEnd(26)}${Math.round(rows.length / seconds)} rows/s (${rows.length} lines, ${written} written, ${seconds.toFixed(2)} s)`);
+      console.log(
+        `    ${label.padEnd(26)}${Math.round(rows.length / seconds)} rows/s (${rows.length} lines, ${written} written, ${seconds.toFixed(2)} s)`,
+      );
     }
   } finally {
     await pool.end();

@@ -30,7 +30,10 @@ const api = await startApiServer(config, log);
 let afterMajorGc: MemoryReport['afterMajorGc'] = [];
 const gc = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
-    if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+    if (
+      (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR
+    )
+      continue;
     afterMajorGc.push({ atMs: entry.startTime + entry.duration, heapUsedBytes: v8.getHeapStatistics().used_heap_size });
   }
 });
@@ -38,7 +41,12 @@ gc.observe({ entryTypes: ['gc'] });
 
 process.on('message', (message: { type?: string }) => {
   if (message.type !== 'memory') return;
-  const report: MemoryReport = { atMs: performance.now(), rssBytes: process.memoryUsage.rss(), heapUsedBytes: v8.getHeapStatistics().used_heap_size, afterMajorGc };
+  const report: MemoryReport = {
+    atMs: performance.now(),
+    rssBytes: process.memoryUsage.rss(),
+    heapUsedBytes: v8.getHeapStatistics().used_heap_size,
+    afterMajorGc,
+  };
   afterMajorGc = [];
   process.send?.(report);
 });
@@ -49,8 +57,11 @@ process.on('SIGTERM', () => {
   if (stopping) return;
   stopping = true;
   gc.disconnect();
-  void api.close().then(() => process.exit(0), (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  void api.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 });

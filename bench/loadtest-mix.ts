@@ -13,7 +13,10 @@ import { API_PREFIX, getJson } from './loadtest-world.ts';
 /** Connections per class, out of 1,000: browsing dominates, premium is the paying minority's tools. */
 export const CONNECTION_SHARES = { public: 0.55, premium: 0.3, search: 0.15 } as const;
 
-interface ProspectList { totalPages: number; items: { playerId: number; name: string }[] }
+interface ProspectList {
+  totalPages: number;
+  items: { playerId: number; name: string }[];
+}
 interface Filters {
   positions: { value: string }[];
   organizations: { abbreviation: string }[];
@@ -31,17 +34,24 @@ function interleave<T>(...lists: T[][]): T[] {
 
 /** Splits `total` connections by the shares, the remainder to the first class, each at least 1. */
 export function splitConnections(total: number, shares: readonly number[]): number[] {
-  if (!Number.isInteger(total) || total < shares.length) throw new Error(`need at least ${shares.length} connections, got ${total}`);
+  if (!Number.isInteger(total) || total < shares.length)
+    throw new Error(`need at least ${shares.length} connections, got ${total}`);
   const counts = shares.map((s) => Math.max(1, Math.floor(total * s)));
   counts[0]! += total - counts.reduce((a, b) => a + b, 0);
   return counts;
 }
 
-export async function buildMix(apiUrl: string, connections: number, tokens: string[]): Promise<{ classes: ClassPlan[]; prospects: number; queries: number }> {
+export async function buildMix(
+  apiUrl: string,
+  connections: number,
+  tokens: string[],
+): Promise<{ classes: ClassPlan[]; prospects: number; queries: number }> {
   const first = await getJson<ProspectList>(apiUrl, '/prospects?pageSize=100');
   const prospects = [...first.items];
-  for (let page = 2; page <= first.totalPages; page++) prospects.push(...(await getJson<ProspectList>(apiUrl, `/prospects?pageSize=100&page=${page}`)).items);
-  if (prospects.length < 4) throw new Error(`the seeded world publishes ${prospects.length} prospects: too few for the mix`);
+  for (let page = 2; page <= first.totalPages; page++)
+    prospects.push(...(await getJson<ProspectList>(apiUrl, `/prospects?pageSize=100&page=${page}`)).items);
+  if (prospects.length < 4)
+    throw new Error(`the seeded world publishes ${prospects.length} prospects: too few for the mix`);
   const filters = await getJson<Filters>(apiUrl, '/prospects/filters');
   // Stride through the ids so neighbouring requests are for far-apart ranks.
   const ids = prospects.map((_, i) => prospects[(i * 7919) % prospects.length]!.playerId);
@@ -58,15 +68,26 @@ export async function buildMix(apiUrl: string, connections: number, tokens: stri
   const cards = ids.map((id) => get(`/prospects/${id}`));
   const predictions = ids.map((id): PlannedRequest => ({ method: 'POST', path: `${API_PREFIX}/ml/predict/${id}` }));
   const explanations = ids.map((id) => get(`/ml/explanations/${id}`));
-  const compares = ids.map((id, i) => get(`/prospects/compare?ids=${id},${ids[(i + 1) % ids.length]},${ids[(i + 2) % ids.length]}`));
+  const compares = ids.map((id, i) =>
+    get(`/prospects/compare?ids=${id},${ids[(i + 1) % ids.length]},${ids[(i + 2) % ids.length]}`),
+  );
   const queries = searchQueries(prospects.map((p) => p.name));
-  const [pub, premium, search] = splitConnections(connections, [CONNECTION_SHARES.public, CONNECTION_SHARES.premium, CONNECTION_SHARES.search]);
+  const [pub, premium, search] = splitConnections(connections, [
+    CONNECTION_SHARES.public,
+    CONNECTION_SHARES.premium,
+    CONNECTION_SHARES.search,
+  ]);
   return {
     classes: [
       // Two prospect pages for each rankings page.
       { name: 'public', connections: pub!, requests: interleave(cards, rankings, cards.slice().reverse()), tokens: [] },
       { name: 'premium', connections: premium!, requests: interleave(predictions, explanations, compares), tokens },
-      { name: 'search', connections: search!, requests: queries.map((q) => get(`/prospects/search?q=${encodeURIComponent(q)}`)), tokens: [] },
+      {
+        name: 'search',
+        connections: search!,
+        requests: queries.map((q) => get(`/prospects/search?q=${encodeURIComponent(q)}`)),
+        tokens: [],
+      },
     ],
     prospects: prospects.length,
     queries: queries.length,

@@ -85,7 +85,10 @@ export function histogramCount(before: Buckets, after: Buckets): number {
  * Parses `http_request_duration_seconds_bucket` lines of a Prometheus text exposition into cumulative buckets per
  * route class, summing every method, route and status that `classify` maps to a class (undefined: left out).
  */
-export function durationBucketsByClass(metricsText: string, classify: (route: string) => string | undefined): Map<string, Buckets> {
+export function durationBucketsByClass(
+  metricsText: string,
+  classify: (route: string) => string | undefined,
+): Map<string, Buckets> {
   const byClass = new Map<string, Buckets>();
   for (const m of metricsText.matchAll(/^http_request_duration_seconds_bucket\{([^}]*)\} (\S+)$/gm)) {
     const labels = m[1]!;
@@ -153,9 +156,13 @@ export function judgeMemory(
   samples: readonly MemorySample[],
   afterGc: readonly AfterGc[],
   windowSeconds: number,
-  limits: { rssGrowthShare: number; heapSlopeLimitMiBPerMin: number } = { rssGrowthShare: 0.1, heapSlopeLimitMiBPerMin: 2 },
+  limits: { rssGrowthShare: number; heapSlopeLimitMiBPerMin: number } = {
+    rssGrowthShare: 0.1,
+    heapSlopeLimitMiBPerMin: 2,
+  },
 ): MemoryJudgement {
-  const inRange = (from: number, to: number) => samples.filter((s) => s.t >= from && s.t < to && Number.isFinite(s.rssMiB));
+  const inRange = (from: number, to: number) =>
+    samples.filter((s) => s.t >= from && s.t < to && Number.isFinite(s.rssMiB));
   const second = inRange(60, 120);
   const last = inRange(windowSeconds - 60, windowSeconds + 1);
   const secondMinuteRssMiB = median(second.map((s) => s.rssMiB));
@@ -166,9 +173,18 @@ export function judgeMemory(
   const gcs = afterGc.filter((g) => g.t >= 60 && g.t <= windowSeconds && Number.isFinite(g.heapMiB));
   const heapAfterGcSlopeMiBPerMin = slope(gcs.map((g) => ({ x: g.t / 60, y: g.heapMiB })));
   const judgement: MemoryJudgement = {
-    secondMinuteRssMiB, lastMinuteRssMiB, rssGrowthMiB, rssGrowthLimitMiB, rssSlopeMiBPerMin,
-    fullGcs: gcs.length, heapAfterGcFirstMiB: gcs[0]?.heapMiB ?? Number.NaN, heapAfterGcLastMiB: gcs.at(-1)?.heapMiB ?? Number.NaN,
-    heapAfterGcSlopeMiBPerMin, heapSlopeLimitMiBPerMin: limits.heapSlopeLimitMiBPerMin, grew: false, reasons: [],
+    secondMinuteRssMiB,
+    lastMinuteRssMiB,
+    rssGrowthMiB,
+    rssGrowthLimitMiB,
+    rssSlopeMiBPerMin,
+    fullGcs: gcs.length,
+    heapAfterGcFirstMiB: gcs[0]?.heapMiB ?? Number.NaN,
+    heapAfterGcLastMiB: gcs.at(-1)?.heapMiB ?? Number.NaN,
+    heapAfterGcSlopeMiBPerMin,
+    heapSlopeLimitMiBPerMin: limits.heapSlopeLimitMiBPerMin,
+    grew: false,
+    reasons: [],
   };
   if (windowSeconds < 180 || second.length === 0 || last.length === 0) {
     judgement.unjudged = `the window (${Math.round(windowSeconds)} s) is shorter than the 3 minutes needed to compare the second minute with the last`;
@@ -179,10 +195,14 @@ export function judgeMemory(
     return judgement;
   }
   if (rssGrowthMiB > rssGrowthLimitMiB) {
-    judgement.reasons.push(`resident memory grew ${rssGrowthMiB.toFixed(1)} MiB from the second minute to the last (limit ${rssGrowthLimitMiB.toFixed(1)} MiB, ${limits.rssGrowthShare * 100}%)`);
+    judgement.reasons.push(
+      `resident memory grew ${rssGrowthMiB.toFixed(1)} MiB from the second minute to the last (limit ${rssGrowthLimitMiB.toFixed(1)} MiB, ${limits.rssGrowthShare * 100}%)`,
+    );
   }
   if (heapAfterGcSlopeMiBPerMin > limits.heapSlopeLimitMiBPerMin) {
-    judgement.reasons.push(`the heap after full collections rose ${heapAfterGcSlopeMiBPerMin.toFixed(2)} MiB/min (limit ${limits.heapSlopeLimitMiBPerMin} MiB/min)`);
+    judgement.reasons.push(
+      `the heap after full collections rose ${heapAfterGcSlopeMiBPerMin.toFixed(2)} MiB/min (limit ${limits.heapSlopeLimitMiBPerMin} MiB/min)`,
+    );
   }
   judgement.grew = judgement.reasons.length > 0;
   return judgement;

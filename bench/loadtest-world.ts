@@ -64,7 +64,10 @@ async function startApi(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; 
   // The API's stdout is its JSON log (one access line a request): discarded, as a log shipper would take it away,
   // unless LOADTEST_API_STDOUT names a file for it (its errors, to find the cause of a 5xx).
   const stdout = process.env.LOADTEST_API_STDOUT ? openSync(process.env.LOADTEST_API_STDOUT, 'w') : 'ignore';
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench', 'loadtest-api-process.ts')], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench', 'loadtest-api-process.ts')], {
+    env,
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the API process did not start within 60 s')), 60_000);
     child.once('message', (message: { url?: string }) => {
@@ -121,7 +124,10 @@ export async function startLoadWorld(): Promise<LoadWorld> {
     const adminDatabaseUrl = process.env.BENCH_DATABASE_URL ?? local!.adminUrl;
     const temporal = await startEphemeralTemporal();
     stops.push({ name: 'temporal', stop: () => temporal.teardown() });
-    const scratch: ScratchDatabase = await createScratchDatabase({ adminDatabaseUrl, temporalAddress: temporal.address }, 'afwd_bench_loadtest');
+    const scratch: ScratchDatabase = await createScratchDatabase(
+      { adminDatabaseUrl, temporalAddress: temporal.address },
+      'afwd_bench_loadtest',
+    );
     stops.push({ name: 'scratch database', stop: () => scratch.drop() });
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'afwd-loadtest-'));
     stops.push({ name: 'data folder', stop: () => rm(dataDir, { recursive: true, force: true }) });
@@ -129,38 +135,72 @@ export async function startLoadWorld(): Promise<LoadWorld> {
     // The worker serves the default sample itself (no MLB_STATS_API_URL), on a free port.
     const taskQueue = `loadtest-${Date.now()}`;
     const workerEnv: NodeJS.ProcessEnv = {
-      ...process.env, DATABASE_URL: scratch.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue,
-      AFWD_DATA_DIR: dataDir, SAMPLE_PORT: '0', LOG_LEVEL: 'warn', METRICS_ADDRESS: '',
+      ...process.env,
+      DATABASE_URL: scratch.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      AFWD_DATA_DIR: dataDir,
+      SAMPLE_PORT: '0',
+      LOG_LEVEL: 'warn',
+      METRICS_ADDRESS: '',
     };
     delete workerEnv.MLB_STATS_API_URL;
-    const worker = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'worker.ts')], { env: workerEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+    const worker = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'worker.ts')], {
+      env: workerEnv,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     stops.push({ name: 'worker', stop: () => stopChild(worker, 60_000) });
     const connection = await Connection.connect({ address: temporal.address });
     stops.push({ name: 'temporal client', stop: () => connection.close() });
     const client = new Client({ connection });
     const config = loadConfig(workerEnv);
     const input = { fromSeason: config.sample.fromSeason, toSeason: config.sample.toSeason };
-    console.log(`  seeding: runPipeline ${input.fromSeason}-${input.toSeason} on the default sample (scale ${config.sample.scale}), worker pid ${worker.pid}...`);
+    console.log(
+      `  seeding: runPipeline ${input.fromSeason}-${input.toSeason} on the default sample (scale ${config.sample.scale}), worker pid ${worker.pid}...`,
+    );
     const started = performance.now();
-    const result = await client.workflow.execute<typeof runPipeline>('runPipeline', { taskQueue, workflowId: `${taskQueue}-${pipelineWorkflowId(input)}`, args: [input] });
+    const result = await client.workflow.execute<typeof runPipeline>('runPipeline', {
+      taskQueue,
+      workflowId: `${taskQueue}-${pipelineWorkflowId(input)}`,
+      args: [input],
+    });
     const seedSeconds = (performance.now() - started) / 1000;
 
     const redis: LocalRedis = process.env.BENCH_REDIS_URL
       ? { url: process.env.BENCH_REDIS_URL, owned: false, stop: async () => {} }
-      : await ensureLocalRedis({ dir: path.join(REPO_ROOT, '.data', 'redis-loadtest'), port: Number(process.env.BENCH_REDIS_PORT ?? (await freePort())), log });
+      : await ensureLocalRedis({
+          dir: path.join(REPO_ROOT, '.data', 'redis-loadtest'),
+          port: Number(process.env.BENCH_REDIS_PORT ?? (await freePort())),
+          log,
+        });
     stops.push({ name: 'redis', stop: () => redis.stop() });
     const keyPrefix = `afwd-loadtest:${randomUUID().slice(0, 8)}:`;
     stops.push({ name: 'redis keys', stop: () => deleteKeys(redis.url, keyPrefix) });
     const pool = createPool(scratch.url);
     stops.push({ name: 'pool', stop: () => pool.end() });
     const api = await startApi({
-      ...process.env, DATABASE_URL: scratch.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, AFWD_DATA_DIR: dataDir,
-      API_TRUST_PROXY: '1', LOG_LEVEL: process.env.LOADTEST_API_LOG_LEVEL ?? config.logLevel,
+      ...process.env,
+      DATABASE_URL: scratch.url,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: keyPrefix,
+      AFWD_DATA_DIR: dataDir,
+      API_TRUST_PROXY: '1',
+      LOG_LEVEL: process.env.LOADTEST_API_LOG_LEVEL ?? config.logLevel,
     });
     stops.push({ name: 'api', stop: () => stopChild(api.child, 60_000) });
     return {
-      client, taskQueue, fromSeason: config.sample.fromSeason, apiUrl: api.url, apiPid: api.child.pid!, apiMemory: () => askMemory(api.child), workerPid: worker.pid!,
-      databaseUrl: scratch.url, redisUrl: redis.url, pool, seed: { seconds: seedSeconds, result }, stop,
+      client,
+      taskQueue,
+      fromSeason: config.sample.fromSeason,
+      apiUrl: api.url,
+      apiPid: api.child.pid!,
+      apiMemory: () => askMemory(api.child),
+      workerPid: worker.pid!,
+      databaseUrl: scratch.url,
+      redisUrl: redis.url,
+      pool,
+      seed: { seconds: seedSeconds, result },
+      stop,
     };
   } catch (error) {
     await stop();
@@ -182,26 +222,37 @@ export async function premiumTokens(apiUrl: string, pool: Pool, count: number, c
   const tokens: string[] = [];
   const run = randomUUID().slice(0, 8);
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const i = next++;
-      const email = `loadtest-${run}-${i}@example.test`;
-      const password = `load test password ${run} ${i}`;
-      const headers = { 'content-type': 'application/json', 'x-forwarded-for': `192.168.${i >> 8}.${i & 255}` };
-      const post = (route: string) => fetch(`${apiUrl}${API_PREFIX}/auth/${route}`, { method: 'POST', headers, body: JSON.stringify({ email, password }) });
-      await expectStatus(await post('register'), 202, `register ${email}`);
-      const user = await userByEmail(pool, email);
-      if (!user) throw new Error(`register of ${email} created no account`);
-      await setRole(pool, user.userId, 'premium');
-      const res = await expectStatus(await post('login'), 200, `login ${email}`);
-      tokens.push(((await res.json()) as { accessToken: string }).accessToken);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const email = `loadtest-${run}-${i}@example.test`;
+        const password = `load test password ${run} ${i}`;
+        const headers = { 'content-type': 'application/json', 'x-forwarded-for': `192.168.${i >> 8}.${i & 255}` };
+        const post = (route: string) =>
+          fetch(`${apiUrl}${API_PREFIX}/auth/${route}`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ email, password }),
+          });
+        await expectStatus(await post('register'), 202, `register ${email}`);
+        const user = await userByEmail(pool, email);
+        if (!user) throw new Error(`register of ${email} created no account`);
+        await setRole(pool, user.userId, 'premium');
+        const res = await expectStatus(await post('login'), 200, `login ${email}`);
+        tokens.push(((await res.json()) as { accessToken: string }).accessToken);
+      }
+    }),
+  );
   return tokens;
 }
 
 /** GET a JSON document from the API as an anonymous client; throws unless 200. */
 export async function getJson<T>(apiUrl: string, route: string): Promise<T> {
-  const res = await expectStatus(await fetch(`${apiUrl}${API_PREFIX}${route}`, { headers: { 'x-forwarded-for': '172.16.0.1' } }), 200, `GET ${route}`);
+  const res = await expectStatus(
+    await fetch(`${apiUrl}${API_PREFIX}${route}`, { headers: { 'x-forwarded-for': '172.16.0.1' } }),
+    200,
+    `GET ${route}`,
+  );
   return (await res.json()) as T;
 }

@@ -21,18 +21,30 @@ async function resetPeak(pid: number): Promise<void> {
 }
 
 export async function benchMemory(ctx: BenchContext): Promise<void> {
-  const { client, taskQueue, pid, stop } = await startWorkerProcess(ctx, { databasePrefix: 'afwd_bench_mem', dataDirPrefix: 'afwd-bench-mem-', taskQueuePrefix: 'bench-mem' });
+  const { client, taskQueue, pid, stop } = await startWorkerProcess(ctx, {
+    databasePrefix: 'afwd_bench_mem',
+    dataDirPrefix: 'afwd-bench-mem-',
+    taskQueuePrefix: 'bench-mem',
+  });
   try {
     let started = performance.now();
-    await client.workflow.execute<typeof backfillHistory>('backfillHistory', { taskQueue, workflowId: `${taskQueue}-backfill`, args: [{ fromSeason: FROM, toSeason: TO }] });
-    console.log(`  backfill ${FROM}-${TO} at scale 1: ${((performance.now() - started) / 1000).toFixed(1)} s; worker peak RSS ${(await peakRssMiB(pid)).toFixed(0)} MiB`);
+    await client.workflow.execute<typeof backfillHistory>('backfillHistory', {
+      taskQueue,
+      workflowId: `${taskQueue}-backfill`,
+      args: [{ fromSeason: FROM, toSeason: TO }],
+    });
+    console.log(
+      `  backfill ${FROM}-${TO} at scale 1: ${((performance.now() - started) / 1000).toFixed(1)} s; worker peak RSS ${(await peakRssMiB(pid)).toFixed(0)} MiB`,
+    );
 
     await resetPeak(pid);
     const baseline = await residentMiB(pid);
     started = performance.now();
     // A date after the 2025 season: every loaded season is finished, and the rankings are as of 2025.
     const handle = await client.workflow.start<typeof publishRankings>('publishRankings', {
-      taskQueue, workflowId: `${taskQueue}-publish`, args: [{ fromSeason: FROM, toSeason: TO, today: `${TO + 1}-01-15` }],
+      taskQueue,
+      workflowId: `${taskQueue}-publish`,
+      args: [{ fromSeason: FROM, toSeason: TO, today: `${TO + 1}-01-15` }],
     });
     const stages: { stage: string; seconds: number; peakMiB: number }[] = [];
     let current = 'starting';
@@ -51,13 +63,19 @@ export async function benchMemory(ctx: BenchContext): Promise<void> {
       else if (stage !== current) await close(stage);
     }
     const result = await handle.result();
-    console.log(`  publishRankings ${FROM}-${TO} (as of ${result.scoringSeason}, ${result.prospects} prospects ranked): ${((performance.now() - started) / 1000).toFixed(1)} s; worker resident at start ${baseline.toFixed(0)} MiB`);
+    console.log(
+      `  publishRankings ${FROM}-${TO} (as of ${result.scoringSeason}, ${result.prospects} prospects ranked): ${((performance.now() - started) / 1000).toFixed(1)} s; worker resident at start ${baseline.toFixed(0)} MiB`,
+    );
     for (const s of stages.filter((x) => x.stage !== 'starting' && x.stage !== 'done')) {
-      console.log(`    ${s.stage.padEnd(12)} peak RSS ${s.peakMiB.toFixed(0).padStart(5)} MiB  (${s.seconds.toFixed(1)} s)`);
+      console.log(
+        `    ${s.stage.padEnd(12)} peak RSS ${s.peakMiB.toFixed(0).padStart(5)} MiB  (${s.seconds.toFixed(1)} s)`,
+      );
     }
     const modelSteps = stages.filter((s) => ['features', 'training', 'inference'].includes(s.stage));
     const peak = modelSteps.reduce((m, s) => Math.max(m, s.peakMiB), 0);
-    console.log(`    features + training + inference: peak ${peak.toFixed(0)} MiB, ${peak < LIMIT_MIB ? 'under' : 'OVER'} the ${LIMIT_MIB} MiB limit`);
+    console.log(
+      `    features + training + inference: peak ${peak.toFixed(0)} MiB, ${peak < LIMIT_MIB ? 'under' : 'OVER'} the ${LIMIT_MIB} MiB limit`,
+    );
   } finally {
     await stop();
   }

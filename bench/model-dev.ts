@@ -17,7 +17,13 @@ import { bootstrapIntervals } from '../training/bootstrap.ts';
 import { buildDataset, type Dataset } from '../training/dataset.ts';
 import type { TeamLeague } from '../training/league-norms.ts';
 import { score, type Scores } from '../training/metrics.ts';
-import { runBacktest, runRollingBacktest, type BacktestSplit, type ModelName, type ScoreSummary } from '../training/backtest.ts';
+import {
+  runBacktest,
+  runRollingBacktest,
+  type BacktestSplit,
+  type ModelName,
+  type ScoreSummary,
+} from '../training/backtest.ts';
 import { generateUniverse } from '../sources/sample/universe.ts';
 import { universeHistory } from '../sources/sample/history.ts';
 import { trainMlp } from '../training/mlp.ts';
@@ -46,20 +52,35 @@ async function history(cache: string | undefined): Promise<History> {
  * database held leagues; ready-made histories carry them from `affiliates.league`.
  */
 function leaguesOf(dir: string): TeamLeague[] {
-  return readdirSync(dir).filter((f) => /^\d{4}\.json\.gz$/.test(f)).flatMap((f) => {
-    const body = JSON.parse(gunzipSync(readFileSync(join(dir, f))).toString('utf8')) as { teams: { id: number; season: number; league?: { name?: string } }[] };
-    return body.teams.flatMap((t) => (t.league?.name ? [{ teamId: t.id, season: t.season, league: t.league.name }] : []));
-  });
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}\.json\.gz$/.test(f))
+    .flatMap((f) => {
+      const body = JSON.parse(gunzipSync(readFileSync(join(dir, f))).toString('utf8')) as {
+        teams: { id: number; season: number; league?: { name?: string } }[];
+      };
+      return body.teams.flatMap((t) =>
+        t.league?.name ? [{ teamId: t.id, season: t.season, league: t.league.name }] : [],
+      );
+    });
 }
 
 /** The dataset restricted to some columns (an ablation), and with rows of `season` split by player into `ASIDE`. */
-function variantDataset(dataset: Dataset, keep: (name: string) => boolean, asideSeason: number, share: number, seed: number): Dataset {
+function variantDataset(
+  dataset: Dataset,
+  keep: (name: string) => boolean,
+  asideSeason: number,
+  share: number,
+  seed: number,
+): Dataset {
   const cols = dataset.featureNames.flatMap((n, i) => (keep(n) ? [i] : []));
   const width = dataset.featureNames.length;
   const matrix = new Float32Array(dataset.rows.length * cols.length);
-  for (let r = 0; r < dataset.rows.length; r++) cols.forEach((c, j) => (matrix[r * cols.length + j] = dataset.matrix[r * width + c]!));
+  for (let r = 0; r < dataset.rows.length; r++)
+    cols.forEach((c, j) => (matrix[r * cols.length + j] = dataset.matrix[r * width + c]!));
   const random = mulberry32(seed);
-  const rows = dataset.rows.map((row) => (row.asOfSeason === asideSeason && random() < share ? { ...row, asOfSeason: ASIDE } : row));
+  const rows = dataset.rows.map((row) =>
+    row.asOfSeason === asideSeason && random() < share ? { ...row, asOfSeason: ASIDE } : row,
+  );
   return { featureNames: cols.map((c) => dataset.featureNames[c]!), rows, matrix };
 }
 
@@ -82,10 +103,21 @@ async function evaluate(dataset: Dataset, v: Variant, train: number[], stop: num
   const p = new Float64Array(testIdx.length);
   const groups = v.perRole ? (['hitting', 'pitching'] as const) : ([undefined] as const);
   for (const group of groups) {
-    const part: Dataset = group ? { ...ds, rows: ds.rows.map((r) => (r.group === group ? r : { ...r, label: null })) } : ds;
-    using champion = await trainChampion({ dataset: part, trainSeasons: train, validationSeason: stop, nthread: 2, ...(v.params ? { params: v.params } : {}) });
+    const part: Dataset = group
+      ? { ...ds, rows: ds.rows.map((r) => (r.group === group ? r : { ...r, label: null })) }
+      : ds;
+    using champion = await trainChampion({
+      dataset: part,
+      trainSeasons: train,
+      validationSeason: stop,
+      nthread: 2,
+      ...(v.params ? { params: v.params } : {}),
+    });
     const own = testIdx.flatMap((row, k) => (!group || ds.rows[row]!.group === group ? [k] : []));
-    const matrix = takeRows(ds, own.map((k) => testIdx[k]!));
+    const matrix = takeRows(
+      ds,
+      own.map((k) => testIdx[k]!),
+    );
     let xgb = predictChampion(champion, matrix);
     if (v.roleCalibration) {
       const raw = (idx: number[]) => {
@@ -107,38 +139,77 @@ async function evaluate(dataset: Dataset, v: Variant, train: number[], stop: num
     own.forEach((k, j) => (p[k] = mlp ? (1 - v.blend!) * xgb[j]! + v.blend! * mlp[j]! : xgb[j]!));
   }
   const s = score(y, p);
-  const ci = bootstrapIntervals(y, { m: p }, testIdx.map((i) => ds.rows[i]!.playerId), { reps: 300, seed: 1 }).m;
+  const ci = bootstrapIntervals(
+    y,
+    { m: p },
+    testIdx.map((i) => ds.rows[i]!.playerId),
+    { reps: 300, seed: 1 },
+  ).m;
   const role = (g: string) => {
     const idx = testIdx.flatMap((row, k) => (ds.rows[row]!.group === g ? [k] : []));
-    return score(Float32Array.from(idx, (k) => y[k]!), Float64Array.from(idx, (k) => p[k]!));
+    return score(
+      Float32Array.from(idx, (k) => y[k]!),
+      Float64Array.from(idx, (k) => p[k]!),
+    );
   };
   const [h, q] = [role('hitting'), role('pitching')];
-  console.log(`${v.name.padEnd(34)} AUC ${s.rocAuc.toFixed(4)} [${ci.rocAuc.low.toFixed(3)}, ${ci.rocAuc.high.toFixed(3)}]  PR ${s.prAuc.toFixed(4)}  ` +
-    `Brier ${s.brier.toFixed(5)}  LL ${s.logLoss.toFixed(4)}  | hit AUC ${h.rocAuc.toFixed(3)} Brier ${h.brier.toFixed(4)} | pit AUC ${q.rocAuc.toFixed(3)} Brier ${q.brier.toFixed(4)}`);
+  console.log(
+    `${v.name.padEnd(34)} AUC ${s.rocAuc.toFixed(4)} [${ci.rocAuc.low.toFixed(3)}, ${ci.rocAuc.high.toFixed(3)}]  PR ${s.prAuc.toFixed(4)}  ` +
+      `Brier ${s.brier.toFixed(5)}  LL ${s.logLoss.toFixed(4)}  | hit AUC ${h.rocAuc.toFixed(3)} Brier ${h.brier.toFixed(4)} | pit AUC ${q.rocAuc.toFixed(3)} Brier ${q.brier.toFixed(4)}`,
+  );
 }
 
 const { values } = parseArgs({
-  options: { cache: { type: 'string' }, teams: { type: 'string' }, final: { type: 'boolean', default: false }, only: { type: 'string' }, sample: { type: 'boolean', default: false }, csv: { type: 'string' }, split: { type: 'string', default: 'seasons' } },
+  options: {
+    cache: { type: 'string' },
+    teams: { type: 'string' },
+    final: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    sample: { type: 'boolean', default: false },
+    csv: { type: 'string' },
+    split: { type: 'string', default: 'seasons' },
+  },
 });
 if (values.sample) {
   // Several origins on the full-scale sample universe (seed 5), which has seasons enough for them.
   const universe = generateUniverse({ seed: 5, scale: 1, fromSeason: 2010, toSeason: 2024 });
-  const sample = buildDataset({ asOfSeasons: Array.from({ length: 15 }, (_, i) => 2010 + i), ...universeHistory(universe), lastCompleteSeason: 2024 });
-  const report = await runRollingBacktest({ dataset: sample, testSeasons: [2014, 2015, 2016, 2017, 2018, 2019], nthread: 2, bootstrap: { reps: 1000, seed: 1 }, split: values.split as BacktestSplit });
+  const sample = buildDataset({
+    asOfSeasons: Array.from({ length: 15 }, (_, i) => 2010 + i),
+    ...universeHistory(universe),
+    lastCompleteSeason: 2024,
+  });
+  const report = await runRollingBacktest({
+    dataset: sample,
+    testSeasons: [2014, 2015, 2016, 2017, 2018, 2019],
+    nthread: 2,
+    bootstrap: { reps: 1000, seed: 1 },
+    split: values.split as BacktestSplit,
+  });
   for (const o of report.origins) {
     const m = o.scores.model;
-    console.log(`test ${o.testSeason} (train ${o.trainSeasons[0]}-${o.trainSeasons.at(-1)}, stop/calibrate ${o.validationSeason}, ` +
-      `without ${o.excluded.players} players' ${o.excluded.rows} rows): n ${m.rows} pos ${m.positives} ` +
-      Object.entries(o.scores).map(([n, sc]) => `${n} AUC ${sc.rocAuc.toFixed(3)} PR ${sc.prAuc.toFixed(3)} Brier ${sc.brier.toFixed(4)}`).join(' | '));
+    console.log(
+      `test ${o.testSeason} (train ${o.trainSeasons[0]}-${o.trainSeasons.at(-1)}, stop/calibrate ${o.validationSeason}, ` +
+        `without ${o.excluded.players} players' ${o.excluded.rows} rows): n ${m.rows} pos ${m.positives} ` +
+        Object.entries(o.scores)
+          .map(([n, sc]) => `${n} AUC ${sc.rocAuc.toFixed(3)} PR ${sc.prAuc.toFixed(3)} Brier ${sc.brier.toFixed(4)}`)
+          .join(' | '),
+    );
   }
   for (const s of report.skippedOrigins) console.log(`skipped ${s.season}: ${s.reason}`);
   const { scores, intervals, perRole, reliability } = report.pooled;
   for (const [n, sc] of Object.entries(scores)) {
     const i = intervals![n as ModelName];
-    console.log(`pooled ${n.padEnd(10)} n ${sc.rows} AUC ${sc.rocAuc.toFixed(3)} [${i.rocAuc.low.toFixed(3)}, ${i.rocAuc.high.toFixed(3)}] PR ${sc.prAuc.toFixed(3)} [${i.prAuc.low.toFixed(3)}, ${i.prAuc.high.toFixed(3)}] Brier ${sc.brier.toFixed(4)} [${i.brier.low.toFixed(4)}, ${i.brier.high.toFixed(4)}]`);
+    console.log(
+      `pooled ${n.padEnd(10)} n ${sc.rows} AUC ${sc.rocAuc.toFixed(3)} [${i.rocAuc.low.toFixed(3)}, ${i.rocAuc.high.toFixed(3)}] PR ${sc.prAuc.toFixed(3)} [${i.prAuc.low.toFixed(3)}, ${i.prAuc.high.toFixed(3)}] Brier ${sc.brier.toFixed(4)} [${i.brier.low.toFixed(4)}, ${i.brier.high.toFixed(4)}]`,
+    );
   }
-  for (const [role, r] of Object.entries(perRole)) console.log(`pooled ${role}: model AUC ${r.scores.model.rocAuc.toFixed(3)} Brier ${r.scores.model.brier.toFixed(4)}; blend AUC ${r.scores.blend.rocAuc.toFixed(3)} Brier ${r.scores.blend.brier.toFixed(4)}`);
-  console.log(`reliability: ${reliability.map((b) => `${b.from.toFixed(1)}-${b.to.toFixed(1)} ${b.predicted.toFixed(3)}/${b.observed.toFixed(3)} (${b.count})`).join('; ')}`);
+  for (const [role, r] of Object.entries(perRole))
+    console.log(
+      `pooled ${role}: model AUC ${r.scores.model.rocAuc.toFixed(3)} Brier ${r.scores.model.brier.toFixed(4)}; blend AUC ${r.scores.blend.rocAuc.toFixed(3)} Brier ${r.scores.blend.brier.toFixed(4)}`,
+    );
+  console.log(
+    `reliability: ${reliability.map((b) => `${b.from.toFixed(1)}-${b.to.toFixed(1)} ${b.predicted.toFixed(3)}/${b.observed.toFixed(3)} (${b.count})`).join('; ')}`,
+  );
   process.exit(0);
 }
 const h = await history(values.cache);
@@ -149,8 +220,25 @@ for (const l of h.lines) last = Math.max(last, l.season);
 const dataset = buildDataset({ asOfSeasons: [2005, 2006, 2007], ...h, lastCompleteSeason: last });
 console.log(`${dataset.rows.length} rows x ${dataset.featureNames.length} features`);
 
-const LEAGUE = new Set(['age_rel_league', 'hit_k_rate_rel_league', 'hit_bb_rate_rel_league', 'hit_iso_rel_league', 'pit_k_rate_rel_league', 'pit_bb_rate_rel_league', 'pit_hr_rate_rel_league']);
-const NEW = new Set([...LEAGUE, 'left_censored', 'prior_season_gap', 'seasons_since_last_line', 'in_season_climb', 'share_at_level', 'pit_bf_per_game', 'pit_k_bb_w3']);
+const LEAGUE = new Set([
+  'age_rel_league',
+  'hit_k_rate_rel_league',
+  'hit_bb_rate_rel_league',
+  'hit_iso_rel_league',
+  'pit_k_rate_rel_league',
+  'pit_bb_rate_rel_league',
+  'pit_hr_rate_rel_league',
+]);
+const NEW = new Set([
+  ...LEAGUE,
+  'left_censored',
+  'prior_season_gap',
+  'seasons_since_last_line',
+  'in_season_climb',
+  'share_at_level',
+  'pit_bf_per_game',
+  'pit_k_bb_w3',
+]);
 const PROMOTION = new Set(['in_season_climb', 'share_at_level']);
 const WORKLOAD = new Set(['pit_bf_per_game', 'pit_k_bb_w3']);
 const variants: Variant[] = [
@@ -167,31 +255,57 @@ const variants: Variant[] = [
   { name: 'all, per role', perRole: true },
   { name: 'all, calibration per role', roleCalibration: true },
   { name: 'all, calibration per role, blend 0.5', roleCalibration: true, blend: 0.5 },
-  { name: 'all, monotone age_rel_level', params: { monotone_constraints: monotoneConstraints(dataset.featureNames, ['age_rel_level']) ?? '' } },
-  { name: 'all, monotone age_rel_level+age', params: { monotone_constraints: monotoneConstraints(dataset.featureNames, ['age_rel_level', 'age']) ?? '' } },
+  {
+    name: 'all, monotone age_rel_level',
+    params: { monotone_constraints: monotoneConstraints(dataset.featureNames, ['age_rel_level']) ?? '' },
+  },
+  {
+    name: 'all, monotone age_rel_level+age',
+    params: { monotone_constraints: monotoneConstraints(dataset.featureNames, ['age_rel_level', 'age']) ?? '' },
+  },
   { name: 'all, blend 0.3 MLP', blend: 0.3 },
   { name: 'all, blend 0.7 MLP', blend: 0.7 },
 ];
 if (values.final) {
   // The chosen configuration, as `npm run backtest -- --train-to 2006 --test-from 2007 --test-to 2007` runs it.
-  const report = await runBacktest({ dataset, trainTo: 2006, testFrom: 2007, testTo: 2007, nthread: 2, bootstrap: { reps: 1000, seed: 1 }, split: values.split as BacktestSplit });
+  const report = await runBacktest({
+    dataset,
+    trainTo: 2006,
+    testFrom: 2007,
+    testTo: 2007,
+    nthread: 2,
+    bootstrap: { reps: 1000, seed: 1 },
+    split: values.split as BacktestSplit,
+  });
   const fmt = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : '-');
   const table = (title: string, scores: Record<string, Scores>, ci?: ScoreSummary['intervals']) => {
     console.log(title);
     for (const [name, sc] of Object.entries(scores)) {
       const i = ci?.[name as keyof typeof ci];
       const band = (m: 'rocAuc' | 'prAuc' | 'brier') => (i ? ` [${fmt(i[m].low)}, ${fmt(i[m].high)}]` : '');
-      console.log(`  ${name.padEnd(11)} n ${sc.rows} pos ${sc.positives}  AUC ${fmt(sc.rocAuc)}${band('rocAuc')}  PR ${fmt(sc.prAuc)}${band('prAuc')}  Brier ${fmt(sc.brier)}${band('brier')}  LL ${fmt(sc.logLoss)}`);
+      console.log(
+        `  ${name.padEnd(11)} n ${sc.rows} pos ${sc.positives}  AUC ${fmt(sc.rocAuc)}${band('rocAuc')}  PR ${fmt(sc.prAuc)}${band('prAuc')}  Brier ${fmt(sc.brier)}${band('brier')}  LL ${fmt(sc.logLoss)}`,
+      );
     }
   };
-  if (values.csv) await writeFile(values.csv, report.rows.map((r) => `${r.playerId},${r.group},${r.label},${r.probabilities.model},${r.probabilities.blend}`).join('\n'));
-  console.log(`train ${report.trainSeasons.join(', ')}, stop and calibrate ${report.validationSeason}, test ${report.testSeasons.join(', ')}; ` +
-    `${report.champion.bestIteration + 1} trees, ${report.champion.calibrator}; ${report.champion.trainRows} training rows, ` +
-    `without ${report.excluded.players} players' ${report.excluded.rows} rows (${report.split} split)`);
+  if (values.csv)
+    await writeFile(
+      values.csv,
+      report.rows
+        .map((r) => `${r.playerId},${r.group},${r.label},${r.probabilities.model},${r.probabilities.blend}`)
+        .join('\n'),
+    );
+  console.log(
+    `train ${report.trainSeasons.join(', ')}, stop and calibrate ${report.validationSeason}, test ${report.testSeasons.join(', ')}; ` +
+      `${report.champion.bestIteration + 1} trees, ${report.champion.calibrator}; ${report.champion.trainRows} training rows, ` +
+      `without ${report.excluded.players} players' ${report.excluded.rows} rows (${report.split} split)`,
+  );
   table('overall', report.overall.scores, report.overall.intervals);
   for (const [role, r] of Object.entries(report.overall.perRole)) table(role, r.scores);
   for (const [role, r] of [['all', report.overall] as const, ...Object.entries(report.overall.perRole)]) {
-    console.log(`reliability ${role}: ${r.reliability.map((b) => `${b.from.toFixed(1)}-${b.to.toFixed(1)} ${fmt(b.predicted, 3)}/${fmt(b.observed, 3)} (${b.count})`).join('; ')}`);
+    console.log(
+      `reliability ${role}: ${r.reliability.map((b) => `${b.from.toFixed(1)}-${b.to.toFixed(1)} ${fmt(b.predicted, 3)}/${fmt(b.observed, 3)} (${b.count})`).join('; ')}`,
+    );
   }
 } else {
   const chosen = values.only ? variants.filter((v) => v.name.includes(values.only!)) : variants;

@@ -102,7 +102,10 @@ export async function benchSite(_ctx: BenchContext): Promise<void> {
     try {
       const lcps: number[] = [];
       for (let i = 0; i < RUNS; i++) lcps.push(await largestContentfulPaint(browser, `${server.url}/`));
-      line('rankings page LCP, Chromium', `${median(lcps).toFixed(0)} ms median of ${RUNS} cold loads (max ${maxOf(lcps).toFixed(0)})`);
+      line(
+        'rankings page LCP, Chromium',
+        `${median(lcps).toFixed(0)} ms median of ${RUNS} cold loads (max ${maxOf(lcps).toFixed(0)})`,
+      );
       // Part of a name: the first five letters of first and last name of prospects down the list.
       const queries = [1, 700, 2300, 4100].map((rank) => {
         const p = snapshot.prospects[Math.min(rank, snapshot.prospects.length) - 1]!;
@@ -116,7 +119,10 @@ export async function benchSite(_ctx: BenchContext): Promise<void> {
         cold.push(first!);
         for (const t of rest) warm.push(t);
       }
-      line('search, first query of a visit', `${median(cold).toFixed(0)} ms median, from the last keystroke to results`);
+      line(
+        'search, first query of a visit',
+        `${median(cold).toFixed(0)} ms median, from the last keystroke to results`,
+      );
       line('search, later queries', `${median(warm).toFixed(0)} ms median (max ${maxOf(warm).toFixed(0)})`);
     } finally {
       await browser.close();

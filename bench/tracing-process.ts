@@ -36,7 +36,8 @@ async function run(app: Hono): Promise<{ wallUs: number; cpuUs: number }> {
 }
 
 async function main(mode: string): Promise<void> {
-  if (!(TRACING_MODES as readonly string[]).includes(mode)) throw new Error(`mode must be one of ${TRACING_MODES.join(', ')}, got "${mode}"`);
+  if (!(TRACING_MODES as readonly string[]).includes(mode))
+    throw new Error(`mode must be one of ${TRACING_MODES.join(', ')}, got "${mode}"`);
   if (mode === 'none' || mode === 'noop') {
     console.log(JSON.stringify({ mode, ...(await run(build(mode === 'noop'))) }));
     return;
@@ -57,7 +58,10 @@ async function main(mode: string): Promise<void> {
   }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as { port: number }).port;
-  const tracing = initTracing({ serviceName: 'bench', config: loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }) });
+  const tracing = initTracing({
+    serviceName: 'bench',
+    config: loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }),
+  });
   try {
     const figures = await run(build(true));
     await tracing.shutdown();

@@ -23,7 +23,9 @@ const LABELS: Record<TracingMode, string> = {
 const range = (values: number[]) => `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)}`;
 
 export async function benchTracing(_ctx: BenchContext): Promise<void> {
-  console.log(`  100,000 in-process requests per run, ${RUNS} runs per mode, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at start`);
+  console.log(
+    `  100,000 in-process requests per run, ${RUNS} runs per mode, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at start`,
+  );
   for (const mode of TRACING_MODES) {
     const runs: { wallUs: number; cpuUs: number; posts?: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -31,8 +33,10 @@ export async function benchTracing(_ctx: BenchContext): Promise<void> {
       runs.push(JSON.parse(stdout.trim().split('\n').at(-1)!) as { wallUs: number; cpuUs: number; posts?: number });
     }
     const posts = runs.map((r) => r.posts).filter((p) => p !== undefined);
-    console.log(`  ${LABELS[mode].padEnd(46)} CPU ${range(runs.map((r) => r.cpuUs))} µs/request, wall ${range(runs.map((r) => r.wallUs))} µs/request` +
-      (posts.length ? ` (${posts.join(', ')} POSTs to the collector)` : ''));
+    console.log(
+      `  ${LABELS[mode].padEnd(46)} CPU ${range(runs.map((r) => r.cpuUs))} µs/request, wall ${range(runs.map((r) => r.wallUs))} µs/request` +
+        (posts.length ? ` (${posts.join(', ')} POSTs to the collector)` : ''),
+    );
   }
   console.log(`  load average ${loadavg()[0]!.toFixed(1)} at end`);
 }

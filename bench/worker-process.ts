@@ -41,7 +41,21 @@ export async function createScratchDatabase(ctx: BenchContext, prefix: string): 
 }
 
 export async function startSampleProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'sources/sample/main.ts'), '--port', '0', '--scale', '1', '--from', String(FROM), '--to', String(TO)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'sources/sample/main.ts'),
+      '--port',
+      '0',
+      '--scale',
+      '1',
+      '--from',
+      String(FROM),
+      '--to',
+      String(TO),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   for await (const line of createInterface({ input: child.stdout })) {
     const match = /on (http:\/\/[\d.]+:\d+)\/api\/v1/.exec(line);
     if (match?.[1]) {
@@ -65,13 +79,24 @@ export interface WorkerProcess {
  * A scratch database (`<databasePrefix>_<now>`), a data folder, the sample source and a worker on the task queue
  * `<taskQueuePrefix>-<now>` against them, and a Temporal client.
  */
-export async function startWorkerProcess(ctx: BenchContext, names: { databasePrefix: string; dataDirPrefix: string; taskQueuePrefix: string }): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  ctx: BenchContext,
+  names: { databasePrefix: string; dataDirPrefix: string; taskQueuePrefix: string },
+): Promise<WorkerProcess> {
   const scratch = await createScratchDatabase(ctx, names.databasePrefix);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), names.dataDirPrefix));
   const sample = await startSampleProcess();
   const taskQueue = `${names.taskQueuePrefix}-${Date.now()}`;
   const worker = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/worker.ts')], {
-    env: { ...process.env, DATABASE_URL: scratch.url, TEMPORAL_ADDRESS: ctx.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, MLB_STATS_API_URL: sample.url, AFWD_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: scratch.url,
+      TEMPORAL_ADDRESS: ctx.temporalAddress,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      MLB_STATS_API_URL: sample.url,
+      AFWD_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const connection = await Connection.connect({ address: ctx.temporalAddress });

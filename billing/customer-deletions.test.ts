@@ -23,10 +23,16 @@ beforeAll(async () => {
       res.end(JSON.stringify({ id, object: 'customer', deleted: true }));
     } else if (id === 'cus_gone') {
       res.statusCode = 404;
-      res.end(JSON.stringify({ error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such customer: '${id}'` } }));
+      res.end(
+        JSON.stringify({
+          error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such customer: '${id}'` },
+        }),
+      );
     } else {
       res.statusCode = 400;
-      res.end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'Customer cannot be deleted right now' } }));
+      res.end(
+        JSON.stringify({ error: { type: 'invalid_request_error', message: 'Customer cannot be deleted right now' } }),
+      );
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,20 +57,36 @@ describe('deleteDueStripeCustomers', () => {
   it('drops deleted and unknown customers from the queue and keeps a refused one for later with its error', async () => {
     const now = new Date('2026-05-01T12:00:00Z');
     const stripe = createStripeClient({
-      stripe: { secretKey: 'sk_test_deletions', apiUrl, webhookSecret: undefined, priceId: 'price_x', paymentGraceDays: 7, localMockPort: 0 },
+      stripe: {
+        secretKey: 'sk_test_deletions',
+        apiUrl,
+        webhookSecret: undefined,
+        priceId: 'price_x',
+        paymentGraceDays: 7,
+        localMockPort: 0,
+      },
     });
     await queueStripeCustomerDeletions(db.pool, ['cus_present', 'cus_gone', 'cus_refused'], now);
 
     expect(await deleteDueStripeCustomers(db.pool, stripe, now)).toBe(1);
 
-    const { rows } = await db.pool.query<{ stripe_customer_id: string; attempts: number; last_error: string; next_attempt_at: Date }>(
-      'SELECT stripe_customer_id, attempts, last_error, next_attempt_at FROM stripe_customer_deletions',
-    );
+    const { rows } = await db.pool.query<{
+      stripe_customer_id: string;
+      attempts: number;
+      last_error: string;
+      next_attempt_at: Date;
+    }>('SELECT stripe_customer_id, attempts, last_error, next_attempt_at FROM stripe_customer_deletions');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ stripe_customer_id: 'cus_refused', attempts: 1, next_attempt_at: new Date('2026-05-01T12:05:00Z') });
+    expect(rows[0]).toMatchObject({
+      stripe_customer_id: 'cus_refused',
+      attempts: 1,
+      next_attempt_at: new Date('2026-05-01T12:05:00Z'),
+    });
     expect(rows[0]?.last_error).toMatch(/Customer cannot be deleted right now/);
     // Not due again until its next attempt.
     expect(await dueStripeCustomerDeletions(db.pool, now, 10)).toEqual([]);
-    expect(await dueStripeCustomerDeletions(db.pool, new Date('2026-05-01T12:05:00Z'), 10)).toEqual([{ customerId: 'cus_refused', attempts: 1 }]);
+    expect(await dueStripeCustomerDeletions(db.pool, new Date('2026-05-01T12:05:00Z'), 10)).toEqual([
+      { customerId: 'cus_refused', attempts: 1 },
+    ]);
   });
 });

@@ -20,7 +20,12 @@ function isMissingCustomer(error: unknown): boolean {
 }
 
 /** Deletes the given customers; @returns how many are still queued (Stripe failed for them). */
-export async function deleteStripeCustomers(pool: Pool, stripe: Stripe, customers: readonly { customerId: string; attempts: number }[], now: Date): Promise<number> {
+export async function deleteStripeCustomers(
+  pool: Pool,
+  stripe: Stripe,
+  customers: readonly { customerId: string; attempts: number }[],
+  now: Date,
+): Promise<number> {
   let failed = 0;
   for (const { customerId, attempts } of customers) {
     try {

@@ -15,8 +15,15 @@ export interface SubscriptionRecord {
 }
 
 export type EntitlementReason =
-  | 'active' | 'trialing' | 'past_due_in_grace' | 'canceled_until_period_end' | 'cancel_at_period_end'
-  | 'grace_expired' | 'period_ended' | 'inactive' | 'no_subscription';
+  | 'active'
+  | 'trialing'
+  | 'past_due_in_grace'
+  | 'canceled_until_period_end'
+  | 'cancel_at_period_end'
+  | 'grace_expired'
+  | 'period_ended'
+  | 'inactive'
+  | 'no_subscription';
 
 export interface Entitlement {
   role: 'premium' | 'free';
@@ -31,8 +38,18 @@ const DAY_MS = 86_400_000;
 
 function decide(record: SubscriptionRecord, graceDays: number, now: Date): Entitlement {
   const at = now.getTime();
-  const premium = (reason: EntitlementReason, until: Date | null): Entitlement => ({ role: 'premium', reason, subscriptionId: record.subscriptionId, until });
-  const free = (reason: EntitlementReason): Entitlement => ({ role: 'free', reason, subscriptionId: record.subscriptionId, until: null });
+  const premium = (reason: EntitlementReason, until: Date | null): Entitlement => ({
+    role: 'premium',
+    reason,
+    subscriptionId: record.subscriptionId,
+    until,
+  });
+  const free = (reason: EntitlementReason): Entitlement => ({
+    role: 'free',
+    reason,
+    subscriptionId: record.subscriptionId,
+    until: null,
+  });
   const periodEnd = record.currentPeriodEnd;
   switch (record.status) {
     case 'active':
@@ -51,7 +68,9 @@ function decide(record: SubscriptionRecord, graceDays: number, now: Date): Entit
       // Cancelled while past due (Stripe gives up on the payment): the period running then was never paid, so
       // premium lasts no longer than the grace it had.
       const paidUntil = periodEnd && record.graceUntil && record.graceUntil < periodEnd ? record.graceUntil : periodEnd;
-      return paidUntil && paidUntil.getTime() > at ? premium('canceled_until_period_end', paidUntil) : free('period_ended');
+      return paidUntil && paidUntil.getTime() > at
+        ? premium('canceled_until_period_end', paidUntil)
+        : free('period_ended');
     }
     default:
       return free('inactive');

@@ -12,32 +12,73 @@ describe('toBillingEvent', () => {
   it('reads a completed Checkout Session: customer, subscription, user from client_reference_id, paid = active', () => {
     const event = parse('checkout.session.completed', { id: 'evt_1' });
     expect(event).toEqual({
-      eventId: 'evt_1', type: 'checkout.session.completed', created, customerId: 'cus_1', userId: parties.userId, invoiceId: null,
-      subscription: { subscriptionId: 'sub_1', status: 'active', currentPeriodEnd: null, cancelAtPeriodEnd: null, priceId: null },
+      eventId: 'evt_1',
+      type: 'checkout.session.completed',
+      created,
+      customerId: 'cus_1',
+      userId: parties.userId,
+      invoiceId: null,
+      subscription: {
+        subscriptionId: 'sub_1',
+        status: 'active',
+        currentPeriodEnd: null,
+        cancelAtPeriodEnd: null,
+        priceId: null,
+      },
     });
     expect(confirmsPayment(event!)).toBe(true);
   });
 
   it('reads subscription events, with the period end from the items and deleted as canceled', () => {
     expect(parse('customer.subscription.updated', { cancelAtPeriodEnd: true })?.subscription).toEqual({
-      subscriptionId: 'sub_1', status: 'active', currentPeriodEnd: periodEnd.toISOString(), cancelAtPeriodEnd: true, priceId: 'price_afwd_premium_monthly',
+      subscriptionId: 'sub_1',
+      status: 'active',
+      currentPeriodEnd: periodEnd.toISOString(),
+      cancelAtPeriodEnd: true,
+      priceId: 'price_afwd_premium_monthly',
     });
-    expect(parse('customer.subscription.created')).toMatchObject({ userId: parties.userId, subscription: { status: 'active' } });
+    expect(parse('customer.subscription.created')).toMatchObject({
+      userId: parties.userId,
+      subscription: { status: 'active' },
+    });
     expect(parse('customer.subscription.deleted', { status: 'active' })?.subscription.status).toBe('canceled');
   });
 
   it('reads invoices: paid = active, failed = past_due, the subscription from parent.subscription_details', () => {
-    expect(parse('invoice.paid', { invoiceId: 'in_1' })).toMatchObject({ invoiceId: 'in_1', userId: parties.userId, subscription: { subscriptionId: 'sub_1', status: 'active', currentPeriodEnd: periodEnd.toISOString(), cancelAtPeriodEnd: null } });
+    expect(parse('invoice.paid', { invoiceId: 'in_1' })).toMatchObject({
+      invoiceId: 'in_1',
+      userId: parties.userId,
+      subscription: {
+        subscriptionId: 'sub_1',
+        status: 'active',
+        currentPeriodEnd: periodEnd.toISOString(),
+        cancelAtPeriodEnd: null,
+      },
+    });
     const failed = parse('invoice.payment_failed', { invoiceId: 'in_2' });
-    expect(failed).toMatchObject({ invoiceId: 'in_2', amountDue: 500, currency: 'usd', subscription: { status: 'past_due' } });
+    expect(failed).toMatchObject({
+      invoiceId: 'in_2',
+      amountDue: 500,
+      currency: 'usd',
+      subscription: { status: 'past_due' },
+    });
     expect(confirmsPayment(failed!)).toBe(false);
   });
 
   it('ignores other types, malformed objects and ids that are not ours', () => {
     expect(parse('customer.created')).toBeNull();
-    expect(toBillingEvent({ id: 'evt_x', type: 'invoice.paid', created, data: { object: { id: 'in_x', customer: 'cus_1' } } })).toBeNull();
+    expect(
+      toBillingEvent({
+        id: 'evt_x',
+        type: 'invoice.paid',
+        created,
+        data: { object: { id: 'in_x', customer: 'cus_1' } },
+      }),
+    ).toBeNull();
     expect(toBillingEvent('nonsense')).toBeNull();
-    const noUser = toBillingEvent(JSON.parse(stripeEvent('checkout.session.completed', { ...parties, userId: null }).payload));
+    const noUser = toBillingEvent(
+      JSON.parse(stripeEvent('checkout.session.completed', { ...parties, userId: null }).payload),
+    );
     expect(noUser?.userId).toBeNull();
     const injected = JSON.parse(stripeEvent('customer.subscription.created', parties).payload);
     injected.data.object.metadata.userId = "1' OR '1'='1";

@@ -54,9 +54,11 @@ const SubscriptionObject = z.object({
   cancel_at_period_end: z.boolean().nullish(),
   current_period_end: z.number().int().nullish(),
   metadata,
-  items: z.object({
-    data: z.array(z.object({ current_period_end: z.number().int().nullish(), price: z.object({ id }).nullish() })),
-  }).nullish(),
+  items: z
+    .object({
+      data: z.array(z.object({ current_period_end: z.number().int().nullish(), price: z.object({ id }).nullish() })),
+    })
+    .nullish(),
 });
 
 const CheckoutSession = z.object({
@@ -74,18 +76,33 @@ const Invoice = z.object({
   amount_due: z.number().int().nonnegative().nullish(),
   currency: z.string().length(3).nullish(),
   subscription: ref.nullish(),
-  parent: z.object({
-    subscription_details: z.object({ subscription: ref, metadata }).nullish(),
-  }).nullish(),
-  lines: z.object({
-    data: z.array(z.object({ period: z.object({ end: z.number().int() }).nullish(), pricing: z.object({ price_details: z.object({ price: z.string() }).nullish() }).nullish() })),
-  }).nullish(),
+  parent: z
+    .object({
+      subscription_details: z.object({ subscription: ref, metadata }).nullish(),
+    })
+    .nullish(),
+  lines: z
+    .object({
+      data: z.array(
+        z.object({
+          period: z.object({ end: z.number().int() }).nullish(),
+          pricing: z.object({ price_details: z.object({ price: z.string() }).nullish() }).nullish(),
+        }),
+      ),
+    })
+    .nullish(),
 });
 
-const EventEnvelope = z.object({ id, type: z.string(), created: z.number().int(), data: z.object({ object: z.unknown() }) });
+const EventEnvelope = z.object({
+  id,
+  type: z.string(),
+  created: z.number().int(),
+  data: z.object({ object: z.unknown() }),
+});
 
 const iso = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000).toISOString() : null);
-const uuidLike = (value: string | null | undefined) => (value && /^[0-9a-f-]{36}$/i.test(value) ? value.toLowerCase() : null);
+const uuidLike = (value: string | null | undefined) =>
+  value && /^[0-9a-f-]{36}$/i.test(value) ? value.toLowerCase() : null;
 
 export function isHandledEventType(type: string): type is HandledEventType {
   return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
@@ -102,14 +119,22 @@ export type ParsedStripeEvent =
   | { kind: 'ignored' }
   | { kind: 'unparsable'; eventId: string | null; type: string | null; issues: string };
 
-const unparsable = (eventId: string | null, type: string | null, error: z.ZodError): ParsedStripeEvent =>
-  ({ kind: 'unparsable', eventId, type, issues: z.prettifyError(error) });
+const unparsable = (eventId: string | null, type: string | null, error: z.ZodError): ParsedStripeEvent => ({
+  kind: 'unparsable',
+  eventId,
+  type,
+  issues: z.prettifyError(error),
+});
 
 export function parseStripeEvent(event: unknown): ParsedStripeEvent {
   const envelope = EventEnvelope.safeParse(event);
   if (!envelope.success) {
     const raw = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
-    return unparsable(typeof raw.id === 'string' ? raw.id : null, typeof raw.type === 'string' ? raw.type : null, envelope.error);
+    return unparsable(
+      typeof raw.id === 'string' ? raw.id : null,
+      typeof raw.type === 'string' ? raw.type : null,
+      envelope.error,
+    );
   }
   if (!isHandledEventType(envelope.data.type)) return { kind: 'ignored' };
   const { id: eventId, type, created } = envelope.data;
@@ -117,16 +142,28 @@ export function parseStripeEvent(event: unknown): ParsedStripeEvent {
   const base = { eventId, type, created };
   if (type === 'checkout.session.completed') {
     // A session in payment mode has no subscription: not the saga's business.
-    if (typeof object === 'object' && object !== null && (object as { subscription?: unknown }).subscription == null) return { kind: 'ignored' };
+    if (typeof object === 'object' && object !== null && (object as { subscription?: unknown }).subscription == null)
+      return { kind: 'ignored' };
     const session = CheckoutSession.safeParse(object);
     if (!session.success) return unparsable(eventId, type, session.error);
     const s = session.data;
     const paid = s.payment_status === 'paid' || s.payment_status === 'no_payment_required';
-    return { kind: 'event', event: {
-      ...base, customerId: s.customer, invoiceId: null,
-      userId: uuidLike(s.client_reference_id) ?? uuidLike(s.metadata?.userId),
-      subscription: { subscriptionId: s.subscription, status: paid ? 'active' : 'incomplete', currentPeriodEnd: null, cancelAtPeriodEnd: null, priceId: null },
-    } };
+    return {
+      kind: 'event',
+      event: {
+        ...base,
+        customerId: s.customer,
+        invoiceId: null,
+        userId: uuidLike(s.client_reference_id) ?? uuidLike(s.metadata?.userId),
+        subscription: {
+          subscriptionId: s.subscription,
+          status: paid ? 'active' : 'incomplete',
+          currentPeriodEnd: null,
+          cancelAtPeriodEnd: null,
+          priceId: null,
+        },
+      },
+    };
   }
   if (type === 'invoice.paid' || type === 'invoice.payment_failed') {
     const invoice = Invoice.safeParse(object);
@@ -136,33 +173,46 @@ export function parseStripeEvent(event: unknown): ParsedStripeEvent {
     const subscriptionId = details?.subscription ?? inv.subscription;
     if (!subscriptionId) return { kind: 'ignored' };
     const line = inv.lines?.data[0];
-    return { kind: 'event', event: {
-      ...base, customerId: inv.customer, invoiceId: inv.id, userId: uuidLike(details?.metadata?.userId),
-      amountDue: inv.amount_due ?? null, currency: inv.currency ?? null,
-      subscription: {
-        subscriptionId,
-        status: type === 'invoice.paid' ? 'active' : 'past_due',
-        currentPeriodEnd: iso(line?.period?.end),
-        cancelAtPeriodEnd: null,
-        priceId: line?.pricing?.price_details?.price ?? null,
+    return {
+      kind: 'event',
+      event: {
+        ...base,
+        customerId: inv.customer,
+        invoiceId: inv.id,
+        userId: uuidLike(details?.metadata?.userId),
+        amountDue: inv.amount_due ?? null,
+        currency: inv.currency ?? null,
+        subscription: {
+          subscriptionId,
+          status: type === 'invoice.paid' ? 'active' : 'past_due',
+          currentPeriodEnd: iso(line?.period?.end),
+          cancelAtPeriodEnd: null,
+          priceId: line?.pricing?.price_details?.price ?? null,
+        },
       },
-    } };
+    };
   }
   const subscription = SubscriptionObject.safeParse(object);
   if (!subscription.success) return unparsable(eventId, type, subscription.error);
   const sub = subscription.data;
   const item = sub.items?.data[0];
-  return { kind: 'event', event: {
-    ...base, customerId: sub.customer, invoiceId: null, userId: uuidLike(sub.metadata?.userId),
-    subscription: {
-      subscriptionId: sub.id,
-      status: type === 'customer.subscription.deleted' ? 'canceled' : sub.status,
-      // Newer API versions keep the period on the items; older ones on the subscription.
-      currentPeriodEnd: iso(item?.current_period_end ?? sub.current_period_end),
-      cancelAtPeriodEnd: sub.cancel_at_period_end ?? false,
-      priceId: item?.price?.id ?? null,
+  return {
+    kind: 'event',
+    event: {
+      ...base,
+      customerId: sub.customer,
+      invoiceId: null,
+      userId: uuidLike(sub.metadata?.userId),
+      subscription: {
+        subscriptionId: sub.id,
+        status: type === 'customer.subscription.deleted' ? 'canceled' : sub.status,
+        // Newer API versions keep the period on the items; older ones on the subscription.
+        currentPeriodEnd: iso(item?.current_period_end ?? sub.current_period_end),
+        cancelAtPeriodEnd: sub.cancel_at_period_end ?? false,
+        priceId: item?.price?.id ?? null,
+      },
     },
-  } };
+  };
 }
 
 /** The saga's view of a verified Stripe event; null when parseStripeEvent finds it ignored or unparsable. */
@@ -173,6 +223,8 @@ export function toBillingEvent(event: unknown): BillingEvent | null {
 
 /** The events that confirm a payment, after which the saga grants premium and welcomes the subscriber. */
 export function confirmsPayment(event: BillingEvent): boolean {
-  return ['checkout.session.completed', 'invoice.paid', 'customer.subscription.created'].includes(event.type)
-    && ['active', 'trialing'].includes(event.subscription.status);
+  return (
+    ['checkout.session.completed', 'invoice.paid', 'customer.subscription.created'].includes(event.type) &&
+    ['active', 'trialing'].includes(event.subscription.status)
+  );
 }

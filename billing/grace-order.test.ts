@@ -3,7 +3,11 @@ import { mergeGrace, type GraceEvent, type GraceState } from './grace-order.ts';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 const DAY = 86_400_000;
-const failed = (s: number): GraceEvent => ({ status: 'past_due', eventAt: at(s), graceUntil: new Date(at(s).getTime() + 7 * DAY) });
+const failed = (s: number): GraceEvent => ({
+  status: 'past_due',
+  eventAt: at(s),
+  graceUntil: new Date(at(s).getTime() + 7 * DAY),
+});
 const event = (status: string, s: number): GraceEvent => ({ status, eventAt: at(s), graceUntil: null });
 const EMPTY: GraceState = { graceUntil: null, failures: [], clearedAt: null };
 
@@ -32,7 +36,11 @@ describe('mergeGrace', () => {
   });
 
   it('ends the grace when a payment goes through', () => {
-    expect(replay([event('active', 0), failed(1), event('active', 2)])).toEqual({ graceUntil: null, failures: [], clearedAt: at(2) });
+    expect(replay([event('active', 0), failed(1), event('active', 2)])).toEqual({
+      graceUntil: null,
+      failures: [],
+      clearedAt: at(2),
+    });
   });
 
   it('ends in the same grace whatever order the events of a subscription arrive in', () => {
@@ -51,7 +59,10 @@ describe('mergeGrace', () => {
     for (const [life, graceUntil] of lives) {
       let checked = 0;
       for (const order of orders(life)) {
-        expect(replay(order).graceUntil, order.map((e) => `${e.status}@${e.eventAt.getUTCSeconds()}`).join(' ')).toEqual(graceUntil);
+        expect(
+          replay(order).graceUntil,
+          order.map((e) => `${e.status}@${e.eventAt.getUTCSeconds()}`).join(' '),
+        ).toEqual(graceUntil);
         checked++;
       }
       expect(checked).toBe([...life.keys()].reduce((n, i) => n * (i + 1), 1));
@@ -59,8 +70,14 @@ describe('mergeGrace', () => {
   });
 
   it('starts no grace from a past_due state without a grace end, and keeps one failure per second', () => {
-    expect(mergeGrace(EMPTY, { status: 'past_due', eventAt: at(1), graceUntil: null }, 'past_due').graceUntil).toBeNull();
-    const twice = mergeGrace(mergeGrace(EMPTY, failed(1), 'past_due'), { ...failed(1), graceUntil: at(99) }, 'past_due');
+    expect(
+      mergeGrace(EMPTY, { status: 'past_due', eventAt: at(1), graceUntil: null }, 'past_due').graceUntil,
+    ).toBeNull();
+    const twice = mergeGrace(
+      mergeGrace(EMPTY, failed(1), 'past_due'),
+      { ...failed(1), graceUntil: at(99) },
+      'past_due',
+    );
     expect(twice.failures).toEqual([{ at: at(1), graceUntil: failed(1).graceUntil }]);
   });
 

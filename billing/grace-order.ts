@@ -53,6 +53,8 @@ export function mergeGrace(stored: GraceState, event: GraceEvent, statusNow: str
     if (!failures.some((f) => f.at.getTime() === t)) failures = [...failures, { at: event.eventAt, graceUntil }];
   }
   const since = clearedAt?.getTime() ?? -Infinity;
-  failures = clears(statusNow) ? [] : failures.filter((f) => f.at.getTime() > since).sort((a, b) => a.at.getTime() - b.at.getTime());
+  failures = clears(statusNow)
+    ? []
+    : failures.filter((f) => f.at.getTime() > since).sort((a, b) => a.at.getTime() - b.at.getTime());
   return { graceUntil: failures[0]?.graceUntil ?? null, failures, clearedAt };
 }

@@ -28,7 +28,11 @@ export interface RemoteSubscription {
 export function remoteState(remote: RemoteSubscription | null, stored: SubscriptionState): SubscriptionState {
   if (!remote) return { status: 'canceled', currentPeriodEnd: stored.currentPeriodEnd, cancelAtPeriodEnd: false };
   const end = remote.items?.data[0]?.current_period_end ?? remote.current_period_end ?? null;
-  return { status: remote.status, currentPeriodEnd: end ? new Date(end * 1000) : stored.currentPeriodEnd, cancelAtPeriodEnd: remote.cancel_at_period_end ?? false };
+  return {
+    status: remote.status,
+    currentPeriodEnd: end ? new Date(end * 1000) : stored.currentPeriodEnd,
+    cancelAtPeriodEnd: remote.cancel_at_period_end ?? false,
+  };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -39,8 +43,13 @@ export function subscriptionDrift(stored: SubscriptionState, stripe: Subscriptio
   if (stored.status !== stripe.status) drift.push({ field: 'status', stored: stored.status, stripe: stripe.status });
   const sec = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
   if (sec(stored.currentPeriodEnd) !== sec(stripe.currentPeriodEnd)) {
-    drift.push({ field: 'currentPeriodEnd', stored: iso(stored.currentPeriodEnd), stripe: iso(stripe.currentPeriodEnd) });
+    drift.push({
+      field: 'currentPeriodEnd',
+      stored: iso(stored.currentPeriodEnd),
+      stripe: iso(stripe.currentPeriodEnd),
+    });
   }
-  if (stored.cancelAtPeriodEnd !== stripe.cancelAtPeriodEnd) drift.push({ field: 'cancelAtPeriodEnd', stored: stored.cancelAtPeriodEnd, stripe: stripe.cancelAtPeriodEnd });
+  if (stored.cancelAtPeriodEnd !== stripe.cancelAtPeriodEnd)
+    drift.push({ field: 'cancelAtPeriodEnd', stored: stored.cancelAtPeriodEnd, stripe: stripe.cancelAtPeriodEnd });
   return drift;
 }

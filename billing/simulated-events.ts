@@ -15,8 +15,13 @@ import { WEBHOOK_PATH } from '../api/paths.ts';
 import { LOCAL_WEBHOOK_SECRET } from './stripe-client.ts';
 
 export type StripeEventType =
-  | 'checkout.session.completed' | 'customer.subscription.created' | 'customer.subscription.updated'
-  | 'customer.subscription.deleted' | 'invoice.paid' | 'invoice.payment_failed' | 'customer.created';
+  | 'checkout.session.completed'
+  | 'customer.subscription.created'
+  | 'customer.subscription.updated'
+  | 'customer.subscription.deleted'
+  | 'invoice.paid'
+  | 'invoice.payment_failed'
+  | 'customer.created';
 
 /** Whose subscription the events are about. */
 export interface WebhookParties {
@@ -54,51 +59,109 @@ const stripe = new Stripe('sk_test_afwd_webhook_helper');
 const randomId = (prefix: string) => `${prefix}_test_${randomBytes(9).toString('base64url')}`;
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-function dataObject(type: StripeEventType, p: WebhookParties, o: Required<Pick<EventOptions, 'created'>> & EventOptions): Record<string, unknown> {
+function dataObject(
+  type: StripeEventType,
+  p: WebhookParties,
+  o: Required<Pick<EventOptions, 'created'>> & EventOptions,
+): Record<string, unknown> {
   const price = p.priceId ?? 'price_afwd_premium_monthly';
   const periodEnd = seconds(o.currentPeriodEnd ?? new Date((o.created + 30 * 86_400) * 1000));
   const metadata = p.userId ? { userId: p.userId } : {};
   switch (type) {
     case 'checkout.session.completed':
       return {
-        id: randomId('cs'), object: 'checkout.session', mode: 'subscription', status: 'complete', payment_status: 'paid',
-        customer: p.customerId, subscription: p.subscriptionId, client_reference_id: p.userId, metadata, created: o.created,
+        id: randomId('cs'),
+        object: 'checkout.session',
+        mode: 'subscription',
+        status: 'complete',
+        payment_status: 'paid',
+        customer: p.customerId,
+        subscription: p.subscriptionId,
+        client_reference_id: p.userId,
+        metadata,
+        created: o.created,
         livemode: false,
       };
     case 'invoice.paid':
     case 'invoice.payment_failed':
       return {
-        id: o.invoiceId ?? randomId('in'), object: 'invoice', customer: p.customerId, created: o.created, livemode: false,
-        status: type === 'invoice.paid' ? 'paid' : 'open', billing_reason: 'subscription_cycle', amount_due: 500, currency: 'usd',
+        id: o.invoiceId ?? randomId('in'),
+        object: 'invoice',
+        customer: p.customerId,
+        created: o.created,
+        livemode: false,
+        status: type === 'invoice.paid' ? 'paid' : 'open',
+        billing_reason: 'subscription_cycle',
+        amount_due: 500,
+        currency: 'usd',
         parent: { type: 'subscription_details', subscription_details: { subscription: p.subscriptionId, metadata } },
-        lines: { object: 'list', data: [{ id: randomId('il'), object: 'line_item', period: { start: o.created, end: periodEnd }, pricing: { price_details: { price } } }] },
+        lines: {
+          object: 'list',
+          data: [
+            {
+              id: randomId('il'),
+              object: 'line_item',
+              period: { start: o.created, end: periodEnd },
+              pricing: { price_details: { price } },
+            },
+          ],
+        },
       };
     case 'customer.created':
       return { id: p.customerId, object: 'customer', metadata, created: o.created, livemode: false };
     default:
       return {
-        id: p.subscriptionId, object: 'subscription', customer: p.customerId, created: o.created, livemode: false,
+        id: p.subscriptionId,
+        object: 'subscription',
+        customer: p.customerId,
+        created: o.created,
+        livemode: false,
         status: o.status ?? (type === 'customer.subscription.deleted' ? 'canceled' : 'active'),
-        cancel_at_period_end: o.cancelAtPeriodEnd ?? false, metadata,
-        items: { object: 'list', data: [{ id: randomId('si'), object: 'subscription_item', current_period_start: o.created, current_period_end: periodEnd, price: { id: price, object: 'price' } }] },
+        cancel_at_period_end: o.cancelAtPeriodEnd ?? false,
+        metadata,
+        items: {
+          object: 'list',
+          data: [
+            {
+              id: randomId('si'),
+              object: 'subscription_item',
+              current_period_start: o.created,
+              current_period_end: periodEnd,
+              price: { id: price, object: 'price' },
+            },
+          ],
+        },
       };
   }
 }
 
 /** One event of `type` about the parties' subscription, as Stripe would send it. */
-export function stripeEvent(type: StripeEventType, parties: WebhookParties, options: EventOptions = {}): TestStripeEvent {
+export function stripeEvent(
+  type: StripeEventType,
+  parties: WebhookParties,
+  options: EventOptions = {},
+): TestStripeEvent {
   const id = options.id ?? randomId('evt');
   const created = options.created ?? seconds(new Date());
   const body = {
-    id, object: 'event', api_version: '2025-10-29.clover', created, livemode: false, pending_webhooks: 1,
-    request: { id: null, idempotency_key: null }, type,
+    id,
+    object: 'event',
+    api_version: '2025-10-29.clover',
+    created,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
     data: { object: dataObject(type, parties, { ...options, created }) },
   };
   return { id, type, created, payload: JSON.stringify(body) };
 }
 
 /** What Stripe sends once a Checkout Session completes and the first invoice is paid, in Stripe's order. */
-export function checkoutCompletedEvents(parties: WebhookParties, options: { created?: number; currentPeriodEnd?: Date } = {}): TestStripeEvent[] {
+export function checkoutCompletedEvents(
+  parties: WebhookParties,
+  options: { created?: number; currentPeriodEnd?: Date } = {},
+): TestStripeEvent[] {
   // By default the last one is created now, so events made afterwards with the default time come after them.
   const t = options.created ?? seconds(new Date()) - 2;
   const period = { currentPeriodEnd: options.currentPeriodEnd };
@@ -115,14 +178,19 @@ export function signWebhook(payload: string, secret: string = LOCAL_WEBHOOK_SECR
 }
 
 /** An in-process API (test/api.ts createTestApi, or anything with `app.request`), or the base URL of a running one. */
-export type WebhookTarget = string | { app: { request(input: string, init?: RequestInit): Response | Promise<Response> } };
+export type WebhookTarget =
+  string | { app: { request(input: string, init?: RequestInit): Response | Promise<Response> } };
 
 export { WEBHOOK_PATH };
 
 /**
  * POSTs the event to the API's webhook, signed with `secret` (or with the `signature` given as is, to test refusals).
  */
-export async function deliverWebhook(target: WebhookTarget, event: TestStripeEvent, options: { secret?: string; signature?: string | null } = {}): Promise<Response> {
+export async function deliverWebhook(
+  target: WebhookTarget,
+  event: TestStripeEvent,
+  options: { secret?: string; signature?: string | null } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const signature = options.signature === undefined ? signWebhook(event.payload, options.secret) : options.signature;
   if (signature !== null) headers['stripe-signature'] = signature;

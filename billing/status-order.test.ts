@@ -4,7 +4,7 @@ import { isStaleEvent, lifecycleStage } from './status-order.ts';
 const at = (s: number) => new Date(s * 1000);
 
 describe('subscription status order', () => {
-  it('follows Stripe\'s lifecycle: incomplete, then trialing, then the billed states, then the final ones', () => {
+  it("follows Stripe's lifecycle: incomplete, then trialing, then the billed states, then the final ones", () => {
     expect(lifecycleStage('incomplete')).toBeLessThan(lifecycleStage('trialing'));
     expect(lifecycleStage('trialing')).toBeLessThan(lifecycleStage('active'));
     expect(lifecycleStage('active')).toBe(lifecycleStage('past_due'));
@@ -15,7 +15,9 @@ describe('subscription status order', () => {
 
   it('goes by time first: an older event is stale, a newer one applies whatever its status', () => {
     expect(isStaleEvent({ status: 'incomplete', eventAt: at(10) }, { status: 'active', eventAt: at(9) })).toBe(true);
-    expect(isStaleEvent({ status: 'canceled', eventAt: at(10) }, { status: 'incomplete', eventAt: at(11) })).toBe(false);
+    expect(isStaleEvent({ status: 'canceled', eventAt: at(10) }, { status: 'incomplete', eventAt: at(11) })).toBe(
+      false,
+    );
     expect(isStaleEvent({ status: 'active', eventAt: null }, { status: 'incomplete', eventAt: at(1) })).toBe(false);
   });
 

@@ -10,8 +10,12 @@
 const STAGE: Readonly<Record<string, number>> = {
   incomplete: 0,
   trialing: 1,
-  active: 2, past_due: 2, unpaid: 2, paused: 2,
-  canceled: 3, incomplete_expired: 3,
+  active: 2,
+  past_due: 2,
+  unpaid: 2,
+  paused: 2,
+  canceled: 3,
+  incomplete_expired: 3,
 };
 /** A status Stripe may add later: among the billed ones, where events of the same second apply in arrival order. */
 const UNKNOWN_STAGE = 2;
@@ -25,7 +29,10 @@ export function lifecycleStage(status: string): number {
  * stage (a late `customer.subscription.created` saying incomplete after the payment made it active). Within one
  * stage, the later arrival wins, as before.
  */
-export function isStaleEvent(stored: { status: string; eventAt: Date | null }, incoming: { status: string; eventAt: Date }): boolean {
+export function isStaleEvent(
+  stored: { status: string; eventAt: Date | null },
+  incoming: { status: string; eventAt: Date },
+): boolean {
   if (!stored.eventAt) return false;
   const storedAt = stored.eventAt.getTime();
   const incomingAt = incoming.eventAt.getTime();

@@ -1,14 +1,30 @@
 // Which Stripe the client talks to for each configuration, and that the client built for stripe-mock really reaches it.
 import { describe, expect, inject, it } from 'vitest';
-import { LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_SECRET, createStripeClient, stripeApiUrl, webhookSecret } from './stripe-client.ts';
+import {
+  LOCAL_STRIPE_KEY,
+  LOCAL_WEBHOOK_SECRET,
+  createStripeClient,
+  stripeApiUrl,
+  webhookSecret,
+} from './stripe-client.ts';
 
 const stripe = (over: Partial<{ secretKey: string; apiUrl: string; webhookSecret: string }> = {}) => ({
-  stripe: { secretKey: undefined, apiUrl: undefined, webhookSecret: undefined, priceId: 'price_x', paymentGraceDays: 7, localMockPort: 12111, ...over },
+  stripe: {
+    secretKey: undefined,
+    apiUrl: undefined,
+    webhookSecret: undefined,
+    priceId: 'price_x',
+    paymentGraceDays: 7,
+    localMockPort: 12111,
+    ...over,
+  },
 });
 
 describe('stripeApiUrl', () => {
   it('uses STRIPE_API_URL when set, Stripe itself with only a key, and the local stripe-mock with neither', () => {
-    expect(stripeApiUrl(stripe({ apiUrl: 'http://127.0.0.1:4000', secretKey: 'sk_test_x' }))).toBe('http://127.0.0.1:4000');
+    expect(stripeApiUrl(stripe({ apiUrl: 'http://127.0.0.1:4000', secretKey: 'sk_test_x' }))).toBe(
+      'http://127.0.0.1:4000',
+    );
     expect(stripeApiUrl(stripe({ secretKey: 'sk_live_x' }))).toBe('https://api.stripe.com');
     expect(stripeApiUrl(stripe())).toBe('http://127.0.0.1:12111');
   });
@@ -32,9 +48,21 @@ describe('createStripeClient', () => {
 
   it('defaults the port from the scheme: 443 for https, 80 for http', () => {
     // Nothing is sent: the SDK keeps host, port and protocol as given, which these read back.
-    const https = createStripeClient(stripe({ secretKey: 'sk_test_abc' })) as unknown as { getApiField(f: string): unknown };
-    expect([https.getApiField('host'), https.getApiField('port'), https.getApiField('protocol')]).toEqual(['api.stripe.com', 443, 'https']);
-    const http = createStripeClient(stripe({ apiUrl: 'http://stripe.internal' })) as unknown as { getApiField(f: string): unknown };
-    expect([http.getApiField('host'), http.getApiField('port'), http.getApiField('protocol')]).toEqual(['stripe.internal', 80, 'http']);
+    const https = createStripeClient(stripe({ secretKey: 'sk_test_abc' })) as unknown as {
+      getApiField(f: string): unknown;
+    };
+    expect([https.getApiField('host'), https.getApiField('port'), https.getApiField('protocol')]).toEqual([
+      'api.stripe.com',
+      443,
+      'https',
+    ]);
+    const http = createStripeClient(stripe({ apiUrl: 'http://stripe.internal' })) as unknown as {
+      getApiField(f: string): unknown;
+    };
+    expect([http.getApiField('host'), http.getApiField('port'), http.getApiField('protocol')]).toEqual([
+      'stripe.internal',
+      80,
+      'http',
+    ]);
   });
 });

@@ -10,7 +10,6 @@ import { freePort } from '../test/ports.ts';
 const run = promisify(execFile);
 const API = path.join(REPO_ROOT, 'bin', 'api.ts');
 
-
 describe('npm run api', () => {
   it.each([
     ['API_RATE_LIMIT_FREE', 'lots'],
@@ -18,8 +17,10 @@ describe('npm run api', () => {
     ['REDIS_KEY_PREFIX', 'has spaces'],
     ['API_PORT', '70000'],
   ])('stops with one sentence naming %s=%s, not a stack trace', async (name, value) => {
-    const error = await run(process.execPath, [API], { env: { ...process.env, [name]: value } })
-      .then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const error = await run(process.execPath, [API], { env: { ...process.env, [name]: value } }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(error?.code).toBe(1);
     expect(error?.stderr).toContain(`Invalid configuration: ${name}=${JSON.stringify(value)}`);
     expect(error?.stderr).not.toMatch(/\n\s+at /);
@@ -30,20 +31,35 @@ describe('npm run api', () => {
     const port = await freePort();
     const api = spawn(process.execPath, [API], {
       env: {
-        ...process.env, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: `afwd-test:bin-${process.pid}:`,
-        API_HOST: '127.0.0.1', API_PORT: String(port), LOG_LEVEL: 'warn',
-        TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `bin-api-${process.pid}-${Date.now()}`,
+        ...process.env,
+        DATABASE_URL: db.url,
+        REDIS_URL: inject('redisUrl'),
+        REDIS_KEY_PREFIX: `afwd-test:bin-${process.pid}:`,
+        API_HOST: '127.0.0.1',
+        API_PORT: String(port),
+        LOG_LEVEL: 'warn',
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: `bin-api-${process.pid}-${Date.now()}`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    api.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    api.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    api.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    api.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const exited = new Promise<number | null>((resolve) => api.once('exit', (code) => resolve(code)));
     try {
-      for (const deadline = Date.now() + 30_000; !stdout.includes('API docs:'); await new Promise((r) => setTimeout(r, 100))) {
-        if (Date.now() > deadline || api.exitCode !== null) throw new Error(`bin/api.ts did not start: ${stdout}${stderr}`);
+      for (
+        const deadline = Date.now() + 30_000;
+        !stdout.includes('API docs:');
+        await new Promise((r) => setTimeout(r, 100))
+      ) {
+        if (Date.now() > deadline || api.exitCode !== null)
+          throw new Error(`bin/api.ts did not start: ${stdout}${stderr}`);
       }
       expect(stdout).toContain(`API:       http://127.0.0.1:${port}/api/v1`);
       expect(stdout).toContain(`API docs:  http://127.0.0.1:${port}/api/docs`);
@@ -51,9 +67,15 @@ describe('npm run api', () => {
       // Migrated: the readiness check reads the models table and finds no champion, rather than failing to read it.
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(ready.status).toBe(503);
-      expect(((await ready.json()) as { detail: string }).detail).toBe('Not ready: no model is serving (none has been promoted yet).');
+      expect(((await ready.json()) as { detail: string }).detail).toBe(
+        'Not ready: no model is serving (none has been promoted yet).',
+      );
       // Stripe's events reach the subscription saga through TEMPORAL_ADDRESS (queued: no worker needs to run yet).
-      const event = stripeEvent('invoice.paid', { userId: null, customerId: `cus_bin_${process.pid}`, subscriptionId: `sub_bin_${process.pid}` });
+      const event = stripeEvent('invoice.paid', {
+        userId: null,
+        customerId: `cus_bin_${process.pid}`,
+        subscriptionId: `sub_bin_${process.pid}`,
+      });
       const webhook = await deliverWebhook(`http://127.0.0.1:${port}`, event);
       expect(await webhook.json()).toEqual({ received: true, outcome: 'queued' });
     } finally {

@@ -29,9 +29,16 @@ await runMain(async (stack) => {
   stack.push('redis', () => redis.stop());
   const connection = Connection.lazy({ address: config.temporal.address });
   stack.push('temporal client', () => connection.close());
-  const temporal = { client: createTemporalClient({ connection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue };
+  const temporal = {
+    client: createTemporalClient({ connection, namespace: config.temporal.namespace }),
+    taskQueue: config.temporal.taskQueue,
+  };
   // The API keeps a pool of its own, sized and timed for requests (API_DB_POOL_SIZE, API_STATEMENT_TIMEOUT_MS).
-  const api = await startApiServer({ ...config, databaseUrl: database.url, redis: { ...config.redis, url: redis.url } }, log, { temporal });
+  const api = await startApiServer(
+    { ...config, databaseUrl: database.url, redis: { ...config.redis, url: redis.url } },
+    log,
+    { temporal },
+  );
   stack.push('api server', () => api.close());
   console.log(`\n  API:       ${api.apiUrl}\n  API docs:  ${api.docsUrl}\n`);
   await stack.untilSignal();

@@ -16,8 +16,14 @@ describe('npm run backfill -- --source DIR', () => {
   const archive = path.join(root, 'archive');
   let db: TestDatabase;
   const env = () => ({
-    ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `backfill-cli-${process.pid}`,
-    AFWD_DATA_DIR: path.join(root, 'data'), ARCHIVE_PORT: '0', LOG_LEVEL: 'silent', METRICS_ADDRESS: '',
+    ...process.env,
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: `backfill-cli-${process.pid}`,
+    AFWD_DATA_DIR: path.join(root, 'data'),
+    ARCHIVE_PORT: '0',
+    LOG_LEVEL: 'silent',
+    METRICS_ADDRESS: '',
     // A live source that is down: --source must win for this run, and say so.
     MLB_STATS_API_URL: 'http://127.0.0.1:9',
   });
@@ -32,8 +38,14 @@ describe('npm run backfill -- --source DIR', () => {
   });
 
   it('loads the archive into an empty database and prints the accounting', async () => {
-    const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'backfill.ts'), '--from', '2006', '--to', '2006', '--source', archive], { env: env() });
-    expect(stdout).toContain(`--source given: this run reads recorded archive ${archive}, not MLB_STATS_API_URL (http://127.0.0.1:9)`);
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin', 'backfill.ts'), '--from', '2006', '--to', '2006', '--source', archive],
+      { env: env() },
+    );
+    expect(stdout).toContain(
+      `--source given: this run reads recorded archive ${archive}, not MLB_STATS_API_URL (http://127.0.0.1:9)`,
+    );
     expect(stdout).toMatch(/backfillHistory backfill-2006-2006-archive-[0-9a-f]{12}/);
     expect(stdout).toContain('Seasons:        6 (5 MLB-only lead seasons)');
     expect(stdout).toContain('0 lost and quarantined');
@@ -44,8 +56,22 @@ describe('npm run backfill -- --source DIR', () => {
   });
 
   it('stops with one sentence when the directory holds no archive', async () => {
-    const error = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'backfill.ts'), '--from', '2006', '--to', '2006', '--source', path.join(root, 'nowhere')], { env: env() })
-      .then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const error = await run(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'bin', 'backfill.ts'),
+        '--from',
+        '2006',
+        '--to',
+        '2006',
+        '--source',
+        path.join(root, 'nowhere'),
+      ],
+      { env: env() },
+    ).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(error?.code).toBe(1);
     expect(error?.stderr).toContain(`--source: archive source: ${path.join(root, 'nowhere')} is not a directory`);
     expect(error?.stderr).not.toMatch(/\n\s+at /);

@@ -12,15 +12,22 @@ import { ConfigError, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { startLocalStack } from '../infra/local-stack.ts';
 import { describeSourceSpec, parseSourceSpec, type SourceSpec } from '../infra/source-spec.ts';
-import { backfillWorkflowId, type BackfillInput, type BackfillProgress, type backfillHistory } from '../workflows/backfill-history.ts';
+import {
+  backfillWorkflowId,
+  type BackfillInput,
+  type BackfillProgress,
+  type backfillHistory,
+} from '../workflows/backfill-history.ts';
 import { accounting } from './accounting.ts';
 import { runMain } from './main.ts';
 
 function bar(p: BackfillProgress): string {
   const width = 30;
   const filled = Math.round((p.seasonsDone / Math.max(1, p.seasonsTotal)) * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.seasonsDone}/${p.seasonsTotal} seasons · ` +
-    `${p.rowsLoaded} loaded · ${p.rowsQuarantined} quarantined · ${p.httpRequests} requests`;
+  return (
+    `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.seasonsDone}/${p.seasonsTotal} seasons · ` +
+    `${p.rowsLoaded} loaded · ${p.rowsQuarantined} quarantined · ${p.httpRequests} requests`
+  );
 }
 
 await runMain(async (stack) => {
@@ -29,7 +36,10 @@ await runMain(async (stack) => {
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'backfill' });
   const { values } = parseArgs({
     options: {
-      from: { type: 'string' }, to: { type: 'string' }, refresh: { type: 'boolean', default: false }, levels: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      refresh: { type: 'boolean', default: false },
+      levels: { type: 'string' },
       source: { type: 'string' },
     },
   });
@@ -48,8 +58,12 @@ await runMain(async (stack) => {
   if (!Number.isInteger(input.fromSeason) || !Number.isInteger(input.toSeason) || input.fromSeason > input.toSeason) {
     throw new Error(`--from and --to must be seasons with from <= to, got ${values.from} and ${values.to}`);
   }
-  if (input.sportIds?.some((id) => !Number.isInteger(id) || id <= 0)) throw new Error(`--levels must list sport ids such as 11,12, got "${values.levels}"`);
-  if (source && config.mlb.baseUrl) console.log(`--source given: this run reads ${describeSourceSpec(source)}, not MLB_STATS_API_URL (${config.mlb.baseUrl})`);
+  if (input.sportIds?.some((id) => !Number.isInteger(id) || id <= 0))
+    throw new Error(`--levels must list sport ids such as 11,12, got "${values.levels}"`);
+  if (source && config.mlb.baseUrl)
+    console.log(
+      `--source given: this run reads ${describeSourceSpec(source)}, not MLB_STATS_API_URL (${config.mlb.baseUrl})`,
+    );
   const probe = await startLocalStack(config, log, stack, { worker: 'auto', ...(source ? { source } : {}) });
   if (source) {
     input.sourceUrl = probe.mlbBaseUrl;
@@ -57,19 +71,26 @@ await runMain(async (stack) => {
   }
   const workflowId = backfillWorkflowId(input);
   const handle = await probe.client.workflow.start<typeof backfillHistory>('backfillHistory', {
-    taskQueue: config.temporal.taskQueue, workflowId, args: [input],
+    taskQueue: config.temporal.taskQueue,
+    workflowId,
+    args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
-  console.log(`backfillHistory ${workflowId}: ${probe.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`);
+  console.log(
+    `backfillHistory ${workflowId}: ${probe.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`,
+  );
   const tty = process.stdout.isTTY;
   let last = -1;
   const timer = setInterval(() => {
-    handle.query<BackfillProgress>('progress').then((p) => {
-      if (tty) process.stdout.write(`\r${bar(p)}`);
-      else if (p.seasonsDone !== last) console.log(bar(p));
-      last = p.seasonsDone;
-    }, () => undefined);
+    handle.query<BackfillProgress>('progress').then(
+      (p) => {
+        if (tty) process.stdout.write(`\r${bar(p)}`);
+        else if (p.seasonsDone !== last) console.log(bar(p));
+        last = p.seasonsDone;
+      },
+      () => undefined,
+    );
   }, 1000);
   stack.push('progress', () => clearInterval(timer));
   const result = await handle.result();

@@ -24,6 +24,8 @@ await runMain(async (stack) => {
   const out = values.out ?? defaultBackupFile(path.join(config.dataDir, 'backups'));
   const result = await backupDatabase({ url, out });
   const size = statSync(result.file).size;
-  console.log(`backup written: ${result.file} (${(size / 1024).toFixed(0)} KiB, ${path.basename(result.tool)} for PostgreSQL ${result.serverMajor})`);
+  console.log(
+    `backup written: ${result.file} (${(size / 1024).toFixed(0)} KiB, ${path.basename(result.tool)} for PostgreSQL ${result.serverMajor})`,
+  );
   console.log(`restore with: npm run db:restore -- --from ${result.file} [--to DATABASE_URL] [--clean]`);
 });

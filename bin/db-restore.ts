@@ -11,7 +11,9 @@ import { ensureLocalPostgres } from '../infra/postgres.ts';
 import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
-  const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, clean: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { from: { type: 'string' }, to: { type: 'string' }, clean: { type: 'boolean', default: false } },
+  });
   if (!values.from) throw new ConfigError('--from FILE is required: the backup to restore (see npm run db:backup).');
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, name: 'db-restore' });
@@ -24,6 +26,7 @@ await runMain(async (stack) => {
   const target = new URL(url);
   const result = await restoreDatabase({ from: values.from, url, clean: values.clean ?? false });
   console.log(
-    `restored ${values.from} into ${target.host}${target.pathname}` + (result.cleaned ? ' (existing objects replaced: --clean)' : ''),
+    `restored ${values.from} into ${target.host}${target.pathname}` +
+      (result.cleaned ? ' (existing objects replaced: --clean)' : ''),
   );
 });

@@ -37,7 +37,11 @@ export async function rotateFantraxKeys(pool: Pool, keyring: Keyring): Promise<R
     if (await resealLink(pool, link.userId, link.sealed, resealed)) report.rotated++;
     else report.alreadyCurrent++;
   }
-  await writeAudit(pool, { actor: 'cli', action: 'fantrax_keys_rotated', details: { newestKeyId: report.newestKeyId, rotated: report.rotated, unreadable: report.unreadable.length } });
+  await writeAudit(pool, {
+    actor: 'cli',
+    action: 'fantrax_keys_rotated',
+    details: { newestKeyId: report.newestKeyId, rotated: report.rotated, unreadable: report.unreadable.length },
+  });
   return report;
 }
 
@@ -46,6 +50,8 @@ export function formatRotationReport(report: RotationReport): string[] {
     `newest key: ${report.newestKeyId}`,
     `re-encrypted: ${report.rotated}`,
     `already under the newest key: ${report.alreadyCurrent}`,
-    ...(report.unreadable.length ? [`unreadable with this keyring (reconnect needed): ${report.unreadable.join(', ')}`] : []),
+    ...(report.unreadable.length
+      ? [`unreadable with this keyring (reconnect needed): ${report.unreadable.join(', ')}`]
+      : []),
   ];
 }

@@ -7,14 +7,20 @@ import { createTestDatabase, type TestDatabase } from '../test/database.ts';
 import { formatRotationReport, rotateFantraxKeys } from './fantrax-rotate-keys-command.ts';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await createTestDatabase(); });
-afterAll(async () => { await db?.drop(); });
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
 
 describe('npm run fantrax:rotate-keys', () => {
   it('re-encrypts every secret under the newest key, leaves current ones, and reports the unreadable', async () => {
     const old = generateKey('k-old');
     const lost = generateKey('k-lost');
-    const users = await Promise.all(['a', 'b', 'c'].map(async (n) => (await createUser(db.pool, { email: `${n}@example.test`, passwordHash: 'x' }))!));
+    const users = await Promise.all(
+      ['a', 'b', 'c'].map(async (n) => (await createUser(db.pool, { email: `${n}@example.test`, passwordHash: 'x' }))!),
+    );
     await saveLink(db.pool, users[0]!, createSecretBox({ keys: [old] }).seal('secret-a', users[0]!));
     await saveLink(db.pool, users[1]!, createSecretBox({ keys: [lost] }).seal('secret-b', users[1]!));
     const keyring = { keys: [generateKey('k-new'), old] };
@@ -27,7 +33,9 @@ describe('npm run fantrax:rotate-keys', () => {
     // Only the newest key is needed now.
     expect(createSecretBox({ keys: [keyring.keys[0]!] }).open(a!.sealed, users[0]!)).toBe('secret-a');
     expect(formatRotationReport(report).join('\n')).not.toMatch(/secret-/);
-    expect(await auditEntries(db.pool, { action: 'fantrax_keys_rotated' })).toMatchObject([{ actor: 'cli', details: { newestKeyId: 'k-new', rotated: 1, unreadable: 1 } }]);
+    expect(await auditEntries(db.pool, { action: 'fantrax_keys_rotated' })).toMatchObject([
+      { actor: 'cli', details: { newestKeyId: 'k-new', rotated: 1, unreadable: 1 } },
+    ]);
     expect((await rotateFantraxKeys(db.pool, keyring)).rotated).toBe(0);
   });
 
@@ -44,7 +52,9 @@ describe('npm run fantrax:rotate-keys', () => {
     const now = (await linkOf(db.pool, user))!;
     expect(createSecretBox(keyring).open(now.sealed, user)).toBe('secret-after');
     // Unchanged since the read: replaced.
-    expect(await resealLink(db.pool, user, now.sealed, createSecretBox(keyring).reencrypt(now.sealed, user)!)).toBe(true);
+    expect(await resealLink(db.pool, user, now.sealed, createSecretBox(keyring).reencrypt(now.sealed, user)!)).toBe(
+      true,
+    );
     expect((await linkOf(db.pool, user))!.sealed.keyId).toBe('k-new');
   });
 });

@@ -11,7 +11,10 @@ import { runMain } from './main.ts';
 
 await runMain(async (stack) => {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, name: 'fantrax-rotate-keys' });
+  const log = createLogger({
+    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    name: 'fantrax-rotate-keys',
+  });
   const db = await openDatabase(config, log);
   stack.push('database', () => db.close());
   const report = await rotateFantraxKeys(db.pool, await loadKeyring(config));

@@ -33,8 +33,10 @@ export function formatQuarantineReport(report: QuarantineReport, selection: stri
   if (report.batches.length === 0) return `No ingest batch matches ${selection}.\n`;
   out.push(`Batches (${selection}):`);
   for (const b of report.batches) {
-    out.push(`  batch ${b.batchId}  season ${b.season ?? '-'}  ${b.source}  ${b.status}${b.finishedAt ? '' : ' (not finished)'}  ` +
-      `fetched ${n(b.rowsFetched)}, loaded ${n(b.rowsLoaded)}, quarantined ${n(b.rowsQuarantined)}  started ${b.startedAt.toISOString()}`);
+    out.push(
+      `  batch ${b.batchId}  season ${b.season ?? '-'}  ${b.source}  ${b.status}${b.finishedAt ? '' : ' (not finished)'}  ` +
+        `fetched ${n(b.rowsFetched)}, loaded ${n(b.rowsLoaded)}, quarantined ${n(b.rowsQuarantined)}  started ${b.startedAt.toISOString()}`,
+    );
     if (b.breach) out.push(`    BREACH: ${b.breach}`);
   }
   const total = report.cells.reduce((s, c) => s + c.quarantined, 0);
@@ -61,11 +63,14 @@ export function formatQuarantineReport(report: QuarantineReport, selection: stri
     }
   }
   if (report.batches.some((b) => b.status === 'breached')) {
-    out.push('', 'A breached batch loaded nothing. Fix the cause, then re-run the same command (e.g. npm run backfill -- --from ... --to ...):',
+    out.push(
+      '',
+      'A breached batch loaded nothing. Fix the cause, then re-run the same command (e.g. npm run backfill -- --from ... --to ...):',
       '  - our parser or rules were wrong: fix them; the re-run re-validates from the landing zone, no request is repeated;',
       '  - the source sent bad data and has fixed it: add --refresh to fetch again;',
       '  - the data are right and the limit too tight: raise QUARANTINE_CELL_MAX_SHARE / QUARANTINE_BATCH_MAX_SHARE for that run.',
-      'Then mark this quarantine handled: npm run quarantine -- --batch <id> --resolve "what was done".');
+      'Then mark this quarantine handled: npm run quarantine -- --batch <id> --resolve "what was done".',
+    );
   }
   return `${out.join('\n')}\n`;
 }

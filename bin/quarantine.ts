@@ -24,11 +24,17 @@ function whole(flag: string, value: string | undefined): number | undefined {
 
 await runMain(async (stack) => {
   const { values } = parseArgs({
-    options: { batch: { type: 'string' }, season: { type: 'string' }, samples: { type: 'string' }, resolve: { type: 'string' } },
+    options: {
+      batch: { type: 'string' },
+      season: { type: 'string' },
+      samples: { type: 'string' },
+      resolve: { type: 'string' },
+    },
   });
   const batchId = whole('batch', values.batch);
   const season = whole('season', values.season);
-  if ((batchId === undefined) === (season === undefined)) throw new ConfigError(`give one of --batch or --season; ${USAGE}`);
+  if ((batchId === undefined) === (season === undefined))
+    throw new ConfigError(`give one of --batch or --season; ${USAGE}`);
   if (values.resolve !== undefined && batchId === undefined) throw new ConfigError(`--resolve needs --batch; ${USAGE}`);
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, name: 'quarantine' });
@@ -40,6 +46,10 @@ await runMain(async (stack) => {
     console.log(`Marked ${marked} quarantined rows of batch ${batchId} resolved.`);
     return;
   }
-  const report = await readQuarantine(db.pool, { ...(batchId === undefined ? {} : { batchId }), ...(season === undefined ? {} : { season }), samplesPerCause: whole('samples', values.samples) ?? 3 });
+  const report = await readQuarantine(db.pool, {
+    ...(batchId === undefined ? {} : { batchId }),
+    ...(season === undefined ? {} : { season }),
+    samplesPerCause: whole('samples', values.samples) ?? 3,
+  });
   process.stdout.write(formatQuarantineReport(report, batchId === undefined ? `season ${season}` : `batch ${batchId}`));
 });

@@ -18,7 +18,9 @@ await runMain(async (stack) => {
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'pipeline' });
   const tracing = initTracing({ serviceName: 'afwd-pipeline', config, log });
   stack.push('tracing', () => tracing.shutdown());
-  const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, refresh: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { from: { type: 'string' }, to: { type: 'string' }, refresh: { type: 'boolean', default: false } },
+  });
   const input = {
     fromSeason: Number(values.from ?? config.sample.fromSeason),
     toSeason: Number(values.to ?? config.sample.toSeason),
@@ -27,11 +29,15 @@ await runMain(async (stack) => {
   assertPipelineInput(input);
   const { client } = await startLocalStack(config, log, stack, { worker: 'auto' });
   const handle = await client.workflow.start<typeof runPipeline>('runPipeline', {
-    taskQueue: config.temporal.taskQueue, workflowId: pipelineWorkflowId(input), args: [input],
+    taskQueue: config.temporal.taskQueue,
+    workflowId: pipelineWorkflowId(input),
+    args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
   console.log(`runPipeline ${handle.workflowId} started; waiting for it to finish...`);
   const result = await handle.result();
-  console.log(`${accounting(result.backfill)}\nModel ${result.modelVersion}; ${result.prospects} prospects ranked; site in ${result.siteDir}`);
+  console.log(
+    `${accounting(result.backfill)}\nModel ${result.modelVersion}; ${result.prospects} prospects ranked; site in ${result.siteDir}`,
+  );
 });

@@ -40,7 +40,12 @@ await runMain(async (stack) => {
   }
   // Without SMTP_URL, e-mail goes to a local SMTP server with a web mailbox (docs/notifications.md).
   if (!config.mail.smtpUrl) {
-    const mail = await startLocalSmtpServer({ port: config.mail.localPort, mailboxPort: config.mail.localPort + 1, dir: path.join(config.dataDir, 'mail'), log });
+    const mail = await startLocalSmtpServer({
+      port: config.mail.localPort,
+      mailboxPort: config.mail.localPort + 1,
+      dir: path.join(config.dataDir, 'mail'),
+      log,
+    });
     stack.push('local SMTP server', () => mail.close());
     serviceLines += `  Mailbox:        ${mail.mailboxUrl}\n`;
   }
@@ -61,12 +66,16 @@ await runMain(async (stack) => {
   const placeholder = path.join(config.dataDir, 'site', 'placeholder');
   if (!existsSync(placeholder)) {
     mkdirSync(placeholder, { recursive: true });
-    writeFileSync(path.join(placeholder, 'index.html'),
-      '<!doctype html><html lang="en"><meta charset="utf-8"><meta http-equiv="refresh" content="10"><title>A Fine Wine Dynasty</title><p>The first rankings are being built. This page refreshes itself.</p></html>');
+    writeFileSync(
+      path.join(placeholder, 'index.html'),
+      '<!doctype html><html lang="en"><meta charset="utf-8"><meta http-equiv="refresh" content="10"><title>A Fine Wine Dynasty</title><p>The first rankings are being built. This page refreshes itself.</p></html>',
+    );
   }
   // The API on the site's origin (as nginx does in production): the account pages' refresh cookie is first-party.
   const site = await serveSite({
-    root: () => (existsSync(paths.siteCurrent) ? paths.siteCurrent : placeholder), port: config.sitePort, apiUrl: api.url,
+    root: () => (existsSync(paths.siteCurrent) ? paths.siteCurrent : placeholder),
+    port: config.sitePort,
+    apiUrl: api.url,
   });
   stack.push('site server', () => site.close());
 
@@ -77,13 +86,17 @@ await runMain(async (stack) => {
   const workflowId = pipelineWorkflowId(input);
   // A run already in progress (from an earlier `npm start`) is attached to, not duplicated.
   const handle = await client.workflow.start<typeof runPipeline>('runPipeline', {
-    taskQueue: config.temporal.taskQueue, workflowId, args: [input],
+    taskQueue: config.temporal.taskQueue,
+    workflowId,
+    args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
   const runUrl = `${temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`;
   const apiLines = `  API:            ${api.apiUrl}\n  API docs:       ${api.docsUrl}\n${serviceLines}`;
-  console.log(`\n  Rankings site:  ${site.url}\n${apiLines}  Temporal UI:    ${temporalUiUrl}\n  Pipeline run:   ${runUrl}\n`);
+  console.log(
+    `\n  Rankings site:  ${site.url}\n${apiLines}  Temporal UI:    ${temporalUiUrl}\n  Pipeline run:   ${runUrl}\n`,
+  );
   const result = await handle.result();
   // The demo league rosters the prospects just ranked.
   await fantrax?.refresh();

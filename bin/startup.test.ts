@@ -12,7 +12,10 @@ describe('start-up', () => {
   it('stops with one clear sentence naming a bad setting, not a stack trace', async () => {
     const error = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'migrate.ts')], {
       env: { ...process.env, EMBEDDED_PG_PORT: 'fifty' },
-    }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(error?.code).toBe(1);
     expect(error?.stderr).toMatch(/Invalid configuration: EMBEDDED_PG_PORT="fifty"/);
     expect(error?.stderr).not.toMatch(/\n\s+at /);
@@ -25,15 +28,27 @@ describe('the worker process', () => {
     const port = await freePort();
     const worker = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'worker.ts')], {
       env: {
-        ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `metrics-${process.pid}`,
-        MLB_STATS_API_URL: 'http://127.0.0.1:9', METRICS_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: 'warn',
+        ...process.env,
+        DATABASE_URL: db.url,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: `metrics-${process.pid}`,
+        MLB_STATS_API_URL: 'http://127.0.0.1:9',
+        METRICS_ADDRESS: `127.0.0.1:${port}`,
+        LOG_LEVEL: 'warn',
       },
       stdio: 'ignore',
     });
     try {
       let body = '';
-      for (const deadline = Date.now() + 30_000; Date.now() < deadline && !body.includes('temporal'); await new Promise((r) => setTimeout(r, 300))) {
-        body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      for (
+        const deadline = Date.now() + 30_000;
+        Date.now() < deadline && !body.includes('temporal');
+        await new Promise((r) => setTimeout(r, 300))
+      ) {
+        body = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+          (r) => r.text(),
+          () => '',
+        );
       }
       // Temporal core's own metrics and the application's, on the one endpoint (infra/worker-metrics-server.ts).
       expect(body).toMatch(/^temporal_\w+/m);

@@ -34,7 +34,10 @@ afterAll(async () => {
   const customerId = user ? (await billingAccount(api.deps.pool, user.userId))?.customerId : undefined;
   if (customerId) {
     const temporal = await testTemporalClient();
-    await temporal.client.workflow.getHandle(subscriptionWorkflowId(customerId)).terminate('test over').catch(() => undefined);
+    await temporal.client.workflow
+      .getHandle(subscriptionWorkflowId(customerId))
+      .terminate('test over')
+      .catch(() => undefined);
     await temporal.close();
   }
   await new Promise((resolve) => server?.close(resolve));
@@ -43,20 +46,38 @@ afterAll(async () => {
 });
 
 const stripeEvents = (...args: string[]) =>
-  run(process.execPath, [BIN, ...args, '--api', url], { env: { ...process.env, DATABASE_URL: api.db.url, LOG_LEVEL: 'warn' } })
-    .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => e);
+  run(process.execPath, [BIN, ...args, '--api', url], {
+    env: { ...process.env, DATABASE_URL: api.db.url, LOG_LEVEL: 'warn' },
+  }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
 
 describe('npm run stripe:events', () => {
   it('sends what Stripe sends after a checkout, then a failed payment and a cancellation, for an account e-mail', async () => {
     const done = await stripeEvents('checkout-completed', '--email', user.email);
     expect(done.code).toBe(0);
     expect(done.stdout).toMatch(/checkout\.session\.completed evt_\S+: 200/);
-    await eventually(async () => ((await userById(api.deps.pool, user.userId))?.role === 'premium' ? true : undefined), 20_000, 'premium');
+    await eventually(
+      async () => ((await userById(api.deps.pool, user.userId))?.role === 'premium' ? true : undefined),
+      20_000,
+      'premium',
+    );
 
     expect((await stripeEvents('payment-failed', '--email', user.email)).code).toBe(0);
-    await eventually(async () => ((await subscriptionsOfUser(api.deps.pool, user.userId)).at(-1)?.status === 'past_due' ? true : undefined), 20_000, 'past due');
+    await eventually(
+      async () =>
+        (await subscriptionsOfUser(api.deps.pool, user.userId)).at(-1)?.status === 'past_due' ? true : undefined,
+      20_000,
+      'past due',
+    );
     expect((await stripeEvents('cancel', '--email', user.email)).code).toBe(0);
-    await eventually(async () => ((await subscriptionsOfUser(api.deps.pool, user.userId)).at(-1)?.cancelAtPeriodEnd ? true : undefined), 20_000, 'cancelled');
+    await eventually(
+      async () =>
+        (await subscriptionsOfUser(api.deps.pool, user.userId)).at(-1)?.cancelAtPeriodEnd ? true : undefined,
+      20_000,
+      'cancelled',
+    );
   });
 
   it('says what is wrong with one line: an unknown e-mail, a missing command', async () => {

@@ -17,7 +17,12 @@ import { userByEmail } from '../db/users.ts';
 import { openDatabase } from '../infra/database.ts';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
-import { checkoutCompletedEvents, deliverWebhook, stripeEvent, type TestStripeEvent } from '../billing/simulated-events.ts';
+import {
+  checkoutCompletedEvents,
+  deliverWebhook,
+  stripeEvent,
+  type TestStripeEvent,
+} from '../billing/simulated-events.ts';
 import { runMain } from './main.ts';
 
 const COMMANDS = ['checkout-completed', 'payment-failed', 'payment-succeeded', 'cancel'] as const;
@@ -28,7 +33,10 @@ function fail(message: string): never {
 const localId = (prefix: string) => `${prefix}_local_${randomBytes(8).toString('hex')}`;
 
 await runMain(async (stack) => {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { email: { type: 'string' }, api: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { email: { type: 'string' }, api: { type: 'string' } },
+  });
   const command = positionals[0] as (typeof COMMANDS)[number] | undefined;
   if (!command || !COMMANDS.includes(command) || !values.email) {
     fail(`usage: npm run stripe:events -- <${COMMANDS.join('|')}> --email <account e-mail> [--api <url>]`);
@@ -42,14 +50,31 @@ await runMain(async (stack) => {
   if (!user) fail(`No account has the e-mail ${values.email}.`);
   const customerId = (await billingAccount(db.pool, user.userId))?.customerId ?? localId('cus');
   const latest = (await subscriptionsOfUser(db.pool, user.userId)).at(-1);
-  if (command !== 'checkout-completed' && !latest) fail(`${values.email} has no subscription yet: send checkout-completed first.`);
-  const parties = { userId: user.userId, customerId, subscriptionId: latest?.subscriptionId ?? localId('sub'), priceId: config.stripe.priceId };
+  if (command !== 'checkout-completed' && !latest)
+    fail(`${values.email} has no subscription yet: send checkout-completed first.`);
+  const parties = {
+    userId: user.userId,
+    customerId,
+    subscriptionId: latest?.subscriptionId ?? localId('sub'),
+    priceId: config.stripe.priceId,
+  };
 
   const events: TestStripeEvent[] = {
     'checkout-completed': () => checkoutCompletedEvents({ ...parties, subscriptionId: localId('sub') }),
-    'payment-failed': () => [stripeEvent('customer.subscription.updated', parties, { status: 'past_due' }), stripeEvent('invoice.payment_failed', parties)],
-    'payment-succeeded': () => [stripeEvent('invoice.paid', parties), stripeEvent('customer.subscription.updated', parties)],
-    cancel: () => [stripeEvent('customer.subscription.updated', parties, { cancelAtPeriodEnd: true, currentPeriodEnd: latest?.currentPeriodEnd ?? undefined })],
+    'payment-failed': () => [
+      stripeEvent('customer.subscription.updated', parties, { status: 'past_due' }),
+      stripeEvent('invoice.payment_failed', parties),
+    ],
+    'payment-succeeded': () => [
+      stripeEvent('invoice.paid', parties),
+      stripeEvent('customer.subscription.updated', parties),
+    ],
+    cancel: () => [
+      stripeEvent('customer.subscription.updated', parties, {
+        cancelAtPeriodEnd: true,
+        currentPeriodEnd: latest?.currentPeriodEnd ?? undefined,
+      }),
+    ],
   }[command]();
   const api = values.api ?? config.api.publicUrl;
   for (const event of events) {
@@ -58,5 +83,7 @@ await runMain(async (stack) => {
     console.log(`${event.type} ${event.id}: ${res.status} ${answer}`);
     if (!res.ok) fail(`The API refused ${event.type} (${res.status}); is it running at ${api}?`);
   }
-  console.log(`Sent ${events.length} event(s) for ${values.email}; the subscription saga applies them in a moment (GET /api/v1/billing/subscription).`);
+  console.log(
+    `Sent ${events.length} event(s) for ${values.email}; the subscription saga applies them in a moment (GET /api/v1/billing/subscription).`,
+  );
 });

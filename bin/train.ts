@@ -18,13 +18,15 @@ await runMain(async (stack) => {
   const season = Number(values.season ?? config.sample.toSeason);
   const { client, pool } = await startLocalStack(config, log, stack, { worker: 'auto' });
   const handle = await client.workflow.start<typeof weeklyRetraining>('weeklyRetraining', {
-    taskQueue: config.temporal.taskQueue, workflowId: `retrain-on-demand-${season}`,
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `retrain-on-demand-${season}`,
     args: [{ fromSeason: config.sample.fromSeason, season }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
   console.log(`weeklyRetraining ${handle.workflowId} started; waiting...`);
   const result = await handle.result();
-  for (const e of await recentModelEvents(pool, 24, 5)) console.log(`${e.at.toISOString()}  ${e.modelVersion}  ${e.event}: ${e.reason}`);
+  for (const e of await recentModelEvents(pool, 24, 5))
+    console.log(`${e.at.toISOString()}  ${e.modelVersion}  ${e.event}: ${e.reason}`);
   console.log(`serving ${result.modelVersion}; ${result.prospects} prospects ranked; site in ${result.siteDir}`);
 });

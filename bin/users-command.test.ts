@@ -11,7 +11,9 @@ beforeAll(async () => {
   await createUser(db.pool, { email: 'ann@example.com', passwordHash: 'x' });
   await createUser(db.pool, { email: 'bob@example.com', passwordHash: 'x' });
 });
-afterAll(async () => { await db?.drop(); });
+afterAll(async () => {
+  await db?.drop();
+});
 
 describe('npm run users', () => {
   it('set-role finds the account by any form of its email, sets the role and audits it as the cli', async () => {
@@ -19,7 +21,9 @@ describe('npm run users', () => {
     expect(lines[0]).toContain('ann@example.com: free -> premium');
     const ann = await userByEmail(db.pool, 'ann@example.com');
     expect(ann?.role).toBe('premium');
-    expect(await auditEntries(db.pool, { action: 'user.set_role', subject: ann!.userId })).toMatchObject([{ actor: 'cli', details: { from: 'free', to: 'premium' } }]);
+    expect(await auditEntries(db.pool, { action: 'user.set_role', subject: ann!.userId })).toMatchObject([
+      { actor: 'cli', details: { from: 'free', to: 'premium' } },
+    ]);
   });
 
   it('list prints every account, or those of one role', async () => {

@@ -10,10 +10,12 @@ import { changeRole, listUsers, userByEmail } from '../db/users.ts';
 import { ConfigError } from '../lib/config.ts';
 import { withTransaction, type Pool } from '../lib/db.ts';
 
-export const USAGE = 'usage: npm run users -- set-role <email> <free|premium|admin>\n       npm run users -- list [--role free|premium|admin]';
+export const USAGE =
+  'usage: npm run users -- set-role <email> <free|premium|admin>\n       npm run users -- list [--role free|premium|admin]';
 
 function role(value: string | undefined): Role {
-  if (!value || !(ROLES as readonly string[]).includes(value)) throw new ConfigError(`the role must be one of ${ROLES.join(', ')}, got "${value ?? ''}"; ${USAGE}`);
+  if (!value || !(ROLES as readonly string[]).includes(value))
+    throw new ConfigError(`the role must be one of ${ROLES.join(', ')}, got "${value ?? ''}"; ${USAGE}`);
   return value as Role;
 }
 
@@ -29,11 +31,19 @@ export async function usersCommand(pool: Pool, args: string[]): Promise<string[]
     if (!user) throw new ConfigError(`no account has the email ${email}`);
     const changed = await withTransaction(pool, async (client) => {
       const result = await changeRole(client, user.userId, target);
-      if (result) await writeAudit(client, { actor: 'cli', action: 'user.set_role', subject: user.userId, details: { from: result.previousRole, to: target, via: 'cli' } });
+      if (result)
+        await writeAudit(client, {
+          actor: 'cli',
+          action: 'user.set_role',
+          subject: user.userId,
+          details: { from: result.previousRole, to: target, via: 'cli' },
+        });
       return result;
     });
     if (!changed) throw new ConfigError(`no account has the email ${email}`);
-    return [`${email}: ${changed.previousRole} -> ${target} (takes effect at the user's next login or token refresh, within 15 minutes)`];
+    return [
+      `${email}: ${changed.previousRole} -> ${target} (takes effect at the user's next login or token refresh, within 15 minutes)`,
+    ];
   }
   if (command === 'list') {
     let values: { role?: string | undefined };
@@ -48,7 +58,14 @@ export async function usersCommand(pool: Pool, args: string[]): Promise<string[]
     for (;;) {
       const page = await listUsers(pool, { limit: 500, offset, role: filter });
       for (const u of page.users) {
-        lines.push([u.email.padEnd(40), u.role.padEnd(8), u.createdAt.toISOString(), u.lastLoginAt?.toISOString() ?? 'never logged in'].join('  '));
+        lines.push(
+          [
+            u.email.padEnd(40),
+            u.role.padEnd(8),
+            u.createdAt.toISOString(),
+            u.lastLoginAt?.toISOString() ?? 'never logged in',
+          ].join('  '),
+        );
       }
       offset += page.users.length;
       if (page.users.length === 0 || offset >= page.total) break;

@@ -31,7 +31,11 @@ const log = createLogger({ level: 'warn', name: 'chaos' });
 const local = process.env.CHAOS_DATABASE_URL ? undefined : await testCluster(log);
 const adminDatabaseUrl = process.env.CHAOS_DATABASE_URL ?? local!.adminUrl;
 
-interface Result { name: string; ok: boolean; seconds: number }
+interface Result {
+  name: string;
+  ok: boolean;
+  seconds: number;
+}
 
 /** How long a child may take to exit after its last verdict (it exits as soon as the message is sent). */
 const EXIT_GRACE_MS = 10_000;
@@ -63,8 +67,13 @@ function runChild(names: string[], interrupted: { stop?: () => void }): Promise<
       if (message.type === 'start') {
         const limit = message.timeLimitMs;
         current = {
-          name: message.name, workDir: message.workDir, started: performance.now(),
-          timer: setTimeout(() => killGroup(`ran past its time limit of ${limit / 1000} s: ended with everything it started`), limit),
+          name: message.name,
+          workDir: message.workDir,
+          started: performance.now(),
+          timer: setTimeout(
+            () => killGroup(`ran past its time limit of ${limit / 1000} s: ended with everything it started`),
+            limit,
+          ),
         };
       } else if (current) {
         clearTimeout(current.timer);
@@ -72,7 +81,9 @@ function runChild(names: string[], interrupted: { stop?: () => void }): Promise<
         current = undefined;
         if (results.length === names.length) {
           grace = setTimeout(() => {
-            console.log(`  the runner (pid ${child.pid}) was still running ${EXIT_GRACE_MS / 1000} s after its last verdict: ended with its group`);
+            console.log(
+              `  the runner (pid ${child.pid}) was still running ${EXIT_GRACE_MS / 1000} s after its last verdict: ended with its group`,
+            );
             killGroup('ended after its last verdict');
           }, EXIT_GRACE_MS);
         }
@@ -90,10 +101,15 @@ function runChild(names: string[], interrupted: { stop?: () => void }): Promise<
       killGroup('ended');
       // Then its databases, which its teardown did not reach if it was killed: left, they would keep
       // stopUnlessShared from ever stopping the shared cluster.
-      dropRunnerDatabases(adminDatabaseUrl, child.pid!).then(
-        (dropped) => { if (dropped.length) console.log(`  dropped what the runner left: ${dropped.join(', ')}`); },
-        (error: unknown) => console.error(`  could not drop the databases of runner ${child.pid}: ${(error as Error).message}`),
-      ).finally(() => resolve(results));
+      dropRunnerDatabases(adminDatabaseUrl, child.pid!)
+        .then(
+          (dropped) => {
+            if (dropped.length) console.log(`  dropped what the runner left: ${dropped.join(', ')}`);
+          },
+          (error: unknown) =>
+            console.error(`  could not drop the databases of runner ${child.pid}: ${(error as Error).message}`),
+        )
+        .finally(() => resolve(results));
     });
   });
 }

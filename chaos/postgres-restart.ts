@@ -10,9 +10,7 @@ import { freePort } from '../test/ports.ts';
 import type { ChaosScenario } from './scenario.ts';
 import { attemptSummary, whatItIsDoing } from './support/pipeline-history.ts';
 import { referenceRun } from './support/pipeline-reference.ts';
-import {
-  BACKFILL, killWorker, openRig, spawnWorker, startBackfill, waitUntilPolling,
-} from './support/pipeline-rig.ts';
+import { BACKFILL, killWorker, openRig, spawnWorker, startBackfill, waitUntilPolling } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
 import { quietLog } from './support/logging.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
@@ -42,8 +40,12 @@ export const postgresRestart: ChaosScenario = {
     const workers: ReturnType<typeof spawnWorker>[] = [];
     try {
       const reference = await referenceRun({
-        adminDatabaseUrl: ctx.adminDatabaseUrl, client: rig.client, temporalAddress: rig.temporal.address,
-        sourceUrl: rig.source.url, dir: ctx.workDir, step: (message) => ctx.step(message),
+        adminDatabaseUrl: ctx.adminDatabaseUrl,
+        client: rig.client,
+        temporalAddress: rig.temporal.address,
+        sourceUrl: rig.source.url,
+        dir: ctx.workDir,
+        step: (message) => ctx.step(message),
       });
       cluster = await ensureLocalPostgres({ dir: dataDir, port, log: quietLog });
       if (!cluster.owned) throw new Error(`port ${port} already served a cluster: not ours to stop`);
@@ -51,7 +53,13 @@ export const postgresRestart: ChaosScenario = {
       const db = await scratchDatabase(cluster.adminUrl, 'pgrestart', { poolMax: 2 });
       try {
         const taskQueue = `chaos-pgrestart-${ctx.seed}-${Date.now()}`;
-        const worker = spawnWorker({ databaseUrl: db.url, temporalAddress: rig.temporal.address, taskQueue, sourceUrl: rig.source.url, dir: ctx.workDir });
+        const worker = spawnWorker({
+          databaseUrl: db.url,
+          temporalAddress: rig.temporal.address,
+          taskQueue,
+          sourceUrl: rig.source.url,
+          dir: ctx.workDir,
+        });
         workers.push(worker);
         await waitUntilPolling(rig.client, taskQueue, worker);
         const handle = await startBackfill(rig.client, taskQueue, taskQueue);
@@ -75,14 +83,24 @@ export const postgresRestart: ChaosScenario = {
         const outageMs = 3000 + 4000 * ctx.random();
         await sleep(outageMs);
         cluster = await ensureLocalPostgres({ dir: dataDir, port, log: quietLog });
-        ctx.step(`at ${at()} s: PostgreSQL started again after ${((performance.now() - down) / 1000).toFixed(1)} s down (crash recovery)`);
+        ctx.step(
+          `at ${at()} s: PostgreSQL started again after ${((performance.now() - down) / 1000).toFixed(1)} s down (crash recovery)`,
+        );
 
         const result = (await handle.result()) as BackfillProgress;
-        ctx.step(`backfill finished after ${at()} s on the same worker (pid ${worker.pid}, ${worker.exitCode === null ? 'still running' : `exited ${worker.exitCode}`})`);
+        ctx.step(
+          `backfill finished after ${at()} s on the same worker (pid ${worker.pid}, ${worker.exitCode === null ? 'still running' : `exited ${worker.exitCode}`})`,
+        );
         const workerSurvived = worker.exitCode === null && worker.signalCode === null;
         await killWorker(worker);
         const attempts = await attemptSummary(rig.client, handle.workflowId);
-        const { checks } = await verifyAgainstReference({ client: rig.client, workflowId: handle.workflowId, result, db, reference });
+        const { checks } = await verifyAgainstReference({
+          client: rig.client,
+          workflowId: handle.workflowId,
+          result,
+          db,
+          reference,
+        });
         return [
           ...checks,
           {

@@ -12,8 +12,7 @@ import { SCENARIOS } from './scenarios.ts';
 import type { ChaosCheck } from './scenario.ts';
 
 export type RunnerMessage =
-  | { type: 'start'; name: string; timeLimitMs: number; workDir: string }
-  | { type: 'done'; name: string; ok: boolean };
+  { type: 'start'; name: string; timeLimitMs: number; workDir: string } | { type: 'done'; name: string; ok: boolean };
 
 const send = (message: RunnerMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
 const adminDatabaseUrl = process.env.CHAOS_DATABASE_URL!;
@@ -31,14 +30,18 @@ for (const name of process.argv.slice(2)) {
   try {
     checks = await scenario.run({
       step: (message) => console.log(`  [${elapsed()} s] ${message}`),
-      adminDatabaseUrl, workDir, seed, random: mulberry32(seed),
+      adminDatabaseUrl,
+      workDir,
+      seed,
+      random: mulberry32(seed),
     });
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
   } finally {
     if (process.env.CHAOS_KEEP !== '1') rmSync(workDir, { recursive: true, force: true });
   }
-  for (const check of checks) console.log(`  ${check.ok ? 'PASS' : 'FAIL'} ${check.what}${check.detail ? ` (${check.detail})` : ''}`);
+  for (const check of checks)
+    console.log(`  ${check.ok ? 'PASS' : 'FAIL'} ${check.what}${check.detail ? ` (${check.detail})` : ''}`);
   if (failure) console.log(`  FAIL the scenario stopped: ${failure}`);
   else if (!checks.length) console.log('  FAIL the scenario verified nothing');
   await send({ type: 'done', name, ok: !failure && checks.length > 0 && checks.every((c) => c.ok) });

@@ -9,5 +9,11 @@ import { siteBuildFailure } from './site-build-failure.ts';
 import { stripeWebhookReplay } from './stripe-webhook-replay.ts';
 
 export const SCENARIOS: ChaosScenario[] = [
-  workerSigkill, postgresRestart, temporalRestart, redisKill, sourceThrottle, siteBuildFailure, stripeWebhookReplay,
+  workerSigkill,
+  postgresRestart,
+  temporalRestart,
+  redisKill,
+  sourceThrottle,
+  siteBuildFailure,
+  stripeWebhookReplay,
 ];

@@ -9,7 +9,13 @@ import { batchHealth } from './support/pipeline-batches.ts';
 import { attemptSummary, whatItIsDoing } from './support/pipeline-history.ts';
 import { referenceRun } from './support/pipeline-reference.ts';
 import {
-  BACKFILL, SEASONS, killWorker, openRig, spawnWorker, startBackfill, waitUntilPolling,
+  BACKFILL,
+  SEASONS,
+  killWorker,
+  openRig,
+  spawnWorker,
+  startBackfill,
+  waitUntilPolling,
 } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
@@ -20,7 +26,7 @@ import type { BackfillProgress } from '../workflows/backfill-history.ts';
 async function resultThroughOutage(client: Client, workflowId: string, runId: string): Promise<BackfillProgress> {
   for (const deadline = Date.now() + 10 * 60_000; ; await sleep(1000)) {
     try {
-      return await client.workflow.getHandle(workflowId, runId, { followRuns: false }).result() as BackfillProgress;
+      return (await client.workflow.getHandle(workflowId, runId, { followRuns: false }).result()) as BackfillProgress;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // Only a lost connection is waited out; a failed workflow is the scenario's failure.
@@ -32,7 +38,9 @@ async function resultThroughOutage(client: Client, workflowId: string, runId: st
 /** Seasons whose child the parent's history shows completed. */
 async function completedSeasons(client: Client, workflowId: string): Promise<number[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const ids = (history.events ?? []).flatMap((e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId ?? []);
+  const ids = (history.events ?? []).flatMap(
+    (e) => e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId ?? [],
+  );
   return ids.map((id) => Number(/season-(\d+)$/.exec(id)?.[1])).sort((a, b) => a - b);
 }
 
@@ -48,11 +56,21 @@ export const temporalRestart: ChaosScenario = {
     const workers: ReturnType<typeof spawnWorker>[] = [];
     try {
       const reference = await referenceRun({
-        adminDatabaseUrl: ctx.adminDatabaseUrl, client: rig.client, temporalAddress: rig.temporal.address,
-        sourceUrl: rig.source.url, dir: ctx.workDir, step: (message) => ctx.step(message),
+        adminDatabaseUrl: ctx.adminDatabaseUrl,
+        client: rig.client,
+        temporalAddress: rig.temporal.address,
+        sourceUrl: rig.source.url,
+        dir: ctx.workDir,
+        step: (message) => ctx.step(message),
       });
       const taskQueue = `chaos-temporal-${ctx.seed}-${Date.now()}`;
-      const worker = spawnWorker({ databaseUrl: db.url, temporalAddress: rig.temporal.address, taskQueue, sourceUrl: rig.source.url, dir: ctx.workDir });
+      const worker = spawnWorker({
+        databaseUrl: db.url,
+        temporalAddress: rig.temporal.address,
+        taskQueue,
+        sourceUrl: rig.source.url,
+        dir: ctx.workDir,
+      });
       workers.push(worker);
       await waitUntilPolling(rig.client, taskQueue, worker);
       const handle = await startBackfill(rig.client, taskQueue, taskQueue);
@@ -74,13 +92,19 @@ export const temporalRestart: ChaosScenario = {
       const doing = await whatItIsDoing(rig.client, handle.workflowId);
       const pid = await rig.temporal.kill();
       const down = performance.now();
-      ctx.step(`at ${at()} s: SIGKILL Temporal dev server pid ${pid} while ${doing}; seasons already done: ${before.join(', ')}`);
+      ctx.step(
+        `at ${at()} s: SIGKILL Temporal dev server pid ${pid} while ${doing}; seasons already done: ${before.join(', ')}`,
+      );
       await sleep(2000 + 3000 * ctx.random());
       await rig.temporal.restart();
-      ctx.step(`at ${at()} s: Temporal dev server started again on ${rig.temporal.address} and the same file (pid ${rig.temporal.pid()}) after ${((performance.now() - down) / 1000).toFixed(1)} s down`);
+      ctx.step(
+        `at ${at()} s: Temporal dev server started again on ${rig.temporal.address} and the same file (pid ${rig.temporal.pid()}) after ${((performance.now() - down) / 1000).toFixed(1)} s down`,
+      );
 
       const result = await resultThroughOutage(rig.client, handle.workflowId, runId);
-      ctx.step(`backfill finished after ${at()} s on the same worker (pid ${worker.pid}, ${worker.exitCode === null ? 'still running' : `exited ${worker.exitCode}`})`);
+      ctx.step(
+        `backfill finished after ${at()} s on the same worker (pid ${worker.pid}, ${worker.exitCode === null ? 'still running' : `exited ${worker.exitCode}`})`,
+      );
       const workerSurvived = worker.exitCode === null && worker.signalCode === null;
       await killWorker(worker);
 
@@ -88,12 +112,23 @@ export const temporalRestart: ChaosScenario = {
       const attempts = await attemptSummary(rig.client, handle.workflowId);
       const health = await batchHealth(db.pool);
       const refetched = before.filter((season) => (health.attemptsBySeason.get(season) ?? 0) !== 1);
-      const { checks } = await verifyAgainstReference({ client: rig.client, workflowId: handle.workflowId, result, db, reference });
+      const { checks } = await verifyAgainstReference({
+        client: rig.client,
+        workflowId: handle.workflowId,
+        result,
+        db,
+        reference,
+      });
       return [
         ...checks,
         {
           what: 'the run continued rather than restarted: the same run id, one child per season, seasons done before the kill not fetched again',
-          ok: described.runId === runId && attempts.childStarts === SEASONS && attempts.distinctChildren === SEASONS && before.length > 0 && refetched.length === 0,
+          ok:
+            described.runId === runId &&
+            attempts.childStarts === SEASONS &&
+            attempts.distinctChildren === SEASONS &&
+            before.length > 0 &&
+            refetched.length === 0,
           detail: `run id ${described.runId === runId ? 'unchanged' : `changed to ${described.runId}`}; ${attempts.childStarts} child starts for ${attempts.distinctChildren} seasons; seasons ${before.join(', ')} done before the kill, ${refetched.length ? `refetched: ${refetched.join(', ')}` : 'each fetched by one batch'}; ${attempts.retried} activities retried (${attempts.retries.join(', ') || 'none'})`,
         },
         {

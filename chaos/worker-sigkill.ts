@@ -8,7 +8,13 @@ import { attemptSummary, isWorking, seasonsDone, whatItIsDoing } from './support
 import { referenceRun } from './support/pipeline-reference.ts';
 import { checksumSensitivity } from './support/pipeline-scratch.ts';
 import {
-  BACKFILL, SEASONS, killWorker, openRig, spawnWorker, startBackfill, waitUntilPolling,
+  BACKFILL,
+  SEASONS,
+  killWorker,
+  openRig,
+  spawnWorker,
+  startBackfill,
+  waitUntilPolling,
 } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
@@ -29,12 +35,22 @@ export const workerSigkill: ChaosScenario = {
     const workers = new Set<ReturnType<typeof spawnWorker>>();
     try {
       const reference = await referenceRun({
-        adminDatabaseUrl: ctx.adminDatabaseUrl, client: rig.client, temporalAddress: rig.temporal.address,
-        sourceUrl: rig.source.url, dir: ctx.workDir, step: (message) => ctx.step(message),
+        adminDatabaseUrl: ctx.adminDatabaseUrl,
+        client: rig.client,
+        temporalAddress: rig.temporal.address,
+        sourceUrl: rig.source.url,
+        dir: ctx.workDir,
+        step: (message) => ctx.step(message),
       });
       const taskQueue = `chaos-sigkill-${ctx.seed}-${Date.now()}`;
       const startWorker = async () => {
-        const child = spawnWorker({ databaseUrl: db.url, temporalAddress: rig.temporal.address, taskQueue, sourceUrl: rig.source.url, dir: ctx.workDir });
+        const child = spawnWorker({
+          databaseUrl: db.url,
+          temporalAddress: rig.temporal.address,
+          taskQueue,
+          sourceUrl: rig.source.url,
+          dir: ctx.workDir,
+        });
         workers.add(child);
         await waitUntilPolling(rig.client, taskQueue, child);
         return child;
@@ -46,12 +62,15 @@ export const workerSigkill: ChaosScenario = {
       const at = () => ((performance.now() - started) / 1000).toFixed(1);
       ctx.step(`backfill ${handle.workflowId} started on worker pid ${worker.pid} into ${db.name}`);
       let finished = false;
-      const outcome = handle.result().then(
-        (result) => ({ result: result as BackfillProgress }),
-        (error: unknown) => ({ error }),
-      ).finally(() => {
-        finished = true;
-      });
+      const outcome = handle
+        .result()
+        .then(
+          (result) => ({ result: result as BackfillProgress }),
+          (error: unknown) => ({ error }),
+        )
+        .finally(() => {
+          finished = true;
+        });
 
       // Where the kills land: kill i at a number of seasons done drawn at random within the i-th tenth of 0 to
       // SEASONS - 2 (stratified, so they spread over the run; the last still finds two seasons to break). A kill waits
@@ -65,7 +84,13 @@ export const workerSigkill: ChaosScenario = {
       let kills = 0;
       for (const level of levels) {
         const identity = `${worker.pid}@${hostname()}`;
-        while (!finished && !((await seasonsDone(rig.client, handle.workflowId)) >= level && (await isWorking(rig.client, handle.workflowId, identity)))) {
+        while (
+          !finished &&
+          !(
+            (await seasonsDone(rig.client, handle.workflowId)) >= level &&
+            (await isWorking(rig.client, handle.workflowId, identity))
+          )
+        ) {
           await sleep(250);
         }
         await Promise.race([sleep(beatMs * ctx.random()), outcome]);
@@ -84,7 +109,13 @@ export const workerSigkill: ChaosScenario = {
       for (const w of workers) await killWorker(w);
 
       const attempts = await attemptSummary(rig.client, handle.workflowId);
-      const { checks, checksums } = await verifyAgainstReference({ client: rig.client, workflowId: handle.workflowId, result: ended.result, db, reference });
+      const { checks, checksums } = await verifyAgainstReference({
+        client: rig.client,
+        workflowId: handle.workflowId,
+        result: ended.result,
+        db,
+        reference,
+      });
       const killCheck: ChaosCheck = {
         what: `the worker was SIGKILLed ${KILLS} times during the run, a fresh one started after each`,
         ok: kills === KILLS,
@@ -95,7 +126,10 @@ export const workerSigkill: ChaosScenario = {
       const sensitivity = await checksumSensitivity(ctx.adminDatabaseUrl, db.name, checksums);
       const sensitivityCheck: ChaosCheck = {
         what: 'the checksums see one changed value (in a scratch copy) and ignore an excluded column',
-        ok: sensitivity.afterValueChange.length === 1 && sensitivity.afterValueChange[0]!.startsWith('player_season_stats:') && sensitivity.afterExcludedChange.length === 0,
+        ok:
+          sensitivity.afterValueChange.length === 1 &&
+          sensitivity.afterValueChange[0]!.startsWith('player_season_stats:') &&
+          sensitivity.afterExcludedChange.length === 0,
         detail: `hits of line ${sensitivity.changed} + 1: ${sensitivity.afterValueChange.join('; ') || 'no table differed'}; loaded_at of every line - 1 day: ${sensitivity.afterExcludedChange.length} tables differed`,
       };
       return [killCheck, ...checks, sensitivityCheck];

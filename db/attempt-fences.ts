@@ -76,7 +76,11 @@ export async function lockSiteFence(client: PoolClient, snapshotId: string): Pro
 
 /** Names the attempt (its token and number) allowed to switch the site to a build of `snapshotId`. */
 export async function setSiteFence(db: Queryable, snapshotId: string, token: string, attempt: number): Promise<void> {
-  await db.query('UPDATE ranking_snapshots SET site_fence = $2, site_fence_attempt = $3 WHERE snapshot_id = $1', [snapshotId, token, attempt]);
+  await db.query('UPDATE ranking_snapshots SET site_fence = $2, site_fence_attempt = $3 WHERE snapshot_id = $1', [
+    snapshotId,
+    token,
+    attempt,
+  ]);
 }
 
 /**
@@ -84,7 +88,10 @@ export async function setSiteFence(db: Queryable, snapshotId: string, token: str
  * as the connection (released by `releaseLoadLock`, or by the server when the connection dies).
  */
 export async function tryLoadLock(client: PoolClient, batchId: number): Promise<boolean> {
-  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOAD_LOCK, batchId]);
+  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
+    LOAD_LOCK,
+    batchId,
+  ]);
   return rows[0]?.locked === true;
 }
 

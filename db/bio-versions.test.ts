@@ -8,21 +8,41 @@ import { loadHistory } from './history.ts';
 
 describe('recordBioVersions', () => {
   let db: TestDatabase;
-  const bio = (primaryPosition: string, batSide = 'R', birthDate = '2002-04-09'): PlayerBio =>
-    ({ playerId: 900001, fullName: 'Ver Sions', birthDate, primaryPosition, batSide, pitchHand: 'R', mlbDebutDate: null });
+  const bio = (primaryPosition: string, batSide = 'R', birthDate = '2002-04-09'): PlayerBio => ({
+    playerId: 900001,
+    fullName: 'Ver Sions',
+    birthDate,
+    primaryPosition,
+    batSide,
+    pitchHand: 'R',
+    mlbDebutDate: null,
+  });
 
   /** A batch whose people response was fetched at `fetchedAt`, loaded with `bios`. */
-  async function load(fetchedAt: string, bios: PlayerBio[], unknownBirthDates: number[] = []): Promise<{ batchId: number; written: number }> {
-    const { rows } = await db.pool.query<{ batch_id: number }>(`INSERT INTO ingest_batches (source, season) VALUES ('test', 2024) RETURNING batch_id`);
+  async function load(
+    fetchedAt: string,
+    bios: PlayerBio[],
+    unknownBirthDates: number[] = [],
+  ): Promise<{ batchId: number; written: number }> {
+    const { rows } = await db.pool.query<{ batch_id: number }>(
+      `INSERT INTO ingest_batches (source, season) VALUES ('test', 2024) RETURNING batch_id`,
+    );
     const batchId = rows[0]!.batch_id;
     const { rows: responses } = await db.pool.query<{ response_id: number }>(
       `INSERT INTO raw_responses (batch_id, source, url, fetched_at, status, body_gzip, body_sha256)
        VALUES ($1, 'test', $2, $3, 200, '\\x00', 'x') RETURNING response_id`,
-      [batchId, `http://127.0.0.1/api/v1/people?personIds=900001&b=${batchId}`, fetchedAt]);
-    await db.pool.query('INSERT INTO ingest_batch_responses (batch_id, response_id, reused) VALUES ($1, $2, false)', [batchId, responses[0]!.response_id]);
+      [batchId, `http://127.0.0.1/api/v1/people?personIds=900001&b=${batchId}`, fetchedAt],
+    );
+    await db.pool.query('INSERT INTO ingest_batch_responses (batch_id, response_id, reused) VALUES ($1, $2, false)', [
+      batchId,
+      responses[0]!.response_id,
+    ]);
     const written = await withTransaction(db.pool, async (client) => {
-      await client.query(`INSERT INTO players (player_id, full_name, primary_position) VALUES ($1, $2, $3)
-        ON CONFLICT (player_id) DO UPDATE SET primary_position = EXCLUDED.primary_position`, [900001, 'Ver Sions', bios[0]?.primaryPosition ?? null]);
+      await client.query(
+        `INSERT INTO players (player_id, full_name, primary_position) VALUES ($1, $2, $3)
+        ON CONFLICT (player_id) DO UPDATE SET primary_position = EXCLUDED.primary_position`,
+        [900001, 'Ver Sions', bios[0]?.primaryPosition ?? null],
+      );
       return recordBioVersions(client, batchId, bios, { unknownBirthDates });
     });
     return { batchId, written };
@@ -42,7 +62,9 @@ describe('recordBioVersions', () => {
     expect((await load('2024-01-20T15:00:00Z', [bio('1', 'L')])).written).toBe(1);
     const { bioVersions, players } = await loadHistory(db.pool);
     expect(bioVersions.map((v) => [v.seenOn, v.primaryPosition, v.batSide])).toEqual([
-      ['2021-03-01', '6', 'S'], ['2022-05-01', '6', 'L'], ['2024-01-20', '1', 'L'],
+      ['2021-03-01', '6', 'S'],
+      ['2022-05-01', '6', 'L'],
+      ['2024-01-20', '1', 'L'],
     ]);
     // The players row says pitcher today; the 2022 feature row still sees the shortstop.
     expect(players[0]?.primaryPosition).toBe('1');
@@ -53,7 +75,9 @@ describe('recordBioVersions', () => {
 
   it('makes a placeholder birth date unknown in every version', async () => {
     await load('2024-06-01T15:00:00Z', [bio('1', 'L')], [900001]);
-    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM player_bio_versions WHERE player_id = 900001 AND birth_date IS NOT NULL');
+    const { rows } = await db.pool.query(
+      'SELECT count(*)::int AS n FROM player_bio_versions WHERE player_id = 900001 AND birth_date IS NOT NULL',
+    );
     expect(rows[0].n).toBe(0);
   });
 });

@@ -40,13 +40,22 @@ export async function recordBioVersions(
              IS DISTINCT FROM (i.birth_date, i.primary_position, i.bat_side, i.pitch_hand)
        ON CONFLICT (player_id, seen_on) DO UPDATE SET birth_date = EXCLUDED.birth_date,
          primary_position = EXCLUDED.primary_position, bat_side = EXCLUDED.bat_side, pitch_hand = EXCLUDED.pitch_hand`,
-      [batchId, unique.map((b) => b.playerId), unique.map((b) => b.birthDate), unique.map((b) => b.primaryPosition),
-        unique.map((b) => b.batSide), unique.map((b) => b.pitchHand)],
+      [
+        batchId,
+        unique.map((b) => b.playerId),
+        unique.map((b) => b.birthDate),
+        unique.map((b) => b.primaryPosition),
+        unique.map((b) => b.batSide),
+        unique.map((b) => b.pitchHand),
+      ],
     );
     written += rowCount ?? 0;
   }
   if (options.unknownBirthDates?.length) {
-    await client.query('UPDATE player_bio_versions SET birth_date = NULL WHERE player_id = ANY($1) AND birth_date IS NOT NULL', [options.unknownBirthDates]);
+    await client.query(
+      'UPDATE player_bio_versions SET birth_date = NULL WHERE player_id = ANY($1) AND birth_date IS NOT NULL',
+      [options.unknownBirthDates],
+    );
   }
   return written;
 }

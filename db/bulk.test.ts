@@ -7,17 +7,29 @@ describe('insertRows', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    await db.pool.query('CREATE TABLE t (id int PRIMARY KEY, name text, score real, doc jsonb, raw bytea, at timestamptz)');
+    await db.pool.query(
+      'CREATE TABLE t (id int PRIMARY KEY, name text, score real, doc jsonb, raw bytea, at timestamptz)',
+    );
   });
   afterAll(() => db.drop());
 
   const tricky = ['tab\there', 'line\nbreak', 'back\\slash', 'ñandú "quoted"', '', '\\N'];
   const rowsOf = (n: number, bump = 0) =>
-    Array.from({ length: n }, (_, i) => [i, tricky[i % tricky.length]!, i % 7 === 0 ? null : i / 2 + bump, { i, s: tricky[i % tricky.length] }, Buffer.from([i % 256, 0, 255]), new Date(Date.UTC(2024, 0, 1 + (i % 28)))]);
+    Array.from({ length: n }, (_, i) => [
+      i,
+      tricky[i % tricky.length]!,
+      i % 7 === 0 ? null : i / 2 + bump,
+      { i, s: tricky[i % tricky.length] },
+      Buffer.from([i % 256, 0, 255]),
+      new Date(Date.UTC(2024, 0, 1 + (i % 28))),
+    ]);
   const columns = ['id', 'name', 'score', 'doc', 'raw', 'at'];
   const clause = upsertClause('t', ['id'], columns);
 
-  for (const [path, n] of [['unnest', 50], ['COPY', 5_000]] as const) {
+  for (const [path, n] of [
+    ['unnest', 50],
+    ['COPY', 5_000],
+  ] as const) {
     it(`round-trips awkward values exactly through the ${path} path, and a reload writes nothing`, async () => {
       await db.pool.query('TRUNCATE t');
       const client = await db.pool.connect();
@@ -45,12 +57,16 @@ describe('insertRows', () => {
     // Enough rows that the COPY is still streaming 50 ms in, when the abort lands.
     const many = rowsOf(300_000);
     let copying = false;
-    const load = withTransaction(db.pool, async (client) => {
-      await insertRows(client, 't', columns, rowsOf(500), clause);
-      copying = true;
-      await insertRows(client, 't', columns, many, clause);
-    }, { signal: controller.signal });
-    for (; !copying; ) await new Promise((r) => setTimeout(r, 5));
+    const load = withTransaction(
+      db.pool,
+      async (client) => {
+        await insertRows(client, 't', columns, rowsOf(500), clause);
+        copying = true;
+        await insertRows(client, 't', columns, many, clause);
+      },
+      { signal: controller.signal },
+    );
+    for (; !copying;) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 50));
     const aborted = performance.now();
     controller.abort(reason);

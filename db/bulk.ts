@@ -51,7 +51,8 @@ export async function insertRows(
     return type;
   });
   for (const row of rows) {
-    if (row.length !== columns.length) throw new Error(`insertRows(${table}): a row has ${row.length} values for ${columns.length} columns`);
+    if (row.length !== columns.length)
+      throw new Error(`insertRows(${table}): a row has ${row.length} values for ${columns.length} columns`);
   }
   if (columnType.some((t) => t.endsWith('[]'))) return insertValues(client, table, columns, rows, onConflict);
   if (rows.length >= COPY_THRESHOLD) return insertByCopy(client, table, columns, rows, onConflict);
@@ -75,7 +76,8 @@ function copyField(value: unknown): string {
   if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
   let text: string;
   if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') text = value.toString();
+  else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    text = value.toString();
   else if (value instanceof Date) text = value.toISOString();
   else text = JSON.stringify(value) ?? '';
   return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
@@ -93,11 +95,16 @@ async function insertByCopy(
   try {
     const lines = function* () {
       for (let i = 0; i < rows.length; i += 1000) {
-        yield rows.slice(i, i + 1000).map((row) => `${row.map(copyField).join('\t')}\n`).join('');
+        yield rows
+          .slice(i, i + 1000)
+          .map((row) => `${row.map(copyField).join('\t')}\n`)
+          .join('');
       }
     };
     await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY ${staging} (${columns.join(',')}) FROM STDIN`)));
-    const result = await client.query(`INSERT INTO ${table} (${columns.join(',')}) SELECT ${columns.join(',')} FROM ${staging} ${onConflict}`);
+    const result = await client.query(
+      `INSERT INTO ${table} (${columns.join(',')}) SELECT ${columns.join(',')} FROM ${staging} ${onConflict}`,
+    );
     return result.rowCount ?? 0;
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${staging}`);
@@ -115,8 +122,13 @@ async function insertValues(
   let written = 0;
   for (let start = 0; start < rows.length; start += perBatch) {
     const params: unknown[] = [];
-    const tuples = rows.slice(start, start + perBatch).map((row) => `(${row.map((value) => `$${params.push(value)}`).join(',')})`);
-    const result = await client.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${tuples.join(',')} ${onConflict}`, params);
+    const tuples = rows
+      .slice(start, start + perBatch)
+      .map((row) => `(${row.map((value) => `$${params.push(value)}`).join(',')})`);
+    const result = await client.query(
+      `INSERT INTO ${table} (${columns.join(',')}) VALUES ${tuples.join(',')} ${onConflict}`,
+      params,
+    );
     written += result.rowCount ?? 0;
   }
   return written;
@@ -126,7 +138,12 @@ async function insertValues(
  * `ON CONFLICT (key) DO UPDATE` that rewrites a row only when one of `compare` differs, so reloading unchanged data
  * writes nothing (and reports 0 rows). Columns outside `compare` (batch ids, timestamps) follow the data's changes.
  */
-export function upsertClause(table: string, key: readonly string[], columns: readonly string[], compare?: readonly string[]): string {
+export function upsertClause(
+  table: string,
+  key: readonly string[],
+  columns: readonly string[],
+  compare?: readonly string[],
+): string {
   const updates = columns.filter((c) => !key.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
   if (updates.length === 0) return `ON CONFLICT (${key.join(',')}) DO NOTHING`;
   const compared = (compare ?? columns).filter((c) => !key.includes(c));

@@ -7,13 +7,22 @@ describe('checksumDifferences', () => {
 
   it('is empty when every table has the same count and checksum', () => {
     const a = [sum('players', 10, 'aaaaaaaa11'), sum('player_season_stats', 40, 'bbbbbbbb22')];
-    expect(checksumDifferences(a, a.map((x) => ({ ...x })))).toEqual([]);
+    expect(
+      checksumDifferences(
+        a,
+        a.map((x) => ({ ...x })),
+      ),
+    ).toEqual([]);
   });
 
   it('names tables that differ in rows or checksum, or that one set lacks', () => {
     const a = [sum('a', 1, 'x'), sum('b', 40, 'bbbbbbbb22'), sum('c', 1, 'z')];
     const b = [sum('a', 1, 'x'), sum('b', 39, 'cccccccc33'), sum('d', 0, 'q')];
-    expect(checksumDifferences(a, b)).toEqual(['b: 40 rows bbbbbbbb vs 39 rows cccccccc', 'c: missing from the second set', 'd: missing from the first set']);
+    expect(checksumDifferences(a, b)).toEqual([
+      'b: 40 rows bbbbbbbb vs 39 rows cccccccc',
+      'c: missing from the second set',
+      'd: missing from the first set',
+    ]);
   });
 });
 
@@ -45,7 +54,9 @@ describe('tableChecksums', () => {
     expect(await tableChecksums(db.pool, { tables: ['t'], exclude: ['id', 'noted_at'] })).toEqual(lean);
 
     await db.pool.query("UPDATE t SET v = 'c' WHERE v = 'a'");
-    expect(checksumDifferences(await tableChecksums(db.pool, { tables: ['t'], exclude: ['id', 'noted_at'] }), lean)).toHaveLength(1);
+    expect(
+      checksumDifferences(await tableChecksums(db.pool, { tables: ['t'], exclude: ['id', 'noted_at'] }), lean),
+    ).toHaveLength(1);
   });
 
   it('refuses a table that does not exist', async () => {

@@ -79,7 +79,8 @@ export function checksumDifferences(a: readonly TableChecksum[], b: readonly Tab
   for (const x of a) {
     const y = others.get(x.table);
     if (!y) diffs.push(`${x.table}: missing from the second set`);
-    else if (x.rows !== y.rows || x.checksum !== y.checksum) diffs.push(`${x.table}: ${x.rows} rows ${x.checksum.slice(0, 8)} vs ${y.rows} rows ${y.checksum.slice(0, 8)}`);
+    else if (x.rows !== y.rows || x.checksum !== y.checksum)
+      diffs.push(`${x.table}: ${x.rows} rows ${x.checksum.slice(0, 8)} vs ${y.rows} rows ${y.checksum.slice(0, 8)}`);
     others.delete(x.table);
   }
   for (const table of others.keys()) diffs.push(`${table}: missing from the first set`);

@@ -12,7 +12,14 @@ export type ExportRow = Record<string, unknown>;
 const SECRET_COLUMN = /(hash|secret|ciphertext|token|password|_iv$|_tag$)/;
 
 /** Tables exported by a query of their own below, or holding nothing of the user's own. */
-const NAMED_TABLES = new Set(['users', 'refresh_tokens', 'email_outbox', 'password_reset_tokens', 'audit_log', 'fantrax_links']);
+const NAMED_TABLES = new Set([
+  'users',
+  'refresh_tokens',
+  'email_outbox',
+  'password_reset_tokens',
+  'audit_log',
+  'fantrax_links',
+]);
 
 async function rows(db: Queryable, sql: string, params: unknown[]): Promise<ExportRow[]> {
   return (await db.query<ExportRow>(sql, params)).rows;
@@ -20,24 +27,40 @@ async function rows(db: Queryable, sql: string, params: unknown[]): Promise<Expo
 
 /** The account itself, without its password hash. */
 export async function exportProfile(db: Queryable, userId: string): Promise<ExportRow | null> {
-  const found = await rows(db, `SELECT user_id, email, role, preferences, stripe_customer_id, created_at, updated_at, last_login_at
-    FROM users WHERE user_id = $1`, [userId]);
+  const found = await rows(
+    db,
+    `SELECT user_id, email, role, preferences, stripe_customer_id, created_at, updated_at, last_login_at
+    FROM users WHERE user_id = $1`,
+    [userId],
+  );
   return found[0] ?? null;
 }
 
 /** Sessions (logins): when each token was made, when it expires, its state; never a token or hash. */
 export function exportSessions(db: Queryable, userId: string): Promise<ExportRow[]> {
-  return rows(db, `SELECT family_id, created_at, expires_at, used_at, revoked_at, revoked_reason
-    FROM refresh_tokens WHERE user_id = $1 ORDER BY created_at`, [userId]);
+  return rows(
+    db,
+    `SELECT family_id, created_at, expires_at, used_at, revoked_at, revoked_reason
+    FROM refresh_tokens WHERE user_id = $1 ORDER BY created_at`,
+    [userId],
+  );
 }
 
 /** E-mails queued for the user: what and when, without their payload (a reset link is a credential while it lives). */
 export function exportEmails(db: Queryable, userId: string): Promise<ExportRow[]> {
-  return rows(db, `SELECT kind, status, attempts, created_at, sent_at FROM email_outbox WHERE user_id = $1 ORDER BY email_id`, [userId]);
+  return rows(
+    db,
+    `SELECT kind, status, attempts, created_at, sent_at FROM email_outbox WHERE user_id = $1 ORDER BY email_id`,
+    [userId],
+  );
 }
 
 export function exportPasswordResets(db: Queryable, userId: string): Promise<ExportRow[]> {
-  return rows(db, `SELECT created_at, expires_at, used_at FROM password_reset_tokens WHERE user_id = $1 ORDER BY created_at`, [userId]);
+  return rows(
+    db,
+    `SELECT created_at, expires_at, used_at FROM password_reset_tokens WHERE user_id = $1 ORDER BY created_at`,
+    [userId],
+  );
 }
 
 /** The Fantrax link without its Secret ID (the encrypted columns are left out by name). */
@@ -49,9 +72,13 @@ export async function exportFantraxLink(db: Queryable, userId: string): Promise<
 
 /** Every roster the user's Fantrax syncs stored (the teams of his leagues, as each sync saw them). */
 export function exportFantraxRosters(db: Queryable, userId: string): Promise<ExportRow[]> {
-  return rows(db, `SELECT s.sync_id, s.started_at, r.league_id, r.team_id, r.fantrax_id, r.roster_status, r.position
+  return rows(
+    db,
+    `SELECT s.sync_id, s.started_at, r.league_id, r.team_id, r.fantrax_id, r.roster_status, r.position
     FROM fantrax_syncs s JOIN fantrax_roster_entries r ON r.sync_id = s.sync_id
-    WHERE s.user_id = $1 ORDER BY s.sync_id, r.league_id, r.team_id, r.fantrax_id`, [userId]);
+    WHERE s.user_id = $1 ORDER BY s.sync_id, r.league_id, r.team_id, r.fantrax_id`,
+    [userId],
+  );
 }
 
 /**
@@ -59,10 +86,14 @@ export function exportFantraxRosters(db: Queryable, userId: string): Promise<Exp
  * data, so it shows as 'another user'; the user's own id as 'you'.
  */
 export function exportAudit(db: Queryable, userId: string): Promise<ExportRow[]> {
-  return rows(db, `SELECT at, action, details,
+  return rows(
+    db,
+    `SELECT at, action, details,
       CASE WHEN actor = $1 THEN 'you' WHEN actor ~* '^[0-9a-f]{8}-[0-9a-f]{4}-' THEN 'another user' ELSE actor END AS actor,
       CASE WHEN subject = $1 THEN 'you' WHEN subject ~* '^[0-9a-f]{8}-[0-9a-f]{4}-' THEN 'another user' ELSE subject END AS subject
-    FROM audit_log WHERE actor = $1 OR subject = $1 ORDER BY audit_id`, [userId]);
+    FROM audit_log WHERE actor = $1 OR subject = $1 ORDER BY audit_id`,
+    [userId],
+  );
 }
 
 /** Every other table with a user_id column, as table name → the user's rows (secret and binary columns left out). */
@@ -76,7 +107,11 @@ export async function exportDiscoveredTables(db: Queryable, userId: string): Pro
   for (const { table_name: table } of tables) {
     if (NAMED_TABLES.has(table)) continue;
     const columns = await exportableColumns(db, table);
-    out[table] = await rows(db, `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)} WHERE user_id = $1`, [userId]);
+    out[table] = await rows(
+      db,
+      `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)} WHERE user_id = $1`,
+      [userId],
+    );
   }
   return out;
 }
@@ -108,7 +143,10 @@ export async function stripeCustomersOf(db: Queryable, userId: string): Promise<
 
 /** The account's Stripe subscriptions (audit entries about a subscription, e.g. its compensation, name it by id). */
 export async function stripeSubscriptionsOf(db: Queryable, userId: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(`SELECT stripe_subscription_id AS id FROM subscriptions WHERE user_id = $1`, [userId]);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT stripe_subscription_id AS id FROM subscriptions WHERE user_id = $1`,
+    [userId],
+  );
   return rows.map((r) => r.id);
 }
 
@@ -130,7 +168,9 @@ export async function eraseOutbox(db: Queryable, userId: string): Promise<number
 /** Stripe events keep their ids (each is applied once) but not the customer they were about. */
 export async function eraseStripeEventCustomers(db: Queryable, customerIds: readonly string[]): Promise<void> {
   if (customerIds.length === 0) return;
-  await db.query(`UPDATE stripe_events SET stripe_customer_id = NULL WHERE stripe_customer_id = ANY($1)`, [customerIds]);
+  await db.query(`UPDATE stripe_events SET stripe_customer_id = NULL WHERE stripe_customer_id = ANY($1)`, [
+    customerIds,
+  ]);
 }
 
 /**
@@ -138,7 +178,12 @@ export async function eraseStripeEventCustomers(db: Queryable, customerIds: read
  * by the pseudonym and their details cut down to numbers, booleans and short lower-case words (roles, statuses):
  * ids, times, addresses and free text go.
  */
-export async function pseudonymizeAudit(db: Queryable, userId: string, pseudonym: string, needles: readonly string[]): Promise<number> {
+export async function pseudonymizeAudit(
+  db: Queryable,
+  userId: string,
+  pseudonym: string,
+  needles: readonly string[],
+): Promise<number> {
   const { rowCount } = await db.query(
     `UPDATE audit_log SET
        actor = CASE WHEN actor = ANY($3) THEN $2 ELSE actor END,
@@ -154,7 +199,11 @@ export async function pseudonymizeAudit(db: Queryable, userId: string, pseudonym
 }
 
 /** Queues the Stripe customers for deletion (rows go once Stripe confirmed it: billing/customer-deletions.ts). */
-export async function queueStripeCustomerDeletions(db: Queryable, customerIds: readonly string[], at: Date): Promise<void> {
+export async function queueStripeCustomerDeletions(
+  db: Queryable,
+  customerIds: readonly string[],
+  at: Date,
+): Promise<void> {
   if (customerIds.length === 0) return;
   await db.query(
     `INSERT INTO stripe_customer_deletions (stripe_customer_id, requested_at, next_attempt_at)
@@ -171,7 +220,11 @@ export async function deleteUserRow(db: Queryable, userId: string): Promise<bool
 
 // --- Stripe customers awaiting deletion ---
 
-export async function dueStripeCustomerDeletions(db: Queryable, now: Date, limit: number): Promise<{ customerId: string; attempts: number }[]> {
+export async function dueStripeCustomerDeletions(
+  db: Queryable,
+  now: Date,
+  limit: number,
+): Promise<{ customerId: string; attempts: number }[]> {
   const { rows: due } = await db.query<{ stripe_customer_id: string; attempts: number }>(
     `SELECT stripe_customer_id, attempts FROM stripe_customer_deletions WHERE next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
     [now, limit],
@@ -183,7 +236,12 @@ export async function stripeCustomerDeleted(db: Queryable, customerId: string): 
   await db.query(`DELETE FROM stripe_customer_deletions WHERE stripe_customer_id = $1`, [customerId]);
 }
 
-export async function stripeCustomerDeletionFailed(db: Queryable, customerId: string, error: string, nextAttemptAt: Date): Promise<void> {
+export async function stripeCustomerDeletionFailed(
+  db: Queryable,
+  customerId: string,
+  error: string,
+  nextAttemptAt: Date,
+): Promise<void> {
   await db.query(
     `UPDATE stripe_customer_deletions SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE stripe_customer_id = $1`,
     [customerId, error.slice(0, 500), nextAttemptAt],

@@ -17,14 +17,24 @@ export interface FantraxLink {
 }
 
 interface LinkRow {
-  user_id: string; secret_key_id: string; secret_iv: Buffer; secret_tag: Buffer; secret_ciphertext: Buffer;
-  linked_at: Date; needs_reconnect: boolean; last_synced_at: Date | null; last_error: string | null;
+  user_id: string;
+  secret_key_id: string;
+  secret_iv: Buffer;
+  secret_tag: Buffer;
+  secret_ciphertext: Buffer;
+  linked_at: Date;
+  needs_reconnect: boolean;
+  last_synced_at: Date | null;
+  last_error: string | null;
 }
 
 const toLink = (r: LinkRow): FantraxLink => ({
   userId: r.user_id,
   sealed: { keyId: r.secret_key_id, iv: r.secret_iv, tag: r.secret_tag, ciphertext: r.secret_ciphertext },
-  linkedAt: r.linked_at, needsReconnect: r.needs_reconnect, lastSyncedAt: r.last_synced_at, lastError: r.last_error,
+  linkedAt: r.linked_at,
+  needsReconnect: r.needs_reconnect,
+  lastSyncedAt: r.last_synced_at,
+  lastError: r.last_error,
 });
 
 /** Links (or relinks) a user: a new Secret ID clears the reconnect flag and the last error. */
@@ -52,7 +62,9 @@ export async function allLinks(db: Queryable): Promise<FantraxLink[]> {
 
 /** Users whose link Fantrax still accepts: the daily sync and the recomputation after a publish cover them. */
 export async function linkedUserIds(db: Queryable): Promise<string[]> {
-  const { rows } = await db.query<{ user_id: string }>('SELECT user_id FROM fantrax_links WHERE NOT needs_reconnect ORDER BY user_id');
+  const { rows } = await db.query<{ user_id: string }>(
+    'SELECT user_id FROM fantrax_links WHERE NOT needs_reconnect ORDER BY user_id',
+  );
   return rows.map((r) => r.user_id);
 }
 
@@ -62,7 +74,10 @@ export async function linkedUserIds(db: Queryable): Promise<string[]> {
  * the user has no link (write nothing then).
  */
 export async function lockLink(db: Queryable, userId: string): Promise<Date | null> {
-  const { rows } = await db.query<{ linked_at: Date }>('SELECT linked_at FROM fantrax_links WHERE user_id = $1 FOR UPDATE', [userId]);
+  const { rows } = await db.query<{ linked_at: Date }>(
+    'SELECT linked_at FROM fantrax_links WHERE user_id = $1 FOR UPDATE',
+    [userId],
+  );
   return rows[0]?.linked_at ?? null;
 }
 
@@ -71,7 +86,12 @@ export async function lockLink(db: Queryable, userId: string): Promise<Date | nu
  * a relink made meanwhile wins over a rotation, even one sealed under the same old key by an API not yet given the
  * new key. @returns true when replaced.
  */
-export async function resealLink(db: Queryable, userId: string, expected: SealedSecret, sealed: SealedSecret): Promise<boolean> {
+export async function resealLink(
+  db: Queryable,
+  userId: string,
+  expected: SealedSecret,
+  sealed: SealedSecret,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE fantrax_links SET secret_key_id = $4, secret_iv = $5, secret_tag = $6, secret_ciphertext = $7
      WHERE user_id = $1 AND secret_key_id = $2 AND secret_iv = $3`,
@@ -82,10 +102,17 @@ export async function resealLink(db: Queryable, userId: string, expected: Sealed
 
 /** Fantrax refused the Secret ID: syncs stop until the user connects again. */
 export async function markNeedsReconnect(db: Queryable, userId: string, error: string): Promise<void> {
-  await db.query('UPDATE fantrax_links SET needs_reconnect = true, last_error = $2 WHERE user_id = $1', [userId, error]);
+  await db.query('UPDATE fantrax_links SET needs_reconnect = true, last_error = $2 WHERE user_id = $1', [
+    userId,
+    error,
+  ]);
 }
 
-export async function recordLinkSync(db: Queryable, userId: string, outcome: { at: Date; error: string | null }): Promise<void> {
+export async function recordLinkSync(
+  db: Queryable,
+  userId: string,
+  outcome: { at: Date; error: string | null },
+): Promise<void> {
   await db.query(
     `UPDATE fantrax_links SET last_error = $3, last_synced_at = CASE WHEN $3::text IS NULL THEN $2 ELSE last_synced_at END WHERE user_id = $1`,
     [userId, outcome.at, outcome.error],

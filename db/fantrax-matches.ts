@@ -35,14 +35,26 @@ export interface NewMatch {
 
 /** Our players as match candidates; the organization comes from the served snapshot (null for everyone else). */
 export async function matchCandidates(db: Queryable): Promise<MatchCandidate[]> {
-  const { rows } = await db.query<{ player_id: number; full_name: string; primary_position: string | null; org: string | null; age: number | null }>(
+  const { rows } = await db.query<{
+    player_id: number;
+    full_name: string;
+    primary_position: string | null;
+    org: string | null;
+    age: number | null;
+  }>(
     `WITH served AS (SELECT snapshot_id FROM ranking_snapshots WHERE published_at IS NOT NULL ORDER BY published_at DESC LIMIT 1)
      SELECT p.player_id, p.full_name, p.primary_position, pp.org_abbreviation AS org,
             date_part('year', age(p.birth_date))::int AS age
      FROM players p
      LEFT JOIN published_prospects pp ON pp.player_id = p.player_id AND pp.ranking_snapshot_id = (SELECT snapshot_id FROM served)`,
   );
-  return rows.map((r) => ({ playerId: r.player_id, name: r.full_name, organization: r.org, position: r.primary_position, age: r.age }));
+  return rows.map((r) => ({
+    playerId: r.player_id,
+    name: r.full_name,
+    organization: r.org,
+    position: r.primary_position,
+    age: r.age,
+  }));
 }
 
 /** Stores automatic matches; a user's correction is kept as it is. */
@@ -54,8 +66,16 @@ export async function upsertMatches(db: Queryable, userId: string, matches: read
      ON CONFLICT (user_id, fantrax_id) DO UPDATE SET fantrax_name = EXCLUDED.fantrax_name, fantrax_team = EXCLUDED.fantrax_team,
        fantrax_position = EXCLUDED.fantrax_position, player_id = EXCLUDED.player_id, confidence = EXCLUDED.confidence,
        label = EXCLUDED.label, updated_at = now()`,
-    [userId, matches.map((m) => m.fantraxId), matches.map((m) => m.fantraxName), matches.map((m) => m.fantraxTeam),
-      matches.map((m) => m.fantraxPosition), matches.map((m) => m.playerId), matches.map((m) => m.confidence), matches.map((m) => m.label)],
+    [
+      userId,
+      matches.map((m) => m.fantraxId),
+      matches.map((m) => m.fantraxName),
+      matches.map((m) => m.fantraxTeam),
+      matches.map((m) => m.fantraxPosition),
+      matches.map((m) => m.playerId),
+      matches.map((m) => m.confidence),
+      matches.map((m) => m.label),
+    ],
   );
 }
 
@@ -66,20 +86,39 @@ const SELECT_MATCHES = `
   LEFT JOIN players p ON p.player_id = CASE WHEN m.corrected THEN m.corrected_player_id ELSE m.player_id END`;
 
 interface MatchRow {
-  fantrax_id: string; fantrax_name: string; fantrax_team: string | null; fantrax_position: string | null;
-  matched_player_id: number | null; confidence: number; label: MatchLabel; corrected: boolean; effective_id: number | null; full_name: string | null;
+  fantrax_id: string;
+  fantrax_name: string;
+  fantrax_team: string | null;
+  fantrax_position: string | null;
+  matched_player_id: number | null;
+  confidence: number;
+  label: MatchLabel;
+  corrected: boolean;
+  effective_id: number | null;
+  full_name: string | null;
 }
 const toMatch = (r: MatchRow): StoredMatch => ({
-  fantraxId: r.fantrax_id, fantraxName: r.fantrax_name, fantraxTeam: r.fantrax_team, fantraxPosition: r.fantrax_position,
-  matchedPlayerId: r.matched_player_id, confidence: r.confidence, label: r.label, corrected: r.corrected,
-  playerId: r.effective_id, playerName: r.full_name,
+  fantraxId: r.fantrax_id,
+  fantraxName: r.fantrax_name,
+  fantraxTeam: r.fantrax_team,
+  fantraxPosition: r.fantrax_position,
+  matchedPlayerId: r.matched_player_id,
+  confidence: r.confidence,
+  label: r.label,
+  corrected: r.corrected,
+  playerId: r.effective_id,
+  playerName: r.full_name,
 });
 
 /**
  * The user's matches, optionally only those of one label (e.g. the uncertain ones to review) or of some Fantrax ids.
  * A corrected match is no longer uncertain: it shows only under `corrected`.
  */
-export async function matchesOf(db: Queryable, userId: string, filter: { label?: MatchLabel | 'corrected'; fantraxIds?: readonly string[] } = {}): Promise<StoredMatch[]> {
+export async function matchesOf(
+  db: Queryable,
+  userId: string,
+  filter: { label?: MatchLabel | 'corrected'; fantraxIds?: readonly string[] } = {},
+): Promise<StoredMatch[]> {
   const { rows } = await db.query<MatchRow>(
     `${SELECT_MATCHES}
      WHERE m.user_id = $1
@@ -95,7 +134,12 @@ export async function matchesOf(db: Queryable, userId: string, filter: { label?:
  * The user's correction: `playerId` is who the Fantrax player is, or null for "nobody you rank".
  * @returns 'unknown-fantrax' when the player is not on the user's leagues, 'unknown-player' for a player id we do not know.
  */
-export async function correctMatch(db: Queryable, userId: string, fantraxId: string, playerId: number | null): Promise<'corrected' | 'unknown-fantrax' | 'unknown-player'> {
+export async function correctMatch(
+  db: Queryable,
+  userId: string,
+  fantraxId: string,
+  playerId: number | null,
+): Promise<'corrected' | 'unknown-fantrax' | 'unknown-player'> {
   const { rows } = await db.query<{ outcome: 'corrected' | 'unknown-fantrax' | 'unknown-player' }>(
     `WITH known AS (SELECT 1 FROM players WHERE player_id = $3),
           updated AS (
@@ -114,7 +158,14 @@ export async function correctMatch(db: Queryable, userId: string, fantraxId: str
  * to `mlbLimit` players who reached the majors.
  */
 export async function fantraxWorldPlayers(db: Queryable, mlbLimit = 300): Promise<LocalWorldPlayer[]> {
-  const { rows } = await db.query<{ player_id: number; full_name: string; org: string | null; position: string | null; rank: number | null; mlb: boolean }>(
+  const { rows } = await db.query<{
+    player_id: number;
+    full_name: string;
+    org: string | null;
+    position: string | null;
+    rank: number | null;
+    mlb: boolean;
+  }>(
     `WITH served AS (SELECT snapshot_id FROM ranking_snapshots WHERE published_at IS NOT NULL ORDER BY published_at DESC LIMIT 1),
           ranked AS (SELECT pp.player_id, pp.org_abbreviation, pp.rank FROM published_prospects pp WHERE pp.ranking_snapshot_id = (SELECT snapshot_id FROM served))
      SELECT p.player_id, p.full_name, r.org_abbreviation AS org, p.primary_position AS position, r.rank, p.mlb_debut_date IS NOT NULL AS mlb
@@ -125,5 +176,12 @@ export async function fantraxWorldPlayers(db: Queryable, mlbLimit = 300): Promis
       ORDER BY p.mlb_debut_date DESC, p.player_id LIMIT $1)`,
     [mlbLimit],
   );
-  return rows.map((r) => ({ playerId: r.player_id, name: r.full_name, organization: r.org, position: r.position, rank: r.rank, mlb: r.mlb }));
+  return rows.map((r) => ({
+    playerId: r.player_id,
+    name: r.full_name,
+    organization: r.org,
+    position: r.position,
+    rank: r.rank,
+    mlb: r.mlb,
+  }));
 }

@@ -44,6 +44,9 @@ export async function replaceFeatureSnapshot(client: PoolClient, snapshot: Featu
 
 /** The Arrow file of a feature snapshot; null when no such snapshot exists. */
 export async function featureSnapshotPath(db: Queryable, snapshotId: string): Promise<string | null> {
-  const { rows } = await db.query<{ arrow_path: string }>('SELECT arrow_path FROM feature_snapshots WHERE snapshot_id = $1', [snapshotId]);
+  const { rows } = await db.query<{ arrow_path: string }>(
+    'SELECT arrow_path FROM feature_snapshots WHERE snapshot_id = $1',
+    [snapshotId],
+  );
   return rows[0]?.arrow_path ?? null;
 }

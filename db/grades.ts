@@ -9,8 +9,9 @@ import { insertRows } from './bulk.ts';
 // Candidate prefilter: the surname tokens of players' names, normalized in SQL like normalizeName does in TypeScript
 // (NFD accents stripped, apostrophes and periods dropped, other punctuation a space); needs a UTF8 database. The exact
 // normalized-name comparison happens afterwards in TypeScript, so the prefilter only has to keep every true candidate.
-const NAME_TOKENS = "regexp_split_to_array(trim(regexp_replace(regexp_replace(regexp_replace(lower(normalize(full_name, NFD)), "
-  + "'[\\u0300-\\u036f]', '', 'g'), '[''’.]', '', 'g'), '[^[:alnum:]]+', ' ', 'g')), ' ')";
+const NAME_TOKENS =
+  'regexp_split_to_array(trim(regexp_replace(regexp_replace(regexp_replace(lower(normalize(full_name, NFD)), ' +
+  "'[\\u0300-\\u036f]', '', 'g'), '[''’.]', '', 'g'), '[^[:alnum:]]+', ' ', 'g')), ' ')";
 
 const CANDIDATES_SQL = `
   WITH cand AS (
@@ -32,10 +33,26 @@ const CANDIDATES_SQL = `
  * Every player whose name holds one of `surnames` (normalized), with the organizations he was seen in (a season
  * line with an affiliate, or a draft pick) from `fromSeason` to `toSeason`: one query per import.
  */
-export async function gradeCandidates(db: Queryable, surnames: readonly string[], fromSeason: number, toSeason: number): Promise<Candidate[]> {
-  const { rows } = await db.query<{ player_id: number; full_name: string; birth_date: string | null; primary_position: string | null; orgs: Candidate['orgs'] }>(
-    CANDIDATES_SQL, [[...new Set(surnames)], fromSeason, toSeason]);
-  return rows.map((r) => ({ playerId: r.player_id, fullName: r.full_name, birthDate: r.birth_date, primaryPosition: r.primary_position, orgs: r.orgs }));
+export async function gradeCandidates(
+  db: Queryable,
+  surnames: readonly string[],
+  fromSeason: number,
+  toSeason: number,
+): Promise<Candidate[]> {
+  const { rows } = await db.query<{
+    player_id: number;
+    full_name: string;
+    birth_date: string | null;
+    primary_position: string | null;
+    orgs: Candidate['orgs'];
+  }>(CANDIDATES_SQL, [[...new Set(surnames)], fromSeason, toSeason]);
+  return rows.map((r) => ({
+    playerId: r.player_id,
+    fullName: r.full_name,
+    birthDate: r.birth_date,
+    primaryPosition: r.primary_position,
+    orgs: r.orgs,
+  }));
 }
 
 /** One matched row of a board, as stored. */
@@ -54,7 +71,19 @@ export interface GradeRow {
   tools: string;
 }
 
-const GRADE_COLUMNS = ['source', 'season', 'player_id', 'match_confidence', 'name', 'organization', 'position', 'future_value', 'overall_rank', 'eta', 'tools'];
+const GRADE_COLUMNS = [
+  'source',
+  'season',
+  'player_id',
+  'match_confidence',
+  'name',
+  'organization',
+  'position',
+  'future_value',
+  'overall_rank',
+  'eta',
+  'tools',
+];
 const UPDATED = GRADE_COLUMNS.slice(2);
 // Only rows whose content changed are rewritten, so an identical re-import leaves imported_at alone too.
 const GRADE_UPSERT = `ON CONFLICT (source, season, name, organization) DO UPDATE SET ${UPDATED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
@@ -65,7 +94,23 @@ const GRADE_UPSERT = `ON CONFLICT (source, season, name, organization) DO UPDATE
  * @returns rows inserted or changed: 0 when the same board is imported again.
  */
 export async function upsertGrades(client: PoolClient, rows: readonly GradeRow[]): Promise<number> {
-  return insertRows(client, 'scouting_grades', GRADE_COLUMNS, rows.map((r) => [
-    r.source, r.season, r.playerId, r.matchConfidence, r.name, r.organization, r.position, r.futureValue, r.overallRank, r.eta, r.tools,
-  ]), GRADE_UPSERT);
+  return insertRows(
+    client,
+    'scouting_grades',
+    GRADE_COLUMNS,
+    rows.map((r) => [
+      r.source,
+      r.season,
+      r.playerId,
+      r.matchConfidence,
+      r.name,
+      r.organization,
+      r.position,
+      r.futureValue,
+      r.overallRank,
+      r.eta,
+      r.tools,
+    ]),
+    GRADE_UPSERT,
+  );
 }

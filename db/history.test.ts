@@ -10,10 +10,12 @@ describe('loadHistory', () => {
     db = await createTestDatabase();
     await db.pool.query(`INSERT INTO players (player_id, full_name, birth_date, primary_position, bat_side, pitch_hand)
       VALUES (800001, 'Grade Tester', '2003-05-01', 'SS', 'R', 'R'), (800002, 'No Grades', '2003-05-01', 'SS', 'R', 'R')`);
-    await db.pool.query(`INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, hits, home_runs, base_on_balls,
+    await db.pool
+      .query(`INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, hits, home_runs, base_on_balls,
       hit_by_pitch, strike_outs, plate_appearances, at_bats, doubles, triples, intentional_walks, stolen_bases, caught_stealing, sac_flies, source)
       SELECT 2024, id, 12, 'hitting', 100, 110, 12, 40, 5, 90, 420, 370, 20, 3, 2, 10, 3, 4, 'test' FROM unnest(ARRAY[800001, 800002]) AS id`);
-    await db.pool.query(`INSERT INTO scouting_grades (source, season, player_id, match_confidence, name, organization, position, future_value, tools)
+    await db.pool
+      .query(`INSERT INTO scouting_grades (source, season, player_id, match_confidence, name, organization, position, future_value, tools)
       VALUES ('fangraphs', 2024, 800001, 0.95, 'Grade Tester', 'SEA', 'SS', 55, '{"hit": {"present": 30, "future": 55}, "gamePower": {"present": 20, "future": 50}}'),
              ('fangraphs', 2025, 800001, 0.95, 'Grade Tester', 'SEA', 'SS', 60, '{}'),
              ('fangraphs', 2024, NULL, NULL, 'Unmatched Guy', 'SEA', 'SS', 45, '{}')`);

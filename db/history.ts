@@ -4,7 +4,14 @@
  * side's writes of the same tables live in db/season-lines.ts.
  */
 import type { Queryable } from '../lib/db.ts';
-import { SPORT_IDS, type DraftPick, type PlayerBio, type ScoutingGrade, type ScoutingToolGrade, type SeasonLine } from '../lib/domain.ts';
+import {
+  SPORT_IDS,
+  type DraftPick,
+  type PlayerBio,
+  type ScoutingGrade,
+  type ScoutingToolGrade,
+  type SeasonLine,
+} from '../lib/domain.ts';
 import type { BioVersion } from '../training/bios.ts';
 import type { SeasonCoverage } from '../training/history-gaps.ts';
 import type { TeamLeague } from '../training/league-norms.ts';
@@ -33,16 +40,25 @@ export async function loadHistory(db: Queryable, options: { playerIds?: number[]
   const params = options.playerIds ? [options.playerIds] : [];
   const gradeFilter = options.playerIds ? 'AND player_id = ANY($1)' : '';
   const [players, versions, lines, drafts, grades, leagues] = await Promise.all([
-    db.query(`SELECT player_id, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, primary_position,
+    db.query(
+      `SELECT player_id, full_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, primary_position,
                      bat_side, pitch_hand, to_char(mlb_debut_date, 'YYYY-MM-DD') AS mlb_debut_date
-              FROM players ${filter}`, params),
-    db.query(`SELECT player_id, to_char(seen_on, 'YYYY-MM-DD') AS seen_on, to_char(birth_date, 'YYYY-MM-DD') AS birth_date,
+              FROM players ${filter}`,
+      params,
+    ),
+    db.query(
+      `SELECT player_id, to_char(seen_on, 'YYYY-MM-DD') AS seen_on, to_char(birth_date, 'YYYY-MM-DD') AS birth_date,
                      primary_position, bat_side, pitch_hand
-              FROM player_bio_versions ${filter} ORDER BY player_id, seen_on`, params),
+              FROM player_bio_versions ${filter} ORDER BY player_id, seen_on`,
+      params,
+    ),
     db.query(`SELECT * FROM player_season_stats ${filter} ORDER BY player_id, season, sport_id`, params),
     db.query(`SELECT player_id, year, round, pick_number, org_id, school FROM draft_picks ${filter}`, params),
-    db.query(`SELECT player_id, source, season, future_value, overall_rank, tools FROM scouting_grades
-              WHERE player_id IS NOT NULL ${gradeFilter}`, params),
+    db.query(
+      `SELECT player_id, source, season, future_value, overall_rank, tools FROM scouting_grades
+              WHERE player_id IS NOT NULL ${gradeFilter}`,
+      params,
+    ),
     db.query(`SELECT team_id, season, league FROM affiliates WHERE league IS NOT NULL`),
   ]);
   return {
@@ -103,16 +119,31 @@ export function toolGrades(json: unknown): Record<string, ScoutingToolGrade> {
 /** A `player_season_stats` row → a season line. */
 export function toSeasonLine(r: Record<string, number | null | string>): SeasonLine {
   const n = (key: string) => Number(r[key] ?? 0);
-  const key = { playerId: n('player_id'), season: n('season'), sportId: n('sport_id'), teamId: r.team_id === null ? null : n('team_id') };
+  const key = {
+    playerId: n('player_id'),
+    season: n('season'),
+    sportId: n('sport_id'),
+    teamId: r.team_id === null ? null : n('team_id'),
+  };
   if (r.stat_group === 'hitting') {
     return {
       ...key,
       group: 'hitting',
       stats: {
-        games: n('games'), plateAppearances: n('plate_appearances'), atBats: n('at_bats'), hits: n('hits'),
-        doubles: n('doubles'), triples: n('triples'), homeRuns: n('home_runs'), baseOnBalls: n('base_on_balls'),
-        intentionalWalks: n('intentional_walks'), hitByPitch: n('hit_by_pitch'), strikeOuts: n('strike_outs'),
-        stolenBases: n('stolen_bases'), caughtStealing: n('caught_stealing'), sacFlies: n('sac_flies'),
+        games: n('games'),
+        plateAppearances: n('plate_appearances'),
+        atBats: n('at_bats'),
+        hits: n('hits'),
+        doubles: n('doubles'),
+        triples: n('triples'),
+        homeRuns: n('home_runs'),
+        baseOnBalls: n('base_on_balls'),
+        intentionalWalks: n('intentional_walks'),
+        hitByPitch: n('hit_by_pitch'),
+        strikeOuts: n('strike_outs'),
+        stolenBases: n('stolen_bases'),
+        caughtStealing: n('caught_stealing'),
+        sacFlies: n('sac_flies'),
       },
     };
   }
@@ -120,9 +151,16 @@ export function toSeasonLine(r: Record<string, number | null | string>): SeasonL
     ...key,
     group: 'pitching',
     stats: {
-      games: n('games'), gamesStarted: n('games_started'), outs: n('outs'), battersFaced: n('batters_faced'),
-      hits: n('hits'), homeRuns: n('home_runs'), baseOnBalls: n('base_on_balls'), hitByPitch: n('hit_by_pitch'),
-      strikeOuts: n('strike_outs'), earnedRuns: n('earned_runs'),
+      games: n('games'),
+      gamesStarted: n('games_started'),
+      outs: n('outs'),
+      battersFaced: n('batters_faced'),
+      hits: n('hits'),
+      homeRuns: n('home_runs'),
+      baseOnBalls: n('base_on_balls'),
+      hitByPitch: n('hit_by_pitch'),
+      strikeOuts: n('strike_outs'),
+      earnedRuns: n('earned_runs'),
     },
   };
 }
@@ -132,10 +170,18 @@ export function toSeasonLine(r: Record<string, number | null | string>): SeasonL
  * holds, and what the latest loads of `source` (the Stats API's batches) said. A load counts when it finished with
  * season lines; a bio refresh (no lines) neither hides nor clears a breach.
  */
-export async function seasonCoverage(db: Queryable, range: { firstSeason: number; lastSeason: number; source: string }): Promise<SeasonCoverage[]> {
+export async function seasonCoverage(
+  db: Queryable,
+  range: { firstSeason: number; lastSeason: number; source: string },
+): Promise<SeasonCoverage[]> {
   const { rows } = await db.query<{
-    season: number; mlb_hitting: boolean; mlb_pitching: boolean; minor_hitting: boolean; minor_pitching: boolean;
-    breached_batch: string | null; answered_empty: boolean;
+    season: number;
+    mlb_hitting: boolean;
+    mlb_pitching: boolean;
+    minor_hitting: boolean;
+    minor_pitching: boolean;
+    breached_batch: string | null;
+    answered_empty: boolean;
   }>(
     `SELECT s AS season,
        EXISTS (SELECT 1 FROM player_season_stats p WHERE p.season = s AND p.sport_id = $3 AND p.stat_group = 'hitting') AS mlb_hitting,
@@ -182,19 +228,37 @@ export interface ProspectPerson {
 }
 
 /** Name, position and the organization he played for in `season` (minor leagues) of each of `playerIds`. */
-export async function prospectPeople(db: Queryable, playerIds: readonly number[], season: number): Promise<Map<number, ProspectPerson>> {
-  const { rows } = await db.query<{ player_id: number; full_name: string; primary_position: string | null; org_id: number | null }>(
+export async function prospectPeople(
+  db: Queryable,
+  playerIds: readonly number[],
+  season: number,
+): Promise<Map<number, ProspectPerson>> {
+  const { rows } = await db.query<{
+    player_id: number;
+    full_name: string;
+    primary_position: string | null;
+    org_id: number | null;
+  }>(
     `SELECT p.player_id, p.full_name, p.primary_position,
             (SELECT a.org_id FROM player_season_stats s JOIN affiliates a ON a.team_id = s.team_id AND a.season = s.season
              WHERE s.player_id = p.player_id AND s.season = $2 AND s.sport_id <> $3 ORDER BY s.sport_id LIMIT 1) AS org_id
      FROM players p WHERE p.player_id = ANY($1)`,
     [playerIds, season, SPORT_IDS.MLB],
   );
-  return new Map(rows.map((r) => [r.player_id, { playerId: r.player_id, fullName: r.full_name, primaryPosition: r.primary_position, orgId: r.org_id }]));
+  return new Map(
+    rows.map((r) => [
+      r.player_id,
+      { playerId: r.player_id, fullName: r.full_name, primaryPosition: r.primary_position, orgId: r.org_id },
+    ]),
+  );
 }
 
 /** Distinct minor-league levels each of `playerIds` played at through `season` (his whole career's evidence). */
-export async function careerMinorLevels(db: Queryable, playerIds: readonly number[], season: number): Promise<Map<number, number>> {
+export async function careerMinorLevels(
+  db: Queryable,
+  playerIds: readonly number[],
+  season: number,
+): Promise<Map<number, number>> {
   const { rows } = await db.query<{ player_id: number; levels: number }>(
     `SELECT player_id, count(DISTINCT sport_id)::int AS levels FROM player_season_stats
      WHERE player_id = ANY($1) AND season <= $2 AND sport_id <> $3 GROUP BY player_id`,
@@ -210,7 +274,11 @@ export interface OrganizedLine {
 }
 
 /** Every season line of `playerIds` through `season`, oldest first (by season, then sport id), grouped by player. */
-export async function linesWithOrganization(db: Queryable, playerIds: readonly number[], season: number): Promise<Map<number, OrganizedLine[]>> {
+export async function linesWithOrganization(
+  db: Queryable,
+  playerIds: readonly number[],
+  season: number,
+): Promise<Map<number, OrganizedLine[]>> {
   const { rows } = await db.query(
     `SELECT s.*, a.org_id, o.name AS org_name, o.abbreviation AS org_abbreviation
      FROM player_season_stats s
@@ -222,7 +290,9 @@ export async function linesWithOrganization(db: Queryable, playerIds: readonly n
   const byPlayer = new Map<number, OrganizedLine[]>();
   for (const r of rows) {
     const line = toSeasonLine(r);
-    const organization = r.org_id ? { id: r.org_id as number, name: r.org_name as string, abbreviation: r.org_abbreviation as string } : null;
+    const organization = r.org_id
+      ? { id: r.org_id as number, name: r.org_name as string, abbreviation: r.org_abbreviation as string }
+      : null;
     const list = byPlayer.get(line.playerId) ?? [];
     list.push({ line, organization });
     byPlayer.set(line.playerId, list);

@@ -28,7 +28,10 @@ export async function finishedLoadResult<T>(db: Queryable, batchId: number): Pro
  * Opens a batch outside the attempt fences (a grade import). A `runKey` already used returns its batch, so the
  * retries of one activity continue the same batch; null opens a new batch every time.
  */
-export async function openBatch(db: Queryable, input: { source: string; season: number; runKey: string | null }): Promise<number> {
+export async function openBatch(
+  db: Queryable,
+  input: { source: string; season: number; runKey: string | null },
+): Promise<number> {
   const { rows } = await db.query<{ batch_id: number }>(
     `INSERT INTO ingest_batches (source, season, run_key) VALUES ($1, $2, $3)
      ON CONFLICT (run_key) DO UPDATE SET started_at = ingest_batches.started_at RETURNING batch_id`,
@@ -38,7 +41,10 @@ export async function openBatch(db: Queryable, input: { source: string; season: 
 }
 
 /** Records a fetch batch's request counts: requests that reached the source and responses reused from the landing zone. */
-export async function recordFetchCounts(db: Queryable, input: { batchId: number; httpRequests: number; reused: number }): Promise<void> {
+export async function recordFetchCounts(
+  db: Queryable,
+  input: { batchId: number; httpRequests: number; reused: number },
+): Promise<void> {
   await db.query(
     'UPDATE ingest_batches SET requests = $2, http_requests = $2, responses_reused = $3 WHERE batch_id = $1',
     [input.batchId, input.httpRequests, input.reused],
@@ -49,12 +55,27 @@ export async function recordFetchCounts(db: Queryable, input: { batchId: number;
  * Marks a batch loaded (finished_at now) with its accounting, the breaker's verdict (`quality`, JSON) and what the
  * load returned (`loadResult`), which a retry after a crash past the COMMIT reads back (`finishedLoadResult`).
  */
-export async function recordLoaded(db: Queryable, batchId: number, counts: BatchAccounting, quality: unknown, loadResult: unknown): Promise<void> {
+export async function recordLoaded(
+  db: Queryable,
+  batchId: number,
+  counts: BatchAccounting,
+  quality: unknown,
+  loadResult: unknown,
+): Promise<void> {
   await db.query(
     `UPDATE ingest_batches SET rows_fetched = $2, rows_loaded = $3, rows_quarantined = $4, duplicates_merged = $5,
        rows_new = $6, rows_flagged = $7, finished_at = now(), status = 'loaded', quality = $8, load_result = $9 WHERE batch_id = $1`,
-    [batchId, counts.rowsFetched, counts.rowsLoaded, counts.rowsQuarantined, counts.duplicatesMerged, counts.rowsNew, counts.rowsFlagged,
-      JSON.stringify(quality), JSON.stringify(loadResult)],
+    [
+      batchId,
+      counts.rowsFetched,
+      counts.rowsLoaded,
+      counts.rowsQuarantined,
+      counts.duplicatesMerged,
+      counts.rowsNew,
+      counts.rowsFlagged,
+      JSON.stringify(quality),
+      JSON.stringify(loadResult),
+    ],
   );
 }
 
@@ -80,7 +101,15 @@ export async function recordFinished(db: Queryable, batchId: number, counts: Bat
   await db.query(
     `UPDATE ingest_batches SET rows_fetched = $2, rows_loaded = $3, rows_quarantined = $4, duplicates_merged = $5,
       rows_new = $6, rows_flagged = $7, finished_at = now() WHERE batch_id = $1`,
-    [batchId, counts.rowsFetched, counts.rowsLoaded, counts.rowsQuarantined, counts.duplicatesMerged, counts.rowsNew, counts.rowsFlagged],
+    [
+      batchId,
+      counts.rowsFetched,
+      counts.rowsLoaded,
+      counts.rowsQuarantined,
+      counts.duplicatesMerged,
+      counts.rowsNew,
+      counts.rowsFlagged,
+    ],
   );
 }
 

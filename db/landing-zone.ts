@@ -19,7 +19,11 @@ async function unpack(bodyGzip: Buffer): Promise<unknown> {
  * The newest successful response stored for `url` (fetched at or after `since`, when given), its body as the
  * uncompressed JSON text; null when there is none.
  */
-export async function latestResponse(db: Queryable, url: string, since: Date | null = null): Promise<{ responseId: number; json: Buffer } | null> {
+export async function latestResponse(
+  db: Queryable,
+  url: string,
+  since: Date | null = null,
+): Promise<{ responseId: number; json: Buffer } | null> {
   const { rows } = await db.query<{ response_id: number; body_gzip: Buffer }>(
     `SELECT response_id, body_gzip FROM raw_responses WHERE url = $1 AND status = 200 AND ($2::timestamptz IS NULL OR fetched_at >= $2)
      ORDER BY fetched_at DESC LIMIT 1`,
@@ -53,7 +57,15 @@ export async function storeResponse(
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (url, fetched_at) DO UPDATE SET status = EXCLUDED.status
      RETURNING response_id`,
-    [input.batchId, input.source, input.url, input.fetchedAt, input.status, body, createHash('sha256').update(json).digest('hex')],
+    [
+      input.batchId,
+      input.source,
+      input.url,
+      input.fetchedAt,
+      input.status,
+      body,
+      createHash('sha256').update(json).digest('hex'),
+    ],
   );
   const responseId = rows[0]!.response_id;
   await linkResponse(db, input.batchId, responseId, false);
@@ -81,7 +93,8 @@ export async function latestResponseIds(db: Queryable): Promise<{ responseId: nu
 /** The bodies of these responses, decompressed, oldest fetch first. */
 export async function responseBodies(db: Queryable, responseIds: readonly number[]): Promise<unknown[]> {
   const { rows } = await db.query<{ body_gzip: Buffer }>(
-    'SELECT body_gzip FROM raw_responses WHERE response_id = ANY($1) ORDER BY fetched_at, response_id', [responseIds],
+    'SELECT body_gzip FROM raw_responses WHERE response_id = ANY($1) ORDER BY fetched_at, response_id',
+    [responseIds],
   );
   return Promise.all(rows.map((r) => unpack(r.body_gzip)));
 }
@@ -89,7 +102,8 @@ export async function responseBodies(db: Queryable, responseIds: readonly number
 /** Ids of every successful response whose URL starts with `prefix` (not only the latest per URL), oldest fetch first. */
 export async function responseIdsByPrefix(db: Queryable, prefix: string): Promise<number[]> {
   const { rows } = await db.query<{ response_id: number }>(
-    'SELECT response_id FROM raw_responses WHERE status = 200 AND starts_with(url, $1) ORDER BY fetched_at, response_id', [prefix],
+    'SELECT response_id FROM raw_responses WHERE status = 200 AND starts_with(url, $1) ORDER BY fetched_at, response_id',
+    [prefix],
   );
   return rows.map((r) => r.response_id);
 }

@@ -14,14 +14,29 @@ export interface NotificationSettings {
   rankMoveThreshold: number;
 }
 
-export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = { rankMove: true, weeklyDigest: true, rankMoveThreshold: 10 };
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
+  rankMove: true,
+  weeklyDigest: true,
+  rankMoveThreshold: 10,
+};
 
-interface Row { rank_move: boolean; weekly_digest: boolean; rank_move_threshold: number }
+interface Row {
+  rank_move: boolean;
+  weekly_digest: boolean;
+  rank_move_threshold: number;
+}
 
-const toSettings = (r: Row): NotificationSettings => ({ rankMove: r.rank_move, weeklyDigest: r.weekly_digest, rankMoveThreshold: r.rank_move_threshold });
+const toSettings = (r: Row): NotificationSettings => ({
+  rankMove: r.rank_move,
+  weeklyDigest: r.weekly_digest,
+  rankMoveThreshold: r.rank_move_threshold,
+});
 
 export async function notificationSettings(db: Queryable, userId: string): Promise<NotificationSettings> {
-  const { rows } = await db.query<Row>(`SELECT rank_move, weekly_digest, rank_move_threshold FROM notification_settings WHERE user_id = $1`, [userId]);
+  const { rows } = await db.query<Row>(
+    `SELECT rank_move, weekly_digest, rank_move_threshold FROM notification_settings WHERE user_id = $1`,
+    [userId],
+  );
   return rows[0] ? toSettings(rows[0]) : DEFAULT_NOTIFICATION_SETTINGS;
 }
 
@@ -29,7 +44,11 @@ export async function notificationSettings(db: Queryable, userId: string): Promi
  * Replaces a user's settings; pending e-mails of a kind turned off are cancelled with them.
  * @returns null when the user does not exist.
  */
-export async function saveNotificationSettings(pool: Pool, userId: string, settings: NotificationSettings): Promise<NotificationSettings | null> {
+export async function saveNotificationSettings(
+  pool: Pool,
+  userId: string,
+  settings: NotificationSettings,
+): Promise<NotificationSettings | null> {
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query<Row>(
       `INSERT INTO notification_settings (user_id, rank_move, weekly_digest, rank_move_threshold)
@@ -41,7 +60,8 @@ export async function saveNotificationSettings(pool: Pool, userId: string, setti
     );
     if (!rows[0]) return null;
     if (!settings.rankMove) await cancelPendingEmails(client, userId, 'rank_move', 'turned off in the settings');
-    if (!settings.weeklyDigest) await cancelPendingEmails(client, userId, 'weekly_digest', 'turned off in the settings');
+    if (!settings.weeklyDigest)
+      await cancelPendingEmails(client, userId, 'weekly_digest', 'turned off in the settings');
     return toSettings(rows[0]);
   });
 }

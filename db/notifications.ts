@@ -9,7 +9,10 @@ import type { Queryable } from '../lib/db.ts';
  * `previousRunId`: at least `places` places, or into or out of the top `top` (a newcomer counts when he enters it).
  * @returns notifications recorded now (ones already recorded are not counted).
  */
-export async function recordRankMoves(db: Queryable, moves: { snapshotId: string; previousRunId: string; places: number; top: number }): Promise<number> {
+export async function recordRankMoves(
+  db: Queryable,
+  moves: { snapshotId: string; previousRunId: string; places: number; top: number },
+): Promise<number> {
   const { rowCount } = await db.query(
     `INSERT INTO notifications (kind, player_id, ranking_snapshot_id, previous_rank, new_rank, details)
      SELECT 'rank_move', cur.player_id, $1, old.rank, cur.rank,

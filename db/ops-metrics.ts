@@ -9,8 +9,13 @@ import { withTransaction, type Pool, type Queryable } from '../lib/db.ts';
  * Runs `read` in a read-only transaction whose statements PostgreSQL cancels after `timeoutMs`. The query is
  * cancelled on the server too, not only abandoned by the caller.
  */
-export async function withStatementTimeout<T>(pool: Pool, timeoutMs: number, read: (db: Queryable) => Promise<T>): Promise<T> {
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new RangeError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
+export async function withStatementTimeout<T>(
+  pool: Pool,
+  timeoutMs: number,
+  read: (db: Queryable) => Promise<T>,
+): Promise<T> {
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new RangeError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
   return withTransaction(pool, async (client) => {
     // SET cannot take a bind parameter; timeoutMs is a checked integer.
     await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
@@ -47,7 +52,12 @@ export interface BatchQuarantine {
  * skipped; a breached batch has no finish time, so it sorts by when its fetch started. Null before the first load.
  */
 export async function latestBatchQuarantine(db: Queryable, source: string): Promise<BatchQuarantine | null> {
-  const { rows } = await db.query<{ batch_id: string; season: number | null; rows_fetched: number; rows_quarantined: number }>(
+  const { rows } = await db.query<{
+    batch_id: string;
+    season: number | null;
+    rows_fetched: number;
+    rows_quarantined: number;
+  }>(
     `SELECT batch_id, season, rows_fetched, rows_quarantined FROM ingest_batches
      WHERE source = $1 AND rows_fetched > 0 AND (finished_at IS NOT NULL OR status = 'breached')
      ORDER BY coalesce(finished_at, started_at) DESC, batch_id DESC LIMIT 1`,
@@ -56,7 +66,10 @@ export async function latestBatchQuarantine(db: Queryable, source: string): Prom
   const r = rows[0];
   if (!r) return null;
   return {
-    batchId: Number(r.batch_id), season: r.season, rowsFetched: r.rows_fetched, rowsQuarantined: r.rows_quarantined,
+    batchId: Number(r.batch_id),
+    season: r.season,
+    rowsFetched: r.rows_fetched,
+    rowsQuarantined: r.rows_quarantined,
     rate: r.rows_quarantined / r.rows_fetched,
   };
 }
@@ -77,7 +90,13 @@ export interface ServingModelFigures {
 
 /** The held-out figures of the model serving now (the champion), or null before the first promotion. */
 export async function servingModelFigures(db: Queryable): Promise<ServingModelFigures | null> {
-  const { rows } = await db.query<{ model_version: string; auc: number | null; brier: number | null; calibration_error: number | null; age_seconds: number }>(
+  const { rows } = await db.query<{
+    model_version: string;
+    auc: number | null;
+    brier: number | null;
+    calibration_error: number | null;
+    age_seconds: number;
+  }>(
     `SELECT m.model_version,
        (m.metrics->'holdout'->>'rocAuc')::float8 AS auc,
        (m.metrics->'holdout'->>'brier')::float8 AS brier,
@@ -89,5 +108,11 @@ export async function servingModelFigures(db: Queryable): Promise<ServingModelFi
   );
   const r = rows[0];
   if (!r) return null;
-  return { modelVersion: r.model_version, auc: r.auc, brier: r.brier, calibrationError: r.calibration_error, ageSeconds: r.age_seconds };
+  return {
+    modelVersion: r.model_version,
+    auc: r.auc,
+    brier: r.brier,
+    calibrationError: r.calibration_error,
+    ageSeconds: r.age_seconds,
+  };
 }

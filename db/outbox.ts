@@ -64,7 +64,10 @@ export const CLAIM_LEASE_SECONDS = 1800;
  * 'sending' and get their Message-ID now, before the first attempt, so every attempt sends the same one.
  * SKIP LOCKED: drains running side by side take different rows.
  */
-export async function claimDueEmails(db: Queryable, options: { limit: number; messageIdDomain: string; leaseSeconds?: number }): Promise<number[]> {
+export async function claimDueEmails(
+  db: Queryable,
+  options: { limit: number; messageIdDomain: string; leaseSeconds?: number },
+): Promise<number[]> {
   const { rows } = await db.query<{ email_id: number }>(
     `WITH due AS (
        SELECT email_id FROM email_outbox
@@ -85,8 +88,18 @@ export async function claimDueEmails(db: Queryable, options: { limit: number; me
 
 export async function outboxEmail(db: Queryable, emailId: number): Promise<OutboxEmail | null> {
   const { rows } = await db.query<{
-    email_id: number; user_id: string | null; kind: EmailKind; payload: Record<string, unknown>; status: OutboxStatus; attempts: number;
-    message_id: string | null; attempt_started_at: Date | null; last_error: string | null; sent_at: Date | null; email: string | null; wanted: boolean;
+    email_id: number;
+    user_id: string | null;
+    kind: EmailKind;
+    payload: Record<string, unknown>;
+    status: OutboxStatus;
+    attempts: number;
+    message_id: string | null;
+    attempt_started_at: Date | null;
+    last_error: string | null;
+    sent_at: Date | null;
+    email: string | null;
+    wanted: boolean;
   }>(
     `SELECT o.email_id, o.user_id, o.kind, o.payload, o.status, o.attempts, o.message_id, o.attempt_started_at, o.last_error, o.sent_at,
             u.email,
@@ -100,10 +113,22 @@ export async function outboxEmail(db: Queryable, emailId: number): Promise<Outbo
     [emailId],
   );
   const r = rows[0];
-  return r ? {
-    emailId: r.email_id, userId: r.user_id, kind: r.kind, payload: r.payload, status: r.status, attempts: r.attempts, messageId: r.message_id,
-    attemptStartedAt: r.attempt_started_at, lastError: r.last_error, sentAt: r.sent_at, recipient: r.email, wanted: r.wanted,
-  } : null;
+  return r
+    ? {
+        emailId: r.email_id,
+        userId: r.user_id,
+        kind: r.kind,
+        payload: r.payload,
+        status: r.status,
+        attempts: r.attempts,
+        messageId: r.message_id,
+        attemptStartedAt: r.attempt_started_at,
+        lastError: r.last_error,
+        sentAt: r.sent_at,
+        recipient: r.email,
+        wanted: r.wanted,
+      }
+    : null;
 }
 
 /**
@@ -133,7 +158,11 @@ export async function markSent(db: Queryable, emailId: number): Promise<void> {
  * `retryBaseSeconds` doubled per attempt made (at most 6 hours), or 'failed' when `permanent` or after `maxAttempts`.
  * `error` must hold no address. @returns the row's new status.
  */
-export async function recordFailure(db: Queryable, emailId: number, failure: { error: string; permanent: boolean; maxAttempts: number; retryBaseSeconds: number }): Promise<OutboxStatus | null> {
+export async function recordFailure(
+  db: Queryable,
+  emailId: number,
+  failure: { error: string; permanent: boolean; maxAttempts: number; retryBaseSeconds: number },
+): Promise<OutboxStatus | null> {
   const { rows } = await db.query<{ status: OutboxStatus }>(
     `UPDATE email_outbox
      SET status = CASE WHEN $3 OR attempts >= $4 THEN 'failed' ELSE 'pending' END,
@@ -153,7 +182,12 @@ export async function recordFailure(db: Queryable, emailId: number, failure: { e
  * another execution may still be handing the message over and records its own outcome; one older than the lease is
  * abandoned. @returns true when marked.
  */
-export async function markUnconfirmed(db: Queryable, emailId: number, reason: string, options: { attemptOlderThanSeconds?: number } = {}): Promise<boolean> {
+export async function markUnconfirmed(
+  db: Queryable,
+  emailId: number,
+  reason: string,
+  options: { attemptOlderThanSeconds?: number } = {},
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE email_outbox SET status = 'unconfirmed', last_error = left($2, 1000), payload = ${SPENT_PAYLOAD}
      WHERE email_id = $1 AND status = 'sending'
@@ -174,7 +208,12 @@ export async function cancelEmail(db: Queryable, emailId: number, reason: string
 }
 
 /** Cancels a user's pending e-mails of one kind (he unsubscribed). Rows being sent are checked again by their sender. */
-export async function cancelPendingEmails(db: Queryable, userId: string, kind: EmailKind, reason: string): Promise<number> {
+export async function cancelPendingEmails(
+  db: Queryable,
+  userId: string,
+  kind: EmailKind,
+  reason: string,
+): Promise<number> {
   const { rowCount } = await db.query(
     `UPDATE email_outbox SET status = 'cancelled', last_error = $3 WHERE user_id = $1 AND kind = $2 AND status = 'pending'`,
     [userId, kind, reason],

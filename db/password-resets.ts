@@ -10,7 +10,10 @@ export interface PasswordResetRow {
   usedAt: Date | null;
 }
 
-export async function insertPasswordResetToken(db: Queryable, token: { tokenHash: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void> {
+export async function insertPasswordResetToken(
+  db: Queryable,
+  token: { tokenHash: string; userId: string; createdAt: Date; expiresAt: Date },
+): Promise<void> {
   await db.query(
     `INSERT INTO password_reset_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
     [token.tokenHash, token.userId, token.createdAt, token.expiresAt],
@@ -20,7 +23,8 @@ export async function insertPasswordResetToken(db: Queryable, token: { tokenHash
 /** The token's row, locked until the transaction ends (two confirmations with one token take turns). */
 export async function lockPasswordResetToken(db: Queryable, tokenHash: string): Promise<PasswordResetRow | null> {
   const { rows } = await db.query<{ user_id: string; expires_at: Date; used_at: Date | null }>(
-    `SELECT user_id, expires_at, used_at FROM password_reset_tokens WHERE token_hash = $1 FOR UPDATE`, [tokenHash],
+    `SELECT user_id, expires_at, used_at FROM password_reset_tokens WHERE token_hash = $1 FOR UPDATE`,
+    [tokenHash],
   );
   const row = rows[0];
   return row ? { userId: row.user_id, expiresAt: row.expires_at, usedAt: row.used_at } : null;

@@ -39,20 +39,61 @@ export interface PredictionRecord {
  * Writes a prediction run and its predictions, replacing an earlier write of the same run id (a retried inference
  * replaces its own attempt). Run it inside a transaction so readers see the old run or the new one whole.
  */
-export async function replacePredictionRun(client: PoolClient, run: PredictionRun, predictions: readonly PredictionRecord[]): Promise<void> {
+export async function replacePredictionRun(
+  client: PoolClient,
+  run: PredictionRun,
+  predictions: readonly PredictionRecord[],
+): Promise<void> {
   await client.query('DELETE FROM prediction_runs WHERE prediction_run_id = $1', [run.predictionRunId]);
   await client.query(
     'INSERT INTO prediction_runs (prediction_run_id, model_version, snapshot_id, as_of_season) VALUES ($1, $2, $3, $4)',
     [run.predictionRunId, run.modelVersion, run.snapshotId, run.asOfSeason],
   );
-  await insertRows(client, 'predictions',
-    ['prediction_run_id', 'player_id', 'model_version', 'as_of_season', 'probability', 'confidence', 'base_value', 'shap', 'rank',
-      'position_rank', 'organization_rank', 'spread', 'eta', 'dynasty', 'evidence', 'narrative', 'comparables', 'raw_probability'],
+  await insertRows(
+    client,
+    'predictions',
+    [
+      'prediction_run_id',
+      'player_id',
+      'model_version',
+      'as_of_season',
+      'probability',
+      'confidence',
+      'base_value',
+      'shap',
+      'rank',
+      'position_rank',
+      'organization_rank',
+      'spread',
+      'eta',
+      'dynasty',
+      'evidence',
+      'narrative',
+      'comparables',
+      'raw_probability',
+    ],
     predictions.map((p) => [
-      run.predictionRunId, p.playerId, run.modelVersion, run.asOfSeason, p.probability, p.confidence, p.baseValue, p.shap, p.rank,
+      run.predictionRunId,
+      p.playerId,
+      run.modelVersion,
+      run.asOfSeason,
+      p.probability,
+      p.confidence,
+      p.baseValue,
+      p.shap,
+      p.rank,
       // Comparables are an array: as such pg would send a Postgres array literal, not JSON.
-      p.positionRank, p.organizationRank, p.spread, p.eta, p.dynasty, p.evidence, p.narrative, JSON.stringify(p.comparables), p.rawProbability,
-    ]));
+      p.positionRank,
+      p.organizationRank,
+      p.spread,
+      p.eta,
+      p.dynasty,
+      p.evidence,
+      p.narrative,
+      JSON.stringify(p.comparables),
+      p.rawProbability,
+    ]),
+  );
 }
 
 /** A prediction run with the model that made it. */
@@ -71,7 +112,12 @@ export interface PredictionRunModel {
 /** A prediction run and its model; null when the run does not exist. */
 export async function predictionRunModel(db: Queryable, predictionRunId: string): Promise<PredictionRunModel | null> {
   const { rows } = await db.query<{
-    as_of_season: number; snapshot_id: string; model_version: string; created_at: Date; metrics: Record<string, unknown> | null; feature_names: string[];
+    as_of_season: number;
+    snapshot_id: string;
+    model_version: string;
+    created_at: Date;
+    metrics: Record<string, unknown> | null;
+    feature_names: string[];
   }>(
     `SELECT r.as_of_season, r.snapshot_id, m.model_version, m.created_at, m.metrics, m.feature_names
      FROM prediction_runs r JOIN models m USING (model_version) WHERE r.prediction_run_id = $1`,
@@ -79,7 +125,15 @@ export async function predictionRunModel(db: Queryable, predictionRunId: string)
   );
   const r = rows[0];
   return r
-    ? { predictionRunId, asOfSeason: r.as_of_season, snapshotId: r.snapshot_id, modelVersion: r.model_version, modelCreatedAt: r.created_at, metrics: r.metrics ?? {}, featureNames: r.feature_names }
+    ? {
+        predictionRunId,
+        asOfSeason: r.as_of_season,
+        snapshotId: r.snapshot_id,
+        modelVersion: r.model_version,
+        modelCreatedAt: r.created_at,
+        metrics: r.metrics ?? {},
+        featureNames: r.feature_names,
+      }
     : null;
 }
 
@@ -108,7 +162,11 @@ export interface StoredPrediction {
 }
 
 /** Every prediction of a run, best rank first, with bio and features (of feature snapshot `snapshotId`). */
-export async function runPredictions(db: Queryable, predictionRunId: string, snapshotId: string): Promise<StoredPrediction[]> {
+export async function runPredictions(
+  db: Queryable,
+  predictionRunId: string,
+  snapshotId: string,
+): Promise<StoredPrediction[]> {
   const { rows } = await db.query(
     `SELECT p.*, pl.full_name, to_char(pl.birth_date, 'YYYY-MM-DD') AS birth_date, pl.primary_position, f.features
      FROM predictions p JOIN players pl USING (player_id)
@@ -141,7 +199,12 @@ export async function runPredictions(db: Queryable, predictionRunId: string, sna
  * Rank (and, with `withShap`, SHAP contributions) of `playerIds` in a run. SHAP is worth reading only when the run's
  * model used the same features as the one it is compared with; otherwise `shap` is null.
  */
-export async function runRanks(db: Queryable, predictionRunId: string, playerIds: readonly number[], options: { withShap: boolean }): Promise<Map<number, { rank: number; shap: number[] | null }>> {
+export async function runRanks(
+  db: Queryable,
+  predictionRunId: string,
+  playerIds: readonly number[],
+  options: { withShap: boolean },
+): Promise<Map<number, { rank: number; shap: number[] | null }>> {
   const { rows } = await db.query<{ player_id: number; rank: number; shap: number[] | null }>(
     `SELECT player_id, rank, ${options.withShap ? 'shap' : 'NULL::real[] AS shap'} FROM predictions
      WHERE prediction_run_id = $1 AND player_id = ANY($2)`,

@@ -9,8 +9,12 @@ import { alignContributions, servedPrediction, servedPredictions } from './predi
 let db: TestDatabase;
 let world: PublishedWorld;
 
-beforeAll(async () => { ({ db, world } = await seededDatabase()); });
-afterAll(async () => { await db?.drop(); });
+beforeAll(async () => {
+  ({ db, world } = await seededDatabase());
+});
+afterAll(async () => {
+  await db?.drop();
+});
 
 describe('alignContributions', () => {
   it('pairs each SHAP value with the value of the same feature, whatever the orders', () => {
@@ -29,8 +33,12 @@ describe('served predictions', () => {
     const stored = world.current.predictions.get(id)!;
     const served = await servedPrediction(db.pool, world.current.predictionRunId, id);
     expect(served).toMatchObject({
-      playerId: id, name: 'José Ramírez', modelVersion: world.current.modelVersion, asOfSeason: 2025,
-      probability: stored.probability, baseValue: -2.5,
+      playerId: id,
+      name: 'José Ramírez',
+      modelVersion: world.current.modelVersion,
+      asOfSeason: 2025,
+      probability: stored.probability,
+      baseValue: -2.5,
     });
     expect(served!.contributions.map((c) => c.feature)).toEqual(world.current.featureNames);
     served!.contributions.forEach((c, j) => {

@@ -30,7 +30,10 @@ export interface ServedPrediction {
 }
 
 /** What a prediction run was: the model it served and the season its features describe. */
-export async function servedRun(db: Queryable, predictionRunId: string): Promise<{ modelVersion: string; asOfSeason: number } | null> {
+export async function servedRun(
+  db: Queryable,
+  predictionRunId: string,
+): Promise<{ modelVersion: string; asOfSeason: number } | null> {
   const { rows } = await db.query<{ model_version: string; as_of_season: number }>(
     `SELECT model_version, as_of_season FROM prediction_runs WHERE prediction_run_id = $1`,
     [predictionRunId],
@@ -55,7 +58,9 @@ export async function runFeatures(db: Queryable, predictionRunId: string): Promi
     [predictionRunId],
   );
   const row = rows[0];
-  return row ? { modelVersion: row.model_version, modelFeatures: row.model_features, snapshotFeatures: row.snapshot_features } : null;
+  return row
+    ? { modelVersion: row.model_version, modelFeatures: row.model_features, snapshotFeatures: row.snapshot_features }
+    : null;
 }
 
 /**
@@ -83,14 +88,25 @@ export function alignContributions(
  * (the API keeps them per run rather than reading them again on every cache miss).
  */
 export async function servedPredictions(
-  db: Queryable, predictionRunId: string, playerIds: readonly number[], features?: RunFeatures | null,
+  db: Queryable,
+  predictionRunId: string,
+  playerIds: readonly number[],
+  features?: RunFeatures | null,
 ): Promise<ServedPrediction[]> {
   if (features === undefined) features = await runFeatures(db, predictionRunId);
   if (!features || playerIds.length === 0) return [];
   const { rows } = await db.query<{
-    player_id: number; full_name: string; as_of_season: number; probability: number; confidence: Confidence;
-    narrative: string[] | null; eta: number | null; dynasty: ServedPrediction['dynasty'] | null; base_value: number;
-    shap: number[]; features: number[] | null;
+    player_id: number;
+    full_name: string;
+    as_of_season: number;
+    probability: number;
+    confidence: Confidence;
+    narrative: string[] | null;
+    eta: number | null;
+    dynasty: ServedPrediction['dynasty'] | null;
+    base_value: number;
+    shap: number[];
+    features: number[] | null;
   }>({
     // Named (prepared once per connection): planning these key lookups costs more than running them.
     name: 'served-predictions',
@@ -107,26 +123,31 @@ export async function servedPredictions(
   return playerIds.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
-    return [{
-      playerId: row.player_id,
-      name: row.full_name,
-      modelVersion: features.modelVersion,
-      asOfSeason: row.as_of_season,
-      probability: row.probability,
-      confidence: row.confidence,
-      narrative: row.narrative ?? [],
-      eta: row.eta,
-      // Runs from before dynasty values were stored: the undiscounted value, as the published snapshot shows it.
-      dynasty: row.dynasty ?? { roleWeight: 1, yearsToEta: 0, value: 100 * row.probability },
-      baseValue: row.base_value,
-      contributions: alignContributions(features.modelFeatures, row.shap, features.snapshotFeatures, row.features),
-    }];
+    return [
+      {
+        playerId: row.player_id,
+        name: row.full_name,
+        modelVersion: features.modelVersion,
+        asOfSeason: row.as_of_season,
+        probability: row.probability,
+        confidence: row.confidence,
+        narrative: row.narrative ?? [],
+        eta: row.eta,
+        // Runs from before dynasty values were stored: the undiscounted value, as the published snapshot shows it.
+        dynasty: row.dynasty ?? { roleWeight: 1, yearsToEta: 0, value: 100 * row.probability },
+        baseValue: row.base_value,
+        contributions: alignContributions(features.modelFeatures, row.shap, features.snapshotFeatures, row.features),
+      },
+    ];
   });
 }
 
 /** The prediction a run stored for one player, or null when the run did not score him. */
 export async function servedPrediction(
-  db: Queryable, predictionRunId: string, playerId: number, features?: RunFeatures | null,
+  db: Queryable,
+  predictionRunId: string,
+  playerId: number,
+  features?: RunFeatures | null,
 ): Promise<ServedPrediction | null> {
   return (await servedPredictions(db, predictionRunId, [playerId], features))[0] ?? null;
 }

@@ -62,9 +62,22 @@ const ROW_COLUMNS = `player_id, rank, name, card->>'slug' AS slug, position, is_
   (card->>'trend')::integer AS trend`;
 
 interface RawRow {
-  player_id: number; rank: number; name: string; slug: string | null; position: string; is_pitcher: boolean;
-  org_id: number | null; org_abbreviation: string | null; org_name: string | null; level: string; age: number | null;
-  eta: number | null; confidence: 'High' | 'Medium' | 'Low'; probability: number; dynasty_value: number; trend: number | null;
+  player_id: number;
+  rank: number;
+  name: string;
+  slug: string | null;
+  position: string;
+  is_pitcher: boolean;
+  org_id: number | null;
+  org_abbreviation: string | null;
+  org_name: string | null;
+  level: string;
+  age: number | null;
+  eta: number | null;
+  confidence: 'High' | 'Medium' | 'Low';
+  probability: number;
+  dynasty_value: number;
+  trend: number | null;
 }
 
 function toRow(r: RawRow): ProspectRow {
@@ -75,7 +88,10 @@ function toRow(r: RawRow): ProspectRow {
     slug: r.slug ?? String(r.player_id),
     position: r.position,
     isPitcher: r.is_pitcher,
-    organization: r.org_id === null ? null : { id: r.org_id, name: r.org_name ?? r.org_abbreviation ?? '', abbreviation: r.org_abbreviation ?? '' },
+    organization:
+      r.org_id === null
+        ? null
+        : { id: r.org_id, name: r.org_name ?? r.org_abbreviation ?? '', abbreviation: r.org_abbreviation ?? '' },
     level: r.level,
     age: r.age,
     eta: r.eta,
@@ -96,7 +112,8 @@ function filterClause(snapshotId: string, filters: ProspectFilters): { where: st
   };
   if (filters.position !== undefined) add((p) => `upper(position) = upper(${p})`, filters.position);
   if (typeof filters.organization === 'number') add((p) => `org_id = ${p}`, filters.organization);
-  if (typeof filters.organization === 'string') add((p) => `upper(org_abbreviation) = upper(${p})`, filters.organization);
+  if (typeof filters.organization === 'string')
+    add((p) => `upper(org_abbreviation) = upper(${p})`, filters.organization);
   if (filters.level !== undefined) add((p) => `level = ${p}`, filters.level);
   if (filters.eta !== undefined) add((p) => `eta = ${p}`, filters.eta);
   if (filters.type !== undefined) add((p) => `is_pitcher = ${p}`, filters.type === 'pitcher');
@@ -142,7 +159,12 @@ export interface SearchHit extends ProspectRow {
  * planner does not choose over the bitmap scan when the `<%` threshold filters. The query is normalised like the
  * names were (publishing/search-name.ts).
  */
-export async function searchPublishedProspects(db: Queryable, snapshotId: string, query: string, limit: number): Promise<SearchHit[]> {
+export async function searchPublishedProspects(
+  db: Queryable,
+  snapshotId: string,
+  query: string,
+  limit: number,
+): Promise<SearchHit[]> {
   const normalized = searchName(query.trim());
   const { rows } = await db.query<RawRow & { score: number }>(
     `SELECT ${ROW_COLUMNS}, hit.score
@@ -190,7 +212,12 @@ export async function publishedFilterOptions(db: Queryable, snapshotId: string):
   return {
     total: row.total,
     positions: row.positions.map((f) => ({ value: f.value, count: f.count })),
-    organizations: row.organizations.map((f) => ({ id: f.id, abbreviation: f.abbreviation, name: f.name, count: f.count })),
+    organizations: row.organizations.map((f) => ({
+      id: f.id,
+      abbreviation: f.abbreviation,
+      name: f.name,
+      count: f.count,
+    })),
     levels: row.levels.map((f) => ({ value: f.value, count: f.count })),
     etaYears: row.etaYears.map((f) => ({ value: f.value, count: f.count })),
     types: row.types.map((f) => ({ value: f.value, count: f.count })),
@@ -199,7 +226,11 @@ export async function publishedFilterOptions(db: Queryable, snapshotId: string):
 }
 
 /** The published cards of these players in a snapshot, keyed by player id (absent ids are not in it). */
-export async function publishedCards(db: Queryable, snapshotId: string, playerIds: readonly number[]): Promise<Map<number, Prospect>> {
+export async function publishedCards(
+  db: Queryable,
+  snapshotId: string,
+  playerIds: readonly number[],
+): Promise<Map<number, Prospect>> {
   // Named (prepared once per connection): planning this key lookup costs more than running it.
   const { rows } = await db.query<{ player_id: number; card: Prospect }>({
     name: 'published-cards',

@@ -6,7 +6,10 @@ import type pg from 'pg';
 import { PUBLISHED_CHANNEL } from './rankings.ts';
 
 /** Makes `client` receive PUBLISHED_CHANNEL notifications; `onPublished` gets each payload (the snapshot id). */
-export async function listenForPublications(client: pg.ClientBase, onPublished: (snapshotId: string) => void): Promise<void> {
+export async function listenForPublications(
+  client: pg.ClientBase,
+  onPublished: (snapshotId: string) => void,
+): Promise<void> {
   client.on('notification', (message) => {
     if (message.channel === PUBLISHED_CHANNEL) onPublished(message.payload ?? '');
   });

@@ -83,37 +83,70 @@ export async function readQuarantine(pool: Queryable, selector: QuarantineSelect
     pool.query(
       `SELECT batch_id, season, source, status, started_at, finished_at, rows_fetched, rows_loaded, rows_quarantined,
               CASE WHEN status = 'breached' THEN quality->>'message' END AS breach
-       FROM ingest_batches b WHERE ${where} ORDER BY batch_id`, params),
+       FROM ingest_batches b WHERE ${where} ORDER BY batch_id`,
+      params,
+    ),
     pool.query(
       `SELECT q.season, q.sport_id, q.stat_group, q.entity, count(*)::int AS n
        FROM quarantine q JOIN ingest_batches b USING (batch_id) WHERE ${where}
-       GROUP BY 1, 2, 3, 4 ORDER BY n DESC, 1, 2, 3, 4`, params),
+       GROUP BY 1, 2, 3, 4 ORDER BY n DESC, 1, 2, 3, 4`,
+      params,
+    ),
     pool.query(
       `SELECT q.season, q.sport_id, q.stat_group, q.entity, q.field, q.rule, count(*)::int AS n
        FROM quarantine q JOIN ingest_batches b USING (batch_id) WHERE ${where}
-       GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY n DESC, 1, 2, 3, 4, 5, 6`, params),
+       GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY n DESC, 1, 2, 3, 4, 5, 6`,
+      params,
+    ),
     pool.query(
       `SELECT * FROM (
          SELECT q.batch_id, q.season, q.sport_id, q.stat_group, q.entity, q.field, q.rule, q.reason, q.payload,
                 row_number() OVER (PARTITION BY q.season, q.sport_id, q.stat_group, q.entity, q.field, q.rule ORDER BY q.quarantine_id) AS k
          FROM quarantine q JOIN ingest_batches b USING (batch_id) WHERE ${where}) s
-       WHERE k <= $2 ORDER BY season, sport_id, stat_group, entity, field, rule, k`, [...params, samples]),
+       WHERE k <= $2 ORDER BY season, sport_id, stat_group, entity, field, rule, k`,
+      [...params, samples],
+    ),
     pool.query(
       `SELECT f.rule, count(*)::int AS n, (array_agg(f.detail ORDER BY f.flag_id))[1:3] AS examples
-       FROM data_flags f JOIN ingest_batches b USING (batch_id) WHERE ${where} GROUP BY 1 ORDER BY n DESC`, params),
+       FROM data_flags f JOIN ingest_batches b USING (batch_id) WHERE ${where} GROUP BY 1 ORDER BY n DESC`,
+      params,
+    ),
   ]);
   const cause = (r: Record<string, unknown>) => ({
-    season: r.season as number | null, sportId: r.sport_id as number | null, group: r.stat_group as string | null,
-    entity: r.entity as string, field: r.field as string | null, rule: r.rule as string | null,
+    season: r.season as number | null,
+    sportId: r.sport_id as number | null,
+    group: r.stat_group as string | null,
+    entity: r.entity as string,
+    field: r.field as string | null,
+    rule: r.rule as string | null,
   });
   return {
     batches: batches.rows.map((r) => ({
-      batchId: Number(r.batch_id), season: r.season, source: r.source, status: r.status, startedAt: r.started_at, finishedAt: r.finished_at,
-      rowsFetched: r.rows_fetched, rowsLoaded: r.rows_loaded, rowsQuarantined: r.rows_quarantined, breach: r.breach,
+      batchId: Number(r.batch_id),
+      season: r.season,
+      source: r.source,
+      status: r.status,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      rowsFetched: r.rows_fetched,
+      rowsLoaded: r.rows_loaded,
+      rowsQuarantined: r.rows_quarantined,
+      breach: r.breach,
     })),
-    cells: cells.rows.map((r) => ({ season: r.season, sportId: r.sport_id, group: r.stat_group, entity: r.entity, quarantined: r.n })),
+    cells: cells.rows.map((r) => ({
+      season: r.season,
+      sportId: r.sport_id,
+      group: r.stat_group,
+      entity: r.entity,
+      quarantined: r.n,
+    })),
     causes: causes.rows.map((r) => ({ ...cause(r), quarantined: r.n })),
-    samples: sampleRows.rows.map((r) => ({ ...cause(r), batchId: Number(r.batch_id), reason: r.reason, payload: r.payload })),
+    samples: sampleRows.rows.map((r) => ({
+      ...cause(r),
+      batchId: Number(r.batch_id),
+      reason: r.reason,
+      payload: r.payload,
+    })),
     flags: flags.rows.map((r) => ({ rule: r.rule, flags: r.n, examples: r.examples })),
   };
 }
@@ -125,7 +158,9 @@ export async function readQuarantine(pool: Queryable, selector: QuarantineSelect
  */
 export async function resolveQuarantine(pool: Queryable, batchId: number, resolution: string): Promise<number> {
   const { rowCount } = await pool.query(
-    'UPDATE quarantine SET resolved_at = now(), resolution = $2 WHERE batch_id = $1 AND resolved_at IS NULL', [batchId, resolution]);
+    'UPDATE quarantine SET resolved_at = now(), resolution = $2 WHERE batch_id = $1 AND resolved_at IS NULL',
+    [batchId, resolution],
+  );
   return rowCount ?? 0;
 }
 
@@ -133,7 +168,12 @@ export async function resolveQuarantine(pool: Queryable, batchId: number, resolu
  * Quarantines the responses a fetch batch lost after retries (entity 'response'): each object whole, with whatever
  * else it carries (the start of the body), is the payload.
  */
-export async function quarantineLostResponses(db: Queryable, batchId: number, source: string, lost: readonly { url: string; reason: string }[]): Promise<void> {
+export async function quarantineLostResponses(
+  db: Queryable,
+  batchId: number,
+  source: string,
+  lost: readonly { url: string; reason: string }[],
+): Promise<void> {
   if (lost.length === 0) return;
   await db.query(
     `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
@@ -145,7 +185,9 @@ export async function quarantineLostResponses(db: Queryable, batchId: number, so
 /** The responses a batch's fetch lost (entity 'response'), in the order they were quarantined. */
 export async function lostResponses(db: Queryable, batchId: number): Promise<{ url: string; reason: string }[]> {
   const { rows } = await db.query<{ url: string; reason: string }>(
-    "SELECT payload->>'url' AS url, reason FROM quarantine WHERE batch_id = $1 AND entity = 'response' ORDER BY quarantine_id", [batchId]);
+    "SELECT payload->>'url' AS url, reason FROM quarantine WHERE batch_id = $1 AND entity = 'response' ORDER BY quarantine_id",
+    [batchId],
+  );
   return rows;
 }
 
@@ -165,11 +207,30 @@ export interface QuarantineRow {
  * Replaces a batch's row-level quarantine entries (every entity but 'response', which the fetch wrote), so
  * re-loading a batch does not duplicate them.
  */
-export async function replaceBatchQuarantine(client: PoolClient, batchId: number, source: string, rows: readonly QuarantineRow[]): Promise<void> {
+export async function replaceBatchQuarantine(
+  client: PoolClient,
+  batchId: number,
+  source: string,
+  rows: readonly QuarantineRow[],
+): Promise<void> {
   await client.query("DELETE FROM quarantine WHERE batch_id = $1 AND entity <> 'response'", [batchId]);
-  await insertRows(client, 'quarantine', ['batch_id', 'source', 'entity', 'reason', 'payload', 'season', 'sport_id', 'stat_group', 'field', 'rule'],
-    rows.map((r) => [batchId, source, r.entity, r.reason, JSON.stringify(r.raw ?? null),
-      r.season ?? null, r.sportId ?? null, r.group ?? null, r.field ?? null, r.rule ?? null]));
+  await insertRows(
+    client,
+    'quarantine',
+    ['batch_id', 'source', 'entity', 'reason', 'payload', 'season', 'sport_id', 'stat_group', 'field', 'rule'],
+    rows.map((r) => [
+      batchId,
+      source,
+      r.entity,
+      r.reason,
+      JSON.stringify(r.raw ?? null),
+      r.season ?? null,
+      r.sportId ?? null,
+      r.group ?? null,
+      r.field ?? null,
+      r.rule ?? null,
+    ]),
+  );
 }
 
 /** An entry of a grade import: a row that could not be read or matched ('grade'), or a note for review ('grade_inconsistency'). */
@@ -185,14 +246,25 @@ export interface GradeQuarantineEntry {
  * each problem once.
  * @returns entries written.
  */
-export async function replaceGradeQuarantine(client: PoolClient, batchId: number, source: string, entries: readonly GradeQuarantineEntry[]): Promise<number> {
+export async function replaceGradeQuarantine(
+  client: PoolClient,
+  batchId: number,
+  source: string,
+  entries: readonly GradeQuarantineEntry[],
+): Promise<number> {
   await client.query('DELETE FROM quarantine WHERE batch_id = $1', [batchId]);
   const { rowCount } = await client.query(
     `INSERT INTO quarantine (batch_id, source, entity, reason, payload)
      SELECT $1, $2, v.entity, v.reason, v.payload::jsonb FROM unnest($3::text[], $4::text[], $5::text[]) AS v(entity, reason, payload)
      WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.source = $2 AND q.entity = v.entity AND q.resolved_at IS NULL
        AND q.reason = v.reason AND q.payload->'season' = v.payload::jsonb->'season' AND q.payload->'row' = v.payload::jsonb->'row')`,
-    [batchId, source, entries.map((e) => e.entity), entries.map((e) => e.reason), entries.map((e) => JSON.stringify(e.payload))],
+    [
+      batchId,
+      source,
+      entries.map((e) => e.entity),
+      entries.map((e) => e.reason),
+      entries.map((e) => JSON.stringify(e.payload)),
+    ],
   );
   return rowCount ?? 0;
 }
@@ -206,8 +278,17 @@ export interface PlayerFlag {
 }
 
 /** Records flags on players; a flag already recorded for the same player, rule and value is kept as it is. */
-export async function recordPlayerFlags(client: PoolClient, batchId: number, source: string, flags: readonly PlayerFlag[]): Promise<void> {
-  await insertRows(client, 'data_flags', ['batch_id', 'source', 'entity', 'entity_id', 'rule', 'detail', 'value'],
+export async function recordPlayerFlags(
+  client: PoolClient,
+  batchId: number,
+  source: string,
+  flags: readonly PlayerFlag[],
+): Promise<void> {
+  await insertRows(
+    client,
+    'data_flags',
+    ['batch_id', 'source', 'entity', 'entity_id', 'rule', 'detail', 'value'],
     flags.map((f) => [batchId, source, 'player', f.playerId, f.rule, f.detail, JSON.stringify(f.value)]),
-    'ON CONFLICT (entity, entity_id, rule, value) DO NOTHING');
+    'ON CONFLICT (entity, entity_id, rule, value) DO NOTHING',
+  );
 }

@@ -28,7 +28,9 @@ export async function latestPublishedSnapshot(db: Queryable, asOf?: Date): Promi
     [asOf ?? null],
   );
   const row = rows[0];
-  return row ? { snapshotId: row.snapshot_id, predictionRunId: row.prediction_run_id, publishedAt: row.published_at } : null;
+  return row
+    ? { snapshotId: row.snapshot_id, predictionRunId: row.prediction_run_id, publishedAt: row.published_at }
+    : null;
 }
 
 /** One earlier snapshot's rank and probability of a player. */
@@ -44,7 +46,11 @@ export interface RankPoint {
  * Read as three arrays a player (not an object per snapshot and player: a season of daily snapshots of every
  * prospect is over a million pairs).
  */
-export async function rankHistories(db: Queryable, playerIds: readonly number[], exceptSnapshotId: string): Promise<Map<number, RankPoint[]>> {
+export async function rankHistories(
+  db: Queryable,
+  playerIds: readonly number[],
+  exceptSnapshotId: string,
+): Promise<Map<number, RankPoint[]>> {
   const { rows } = await db.query<{ player_id: number; dates: string[]; ranks: number[]; probabilities: number[] }>(
     `SELECT p.player_id,
             array_agg(to_char(rs.generated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ORDER BY rs.generated_at) AS dates,
@@ -54,7 +60,12 @@ export async function rankHistories(db: Queryable, playerIds: readonly number[],
      WHERE rs.snapshot_id <> $2 AND p.player_id = ANY($1) GROUP BY p.player_id`,
     [playerIds, exceptSnapshotId],
   );
-  return new Map(rows.map((r) => [r.player_id, r.dates.map((date, i) => ({ date, rank: r.ranks[i]!, probability: r.probabilities[i]! }))]));
+  return new Map(
+    rows.map((r) => [
+      r.player_id,
+      r.dates.map((date, i) => ({ date, rank: r.ranks[i]!, probability: r.probabilities[i]! })),
+    ]),
+  );
 }
 
 /** An earlier ranking snapshot to compare with: trends and movers are measured against it. */
@@ -66,7 +77,12 @@ export interface EarlierRanking {
 }
 
 /** The newest ranking snapshot other than `exceptSnapshotId` that ranked any of `playerIds`; null when none did. */
-export async function latestRankingOf(db: Queryable, playerIds: readonly number[], exceptSnapshotId: string, featureNames: readonly string[]): Promise<EarlierRanking | null> {
+export async function latestRankingOf(
+  db: Queryable,
+  playerIds: readonly number[],
+  exceptSnapshotId: string,
+  featureNames: readonly string[],
+): Promise<EarlierRanking | null> {
   const { rows } = await db.query<{ snapshot_id: string; prediction_run_id: string; same: boolean }>(
     `SELECT rs.snapshot_id, rs.prediction_run_id, (m.feature_names = $3::text[]) AS same
      FROM ranking_snapshots rs JOIN prediction_runs r USING (prediction_run_id) JOIN models m USING (model_version)
@@ -80,7 +96,10 @@ export async function latestRankingOf(db: Queryable, playerIds: readonly number[
 }
 
 /** The ranking snapshot generated last before `snapshotId`; null when it is the first. */
-export async function snapshotBefore(db: Queryable, snapshotId: string): Promise<{ snapshotId: string; predictionRunId: string } | null> {
+export async function snapshotBefore(
+  db: Queryable,
+  snapshotId: string,
+): Promise<{ snapshotId: string; predictionRunId: string } | null> {
   const { rows } = await db.query<{ snapshot_id: string; prediction_run_id: string }>(
     `SELECT p.snapshot_id, p.prediction_run_id FROM ranking_snapshots p, ranking_snapshots c
      WHERE c.snapshot_id = $1 AND p.snapshot_id <> c.snapshot_id AND p.generated_at < c.generated_at
@@ -95,7 +114,10 @@ export async function snapshotBefore(db: Queryable, snapshotId: string): Promise
  * Records a ranking snapshot written to `path` (not yet published). Writing it again (a retry) updates the path and
  * count and makes it the newest again.
  */
-export async function upsertRankingSnapshot(db: Queryable, snapshot: { snapshotId: string; predictionRunId: string; path: string; prospectCount: number }): Promise<void> {
+export async function upsertRankingSnapshot(
+  db: Queryable,
+  snapshot: { snapshotId: string; predictionRunId: string; path: string; prospectCount: number },
+): Promise<void> {
   await db.query(
     `INSERT INTO ranking_snapshots (snapshot_id, prediction_run_id, path, prospect_count) VALUES ($1, $2, $3, $4)
      ON CONFLICT (snapshot_id) DO UPDATE SET path = EXCLUDED.path, prospect_count = EXCLUDED.prospect_count, generated_at = now()`,
@@ -110,18 +132,57 @@ export async function upsertRankingSnapshot(db: Queryable, snapshot: { snapshotI
  * are left as they are (a rewrite would not change that id, so caches would keep the old answers).
  * @returns rows written (0 for a published snapshot).
  */
-export async function replacePublishedProspects(client: PoolClient, snapshotId: string, prospects: readonly Prospect[]): Promise<number> {
+export async function replacePublishedProspects(
+  client: PoolClient,
+  snapshotId: string,
+  prospects: readonly Prospect[],
+): Promise<number> {
   const { rows } = await client.query<{ published: boolean }>(
-    'SELECT published_at IS NOT NULL AS published FROM ranking_snapshots WHERE snapshot_id = $1 FOR UPDATE', [snapshotId]);
+    'SELECT published_at IS NOT NULL AS published FROM ranking_snapshots WHERE snapshot_id = $1 FOR UPDATE',
+    [snapshotId],
+  );
   if (rows[0]?.published) return 0;
   await client.query('DELETE FROM published_prospects WHERE ranking_snapshot_id = $1', [snapshotId]);
-  return insertRows(client, 'published_prospects',
-    ['ranking_snapshot_id', 'player_id', 'rank', 'name', 'search_name', 'position', 'is_pitcher', 'org_id', 'org_abbreviation',
-      'level', 'age', 'eta', 'confidence', 'probability', 'dynasty_value', 'card'],
+  return insertRows(
+    client,
+    'published_prospects',
+    [
+      'ranking_snapshot_id',
+      'player_id',
+      'rank',
+      'name',
+      'search_name',
+      'position',
+      'is_pitcher',
+      'org_id',
+      'org_abbreviation',
+      'level',
+      'age',
+      'eta',
+      'confidence',
+      'probability',
+      'dynasty_value',
+      'card',
+    ],
     prospects.map((p) => [
-      snapshotId, p.playerId, p.rank, p.name, searchName(p.name), p.position, p.isPitcher, p.organization?.id ?? null, p.organization?.abbreviation ?? null,
-      p.level, p.age, p.eta, p.confidence, p.probability, p.dynasty.value, p,
-    ]));
+      snapshotId,
+      p.playerId,
+      p.rank,
+      p.name,
+      searchName(p.name),
+      p.position,
+      p.isPitcher,
+      p.organization?.id ?? null,
+      p.organization?.abbreviation ?? null,
+      p.level,
+      p.age,
+      p.eta,
+      p.confidence,
+      p.probability,
+      p.dynasty.value,
+      p,
+    ]),
+  );
 }
 
 /**
@@ -140,6 +201,9 @@ export async function analyzePublishedProspects(db: Queryable): Promise<void> {
  * of a publication that rolled back. Run it inside the site switch's transaction.
  */
 export async function markPublished(client: PoolClient, snapshotId: string, sitePath: string): Promise<void> {
-  await client.query('UPDATE ranking_snapshots SET site_path = $2, published_at = now() WHERE snapshot_id = $1', [snapshotId, sitePath]);
+  await client.query('UPDATE ranking_snapshots SET site_path = $2, published_at = now() WHERE snapshot_id = $1', [
+    snapshotId,
+    sitePath,
+  ]);
   await client.query('SELECT pg_notify($1, $2)', [PUBLISHED_CHANNEL, snapshotId]);
 }

@@ -12,7 +12,10 @@ export interface RefreshTokenRow {
   revokedAt: Date | null;
 }
 
-export async function insertRefreshToken(db: Queryable, token: { tokenHash: string; userId: string; familyId: string; expiresAt: Date; createdAt: Date }): Promise<void> {
+export async function insertRefreshToken(
+  db: Queryable,
+  token: { tokenHash: string; userId: string; familyId: string; expiresAt: Date; createdAt: Date },
+): Promise<void> {
   await db.query(
     `INSERT INTO refresh_tokens (token_hash, user_id, family_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)`,
     [token.tokenHash, token.userId, token.familyId, token.expiresAt, token.createdAt],
@@ -30,12 +33,26 @@ export async function lockFamily(db: Queryable, familyId: string): Promise<void>
 
 /** The token's row, locked until the transaction ends (two refreshes with one token take turns). */
 export async function lockRefreshToken(db: Queryable, tokenHash: string): Promise<RefreshTokenRow | null> {
-  const { rows } = await db.query<{ user_id: string; family_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }>(
+  const { rows } = await db.query<{
+    user_id: string;
+    family_id: string;
+    expires_at: Date;
+    used_at: Date | null;
+    revoked_at: Date | null;
+  }>(
     `SELECT user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
     [tokenHash],
   );
   const row = rows[0];
-  return row ? { userId: row.user_id, familyId: row.family_id, expiresAt: row.expires_at, usedAt: row.used_at, revokedAt: row.revoked_at } : null;
+  return row
+    ? {
+        userId: row.user_id,
+        familyId: row.family_id,
+        expiresAt: row.expires_at,
+        usedAt: row.used_at,
+        revokedAt: row.revoked_at,
+      }
+    : null;
 }
 
 export async function markRefreshTokenUsed(db: Queryable, tokenHash: string, at: Date): Promise<void> {
@@ -53,14 +70,21 @@ export async function revokeFamily(db: Queryable, familyId: string, reason: stri
 
 /** The family of a token, whatever its state; null for a token we never issued. */
 export async function familyOf(db: Queryable, tokenHash: string): Promise<{ familyId: string; userId: string } | null> {
-  const { rows } = await db.query<{ family_id: string; user_id: string }>(`SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = $1`, [tokenHash]);
+  const { rows } = await db.query<{ family_id: string; user_id: string }>(
+    `SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = $1`,
+    [tokenHash],
+  );
   const row = rows[0];
   return row ? { familyId: row.family_id, userId: row.user_id } : null;
 }
 
-export async function familyTokens(db: Queryable, familyId: string): Promise<{ usedAt: Date | null; revokedAt: Date | null; revokedReason: string | null }[]> {
+export async function familyTokens(
+  db: Queryable,
+  familyId: string,
+): Promise<{ usedAt: Date | null; revokedAt: Date | null; revokedReason: string | null }[]> {
   const { rows } = await db.query<{ used_at: Date | null; revoked_at: Date | null; revoked_reason: string | null }>(
-    `SELECT used_at, revoked_at, revoked_reason FROM refresh_tokens WHERE family_id = $1 ORDER BY created_at`, [familyId],
+    `SELECT used_at, revoked_at, revoked_reason FROM refresh_tokens WHERE family_id = $1 ORDER BY created_at`,
+    [familyId],
   );
   return rows.map((r) => ({ usedAt: r.used_at, revokedAt: r.revoked_at, revokedReason: r.revoked_reason }));
 }

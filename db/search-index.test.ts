@@ -12,7 +12,9 @@ describe('the published prospects search index', () => {
     db = await createTestDatabase();
     world = await seedPublishedWorld(db.pool);
   });
-  afterAll(async () => { await db?.drop(); });
+  afterAll(async () => {
+    await db?.drop();
+  });
 
   it('is built without fastupdate, and search still finds the published names', async () => {
     const { rows } = await db.pool.query<{ reloptions: string[] | null }>(

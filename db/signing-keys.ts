@@ -21,12 +21,26 @@ const ROTATION_LOCK = 4_242_013;
 
 /** Keys still of use: unretired, or retired after `retiredSince`. Newest first. */
 export async function usableSigningKeys(db: Queryable, retiredSince: Date): Promise<SigningKeyRow[]> {
-  const { rows } = await db.query<{ kid: string; alg: SigningAlg; public_jwk: Record<string, unknown>; private_jwk: Record<string, unknown>; created_at: Date; retired_at: Date | null }>(
+  const { rows } = await db.query<{
+    kid: string;
+    alg: SigningAlg;
+    public_jwk: Record<string, unknown>;
+    private_jwk: Record<string, unknown>;
+    created_at: Date;
+    retired_at: Date | null;
+  }>(
     `SELECT kid, alg, public_jwk, private_jwk, created_at, retired_at FROM signing_keys
      WHERE retired_at IS NULL OR retired_at > $1 ORDER BY created_at DESC, kid`,
     [retiredSince],
   );
-  return rows.map((r) => ({ kid: r.kid, alg: r.alg, publicJwk: r.public_jwk, privateJwk: r.private_jwk, createdAt: r.created_at, retiredAt: r.retired_at }));
+  return rows.map((r) => ({
+    kid: r.kid,
+    alg: r.alg,
+    publicJwk: r.public_jwk,
+    privateJwk: r.private_jwk,
+    createdAt: r.created_at,
+    retiredAt: r.retired_at,
+  }));
 }
 
 /** Serializes rotations across instances until the transaction ends; call inside one. */

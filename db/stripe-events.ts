@@ -13,7 +13,8 @@ export interface StripeEventRef {
 /** 'processed' once the saga applied it, 'received' before, null when never seen. */
 export async function stripeEventState(db: Queryable, eventId: string): Promise<'received' | 'processed' | null> {
   const { rows } = await db.query<{ processed: boolean }>(
-    `SELECT processed_at IS NOT NULL AS processed FROM stripe_events WHERE event_id = $1`, [eventId],
+    `SELECT processed_at IS NOT NULL AS processed FROM stripe_events WHERE event_id = $1`,
+    [eventId],
   );
   const row = rows[0];
   return row ? (row.processed ? 'processed' : 'received') : null;

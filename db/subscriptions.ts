@@ -18,9 +18,16 @@ export interface StoredSubscription extends SubscriptionRecord {
 }
 
 interface Row {
-  stripe_subscription_id: string; user_id: string; stripe_customer_id: string; status: string;
-  current_period_end: Date | null; cancel_at_period_end: boolean; grace_until: Date | null; price_id: string | null;
-  last_event_at: Date | null; updated_at: Date;
+  stripe_subscription_id: string;
+  user_id: string;
+  stripe_customer_id: string;
+  status: string;
+  current_period_end: Date | null;
+  cancel_at_period_end: boolean;
+  grace_until: Date | null;
+  price_id: string | null;
+  last_event_at: Date | null;
+  updated_at: Date;
 }
 
 const COLUMNS = `stripe_subscription_id, user_id, stripe_customer_id, status, current_period_end, cancel_at_period_end,
@@ -28,25 +35,40 @@ const COLUMNS = `stripe_subscription_id, user_id, stripe_customer_id, status, cu
 
 function toSubscription(row: Row): StoredSubscription {
   return {
-    subscriptionId: row.stripe_subscription_id, userId: row.user_id, customerId: row.stripe_customer_id, status: row.status,
-    currentPeriodEnd: row.current_period_end, cancelAtPeriodEnd: row.cancel_at_period_end, graceUntil: row.grace_until,
-    priceId: row.price_id, lastEventAt: row.last_event_at, updatedAt: row.updated_at,
+    subscriptionId: row.stripe_subscription_id,
+    userId: row.user_id,
+    customerId: row.stripe_customer_id,
+    status: row.status,
+    currentPeriodEnd: row.current_period_end,
+    cancelAtPeriodEnd: row.cancel_at_period_end,
+    graceUntil: row.grace_until,
+    priceId: row.price_id,
+    lastEventAt: row.last_event_at,
+    updatedAt: row.updated_at,
   };
 }
 
 /** The account's Stripe customer id, and whether the account exists at all. */
-export async function billingAccount(db: Queryable, userId: string): Promise<{ role: Role; customerId: string | null } | null> {
+export async function billingAccount(
+  db: Queryable,
+  userId: string,
+): Promise<{ role: Role; customerId: string | null } | null> {
   const { rows } = await db.query<{ role: Role; stripe_customer_id: string | null }>(
-    `SELECT role, stripe_customer_id FROM users WHERE user_id = $1`, [userId],
+    `SELECT role, stripe_customer_id FROM users WHERE user_id = $1`,
+    [userId],
   );
   const row = rows[0];
   return row ? { role: row.role, customerId: row.stripe_customer_id } : null;
 }
 
 /** Same, under a row lock: what the role recomputation holds while it decides. */
-export async function lockBillingAccount(db: Queryable, userId: string): Promise<{ role: Role; customerId: string | null } | null> {
+export async function lockBillingAccount(
+  db: Queryable,
+  userId: string,
+): Promise<{ role: Role; customerId: string | null } | null> {
   const { rows } = await db.query<{ role: Role; stripe_customer_id: string | null }>(
-    `SELECT role, stripe_customer_id FROM users WHERE user_id = $1 FOR UPDATE`, [userId],
+    `SELECT role, stripe_customer_id FROM users WHERE user_id = $1 FOR UPDATE`,
+    [userId],
   );
   const row = rows[0];
   return row ? { role: row.role, customerId: row.stripe_customer_id } : null;
@@ -66,7 +88,9 @@ export async function linkStripeCustomer(db: Queryable, userId: string, customer
 }
 
 export async function userIdByStripeCustomer(db: Queryable, customerId: string): Promise<string | null> {
-  const { rows } = await db.query<{ user_id: string }>(`SELECT user_id FROM users WHERE stripe_customer_id = $1`, [customerId]);
+  const { rows } = await db.query<{ user_id: string }>(`SELECT user_id FROM users WHERE stripe_customer_id = $1`, [
+    customerId,
+  ]);
   return rows[0]?.user_id ?? null;
 }
 
@@ -95,16 +119,28 @@ export interface SubscriptionUpdate {
  * at a later stage of the lifecycle (billing/status-order.ts): then only what the stored row lacks (a period end, a
  * price) is filled in. @returns the status before and after, and whether it was stale.
  */
-export async function applySubscriptionUpdate(db: Queryable, u: SubscriptionUpdate): Promise<{ previousStatus: string | null; status: string; stale: boolean }> {
+export async function applySubscriptionUpdate(
+  db: Queryable,
+  u: SubscriptionUpdate,
+): Promise<{ previousStatus: string | null; status: string; stale: boolean }> {
   const { rows: before } = await db.query<{
-    status: string; last_event_at: Date | null; grace_failures: Date[]; grace_failure_ends: Date[]; grace_cleared_at: Date | null;
+    status: string;
+    last_event_at: Date | null;
+    grace_failures: Date[];
+    grace_failure_ends: Date[];
+    grace_cleared_at: Date | null;
   }>(
     `SELECT status, last_event_at, grace_failures, grace_failure_ends, grace_cleared_at
      FROM subscriptions WHERE stripe_subscription_id = $1 FOR UPDATE`,
     [u.subscriptionId],
   );
   const previous = before[0];
-  const stale = previous !== undefined && isStaleEvent({ status: previous.status, eventAt: previous.last_event_at }, { status: u.status, eventAt: u.eventAt });
+  const stale =
+    previous !== undefined &&
+    isStaleEvent(
+      { status: previous.status, eventAt: previous.last_event_at },
+      { status: u.status, eventAt: u.eventAt },
+    );
   // Fresh or stale, the event says something about the payments: the grace is merged from it either way.
   const grace = mergeGrace(
     {
@@ -144,18 +180,36 @@ export async function applySubscriptionUpdate(db: Queryable, u: SubscriptionUpda
        grace_cleared_at = EXCLUDED.grace_cleared_at,
        last_event_at = EXCLUDED.last_event_at,
        updated_at = now()`,
-    [u.subscriptionId, u.userId, u.customerId, u.status, u.currentPeriodEnd, u.cancelAtPeriodEnd, u.priceId, grace.graceUntil, u.eventAt, failures, failureEnds, grace.clearedAt],
+    [
+      u.subscriptionId,
+      u.userId,
+      u.customerId,
+      u.status,
+      u.currentPeriodEnd,
+      u.cancelAtPeriodEnd,
+      u.priceId,
+      grace.graceUntil,
+      u.eventAt,
+      failures,
+      failureEnds,
+      grace.clearedAt,
+    ],
   );
   return { previousStatus: previous?.status ?? null, status: u.status, stale: false };
 }
 
 export async function subscriptionsOfUser(db: Queryable, userId: string): Promise<StoredSubscription[]> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM subscriptions WHERE user_id = $1 ORDER BY updated_at, stripe_subscription_id`, [userId]);
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM subscriptions WHERE user_id = $1 ORDER BY updated_at, stripe_subscription_id`,
+    [userId],
+  );
   return rows.map(toSubscription);
 }
 
 export async function subscriptionById(db: Queryable, subscriptionId: string): Promise<StoredSubscription | null> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM subscriptions WHERE stripe_subscription_id = $1`, [subscriptionId]);
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM subscriptions WHERE stripe_subscription_id = $1`, [
+    subscriptionId,
+  ]);
   return rows[0] ? toSubscription(rows[0]) : null;
 }
 

@@ -8,8 +8,12 @@ import { addToWatchlist } from './watchlists.ts';
 let db: TestDatabase;
 let world: PublishedWorld;
 
-beforeAll(async () => { ({ db, world } = await seededDatabase()); });
-afterAll(async () => { await db?.drop(); });
+beforeAll(async () => {
+  ({ db, world } = await seededDatabase());
+});
+afterAll(async () => {
+  await db?.drop();
+});
 
 describe('addToWatchlist', () => {
   it('never passes the limit, however many adds arrive at once', async () => {
@@ -18,7 +22,10 @@ describe('addToWatchlist', () => {
     const outcomes = await Promise.all(players.map((playerId) => addToWatchlist(db.pool, userId, playerId, 3)));
     expect(outcomes.filter((o) => o === 'added')).toHaveLength(3);
     expect(outcomes.filter((o) => o === 'full')).toHaveLength(9);
-    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM watchlists WHERE user_id = $1', [userId]);
+    const { rows } = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM watchlists WHERE user_id = $1',
+      [userId],
+    );
     expect(rows[0]!.n).toBe(3);
   });
 });

@@ -18,14 +18,24 @@ export interface WatchlistItem {
  * Adds a player; 'added', 'present' (already on it), 'unknown-player' or 'full' (at `maxItems`). The user's row is
  * locked first, in a transaction, so concurrent adds count one after the other and the list never passes the limit.
  */
-export async function addToWatchlist(pool: Pool, userId: string, playerId: number, maxItems: number): Promise<'added' | 'present' | 'unknown-player' | 'full'> {
+export async function addToWatchlist(
+  pool: Pool,
+  userId: string,
+  playerId: number,
+  maxItems: number,
+): Promise<'added' | 'present' | 'unknown-player' | 'full'> {
   return withTransaction(pool, async (client) => {
     await client.query('SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE', [userId]);
     return addLocked(client, userId, playerId, maxItems);
   });
 }
 
-async function addLocked(db: Queryable, userId: string, playerId: number, maxItems: number): Promise<'added' | 'present' | 'unknown-player' | 'full'> {
+async function addLocked(
+  db: Queryable,
+  userId: string,
+  playerId: number,
+  maxItems: number,
+): Promise<'added' | 'present' | 'unknown-player' | 'full'> {
   const { rows } = await db.query<{ outcome: 'added' | 'present' | 'unknown-player' | 'full' }>(
     `WITH player AS (SELECT player_id FROM players WHERE player_id = $2),
           present AS (SELECT 1 FROM watchlists WHERE user_id = $1 AND player_id = $2),
@@ -46,12 +56,22 @@ async function addLocked(db: Queryable, userId: string, playerId: number, maxIte
 
 /** Removes a player; false when he was not on the list. */
 export async function removeFromWatchlist(db: Queryable, userId: string, playerId: number): Promise<boolean> {
-  const { rowCount } = await db.query(`DELETE FROM watchlists WHERE user_id = $1 AND player_id = $2`, [userId, playerId]);
+  const { rowCount } = await db.query(`DELETE FROM watchlists WHERE user_id = $1 AND player_id = $2`, [
+    userId,
+    playerId,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 
 export async function watchlist(db: Queryable, userId: string): Promise<WatchlistItem[]> {
-  const { rows } = await db.query<{ player_id: number; name: string; created_at: Date; rank: number | null; trend: number | null; snapshot_id: string | null }>(
+  const { rows } = await db.query<{
+    player_id: number;
+    name: string;
+    created_at: Date;
+    rank: number | null;
+    trend: number | null;
+    snapshot_id: string | null;
+  }>(
     `WITH served AS (
        SELECT snapshot_id FROM ranking_snapshots WHERE published_at IS NOT NULL ORDER BY published_at DESC LIMIT 1)
      SELECT w.player_id, p.full_name AS name, w.created_at, pp.rank, (pp.card->>'trend')::int AS trend,
@@ -63,5 +83,12 @@ export async function watchlist(db: Queryable, userId: string): Promise<Watchlis
      ORDER BY pp.rank NULLS LAST, w.created_at, w.player_id`,
     [userId],
   );
-  return rows.map((r) => ({ playerId: r.player_id, name: r.name, addedAt: r.created_at, rank: r.rank, rankChange: r.trend, snapshotId: r.snapshot_id }));
+  return rows.map((r) => ({
+    playerId: r.player_id,
+    name: r.name,
+    addedAt: r.created_at,
+    rank: r.rank,
+    rankChange: r.trend,
+    snapshotId: r.snapshot_id,
+  }));
 }

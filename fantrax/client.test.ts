@@ -1,19 +1,37 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFantraxServer, type FantraxServer } from '../infra/fantrax-server.ts';
 import {
-  createFantraxClient, FantraxMalformedResponseError, FantraxRateLimitedError, FantraxUnavailableError,
-  InaccessibleLeagueError, InvalidSecretIdError, type FantraxClient,
+  createFantraxClient,
+  FantraxMalformedResponseError,
+  FantraxRateLimitedError,
+  FantraxUnavailableError,
+  InaccessibleLeagueError,
+  InvalidSecretIdError,
+  type FantraxClient,
 } from './client.ts';
 import type { FantraxWorld } from './world.ts';
 
 const SECRET = 'test-secret-0001';
 const WORLD: FantraxWorld = {
-  users: { [SECRET]: [{ leagueId: 'L1', teamId: 'T1' }, { leagueId: 'L2', teamId: 'T9' }] },
+  users: {
+    [SECRET]: [
+      { leagueId: 'L1', teamId: 'T1' },
+      { leagueId: 'L2', teamId: 'T9' },
+    ],
+  },
   leagues: [
     {
-      id: 'L1', name: 'Fine Wine League',
+      id: 'L1',
+      name: 'Fine Wine League',
       teams: [
-        { id: 'T1', name: 'Cellar Rats', roster: [{ id: 'F1', position: 'SS', status: 'MINORS' }, { id: 'F2', position: 'SP', status: 'ACTIVE' }] },
+        {
+          id: 'T1',
+          name: 'Cellar Rats',
+          roster: [
+            { id: 'F1', position: 'SS', status: 'MINORS' },
+            { id: 'F2', position: 'SP', status: 'ACTIVE' },
+          ],
+        },
         { id: 'T2', name: 'Corks', roster: [{ id: 'F3', position: 'OF', status: 'RESERVE' }] },
       ],
     },
@@ -31,12 +49,18 @@ describe('Fantrax client against the local Fantrax-shaped server', () => {
   let client: FantraxClient;
   beforeAll(async () => {
     server = await startFantraxServer({ world: WORLD });
-    client = createFantraxClient({ baseUrl: server.url, timeoutMs: 300, attempts: 3, backoffMs: 10, maxRetryAfterMs: 2000 });
+    client = createFantraxClient({
+      baseUrl: server.url,
+      timeoutMs: 300,
+      attempts: 3,
+      backoffMs: 10,
+      maxRetryAfterMs: 2000,
+    });
   });
   afterAll(async () => server.close());
   beforeEach(() => server.setFailure(null));
 
-  it('reads the leagues, a league\'s info, its rosters and the player universe', async () => {
+  it("reads the leagues, a league's info, its rosters and the player universe", async () => {
     expect(await client.getLeagues(SECRET)).toEqual([
       { leagueName: 'Fine Wine League', teamName: 'Cellar Rats', leagueId: 'L1', teamId: 'T1', sport: 'MLB' },
       { leagueName: 'Private Reserve', teamName: 'Decanters', leagueId: 'L2', teamId: 'T9', sport: 'MLB' },
@@ -45,7 +69,10 @@ describe('Fantrax client against the local Fantrax-shaped server', () => {
     expect(Object.keys(info.teamInfo)).toEqual(['T1', 'T2']);
     expect(info.playerInfo.F1?.eligiblePos).toBe('SS');
     const rosters = await client.getTeamRosters('L1');
-    expect(rosters.rosters.T1?.rosterItems.map((r) => [r.id, r.status])).toEqual([['F1', 'MINORS'], ['F2', 'ACTIVE']]);
+    expect(rosters.rosters.T1?.rosterItems.map((r) => [r.id, r.status])).toEqual([
+      ['F1', 'MINORS'],
+      ['F2', 'ACTIVE'],
+    ]);
     const ids = await client.getPlayerIds();
     expect(ids.F3).toMatchObject({ name: 'Holliday, Jackson', team: 'BAL', position: 'SS,2B' });
   });
@@ -63,7 +90,9 @@ describe('Fantrax client against the local Fantrax-shaped server', () => {
     for (const status of [401, 403, 404] as const) {
       server.setFailure({ kind: 'html-refusal', status });
       await expect(client.getLeagues(SECRET)).rejects.toBeInstanceOf(InvalidSecretIdError);
-      await expect(client.getTeamRosters('L2')).rejects.toThrow(new RegExp(`League L2 is private or inaccessible: HTTP ${status}`));
+      await expect(client.getTeamRosters('L2')).rejects.toThrow(
+        new RegExp(`League L2 is private or inaccessible: HTTP ${status}`),
+      );
     }
   });
 
@@ -104,7 +133,18 @@ describe('Fantrax client against the local Fantrax-shaped server', () => {
   });
 
   it('reports an answer of the wrong shape as malformed', async () => {
-    const odd = await startFantraxServer({ world: { ...WORLD, leagues: [{ id: 'L1', name: 'x', teams: [{ id: 'T1', name: 'y', roster: [{ id: 'F1', position: 'SS', status: 'BENCHED' as 'ACTIVE' }] }] }] } });
+    const odd = await startFantraxServer({
+      world: {
+        ...WORLD,
+        leagues: [
+          {
+            id: 'L1',
+            name: 'x',
+            teams: [{ id: 'T1', name: 'y', roster: [{ id: 'F1', position: 'SS', status: 'BENCHED' as 'ACTIVE' }] }],
+          },
+        ],
+      },
+    });
     try {
       const oddClient = createFantraxClient({ baseUrl: odd.url, attempts: 1 });
       await expect(oddClient.getTeamRosters('L1')).rejects.toThrow(FantraxMalformedResponseError);

@@ -13,38 +13,56 @@ export const ROSTER_STATUSES = ['ACTIVE', 'RESERVE', 'MINORS', 'INJURED_RESERVE'
 export type RosterStatus = (typeof ROSTER_STATUSES)[number];
 
 const LeaguesSchema = z.object({
-  leagues: z.array(z.object({
-    leagueName: z.string(),
-    teamName: z.string(),
-    leagueId: z.string().min(1),
-    teamId: z.string().min(1),
-    sport: z.string(),
-  })),
+  leagues: z.array(
+    z.object({
+      leagueName: z.string(),
+      teamName: z.string(),
+      leagueId: z.string().min(1),
+      teamId: z.string().min(1),
+      sport: z.string(),
+    }),
+  ),
 });
 
-const LeagueInfoSchema = z.object({
-  teamInfo: z.record(z.string(), z.object({ name: z.string(), id: z.string(), division: z.string().optional() })),
-  playerInfo: z.record(z.string(), z.object({ eligiblePos: z.string().optional(), status: z.string().optional() })).default({}),
-}).loose();
+const LeagueInfoSchema = z
+  .object({
+    teamInfo: z.record(z.string(), z.object({ name: z.string(), id: z.string(), division: z.string().optional() })),
+    playerInfo: z
+      .record(z.string(), z.object({ eligiblePos: z.string().optional(), status: z.string().optional() }))
+      .default({}),
+  })
+  .loose();
 
 const RostersSchema = z.object({
   period: z.number().int().optional(),
-  rosters: z.record(z.string(), z.object({
-    teamName: z.string(),
-    rosterItems: z.array(z.object({
-      id: z.string().min(1),
-      position: z.string().optional(),
-      status: z.enum(ROSTER_STATUSES),
-    }).loose()),
-  })),
+  rosters: z.record(
+    z.string(),
+    z.object({
+      teamName: z.string(),
+      rosterItems: z.array(
+        z
+          .object({
+            id: z.string().min(1),
+            position: z.string().optional(),
+            status: z.enum(ROSTER_STATUSES),
+          })
+          .loose(),
+      ),
+    }),
+  ),
 });
 
-const PlayerIdsSchema = z.record(z.string(), z.object({
-  fantraxId: z.string().min(1),
-  name: z.string(),
-  team: z.string().optional(),
-  position: z.string().optional(),
-}).loose());
+const PlayerIdsSchema = z.record(
+  z.string(),
+  z
+    .object({
+      fantraxId: z.string().min(1),
+      name: z.string(),
+      team: z.string().optional(),
+      position: z.string().optional(),
+    })
+    .loose(),
+);
 
 export type FantraxLeague = z.infer<typeof LeaguesSchema>['leagues'][number];
 export type FantraxLeagueInfo = z.infer<typeof LeagueInfoSchema>;
@@ -65,7 +83,9 @@ export class FantraxError extends Error {
 /** Fantrax does not know the Secret ID: the user must reconnect with the right one. */
 export class InvalidSecretIdError extends FantraxError {
   override name = 'InvalidSecretIdError';
-  constructor() { super('invalid-secret', 'Fantrax does not recognise this Secret ID (copy it again from your Fantrax profile).'); }
+  constructor() {
+    super('invalid-secret', 'Fantrax does not recognise this Secret ID (copy it again from your Fantrax profile).');
+  }
 }
 /** The league is private or no longer exists for this user. */
 export class InaccessibleLeagueError extends FantraxError {
@@ -97,7 +117,9 @@ export class FantraxRateLimitedError extends FantraxError {
 /** An answer that does not have the documented shape. */
 export class FantraxMalformedResponseError extends FantraxError {
   override name = 'FantraxMalformedResponseError';
-  constructor(method: string, detail: string) { super('malformed', `Fantrax answered ${method} with an unexpected shape: ${detail}`); }
+  constructor(method: string, detail: string) {
+    super('malformed', `Fantrax answered ${method} with an unexpected shape: ${detail}`);
+  }
 }
 
 export interface FantraxClientOptions {
@@ -125,7 +147,10 @@ export function fantraxBaseUrl(config: Pick<Config, 'fantrax'>): string {
   return config.fantrax.apiUrl?.replace(/\/+$/, '') ?? `http://127.0.0.1:${config.fantrax.localPort}/fxea/general`;
 }
 
-export function fantraxClientFromConfig(config: Pick<Config, 'fantrax'>, options: Partial<FantraxClientOptions> = {}): FantraxClient {
+export function fantraxClientFromConfig(
+  config: Pick<Config, 'fantrax'>,
+  options: Partial<FantraxClientOptions> = {},
+): FantraxClient {
   return createFantraxClient({ baseUrl: fantraxBaseUrl(config), timeoutMs: config.fantrax.timeoutMs, ...options });
 }
 
@@ -134,7 +159,8 @@ function errorMessage(body: unknown): string | null {
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const error = (body as Record<string, unknown>).error;
     if (typeof error === 'string') return error;
-    if (error && typeof error === 'object' && typeof (error as Record<string, unknown>).message === 'string') return (error as { message: string }).message;
+    if (error && typeof error === 'object' && typeof (error as Record<string, unknown>).message === 'string')
+      return (error as { message: string }).message;
   }
   return null;
 }
@@ -148,7 +174,12 @@ export function createFantraxClient(options: FantraxClientOptions): FantraxClien
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 10_000;
 
   /** One call with its retries; `refusal` maps an `{ error }` answer (or a 401/403/404) to its typed error. */
-  async function call<T>(method: string, body: Record<string, unknown>, schema: z.ZodType<T>, refusal: (message: string) => FantraxError): Promise<T> {
+  async function call<T>(
+    method: string,
+    body: Record<string, unknown>,
+    schema: z.ZodType<T>,
+    refusal: (message: string) => FantraxError,
+  ): Promise<T> {
     let last: FantraxError = new FantraxUnavailableError(`Fantrax ${method} failed`, false);
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2) * (0.75 + Math.random() / 2));
@@ -162,7 +193,10 @@ export function createFantraxClient(options: FantraxClientOptions): FantraxClien
         });
       } catch (error) {
         const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        last = new FantraxUnavailableError(timedOut ? `Fantrax ${method} timed out after ${timeoutMs} ms` : `Fantrax ${method} is unreachable`, timedOut);
+        last = new FantraxUnavailableError(
+          timedOut ? `Fantrax ${method} timed out after ${timeoutMs} ms` : `Fantrax ${method} is unreachable`,
+          timedOut,
+        );
         continue;
       }
       if (res.status === 429) {
@@ -188,12 +222,16 @@ export function createFantraxClient(options: FantraxClientOptions): FantraxClien
         throw new FantraxMalformedResponseError(method, `HTTP ${res.status}, not JSON`);
       }
       const refused = errorMessage(json);
-      if (refused !== null || res.status === 401 || res.status === 403 || res.status === 404) throw refusal(refused ?? `HTTP ${res.status}`);
+      if (refused !== null || res.status === 401 || res.status === 403 || res.status === 404)
+        throw refusal(refused ?? `HTTP ${res.status}`);
       if (!res.ok) throw new FantraxMalformedResponseError(method, `HTTP ${res.status}`);
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new FantraxMalformedResponseError(method, issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid');
+        throw new FantraxMalformedResponseError(
+          method,
+          issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid',
+        );
       }
       return parsed.data;
     }
@@ -205,8 +243,16 @@ export function createFantraxClient(options: FantraxClientOptions): FantraxClien
       const answer = await call('getLeagues', { userSecretId }, LeaguesSchema, () => new InvalidSecretIdError());
       return answer.leagues;
     },
-    getLeagueInfo: (leagueId) => call('getLeagueInfo', { leagueId }, LeagueInfoSchema, (m) => new InaccessibleLeagueError(leagueId, m)),
-    getTeamRosters: (leagueId, period) => call('getTeamRosters', period === undefined ? { leagueId } : { leagueId, period }, RostersSchema, (m) => new InaccessibleLeagueError(leagueId, m)),
-    getPlayerIds: (sport = 'MLB') => call('getPlayerIds', { sport }, PlayerIdsSchema, (m) => new FantraxMalformedResponseError('getPlayerIds', m)),
+    getLeagueInfo: (leagueId) =>
+      call('getLeagueInfo', { leagueId }, LeagueInfoSchema, (m) => new InaccessibleLeagueError(leagueId, m)),
+    getTeamRosters: (leagueId, period) =>
+      call(
+        'getTeamRosters',
+        period === undefined ? { leagueId } : { leagueId, period },
+        RostersSchema,
+        (m) => new InaccessibleLeagueError(leagueId, m),
+      ),
+    getPlayerIds: (sport = 'MLB') =>
+      call('getPlayerIds', { sport }, PlayerIdsSchema, (m) => new FantraxMalformedResponseError('getPlayerIds', m)),
   };
 }

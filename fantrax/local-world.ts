@@ -25,12 +25,39 @@ export interface LocalWorldPlayer {
 }
 
 const TEAM_NAMES = [
-  'Fine Wine Cellar', 'Corked Bats', 'Decanters', 'Sommeliers', 'Vintage Arms', 'Barrel Room', 'Terroir Nine',
-  'Grand Crus', 'Tannin Trouble', 'Late Harvest', 'Old Vines', 'Magnum Force',
+  'Fine Wine Cellar',
+  'Corked Bats',
+  'Decanters',
+  'Sommeliers',
+  'Vintage Arms',
+  'Barrel Room',
+  'Terroir Nine',
+  'Grand Crus',
+  'Tannin Trouble',
+  'Late Harvest',
+  'Old Vines',
+  'Magnum Force',
 ];
 /** MLB abbreviation → how Fantrax spells it, where they differ. */
-const FANTRAX_ORG: Record<string, string> = { CWS: 'CHW', SD: 'SDP', SF: 'SFG', TB: 'TBR', WSH: 'WSN', KC: 'KCR', AZ: 'ARI' };
-const NICKNAMES: Record<string, string> = { michael: 'Mike', matthew: 'Matt', nicholas: 'Nick', christopher: 'Chris', alexander: 'Alex', jacob: 'Jake', joshua: 'Josh', william: 'Will' };
+const FANTRAX_ORG: Record<string, string> = {
+  CWS: 'CHW',
+  SD: 'SDP',
+  SF: 'SFG',
+  TB: 'TBR',
+  WSH: 'WSN',
+  KC: 'KCR',
+  AZ: 'ARI',
+};
+const NICKNAMES: Record<string, string> = {
+  michael: 'Mike',
+  matthew: 'Matt',
+  nicholas: 'Nick',
+  christopher: 'Chris',
+  alexander: 'Alex',
+  jacob: 'Jake',
+  joshua: 'Josh',
+  william: 'Will',
+};
 /** Players Fantrax has and we do not: always unmatched. */
 const STRANGERS: WorldPlayer[] = [
   { fantraxId: '0zz01', name: 'Castellano, Bartolo', team: 'MIA', position: 'SP' },
@@ -75,7 +102,9 @@ export function buildLocalWorld(players: readonly LocalWorldPlayer[]): FantraxWo
 
   // The demo team: 8 prospects spread over the ranking (a top one, some middling, a few long shots).
   const demoPicks = new Set([1, 4, 8, 13, 19, 26, 34, 45].map((k) => k % Math.max(1, prospects.length)));
-  prospects.forEach((p, k) => { if (demoPicks.has(k) && rosters[0]!.length < 8) add(0, p, 'MINORS'); });
+  prospects.forEach((p, k) => {
+    if (demoPicks.has(k) && rosters[0]!.length < 8) add(0, p, 'MINORS');
+  });
   // The rest go round the other teams, but every fifth stays a free agent (claims to recommend).
   let next = 1;
   prospects.forEach((p, k) => {
@@ -84,18 +113,29 @@ export function buildLocalWorld(players: readonly LocalWorldPlayer[]): FantraxWo
     next = next === TEAM_NAMES.length - 1 ? 1 : next + 1;
   });
   // MLB players: a share for every team, the demo team included.
-  veterans.slice(0, TEAM_NAMES.length * 20).forEach((p, k) => add(k % TEAM_NAMES.length, p, k % 17 === 5 ? 'INJURED_RESERVE' : k % 4 === 3 ? 'RESERVE' : 'ACTIVE'));
+  veterans
+    .slice(0, TEAM_NAMES.length * 20)
+    .forEach((p, k) =>
+      add(k % TEAM_NAMES.length, p, k % 17 === 5 ? 'INJURED_RESERVE' : k % 4 === 3 ? 'RESERVE' : 'ACTIVE'),
+    );
   // Two players we do not know, on two other teams.
   rosters[2]!.push({ id: STRANGERS[0]!.fantraxId, position: 'SP', status: 'ACTIVE' });
   rosters[5]!.push({ id: STRANGERS[1]!.fantraxId, position: 'OF', status: 'RESERVE' });
 
   return {
     users: { [DEMO_SECRET_ID]: [{ leagueId: DEMO_LEAGUE_ID, teamId: DEMO_TEAM_ID }] },
-    leagues: [{
-      id: DEMO_LEAGUE_ID,
-      name: 'A Fine Wine Demo League',
-      teams: TEAM_NAMES.map((name, t) => ({ id: `team-${String(t + 1).padStart(2, '0')}`, name, division: t < 6 ? 'East' : 'West', roster: rosters[t]! })),
-    }],
+    leagues: [
+      {
+        id: DEMO_LEAGUE_ID,
+        name: 'A Fine Wine Demo League',
+        teams: TEAM_NAMES.map((name, t) => ({
+          id: `team-${String(t + 1).padStart(2, '0')}`,
+          name,
+          division: t < 6 ? 'East' : 'West',
+          roster: rosters[t]!,
+        })),
+      },
+    ],
     players: [...universe.values(), ...STRANGERS],
   };
 }

@@ -35,9 +35,18 @@ describe('createMatcher', () => {
   const match = createMatcher(CANDIDATES);
 
   it('is certain of an exact name in the same organization, whatever the accents, suffix or name order', () => {
-    expect(match({ fantraxId: 'a', name: 'Ramirez, Jose', team: 'CLE', position: '3B' })).toMatchObject({ playerId: 1, label: 'certain' });
-    expect(match({ fantraxId: 'b', name: 'Witt Jr., Bobby', team: 'KCR', position: 'SS' })).toMatchObject({ playerId: 2, label: 'certain' });
-    expect(match({ fantraxId: 'c', name: 'Montgomery, Colson', team: 'CHW', position: 'SS,3B' })).toMatchObject({ playerId: 6, label: 'certain' });
+    expect(match({ fantraxId: 'a', name: 'Ramirez, Jose', team: 'CLE', position: '3B' })).toMatchObject({
+      playerId: 1,
+      label: 'certain',
+    });
+    expect(match({ fantraxId: 'b', name: 'Witt Jr., Bobby', team: 'KCR', position: 'SS' })).toMatchObject({
+      playerId: 2,
+      label: 'certain',
+    });
+    expect(match({ fantraxId: 'c', name: 'Montgomery, Colson', team: 'CHW', position: 'SS,3B' })).toMatchObject({
+      playerId: 6,
+      label: 'certain',
+    });
   });
 
   it('matches a nickname, but less surely than the full name', () => {
@@ -59,7 +68,12 @@ describe('createMatcher', () => {
     const moved = match({ fantraxId: 'h', name: 'Salas, Ethan', team: 'NYY', position: 'C' });
     expect(moved.playerId).toBe(8);
     expect(moved.confidence).toBeLessThan(0.9);
-    expect(match({ fantraxId: 'i', name: 'Nobody, Someone', team: 'NYY', position: 'C' })).toEqual({ fantraxId: 'i', playerId: null, confidence: 0, label: 'none' });
+    expect(match({ fantraxId: 'i', name: 'Nobody, Someone', team: 'NYY', position: 'C' })).toEqual({
+      fantraxId: 'i',
+      playerId: null,
+      confidence: 0,
+      label: 'none',
+    });
   });
 
   it('survives a misspelt last name with a weaker, still useful match', () => {

@@ -46,29 +46,84 @@ export function normalizeName(name: string): string {
   const comma = text.indexOf(',');
   if (comma >= 0) {
     const last = text.slice(0, comma);
-    const rest = text.slice(comma + 1).split(',').map((s) => s.trim());
+    const rest = text
+      .slice(comma + 1)
+      .split(',')
+      .map((s) => s.trim());
     // "Witt, Bobby, Jr." and "Witt Jr., Bobby" both end up "bobby witt".
     text = `${rest.join(' ')} ${last}`;
   }
-  const words = text.toLowerCase().replace(/[.'’`]/g, '').replace(/[^a-z0-9]+/g, ' ').trim().split(' ').filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .replace(/[.'’`]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
   return words.filter((w, i) => !(i > 0 && SUFFIXES.has(w))).join(' ');
 }
 
 const NICKNAMES: Record<string, string> = {
-  mike: 'michael', matt: 'matthew', nick: 'nicholas', chris: 'christopher', alex: 'alexander', jake: 'jacob',
-  josh: 'joshua', will: 'william', bill: 'william', zach: 'zachary', zack: 'zachary', tony: 'anthony', dan: 'daniel',
-  danny: 'daniel', jon: 'jonathan', bobby: 'robert', rob: 'robert', bob: 'robert', ben: 'benjamin', sam: 'samuel',
-  joe: 'joseph', joey: 'joseph', nate: 'nathaniel', nathan: 'nathaniel', andy: 'andrew', drew: 'andrew',
-  tom: 'thomas', tommy: 'thomas', jim: 'james', jimmy: 'james', cam: 'cameron', max: 'maxwell', ed: 'edward',
-  eddie: 'edward', pete: 'peter', greg: 'gregory', jeff: 'jeffrey', steve: 'steven', ken: 'kenneth', vinnie: 'vincent',
-  gabe: 'gabriel', ty: 'tyler', jt: 'jt', mick: 'michael',
+  mike: 'michael',
+  matt: 'matthew',
+  nick: 'nicholas',
+  chris: 'christopher',
+  alex: 'alexander',
+  jake: 'jacob',
+  josh: 'joshua',
+  will: 'william',
+  bill: 'william',
+  zach: 'zachary',
+  zack: 'zachary',
+  tony: 'anthony',
+  dan: 'daniel',
+  danny: 'daniel',
+  jon: 'jonathan',
+  bobby: 'robert',
+  rob: 'robert',
+  bob: 'robert',
+  ben: 'benjamin',
+  sam: 'samuel',
+  joe: 'joseph',
+  joey: 'joseph',
+  nate: 'nathaniel',
+  nathan: 'nathaniel',
+  andy: 'andrew',
+  drew: 'andrew',
+  tom: 'thomas',
+  tommy: 'thomas',
+  jim: 'james',
+  jimmy: 'james',
+  cam: 'cameron',
+  max: 'maxwell',
+  ed: 'edward',
+  eddie: 'edward',
+  pete: 'peter',
+  greg: 'gregory',
+  jeff: 'jeffrey',
+  steve: 'steven',
+  ken: 'kenneth',
+  vinnie: 'vincent',
+  gabe: 'gabriel',
+  ty: 'tyler',
+  jt: 'jt',
+  mick: 'michael',
 };
 
 const canonicalFirst = (first: string) => NICKNAMES[first] ?? first;
 
 /** Fantrax and MLB spell a few organizations differently. */
 const ORG_ALIASES: Record<string, string> = {
-  CHW: 'CWS', KCR: 'KC', SDP: 'SD', SFG: 'SF', TBR: 'TB', WSN: 'WSH', WAS: 'WSH', ARI: 'AZ', ANA: 'LAA', OAK: 'ATH',
+  CHW: 'CWS',
+  KCR: 'KC',
+  SDP: 'SD',
+  SFG: 'SF',
+  TBR: 'TB',
+  WSN: 'WSH',
+  WAS: 'WSH',
+  ARI: 'AZ',
+  ANA: 'LAA',
+  OAK: 'ATH',
 };
 export function canonicalOrg(abbreviation: string | null | undefined): string | null {
   const upper = abbreviation?.trim().toUpperCase();
@@ -90,7 +145,10 @@ function positionGroup(position: string): PositionGroup | null {
 function positionAgreement(fantrax: string | null | undefined, ours: string | null): number {
   if (!fantrax || !ours) return 0;
   const mine = positionGroup(ours);
-  const theirs = fantrax.split(/[,/]/).map(positionGroup).filter((g): g is PositionGroup => g !== null);
+  const theirs = fantrax
+    .split(/[,/]/)
+    .map(positionGroup)
+    .filter((g): g is PositionGroup => g !== null);
   if (!mine || theirs.length === 0 || mine === 'DH' || theirs.includes('DH')) return 0;
   if (theirs.includes(mine)) return 1;
   // Two-way players and catchers who play first: infield vs outfield is a soft disagreement, a pitcher a hard one.
@@ -106,7 +164,8 @@ function similarity(a: string, b: string): number {
   let prev = Array.from({ length: n + 1 }, (_, j) => j);
   for (let i = 1; i <= m; i++) {
     const row = [i];
-    for (let j = 1; j <= n; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= n; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return 1 - prev[n]! / Math.max(m, n);
@@ -123,7 +182,8 @@ export function nameScore(a: string, b: string): number {
   const firstB = wb[0]!;
   if (lastA === lastB || a.endsWith(` ${wb.slice(1).join(' ')}`) || b.endsWith(` ${wa.slice(1).join(' ')}`)) {
     if (canonicalFirst(firstA) === canonicalFirst(firstB)) return 0.8;
-    if (firstA.length >= 3 && firstB.length >= 3 && (firstA.startsWith(firstB) || firstB.startsWith(firstA))) return 0.72;
+    if (firstA.length >= 3 && firstB.length >= 3 && (firstA.startsWith(firstB) || firstB.startsWith(firstA)))
+      return 0.72;
     if (firstA[0] === firstB[0]) return 0.55;
     return 0.45;
   }
@@ -141,7 +201,10 @@ function labelOf(confidence: number): MatchLabel {
   return 'none';
 }
 
-interface Indexed { candidate: MatchCandidate; normalized: string }
+interface Indexed {
+  candidate: MatchCandidate;
+  normalized: string;
+}
 
 /**
  * Builds a matcher over our players once (indexed by last name and by first letters), then matches Fantrax players
@@ -166,7 +229,8 @@ export function createMatcher(candidates: readonly MatchCandidate[]): (player: F
     const ours = canonicalOrg(entry.candidate.organization);
     if (org && ours) s += org === ours ? 0.1 : -0.2;
     s += 0.05 * positionAgreement(player.position, entry.candidate.position);
-    if (player.age != null && entry.candidate.age != null) s += Math.abs(player.age - entry.candidate.age) <= 1 ? 0.05 : -0.15;
+    if (player.age != null && entry.candidate.age != null)
+      s += Math.abs(player.age - entry.candidate.age) <= 1 ? 0.05 : -0.15;
     return Math.max(0, Math.min(1, s));
   };
 
@@ -175,14 +239,25 @@ export function createMatcher(candidates: readonly MatchCandidate[]): (player: F
     const last = lastNameKey(normalized);
     // Same last name first; a misspelt last name still shares its first letters with ours.
     const pool = new Map<number, Indexed>();
-    for (const e of [...(byLast.get(last) ?? []), ...(byInitials.get(`${normalized[0] ?? ''}${last.slice(0, 2)}`) ?? [])]) pool.set(e.candidate.playerId, e);
-    const ranked = [...pool.values()].map((e) => ({ e, s: score(player, normalized, e) })).sort((a, b) => b.s - a.s || a.e.candidate.playerId - b.e.candidate.playerId);
+    for (const e of [
+      ...(byLast.get(last) ?? []),
+      ...(byInitials.get(`${normalized[0] ?? ''}${last.slice(0, 2)}`) ?? []),
+    ])
+      pool.set(e.candidate.playerId, e);
+    const ranked = [...pool.values()]
+      .map((e) => ({ e, s: score(player, normalized, e) }))
+      .sort((a, b) => b.s - a.s || a.e.candidate.playerId - b.e.candidate.playerId);
     const best = ranked[0];
     if (!best) return { fantraxId: player.fantraxId, playerId: null, confidence: 0, label: 'none' };
     // Two players we cannot tell apart: neither is certain.
     const runnerUp = ranked[1]?.s ?? 0;
     const confidence = Math.round(Math.max(0, best.s - Math.max(0, runnerUp - (best.s - 0.1)) * 4) * 1000) / 1000;
     const label = labelOf(confidence);
-    return { fantraxId: player.fantraxId, playerId: label === 'none' ? null : best.e.candidate.playerId, confidence, label };
+    return {
+      fantraxId: player.fantraxId,
+      playerId: label === 'none' ? null : best.e.candidate.playerId,
+      confidence,
+      label,
+    };
   };
 }

@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { computeRecommendations, strategyDiscount, type AdviceProspect, type RecommendationInput } from './recommendations.ts';
+import {
+  computeRecommendations,
+  strategyDiscount,
+  type AdviceProspect,
+  type RecommendationInput,
+} from './recommendations.ts';
 
 function prospect(playerId: number, over: Partial<AdviceProspect> = {}): AdviceProspect {
   return {
-    playerId, name: `Player ${playerId}`, rank: playerId, organization: 'CLE', position: 'SS', level: 'AA', eta: 2028,
-    probability: 0.5, dynasty: { roleWeight: 1, yearsToEta: 2, value: 40.5 }, trend: null,
-    factors: [{ label: 'Age relative to level', contribution: 0.4 }, { label: 'Strikeout rate', contribution: -0.3 }],
-    narrative: null, ...over,
+    playerId,
+    name: `Player ${playerId}`,
+    rank: playerId,
+    organization: 'CLE',
+    position: 'SS',
+    level: 'AA',
+    eta: 2028,
+    probability: 0.5,
+    dynasty: { roleWeight: 1, yearsToEta: 2, value: 40.5 },
+    trend: null,
+    factors: [
+      { label: 'Age relative to level', contribution: 0.4 },
+      { label: 'Strikeout rate', contribution: -0.3 },
+    ],
+    narrative: null,
+    ...over,
   };
 }
 
@@ -20,7 +37,11 @@ const PROSPECTS = [
 
 function input(over: Partial<RecommendationInput> = {}): RecommendationInput {
   return {
-    strategy: 'rebuilding', season: 2026, userTeamId: 'T1', snapshotId: 'rs-2', previousSnapshotId: 'rs-1',
+    strategy: 'rebuilding',
+    season: 2026,
+    userTeamId: 'T1',
+    snapshotId: 'rs-2',
+    previousSnapshotId: 'rs-1',
     prospects: PROSPECTS,
     roster: [
       { fantraxId: 'f1', teamId: 'T1', rosterStatus: 'MINORS', playerId: 1 },
@@ -56,7 +77,10 @@ describe('computeRecommendations', () => {
   it('says hold for a riser and sell for a faller, each with the SHAP factor pushing his way', () => {
     const { movers } = computeRecommendations(input());
     // Biggest value change first.
-    expect(movers.map((m) => [m.playerId, m.action])).toEqual([[5, 'sell'], [2, 'hold']]);
+    expect(movers.map((m) => [m.playerId, m.action])).toEqual([
+      [5, 'sell'],
+      [2, 'hold'],
+    ]);
     const [faller, riser] = movers;
     expect(riser!.reason).toMatch(/^Age relative to level \(\+0\.40/);
     expect(faller!.reason).toMatch(/^Strikeout rate \(-0\.30/);

@@ -111,8 +111,17 @@ export function computeRecommendations(input: RecommendationInput): Recommendati
   const byId = new Map(input.prospects.map((p) => [p.playerId, p]));
   const value = (p: { probability: number; dynasty: PreviousValue['dynasty'] }) => round(prospectValue(p, discount));
   const item = (p: AdviceProspect, fantraxId: string | null): RecommendationItem => ({
-    playerId: p.playerId, fantraxId, name: p.name, rank: p.rank, organization: p.organization, position: p.position,
-    level: p.level, eta: p.eta, probability: p.probability, value: value(p), rankChange: p.trend,
+    playerId: p.playerId,
+    fantraxId,
+    name: p.name,
+    rank: p.rank,
+    organization: p.organization,
+    position: p.position,
+    level: p.level,
+    eta: p.eta,
+    probability: p.probability,
+    value: value(p),
+    rankChange: p.trend,
     reason: p.narrative ?? factorReason(p.factors[0]),
   });
   const byValue = (a: RecommendationItem, b: RecommendationItem) => b.value - a.value || a.rank - b.rank;
@@ -125,37 +134,69 @@ export function computeRecommendations(input: RecommendationInput): Recommendati
     if (entry.teamId === input.userTeamId) mine.set(entry.playerId, entry.fantraxId);
   }
 
-  const farmSystem = [...mine].flatMap(([playerId, fantraxId]) => {
-    const p = byId.get(playerId);
-    return p ? [item(p, fantraxId)] : [];
-  }).sort(byValue);
+  const farmSystem = [...mine]
+    .flatMap(([playerId, fantraxId]) => {
+      const p = byId.get(playerId);
+      return p ? [item(p, fantraxId)] : [];
+    })
+    .sort(byValue);
 
-  const freeAgents = input.prospects.filter((p) => !rostered.has(p.playerId)).map((p) => item(p, null))
-    .sort(byValue).slice(0, RECOMMENDATION_LIMITS.freeAgents);
+  const freeAgents = input.prospects
+    .filter((p) => !rostered.has(p.playerId))
+    .map((p) => item(p, null))
+    .sort(byValue)
+    .slice(0, RECOMMENDATION_LIMITS.freeAgents);
 
-  const movers = farmSystem.flatMap((it): MoverItem[] => {
-    const before = input.previous.get(it.playerId);
-    const p = byId.get(it.playerId)!;
-    if (!before) return [];
-    const previousValue = value(before);
-    const valueChange = round(it.value - previousValue);
-    const places = before.rank - p.rank;
-    if (Math.abs(valueChange) < RECOMMENDATION_LIMITS.moveValue && Math.abs(places) < RECOMMENDATION_LIMITS.movePlaces) return [];
-    const rose = valueChange > 0 || (valueChange === 0 && places > 0);
-    // The SHAP factor that pushes the way he moved: what to cite for holding a riser or selling a faller.
-    const driver = [...p.factors].filter((f) => (rose ? f.contribution > 0 : f.contribution < 0))
-      .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))[0] ?? p.factors[0];
-    return [{ ...it, rankChange: places, action: rose ? 'hold' : 'sell', previousValue, valueChange, reason: factorReason(driver) ?? it.reason }];
-  }).sort((a, b) => Math.abs(b.valueChange) - Math.abs(a.valueChange));
+  const movers = farmSystem
+    .flatMap((it): MoverItem[] => {
+      const before = input.previous.get(it.playerId);
+      const p = byId.get(it.playerId)!;
+      if (!before) return [];
+      const previousValue = value(before);
+      const valueChange = round(it.value - previousValue);
+      const places = before.rank - p.rank;
+      if (
+        Math.abs(valueChange) < RECOMMENDATION_LIMITS.moveValue &&
+        Math.abs(places) < RECOMMENDATION_LIMITS.movePlaces
+      )
+        return [];
+      const rose = valueChange > 0 || (valueChange === 0 && places > 0);
+      // The SHAP factor that pushes the way he moved: what to cite for holding a riser or selling a faller.
+      const driver =
+        [...p.factors]
+          .filter((f) => (rose ? f.contribution > 0 : f.contribution < 0))
+          .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))[0] ?? p.factors[0];
+      return [
+        {
+          ...it,
+          rankChange: places,
+          action: rose ? 'hold' : 'sell',
+          previousValue,
+          valueChange,
+          reason: factorReason(driver) ?? it.reason,
+        },
+      ];
+    })
+    .sort((a, b) => Math.abs(b.valueChange) - Math.abs(a.valueChange));
 
-  const graduating = farmSystem.filter((it) => it.level === 'AAA' || (it.eta !== null && it.eta <= input.season + 1))
+  const graduating = farmSystem
+    .filter((it) => it.level === 'AAA' || (it.eta !== null && it.eta <= input.season + 1))
     .sort((a, b) => (a.eta ?? 9999) - (b.eta ?? 9999) || byValue(a, b));
 
-  return { snapshotId: input.snapshotId, previousSnapshotId: input.previousSnapshotId, strategy: input.strategy, farmSystem, freeAgents, movers, graduating };
+  return {
+    snapshotId: input.snapshotId,
+    previousSnapshotId: input.previousSnapshotId,
+    strategy: input.strategy,
+    farmSystem,
+    freeAgents,
+    movers,
+    graduating,
+  };
 }
 
 /** The strategy of a user's stored preferences (users.preferences); rebuilding, as the API's defaults, otherwise. */
 export function strategyOf(preferences: unknown): Strategy {
-  const strategy = preferences && typeof preferences === 'object' ? (preferences as { strategy?: unknown }).strategy : undefined;
+  const strategy =
+    preferences && typeof preferences === 'object' ? (preferences as { strategy?: unknown }).strategy : undefined;
   return strategy === 'contending' ? 'contending' : 'rebuilding';
 }

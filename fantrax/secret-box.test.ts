@@ -4,7 +4,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config.ts';
 import { KEY_FILE, loadKeyring } from './keyring.ts';
-import { createSecretBox, formatKeyring, generateKey, KeyringError, parseKeyring, SecretOpenError } from './secret-box.ts';
+import {
+  createSecretBox,
+  formatKeyring,
+  generateKey,
+  KeyringError,
+  parseKeyring,
+  SecretOpenError,
+} from './secret-box.ts';
 
 const SECRET = 'a1b2c3d4e5f6secret';
 
@@ -61,7 +68,10 @@ describe('secret box', () => {
     const file = path.join(dataDir, KEY_FILE);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await readFile(file, 'utf8')).toContain(first.keys[0]!.id);
-    const configured = loadConfig({ AFWD_DATA_DIR: dataDir, FANTRAX_SECRET_KEYS: formatKeyring({ keys: [generateKey('set')] }) });
+    const configured = loadConfig({
+      AFWD_DATA_DIR: dataDir,
+      FANTRAX_SECRET_KEYS: formatKeyring({ keys: [generateKey('set')] }),
+    });
     expect((await loadKeyring(configured)).keys[0]!.id).toBe('set');
   });
 });

@@ -41,14 +41,19 @@ const KEY_ID = /^[A-Za-z0-9_.-]{1,40}$/;
  * @example parseKeyring('k2026:' + randomBytes(32).toString('base64'))
  */
 export function parseKeyring(text: string): Keyring {
-  const keys = text.split(',').map((s) => s.trim()).filter(Boolean).map((pair, i): KeyringKey => {
-    const colon = pair.indexOf(':');
-    const id = colon > 0 ? pair.slice(0, colon) : '';
-    if (!KEY_ID.test(id)) throw new KeyringError(`key ${i + 1}: expected id:base64 with an id of letters, digits, _ . -`);
-    const key = Buffer.from(pair.slice(colon + 1), 'base64');
-    if (key.length !== 32) throw new KeyringError(`key "${id}": must be 32 bytes in base64, got ${key.length} bytes`);
-    return { id, key };
-  });
+  const keys = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair, i): KeyringKey => {
+      const colon = pair.indexOf(':');
+      const id = colon > 0 ? pair.slice(0, colon) : '';
+      if (!KEY_ID.test(id))
+        throw new KeyringError(`key ${i + 1}: expected id:base64 with an id of letters, digits, _ . -`);
+      const key = Buffer.from(pair.slice(colon + 1), 'base64');
+      if (key.length !== 32) throw new KeyringError(`key "${id}": must be 32 bytes in base64, got ${key.length} bytes`);
+      return { id, key };
+    });
   if (keys.length === 0) throw new KeyringError('the keyring holds no key');
   const ids = new Set(keys.map((k) => k.id));
   if (ids.size !== keys.length) throw new KeyringError('the keyring repeats a key id');
@@ -96,7 +101,9 @@ export function createSecretBox(keyring: Keyring): SecretBox {
       decipher.setAuthTag(sealed.tag);
       return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
     } catch {
-      throw new SecretOpenError(`the secret sealed with key "${sealed.keyId}" does not open (tampered, or bound to another owner)`);
+      throw new SecretOpenError(
+        `the secret sealed with key "${sealed.keyId}" does not open (tampered, or bound to another owner)`,
+      );
     }
   };
   return {

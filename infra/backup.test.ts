@@ -52,7 +52,9 @@ describe('db:backup and db:restore', () => {
     const after = await tableChecksums(target.pool);
     expect(after).toEqual(before);
     const seeded = before.filter((t) => t.rows > 0).map((t) => t.table);
-    expect(seeded).toEqual(expect.arrayContaining(['organizations', 'players', 'models', 'published_prospects', 'schema_migrations']));
+    expect(seeded).toEqual(
+      expect.arrayContaining(['organizations', 'players', 'models', 'published_prospects', 'schema_migrations']),
+    );
   });
 
   it('refuses a database that already holds objects unless --clean is given, then replaces them', async (ctx) => {

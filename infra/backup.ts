@@ -18,7 +18,13 @@ export class RestoreRefusedError extends PrerequisiteError {
 
 /** `.data/backups/afwd-2026-11-30T05-53-00Z.dump` under the given folder. */
 export function defaultBackupFile(dir: string, now = new Date()): string {
-  return path.join(dir, `afwd-${now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-')}.dump`);
+  return path.join(
+    dir,
+    `afwd-${now
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replaceAll(':', '-')}.dump`,
+  );
 }
 
 /**
@@ -50,7 +56,10 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<vo
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`${path.basename(binary)} failed (${signal ?? `exit ${code}`}): ${stderr.trim() || 'no output'}`));
+      else
+        reject(
+          new Error(`${path.basename(binary)} failed (${signal ?? `exit ${code}`}): ${stderr.trim() || 'no output'}`),
+        );
     });
   });
 }
@@ -110,6 +119,10 @@ export async function restoreDatabase(options: { from: string; url: string; clea
     return { serverMajor: major, tool: restorer, cleaned: relations > 0 };
   });
   const { dbname, env } = connectionArgs(options.url);
-  await run(tool, [`--dbname=${dbname}`, '--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', file], env);
+  await run(
+    tool,
+    [`--dbname=${dbname}`, '--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', file],
+    env,
+  );
   return { tool, serverMajor, cleaned };
 }

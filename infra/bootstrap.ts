@@ -25,7 +25,10 @@ function aptInstall(pkg: string, why: string): boolean {
   if (!root || !existsSync('/usr/bin/apt-get')) return false;
   log.info({ package: pkg }, `installing ${pkg} with apt-get (${why})`);
   const run = (args: string[]) =>
-    execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   try {
     run(['install', '-y', '--no-install-recommends', pkg]);
   } catch {
@@ -50,15 +53,19 @@ function ensureXgboost(): void {
 
 function ensureRedis(): void {
   if (locateRedisServer()) return;
-  if (!aptInstall('redis-server', 'the API\'s rate limits and read cache') || !locateRedisServer()) {
-    throw new PrerequisiteError('redis-server was not found: run `apt-get install redis-server` as root, or set REDIS_URL to a Redis server.');
+  if (!aptInstall('redis-server', "the API's rate limits and read cache") || !locateRedisServer()) {
+    throw new PrerequisiteError(
+      'redis-server was not found: run `apt-get install redis-server` as root, or set REDIS_URL to a Redis server.',
+    );
   }
 }
 
 function ensureChromium(): void {
   if (existsSync(CHROMIUM_PATH)) return;
   if (!aptInstall('chromium', 'browser tests')) {
-    throw new PrerequisiteError(`Chromium was not found at ${CHROMIUM_PATH}: run \`apt-get install chromium\` as root.`);
+    throw new PrerequisiteError(
+      `Chromium was not found at ${CHROMIUM_PATH}: run \`apt-get install chromium\` as root.`,
+    );
   }
 }
 
@@ -68,7 +75,9 @@ function ensureNginx(): void {
   const own = process.env.NGINX_PATH;
   if (own) {
     if (existsSync(own)) return;
-    throw new PrerequisiteError(`NGINX_PATH names ${own}, which does not exist: point it at an nginx binary or unset it.`);
+    throw new PrerequisiteError(
+      `NGINX_PATH names ${own}, which does not exist: point it at an nginx binary or unset it.`,
+    );
   }
   if (existsSync(DEBIAN_NGINX)) return;
   // Debian's package starts nginx on port 80 as it installs. A policy-rc.d that refuses every start (exit 101, the
@@ -77,8 +86,10 @@ function ensureNginx(): void {
   const ownPolicy = process.getuid?.() === 0 && !existsSync(policy);
   if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   try {
-    if (!aptInstall('nginx-light', 'the production front\'s configuration tests') || !existsSync(DEBIAN_NGINX)) {
-      throw new PrerequisiteError(`nginx was not found at ${DEBIAN_NGINX}: run \`apt-get install nginx-light\` as root.`);
+    if (!aptInstall('nginx-light', "the production front's configuration tests") || !existsSync(DEBIAN_NGINX)) {
+      throw new PrerequisiteError(
+        `nginx was not found at ${DEBIAN_NGINX}: run \`apt-get install nginx-light\` as root.`,
+      );
     }
   } finally {
     if (ownPolicy) rmSync(policy, { force: true });

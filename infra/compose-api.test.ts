@@ -25,7 +25,9 @@ describe('temporal-compose.yml: the API', () => {
     // Liveness, not readiness: /readyz fails until the first run promotes a model.
     expect(api.healthcheck?.test?.join(' ')).toContain('http://127.0.0.1:8321/healthz');
     expect(api.depends_on).toMatchObject({
-      postgresql: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' }, temporal: { condition: 'service_healthy' },
+      postgresql: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+      temporal: { condition: 'service_healthy' },
     });
   });
 
@@ -33,14 +35,28 @@ describe('temporal-compose.yml: the API', () => {
     const config = loadConfig(interpolateAll(compose.services.api!.environment!, PRODUCTION_SHELL));
     expect(config.databaseUrl).toContain('@postgresql:5432/');
     expect(config.redis.url).toBe(`redis://:${PRODUCTION_SHELL.REDIS_PASSWORD}@redis:6379`);
-    expect(config.api).toMatchObject({ host: '0.0.0.0', port: 8321, publicUrl: 'https://prospects.example', trustProxy: true });
+    expect(config.api).toMatchObject({
+      host: '0.0.0.0',
+      port: 8321,
+      publicUrl: 'https://prospects.example',
+      trustProxy: true,
+    });
     expect(config.api.corsOrigins).toEqual(['https://prospects.example']);
   });
 
   it('gives the API and the worker the same premium settings, and the API a Temporal client', () => {
     const api = interpolateAll(compose.services.api!.environment!, PRODUCTION_SHELL);
     const worker = interpolateAll(compose.services.worker!.environment!, PRODUCTION_SHELL);
-    for (const name of ['SITE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PRICE_ID', 'FANTRAX_API_URL', 'FANTRAX_SECRET_KEYS', 'SMTP_URL', 'LINK_SIGNING_SECRET']) {
+    for (const name of [
+      'SITE_URL',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'STRIPE_PRICE_ID',
+      'FANTRAX_API_URL',
+      'FANTRAX_SECRET_KEYS',
+      'SMTP_URL',
+      'LINK_SIGNING_SECRET',
+    ]) {
       expect(api[name], name).toBe(worker[name]);
     }
     expect(api.TEMPORAL_ADDRESS).toBe(worker.TEMPORAL_ADDRESS);
@@ -49,9 +65,13 @@ describe('temporal-compose.yml: the API', () => {
 
   it('serves the site through the TLS proxy with the API on the same origin', () => {
     const site = compose.services.site!;
-    expect(site.volumes).toEqual(expect.arrayContaining([
-      'afwd:/data:ro', './infra/nginx/site.conf:/etc/nginx/conf.d/default.conf:ro', './infra/nginx:/etc/nginx/afwd:ro',
-    ]));
+    expect(site.volumes).toEqual(
+      expect.arrayContaining([
+        'afwd:/data:ro',
+        './infra/nginx/site.conf:/etc/nginx/conf.d/default.conf:ro',
+        './infra/nginx:/etc/nginx/afwd:ro',
+      ]),
+    );
     expect(site.volumes?.some((v) => v.endsWith(':/etc/nginx/certs:ro'))).toBe(true);
     const conf = nginxFile('site.conf');
     expect(conf).toContain('set $api http://api:8321;');
@@ -77,7 +97,7 @@ describe('temporal-compose.yml: the API', () => {
     expect(tls).toContain('include /etc/nginx/afwd/site-csp.conf;');
   });
 
-  it('replaces, rather than doubles, the API\'s copies of the headers the proxy sets', () => {
+  it("replaces, rather than doubles, the API's copies of the headers the proxy sets", () => {
     const added = [...nginxFile('security-headers.conf').matchAll(/^add_header (\S+) /gm)].map((m) => m[1]);
     expect(added).toEqual(expect.arrayContaining(['Strict-Transport-Security', 'X-Content-Type-Options']));
     const proxy = nginxFile('api-proxy.conf');

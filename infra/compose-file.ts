@@ -26,11 +26,17 @@ export const COMPOSE_PATH = path.join(REPO_ROOT, 'temporal-compose.yml');
 
 /** The file without its comment lines (which may quote `${...}` examples). */
 export function composeText(): string {
-  return readFileSync(COMPOSE_PATH, 'utf8').split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
+  return readFileSync(COMPOSE_PATH, 'utf8')
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .join('\n');
 }
 
 export function loadCompose(): { services: Record<string, Service>; volumes: Record<string, unknown> } {
-  return parse(composeText(), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+  return parse(composeText(), { merge: true }) as {
+    services: Record<string, Service>;
+    volumes: Record<string, unknown>;
+  };
 }
 
 /** A shell that sets every variable the file requires, with values shaped like real ones (none of them real). */
@@ -73,11 +79,18 @@ export function interpolate(value: string, shell: Record<string, string>): strin
     .replace(REFERENCE, (_all, name: string, operator: string | undefined, argument: string | undefined) => {
       const set = shell[name];
       switch (operator) {
-        case ':-': return set ? set : argument!;
-        case '-': return set ?? argument!;
-        case ':?': if (!set) throw new MissingVariableError(`${name}: ${argument}`); return set;
-        case '?': if (set === undefined) throw new MissingVariableError(`${name}: ${argument}`); return set;
-        default: return set ?? '';
+        case ':-':
+          return set ? set : argument!;
+        case '-':
+          return set ?? argument!;
+        case ':?':
+          if (!set) throw new MissingVariableError(`${name}: ${argument}`);
+          return set;
+        case '?':
+          if (set === undefined) throw new MissingVariableError(`${name}: ${argument}`);
+          return set;
+        default:
+          return set ?? '';
       }
     })
     .replace(/\$\$/g, '$');

@@ -9,15 +9,27 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, loadConfig } from '../lib/config.ts';
 import { configSettings, productionRequiredSettings } from './config-settings.ts';
-import { MissingVariableError, PRODUCTION_SHELL, composeText, interpolate, interpolateAll, isOneShot, loadCompose, references, volumeSource } from './compose-file.ts';
+import {
+  MissingVariableError,
+  PRODUCTION_SHELL,
+  composeText,
+  interpolate,
+  interpolateAll,
+  isOneShot,
+  loadCompose,
+  references,
+  volumeSource,
+} from './compose-file.ts';
 import { PROMTOOL_VERSION } from './promtool.ts';
 import { SEARCH_ATTRIBUTES } from './temporal-cli.ts';
 import { TEMPORAL_SETUP_SCRIPT, registeredSearchAttributes, temporalSetupScript } from './temporal-setup-script.ts';
 import { needsDevServer } from './temporal-server.ts';
 
-
 /** Temporal's frontend, history, matching and worker ports (gRPC and membership). */
-const TEMPORAL_PORTS = new Set([...Array.from({ length: 7 }, (_, i) => 7233 + i), ...Array.from({ length: 7 }, (_, i) => 6933 + i)]);
+const TEMPORAL_PORTS = new Set([
+  ...Array.from({ length: 7 }, (_, i) => 7233 + i),
+  ...Array.from({ length: 7 }, (_, i) => 6933 + i),
+]);
 const SECRET_NAME = /PASSWORD|PWD|SECRET|_KEY|KEYS|TOKEN/;
 
 describe('temporal-compose.yml', () => {
@@ -27,10 +39,23 @@ describe('temporal-compose.yml', () => {
   const text = composeText();
 
   it('runs Temporal, its UI and database, TimescaleDB, Redis, the workers, the API, the site proxy and Prometheus', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining([
-      'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'temporal-postgresql', 'postgresql', 'redis',
-      'worker', 'api', 'site', 'prometheus', 'pipeline', 'schedules',
-    ]));
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining([
+        'temporal',
+        'temporal-schema',
+        'temporal-setup',
+        'temporal-ui',
+        'temporal-postgresql',
+        'postgresql',
+        'redis',
+        'worker',
+        'api',
+        'site',
+        'prometheus',
+        'pipeline',
+        'schedules',
+      ]),
+    );
     expect(compose.services.postgresql?.image).toMatch(/^timescale\/timescaledb:/);
     expect(compose.services['temporal-ui']?.image).toMatch(/^temporalio\/ui:/);
     expect(compose.services.site?.image).toMatch(/^nginx:/);
@@ -62,7 +87,9 @@ describe('temporal-compose.yml', () => {
     expect(check('temporal-postgresql')).toContain('pg_isready');
     expect(check('redis')).toMatch(/REDISCLI_AUTH="\$\$REDIS_PASSWORD" redis-cli ping/);
     expect(check('site')).toContain('http://127.0.0.1/nginx-health');
-    expect(readFileSync(path.join(REPO_ROOT, 'infra/nginx/site.conf'), 'utf8')).toMatch(/location = \/nginx-health \{[^}]*allow 127\.0\.0\.1;\s*deny all;/);
+    expect(readFileSync(path.join(REPO_ROOT, 'infra/nginx/site.conf'), 'utf8')).toMatch(
+      /location = \/nginx-health \{[^}]*allow 127\.0\.0\.1;\s*deny all;/,
+    );
     expect(check('prometheus')).toContain('/-/healthy');
   });
 
@@ -111,7 +138,8 @@ describe('temporal-compose.yml', () => {
       }
     }
     // Credentials inside URLs are references too.
-    for (const match of text.matchAll(/[a-z]+:\/\/([^/\s:@]*):([^@\s]+)@/g)) expect(match[2], match[0]).toMatch(/^\$\{[A-Z_]+:\?/);
+    for (const match of text.matchAll(/[a-z]+:\/\/([^/\s:@]*):([^@\s]+)@/g))
+      expect(match[2], match[0]).toMatch(/^\$\{[A-Z_]+:\?/);
     expect(text).not.toMatch(/requirepass\s+(?!"\$\$)/);
     expect(text).not.toMatch(/redis-cli\s+-a\b/);
   });
@@ -122,14 +150,23 @@ describe('temporal-compose.yml', () => {
     }
     const { POSTGRES_PASSWORD: _unset, ...withoutDb } = PRODUCTION_SHELL;
     expect(() => interpolateAll(compose.services.worker!.environment!, withoutDb)).toThrow(/POSTGRES_PASSWORD/);
-    expect(() => interpolate(compose.services.site!.volumes!.find((v) => v.includes('TLS_CERT_DIR'))!, {})).toThrow(/TLS_CERT_DIR/);
+    expect(() =>
+      interpolate(
+        compose.services.site!.volumes!.find((v) => v.includes('TLS_CERT_DIR'))!,
+        {},
+      ),
+    ).toThrow(/TLS_CERT_DIR/);
   });
 
   it('persists Temporal to its own PostgreSQL, with the schema set up first by the matching admin-tools', () => {
     const temporal = compose.services.temporal!;
     const tag = temporal.image!.split(':')[1];
     expect(temporal.image).toMatch(/^temporalio\/server:\d+\.\d+\.\d+$/);
-    expect(temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'temporal-postgresql', POSTGRES_USER: 'temporal' });
+    expect(temporal.environment).toMatchObject({
+      DB: 'postgres12',
+      POSTGRES_SEEDS: 'temporal-postgresql',
+      POSTGRES_USER: 'temporal',
+    });
     expect(temporal.depends_on).toMatchObject({ 'temporal-schema': { condition: 'service_completed_successfully' } });
     const schema = compose.services['temporal-schema']!;
     expect(schema.image).toBe(`temporalio/admin-tools:${tag}`);
@@ -137,7 +174,11 @@ describe('temporal-compose.yml', () => {
     const script = [schema.command].flat().join('\n');
     for (const db of ['temporal', 'temporal_visibility']) {
       expect(script).toContain(`--db ${db} setup-schema -v 0.0`);
-      expect(script).toMatch(new RegExp(`--db ${db} update-schema -d \\$\\$schema/${db === 'temporal' ? 'temporal' : 'visibility'}/versioned`));
+      expect(script).toMatch(
+        new RegExp(
+          `--db ${db} update-schema -d \\$\\$schema/${db === 'temporal' ? 'temporal' : 'visibility'}/versioned`,
+        ),
+      );
     }
     expect(script).toContain('--plugin postgres12 --ep temporal-postgresql');
     expect(compose.services['temporal-postgresql']?.environment?.POSTGRES_DB).toBe('temporal');
@@ -155,7 +196,9 @@ describe('temporal-compose.yml', () => {
     expect(script).toContain('temporal operator namespace create --namespace "$namespace"');
     expect(registeredSearchAttributes(script)).toEqual(SEARCH_ATTRIBUTES);
     expect(setup.depends_on).toMatchObject({ temporal: { condition: 'service_healthy' } });
-    expect(compose.services.worker?.depends_on).toMatchObject({ 'temporal-setup': { condition: 'service_completed_successfully' } });
+    expect(compose.services.worker?.depends_on).toMatchObject({
+      'temporal-setup': { condition: 'service_completed_successfully' },
+    });
   });
 
   it('runs the first full pipeline only in the `init` profile, never restarted, and nothing waits for it', () => {
@@ -179,16 +222,27 @@ describe('temporal-compose.yml', () => {
   it('mounts only files of this repository that exist, and certificates from a folder the environment names', () => {
     const sources = services.flatMap(([, s]) => s.volumes ?? []).map(volumeSource);
     const files = sources.filter((source) => source.startsWith('.') || source.startsWith('/'));
-    expect(files).toEqual(expect.arrayContaining(['./ops/prometheus/prometheus.yml', './ops/prometheus/alerts.yml', './infra/nginx/site.conf']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        './ops/prometheus/prometheus.yml',
+        './ops/prometheus/alerts.yml',
+        './infra/nginx/site.conf',
+      ]),
+    );
     for (const source of files) expect(existsSync(path.join(REPO_ROOT, source)), source).toBe(true);
-    for (const source of sources.filter((s) => s.startsWith('$'))) expect(source, source).toMatch(/^\$\{[A-Z_]+:\?[^}]+\}$/);
+    for (const source of sources.filter((s) => s.startsWith('$')))
+      expect(source, source).toMatch(/^\$\{[A-Z_]+:\?[^}]+\}$/);
     const named = sources.filter((s) => /^[a-z][a-z0-9-]*$/.test(s));
     for (const volume of named) expect(Object.keys(compose.volumes), volume).toContain(volume);
   });
 
   it('gives Prometheus the rules beside its configuration, and scrapes services the compose runs', () => {
     const prometheus = parse(readFileSync(path.join(REPO_ROOT, 'ops/prometheus/prometheus.yml'), 'utf8')) as {
-      rule_files?: string[]; scrape_configs?: { static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[];
+      rule_files?: string[];
+      scrape_configs?: {
+        static_configs?: { targets: string[] }[];
+        dns_sd_configs?: { names: string[]; port: number }[];
+      }[];
     };
     expect(prometheus.rule_files).toContain('alerts.yml');
     expect(compose.services.prometheus?.volumes).toContain('./ops/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro');
@@ -237,7 +291,9 @@ describe('temporal-compose.yml', () => {
   it('points every process it builds at the compose database and the real Temporal server, so none needs the Temporal CLI', () => {
     for (const [name, service] of built) {
       const config = loadConfig(interpolateAll(service.environment ?? {}, PRODUCTION_SHELL));
-      expect(config.databaseUrl, name).toBe(`postgres://afwd:${PRODUCTION_SHELL.POSTGRES_PASSWORD}@postgresql:5432/afwd`);
+      expect(config.databaseUrl, name).toBe(
+        `postgres://afwd:${PRODUCTION_SHELL.POSTGRES_PASSWORD}@postgresql:5432/afwd`,
+      );
       expect(config.temporal.address, name).toBe('temporal:7233');
       expect(needsDevServer(config.temporal.address), name).toBe(false);
       expect(config.dataDir, name).toBe('/data');

@@ -13,8 +13,15 @@ import { freePort } from '../test/ports.ts';
 
 /** Instructions with their continuation lines joined, comments dropped. */
 function instructions(text: string): { op: string; args: string }[] {
-  return text.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'))
-    .map((line) => { const [op = '', ...rest] = line.split(/\s+/); return { op: op.toUpperCase(), args: rest.join(' ') }; });
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [op = '', ...rest] = line.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(' ') };
+    });
 }
 
 /** Runs the HEALTHCHECK's command as Docker would (exec form), with the image's node and the given environment. */
@@ -44,7 +51,14 @@ describe('Dockerfile', () => {
   });
 
   it('copies only files that exist, the lock before the install and the sources after it', () => {
-    const copies = steps.filter((s) => s.op === 'COPY').map((s) => s.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1));
+    const copies = steps
+      .filter((s) => s.op === 'COPY')
+      .map((s) =>
+        s.args
+          .split(/\s+/)
+          .filter((a) => !a.startsWith('--'))
+          .slice(0, -1),
+      );
     expect(copies.length).toBeGreaterThan(0);
     for (const source of copies.flat()) expect(existsSync(path.join(REPO_ROOT, source)), source).toBe(true);
     const install = steps.findIndex((s) => s.op === 'RUN' && /\bnpm install\b/.test(s.args));
@@ -86,8 +100,12 @@ describe('Dockerfile', () => {
     expect(await runHealthcheck(argv, asApi)).toBe(1);
   });
 
-  it('keeps the machine\'s node_modules, data, Git history and env files out of the build context', () => {
-    const ignored = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
-    expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.data', '.git', '.env', '.env.*', '!.env.example']));
+  it("keeps the machine's node_modules, data, Git history and env files out of the build context", () => {
+    const ignored = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
+    expect(ignored).toEqual(
+      expect.arrayContaining(['node_modules', '.data', '.git', '.env', '.env.*', '!.env.example']),
+    );
   });
 });

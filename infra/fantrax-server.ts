@@ -45,14 +45,22 @@ async function readParams(req: IncomingMessage, url: URL): Promise<Record<string
   return body && typeof body === 'object' ? { ...params, ...body } : params;
 }
 
-function answer(world: FantraxWorld, method: string, params: Record<string, unknown>, failure: FantraxFailure | null): { status: number; body: unknown } {
+function answer(
+  world: FantraxWorld,
+  method: string,
+  params: Record<string, unknown>,
+  failure: FantraxFailure | null,
+): { status: number; body: unknown } {
   const leagueOf = (id: unknown) => world.leagues.find((l) => l.id === id);
   const refusedLeague = (id: unknown) => failure?.kind === 'private-league' && failure.leagueId === id;
   switch (method) {
     case 'getLeagues': {
       const secret = params.userSecretId;
       // Own keys only: "constructor" and friends are not users.
-      const memberships = typeof secret === 'string' && failure?.kind !== 'invalid-secret' && Object.hasOwn(world.users, secret) ? world.users[secret] : undefined;
+      const memberships =
+        typeof secret === 'string' && failure?.kind !== 'invalid-secret' && Object.hasOwn(world.users, secret)
+          ? world.users[secret]
+          : undefined;
       // Fantrax refuses an unknown Secret ID with an error body, not an empty list.
       if (!memberships) return { status: 200, body: { error: 'Invalid userSecretId' } };
       return {
@@ -61,48 +69,70 @@ function answer(world: FantraxWorld, method: string, params: Record<string, unkn
           leagues: memberships.flatMap(({ leagueId, teamId }) => {
             const league = leagueOf(leagueId);
             const team = league?.teams.find((t) => t.id === teamId);
-            return league && team ? [{ leagueName: league.name, teamName: team.name, leagueId, teamId, sport: 'MLB' }] : [];
+            return league && team
+              ? [{ leagueName: league.name, teamName: team.name, leagueId, teamId, sport: 'MLB' }]
+              : [];
           }),
         },
       };
     }
     case 'getLeagueInfo': {
       const league = leagueOf(params.leagueId);
-      if (!league || refusedLeague(params.leagueId)) return { status: 200, body: { error: 'Not authorized to view this league' } };
+      if (!league || refusedLeague(params.leagueId))
+        return { status: 200, body: { error: 'Not authorized to view this league' } };
       return {
         status: 200,
         body: {
           leagueName: league.name,
-          teamInfo: Object.fromEntries(league.teams.map((t) => [t.id, { name: t.name, id: t.id, division: t.division ?? '' }])),
-          playerInfo: Object.fromEntries(league.teams.flatMap((t) => t.roster.map((r) => [r.id, { eligiblePos: r.position, status: 'T' }]))),
+          teamInfo: Object.fromEntries(
+            league.teams.map((t) => [t.id, { name: t.name, id: t.id, division: t.division ?? '' }]),
+          ),
+          playerInfo: Object.fromEntries(
+            league.teams.flatMap((t) => t.roster.map((r) => [r.id, { eligiblePos: r.position, status: 'T' }])),
+          ),
         },
       };
     }
     case 'getTeamRosters': {
       const league = leagueOf(params.leagueId);
-      if (!league || refusedLeague(params.leagueId)) return { status: 200, body: { error: 'Not authorized to view this league' } };
+      if (!league || refusedLeague(params.leagueId))
+        return { status: 200, body: { error: 'Not authorized to view this league' } };
       return {
         status: 200,
         body: {
           period: Number(params.period ?? 1),
-          rosters: Object.fromEntries(league.teams.map((t) => [t.id, {
-            teamName: t.name,
-            rosterItems: t.roster.map((r) => ({ id: r.id, position: r.position, status: r.status })),
-          }])),
+          rosters: Object.fromEntries(
+            league.teams.map((t) => [
+              t.id,
+              {
+                teamName: t.name,
+                rosterItems: t.roster.map((r) => ({ id: r.id, position: r.position, status: r.status })),
+              },
+            ]),
+          ),
         },
       };
     }
     case 'getPlayerIds':
       return {
         status: 200,
-        body: Object.fromEntries(world.players.map((p) => [p.fantraxId, { fantraxId: p.fantraxId, name: p.name, team: p.team, position: p.position, statsIncId: 0 }])),
+        body: Object.fromEntries(
+          world.players.map((p) => [
+            p.fantraxId,
+            { fantraxId: p.fantraxId, name: p.name, team: p.team, position: p.position, statsIncId: 0 },
+          ]),
+        ),
       };
     default:
       return { status: 404, body: { error: `Unknown method ${method}` } };
   }
 }
 
-export async function startFantraxServer(options: { port?: number; world: FantraxWorld; log?: Logger }): Promise<FantraxServer> {
+export async function startFantraxServer(options: {
+  port?: number;
+  world: FantraxWorld;
+  log?: Logger;
+}): Promise<FantraxServer> {
   const { world, log } = options;
   let failure: FantraxFailure | null = null;
   let remaining = Infinity;
@@ -130,17 +160,27 @@ export async function startFantraxServer(options: { port?: number; world: Fantra
       const active = failure;
       const counted = active && (active.kind === 'rate-limit' || active.kind === 'error') && remaining > 0;
       if (counted) remaining--;
-      if (active?.kind === 'rate-limit' && counted) return send(res, 429, { error: 'Too many requests' }, { 'retry-after': String(active.retryAfterSeconds) });
+      if (active?.kind === 'rate-limit' && counted)
+        return send(res, 429, { error: 'Too many requests' }, { 'retry-after': String(active.retryAfterSeconds) });
       if (active?.kind === 'error' && counted) return send(res, active.status ?? 500, { error: 'Internal error' });
       if (active?.kind === 'html-refusal') {
         res.writeHead(active.status, { 'content-type': 'text/html; charset=utf-8' });
-        return void res.end(`<html><head><title>${active.status} Forbidden</title></head><body><h1>Access denied</h1></body></html>`);
+        return void res.end(
+          `<html><head><title>${active.status} Forbidden</title></head><body><h1>Access denied</h1></body></html>`,
+        );
       }
       if (active?.kind === 'slow') {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => { pending.delete(timer); resolve(); }, active.delayMs);
+          const timer = setTimeout(() => {
+            pending.delete(timer);
+            resolve();
+          }, active.delayMs);
           pending.add(timer);
-          res.on('close', () => { clearTimeout(timer); pending.delete(timer); resolve(); });
+          res.on('close', () => {
+            clearTimeout(timer);
+            pending.delete(timer);
+            resolve();
+          });
         });
       }
       const { status, body } = answer(world, method, params, active);

@@ -28,7 +28,9 @@ describe('.github/workflows/ci.yml', () => {
   it('runs exactly `npm test`, in one step, as .ci/run does', () => {
     const testing = steps.filter((s) => /\b(?:npm|npx|vitest)\b/.test(s.run ?? ''));
     expect(testing.map((s) => s.run?.trim())).toEqual(['npm test']);
-    const ciRun = readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8').trim().split('\n');
+    const ciRun = readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8')
+      .trim()
+      .split('\n');
     expect(ciRun.at(-1)).toBe('npm test');
   });
 
@@ -39,10 +41,17 @@ describe('.github/workflows/ci.yml', () => {
 
   it('sets up Node 24 and Go, and caches the Go-built tools keyed on the files that pin their versions', () => {
     const uses = steps.map((s) => s.uses?.split('@')[0]);
-    expect(uses).toEqual(expect.arrayContaining(['actions/checkout', 'actions/setup-node', 'actions/setup-go', 'actions/cache']));
+    expect(uses).toEqual(
+      expect.arrayContaining(['actions/checkout', 'actions/setup-node', 'actions/setup-go', 'actions/cache']),
+    );
     expect(steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with?.['node-version']).toBe('24');
     const cache = steps.find((s) => s.uses?.startsWith('actions/cache'));
-    expect(cache?.with?.path?.split('\n').map((p) => p.trim()).filter(Boolean)).toEqual(['~/.cache/afwd', '~/.cache/go-build', '~/go/pkg/mod']);
+    expect(
+      cache?.with?.path
+        ?.split('\n')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ).toEqual(['~/.cache/afwd', '~/.cache/go-build', '~/go/pkg/mod']);
     const pinned = [...(cache?.with?.key ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]!);
     expect(pinned).toEqual(['infra/temporal-cli.ts', 'infra/stripe-mock.ts', 'infra/promtool.ts']);
     for (const file of pinned) expect(existsSync(path.join(REPO_ROOT, file)), file).toBe(true);

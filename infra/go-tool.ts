@@ -44,11 +44,17 @@ export function onPath(binary: string, env: NodeJS.ProcessEnv): string | undefin
 }
 
 /** The tool's variable, then the PATH, then the cache; undefined when none exists. */
-export function locateGoTool(tool: GoTool, env: NodeJS.ProcessEnv = process.env, cached = cachedToolPath(tool, env)): string | undefined {
+export function locateGoTool(
+  tool: GoTool,
+  env: NodeJS.ProcessEnv = process.env,
+  cached = cachedToolPath(tool, env),
+): string | undefined {
   const configured = env[tool.pathVariable]?.trim();
   if (configured) {
     if (!existsSync(configured)) {
-      throw new PrerequisiteError(`${tool.pathVariable} points to ${configured}, which does not exist: fix or unset it.`);
+      throw new PrerequisiteError(
+        `${tool.pathVariable} points to ${configured}, which does not exist: fix or unset it.`,
+      );
     }
     return configured;
   }
@@ -56,7 +62,12 @@ export function locateGoTool(tool: GoTool, env: NodeJS.ProcessEnv = process.env,
 }
 
 /** Returns a usable binary, building it into `target` with `go install` when there is none. */
-export async function ensureGoTool(tool: GoTool, log: Logger, env: NodeJS.ProcessEnv = process.env, target = cachedToolPath(tool, env)): Promise<string> {
+export async function ensureGoTool(
+  tool: GoTool,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+  target = cachedToolPath(tool, env),
+): Promise<string> {
   const found = locateGoTool(tool, env, target);
   if (found) return found;
   const otherwise = tool.otherwise ? `, ${tool.otherwise}` : '';

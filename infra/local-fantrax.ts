@@ -19,7 +19,11 @@ export interface LocalFantrax {
   close(): Promise<void>;
 }
 
-export async function startLocalFantrax(options: { config: Config; databaseUrl: string; log: Logger }): Promise<LocalFantrax> {
+export async function startLocalFantrax(options: {
+  config: Config;
+  databaseUrl: string;
+  log: Logger;
+}): Promise<LocalFantrax> {
   const pool = createPool(options.databaseUrl, { max: 1, applicationName: 'afwd-local-fantrax' });
   const world: FantraxWorld = buildLocalWorld([]);
   // The server reads this object on every request, so rebuilding it in place changes what it answers.
@@ -28,7 +32,11 @@ export async function startLocalFantrax(options: { config: Config; databaseUrl: 
   };
   try {
     await refresh();
-    const server = await startFantraxServer({ port: options.config.fantrax.localPort, world, log: options.log.child({ module: 'local-fantrax' }) });
+    const server = await startFantraxServer({
+      port: options.config.fantrax.localPort,
+      world,
+      log: options.log.child({ module: 'local-fantrax' }),
+    });
     return {
       url: server.url,
       demoSecretId: DEMO_SECRET_ID,

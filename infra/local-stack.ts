@@ -42,7 +42,12 @@ export interface LocalStackOptions {
   source?: SourceSpec;
 }
 
-export async function startLocalStack(config: Config, log: Logger, stack: StopStack, options: LocalStackOptions): Promise<LocalStack> {
+export async function startLocalStack(
+  config: Config,
+  log: Logger,
+  stack: StopStack,
+  options: LocalStackOptions,
+): Promise<LocalStack> {
   mkdirSync(config.dataDir, { recursive: true });
   const db = await openDatabase(config, log);
   stack.push('database', () => db.close());
@@ -50,16 +55,23 @@ export async function startLocalStack(config: Config, log: Logger, stack: StopSt
   // Only a loopback address may get a dev server, and only that path needs the Temporal CLI (images have none).
   const temporal = needsDevServer(config.temporal.address)
     ? await startDevServer({
-      cli: await ensureTemporalCli(log), address: config.temporal.address, uiPort: config.temporal.uiPort,
-      dbFile: dataPaths(config).temporalDb, logFile: path.join(config.dataDir, 'temporal.log'), log,
-    })
+        cli: await ensureTemporalCli(log),
+        address: config.temporal.address,
+        uiPort: config.temporal.uiPort,
+        dbFile: dataPaths(config).temporalDb,
+        logFile: path.join(config.dataDir, 'temporal.log'),
+        log,
+      })
     : await awaitTemporalServer({ address: config.temporal.address, uiPort: config.temporal.uiPort, log });
   stack.push('temporal server', () => temporal.stop());
 
   const connection = await Connection.connect({ address: temporal.address });
   stack.push('client', () => connection.close());
   const client = createTemporalClient({ connection, namespace: config.temporal.namespace });
-  const runWorker = options.worker === true || (options.worker === 'auto' && !(await workerIsPolling(client, config.temporal.namespace, config.temporal.taskQueue)));
+  const runWorker =
+    options.worker === true ||
+    (options.worker === 'auto' &&
+      !(await workerIsPolling(client, config.temporal.namespace, config.temporal.taskQueue)));
   let mlbBaseUrl = config.mlb.baseUrl;
   if (options.source) {
     const source = await startRecordedSource(options.source, config.mlb, log);
@@ -74,7 +86,9 @@ export async function startLocalStack(config: Config, log: Logger, stack: StopSt
       mlbBaseUrl = source.url;
     }
     const { worker, connection, metricsServer } = await createPipelineWorker({
-      address: temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
+      address: temporal.address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
       deps: { pool: db.pool, config, log, mlbBaseUrl },
     });
     // Pushed before the worker, so it stops after it: /healthz answers 503 while the worker drains.
@@ -103,6 +117,10 @@ export async function startLocalStack(config: Config, log: Logger, stack: StopSt
 
 /** True when some worker polls the task queue, so an entry point need not start its own. */
 export async function workerIsPolling(client: Client, namespace: string, taskQueue: string): Promise<boolean> {
-  const response = await client.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 });
+  const response = await client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: 1,
+  });
   return (response.pollers?.length ?? 0) > 0;
 }

@@ -27,7 +27,7 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 
 // The worker runs as operators run it (bin/worker.ts with METRICS_ADDRESS), so what is scraped is the real endpoint:
 // Temporal core's exporter merged with the application's registry.
-describe('the worker\'s metrics endpoint, after a real backfill', () => {
+describe("the worker's metrics endpoint, after a real backfill", () => {
   let db: TestDatabase;
   let source: SampleSource;
   let connection: Connection;
@@ -37,15 +37,25 @@ describe('the worker\'s metrics endpoint, after a real backfill', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({ SAMPLE_PORT: '0', SAMPLE_SCALE: '0.02', SAMPLE_FROM_SEASON: '2019', SAMPLE_TO_SEASON: '2019' });
+    const config = loadConfig({
+      SAMPLE_PORT: '0',
+      SAMPLE_SCALE: '0.02',
+      SAMPLE_FROM_SEASON: '2019',
+      SAMPLE_TO_SEASON: '2019',
+    });
     source = await startSampleSource(config.sample, createLogger({ level: 'silent' }));
     connection = await Connection.connect({ address: inject('temporalAddress') });
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}`;
     worker = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'worker.ts')], {
       env: {
-        ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: taskQueue,
-        MLB_STATS_API_URL: source.url, METRICS_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: 'warn',
+        ...process.env,
+        DATABASE_URL: db.url,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        MLB_STATS_API_URL: source.url,
+        METRICS_ADDRESS: `127.0.0.1:${port}`,
+        LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -61,28 +71,41 @@ describe('the worker\'s metrics endpoint, after a real backfill', () => {
     await db?.drop();
   });
 
-  it('exports rows, activity latency, freshness, backlog, workflow failures and Temporal\'s own metrics', async () => {
-    expect(await until('the worker\'s /healthz', 60_000, async () => {
-      const res = await fetch(`${metricsUrl}/healthz`);
-      return res.status === 200 ? res.text() : undefined;
-    })).toBe('ok\n');
+  it("exports rows, activity latency, freshness, backlog, workflow failures and Temporal's own metrics", async () => {
+    expect(
+      await until("the worker's /healthz", 60_000, async () => {
+        const res = await fetch(`${metricsUrl}/healthz`);
+        return res.status === 200 ? res.text() : undefined;
+      }),
+    ).toBe('ok\n');
 
     const client = new Client({ connection });
     const result = await client.workflow.execute<typeof backfillHistory>('backfillHistory', {
-      taskQueue, workflowId: `${taskQueue}-backfill`, args: [{ fromSeason: 2019, toSeason: 2019, mlbLeadSeasons: 0 }],
+      taskQueue,
+      workflowId: `${taskQueue}-backfill`,
+      args: [{ fromSeason: 2019, toSeason: 2019, mlbLeadSeasons: 0 }],
     });
     expect(result.seasonsDone).toBe(1);
     // A workflow that fails (an invalid range is a non-retryable failure), for the failure counter.
-    await expect(client.workflow.execute<typeof backfillHistory>('backfillHistory', {
-      taskQueue, workflowId: `${taskQueue}-invalid`, args: [{ fromSeason: 2019, toSeason: 2018 }],
-    })).rejects.toBeInstanceOf(WorkflowFailedError);
+    await expect(
+      client.workflow.execute<typeof backfillHistory>('backfillHistory', {
+        taskQueue,
+        workflowId: `${taskQueue}-invalid`,
+        args: [{ fromSeason: 2019, toSeason: 2018 }],
+      }),
+    ).rejects.toBeInstanceOf(WorkflowFailedError);
 
     const res = await fetch(`${metricsUrl}/metrics`);
     expect(res.status).toBe(200);
     const body = await res.text();
-    const { rows: [held] } = await db.pool.query<{ loaded: number; quarantined: number }>(
-      `SELECT sum(rows_loaded)::int AS loaded, sum(rows_quarantined)::int AS quarantined FROM ingest_batches WHERE finished_at IS NOT NULL`);
-    const { rows: [lines] } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM player_season_stats');
+    const {
+      rows: [held],
+    } = await db.pool.query<{ loaded: number; quarantined: number }>(
+      `SELECT sum(rows_loaded)::int AS loaded, sum(rows_quarantined)::int AS quarantined FROM ingest_batches WHERE finished_at IS NOT NULL`,
+    );
+    const {
+      rows: [lines],
+    } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM player_season_stats');
 
     const loaded = sample(body, 'afwd_rows_loaded_total');
     expect(loaded).toBeGreaterThan(0);
@@ -90,8 +113,12 @@ describe('the worker\'s metrics endpoint, after a real backfill', () => {
     expect(loaded).toBe(lines!.n);
     expect(loaded).toBe(result.rowsLoaded);
     expect(sample(body, 'afwd_rows_quarantined_total')).toBe(held!.quarantined);
-    expect(sample(body, 'afwd_activity_duration_seconds_count{activity_type="loadSeason",outcome="completed"}')).toBeGreaterThan(0);
-    expect(sample(body, 'afwd_activity_duration_seconds_count{activity_type="fetchSeason",outcome="completed"}')).toBeGreaterThan(0);
+    expect(
+      sample(body, 'afwd_activity_duration_seconds_count{activity_type="loadSeason",outcome="completed"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(body, 'afwd_activity_duration_seconds_count{activity_type="fetchSeason",outcome="completed"}'),
+    ).toBeGreaterThan(0);
     const freshness = sample(body, 'afwd_data_freshness_seconds');
     expect(freshness).toBeGreaterThanOrEqual(0);
     expect(freshness).toBeLessThan(120);
@@ -108,7 +135,7 @@ describe('the worker\'s metrics endpoint, after a real backfill', () => {
   }, 240_000);
 });
 
-describe('the API\'s metrics endpoint', () => {
+describe("the API's metrics endpoint", () => {
   it('exports request latency, cache results, rate-limit refusals and Stripe webhook outcomes', async () => {
     // Two anonymous requests a minute: the third is refused.
     const api = await createTestApi({ env: { API_RATE_LIMIT_ANONYMOUS: '2' } });
@@ -116,19 +143,31 @@ describe('the API\'s metrics endpoint', () => {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await api.request('GET', '/api/v1/prospects/filters')).status);
       expect(statuses[2]).toBe(429);
-      const event = stripeEvent('customer.created', { userId: null, customerId: 'cus_scrape', subscriptionId: 'sub_scrape' });
+      const event = stripeEvent('customer.created', {
+        userId: null,
+        customerId: 'cus_scrape',
+        subscriptionId: 'sub_scrape',
+      });
       expect((await deliverWebhook(api, event, { secret: 'whsec_not_ours' })).status).toBe(400);
 
       const res = await api.request('GET', '/metrics');
       expect(res.status).toBe(200);
       const body = await res.text();
       // By route pattern (the router's, whichever it matched), method and status.
-      const answered = [...body.matchAll(/^http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/prospects[^"]*",status="(\d+)"\} (\d+)$/gm)]
-        .map((m) => [Number(m[1]), Number(m[2])] as const);
+      const answered = [
+        ...body.matchAll(
+          /^http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/prospects[^"]*",status="(\d+)"\} (\d+)$/gm,
+        ),
+      ].map((m) => [Number(m[1]), Number(m[2])] as const);
       expect(answered.reduce((n, [, count]) => n + count, 0)).toBe(3);
       expect(answered.find(([status]) => status === 429)?.[1]).toBe(1);
-      expect(body).toMatch(/^http_request_duration_seconds_bucket\{le="0.25",method="POST",route="\/api\/v1\/billing\/webhook",status="400"\} 1$/m);
-      const cache = [...body.matchAll(/^cache_requests_total\{kind="rankings",result="(hit|miss)"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[2]), 0);
+      expect(body).toMatch(
+        /^http_request_duration_seconds_bucket\{le="0.25",method="POST",route="\/api\/v1\/billing\/webhook",status="400"\} 1$/m,
+      );
+      const cache = [...body.matchAll(/^cache_requests_total\{kind="rankings",result="(hit|miss)"\} (\d+)$/gm)].reduce(
+        (n, m) => n + Number(m[2]),
+        0,
+      );
       expect(cache).toBe(2);
       expect(body).toMatch(/^rate_limited_total\{bucket="general:anonymous"\} 1$/m);
       expect(sample(body, 'afwd_stripe_webhooks_total{outcome="rejected"}')).toBe(1);

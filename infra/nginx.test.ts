@@ -30,7 +30,12 @@ const readNginx = (name: string) => readFileSync(path.join(NGINX_DIR, name), 'ut
 function sitePolicy(): { header: string; directives: Map<string, string[]> } {
   const header = /add_header Content-Security-Policy "([^"]+)" always;/.exec(readNginx('site-csp.conf'))?.[1];
   if (!header) throw new Error('site-csp.conf: no Content-Security-Policy');
-  const directives = new Map(header.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...sources]) => [name, sources]));
+  const directives = new Map(
+    header
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name = '', ...sources]) => [name, sources]),
+  );
   return { header, directives };
 }
 
@@ -48,9 +53,13 @@ function nginxBinary(): string | undefined {
 }
 
 const NGINX = nginxBinary();
-if (!NGINX) console.warn('infra/nginx.test.ts: no nginx binary (apt-get install nginx-light, or set NGINX_PATH): nginx -t and the live checks are skipped');
+if (!NGINX)
+  console.warn(
+    'infra/nginx.test.ts: no nginx binary (apt-get install nginx-light, or set NGINX_PATH): nginx -t and the live checks are skipped',
+  );
 const CHROMIUM = existsSync(CHROMIUM_PATH);
-if (NGINX && !CHROMIUM) console.warn(`infra/nginx.test.ts: no Chromium at ${CHROMIUM_PATH}: the browser check is skipped`);
+if (NGINX && !CHROMIUM)
+  console.warn(`infra/nginx.test.ts: no Chromium at ${CHROMIUM_PATH}: the browser check is skipped`);
 
 let dir: string;
 let siteDir: string;
@@ -68,7 +77,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('the site\'s Content-Security-Policy, against the built fixture site', () => {
+describe("the site's Content-Security-Policy, against the built fixture site", () => {
   const { directives } = sitePolicy();
   const scriptSrc = directives.get('script-src') ?? [];
 
@@ -80,7 +89,8 @@ describe('the site\'s Content-Security-Policy, against the built fixture site', 
       }
     }
     expect(hashes.size).toBeGreaterThan(0);
-    for (const hash of hashes) expect(scriptSrc, `put ${hash} in infra/nginx/site-csp.conf's script-src`).toContain(hash);
+    for (const hash of hashes)
+      expect(scriptSrc, `put ${hash} in infra/nginx/site-csp.conf's script-src`).toContain(hash);
     expect(scriptSrc.filter((s) => s.startsWith("'sha256-"))).toEqual([...hashes]);
     expect(scriptSrc).not.toContain("'unsafe-inline'");
     expect(scriptSrc).not.toContain("'unsafe-eval'");
@@ -94,7 +104,9 @@ describe('the site\'s Content-Security-Policy, against the built fixture site', 
       expect(html, name).not.toMatch(/<style\b/);
       expect(html, name).not.toMatch(/\sstyle=/);
       expect(html, name).not.toMatch(/<[a-z][^>]*\son[a-z]+=/);
-      for (const m of html.matchAll(/<(?:script|img|iframe|source)\b[^>]*\bsrc="([^"]+)"|<link\b[^>]*\bhref="([^"]+)"/g)) {
+      for (const m of html.matchAll(
+        /<(?:script|img|iframe|source)\b[^>]*\bsrc="([^"]+)"|<link\b[^>]*\bhref="([^"]+)"/g,
+      )) {
         const url = m[1] ?? m[2]!;
         if (/rel="canonical"/.test(m[0])) continue;
         expect(url, `${name}: ${m[0]}`).toMatch(/^\/(?!\/)/);
@@ -120,7 +132,13 @@ describe('the site\'s Content-Security-Policy, against the built fixture site', 
   });
 });
 
-interface Reply { status: number; headers: IncomingMessage['headers']; raw: string[]; body: string; protocol?: string | null }
+interface Reply {
+  status: number;
+  headers: IncomingMessage['headers'];
+  raw: string[];
+  body: string;
+  protocol?: string | null;
+}
 
 function count(reply: Reply, header: string): number {
   return reply.raw.filter((_, i) => i % 2 === 0 && reply.raw[i]!.toLowerCase() === header.toLowerCase()).length;
@@ -141,17 +159,28 @@ describe.skipIf(!NGINX)('nginx with infra/nginx/site.conf', () => {
     const name = `${upstream ? 'live' : 'syntax'}-${path.basename(path.dirname(source))}`;
     const copy = path.join(dir, `${name}-afwd`);
     mkdirSync(copy, { recursive: true });
-    const paths: [RegExp, string][] = [[/\/etc\/nginx\/afwd\//g, `${copy}/`], [/\/etc\/nginx\/certs\//g, `${certs}/`]];
+    const paths: [RegExp, string][] = [
+      [/\/etc\/nginx\/afwd\//g, `${copy}/`],
+      [/\/etc\/nginx\/certs\//g, `${certs}/`],
+    ];
     for (const file of readdirSync(source).filter((f) => f.endsWith('.conf'))) {
       let text = readFileSync(path.join(source, file), 'utf8');
       for (const [from, to] of paths) text = text.replace(from, to);
       if (file === 'site.conf') {
-        const sitePieces: [string, string][] = source === NGINX_DIR ? [
-          ['root /data/site/current;', `root ${siteDir};`],
-          ['listen 80;', `listen 127.0.0.1:${ports.http};`],
-          ['listen 443 ssl http2;', `listen 127.0.0.1:${ports.https} ssl http2;`],
-          ...(upstream ? [['set $api http://api:8321;', `set $api http://127.0.0.1:${ports.api};`] as [string, string]] : []),
-        ] : [['root /data/site/current;', `root ${siteDir};`], ['listen 8080;', `listen 127.0.0.1:${ports.http};`]];
+        const sitePieces: [string, string][] =
+          source === NGINX_DIR
+            ? [
+                ['root /data/site/current;', `root ${siteDir};`],
+                ['listen 80;', `listen 127.0.0.1:${ports.http};`],
+                ['listen 443 ssl http2;', `listen 127.0.0.1:${ports.https} ssl http2;`],
+                ...(upstream
+                  ? [['set $api http://api:8321;', `set $api http://127.0.0.1:${ports.api};`] as [string, string]]
+                  : []),
+              ]
+            : [
+                ['root /data/site/current;', `root ${siteDir};`],
+                ['listen 8080;', `listen 127.0.0.1:${ports.http};`],
+              ];
         for (const [from, to] of sitePieces) {
           expect(text.includes(from), `site.conf no longer has ${from}`).toBe(true);
           text = text.replace(from, to);
@@ -190,19 +219,31 @@ http {
     const tls = options.tls ?? true;
     return new Promise((resolve, reject) => {
       const send = tls ? request : httpRequest;
-      const req = send({
-        host: '127.0.0.1', port: options.port ?? (tls ? ports.https : ports.http), path: pathname,
-        headers: { host: 'localhost' }, ...(tls ? { ca: readFileSync(path.join(certs, 'fullchain.pem')), servername: 'localhost' } : {}),
-      }, (res) => {
-        // Read now: the socket is detached from the response once it ends.
-        const protocol = tls ? (res.socket as TLSSocket).getProtocol() : undefined;
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({
-          status: res.statusCode!, headers: res.headers, raw: res.rawHeaders, body, protocol,
-        }));
-      });
+      const req = send(
+        {
+          host: '127.0.0.1',
+          port: options.port ?? (tls ? ports.https : ports.http),
+          path: pathname,
+          headers: { host: 'localhost' },
+          ...(tls ? { ca: readFileSync(path.join(certs, 'fullchain.pem')), servername: 'localhost' } : {}),
+        },
+        (res) => {
+          // Read now: the socket is detached from the response once it ends.
+          const protocol = tls ? (res.socket as TLSSocket).getProtocol() : undefined;
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode!,
+              headers: res.headers,
+              raw: res.rawHeaders,
+              body,
+              protocol,
+            }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -212,24 +253,49 @@ http {
     ports = { http: await freePort(), https: await freePort(), api: await freePort() };
     certs = path.join(dir, 'certs');
     mkdirSync(certs);
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout', path.join(certs, 'privkey.pem'), '-out', path.join(certs, 'fullchain.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        path.join(certs, 'privkey.pem'),
+        '-out',
+        path.join(certs, 'fullchain.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     chmodSync(certs, 0o755);
 
     // A stand-in API sending the headers the real one does (api/middleware/security-headers.ts).
     api = createServer((req, res) => {
       forwarded = req.headers;
-      res.writeHead(200, {
-        'content-type': 'application/json', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-        'strict-transport-security': 'max-age=31536000; includeSubDomains', 'x-content-type-options': 'nosniff',
-        'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer',
-      }).end(JSON.stringify({ path: req.url }));
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+          'strict-transport-security': 'max-age=31536000; includeSubDomains',
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'DENY',
+          'referrer-policy': 'no-referrer',
+        })
+        .end(JSON.stringify({ path: req.url }));
     });
     await new Promise<void>((resolve) => api.listen(ports.api, '127.0.0.1', resolve));
 
     const conf = testConfig(true);
-    nginx = spawn(NGINX!, ['-c', conf, '-p', dir, '-e', path.join(dir, 'live-error.log'), '-g', 'daemon off;'], { stdio: 'ignore' });
+    nginx = spawn(NGINX!, ['-c', conf, '-p', dir, '-e', path.join(dir, 'live-error.log'), '-g', 'daemon off;'], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
@@ -237,7 +303,9 @@ http {
         break;
       } catch (error) {
         if (nginx.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`nginx did not start (${String(error)}): ${readFileSync(path.join(dir, 'live-error.log'), 'utf8')}`);
+          throw new Error(
+            `nginx did not start (${String(error)}): ${readFileSync(path.join(dir, 'live-error.log'), 'utf8')}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -255,7 +323,9 @@ http {
 
   /** `nginx -t`: its report, and its exit status (0 when the configuration is valid). */
   function nginxTest(conf: string): { status: number | null; report: string } {
-    const result = spawnSync(NGINX!, ['-t', '-c', conf, '-p', dir, '-e', path.join(dir, 'syntax-error.log')], { encoding: 'utf8' });
+    const result = spawnSync(NGINX!, ['-t', '-c', conf, '-p', dir, '-e', path.join(dir, 'syntax-error.log')], {
+      encoding: 'utf8',
+    });
     return { status: result.status, report: `${result.stdout}${result.stderr}` };
   }
 
@@ -312,7 +382,13 @@ http {
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body)).toEqual({ path: '/api/v1/prospects?limit=5' });
     expect(reply.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
-    for (const header of ['Strict-Transport-Security', 'X-Content-Type-Options', 'X-Frame-Options', 'Referrer-Policy', 'Content-Security-Policy']) {
+    for (const header of [
+      'Strict-Transport-Security',
+      'X-Content-Type-Options',
+      'X-Frame-Options',
+      'Referrer-Policy',
+      'Content-Security-Policy',
+    ]) {
       expect(count(reply, header), header).toBe(1);
     }
     expect(reply.headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains');
@@ -331,20 +407,30 @@ http {
       await context.addInitScript(() => {
         const page = globalThis as unknown as {
           cspViolations: string[];
-          addEventListener: (type: string, listener: (event: { violatedDirective: string; blockedURI: string }) => void) => void;
+          addEventListener: (
+            type: string,
+            listener: (event: { violatedDirective: string; blockedURI: string }) => void,
+          ) => void;
         };
         page.cspViolations = [];
-        page.addEventListener('securitypolicyviolation', (event) => page.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+        page.addEventListener('securitypolicyviolation', (event) =>
+          page.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`),
+        );
       });
       const page = await context.newPage();
       const problems: string[] = [];
-      page.on('console', (msg) => { if (/Content Security Policy|Refused to/.test(msg.text())) problems.push(msg.text()); });
+      page.on('console', (msg) => {
+        if (/Content Security Policy|Refused to/.test(msg.text())) problems.push(msg.text());
+      });
       page.on('pageerror', (error) => problems.push(error.message));
       const base = `https://localhost:${ports.https}`;
       for (const pathname of ['/', '/methodology/', '/compare/', '/account/', '/movers/']) {
         await page.goto(`${base}${pathname}`);
         await page.waitForLoadState('networkidle');
-        expect(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations), pathname).toEqual([]);
+        expect(
+          await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
+          pathname,
+        ).toEqual([]);
       }
       // Search: search.js shows the box, Pagefind loads its worker and compiles its WebAssembly.
       await page.goto(`${base}/`);
@@ -353,7 +439,9 @@ http {
       // A script's call to the API on this origin (connect-src 'self').
       const status = await page.evaluate(async () => (await fetch('/api/v1/prospects')).status);
       expect(status).toBe(200);
-      expect(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+      expect(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)).toEqual(
+        [],
+      );
       expect(problems).toEqual([]);
       await context.close();
     } finally {

@@ -24,7 +24,9 @@ describe('chooseTool', () => {
 
   it('refuses a tool older than the server, naming what was found and what to install', () => {
     expect(() => chooseTool('pg_dump', [system], 18)).toThrow(PrerequisiteError);
-    expect(() => chooseTool('pg_dump', [system], 18)).toThrow(/PostgreSQL 18 or newer.*found only \/usr\/bin\/pg_dump \(15\).*postgresql-client-18/);
+    expect(() => chooseTool('pg_dump', [system], 18)).toThrow(
+      /PostgreSQL 18 or newer.*found only \/usr\/bin\/pg_dump \(15\).*postgresql-client-18/,
+    );
     expect(() => chooseTool('pg_restore', [], 16)).toThrow(/none found/);
   });
 });

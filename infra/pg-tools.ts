@@ -44,7 +44,10 @@ function embeddedBinDirs(): string[] {
 function systemBinDirs(): string[] {
   const debian = '/usr/lib/postgresql';
   const versioned = existsSync(debian)
-    ? readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)).map((v) => path.join(debian, v, 'bin'))
+    ? readdirSync(debian)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+        .map((v) => path.join(debian, v, 'bin'))
     : [];
   return [...versioned, ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean)];
 }

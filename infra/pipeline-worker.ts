@@ -23,11 +23,19 @@ export async function createPipelineWorker(options: {
 }> {
   const { pool, config, log } = options.deps;
   // Core's exporter listens on loopback only; the endpoint on METRICS_ADDRESS merges it with the application's.
-  const coreMetricsUrl = installTemporalRuntime(log, config.metricsAddress ? await loopbackMetricsAddress() : undefined);
+  const coreMetricsUrl = installTemporalRuntime(
+    log,
+    config.metricsAddress ? await loopbackMetricsAddress() : undefined,
+  );
   const connection = await NativeConnection.connect({ address: options.address });
   const metrics = createWorkerMetrics({
-    pool, config, log,
-    taskQueue: { name: options.taskQueue, backlog: (timeoutMs) => taskQueueBacklog(connection, options.namespace, options.taskQueue, timeoutMs) },
+    pool,
+    config,
+    log,
+    taskQueue: {
+      name: options.taskQueue,
+      backlog: (timeoutMs) => taskQueueBacklog(connection, options.namespace, options.taskQueue, timeoutMs),
+    },
   });
   // The endpoint is bound before the worker exists: a taken address then fails here with nothing to unwind but the
   // connection (a Worker holds its connection until it has run and stopped).
@@ -36,7 +44,11 @@ export async function createPipelineWorker(options: {
   try {
     if (config.metricsAddress) {
       metricsServer = await startWorkerMetricsServer({
-        address: config.metricsAddress, registry: metrics.registry, coreMetricsUrl, log, healthy: () => worker?.getState() === 'RUNNING',
+        address: config.metricsAddress,
+        registry: metrics.registry,
+        coreMetricsUrl,
+        log,
+        healthy: () => worker?.getState() === 'RUNNING',
       });
     }
     const tracing = workerTracing();

@@ -97,7 +97,12 @@ export async function ensureLocalPostgres(options: { dir: string; port: number; 
     }
     await ensureDatabase(port, LOCAL_DATABASE);
     log.info({ port, dir }, 'reusing the running local PostgreSQL cluster');
-    return { url: urlFor(port, LOCAL_DATABASE), adminUrl: urlFor(port, 'postgres'), owned: false, stop: async () => {} };
+    return {
+      url: urlFor(port, LOCAL_DATABASE),
+      adminUrl: urlFor(port, 'postgres'),
+      owned: false,
+      stop: async () => {},
+    };
   }
 
   const messages: string[] = [];
@@ -119,7 +124,9 @@ export async function ensureLocalPostgres(options: { dir: string; port: number; 
   }
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     if (existsSync(dir) && readdirSync(dir).length > 0) {
-      throw new PrerequisiteError(`${dir} is not empty and holds no PostgreSQL cluster: move it away or set AFWD_DATA_DIR elsewhere.`);
+      throw new PrerequisiteError(
+        `${dir} is not empty and holds no PostgreSQL cluster: move it away or set AFWD_DATA_DIR elsewhere.`,
+      );
     }
     log.info({ dir }, 'creating the local PostgreSQL cluster');
     await server.initialise();

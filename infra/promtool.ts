@@ -11,8 +11,12 @@ export const PROMTOOL_MODULE = 'github.com/prometheus/prometheus/cmd/promtool';
 export const PROMTOOL_VERSION = 'v0.316.0';
 
 const PROMTOOL: GoTool = {
-  binary: 'promtool', module: PROMTOOL_MODULE, version: PROMTOOL_VERSION, pathVariable: 'PROMTOOL_PATH',
-  title: 'promtool', buildTime: 'a few minutes',
+  binary: 'promtool',
+  module: PROMTOOL_MODULE,
+  version: PROMTOOL_VERSION,
+  pathVariable: 'PROMTOOL_PATH',
+  title: 'promtool',
+  buildTime: 'a few minutes',
 };
 
 export function cachedPromtoolPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -30,7 +30,11 @@ export interface RecordedSource {
  * @throws PrerequisiteError (one sentence for the operator) when the source cannot be opened or served: a missing
  * directory, an unreachable database, a landing zone with several origins and none chosen, a port in use.
  */
-export async function startRecordedSource(spec: SourceSpec, mlb: Pick<Config['mlb'], 'archivePort'>, log: Logger): Promise<RecordedSource> {
+export async function startRecordedSource(
+  spec: SourceSpec,
+  mlb: Pick<Config['mlb'], 'archivePort'>,
+  log: Logger,
+): Promise<RecordedSource> {
   try {
     return await start(spec, mlb, log);
   } catch (error) {
@@ -42,7 +46,11 @@ async function start(spec: SourceSpec, mlb: Pick<Config['mlb'], 'archivePort'>, 
   const description = describeSourceSpec(spec);
   if (spec.kind === 'directory') {
     const archive = openArchiveDirectory(spec.dir);
-    const server = await startArchiveServer({ handler: createArchiveApi(archive), basePath: `/archive/${archive.id}`, port: mlb.archivePort });
+    const server = await startArchiveServer({
+      handler: createArchiveApi(archive),
+      basePath: `/archive/${archive.id}`,
+      port: mlb.archivePort,
+    });
     log.info({ url: server.url, dir: archive.root, id: archive.id }, 'recorded archive source serving');
     return { url: server.url, description, close: () => server.close() };
   }
@@ -53,7 +61,11 @@ async function start(spec: SourceSpec, mlb: Pick<Config['mlb'], 'archivePort'>, 
     const safe = new URL(spec.databaseUrl);
     safe.password = '';
     const id = createHash('sha256').update(`${safe.toString()}\0${replay.origin}`).digest('hex').slice(0, 12);
-    const server = await startArchiveServer({ handler: createReplayApi(replay), basePath: `/landing/${id}`, port: mlb.archivePort });
+    const server = await startArchiveServer({
+      handler: createReplayApi(replay),
+      basePath: `/landing/${id}`,
+      port: mlb.archivePort,
+    });
     log.info({ url: server.url, origin: replay.origin, urls: replay.urls }, 'landing-zone replay serving');
     return {
       url: server.url,

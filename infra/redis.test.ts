@@ -9,7 +9,6 @@ import { ensureLocalRedis, locateRedisServer } from './redis.ts';
 
 const log = createLogger({ level: 'silent' });
 
-
 async function ping(url: string): Promise<string> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => undefined);
@@ -41,7 +40,9 @@ describe('project-local Redis', () => {
       await reused.stop();
       expect(await ping(started.url)).toBe('PONG');
 
-      await expect(ensureLocalRedis({ dir: path.join(root, 'other'), port, log })).rejects.toThrow(/already serves another Redis.*LOCAL_REDIS_PORT/);
+      await expect(ensureLocalRedis({ dir: path.join(root, 'other'), port, log })).rejects.toThrow(
+        /already serves another Redis.*LOCAL_REDIS_PORT/,
+      );
     } finally {
       await started.stop();
     }

@@ -37,8 +37,13 @@ export function locateRedisServer(): string | undefined {
 
 function probeClient(port: number): Redis {
   return new Redis({
-    host: '127.0.0.1', port, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0,
-    connectTimeout: 1000, retryStrategy: () => null,
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    retryStrategy: () => null,
   });
 }
 
@@ -92,28 +97,59 @@ export async function ensureLocalRedis(options: LocalRedisOptions): Promise<Loca
 
   const binary = locateRedisServer();
   if (!binary) {
-    throw new PrerequisiteError('redis-server was not found: run `apt-get install redis-server` as root, or set REDIS_URL to a Redis server.');
+    throw new PrerequisiteError(
+      'redis-server was not found: run `apt-get install redis-server` as root, or set REDIS_URL to a Redis server.',
+    );
   }
   await mkdir(dir, { recursive: true });
   const logFile = path.join(dir, 'redis.log');
-  const child = spawn(binary, [
-    '--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes',
-    '--logfile', logFile, '--save', '300 1', '--appendonly', 'no',
-  ], { detached, stdio: 'ignore' });
+  const child = spawn(
+    binary,
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--logfile',
+      logFile,
+      '--save',
+      '300 1',
+      '--appendonly',
+      'no',
+    ],
+    { detached, stdio: 'ignore' },
+  );
   child.unref();
   let exited: number | null | undefined;
-  const exit = new Promise<void>((resolve) => child.once('exit', (code) => { exited = code; resolve(); }));
-  child.once('error', () => { exited = -1; });
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exited = code;
+      resolve();
+    }),
+  );
+  child.once('error', () => {
+    exited = -1;
+  });
 
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (exited !== undefined) {
-      throw new PrerequisiteError(`The local Redis in ${dir} did not start (${logTail(logFile) || `exit code ${exited}`}).`);
+      throw new PrerequisiteError(
+        `The local Redis in ${dir} did not start (${logTail(logFile) || `exit code ${exited}`}).`,
+      );
     }
     if ((await runningServerDir(port)) !== undefined) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new PrerequisiteError(`The local Redis in ${dir} did not answer on port ${port} within 15 s (${logTail(logFile)}).`);
+      throw new PrerequisiteError(
+        `The local Redis in ${dir} did not answer on port ${port} within 15 s (${logTail(logFile)}).`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

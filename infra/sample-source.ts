@@ -14,8 +14,16 @@ export interface SampleSource {
 
 export async function startSampleSource(sample: Config['sample'], log: Logger): Promise<SampleSource> {
   const started = Date.now();
-  const universe = generateUniverse({ seed: sample.seed, fromSeason: sample.fromSeason, toSeason: sample.toSeason, scale: sample.scale });
+  const universe = generateUniverse({
+    seed: sample.seed,
+    fromSeason: sample.fromSeason,
+    toSeason: sample.toSeason,
+    scale: sample.scale,
+  });
   const server = await startSampleServer({ universe, port: sample.port });
-  log.info({ url: server.url, seed: sample.seed, scale: sample.scale, ms: Date.now() - started }, 'sample source serving');
+  log.info(
+    { url: server.url, seed: sample.seed, scale: sample.scale, ms: Date.now() - started },
+    'sample source serving',
+  );
   return { url: server.url, close: () => server.close() };
 }

@@ -13,7 +13,12 @@ export interface ScrapeReads {
    * A gauge set at scrape time by `read`; a read that fails or times out is logged and leaves the gauge without a
    * value for this scrape (absent, not a stale or made-up number), and the rest of the scrape goes on.
    */
-  gauge: <L extends string>(name: string, help: string, read: (gauge: Gauge<L>) => Promise<void>, labelNames?: readonly L[]) => Gauge<L>;
+  gauge: <L extends string>(
+    name: string,
+    help: string,
+    read: (gauge: Gauge<L>) => Promise<void>,
+    labelNames?: readonly L[],
+  ) => Gauge<L>;
   /** Runs `read` on one connection in a read-only transaction PostgreSQL cancels after the read timeout. */
   fromDb: <T>(read: (db: Queryable) => Promise<T>) => Promise<T>;
   /**
@@ -45,11 +50,20 @@ export async function within<T>(ms: number, what: string, work: Promise<T>): Pro
 }
 
 export function createScrapeReads({ registry, pool, log, timeoutMs }: ScrapeReadsOptions): ScrapeReads {
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new RangeError(`scrape read timeout must be a positive integer of ms, got ${timeoutMs}`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new RangeError(`scrape read timeout must be a positive integer of ms, got ${timeoutMs}`);
   return {
-    gauge: <L extends string>(name: string, help: string, read: (gauge: Gauge<L>) => Promise<void>, labelNames: readonly L[] = []) =>
+    gauge: <L extends string>(
+      name: string,
+      help: string,
+      read: (gauge: Gauge<L>) => Promise<void>,
+      labelNames: readonly L[] = [],
+    ) =>
       new Gauge<L>({
-        name, help, labelNames, registers: [registry],
+        name,
+        help,
+        labelNames,
+        registers: [registry],
         async collect() {
           // reset() leaves an unlabelled gauge at 0; remove() takes that value away, so "unknown" is not exported as 0.
           this.reset();
@@ -64,9 +78,10 @@ export function createScrapeReads({ registry, pool, log, timeoutMs }: ScrapeRead
     fromDb: (read) => withStatementTimeout(pool, timeoutMs, read),
     shared: <T>(what: string, read: () => Promise<T>) => {
       let inFlight: Promise<T> | null = null;
-      return () => (inFlight ??= within(timeoutMs, what, read()).finally(() => {
-        inFlight = null;
-      }));
+      return () =>
+        (inFlight ??= within(timeoutMs, what, read()).finally(() => {
+          inFlight = null;
+        }));
     },
   };
 }

@@ -24,8 +24,12 @@ describe('the local SMTP server', () => {
     try {
       const mailer = createMailer(loadConfig({ SMTP_URL: server.smtpUrl }).mail);
       await mailer.send({
-        to: 'reader@example.test', subject: 'Hello <b>there</b>', text: 'Plain & simple', html: '<p>Plain &amp; simple</p>',
-        headers: { 'List-Unsubscribe': '<https://api.example.test/u>' }, messageId: '<fixed-1@afinewinedynasty.test>',
+        to: 'reader@example.test',
+        subject: 'Hello <b>there</b>',
+        text: 'Plain & simple',
+        html: '<p>Plain &amp; simple</p>',
+        headers: { 'List-Unsubscribe': '<https://api.example.test/u>' },
+        messageId: '<fixed-1@afinewinedynasty.test>',
       });
       mailer.close();
       const message = await server.waitFor((m) => m.messageId === '<fixed-1@afinewinedynasty.test>', 5000);

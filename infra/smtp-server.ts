@@ -53,7 +53,12 @@ export interface LocalSmtpServer {
   close(): Promise<void>;
 }
 
-interface Stored { raw: Buffer; recipients: string[]; receivedAt: Date; parsed?: Promise<ReceivedMessage> }
+interface Stored {
+  raw: Buffer;
+  recipients: string[];
+  receivedAt: Date;
+  parsed?: Promise<ReceivedMessage>;
+}
 
 async function parse(stored: Stored): Promise<ReceivedMessage> {
   const mail = await simpleParser(stored.raw);
@@ -63,13 +68,22 @@ async function parse(stored: Stored): Promise<ReceivedMessage> {
   }
   const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
   return {
-    to, recipients: stored.recipients, subject: mail.subject ?? '', text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '',
-    headers, messageId: mail.messageId ?? '', receivedAt: stored.receivedAt,
+    to,
+    recipients: stored.recipients,
+    subject: mail.subject ?? '',
+    text: mail.text ?? '',
+    html: typeof mail.html === 'string' ? mail.html : '',
+    headers,
+    messageId: mail.messageId ?? '',
+    receivedAt: stored.receivedAt,
   };
 }
 
 function escape(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  return value.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 }
 
 export async function startLocalSmtpServer(options: LocalSmtpServerOptions): Promise<LocalSmtpServer> {
@@ -100,15 +114,28 @@ export async function startLocalSmtpServer(options: LocalSmtpServerOptions): Pro
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('error', callback);
       stream.on('end', () => {
-        const message: Stored = { raw: Buffer.concat(chunks), recipients: session.envelope.rcptTo.map((a) => a.address), receivedAt: new Date() };
+        const message: Stored = {
+          raw: Buffer.concat(chunks),
+          recipients: session.envelope.rcptTo.map((a) => a.address),
+          receivedAt: new Date(),
+        };
         const save = options.dir
-          ? writeFile(path.join(options.dir, `${message.receivedAt.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`), message.raw)
+          ? writeFile(
+              path.join(
+                options.dir,
+                `${message.receivedAt.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`,
+              ),
+              message.raw,
+            )
           : Promise.resolve();
-        save.then(() => {
-          stored.push(message);
-          for (const wake of waiters) wake();
-          callback();
-        }, (error: Error) => callback(error));
+        save.then(
+          () => {
+            stored.push(message);
+            for (const wake of waiters) wake();
+            callback();
+          },
+          (error: Error) => callback(error),
+        );
       });
     },
   });
@@ -125,18 +152,36 @@ export async function startLocalSmtpServer(options: LocalSmtpServerOptions): Pro
         const url = new URL(req.url ?? '/', 'http://localhost');
         const all = await Promise.all(stored.map(parsed));
         const page = (title: string, body: string) => {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
-          res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body style="font-family:sans-serif">${body}</body></html>`);
+          res.writeHead(200, {
+            'content-type': 'text/html; charset=utf-8',
+            'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+          });
+          res.end(
+            `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body style="font-family:sans-serif">${body}</body></html>`,
+          );
         };
         const view = /^\/messages\/(\d+)$/.exec(url.pathname);
         if (url.pathname === '/') {
-          const rows = all.map((m, i) => `<tr><td>${escape(m.receivedAt.toISOString())}</td><td>${escape(m.to)}</td><td><a href="/messages/${i}">${escape(m.subject || '(no subject)')}</a></td></tr>`).reverse();
-          return page('Local mailbox', `<h1>Local mailbox</h1><p>${all.length} message(s), newest first.</p><table><tr><th>received</th><th>to</th><th>subject</th></tr>${rows.join('')}</table>`);
+          const rows = all
+            .map(
+              (m, i) =>
+                `<tr><td>${escape(m.receivedAt.toISOString())}</td><td>${escape(m.to)}</td><td><a href="/messages/${i}">${escape(m.subject || '(no subject)')}</a></td></tr>`,
+            )
+            .reverse();
+          return page(
+            'Local mailbox',
+            `<h1>Local mailbox</h1><p>${all.length} message(s), newest first.</p><table><tr><th>received</th><th>to</th><th>subject</th></tr>${rows.join('')}</table>`,
+          );
         }
         const message = view ? all[Number(view[1])] : undefined;
         if (message) {
-          const headers = Object.entries(message.headers).map(([k, v]) => `${escape(k)}: ${escape(v)}`).join('\n');
-          return page(message.subject, `<p><a href="/">← all messages</a></p><h1>${escape(message.subject)}</h1><pre>${headers}</pre><hr><pre style="white-space:pre-wrap">${escape(message.text)}</pre>`);
+          const headers = Object.entries(message.headers)
+            .map(([k, v]) => `${escape(k)}: ${escape(v)}`)
+            .join('\n');
+          return page(
+            message.subject,
+            `<p><a href="/">← all messages</a></p><h1>${escape(message.subject)}</h1><pre>${headers}</pre><hr><pre style="white-space:pre-wrap">${escape(message.text)}</pre>`,
+          );
         }
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       })().catch((error: unknown) => {
@@ -163,7 +208,11 @@ export async function startLocalSmtpServer(options: LocalSmtpServerOptions): Pro
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms (${stored.length} received)`);
         await new Promise<void>((resolve) => {
-          const wake = () => { waiters.delete(wake); clearTimeout(timer); resolve(); };
+          const wake = () => {
+            waiters.delete(wake);
+            clearTimeout(timer);
+            resolve();
+          };
           const timer = setTimeout(wake, left);
           waiters.add(wake);
         });

@@ -5,8 +5,7 @@
 import path from 'node:path';
 
 export type SourceSpec =
-  | { kind: 'directory'; dir: string }
-  | { kind: 'landing'; databaseUrl: string; origin: string | undefined };
+  { kind: 'directory'; dir: string } | { kind: 'landing'; databaseUrl: string; origin: string | undefined };
 
 /** @throws Error with the expected forms when `spec` is neither. */
 export function parseSourceSpec(spec: string, cwd: string = process.cwd()): SourceSpec {
@@ -21,12 +20,16 @@ export function parseSourceSpec(spec: string, cwd: string = process.cwd()): Sour
       throw new Error(`--source landing:<url> needs a postgres:// URL, got "${databaseUrl}"`);
     }
     if (origin !== undefined && !(/^https?:\/\//.test(origin) && URL.canParse(origin))) {
-      throw new Error(`--source landing:<url>#<origin> needs an http(s) origin such as http://127.0.0.1:8787, got "${origin}"`);
+      throw new Error(
+        `--source landing:<url>#<origin> needs an http(s) origin such as http://127.0.0.1:8787, got "${origin}"`,
+      );
     }
     return { kind: 'landing', databaseUrl, origin };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new Error(`--source takes a directory or landing:<postgres url>, got the URL "${text}" (a live server goes in MLB_STATS_API_URL)`);
+    throw new Error(
+      `--source takes a directory or landing:<postgres url>, got the URL "${text}" (a live server goes in MLB_STATS_API_URL)`,
+    );
   }
   return { kind: 'directory', dir: path.resolve(cwd, text) };
 }

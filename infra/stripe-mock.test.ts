@@ -34,7 +34,7 @@ describe('stripe-mock', () => {
     expect(await stripeMockAnswers(mock.url)).toBe(false);
   });
 
-  it('is the run\'s Stripe for the tests', async () => {
+  it("is the run's Stripe for the tests", async () => {
     expect(await stripeMockAnswers(inject('stripeMockUrl'))).toBe(true);
   });
 });

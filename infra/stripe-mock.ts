@@ -12,8 +12,13 @@ export const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock';
 export const STRIPE_MOCK_VERSION = 'v0.203.0';
 
 const STRIPE_MOCK: GoTool = {
-  binary: 'stripe-mock', module: STRIPE_MOCK_MODULE, version: STRIPE_MOCK_VERSION, pathVariable: 'STRIPE_MOCK_PATH',
-  title: 'stripe-mock', buildTime: 'about a minute', otherwise: 'or set STRIPE_API_URL and STRIPE_SECRET_KEY',
+  binary: 'stripe-mock',
+  module: STRIPE_MOCK_MODULE,
+  version: STRIPE_MOCK_VERSION,
+  pathVariable: 'STRIPE_MOCK_PATH',
+  title: 'stripe-mock',
+  buildTime: 'about a minute',
+  otherwise: 'or set STRIPE_API_URL and STRIPE_SECRET_KEY',
 };
 
 export function cachedStripeMockPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -60,16 +65,25 @@ export async function startStripeMock(options: { port: number; log: Logger; bina
     return { url, owned: false, close: async () => {} };
   }
   const binary = options.binary ?? locateStripeMock();
-  if (!binary) throw new PrerequisiteError('No stripe-mock binary: run `sh scripts/bootstrap.sh` first (npm start and npm test do).');
-  const child: ChildProcess = spawn(binary, ['-http-addr', `127.0.0.1:${port}`, '-https-addr', '127.0.0.1:'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (!binary)
+    throw new PrerequisiteError(
+      'No stripe-mock binary: run `sh scripts/bootstrap.sh` first (npm start and npm test do).',
+    );
+  const child: ChildProcess = spawn(binary, ['-http-addr', `127.0.0.1:${port}`, '-https-addr', '127.0.0.1:'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const deadline = Date.now() + 20_000;
   while (!(await stripeMockAnswers(url, 500))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new PrerequisiteError(`stripe-mock did not start on ${url}: ${stderr.trim().split('\n').pop() ?? 'no output'}`);
+      throw new PrerequisiteError(
+        `stripe-mock did not start on ${url}: ${stderr.trim().split('\n').pop() ?? 'no output'}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -23,8 +23,12 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Int' | 'Keyword' | 'Text' | 'Dou
 };
 
 const TEMPORAL_CLI: GoTool = {
-  binary: 'temporal', module: TEMPORAL_CLI_MODULE, version: TEMPORAL_CLI_VERSION, pathVariable: 'TEMPORAL_CLI_PATH',
-  title: 'the Temporal CLI', buildTime: 'a few minutes',
+  binary: 'temporal',
+  module: TEMPORAL_CLI_MODULE,
+  version: TEMPORAL_CLI_VERSION,
+  pathVariable: 'TEMPORAL_CLI_PATH',
+  title: 'the Temporal CLI',
+  buildTime: 'a few minutes',
 };
 
 export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -87,7 +91,18 @@ export async function startDevServer(options: {
   }
   mkdirSync(path.dirname(dbFile), { recursive: true });
   const out = openSync(logFile, 'a');
-  const args = ['server', 'start-dev', '--ip', host, '--port', port, '--ui-port', String(uiPort), '--db-filename', dbFile];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    host,
+    '--port',
+    port,
+    '--ui-port',
+    String(uiPort),
+    '--db-filename',
+    dbFile,
+  ];
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', out, out] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

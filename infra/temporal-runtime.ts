@@ -10,7 +10,11 @@ import type { Logger } from '../lib/log.ts';
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
-  TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error',
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
 };
 
 let runtimeInstalled = false;
@@ -35,7 +39,9 @@ export function installTemporalRuntime(log: Logger, coreMetricsAddress?: string)
     }),
     shutdownSignals: [],
     // The default `temporal_` prefix stays, so Temporal's dashboards and documentation apply as they are.
-    ...(coreMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: coreMetricsAddress } } } } : {}),
+    ...(coreMetricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: coreMetricsAddress } } } }
+      : {}),
   });
   runtimeInstalled = true;
   coreMetricsUrl = coreMetricsAddress ? `http://${coreMetricsAddress}/metrics` : null;

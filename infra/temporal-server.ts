@@ -17,13 +17,20 @@ export function needsDevServer(address: string): boolean {
  * Waits until the server at `address` answers (compose starts the worker while Temporal is still setting up its
  * schema), then hands it back as a server this process does not own. Throws a PrerequisiteError after `timeoutMs`.
  */
-export async function awaitTemporalServer(options: { address: string; uiPort: number; log: Logger; timeoutMs?: number }): Promise<DevServer> {
+export async function awaitTemporalServer(options: {
+  address: string;
+  uiPort: number;
+  log: Logger;
+  timeoutMs?: number;
+}): Promise<DevServer> {
   const { address, uiPort, log, timeoutMs = 120_000 } = options;
   const deadline = Date.now() + timeoutMs;
   let warned = false;
   while (!(await temporalAnswers(address, Math.min(5000, Math.max(100, deadline - Date.now()))))) {
     if (Date.now() >= deadline) {
-      throw new PrerequisiteError(`No Temporal server answered at TEMPORAL_ADDRESS=${address} within ${Math.round(timeoutMs / 1000)} s.`);
+      throw new PrerequisiteError(
+        `No Temporal server answered at TEMPORAL_ADDRESS=${address} within ${Math.round(timeoutMs / 1000)} s.`,
+      );
     }
     if (!warned) log.warn({ address }, 'waiting for the Temporal server');
     warned = true;

@@ -26,7 +26,9 @@ describe('tracing end to end', () => {
   const memory = new InMemorySpanExporter();
   const apiLines: Record<string, unknown>[] = [];
   const workerLines: Record<string, unknown>[] = [];
-  const capture = (into: Record<string, unknown>[]) => ({ write: (line: string) => into.push(JSON.parse(line) as Record<string, unknown>) });
+  const capture = (into: Record<string, unknown>[]) => ({
+    write: (line: string) => into.push(JSON.parse(line) as Record<string, unknown>),
+  });
   // One worker logger for the file: Temporal's runtime logger (workflow log lines) is installed once per process.
   const workerLog = createLogger({ level: 'info', name: 'worker', destination: capture(workerLines) });
   let tracing: Tracing;
@@ -37,9 +39,15 @@ describe('tracing end to end', () => {
 
   beforeAll(async () => {
     // Before any client or worker exists, as the entry points do.
-    tracing = initTracing({ serviceName: 'afwd-e2e', config: { tracing: { otlpTracesUrl: undefined, otlpHeaders: {}, serviceName: undefined } }, spanProcessors: [new SimpleSpanProcessor(memory)] });
+    tracing = initTracing({
+      serviceName: 'afwd-e2e',
+      config: { tracing: { otlpTracesUrl: undefined, otlpHeaders: {}, serviceName: undefined } },
+      spanProcessors: [new SimpleSpanProcessor(memory)],
+    });
     fantrax = await startEmptyFantraxServer();
-    api = await createTestApi({ env: { FANTRAX_API_URL: fantrax.url, FANTRAX_SECRET_KEYS: formatKeyring({ keys: [generateKey('k1')] }) } });
+    api = await createTestApi({
+      env: { FANTRAX_API_URL: fantrax.url, FANTRAX_SECRET_KEYS: formatKeyring({ keys: [generateKey('k1')] }) },
+    });
     await seedPublishedWorld(api.deps.pool);
     await fantrax.populate(api.deps.pool);
     premium = await createUser(api, 'premium');
@@ -56,9 +64,15 @@ describe('tracing end to end', () => {
   it('links the request, StartWorkflow, RunWorkflow, StartActivity and RunActivity in one trace, and stamps its id on the log lines', async () => {
     const taskQueue = `tracing-${Date.now()}-${Math.random()}`;
     const client = createTemporalClient({ connection, namespace: 'default' });
-    const app = createApp({ ...api.deps, log: createLogger({ level: 'info', name: 'api', destination: capture(apiLines) }), temporal: { client, taskQueue } });
+    const app = createApp({
+      ...api.deps,
+      log: createLogger({ level: 'info', name: 'api', destination: capture(apiLines) }),
+      temporal: { client, taskQueue },
+    });
     const { worker, connection: workerConnection } = await createPipelineWorker({
-      address: inject('temporalAddress'), namespace: 'default', taskQueue,
+      address: inject('temporalAddress'),
+      namespace: 'default',
+      taskQueue,
       deps: { pool: api.deps.pool, config: api.deps.config, log: workerLog, mlbBaseUrl: 'http://127.0.0.1:9' },
     });
     // The caller's own trace: the request continues it.
@@ -67,11 +81,16 @@ describe('tracing end to end', () => {
     try {
       await worker.runUntil(async () => {
         const res = await app.request('/api/v1/fantrax/connection', {
-          method: 'PUT', body: JSON.stringify({ secretId: DEMO_SECRET_ID }),
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${premium.accessToken}`, traceparent: `00-${callerTraceId}-${callerSpanId}-01` },
+          method: 'PUT',
+          body: JSON.stringify({ secretId: DEMO_SECRET_ID }),
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${premium.accessToken}`,
+            traceparent: `00-${callerTraceId}-${callerSpanId}-01`,
+          },
         });
         expect(res.status).toBe(200);
-        const { syncWorkflowId } = await res.json() as { syncWorkflowId: string };
+        const { syncWorkflowId } = (await res.json()) as { syncWorkflowId: string };
         expect(syncWorkflowId).toBeTruthy();
         await client.workflow.getHandle(syncWorkflowId).result();
       });
@@ -98,13 +117,27 @@ describe('tracing end to end', () => {
     expect(startActivity.parentSpanId).toBe(runWorkflow.spanContext().spanId);
     expect(runActivity.parentSpanId).toBe(startActivity.spanContext().spanId);
     // Every activity of the sync ran in the same trace, each under its own StartActivity.
-    const activities = spans.filter((s) => s.name.startsWith('RunActivity:')).map((s) => s.name.slice('RunActivity:'.length));
-    expect(activities).toEqual(expect.arrayContaining(['startFantraxSync', 'fetchFantraxLeagues', 'syncFantraxLeague', 'finishFantraxSync', 'recomputeFantraxRecommendations']));
+    const activities = spans
+      .filter((s) => s.name.startsWith('RunActivity:'))
+      .map((s) => s.name.slice('RunActivity:'.length));
+    expect(activities).toEqual(
+      expect.arrayContaining([
+        'startFantraxSync',
+        'fetchFantraxLeagues',
+        'syncFantraxLeague',
+        'finishFantraxSync',
+        'recomputeFantraxRecommendations',
+      ]),
+    );
     // Workflow spans come from the sandbox through the sink, with this process's resource.
     expect(runWorkflow.resource.attributes['service.name']).toBe('afwd-e2e');
 
     const fetched = workerLines.find((l) => l.msg === 'fantrax leagues fetched');
-    expect(fetched).toMatchObject({ traceId: callerTraceId, spanId: runActivity.spanContext().spanId, activityType: 'fetchFantraxLeagues' });
+    expect(fetched).toMatchObject({
+      traceId: callerTraceId,
+      spanId: runActivity.spanContext().spanId,
+      activityType: 'fetchFantraxLeagues',
+    });
     const accessLine = apiLines.find((l) => l.msg === 'request' && l.route === '/api/v1/fantrax/connection');
     expect(accessLine).toMatchObject({ traceId: callerTraceId, spanId: request.spanContext().spanId, status: 200 });
   });
@@ -116,18 +149,23 @@ describe('tracing end to end', () => {
     const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
     try {
       const worker = await Worker.create({
-        connection: nativeConnection, taskQueue,
+        connection: nativeConnection,
+        taskQueue,
         workflowsPath: fileURLToPath(new URL('../test/workflows/log-in-workflow.ts', import.meta.url)),
         interceptors: { workflowModules: tracing.workflowModules, activity: tracing.activityInterceptors },
         sinks: tracing.sinks,
       });
       // Started from inside a span of the test's, as a request's handler would start it.
-      const callerTraceId = await worker.runUntil(trace.getTracer('test').startActiveSpan('caller', async (caller) => {
-        await client.workflow.execute('logInWorkflow', { taskQueue, workflowId: taskQueue });
-        caller.end();
-        return caller.spanContext().traceId;
-      }));
-      const runWorkflow = memory.getFinishedSpans().find((s) => s.name === 'RunWorkflow:logInWorkflow' && s.spanContext().traceId === callerTraceId);
+      const callerTraceId = await worker.runUntil(
+        trace.getTracer('test').startActiveSpan('caller', async (caller) => {
+          await client.workflow.execute('logInWorkflow', { taskQueue, workflowId: taskQueue });
+          caller.end();
+          return caller.spanContext().traceId;
+        }),
+      );
+      const runWorkflow = memory
+        .getFinishedSpans()
+        .find((s) => s.name === 'RunWorkflow:logInWorkflow' && s.spanContext().traceId === callerTraceId);
       expect(runWorkflow).toBeDefined();
       const line = workerLines.find((l) => l.msg === 'a traced workflow line' && l.workflowId === taskQueue);
       expect(line).toMatchObject({ traceId: callerTraceId, spanId: runWorkflow!.spanContext().spanId });

@@ -31,7 +31,8 @@ export interface WorkerMetricsServerOptions {
 export function parseAddress(address: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:\s]+):(\d+)$/.exec(address);
   const port = Number(m?.[2]);
-  if (!m || !Number.isInteger(port) || port > 65_535) throw new RangeError(`METRICS_ADDRESS "${address}" must look like host:port (e.g. 127.0.0.1:9464)`);
+  if (!m || !Number.isInteger(port) || port > 65_535)
+    throw new RangeError(`METRICS_ADDRESS "${address}" must look like host:port (e.g. 127.0.0.1:9464)`);
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
@@ -82,9 +83,10 @@ export async function startWorkerMetricsServer(options: WorkerMetricsServerOptio
   log.info({ url: `${url}/metrics` }, 'worker metrics listening');
   return {
     url,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }

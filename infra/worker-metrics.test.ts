@@ -13,7 +13,10 @@ import { parseAddress, startWorkerMetricsServer } from './worker-metrics-server.
 /** A logger whose lines are kept, to see what a failed read reported. */
 function capturingLog() {
   const lines: Record<string, unknown>[] = [];
-  const log = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const log = createLogger({
+    level: 'warn',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   return { log, lines };
 }
 
@@ -23,12 +26,16 @@ function sample(body: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-describe('the worker\'s metrics', () => {
+describe("the worker's metrics", () => {
   let db: TestDatabase;
   const config = loadConfig({ SEASON_MONTHS: '3-10' });
   const options = (overrides: Partial<WorkerMetricsOptions> = {}): WorkerMetricsOptions => ({
-    pool: db.pool, config, log: createLogger({ level: 'silent' }),
-    taskQueue: { name: 'q', backlog: async () => 7 }, now: () => new Date('2026-07-01T00:00:00Z'), ...overrides,
+    pool: db.pool,
+    config,
+    log: createLogger({ level: 'silent' }),
+    taskQueue: { name: 'q', backlog: async () => 7 },
+    now: () => new Date('2026-07-01T00:00:00Z'),
+    ...overrides,
   });
 
   beforeAll(async () => {
@@ -38,18 +45,28 @@ describe('the worker\'s metrics', () => {
 
   it('times each activity attempt by outcome and counts the attempts that threw', async () => {
     const metrics = createWorkerMetrics(options());
-    const env = new MockActivityEnvironment({ activityType: 'loadSeason' }, {
-      interceptors: metrics.activityInterceptors, logger: new DefaultLogger('ERROR'), // the failures below are meant
-    });
+    const env = new MockActivityEnvironment(
+      { activityType: 'loadSeason' },
+      {
+        interceptors: metrics.activityInterceptors,
+        logger: new DefaultLogger('ERROR'), // the failures below are meant
+      },
+    );
     expect(await env.run(async () => 'done')).toBe('done');
-    await expect(env.run(async () => {
-      throw new Error('boom');
-    })).rejects.toThrow('boom');
-    await expect(env.run(async () => {
-      throw new Error('boom again');
-    })).rejects.toThrow('boom again');
+    await expect(
+      env.run(async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await expect(
+      env.run(async () => {
+        throw new Error('boom again');
+      }),
+    ).rejects.toThrow('boom again');
     const body = await metrics.registry.metrics();
-    expect(sample(body, 'afwd_activity_duration_seconds_count{activity_type="loadSeason",outcome="completed"}')).toBe(1);
+    expect(sample(body, 'afwd_activity_duration_seconds_count{activity_type="loadSeason",outcome="completed"}')).toBe(
+      1,
+    );
     expect(sample(body, 'afwd_activity_duration_seconds_count{activity_type="loadSeason",outcome="failed"}')).toBe(2);
     expect(sample(body, 'afwd_activity_failures_total{activity_type="loadSeason"}')).toBe(2);
   });
@@ -74,13 +91,19 @@ describe('the worker\'s metrics', () => {
     expect(sample(body, 'afwd_in_season')).toBe(1);
     expect(sample(body, 'afwd_task_queue_backlog{task_queue="q"}')).toBe(7);
     // An empty database: no load, no serving model.
-    for (const name of ['afwd_data_freshness_seconds', 'afwd_quarantine_rate', 'afwd_serving_model_auc', 'afwd_serving_model_age_seconds']) {
+    for (const name of [
+      'afwd_data_freshness_seconds',
+      'afwd_quarantine_rate',
+      'afwd_serving_model_auc',
+      'afwd_serving_model_age_seconds',
+    ]) {
       expect(body).toContain(`# TYPE ${name} gauge`);
       expect(sample(body, name)).toBeUndefined();
     }
     await db.pool.query(
       `INSERT INTO ingest_batches (source, season, finished_at, rows_fetched, rows_loaded, rows_quarantined, status)
-       VALUES ('mlb-stats-api', 2025, now() - interval '10 minutes', 100, 95, 5, 'loaded')`);
+       VALUES ('mlb-stats-api', 2025, now() - interval '10 minutes', 100, 95, 5, 'loaded')`,
+    );
     body = await metrics.registry.metrics();
     expect(sample(body, 'afwd_data_freshness_seconds')).toBeGreaterThanOrEqual(600);
     expect(sample(body, 'afwd_data_freshness_seconds')).toBeLessThan(660);
@@ -91,12 +114,18 @@ describe('the worker\'s metrics', () => {
 
   it('logs a read that fails or hangs and still answers the scrape with everything else', async () => {
     const { log, lines } = capturingLog();
-    const unreachable = createPool(`postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, { connectTimeoutMs: 500 });
+    const unreachable = createPool(`postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, {
+      connectTimeoutMs: 500,
+    });
     try {
-      const metrics = createWorkerMetrics(options({
-        pool: unreachable, log, readTimeoutMs: 300,
-        taskQueue: { name: 'q', backlog: () => new Promise(() => {}) }, // never answers: cut off by the read timeout
-      }));
+      const metrics = createWorkerMetrics(
+        options({
+          pool: unreachable,
+          log,
+          readTimeoutMs: 300,
+          taskQueue: { name: 'q', backlog: () => new Promise(() => {}) }, // never answers: cut off by the read timeout
+        }),
+      );
       metrics.activities.seasonLoaded({ rowsLoaded: 5, rowsQuarantined: 1 });
       const started = performance.now();
       const body = await metrics.registry.metrics();
@@ -105,27 +134,44 @@ describe('the worker\'s metrics', () => {
       expect(sample(body, 'afwd_in_season')).toBe(1);
       expect(sample(body, 'afwd_data_freshness_seconds')).toBeUndefined();
       expect(sample(body, 'afwd_task_queue_backlog{task_queue="q"}')).toBeUndefined();
-      const failedReads = lines.filter((l) => l.msg === 'metric read failed at scrape: left unset').map((l) => l.metric);
-      expect(failedReads).toEqual(expect.arrayContaining(['afwd_data_freshness_seconds', 'afwd_quarantine_rate', 'afwd_serving_model_auc', 'afwd_task_queue_backlog']));
+      const failedReads = lines
+        .filter((l) => l.msg === 'metric read failed at scrape: left unset')
+        .map((l) => l.metric);
+      expect(failedReads).toEqual(
+        expect.arrayContaining([
+          'afwd_data_freshness_seconds',
+          'afwd_quarantine_rate',
+          'afwd_serving_model_auc',
+          'afwd_task_queue_backlog',
+        ]),
+      );
     } finally {
       await unreachable.end();
     }
   });
 });
 
-describe('the worker\'s metrics endpoint', () => {
-  it('serves core\'s metrics followed by the application\'s, and /healthz while the worker runs', async () => {
+describe("the worker's metrics endpoint", () => {
+  it("serves core's metrics followed by the application's, and /healthz while the worker runs", async () => {
     // Stands in for Temporal core's exporter: the merge is what is under test here (the scrape test uses the real one).
     const core = createServer((_req, res) => res.end('# TYPE temporal_worker_start counter\ntemporal_worker_start 1'));
     await new Promise<void>((resolve) => core.listen(0, '127.0.0.1', resolve));
     const corePort = (core.address() as { port: number }).port;
     const db = await createTestDatabase({ migrate: false });
     let running = true;
-    const metrics = createWorkerMetrics({ pool: db.pool, config: loadConfig(), log: createLogger({ level: 'silent' }), taskQueue: { name: 'q', backlog: async () => 0 } });
+    const metrics = createWorkerMetrics({
+      pool: db.pool,
+      config: loadConfig(),
+      log: createLogger({ level: 'silent' }),
+      taskQueue: { name: 'q', backlog: async () => 0 },
+    });
     metrics.activities.seasonLoaded({ rowsLoaded: 3, rowsQuarantined: 0 });
     const server = await startWorkerMetricsServer({
-      address: '127.0.0.1:0', registry: metrics.registry, coreMetricsUrl: `http://127.0.0.1:${corePort}/metrics`,
-      healthy: () => running, log: createLogger({ level: 'silent' }),
+      address: '127.0.0.1:0',
+      registry: metrics.registry,
+      coreMetricsUrl: `http://127.0.0.1:${corePort}/metrics`,
+      healthy: () => running,
+      log: createLogger({ level: 'silent' }),
     });
     try {
       const res = await fetch(`${server.url}/metrics`);

@@ -4,7 +4,14 @@
  * `afwd_workflow_failures_total` (infra/worker-metrics.ts). Sinks are not called during replay, so an execution
  * counts once, on the worker that ran its last task.
  */
-import { CancellationScope, TemporalFailure, isCancellation, proxySinks, type Sinks, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  TemporalFailure,
+  isCancellation,
+  proxySinks,
+  type Sinks,
+  type WorkflowInterceptorsFactory,
+} from '@temporalio/workflow';
 
 export interface WorkflowMetricsSinks extends Sinks {
   afwdMetrics: { workflowFailed(): void };
@@ -23,14 +30,16 @@ function endsFailed(error: unknown): boolean {
 }
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({
-  inbound: [{
-    async execute(input, next) {
-      try {
-        return await next(input);
-      } catch (error) {
-        if (endsFailed(error)) afwdMetrics.workflowFailed();
-        throw error;
-      }
+  inbound: [
+    {
+      async execute(input, next) {
+        try {
+          return await next(input);
+        } catch (error) {
+          if (endsFailed(error)) afwdMetrics.workflowFailed();
+          throw error;
+        }
+      },
     },
-  }],
+  ],
 });

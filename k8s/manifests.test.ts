@@ -14,57 +14,93 @@ import { loadCompose } from '../infra/compose-file.ts';
 import { configSettings, productionRequiredSettings } from '../infra/config-settings.ts';
 import { SEARCH_ATTRIBUTES } from '../infra/temporal-cli.ts';
 import { needsDevServer } from '../infra/temporal-server.ts';
-import { TEMPORAL_SETUP_SCRIPT, registeredSearchAttributes, temporalSetupScript } from '../infra/temporal-setup-script.ts';
+import {
+  TEMPORAL_SETUP_SCRIPT,
+  registeredSearchAttributes,
+  temporalSetupScript,
+} from '../infra/temporal-setup-script.ts';
 
 const K8S = path.join(REPO_ROOT, 'k8s');
-const ALLOWED_KINDS = new Set(['Namespace', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Deployment', 'Service', 'Ingress', 'Job']);
+const ALLOWED_KINDS = new Set([
+  'Namespace',
+  'ConfigMap',
+  'Secret',
+  'PersistentVolumeClaim',
+  'Deployment',
+  'Service',
+  'Ingress',
+  'Job',
+]);
 
-interface Probe { httpGet?: { path: string; port: string | number } }
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+}
 interface Container {
-  name: string; image: string; command?: string[];
+  name: string;
+  image: string;
+  command?: string[];
   env?: { name: string; value?: string; valueFrom?: unknown }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   ports?: { name?: string; containerPort: number }[];
-  livenessProbe?: Probe; readinessProbe?: Probe; startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
   resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 interface PodSpec {
-  containers: Container[]; securityContext?: { runAsUser?: number; runAsNonRoot?: boolean };
+  containers: Container[];
+  securityContext?: { runAsUser?: number; runAsNonRoot?: boolean };
   volumes?: { name: string; persistentVolumeClaim?: { claimName: string }; configMap?: { name: string } }[];
 }
 interface Manifest {
-  apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> };
-  data?: Record<string, string>; stringData?: Record<string, string>;
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
   spec?: {
-    replicas?: number; selector?: { matchLabels?: Record<string, string> } | Record<string, string>;
+    replicas?: number;
+    selector?: { matchLabels?: Record<string, string> } | Record<string, string>;
     template?: { metadata?: { labels?: Record<string, string> }; spec: PodSpec };
     accessModes?: string[];
     ports?: { name: string; port: number; targetPort: string | number }[];
     tls?: { hosts: string[]; secretName: string }[];
-    rules?: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] } }[];
+    rules?: {
+      host: string;
+      http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] };
+    }[];
   };
 }
 
 const kustomization = parse(readFileSync(path.join(K8S, 'kustomization.yaml'), 'utf8')) as {
-  resources: string[]; images: { name: string; newName: string }[]; configMapGenerator: { name: string; files: string[] }[];
+  resources: string[];
+  images: { name: string; newName: string }[];
+  configMapGenerator: { name: string; files: string[] }[];
 };
 const manifests: Manifest[] = kustomization.resources.flatMap((file) =>
-  parseAllDocuments(readFileSync(path.join(K8S, file), 'utf8')).map((doc) => doc.toJS() as Manifest));
+  parseAllDocuments(readFileSync(path.join(K8S, file), 'utf8')).map((doc) => doc.toJS() as Manifest),
+);
 const secretTemplate = parse(readFileSync(path.join(K8S, 'secret.template.yaml'), 'utf8')) as Manifest;
 const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
 const named = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name)!;
 const workloads = [...byKind('Deployment'), ...byKind('Job')];
-const containers = workloads.flatMap((w) => w.spec!.template!.spec.containers.map((c) => ({ workload: w, container: c })));
+const containers = workloads.flatMap((w) =>
+  w.spec!.template!.spec.containers.map((c) => ({ workload: w, container: c })),
+);
 const builtHere = containers.filter(({ container }) => container.image === 'afwd');
 const configMap = named('ConfigMap', 'afwd-config');
 
 /** The environment a container gets: its ConfigMap and Secret (placeholders replaced by plausible values), then env. */
 function environment(container: Container): Record<string, string> {
   const plausible: Record<string, string> = {
-    DATABASE_URL: 'postgres://afwd:pw@db.example:5432/afwd', REDIS_URL: 'rediss://:pw@redis.example:6380',
-    STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', FANTRAX_SECRET_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
-    SMTP_URL: 'smtps://u:p@smtp.example:465', LINK_SIGNING_SECRET: 's'.repeat(40),
+    DATABASE_URL: 'postgres://afwd:pw@db.example:5432/afwd',
+    REDIS_URL: 'rediss://:pw@redis.example:6380',
+    STRIPE_SECRET_KEY: 'sk_live_x',
+    STRIPE_WEBHOOK_SECRET: 'whsec_x',
+    FANTRAX_SECRET_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    SMTP_URL: 'smtps://u:p@smtp.example:465',
+    LINK_SIGNING_SECRET: 's'.repeat(40),
   };
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
@@ -82,19 +118,32 @@ function environment(container: Container): Record<string, string> {
 
 describe('k8s/', () => {
   it('lists every manifest in kustomization.yaml except the Secret template, and uses only the allowed kinds', () => {
-    const files = readdirSync(K8S).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && f !== 'secret.template.yaml');
+    const files = readdirSync(K8S).filter(
+      (f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && f !== 'secret.template.yaml',
+    );
     expect(new Set(kustomization.resources)).toEqual(new Set(files));
     expect(kustomization.resources).not.toContain('secret.template.yaml');
-    for (const manifest of manifests) expect(ALLOWED_KINDS, `${manifest.kind} ${manifest.metadata.name}`).toContain(manifest.kind);
-    expect(byKind('Deployment').map((d) => d.metadata.name).sort()).toEqual(['afwd-api', 'afwd-site', 'afwd-worker']);
+    for (const manifest of manifests)
+      expect(ALLOWED_KINDS, `${manifest.kind} ${manifest.metadata.name}`).toContain(manifest.kind);
+    expect(
+      byKind('Deployment')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['afwd-api', 'afwd-site', 'afwd-worker']);
   });
 
   it('has no CronJob: Temporal Schedules run the recurring jobs, and a Job creates them', () => {
     for (const file of readdirSync(K8S).filter((f) => f.endsWith('.yaml'))) {
       expect(readFileSync(path.join(K8S, file), 'utf8'), file).not.toMatch(/^kind:\s*CronJob/m);
     }
-    expect(named('Job', 'afwd-schedules').spec!.template!.spec.containers[0]!.command).toEqual(['node', 'bin/schedules.ts']);
-    expect(named('Job', 'afwd-migrate').spec!.template!.spec.containers[0]!.command).toEqual(['node', 'bin/migrate.ts']);
+    expect(named('Job', 'afwd-schedules').spec!.template!.spec.containers[0]!.command).toEqual([
+      'node',
+      'bin/schedules.ts',
+    ]);
+    expect(named('Job', 'afwd-migrate').spec!.template!.spec.containers[0]!.command).toEqual([
+      'node',
+      'bin/migrate.ts',
+    ]);
   });
 
   it('gives every container requests and limits, and every long-running one liveness and readiness probes', () => {
@@ -116,7 +165,8 @@ describe('k8s/', () => {
     const worker = named('Deployment', 'afwd-worker');
     expect(worker.spec!.replicas).toBe(3);
     const container = worker.spec!.template!.spec.containers[0]!;
-    const port = (name: string | number) => (typeof name === 'number' ? name : container.ports!.find((p) => p.name === name)!.containerPort);
+    const port = (name: string | number) =>
+      typeof name === 'number' ? name : container.ports!.find((p) => p.name === name)!.containerPort;
     for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
       expect(probe?.httpGet?.path).toBe('/healthz');
       expect(port(probe!.httpGet!.port)).toBe(9464);
@@ -135,7 +185,7 @@ describe('k8s/', () => {
     expect(environment(container)).toMatchObject({ API_HOST: '0.0.0.0', API_PORT: '8321', API_TRUST_PROXY: '1' });
   });
 
-  it('builds its processes from the Dockerfile\'s image, running entry points that exist as its user', () => {
+  it("builds its processes from the Dockerfile's image, running entry points that exist as its user", () => {
     expect(kustomization.images.map((i) => i.name)).toEqual(['afwd']);
     expect(loadCompose().services.worker?.image).toBe('afwd:latest');
     const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
@@ -152,14 +202,16 @@ describe('k8s/', () => {
     expect(site.image).toBe(`nginxinc/nginx-unprivileged:${composeNginx}`);
   });
 
-  it('registers the namespace and exactly the workflows\' search attributes with the compose\'s own script', () => {
+  it("registers the namespace and exactly the workflows' search attributes with the compose's own script", () => {
     const job = named('Job', 'afwd-temporal-setup').spec!.template!.spec;
     const container = job.containers[0]!;
     // The admin-tools the compose runs it on, matching the server version.
     expect(container.image).toBe(loadCompose().services['temporal-setup']!.image);
     expect(container.image).toBe(`temporalio/admin-tools:${loadCompose().services.temporal!.image!.split(':')[1]}`);
     expect(container.command).toEqual(['sh', '/etc/afwd/temporal-setup.sh']);
-    const fromConfig = (name: string) => (container.env!.find((e) => e.name === name)!.valueFrom as { configMapKeyRef: { name: string; key: string } }).configMapKeyRef;
+    const fromConfig = (name: string) =>
+      (container.env!.find((e) => e.name === name)!.valueFrom as { configMapKeyRef: { name: string; key: string } })
+        .configMapKeyRef;
     expect(fromConfig('TEMPORAL_ADDRESS')).toEqual({ name: 'afwd-config', key: 'TEMPORAL_ADDRESS' });
     expect(fromConfig('TEMPORAL_NAMESPACE')).toEqual({ name: 'afwd-config', key: 'TEMPORAL_NAMESPACE' });
     const mount = container.volumeMounts!.find((m) => m.mountPath === '/etc/afwd')!;
@@ -168,13 +220,16 @@ describe('k8s/', () => {
     const generator = kustomization.configMapGenerator.find((g) => g.name === 'afwd-temporal-setup')!;
     expect(generator.files).toEqual(['temporal-setup.sh']);
     expect(path.join('k8s', generator.files[0]!)).toBe(TEMPORAL_SETUP_SCRIPT);
-    expect(loadCompose().services['temporal-setup']!.volumes).toEqual([`./${TEMPORAL_SETUP_SCRIPT}:/etc/afwd/temporal-setup.sh:ro`]);
+    expect(loadCompose().services['temporal-setup']!.volumes).toEqual([
+      `./${TEMPORAL_SETUP_SCRIPT}:/etc/afwd/temporal-setup.sh:ro`,
+    ]);
     expect(registeredSearchAttributes()).toEqual(SEARCH_ATTRIBUTES);
   });
 
   it('gives every process only settings lib/config.ts accepts, and every one production needs', () => {
     const settings = configSettings();
-    for (const key of [...Object.keys(configMap.data!), ...Object.keys(secretTemplate.stringData!)]) expect(settings.has(key), key).toBe(true);
+    for (const key of [...Object.keys(configMap.data!), ...Object.keys(secretTemplate.stringData!)])
+      expect(settings.has(key), key).toBe(true);
     for (const { workload, container } of builtHere) {
       const env = environment(container);
       for (const name of Object.keys(env)) expect(settings.has(name), `${workload.metadata.name}: ${name}`).toBe(true);
@@ -207,22 +262,31 @@ describe('k8s/', () => {
     const ingress = named('Ingress', 'afwd');
     expect(ingress.spec!.tls?.[0]?.secretName).toBeTruthy();
     const routes = Object.fromEntries(ingress.spec!.rules![0]!.http.paths.map((p) => [p.path, p.backend.service]));
-    expect(routes).toMatchObject({ '/api/': { name: 'afwd-api' }, '/.well-known/': { name: 'afwd-api' }, '/': { name: 'afwd-site' } });
+    expect(routes).toMatchObject({
+      '/api/': { name: 'afwd-api' },
+      '/.well-known/': { name: 'afwd-api' },
+      '/': { name: 'afwd-site' },
+    });
     expect(ingress.spec!.tls![0]!.hosts).toContain(ingress.spec!.rules![0]!.host);
     expect(new URL(configMap.data!.SITE_URL!).host).toBe(ingress.spec!.rules![0]!.host);
     expect(new URL(configMap.data!.API_PUBLIC_URL!).origin).toBe(new URL(configMap.data!.SITE_URL!).origin);
     for (const backend of Object.values(routes)) {
       const service = named('Service', backend.name);
       expect(service.spec!.ports!.map((p) => p.name)).toContain(backend.port.name);
-      const deployment = byKind('Deployment').find((d) => Object.entries(service.spec!.selector as Record<string, string>)
-        .every(([k, v]) => d.spec!.template!.metadata!.labels![k] === v));
+      const deployment = byKind('Deployment').find((d) =>
+        Object.entries(service.spec!.selector as Record<string, string>).every(
+          ([k, v]) => d.spec!.template!.metadata!.labels![k] === v,
+        ),
+      );
       expect(deployment, backend.name).toBeDefined();
     }
   });
 
-  it('serves the site with the same security headers and CSP as the compose\'s nginx', () => {
+  it("serves the site with the same security headers and CSP as the compose's nginx", () => {
     for (const file of ['security-headers.conf', 'site-csp.conf']) {
-      expect(readFileSync(path.join(K8S, 'nginx', file), 'utf8'), file).toBe(readFileSync(path.join(REPO_ROOT, 'infra/nginx', file), 'utf8'));
+      expect(readFileSync(path.join(K8S, 'nginx', file), 'utf8'), file).toBe(
+        readFileSync(path.join(REPO_ROOT, 'infra/nginx', file), 'utf8'),
+      );
     }
     const conf = readFileSync(path.join(K8S, 'nginx/site.conf'), 'utf8');
     expect(conf).toContain('include /etc/nginx/afwd/security-headers.conf;');
@@ -239,14 +303,21 @@ describe('k8s/', () => {
     const rendered = spawnSync('kubectl', ['kustomize', K8S], { encoding: 'utf8' });
     expect(rendered.stderr).toBe('');
     expect(rendered.status).toBe(0);
-    const objects = parseAllDocuments(rendered.stdout).map((d) => d.toJS() as Manifest & { metadata: { namespace?: string } });
+    const objects = parseAllDocuments(rendered.stdout).map(
+      (d) => d.toJS() as Manifest & { metadata: { namespace?: string } },
+    );
     expect(objects.map((o) => o.kind)).not.toContain('CronJob');
-    for (const object of objects.filter((o) => o.kind !== 'Namespace')) expect(object.metadata.namespace, object.metadata.name).toBe('afwd');
+    for (const object of objects.filter((o) => o.kind !== 'Namespace'))
+      expect(object.metadata.namespace, object.metadata.name).toBe('afwd');
     const images = objects.flatMap((o) => o.spec?.template?.spec.containers.map((c) => c.image) ?? []);
     expect(images.filter((i) => i.startsWith(`${kustomization.images[0]!.newName}:`))).toHaveLength(4);
-    expect(objects.some((o) => o.kind === 'ConfigMap' && /^afwd-site-nginx-[a-z0-9]+$/.test(o.metadata.name))).toBe(true);
+    expect(objects.some((o) => o.kind === 'ConfigMap' && /^afwd-site-nginx-[a-z0-9]+$/.test(o.metadata.name))).toBe(
+      true,
+    );
     // The setup script reaches the Job byte for byte, under the generated (hashed) name.
-    const script = objects.find((o) => o.kind === 'ConfigMap' && /^afwd-temporal-setup-[a-z0-9]+$/.test(o.metadata.name))!;
+    const script = objects.find(
+      (o) => o.kind === 'ConfigMap' && /^afwd-temporal-setup-[a-z0-9]+$/.test(o.metadata.name),
+    )!;
     expect(script.data!['temporal-setup.sh']).toBe(temporalSetupScript());
     const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === 'afwd-temporal-setup')!;
     expect(job.spec!.template!.spec.volumes!.map((v) => v.configMap?.name)).toContain(script.metadata.name);

@@ -22,11 +22,15 @@ describe('loadConfig', () => {
   });
 
   it('names every bad setting at once', () => {
-    expect(() => loadConfig({ SITE_PORT: '0', SAMPLE_SCALE: '2' })).toThrow(/SITE_PORT.*SAMPLE_SCALE|SAMPLE_SCALE.*SITE_PORT/);
+    expect(() => loadConfig({ SITE_PORT: '0', SAMPLE_SCALE: '2' })).toThrow(
+      /SITE_PORT.*SAMPLE_SCALE|SAMPLE_SCALE.*SITE_PORT/,
+    );
   });
 
   it('rejects a season range that runs backwards', () => {
-    expect(() => loadConfig({ SAMPLE_FROM_SEASON: '2020', SAMPLE_TO_SEASON: '2012' })).toThrow(/SAMPLE_FROM_SEASON \(2020\) is after/);
+    expect(() => loadConfig({ SAMPLE_FROM_SEASON: '2020', SAMPLE_TO_SEASON: '2012' })).toThrow(
+      /SAMPLE_FROM_SEASON \(2020\) is after/,
+    );
   });
 
   it('treats an empty optional setting as unset', () => {
@@ -51,21 +55,38 @@ describe('season calendar settings', () => {
 describe('OpenTelemetry settings', () => {
   it('exports nowhere by default, to ENDPOINT/v1/traces, or to the traces endpoint as given', () => {
     expect(loadConfig({}).tracing).toEqual({ otlpTracesUrl: undefined, otlpHeaders: {}, serviceName: undefined });
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing.otlpTracesUrl).toBe('http://collector:4318/v1/traces');
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example.com/api/traces' }).tracing.otlpTracesUrl)
-      .toBe('https://otlp.example.com/api/traces');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing.otlpTracesUrl).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example.com/api/traces',
+      }).tracing.otlpTracesUrl,
+    ).toBe('https://otlp.example.com/api/traces');
   });
 
   it('reads the export headers, percent-decoded, and the service name', () => {
-    const { tracing } = loadConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D%3D, x-team=ops', OTEL_SERVICE_NAME: 'afwd-api-eu' });
+    const { tracing } = loadConfig({
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D%3D, x-team=ops',
+      OTEL_SERVICE_NAME: 'afwd-api-eu',
+    });
     expect(tracing.otlpHeaders).toEqual({ 'x-api-key': 'abc==', 'x-team': 'ops' });
     expect(tracing.serviceName).toBe('afwd-api-eu');
   });
 
   it('rejects an endpoint that is not http(s) and malformed headers, by name', () => {
-    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318": must be an http\(s\) URL/);
-    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
-    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'just-a-key' })).toThrow(/OTEL_EXPORTER_OTLP_HEADERS="just-a-key": must look like key=value/);
-    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'k=%zz' })).toThrow(/OTEL_EXPORTER_OTLP_HEADERS: the value of k is not valid percent-encoding/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318": must be an http\(s\) URL/,
+    );
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' })).toThrow(
+      /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/,
+    );
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'just-a-key' })).toThrow(
+      /OTEL_EXPORTER_OTLP_HEADERS="just-a-key": must look like key=value/,
+    );
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'k=%zz' })).toThrow(
+      /OTEL_EXPORTER_OTLP_HEADERS: the value of k is not valid percent-encoding/,
+    );
   });
 });

@@ -17,7 +17,9 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 const optionalUrl = optionalString.pipe(z.url().optional());
-const optionalHttpUrl = optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional());
+const optionalHttpUrl = optionalString.pipe(
+  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+);
 /** `key=value` pairs, comma-separated (the OTLP exporters' header format). */
 const OTLP_HEADERS = /^$|^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/;
 
@@ -35,7 +37,10 @@ const EnvSchema = z.object({
   /** Longest a connection may sit idle inside an open transaction (a stalled process holding locks); 0 disables. */
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
   /** Temporal frontend gRPC address. */
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must look like host:port').default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must look like host:port')
+    .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('afwd-pipeline'),
   /** Port of the Temporal Web UI served by the local dev server. */
@@ -74,7 +79,10 @@ const EnvSchema = z.object({
   /** ...and trips the breaker when more than this share (0-1) of them is quarantined. */
   QUARANTINE_BATCH_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.1),
   /** host:port of the worker's Prometheus endpoint (/metrics): SDK metrics plus source freshness. Empty: off. */
-  METRICS_ADDRESS: z.string().regex(/^$|^[^:\s]+:\d+$/, 'must look like host:port, or be empty').default(''),
+  METRICS_ADDRESS: z
+    .string()
+    .regex(/^$|^[^:\s]+:\d+$/, 'must look like host:port, or be empty')
+    .default(''),
   /** Time zone of the schedules. */
   SCHEDULE_TIMEZONE: z.string().min(1).default('America/New_York'),
   /** Hour (0-23, schedule time zone) of the daily update. */
@@ -82,7 +90,10 @@ const EnvSchema = z.object({
   /** Hour (0-23, schedule time zone) of the Monday retraining. */
   WEEKLY_RETRAIN_HOUR: z.coerce.number().int().min(0).max(23).default(4),
   /** Months of the baseball season, when the schedules run, as first-last month numbers. */
-  SEASON_MONTHS: z.string().regex(/^(1[0-2]|[1-9])-(1[0-2]|[1-9])$/, 'must look like 3-10 (March to October)').default('3-10'),
+  SEASON_MONTHS: z
+    .string()
+    .regex(/^(1[0-2]|[1-9])-(1[0-2]|[1-9])$/, 'must look like 3-10 (March to October)')
+    .default('3-10'),
   /** Hour (0-23, schedule time zone) of the Sunday bio refresh, all year round (positions change in winter too). */
   BIO_REFRESH_HOUR: z.coerce.number().int().min(0).max(23).default(5),
   /**
@@ -114,13 +125,24 @@ const EnvSchema = z.object({
   API_RATE_LIMIT_PREMIUM: z.coerce.number().int().min(0).default(3000),
   API_RATE_LIMIT_ADMIN: z.coerce.number().int().min(0).default(0),
   /** Behind a reverse proxy: take the client IP from X-Forwarded-For (its last hop). Unset: the socket's address. */
-  API_TRUST_PROXY: z.enum(['', '0', '1', 'false', 'true']).default('').transform((value) => value === '1' || value === 'true'),
+  API_TRUST_PROXY: z
+    .enum(['', '0', '1', 'false', 'true'])
+    .default('')
+    .transform((value) => value === '1' || value === 'true'),
   /** Redis for the API's rate limits and read cache. Unset: a project-local redis-server in AFWD_DATA_DIR/redis. */
-  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port').optional()),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port')
+      .optional(),
+  ),
   /** Port of the project-local redis-server (used only without REDIS_URL). */
   LOCAL_REDIS_PORT: port.default(6389),
   /** Prefix of every key the API writes, so several deployments (or test suites) can share one Redis. */
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'must be 1-64 letters, digits or . : - _').default('afwd:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, 'must be 1-64 letters, digits or . : - _')
+    .default('afwd:'),
   /** Issuer and audience written into, and required of, every access token. */
   JWT_ISSUER: z.string().min(1).default('afwd'),
   JWT_AUDIENCE: z.string().min(1).default('afwd-api'),
@@ -153,7 +175,12 @@ const EnvSchema = z.object({
   /** Hour (0-23, schedule time zone) of the daily Fantrax sync. */
   FANTRAX_SYNC_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   /** SMTP server for e-mail, as smtp://user:pass@host:port or smtps://... Unset: the local SMTP server `npm start` runs. */
-  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\/\S+$/, 'must look like smtp://host:port').optional()),
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/, 'must look like smtp://host:port')
+      .optional(),
+  ),
   /** Port of the local SMTP server, and of its web mailbox (the next port). */
   LOCAL_SMTP_PORT: port.default(2525),
   /** From address of every e-mail. */
@@ -183,10 +210,22 @@ const EnvSchema = z.object({
  * STRIPE_API_URL (api.stripe.com once STRIPE_SECRET_KEY is real), TEMPORAL_CLI_PATH (only a loopback Temporal needs it).
  */
 export const PRODUCTION_REQUIRED_SETTINGS = {
-  DATABASE_URL: 'every', TEMPORAL_ADDRESS: 'every', MLB_STATS_API_URL: 'every', SITE_URL: 'every', REDIS_URL: 'every',
-  STRIPE_SECRET_KEY: 'every', STRIPE_WEBHOOK_SECRET: 'every', STRIPE_PRICE_ID: 'every', FANTRAX_API_URL: 'every',
-  FANTRAX_SECRET_KEYS: 'every', SMTP_URL: 'every', MAIL_FROM: 'every', LINK_SIGNING_SECRET: 'every',
-  API_PUBLIC_URL: 'every', API_HOST: 'api', API_TRUST_PROXY: 'api',
+  DATABASE_URL: 'every',
+  TEMPORAL_ADDRESS: 'every',
+  MLB_STATS_API_URL: 'every',
+  SITE_URL: 'every',
+  REDIS_URL: 'every',
+  STRIPE_SECRET_KEY: 'every',
+  STRIPE_WEBHOOK_SECRET: 'every',
+  STRIPE_PRICE_ID: 'every',
+  FANTRAX_API_URL: 'every',
+  FANTRAX_SECRET_KEYS: 'every',
+  SMTP_URL: 'every',
+  MAIL_FROM: 'every',
+  LINK_SIGNING_SECRET: 'every',
+  API_PUBLIC_URL: 'every',
+  API_HOST: 'api',
+  API_TRUST_PROXY: 'api',
 } as const satisfies Partial<Record<keyof z.input<typeof EnvSchema>, 'every' | 'api'>>;
 
 export interface Config {
@@ -195,7 +234,13 @@ export interface Config {
   embeddedPgPort: number;
   database: { connectTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; cliPath: string | undefined };
-  mlb: { baseUrl: string | undefined; requestsPerSecond: number | undefined; timeoutMs: number; maxRetries: number; archivePort: number };
+  mlb: {
+    baseUrl: string | undefined;
+    requestsPerSecond: number | undefined;
+    timeoutMs: number;
+    maxRetries: number;
+    archivePort: number;
+  };
   sample: { seed: number; scale: number; fromSeason: number; toSeason: number; port: number };
   sitePort: number;
   siteUrl: string;
@@ -203,12 +248,24 @@ export interface Config {
   xgboost: { nthread: number; rounds: number };
   /** Thresholds of the data-quality circuit breaker (sources/validate/circuit-breaker.ts). */
   dataQuality: { cellMinRows: number; cellMaxShare: number; batchMinRows: number; batchMaxShare: number };
-  schedules: { timezone: string; dailyUpdateHour: number; weeklyRetrainHour: number; bioRefreshHour: number; seasonMonths: { first: number; last: number } };
+  schedules: {
+    timezone: string;
+    dailyUpdateHour: number;
+    weeklyRetrainHour: number;
+    bioRefreshHour: number;
+    seasonMonths: { first: number; last: number };
+  };
   /** When each season's regular season ends: what "the last complete season" means. */
   seasonCalendar: SeasonCalendar;
   api: {
-    host: string; port: number; publicUrl: string; corsOrigins: string[]; bodyLimitBytes: number;
-    statementTimeoutMs: number; poolSize: number; shutdownGraceMs: number;
+    host: string;
+    port: number;
+    publicUrl: string;
+    corsOrigins: string[];
+    bodyLimitBytes: number;
+    statementTimeoutMs: number;
+    poolSize: number;
+    shutdownGraceMs: number;
     /** Requests a minute per caller, by role; 0 = unlimited. */
     rateLimits: { anonymous: number; free: number; premium: number; admin: number };
     trustProxy: boolean;
@@ -223,7 +280,13 @@ export interface Config {
     paymentGraceDays: number;
     localMockPort: number;
   };
-  fantrax: { apiUrl: string | undefined; timeoutMs: number; localPort: number; secretKeys: string | undefined; syncHour: number };
+  fantrax: {
+    apiUrl: string | undefined;
+    timeoutMs: number;
+    localPort: number;
+    secretKeys: string | undefined;
+    syncHour: number;
+  };
   mail: { smtpUrl: string | undefined; localPort: number; from: string };
   linkSigningSecret: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -252,7 +315,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const [firstMonth = 0, lastMonth = 0] = e.SEASON_MONTHS.split('-').map(Number);
   if (firstMonth > lastMonth) {
-    throw new ConfigError(`Invalid configuration: SEASON_MONTHS="${e.SEASON_MONTHS}": the first month is after the last`);
+    throw new ConfigError(
+      `Invalid configuration: SEASON_MONTHS="${e.SEASON_MONTHS}": the first month is after the last`,
+    );
   }
   if (!Intl.supportedValuesOf('timeZone').includes(e.SCHEDULE_TIMEZONE) && e.SCHEDULE_TIMEZONE !== 'UTC') {
     throw new ConfigError(`Invalid configuration: SCHEDULE_TIMEZONE="${e.SCHEDULE_TIMEZONE}" is not an IANA time zone`);
@@ -261,7 +326,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
     seasonCalendar = calendarFrom(e.REGULAR_SEASON_END, e.REGULAR_SEASON_END_DATES);
   } catch (error) {
-    throw new ConfigError(`Invalid configuration: REGULAR_SEASON_END="${e.REGULAR_SEASON_END}", REGULAR_SEASON_END_DATES="${e.REGULAR_SEASON_END_DATES}": ${(error as Error).message}`);
+    throw new ConfigError(
+      `Invalid configuration: REGULAR_SEASON_END="${e.REGULAR_SEASON_END}", REGULAR_SEASON_END_DATES="${e.REGULAR_SEASON_END_DATES}": ${(error as Error).message}`,
+    );
   }
   if (e.SAMPLE_FROM_SEASON > e.SAMPLE_TO_SEASON) {
     throw new ConfigError(
@@ -320,12 +387,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.API_HOST,
       port: e.API_PORT,
       publicUrl: (e.API_PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`).replace(/\/+$/, ''),
-      corsOrigins: (e.API_CORS_ORIGINS ?? new URL(e.SITE_URL).origin).split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: (e.API_CORS_ORIGINS ?? new URL(e.SITE_URL).origin)
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
       statementTimeoutMs: e.API_STATEMENT_TIMEOUT_MS,
       poolSize: e.API_DB_POOL_SIZE,
       shutdownGraceMs: e.API_SHUTDOWN_GRACE_MS,
-      rateLimits: { anonymous: e.API_RATE_LIMIT_ANONYMOUS, free: e.API_RATE_LIMIT_FREE, premium: e.API_RATE_LIMIT_PREMIUM, admin: e.API_RATE_LIMIT_ADMIN },
+      rateLimits: {
+        anonymous: e.API_RATE_LIMIT_ANONYMOUS,
+        free: e.API_RATE_LIMIT_FREE,
+        premium: e.API_RATE_LIMIT_PREMIUM,
+        admin: e.API_RATE_LIMIT_ADMIN,
+      },
       trustProxy: e.API_TRUST_PROXY,
       jwt: { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, alg: e.JWT_ALG, keyRotationDays: e.JWT_KEY_ROTATION_DAYS },
     },
@@ -349,8 +424,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkSigningSecret: e.LINK_SIGNING_SECRET,
     logLevel: e.LOG_LEVEL,
     tracing: {
-      otlpTracesUrl: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-        ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined),
+      otlpTracesUrl:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined),
       otlpHeaders: parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
       serviceName: e.OTEL_SERVICE_NAME,
     },
@@ -365,7 +441,9 @@ function parseOtlpHeaders(value: string): Record<string, string> {
     try {
       headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
     } catch {
-      throw new ConfigError(`Invalid configuration: OTEL_EXPORTER_OTLP_HEADERS: the value of ${pair.slice(0, at).trim()} is not valid percent-encoding`);
+      throw new ConfigError(
+        `Invalid configuration: OTEL_EXPORTER_OTLP_HEADERS: the value of ${pair.slice(0, at).trim()} is not valid percent-encoding`,
+      );
     }
   }
   return headers;

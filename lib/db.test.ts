@@ -34,9 +34,26 @@ describe('migrate', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE 'player_season_stats_%'",
     );
     const tables = rows.map((r) => r.table_name);
-    for (const t of ['players', 'organizations', 'affiliates', 'player_season_stats', 'draft_picks', 'scouting_grades', 'raw_responses',
-      'quarantine', 'feature_snapshots', 'models', 'predictions', 'ranking_snapshots', 'users', 'refresh_tokens', 'subscriptions',
-      'watchlists', 'fantrax_links', 'audit_log']) {
+    for (const t of [
+      'players',
+      'organizations',
+      'affiliates',
+      'player_season_stats',
+      'draft_picks',
+      'scouting_grades',
+      'raw_responses',
+      'quarantine',
+      'feature_snapshots',
+      'models',
+      'predictions',
+      'ranking_snapshots',
+      'users',
+      'refresh_tokens',
+      'subscriptions',
+      'watchlists',
+      'fantrax_links',
+      'audit_log',
+    ]) {
       expect(tables).toContain(t);
     }
   });
@@ -71,7 +88,9 @@ describe('createPool', () => {
   it('sets the statement and idle-in-transaction timeouts on every connection', async () => {
     const timed = createPool(db.url, { max: 1, statementTimeoutMs: 1500, idleInTransactionTimeoutMs: 60_000 });
     try {
-      const { rows } = await timed.query("SELECT current_setting('statement_timeout') AS s, current_setting('idle_in_transaction_session_timeout') AS i");
+      const { rows } = await timed.query(
+        "SELECT current_setting('statement_timeout') AS s, current_setting('idle_in_transaction_session_timeout') AS i",
+      );
       expect(rows[0]).toEqual({ s: '1500ms', i: '1min' });
       await expect(timed.query('SELECT pg_sleep(5)')).rejects.toThrow(/statement timeout/);
     } finally {
@@ -98,11 +117,16 @@ describe('createPool', () => {
 
   it('reports an idle connection cut by the server to onError instead of crashing', async () => {
     const errors: string[] = [];
-    const watched = createPool(db.url, { max: 1, applicationName: 'afwd-cut-me', onError: (error) => errors.push(error.message) });
+    const watched = createPool(db.url, {
+      max: 1,
+      applicationName: 'afwd-cut-me',
+      onError: (error) => errors.push(error.message),
+    });
     try {
       await watched.query('SELECT 1');
       await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'afwd-cut-me'");
-      for (const deadline = Date.now() + 5_000; errors.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+      for (const deadline = Date.now() + 5_000; errors.length === 0 && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 100));
       expect(errors).toEqual(['terminating connection due to administrator command']);
       // The pool replaces the lost connection.
@@ -117,14 +141,19 @@ describe('withTransaction', () => {
   it('reads a read-only snapshot when asked: later commits stay unseen, and writes are refused', async () => {
     await pool.query('CREATE TABLE IF NOT EXISTS snapshot_probe (n integer)');
     await pool.query('INSERT INTO snapshot_probe VALUES (1)');
-    const seen = await withTransaction(pool, async (client) => {
-      const first = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshot_probe')).rows[0]!.n;
-      await pool.query('INSERT INTO snapshot_probe VALUES (2)');
-      const second = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshot_probe')).rows[0]!.n;
-      return [first, second];
-    }, { snapshot: true });
+    const seen = await withTransaction(
+      pool,
+      async (client) => {
+        const first = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshot_probe')).rows[0]!.n;
+        await pool.query('INSERT INTO snapshot_probe VALUES (2)');
+        const second = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshot_probe')).rows[0]!.n;
+        return [first, second];
+      },
+      { snapshot: true },
+    );
     expect(seen).toEqual([1, 1]);
-    await expect(withTransaction(pool, (client) => client.query('INSERT INTO snapshot_probe VALUES (3)'), { snapshot: true }))
-      .rejects.toThrow(/read-only transaction/);
+    await expect(
+      withTransaction(pool, (client) => client.query('INSERT INTO snapshot_probe VALUES (3)'), { snapshot: true }),
+    ).rejects.toThrow(/read-only transaction/);
   });
 });

@@ -41,7 +41,11 @@ export interface PoolOptions {
   onError?: (error: Error) => void;
 }
 
-export const POOL_DEFAULTS = { connectTimeoutMs: 10_000, statementTimeoutMs: 600_000, idleInTransactionTimeoutMs: 300_000 } as const;
+export const POOL_DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  statementTimeoutMs: 600_000,
+  idleInTransactionTimeoutMs: 300_000,
+} as const;
 
 export function createPool(connectionString: string, options: PoolOptions = {}): Pool {
   const pool = new pg.Pool({
@@ -124,7 +128,8 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   for (const file of files) {
     const sql = await readFile(path.join(dir, file), 'utf8');
     const version = Number(file.slice(0, file.indexOf('_')));
-    if (migrations.some((m) => m.version === version)) throw new Error(`Two migrations share version ${version} in ${dir}`);
+    if (migrations.some((m) => m.version === version))
+      throw new Error(`Two migrations share version ${version} in ${dir}`);
     migrations.push({ version, name: file, sql, checksum: createHash('sha256').update(sql).digest('hex') });
   }
   return migrations;

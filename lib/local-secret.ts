@@ -12,7 +12,8 @@ import path from 'node:path';
  * @example const secret = await localSecret(config.dataDir, 'link-signing-secret');
  */
 export async function localSecret(dataDir: string, name: string): Promise<string> {
-  if (!/^[a-z0-9-]+$/.test(name)) throw new TypeError(`secret name must be lower-case letters, digits and dashes, got "${name}"`);
+  if (!/^[a-z0-9-]+$/.test(name))
+    throw new TypeError(`secret name must be lower-case letters, digits and dashes, got "${name}"`);
   const dir = path.join(dataDir, 'secrets');
   const file = path.join(dir, name);
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -38,6 +39,9 @@ export async function localSecret(dataDir: string, name: string): Promise<string
 }
 
 /** The secret that signs unsubscribe links and password-reset tokens: LINK_SIGNING_SECRET, or the local one. */
-export async function linkSigningSecret(config: { dataDir: string; linkSigningSecret: string | undefined }): Promise<string> {
+export async function linkSigningSecret(config: {
+  dataDir: string;
+  linkSigningSecret: string | undefined;
+}): Promise<string> {
   return config.linkSigningSecret ?? localSecret(config.dataDir, 'link-signing-secret');
 }

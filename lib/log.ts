@@ -26,19 +26,34 @@ export function traceFields(): { traceId?: string; spanId?: string } {
  *   (api/server.ts calls it when it closes). Off by default: a command's lines stay in order with its console output.
  * @param options.destination where lines go instead of stdout or stderr (tests read them back).
  */
-export function createLogger(options: { level: string; name?: string; toStderr?: boolean; async?: boolean; destination?: DestinationStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  name?: string;
+  toStderr?: boolean;
+  async?: boolean;
+  destination?: DestinationStream;
+}): Logger {
   const fd = options.toStderr ? 2 : 1;
   // minLength 1 rather than 0: a line (always longer) still starts a write at once, but flush(cb) then waits for the
   // writes in flight to end, where with 0 it calls back at once whatever is still pending.
-  const destination = options.destination ?? (options.async ? pino.destination({ dest: fd, sync: false, minLength: 1 }) : options.toStderr ? pino.destination(2) : undefined);
-  return pino({
-    name: options.name ?? 'afwd',
-    level: options.level,
-    // Credentials must never reach a log line, whatever a caller passes in.
-    redact: { paths: ['*.password', '*.secret', '*.token', '*.userSecretId', 'databaseUrl'], censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    mixin: traceFields,
-  }, destination);
+  const destination =
+    options.destination ??
+    (options.async
+      ? pino.destination({ dest: fd, sync: false, minLength: 1 })
+      : options.toStderr
+        ? pino.destination(2)
+        : undefined);
+  return pino(
+    {
+      name: options.name ?? 'afwd',
+      level: options.level,
+      // Credentials must never reach a log line, whatever a caller passes in.
+      redact: { paths: ['*.password', '*.secret', '*.token', '*.userSecretId', 'databaseUrl'], censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: traceFields,
+    },
+    destination,
+  );
 }
 
 /**

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEASON_CALENDAR, calendarFrom, finishedSeasons, inSeason, lastCompleteSeason, regularSeasonEnd } from './season-calendar.ts';
+import {
+  DEFAULT_SEASON_CALENDAR,
+  calendarFrom,
+  finishedSeasons,
+  inSeason,
+  lastCompleteSeason,
+  regularSeasonEnd,
+} from './season-calendar.ts';
 
 describe('lastCompleteSeason', () => {
   const calendar = calendarFrom('10-01', '2022-10-05');
@@ -43,7 +50,10 @@ describe('calendarFrom', () => {
 
   it('reads a list of per-season end dates', () => {
     const c = calendarFrom('09-30', ' 2020-09-27 , 2022-10-05 ');
-    expect([...c.ends]).toEqual([[2020, '2020-09-27'], [2022, '2022-10-05']]);
+    expect([...c.ends]).toEqual([
+      [2020, '2020-09-27'],
+      [2022, '2022-10-05'],
+    ]);
     expect(c.defaultEnd).toEqual({ month: 9, day: 30 });
   });
 });
@@ -52,18 +62,31 @@ describe('finishedSeasons', () => {
   const calendar = calendarFrom('10-01', '');
 
   it('leaves the season in progress out, in season and before its first game', () => {
-    expect(finishedSeasons({ fromSeason: 2020, toSeason: 2026, today: '2026-07-15' }, calendar)).toEqual({ asOfSeasons: [2020, 2021, 2022, 2023, 2024, 2025], lastComplete: 2025 });
-    expect(finishedSeasons({ fromSeason: 2020, toSeason: 2026, today: '2026-03-10' }, calendar).lastComplete).toBe(2025);
-    expect(finishedSeasons({ fromSeason: 2020, toSeason: 2026, today: '2026-11-15' }, calendar).asOfSeasons.at(-1)).toBe(2026);
+    expect(finishedSeasons({ fromSeason: 2020, toSeason: 2026, today: '2026-07-15' }, calendar)).toEqual({
+      asOfSeasons: [2020, 2021, 2022, 2023, 2024, 2025],
+      lastComplete: 2025,
+    });
+    expect(finishedSeasons({ fromSeason: 2020, toSeason: 2026, today: '2026-03-10' }, calendar).lastComplete).toBe(
+      2025,
+    );
+    expect(
+      finishedSeasons({ fromSeason: 2020, toSeason: 2026, today: '2026-11-15' }, calendar).asOfSeasons.at(-1),
+    ).toBe(2026);
   });
 
   it('never goes past the last ingested season', () => {
-    expect(finishedSeasons({ fromSeason: 2015, toSeason: 2022, today: '2026-11-15' }, calendar).lastComplete).toBe(2022);
+    expect(finishedSeasons({ fromSeason: 2015, toSeason: 2022, today: '2026-11-15' }, calendar).lastComplete).toBe(
+      2022,
+    );
   });
 
   it('refuses a malformed date', () => {
-    expect(() => finishedSeasons({ fromSeason: 2015, toSeason: 2022, today: '15/07/2026' }, calendar)).toThrow(/today must be a date like/);
-    expect(() => finishedSeasons({ fromSeason: 2015, toSeason: 2022, today: '2026-02-30' }, calendar)).toThrow(/today must be a date like/);
+    expect(() => finishedSeasons({ fromSeason: 2015, toSeason: 2022, today: '15/07/2026' }, calendar)).toThrow(
+      /today must be a date like/,
+    );
+    expect(() => finishedSeasons({ fromSeason: 2015, toSeason: 2022, today: '2026-02-30' }, calendar)).toThrow(
+      /today must be a date like/,
+    );
   });
 });
 
@@ -71,7 +94,7 @@ describe('inSeason', () => {
   const calendar = calendarFrom('10-07', '2020-09-27');
   const at = (iso: string) => inSeason(new Date(`${iso}T12:00:00Z`), { first: 3 }, calendar);
 
-  it('runs from the first day of the first season month through the regular season\'s last day', () => {
+  it("runs from the first day of the first season month through the regular season's last day", () => {
     expect(at('2026-02-28')).toBe(false);
     expect(at('2026-03-01')).toBe(true);
     expect(at('2026-07-15')).toBe(true);
@@ -80,7 +103,7 @@ describe('inSeason', () => {
     expect(at('2026-12-31')).toBe(false);
   });
 
-  it('follows a season\'s own end date', () => {
+  it("follows a season's own end date", () => {
     expect(at('2020-09-27')).toBe(true);
     expect(at('2020-09-28')).toBe(false);
   });

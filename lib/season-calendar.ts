@@ -71,8 +71,12 @@ export function calendarFrom(defaultEnd: string, ends: string): SeasonCalendar {
   // 2000 is a leap year, so 02-29 passes; any real month-day does.
   if (!m || !isRealDate(`2000-${m[1]}-${m[2]}`)) throw new RangeError(`"${defaultEnd}" is not a month-day like 10-07`);
   const map = new Map<number, string>();
-  for (const item of ends.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(item) || !isRealDate(item)) throw new RangeError(`"${item}" is not a date like 2022-10-05`);
+  for (const item of ends
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(item) || !isRealDate(item))
+      throw new RangeError(`"${item}" is not a date like 2022-10-05`);
     const season = Number(item.slice(0, 4));
     if (map.has(season)) throw new RangeError(`season ${season} has two end dates`);
     map.set(season, item);

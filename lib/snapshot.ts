@@ -59,9 +59,7 @@ export const ProspectSchema = z.object({
   organizationRank: z.number().int().positive().nullable(),
   slug: z.string().regex(/^[a-z0-9-]+$/),
   name: z.string().min(1),
-  organization: z
-    .object({ id: z.number().int(), name: z.string(), abbreviation: z.string() })
-    .nullable(),
+  organization: z.object({ id: z.number().int(), name: z.string(), abbreviation: z.string() }).nullable(),
   position: z.string(),
   isPitcher: z.boolean(),
   level: z.string(),
@@ -98,7 +96,9 @@ export const ProspectSchema = z.object({
   narrative: z.array(z.string()),
   comparables: z.array(ComparableSchema),
   /** Rank and probability in earlier snapshots, oldest first, this one last. */
-  history: z.array(z.object({ date: z.string(), rank: z.number().int().positive(), probability: z.number().min(0).max(1) })),
+  history: z.array(
+    z.object({ date: z.string(), rank: z.number().int().positive(), probability: z.number().min(0).max(1) }),
+  ),
   stats: z.array(StatLineSchema),
 });
 export type Prospect = z.infer<typeof ProspectSchema>;
@@ -122,7 +122,13 @@ export const MetricsSchema = z.object({
   logLoss: z.number(),
 });
 
-const ReliabilityBinSchema = z.object({ from: z.number(), to: z.number(), predicted: z.number(), observed: z.number(), count: z.number().int() });
+const ReliabilityBinSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  predicted: z.number(),
+  observed: z.number(),
+  count: z.number().int(),
+});
 
 /** Model monitoring of the day the run was scored (monitoring/, db/monitoring.ts). */
 export const MonitoringSchema = z.object({
@@ -141,7 +147,14 @@ export const MonitoringSchema = z.object({
     /** The serving model's first monitored day, the FeatureDrift alert's baseline; absent in older snapshots. */
     baselineDay: z.string().nullable().optional(),
     /** `baselinePsi`: the feature's PSI on `baselineDay` (null when not measured then); absent in older snapshots. */
-    top: z.array(z.object({ feature: z.string(), label: z.string(), psi: z.number().min(0), baselinePsi: z.number().min(0).nullable().optional() })),
+    top: z.array(
+      z.object({
+        feature: z.string(),
+        label: z.string(),
+        psi: z.number().min(0),
+        baselinePsi: z.number().min(0).nullable().optional(),
+      }),
+    ),
   }),
   /** Live calibration of the serving model on the outcomes known so far. */
   calibration: z.object({
@@ -162,17 +175,21 @@ export type Monitoring = z.infer<typeof MonitoringSchema>;
 
 export const MethodologySchema = z.object({
   /** Held-out scores of the model in service and its baselines, on cohorts it never trained, stopped or calibrated on. */
-  backtest: z.object({
-    trainThrough: z.number().int(),
-    /** The cohort that stopped the boosting and fitted the calibrator (absent in snapshots from before it was recorded). */
-    validationSeason: z.number().int().optional(),
-    testSeasons: z.array(z.number().int()),
-    model: MetricsSchema,
-    baselines: z.record(z.string(), MetricsSchema),
-  }).nullable(),
+  backtest: z
+    .object({
+      trainThrough: z.number().int(),
+      /** The cohort that stopped the boosting and fitted the calibrator (absent in snapshots from before it was recorded). */
+      validationSeason: z.number().int().optional(),
+      testSeasons: z.array(z.number().int()),
+      model: MetricsSchema,
+      baselines: z.record(z.string(), MetricsSchema),
+    })
+    .nullable(),
   /** Reliability table: mean predicted vs observed success rate per probability bin. */
   reliability: z.array(ReliabilityBinSchema),
-  featureCatalog: z.array(z.object({ name: z.string(), label: z.string(), definition: z.string(), unit: z.string(), source: z.string() })),
+  featureCatalog: z.array(
+    z.object({ name: z.string(), label: z.string(), definition: z.string(), unit: z.string(), source: z.string() }),
+  ),
   sources: z.array(z.object({ source: z.string(), lastSuccess: z.string().nullable(), stale: z.boolean() })),
   /** Drift and live calibration; null when the run was not monitored, absent in snapshots from before monitoring. */
   monitoring: MonitoringSchema.nullable().optional(),

@@ -65,11 +65,18 @@ export function initTracing(options: TracingOptions): Tracing {
   const exportUrl = options.config.tracing.otlpTracesUrl;
   const processors = [...(options.spanProcessors ?? [])];
   if (exportUrl) {
-    const exporter = new OTLPTraceExporter({ url: exportUrl, headers: options.config.tracing.otlpHeaders, timeoutMillis: 10_000 });
+    const exporter = new OTLPTraceExporter({
+      url: exportUrl,
+      headers: options.config.tracing.otlpHeaders,
+      timeoutMillis: 10_000,
+    });
     // Batches of up to 512 every 5 s: one POST per batch, off the request path.
-    processors.push(new BatchSpanProcessor(exporter, { maxQueueSize: options.maxQueueSize ?? 2048, scheduledDelayMillis: 5_000 }));
+    processors.push(
+      new BatchSpanProcessor(exporter, { maxQueueSize: options.maxQueueSize ?? 2048, scheduledDelayMillis: 5_000 }),
+    );
   }
-  if (options.log) diag.setLogger(diagLogger(options.log), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  if (options.log)
+    diag.setLogger(diagLogger(options.log), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const resource = new Resource({ ...Resource.default().attributes, [ATTR_SERVICE_NAME]: serviceName });
   const provider = new NodeTracerProvider({ resource, spanProcessors: processors });
   // AsyncLocalStorage context manager (the default of register()) and W3C trace context only: no baggage is read
@@ -83,17 +90,18 @@ export function initTracing(options: TracingOptions): Tracing {
     resource,
     spanProcessor: provider.getActiveSpanProcessor(),
     flush: () => provider.forceFlush(),
-    shutdown: () => (stopped ??= (async () => {
-      try {
-        await provider.shutdown();
-      } finally {
-        trace.disable();
-        context.disable();
-        propagation.disable();
-        diag.disable();
-        if (current === tracing) current = undefined;
-      }
-    })()),
+    shutdown: () =>
+      (stopped ??= (async () => {
+        try {
+          await provider.shutdown();
+        } finally {
+          trace.disable();
+          context.disable();
+          propagation.disable();
+          diag.disable();
+          if (current === tracing) current = undefined;
+        }
+      })()),
   };
   current = tracing;
   return tracing;
@@ -101,10 +109,15 @@ export function initTracing(options: TracingOptions): Tracing {
 
 /** OpenTelemetry's diagnostics as pino lines: without it a failing export would go unnoticed. */
 function diagLogger(log: Logger): DiagLogger {
-  const line = (level: 'error' | 'warn') => (message: string, ...args: unknown[]) => {
-    const err = args.find((arg) => arg instanceof Error);
-    log[level]({ component: 'opentelemetry', ...(err ? { err } : args.length ? { details: args.map(String) } : {}) }, message);
-  };
+  const line =
+    (level: 'error' | 'warn') =>
+    (message: string, ...args: unknown[]) => {
+      const err = args.find((arg) => arg instanceof Error);
+      log[level](
+        { component: 'opentelemetry', ...(err ? { err } : args.length ? { details: args.map(String) } : {}) },
+        message,
+      );
+    };
   const ignore = () => undefined;
   return { error: line('error'), warn: line('warn'), info: ignore, debug: ignore, verbose: ignore };
 }

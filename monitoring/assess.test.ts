@@ -8,18 +8,42 @@ import type { FeatureDriftRecord, LiveCalibrationRecord } from '../db/monitoring
 import { ownBaseline, psiRise, psiRises, thresholdWarnings } from './assess.ts';
 
 const drift = (feature: string, psi: number): FeatureDriftRecord => ({
-  feature, psi, binning: 'quantile', trainingMissing: 0, scoringMissing: 0, bins: [],
+  feature,
+  psi,
+  binning: 'quantile',
+  trainingMissing: 0,
+  scoringMissing: 0,
+  bins: [],
 });
 const calibration = (ece: number | null, outcomes: number): LiveCalibrationRecord => ({
-  modelVersion: 'm1', serving: true, status: ece === null ? 'not-enough-data' : 'measured', reason: ece === null ? 'too few' : null,
-  outcomes, positives: 10, asOfSeasons: [2016], ece, brier: ece === null ? null : 0.05, auc: null, reliability: ece === null ? null : [],
+  modelVersion: 'm1',
+  serving: true,
+  status: ece === null ? 'not-enough-data' : 'measured',
+  reason: ece === null ? 'too few' : null,
+  outcomes,
+  positives: 10,
+  asOfSeasons: [2016],
+  ece,
+  brier: ece === null ? null : 0.05,
+  auc: null,
+  reliability: ece === null ? null : [],
 });
 
 describe('psiRises', () => {
-  const baseline = { day: '2026-07-01', psi: new Map([['seasons_pro', 5.6], ['age', 0.02], ['draft_pick', 0.4]]) };
+  const baseline = {
+    day: '2026-07-01',
+    psi: new Map([
+      ['seasons_pro', 5.6],
+      ['age', 0.02],
+      ['draft_pick', 0.4],
+    ]),
+  };
 
   it("is today's PSI less the baseline day's, largest first, and the whole PSI for a feature the baseline lacks", () => {
-    const rises = psiRises([drift('seasons_pro', 5.7), drift('age', 0.5), drift('draft_pick', 0.1), drift('bats_left', 0.3)], baseline);
+    const rises = psiRises(
+      [drift('seasons_pro', 5.7), drift('age', 0.5), drift('draft_pick', 0.1), drift('bats_left', 0.3)],
+      baseline,
+    );
     expect(rises.map((r) => r.feature)).toEqual(['age', 'bats_left', 'seasons_pro', 'draft_pick']);
     expect(rises[0]).toEqual({ feature: 'age', psi: 0.5, baselinePsi: 0.02, rise: 0.48 });
     expect(rises[1]).toEqual({ feature: 'bats_left', psi: 0.3, baselinePsi: null, rise: 0.3 });
@@ -39,18 +63,30 @@ describe('psiRises', () => {
 
 describe('thresholdWarnings', () => {
   it('stays quiet on a large standing PSI that has not risen, and on a rise of exactly 0.25', () => {
-    const baseline = { day: '2026-07-01', psi: new Map([['seasons_pro', 5.6], ['age', 0.25]]) };
+    const baseline = {
+      day: '2026-07-01',
+      psi: new Map([
+        ['seasons_pro', 5.6],
+        ['age', 0.25],
+      ]),
+    };
     const rises = psiRises([drift('seasons_pro', 5.0), drift('age', 0.5)], baseline);
     expect(rises.find((r) => r.feature === 'age')!.rise).toBe(0.25);
     expect(thresholdWarnings(rises, baseline.day, [calibration(null, 10)])).toEqual([]);
   });
 
   it('names every feature whose PSI rose by more than 0.25, with its PSI today and on the baseline day', () => {
-    const baseline = { day: '2026-07-01', psi: new Map([['seasons_pro', 5.6], ['age', 0.02]]) };
+    const baseline = {
+      day: '2026-07-01',
+      psi: new Map([
+        ['seasons_pro', 5.6],
+        ['age', 0.02],
+      ]),
+    };
     const rises = psiRises([drift('seasons_pro', 6.1), drift('age', 0.5), drift('bats_left', 0.26)], baseline);
     expect(thresholdWarnings(rises, baseline.day, [calibration(0.05, 300)])).toEqual([
-      'FeatureDrift: PSI rose by more than 0.25 since 2026-07-01 for seasons_pro (6.100, was 5.600), age (0.500, was 0.020), '
-        + 'bats_left (0.260, was not measured)',
+      'FeatureDrift: PSI rose by more than 0.25 since 2026-07-01 for seasons_pro (6.100, was 5.600), age (0.500, was 0.020), ' +
+        'bats_left (0.260, was not measured)',
     ]);
   });
 
@@ -63,6 +99,8 @@ describe('thresholdWarnings', () => {
   });
 
   it('refuses rises without the day they rise from', () => {
-    expect(() => thresholdWarnings([{ feature: 'age', psi: 0.5, baselinePsi: 0, rise: 0.5 }], null, [])).toThrow(/baseline day/);
+    expect(() => thresholdWarnings([{ feature: 'age', psi: 0.5, baselinePsi: 0, rise: 0.5 }], null, [])).toThrow(
+      /baseline day/,
+    );
   });
 });

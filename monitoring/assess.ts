@@ -28,8 +28,18 @@ export function featureDrift(
 ): FeatureDriftRecord[] {
   return features
     .map((feature): FeatureDriftRecord => {
-      const r = featurePsi(columnOf(training.dataset, feature, training.rows), columnOf(scoring.dataset, feature, scoring.rows));
-      return { feature, psi: r.psi, binning: r.binning, trainingMissing: r.trainingMissing, scoringMissing: r.scoringMissing, bins: r.bins };
+      const r = featurePsi(
+        columnOf(training.dataset, feature, training.rows),
+        columnOf(scoring.dataset, feature, scoring.rows),
+      );
+      return {
+        feature,
+        psi: r.psi,
+        binning: r.binning,
+        trainingMissing: r.trainingMissing,
+        scoringMissing: r.scoringMissing,
+        bins: r.bins,
+      };
     })
     .sort((a, b) => b.psi - a.psi || a.feature.localeCompare(b.feature));
 }
@@ -82,7 +92,13 @@ export function calibrationByModel(outcomes: readonly KnownOutcome[], servingMod
   return [...byModel].map(([modelVersion, own]): LiveCalibrationRecord => {
     const c = liveCalibration(own);
     const asOfSeasons = [...new Set(own.map((o) => o.asOfSeason))].sort((a, b) => a - b);
-    const base = { modelVersion, serving: modelVersion === servingModel, outcomes: c.outcomes, positives: c.positives, asOfSeasons };
+    const base = {
+      modelVersion,
+      serving: modelVersion === servingModel,
+      outcomes: c.outcomes,
+      positives: c.positives,
+      asOfSeasons,
+    };
     return c.status === 'measured'
       ? { ...base, status: c.status, reason: null, ece: c.ece, brier: c.brier, auc: c.auc, reliability: c.reliability }
       : { ...base, status: c.status, reason: c.reason, ece: null, brier: null, auc: null, reliability: null };
@@ -99,11 +115,18 @@ export function thresholdWarnings(
   calibration: readonly LiveCalibrationRecord[],
 ): string[] {
   const warnings: string[] = [];
-  const drifted = rises.filter((d) => d.rise > PSI_THRESHOLDS.major).sort((a, b) => b.rise - a.rise || a.feature.localeCompare(b.feature));
+  const drifted = rises
+    .filter((d) => d.rise > PSI_THRESHOLDS.major)
+    .sort((a, b) => b.rise - a.rise || a.feature.localeCompare(b.feature));
   if (drifted.length > 0) {
     if (baselineDay === null) throw new Error('feature drift rises were given without the baseline day they rise from');
-    const named = drifted.map((d) => `${d.feature} (${d.psi.toFixed(3)}, was ${d.baselinePsi === null ? 'not measured' : d.baselinePsi.toFixed(3)})`);
-    warnings.push(`FeatureDrift: PSI rose by more than ${PSI_THRESHOLDS.major} since ${baselineDay} for ${named.join(', ')}`);
+    const named = drifted.map(
+      (d) =>
+        `${d.feature} (${d.psi.toFixed(3)}, was ${d.baselinePsi === null ? 'not measured' : d.baselinePsi.toFixed(3)})`,
+    );
+    warnings.push(
+      `FeatureDrift: PSI rose by more than ${PSI_THRESHOLDS.major} since ${baselineDay} for ${named.join(', ')}`,
+    );
   }
   const serving = calibration.find((c) => c.serving);
   if (serving && calibrationDegraded(serving)) {

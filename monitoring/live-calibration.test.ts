@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../lib/random.ts';
 import {
-  calibrationDegraded, equalCountReliability, expectedCalibrationError, LIVE_CALIBRATION_ALERT, liveCalibration, MIN_LIVE_OUTCOMES, type Outcome,
+  calibrationDegraded,
+  equalCountReliability,
+  expectedCalibrationError,
+  LIVE_CALIBRATION_ALERT,
+  liveCalibration,
+  MIN_LIVE_OUTCOMES,
+  type Outcome,
 } from './live-calibration.ts';
 
 /** Outcomes whose true success rate is `truth(p)` for a prediction p drawn from a skewed, prospect-like distribution. */
@@ -20,8 +26,12 @@ function synthetic(n: number, seed: number, truth: (p: number) => number): Outco
 describe('liveCalibration', () => {
   it('computes ECE, Brier, AUC and the reliability table by hand on a small case', () => {
     const outcomes = [
-      { probability: 0.1, label: 0 }, { probability: 0.1, label: 0 }, { probability: 0.2, label: 1 }, { probability: 0.2, label: 0 },
-      { probability: 0.7, label: 1 }, { probability: 0.9, label: 1 },
+      { probability: 0.1, label: 0 },
+      { probability: 0.1, label: 0 },
+      { probability: 0.2, label: 1 },
+      { probability: 0.2, label: 0 },
+      { probability: 0.7, label: 1 },
+      { probability: 0.9, label: 1 },
     ];
     const result = liveCalibration(outcomes, { minOutcomes: 1, bins: 3 });
     expect(result.status).toBe('measured');
@@ -69,7 +79,10 @@ describe('liveCalibration', () => {
 
   it('says not enough data below the floor, with the count', () => {
     expect(liveCalibration([])).toEqual({
-      status: 'not-enough-data', outcomes: 0, positives: 0, reason: `0 known outcomes; live calibration needs at least ${MIN_LIVE_OUTCOMES}`,
+      status: 'not-enough-data',
+      outcomes: 0,
+      positives: 0,
+      reason: `0 known outcomes; live calibration needs at least ${MIN_LIVE_OUTCOMES}`,
     });
     const few = liveCalibration([{ probability: 0.3, label: 1 }]);
     expect(few).toMatchObject({ status: 'not-enough-data', outcomes: 1, positives: 1 });
@@ -77,7 +90,8 @@ describe('liveCalibration', () => {
   });
 
   it('alerts only with enough outcomes behind the error', () => {
-    const offBy = (outcomes: number) => liveCalibration(Array.from({ length: outcomes }, (_, i) => ({ probability: 0.5, label: i % 10 === 0 ? 1 : 0 })));
+    const offBy = (outcomes: number) =>
+      liveCalibration(Array.from({ length: outcomes }, (_, i) => ({ probability: 0.5, label: i % 10 === 0 ? 1 : 0 })));
     expect(calibrationDegraded(offBy(LIVE_CALIBRATION_ALERT.minOutcomes - 1))).toBe(false);
     expect(calibrationDegraded(offBy(LIVE_CALIBRATION_ALERT.minOutcomes))).toBe(true);
   });

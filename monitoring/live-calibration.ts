@@ -53,7 +53,8 @@ export type LiveCalibration =
 
 function validate(outcomes: readonly Outcome[]): void {
   outcomes.forEach((o, i) => {
-    if (!(o.probability >= 0 && o.probability <= 1)) throw new Error(`outcome ${i}: probability must be in [0, 1], got ${o.probability}`);
+    if (!(o.probability >= 0 && o.probability <= 1))
+      throw new Error(`outcome ${i}: probability must be in [0, 1], got ${o.probability}`);
     if (o.label !== 0 && o.label !== 1) throw new Error(`outcome ${i}: label must be 0 or 1, got ${o.label}`);
   });
 }
@@ -77,7 +78,13 @@ export function equalCountReliability(outcomes: readonly Outcome[], bins = CALIB
       p += o.probability;
       y += o.label;
     }
-    table.push({ from: slice[0]!.probability, to: slice.at(-1)!.probability, predicted: p / slice.length, observed: y / slice.length, count: slice.length });
+    table.push({
+      from: slice[0]!.probability,
+      to: slice.at(-1)!.probability,
+      predicted: p / slice.length,
+      observed: y / slice.length,
+      count: slice.length,
+    });
   }
   return table;
 }
@@ -90,13 +97,18 @@ export function expectedCalibrationError(table: readonly LiveReliabilityBin[]): 
 }
 
 /** Live calibration of one model's predictions whose outcomes are known; not enough data below `minOutcomes`. */
-export function liveCalibration(outcomes: readonly Outcome[], options: { minOutcomes?: number; bins?: number } = {}): LiveCalibration {
+export function liveCalibration(
+  outcomes: readonly Outcome[],
+  options: { minOutcomes?: number; bins?: number } = {},
+): LiveCalibration {
   validate(outcomes);
   const minOutcomes = options.minOutcomes ?? MIN_LIVE_OUTCOMES;
   const positives = outcomes.reduce((s, o) => s + o.label, 0);
   if (outcomes.length < minOutcomes) {
     return {
-      status: 'not-enough-data', outcomes: outcomes.length, positives,
+      status: 'not-enough-data',
+      outcomes: outcomes.length,
+      positives,
       reason: `${outcomes.length} known outcome${outcomes.length === 1 ? '' : 's'}; live calibration needs at least ${minOutcomes}`,
     };
   }
@@ -105,12 +117,26 @@ export function liveCalibration(outcomes: readonly Outcome[], options: { minOutc
   const probabilities = outcomes.map((o) => o.probability);
   const auc = rocAuc(labels, probabilities);
   return {
-    status: 'measured', outcomes: outcomes.length, positives, ece: expectedCalibrationError(reliability),
-    brier: brier(labels, probabilities), auc: Number.isNaN(auc) ? null : auc, reliability,
+    status: 'measured',
+    outcomes: outcomes.length,
+    positives,
+    ece: expectedCalibrationError(reliability),
+    brier: brier(labels, probabilities),
+    auc: Number.isNaN(auc) ? null : auc,
+    reliability,
   };
 }
 
 /** Whether a measured live calibration crosses the alert threshold (enough outcomes and too large an error). */
-export function calibrationDegraded(c: { status: LiveCalibration['status']; outcomes: number; ece?: number | null }): boolean {
-  return c.status === 'measured' && c.outcomes >= LIVE_CALIBRATION_ALERT.minOutcomes && typeof c.ece === 'number' && c.ece > LIVE_CALIBRATION_ALERT.ece;
+export function calibrationDegraded(c: {
+  status: LiveCalibration['status'];
+  outcomes: number;
+  ece?: number | null;
+}): boolean {
+  return (
+    c.status === 'measured' &&
+    c.outcomes >= LIVE_CALIBRATION_ALERT.minOutcomes &&
+    typeof c.ece === 'number' &&
+    c.ece > LIVE_CALIBRATION_ALERT.ece
+  );
 }

@@ -18,7 +18,11 @@ function phi(x: number): number {
   if (x === -Infinity) return 0;
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * z);
-  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-z * z);
+  const erf =
+    1 -
+    t *
+      (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+      Math.exp(-z * z);
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
@@ -65,7 +69,12 @@ describe('featurePsi', () => {
     // Over deciles, N(0,1) against N(delta,1) has an exact PSI; as bins get finer it tends to the J-divergence, delta^2.
     expect(analyticDecilePsi(0.5)).toBeCloseTo(0.2377, 3);
     expect(analyticDecilePsi(0.1)).toBeCloseTo(0.00959, 4);
-    for (const [delta, seed] of [[0.1, 4], [0.25, 5], [0.5, 6], [1, 7]] as const) {
+    for (const [delta, seed] of [
+      [0.1, 4],
+      [0.25, 5],
+      [0.5, 6],
+      [1, 7],
+    ] as const) {
       const { psi } = featurePsi(normals(200_000, seed), normals(200_000, seed + 100, delta));
       // Sampling error of 200,000 rows a side (both the bins and the shares are estimated): about 0.001 here.
       expect(Math.abs(psi - analyticDecilePsi(delta))).toBeLessThan(0.01 * analyticDecilePsi(delta) + 0.004);
@@ -97,7 +106,12 @@ describe('featurePsi', () => {
     // The missing bin alone adds (0.5 - 0.1) ln 5.
     expect(result.psi).toBeGreaterThan(0.4 * Math.log(5));
     // The same shares with no value missing anywhere: only present values are compared, and they match.
-    expect(featurePsi(Float64Array.from({ length: 900 }, (_, i) => i), Float64Array.from({ length: 900 }, (_, i) => i)).psi).toBe(0);
+    expect(
+      featurePsi(
+        Float64Array.from({ length: 900 }, (_, i) => i),
+        Float64Array.from({ length: 900 }, (_, i) => i),
+      ).psi,
+    ).toBe(0);
   });
 
   it('bins a binary or few-valued feature by value, with a bin for values training never saw', () => {
@@ -108,7 +122,10 @@ describe('featurePsi', () => {
     expect(result.bins.map((b) => b.label)).toEqual(['= 0', '= 1', 'unseen in training', 'missing']);
     // By hand: (0.5 - 0.8) ln(0.5/0.8) + (0.5 - 0.2) ln(0.5/0.2).
     expect(result.psi).toBeCloseTo(-0.3 * Math.log(0.5 / 0.8) + 0.3 * Math.log(0.5 / 0.2), 12);
-    const unseen = featurePsi(training, Float64Array.from({ length: 1_000 }, (_, i) => (i < 800 ? 0 : i < 990 ? 1 : 2)));
+    const unseen = featurePsi(
+      training,
+      Float64Array.from({ length: 1_000 }, (_, i) => (i < 800 ? 0 : i < 990 ? 1 : 2)),
+    );
     expect(unseen.bins[2]).toMatchObject({ label: 'unseen in training', expected: 0, actual: 0.01 });
     // The empty training bin counts as epsilon: (0.01 - eps) ln(0.01 / eps), plus 0.01 ln(0.2/0.19)-like terms.
     expect(unseen.psi).toBeGreaterThan((0.01 - PSI_EPSILON) * Math.log(0.01 / PSI_EPSILON));
@@ -130,7 +147,10 @@ describe('featurePsi', () => {
   it('handles a feature missing from every training row', () => {
     const training = Float64Array.from({ length: 100 }, () => NaN);
     expect(featurePsi(training, training).psi).toBe(0);
-    const result = featurePsi(training, Float64Array.from({ length: 100 }, (_, i) => (i < 50 ? NaN : i)));
+    const result = featurePsi(
+      training,
+      Float64Array.from({ length: 100 }, (_, i) => (i < 50 ? NaN : i)),
+    );
     expect(result.binning).toBe('missing-only');
     expect(result.bins).toEqual([
       { label: 'present (none in training)', expected: 0, actual: 0.5 },

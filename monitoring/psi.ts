@@ -59,7 +59,8 @@ function lowerQuantile(sorted: Float64Array, q: number): number {
 
 /** Bins from the training values alone: by value when there are few distinct ones, else by quantile. */
 export function binsFromTraining(training: ArrayLike<number>, quantileBins = QUANTILE_BINS): PsiBinning {
-  if (!Number.isInteger(quantileBins) || quantileBins < 2) throw new Error(`quantile bins must be an integer >= 2, got ${quantileBins}`);
+  if (!Number.isInteger(quantileBins) || quantileBins < 2)
+    throw new Error(`quantile bins must be an integer >= 2, got ${quantileBins}`);
   const present: number[] = [];
   for (let i = 0; i < training.length; i++) {
     const x = training[i]!;
@@ -125,11 +126,13 @@ export function binCounts(binning: PsiBinning, values: ArrayLike<number>): numbe
  * 0 exactly when the shares are equal; a share of 0 counts as `epsilon`.
  */
 export function psiFromShares(expected: readonly number[], actual: readonly number[], epsilon = PSI_EPSILON): number {
-  if (expected.length !== actual.length) throw new Error(`PSI needs the same bins on both sides (${expected.length} vs ${actual.length})`);
+  if (expected.length !== actual.length)
+    throw new Error(`PSI needs the same bins on both sides (${expected.length} vs ${actual.length})`);
   const norm = (xs: readonly number[], side: string) => {
     let total = 0;
     for (const x of xs) {
-      if (!(x >= 0) || !Number.isFinite(x)) throw new Error(`PSI ${side} shares must be finite and non-negative, got ${x}`);
+      if (!(x >= 0) || !Number.isFinite(x))
+        throw new Error(`PSI ${side} shares must be finite and non-negative, got ${x}`);
       total += x;
     }
     if (total <= 0) throw new Error(`PSI ${side} side is empty`);
@@ -147,7 +150,11 @@ export function psiFromShares(expected: readonly number[], actual: readonly numb
 }
 
 /** PSI of one feature: bins from `training`, shares of `training` (expected) and `scoring` (actual) in them. */
-export function featurePsi(training: ArrayLike<number>, scoring: ArrayLike<number>, quantileBins = QUANTILE_BINS): FeaturePsi {
+export function featurePsi(
+  training: ArrayLike<number>,
+  scoring: ArrayLike<number>,
+  quantileBins = QUANTILE_BINS,
+): FeaturePsi {
   if (training.length === 0) throw new Error('PSI needs at least one training row');
   if (scoring.length === 0) throw new Error('PSI needs at least one scoring row');
   const binning = binsFromTraining(training, quantileBins);
@@ -158,7 +165,11 @@ export function featurePsi(training: ArrayLike<number>, scoring: ArrayLike<numbe
   return {
     psi: psiFromShares(expectedCounts, actualCounts),
     binning: binning.kind,
-    bins: labels.map((label, i) => ({ label, expected: expectedCounts[i]! / training.length, actual: actualCounts[i]! / scoring.length })),
+    bins: labels.map((label, i) => ({
+      label,
+      expected: expectedCounts[i]! / training.length,
+      actual: actualCounts[i]! / scoring.length,
+    })),
     trainingRows: training.length,
     scoringRows: scoring.length,
     trainingMissing: missing(expectedCounts),

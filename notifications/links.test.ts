@@ -8,7 +8,9 @@ describe('unsubscribe tokens', () => {
   it('verifies what it signed, for the user and kind it names', () => {
     const token = unsubscribeToken(secret, { userId, kind: 'rank_move' });
     expect(verifyUnsubscribeToken(secret, token)).toEqual({ userId, kind: 'rank_move' });
-    expect(verifyUnsubscribeToken(secret, unsubscribeToken(secret, { userId: userId.toUpperCase(), kind: 'weekly_digest' }))).toEqual({ userId, kind: 'weekly_digest' });
+    expect(
+      verifyUnsubscribeToken(secret, unsubscribeToken(secret, { userId: userId.toUpperCase(), kind: 'weekly_digest' })),
+    ).toEqual({ userId, kind: 'weekly_digest' });
   });
 
   it('refuses a tampered user, kind or signature, another secret, and garbage', () => {
@@ -21,11 +23,14 @@ describe('unsubscribe tokens', () => {
     const flipped = `${sig!.slice(0, -1)}${sig!.endsWith('A') ? 'B' : 'A'}`;
     expect(verifyUnsubscribeToken(secret, `${userId}.rank_move.${flipped}`)).toBeNull();
     expect(verifyUnsubscribeToken(`${secret}-other`, token)).toBeNull();
-    for (const junk of ['', 'x', `${token}x`, token.slice(1), `${userId}.rank_move.`, 'a.b.c']) expect(verifyUnsubscribeToken(secret, junk)).toBeNull();
+    for (const junk of ['', 'x', `${token}x`, token.slice(1), `${userId}.rank_move.`, 'a.b.c'])
+      expect(verifyUnsubscribeToken(secret, junk)).toBeNull();
   });
 
   it('refuses to sign with a short secret, and builds the API link', () => {
     expect(() => unsubscribeToken('short', { userId, kind: 'rank_move' })).toThrow(/at least 32/);
-    expect(unsubscribeUrl('https://api.example.test/', 'a.b.c')).toBe('https://api.example.test/api/v1/notifications/unsubscribe?token=a.b.c');
+    expect(unsubscribeUrl('https://api.example.test/', 'a.b.c')).toBe(
+      'https://api.example.test/api/v1/notifications/unsubscribe?token=a.b.c',
+    );
   });
 });

@@ -37,7 +37,9 @@ export function createMailer(mail: Config['mail']): Mailer {
     secure,
     // The local server speaks plain SMTP on loopback; a real one is asked for STARTTLS when it offers it.
     ignoreTLS: mail.smtpUrl === undefined,
-    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    ...(url.username
+      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+      : {}),
     // Well inside the send activity's 2-minute timeout, so the activity records the outcome itself.
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
@@ -46,8 +48,13 @@ export function createMailer(mail: Config['mail']): Mailer {
   return {
     async send(email) {
       await transport.sendMail({
-        from: mail.from, to: email.to, subject: email.subject, text: email.text, html: email.html,
-        headers: email.headers, messageId: email.messageId,
+        from: mail.from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        headers: email.headers,
+        messageId: email.messageId,
       });
     },
     close: () => transport.close(),

@@ -24,15 +24,24 @@ export function redactAddresses(text: string): string {
 const SETUP_TIMEOUTS = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT']);
 
 export function classifySmtpError(error: unknown): ClassifiedSmtpError {
-  const e = (error ?? {}) as { message?: unknown; responseCode?: unknown; code?: unknown; command?: unknown; timeoutType?: unknown };
+  const e = (error ?? {}) as {
+    message?: unknown;
+    responseCode?: unknown;
+    code?: unknown;
+    command?: unknown;
+    timeoutType?: unknown;
+  };
   const raw = typeof e.message === 'string' ? e.message : String(error);
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const code = typeof e.code === 'string' ? e.code : '';
-  const text = redactAddresses(`${code ? `${code} ` : ''}${typeof e.command === 'string' ? `[${e.command}] ` : ''}${raw}`).slice(0, 500);
+  const text = redactAddresses(
+    `${code ? `${code} ` : ''}${typeof e.command === 'string' ? `[${e.command}] ` : ''}${raw}`,
+  ).slice(0, 500);
   // Login refused (535 included): our credentials, not the message; nothing was handed over, so retry.
   if (code === 'EAUTH') return { failure: 'retry', message: text };
   // The connection was never set up: nothing was handed over.
-  if (code === 'ETIMEDOUT' && typeof e.timeoutType === 'string' && SETUP_TIMEOUTS.has(e.timeoutType)) return { failure: 'retry', message: text };
+  if (code === 'ETIMEDOUT' && typeof e.timeoutType === 'string' && SETUP_TIMEOUTS.has(e.timeoutType))
+    return { failure: 'retry', message: text };
   // The server answered with a refusal: the message was not taken.
   if (responseCode !== undefined && responseCode >= 500) return { failure: 'permanent', message: text };
   if (responseCode !== undefined && responseCode >= 400) return { failure: 'retry', message: text };

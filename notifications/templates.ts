@@ -7,32 +7,42 @@ import { z } from 'zod';
 import type { EmailKind } from '../db/outbox.ts';
 import { isUnsubscribableKind } from './links.ts';
 
-const slug = z.string().regex(/^[a-z0-9-]+$/).nullable().optional();
+const slug = z
+  .string()
+  .regex(/^[a-z0-9-]+$/)
+  .nullable()
+  .optional();
 
 export const RankMovePayloadSchema = z.object({
   snapshotId: z.string(),
-  moves: z.array(z.object({
-    playerId: z.number().int(),
-    name: z.string(),
-    slug,
-    /** Null for a newcomer to the rankings. */
-    previousRank: z.number().int().nullable(),
-    /** Null when he dropped out of the rankings. */
-    newRank: z.number().int().nullable(),
-  })).min(1),
+  moves: z
+    .array(
+      z.object({
+        playerId: z.number().int(),
+        name: z.string(),
+        slug,
+        /** Null for a newcomer to the rankings. */
+        previousRank: z.number().int().nullable(),
+        /** Null when he dropped out of the rankings. */
+        newRank: z.number().int().nullable(),
+      }),
+    )
+    .min(1),
 });
 
 export const WeeklyDigestPayloadSchema = z.object({
   isoWeek: z.string(),
   snapshotId: z.string().nullable(),
-  items: z.array(z.object({
-    playerId: z.number().int(),
-    name: z.string(),
-    slug,
-    rank: z.number().int().nullable(),
-    /** Move since the snapshot before: positive = up. */
-    rankChange: z.number().int().nullable(),
-  })),
+  items: z.array(
+    z.object({
+      playerId: z.number().int(),
+      name: z.string(),
+      slug,
+      rank: z.number().int().nullable(),
+      /** Move since the snapshot before: positive = up. */
+      rankChange: z.number().int().nullable(),
+    }),
+  ),
 });
 
 /** Billing's welcome carries the subscription it greets; a plain welcome carries nothing. */
@@ -71,7 +81,10 @@ export class InvalidPayloadError extends Error {
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  return value.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 }
 
 /** The prospect's page on the site (site/src/pages/prospects/[slug].astro, trailing slash as the site builds it). */
@@ -91,7 +104,10 @@ const SIGNATURE = 'A Fine Wine Dynasty';
 
 function parse<T>(schema: z.ZodType<T>, kind: EmailKind, payload: unknown): T {
   const parsed = schema.safeParse(payload);
-  if (!parsed.success) throw new InvalidPayloadError(`${kind} payload: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new InvalidPayloadError(
+      `${kind} payload: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -137,24 +153,35 @@ function bodyOf(kind: EmailKind, payload: unknown, siteUrl: string): Body {
         : 'Welcome to A Fine Wine Dynasty. Watch prospects from their pages on the site, and we will tell you when they move.';
       return {
         subject: premium ? 'Welcome to A Fine Wine Dynasty premium' : 'Welcome to A Fine Wine Dynasty',
-        text: [text, `The rankings: ${siteUrl}`], html: [`<p>${escapeHtml(text)}</p>`, `<p>${link(siteUrl, 'See the rankings')}</p>`],
+        text: [text, `The rankings: ${siteUrl}`],
+        html: [`<p>${escapeHtml(text)}</p>`, `<p>${link(siteUrl, 'See the rankings')}</p>`],
       };
     }
     case 'password_reset': {
       const p = parse(PasswordResetPayloadSchema, kind, payload);
       const until = p.expiresAt ? ` The link works until ${when(p.expiresAt)}.` : '';
       const text = `Someone (we hope you) asked to reset your password. Choose a new one here:${until} If it was not you, ignore this e-mail.`;
-      return { subject: 'Reset your password', text: [text, p.resetUrl], html: [`<p>${escapeHtml(text)}</p>`, `<p>${link(p.resetUrl, 'Choose a new password')}</p>`] };
+      return {
+        subject: 'Reset your password',
+        text: [text, p.resetUrl],
+        html: [`<p>${escapeHtml(text)}</p>`, `<p>${link(p.resetUrl, 'Choose a new password')}</p>`],
+      };
     }
     case 'payment_failed': {
       const p = parse(PaymentFailedPayloadSchema, kind, payload);
-      const amount = p.amountDue !== undefined && p.currency ? ` of ${(p.amountDue / 100).toFixed(2)} ${p.currency.toUpperCase()}` : '';
+      const amount =
+        p.amountDue !== undefined && p.currency
+          ? ` of ${(p.amountDue / 100).toFixed(2)} ${p.currency.toUpperCase()}`
+          : '';
       const grace = p.graceUntil ? ` Premium stays on until ${when(p.graceUntil, true)}.` : '';
       const text = `Your payment${amount} for A Fine Wine Dynasty premium did not go through.${grace} Please update your card.`;
       return {
         subject: 'Your premium payment failed',
         text: [text, ...(p.hostedInvoiceUrl ? [p.hostedInvoiceUrl] : [])],
-        html: [`<p>${escapeHtml(text)}</p>`, ...(p.hostedInvoiceUrl ? [`<p>${link(p.hostedInvoiceUrl, 'Update your payment')}</p>`] : [])],
+        html: [
+          `<p>${escapeHtml(text)}</p>`,
+          ...(p.hostedInvoiceUrl ? [`<p>${link(p.hostedInvoiceUrl, 'Update your payment')}</p>`] : []),
+        ],
       };
     }
     case 'rank_move': {
@@ -162,19 +189,35 @@ function bodyOf(kind: EmailKind, payload: unknown, siteUrl: string): Body {
       const lines = p.moves.map((m) => ({ ...named(m.name, m.slug), move: moveText(m) }));
       const intro = `${p.moves.length === 1 ? 'A prospect' : `${p.moves.length} prospects`} on your watchlist moved in the new rankings:`;
       return {
-        subject: p.moves.length === 1 ? `${p.moves[0]!.name} moved in the rankings` : `${p.moves.length} of your prospects moved in the rankings`,
+        subject:
+          p.moves.length === 1
+            ? `${p.moves[0]!.name} moved in the rankings`
+            : `${p.moves.length} of your prospects moved in the rankings`,
         text: [intro, lines.map((l) => `- ${l.text}: ${l.move}`).join('\n')],
-        html: [`<p>${escapeHtml(intro)}</p>`, `<ul>${lines.map((l) => `<li>${l.html}: ${escapeHtml(l.move)}</li>`).join('')}</ul>`],
+        html: [
+          `<p>${escapeHtml(intro)}</p>`,
+          `<ul>${lines.map((l) => `<li>${l.html}: ${escapeHtml(l.move)}</li>`).join('')}</ul>`,
+        ],
       };
     }
     case 'weekly_digest': {
       const p = parse(WeeklyDigestPayloadSchema, kind, payload);
-      const lines = p.items.map((i) => ({ ...named(i.name, i.slug), where: `${rankText(i.rank)} (${changeText(i.rankChange)})` }));
-      const intro = p.items.length ? 'Where your watchlist stands this week:' : 'Your watchlist is empty: watch prospects from their pages on the site.';
+      const lines = p.items.map((i) => ({
+        ...named(i.name, i.slug),
+        where: `${rankText(i.rank)} (${changeText(i.rankChange)})`,
+      }));
+      const intro = p.items.length
+        ? 'Where your watchlist stands this week:'
+        : 'Your watchlist is empty: watch prospects from their pages on the site.';
       return {
         subject: `Your watchlist this week (${p.isoWeek})`,
         text: [intro, ...(lines.length ? [lines.map((l) => `- ${l.text}: ${l.where}`).join('\n')] : [])],
-        html: [`<p>${escapeHtml(intro)}</p>`, ...(lines.length ? [`<ul>${lines.map((l) => `<li>${l.html}: ${escapeHtml(l.where)}</li>`).join('')}</ul>`] : [])],
+        html: [
+          `<p>${escapeHtml(intro)}</p>`,
+          ...(lines.length
+            ? [`<ul>${lines.map((l) => `<li>${l.html}: ${escapeHtml(l.where)}</li>`).join('')}</ul>`]
+            : []),
+        ],
       };
     }
   }

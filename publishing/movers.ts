@@ -44,13 +44,24 @@ export function findMovers(
       let best = -1;
       now.forEach((v, i) => {
         const d = v - (then[i] ?? 0);
-        if (best < 0 || (up ? d > (now[best]! - then[best]!) : d < (now[best]! - then[best]!))) best = i;
+        if (best < 0 || (up ? d > now[best]! - then[best]! : d < now[best]! - then[best]!)) best = i;
       });
-      if (best >= 0) factor = { feature: features.names[best]!, label: features.labelOf(features.names[best]!), delta: now[best]! - then[best]! };
+      if (best >= 0)
+        factor = {
+          feature: features.names[best]!,
+          label: features.labelOf(features.names[best]!),
+          delta: now[best]! - then[best]!,
+        };
     }
     return [{ playerId: pr.playerId, slug: pr.slug, name: pr.name, previousRank: before.rank, rank: pr.rank, factor }];
   });
-  const risers = moves.filter((m) => m.rank < m.previousRank).sort((a, b) => (b.previousRank - b.rank) - (a.previousRank - a.rank)).slice(0, MOVERS);
-  const fallers = moves.filter((m) => m.rank > m.previousRank).sort((a, b) => (b.rank - b.previousRank) - (a.rank - a.previousRank)).slice(0, MOVERS);
+  const risers = moves
+    .filter((m) => m.rank < m.previousRank)
+    .sort((a, b) => b.previousRank - b.rank - (a.previousRank - a.rank))
+    .slice(0, MOVERS);
+  const fallers = moves
+    .filter((m) => m.rank > m.previousRank)
+    .sort((a, b) => b.rank - b.previousRank - (a.rank - a.previousRank))
+    .slice(0, MOVERS);
   return { risers, fallers };
 }

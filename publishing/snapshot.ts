@@ -37,7 +37,12 @@ export interface SnapshotInput {
 
 /** URL slug of a player: his name without accents or punctuation, and his id (names are not unique). */
 export function slugify(name: string, playerId: number): string {
-  const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const base = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return `${base || 'player'}-${playerId}`;
 }
 
@@ -57,23 +62,51 @@ export function statLine(line: SeasonLine): Prospect['stats'][number] {
   if (line.group === 'hitting') {
     const h = line.stats;
     return {
-      season: line.season, level, group: 'hitting' as const, games: h.games, battersOrPa: h.plateAppearances, innings: null,
-      strikeoutRate: rate(h.strikeOuts, h.plateAppearances), walkRate: rate(h.baseOnBalls, h.plateAppearances),
-      powerRate: rate(h.doubles + 2 * h.triples + 3 * h.homeRuns, h.atBats), average: rate(h.hits, h.atBats),
+      season: line.season,
+      level,
+      group: 'hitting' as const,
+      games: h.games,
+      battersOrPa: h.plateAppearances,
+      innings: null,
+      strikeoutRate: rate(h.strikeOuts, h.plateAppearances),
+      walkRate: rate(h.baseOnBalls, h.plateAppearances),
+      powerRate: rate(h.doubles + 2 * h.triples + 3 * h.homeRuns, h.atBats),
+      average: rate(h.hits, h.atBats),
     };
   }
   const s = line.stats;
   return {
-    season: line.season, level, group: 'pitching' as const, games: s.games, battersOrPa: s.battersFaced,
-    innings: Math.round((s.outs / 3) * 100) / 100, strikeoutRate: rate(s.strikeOuts, s.battersFaced),
-    walkRate: rate(s.baseOnBalls, s.battersFaced), powerRate: rate(s.homeRuns, s.battersFaced), average: null,
+    season: line.season,
+    level,
+    group: 'pitching' as const,
+    games: s.games,
+    battersOrPa: s.battersFaced,
+    innings: Math.round((s.outs / 3) * 100) / 100,
+    strikeoutRate: rate(s.strikeOuts, s.battersFaced),
+    walkRate: rate(s.baseOnBalls, s.battersFaced),
+    powerRate: rate(s.homeRuns, s.battersFaced),
+    average: null,
   };
 }
 
-interface ScoreJson { rows?: number; positives?: number; rocAuc?: number; prAuc?: number; brier?: number; logLoss?: number }
+interface ScoreJson {
+  rows?: number;
+  positives?: number;
+  rocAuc?: number;
+  prAuc?: number;
+  brier?: number;
+  logLoss?: number;
+}
 const metricsOf = (m: ScoreJson | undefined) =>
   m && typeof m.brier === 'number'
-    ? { rows: m.rows ?? 0, positives: m.positives ?? 0, rocAuc: finite(m.rocAuc), prAuc: finite(m.prAuc), brier: m.brier, logLoss: m.logLoss ?? 0 }
+    ? {
+        rows: m.rows ?? 0,
+        positives: m.positives ?? 0,
+        rocAuc: finite(m.rocAuc),
+        prAuc: finite(m.prAuc),
+        brier: m.brier,
+        logLoss: m.logLoss ?? 0,
+      }
     : undefined;
 
 /** The methodology page's monitoring section: the features that drifted most, and the serving model's live calibration. */
@@ -83,17 +116,40 @@ export function monitoringSection(day: MonitoringDay, labelOf: (feature: string)
     day: day.day,
     modelVersion: day.modelVersion,
     drift: {
-      status: day.driftStatus, reason: day.driftReason, trainingRows: day.trainingRows, scoringRows: day.scoringRows, features: day.drift.length,
+      status: day.driftStatus,
+      reason: day.driftReason,
+      trainingRows: day.trainingRows,
+      scoringRows: day.scoringRows,
+      features: day.drift.length,
       baselineDay: day.baselineDay,
-      top: [...day.drift].sort((a, b) => b.psi - a.psi).slice(0, TOP_DRIFT_FEATURES)
+      top: [...day.drift]
+        .sort((a, b) => b.psi - a.psi)
+        .slice(0, TOP_DRIFT_FEATURES)
         .map((d) => ({ feature: d.feature, label: labelOf(d.feature), psi: d.psi, baselinePsi: d.baselinePsi })),
     },
     calibration: serving
       ? {
-        status: serving.status, reason: serving.reason, outcomes: serving.outcomes, positives: serving.positives, asOfSeasons: [...serving.asOfSeasons],
-        ece: serving.ece, brier: serving.brier, auc: serving.auc, reliability: [...(serving.reliability ?? [])],
-      }
-      : { status: 'not-enough-data', reason: 'no live calibration was recorded for the serving model', outcomes: 0, positives: 0, asOfSeasons: [], ece: null, brier: null, auc: null, reliability: [] },
+          status: serving.status,
+          reason: serving.reason,
+          outcomes: serving.outcomes,
+          positives: serving.positives,
+          asOfSeasons: [...serving.asOfSeasons],
+          ece: serving.ece,
+          brier: serving.brier,
+          auc: serving.auc,
+          reliability: [...(serving.reliability ?? [])],
+        }
+      : {
+          status: 'not-enough-data',
+          reason: 'no live calibration was recorded for the serving model',
+          outcomes: 0,
+          positives: 0,
+          asOfSeasons: [],
+          ece: null,
+          brier: null,
+          auc: null,
+          reliability: [],
+        },
   };
 }
 
@@ -111,7 +167,10 @@ export function assembleSnapshot(input: SnapshotInput): Snapshot {
     // The highest minor-league level he played at this season gives his level and organization.
     const current = lines
       .filter((l) => l.line.season === asOf && l.line.sportId !== SPORT_IDS.MLB)
-      .sort((a, b) => levelOrdinal(levelOfSport(b.line.sportId) ?? 'ROK') - levelOrdinal(levelOfSport(a.line.sportId) ?? 'ROK'))[0];
+      .sort(
+        (a, b) =>
+          levelOrdinal(levelOfSport(b.line.sportId) ?? 'ROK') - levelOrdinal(levelOfSport(a.line.sportId) ?? 'ROK'),
+      )[0];
     const values = p.features ?? [];
     const factors = p.shap
       .map((contribution, i) => ({ feature: featureNames[i]!, contribution, value: finite(values[i]) }))
@@ -141,13 +200,20 @@ export function assembleSnapshot(input: SnapshotInput): Snapshot {
       factors,
       narrative: p.narrative ?? [],
       comparables: (p.comparables ?? []) as Prospect['comparables'],
-      history: [...(input.history.get(p.playerId) ?? []), { date: generatedAt, rank: p.rank, probability: p.probability }],
+      history: [
+        ...(input.history.get(p.playerId) ?? []),
+        { date: generatedAt, rank: p.rank, probability: p.probability },
+      ],
       stats: lines.map((l) => statLine(l.line)),
     };
   });
 
   const shapOf = new Map(input.predictions.map((p) => [p.playerId, p.shap]));
-  const movers = findMovers(prospects.map((pr) => ({ ...pr, shap: shapOf.get(pr.playerId) ?? [] })), previousRanks, { names: featureNames, labelOf });
+  const movers = findMovers(
+    prospects.map((pr) => ({ ...pr, shap: shapOf.get(pr.playerId) ?? [] })),
+    previousRanks,
+    { names: featureNames, labelOf },
+  );
 
   const metrics = run.metrics;
   const holdout = metricsOf(metrics.holdout as ScoreJson | undefined);
@@ -166,17 +232,23 @@ export function assembleSnapshot(input: SnapshotInput): Snapshot {
     model: {
       version: run.modelVersion,
       trainedAt: new Date(run.modelCreatedAt).toISOString(),
-      metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))),
+      metrics: Object.fromEntries(
+        Object.entries(metrics).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)),
+      ),
     },
     prospects,
     movers,
     methodology: {
-      backtest: holdout && typeof metrics.holdoutSeason === 'number'
-        ? {
-          trainThrough: Number(metrics.trainThrough ?? metrics.holdoutSeason), testSeasons: [metrics.holdoutSeason], model: holdout, baselines,
-          ...(typeof metrics.validationSeason === 'number' ? { validationSeason: metrics.validationSeason } : {}),
-        }
-        : null,
+      backtest:
+        holdout && typeof metrics.holdoutSeason === 'number'
+          ? {
+              trainThrough: Number(metrics.trainThrough ?? metrics.holdoutSeason),
+              testSeasons: [metrics.holdoutSeason],
+              model: holdout,
+              baselines,
+              ...(typeof metrics.validationSeason === 'number' ? { validationSeason: metrics.validationSeason } : {}),
+            }
+          : null,
       reliability: Array.isArray(metrics.reliability) ? metrics.reliability : [],
       featureCatalog: FEATURE_CATALOG.map((f) => ({ ...f })),
       sources: input.sources,

@@ -66,11 +66,18 @@ describe('account pages against the API in a browser', () => {
     db = await createTestDatabase();
     world = await seedPublishedWorld(db.pool);
     // The site is built from the same published cards the API serves, so ids, ranks and moves agree.
-    const byId = await publishedCards(db.pool, world.current.id, world.players.map((p) => p.id));
+    const byId = await publishedCards(
+      db.pool,
+      world.current.id,
+      world.players.map((p) => p.id),
+    );
     cards = [...byId.values()].sort((a, b) => a.rank - b.rank);
     const fixture = JSON.parse(await readFile(FIXTURE_PATH, 'utf8')) as Snapshot;
     const snapshot: Snapshot = {
-      ...fixture, snapshotId: world.current.id, previousSnapshotId: world.older.id, prospects: cards,
+      ...fixture,
+      snapshotId: world.current.id,
+      previousSnapshotId: world.older.id,
+      prospects: cards,
       movers: { risers: [], fallers: [] },
     };
     await writeFile(join(dir, 'snapshot.json'), JSON.stringify(snapshot));
@@ -122,7 +129,8 @@ describe('account pages against the API in a browser', () => {
     return tab;
   };
   // Not cookies(origin): that lists what a request to "/" would carry, and the cookie is scoped to /api/v1/auth.
-  const refreshCookie = async () => (await context.cookies(`${origin}/api/v1/auth/refresh`)).find((c) => c.name === 'afwd_refresh');
+  const refreshCookie = async () =>
+    (await context.cookies(`${origin}/api/v1/auth/refresh`)).find((c) => c.name === 'afwd_refresh');
 
   it('signs up, and a reload restores the session through the HttpOnly cookie alone', async () => {
     const tab = await open('/account/');
@@ -159,7 +167,9 @@ describe('account pages against the API in a browser', () => {
     await expect.poll(() => star.getAttribute('aria-pressed'), SLOW).toBe('true');
     expect(await tab.locator('[data-watch-status]').textContent()).toBe(`${top.name} is on your watchlist.`);
     await tab.reload();
-    await expect.poll(() => tab.getByRole('button', { name: /Watching/ }).getAttribute('aria-pressed'), SLOW).toBe('true');
+    await expect
+      .poll(() => tab.getByRole('button', { name: /Watching/ }).getAttribute('aria-pressed'), SLOW)
+      .toBe('true');
 
     await tab.goto(`${origin}/watchlist/`);
     const row = tab.locator('[data-rows] tr', { hasText: top.name });
@@ -191,9 +201,19 @@ describe('account pages against the API in a browser', () => {
     await tab.goto(`${origin}/account/?next=${encodeURIComponent('/..//evil.example/')}`);
     await tab.getByRole('heading', { name: 'Log in' }).waitFor();
     expect(await tab.locator('[data-email]').isVisible()).toBe(false);
-    const hostile = ['/..//evil.example/', '/.//evil.example', '/a/..//evil.example/x', '/%2e%2e//evil.example',
-      '/\t/evil.example/', '//evil.example', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)'];
-    const read = (values: string[]) => tab.evaluate(`import('/session.js')
+    const hostile = [
+      '/..//evil.example/',
+      '/.//evil.example',
+      '/a/..//evil.example/x',
+      '/%2e%2e//evil.example',
+      '/\t/evil.example/',
+      '//evil.example',
+      '/\\evil.example',
+      'https://evil.example/',
+      'javascript:alert(1)',
+    ];
+    const read = (values: string[]) =>
+      tab.evaluate(`import('/session.js')
       .then((m) => ${JSON.stringify(values)}.map((v) => m.nextPath('?next=' + encodeURIComponent(v))))`);
     expect(await read(hostile)).toEqual(hostile.map(() => null));
     expect(await read(['/watchlist/?a=1#b', '/x/../fantrax/'])).toEqual(['/watchlist/?a=1#b', '/fantrax/']);
@@ -201,7 +221,9 @@ describe('account pages against the API in a browser', () => {
     await tab.locator('#login-email').fill(EMAIL);
     await tab.locator('#login-password').fill('not the password');
     await tab.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => tab.locator('[data-login] [data-status]').textContent(), SLOW).toBe('The email or password is wrong.');
+    await expect
+      .poll(() => tab.locator('[data-login] [data-status]').textContent(), SLOW)
+      .toBe('The email or password is wrong.');
     // An error is an alert (assertive), not a polite status.
     expect(await tab.locator('[data-login]').getByRole('alert').textContent()).toBe('The email or password is wrong.');
     expect(await tab.locator('[data-login] [data-status]').getAttribute('aria-live')).toBe('assertive');
@@ -242,7 +264,10 @@ describe('account pages against the API in a browser', () => {
     await expect.poll(() => heads.allTextContents(), SLOW).toEqual([a.name, b.name, c.name]);
     const probability = tab.locator('tr', { has: tab.getByRole('rowheader', { name: 'Probability' }) }).locator('td');
     expect(await probability.allTextContents()).toEqual([a, b, c].map((p) => `${(p.probability * 100).toFixed(1)}%`));
-    const factors = tab.locator('tr', { has: tab.getByRole('rowheader', { name: 'What moves the estimate' }) }).locator('td').first();
+    const factors = tab
+      .locator('tr', { has: tab.getByRole('rowheader', { name: 'What moves the estimate' }) })
+      .locator('td')
+      .first();
     expect(await factors.textContent()).toContain(a.factors[0]!.label);
 
     await tab.getByLabel('Add a prospect').fill(d.name.split(' ')[1]!.slice(0, 5));
@@ -272,15 +297,19 @@ describe('account pages against the API in a browser', () => {
     await tab.goto(`${origin}/compare/?ids=${a.playerId},${b.playerId},${unknown}`);
     const status = tab.locator('[data-status]');
     await expect.poll(() => status.textContent(), SLOW).toMatch(/could not be loaded/);
-    expect(await status.textContent()).toBe(`No prospect with id ${unknown} in these rankings. The prospect with id ${b.playerId}`
-      + ' could not be loaded: reload the page to try again. Add another prospect to compare.');
+    expect(await status.textContent()).toBe(
+      `No prospect with id ${unknown} in these rankings. The prospect with id ${b.playerId}` +
+        ' could not be loaded: reload the page to try again. Add another prospect to compare.',
+    );
     expect(await status.getAttribute('role')).toBe('alert');
     expect(await tab.locator('[data-head] th[data-player] a').allTextContents()).toEqual([a.name]);
     expect(new URL(tab.url()).search).toBe(`?ids=${a.playerId},${b.playerId}`);
 
     await tab.unroute(`**/data/prospects/${b.playerId}.json`);
     await tab.reload();
-    await expect.poll(() => tab.locator('[data-head] th[data-player] a').allTextContents(), SLOW).toEqual([a.name, b.name]);
+    await expect
+      .poll(() => tab.locator('[data-head] th[data-player] a').allTextContents(), SLOW)
+      .toEqual([a.name, b.name]);
     await reader.close();
   }, 30_000);
 
@@ -296,8 +325,15 @@ describe('account pages against the API in a browser', () => {
     await tab.route('**/api/v1/users/me/watchlist', async (route) => {
       if (refused++ > 0) return route.continue();
       await route.fulfill({
-        status: 401, contentType: 'application/problem+json', headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
-        body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The access token has expired.' }),
+        status: 401,
+        contentType: 'application/problem+json',
+        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Unauthorized',
+          status: 401,
+          detail: 'The access token has expired.',
+        }),
       });
     });
     await tab.goto(`${origin}/watchlist/`);
@@ -309,10 +345,12 @@ describe('account pages against the API in a browser', () => {
     await tab.close();
   }, 30_000);
 
-  it('sends Upgrade to Stripe Checkout (stripe-mock\'s session URL)', async () => {
+  it("sends Upgrade to Stripe Checkout (stripe-mock's session URL)", async () => {
     const tab = await context.newPage();
     // Stripe's page itself is out of reach here: answer for it, and check the browser went there.
-    await tab.route(/^https:\/\//, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Stripe Checkout</title>' }));
+    await tab.route(/^https:\/\//, (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<title>Stripe Checkout</title>' }),
+    );
     await tab.goto(`${origin}/account/`);
     const checkout = tab.waitForRequest((request) => request.url().endsWith('/api/v1/billing/checkout'));
     await tab.getByRole('button', { name: 'Upgrade to premium' }).click();
@@ -329,11 +367,13 @@ describe('account pages against the API in a browser', () => {
     await tab.goto(`${origin}/account/reset/`);
     await tab.locator('#reset-email').fill(EMAIL);
     await tab.getByRole('button', { name: 'Send the link' }).click();
-    await expect.poll(() => tab.locator('[data-request] [data-status]').textContent(), SLOW).toMatch(/^If the address has an account/);
+    await expect
+      .poll(() => tab.locator('[data-request] [data-status]').textContent(), SLOW)
+      .toMatch(/^If the address has an account/);
     await tab.close();
   }, 30_000);
 
-  it('connects Fantrax as a premium member: the league\'s recommendations and a match correction', async () => {
+  it("connects Fantrax as a premium member: the league's recommendations and a match correction", async () => {
     const member = await browser.newContext({ viewport: VIEWPORT });
     const tab = await open('/account/', member);
     await tab.locator('#signup-email').fill('premium@example.com');
@@ -371,16 +411,28 @@ describe('account pages against the API in a browser', () => {
     await syncThroughActivities(db.pool, config, user.userId);
     // One match more to review than the demo world's noise gives: a sure one, as the matcher would store a doubtful one.
     const sure = (await matchesOf(db.pool, user.userId, { label: 'certain' })).find((m) => m.playerId !== null)!;
-    await upsertMatches(db.pool, user.userId, [{
-      fantraxId: sure.fantraxId, fantraxName: sure.fantraxName, fantraxTeam: sure.fantraxTeam,
-      fantraxPosition: sure.fantraxPosition, playerId: sure.playerId, confidence: 0.6, label: 'uncertain',
-    }]);
+    await upsertMatches(db.pool, user.userId, [
+      {
+        fantraxId: sure.fantraxId,
+        fantraxName: sure.fantraxName,
+        fantraxTeam: sure.fantraxTeam,
+        fantraxPosition: sure.fantraxPosition,
+        playerId: sure.playerId,
+        confidence: 0.6,
+        label: 'uncertain',
+      },
+    ]);
     const toReview = await matchesOf(db.pool, user.userId, { label: 'uncertain' });
     await tab.reload();
     const league = tab.getByLabel('League', { exact: true });
     await league.waitFor(SLOW);
     expect(await league.inputValue()).toBe(DEMO_LEAGUE_ID);
-    for (const heading of ['Your farm system', 'Free agents worth a claim', 'Hold or sell: your prospects who moved', 'Close to graduating']) {
+    for (const heading of [
+      'Your farm system',
+      'Free agents worth a claim',
+      'Hold or sell: your prospects who moved',
+      'Close to graduating',
+    ]) {
       await tab.getByRole('heading', { name: heading }).waitFor(SLOW);
     }
     const farm = tab.getByRole('region', { name: 'Your farm system' });
@@ -396,8 +448,9 @@ describe('account pages against the API in a browser', () => {
     await match.getByLabel('The right player').fill(String(sure.playerId));
     await match.getByRole('button', { name: 'Save the match' }).click();
     await expect.poll(() => match.locator('[role="status"]').textContent(), SLOW).toMatch(/^Saved/);
-    expect((await matchesOf(db.pool, user.userId, { label: 'corrected' })).map((m) => [m.fantraxId, m.playerId]))
-      .toEqual([[sure.fantraxId, sure.playerId]]);
+    expect(
+      (await matchesOf(db.pool, user.userId, { label: 'corrected' })).map((m) => [m.fantraxId, m.playerId]),
+    ).toEqual([[sure.fantraxId, sure.playerId]]);
     await member.close();
   }, 90_000);
 
@@ -410,7 +463,9 @@ describe('account pages against the API in a browser', () => {
     const cookie = await refreshCookie();
     expect(cookie?.httpOnly).toBe(true);
     expect(readable).not.toContain(cookie!.value);
-    expect(requested.filter((url) => JWT.test(url) || /[?&](token|access_token|refresh_token)=/i.test(url))).toEqual([]);
+    expect(requested.filter((url) => JWT.test(url) || /[?&](token|access_token|refresh_token)=/i.test(url))).toEqual(
+      [],
+    );
     await tab.close();
     expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   }, 30_000);
@@ -431,13 +486,17 @@ describe('account pages against the API in a browser', () => {
     await expect.poll(() => status.getAttribute('class'), SLOW).toContain('error');
     await tab.getByLabel('Your password, to confirm').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Delete my account' }).click();
-    await expect.poll(() => tab.locator('[data-page-status]').textContent(), SLOW).toBe('Your account is deleted. Thank you for reading.');
+    await expect
+      .poll(() => tab.locator('[data-page-status]').textContent(), SLOW)
+      .toBe('Your account is deleted. Thank you for reading.');
     // Gone: the session does not come back, and the password no longer logs in.
     await tab.goto(`${origin}/account/`);
     await tab.locator('#login-email').fill(EMAIL);
     await tab.locator('#login-password').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => tab.locator('[data-login] [data-status]').textContent(), SLOW).toBe('The email or password is wrong.');
+    await expect
+      .poll(() => tab.locator('[data-login] [data-status]').textContent(), SLOW)
+      .toBe('The email or password is wrong.');
     await tab.close();
   }, 60_000);
 });

@@ -10,21 +10,41 @@ import { freePort } from '../test/ports.ts';
 import { createApiProxy, isApiPath } from './api-proxy.ts';
 import { serveSite, type SiteServer } from './serve.ts';
 
-interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
 
 /** One request over node:http (fetch hides Set-Cookie lists and normalises paths). */
-function send(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+function send(
+  base: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
   const { hostname, port } = new URL(base);
-  return new Promise<{ status: number; headers: IncomingMessage['headers']; body: string; firstChunkAt: number; endAt: number }>((resolve, reject) => {
-    const req = request({ hostname, port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-      let body = '';
-      let firstChunkAt = 0;
-      res.on('data', (chunk: Buffer) => {
-        firstChunkAt ||= Date.now();
-        body += chunk.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, firstChunkAt, endAt: Date.now() }));
-    });
+  return new Promise<{
+    status: number;
+    headers: IncomingMessage['headers'];
+    body: string;
+    firstChunkAt: number;
+    endAt: number;
+  }>((resolve, reject) => {
+    const req = request(
+      { hostname, port, path, method: options.method ?? 'GET', headers: options.headers, agent: false },
+      (res) => {
+        let body = '';
+        let firstChunkAt = 0;
+        res.on('data', (chunk: Buffer) => {
+          firstChunkAt ||= Date.now();
+          body += chunk.toString();
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, firstChunkAt, endAt: Date.now() }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -60,7 +80,10 @@ describe('the site server forwards the API paths', () => {
       });
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-    site = await serveSite({ root: join(dir, 'site'), apiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}` });
+    site = await serveSite({
+      root: join(dir, 'site'),
+      apiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+    });
   });
   afterAll(async () => {
     await site?.close();
@@ -68,7 +91,7 @@ describe('the site server forwards the API paths', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('knows which paths are the API\'s', () => {
+  it("knows which paths are the API's", () => {
     expect(['/api', '/api/', '/api/v1/users/me', '/.well-known/jwks.json'].every(isApiPath)).toBe(true);
     expect(['/', '/apiary/', '/prospects/api/', '/well-known/'].some(isApiPath)).toBe(false);
   });
@@ -77,20 +100,31 @@ describe('the site server forwards the API paths', () => {
     const res = await send(site.url, '/api/v1/auth/refresh?x=1', {
       method: 'POST',
       headers: {
-        'Content-Type': 'application/json', Cookie: 'afwd_refresh=old', 'X-Requested-With': 'afwd-web',
-        Authorization: 'Bearer t', Connection: 'keep-alive, x-secret-hop', 'X-Secret-Hop': 'no',
+        'Content-Type': 'application/json',
+        Cookie: 'afwd_refresh=old',
+        'X-Requested-With': 'afwd-web',
+        Authorization: 'Bearer t',
+        Connection: 'keep-alive, x-secret-hop',
+        'X-Secret-Hop': 'no',
       },
       body: '{"a":1}',
     });
     expect(res.status).toBe(401);
-    expect(res.headers['set-cookie']).toEqual(['afwd_refresh=abc; Path=/api/v1/auth; HttpOnly; SameSite=Strict', 'other=1; Path=/']);
+    expect(res.headers['set-cookie']).toEqual([
+      'afwd_refresh=abc; Path=/api/v1/auth; HttpOnly; SameSite=Strict',
+      'other=1; Path=/',
+    ]);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(res.body)).toEqual({ status: 401, echo: '{"a":1}' });
     const last = seen.at(-1)!;
     expect(last).toMatchObject({ method: 'POST', url: '/api/v1/auth/refresh?x=1', body: '{"a":1}' });
     expect(last.headers).toMatchObject({
-      cookie: 'afwd_refresh=old', 'x-requested-with': 'afwd-web', authorization: 'Bearer t', 'x-forwarded-for': '127.0.0.1',
-      'x-forwarded-proto': 'http', 'x-forwarded-host': new URL(site.url).host,
+      cookie: 'afwd_refresh=old',
+      'x-requested-with': 'afwd-web',
+      authorization: 'Bearer t',
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': new URL(site.url).host,
     });
     // A header the client's Connection names belongs to that hop only.
     expect(last.headers['x-secret-hop']).toBeUndefined();
@@ -104,8 +138,13 @@ describe('the site server forwards the API paths', () => {
   });
 
   it('sets X-Forwarded-Proto and -Host to what it saw, whatever the client sent in them', async () => {
-    await send(site.url, '/api/v1/ping', { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'evil.example' } });
-    expect(seen.at(-1)?.headers).toMatchObject({ 'x-forwarded-proto': 'http', 'x-forwarded-host': new URL(site.url).host });
+    await send(site.url, '/api/v1/ping', {
+      headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'evil.example' },
+    });
+    expect(seen.at(-1)?.headers).toMatchObject({
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': new URL(site.url).host,
+    });
   });
 
   it('decides on the normalised path and still serves the site', async () => {
@@ -129,7 +168,11 @@ describe('the site server forwards the API paths', () => {
       const res = await send(down.url, '/api/v1/auth/login', { method: 'POST', body: '{}' });
       expect(res.status).toBe(502);
       expect(res.headers['content-type']).toBe('application/problem+json');
-      expect(JSON.parse(res.body)).toMatchObject({ status: 502, title: 'Bad Gateway', detail: expect.stringContaining('cannot be reached') });
+      expect(JSON.parse(res.body)).toMatchObject({
+        status: 502,
+        title: 'Bad Gateway',
+        detail: expect.stringContaining('cannot be reached'),
+      });
       const page = await send(down.url, '/api/docs', { headers: { Accept: 'text/html,application/xhtml+xml' } });
       expect([page.status, page.headers['content-type']]).toEqual([502, 'text/html; charset=utf-8']);
       expect(page.body).toContain('API unavailable');
@@ -143,8 +186,9 @@ describe('the site server forwards the API paths', () => {
     const inner = 'GET /api/v1/smuggled HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n';
     const { hostname, port } = new URL(site.url);
     for (const method of ['GET', 'DELETE', 'POST']) {
-      const raw = `${method} /api/v1/chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`
-        + `${inner.length.toString(16)}\r\n${inner}\r\n0\r\n\r\n`;
+      const raw =
+        `${method} /api/v1/chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n` +
+        `${inner.length.toString(16)}\r\n${inner}\r\n0\r\n\r\n`;
       const answer = await new Promise<string>((resolve, reject) => {
         const socket = connect(Number(port), hostname, () => socket.write(raw));
         let text = '';
@@ -169,7 +213,11 @@ describe('the site server forwards the API paths', () => {
       const res = await send(`http://127.0.0.1:${(front.address() as AddressInfo).port}`, '/api/v1/users/me');
       expect(res.status).toBe(504);
       expect(res.headers['content-type']).toBe('application/problem+json');
-      expect(JSON.parse(res.body)).toMatchObject({ status: 504, title: 'Gateway Timeout', detail: expect.stringContaining('did not answer in time') });
+      expect(JSON.parse(res.body)).toMatchObject({
+        status: 504,
+        title: 'Gateway Timeout',
+        detail: expect.stringContaining('did not answer in time'),
+      });
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       proxy.close();
@@ -178,7 +226,7 @@ describe('the site server forwards the API paths', () => {
       await new Promise((resolve) => front.close(resolve));
       await new Promise((resolve) => silent.close(resolve));
     }
-   }, 10_000);
+  }, 10_000);
 
   it('leaves the API paths to the 404 page without apiUrl', async () => {
     const plain = await serveSite({ root: join(dir, 'site') });

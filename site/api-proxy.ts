@@ -14,13 +14,26 @@ export function isApiPath(pathname: string): boolean {
 
 // Per RFC 9110 7.6.1 these describe one connection, never the message: a proxy drops them.
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer',
-  'transfer-encoding', 'upgrade',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
 ]);
 
 /** Headers minus the hop-by-hop ones and any the Connection header names. */
 function endToEnd(headers: IncomingMessage['headers']): Record<string, string | string[]> {
-  const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+  const named = new Set(
+    String(headers.connection ?? '')
+      .toLowerCase()
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
@@ -45,7 +58,8 @@ export interface ApiProxyOptions {
 
 export function createApiProxy(apiUrl: string, { timeoutMs = 60_000 }: ApiProxyOptions = {}): ApiProxy {
   const target = new URL(apiUrl);
-  if (target.protocol !== 'http:') throw new Error(`apiUrl must be an http:// URL (got ${apiUrl}); TLS ends at nginx in production.`);
+  if (target.protocol !== 'http:')
+    throw new Error(`apiUrl must be an http:// URL (got ${apiUrl}); TLS ends at nginx in production.`);
   // A connection per request, as nginx does by default: a reused idle connection the API is closing at that moment
   // (its keep-alive timeout) fails the request with ECONNRESET, and a streamed body cannot be replayed.
   const agent = new Agent({ keepAlive: false });
@@ -63,11 +77,13 @@ export function createApiProxy(apiUrl: string, { timeoutMs = 60_000 }: ApiProxyO
     const body = html
       ? `<!doctype html><html lang="en"><meta charset="utf-8"><title>API unavailable</title><h1>API unavailable</h1><p>${detail}</p><p><a href="/">The rankings</a></p></html>`
       : JSON.stringify({ type: 'about:blank', title, status, detail });
-    res.writeHead(status, {
-      'Content-Type': html ? 'text/html; charset=utf-8' : 'application/problem+json',
-      'Cache-Control': 'no-store',
-      'Content-Length': Buffer.byteLength(body),
-    }).end(body);
+    res
+      .writeHead(status, {
+        'Content-Type': html ? 'text/html; charset=utf-8' : 'application/problem+json',
+        'Cache-Control': 'no-store',
+        'Content-Length': Buffer.byteLength(body),
+      })
+      .end(body);
   };
 
   return {
@@ -84,18 +100,26 @@ export function createApiProxy(apiUrl: string, { timeoutMs = 60_000 }: ApiProxyO
         // A chunked body goes on chunked: Node frames a body without Content-Length that way only for POST, PUT and
         // PATCH, and writes a GET's or DELETE's raw, where the API would read it as the next request (smuggling).
         if (req.headers['transfer-encoding'] !== undefined) headers['transfer-encoding'] = 'chunked';
-        const upstream = request({
-          agent, protocol: target.protocol, hostname: target.hostname, port: target.port,
-          method: req.method, path: pathAndQuery, headers,
-        }, (answer: IncomingMessage) => {
-          res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
-          answer.pipe(res);
-          answer.on('end', done);
-          answer.on('error', () => {
-            res.destroy();
-            done();
-          });
-        });
+        const upstream = request(
+          {
+            agent,
+            protocol: target.protocol,
+            hostname: target.hostname,
+            port: target.port,
+            method: req.method,
+            path: pathAndQuery,
+            headers,
+          },
+          (answer: IncomingMessage) => {
+            res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
+            answer.pipe(res);
+            answer.on('end', done);
+            answer.on('error', () => {
+              res.destroy();
+              done();
+            });
+          },
+        );
         let timedOut = false;
         upstream.setTimeout(timeoutMs, () => {
           timedOut = true;

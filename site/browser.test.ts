@@ -132,7 +132,10 @@ describe('rankings site in a browser', () => {
     expect(await tab.getByLabel('Sort by').inputValue()).toBe('value');
     const rows = await visibleRows(tab);
     const expected = snapshot.prospects
-      .map((p) => ({ name: p.name, value: dynastyValue({ probability: p.probability, ...p.dynasty }, contending.discount) }))
+      .map((p) => ({
+        name: p.name,
+        value: dynastyValue({ probability: p.probability, ...p.dynasty }, contending.discount),
+      }))
       .sort((a, b) => b.value - a.value);
     expect(rows.map((r) => r.name)).toEqual(expected.map((e) => e.name));
     expect(rows.map((r) => r.value)).toEqual(expected.map((e) => e.value.toFixed(1)));
@@ -151,11 +154,16 @@ describe('rankings site in a browser', () => {
 
   it('shows a prospect page with its charts and SHAP explanation, and saves screenshots', async () => {
     const p = bySlug('Jaxon Hollander');
-    for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [label, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       const tab = await open(`/prospects/${p.slug}/`, { viewport });
       const charts = tab.locator('svg[role="img"]');
       expect(await charts.count()).toBe(1 + (p.stats.length ? 3 : 0) + 2);
-      const waterfall = tab.getByRole('img', { name: /What moves Jaxon Hollander from the average prospect to 83\.0%/ });
+      const waterfall = tab.getByRole('img', {
+        name: /What moves Jaxon Hollander from the average prospect to 83\.0%/,
+      });
       expect(await waterfall.isVisible()).toBe(true);
       expect(await tab.locator('#shap-waterfall-desc').textContent()).toMatch(/ending at 83\.0%/);
       expect(await tab.locator('.narrative li').allTextContents()).toEqual(p.narrative);
@@ -171,7 +179,9 @@ describe('rankings site in a browser', () => {
   }, 60_000);
 
   it('renders every page on a phone without horizontal scroll, with labelled controls and named charts', async () => {
-    const files = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.html') && !f.startsWith('pagefind'));
+    const files = (await readdir(outDir, { recursive: true })).filter(
+      (f) => f.endsWith('.html') && !f.startsWith('pagefind'),
+    );
     const paths = files.map((f) => `/${f.replace(/index\.html$/, '').replace(/^404\.html$/, 'no-such-page/')}`);
     const context = await browser.newContext({ viewport: PHONE });
     const errors: string[] = [];
@@ -186,7 +196,8 @@ describe('rankings site in a browser', () => {
       tab.on('pageerror', (e) => errors.push(`${tab.url()}: ${e.message}`));
       for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
         const response = await tab.goto(`${server.url}${path}`);
-        if (response?.status() !== (path === '/no-such-page/' ? 404 : 200)) problems.push(`${path}: ${response?.status()}`);
+        if (response?.status() !== (path === '/no-such-page/' ? 404 : 200))
+          problems.push(`${path}: ${response?.status()}`);
         if ((await tab.getAttribute('html', 'lang')) !== 'en') problems.push(`${path}: no lang="en"`);
         const overflow = await tab.evaluate(horizontalOverflow);
         if (overflow > 0) problems.push(`${path}: ${overflow}px of horizontal scroll`);
@@ -203,7 +214,13 @@ describe('rankings site in a browser', () => {
   }, 90_000);
 
   it('resolves every internal link of the site', async () => {
-    const { visited, broken } = await crawl(server.url, ['/', '/sitemap.xml', '/sw.js', '/manifest.webmanifest', '/offline/']);
+    const { visited, broken } = await crawl(server.url, [
+      '/',
+      '/sitemap.xml',
+      '/sw.js',
+      '/manifest.webmanifest',
+      '/offline/',
+    ]);
     expect(broken).toEqual([]);
     const pages = (await readdir(outDir, { recursive: true }))
       .filter((f) => f.endsWith('index.html') && !f.startsWith('pagefind'))
@@ -213,7 +230,14 @@ describe('rankings site in a browser', () => {
 
   it('meets WCAG AA text contrast', async () => {
     const compare = `/compare/?ids=${bySlug('Tobias Quintrell').playerId},${bySlug('Jaxon Hollander').playerId}`;
-    for (const path of ['/', `/prospects/${bySlug('Tobias Quintrell').slug}/`, '/methodology/', '/movers/', '/account/', compare]) {
+    for (const path of [
+      '/',
+      `/prospects/${bySlug('Tobias Quintrell').slug}/`,
+      '/methodology/',
+      '/movers/',
+      '/account/',
+      compare,
+    ]) {
       const tab = await open(path);
       if (path === compare) await tab.locator('[data-head] th[data-player]').nth(1).waitFor();
       expect(await tab.evaluate(contrastFailures), path).toEqual([]);
@@ -232,7 +256,14 @@ describe('rankings site in a browser', () => {
       order.push(await focused());
     }
     expect(order).toEqual([
-      'site-name', 'Rankings', 'Organizations', 'Positions', 'Risers & fallers', 'Methodology', 'Compare', 'Account',
+      'site-name',
+      'Rankings',
+      'Organizations',
+      'Positions',
+      'Risers & fallers',
+      'Methodology',
+      'Compare',
+      'Account',
       'search-input',
     ]);
     await tab.keyboard.type('hollan');
@@ -259,7 +290,9 @@ describe('rankings site in a browser', () => {
     const login = tab.getByRole('link', { name: 'Log in to watch' });
     expect(await login.getAttribute('href')).toBe(`/account/?next=${encodeURIComponent(`/prospects/${p.slug}/`)}`);
     expect(await tab.getByRole('button', { name: /Watch/ }).count()).toBe(0);
-    expect(await tab.getByRole('link', { name: 'Compare', exact: true }).last().getAttribute('href')).toBe(`/compare/?ids=${p.playerId}`);
+    expect(await tab.getByRole('link', { name: 'Compare', exact: true }).last().getAttribute('href')).toBe(
+      `/compare/?ids=${p.playerId}`,
+    );
     expect(await tab.getByRole('img', { name: /What moves Jaxon Hollander/ }).isVisible()).toBe(true);
     for (const path of ['/account/', '/account/reset/', '/account/data/', '/watchlist/', '/fantrax/', '/compare/']) {
       await tab.goto(`${server.url}${path}`);

@@ -67,9 +67,8 @@ const isInside = (path: string, dir: string): boolean => {
 
 async function countPages(dir: string): Promise<number> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter(
-    (e) => e.isFile() && e.name.endsWith('.html') && !isInside(e.parentPath, join(dir, 'pagefind')),
-  ).length;
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.html') && !isInside(e.parentPath, join(dir, 'pagefind')))
+    .length;
 }
 
 /** Work dirs left behind by a build whose process was killed; no build runs for a day. */
@@ -114,7 +113,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
 
   try {
     // Its own process group, so stopping the build also stops what Astro started (Pagefind's binary).
-    const child = spawn(nodeBin(), [astroBin(), 'build', '--root', SITE_DIR], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(nodeBin(), [astroBin(), 'build', '--root', SITE_DIR], {
+      cwd: workDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let killTimer: NodeJS.Timeout | undefined;
     const stop = () => {
       const group = (signal: NodeJS.Signals) => {
@@ -155,11 +159,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       child.on('error', fail);
       child.on('close', (code, signal) => done({ code, signal }));
     });
-    const [{ code, signal }] = await Promise.all([exit, follow(child.stdout, 'stdout'), follow(child.stderr, 'stderr')])
-      .finally(() => {
-        options.signal?.removeEventListener('abort', stop);
-        clearTimeout(killTimer);
-      });
+    const [{ code, signal }] = await Promise.all([
+      exit,
+      follow(child.stdout, 'stdout'),
+      follow(child.stderr, 'stderr'),
+    ]).finally(() => {
+      options.signal?.removeEventListener('abort', stop);
+      clearTimeout(killTimer);
+    });
     if (options.signal?.aborted) throw options.signal.reason;
     if (progressError !== undefined) {
       throw progressError instanceof Error ? progressError : new Error('onProgress threw', { cause: progressError });

@@ -17,8 +17,22 @@ describe('lineChart', () => {
     title: 'K% <by> age',
     description: "O'Neil & co",
     series: [
-      { name: 'Him', kind: 'main', points: [{ x: 19, y: 0.25, label: 'A' }, { x: 20, y: 0.22, label: 'A+' }] },
-      { name: 'Level average', kind: 'reference', points: [{ x: 19, y: 0.24 }, { x: 20, y: 0.23 }] },
+      {
+        name: 'Him',
+        kind: 'main',
+        points: [
+          { x: 19, y: 0.25, label: 'A' },
+          { x: 20, y: 0.22, label: 'A+' },
+        ],
+      },
+      {
+        name: 'Level average',
+        kind: 'reference',
+        points: [
+          { x: 19, y: 0.24 },
+          { x: 20, y: 0.23 },
+        ],
+      },
     ],
     formatX: String,
     formatY: (y) => `${Math.round(y * 100)}%`,
@@ -37,8 +51,23 @@ describe('lineChart', () => {
 
   it('puts rank 1 at the top when inverted', () => {
     const ranks = lineChart({
-      id: 'r', title: 't', description: 'd', invertY: true, yDomain: [1, 11], formatX: String, formatY: String,
-      series: [{ name: 'Rank', kind: 'main', points: [{ x: 0, y: 1 }, { x: 1, y: 11 }] }],
+      id: 'r',
+      title: 't',
+      description: 'd',
+      invertY: true,
+      yDomain: [1, 11],
+      formatX: String,
+      formatY: String,
+      series: [
+        {
+          name: 'Rank',
+          kind: 'main',
+          points: [
+            { x: 0, y: 1 },
+            { x: 1, y: 11 },
+          ],
+        },
+      ],
     });
     const ys = [...ranks.matchAll(/<circle [^>]*cy="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(ys[0]).toBeLessThan(ys[1]!);
@@ -56,14 +85,30 @@ describe('lineChart', () => {
 describe('waterfallChart', () => {
   it('chains each bar from where the last ended, from the base to the prediction', () => {
     const svg = waterfallChart({
-      id: 'w', title: 'Why', description: 'Because',
-      base: 20, steps: [{ label: 'Age', points: 30 }, { label: 'K%', points: -10 }], other: 5, final: 45,
+      id: 'w',
+      title: 'Why',
+      description: 'Because',
+      base: 20,
+      steps: [
+        { label: 'Age', points: 30 },
+        { label: 'K%', points: -10 },
+      ],
+      other: 5,
+      final: 45,
     });
     const bars = [...svg.matchAll(/<rect class="bar-(\w+)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => ({
-      kind: m[1], x: Number(m[2]), width: Number(m[3]),
+      kind: m[1],
+      x: Number(m[2]),
+      width: Number(m[3]),
     }));
     expect(bars.map((b) => b.kind)).toEqual(['base', 'up', 'down', 'up', 'total']);
-    const [base, age, k, other, total] = bars as [typeof bars[0], typeof bars[0], typeof bars[0], typeof bars[0], typeof bars[0]];
+    const [base, age, k, other, total] = bars as [
+      (typeof bars)[0],
+      (typeof bars)[0],
+      (typeof bars)[0],
+      (typeof bars)[0],
+      (typeof bars)[0],
+    ];
     // Each bar starts where the previous one ended; the last chained bar ends where the total does.
     expect(age.x).toBeCloseTo(base.x + base.width, 0);
     expect(k.x + k.width).toBeCloseTo(age.x + age.width, 0);

@@ -50,7 +50,8 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 5, 10].find((m) => m * magnitude >= raw * 0.75) ?? 10) * magnitude;
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step) ticks.push(Number(t.toFixed(10)));
+  for (let t = Math.ceil(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step)
+    ticks.push(Number(t.toFixed(10)));
   return ticks;
 }
 
@@ -75,8 +76,18 @@ export function lineChart(o: LineChartOptions): string {
   const m = { left: 46, right: 14, top: 26, bottom: 28 };
   const all = o.series.flatMap((s) => s.points);
   if (all.length === 0) return '';
-  const [x0, x1] = o.xDomain ?? extent(all.map((p) => p.x), 0.06);
-  const [y0, y1] = o.yDomain ?? extent(all.map((p) => p.y), 0.12);
+  const [x0, x1] =
+    o.xDomain ??
+    extent(
+      all.map((p) => p.x),
+      0.06,
+    );
+  const [y0, y1] =
+    o.yDomain ??
+    extent(
+      all.map((p) => p.y),
+      0.12,
+    );
   const sx = (x: number) => m.left + ((x - x0) / (x1 - x0 || 1)) * (width - m.left - m.right);
   const sy = (y: number) => {
     const t = (y - y0) / (y1 - y0 || 1);
@@ -91,18 +102,26 @@ export function lineChart(o: LineChartOptions): string {
   }
   const xTicks = (o.xTicks ?? niceTicks(x0, x1, 4)).filter((t) => t >= x0 - 1e-9 && t <= x1 + 1e-9);
   for (const t of xTicks) {
-    parts.push(`<text class="tick" x="${n(sx(t))}" y="${height - m.bottom + 15}" text-anchor="middle">${escapeXml(o.formatX(t))}</text>`);
+    parts.push(
+      `<text class="tick" x="${n(sx(t))}" y="${height - m.bottom + 15}" text-anchor="middle">${escapeXml(o.formatX(t))}</text>`,
+    );
   }
-  parts.push(`<line class="axis" x1="${m.left}" x2="${width - m.right}" y1="${height - m.bottom}" y2="${height - m.bottom}"/>`);
+  parts.push(
+    `<line class="axis" x1="${m.left}" x2="${width - m.right}" y1="${height - m.bottom}" y2="${height - m.bottom}"/>`,
+  );
   let legendX = m.left;
   for (const s of o.series) {
     const cls = s.kind === 'main' ? 'main' : 'ref';
     const path = s.points.map((p, i) => `${i ? 'L' : 'M'}${n(sx(p.x))} ${n(sy(p.y))}`).join('');
     if (s.points.length > 1) parts.push(`<path class="line ${cls}" d="${path}"/>`);
     for (const p of s.points) {
-      parts.push(`<circle class="dot ${cls}" cx="${n(sx(p.x))}" cy="${n(sy(p.y))}" r="${s.kind === 'main' ? 3.2 : 2.4}"/>`);
+      parts.push(
+        `<circle class="dot ${cls}" cx="${n(sx(p.x))}" cy="${n(sy(p.y))}" r="${s.kind === 'main' ? 3.2 : 2.4}"/>`,
+      );
       if (p.label) {
-        parts.push(`<text class="point-label" x="${n(sx(p.x))}" y="${n(sy(p.y) - 7)}" text-anchor="middle">${escapeXml(p.label)}</text>`);
+        parts.push(
+          `<text class="point-label" x="${n(sx(p.x))}" y="${n(sy(p.y) - 7)}" text-anchor="middle">${escapeXml(p.label)}</text>`,
+        );
       }
     }
     parts.push(
@@ -140,16 +159,30 @@ export function waterfallChart(o: WaterfallOptions): string {
   const rowHeight = 34;
   const m = { left: 14, right: 52, top: 6, bottom: 24 };
   type Row = { label: string; from: number; to: number; kind: 'base' | 'up' | 'down' | 'total'; value: string };
-  const rows: Row[] = [{ label: 'Average prospect', from: 0, to: o.base, kind: 'base', value: `${o.base.toFixed(1)}%` }];
+  const rows: Row[] = [
+    { label: 'Average prospect', from: 0, to: o.base, kind: 'base', value: `${o.base.toFixed(1)}%` },
+  ];
   let at = o.base;
   const steps = Math.abs(o.other) >= 0.05 ? [...o.steps, { label: 'All other factors', points: o.other }] : o.steps;
   for (const step of steps) {
-    rows.push({ label: step.label, from: at, to: at + step.points, kind: step.points >= 0 ? 'up' : 'down', value: signed(step.points) });
+    rows.push({
+      label: step.label,
+      from: at,
+      to: at + step.points,
+      kind: step.points >= 0 ? 'up' : 'down',
+      value: signed(step.points),
+    });
     at += step.points;
   }
   rows.push({ label: 'This prospect', from: 0, to: o.final, kind: 'total', value: `${o.final.toFixed(1)}%` });
-  const lo = minOf(rows.map((r) => Math.min(r.from, r.to)), 0);
-  const hi = maxOf(rows.map((r) => Math.max(r.from, r.to)), 1);
+  const lo = minOf(
+    rows.map((r) => Math.min(r.from, r.to)),
+    0,
+  );
+  const hi = maxOf(
+    rows.map((r) => Math.max(r.from, r.to)),
+    1,
+  );
   const height = m.top + rows.length * rowHeight + m.bottom;
   const sx = (x: number) => m.left + ((x - lo) / (hi - lo)) * (width - m.left - m.right);
   const parts = [svgOpen(o.id, o.title, o.description, width, height, 'waterfall')];

@@ -13,8 +13,15 @@ describe('compare data', () => {
     const p = snapshot.prospects.find((x) => x.stats.length > COMPARE_SEASONS && x.factors.length > COMPARE_FACTORS)!;
     const card = compareCard(p);
     expect(card).toMatchObject({
-      playerId: p.playerId, slug: p.slug, name: p.name, rank: p.rank, probability: p.probability, eta: p.eta,
-      dynastyValue: p.dynasty.value, yearsToEta: p.dynasty.yearsToEta, organization: p.organization?.name ?? 'Unaffiliated',
+      playerId: p.playerId,
+      slug: p.slug,
+      name: p.name,
+      rank: p.rank,
+      probability: p.probability,
+      eta: p.eta,
+      dynastyValue: p.dynasty.value,
+      yearsToEta: p.dynasty.yearsToEta,
+      organization: p.organization?.name ?? 'Unaffiliated',
     });
     expect(card.factors).toHaveLength(COMPARE_FACTORS);
     expect(card.factors.map((f) => f.label)).toEqual(explainFactors(p, COMPARE_FACTORS).factors.map((f) => f.label));
@@ -31,6 +38,13 @@ describe('compare data', () => {
     expect(index).toHaveLength(snapshot.prospects.length);
     expect(index.map((row) => row[3])).toEqual([...index.map((row) => row[3])].sort((a, b) => a - b));
     const first = snapshot.prospects.find((p) => p.rank === 1)!;
-    expect(index[0]).toEqual([first.playerId, first.name, first.slug, 1, first.organization?.abbreviation ?? '', first.position]);
+    expect(index[0]).toEqual([
+      first.playerId,
+      first.name,
+      first.slug,
+      1,
+      first.organization?.abbreviation ?? '',
+      first.position,
+    ]);
   });
 });

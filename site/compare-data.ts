@@ -56,7 +56,11 @@ export function compareCard(p: Prospect): CompareCard {
     yearsToEta: p.dynasty.yearsToEta,
     dynastyValue: p.dynasty.value,
     trend: p.trend,
-    factors: explainFactors(p, COMPARE_FACTORS).factors.map((f) => ({ label: f.label, value: f.value, points: Math.round(f.points * 10) / 10 })),
+    factors: explainFactors(p, COMPARE_FACTORS).factors.map((f) => ({
+      label: f.label,
+      value: f.value,
+      points: Math.round(f.points * 10) / 10,
+    })),
     stats: latestStats(p.stats),
   };
 }

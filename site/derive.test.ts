@@ -41,7 +41,11 @@ describe('organizations', () => {
     const [a, b] = [prospects[0]!, prospects[1]!].map((p) => structuredClone(p));
     a!.organization = { id: 1, name: 'Same Club', abbreviation: 'SC' };
     b!.organization = { id: 2, name: 'Same Club', abbreviation: 'SC' };
-    expect(organizations([a!, b!]).map((o) => o.slug).sort()).toEqual(['same-club-1', 'same-club-2']);
+    expect(
+      organizations([a!, b!])
+        .map((o) => o.slug)
+        .sort(),
+    ).toEqual(['same-club-1', 'same-club-2']);
   });
 });
 
@@ -58,8 +62,16 @@ describe('positions', () => {
 describe('levelAverages', () => {
   it('weights each line by its playing time', () => {
     const line = (battersOrPa: number, strikeoutRate: number | null) => ({
-      season: 2025, level: 'AA', group: 'hitting' as const, games: 1, battersOrPa, innings: null,
-      strikeoutRate, walkRate: 0.1, powerRate: null, average: null,
+      season: 2025,
+      level: 'AA',
+      group: 'hitting' as const,
+      games: 1,
+      battersOrPa,
+      innings: null,
+      strikeoutRate,
+      walkRate: 0.1,
+      powerRate: null,
+      average: null,
     });
     const p = { ...prospects[0]!, stats: [line(100, 0.2), line(300, 0.3), line(50, null)] };
     const avg = levelAverages([p]).get(levelKey('hitting', 'AA'))!;
@@ -89,7 +101,10 @@ describe('small helpers', () => {
 describe('dynasty value', () => {
   it("reproduces the snapshot's value at the default discount", () => {
     for (const p of prospects) {
-      expect(dynastyValue({ probability: p.probability, ...p.dynasty }, DEFAULT_DISCOUNT)).toBeCloseTo(p.dynasty.value, 3);
+      expect(dynastyValue({ probability: p.probability, ...p.dynasty }, DEFAULT_DISCOUNT)).toBeCloseTo(
+        p.dynasty.value,
+        3,
+      );
     }
   });
 

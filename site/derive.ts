@@ -42,8 +42,14 @@ export function positionName(code: string, plural = false): string {
 }
 
 const LEVEL_NAMES: Record<string, string> = {
-  ROK: 'Rookie', 'ROK+': 'Rookie Advanced', 'A-': 'Short-season A', A: 'Single-A', 'A+': 'High-A',
-  AA: 'Double-A', AAA: 'Triple-A', MLB: 'Major leagues',
+  ROK: 'Rookie',
+  'ROK+': 'Rookie Advanced',
+  'A-': 'Short-season A',
+  A: 'Single-A',
+  'A+': 'High-A',
+  AA: 'Double-A',
+  AAA: 'Triple-A',
+  MLB: 'Major leagues',
 };
 /** Lowest first, the order a player climbs. */
 export const LEVEL_ORDER = ['DSL', 'FCL', 'ACL', 'CPX', 'ROK', 'RK', 'ROK+', 'A-', 'A', 'A+', 'AA', 'AAA', 'MLB'];
@@ -90,7 +96,9 @@ export function organizations(prospects: readonly Prospect[]): OrganizationView[
       rank: 0,
       totalValue: list.reduce((sum, p) => sum + p.dynasty.value, 0),
       inTop100: list.filter((p) => p.rank <= 100).length,
-      prospects: list.sort((a, b) => (a.organizationRank ?? a.rank) - (b.organizationRank ?? b.rank) || a.rank - b.rank),
+      prospects: list.sort(
+        (a, b) => (a.organizationRank ?? a.rank) - (b.organizationRank ?? b.rank) || a.rank - b.rank,
+      ),
     };
   });
   views.sort((a, b) => b.totalValue - a.totalValue || a.name.localeCompare(b.name));
@@ -108,7 +116,8 @@ export interface PositionView {
 
 export function positions(prospects: readonly Prospect[]): PositionView[] {
   const byCode = Map.groupBy(prospects, (p) => p.position);
-  const order = (code: string) => (POSITION_ORDER.includes(code) ? POSITION_ORDER.indexOf(code) : POSITION_ORDER.length);
+  const order = (code: string) =>
+    POSITION_ORDER.includes(code) ? POSITION_ORDER.indexOf(code) : POSITION_ORDER.length;
   return [...byCode.entries()]
     .sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
     .map(([code, list]) => ({
@@ -136,7 +145,9 @@ export function levelAverages(prospects: readonly Prospect[]): Map<string, RateA
   for (const line of prospects.flatMap((p) => p.stats)) {
     const key = levelKey(line.group, line.level);
     const entry: Sums = sums.get(key) ?? {
-      strikeoutRate: { sum: 0, weight: 0 }, walkRate: { sum: 0, weight: 0 }, powerRate: { sum: 0, weight: 0 },
+      strikeoutRate: { sum: 0, weight: 0 },
+      walkRate: { sum: 0, weight: 0 },
+      powerRate: { sum: 0, weight: 0 },
     };
     for (const rate of ['strikeoutRate', 'walkRate', 'powerRate'] as const) {
       const value = line[rate];

@@ -23,7 +23,10 @@ export function dynastyValue(
   return 100 * input.probability * input.roleWeight * (1 - discount) ** input.yearsToEta;
 }
 
-export function prospectValue(p: Pick<Prospect, 'probability' | 'dynasty'>, discount: number = DEFAULT_DISCOUNT): number {
+export function prospectValue(
+  p: Pick<Prospect, 'probability' | 'dynasty'>,
+  discount: number = DEFAULT_DISCOUNT,
+): number {
   if (discount === DEFAULT_DISCOUNT) return p.dynasty.value;
   return dynastyValue({ probability: p.probability, ...p.dynasty }, discount);
 }

@@ -2,7 +2,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { SnapshotSchema } from '../lib/snapshot.ts';
-import { FIXTURE_OPTIONS, FIXTURE_PATH, generateSnapshot, serializeSnapshot } from './test-fixtures/generate-snapshot.ts';
+import {
+  FIXTURE_OPTIONS,
+  FIXTURE_PATH,
+  generateSnapshot,
+  serializeSnapshot,
+} from './test-fixtures/generate-snapshot.ts';
 
 describe('fixture snapshot', () => {
   it('is up to date with its generator (node site/test-fixtures/generate-snapshot.ts)', async () => {
@@ -15,9 +20,14 @@ describe('fixture snapshot', () => {
     expect(prospects.map((p) => p.rank)).toEqual(prospects.map((_, i) => i + 1));
     expect(new Set(prospects.map((p) => p.slug)).size).toBe(count);
     expect(new Set(prospects.map((p) => p.name)).size).toBe(count);
-    for (let i = 1; i < count; i++) expect(prospects[i - 1]!.probability).toBeGreaterThanOrEqual(prospects[i]!.probability);
+    for (let i = 1; i < count; i++)
+      expect(prospects[i - 1]!.probability).toBeGreaterThanOrEqual(prospects[i]!.probability);
     for (const p of prospects) {
-      expect(p.history.at(-1)).toEqual({ date: snapshot.generatedAt.slice(0, 10), rank: p.rank, probability: p.probability });
+      expect(p.history.at(-1)).toEqual({
+        date: snapshot.generatedAt.slice(0, 10),
+        rank: p.rank,
+        probability: p.probability,
+      });
       expect(p.trend).toBe(p.history.length > 1 ? p.history.at(-2)!.rank - p.rank : null);
       expect(p.isPitcher).toBe(p.position === 'P');
       expect(p.stats.every((l) => l.group === (p.isPitcher ? 'pitching' : 'hitting'))).toBe(true);

@@ -93,7 +93,9 @@ describe('formatters', () => {
     expect(describeEvidence({ isPitcher: true, evidence: { ...evidence, seasons: 1, levels: 1 } })).toMatch(
       /^412 batters faced .* over 1 season at 1 level;/,
     );
-    expect(describeEvidence({ isPitcher: true, evidence: { ...evidence, careerWorkload: 0 } })).toMatch(/No minor-league/);
+    expect(describeEvidence({ isPitcher: true, evidence: { ...evidence, careerWorkload: 0 } })).toMatch(
+      /No minor-league/,
+    );
   });
 
   it('orders stat lines by season, then up the minor-league ladder', () => {
@@ -109,9 +111,21 @@ describe('formatters', () => {
       powerRate: null,
       average: null,
     });
-    const sorted = sortStats([line(2025, 'AAA'), line(2024, 'A+'), line(2025, 'A+'), line(2024, 'A'), line(2025, 'AA'), line(2024, 'ROK+')]);
+    const sorted = sortStats([
+      line(2025, 'AAA'),
+      line(2024, 'A+'),
+      line(2025, 'A+'),
+      line(2024, 'A'),
+      line(2025, 'AA'),
+      line(2024, 'ROK+'),
+    ]);
     expect(sorted.map((l) => `${l.season} ${l.level}`)).toEqual([
-      '2024 ROK+', '2024 A', '2024 A+', '2025 A+', '2025 AA', '2025 AAA',
+      '2024 ROK+',
+      '2024 A',
+      '2024 A+',
+      '2025 A+',
+      '2025 AA',
+      '2025 AAA',
     ]);
   });
 });

@@ -86,7 +86,10 @@ export function explainFactors(
   const shown = [...prospect.factors]
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
     .slice(0, limit);
-  const largest = maxOf(shown.map((f) => Math.abs(f.contribution)), Number.MIN_VALUE);
+  const largest = maxOf(
+    shown.map((f) => Math.abs(f.contribution)),
+    Number.MIN_VALUE,
+  );
   const factors = shown.map((f) => ({
     label: f.label,
     value: formatFactorValue(f.value),

@@ -40,7 +40,7 @@ const SLOW = { timeout: 30_000 };
 const EMAIL = 'journey@example.com';
 const PASSWORD = 'a long enough password';
 
-describe('a new reader\'s journey, from sign-up to deletion', () => {
+describe("a new reader's journey, from sign-up to deletion", () => {
   let dir: string;
   let db: TestDatabase;
   let world: PublishedWorld;
@@ -67,12 +67,23 @@ describe('a new reader\'s journey, from sign-up to deletion', () => {
     dir = await mkdtemp(join(tmpdir(), 'afwd-journey-'));
     db = await createTestDatabase();
     world = await seedPublishedWorld(db.pool);
-    const byId = await publishedCards(db.pool, world.current.id, world.players.map((p) => p.id));
+    const byId = await publishedCards(
+      db.pool,
+      world.current.id,
+      world.players.map((p) => p.id),
+    );
     cards = [...byId.values()].sort((a, b) => a.rank - b.rank);
     const fixture = JSON.parse(await readFile(FIXTURE_PATH, 'utf8')) as Snapshot;
-    await writeFile(join(dir, 'snapshot.json'), JSON.stringify({
-      ...fixture, snapshotId: world.current.id, previousSnapshotId: world.older.id, prospects: cards, movers: { risers: [], fallers: [] },
-    } satisfies Snapshot));
+    await writeFile(
+      join(dir, 'snapshot.json'),
+      JSON.stringify({
+        ...fixture,
+        snapshotId: world.current.id,
+        previousSnapshotId: world.older.id,
+        prospects: cards,
+        movers: { risers: [], fallers: [] },
+      } satisfies Snapshot),
+    );
     fantrax = await startEmptyFantraxServer();
     await fantrax.populate(db.pool);
     smtp = await startLocalSmtpServer({ port: await freePort(), log });
@@ -107,7 +118,9 @@ describe('a new reader\'s journey, from sign-up to deletion', () => {
     origin = site.url.replace('127.0.0.1', 'localhost');
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // Stripe's own payment page is out of reach here; the browser's arrival there is what the test checks.
-    await context.route(/^https:\/\/checkout\.stripe\.com\//, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Stripe Checkout</title>' }));
+    await context.route(/^https:\/\/checkout\.stripe\.com\//, (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<title>Stripe Checkout</title>' }),
+    );
     context.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(`${message.page()?.url()}: ${message.text()}`);
     });
@@ -144,7 +157,7 @@ describe('a new reader\'s journey, from sign-up to deletion', () => {
     let session: { sessionId: string; url: string } | undefined;
     await tab.route('**/api/v1/billing/checkout', async (route) => {
       const response = await route.fetch();
-      session = await response.json() as { sessionId: string; url: string };
+      session = (await response.json()) as { sessionId: string; url: string };
       await route.fulfill({ response });
     });
     await tab.getByRole('button', { name: 'Upgrade to premium' }).click();
@@ -174,21 +187,34 @@ describe('a new reader\'s journey, from sign-up to deletion', () => {
     await tab.goto(`${origin}/fantrax/`);
     await tab.getByLabel('Fantrax Secret ID').fill(DEMO_SECRET_ID);
     await tab.getByRole('button', { name: 'Connect' }).click();
-    await expect.poll(() => tab.locator('[data-connect] [data-status]').textContent(), SLOW).toMatch(/^Connected: 1 league found/);
+    await expect
+      .poll(() => tab.locator('[data-connect] [data-status]').textContent(), SLOW)
+      .toMatch(/^Connected: 1 league found/);
     await shot('3-fantrax-connected');
 
     // The connection started the fantraxSync workflow on the worker; its recommendations are computed once the
     // rosters are stored, and the page shows them on its next load.
     const farm = tab.getByRole('region', { name: 'Your farm system' });
-    await expect.poll(async () => {
-      await tab.reload({ waitUntil: 'networkidle' });
-      return farm.locator('li').count();
-    }, { timeout: 90_000, interval: 1000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => {
+          await tab.reload({ waitUntil: 'networkidle' });
+          return farm.locator('li').count();
+        },
+        { timeout: 90_000, interval: 1000 },
+      )
+      .toBeGreaterThan(0);
     expect(await tab.locator('[data-connection-text]').textContent()).toMatch(/^Connected\. Last synced/);
-    for (const heading of ['Free agents worth a claim', 'Hold or sell: your prospects who moved', 'Close to graduating']) {
+    for (const heading of [
+      'Free agents worth a claim',
+      'Hold or sell: your prospects who moved',
+      'Close to graduating',
+    ]) {
       await tab.getByRole('heading', { name: heading }).waitFor(SLOW);
     }
-    expect(await tab.getByRole('region', { name: 'Free agents worth a claim' }).locator('li').count()).toBeGreaterThan(0);
+    expect(await tab.getByRole('region', { name: 'Free agents worth a claim' }).locator('li').count()).toBeGreaterThan(
+      0,
+    );
     await shot('4-recommendations');
   }, 150_000);
 
@@ -206,10 +232,16 @@ describe('a new reader\'s journey, from sign-up to deletion', () => {
     // The publish step's last activities for that snapshot, as workflows/publish-rankings.ts runs them: the rank
     // moves recorded, then the rank-move e-mails queued and the outbox drain started on the worker.
     const deps = { pool: db.pool, config, log, mlbBaseUrl: 'http://127.0.0.1:1' };
-    await new MockActivityEnvironment().run((input: { rankingSnapshotId: string }) => createPublishActivities(deps).recordRankMoves(input), { rankingSnapshotId: world.current.id });
+    await new MockActivityEnvironment().run(
+      (input: { rankingSnapshotId: string }) => createPublishActivities(deps).recordRankMoves(input),
+      { rankingSnapshotId: world.current.id },
+    );
     const env = new MockActivityEnvironment({ taskQueue: config.temporal.taskQueue }, { client: temporal.client });
     const notify = createNotificationActivities(deps);
-    const notified = await env.run<[{ rankingSnapshotId: string }], { queued: number }, typeof notify.notifyRankMoves>((input) => notify.notifyRankMoves(input), { rankingSnapshotId: world.current.id });
+    const notified = await env.run<[{ rankingSnapshotId: string }], { queued: number }, typeof notify.notifyRankMoves>(
+      (input) => notify.notifyRankMoves(input),
+      { rankingSnapshotId: world.current.id },
+    );
     expect(notified.queued).toBe(1);
     const mail = await smtp.waitFor((m) => toReader(m) && /moved in the rankings/.test(m.subject), 60_000);
     expect(mail.subject).toBe(`${moved.name} moved in the rankings`);
@@ -225,7 +257,9 @@ describe('a new reader\'s journey, from sign-up to deletion', () => {
     const exportButton = tab.getByRole('button', { name: 'Download my data' });
     await exportButton.waitFor(SLOW);
     const [download] = await Promise.all([tab.waitForEvent('download'), exportButton.click()]);
-    const exported = JSON.parse(await readFile((await download.path()), 'utf8')) as Record<string, unknown> & { profile: { email: string; role: string } };
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as Record<string, unknown> & {
+      profile: { email: string; role: string };
+    };
     expect(exported.profile).toMatchObject({ email: EMAIL, role: 'premium' });
     const text = JSON.stringify(exported);
     // What the journey left behind: the subscription, the league, the watched prospect, the e-mails sent.
@@ -239,14 +273,24 @@ describe('a new reader\'s journey, from sign-up to deletion', () => {
   it('8. deletes his account: nothing personal is left, the audit trail keeps only a pseudonym', async () => {
     await tab.getByLabel('Your password, to confirm').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Delete my account' }).click();
-    await expect.poll(() => tab.locator('[data-page-status]').textContent(), SLOW).toBe('Your account is deleted. Thank you for reading.');
+    await expect
+      .poll(() => tab.locator('[data-page-status]').textContent(), SLOW)
+      .toBe('Your account is deleted. Thank you for reading.');
     await shot('8-deleted');
     expect(await userByEmail(db.pool, EMAIL)).toBeNull();
     // The Stripe customer was deleted at stripe-mock, so nothing waits in the retry queue.
     const { rows: pending } = await db.pool.query(`SELECT 1 FROM stripe_customer_deletions`);
     expect(pending).toEqual([]);
     const audit = await auditEntries(db.pool);
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['login', 'payment_state_changed', 'fantrax_connected', 'data_exported', 'account_deleted']));
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        'login',
+        'payment_state_changed',
+        'fantrax_connected',
+        'data_exported',
+        'account_deleted',
+      ]),
+    );
     const trail = JSON.stringify(audit);
     for (const personal of [userId, EMAIL, customerId]) expect(trail).not.toContain(personal);
     // Refusals the pages handle are logged by the browser too: 401 (an expired token, refreshed), 404 (a league's

@@ -30,11 +30,7 @@ const RATES: Record<'hitting' | 'pitching', { rate: Rate; short: string; long: s
 };
 
 /** His key rates, one chart per rate, each point a season at a level, against that level's average. */
-export function trajectoryCharts(
-  p: Prospect,
-  asOfSeason: number,
-  averages: Map<string, RateAverages>,
-): ChartView[] {
+export function trajectoryCharts(p: Prospect, asOfSeason: number, averages: Map<string, RateAverages>): ChartView[] {
   const group = p.isPitcher ? 'pitching' : 'hitting';
   const lines = sortStats(p.stats).filter((l) => l.group === group);
   if (lines.length === 0) return [];
@@ -64,7 +60,9 @@ export function trajectoryCharts(
       main.push({ x: xs[i]!, y: value, label: line.level });
       if (avg !== null) reference.push({ x: xs[i]!, y: avg });
       const when = byAge ? `at ${ageInSeason(p.age, asOfSeason, line.season)} in ${line.season}` : `in ${line.season}`;
-      said.push(`${fmt(value)} ${when} in ${levelName(line.level)}${avg === null ? '' : ` (level average ${fmt(avg)})`}`);
+      said.push(
+        `${fmt(value)} ${when} in ${levelName(line.level)}${avg === null ? '' : ` (level average ${fmt(avg)})`}`,
+      );
     });
     if (main.length === 0) return [];
     // Whole percentage points (or ten points of ISO) at least, so the ticks never repeat a label.
@@ -98,14 +96,16 @@ export function trajectoryCharts(
 export function historyCharts(p: Prospect): ChartView[] {
   if (p.history.length === 0) return [];
   const xs = p.history.map((h) => Date.parse(h.date));
-  const tickIndexes = p.history.length <= 5
-    ? p.history.map((_, i) => i)
-    : [0, Math.floor((p.history.length - 1) / 2), p.history.length - 1];
+  const tickIndexes =
+    p.history.length <= 5
+      ? p.history.map((_, i) => i)
+      : [0, Math.floor((p.history.length - 1) / 2), p.history.length - 1];
   const xTicks = tickIndexes.map((i) => xs[i]!);
   const day = 86_400_000;
-  const xDomain: [number, number] = xs.length === 1
-    ? [xs[0]! - 7 * day, xs[0]! + 7 * day]
-    : [xs[0]! - (xs.at(-1)! - xs[0]!) * 0.06, xs.at(-1)! + (xs.at(-1)! - xs[0]!) * 0.06];
+  const xDomain: [number, number] =
+    xs.length === 1
+      ? [xs[0]! - 7 * day, xs[0]! + 7 * day]
+      : [xs[0]! - (xs.at(-1)! - xs[0]!) * 0.06, xs.at(-1)! + (xs.at(-1)! - xs[0]!) * 0.06];
   const formatX = (x: number) => formatShortDate(new Date(x).toISOString());
   const when = (h: Prospect['history'][number]) => formatShortDate(h.date);
   const maxRank = maxOf(p.history.map((h) => h.rank));
@@ -118,7 +118,9 @@ export function historyCharts(p: Prospect): ChartView[] {
         id: 'history-probability',
         title: 'Probability of MLB success, run by run',
         description: `${p.name}'s probability: ${p.history.map((h) => `${formatPercent(h.probability)} on ${when(h)}`).join(', ')}.`,
-        series: [{ name: 'Probability', kind: 'main', points: p.history.map((h, i) => ({ x: xs[i]!, y: h.probability })) }],
+        series: [
+          { name: 'Probability', kind: 'main', points: p.history.map((h, i) => ({ x: xs[i]!, y: h.probability })) },
+        ],
         formatX,
         formatY: (y) => `${Math.round(y * 100)}%`,
         xTicks,

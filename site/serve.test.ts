@@ -125,7 +125,14 @@ describe('serveSite', () => {
   });
 
   it('never serves files outside the root', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/prospects/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/a%00b', '/%E0%A4%A']) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/prospects/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/a%00b',
+      '/%E0%A4%A',
+    ]) {
       const res = await get(server.url, path);
       expect([path, res.status]).toEqual([path, expect.toSatisfy((s: number) => s === 400 || s === 404)]);
       expect(res.body.toString()).not.toContain('secret');

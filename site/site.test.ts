@@ -29,8 +29,15 @@ describe('rankings site build', () => {
     variantSnapshot.asOfSeason = 2026;
     // No outcome known yet for the variant's model: the methodology page must say so rather than show figures.
     variantSnapshot.methodology.monitoring!.calibration = {
-      status: 'not-enough-data', reason: '0 known outcomes; live calibration needs at least 50', outcomes: 0, positives: 0, asOfSeasons: [],
-      ece: null, brier: null, auc: null, reliability: [],
+      status: 'not-enough-data',
+      reason: '0 known outcomes; live calibration needs at least 50',
+      outcomes: 0,
+      positives: 0,
+      asOfSeasons: [],
+      ece: null,
+      brier: null,
+      auc: null,
+      reliability: [],
     };
     await writeFile(join(dir, 'variant.json'), JSON.stringify(variantSnapshot));
     const bad = structuredClone(snapshot) as unknown as { prospects: Array<Record<string, unknown>> };
@@ -147,7 +154,9 @@ describe('rankings site build', () => {
     expect(methodology).toContain('Held-out metrics');
     // Says which cohorts trained, which stopped and calibrated, and which were held out.
     const { backtest } = snapshot.methodology;
-    expect(methodology).toMatch(new RegExp(`through ${backtest!.trainThrough}.*calibrated on the ${backtest!.validationSeason} cohort`, 's'));
+    expect(methodology).toMatch(
+      new RegExp(`through ${backtest!.trainThrough}.*calibrated on the ${backtest!.validationSeason} cohort`, 's'),
+    );
     expect(methodology).toContain(`${backtest!.testSeasons.join(' and ')} cohorts`);
     expect(methodology).toContain('id="reliability-title"');
     for (const f of snapshot.methodology.featureCatalog) expect(methodology).toContain(`<code>${f.name}</code>`);
@@ -160,11 +169,18 @@ describe('rankings site build', () => {
     expect(methodology).toMatch(/Below 0.1 a feature is stable; 0.1 to\s+0.25 is a moderate shift/);
     expect(methodology).toContain('Major shift');
     // The alert's baseline: the model's first monitored day, and each feature's PSI then ('—' when not measured).
-    expect(methodology).toMatch(/alert watches how far each PSI has risen since the model began serving, on\s+October 2, 2025/);
+    expect(methodology).toMatch(
+      /alert watches how far each PSI has risen since the model began serving, on\s+October 2, 2025/,
+    );
     expect(methodology).toContain('PSI on October 2, 2025</th>');
-    const baselineCells = [...methodology.matchAll(/<\/code><\/th>\s*<td class="num">([^<]*)<\/td>\s*<td class="num">([^<]*)<\/td>/g)];
+    const baselineCells = [
+      ...methodology.matchAll(/<\/code><\/th>\s*<td class="num">([^<]*)<\/td>\s*<td class="num">([^<]*)<\/td>/g),
+    ];
     expect(baselineCells.map((m) => [m[1], m[2]])).toEqual(
-      monitoring!.drift.top.map((d) => [d.psi.toFixed(3), d.baselinePsi === null || d.baselinePsi === undefined ? '—' : d.baselinePsi.toFixed(3)]),
+      monitoring!.drift.top.map((d) => [
+        d.psi.toFixed(3),
+        d.baselinePsi === null || d.baselinePsi === undefined ? '—' : d.baselinePsi.toFixed(3),
+      ]),
     );
     expect(baselineCells[0]!.slice(1)).toEqual(['0.310', '0.290']);
     expect(baselineCells.at(-1)![2]).toBe('—');
@@ -198,7 +214,9 @@ describe('rankings site build', () => {
     expect(account).toContain(`minlength="${PASSWORD_MIN_LENGTH}" maxlength="${PASSWORD_MAX_LENGTH}"`);
     expect(await page('account', 'reset', 'index.html')).toContain('<meta name="referrer" content="no-referrer">');
     // The nav links every page to the compare page and the account.
-    expect(await page('index.html')).toMatch(/<a href="\/compare\/"[^>]*>Compare<\/a>[\s\S]*<a href="\/account\/"[^>]*>Account<\/a>/);
+    expect(await page('index.html')).toMatch(
+      /<a href="\/compare\/"[^>]*>Compare<\/a>[\s\S]*<a href="\/account\/"[^>]*>Account<\/a>/,
+    );
     expect(await page('sw.js')).toContain("url.pathname.startsWith('/api/')");
   });
 
@@ -281,7 +299,9 @@ describe('rankings site build', () => {
     const reason = new Error('activity cancelled');
     const started = performance.now();
     const build = buildSite({
-      snapshotPath: FIXTURE_PATH, outDir, signal: controller.signal,
+      snapshotPath: FIXTURE_PATH,
+      outDir,
+      signal: controller.signal,
       onProgress: () => controller.abort(reason),
     });
     await expect(build).rejects.toBe(reason);

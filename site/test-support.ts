@@ -44,7 +44,10 @@ export function unlabelledControls(): string[] {
     .filter((el: El) => {
       const control = el;
       if (control.type === 'hidden') return false;
-      const labelled = (control.labels?.length ?? 0) > 0 || control.getAttribute('aria-label') || control.getAttribute('aria-labelledby');
+      const labelled =
+        (control.labels?.length ?? 0) > 0 ||
+        control.getAttribute('aria-label') ||
+        control.getAttribute('aria-labelledby');
       return !labelled && !(el.tagName === 'BUTTON' && el.textContent?.trim());
     })
     .map((el: El) => el.outerHTML.slice(0, 80));
@@ -59,7 +62,10 @@ export function unnamedImages(): string[] {
   for (const svg of Array.from(document.querySelectorAll('svg') as El[])) {
     if (svg.getAttribute('aria-hidden') === 'true') continue;
     const ids = (svg.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean);
-    const text = ids.map((id: string) => document.getElementById(id)?.textContent?.trim() ?? '').join(' ').trim();
+    const text = ids
+      .map((id: string) => document.getElementById(id)?.textContent?.trim() ?? '')
+      .join(' ')
+      .trim();
     if (svg.getAttribute('role') !== 'img' || ids.length < 2 || !text) problems.push(svg.outerHTML.slice(0, 80));
   }
   return problems;
@@ -85,7 +91,9 @@ export function contrastFailures(): string[] {
   const failures: string[] = [];
   for (const el of Array.from(document.body.querySelectorAll('*') as El[])) {
     if (el.closest('svg, script, style, .visually-hidden, [hidden]')) continue;
-    const ownText = Array.from(el.childNodes as El[]).some((n: El) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    const ownText = Array.from(el.childNodes as El[]).some(
+      (n: El) => n.nodeType === Node.TEXT_NODE && n.textContent.trim(),
+    );
     const box = el.getBoundingClientRect();
     if (!ownText || box.width <= 1 || box.height <= 1) continue;
     const style = getComputedStyle(el);
@@ -96,7 +104,9 @@ export function contrastFailures(): string[] {
     const size = parseFloat(style.fontSize);
     const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
     if (ratio < (large ? 3 : 4.5)) {
-      failures.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+      failures.push(
+        `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`,
+      );
     }
   }
   return failures;

@@ -22,7 +22,11 @@ export async function seedChampion(db: Queryable, modelVersion = 'm-test-1'): Pr
 }
 
 /** A ranking snapshot published now (needs `seedChampion` first); returns its id. */
-export async function seedPublishedSnapshot(db: Queryable, snapshotId: string, modelVersion = 'm-test-1'): Promise<string> {
+export async function seedPublishedSnapshot(
+  db: Queryable,
+  snapshotId: string,
+  modelVersion = 'm-test-1',
+): Promise<string> {
   await db.query(
     `INSERT INTO ranking_snapshots (snapshot_id, prediction_run_id, path, prospect_count, published_at)
      VALUES ($1, $2, '/dev/null', 0, clock_timestamp())`,

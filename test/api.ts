@@ -51,7 +51,12 @@ export interface CreateTestApiOptions {
 /** Deletes this instance's keys (and only them) so the run's Redis does not grow; a server that is down keeps nothing. */
 async function forgetKeys(url: string, prefix: string): Promise<void> {
   // Without keyPrefix: SCAN answers full key names, which a prefixing client would prefix again on DEL.
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 500,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -83,12 +88,17 @@ export async function createTestApi(options: CreateTestApiOptions = {}): Promise
       REDIS_URL: options.env?.REDIS_URL ?? inject('redisUrl'),
     });
     const log = createLogger({ level: config.logLevel, name: 'test-api' });
-    const connection = options.temporalTaskQueue ? await Connection.connect({ address: inject('temporalAddress') }) : null;
+    const connection = options.temporalTaskQueue
+      ? await Connection.connect({ address: inject('temporalAddress') })
+      : null;
     const temporal = connection ? { client: new Client({ connection }), taskQueue: options.temporalTaskQueue! } : null;
     const deps = await buildApiDeps(config, { log, now: options.now, processMetrics: false, temporal });
     const app = createApp(deps);
     return {
-      app, deps, db, keyPrefix,
+      app,
+      deps,
+      db,
+      keyPrefix,
       request: (method, path, request = {}) => {
         const headers = new Headers(request.headers);
         let body: string | undefined = request.rawBody;

@@ -15,7 +15,12 @@ import { subscriptionWorkflowId } from '../workflows/billing-ids.ts';
 
 /** The configuration of billing tests: the run's stripe-mock, the local webhook secret. */
 export function billingTestConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', STRIPE_API_URL: inject('stripeMockUrl'), ...env });
+  return loadConfig({
+    ...process.env,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    STRIPE_API_URL: inject('stripeMockUrl'),
+    ...env,
+  });
 }
 
 export interface BillingWorker {
@@ -38,7 +43,9 @@ export async function startBillingWorker(options: {
   const real = createActivities({ pool: options.pool, config, log, mlbBaseUrl: 'http://127.0.0.1:1' });
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await Worker.create({
-    connection, taskQueue, workflowsPath: WORKFLOWS_PATH,
+    connection,
+    taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
     activities: { ...real, ...options.override?.(real) },
     // A stopped worker cancels its running activities at once: they fail, and the server hands them to the next worker.
     shutdownGraceTime: '100 ms',
@@ -61,7 +68,11 @@ export async function testTemporalClient(): Promise<{ client: Client; close(): P
 }
 
 /** Polls `check` until it returns a value other than undefined (or the time runs out, then throws what it saw last). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'the condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'the condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -74,6 +85,9 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 /** Ends the subscription sagas a test started (they wait for events forever), so the run's server holds none open. */
 export async function endSagas(client: Client | undefined, customerIds: readonly string[]): Promise<void> {
   for (const customerId of customerIds) {
-    await client?.workflow.getHandle(subscriptionWorkflowId(customerId)).terminate('test over').catch(() => undefined);
+    await client?.workflow
+      .getHandle(subscriptionWorkflowId(customerId))
+      .terminate('test over')
+      .catch(() => undefined);
   }
 }

@@ -8,16 +8,29 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: apt-get install -y chromium (npm test does this as root)`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`${CHROMIUM_PATH} is missing: apt-get install -y chromium (npm test does this as root)`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
 /** Runs a Pagefind search inside the served site, as its own search box does. */
-export async function pagefindSearch(browser: Browser, siteUrl: string, query: string): Promise<{ url: string; title: string }[]> {
+export async function pagefindSearch(
+  browser: Browser,
+  siteUrl: string,
+  query: string,
+): Promise<{ url: string; title: string }[]> {
   const page = await browser.newPage();
   try {
     await page.goto(siteUrl);

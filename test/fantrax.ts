@@ -14,7 +14,9 @@ import type { Pool } from '../lib/db.ts';
 import { createLogger } from '../lib/log.ts';
 
 /** A server over an empty world, to start before the API (whose settings take its URL); `populate` fills it later. */
-export async function startEmptyFantraxServer(): Promise<FantraxServer & { populate(pool: Pool): Promise<FantraxWorld> }> {
+export async function startEmptyFantraxServer(): Promise<
+  FantraxServer & { populate(pool: Pool): Promise<FantraxWorld> }
+> {
   const world: FantraxWorld = { users: {}, leagues: [], players: [] };
   const server = await startFantraxServer({ world });
   return {
@@ -26,12 +28,34 @@ export async function startEmptyFantraxServer(): Promise<FantraxServer & { popul
 
 /** Runs one sync of a linked user through the real activities; returns the sync id. */
 export async function syncThroughActivities(pool: Pool, config: Config, userId: string): Promise<number> {
-  const activities = createFantraxActivities({ pool, config, log: createLogger({ level: 'silent' }), mlbBaseUrl: 'http://127.0.0.1:9' });
+  const activities = createFantraxActivities({
+    pool,
+    config,
+    log: createLogger({ level: 'silent' }),
+    mlbBaseUrl: 'http://127.0.0.1:9',
+  });
   const env = new MockActivityEnvironment();
-  const { syncId } = await env.run<[{ userId: string; workflowId: string }], { syncId: number }, typeof activities.startFantraxSync>((i) => activities.startFantraxSync(i), { userId, workflowId: 'test-sync' });
-  const { leagueIds } = await env.run<[{ userId: string }], { leagueIds: string[] }, typeof activities.fetchFantraxLeagues>((i) => activities.fetchFantraxLeagues(i), { userId });
-  for (const leagueId of leagueIds) await env.run((i: { userId: string; syncId: number; leagueId: string }) => activities.syncFantraxLeague(i), { userId, syncId, leagueId });
-  await env.run((i: { userId: string; syncId: number; error: null }) => activities.finishFantraxSync(i), { userId, syncId, error: null });
+  const { syncId } = await env.run<
+    [{ userId: string; workflowId: string }],
+    { syncId: number },
+    typeof activities.startFantraxSync
+  >((i) => activities.startFantraxSync(i), { userId, workflowId: 'test-sync' });
+  const { leagueIds } = await env.run<
+    [{ userId: string }],
+    { leagueIds: string[] },
+    typeof activities.fetchFantraxLeagues
+  >((i) => activities.fetchFantraxLeagues(i), { userId });
+  for (const leagueId of leagueIds)
+    await env.run((i: { userId: string; syncId: number; leagueId: string }) => activities.syncFantraxLeague(i), {
+      userId,
+      syncId,
+      leagueId,
+    });
+  await env.run((i: { userId: string; syncId: number; error: null }) => activities.finishFantraxSync(i), {
+    userId,
+    syncId,
+    error: null,
+  });
   await env.run((i: { userId: string }) => activities.recomputeFantraxRecommendations(i), { userId });
   return syncId;
 }

@@ -47,15 +47,20 @@ export async function startFaultProxy(upstream: string, faults: Fault[], stallMs
         });
         const timer = setTimeout(() => {
           if (res.destroyed) return;
-          fetch(`${upstream}${url}`).then(async (answer) => {
-            res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
-          }, () => res.writeHead(502).end());
+          fetch(`${upstream}${url}`).then(
+            async (answer) => {
+              res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+            },
+            () => res.writeHead(502).end(),
+          );
         }, stallMs);
         res.on('close', () => clearTimeout(timer));
         return;
       }
       if (fault.kind === 'busy') {
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds ?? 1) }).end('{"message":"slow down"}');
+        res
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds ?? 1) })
+          .end('{"message":"slow down"}');
         return;
       }
       if (fault.kind === '500') {
@@ -68,11 +73,16 @@ export async function startFaultProxy(upstream: string, faults: Fault[], stallMs
         return;
       }
     }
-    fetch(`${upstream}${url}`).then(async (answer) => {
-      const body = await answer.text();
-      const truncated = fault?.kind === 'malformed' && count < fault.times;
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(truncated ? body.slice(0, Math.floor(body.length / 2)) : body);
-    }, () => res.writeHead(502).end());
+    fetch(`${upstream}${url}`).then(
+      async (answer) => {
+        const body = await answer.text();
+        const truncated = fault?.kind === 'malformed' && count < fault.times;
+        res
+          .writeHead(answer.status, { 'content-type': 'application/json' })
+          .end(truncated ? body.slice(0, Math.floor(body.length / 2)) : body);
+      },
+      () => res.writeHead(502).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -80,9 +90,10 @@ export async function startFaultProxy(upstream: string, faults: Fault[], stallMs
     url: `http://127.0.0.1:${port}`,
     injected,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

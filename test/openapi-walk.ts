@@ -36,7 +36,12 @@ export interface JsonSchema {
   example?: unknown;
 }
 
-export interface ParameterObject { name: string; in: 'path' | 'query' | 'header' | 'cookie'; required?: boolean; schema?: JsonSchema }
+export interface ParameterObject {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required?: boolean;
+  schema?: JsonSchema;
+}
 
 export interface OperationObject {
   parameters?: ParameterObject[];
@@ -69,13 +74,16 @@ export function operationKey(method: string, path: string): string {
 }
 
 /** Reads the document through the app (as a client would) and joins each operation to its route config. */
-export async function documentedOperations(app: OpenAPIHono<ApiEnv>): Promise<{ document: OpenApiDocument; operations: Operation[] }> {
+export async function documentedOperations(
+  app: OpenAPIHono<ApiEnv>,
+): Promise<{ document: OpenApiDocument; operations: Operation[] }> {
   const res = await app.request(OPENAPI_PATH);
   if (res.status !== 200) throw new Error(`${OPENAPI_PATH} answered ${res.status}`);
-  const document = await res.json() as OpenApiDocument;
+  const document = (await res.json()) as OpenApiDocument;
   const routes = new Map<string, RouteConfig>();
   for (const definition of app.openAPIRegistry.definitions) {
-    if (definition.type === 'route') routes.set(operationKey(definition.route.method, definition.route.path), definition.route);
+    if (definition.type === 'route')
+      routes.set(operationKey(definition.route.method, definition.route.path), definition.route);
   }
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(document.paths)) {
@@ -121,8 +129,12 @@ export function mediaType(contentType: string | null): string {
 }
 
 /** The zod schemas a route documents for one status, by content type; undefined when the status is not documented. */
-export function documentedResponse(route: RouteConfig, status: number): { description: string; content: Record<string, ZodType | undefined> } | undefined {
-  const entry = route.responses[String(status)] as { description?: string; content?: Record<string, { schema?: unknown }> } | undefined;
+export function documentedResponse(
+  route: RouteConfig,
+  status: number,
+): { description: string; content: Record<string, ZodType | undefined> } | undefined {
+  const entry = route.responses[String(status)] as
+    { description?: string; content?: Record<string, { schema?: unknown }> } | undefined;
   if (!entry) return undefined;
   const content: Record<string, ZodType | undefined> = {};
   for (const [type, media] of Object.entries(entry.content ?? {})) content[type] = media.schema as ZodType | undefined;
@@ -198,7 +210,8 @@ export function bodyViolations(route: RouteConfig, status: number, contentType: 
 
 /** Why a 4xx/5xx answer is not a proper problem+json with a detail; null when it is one. */
 export function problemViolation(status: number, contentType: string | null, text: string): string | null {
-  if (mediaType(contentType) !== PROBLEM_CONTENT_TYPE) return `content type ${contentType ?? '(none)'} is not ${PROBLEM_CONTENT_TYPE}`;
+  if (mediaType(contentType) !== PROBLEM_CONTENT_TYPE)
+    return `content type ${contentType ?? '(none)'} is not ${PROBLEM_CONTENT_TYPE}`;
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -207,7 +220,8 @@ export function problemViolation(status: number, contentType: string | null, tex
   }
   const parsed = ProblemSchema.safeParse(body);
   if (!parsed.success) return `the problem body does not match Problem: ${parsed.error.issues[0]?.message ?? ''}`;
-  if (parsed.data.status !== status) return `the problem says status ${parsed.data.status} but the response is ${status}`;
+  if (parsed.data.status !== status)
+    return `the problem says status ${parsed.data.status} but the response is ${status}`;
   if (parsed.data.detail.trim() === '') return 'the problem has an empty detail';
   return null;
 }

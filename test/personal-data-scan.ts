@@ -15,7 +15,16 @@ export interface Hit {
   rows: number;
 }
 
-const TEXT_TYPES = new Set(['text', 'character varying', 'character', 'json', 'jsonb', 'uuid', 'ARRAY', 'USER-DEFINED']);
+const TEXT_TYPES = new Set([
+  'text',
+  'character varying',
+  'character',
+  'json',
+  'jsonb',
+  'uuid',
+  'ARRAY',
+  'USER-DEFINED',
+]);
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -25,7 +34,8 @@ export async function scannedColumns(db: Queryable): Promise<{ table: string; co
      JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
      WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position`,
   );
-  return rows.filter((r) => TEXT_TYPES.has(r.data_type) || r.data_type === 'bytea')
+  return rows
+    .filter((r) => TEXT_TYPES.has(r.data_type) || r.data_type === 'bytea')
     .map((r) => ({ table: r.table_name, column: r.column_name, type: r.data_type }));
 }
 
@@ -35,10 +45,13 @@ export async function findValues(db: Queryable, needles: Record<string, string>)
   const entries = Object.entries(needles).filter(([, value]) => value.length > 0);
   for (const { table, column, type } of await scannedColumns(db)) {
     for (const [label, value] of entries) {
-      const where = type === 'bytea'
-        ? `position(convert_to($1, 'UTF8') in ${ident(column)}) > 0`
-        : `strpos(lower(${ident(column)}::text), lower($1)) > 0`;
-      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ident(table)} WHERE ${where}`, [value]);
+      const where =
+        type === 'bytea'
+          ? `position(convert_to($1, 'UTF8') in ${ident(column)}) > 0`
+          : `strpos(lower(${ident(column)}::text), lower($1)) > 0`;
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ident(table)} WHERE ${where}`, [
+        value,
+      ]);
       const n = rows[0]?.n ?? 0;
       if (n > 0) hits.push({ table, column, needle: label, rows: n });
     }

@@ -19,7 +19,12 @@ async function localTestRedis(log: Logger): Promise<LocalRedis> {
     try {
       return await ensureLocalRedis({ dir: path.join(REPO_ROOT, '.data', 'redis-test'), port, log });
     } catch (error) {
-      if (!(error instanceof PrerequisiteError) || !/already serves another Redis/.test(error.message) || port >= first + 9) throw error;
+      if (
+        !(error instanceof PrerequisiteError) ||
+        !/already serves another Redis/.test(error.message) ||
+        port >= first + 9
+      )
+        throw error;
     }
   }
 }
@@ -28,7 +33,11 @@ export async function testRedis(log: Logger): Promise<{ url: string; release(): 
   const given = process.env.TEST_REDIS_URL?.trim();
   const local = given ? undefined : await localTestRedis(log);
   const url = given || local!.url;
-  const marker = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: `${RUN_CLIENT_PREFIX}${process.pid}` });
+  const marker = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectionName: `${RUN_CLIENT_PREFIX}${process.pid}`,
+  });
   marker.on('error', () => undefined);
   await marker.connect();
   return {
@@ -37,7 +46,12 @@ export async function testRedis(log: Logger): Promise<{ url: string; release(): 
       let others = 0;
       try {
         const list = String(await marker.call('CLIENT', 'LIST'));
-        others = list.split('\n').filter((line) => line.includes(`name=${RUN_CLIENT_PREFIX}`) && !line.includes(`name=${RUN_CLIENT_PREFIX}${process.pid} `)).length;
+        others = list
+          .split('\n')
+          .filter(
+            (line) =>
+              line.includes(`name=${RUN_CLIENT_PREFIX}`) && !line.includes(`name=${RUN_CLIENT_PREFIX}${process.pid} `),
+          ).length;
       } catch {
         // The server is already gone: nothing to count.
       }

@@ -19,7 +19,10 @@ export async function otherRunDatabases(adminUrl: string): Promise<string[]> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname ~ $1 ORDER BY 1', [RUN_DATABASES]);
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname ~ $1 ORDER BY 1',
+      [RUN_DATABASES],
+    );
     return rows.map((r) => r.datname);
   } finally {
     await admin.end();
@@ -27,7 +30,9 @@ export async function otherRunDatabases(adminUrl: string): Promise<string[]> {
 }
 
 /** Stops the cluster this process started, unless another run still has a database on it. */
-export async function stopUnlessShared(local: { stop(): Promise<void>; adminUrl: string } | undefined): Promise<string[]> {
+export async function stopUnlessShared(
+  local: { stop(): Promise<void>; adminUrl: string } | undefined,
+): Promise<string[]> {
   if (!local) return [];
   const others = await otherRunDatabases(local.adminUrl).catch(() => []);
   if (others.length === 0) await local.stop();
@@ -44,7 +49,12 @@ export async function testCluster(log: Logger): Promise<LocalPostgres> {
     try {
       return await ensureLocalPostgres({ dir: path.join(REPO_ROOT, '.data', 'postgres-test'), port, log });
     } catch (error) {
-      if (!(error instanceof PrerequisiteError) || !/already serves another PostgreSQL cluster/.test(error.message) || port >= first + 9) throw error;
+      if (
+        !(error instanceof PrerequisiteError) ||
+        !/already serves another PostgreSQL cluster/.test(error.message) ||
+        port >= first + 9
+      )
+        throw error;
     }
   }
 }

@@ -14,9 +14,18 @@ import { createLogger } from '../lib/log.ts';
  * Runs `work`, given a task queue of its own (`<prefix>-<now>-<random>`), while a pipeline worker over `deps` polls
  * that queue; the worker stops and its connection closes once `work` settles.
  */
-export async function withPipelineWorker<T>(prefix: string, deps: ActivityDeps, work: (taskQueue: string) => Promise<T>): Promise<T> {
+export async function withPipelineWorker<T>(
+  prefix: string,
+  deps: ActivityDeps,
+  work: (taskQueue: string) => Promise<T>,
+): Promise<T> {
   const taskQueue = `${prefix}-${Date.now()}-${Math.random()}`;
-  const { worker, connection, metricsServer } = await createPipelineWorker({ address: inject('temporalAddress'), namespace: 'default', taskQueue, deps });
+  const { worker, connection, metricsServer } = await createPipelineWorker({
+    address: inject('temporalAddress'),
+    namespace: 'default',
+    taskQueue,
+    deps,
+  });
   try {
     return await worker.runUntil(work(taskQueue));
   } finally {
@@ -41,7 +50,15 @@ export async function stubbedWorkerHarness(): Promise<StubbedWorkerHarness> {
     client: new Client({ connection }),
     worker: async (prefix, activities) => {
       const taskQueue = `${prefix}-${Date.now()}-${Math.random()}`;
-      return { worker: await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities }), taskQueue };
+      return {
+        worker: await Worker.create({
+          connection: nativeConnection,
+          taskQueue,
+          workflowsPath: WORKFLOWS_PATH,
+          activities,
+        }),
+        taskQueue,
+      };
     },
     close: async () => {
       await connection.close();

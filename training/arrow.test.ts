@@ -40,8 +40,24 @@ describe('feature matrix files', () => {
     const path = join(dir, 'hand.arrow');
     await writeFeatureMatrix(path, handBuilt);
     const table = tableFromIPC(await readFile(path));
-    expect(table.schema.fields.map((f) => f.name)).toEqual(['player_id', 'as_of_season', 'group', 'label', 'age', 'draft_pick', 'hit_k_rate']);
-    expect(table.schema.fields.map((f) => String(f.type))).toEqual(['Int32', 'Int16', 'Utf8', 'Float32', 'Float32', 'Float32', 'Float32']);
+    expect(table.schema.fields.map((f) => f.name)).toEqual([
+      'player_id',
+      'as_of_season',
+      'group',
+      'label',
+      'age',
+      'draft_pick',
+      'hit_k_rate',
+    ]);
+    expect(table.schema.fields.map((f) => String(f.type))).toEqual([
+      'Int32',
+      'Int16',
+      'Utf8',
+      'Float32',
+      'Float32',
+      'Float32',
+      'Float32',
+    ]);
     expect(table.getChild('draft_pick')!.nullCount).toBe(1);
     expect(table.getChild('age')!.get(2)).toBeNull();
     expect(table.getChild('label')!.get(2)).toBeNull();
@@ -53,12 +69,34 @@ describe('feature matrix files', () => {
 
   it('round-trips a built dataset with every catalog column', async () => {
     const line = (playerId: number, season: number, pa: number): SeasonLine => ({
-      playerId, season, sportId: 14, teamId: null, group: 'hitting',
-      stats: { ...emptyHitting(), plateAppearances: pa, atBats: pa - 8, hits: 30, doubles: 6, strikeOuts: 25, baseOnBalls: 8 },
+      playerId,
+      season,
+      sportId: 14,
+      teamId: null,
+      group: 'hitting',
+      stats: {
+        ...emptyHitting(),
+        plateAppearances: pa,
+        atBats: pa - 8,
+        hits: 30,
+        doubles: 6,
+        strikeOuts: 25,
+        baseOnBalls: 8,
+      },
     });
     const dataset = buildDataset({
       asOfSeasons: [2020, 2021],
-      players: [{ playerId: 1, fullName: 'A', birthDate: '2001-02-03', primaryPosition: 'SS', batSide: 'L', pitchHand: 'R', mlbDebutDate: null }],
+      players: [
+        {
+          playerId: 1,
+          fullName: 'A',
+          birthDate: '2001-02-03',
+          primaryPosition: 'SS',
+          batSide: 'L',
+          pitchHand: 'R',
+          mlbDebutDate: null,
+        },
+      ],
       lines: [line(1, 2020, 150), line(1, 2021, 200), line(2, 2021, 120)],
       drafts: [],
       lastCompleteSeason: 2022,
@@ -73,6 +111,8 @@ describe('feature matrix files', () => {
   });
 
   it('refuses a matrix whose size does not match its rows and columns', async () => {
-    await expect(writeFeatureMatrix(join(dir, 'bad.arrow'), { ...handBuilt, matrix: new Float32Array(4) })).rejects.toThrow(/expected 3 x 3/);
+    await expect(
+      writeFeatureMatrix(join(dir, 'bad.arrow'), { ...handBuilt, matrix: new Float32Array(4) }),
+    ).rejects.toThrow(/expected 3 x 3/);
   });
 });

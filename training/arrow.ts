@@ -4,8 +4,21 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import {
-  Field, Float32, Int16, Int32, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Utf8,
-  vectorFromArray, type Data, type Vector,
+  Field,
+  Float32,
+  Int16,
+  Int32,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  tableFromIPC,
+  tableToIPC,
+  Utf8,
+  vectorFromArray,
+  type Data,
+  type Vector,
 } from 'apache-arrow';
 import type { StatGroup } from '../lib/domain.ts';
 import { FEATURE_CATALOG } from './feature-catalog.ts';
@@ -27,7 +40,13 @@ function floatData(values: Float32Array): Data<Float32> {
 
 function featureField(name: string): Field {
   const spec = FEATURE_CATALOG.find((f) => f.name === name);
-  const meta = spec ? new Map([['label', spec.label], ['unit', spec.unit], ['source', spec.source]]) : null;
+  const meta = spec
+    ? new Map([
+        ['label', spec.label],
+        ['unit', spec.unit],
+        ['source', spec.source],
+      ])
+    : null;
   return new Field(name, new Float32(), true, meta);
 }
 
@@ -46,7 +65,10 @@ export function datasetToTable({ featureNames, rows, matrix }: Dataset): Table {
   const children: Data[] = [
     makeData({ type: new Int32(), length: n, nullCount: 0, data: Int32Array.from(rows, (r) => r.playerId) }),
     makeData({ type: new Int16(), length: n, nullCount: 0, data: Int16Array.from(rows, (r) => r.asOfSeason) }),
-    vectorFromArray(rows.map((r) => r.group), new Utf8()).data[0]!,
+    vectorFromArray(
+      rows.map((r) => r.group),
+      new Utf8(),
+    ).data[0]!,
     floatData(labels),
   ];
   for (let c = 0; c < ncol; c++) {

@@ -17,7 +17,15 @@ import { BASELINES, baselineInputs, fitBaseline, predictLogistic, type BaselineN
 import { score, type Scores } from './metrics.ts';
 import { trainMlp, type MlpOptions } from './mlp.ts';
 import {
-  drawPlayers, labelsOf, predictChampion, rowsOf, takeRows, trainChampion, withoutPlayers, withoutPlayersOf, type ClassWeighting,
+  drawPlayers,
+  labelsOf,
+  predictChampion,
+  rowsOf,
+  takeRows,
+  trainChampion,
+  withoutPlayers,
+  withoutPlayersOf,
+  type ClassWeighting,
 } from './model.ts';
 import type { Params } from './xgboost.ts';
 
@@ -104,7 +112,15 @@ export interface BacktestReport {
   testSeasons: number[];
   /** Seasons of the test range that could not be scored, with the reason. */
   skippedSeasons: { season: number; reason: string }[];
-  champion: { bestIteration: number; trainSeconds: number; scalePosWeight: number; calibrator: string; params: Params; trainRows: number; validationRows: number };
+  champion: {
+    bestIteration: number;
+    trainSeconds: number;
+    scalePosWeight: number;
+    calibrator: string;
+    params: Params;
+    trainRows: number;
+    validationRows: number;
+  };
   split: BacktestSplit;
   /** Players, and their rows in any season, left out of every model's learning (0 with the 'seasons' split). */
   excluded: { players: number; rows: number };
@@ -141,19 +157,31 @@ function describeSeasons(seasons: readonly number[]): string {
 
 /** Which seasons train, validate and test; throws BacktestError with the reason when a range cannot be used. */
 export function planBacktest(dataset: Dataset, trainTo: number, testFrom: number, testTo: number) {
-  for (const [name, value] of [['trainTo', trainTo], ['testFrom', testFrom], ['testTo', testTo]] as const) {
+  for (const [name, value] of [
+    ['trainTo', trainTo],
+    ['testFrom', testFrom],
+    ['testTo', testTo],
+  ] as const) {
     if (!Number.isInteger(value)) throw new BacktestError(`${name} must be a season (an integer), got ${value}.`);
   }
-  if (testFrom > testTo) throw new BacktestError(`The test range ${testFrom}-${testTo} is empty: testFrom is after testTo.`);
+  if (testFrom > testTo)
+    throw new BacktestError(`The test range ${testFrom}-${testTo} is empty: testFrom is after testTo.`);
   if (trainTo >= testFrom) {
-    throw new BacktestError(`trainTo (${trainTo}) must be before testFrom (${testFrom}): a backtest scores only cohorts later than every training cohort.`);
+    throw new BacktestError(
+      `trainTo (${trainTo}) must be before testFrom (${testFrom}): a backtest scores only cohorts later than every training cohort.`,
+    );
   }
   const status = labelStatus(dataset);
   const present = [...status.keys()].sort((a, b) => a - b);
-  const covered = present.length ? `the data has as-of seasons ${present[0]}-${present.at(-1)}` : 'the data has no rows';
+  const covered = present.length
+    ? `the data has as-of seasons ${present[0]}-${present.at(-1)}`
+    : 'the data has no rows';
   const known = present.filter((s) => status.get(s)!.unknown === 0);
   const lastKnown = known.at(-1);
-  const knownNote = lastKnown === undefined ? 'no as-of season has all its labels known yet' : `labels are fully known up to as-of season ${lastKnown}`;
+  const knownNote =
+    lastKnown === undefined
+      ? 'no as-of season has all its labels known yet'
+      : `labels are fully known up to as-of season ${lastKnown}`;
   const trainable = known.filter((s) => s <= trainTo);
   if (trainable.length < 2) {
     throw new BacktestError(
@@ -165,8 +193,13 @@ export function planBacktest(dataset: Dataset, trainTo: number, testFrom: number
   const testSeasons: number[] = [];
   for (const season of seasonRange(testFrom, testTo)) {
     const s = status.get(season);
-    if (!s) skippedSeasons.push({ season, reason: 'no prospects in the data (no minor-league season played or loaded)' });
-    else if (s.unknown > 0) skippedSeasons.push({ season, reason: `${s.unknown} of ${s.rows} labels are not known yet (the 4-season outcome window is still open)` });
+    if (!s)
+      skippedSeasons.push({ season, reason: 'no prospects in the data (no minor-league season played or loaded)' });
+    else if (s.unknown > 0)
+      skippedSeasons.push({
+        season,
+        reason: `${s.unknown} of ${s.rows} labels are not known yet (the 4-season outcome window is still open)`,
+      });
     else testSeasons.push(season);
   }
   if (testSeasons.length === 0) {
@@ -178,12 +211,21 @@ export function planBacktest(dataset: Dataset, trainTo: number, testFrom: number
 function scoresOf(rows: readonly ScoredRow[]): Record<ModelName, Scores> {
   const y = Float32Array.from(rows, (r) => r.label);
   return Object.fromEntries(
-    MODEL_NAMES.map((name) => [name, score(y, Float64Array.from(rows, (r) => r.probabilities[name]))]),
+    MODEL_NAMES.map((name) => [
+      name,
+      score(
+        y,
+        Float64Array.from(rows, (r) => r.probabilities[name]),
+      ),
+    ]),
   ) as Record<ModelName, Scores>;
 }
 
 function reliabilityOf(rows: readonly ScoredRow[]): ReliabilityBin[] {
-  return reliabilityTable(Float64Array.from(rows, (r) => r.probability), Float32Array.from(rows, (r) => r.label));
+  return reliabilityTable(
+    Float64Array.from(rows, (r) => r.probability),
+    Float32Array.from(rows, (r) => r.label),
+  );
 }
 
 /** Scores, reliability, per-role scores and (unless `bootstrap` is false) bootstrap intervals of scored rows. */
@@ -193,12 +235,18 @@ export function summarize(rows: readonly ScoredRow[], bootstrap: BootstrapOption
     const own = rows.filter((r) => r.group === group);
     if (own.length) perRole[group] = { scores: scoresOf(own), reliability: reliabilityOf(own) };
   }
-  const intervals = bootstrap === false ? null : bootstrapIntervals(
-    rows.map((r) => r.label),
-    Object.fromEntries(MODEL_NAMES.map((name) => [name, rows.map((r) => r.probabilities[name])])) as Record<ModelName, number[]>,
-    rows.map((r) => r.playerId),
-    bootstrap,
-  );
+  const intervals =
+    bootstrap === false
+      ? null
+      : bootstrapIntervals(
+          rows.map((r) => r.label),
+          Object.fromEntries(MODEL_NAMES.map((name) => [name, rows.map((r) => r.probabilities[name])])) as Record<
+            ModelName,
+            number[]
+          >,
+          rows.map((r) => r.playerId),
+          bootstrap,
+        );
   return { scores: scoresOf(rows), reliability: reliabilityOf(rows), perRole, intervals };
 }
 
@@ -211,14 +259,25 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   const testIdx = rowsOf(dataset, testSeasons).filter((i) => !scored || scored.has(dataset.rows[i]!.playerId));
   const testMatrix = takeRows(dataset, testIdx);
   const labels = labelsOf(dataset, testIdx);
-  const { dataset: learn, droppedPlayers, droppedRows } = scored
+  const {
+    dataset: learn,
+    droppedPlayers,
+    droppedRows,
+  } = scored
     ? withoutPlayers(dataset, scored)
-    : split === 'player-disjoint' ? withoutPlayersOf(dataset, testSeasons) : { dataset, droppedPlayers: 0, droppedRows: 0 };
+    : split === 'player-disjoint'
+      ? withoutPlayersOf(dataset, testSeasons)
+      : { dataset, droppedPlayers: 0, droppedRows: 0 };
 
-  onProgress?.(`training the champion on ${trainSeasons.join(', ')}, validating on ${validationSeason}` +
-    (droppedPlayers ? ` (${split}: without ${droppedPlayers} players)` : ''));
+  onProgress?.(
+    `training the champion on ${trainSeasons.join(', ')}, validating on ${validationSeason}` +
+      (droppedPlayers ? ` (${split}: without ${droppedPlayers} players)` : ''),
+  );
   using champion = await trainChampion({
-    dataset: learn, trainSeasons, validationSeason, nthread,
+    dataset: learn,
+    trainSeasons,
+    validationSeason,
+    nthread,
     ...(options.params ? { params: options.params } : {}),
     ...(options.rounds ? { rounds: options.rounds } : {}),
     ...(options.earlyStoppingRounds ? { earlyStoppingRounds: options.earlyStoppingRounds } : {}),
@@ -246,8 +305,18 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
 
   const rows = testIdx.map((row, k): ScoredRow => {
     const r = dataset.rows[row]!;
-    const probabilities = Object.fromEntries(MODEL_NAMES.map((name) => [name, predictions[name][k]!])) as Record<ModelName, number>;
-    return { playerId: r.playerId, asOfSeason: r.asOfSeason, group: r.group, probability: probabilities.model, probabilities, label: labels[k] === 1 ? 1 : 0 };
+    const probabilities = Object.fromEntries(MODEL_NAMES.map((name) => [name, predictions[name][k]!])) as Record<
+      ModelName,
+      number
+    >;
+    return {
+      playerId: r.playerId,
+      asOfSeason: r.asOfSeason,
+      group: r.group,
+      probability: probabilities.model,
+      probabilities,
+      label: labels[k] === 1 ? 1 : 0,
+    };
   });
   const perSeason = testSeasons.map((season): BacktestSeason => {
     const own = rows.filter((r) => r.asOfSeason === season);
@@ -260,13 +329,20 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
     testSeasons,
     skippedSeasons: plan.skippedSeasons,
     champion: {
-      bestIteration: champion.bestIteration, trainSeconds: metrics.trainSeconds, scalePosWeight: metrics.scalePosWeight,
-      calibrator: metrics.calibrator, params: champion.params, trainRows: metrics.trainRows, validationRows: metrics.validation.rows,
+      bestIteration: champion.bestIteration,
+      trainSeconds: metrics.trainSeconds,
+      scalePosWeight: metrics.scalePosWeight,
+      calibrator: metrics.calibrator,
+      params: champion.params,
+      trainRows: metrics.trainRows,
+      validationRows: metrics.validation.rows,
     },
     split,
     excluded: { players: droppedPlayers, rows: droppedRows },
     challenger: {
-      epochs: challenger.metrics?.epochs ?? 0, bestEpoch: challenger.metrics?.bestEpoch ?? 0, trainSeconds: challenger.metrics?.trainSeconds ?? 0,
+      epochs: challenger.metrics?.epochs ?? 0,
+      bestEpoch: challenger.metrics?.bestEpoch ?? 0,
+      trainSeconds: challenger.metrics?.trainSeconds ?? 0,
     },
     perSeason,
     overall: summarize(rows, options.bootstrap ?? {}),
@@ -280,7 +356,15 @@ export interface RollingBacktestOptions extends Omit<BacktestOptions, 'trainTo' 
 }
 
 export interface RollingBacktestReport {
-  origins: { testSeason: number; trainSeasons: number[]; validationSeason: number; champion: BacktestReport['champion']; excluded: BacktestReport['excluded']; scores: Record<ModelName, Scores>; reliability: ReliabilityBin[] }[];
+  origins: {
+    testSeason: number;
+    trainSeasons: number[];
+    validationSeason: number;
+    champion: BacktestReport['champion'];
+    excluded: BacktestReport['excluded'];
+    scores: Record<ModelName, Scores>;
+    reliability: ReliabilityBin[];
+  }[];
   /** Test seasons that could not be an origin, with the reason (too few earlier labelled seasons, open labels...). */
   skippedOrigins: { season: number; reason: string }[];
   /** All origins' test rows together (each row is scored by the model of its own origin). */
@@ -305,8 +389,13 @@ export async function runRollingBacktest(options: RollingBacktestOptions): Promi
       continue;
     }
     origins.push({
-      testSeason: season, trainSeasons: report.trainSeasons, validationSeason: report.validationSeason, champion: report.champion, excluded: report.excluded,
-      scores: report.overall.scores, reliability: report.overall.reliability,
+      testSeason: season,
+      trainSeasons: report.trainSeasons,
+      validationSeason: report.validationSeason,
+      champion: report.champion,
+      excluded: report.excluded,
+      scores: report.overall.scores,
+      reliability: report.overall.reliability,
     });
     for (const row of report.rows) rows.push(row);
   }

@@ -2,13 +2,31 @@ import { describe, expect, it } from 'vitest';
 import type { PlayerBio } from '../lib/domain.ts';
 import { biosAsOf, indexBioVersions, type BioVersion } from './bios.ts';
 
-const current: PlayerBio = { playerId: 7, fullName: 'Seven', birthDate: '2001-04-02', primaryPosition: '1', batSide: 'L', pitchHand: 'L', mlbDebutDate: null };
-const version = (seenOn: string, primaryPosition: string, batSide = 'L'): BioVersion =>
-  ({ playerId: 7, seenOn, birthDate: '2001-04-02', primaryPosition, batSide, pitchHand: 'L' });
+const current: PlayerBio = {
+  playerId: 7,
+  fullName: 'Seven',
+  birthDate: '2001-04-02',
+  primaryPosition: '1',
+  batSide: 'L',
+  pitchHand: 'L',
+  mlbDebutDate: null,
+};
+const version = (seenOn: string, primaryPosition: string, batSide = 'L'): BioVersion => ({
+  playerId: 7,
+  seenOn,
+  birthDate: '2001-04-02',
+  primaryPosition,
+  batSide,
+  pitchHand: 'L',
+});
 
 describe('biosAsOf', () => {
   // Seen as a shortstop through 2022, converted to pitcher in the 2023-24 winter; given out of order on purpose.
-  const versions = indexBioVersions([version('2024-01-20', '1'), version('2021-03-01', '6', 'S'), version('2022-06-01', '6')]);
+  const versions = indexBioVersions([
+    version('2024-01-20', '1'),
+    version('2021-03-01', '6', 'S'),
+    version('2022-06-01', '6'),
+  ]);
 
   it('takes the latest version seen on or before the end of the as-of season', () => {
     expect(biosAsOf([current], versions, 2021)[0]).toMatchObject({ primaryPosition: '6', batSide: 'S' });

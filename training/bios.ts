@@ -45,6 +45,12 @@ export function biosAsOf(players: readonly PlayerBio[], versions: BioVersionInde
       if (v.seenOn > cutoff) break;
       known = v;
     }
-    return { ...p, birthDate: known.birthDate, primaryPosition: known.primaryPosition, batSide: known.batSide, pitchHand: known.pitchHand };
+    return {
+      ...p,
+      birthDate: known.birthDate,
+      primaryPosition: known.primaryPosition,
+      batSide: known.batSide,
+      pitchHand: known.pitchHand,
+    };
   });
 }

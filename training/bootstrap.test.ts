@@ -45,7 +45,9 @@ describe('bootstrapIntervals', () => {
 
   it('is reproducible from its seed and changes with it', () => {
     expect(bootstrapIntervals(labels, { good }, players, { reps: 300, seed: 9 }).good).toEqual(ci.good);
-    expect(bootstrapIntervals(labels, { good }, players, { reps: 300, seed: 10 }).good.rocAuc).not.toEqual(ci.good.rocAuc);
+    expect(bootstrapIntervals(labels, { good }, players, { reps: 300, seed: 10 }).good.rocAuc).not.toEqual(
+      ci.good.rocAuc,
+    );
   });
 
   it('resamples whole players: one player repeated in every row leaves no spread', () => {
@@ -55,7 +57,12 @@ describe('bootstrapIntervals', () => {
   });
 
   it('gives no interval when most resamples miss an outcome, and refuses mismatched inputs', () => {
-    const rare = bootstrapIntervals([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], { m: Array.from({ length: 30 }, (_, i) => i / 30) }, Array.from({ length: 30 }, (_, i) => i), { reps: 200 });
+    const rare = bootstrapIntervals(
+      [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      { m: Array.from({ length: 30 }, (_, i) => i / 30) },
+      Array.from({ length: 30 }, (_, i) => i),
+      { reps: 200 },
+    );
     expect(rare.m.rocAuc.low).toBeNaN();
     expect(Number.isFinite(rare.m.brier.low)).toBe(true);
     expect(() => bootstrapIntervals([0, 1], { m: [0.1] }, [1, 2])).toThrow(/1 predictions for 2 rows/);
@@ -67,7 +74,7 @@ describe('bootstrapIntervals', () => {
 describe('bootstrapDifferences', () => {
   const { labels, good, coin, players } = noisyRows();
 
-  it('puts a clearly better model\'s AUC gain above zero, and a model against itself at exactly zero', () => {
+  it("puts a clearly better model's AUC gain above zero, and a model against itself at exactly zero", () => {
     const d = bootstrapDifferences(labels, good, coin, players, { reps: 300, seed: 2 });
     expect(d.point.rocAuc).toBeCloseTo(rocAuc(labels, good) - rocAuc(labels, coin), 12);
     expect(d.rocAuc.low).toBeGreaterThan(0);

@@ -26,7 +26,11 @@ export interface BootstrapOptions {
   level?: number;
 }
 
-const METRIC_FNS: Record<BootstrapMetric, (y: ArrayLike<number>, p: ArrayLike<number>) => number> = { rocAuc, prAuc, brier };
+const METRIC_FNS: Record<BootstrapMetric, (y: ArrayLike<number>, p: ArrayLike<number>) => number> = {
+  rocAuc,
+  prAuc,
+  brier,
+};
 
 /** The value at quantile q of sorted finite values (linear interpolation between order statistics). */
 export function quantile(sorted: readonly number[], q: number): number {
@@ -51,12 +55,15 @@ export function bootstrapIntervals<Name extends string>(
 ): Record<Name, MetricIntervals> {
   const reps = options.reps ?? 1000;
   const level = options.level ?? 0.95;
-  if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`bootstrap reps must be a positive integer, got ${reps}.`);
+  if (!Number.isInteger(reps) || reps < 1)
+    throw new RangeError(`bootstrap reps must be a positive integer, got ${reps}.`);
   if (!(level > 0 && level < 1)) throw new RangeError(`bootstrap level must be between 0 and 1, got ${level}.`);
-  if (clusters.length !== labels.length) throw new RangeError(`bootstrap got ${clusters.length} cluster ids for ${labels.length} rows.`);
+  if (clusters.length !== labels.length)
+    throw new RangeError(`bootstrap got ${clusters.length} cluster ids for ${labels.length} rows.`);
   const names = Object.keys(predictions) as Name[];
   for (const name of names) {
-    if (predictions[name].length !== labels.length) throw new RangeError(`bootstrap: ${name} has ${predictions[name].length} predictions for ${labels.length} rows.`);
+    if (predictions[name].length !== labels.length)
+      throw new RangeError(`bootstrap: ${name} has ${predictions[name].length} predictions for ${labels.length} rows.`);
   }
   // Rows of each cluster, so a draw adds a whole player.
   const members = new Map<number, number[]>();
@@ -67,7 +74,10 @@ export function bootstrapIntervals<Name extends string>(
   }
   const groups = [...members.values()];
   const random = mulberry32(options.seed ?? 1);
-  const draws = Object.fromEntries(names.map((n) => [n, { rocAuc: [], prAuc: [], brier: [] }])) as unknown as Record<Name, Record<BootstrapMetric, number[]>>;
+  const draws = Object.fromEntries(names.map((n) => [n, { rocAuc: [], prAuc: [], brier: [] }])) as unknown as Record<
+    Name,
+    Record<BootstrapMetric, number[]>
+  >;
   const y: number[] = [];
   const p = Object.fromEntries(names.map((n) => [n, [] as number[]])) as unknown as Record<Name, number[]>;
   for (let r = 0; r < reps; r++) {
@@ -88,12 +98,19 @@ export function bootstrapIntervals<Name extends string>(
     }
   }
   const tail = (1 - level) / 2;
-  return Object.fromEntries(names.map((n) => [n, Object.fromEntries(BOOTSTRAP_METRICS.map((metric) => {
-    const sorted = draws[n][metric].sort((a, b) => a - b);
-    // Over a tenth of the resamples unscorable (no success drawn): the rest would be a biased, conditional interval.
-    if (sorted.length < reps * 0.9) return [metric, { low: Number.NaN, high: Number.NaN }];
-    return [metric, { low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) }];
-  }))])) as Record<Name, MetricIntervals>;
+  return Object.fromEntries(
+    names.map((n) => [
+      n,
+      Object.fromEntries(
+        BOOTSTRAP_METRICS.map((metric) => {
+          const sorted = draws[n][metric].sort((a, b) => a - b);
+          // Over a tenth of the resamples unscorable (no success drawn): the rest would be a biased, conditional interval.
+          if (sorted.length < reps * 0.9) return [metric, { low: Number.NaN, high: Number.NaN }];
+          return [metric, { low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) }];
+        }),
+      ),
+    ]),
+  ) as Record<Name, MetricIntervals>;
 }
 
 /**
@@ -116,7 +133,9 @@ export function bootstrapDifferences(
     else members.set(clusters[i]!, [i]);
   }
   if (candidate.length !== labels.length || reference.length !== labels.length || clusters.length !== labels.length) {
-    throw new RangeError(`bootstrapDifferences got ${labels.length} labels, ${candidate.length} and ${reference.length} predictions, ${clusters.length} cluster ids.`);
+    throw new RangeError(
+      `bootstrapDifferences got ${labels.length} labels, ${candidate.length} and ${reference.length} predictions, ${clusters.length} cluster ids.`,
+    );
   }
   const groups = [...members.values()];
   const random = mulberry32(options.seed ?? 1);
@@ -139,11 +158,15 @@ export function bootstrapDifferences(
     }
   }
   const tail = (1 - level) / 2;
-  const out = Object.fromEntries(BOOTSTRAP_METRICS.map((metric) => {
-    const sorted = draws[metric].sort((x, z) => x - z);
-    if (sorted.length < reps * 0.9) return [metric, { low: Number.NaN, high: Number.NaN }];
-    return [metric, { low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) }];
-  })) as MetricIntervals;
-  const point = Object.fromEntries(BOOTSTRAP_METRICS.map((m) => [m, METRIC_FNS[m](labels, candidate) - METRIC_FNS[m](labels, reference)])) as Record<BootstrapMetric, number>;
+  const out = Object.fromEntries(
+    BOOTSTRAP_METRICS.map((metric) => {
+      const sorted = draws[metric].sort((x, z) => x - z);
+      if (sorted.length < reps * 0.9) return [metric, { low: Number.NaN, high: Number.NaN }];
+      return [metric, { low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) }];
+    }),
+  ) as MetricIntervals;
+  const point = Object.fromEntries(
+    BOOTSTRAP_METRICS.map((m) => [m, METRIC_FNS[m](labels, candidate) - METRIC_FNS[m](labels, reference)]),
+  ) as Record<BootstrapMetric, number>;
   return { ...out, point };
 }

@@ -1,7 +1,12 @@
 /** Isotonic and Platt calibration, the rule that picks between them, and the reliability table. */
 import { describe, expect, it } from 'vitest';
 import {
-  applyCalibrator, calibrateAll, chooseCalibratorKind, fitCalibrator, ISOTONIC_MIN_POSITIVES, poolAdjacentViolators,
+  applyCalibrator,
+  calibrateAll,
+  chooseCalibratorKind,
+  fitCalibrator,
+  ISOTONIC_MIN_POSITIVES,
+  poolAdjacentViolators,
   reliabilityTable,
 } from './calibration.ts';
 import { brier } from './metrics.ts';
@@ -65,11 +70,18 @@ describe('fitCalibrator', () => {
   });
 
   it('picks isotonic from ISOTONIC_MIN_POSITIVES positives on, Platt below', () => {
-    const labels = (positives: number) => Array.from({ length: 3 * ISOTONIC_MIN_POSITIVES }, (_, i) => (i < positives ? 1 : 0));
+    const labels = (positives: number) =>
+      Array.from({ length: 3 * ISOTONIC_MIN_POSITIVES }, (_, i) => (i < positives ? 1 : 0));
     expect(chooseCalibratorKind(labels(ISOTONIC_MIN_POSITIVES - 1))).toBe('platt');
     expect(chooseCalibratorKind(labels(ISOTONIC_MIN_POSITIVES))).toBe('isotonic');
     const few = labels(10);
-    expect(fitCalibrator('auto', few.map((_, i) => i / few.length), few).kind).toBe('platt');
+    expect(
+      fitCalibrator(
+        'auto',
+        few.map((_, i) => i / few.length),
+        few,
+      ).kind,
+    ).toBe('platt');
   });
 
   it('survives a JSON round trip unchanged', () => {
@@ -99,7 +111,11 @@ describe('reliabilityTable', () => {
     const probabilities = [0.05, 0.05, 0.15, 0.95, 1];
     const labels = [0, 1, 0, 1, 1];
     const table = reliabilityTable(probabilities, labels, 10);
-    expect(table.map((b) => [b.from, b.to, b.count])).toEqual([[0, 0.1, 2], [0.1, 0.2, 1], [0.9, 1, 2]]);
+    expect(table.map((b) => [b.from, b.to, b.count])).toEqual([
+      [0, 0.1, 2],
+      [0.1, 0.2, 1],
+      [0.9, 1, 2],
+    ]);
     expect(table[0]).toMatchObject({ predicted: 0.05, observed: 0.5 });
     expect(table[2]).toMatchObject({ predicted: 0.975, observed: 1 });
   });

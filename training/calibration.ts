@@ -61,12 +61,16 @@ export function fitCalibrator(
   }
   let positives = 0;
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] !== 0 && labels[i] !== 1) throw new RangeError(`fitCalibrator label ${i} is ${labels[i]}, not 0 or 1.`);
-    if (!Number.isFinite(probabilities[i])) throw new RangeError(`fitCalibrator probability ${i} is ${probabilities[i]}.`);
+    if (labels[i] !== 0 && labels[i] !== 1)
+      throw new RangeError(`fitCalibrator label ${i} is ${labels[i]}, not 0 or 1.`);
+    if (!Number.isFinite(probabilities[i]))
+      throw new RangeError(`fitCalibrator probability ${i} is ${probabilities[i]}.`);
     positives += labels[i]!;
   }
   if (positives === 0 || positives === labels.length) {
-    throw new RangeError(`fitCalibrator needs both outcomes; the cohort has ${positives} positives out of ${labels.length}.`);
+    throw new RangeError(
+      `fitCalibrator needs both outcomes; the cohort has ${positives} positives out of ${labels.length}.`,
+    );
   }
   const chosen = kind === 'auto' ? chooseCalibratorKind(labels) : kind;
   return chosen === 'isotonic' ? fitIsotonic(probabilities, labels) : fitPlatt(probabilities, labels);
@@ -230,8 +234,13 @@ export interface ReliabilityBin {
  * Fixed-width reliability table over [0, 1]. Empty bins are left out (a mean of nothing is not a number and would
  * not survive JSON), so a perfectly calibrated model shows predicted ≈ observed on every row it lists.
  */
-export function reliabilityTable(probabilities: ArrayLike<number>, labels: ArrayLike<number>, bins = 10): ReliabilityBin[] {
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`reliabilityTable bins must be a positive integer, got ${bins}.`);
+export function reliabilityTable(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  bins = 10,
+): ReliabilityBin[] {
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`reliabilityTable bins must be a positive integer, got ${bins}.`);
   const sums = Array.from({ length: bins }, () => ({ predicted: 0, observed: 0, count: 0 }));
   for (let i = 0; i < probabilities.length; i++) {
     const p = probabilities[i]!;
@@ -241,6 +250,16 @@ export function reliabilityTable(probabilities: ArrayLike<number>, labels: Array
     bin.count++;
   }
   return sums.flatMap((s, k) =>
-    s.count === 0 ? [] : [{ from: k / bins, to: (k + 1) / bins, predicted: s.predicted / s.count, observed: s.observed / s.count, count: s.count }],
+    s.count === 0
+      ? []
+      : [
+          {
+            from: k / bins,
+            to: (k + 1) / bins,
+            predicted: s.predicted / s.count,
+            observed: s.observed / s.count,
+            count: s.count,
+          },
+        ],
   );
 }

@@ -45,7 +45,13 @@ export function minorCalendar(asOf: number, minorSeasons: Iterable<number>): Min
  * Career columns from all his lines up to the as-of season (`own`): pro seasons, left-censoring, the gap before the
  * as-of season, seasons since his last minor-league line of `group`, and the age he turned pro (`birth`: birthTime).
  */
-export function careerColumns(set: SetFeature, own: readonly SeasonLine[], group: StatGroup, calendar: MinorCalendar, birth: number): void {
+export function careerColumns(
+  set: SetFeature,
+  own: readonly SeasonLine[],
+  group: StatGroup,
+  calendar: MinorCalendar,
+  birth: number,
+): void {
   const { asOf } = calendar;
   let firstSeason = Infinity;
   let firstMinor = Infinity;

@@ -6,7 +6,10 @@ import { FEATURE_CATALOG } from './feature-catalog.ts';
 
 export function featureCatalogMarkdown(): string {
   const escape = (text: string) => text.replace(/\|/g, '\\|');
-  const rows = FEATURE_CATALOG.map((f, i) => `| ${i + 1} | \`${f.name}\` | ${escape(f.label)} | ${escape(f.definition)} | ${escape(f.unit)} | ${f.source} |`);
+  const rows = FEATURE_CATALOG.map(
+    (f, i) =>
+      `| ${i + 1} | \`${f.name}\` | ${escape(f.label)} | ${escape(f.definition)} | ${escape(f.unit)} | ${f.source} |`,
+  );
   return [
     '# Feature catalog',
     '',

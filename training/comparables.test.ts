@@ -11,7 +11,10 @@ import { universeHistory } from '../sources/sample/history.ts';
 
 function universe(): { dataset: Dataset; mlb: Map<number, { plateAppearances: number; outs: number }> } {
   const u = generateUniverse({ seed: 9, scale: 0.05 });
-  const seasons = Array.from({ length: u.options.toSeason - u.options.fromSeason + 1 }, (_, i) => u.options.fromSeason + i);
+  const seasons = Array.from(
+    { length: u.options.toSeason - u.options.fromSeason + 1 },
+    (_, i) => u.options.fromSeason + i,
+  );
   const dataset = buildDataset({ asOfSeasons: seasons, ...universeHistory(u), lastCompleteSeason: u.options.toSeason });
   const byPlayer = Map.groupBy(u.lines, (l: SeasonLine) => l.playerId);
   return { dataset, mlb: new Map([...byPlayer].map(([id, own]) => [id, mlbTotals(own)])) };
@@ -31,15 +34,17 @@ beforeAll(() => {
 function bruteForce(row: number, query: ComparableQuery, k: number): { playerId: number; similarity: number }[] {
   const dims = COMPARABLE_DIMENSIONS[query.group];
   const scales = index.scales(query.group);
-  const z = (i: number) => dims.map((d, j) => {
-    const x = value(i, d.feature);
-    return ((d.log ? Math.log1p(Math.max(0, x)) : x) - scales[j]!.mean) / scales[j]!.sd;
-  });
+  const z = (i: number) =>
+    dims.map((d, j) => {
+      const x = value(i, d.feature);
+      return ((d.log ? Math.log1p(Math.max(0, x)) : x) - scales[j]!.mean) / scales[j]!.sd;
+    });
   const zq = z(row);
   const level = value(row, 'level_ordinal');
   const best = new Map<number, number>();
   dataset.rows.forEach((r, i) => {
-    if (r.group !== query.group || r.playerId === query.playerId || r.asOfSeason >= (query.asOfSeason ?? Infinity)) return;
+    if (r.group !== query.group || r.playerId === query.playerId || r.asOfSeason >= (query.asOfSeason ?? Infinity))
+      return;
     if (Math.abs(value(i, 'level_ordinal') - level) > 1) return;
     const zc = z(i);
     const d2 = dims.reduce((s, d, j) => {
@@ -50,7 +55,10 @@ function bruteForce(row: number, query: ComparableQuery, k: number): { playerId:
     if (d2 < (best.get(r.playerId) ?? Infinity)) best.set(r.playerId, d2);
   });
   const weightSum = dims.reduce((s, d) => s + d.weight, 0);
-  return [...best].sort((a, b) => a[1] - b[1]).slice(0, k).map(([playerId, d2]) => ({ playerId, similarity: 1 / (1 + Math.sqrt(d2 / weightSum)) }));
+  return [...best]
+    .sort((a, b) => a[1] - b[1])
+    .slice(0, k)
+    .map(([playerId, d2]) => ({ playerId, similarity: 1 / (1 + Math.sqrt(d2 / weightSum)) }));
 }
 
 describe('ComparableIndex', () => {
@@ -64,7 +72,11 @@ describe('ComparableIndex', () => {
 
   it('returns k distinct earlier players of the same group and nearby level, most similar first', () => {
     const current = dataset.rows.flatMap((r, i) => (r.asOfSeason === 2026 ? [i] : []));
-    const queries = current.map((i) => ({ playerId: dataset.rows[i]!.playerId, group: dataset.rows[i]!.group, asOfSeason: 2026 }));
+    const queries = current.map((i) => ({
+      playerId: dataset.rows[i]!.playerId,
+      group: dataset.rows[i]!.group,
+      asOfSeason: 2026,
+    }));
     const results = index.find(takeRows(dataset.matrix, FEATURE_COUNT, current), queries, 5);
     const key = new Map(dataset.rows.map((r, i) => [`${r.playerId}:${r.asOfSeason}`, i]));
     results.forEach((comparables, q) => {
@@ -90,7 +102,11 @@ describe('ComparableIndex', () => {
     const sample = dataset.rows.flatMap((r, i) => (r.asOfSeason >= 2020 && i % 9 === 0 ? [i] : []));
     expect(sample.length).toBeGreaterThan(100);
     for (const i of sample) {
-      const query = { playerId: dataset.rows[i]!.playerId, group: dataset.rows[i]!.group, asOfSeason: dataset.rows[i]!.asOfSeason };
+      const query = {
+        playerId: dataset.rows[i]!.playerId,
+        group: dataset.rows[i]!.group,
+        asOfSeason: dataset.rows[i]!.asOfSeason,
+      };
       const fast = index.find(takeRows(dataset.matrix, FEATURE_COUNT, [i]), [query], 5)[0]!;
       const slow = bruteForce(i, query, 5);
       expect(fast.map((c) => c.similarity)).toEqual(slow.map((c) => expect.closeTo(c.similarity, 9)));
@@ -103,7 +119,15 @@ describe('missing values', () => {
   function tiny(): { dataset: Dataset; query: Float32Array } {
     const base = new Float32Array(FEATURE_COUNT).fill(Number.NaN);
     const set = (r: Float32Array, name: FeatureName, x: number) => (r[FEATURE_INDEX[name]] = x);
-    for (const [name, x] of [['age_rel_level', 0.5], ['level_ordinal', 4], ['age', 22], ['undrafted', 0], ['seasons_pro', 2], ['pit_bf', 300]] as const) set(base, name, x);
+    for (const [name, x] of [
+      ['age_rel_level', 0.5],
+      ['level_ordinal', 4],
+      ['age', 22],
+      ['undrafted', 0],
+      ['seasons_pro', 2],
+      ['pit_bf', 300],
+    ] as const)
+      set(base, name, x);
     const known = base.slice();
     set(known, 'draft_pick', 100);
     const spread = base.slice();

@@ -23,20 +23,39 @@ interface Dimension {
 
 /** [feature, weight, compared on a log scale] */
 type Spec = readonly [FeatureName, number, boolean?];
-const dimensions = (specs: readonly Spec[]): Dimension[] => specs.map(([feature, weight, log = false]) => ({ feature, weight, log }));
+const dimensions = (specs: readonly Spec[]): Dimension[] =>
+  specs.map(([feature, weight, log = false]) => ({ feature, weight, log }));
 const SHARED: Spec[] = [
-  ['age_rel_level', 3], ['level_ordinal', 2], ['age', 1], ['draft_pick', 2, true], ['undrafted', 1], ['seasons_pro', 0.5],
+  ['age_rel_level', 3],
+  ['level_ordinal', 2],
+  ['age', 1],
+  ['draft_pick', 2, true],
+  ['undrafted', 1],
+  ['seasons_pro', 0.5],
 ];
 
 /** Features compared per group, with their weights; the first (heaviest) one is also the search key of each level. */
 export const COMPARABLE_DIMENSIONS: Record<StatGroup, readonly Dimension[]> = {
   hitting: dimensions([
-    ...SHARED, ['hit_pa', 0.5], ['hit_career_pa', 0.5, true], ['hit_k_rate_w3', 1], ['hit_bb_rate_w3', 1], ['hit_iso_w3', 1],
-    ['hit_woba', 1], ['hit_sb_rate', 0.5], ['pos_c', 0.5],
+    ...SHARED,
+    ['hit_pa', 0.5],
+    ['hit_career_pa', 0.5, true],
+    ['hit_k_rate_w3', 1],
+    ['hit_bb_rate_w3', 1],
+    ['hit_iso_w3', 1],
+    ['hit_woba', 1],
+    ['hit_sb_rate', 0.5],
+    ['pos_c', 0.5],
   ]),
   pitching: dimensions([
-    ...SHARED, ['pit_bf', 0.5], ['pit_career_bf', 0.5, true], ['pit_k_rate_w3', 1], ['pit_bb_rate_w3', 1], ['pit_hr_rate_w3', 0.5],
-    ['pit_gs_share', 1], ['throws_left', 0.5],
+    ...SHARED,
+    ['pit_bf', 0.5],
+    ['pit_career_bf', 0.5, true],
+    ['pit_k_rate_w3', 1],
+    ['pit_bb_rate_w3', 1],
+    ['pit_hr_rate_w3', 0.5],
+    ['pit_gs_share', 1],
+    ['throws_left', 0.5],
   ]),
 };
 
@@ -134,7 +153,9 @@ function buildPool(dataset: Dataset, rows: number[], dims: readonly Dimension[])
     sds[j] = variance > 1e-12 ? Math.sqrt(variance) : 1;
   });
   const z = (r: number, j: number) => (raw(r, dims[j]!) - means[j]!) / sds[j]!;
-  const constant = (['level_ordinal', 'undrafted'] as const).map((name) => dims.findIndex((d) => d.feature === name)).filter((j) => j >= 0);
+  const constant = (['level_ordinal', 'undrafted'] as const)
+    .map((name) => dims.findIndex((d) => d.feature === name))
+    .filter((j) => j >= 0);
   const groups = new Map<string, { level: number; members: number[] }>();
   for (const r of rows) {
     const level = levelBucket(dataset.matrix[r * FEATURE_COUNT + FEATURE_INDEX.level_ordinal]!);
@@ -208,10 +229,14 @@ export class ComparableIndex {
   /** The k nearest past prospects of each query row (`matrix` row-major, FEATURE_CATALOG columns). */
   find(matrix: Float32Array, queries: readonly ComparableQuery[], k = 5): Comparable[][] {
     if (matrix.length !== queries.length * FEATURE_COUNT) {
-      throw new RangeError(`${queries.length} queries need ${queries.length * FEATURE_COUNT} values, got ${matrix.length}`);
+      throw new RangeError(
+        `${queries.length} queries need ${queries.length * FEATURE_COUNT} values, got ${matrix.length}`,
+      );
     }
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
-    return queries.map((query, q) => this.#nearest(matrix.subarray(q * FEATURE_COUNT, (q + 1) * FEATURE_COUNT), query, k));
+    return queries.map((query, q) =>
+      this.#nearest(matrix.subarray(q * FEATURE_COUNT, (q + 1) * FEATURE_COUNT), query, k),
+    );
   }
 
   #nearest(row: Float32Array, query: ComparableQuery, k: number): Comparable[] {
@@ -219,7 +244,10 @@ export class ComparableIndex {
     const { weights } = pool;
     const D = pool.dims.length;
     const w0 = weights[0]!;
-    const z = Float64Array.from(pool.dims, (d, j) => (transform(d, row[FEATURE_INDEX[d.feature]]!) - pool.means[j]!) / pool.sds[j]!);
+    const z = Float64Array.from(
+      pool.dims,
+      (d, j) => (transform(d, row[FEATURE_INDEX[d.feature]]!) - pool.means[j]!) / pool.sds[j]!,
+    );
     const before = query.asOfSeason ?? Infinity;
     const best: Entry[] = [];
     const limit = (): number => (best.length === k ? best[k - 1]!.d2 : Infinity);
@@ -234,7 +262,10 @@ export class ComparableIndex {
     // Cheapest buckets first (his own level and draft status): they set a tight limit that prunes the others.
     const buckets = pool.buckets
       .filter((b) => (level === 0 ? b.level === 0 : b.level !== 0 && Math.abs(b.level - level) <= 1))
-      .map((bucket) => ({ bucket, floor: bucket.constants.reduce((s, { j, z: x }) => s + cost(weights[j]!, z[j]!, x), 0) }))
+      .map((bucket) => ({
+        bucket,
+        floor: bucket.constants.reduce((s, { j, z: x }) => s + cost(weights[j]!, z[j]!, x), 0),
+      }))
       .sort((a, b) => a.floor - b.floor);
     const key = z[0]!;
     for (const { bucket, floor } of buckets) {

@@ -1,7 +1,13 @@
 /** The confidence rule, case by case, and the evidence it reads from a feature row or from season lines. */
 import { describe, expect, it } from 'vitest';
 import type { SeasonLine } from '../lib/domain.ts';
-import { careerLevels, confidenceFromFeatures, evidenceFromFeatures, gradeConfidence, type Evidence } from './confidence.ts';
+import {
+  careerLevels,
+  confidenceFromFeatures,
+  evidenceFromFeatures,
+  gradeConfidence,
+  type Evidence,
+} from './confidence.ts';
 import { FEATURE_COUNT, FEATURE_INDEX, type FeatureName } from './feature-catalog.ts';
 import { emptyHitting, emptyPitching } from './level-norms.ts';
 
@@ -10,7 +16,11 @@ const solid: Evidence = { seasonWorkload: 520, careerWorkload: 1600, seasons: 4,
 describe('gradeConfidence', () => {
   it.each<[string, Partial<Evidence>, 'High' | 'Medium' | 'Low']>([
     ['a veteran prospect with a full season and an agreeing ensemble', {}, 'High'],
-    ['the High thresholds themselves', { seasonWorkload: 300, careerWorkload: 1000, seasons: 3, levels: 2, spread: 0.03 }, 'High'],
+    [
+      'the High thresholds themselves',
+      { seasonWorkload: 300, careerWorkload: 1000, seasons: 3, levels: 2, spread: 0.03 },
+      'High',
+    ],
     ['a part-time season', { seasonWorkload: 299 }, 'Medium'],
     ['a short career', { careerWorkload: 999 }, 'Medium'],
     ['a second pro season', { seasons: 2 }, 'Medium'],
@@ -43,29 +53,80 @@ function row(values: Partial<Record<FeatureName, number>>): Float32Array {
 
 describe('evidenceFromFeatures', () => {
   it('reads PA for hitters and batters faced for pitchers', () => {
-    const hitter = row({ is_pitcher: 0, hit_pa: 480, hit_career_pa: 1300, seasons_pro: 3, levels_played: 2, level_climb: 1 });
-    expect(evidenceFromFeatures(hitter, 0.02)).toEqual({ seasonWorkload: 480, careerWorkload: 1300, seasons: 3, levels: 2, spread: 0.02 });
-    const pitcher = row({ is_pitcher: 1, pit_bf: 350, pit_career_bf: 900, seasons_pro: 2, levels_played: 1, level_climb: 0 });
-    expect(evidenceFromFeatures(pitcher, 0.05)).toEqual({ seasonWorkload: 350, careerWorkload: 900, seasons: 2, levels: 1, spread: 0.05 });
+    const hitter = row({
+      is_pitcher: 0,
+      hit_pa: 480,
+      hit_career_pa: 1300,
+      seasons_pro: 3,
+      levels_played: 2,
+      level_climb: 1,
+    });
+    expect(evidenceFromFeatures(hitter, 0.02)).toEqual({
+      seasonWorkload: 480,
+      careerWorkload: 1300,
+      seasons: 3,
+      levels: 2,
+      spread: 0.02,
+    });
+    const pitcher = row({
+      is_pitcher: 1,
+      pit_bf: 350,
+      pit_career_bf: 900,
+      seasons_pro: 2,
+      levels_played: 1,
+      level_climb: 0,
+    });
+    expect(evidenceFromFeatures(pitcher, 0.05)).toEqual({
+      seasonWorkload: 350,
+      careerWorkload: 900,
+      seasons: 2,
+      levels: 1,
+      spread: 0.05,
+    });
   });
 
   it('counts a climb since last season as a second level, and prefers exact levels when given', () => {
-    const climbed = row({ is_pitcher: 0, hit_pa: 500, hit_career_pa: 1500, seasons_pro: 4, levels_played: 1, level_climb: 1 });
+    const climbed = row({
+      is_pitcher: 0,
+      hit_pa: 500,
+      hit_career_pa: 1500,
+      seasons_pro: 4,
+      levels_played: 1,
+      level_climb: 1,
+    });
     expect(evidenceFromFeatures(climbed, 0.01).levels).toBe(2);
     expect(evidenceFromFeatures(climbed, 0.01, 4).levels).toBe(4);
     expect(confidenceFromFeatures(climbed, 0.01).confidence).toBe('High');
   });
 
   it('treats missing counts as none', () => {
-    expect(evidenceFromFeatures(row({ is_pitcher: 0 }), 0)).toEqual({ seasonWorkload: 0, careerWorkload: 0, seasons: 0, levels: 1, spread: 0 });
+    expect(evidenceFromFeatures(row({ is_pitcher: 0 }), 0)).toEqual({
+      seasonWorkload: 0,
+      careerWorkload: 0,
+      seasons: 0,
+      levels: 1,
+      spread: 0,
+    });
   });
 });
 
 describe('careerLevels', () => {
-  const hit = (season: number, sportId: number): SeasonLine => ({ playerId: 1, season, sportId, teamId: null, group: 'hitting', stats: emptyHitting() });
+  const hit = (season: number, sportId: number): SeasonLine => ({
+    playerId: 1,
+    season,
+    sportId,
+    teamId: null,
+    group: 'hitting',
+    stats: emptyHitting(),
+  });
   it('counts distinct minor-league levels of his group through the as-of season', () => {
     const lines: SeasonLine[] = [
-      hit(2021, 16), hit(2022, 14), hit(2022, 14), hit(2023, 13), hit(2023, 1), hit(2024, 12),
+      hit(2021, 16),
+      hit(2022, 14),
+      hit(2022, 14),
+      hit(2023, 13),
+      hit(2023, 1),
+      hit(2024, 12),
       { playerId: 1, season: 2022, sportId: 11, teamId: null, group: 'pitching', stats: emptyPitching() },
     ];
     expect(careerLevels(lines, 2023, 'hitting')).toBe(3);

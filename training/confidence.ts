@@ -73,7 +73,8 @@ export function gradeConfidence(evidence: Evidence): ConfidenceResult {
     e.careerWorkload < high.careerWorkload && `under ${high.careerWorkload} PA/BF in his career`,
     e.seasons < high.seasons && `fewer than ${high.seasons} pro seasons`,
     e.levels < high.levels && 'one level seen',
-    !(spread <= high.spread) && (Number.isNaN(spread) ? 'no ensemble spread' : `models disagree by over ${high.spread * 100} points`),
+    !(spread <= high.spread) &&
+      (Number.isNaN(spread) ? 'no ensemble spread' : `models disagree by over ${high.spread * 100} points`),
   ].filter((r): r is string => r !== false);
   return { confidence: mediumReasons.length > 0 ? 'Medium' : 'High', evidence, reasons: mediumReasons };
 }

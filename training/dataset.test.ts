@@ -7,11 +7,26 @@ import { computeFeatures } from './features.ts';
 import { emptyHitting, emptyPitching } from './level-norms.ts';
 
 function bio(playerId: number, birthDate: string): PlayerBio {
-  return { playerId, fullName: `P${playerId}`, birthDate, primaryPosition: null, batSide: 'R', pitchHand: 'R', mlbDebutDate: null };
+  return {
+    playerId,
+    fullName: `P${playerId}`,
+    birthDate,
+    primaryPosition: null,
+    batSide: 'R',
+    pitchHand: 'R',
+    mlbDebutDate: null,
+  };
 }
 
 function hit(playerId: number, season: number, sportId: number, pa: number): SeasonLine {
-  const stats = { ...emptyHitting(), plateAppearances: pa, atBats: pa - 10, hits: pa / 4, strikeOuts: pa / 5, baseOnBalls: 10 };
+  const stats = {
+    ...emptyHitting(),
+    plateAppearances: pa,
+    atBats: pa - 10,
+    hits: pa / 4,
+    strikeOuts: pa / 5,
+    baseOnBalls: 10,
+  };
   return { playerId, season, sportId, teamId: null, group: 'hitting', stats };
 }
 
@@ -22,9 +37,13 @@ function pit(playerId: number, season: number, sportId: number, outs: number): S
 
 const players = [bio(1, '1999-05-05'), bio(2, '1997-05-05'), bio(3, '1998-05-05')];
 const lines: SeasonLine[] = [
-  hit(1, 2015, 14, 300), hit(1, 2016, 12, 400), hit(1, 2017, 1, 600),
-  hit(2, 2015, 13, 400), hit(2, 2016, 12, 400),
-  pit(3, 2016, 13, 200), pit(3, 2018, 1, 330),
+  hit(1, 2015, 14, 300),
+  hit(1, 2016, 12, 400),
+  hit(1, 2017, 1, 600),
+  hit(2, 2015, 13, 400),
+  hit(2, 2016, 12, 400),
+  pit(3, 2016, 13, 200),
+  pit(3, 2018, 1, 330),
 ];
 const drafts: DraftPick[] = [{ playerId: 1, year: 2014, round: '1', pickNumber: 5, orgId: null, school: null }];
 
@@ -47,12 +66,32 @@ describe('buildDataset', () => {
   });
 
   it('uses the bio known at the end of each as-of season: a later position change leaves earlier rows alone', () => {
-    const seen = (seenOn: string, primaryPosition: string, batSide: string) =>
-      ({ playerId: 1, seenOn, birthDate: '1999-05-05', primaryPosition, batSide, pitchHand: 'R' });
+    const seen = (seenOn: string, primaryPosition: string, batSide: string) => ({
+      playerId: 1,
+      seenOn,
+      birthDate: '1999-05-05',
+      primaryPosition,
+      batSide,
+      pitchHand: 'R',
+    });
     // A shortstop who switch-hits through 2015, a left-handed-hitting catcher from the 2016 season on.
     const bioVersions = [seen('2015-04-01', 'SS', 'S'), seen('2016-03-15', 'C', 'L')];
-    const versioned = buildDataset({ asOfSeasons: [2015, 2016], players, bioVersions, lines, drafts, lastCompleteSeason: 2020 });
-    const before = buildDataset({ asOfSeasons: [2015, 2016], players, bioVersions: bioVersions.slice(0, 1), lines, drafts, lastCompleteSeason: 2020 });
+    const versioned = buildDataset({
+      asOfSeasons: [2015, 2016],
+      players,
+      bioVersions,
+      lines,
+      drafts,
+      lastCompleteSeason: 2020,
+    });
+    const before = buildDataset({
+      asOfSeasons: [2015, 2016],
+      players,
+      bioVersions: bioVersions.slice(0, 1),
+      lines,
+      drafts,
+      lastCompleteSeason: 2020,
+    });
     const ncol = FEATURE_NAMES.length;
     const row = (d: typeof ds, i: number) => Array.from(d.matrix.subarray(i * ncol, (i + 1) * ncol));
     expect(versioned.rows[0]).toMatchObject({ playerId: 1, asOfSeason: 2015 });

@@ -45,7 +45,16 @@ export interface DatasetInput {
 }
 
 /** Rows come as-of season by as-of season, in the order given, then by player id. */
-export function buildDataset({ asOfSeasons, players, bioVersions, lines, drafts, grades, leagues, lastCompleteSeason }: DatasetInput): Dataset {
+export function buildDataset({
+  asOfSeasons,
+  players,
+  bioVersions,
+  lines,
+  drafts,
+  grades,
+  leagues,
+  lastCompleteSeason,
+}: DatasetInput): Dataset {
   const byPlayer = new Map<number, SeasonLine[]>();
   for (const l of lines) {
     let own = byPlayer.get(l.playerId);
@@ -53,9 +62,16 @@ export function buildDataset({ asOfSeasons, players, bioVersions, lines, drafts,
     own.push(l);
   }
   const versions = bioVersions ? indexBioVersions(bioVersions) : null;
-  const featureRows = asOfSeasons.flatMap((asOfSeason) => computeFeatures({
-    asOfSeason, players: versions ? biosAsOf(players, versions, asOfSeason) : players, lines, drafts, grades, leagues,
-  }));
+  const featureRows = asOfSeasons.flatMap((asOfSeason) =>
+    computeFeatures({
+      asOfSeason,
+      players: versions ? biosAsOf(players, versions, asOfSeason) : players,
+      lines,
+      drafts,
+      grades,
+      leagues,
+    }),
+  );
   const matrix = new Float32Array(featureRows.length * FEATURE_COUNT);
   const rows = featureRows.map((r, i): DatasetRow => {
     matrix.set(r.values, i * FEATURE_COUNT);

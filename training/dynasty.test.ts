@@ -26,12 +26,23 @@ describe('dynastyValue', () => {
   });
 
   it('does not discount a prospect already in the majors, and never counts negative years', () => {
-    expect(dynastyValue({ probability: 0.5, position: 'C', isPitcher: false, eta: 2026, asOfSeason: 2026 }).value).toBeCloseTo(42.5, 10);
-    expect(dynastyValue({ probability: 0.5, position: 'C', isPitcher: false, eta: 2024, asOfSeason: 2026 }).yearsToEta).toBe(0);
+    expect(
+      dynastyValue({ probability: 0.5, position: 'C', isPitcher: false, eta: 2026, asOfSeason: 2026 }).value,
+    ).toBeCloseTo(42.5, 10);
+    expect(
+      dynastyValue({ probability: 0.5, position: 'C', isPitcher: false, eta: 2024, asOfSeason: 2026 }).yearsToEta,
+    ).toBe(0);
   });
 
   it('charges an unknown ETA the years past the success window', () => {
-    const v = dynastyValue({ probability: 0.1, position: 'P', isPitcher: true, gamesStartedShare: 1, eta: null, asOfSeason: 2026 });
+    const v = dynastyValue({
+      probability: 0.1,
+      position: 'P',
+      isPitcher: true,
+      gamesStartedShare: 1,
+      eta: null,
+      asOfSeason: 2026,
+    });
     expect(v.yearsToEta).toBe(UNKNOWN_ETA_YEARS);
     expect(v.value).toBeCloseTo(100 * 0.1 * 0.9 * 0.9 ** UNKNOWN_ETA_YEARS, 10);
   });
@@ -39,8 +50,12 @@ describe('dynastyValue', () => {
   it('lets a contender and a rebuilder disagree: a steep discount favours the near prospect', () => {
     const near = { probability: 0.3, position: '2B', isPitcher: false, eta: 2027, asOfSeason: 2026 };
     const far = { ...near, probability: 0.45, eta: 2030 };
-    expect(dynastyValue({ ...near, discount: 0.3 }).value).toBeGreaterThan(dynastyValue({ ...far, discount: 0.3 }).value);
-    expect(dynastyValue({ ...near, discount: 0.03 }).value).toBeLessThan(dynastyValue({ ...far, discount: 0.03 }).value);
+    expect(dynastyValue({ ...near, discount: 0.3 }).value).toBeGreaterThan(
+      dynastyValue({ ...far, discount: 0.3 }).value,
+    );
+    expect(dynastyValue({ ...near, discount: 0.03 }).value).toBeLessThan(
+      dynastyValue({ ...far, discount: 0.03 }).value,
+    );
   });
 
   it('rejects a discount outside [0, 1)', () => {
@@ -49,7 +64,10 @@ describe('dynastyValue', () => {
 
   it('re-discounts exactly as the site does', () => {
     for (const discount of [0, 0.03, 0.1, 0.3]) {
-      for (const input of [{ probability: 0.37, roleWeight: 0.45, yearsToEta: 3 }, { probability: 0.9, roleWeight: 0.85, yearsToEta: 0 }]) {
+      for (const input of [
+        { probability: 0.37, roleWeight: 0.45, yearsToEta: 3 },
+        { probability: 0.9, roleWeight: 0.85, yearsToEta: 0 },
+      ]) {
         expect(discountedValue(input, discount)).toBeCloseTo(siteDynastyValue(input, discount), 12);
       }
     }

@@ -51,9 +51,10 @@ export interface DynastyValue {
 export function roleWeight(input: Pick<DynastyInput, 'position' | 'isPitcher' | 'gamesStartedShare'>): number {
   if (!input.isPitcher) return positionGroup(input.position) === 'C' ? ROLE_WEIGHTS.catcher : ROLE_WEIGHTS.hitter;
   const share = input.gamesStartedShare;
-  const t = share === null || share === undefined || !Number.isFinite(share)
-    ? 0.5
-    : Math.min(1, Math.max(0, (share - RELIEVER_SHARE) / (STARTER_SHARE - RELIEVER_SHARE)));
+  const t =
+    share === null || share === undefined || !Number.isFinite(share)
+      ? 0.5
+      : Math.min(1, Math.max(0, (share - RELIEVER_SHARE) / (STARTER_SHARE - RELIEVER_SHARE)));
   return ROLE_WEIGHTS.reliever + t * (ROLE_WEIGHTS.starter - ROLE_WEIGHTS.reliever);
 }
 

@@ -27,7 +27,9 @@ function data(seed: number): { matrix: Float32Array; labels: Float32Array } {
 
 function grid(center: number, n: number, seed: number): Float32Array {
   const random = mulberry32(seed);
-  return Float32Array.from({ length: n * NCOL }, (_, i) => (i % NCOL === 2 ? random() : center + (random() - 0.5) * 0.4));
+  return Float32Array.from({ length: n * NCOL }, (_, i) =>
+    i % NCOL === 2 ? random() : center + (random() - 0.5) * 0.4,
+  );
 }
 
 const mean = (xs: Float32Array) => xs.reduce((s, x) => s + x, 0) / xs.length;

@@ -82,10 +82,18 @@ export function bootstrapCounts(n: number, random: () => number): { rows: Int32A
 }
 
 export function trainEnsemble(input: EnsembleTrainInput): Ensemble {
-  const { matrix, labels, ncol = FEATURE_COUNT, members = ENSEMBLE_DEFAULTS.members, rounds = ENSEMBLE_DEFAULTS.rounds } = input;
+  const {
+    matrix,
+    labels,
+    ncol = FEATURE_COUNT,
+    members = ENSEMBLE_DEFAULTS.members,
+    rounds = ENSEMBLE_DEFAULTS.rounds,
+  } = input;
   const nrow = labels.length;
-  if (matrix.length !== nrow * ncol) throw new RangeError(`ensemble matrix has ${matrix.length} values, expected ${nrow} x ${ncol}`);
-  if (!Number.isInteger(members) || members < 2) throw new RangeError(`ensemble needs at least 2 members, got ${members}`);
+  if (matrix.length !== nrow * ncol)
+    throw new RangeError(`ensemble matrix has ${matrix.length} values, expected ${nrow} x ${ncol}`);
+  if (!Number.isInteger(members) || members < 2)
+    throw new RangeError(`ensemble needs at least 2 members, got ${members}`);
   const seed = input.seed ?? 1;
   const random = mulberry32(seed);
   const boosters: Booster[] = [];
@@ -93,9 +101,18 @@ export function trainEnsemble(input: EnsembleTrainInput): Ensemble {
     for (let m = 0; m < members; m++) {
       const { rows, weights } = bootstrapCounts(nrow, random);
       using train = new DMatrix({
-        data: takeRows(matrix, ncol, rows), nrow: rows.length, ncol, weights, labels: Float32Array.from(rows, (r) => labels[r]!),
+        data: takeRows(matrix, ncol, rows),
+        nrow: rows.length,
+        ncol,
+        weights,
+        labels: Float32Array.from(rows, (r) => labels[r]!),
       });
-      const params = { ...ENSEMBLE_DEFAULTS.params, nthread: input.nthread ?? 2, seed: seed * 1000 + m, ...input.params };
+      const params = {
+        ...ENSEMBLE_DEFAULTS.params,
+        nthread: input.nthread ?? 2,
+        seed: seed * 1000 + m,
+        ...input.params,
+      };
       boosters.push(Booster.train({ train, params, rounds }));
     }
   } catch (error) {
@@ -124,7 +141,8 @@ export class Ensemble implements Disposable {
   /** One probability array per member. */
   predictAll(matrix: Float32Array): Float32Array[] {
     const nrow = matrix.length / this.ncol;
-    if (!Number.isInteger(nrow)) throw new RangeError(`matrix length ${matrix.length} is not a multiple of ${this.ncol} columns`);
+    if (!Number.isInteger(nrow))
+      throw new RangeError(`matrix length ${matrix.length} is not a multiple of ${this.ncol} columns`);
     if (nrow === 0) return this.#boosters.map(() => new Float32Array(0));
     using dmatrix = new DMatrix({ data: matrix, nrow, ncol: this.ncol });
     return this.#boosters.map((b) => b.predict(dmatrix));

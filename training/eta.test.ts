@@ -38,13 +38,22 @@ describe('etaFromDistribution', () => {
 
 describe('etaError', () => {
   it('scores only rows with both an ETA and a debut', () => {
-    expect(etaError([2020, 2022, null, 2019], [2021, 2022, 2020, null])).toEqual({ rows: 2, mae: 0.5, bias: -0.5, exact: 0.5, withinOne: 1 });
+    expect(etaError([2020, 2022, null, 2019], [2021, 2022, 2020, null])).toEqual({
+      rows: 2,
+      mae: 0.5,
+      bias: -0.5,
+      exact: 0.5,
+      withinOne: 1,
+    });
   });
 });
 
 function universeDataset(): { dataset: Dataset; debut: Map<number, number | null> } {
   const u = generateUniverse({ seed: 9, scale: 0.05 });
-  const seasons = Array.from({ length: u.options.toSeason - u.options.fromSeason + 1 }, (_, i) => u.options.fromSeason + i);
+  const seasons = Array.from(
+    { length: u.options.toSeason - u.options.fromSeason + 1 },
+    (_, i) => u.options.fromSeason + i,
+  );
   const dataset = buildDataset({ asOfSeasons: seasons, ...universeHistory(u), lastCompleteSeason: u.options.toSeason });
   const byPlayer = Map.groupBy(u.lines, (l: SeasonLine) => l.playerId);
   const debut = new Map([...byPlayer].map(([id, own]) => [id, mlbDebutSeason(id, own)]));
@@ -57,7 +66,8 @@ describe('trainEtaModel on a generated universe', () => {
   let model: EtaModel;
   let dir: string;
   const rowsOf = (season: number) => dataset.rows.flatMap((r, i) => (r.asOfSeason === season ? [i] : []));
-  const value = (i: number, name: keyof typeof FEATURE_INDEX) => dataset.matrix[i * FEATURE_COUNT + FEATURE_INDEX[name]]!;
+  const value = (i: number, name: keyof typeof FEATURE_INDEX) =>
+    dataset.matrix[i * FEATURE_COUNT + FEATURE_INDEX[name]]!;
 
   beforeAll(() => {
     const u = universeDataset();
@@ -85,12 +95,17 @@ describe('trainEtaModel on a generated universe', () => {
 
   it('expects higher-level prospects sooner', () => {
     const current = rowsOf(2026);
-    const eta = model.predictEta(takeRows(dataset.matrix, FEATURE_COUNT, current), current.map(() => 2026));
+    const eta = model.predictEta(
+      takeRows(dataset.matrix, FEATURE_COUNT, current),
+      current.map(() => 2026),
+    );
     const yearsAt = (levels: number[]) => {
       const years = current.flatMap((i, k) => {
         const e = eta[k];
         const debuted = value(i, 'mlb_ab_to_date') > 0 || value(i, 'mlb_outs_to_date') > 0;
-        return levels.includes(value(i, 'level_ordinal')) && e !== null && e !== undefined && !debuted ? [e - 2026] : [];
+        return levels.includes(value(i, 'level_ordinal')) && e !== null && e !== undefined && !debuted
+          ? [e - 2026]
+          : [];
       });
       return years.reduce((s, y) => s + y, 0) / years.length;
     };
@@ -99,9 +114,14 @@ describe('trainEtaModel on a generated universe', () => {
   });
 
   it('puts a prospect with MLB time already at his as-of season', () => {
-    const debuted = dataset.rows.flatMap((r, i) => (value(i, 'mlb_ab_to_date') > 0 || value(i, 'mlb_outs_to_date') > 0 ? [i] : []));
+    const debuted = dataset.rows.flatMap((r, i) =>
+      value(i, 'mlb_ab_to_date') > 0 || value(i, 'mlb_outs_to_date') > 0 ? [i] : [],
+    );
     expect(debuted.length).toBeGreaterThan(0);
-    const eta = model.predictEta(takeRows(dataset.matrix, FEATURE_COUNT, debuted), debuted.map((i) => dataset.rows[i]!.asOfSeason));
+    const eta = model.predictEta(
+      takeRows(dataset.matrix, FEATURE_COUNT, debuted),
+      debuted.map((i) => dataset.rows[i]!.asOfSeason),
+    );
     expect(eta).toEqual(debuted.map((i) => dataset.rows[i]!.asOfSeason));
   });
 
@@ -112,8 +132,14 @@ describe('trainEtaModel on a generated universe', () => {
       const debut = debutSeasonOf(dataset.rows[i]!.playerId);
       return debut !== null && debut > dataset.rows[i]!.asOfSeason && debut <= dataset.rows[i]!.asOfSeason + 4;
     });
-    const eta = early.predictEta(takeRows(dataset.matrix, FEATURE_COUNT, test), test.map((i) => dataset.rows[i]!.asOfSeason));
-    const error = etaError(eta, test.map((i) => debutSeasonOf(dataset.rows[i]!.playerId)));
+    const eta = early.predictEta(
+      takeRows(dataset.matrix, FEATURE_COUNT, test),
+      test.map((i) => dataset.rows[i]!.asOfSeason),
+    );
+    const error = etaError(
+      eta,
+      test.map((i) => debutSeasonOf(dataset.rows[i]!.playerId)),
+    );
     console.info(`ETA held-out MAE (2021-2022 cohorts, debuted within 4 seasons): ${JSON.stringify(error)}`);
     expect(error.rows).toBeGreaterThan(30);
     expect(error.mae).toBeLessThan(1.2);
@@ -125,7 +151,17 @@ describe('trainEtaModel on a generated universe', () => {
     const path = join(dir, 'eta.ubj');
     model.save(path);
     using loaded = EtaModel.load(path);
-    expect(loaded.predictEta(matrix, current.map(() => 2026))).toEqual(model.predictEta(matrix, current.map(() => 2026)));
+    expect(
+      loaded.predictEta(
+        matrix,
+        current.map(() => 2026),
+      ),
+    ).toEqual(
+      model.predictEta(
+        matrix,
+        current.map(() => 2026),
+      ),
+    );
     expect(loaded.ncol).toBe(FEATURE_COUNT);
   });
 

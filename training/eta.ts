@@ -88,12 +88,15 @@ export function etaTrainingRows(input: Pick<EtaTrainInput, 'dataset' | 'debutSea
 
 export function trainEtaModel(input: EtaTrainInput): EtaModel {
   const { dataset, nthread = 2, rounds = 300, laterOrNeverRate = 0.25 } = input;
-  if (!(laterOrNeverRate > 0 && laterOrNeverRate <= 1)) throw new RangeError(`laterOrNeverRate must be in (0, 1], got ${laterOrNeverRate}`);
+  if (!(laterOrNeverRate > 0 && laterOrNeverRate <= 1))
+    throw new RangeError(`laterOrNeverRate must be in (0, 1], got ${laterOrNeverRate}`);
   const ncol = dataset.featureNames.length;
-  if (dataset.featureNames.join() !== FEATURE_NAMES.join()) throw new Error('the ETA model needs the FEATURE_CATALOG columns');
+  if (dataset.featureNames.join() !== FEATURE_NAMES.join())
+    throw new Error('the ETA model needs the FEATURE_CATALOG columns');
   const { indexes, classes } = etaTrainingRows(input);
   const seasons = [...new Set(indexes.map((i) => dataset.rows[i]!.asOfSeason))].sort((a, b) => a - b);
-  if (seasons.length < 2) throw new Error(`ETA model needs at least 2 as-of seasons with complete windows, found ${seasons.length}`);
+  if (seasons.length < 2)
+    throw new Error(`ETA model needs at least 2 as-of seasons with complete windows, found ${seasons.length}`);
   // The latest trainable cohort stops the boosting: it is the closest to the prospects being scored.
   const validSeason = seasons.at(-1)!;
   const train: number[] = [];
@@ -105,9 +108,17 @@ export function trainEtaModel(input: EtaTrainInput): EtaModel {
   });
   const matrixOf = (ks: number[], weighted: boolean) =>
     new DMatrix({
-      data: takeRows(dataset.matrix, ncol, ks.map((k) => indexes[k]!)), nrow: ks.length, ncol,
+      data: takeRows(
+        dataset.matrix,
+        ncol,
+        ks.map((k) => indexes[k]!),
+      ),
+      nrow: ks.length,
+      ncol,
       labels: Float32Array.from(ks, (k) => classes[k]!),
-      weights: weighted ? Float32Array.from(ks, (k) => (classes[k] === ETA_HORIZON ? 1 / laterOrNeverRate : 1)) : undefined,
+      weights: weighted
+        ? Float32Array.from(ks, (k) => (classes[k] === ETA_HORIZON ? 1 / laterOrNeverRate : 1))
+        : undefined,
     });
   using dtrain = matrixOf(train, true);
   using dvalid = matrixOf(valid, false);
@@ -155,7 +166,8 @@ export class EtaModel implements Disposable {
   /** Row-major `nrow x ETA_CLASSES` class probabilities. */
   predictDistribution(matrix: Float32Array): Float32Array {
     const nrow = matrix.length / this.ncol;
-    if (!Number.isInteger(nrow)) throw new RangeError(`matrix length ${matrix.length} is not a multiple of ${this.ncol} columns`);
+    if (!Number.isInteger(nrow))
+      throw new RangeError(`matrix length ${matrix.length} is not a multiple of ${this.ncol} columns`);
     if (nrow === 0) return new Float32Array(0);
     using dmatrix = new DMatrix({ data: matrix, nrow, ncol: this.ncol });
     return this.#booster.predict(dmatrix);

@@ -2,22 +2,58 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftPick, HittingCounts, PitchingCounts, PlayerBio, ScoutingGrade, SeasonLine } from '../lib/domain.ts';
 import { FEATURE_CATALOG, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-catalog.ts';
-import { classifyPlayer, computeFeatures, parseDraftRound, positionGroup, SHRINK_TRIALS, type FeatureRow } from './features.ts';
+import {
+  classifyPlayer,
+  computeFeatures,
+  parseDraftRound,
+  positionGroup,
+  SHRINK_TRIALS,
+  type FeatureRow,
+} from './features.ts';
 import { emptyHitting, emptyPitching } from './level-norms.ts';
 
-const ROK = 16, A = 14, APLUS = 13, AAA = 11, MLB = 1;
+const ROK = 16,
+  A = 14,
+  APLUS = 13,
+  AAA = 11,
+  MLB = 1;
 
-function bio(playerId: number, birthDate: string | null, position: string | null, bats: string | null, throws: string | null): PlayerBio {
-  return { playerId, fullName: `P${playerId}`, birthDate, primaryPosition: position, batSide: bats, pitchHand: throws, mlbDebutDate: null };
+function bio(
+  playerId: number,
+  birthDate: string | null,
+  position: string | null,
+  bats: string | null,
+  throws: string | null,
+): PlayerBio {
+  return {
+    playerId,
+    fullName: `P${playerId}`,
+    birthDate,
+    primaryPosition: position,
+    batSide: bats,
+    pitchHand: throws,
+    mlbDebutDate: null,
+  };
 }
 
 /** A hitter line with plausible counts scaled from PA; `k` overrides strikeouts. */
 function hit(playerId: number, season: number, sportId: number, pa: number, k = Math.round(pa * 0.2)): SeasonLine {
   const stats: HittingCounts = {
-    ...emptyHitting(), games: Math.round(pa / 4), plateAppearances: pa, atBats: Math.round(pa * 0.88),
-    hits: Math.round(pa * 0.23), doubles: Math.round(pa * 0.05), triples: Math.round(pa * 0.005), homeRuns: Math.round(pa * 0.02),
-    baseOnBalls: Math.round(pa * 0.09), intentionalWalks: 0, hitByPitch: Math.round(pa * 0.01), strikeOuts: k,
-    stolenBases: Math.round(pa * 0.03), caughtStealing: Math.round(pa * 0.01), sacFlies: Math.round(pa * 0.01),
+    ...emptyHitting(),
+    games: Math.round(pa / 4),
+    plateAppearances: pa,
+    atBats: Math.round(pa * 0.88),
+    hits: Math.round(pa * 0.23),
+    doubles: Math.round(pa * 0.05),
+    triples: Math.round(pa * 0.005),
+    homeRuns: Math.round(pa * 0.02),
+    baseOnBalls: Math.round(pa * 0.09),
+    intentionalWalks: 0,
+    hitByPitch: Math.round(pa * 0.01),
+    strikeOuts: k,
+    stolenBases: Math.round(pa * 0.03),
+    caughtStealing: Math.round(pa * 0.01),
+    sacFlies: Math.round(pa * 0.01),
   };
   return { playerId, season, sportId, teamId: null, group: 'hitting', stats };
 }
@@ -25,15 +61,29 @@ function hit(playerId: number, season: number, sportId: number, pa: number, k = 
 function pit(playerId: number, season: number, sportId: number, outs: number, starts = 0): SeasonLine {
   const bf = Math.round(outs * 1.4);
   const stats: PitchingCounts = {
-    ...emptyPitching(), games: Math.max(starts, Math.round(outs / 12)), gamesStarted: starts, outs, battersFaced: bf,
-    hits: Math.round(bf * 0.22), homeRuns: Math.round(bf * 0.02), baseOnBalls: Math.round(bf * 0.09), strikeOuts: Math.round(bf * 0.22),
+    ...emptyPitching(),
+    games: Math.max(starts, Math.round(outs / 12)),
+    gamesStarted: starts,
+    outs,
+    battersFaced: bf,
+    hits: Math.round(bf * 0.22),
+    homeRuns: Math.round(bf * 0.02),
+    baseOnBalls: Math.round(bf * 0.09),
+    strikeOuts: Math.round(bf * 0.22),
     earnedRuns: Math.round(outs / 6),
   };
   return { playerId, season, sportId, teamId: null, group: 'pitching', stats };
 }
 
 function mlbHit(playerId: number, season: number, atBats: number): SeasonLine {
-  return { playerId, season, sportId: MLB, teamId: null, group: 'hitting', stats: { ...emptyHitting(), plateAppearances: atBats + 10, atBats } };
+  return {
+    playerId,
+    season,
+    sportId: MLB,
+    teamId: null,
+    group: 'hitting',
+    stats: { ...emptyHitting(), plateAppearances: atBats + 10, atBats },
+  };
 }
 
 const players = [
@@ -48,13 +98,20 @@ const players = [
 ];
 
 const lines: SeasonLine[] = [
-  hit(1, 2018, ROK, 200), hit(1, 2019, A, 300, 45), hit(1, 2019, APLUS, 150, 40),
-  hit(2, 2018, A, 350), hit(2, 2019, A, 400, 100),
+  hit(1, 2018, ROK, 200),
+  hit(1, 2019, A, 300, 45),
+  hit(1, 2019, APLUS, 150, 40),
+  hit(2, 2018, A, 350),
+  hit(2, 2019, A, 400, 100),
   hit(3, 2019, APLUS, 450, 80),
-  pit(4, 2019, APLUS, 300, 20), hit(4, 2019, APLUS, 3, 2),
-  pit(5, 2018, A, 150), pit(5, 2019, APLUS, 180),
-  mlbHit(6, 2018, 200), hit(6, 2019, AAA, 300),
-  mlbHit(7, 2018, 100), hit(7, 2019, AAA, 300),
+  pit(4, 2019, APLUS, 300, 20),
+  hit(4, 2019, APLUS, 3, 2),
+  pit(5, 2018, A, 150),
+  pit(5, 2019, APLUS, 180),
+  mlbHit(6, 2018, 200),
+  hit(6, 2019, AAA, 300),
+  mlbHit(7, 2018, 100),
+  hit(7, 2019, AAA, 300),
   hit(8, 2019, A, 250),
 ];
 
@@ -65,12 +122,28 @@ const drafts: DraftPick[] = [
 ];
 
 const grades: ScoutingGrade[] = [
-  { playerId: 1, source: 'fangraphs', season: 2019, futureValue: 55, overallRank: null,
-    tools: { hit: { present: 30, future: 60 }, gamePower: { present: 30, future: 50 }, speed: { present: 60, future: 60 } } },
+  {
+    playerId: 1,
+    source: 'fangraphs',
+    season: 2019,
+    futureValue: 55,
+    overallRank: null,
+    tools: {
+      hit: { present: 30, future: 60 },
+      gamePower: { present: 30, future: 50 },
+      speed: { present: 60, future: 60 },
+    },
+  },
   { playerId: 1, source: 'baseball_america', season: 2019, futureValue: null, overallRank: 42, tools: {} },
   { playerId: 5, source: 'fangraphs', season: 2017, futureValue: 40, overallRank: null, tools: {} },
-  { playerId: 5, source: 'fangraphs', season: 2018, futureValue: 45, overallRank: null,
-    tools: { fastball: { present: 50, future: 60 }, slider: { future: 55 }, command: { present: 40, future: 45 } } },
+  {
+    playerId: 5,
+    source: 'fangraphs',
+    season: 2018,
+    futureValue: 45,
+    overallRank: null,
+    tools: { fastball: { present: 50, future: 60 }, slider: { future: 55 }, command: { present: 40, future: 45 } },
+  },
 ];
 
 const rows = computeFeatures({ asOfSeason: 2019, players, lines, drafts, grades });
@@ -110,7 +183,9 @@ describe('computeFeatures', () => {
 
   it('excludes a pitcher past 150 MLB outs', () => {
     const more = [...lines, { ...pit(5, 2018, MLB, 151) }];
-    expect(computeFeatures({ asOfSeason: 2019, players, lines: more, drafts }).some((r) => r.playerId === 5)).toBe(false);
+    expect(computeFeatures({ asOfSeason: 2019, players, lines: more, drafts }).some((r) => r.playerId === 5)).toBe(
+      false,
+    );
   });
 
   it('gives a young player a negative age relative to his level', () => {
@@ -153,9 +228,13 @@ describe('computeFeatures', () => {
 
   it('looks back across a season without minor leagues (2020): 2021 compares with 2019 and says so', () => {
     const covid = [
-      hit(20, 2018, ROK, 200), hit(20, 2019, A, 400, 60), hit(20, 2021, APLUS, 400, 100),
-      hit(21, 2019, A, 400, 100), hit(21, 2021, A, 400, 80),
-      hit(22, 2018, A, 400), hit(22, 2021, APLUS, 300),
+      hit(20, 2018, ROK, 200),
+      hit(20, 2019, A, 400, 60),
+      hit(20, 2021, APLUS, 400, 100),
+      hit(21, 2019, A, 400, 100),
+      hit(21, 2021, A, 400, 80),
+      hit(22, 2018, A, 400),
+      hit(22, 2021, APLUS, 300),
       mlbHit(23, 2020, 50),
     ];
     const bios = [20, 21, 22, 23].map((id) => bio(id, '1999-06-01', 'SS', 'R', 'R'));
@@ -217,11 +296,23 @@ describe('computeFeatures', () => {
   it('compares age and rates with the league of his team as well as with his level: two leagues of one level', () => {
     // Level A, 2019: league X (teams 101, 102) strikes out 15% and 25%, league Y (team 201) 35% twice; player 34's
     // team has no known league. Ages 20 and 22 in X, 24 and 26 in Y, 23 for player 34.
-    const at = (playerId: number, teamId: number, k: number): SeasonLine => ({ ...hit(playerId, 2019, A, 400, k), teamId });
+    const at = (playerId: number, teamId: number, k: number): SeasonLine => ({
+      ...hit(playerId, 2019, A, 400, k),
+      teamId,
+    });
     const two = [at(30, 101, 60), at(31, 102, 100), at(32, 201, 140), at(33, 201, 140), at(34, 999, 110)];
-    const bios = [bio(30, '1999-07-01', 'SS', 'R', 'R'), bio(31, '1997-07-01', 'SS', 'R', 'R'), bio(32, '1995-07-01', 'SS', 'R', 'R'),
-      bio(33, '1993-07-01', 'SS', 'R', 'R'), bio(34, '1996-07-01', 'SS', 'R', 'R')];
-    const leagues = [{ teamId: 101, season: 2019, league: 'X' }, { teamId: 102, season: 2019, league: 'X' }, { teamId: 201, season: 2019, league: 'Y' }];
+    const bios = [
+      bio(30, '1999-07-01', 'SS', 'R', 'R'),
+      bio(31, '1997-07-01', 'SS', 'R', 'R'),
+      bio(32, '1995-07-01', 'SS', 'R', 'R'),
+      bio(33, '1993-07-01', 'SS', 'R', 'R'),
+      bio(34, '1996-07-01', 'SS', 'R', 'R'),
+    ];
+    const leagues = [
+      { teamId: 101, season: 2019, league: 'X' },
+      { teamId: 102, season: 2019, league: 'X' },
+      { teamId: 201, season: 2019, league: 'Y' },
+    ];
     const rows = computeFeatures({ asOfSeason: 2019, players: bios, lines: two, drafts: [], leagues });
     const v = (id: number, name: FeatureName) => rows.find((r) => r.playerId === id)!.values[FEATURE_INDEX[name]]!;
     const shrunk = (k: number, mean: number) => (k - 400 * mean) / (400 + SHRINK_TRIALS);
@@ -241,8 +332,12 @@ describe('computeFeatures', () => {
     const plain = computeFeatures({ asOfSeason: 2019, players: bios, lines: two, drafts: [] });
     for (const r of plain) {
       const x = (name: FeatureName) => r.values[FEATURE_INDEX[name]]!;
-      expect([x('age_rel_league'), x('hit_k_rate_rel_league'), x('hit_bb_rate_rel_league'), x('hit_iso_rel_league')])
-        .toEqual([x('age_rel_level'), x('hit_k_rate_rel'), x('hit_bb_rate_rel'), x('hit_iso_rel')]);
+      expect([
+        x('age_rel_league'),
+        x('hit_k_rate_rel_league'),
+        x('hit_bb_rate_rel_league'),
+        x('hit_iso_rel_league'),
+      ]).toEqual([x('age_rel_level'), x('hit_k_rate_rel'), x('hit_bb_rate_rel'), x('hit_iso_rel')]);
     }
   });
 
@@ -257,24 +352,46 @@ describe('point in time', () => {
 
   it('adding later seasons and later drafts changes no feature of an earlier as-of season', () => {
     const later: SeasonLine[] = [
-      hit(1, 2020, AAA, 500, 50), mlbHit(1, 2021, 600), hit(2, 2020, APLUS, 500),
-      mlbHit(8, 2020, 400), pit(5, 2020, MLB, 400), hit(9, 2020, A, 400), hit(3, 2019 + 1, 12, 300),
+      hit(1, 2020, AAA, 500, 50),
+      mlbHit(1, 2021, 600),
+      hit(2, 2020, APLUS, 500),
+      mlbHit(8, 2020, 400),
+      pit(5, 2020, MLB, 400),
+      hit(9, 2020, A, 400),
+      hit(3, 2019 + 1, 12, 300),
     ];
     const laterDrafts: DraftPick[] = [
       { playerId: 2, year: 2020, round: '10', pickNumber: 300, orgId: 1, school: null },
       { playerId: 1, year: 2021, round: '2', pickNumber: 40, orgId: 1, school: null },
     ];
     const extended = computeFeatures({
-      asOfSeason: 2019, players: [...players, bio(9, '2001-01-01', 'SS', 'R', 'R')],
-      lines: [...later.slice(0, 3), ...lines, ...later.slice(3)], drafts: [...laterDrafts, ...drafts], grades,
+      asOfSeason: 2019,
+      players: [...players, bio(9, '2001-01-01', 'SS', 'R', 'R')],
+      lines: [...later.slice(0, 3), ...lines, ...later.slice(3)],
+      drafts: [...laterDrafts, ...drafts],
+      grades,
     });
     expect(bits(extended)).toEqual(bits(rows));
   });
 
   it('grades of lists dated after the as-of season change no feature', () => {
     const laterGrades: ScoutingGrade[] = [
-      { playerId: 2, source: 'fangraphs', season: 2020, futureValue: 60, overallRank: null, tools: { hit: { future: 70 } } },
-      { playerId: 1, source: 'fangraphs', season: 2020, futureValue: 70, overallRank: null, tools: { hit: { future: 80 } } },
+      {
+        playerId: 2,
+        source: 'fangraphs',
+        season: 2020,
+        futureValue: 60,
+        overallRank: null,
+        tools: { hit: { future: 70 } },
+      },
+      {
+        playerId: 1,
+        source: 'fangraphs',
+        season: 2020,
+        futureValue: 70,
+        overallRank: null,
+        tools: { hit: { future: 80 } },
+      },
       { playerId: 5, source: 'baseball_america', season: 2021, futureValue: null, overallRank: 3, tools: {} },
     ];
     const extended = computeFeatures({ asOfSeason: 2019, players, lines, drafts, grades: [...laterGrades, ...grades] });
@@ -284,7 +401,10 @@ describe('point in time', () => {
   it('also matches a run given only the data known at the time', () => {
     const earlier = computeFeatures({ asOfSeason: 2018, players, lines, drafts, grades });
     const known = computeFeatures({
-      asOfSeason: 2018, players, lines: lines.filter((l) => l.season <= 2018), drafts: drafts.filter((d) => d.year <= 2018),
+      asOfSeason: 2018,
+      players,
+      lines: lines.filter((l) => l.season <= 2018),
+      drafts: drafts.filter((d) => d.year <= 2018),
       grades: grades.filter((g) => g.season <= 2018),
     });
     expect(earlier.length).toBeGreaterThan(0);
@@ -323,16 +443,40 @@ describe('scouting grades', () => {
 
 describe('helpers', () => {
   it('parses draft rounds', () => {
-    expect(['1', '12', '1C', 'C-1', 'CBA', 'CB-B', '2S', 'X', ''].map(parseDraftRound)).toEqual([1, 12, 1.5, 1.5, 1.5, 2.5, 2.5, NaN, NaN]);
+    expect(['1', '12', '1C', 'C-1', 'CBA', 'CB-B', '2S', 'X', ''].map(parseDraftRound)).toEqual([
+      1,
+      12,
+      1.5,
+      1.5,
+      1.5,
+      2.5,
+      2.5,
+      NaN,
+      NaN,
+    ]);
   });
 
   it('groups positions', () => {
-    expect(['SS', '6', 'Shortstop', 'C', 'LF', 'Outfielder', 'P', 'TWP', 'DH', null, '?'].map(positionGroup))
-      .toEqual(['IF', 'IF', 'IF', 'C', 'OF', 'OF', 'P', 'P', 'DH', undefined, undefined]);
+    expect(['SS', '6', 'Shortstop', 'C', 'LF', 'Outfielder', 'P', 'TWP', 'DH', null, '?'].map(positionGroup)).toEqual([
+      'IF',
+      'IF',
+      'IF',
+      'C',
+      'OF',
+      'OF',
+      'P',
+      'P',
+      'DH',
+      undefined,
+      undefined,
+    ]);
   });
 
   it('breaks a playing-time tie by position', () => {
-    const tie = [hit(10, 2019, A, 100), { ...pit(10, 2019, A, 70), stats: { ...emptyPitching(), battersFaced: 100 } }] as SeasonLine[];
+    const tie = [
+      hit(10, 2019, A, 100),
+      { ...pit(10, 2019, A, 70), stats: { ...emptyPitching(), battersFaced: 100 } },
+    ] as SeasonLine[];
     expect(classifyPlayer(tie, 2019, bio(10, null, 'P', null, null))).toBe('pitching');
     expect(classifyPlayer(tie, 2019, bio(10, null, 'SS', null, null))).toBe('hitting');
     expect(classifyPlayer(tie, 2018)).toBeUndefined();

@@ -42,7 +42,11 @@ export interface FeatureInput {
  * Hitter or pitcher: where he had more minor-league playing time in the as-of season (PA vs batters faced).
  * Ties go to the bio's position; undefined when he had no minor-league line that season.
  */
-export function classifyPlayer(playerLines: readonly SeasonLine[], asOfSeason: number, bio?: PlayerBio): StatGroup | undefined {
+export function classifyPlayer(
+  playerLines: readonly SeasonLine[],
+  asOfSeason: number,
+  bio?: PlayerBio,
+): StatGroup | undefined {
   let pa = 0;
   let bf = 0;
   let hit = false;
@@ -81,8 +85,13 @@ export function positionGroup(position: string | null | undefined): PositionGrou
   if (!p) return undefined;
   if (['P', 'SP', 'RP', 'TWP', '1', 'Y', 'PITCHER', 'TWO-WAY PLAYER'].includes(p)) return 'P';
   if (['C', '2', 'CATCHER'].includes(p)) return 'C';
-  if (['1B', '2B', '3B', 'SS', 'IF', '3', '4', '5', '6', 'I', 'INFIELDER', 'SHORTSTOP'].includes(p) || p.endsWith(' BASE')) return 'IF';
-  if (['LF', 'CF', 'RF', 'OF', '7', '8', '9', 'O', 'OUTFIELDER', 'OUTFIELD'].includes(p) || p.endsWith(' FIELD')) return 'OF';
+  if (
+    ['1B', '2B', '3B', 'SS', 'IF', '3', '4', '5', '6', 'I', 'INFIELDER', 'SHORTSTOP'].includes(p) ||
+    p.endsWith(' BASE')
+  )
+    return 'IF';
+  if (['LF', 'CF', 'RF', 'OF', '7', '8', '9', 'O', 'OUTFIELDER', 'OUTFIELD'].includes(p) || p.endsWith(' FIELD'))
+    return 'OF';
   if (['DH', '10', 'D', 'DESIGNATED HITTER'].includes(p)) return 'DH';
   return undefined;
 }
@@ -93,8 +102,14 @@ function flag(value: string | null | undefined, code: string): number {
 }
 
 function playerValues(
-  calendar: MinorCalendar, norms: LevelNorms, leagues: LeagueNorms, own: readonly SeasonLine[], group: StatGroup, bio?: PlayerBio,
-  pick?: DraftPick, grades?: PlayerGrades,
+  calendar: MinorCalendar,
+  norms: LevelNorms,
+  leagues: LeagueNorms,
+  own: readonly SeasonLine[],
+  group: StatGroup,
+  bio?: PlayerBio,
+  pick?: DraftPick,
+  grades?: PlayerGrades,
 ): Float32Array {
   const { asOf } = calendar;
   const values = new Float32Array(FEATURE_COUNT).fill(NaN);
@@ -135,8 +150,22 @@ function playerValues(
     set('pos_p', Number(pos === 'P'));
   }
 
-  if (group === 'hitting') hittingColumns(set, minors.filter((l): l is HittingLine => l.group === 'hitting'), norms, leagues, calendar);
-  else pitchingColumns(set, minors.filter((l): l is PitchingLine => l.group === 'pitching'), norms, leagues, calendar);
+  if (group === 'hitting')
+    hittingColumns(
+      set,
+      minors.filter((l): l is HittingLine => l.group === 'hitting'),
+      norms,
+      leagues,
+      calendar,
+    );
+  else
+    pitchingColumns(
+      set,
+      minors.filter((l): l is PitchingLine => l.group === 'pitching'),
+      norms,
+      leagues,
+      calendar,
+    );
   gradeColumns(set, asOf, group, grades);
   return values;
 }
@@ -152,7 +181,14 @@ function latestPicks(drafts: readonly DraftPick[], asOf: number): Map<number, Dr
   return picks;
 }
 
-export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [], leagues = [] }: FeatureInput): FeatureRow[] {
+export function computeFeatures({
+  asOfSeason,
+  players,
+  lines,
+  drafts,
+  grades = [],
+  leagues = [],
+}: FeatureInput): FeatureRow[] {
   const byPlayer = new Map<number, SeasonLine[]>();
   const minorSeasons = new Set<number>();
   for (const l of lines) {
@@ -165,10 +201,21 @@ export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [
   const calendar = minorCalendar(asOfSeason, minorSeasons);
   const bios = new Map(players.map((p) => [p.playerId, p]));
   // Only the as-of season and the two minor-league seasons before it are ever compared with their level.
-  const norms = computeLevelNorms(lines.filter((l) => calendar.recency.has(l.season)), bios);
+  const norms = computeLevelNorms(
+    lines.filter((l) => calendar.recency.has(l.season)),
+    bios,
+  );
   // Only the as-of season is compared with its league.
   const index = leagueIndex(leagues);
-  const leagueNorms: LeagueNorms = { index, byLevel: norms, byLeague: computeLeagueNorms(lines.filter((l) => l.season === asOfSeason), bios, index) };
+  const leagueNorms: LeagueNorms = {
+    index,
+    byLevel: norms,
+    byLeague: computeLeagueNorms(
+      lines.filter((l) => l.season === asOfSeason),
+      bios,
+      index,
+    ),
+  };
   const picks = latestPicks(drafts, asOfSeason);
   const scouting = latestGrades(grades, asOfSeason);
   const rows: FeatureRow[] = [];
@@ -177,7 +224,10 @@ export function computeFeatures({ asOfSeason, players, lines, drafts, grades = [
     const group = classifyPlayer(own, asOfSeason, bio);
     if (group === undefined || !isRookieEligible(own)) continue;
     rows.push({
-      playerId, asOfSeason, group, values: playerValues(calendar, norms, leagueNorms, own, group, bio, picks.get(playerId), scouting.get(playerId)),
+      playerId,
+      asOfSeason,
+      group,
+      values: playerValues(calendar, norms, leagueNorms, own, group, bio, picks.get(playerId), scouting.get(playerId)),
     });
   }
   return rows.sort((a, b) => a.playerId - b.playerId);

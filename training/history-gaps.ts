@@ -42,7 +42,10 @@ export interface HistoryRange {
  * The one exception: a lead season (before `fromSeason`) that was loaded and in which the source had no line at all,
  * before the source's history begins (the sample universe's lead seasons); a lead season never loaded is still missing.
  */
-export function historyGaps(coverage: readonly SeasonCoverage[], range: Pick<HistoryRange, 'fromSeason'>): HistoryGap[] {
+export function historyGaps(
+  coverage: readonly SeasonCoverage[],
+  range: Pick<HistoryRange, 'fromSeason'>,
+): HistoryGap[] {
   const gaps: HistoryGap[] = [];
   for (const c of coverage) {
     const missing: string[] = [];
@@ -53,7 +56,8 @@ export function historyGaps(coverage: readonly SeasonCoverage[], range: Pick<His
       if (!c.minorHitting) missing.push('minor-league hitting lines');
       if (!c.minorPitching) missing.push('minor-league pitching lines');
     }
-    if (missing.length > 0 || c.breachedBatch !== null) gaps.push({ season: c.season, missing, breachedBatch: c.breachedBatch });
+    if (missing.length > 0 || c.breachedBatch !== null)
+      gaps.push({ season: c.season, missing, breachedBatch: c.breachedBatch });
   }
   return gaps;
 }
@@ -66,13 +70,17 @@ export function incompleteHistoryMessage(gaps: readonly HistoryGap[], range: His
   const details = gaps.map((g) => {
     const parts = g.missing.length > 0 ? [`no ${g.missing.join(', no ')}`] : [];
     if (g.breachedBatch !== null) {
-      parts.push(`its latest load (batch ${g.breachedBatch}) breached the data-quality limits and loaded nothing (inspect: npm run quarantine -- --batch ${g.breachedBatch})`);
+      parts.push(
+        `its latest load (batch ${g.breachedBatch}) breached the data-quality limits and loaded nothing (inspect: npm run quarantine -- --batch ${g.breachedBatch})`,
+      );
     }
     return `${g.season}: ${parts.join('; ')}`;
   });
-  return `incomplete history: the features and labels of as-of seasons ${range.fromSeason}-${range.lastSeason} read seasons ` +
+  return (
+    `incomplete history: the features and labels of as-of seasons ${range.fromSeason}-${range.lastSeason} read seasons ` +
     `${range.firstSeason}-${range.lastSeason} (${MLB_LEAD_SEASONS} MLB-only lead seasons first), and ${seasons.length === 1 ? 'season' : 'seasons'} ` +
     `${seasons.join(', ')} ${seasons.length === 1 ? 'is' : 'are'} not loaded whole: ${details.join('; ')}. A missing season is not a season ` +
     `without play (only ${[...SEASONS_WITHOUT_MINOR_LEAGUES].join(', ')} had no minor leagues). Load ${seasons.length === 1 ? 'it' : 'them'}, then run again: ` +
-    `npm run backfill -- --from ${from} --to ${to} (with the same --source, if any)`;
+    `npm run backfill -- --from ${from} --to ${to} (with the same --source, if any)`
+  );
 }

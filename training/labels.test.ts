@@ -6,11 +6,25 @@ import { isRookieEligible, labelFor, mlbDebutSeason } from './labels.ts';
 import { emptyHitting, emptyPitching } from './level-norms.ts';
 
 function hit(playerId: number, season: number, pa: number, sportId = 1): SeasonLine {
-  return { playerId, season, sportId, teamId: null, group: 'hitting', stats: { ...emptyHitting(), plateAppearances: pa, atBats: Math.round(pa * 0.9) } };
+  return {
+    playerId,
+    season,
+    sportId,
+    teamId: null,
+    group: 'hitting',
+    stats: { ...emptyHitting(), plateAppearances: pa, atBats: Math.round(pa * 0.9) },
+  };
 }
 
 function pit(playerId: number, season: number, outs: number, sportId = 1): SeasonLine {
-  return { playerId, season, sportId, teamId: null, group: 'pitching', stats: { ...emptyPitching(), outs, battersFaced: outs * 1.4 } };
+  return {
+    playerId,
+    season,
+    sportId,
+    teamId: null,
+    group: 'pitching',
+    stats: { ...emptyPitching(), outs, battersFaced: outs * 1.4 },
+  };
 }
 
 const label = (playerId: number, lines: SeasonLine[], lastCompleteSeason = 2024, asOfSeason = 2015) =>

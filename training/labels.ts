@@ -65,7 +65,8 @@ export function labelFor({ playerId, asOfSeason, lines, lastCompleteSeason }: La
 export function mlbDebutSeason(playerId: number, lines: readonly SeasonLine[]): number | null {
   let debut: number | null = null;
   for (const l of lines) {
-    if (l.playerId === playerId && l.sportId === SPORT_IDS.MLB && (debut === null || l.season < debut)) debut = l.season;
+    if (l.playerId === playerId && l.sportId === SPORT_IDS.MLB && (debut === null || l.season < debut))
+      debut = l.season;
   }
   return debut;
 }

@@ -5,7 +5,15 @@ import { computeLeagueNorms, leagueIndex, leagueNormFor, leagueOfLine, type Leag
 import { computeLevelNorms, emptyPitching } from './level-norms.ts';
 
 function bio(playerId: number, birthDate: string | null): PlayerBio {
-  return { playerId, fullName: `P${playerId}`, birthDate, primaryPosition: null, batSide: null, pitchHand: null, mlbDebutDate: null };
+  return {
+    playerId,
+    fullName: `P${playerId}`,
+    birthDate,
+    primaryPosition: null,
+    batSide: null,
+    pitchHand: null,
+    mlbDebutDate: null,
+  };
 }
 
 function pit(playerId: number, teamId: number | null, s: Partial<PitchingCounts>): SeasonLine {
@@ -28,7 +36,7 @@ const lines = [
 ];
 
 describe('leagueOfLine', () => {
-  it('reads the league of the line\'s team in the line\'s season, and none without a team', () => {
+  it("reads the league of the line's team in the line's season, and none without a team", () => {
     expect(leagueOfLine(index, { season: 2006, teamId: 10 })).toBe('CAL');
     expect(leagueOfLine(index, { season: 2007, teamId: 10 })).toBe('CAR');
     expect(leagueOfLine(index, { season: 2006, teamId: 30 })).toBeUndefined();
@@ -37,7 +45,11 @@ describe('leagueOfLine', () => {
 });
 
 describe('computeLeagueNorms', () => {
-  const norms: LeagueNorms = { index, byLeague: computeLeagueNorms(lines, players, index), byLevel: computeLevelNorms(lines, players) };
+  const norms: LeagueNorms = {
+    index,
+    byLeague: computeLeagueNorms(lines, players, index),
+    byLevel: computeLevelNorms(lines, players),
+  };
 
   it('averages each league of a level apart, leaving lines without a league out', () => {
     expect(norms.byLeague.size).toBe(2);
@@ -55,8 +67,14 @@ describe('computeLeagueNorms', () => {
     expect(level.qualified).toBe(4);
     expect(level.kRate).toBeCloseTo((0.25 + 0.2 + 0.15 + 0.1) / 4, 10);
     // Player 4's team is in CAR; a league whose players lack birth dates would give NaN and fall back the same way.
-    const noBirths: LeagueNorms = { index, byLeague: computeLeagueNorms(lines, [], index), byLevel: computeLevelNorms(lines, players) };
+    const noBirths: LeagueNorms = {
+      index,
+      byLeague: computeLeagueNorms(lines, [], index),
+      byLevel: computeLevelNorms(lines, players),
+    };
     expect(leagueNormFor(noBirths, lines[3]!, (n) => n.meanAge)!.agedPlayers).toBe(4);
-    expect(leagueNormFor(norms, { season: 2006, teamId: 10, sportId: 1, group: 'pitching' }, (n) => n.kRate)).toBeUndefined();
+    expect(
+      leagueNormFor(norms, { season: 2006, teamId: 10, sportId: 1, group: 'pitching' }, (n) => n.kRate),
+    ).toBeUndefined();
   });
 });

@@ -31,7 +31,8 @@ export function leagueOfLine(index: LeagueIndex, line: Pick<SeasonLine, 'season'
   return line.teamId === null ? undefined : index.get(teamKey(line.season, line.teamId));
 }
 
-const normKey = (season: number, level: Level, league: string, group: StatGroup) => `${season}|${level}|${league}|${group}`;
+const normKey = (season: number, level: Level, league: string, group: StatGroup) =>
+  `${season}|${level}|${league}|${group}`;
 
 /** League norms and the level norms they fall back on. */
 export interface LeagueNorms {

@@ -1,10 +1,26 @@
 /** Level norms: who counts toward a level's means, and that a season's norms depend on that season alone. */
 import { describe, expect, it } from 'vitest';
 import type { HittingCounts, PitchingCounts, PlayerBio, SeasonLine } from '../lib/domain.ts';
-import { ageOnJuly1, birthTime, computeLevelNorms, emptyHitting, emptyPitching, normFor, ratio } from './level-norms.ts';
+import {
+  ageOnJuly1,
+  birthTime,
+  computeLevelNorms,
+  emptyHitting,
+  emptyPitching,
+  normFor,
+  ratio,
+} from './level-norms.ts';
 
 function bio(playerId: number, birthDate: string | null): PlayerBio {
-  return { playerId, fullName: `P${playerId}`, birthDate, primaryPosition: null, batSide: null, pitchHand: null, mlbDebutDate: null };
+  return {
+    playerId,
+    fullName: `P${playerId}`,
+    birthDate,
+    primaryPosition: null,
+    batSide: null,
+    pitchHand: null,
+    mlbDebutDate: null,
+  };
 }
 
 function hit(playerId: number, season: number, sportId: number, s: Partial<HittingCounts>): SeasonLine {
@@ -68,7 +84,9 @@ describe('computeLevelNorms', () => {
       hit(2, 2021, 14, { plateAppearances: 500, atBats: 400, strikeOuts: 200 }),
       hit(3, 2019, 14, { plateAppearances: 500, atBats: 400, strikeOuts: 10 }),
     ];
-    expect(normFor(computeLevelNorms(more, players), 2020, 'A', 'hitting')).toEqual(normFor(norms, 2020, 'A', 'hitting'));
+    expect(normFor(computeLevelNorms(more, players), 2020, 'A', 'hitting')).toEqual(
+      normFor(norms, 2020, 'A', 'hitting'),
+    );
   });
 });
 

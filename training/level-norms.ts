@@ -66,15 +66,35 @@ export function ratio(a: number, b: number): number {
 
 export function emptyHitting(): HittingCounts {
   return {
-    games: 0, plateAppearances: 0, atBats: 0, hits: 0, doubles: 0, triples: 0, homeRuns: 0, baseOnBalls: 0,
-    intentionalWalks: 0, hitByPitch: 0, strikeOuts: 0, stolenBases: 0, caughtStealing: 0, sacFlies: 0,
+    games: 0,
+    plateAppearances: 0,
+    atBats: 0,
+    hits: 0,
+    doubles: 0,
+    triples: 0,
+    homeRuns: 0,
+    baseOnBalls: 0,
+    intentionalWalks: 0,
+    hitByPitch: 0,
+    strikeOuts: 0,
+    stolenBases: 0,
+    caughtStealing: 0,
+    sacFlies: 0,
   };
 }
 
 export function emptyPitching(): PitchingCounts {
   return {
-    games: 0, gamesStarted: 0, outs: 0, battersFaced: 0, hits: 0, homeRuns: 0, baseOnBalls: 0, hitByPitch: 0,
-    strikeOuts: 0, earnedRuns: 0,
+    games: 0,
+    gamesStarted: 0,
+    outs: 0,
+    battersFaced: 0,
+    hits: 0,
+    homeRuns: 0,
+    baseOnBalls: 0,
+    hitByPitch: 0,
+    strikeOuts: 0,
+    earnedRuns: 0,
   };
 }
 
@@ -128,7 +148,8 @@ export function accumulateNorms<K>(
   players: readonly PlayerBio[] | ReadonlyMap<number, PlayerBio>,
   keyOf: (line: SeasonLine, level: Exclude<Level, 'MLB'>) => K | undefined,
 ): Map<K, LevelNorm> {
-  const bios = players instanceof Map ? players : new Map((players as readonly PlayerBio[]).map((p) => [p.playerId, p]));
+  const bios =
+    players instanceof Map ? players : new Map((players as readonly PlayerBio[]).map((p) => [p.playerId, p]));
   const acc = new Map<K, Accumulator>();
   for (const line of lines) {
     const level = levelOfSport(line.sportId);

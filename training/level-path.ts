@@ -52,7 +52,11 @@ function ordinalOf(level: Level | undefined): number {
 }
 
 /** His line of the as-of season at `level` with the most playing time: the team, hence the league, he is aged against. */
-export function mainLine(minors: readonly SeasonLine[], asOf: number, level: Level | undefined): SeasonLine | undefined {
+export function mainLine(
+  minors: readonly SeasonLine[],
+  asOf: number,
+  level: Level | undefined,
+): SeasonLine | undefined {
   let best: SeasonLine | undefined;
   for (const l of minors) {
     if (l.season === asOf && minorLevel(l) === level && (best === undefined || trials(l) > trials(best))) best = l;
@@ -64,12 +68,20 @@ export function mainLine(minors: readonly SeasonLine[], asOf: number, level: Lev
  * The level-path columns of his minor-league lines of one group (`minors`): level, levels played, promotion within
  * the as-of season, levels climbed since the previous minor-league season and seasons at the current level.
  */
-export function levelPathColumns(set: SetFeature, minors: readonly SeasonLine[], calendar: MinorCalendar, currentLevel: Level | undefined): void {
+export function levelPathColumns(
+  set: SetFeature,
+  minors: readonly SeasonLine[],
+  calendar: MinorCalendar,
+  currentLevel: Level | undefined,
+): void {
   const { asOf } = calendar;
   const current = ordinalOf(currentLevel);
   set('level_ordinal', current);
   set('levels_played', new Set(minors.filter((l) => l.season === asOf).map((l) => l.sportId)).size);
   promotionColumns(set, minors, asOf, currentLevel);
-  set('level_climb', calendar.previous === undefined ? NaN : current - ordinalOf(highestLevel(minors, calendar.previous)));
+  set(
+    'level_climb',
+    calendar.previous === undefined ? NaN : current - ordinalOf(highestLevel(minors, calendar.previous)),
+  );
   set('seasons_at_level', new Set(minors.filter((l) => minorLevel(l) === currentLevel).map((l) => l.season)).size);
 }

@@ -66,7 +66,9 @@ describe('fitLogistic', () => {
   });
 
   it('rejects a matrix of the wrong size', () => {
-    expect(() => fitLogistic({ x: [1, 2, 3], labels: [0, 1], inputs: ['a', 'b'] })).toThrow(/3 values for 2 rows of 2 inputs/);
+    expect(() => fitLogistic({ x: [1, 2, 3], labels: [0, 1], inputs: ['a', 'b'] })).toThrow(
+      /3 values for 2 rows of 2 inputs/,
+    );
   });
 });
 
@@ -91,12 +93,20 @@ describe('baselines', () => {
 
   it('turns level into one indicator per level above Rookie, beside age relative to level', () => {
     expect(Array.from(baselineInputs(BASELINES.levelAge, dataset, [0]))).toHaveLength(7);
-    const levels = baselineInputs(BASELINES.levelAge, { featureNames, rows, matrix: Float32Array.from([6, -1.5, 3, 0]) }, [0]);
+    const levels = baselineInputs(
+      BASELINES.levelAge,
+      { featureNames, rows, matrix: Float32Array.from([6, -1.5, 3, 0]) },
+      [0],
+    );
     expect(Array.from(levels)).toEqual([0, 0, 0, 0, 1, 0, -1.5]);
   });
 
   it('reads the pick on a log scale and undrafted players as missing', () => {
-    const picks = baselineInputs(BASELINES.draftPick, { featureNames, rows, matrix: Float32Array.from([1, 0, 100, 0, 1, 0, NaN, 0]) }, [0, 1]);
+    const picks = baselineInputs(
+      BASELINES.draftPick,
+      { featureNames, rows, matrix: Float32Array.from([1, 0, 100, 0, 1, 0, NaN, 0]) },
+      [0, 1],
+    );
     expect(picks[0]).toBeCloseTo(Math.log(100), 6);
     expect(picks[1]).toBeNaN();
   });

@@ -34,7 +34,12 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 const softplus = (m: number): number => (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
 
 /** The model's design row of one input row: standardised values (missing = 0 = the mean), then the indicators. */
-function designRow(model: Pick<LogisticModel, 'means' | 'sds' | 'indicators'>, x: ArrayLike<number>, offset: number, out: Float64Array): void {
+function designRow(
+  model: Pick<LogisticModel, 'means' | 'sds' | 'indicators'>,
+  x: ArrayLike<number>,
+  offset: number,
+  out: Float64Array,
+): void {
   const k = model.means.length;
   for (let j = 0; j < k; j++) {
     const v = x[offset + j]!;
@@ -128,7 +133,15 @@ export function fitLogistic({ x, labels, inputs, l2 = 1, maxIterations = 50 }: L
     current = next;
     if (moved < 1e-9) break;
   }
-  return { inputs: [...inputs], means, sds, indicators, intercept: beta[0] ?? 0, coefficients: Array.from(beta.subarray(1)), l2 };
+  return {
+    inputs: [...inputs],
+    means,
+    sds,
+    indicators,
+    intercept: beta[0] ?? 0,
+    coefficients: Array.from(beta.subarray(1)),
+    l2,
+  };
 }
 
 /** Cholesky solve of the symmetric positive-definite system `A x = b` (A is p x p, row-major). */
@@ -160,7 +173,8 @@ function solveSymmetric(a: Float64Array, b: Float64Array, p: number): Float64Arr
 export function predictLogistic(model: LogisticModel, x: ArrayLike<number>): Float64Array {
   const k = model.inputs.length;
   const n = x.length / k;
-  if (!Number.isInteger(n)) throw new RangeError(`predictLogistic got ${x.length} values, not a multiple of ${k} inputs.`);
+  if (!Number.isInteger(n))
+    throw new RangeError(`predictLogistic got ${x.length} values, not a multiple of ${k} inputs.`);
   const row = new Float64Array(model.coefficients.length);
   return Float64Array.from({ length: n }, (_, i) => {
     designRow(model, x, i * k, row);

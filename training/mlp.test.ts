@@ -17,7 +17,12 @@ function syntheticDataset(): Dataset {
       const [a, b] = [random() * 2 - 1, 100 + 50 * (random() * 2 - 1)];
       const missing = random() < 0.4;
       const z = -2.5 + 2.5 * a + (missing ? 0 : 0.03 * (b - 100)) + (missing ? -1 : 0);
-      rows.push({ playerId: i, asOfSeason: season, group: 'pitching', label: random() < 1 / (1 + Math.exp(-z)) ? 1 : 0 });
+      rows.push({
+        playerId: i,
+        asOfSeason: season,
+        group: 'pitching',
+        label: random() < 1 / (1 + Math.exp(-z)) ? 1 : 0,
+      });
       values.push(a, missing ? Number.NaN : b, random());
     }
   }
@@ -30,12 +35,20 @@ describe('trainMlp', () => {
   it('learns the signal on the wasm backend, and its JSON weights predict identically', async () => {
     const epochs: number[] = [];
     const mlp = await trainMlp({
-      dataset, trainSeasons: [2010, 2011, 2012], validationSeason: 2013, maxEpochs: 15, onEpoch: (e) => epochs.push(e),
+      dataset,
+      trainSeasons: [2010, 2011, 2012],
+      validationSeason: 2013,
+      maxEpochs: 15,
+      onEpoch: (e) => epochs.push(e),
     });
     expect(tf.getBackend()).toBe('wasm');
     expect(epochs.length).toBeGreaterThan(0);
     expect(mlp.metrics?.validation.rocAuc).toBeGreaterThan(0.75);
-    expect(mlp.weights.layers.map((l) => [l.inputs, l.outputs])).toEqual([[4, 64], [64, 32], [32, 1]]);
+    expect(mlp.weights.layers.map((l) => [l.inputs, l.outputs])).toEqual([
+      [4, 64],
+      [64, 32],
+      [32, 1],
+    ]);
 
     const test = rowsOf(dataset, [2014]);
     const matrix = takeRows(dataset, test);
@@ -48,6 +61,8 @@ describe('trainMlp', () => {
   });
 
   it('refuses a validation season without both outcomes', async () => {
-    await expect(trainMlp({ dataset, trainSeasons: [2010], validationSeason: 2020 })).rejects.toThrow(/validation season 2020 has no rows/);
+    await expect(trainMlp({ dataset, trainSeasons: [2010], validationSeason: 2020 })).rejects.toThrow(
+      /validation season 2020 has no rows/,
+    );
   });
 });

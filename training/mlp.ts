@@ -11,7 +11,13 @@ import { calibrateAll, fitCalibrator, type Calibrator, type CalibratorKind } fro
 import type { Dataset } from './dataset.ts';
 import { logLoss, rocAuc, score, type Scores } from './metrics.ts';
 import {
-  DEFAULT_CLASS_WEIGHTING, labelsOf, requireBothOutcomes, rowsOf, scalePosWeight, takeRows, type ClassWeighting,
+  DEFAULT_CLASS_WEIGHTING,
+  labelsOf,
+  requireBothOutcomes,
+  rowsOf,
+  scalePosWeight,
+  takeRows,
+  type ClassWeighting,
 } from './model.ts';
 import { mulberry32 as prng } from '../lib/random.ts';
 
@@ -23,7 +29,9 @@ export function useWasmBackend(): Promise<void> {
     const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
     setWasmPaths(`${path.dirname(entry)}${path.sep}`);
     if (!(await tf.setBackend('wasm'))) {
-      throw new PrerequisiteError(`TensorFlow.js could not start its wasm backend from ${path.dirname(entry)}: reinstall @tensorflow/tfjs-backend-wasm.`);
+      throw new PrerequisiteError(
+        `TensorFlow.js could not start its wasm backend from ${path.dirname(entry)}: reinstall @tensorflow/tfjs-backend-wasm.`,
+      );
     }
     await tf.ready();
   })();
@@ -86,10 +94,14 @@ export interface Mlp {
 }
 
 /** z-scores clipped to ±5 (career totals and pick numbers have long tails), missing = 0 = the mean, then indicators. */
-function inputsOf(w: Pick<MlpWeights, 'means' | 'sds' | 'indicators'>, matrix: Float32Array): { data: Float32Array; nrow: number; ncol: number } {
+function inputsOf(
+  w: Pick<MlpWeights, 'means' | 'sds' | 'indicators'>,
+  matrix: Float32Array,
+): { data: Float32Array; nrow: number; ncol: number } {
   const k = w.means.length;
   const nrow = matrix.length / k;
-  if (!Number.isInteger(nrow)) throw new RangeError(`MLP input has ${matrix.length} values, not rows of ${k} features.`);
+  if (!Number.isInteger(nrow))
+    throw new RangeError(`MLP input has ${matrix.length} values, not rows of ${k} features.`);
   const ncol = k + w.indicators.length;
   const data = new Float32Array(nrow * ncol);
   for (let i = 0; i < nrow; i++) {
@@ -169,7 +181,14 @@ export async function loadMlp(weights: MlpWeights, metrics?: MlpMetrics): Promis
 export async function trainMlp(options: MlpOptions): Promise<Mlp> {
   await useWasmBackend();
   const { dataset, trainSeasons, validationSeason } = options;
-  const { hidden = [64, 32], dropout = 0.2, learningRate = 0.002, batchSize = 512, maxEpochs = 30, patience = 4 } = options;
+  const {
+    hidden = [64, 32],
+    dropout = 0.2,
+    learningRate = 0.002,
+    batchSize = 512,
+    maxEpochs = 30,
+    patience = 4,
+  } = options;
   const { l2 = 1e-4, seed = 7 } = options;
   const k = dataset.featureNames.length;
   const trainIdx = rowsOf(dataset, trainSeasons);
@@ -192,14 +211,19 @@ export async function trainMlp(options: MlpOptions): Promise<Mlp> {
     const inputs = sizes[i]!;
     // He initialisation for ReLU layers; the output bias starts at the base rate's log-odds so early epochs learn ranking.
     const kernel = tf.variable(tf.randomNormal([inputs, outputs], 0, Math.sqrt(2 / inputs), 'float32', seed + i));
-    const bias = tf.variable(i === hidden.length ? tf.fill([outputs], Math.log(baseRate / (1 - baseRate))) : tf.zeros([outputs]));
+    const bias = tf.variable(
+      i === hidden.length ? tf.fill([outputs], Math.log(baseRate / (1 - baseRate))) : tf.zeros([outputs]),
+    );
     return { kernel, bias };
   });
   const variables = layers.flatMap((l) => [l.kernel, l.bias]);
   const optimizer = tf.train.adam(learningRate);
   const xTrain = tf.tensor2d(train.data, [train.nrow, train.ncol]);
   const yTrain = tf.tensor2d(trainLabels, [train.nrow, 1]);
-  const wTrain = tf.tensor2d(Float32Array.from(trainLabels, (y) => (y === 1 ? spw : 1)), [train.nrow, 1]);
+  const wTrain = tf.tensor2d(
+    Float32Array.from(trainLabels, (y) => (y === 1 ? spw : 1)),
+    [train.nrow, 1],
+  );
   const xValid = tf.tensor2d(valid.data, [valid.nrow, valid.ncol]);
   let best = { score: -Infinity, epoch: -1, values: variables.map((v) => v.arraySync()) };
   let epoch = 0;
@@ -217,11 +241,21 @@ export async function trainMlp(options: MlpOptions): Promise<Mlp> {
         tf.tidy(() => {
           const indexes = tf.tensor1d(batch, 'int32');
           const [x, y, w] = [tf.gather(xTrain, indexes), tf.gather(yTrain, indexes), tf.gather(wTrain, indexes)];
-          optimizer.minimize(() => {
-            const losses = tf.losses.sigmoidCrossEntropy(y, forward(layers, x, dropout, dropSeed), undefined, 0, tf.Reduction.NONE);
-            const penalty = tf.addN(layers.map((l) => tf.sum(tf.square(l.kernel))));
-            return tf.add<tf.Scalar>(tf.div(tf.sum(tf.mul(losses, w)), tf.sum(w)), tf.mul(penalty, l2));
-          }, false, variables);
+          optimizer.minimize(
+            () => {
+              const losses = tf.losses.sigmoidCrossEntropy(
+                y,
+                forward(layers, x, dropout, dropSeed),
+                undefined,
+                0,
+                tf.Reduction.NONE,
+              );
+              const penalty = tf.addN(layers.map((l) => tf.sum(tf.square(l.kernel))));
+              return tf.add<tf.Scalar>(tf.div(tf.sum(tf.mul(losses, w)), tf.sum(w)), tf.mul(penalty, l2));
+            },
+            false,
+            variables,
+          );
         });
       }
       const probabilities = logitsToProbabilities(layers, xValid);
@@ -237,7 +271,10 @@ export async function trainMlp(options: MlpOptions): Promise<Mlp> {
       featureNames: [...dataset.featureNames],
       ...prep,
       layers: layers.map((l, i) => ({
-        inputs: sizes[i]!, outputs: sizes[i + 1]!, kernel: Array.from(l.kernel.dataSync()), bias: Array.from(l.bias.dataSync()),
+        inputs: sizes[i]!,
+        outputs: sizes[i + 1]!,
+        kernel: Array.from(l.kernel.dataSync()),
+        bias: Array.from(l.bias.dataSync()),
       })),
       calibrator,
     };

@@ -7,7 +7,16 @@ import type { Dataset } from './dataset.ts';
 import { BASELINES, baselineInputs, fitBaseline, predictLogistic } from './logistic.ts';
 import { rocAuc } from './metrics.ts';
 import {
-  labelsOf, loadChampion, monotoneConstraints, predictChampion, rowsOf, saveChampion, scalePosWeight, splitSeasons, takeRows, trainChampion,
+  labelsOf,
+  loadChampion,
+  monotoneConstraints,
+  predictChampion,
+  rowsOf,
+  saveChampion,
+  scalePosWeight,
+  splitSeasons,
+  takeRows,
+  trainChampion,
 } from './model.ts';
 import { mulberry32 as prng } from '../lib/random.ts';
 
@@ -27,7 +36,8 @@ function syntheticDataset(perSeason: number, seed: number): Dataset {
       const drafted = random() < 0.6;
       const pick = 1 + Math.floor(random() * 600);
       const [k, iso] = [random(), random()];
-      const z = -4.5 + 0.35 * level - 0.5 * age + (drafted ? 1 - 0.25 * Math.log(pick) : 0) + (k > 0.6 && iso > 0.6 ? 3 : 0);
+      const z =
+        -4.5 + 0.35 * level - 0.5 * age + (drafted ? 1 - 0.25 * Math.log(pick) : 0) + (k > 0.6 && iso > 0.6 ? 3 : 0);
       const label = season === 2017 && random() < 0.5 ? null : random() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
       rows.push({ playerId: season * 10_000 + i, asOfSeason: season, group: 'hitting', label });
       values.push(level, age, drafted ? pick : Number.NaN, random() < 0.05 ? Number.NaN : k, iso, random());
@@ -46,11 +56,23 @@ describe('trainChampion', () => {
     const trainSeasons = [2010, 2011, 2012, 2013, 2014];
     const heartbeats: number[] = [];
     using model = await trainChampion({
-      dataset, trainSeasons, validationSeason: 2015, nthread: 2, ...FAST, onIteration: (i) => heartbeats.push(i),
+      dataset,
+      trainSeasons,
+      validationSeason: 2015,
+      nthread: 2,
+      ...FAST,
+      onIteration: (i) => heartbeats.push(i),
     });
     expect(model.bestIteration).toBeLessThan(200);
     expect(heartbeats.length).toBeGreaterThan(model.bestIteration);
-    expect(model.params).toMatchObject({ max_depth: 4, eta: 0.1, subsample: 0.8, tree_method: 'hist', objective: 'binary:logistic', nthread: 2 });
+    expect(model.params).toMatchObject({
+      max_depth: 4,
+      eta: 0.1,
+      subsample: 0.8,
+      tree_method: 'hist',
+      objective: 'binary:logistic',
+      nthread: 2,
+    });
     expect(model.metrics.calibrator).toBe('platt');
     expect(model.metrics.scalePosWeight).toBe(1);
 
@@ -84,7 +106,14 @@ describe('trainChampion', () => {
   });
 
   it('saves the booster beside its calibrator and loads a model that predicts identically', async () => {
-    using model = await trainChampion({ dataset, trainSeasons: [2010, 2011, 2012], validationSeason: 2013, calibrationSeason: 2014, nthread: 2, ...FAST });
+    using model = await trainChampion({
+      dataset,
+      trainSeasons: [2010, 2011, 2012],
+      validationSeason: 2013,
+      calibrationSeason: 2014,
+      nthread: 2,
+      ...FAST,
+    });
     const dir = await mkdtemp(path.join(tmpdir(), 'afwd-champion-'));
     dirs.push(dir);
     const paths = await saveChampion(dir, 'v1', model);
@@ -99,11 +128,16 @@ describe('trainChampion', () => {
 
   it('leaves rows with an unknown label out and refuses a cohort without successes', async () => {
     expect(rowsOf(dataset, [2017]).length).toBeLessThan(rowsOf(dataset, [2017], false).length);
-    const none: Dataset = { ...dataset, rows: dataset.rows.map((r) => ({ ...r, label: r.asOfSeason === 2015 ? 0 : r.label })) };
-    await expect(trainChampion({ dataset: none, trainSeasons: [2014], validationSeason: 2015, nthread: 1, ...FAST }))
-      .rejects.toThrow(/Validation season 2015 has 1500 labelled rows but 0 successes/);
-    await expect(trainChampion({ dataset, trainSeasons: [2014, 2015], validationSeason: 2015, nthread: 1 }))
-      .rejects.toThrow(/must not be training seasons/);
+    const none: Dataset = {
+      ...dataset,
+      rows: dataset.rows.map((r) => ({ ...r, label: r.asOfSeason === 2015 ? 0 : r.label })),
+    };
+    await expect(
+      trainChampion({ dataset: none, trainSeasons: [2014], validationSeason: 2015, nthread: 1, ...FAST }),
+    ).rejects.toThrow(/Validation season 2015 has 1500 labelled rows but 0 successes/);
+    await expect(
+      trainChampion({ dataset, trainSeasons: [2014, 2015], validationSeason: 2015, nthread: 1 }),
+    ).rejects.toThrow(/must not be training seasons/);
   });
 
   it('weighs successes by the class ratio, its square root or not at all', () => {
@@ -119,8 +153,16 @@ describe('trainChampion', () => {
 
 describe('splitSeasons', () => {
   it('trains on all but the newest two labelled seasons, stops and calibrates on the second newest, holds out the newest', () => {
-    expect(splitSeasons([2015, 2016, 2017, 2018])).toEqual({ trainSeasons: [2015, 2016], validationSeason: 2017, holdoutSeason: 2018 });
-    expect(splitSeasons([2005, 2006, 2007])).toEqual({ trainSeasons: [2005], validationSeason: 2006, holdoutSeason: 2007 });
+    expect(splitSeasons([2015, 2016, 2017, 2018])).toEqual({
+      trainSeasons: [2015, 2016],
+      validationSeason: 2017,
+      holdoutSeason: 2018,
+    });
+    expect(splitSeasons([2005, 2006, 2007])).toEqual({
+      trainSeasons: [2005],
+      validationSeason: 2006,
+      holdoutSeason: 2007,
+    });
   });
   it('refuses with fewer than three seasons: no season would be left that the model never saw', () => {
     expect(splitSeasons([2016, 2017])).toBeNull();

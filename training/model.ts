@@ -35,7 +35,10 @@ export const CHAMPION_PARAMS: Params = {
 export const MONOTONE_DECREASING: readonly string[] = ['age_rel_level', 'age_rel_league'];
 
 /** The monotone_constraints parameter for these columns, e.g. "(0,-1,0)"; undefined when none is constrained. */
-export function monotoneConstraints(featureNames: readonly string[], decreasing: readonly string[] = MONOTONE_DECREASING): string | undefined {
+export function monotoneConstraints(
+  featureNames: readonly string[],
+  decreasing: readonly string[] = MONOTONE_DECREASING,
+): string | undefined {
   if (!featureNames.some((n) => decreasing.includes(n))) return undefined;
   return `(${featureNames.map((n) => (decreasing.includes(n) ? -1 : 0)).join(',')})`;
 }
@@ -110,7 +113,9 @@ export interface Champion extends Disposable {
 export const MIN_COMPLETE_SEASONS = 3;
 
 /** Which complete seasons train, validate (early stopping and calibration) and test; null with fewer than three. */
-export function splitSeasons(complete: readonly number[]): { trainSeasons: number[]; validationSeason: number; holdoutSeason: number } | null {
+export function splitSeasons(
+  complete: readonly number[],
+): { trainSeasons: number[]; validationSeason: number; holdoutSeason: number } | null {
   if (complete.length < MIN_COMPLETE_SEASONS) return null;
   return { trainSeasons: complete.slice(0, -2), validationSeason: complete.at(-2)!, holdoutSeason: complete.at(-1)! };
 }
@@ -128,7 +133,10 @@ export function rowsOf(dataset: Dataset, seasons: readonly number[], labelled = 
  * features. The cost: the rows left are of players absent from the held-out seasons (promoted, released, retired),
  * not a random sample of the earlier cohorts.
  */
-export function withoutPlayersOf(dataset: Dataset, heldOutSeasons: readonly number[]): { dataset: Dataset; droppedPlayers: number; droppedRows: number } {
+export function withoutPlayersOf(
+  dataset: Dataset,
+  heldOutSeasons: readonly number[],
+): { dataset: Dataset; droppedPlayers: number; droppedRows: number } {
   const seasons = new Set(heldOutSeasons);
   const players = new Set<number>();
   for (const r of dataset.rows) if (seasons.has(r.asOfSeason)) players.add(r.playerId);
@@ -136,10 +144,17 @@ export function withoutPlayersOf(dataset: Dataset, heldOutSeasons: readonly numb
 }
 
 /** The dataset without any row of the given players, and how many players and rows that left out. */
-export function withoutPlayers(dataset: Dataset, players: ReadonlySet<number>): { dataset: Dataset; droppedPlayers: number; droppedRows: number } {
+export function withoutPlayers(
+  dataset: Dataset,
+  players: ReadonlySet<number>,
+): { dataset: Dataset; droppedPlayers: number; droppedRows: number } {
   const keep = dataset.rows.flatMap((r, i) => (players.has(r.playerId) ? [] : [i]));
   return {
-    dataset: { featureNames: dataset.featureNames, rows: keep.map((i) => dataset.rows[i]!), matrix: takeRows(dataset, keep) },
+    dataset: {
+      featureNames: dataset.featureNames,
+      rows: keep.map((i) => dataset.rows[i]!),
+      matrix: takeRows(dataset, keep),
+    },
     droppedPlayers: players.size,
     droppedRows: dataset.rows.length - keep.length,
   };
@@ -174,7 +189,9 @@ export function requireBothOutcomes(what: string, labels: ArrayLike<number>): nu
   for (let i = 0; i < labels.length; i++) positives += labels[i]!;
   if (labels.length === 0) throw new RangeError(`${what} has no rows with a known label.`);
   if (positives === 0 || positives === labels.length) {
-    throw new RangeError(`${what} has ${labels.length} labelled rows but ${positives} successes; it needs both outcomes.`);
+    throw new RangeError(
+      `${what} has ${labels.length} labelled rows but ${positives} successes; it needs both outcomes.`,
+    );
   }
   return positives;
 }
@@ -188,7 +205,9 @@ export async function trainChampion(options: TrainChampionOptions): Promise<Cham
   const { dataset, trainSeasons, validationSeason, nthread } = options;
   const calibrationSeason = options.calibrationSeason ?? validationSeason;
   if (trainSeasons.includes(validationSeason) || trainSeasons.includes(calibrationSeason)) {
-    throw new RangeError(`trainChampion: the validation (${validationSeason}) and calibration (${calibrationSeason}) seasons must not be training seasons.`);
+    throw new RangeError(
+      `trainChampion: the validation (${validationSeason}) and calibration (${calibrationSeason}) seasons must not be training seasons.`,
+    );
   }
   const width = dataset.featureNames.length;
   const trainIdx = rowsOf(dataset, trainSeasons);
@@ -204,11 +223,26 @@ export async function trainChampion(options: TrainChampionOptions): Promise<Cham
   const evalMetric = spw === 1 ? CHAMPION_PARAMS.eval_metric! : WEIGHTED_EVAL_METRIC;
   const monotone = monotoneConstraints(dataset.featureNames);
   const params: Params = {
-    ...CHAMPION_PARAMS, eval_metric: evalMetric, base_score: baseScore, ...(monotone ? { monotone_constraints: monotone } : {}),
-    ...options.params, scale_pos_weight: spw, nthread,
+    ...CHAMPION_PARAMS,
+    eval_metric: evalMetric,
+    base_score: baseScore,
+    ...(monotone ? { monotone_constraints: monotone } : {}),
+    ...options.params,
+    scale_pos_weight: spw,
+    nthread,
   };
-  using train = new DMatrix({ data: takeRows(dataset, trainIdx), nrow: trainIdx.length, ncol: width, labels: trainLabels });
-  using valid = new DMatrix({ data: takeRows(dataset, validIdx), nrow: validIdx.length, ncol: width, labels: validLabels });
+  using train = new DMatrix({
+    data: takeRows(dataset, trainIdx),
+    nrow: trainIdx.length,
+    ncol: width,
+    labels: trainLabels,
+  });
+  using valid = new DMatrix({
+    data: takeRows(dataset, validIdx),
+    nrow: validIdx.length,
+    ncol: width,
+    labels: validLabels,
+  });
   const started = performance.now();
   const booster = await Booster.trainAsync({
     train,
@@ -252,16 +286,25 @@ export async function trainChampion(options: TrainChampionOptions): Promise<Cham
 }
 
 function champion(
-  booster: Booster, calibrator: Calibrator, bestIteration: number, params: Params, featureNames: string[], metrics: ChampionMetrics,
+  booster: Booster,
+  calibrator: Calibrator,
+  bestIteration: number,
+  params: Params,
+  featureNames: string[],
+  metrics: ChampionMetrics,
 ): Champion {
   return { booster, calibrator, bestIteration, params, featureNames, metrics, [Symbol.dispose]: () => booster.free() };
 }
 
 /** Calibrated probabilities of the rows of a row-major matrix in the model's feature order. */
-export function predictChampion(model: Pick<Champion, 'booster' | 'calibrator' | 'featureNames'>, matrix: Float32Array): Float64Array {
+export function predictChampion(
+  model: Pick<Champion, 'booster' | 'calibrator' | 'featureNames'>,
+  matrix: Float32Array,
+): Float64Array {
   const ncol = model.featureNames.length;
   const nrow = matrix.length / ncol;
-  if (!Number.isInteger(nrow)) throw new RangeError(`predictChampion got ${matrix.length} values, not rows of ${ncol} features.`);
+  if (!Number.isInteger(nrow))
+    throw new RangeError(`predictChampion got ${matrix.length} values, not rows of ${ncol} features.`);
   if (nrow === 0) return new Float64Array(0);
   using dmatrix = new DMatrix({ data: matrix, nrow, ncol });
   return calibrateAll(model.calibrator, model.booster.predict(dmatrix));
@@ -278,12 +321,17 @@ interface ChampionSidecar {
 }
 
 export function championPaths(dir: string, version: string): { booster: string; calibrator: string } {
-  if (!/^[\w.-]+$/.test(version)) throw new RangeError(`Model version ${JSON.stringify(version)} may hold only letters, digits, '.', '_' and '-'.`);
+  if (!/^[\w.-]+$/.test(version))
+    throw new RangeError(`Model version ${JSON.stringify(version)} may hold only letters, digits, '.', '_' and '-'.`);
   return { booster: path.join(dir, `${version}.ubj`), calibrator: path.join(dir, `${version}.calibration.json`) };
 }
 
 /** Writes `<dir>/<version>.ubj` (the booster, best iteration included) and `<dir>/<version>.calibration.json`. */
-export async function saveChampion(dir: string, version: string, model: Omit<Champion, typeof Symbol.dispose>): Promise<{ booster: string; calibrator: string }> {
+export async function saveChampion(
+  dir: string,
+  version: string,
+  model: Omit<Champion, typeof Symbol.dispose>,
+): Promise<{ booster: string; calibrator: string }> {
   const paths = championPaths(dir, version);
   await mkdir(dir, { recursive: true });
   model.booster.saveModel(paths.booster);
@@ -294,16 +342,29 @@ export async function saveChampion(dir: string, version: string, model: Omit<Cha
 }
 
 /** Reads a model written by `saveChampion`; free it with `using` or `[Symbol.dispose]()`. */
-export async function loadChampion(dir: string, version: string, options: { nthread?: number } = {}): Promise<Champion> {
+export async function loadChampion(
+  dir: string,
+  version: string,
+  options: { nthread?: number } = {},
+): Promise<Champion> {
   const paths = championPaths(dir, version);
   const sidecar = JSON.parse(await readFile(paths.calibrator, 'utf8')) as ChampionSidecar;
   const booster = Booster.loadModel(paths.booster);
   try {
     if (booster.bestIteration !== sidecar.bestIteration) {
-      throw new Error(`${paths.booster} stops at tree ${booster.bestIteration} but ${paths.calibrator} says ${sidecar.bestIteration}: the files are from different models.`);
+      throw new Error(
+        `${paths.booster} stops at tree ${booster.bestIteration} but ${paths.calibrator} says ${sidecar.bestIteration}: the files are from different models.`,
+      );
     }
     if (options.nthread !== undefined) booster.setParams({ nthread: options.nthread });
-    return champion(booster, sidecar.calibrator, sidecar.bestIteration, sidecar.params, sidecar.featureNames, sidecar.metrics);
+    return champion(
+      booster,
+      sidecar.calibrator,
+      sidecar.bestIteration,
+      sidecar.params,
+      sidecar.featureNames,
+      sidecar.metrics,
+    );
   } catch (error) {
     booster.free();
     throw error;

@@ -17,25 +17,96 @@ function contributions(values: Partial<Record<FeatureName, number>>): Float32Arr
 }
 
 const hitter = row({
-  age: 21.3, age_rel_level: -2.1, level_ordinal: 6, levels_played: 2, level_climb: 1, seasons_pro: 3, seasons_at_level: 1,
-  age_first_pro: 18.4, is_pitcher: 0, mlb_ab_to_date: 0, mlb_outs_to_date: 0, draft_round: 1, draft_pick: 12, draft_age: 18.2,
-  undrafted: 0, bats_left: 1, bats_switch: 0, throws_left: 0, pos_c: 0, pos_if: 1, pos_of: 0, pos_p: 0, hit_pa: 512,
-  hit_k_rate: 0.31, hit_bb_rate: 0.12, hit_iso: 0.215, hit_avg: 0.287, hit_babip: 0.35, hit_obp: 0.38, hit_slg: 0.5,
-  hit_sb_rate: 0.12, hit_woba: 0.37, hit_k_rate_rel: 0.09, hit_bb_rate_rel: 0.03, hit_iso_rel: 0.04, hit_k_rate_w3: 0.05,
-  hit_bb_rate_w3: 0.02, hit_iso_w3: 0.03, hit_k_rate_delta: -0.02, hit_bb_rate_delta: 0.01, hit_iso_delta: 0.012, hit_career_pa: 1204,
+  age: 21.3,
+  age_rel_level: -2.1,
+  level_ordinal: 6,
+  levels_played: 2,
+  level_climb: 1,
+  seasons_pro: 3,
+  seasons_at_level: 1,
+  age_first_pro: 18.4,
+  is_pitcher: 0,
+  mlb_ab_to_date: 0,
+  mlb_outs_to_date: 0,
+  draft_round: 1,
+  draft_pick: 12,
+  draft_age: 18.2,
+  undrafted: 0,
+  bats_left: 1,
+  bats_switch: 0,
+  throws_left: 0,
+  pos_c: 0,
+  pos_if: 1,
+  pos_of: 0,
+  pos_p: 0,
+  hit_pa: 512,
+  hit_k_rate: 0.31,
+  hit_bb_rate: 0.12,
+  hit_iso: 0.215,
+  hit_avg: 0.287,
+  hit_babip: 0.35,
+  hit_obp: 0.38,
+  hit_slg: 0.5,
+  hit_sb_rate: 0.12,
+  hit_woba: 0.37,
+  hit_k_rate_rel: 0.09,
+  hit_bb_rate_rel: 0.03,
+  hit_iso_rel: 0.04,
+  hit_k_rate_w3: 0.05,
+  hit_bb_rate_w3: 0.02,
+  hit_iso_w3: 0.03,
+  hit_k_rate_delta: -0.02,
+  hit_bb_rate_delta: 0.01,
+  hit_iso_delta: 0.012,
+  hit_career_pa: 1204,
 });
 const pitcher = row({
-  age: 23.9, age_rel_level: 0.8, level_ordinal: 4, levels_played: 1, level_climb: 0, seasons_pro: 2, seasons_at_level: 2,
-  age_first_pro: 22, is_pitcher: 1, mlb_ab_to_date: 0, mlb_outs_to_date: 31, undrafted: 1, bats_left: 0, bats_switch: 0,
-  throws_left: 1, pos_c: 0, pos_if: 0, pos_of: 0, pos_p: 1, pit_ip: 118.3, pit_bf: 480, pit_k_rate: 0.28, pit_bb_rate: 0.11,
-  pit_k_bb_rate: 0.17, pit_hr_rate: 0.021, pit_gs_share: 0.8, pit_ip_per_app: 4.8, pit_k_rate_rel: 0.06, pit_bb_rate_rel: 0.02,
-  pit_hr_rate_rel: -0.004, pit_k_rate_w3: 0.04, pit_bb_rate_w3: 0.01, pit_hr_rate_w3: 0, pit_k_rate_delta: 0.03,
-  pit_bb_rate_delta: -0.01, pit_hr_rate_delta: 0.002, pit_career_bf: 800,
+  age: 23.9,
+  age_rel_level: 0.8,
+  level_ordinal: 4,
+  levels_played: 1,
+  level_climb: 0,
+  seasons_pro: 2,
+  seasons_at_level: 2,
+  age_first_pro: 22,
+  is_pitcher: 1,
+  mlb_ab_to_date: 0,
+  mlb_outs_to_date: 31,
+  undrafted: 1,
+  bats_left: 0,
+  bats_switch: 0,
+  throws_left: 1,
+  pos_c: 0,
+  pos_if: 0,
+  pos_of: 0,
+  pos_p: 1,
+  pit_ip: 118.3,
+  pit_bf: 480,
+  pit_k_rate: 0.28,
+  pit_bb_rate: 0.11,
+  pit_k_bb_rate: 0.17,
+  pit_hr_rate: 0.021,
+  pit_gs_share: 0.8,
+  pit_ip_per_app: 4.8,
+  pit_k_rate_rel: 0.06,
+  pit_bb_rate_rel: 0.02,
+  pit_hr_rate_rel: -0.004,
+  pit_k_rate_w3: 0.04,
+  pit_bb_rate_w3: 0.01,
+  pit_hr_rate_w3: 0,
+  pit_k_rate_delta: 0.03,
+  pit_bb_rate_delta: -0.01,
+  pit_hr_rate_delta: 0.002,
+  pit_career_bf: 800,
 });
 
 describe('narrate', () => {
   // Contributions chosen so that, at a base value of -2.5, they come to +8, -5 and +6 probability points.
-  const shap = contributions({ age_rel_level: 0.7864263556823906, hit_k_rate_rel: -0.49151647230149415, draft_round: 0.5898197667617929 });
+  const shap = contributions({
+    age_rel_level: 0.7864263556823906,
+    hit_k_rate_rel: -0.49151647230149415,
+    draft_round: 0.5898197667617929,
+  });
   const baseValue = -2.5;
   const probability = 1 / (1 + Math.exp(-(baseValue + 0.7864263556823906 - 0.49151647230149415 + 0.5898197667617929)));
 
@@ -59,7 +130,11 @@ describe('narrate', () => {
       { feature: 'hit_k_rate_rel', label: 'K% vs level', value: 0.09, contribution: -0.49151647230149415 },
     ];
     const site = explainFactors({ baseValue, probability, factors }).factors.map((f) => f.points);
-    const ours = probabilityPoints(factors.map((f) => f.contribution), baseValue, probability);
+    const ours = probabilityPoints(
+      factors.map((f) => f.contribution),
+      baseValue,
+      probability,
+    );
     ours.forEach((points, i) => expect(points).toBeCloseTo(site[i]!, 9));
     expect(ours.reduce((s, x) => s + x, 0)).toBeCloseTo((probability - 1 / (1 + Math.exp(-baseValue))) * 100, 9);
   });
@@ -67,7 +142,9 @@ describe('narrate', () => {
 
 describe('describeFeature', () => {
   it.each(FEATURE_CATALOG.map((f) => f.name))('describes %s for a hitter, a pitcher and when missing', (name) => {
-    const texts = [hitter, pitcher, row({ is_pitcher: 0 }), row({ is_pitcher: 1 }), row({})].map((r) => describeFeature(name, r));
+    const texts = [hitter, pitcher, row({ is_pitcher: 0 }), row({ is_pitcher: 1 }), row({})].map((r) =>
+      describeFeature(name, r),
+    );
     for (const text of texts) {
       expect(text.length).toBeGreaterThan(3);
       expect(text).not.toMatch(/NaN|undefined|null|Infinity/);
@@ -79,7 +156,11 @@ describe('describeFeature', () => {
     ['draft_pick', hitter, 'Drafted 12th overall'],
     ['draft_round', pitcher, 'Not drafted (international or undrafted free agent)'],
     ['draft_round', row({ undrafted: 0 }), 'No draft record'],
-    ['draft_round', row({ undrafted: 0, draft_round: 1.5, draft_pick: 35 }), 'Drafted in the supplemental round after round 1 (pick 35)'],
+    [
+      'draft_round',
+      row({ undrafted: 0, draft_round: 1.5, draft_pick: 35 }),
+      'Drafted in the supplemental round after round 1 (pick 35)',
+    ],
     ['age_rel_level', pitcher, "Old for Single-A, 0.8 years over the level's average"],
     ['age_rel_level', row({}), 'No birth date on record, so his age against the level is unknown'],
     ['level_climb', hitter, 'Climbed a level since last season'],
@@ -104,7 +185,12 @@ describe('describeFeature', () => {
 
 describe('formatNarrativePoints', () => {
   it.each([
-    [8.04, '+8 points'], [-5.3, '\u22125 points'], [1.02, '+1 point'], [0.42, '+0.4 points'], [-0.04, 'about 0 points'], [0.96, '+1 point'],
+    [8.04, '+8 points'],
+    [-5.3, '\u22125 points'],
+    [1.02, '+1 point'],
+    [0.42, '+0.4 points'],
+    [-0.04, 'about 0 points'],
+    [0.96, '+1 point'],
   ])('formats %d as %s', (points, text) => {
     expect(formatNarrativePoints(points)).toBe(text);
   });

@@ -9,7 +9,12 @@ import { FEATURE_CATALOG, FEATURE_INDEX, type FeatureName } from './feature-cata
 type Row = ArrayLike<number>;
 
 const LEVEL_NAMES: Record<string, string> = {
-  ROK: 'Rookie ball', 'ROK+': 'Rookie Advanced', 'A-': 'Short-Season A', A: 'Single-A', 'A+': 'High-A', AA: 'Double-A',
+  ROK: 'Rookie ball',
+  'ROK+': 'Rookie Advanced',
+  'A-': 'Short-Season A',
+  A: 'Single-A',
+  'A+': 'High-A',
+  AA: 'Double-A',
   AAA: 'Triple-A',
 };
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
@@ -47,11 +52,20 @@ function versus(rel: number, what = 'the level'): string {
 
 /** Same, for ISO-style rates: ".040 above the level". */
 function versusRate(rel: number, what = 'the level'): string {
-  return Math.abs(rel) < 0.0005 ? `about ${possessive(what)} average` : `${baseball(Math.abs(rel))} ${rel > 0 ? 'above' : 'below'} ${what}`;
+  return Math.abs(rel) < 0.0005
+    ? `about ${possessive(what)} average`
+    : `${baseball(Math.abs(rel))} ${rel > 0 ? 'above' : 'below'} ${what}`;
 }
 
 /** "Strikes out 31% of the time, 9 points above the level", or "Strikeout rate 9 points ..." without the raw rate. */
-function relative(row: Row, raw: FeatureName, rel: number, withRaw: (x: number) => string, without: string, rate = false): string {
+function relative(
+  row: Row,
+  raw: FeatureName,
+  rel: number,
+  withRaw: (x: number) => string,
+  without: string,
+  rate = false,
+): string {
   const against = rate ? versusRate(rel) : versus(rel);
   const x = get(row, raw);
   return known(x) ? `${withRaw(x)}, ${against}` : `${without} ${against}`;
@@ -78,8 +92,13 @@ function change(rel: number, what: string, rate = false): string {
 function draftText(row: Row): string {
   const round = get(row, 'draft_round');
   const pick = get(row, 'draft_pick');
-  if (!known(round) && !known(pick)) return get(row, 'undrafted') === 1 ? 'Not drafted (international or undrafted free agent)' : 'No draft record';
-  const roundText = !known(round) ? 'Drafted' : Number.isInteger(round) ? `Drafted in round ${round}` : `Drafted in the supplemental round after round ${Math.floor(round)}`;
+  if (!known(round) && !known(pick))
+    return get(row, 'undrafted') === 1 ? 'Not drafted (international or undrafted free agent)' : 'No draft record';
+  const roundText = !known(round)
+    ? 'Drafted'
+    : Number.isInteger(round)
+      ? `Drafted in round ${round}`
+      : `Drafted in the supplemental round after round ${Math.floor(round)}`;
   return known(pick) ? `${roundText} (pick ${pick})` : roundText;
 }
 
@@ -98,10 +117,14 @@ const TEMPLATES: Partial<Record<FeatureName, Template>> = {
   level_ordinal: (v) => `Highest level this season: ${levelName(v) ?? `level ${v}`}`,
   levels_played: (v) => (v > 1 ? `Played at ${v} levels this season` : 'Played at one level this season'),
   level_climb: (v) =>
-    v > 0 ? `Climbed ${v === 1 ? 'a level' : `${v} levels`} since last season`
-      : v < 0 ? `Dropped ${v === -1 ? 'a level' : `${-v} levels`} since last season` : 'Same level as last season',
+    v > 0
+      ? `Climbed ${v === 1 ? 'a level' : `${v} levels`} since last season`
+      : v < 0
+        ? `Dropped ${v === -1 ? 'a level' : `${-v} levels`} since last season`
+        : 'Same level as last season',
   seasons_pro: (v) => `${capital(ORDINALS[v - 1] ?? `${v}th`)} pro season`,
-  seasons_at_level: (v, row) => `${capital(ORDINALS[v - 1] ?? `${v}th`)} season at ${levelName(get(row, 'level_ordinal')) ?? 'his level'}`,
+  seasons_at_level: (v, row) =>
+    `${capital(ORDINALS[v - 1] ?? `${v}th`)} season at ${levelName(get(row, 'level_ordinal')) ?? 'his level'}`,
   age_first_pro: (v) => `Turned pro at ${v.toFixed(1)}`,
   is_pitcher: (v) => (v === 1 ? 'A pitcher' : 'A position player'),
   mlb_ab_to_date: (v) => (v > 0 ? `Already has ${plural(v, 'MLB at-bat')}` : 'No MLB at-bats yet'),
@@ -120,7 +143,8 @@ const TEMPLATES: Partial<Record<FeatureName, Template>> = {
   hit_pa: (v) => `${count(v)} plate appearances this season`,
   hit_career_pa: (v) => `${count(v)} plate appearances in his career`,
   hit_k_rate: (v) => `Strikes out ${pct(v)}% of the time`,
-  hit_k_rate_rel: (v, row) => relative(row, 'hit_k_rate', v, (x) => `Strikes out ${pct(x)}% of the time`, 'Strikeout rate'),
+  hit_k_rate_rel: (v, row) =>
+    relative(row, 'hit_k_rate', v, (x) => `Strikes out ${pct(x)}% of the time`, 'Strikeout rate'),
   hit_k_rate_w3: (v) => `Strikeout rate over three seasons ${versus(v, 'his levels')}`,
   hit_k_rate_delta: (v) => change(v, 'strikeout rate'),
   hit_bb_rate: (v) => `Walks ${pct(v)}% of the time`,
@@ -128,7 +152,8 @@ const TEMPLATES: Partial<Record<FeatureName, Template>> = {
   hit_bb_rate_w3: (v) => `Walk rate over three seasons ${versus(v, 'his levels')}`,
   hit_bb_rate_delta: (v) => change(v, 'walk rate'),
   hit_iso: (v) => `Isolated power of ${baseball(v)}`,
-  hit_iso_rel: (v, row) => relative(row, 'hit_iso', v, (x) => `Isolated power of ${baseball(x)}`, 'Isolated power', true),
+  hit_iso_rel: (v, row) =>
+    relative(row, 'hit_iso', v, (x) => `Isolated power of ${baseball(x)}`, 'Isolated power', true),
   hit_iso_w3: (v) => `Isolated power over three seasons ${versusRate(v, 'his levels')}`,
   hit_iso_delta: (v) => change(v, 'isolated power', true),
   hit_sb_rate: (v) => `Steals on ${pct(v)}% of his times on first`,
@@ -136,7 +161,8 @@ const TEMPLATES: Partial<Record<FeatureName, Template>> = {
   pit_bf: (v) => `Faced ${count(v)} batters this season`,
   pit_career_bf: (v) => `Faced ${count(v)} batters in his career`,
   pit_k_rate: (v) => `Strikes out ${pct(v)}% of batters`,
-  pit_k_rate_rel: (v, row) => relative(row, 'pit_k_rate', v, (x) => `Strikes out ${pct(x)}% of batters`, 'Strikeout rate'),
+  pit_k_rate_rel: (v, row) =>
+    relative(row, 'pit_k_rate', v, (x) => `Strikes out ${pct(x)}% of batters`, 'Strikeout rate'),
   pit_k_rate_w3: (v) => `Strikeout rate over three seasons ${versus(v, 'his levels')}`,
   pit_k_rate_delta: (v) => change(v, 'strikeout rate'),
   pit_bb_rate: (v) => `Walks ${pct(v)}% of batters`,
@@ -145,8 +171,14 @@ const TEMPLATES: Partial<Record<FeatureName, Template>> = {
   pit_bb_rate_delta: (v) => change(v, 'walk rate'),
   pit_k_bb_rate: (v) => `Strikeouts minus walks: ${v < 0 ? '-' : ''}${pct(v)}% of batters`,
   pit_hr_rate: (v) => `Allows a home run to ${pct(v)}% of batters`,
-  pit_hr_rate_rel: (v, row) => relative(row, 'pit_hr_rate', v, (x) => `Allows a home run to ${pct(x)}% of batters`, 'Home-run rate'),
-  pit_gs_share: (v) => (v <= 0 ? 'Pitched only in relief' : v >= 0.995 ? 'Started every game he pitched' : `Started ${pct(v)}% of his games`),
+  pit_hr_rate_rel: (v, row) =>
+    relative(row, 'pit_hr_rate', v, (x) => `Allows a home run to ${pct(x)}% of batters`, 'Home-run rate'),
+  pit_gs_share: (v) =>
+    v <= 0
+      ? 'Pitched only in relief'
+      : v >= 0.995
+        ? 'Started every game he pitched'
+        : `Started ${pct(v)}% of his games`,
   pit_hr_rate_w3: (v) => `Home-run rate over three seasons ${versus(v, 'his levels')}`,
   pit_hr_rate_delta: (v) => change(v, 'home-run rate'),
   pit_ip_per_app: (v) => `${v.toFixed(1)} innings per appearance`,
@@ -154,18 +186,30 @@ const TEMPLATES: Partial<Record<FeatureName, Template>> = {
   fg_hit_future: (v) => `FanGraphs future hit and game-power grades average ${grade(v)}`,
   fg_pitch_future: (v) => `FanGraphs future pitch and command grades average ${grade(v)}`,
   ba_top100_rank: (v) => `Ranked ${ordinalNumber(v)} on Baseball America's list`,
-  fg_grade_age: (v) => (v === 0 ? 'FanGraphs grades from this season' : `FanGraphs grades from ${plural(v, 'season')} ago`),
+  fg_grade_age: (v) =>
+    v === 0 ? 'FanGraphs grades from this season' : `FanGraphs grades from ${plural(v, 'season')} ago`,
 };
 
 const BIRTH = 'No birth date on record';
 /** Wording when a hand-templated feature is missing (NaN). */
 const MISSING: Partial<Record<FeatureName, string>> = {
-  age: BIRTH, age_rel_level: `${BIRTH}, so his age against the level is unknown`, age_first_pro: BIRTH,
-  level_ordinal: 'No minor-league level this season', level_climb: 'No previous season to measure a climb',
-  bats_left: 'Batting side unknown', bats_switch: 'Batting side unknown', throws_left: 'Throwing hand unknown',
-  pos_c: 'Position unknown', pos_if: 'Position unknown', pos_of: 'Position unknown', pos_p: 'Position unknown',
-  fg_fv: 'No FanGraphs grade', fg_hit_future: 'No FanGraphs hitting tool grades', fg_pitch_future: 'No FanGraphs pitching tool grades',
-  ba_top100_rank: 'Not on a Baseball America list', fg_grade_age: 'No FanGraphs grade',
+  age: BIRTH,
+  age_rel_level: `${BIRTH}, so his age against the level is unknown`,
+  age_first_pro: BIRTH,
+  level_ordinal: 'No minor-league level this season',
+  level_climb: 'No previous season to measure a climb',
+  bats_left: 'Batting side unknown',
+  bats_switch: 'Batting side unknown',
+  throws_left: 'Throwing hand unknown',
+  pos_c: 'Position unknown',
+  pos_if: 'Position unknown',
+  pos_of: 'Position unknown',
+  pos_p: 'Position unknown',
+  fg_fv: 'No FanGraphs grade',
+  fg_hit_future: 'No FanGraphs hitting tool grades',
+  fg_pitch_future: 'No FanGraphs pitching tool grades',
+  ba_top100_rank: 'Not on a Baseball America list',
+  fg_grade_age: 'No FanGraphs grade',
 };
 
 const SPEC = new Map<string, (typeof FEATURE_CATALOG)[number]>(FEATURE_CATALOG.map((f) => [f.name, f]));
@@ -186,11 +230,15 @@ export function describeFeature(name: FeatureName, row: Row): string {
   const v = get(row, name);
   if (!known(v)) {
     if (name === 'draft_round' || name === 'draft_pick') return draftText(row);
-    if (name === 'draft_age') return known(get(row, 'draft_round')) || known(get(row, 'draft_pick')) ? 'Age at draft unknown (no birth date)' : draftText(row);
+    if (name === 'draft_age')
+      return known(get(row, 'draft_round')) || known(get(row, 'draft_pick'))
+        ? 'Age at draft unknown (no birth date)'
+        : draftText(row);
     const pitcher = get(row, 'is_pitcher') === 1;
     if (name.startsWith('hit_') && pitcher) return 'A pitcher, so no hitting line';
     if (name.startsWith('pit_') && !pitcher) return 'A position player, so no pitching line';
-    if (name.endsWith('_delta')) return `No previous season to compare his ${SPEC.get(name)!.label.split(' vs')[0]} with`;
+    if (name.endsWith('_delta'))
+      return `No previous season to compare his ${SPEC.get(name)!.label.split(' vs')[0]} with`;
     return MISSING[name] ?? `${SPEC.get(name)!.label}: missing`;
   }
   return (TEMPLATES[name] ?? ((x: number) => generic(name, x)))(v, row);

@@ -73,7 +73,12 @@ function levelAdjusted<S>(
 }
 
 /** The rate vs level over the as-of season and the two minor-league seasons before it, weighted 3/2/1 by recency. */
-export function recencyWeighted<S>(lines: readonly RateLine<S>[], norms: LevelNorms, calendar: MinorCalendar, spec: RateSpec<S>): number {
+export function recencyWeighted<S>(
+  lines: readonly RateLine<S>[],
+  norms: LevelNorms,
+  calendar: MinorCalendar,
+  spec: RateSpec<S>,
+): number {
   return levelAdjusted(lines, byLevel(norms), (s) => calendar.recency.get(s) ?? 0, spec);
 }
 
@@ -95,6 +100,9 @@ export function rateColumns<S>(
     set(rel, current);
     set(w3, recencyWeighted(lines, norms, calendar, rate));
     set(delta, current - previous);
-    set(league, levelAdjusted(lines, byLeague(leagues), (s) => (s === asOf ? 1 : 0), rate));
+    set(
+      league,
+      levelAdjusted(lines, byLeague(leagues), (s) => (s === asOf ? 1 : 0), rate),
+    );
   }
 }

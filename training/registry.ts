@@ -20,7 +20,10 @@ export interface Decision {
  */
 export function promotionDecision(candidate: HoldoutScore, champion: HoldoutScore | null): Decision {
   if (!Number.isFinite(candidate.rocAuc) || !Number.isFinite(candidate.brier)) {
-    return { promote: false, reason: `candidate has no usable holdout score (AUC ${candidate.rocAuc}, Brier ${candidate.brier})` };
+    return {
+      promote: false,
+      reason: `candidate has no usable holdout score (AUC ${candidate.rocAuc}, Brier ${candidate.brier})`,
+    };
   }
   if (!champion) return { promote: true, reason: 'no champion yet' };
   const auc = candidate.rocAuc - champion.rocAuc;

@@ -11,22 +11,60 @@ export type HittingLine = Extract<SeasonLine, { group: 'hitting' }>;
 export type PitchingLine = Extract<SeasonLine, { group: 'pitching' }>;
 
 const HIT_RATES: readonly RateColumns<HittingCounts>[] = [
-  { columns: ['hit_k_rate_rel', 'hit_k_rate_w3', 'hit_k_rate_delta', 'hit_k_rate_rel_league'], num: (s) => s.strikeOuts, den: (s) => s.plateAppearances, mean: (n) => n.kRate },
-  { columns: ['hit_bb_rate_rel', 'hit_bb_rate_w3', 'hit_bb_rate_delta', 'hit_bb_rate_rel_league'], num: (s) => s.baseOnBalls, den: (s) => s.plateAppearances, mean: (n) => n.bbRate },
-  { columns: ['hit_iso_rel', 'hit_iso_w3', 'hit_iso_delta', 'hit_iso_rel_league'], num: (s) => s.doubles + 2 * s.triples + 3 * s.homeRuns, den: (s) => s.atBats, mean: (n) => n.iso },
+  {
+    columns: ['hit_k_rate_rel', 'hit_k_rate_w3', 'hit_k_rate_delta', 'hit_k_rate_rel_league'],
+    num: (s) => s.strikeOuts,
+    den: (s) => s.plateAppearances,
+    mean: (n) => n.kRate,
+  },
+  {
+    columns: ['hit_bb_rate_rel', 'hit_bb_rate_w3', 'hit_bb_rate_delta', 'hit_bb_rate_rel_league'],
+    num: (s) => s.baseOnBalls,
+    den: (s) => s.plateAppearances,
+    mean: (n) => n.bbRate,
+  },
+  {
+    columns: ['hit_iso_rel', 'hit_iso_w3', 'hit_iso_delta', 'hit_iso_rel_league'],
+    num: (s) => s.doubles + 2 * s.triples + 3 * s.homeRuns,
+    den: (s) => s.atBats,
+    mean: (n) => n.iso,
+  },
 ];
 
 const PIT_RATES: readonly RateColumns<PitchingCounts>[] = [
-  { columns: ['pit_k_rate_rel', 'pit_k_rate_w3', 'pit_k_rate_delta', 'pit_k_rate_rel_league'], num: (s) => s.strikeOuts, den: (s) => s.battersFaced, mean: (n) => n.kRate },
-  { columns: ['pit_bb_rate_rel', 'pit_bb_rate_w3', 'pit_bb_rate_delta', 'pit_bb_rate_rel_league'], num: (s) => s.baseOnBalls, den: (s) => s.battersFaced, mean: (n) => n.bbRate },
-  { columns: ['pit_hr_rate_rel', 'pit_hr_rate_w3', 'pit_hr_rate_delta', 'pit_hr_rate_rel_league'], num: (s) => s.homeRuns, den: (s) => s.battersFaced, mean: (n) => n.hrRate },
+  {
+    columns: ['pit_k_rate_rel', 'pit_k_rate_w3', 'pit_k_rate_delta', 'pit_k_rate_rel_league'],
+    num: (s) => s.strikeOuts,
+    den: (s) => s.battersFaced,
+    mean: (n) => n.kRate,
+  },
+  {
+    columns: ['pit_bb_rate_rel', 'pit_bb_rate_w3', 'pit_bb_rate_delta', 'pit_bb_rate_rel_league'],
+    num: (s) => s.baseOnBalls,
+    den: (s) => s.battersFaced,
+    mean: (n) => n.bbRate,
+  },
+  {
+    columns: ['pit_hr_rate_rel', 'pit_hr_rate_w3', 'pit_hr_rate_delta', 'pit_hr_rate_rel_league'],
+    num: (s) => s.homeRuns,
+    den: (s) => s.battersFaced,
+    mean: (n) => n.hrRate,
+  },
 ];
 
 const PIT_K_BB: RateSpec<PitchingCounts> = {
-  num: (s) => s.strikeOuts - s.baseOnBalls, den: (s) => s.battersFaced, mean: (n) => n.kRate - n.bbRate,
+  num: (s) => s.strikeOuts - s.baseOnBalls,
+  den: (s) => s.battersFaced,
+  mean: (n) => n.kRate - n.bbRate,
 };
 
-export function hittingColumns(set: SetFeature, lines: HittingLine[], norms: LevelNorms, leagues: LeagueNorms, calendar: MinorCalendar): void {
+export function hittingColumns(
+  set: SetFeature,
+  lines: HittingLine[],
+  norms: LevelNorms,
+  leagues: LeagueNorms,
+  calendar: MinorCalendar,
+): void {
   const { asOf } = calendar;
   const h = emptyHitting();
   let careerPa = 0;
@@ -47,13 +85,24 @@ export function hittingColumns(set: SetFeature, lines: HittingLine[], norms: Lev
   set('hit_slg', ratio(totalBases, h.atBats));
   set('hit_sb_rate', ratio(h.stolenBases, singles + h.baseOnBalls + h.hitByPitch));
   const wobaEvents =
-    0.69 * unintentionalBb + 0.72 * h.hitByPitch + 0.89 * singles + 1.27 * h.doubles + 1.62 * h.triples + 2.1 * h.homeRuns;
+    0.69 * unintentionalBb +
+    0.72 * h.hitByPitch +
+    0.89 * singles +
+    1.27 * h.doubles +
+    1.62 * h.triples +
+    2.1 * h.homeRuns;
   set('hit_woba', ratio(wobaEvents, h.atBats + unintentionalBb + h.sacFlies + h.hitByPitch));
   set('hit_career_pa', careerPa);
   rateColumns(set, lines, norms, leagues, calendar, HIT_RATES);
 }
 
-export function pitchingColumns(set: SetFeature, lines: PitchingLine[], norms: LevelNorms, leagues: LeagueNorms, calendar: MinorCalendar): void {
+export function pitchingColumns(
+  set: SetFeature,
+  lines: PitchingLine[],
+  norms: LevelNorms,
+  leagues: LeagueNorms,
+  calendar: MinorCalendar,
+): void {
   const { asOf } = calendar;
   const p = emptyPitching();
   let careerBf = 0;

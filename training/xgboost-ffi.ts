@@ -72,7 +72,9 @@ export function xgb(): XGBoostApi {
     process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
     lib = koffi.load(path);
   } catch (error) {
-    throw new PrerequisiteError(`${path} could not be loaded as XGBoost's C library (${String(error)}): install libxgboost0 1.7 or newer.`);
+    throw new PrerequisiteError(
+      `${path} could not be loaded as XGBoost's C library (${String(error)}): install libxgboost0 1.7 or newer.`,
+    );
   }
   // koffi resolves named types globally, so declaring them twice (e.g. after a reload in tests) would throw.
   for (const name of ['DMatrixHandle', 'BoosterHandle']) {

@@ -6,7 +6,14 @@ import { Booster, DMatrix, parseEvalText, XGBoostError, xgboostVersion, type Par
 import { mulberry32 as prng } from '../lib/random.ts';
 
 const NCOL = 6;
-const PARAMS: Params = { objective: 'binary:logistic', tree_method: 'hist', max_depth: 4, eta: 0.3, nthread: 2, seed: 7 };
+const PARAMS: Params = {
+  objective: 'binary:logistic',
+  tree_method: 'hist',
+  max_depth: 4,
+  eta: 0.3,
+  nthread: 2,
+  seed: 7,
+};
 
 /** Deterministic PRNG (mulberry32) so every run sees the same data. */
 /** Rows whose label depends on a few features plus noise; about 5% of cells are missing (NaN). */
@@ -32,7 +39,7 @@ function auc(scores: Float32Array, labels: Float32Array): number {
   const order = Array.from(scores.keys()).sort((a, b) => (scores[a] ?? 0) - (scores[b] ?? 0));
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && scores[order[j] ?? 0] === scores[order[i] ?? 0]) j++;
     for (let k = i; k < j; k++) {
@@ -124,7 +131,10 @@ describe('XGBoost binding', () => {
       train: noisyTrain,
       params: { ...PARAMS, max_depth: 8, eta: 0.5, eval_metric: ['auc', 'logloss'] },
       rounds: 500,
-      evals: [{ name: 'train', dmatrix: noisyTrain }, { name: 'valid', dmatrix: noisyValid }],
+      evals: [
+        { name: 'train', dmatrix: noisyTrain },
+        { name: 'valid', dmatrix: noisyValid },
+      ],
       earlyStoppingRounds: 10,
       onIteration: (iteration, text, scores) => {
         seen.push(iteration);

@@ -34,7 +34,10 @@ export class DMatrix extends NativeHandle {
     super('DMatrix', createDMatrix(options), (handle) => xgb().dmatrixFree(handle));
     this.nrow = options.nrow;
     this.ncol = options.ncol;
-    const infos = [['label', options.labels], ['weight', options.weights]] as const;
+    const infos = [
+      ['label', options.labels],
+      ['weight', options.weights],
+    ] as const;
     for (const [field, values] of infos) {
       if (values === undefined) continue;
       const array = values instanceof Float32Array ? values : Float32Array.from(values);
@@ -53,9 +56,14 @@ function createDMatrix({ data, nrow, ncol, missing = Number.NaN, labels, weights
   positiveInteger('DMatrix ncol', ncol);
   if (!(data instanceof Float32Array)) throw new TypeError('DMatrix data must be a Float32Array.');
   if (data.length !== nrow * ncol) {
-    throw new RangeError(`DMatrix data has ${data.length} values but nrow * ncol = ${nrow} * ${ncol} = ${nrow * ncol}.`);
+    throw new RangeError(
+      `DMatrix data has ${data.length} values but nrow * ncol = ${nrow} * ${ncol} = ${nrow * ncol}.`,
+    );
   }
-  for (const [field, values] of [['labels', labels], ['weights', weights]] as const) {
+  for (const [field, values] of [
+    ['labels', labels],
+    ['weights', weights],
+  ] as const) {
     if (values !== undefined && values.length !== nrow) {
       throw new RangeError(`DMatrix ${field} has ${values.length} values but the matrix has ${nrow} rows.`);
     }
@@ -150,7 +158,8 @@ export class Booster extends NativeHandle {
     positiveInteger('Booster.train rounds', rounds);
     if (earlyStoppingRounds !== undefined) {
       positiveInteger('Booster.train earlyStoppingRounds', earlyStoppingRounds);
-      if (evals.length === 0) throw new RangeError('Booster.train earlyStoppingRounds needs at least one entry in evals.');
+      if (evals.length === 0)
+        throw new RangeError('Booster.train earlyStoppingRounds needs at least one entry in evals.');
     }
     for (const { name } of evals) {
       if (!/^\S+$/.test(name)) {
@@ -261,8 +270,15 @@ export class Booster extends NativeHandle {
 
   #predict(dmatrix: DMatrix, type: number, iterationEnd?: number): { values: Float32Array; shape: number[] } {
     const end = iterationEnd ?? (this.bestIteration === undefined ? 0 : this.bestIteration + 1);
-    if (!Number.isInteger(end) || end < 0) throw new RangeError(`iterationEnd must be a non-negative integer, got ${end}.`);
-    const config = JSON.stringify({ type, training: false, iteration_begin: 0, iteration_end: end, strict_shape: false });
+    if (!Number.isInteger(end) || end < 0)
+      throw new RangeError(`iterationEnd must be a non-negative integer, got ${end}.`);
+    const config = JSON.stringify({
+      type,
+      training: false,
+      iteration_begin: 0,
+      iteration_end: end,
+      strict_shape: false,
+    });
     const shapeOut: [bigint | null] = [null];
     const dimOut: [number] = [0];
     const resultOut: [bigint | null] = [null];

@@ -20,13 +20,16 @@ const STALL_MS = 6_000;
 async function contents(db: TestDatabase) {
   const q = async (sql: string) => (await db.pool.query(sql)).rows;
   return {
-    lines: await q(`SELECT season, player_id, sport_id, stat_group, team_id, games, hits, home_runs, base_on_balls, strike_outs,
+    lines:
+      await q(`SELECT season, player_id, sport_id, stat_group, team_id, games, hits, home_runs, base_on_balls, strike_outs,
                       plate_appearances, at_bats, outs, batters_faced, earned_runs FROM player_season_stats
                     ORDER BY season, player_id, sport_id, stat_group`),
     players: await q('SELECT player_id, full_name, birth_date, primary_position FROM players ORDER BY player_id'),
     affiliates: await q('SELECT team_id, season, sport_id, org_id FROM affiliates ORDER BY team_id, season'),
     picks: await q('SELECT player_id, year, round, pick_number FROM draft_picks ORDER BY player_id, year'),
-    quarantine: await q("SELECT entity, reason, payload::text FROM quarantine WHERE entity <> 'response' ORDER BY 1, 2, 3"),
+    quarantine: await q(
+      "SELECT entity, reason, payload::text FROM quarantine WHERE entity <> 'response' ORDER BY 1, 2, 3",
+    ),
   };
 }
 
@@ -50,7 +53,13 @@ describe('attempts timed out, waiting and cancelled mid-flight', () => {
 
   beforeAll(async () => {
     [clean, faulty] = [await createTestDatabase(), await createTestDatabase()];
-    config = loadConfig({ SAMPLE_PORT: '0', SAMPLE_SCALE: '0.02', SAMPLE_FROM_SEASON: '2016', SAMPLE_TO_SEASON: '2019', MLB_REQUEST_TIMEOUT_MS: '20000' });
+    config = loadConfig({
+      SAMPLE_PORT: '0',
+      SAMPLE_SCALE: '0.02',
+      SAMPLE_FROM_SEASON: '2016',
+      SAMPLE_TO_SEASON: '2019',
+      MLB_REQUEST_TIMEOUT_MS: '20000',
+    });
     source = await startSampleSource(config.sample, log);
     connection = await Connection.connect({ address: inject('temporalAddress') });
     workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
@@ -70,19 +79,26 @@ describe('attempts timed out, waiting and cancelled mid-flight', () => {
   async function ingest(db: TestDatabase, mlbBaseUrl: string, fetchHeartbeatTimeout = '1 second') {
     const taskQueue = `deadline-${Date.now()}-${Math.random()}`;
     const worker = await Worker.create({
-      connection: workerConnection, taskQueue, workflowsPath: WORKFLOW,
+      connection: workerConnection,
+      taskQueue,
+      workflowsPath: WORKFLOW,
       activities: createActivities({ pool: db.pool, config, log, mlbBaseUrl }),
     });
     const client = new Client({ connection });
     const handle = await client.workflow.start<typeof ingestWithDeadlines>('ingestWithDeadlines', {
-      taskQueue, workflowId: taskQueue,
+      taskQueue,
+      workflowId: taskQueue,
       args: [{ season: SEASON, fetchHeartbeatTimeout, fetchStartToCloseTimeout: '1 minute' }],
     });
     return { worker, run: handle.result(), handle };
   }
 
   it('retries on a fresh batch, ends with the rows of a clean run, and fences out the late attempt', async () => {
-    const proxy = await startFaultProxy(source.url, [{ match: (u) => u.includes('group=hitting') && u.includes('offset=0'), kind: 'late', times: 1 }], STALL_MS);
+    const proxy = await startFaultProxy(
+      source.url,
+      [{ match: (u) => u.includes('group=hitting') && u.includes('offset=0'), kind: 'late', times: 1 }],
+      STALL_MS,
+    );
     try {
       const second = await ingest(faulty, proxy.url);
       const result = await second.worker.runUntil(async () => {
@@ -106,7 +122,8 @@ describe('attempts timed out, waiting and cancelled mid-flight', () => {
         `SELECT batch_id, attempt, superseded_at, finished_at,
                 (SELECT count(*)::int FROM raw_responses r WHERE r.batch_id = b.batch_id AND r.fetched_at >= b.superseded_at) AS late_writes,
                 (SELECT count(*)::int FROM raw_responses r WHERE r.batch_id = b.batch_id AND r.url LIKE '%group=hitting%offset=0%') AS stalled_page
-         FROM ingest_batches b ORDER BY attempt`);
+         FROM ingest_batches b ORDER BY attempt`,
+      );
       expect(batches).toHaveLength(2);
       expect(batches[0]).toMatchObject({ attempt: 1, finished_at: null, late_writes: 0, stalled_page: 0 });
       expect(batches[0].superseded_at).not.toBeNull();
@@ -129,7 +146,9 @@ describe('attempts timed out, waiting and cancelled mid-flight', () => {
   it('heartbeats through a Retry-After longer than the heartbeat timeout, so the attempt is not timed out', async () => {
     const db = await createTestDatabase();
     extra.push(db);
-    const proxy = await startFaultProxy(source.url, [{ match: hittingFirstPage, kind: 'busy', retryAfterSeconds: 4, times: 1 }]);
+    const proxy = await startFaultProxy(source.url, [
+      { match: hittingFirstPage, kind: 'busy', retryAfterSeconds: 4, times: 1 },
+    ]);
     try {
       const { worker, run } = await ingest(db, proxy.url, '2 seconds');
       const result = await worker.runUntil(run);
@@ -145,16 +164,22 @@ describe('attempts timed out, waiting and cancelled mid-flight', () => {
   it('stops waiting at once when the run is cancelled during a backoff, and asks the source nothing more', async () => {
     const db = await createTestDatabase();
     extra.push(db);
-    const proxy = await startFaultProxy(source.url, [{ match: hittingFirstPage, kind: 'busy', retryAfterSeconds: 6, times: 1 }]);
+    const proxy = await startFaultProxy(source.url, [
+      { match: hittingFirstPage, kind: 'busy', retryAfterSeconds: 6, times: 1 },
+    ]);
     try {
       // The SDK sends heartbeats at most every 80% of the heartbeat timeout, and a cancellation comes back on one.
       const { worker, run, handle } = await ingest(db, proxy.url, '2 seconds');
       const outcome = await worker.runUntil(async () => {
-        for (const deadline = Date.now() + 20_000; proxy.injected.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+        for (const deadline = Date.now() + 20_000; proxy.injected.length === 0 && Date.now() < deadline;)
+          await new Promise((r) => setTimeout(r, 50));
         // The fetch is now in its 6-second backoff, heartbeating every second: the cancellation reaches it there.
         await new Promise((r) => setTimeout(r, 300));
         await handle.cancel();
-        const settled = await run.then(() => 'completed', (error: unknown) => error);
+        const settled = await run.then(
+          () => 'completed',
+          (error: unknown) => error,
+        );
         // Past the end of the backoff: a fetch that had not been stopped would have asked again by now.
         await new Promise((r) => setTimeout(r, 7_000));
         return settled;

@@ -21,7 +21,15 @@ describe('backfillHistory', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    config = loadConfig({ DATABASE_URL: db.url, SAMPLE_PORT: '0', SAMPLE_SCALE: '0.02', SAMPLE_FROM_SEASON: '2016', SAMPLE_TO_SEASON: '2019', MLB_REQUEST_TIMEOUT_MS: '800', MLB_MAX_RETRIES: '2' });
+    config = loadConfig({
+      DATABASE_URL: db.url,
+      SAMPLE_PORT: '0',
+      SAMPLE_SCALE: '0.02',
+      SAMPLE_FROM_SEASON: '2016',
+      SAMPLE_TO_SEASON: '2019',
+      MLB_REQUEST_TIMEOUT_MS: '800',
+      MLB_MAX_RETRIES: '2',
+    });
     appPool = createPool(db.url);
     source = await startSampleSource(config.sample, log);
     connection = await Connection.connect({ address: inject('temporalAddress') });
@@ -36,9 +44,20 @@ describe('backfillHistory', () => {
   });
 
   // `during` runs beside the workflow, while the worker is up.
-  const backfill = (input: BackfillInput, mlbBaseUrl = source.url, during?: () => Promise<void>): Promise<BackfillProgress> =>
+  const backfill = (
+    input: BackfillInput,
+    mlbBaseUrl = source.url,
+    during?: () => Promise<void>,
+  ): Promise<BackfillProgress> =>
     withPipelineWorker('backfill', { pool: appPool, config, log, mlbBaseUrl }, async (taskQueue) => {
-      const [result] = await Promise.all([client.workflow.execute<typeof backfillHistory>('backfillHistory', { taskQueue, workflowId: taskQueue, args: [input] }), during?.()]);
+      const [result] = await Promise.all([
+        client.workflow.execute<typeof backfillHistory>('backfillHistory', {
+          taskQueue,
+          workflowId: taskQueue,
+          args: [input],
+        }),
+        during?.(),
+      ]);
       return result;
     });
 
@@ -62,7 +81,7 @@ describe('backfillHistory', () => {
     expect(await count('SELECT count(*) AS n FROM player_season_stats')).toBe(lines);
   });
 
-  it('finishes with the same rows when the database cuts the worker\'s connections mid-run', async () => {
+  it("finishes with the same rows when the database cuts the worker's connections mid-run", async () => {
     const before = await count('SELECT count(*) AS n FROM player_season_stats');
     let cuts = 0;
     const cutter = async () => {
@@ -70,7 +89,8 @@ describe('backfillHistory', () => {
       for (let i = 0; i < 8; i++) {
         await new Promise((r) => setTimeout(r, 250));
         const { rowCount } = await db.pool.query(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'afwd' AND pid <> pg_backend_pid()");
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'afwd' AND pid <> pg_backend_pid()",
+        );
         cuts += rowCount ?? 0;
       }
     };
@@ -82,19 +102,29 @@ describe('backfillHistory', () => {
   });
 
   it('retries 500s, timeouts and garbled JSON, quarantines what stays broken, and still adds up', async () => {
-    const proxy = await startFaultProxy(source.url, [
-      { match: (u) => u.startsWith('/api/v1/teams') && u.includes('season=2017'), kind: '500', times: 2 },
-      { match: (u) => u.startsWith('/api/v1/draft/2018'), kind: 'timeout', times: 1 },
-      { match: (u) => u.startsWith('/api/v1/stats') && u.includes('season=2019') && u.includes('group=pitching'), kind: 'malformed', times: 1 },
-      { match: (u) => u.startsWith('/api/v1/draft/2017'), kind: 'malformed', times: Infinity },
-    ], 2_000);
+    const proxy = await startFaultProxy(
+      source.url,
+      [
+        { match: (u) => u.startsWith('/api/v1/teams') && u.includes('season=2017'), kind: '500', times: 2 },
+        { match: (u) => u.startsWith('/api/v1/draft/2018'), kind: 'timeout', times: 1 },
+        {
+          match: (u) => u.startsWith('/api/v1/stats') && u.includes('season=2019') && u.includes('group=pitching'),
+          kind: 'malformed',
+          times: 1,
+        },
+        { match: (u) => u.startsWith('/api/v1/draft/2017'), kind: 'malformed', times: Infinity },
+      ],
+      2_000,
+    );
     try {
       const result = await backfill({ fromSeason: 2016, toSeason: 2019, refresh: true, mlbLeadSeasons: 0 }, proxy.url);
       expect(proxy.injected.map((f) => f.kind)).toEqual(expect.arrayContaining(['500', 'timeout', 'malformed']));
       expect(result.seasonsDone).toBe(4);
       expect(result.responsesLost).toBe(1);
       expect(result.rowsFetched).toBe(result.rowsLoaded + result.rowsQuarantined + result.duplicatesMerged);
-      const { rows } = await db.pool.query("SELECT reason, payload->>'url' AS url FROM quarantine WHERE entity = 'response'");
+      const { rows } = await db.pool.query(
+        "SELECT reason, payload->>'url' AS url FROM quarantine WHERE entity = 'response'",
+      );
       expect(rows).toHaveLength(1);
       expect(rows[0].url).toContain('/draft/2017');
       expect(rows[0].reason).toMatch(/not JSON/);

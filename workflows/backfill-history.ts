@@ -2,7 +2,15 @@
  * Backfills a range of seasons: one child workflow per season, a few at a time, plus MLB-only seasons before the
  * range so each player's MLB time and outcomes are known. Progress is queryable and shown in the Temporal UI.
  */
-import { ApplicationFailure, defineQuery, executeChild, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  defineQuery,
+  executeChild,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { MLB_LEAD_SEASONS } from '../lib/domain.ts';
 import { DATA_QUALITY_BREACH, findBreach } from './data-quality.ts';
 import { ingestSeason, seasonChildId, type IngestSeasonResult } from './ingest-season.ts';
@@ -57,26 +65,52 @@ export function backfillWorkflowId(input: Pick<BackfillInput, 'fromSeason' | 'to
 
 export async function backfillHistory(input: BackfillInput): Promise<BackfillProgress> {
   const { fromSeason, toSeason, refresh = false, mlbLeadSeasons = MLB_LEAD_SEASONS, concurrency = 3 } = input;
-  if (!Number.isInteger(fromSeason) || !Number.isInteger(toSeason) || fromSeason > toSeason || toSeason - fromSeason > 60) {
+  if (
+    !Number.isInteger(fromSeason) ||
+    !Number.isInteger(toSeason) ||
+    fromSeason > toSeason ||
+    toSeason - fromSeason > 60
+  ) {
     throw ApplicationFailure.nonRetryable(`invalid season range ${fromSeason}-${toSeason}`, 'InvalidBackfillInput');
   }
   if (input.sportIds?.some((id) => !Number.isInteger(id) || id <= 0)) {
-    throw ApplicationFailure.nonRetryable(`sportIds must be positive integers, got ${JSON.stringify(input.sportIds)}`, 'InvalidBackfillInput');
+    throw ApplicationFailure.nonRetryable(
+      `sportIds must be positive integers, got ${JSON.stringify(input.sportIds)}`,
+      'InvalidBackfillInput',
+    );
   }
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw ApplicationFailure.nonRetryable(`concurrency must be >= 1, got ${concurrency}`, 'InvalidBackfillInput');
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw ApplicationFailure.nonRetryable(`concurrency must be >= 1, got ${concurrency}`, 'InvalidBackfillInput');
   const work: { season: number; mlbOnly: boolean }[] = [];
   for (let s = fromSeason - mlbLeadSeasons; s < fromSeason; s++) work.push({ season: s, mlbOnly: true });
   for (let s = fromSeason; s <= toSeason; s++) work.push({ season: s, mlbOnly: false });
 
   const progress: BackfillProgress = {
-    seasonsTotal: work.length, seasonsDone: 0, httpRequests: 0, responsesReused: 0, responsesLost: 0, rowsFetched: 0,
-    rowsLoaded: 0, rowsQuarantined: 0, duplicatesMerged: 0, rowsNew: 0, writeMs: 0, seasons: [], breaches: [],
+    seasonsTotal: work.length,
+    seasonsDone: 0,
+    httpRequests: 0,
+    responsesReused: 0,
+    responsesLost: 0,
+    rowsFetched: 0,
+    rowsLoaded: 0,
+    rowsQuarantined: 0,
+    duplicatesMerged: 0,
+    rowsNew: 0,
+    writeMs: 0,
+    seasons: [],
+    breaches: [],
   };
   setHandler(backfillProgressQuery, () => progress);
   const publish = () => {
-    upsertSearchAttributes({ AfwdSeasonsDone: [progress.seasonsDone], AfwdRowsLoaded: [progress.rowsLoaded], AfwdRowsQuarantined: [progress.rowsQuarantined] });
+    upsertSearchAttributes({
+      AfwdSeasonsDone: [progress.seasonsDone],
+      AfwdRowsLoaded: [progress.rowsLoaded],
+      AfwdRowsQuarantined: [progress.rowsQuarantined],
+    });
     const breached = progress.breaches.length > 0 ? `, ${progress.breaches.length} breached (data quality)` : '';
-    upsertMemo({ progress: `${progress.seasonsDone}/${progress.seasonsTotal} seasons, ${progress.rowsLoaded} rows loaded, ${progress.rowsQuarantined} quarantined${breached}` });
+    upsertMemo({
+      progress: `${progress.seasonsDone}/${progress.seasonsTotal} seasons, ${progress.rowsLoaded} rows loaded, ${progress.rowsQuarantined} quarantined${breached}`,
+    });
   };
   publish();
 
@@ -109,10 +143,15 @@ export async function backfillHistory(input: BackfillInput): Promise<BackfillPro
       const current = item;
       const result = await executeChild(ingestSeason, {
         workflowId: seasonChildId(parentId, current.season),
-        args: [{
-          season: current.season, mlbOnly: current.mlbOnly, refresh,
-          ...(input.sportIds ? { sportIds: input.sportIds } : {}), ...(input.sourceUrl ? { sourceUrl: input.sourceUrl } : {}),
-        }],
+        args: [
+          {
+            season: current.season,
+            mlbOnly: current.mlbOnly,
+            refresh,
+            ...(input.sportIds ? { sportIds: input.sportIds } : {}),
+            ...(input.sourceUrl ? { sourceUrl: input.sourceUrl } : {}),
+          },
+        ],
       }).catch((error: unknown) => breachOf(current.season, error));
       if (result) add(current, result);
     }

@@ -18,7 +18,12 @@ describe('a backfill whose worker is killed', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({ SAMPLE_PORT: '0', SAMPLE_SCALE: '0.02', SAMPLE_FROM_SEASON: '2016', SAMPLE_TO_SEASON: '2019' });
+    const config = loadConfig({
+      SAMPLE_PORT: '0',
+      SAMPLE_SCALE: '0.02',
+      SAMPLE_FROM_SEASON: '2016',
+      SAMPLE_TO_SEASON: '2019',
+    });
     source = await startSampleSource(config.sample, createLogger({ level: 'silent' }));
     connection = await Connection.connect({ address: inject('temporalAddress') });
   });
@@ -52,7 +57,9 @@ describe('a backfill whose worker is killed', () => {
     const client = new Client({ connection });
     const first = startWorker();
     const handle = await client.workflow.start<typeof backfillHistory>('backfillHistory', {
-      taskQueue, workflowId: taskQueue, args: [{ fromSeason: 2016, toSeason: 2019 }],
+      taskQueue,
+      workflowId: taskQueue,
+      args: [{ fromSeason: 2016, toSeason: 2019 }],
     });
     let before: BackfillProgress | undefined;
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
@@ -74,7 +81,8 @@ describe('a backfill whose worker is killed', () => {
     const { rows: batches } = await db.pool.query(
       `SELECT season, count(*) FILTER (WHERE finished_at IS NOT NULL)::int AS done,
               count(*) FILTER (WHERE finished_at IS NULL AND superseded_at IS NULL)::int AS dangling
-       FROM ingest_batches GROUP BY season ORDER BY season`);
+       FROM ingest_batches GROUP BY season ORDER BY season`,
+    );
     expect(batches).toHaveLength(9);
     for (const b of batches) expect(b).toMatchObject({ done: 1, dangling: 0 });
     const { rows: lines } = await db.pool.query('SELECT count(*)::int AS n FROM player_season_stats');

@@ -41,7 +41,13 @@ describe('a backfill shared by several worker processes', () => {
 
   beforeAll(async () => {
     [shared, reference] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    config = loadConfig({ DATABASE_URL: reference.url, SAMPLE_PORT: '0', SAMPLE_SCALE: '0.02', SAMPLE_FROM_SEASON: '2015', SAMPLE_TO_SEASON: '2019' });
+    config = loadConfig({
+      DATABASE_URL: reference.url,
+      SAMPLE_PORT: '0',
+      SAMPLE_SCALE: '0.02',
+      SAMPLE_FROM_SEASON: '2015',
+      SAMPLE_TO_SEASON: '2019',
+    });
     source = await startSampleSource(config.sample, createLogger({ level: 'silent' }));
     connection = await Connection.connect({ address: inject('temporalAddress') });
     client = new Client({ connection });
@@ -76,7 +82,9 @@ describe('a backfill shared by several worker processes', () => {
   /** Every distinct `identity` (`pid@host`) that started an activity of the run's season children. */
   async function activityWorkers(workflowId: string): Promise<Set<string>> {
     const parent = await client.workflow.getHandle(workflowId).fetchHistory();
-    const children = (parent.events ?? []).flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId ?? []);
+    const children = (parent.events ?? []).flatMap(
+      (e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId ?? [],
+    );
     expect(children).toHaveLength(SEASONS.length);
     const identities = new Set<string>();
     for (const child of children) {
@@ -89,17 +97,25 @@ describe('a backfill shared by several worker processes', () => {
     return identities;
   }
 
-  it('loads every season once, identical to a single worker\'s run, with activities spread over the processes', async () => {
+  it("loads every season once, identical to a single worker's run, with activities spread over the processes", async () => {
     const children = Array.from({ length: WORKERS }, startWorker);
     // All of them polling before the run starts, so the first one up does not take every task alone.
     for (const deadline = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
       // taskQueueType 2: the activity pollers, which are what share the seasons' work.
-      const { pollers = [] } = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 2 });
+      const { pollers = [] } = await client.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: taskQueue },
+        taskQueueType: 2,
+      });
       if (new Set(pollers.map((p) => p.identity)).size >= WORKERS) break;
       if (Date.now() > deadline) throw new Error(`only ${pollers.length} of ${WORKERS} workers polling after 60 s`);
     }
 
-    const result = await client.workflow.execute<typeof backfillHistory>('backfillHistory', { taskQueue, workflowId: taskQueue, args: [INPUT] });
+    const result = await client.workflow.execute<typeof backfillHistory>('backfillHistory', {
+      taskQueue,
+      workflowId: taskQueue,
+      args: [INPUT],
+    });
     expect(result.seasonsDone).toBe(SEASONS.length);
     expect(result.seasons.map((s) => s.season)).toEqual(SEASONS);
     for (const s of result.seasons) expect(s.rowsLoaded).toBeGreaterThan(0);
@@ -113,8 +129,15 @@ describe('a backfill shared by several worker processes', () => {
 
     // The same run by one worker, in this process, into a database of its own.
     const referencePool = createPool(reference.url);
-    const single = await withPipelineWorker('scale-out-reference', { pool: referencePool, config, log: createLogger({ level: 'silent' }), mlbBaseUrl: source.url },
-      (queue) => client.workflow.execute<typeof backfillHistory>('backfillHistory', { taskQueue: queue, workflowId: queue, args: [INPUT] }),
+    const single = await withPipelineWorker(
+      'scale-out-reference',
+      { pool: referencePool, config, log: createLogger({ level: 'silent' }), mlbBaseUrl: source.url },
+      (queue) =>
+        client.workflow.execute<typeof backfillHistory>('backfillHistory', {
+          taskQueue: queue,
+          workflowId: queue,
+          args: [INPUT],
+        }),
     ).finally(() => referencePool.end());
     expect(result.rowsLoaded).toBe(single.rowsLoaded);
     expect(result.seasons).toEqual(single.seasons);
@@ -129,7 +152,8 @@ describe('a backfill shared by several worker processes', () => {
     const { rows: batches } = await shared.pool.query(
       `SELECT season, count(*) FILTER (WHERE finished_at IS NOT NULL)::int AS done,
               count(*) FILTER (WHERE finished_at IS NULL AND superseded_at IS NULL)::int AS dangling
-       FROM ingest_batches GROUP BY season ORDER BY season`);
+       FROM ingest_batches GROUP BY season ORDER BY season`,
+    );
     expect(batches).toHaveLength(SEASONS.length);
     for (const b of batches) expect(b).toMatchObject({ done: 1, dangling: 0 });
   }, 150_000);

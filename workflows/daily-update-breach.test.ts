@@ -39,22 +39,46 @@ describe('dailyUpdate when the refreshed season breaches', () => {
         calls.push(`load ${batchId}`);
         throw ApplicationFailure.nonRetryable(
           `season ${season}, batch ${batchId}: data-quality breach: ${season} MLB pitching: 640 of 640 rows quarantined (100%), dominant reason: missing field stat.battersFaced`,
-          'DataQualityBreach', { batchId, season });
+          'DataQualityBreach',
+          { batchId, season },
+        );
       },
-      buildFeatures: record('features'), trainModel: record('train'), servingModel: record('serving'), predictProspects: record('predict'),
-      publishSnapshot: record('snapshot'), recordRankMoves: record('moves'), publishSite: record('site'), checkFreshness: record('freshness'),
+      buildFeatures: record('features'),
+      trainModel: record('train'),
+      servingModel: record('serving'),
+      predictProspects: record('predict'),
+      publishSnapshot: record('snapshot'),
+      recordRankMoves: record('moves'),
+      publishSite: record('site'),
+      checkFreshness: record('freshness'),
     };
     const taskQueue = `daily-breach-${Date.now()}-${Math.random()}`;
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities,
+    });
     const client = new Client({ connection });
-    const failure = await worker.runUntil(client.workflow.execute<typeof dailyUpdate>('dailyUpdate', {
-      taskQueue, workflowId: taskQueue, args: [{ fromSeason: 2015, season: 2026, today: '2026-07-15' }],
-    }).then(() => null, (e: unknown) => e));
+    const failure = await worker.runUntil(
+      client.workflow
+        .execute<typeof dailyUpdate>('dailyUpdate', {
+          taskQueue,
+          workflowId: taskQueue,
+          args: [{ fromSeason: 2015, season: 2026, today: '2026-07-15' }],
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        ),
+    );
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
     expect(cause.type).toBe('DataQualityBreach');
     expect(cause.nonRetryable).toBe(true);
-    expect(cause.message).toContain('2026 MLB pitching: 640 of 640 rows quarantined (100%), dominant reason: missing field stat.battersFaced');
+    expect(cause.message).toContain(
+      '2026 MLB pitching: 640 of 640 rows quarantined (100%), dominant reason: missing field stat.battersFaced',
+    );
     expect(calls).toEqual(['fetch 2026', 'load 31']);
   });
 });

@@ -17,7 +17,10 @@ export interface DailyUpdateInput {
   today?: string;
 }
 
-const { checkFreshness } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3 } });
+const { checkFreshness } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3 },
+});
 
 export interface DailyUpdateResult {
   season: number;
@@ -34,10 +37,20 @@ export async function dailyUpdate(input: DailyUpdateInput): Promise<DailyUpdateR
   const season = input.season ?? new Date().getUTCFullYear();
   const id = workflowInfo().workflowId;
   // A data-quality breach fails the update before publishing: the rankings keep yesterday's data.
-  const ingest = await executeChild(ingestSeason, { workflowId: seasonChildId(id, season), args: [{ season, refresh: true }] }).catch(passOnBreach);
+  const ingest = await executeChild(ingestSeason, {
+    workflowId: seasonChildId(id, season),
+    args: [{ season, refresh: true }],
+  }).catch(passOnBreach);
   const published = await executeChild(publishRankings, {
     workflowId: `${id}/publish`,
-    args: [{ fromSeason: input.fromSeason, toSeason: season, retrain: false, ...(input.today ? { today: input.today } : {}) }],
+    args: [
+      {
+        fromSeason: input.fromSeason,
+        toSeason: season,
+        retrain: false,
+        ...(input.today ? { today: input.today } : {}),
+      },
+    ],
   });
   // After the refresh: a source that is still old now is a real alert, not a stale reading before the run.
   const stale = (await checkFreshness()).filter((s) => s.stale).map((s) => s.source);

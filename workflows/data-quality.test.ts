@@ -3,9 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { DATA_QUALITY_BREACH as ACTIVITY_TYPE } from '../sources/validate/breach-details.ts';
 import { DATA_QUALITY_BREACH, findBreach, passOnBreach } from './data-quality.ts';
 
-const breach = ApplicationFailure.nonRetryable('season 2006, batch 4: data-quality breach: ...', DATA_QUALITY_BREACH, { batchId: 4 });
-const inActivity = new ActivityFailure('activity failed', 'loadSeason', '7', RetryState.NON_RETRYABLE_FAILURE, 'identity', breach);
-const inChild = new ChildWorkflowFailure('default', { workflowId: 'p/season-2006', runId: 'r' }, 'ingestSeason', RetryState.NON_RETRYABLE_FAILURE, inActivity);
+const breach = ApplicationFailure.nonRetryable('season 2006, batch 4: data-quality breach: ...', DATA_QUALITY_BREACH, {
+  batchId: 4,
+});
+const inActivity = new ActivityFailure(
+  'activity failed',
+  'loadSeason',
+  '7',
+  RetryState.NON_RETRYABLE_FAILURE,
+  'identity',
+  breach,
+);
+const inChild = new ChildWorkflowFailure(
+  'default',
+  { workflowId: 'p/season-2006', runId: 'r' },
+  'ingestSeason',
+  RetryState.NON_RETRYABLE_FAILURE,
+  inActivity,
+);
 
 describe('findBreach', () => {
   it('finds the breach through activity and child-workflow failures', () => {
@@ -15,7 +30,14 @@ describe('findBreach', () => {
   });
 
   it('finds nothing in other failures', () => {
-    const other = new ActivityFailure('x', 'loadSeason', '7', RetryState.MAXIMUM_ATTEMPTS_REACHED, 'id', ApplicationFailure.create({ message: 'db down', type: 'Error' }));
+    const other = new ActivityFailure(
+      'x',
+      'loadSeason',
+      '7',
+      RetryState.MAXIMUM_ATTEMPTS_REACHED,
+      'id',
+      ApplicationFailure.create({ message: 'db down', type: 'Error' }),
+    );
     expect(findBreach(other)).toBeNull();
     expect(findBreach(new Error('plain'))).toBeNull();
     expect(findBreach('not an error')).toBeNull();
@@ -35,7 +57,12 @@ describe('passOnBreach', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(ApplicationFailure);
-    expect(thrown).toMatchObject({ type: DATA_QUALITY_BREACH, nonRetryable: true, message: breach.message, details: [{ batchId: 4 }] });
+    expect(thrown).toMatchObject({
+      type: DATA_QUALITY_BREACH,
+      nonRetryable: true,
+      message: breach.message,
+      details: [{ batchId: 4 }],
+    });
   });
 
   it('re-throws any other error unchanged', () => {

@@ -27,12 +27,29 @@ describe('eraseStripeCustomers', () => {
     const past = new Date(Date.now() - 60_000);
     await queueStripeCustomerDeletions(db.pool, ['cus_erasedA1', 'cus_erasedB2'], past);
     await queueStripeCustomerDeletions(db.pool, ['cus_later3'], new Date(Date.now() + 3_600_000));
-    const config = loadConfig({ ...process.env, DATABASE_URL: db.url, STRIPE_API_URL: inject('stripeMockUrl'), LOG_LEVEL: 'silent' });
-    const deps = { pool: db.pool, config, log: createLogger({ level: 'silent', name: 'test' }), mlbBaseUrl: 'http://127.0.0.1:9' };
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: db.url,
+      STRIPE_API_URL: inject('stripeMockUrl'),
+      LOG_LEVEL: 'silent',
+    });
+    const deps = {
+      pool: db.pool,
+      config,
+      log: createLogger({ level: 'silent', name: 'test' }),
+      mlbBaseUrl: 'http://127.0.0.1:9',
+    };
     const result = await withPipelineWorker('erase-stripe', deps, (taskQueue) =>
-      client.workflow.execute<typeof eraseStripeCustomers>('eraseStripeCustomers', { taskQueue, workflowId: `erase-stripe-${Date.now()}`, args: [{}] }));
+      client.workflow.execute<typeof eraseStripeCustomers>('eraseStripeCustomers', {
+        taskQueue,
+        workflowId: `erase-stripe-${Date.now()}`,
+        args: [{}],
+      }),
+    );
     expect(result).toEqual({ stillQueued: 0 });
-    const { rows } = await db.pool.query<{ stripe_customer_id: string }>(`SELECT stripe_customer_id FROM stripe_customer_deletions`);
+    const { rows } = await db.pool.query<{ stripe_customer_id: string }>(
+      `SELECT stripe_customer_id FROM stripe_customer_deletions`,
+    );
     expect(rows.map((r) => r.stripe_customer_id)).toEqual(['cus_later3']);
   });
 });

@@ -38,7 +38,10 @@ describe('fantraxSync', () => {
     await seedPublishedWorld(db.pool);
     server = await startFantraxServer({ world: buildLocalWorld(await fantraxWorldPlayers(db.pool)) });
     userId = (await createUser(db.pool, { email: 'gm@example.test', passwordHash: 'x' }))!;
-    await setPreferences(db.pool, userId, { strategy: 'contending', scoringWeights: { probability: 0.5, eta: 0.2, age: 0.1, dynastyValue: 0.2 } });
+    await setPreferences(db.pool, userId, {
+      strategy: 'contending',
+      scoringWeights: { probability: 0.5, eta: 0.2, age: 0.1, dynastyValue: 0.2 },
+    });
     connection = await Connection.connect({ address: inject('temporalAddress') });
     client = new Client({ connection });
   });
@@ -55,15 +58,27 @@ describe('fantraxSync', () => {
   async function deps(fantraxUrl = server.url) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'afwd-fantrax-'));
     const level = process.env.TEST_LOG_LEVEL ?? 'silent';
-    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: level, AFWD_DATA_DIR: dataDir, FANTRAX_API_URL: fantraxUrl, FANTRAX_SECRET_KEYS: keys, FANTRAX_REQUEST_TIMEOUT_MS: '500' });
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      LOG_LEVEL: level,
+      AFWD_DATA_DIR: dataDir,
+      FANTRAX_API_URL: fantraxUrl,
+      FANTRAX_SECRET_KEYS: keys,
+      FANTRAX_REQUEST_TIMEOUT_MS: '500',
+    });
     return { pool: db.pool, config, log: createLogger({ level: config.logLevel }), mlbBaseUrl: 'http://127.0.0.1:9' };
   }
 
-  it('stores every team\'s roster under the sync, matches the players and computes the recommendations', async () => {
+  it("stores every team's roster under the sync, matches the players and computes the recommendations", async () => {
     await link(DEMO_SECRET_ID);
     server.setFailure(null);
     const result = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
-      client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+      client.workflow.execute<typeof fantraxSync>('fantraxSync', {
+        taskQueue,
+        workflowId: fantraxSyncWorkflowId({ userId }),
+        args: [{ userId }],
+      }),
+    );
     expect(result.leagues).toHaveLength(1);
     expect(result.leagues[0]).toMatchObject({ leagueId: DEMO_LEAGUE_ID, status: 'synced' });
     expect(result.recommendations).toBe(1);
@@ -72,11 +87,17 @@ describe('fantraxSync', () => {
     const roster = await rosterEntries(db.pool, userId, DEMO_LEAGUE_ID, result.syncId);
     expect(new Set(roster.map((e) => e.teamId)).size).toBe(12);
     expect(roster.filter((e) => e.teamId === DEMO_TEAM_ID && e.rosterStatus === 'MINORS')).toHaveLength(8);
-    expect((await leaguesOf(db.pool, userId))[0]).toMatchObject({ leagueName: 'A Fine Wine Demo League', teamId: DEMO_TEAM_ID, status: 'synced' });
+    expect((await leaguesOf(db.pool, userId))[0]).toMatchObject({
+      leagueName: 'A Fine Wine Demo League',
+      teamId: DEMO_TEAM_ID,
+      status: 'synced',
+    });
 
     const matches = await matchesOf(db.pool, userId);
     expect(matches.filter((m) => m.label === 'certain').length).toBeGreaterThan(30);
-    expect(matches.filter((m) => m.label === 'none').map((m) => m.fantraxName)).toEqual(expect.arrayContaining(['Castellano, Bartolo']));
+    expect(matches.filter((m) => m.label === 'none').map((m) => m.fantraxName)).toEqual(
+      expect.arrayContaining(['Castellano, Bartolo']),
+    );
 
     const stored = await recommendationsOf(db.pool, userId, DEMO_LEAGUE_ID);
     expect(stored?.body.strategy).toBe('contending');
@@ -88,7 +109,12 @@ describe('fantraxSync', () => {
 
     // A second sync stores its own rosters; the first one's stay.
     const again = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
-      client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+      client.workflow.execute<typeof fantraxSync>('fantraxSync', {
+        taskQueue,
+        workflowId: fantraxSyncWorkflowId({ userId }),
+        args: [{ userId }],
+      }),
+    );
     expect(again.syncId).not.toBe(result.syncId);
     expect(await rosterEntries(db.pool, userId, DEMO_LEAGUE_ID, result.syncId)).toHaveLength(roster.length);
     expect(await rosterEntries(db.pool, userId, DEMO_LEAGUE_ID)).toHaveLength(roster.length);
@@ -99,7 +125,12 @@ describe('fantraxSync', () => {
     server.setFailure({ kind: 'private-league', leagueId: DEMO_LEAGUE_ID });
     try {
       const result = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
-        client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+        client.workflow.execute<typeof fantraxSync>('fantraxSync', {
+          taskQueue,
+          workflowId: fantraxSyncWorkflowId({ userId }),
+          args: [{ userId }],
+        }),
+      );
       expect(result.leagues[0]).toMatchObject({ status: 'inaccessible', rostered: 0 });
       expect((await leaguesOf(db.pool, userId))[0]?.status).toBe('inaccessible');
       // The rosters seen before still stand: the advice is not recomputed as if nobody rostered anyone.
@@ -120,7 +151,12 @@ describe('fantraxSync', () => {
     const before = server.calls().filter((m) => m === 'getLeagues').length;
     try {
       const result = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
-        client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+        client.workflow.execute<typeof fantraxSync>('fantraxSync', {
+          taskQueue,
+          workflowId: fantraxSyncWorkflowId({ userId }),
+          args: [{ userId }],
+        }),
+      );
       expect(result.leagues[0]).toMatchObject({ status: 'synced' });
       expect(server.calls().filter((m) => m === 'getLeagues').length - before).toBe(4);
     } finally {
@@ -131,7 +167,11 @@ describe('fantraxSync', () => {
   it('the daily sync starts one sync per linked user, which runs on its own', async () => {
     await link(DEMO_SECRET_ID);
     const synced = await withPipelineWorker('fantrax', await deps(), async (taskQueue) => {
-      const all = await client.workflow.execute<typeof fantraxSyncAll>('fantraxSyncAll', { taskQueue, workflowId: `fantrax-sync-all-${Date.now()}`, args: [{}] });
+      const all = await client.workflow.execute<typeof fantraxSyncAll>('fantraxSyncAll', {
+        taskQueue,
+        workflowId: `fantrax-sync-all-${Date.now()}`,
+        args: [{}],
+      });
       expect(all).toEqual({ started: 1, running: 0 });
       return client.workflow.getHandle<typeof fantraxSync>(fantraxSyncWorkflowId({ userId })).result();
     });
@@ -141,8 +181,12 @@ describe('fantraxSync', () => {
   it('fails at once on a refused Secret ID, marks the link for reconnecting, and the daily sync then skips the user', async () => {
     await link('a-secret-fantrax-does-not-know');
     const failure = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
-      client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }))
-      .catch((e: unknown) => e);
+      client.workflow.execute<typeof fantraxSync>('fantraxSync', {
+        taskQueue,
+        workflowId: fantraxSyncWorkflowId({ userId }),
+        args: [{ userId }],
+      }),
+    ).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const cause = (failure as WorkflowFailedError).cause?.cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
@@ -153,15 +197,28 @@ describe('fantraxSync', () => {
     expect(stored?.lastError).toMatch(/FantraxInvalidSecretId/);
 
     const all = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
-      client.workflow.execute<typeof fantraxSyncAll>('fantraxSyncAll', { taskQueue, workflowId: `fantrax-sync-all-${Date.now()}`, args: [{}] }));
+      client.workflow.execute<typeof fantraxSyncAll>('fantraxSyncAll', {
+        taskQueue,
+        workflowId: `fantrax-sync-all-${Date.now()}`,
+        args: [{}],
+      }),
+    );
     expect(all).toEqual({ started: 0, running: 0 });
   });
 
   it('fails at once on a secret no key of the keyring opens (its key was dropped), and marks the link for reconnecting', async () => {
-    await saveLink(db.pool, userId, createSecretBox({ keys: [generateKey('a-dropped-key')] }).seal(DEMO_SECRET_ID, userId));
+    await saveLink(
+      db.pool,
+      userId,
+      createSecretBox({ keys: [generateKey('a-dropped-key')] }).seal(DEMO_SECRET_ID, userId),
+    );
     const failure = await withPipelineWorker('fantrax', await deps(), (taskQueue) =>
-      client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }))
-      .catch((e: unknown) => e);
+      client.workflow.execute<typeof fantraxSync>('fantraxSync', {
+        taskQueue,
+        workflowId: fantraxSyncWorkflowId({ userId }),
+        args: [{ userId }],
+      }),
+    ).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const cause = (failure as WorkflowFailedError).cause?.cause;
     expect((cause as ApplicationFailure).type).toBe('FantraxInvalidSecretId');
@@ -180,7 +237,12 @@ describe('fantraxSync', () => {
     const twoLeagues = await startFantraxServer({ world });
     try {
       const result = await withPipelineWorker('fantrax', await deps(twoLeagues.url), (taskQueue) =>
-        client.workflow.execute<typeof fantraxSync>('fantraxSync', { taskQueue, workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }] }));
+        client.workflow.execute<typeof fantraxSync>('fantraxSync', {
+          taskQueue,
+          workflowId: fantraxSyncWorkflowId({ userId }),
+          args: [{ userId }],
+        }),
+      );
       expect(result.leagues.map((l) => l.status)).toEqual(['synced', 'synced']);
       const calls = twoLeagues.calls();
       expect(calls.filter((m) => m === 'getTeamRosters')).toHaveLength(2);
@@ -195,7 +257,11 @@ describe('fantraxSync', () => {
     server.setFailure(null);
     const real = createFantraxClient({ baseUrl: server.url, attempts: 1 });
     // The user disconnects right after Fantrax answered, before the activity stores what it read.
-    const disconnectingAfter = <T>(answer: Promise<T>) => answer.then(async (value) => { await deleteLink(db.pool, userId); return value; });
+    const disconnectingAfter = <T>(answer: Promise<T>) =>
+      answer.then(async (value) => {
+        await deleteLink(db.pool, userId);
+        return value;
+      });
     const env = new MockActivityEnvironment();
     const nothingLeft = async () => {
       expect(await linkOf(db.pool, userId)).toBeNull();
@@ -207,16 +273,30 @@ describe('fantraxSync', () => {
     };
 
     // The leagues step: the leagues are not stored again.
-    const leaguesStep = createFantraxActivities(await deps(), { client: { ...real, getLeagues: (secret) => disconnectingAfter(real.getLeagues(secret)) } });
-    await expect(env.run((input: { userId: string }) => leaguesStep.fetchFantraxLeagues(input), { userId })).rejects.toMatchObject({ type: 'FantraxNotLinked' });
+    const leaguesStep = createFantraxActivities(await deps(), {
+      client: { ...real, getLeagues: (secret) => disconnectingAfter(real.getLeagues(secret)) },
+    });
+    await expect(
+      env.run((input: { userId: string }) => leaguesStep.fetchFantraxLeagues(input), { userId }),
+    ).rejects.toMatchObject({ type: 'FantraxNotLinked' });
     await nothingLeft();
 
     // A league step: no matches, rosters or league status left behind.
     await link(DEMO_SECRET_ID);
     const syncId = await startSync(db.pool, userId, 'test');
-    const leagueStep = createFantraxActivities(await deps(), { client: { ...real, getTeamRosters: (leagueId, period) => disconnectingAfter(real.getTeamRosters(leagueId, period)) } });
-    await expect(env.run((input: { userId: string; syncId: number; leagueId: string }) => leagueStep.syncFantraxLeague(input), { userId, syncId, leagueId: DEMO_LEAGUE_ID }))
-      .rejects.toMatchObject({ type: 'FantraxNotLinked' });
+    const leagueStep = createFantraxActivities(await deps(), {
+      client: {
+        ...real,
+        getTeamRosters: (leagueId, period) => disconnectingAfter(real.getTeamRosters(leagueId, period)),
+      },
+    });
+    await expect(
+      env.run((input: { userId: string; syncId: number; leagueId: string }) => leagueStep.syncFantraxLeague(input), {
+        userId,
+        syncId,
+        leagueId: DEMO_LEAGUE_ID,
+      }),
+    ).rejects.toMatchObject({ type: 'FantraxNotLinked' });
     await nothingLeft();
   });
 });

@@ -5,13 +5,23 @@
  * league is skipped. `fantraxSyncAll` (the daily schedule) starts one child per linked user and leaves them running.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import { fantraxSyncWorkflowId } from './fantrax-ids.ts';
 
 const dbStep = { startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 5 } } as const;
 // Fantrax calls retry inside the client too (a few seconds); these retries cover longer outages and rate limits.
-const fantraxStep = { startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 6, initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' } } as const;
+const fantraxStep = {
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 6, initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+} as const;
 
 const db = proxyActivities<Activities>(dbStep);
 const fantrax = proxyActivities<Activities>(fantraxStep);
@@ -22,7 +32,13 @@ export interface FantraxSyncInput {
 
 export interface FantraxSyncResult {
   syncId: number;
-  leagues: { leagueId: string; status: 'synced' | 'inaccessible'; rostered: number; matched: number; uncertain: number }[];
+  leagues: {
+    leagueId: string;
+    status: 'synced' | 'inaccessible';
+    rostered: number;
+    matched: number;
+    uncertain: number;
+  }[];
   /** Leagues whose recommendations were recomputed (0 before the first publication). */
   recommendations: number;
 }
@@ -39,7 +55,8 @@ export async function fantraxSync(input: FantraxSyncInput): Promise<FantraxSyncR
   try {
     const { leagueIds } = await fantrax.fetchFantraxLeagues({ userId });
     const leagues: FantraxSyncResult['leagues'] = [];
-    for (const leagueId of leagueIds) leagues.push({ leagueId, ...(await fantrax.syncFantraxLeague({ userId, syncId, leagueId })) });
+    for (const leagueId of leagueIds)
+      leagues.push({ leagueId, ...(await fantrax.syncFantraxLeague({ userId, syncId, leagueId })) });
     await db.finishFantraxSync({ userId, syncId, error: null });
     const { leagues: recommendations } = await db.recomputeFantraxRecommendations({ userId });
     return { syncId, leagues, recommendations };
@@ -62,7 +79,8 @@ export async function fantraxSyncAll(_input: Record<string, never> = {}): Promis
   for (const userId of userIds) {
     try {
       await startChild(fantraxSync, {
-        workflowId: fantraxSyncWorkflowId({ userId }), args: [{ userId }],
+        workflowId: fantraxSyncWorkflowId({ userId }),
+        args: [{ userId }],
         // Each user's sync stands alone: it outlives this run and its failure is only its own.
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });

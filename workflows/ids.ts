@@ -23,6 +23,8 @@ export function assertPipelineInput(input: PipelineInput): void {
   }
   if (fromSeason > toSeason) throw new RangeError(`fromSeason ${fromSeason} is after toSeason ${toSeason}`);
   if (toSeason - fromSeason < 5) {
-    throw new RangeError(`a pipeline needs at least 6 seasons (labels look 4 seasons ahead), got ${fromSeason}-${toSeason}`);
+    throw new RangeError(
+      `a pipeline needs at least 6 seasons (labels look 4 seasons ahead), got ${fromSeason}-${toSeason}`,
+    );
   }
 }

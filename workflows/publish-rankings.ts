@@ -2,12 +2,29 @@
  * From loaded history to a published site: features, (re)training, inference for current prospects, the ranking
  * snapshot, rank-move notifications, and the atomically switched site. Shared by runPipeline and dailyUpdate.
  */
-import { ActivityFailure, ApplicationFailure, isCancellation, log, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
 const dbStep = { startToCloseTimeout: '20 minutes', retry: { maximumAttempts: 5 } } as const;
-const trainingStep = { startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry: { maximumAttempts: 3 } } as const;
-const siteStep = { startToCloseTimeout: '30 minutes', heartbeatTimeout: '2 minutes', retry: { maximumAttempts: 3 } } as const;
+const trainingStep = {
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: { maximumAttempts: 3 },
+} as const;
+const siteStep = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { maximumAttempts: 3 },
+} as const;
 // Reads two feature files and the stored predictions: seconds on real data, bounded well above that.
 const monitoringStep = { startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 3 } } as const;
 
@@ -49,7 +66,12 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
   const stage = (name: string) => upsertSearchAttributes({ AfwdStage: [name] });
   stage('features');
   const today = input.today ?? new Date().toISOString().slice(0, 10);
-  const features = await db.buildFeatures({ snapshotId: `fs-${runKey}`, fromSeason: input.fromSeason, toSeason: input.toSeason, today });
+  const features = await db.buildFeatures({
+    snapshotId: `fs-${runKey}`,
+    fromSeason: input.fromSeason,
+    toSeason: input.toSeason,
+    today,
+  });
   if (input.retrain !== false) {
     stage('training');
     // The candidate is registered either way; it serves only if it beats the champion on the same holdout.
@@ -66,7 +88,10 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
   }
   stage('inference');
   const predictions = await training.predictProspects({
-    snapshotId: features.snapshotId, modelVersion: model.modelVersion, predictionRunId: `pr-${runKey}`, asOfSeason: features.scoringSeason,
+    snapshotId: features.snapshotId,
+    modelVersion: model.modelVersion,
+    predictionRunId: `pr-${runKey}`,
+    asOfSeason: features.scoringSeason,
   });
   if (patched('model-monitoring')) {
     // Before publishing, so the snapshot's methodology shows today's drift and live calibration. Monitoring is
@@ -74,15 +99,23 @@ export async function publishRankings(input: PublishRankingsInput): Promise<Publ
     // afwd_activity_failures_total). Histories from before the step replay without it (patched). A cancelled run
     // stays cancelled: the cancellation is rethrown, not taken for a monitoring failure.
     stage('monitoring');
-    await monitoring.monitorModel({ day: today, predictionRunId: predictions.predictionRunId }).catch((error: unknown) => {
-      if (isCancellation(error)) throw error;
-      log.warn('model monitoring failed; publishing without it', failureFields(error));
-    });
+    await monitoring
+      .monitorModel({ day: today, predictionRunId: predictions.predictionRunId })
+      .catch((error: unknown) => {
+        if (isCancellation(error)) throw error;
+        log.warn('model monitoring failed; publishing without it', failureFields(error));
+      });
   }
   stage('publishing');
-  const snapshot = await db.publishSnapshot({ predictionRunId: predictions.predictionRunId, rankingSnapshotId: `rs-${runKey}` });
+  const snapshot = await db.publishSnapshot({
+    predictionRunId: predictions.predictionRunId,
+    rankingSnapshotId: `rs-${runKey}`,
+  });
   const moves = await db.recordRankMoves({ rankingSnapshotId: snapshot.rankingSnapshotId });
-  const published = await site.publishSite({ rankingSnapshotId: snapshot.rankingSnapshotId, snapshotPath: snapshot.snapshotPath });
+  const published = await site.publishSite({
+    rankingSnapshotId: snapshot.rankingSnapshotId,
+    snapshotPath: snapshot.snapshotPath,
+  });
   // Once the site shows the new ranks: e-mail watchers whose prospects moved, and drain the outbox.
   await db.notifyRankMoves({ rankingSnapshotId: snapshot.rankingSnapshotId });
   // Fantrax advice reads the served snapshot: every linked user's recommendations follow the new one.

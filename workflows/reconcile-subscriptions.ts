@@ -7,7 +7,10 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
 const dbStep = { startToCloseTimeout: '1 minute', retry: { maximumAttempts: 5 } } as const;
-const stripeStep = { startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 5, maximumInterval: '1 minute' } } as const;
+const stripeStep = {
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 5, maximumInterval: '1 minute' },
+} as const;
 const { listSubscriptionIds } = proxyActivities<Activities>(dbStep);
 const { reconcileSubscription } = proxyActivities<Activities>(stripeStep);
 
@@ -22,7 +25,9 @@ export interface ReconcileSubscriptionsResult {
   repaired: number;
 }
 
-export async function reconcileSubscriptions(input: ReconcileSubscriptionsInput = {}): Promise<ReconcileSubscriptionsResult> {
+export async function reconcileSubscriptions(
+  input: ReconcileSubscriptionsInput = {},
+): Promise<ReconcileSubscriptionsResult> {
   const limit = input.pageSize ?? 100;
   let after: string | null = null;
   let checked = 0;

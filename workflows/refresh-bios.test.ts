@@ -18,7 +18,12 @@ describe('refreshBios', () => {
   let baseUrl: string;
   const requested: string[] = [];
   const person = (id: number, position: string) => ({
-    id, fullName: `Prospect ${id}`, birthDate: '2003-02-11', primaryPosition: { abbreviation: position }, batSide: { code: 'R' }, pitchHand: { code: 'R' },
+    id,
+    fullName: `Prospect ${id}`,
+    birthDate: '2003-02-11',
+    primaryPosition: { abbreviation: position },
+    batSide: { code: 'R' },
+    pitchHand: { code: 'R' },
   });
 
   beforeAll(async () => {
@@ -28,9 +33,11 @@ describe('refreshBios', () => {
     await db.pool.query(`INSERT INTO players (player_id, full_name, birth_date, primary_position, bat_side, pitch_hand)
       VALUES (700001, 'Prospect 700001', '2003-02-11', 'SS', 'R', 'R'), (700002, 'Prospect 700002', '2003-02-11', 'CF', 'R', 'R'),
              (700003, 'Old Timer', '1990-02-11', 'C', 'R', 'R'), (700004, 'Rehab Veteran', '1992-02-11', '3B', 'R', 'R')`);
-    await db.pool.query(`INSERT INTO player_bio_versions (player_id, seen_on, birth_date, primary_position, bat_side, pitch_hand)
+    await db.pool
+      .query(`INSERT INTO player_bio_versions (player_id, seen_on, birth_date, primary_position, bat_side, pitch_hand)
       SELECT player_id, '2024-03-01', birth_date, primary_position, bat_side, pitch_hand FROM players`);
-    await db.pool.query(`INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, hits, home_runs, base_on_balls,
+    await db.pool
+      .query(`INSERT INTO player_season_stats (season, player_id, sport_id, stat_group, games, hits, home_runs, base_on_balls,
       hit_by_pitch, strike_outs, plate_appearances, at_bats, doubles, triples, intentional_walks, stolen_bases, caught_stealing, sac_flies, source)
       SELECT s, id, 12, 'hitting', 100, 110, 12, 40, 5, 90, 420, 370, 20, 3, 2, 10, 3, 4, 'test'
       FROM (VALUES (2024, 700001), (2024, 700002), (2019, 700003), (2024, 700004), (2023, 700004)) AS v(s, id)`);
@@ -55,14 +62,20 @@ describe('refreshBios', () => {
     const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
     const taskQueue = `bios-${process.pid}-${workflowId}`;
     const { worker, connection: workerConnection } = await createPipelineWorker({
-      address: inject('temporalAddress'), namespace: 'default', taskQueue,
+      address: inject('temporalAddress'),
+      namespace: 'default',
+      taskQueue,
       deps: { pool: db.pool, config, log: createLogger({ level: 'warn' }), mlbBaseUrl: baseUrl },
     });
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {
-      return await worker.runUntil(new Client({ connection }).workflow.execute<typeof refreshBios>('refreshBios', {
-        taskQueue, workflowId: `${workflowId}-${Date.now()}`, args: [{}],
-      }));
+      return await worker.runUntil(
+        new Client({ connection }).workflow.execute<typeof refreshBios>('refreshBios', {
+          taskQueue,
+          workflowId: `${workflowId}-${Date.now()}`,
+          args: [{}],
+        }),
+      );
     } finally {
       await connection.close();
       await workerConnection.close();
@@ -74,7 +87,9 @@ describe('refreshBios', () => {
     expect(first).toMatchObject({ season: 2024, players: 2, httpRequests: 1, responsesLost: 0, biosLoaded: 2 });
     expect(requested).toEqual(['/api/v1/people?personIds=700001,700002']);
     const today = new Date().toISOString().slice(0, 10);
-    const { rows } = await db.pool.query(`SELECT player_id, to_char(seen_on, 'YYYY-MM-DD') AS seen_on, primary_position FROM player_bio_versions ORDER BY 1, 2`);
+    const { rows } = await db.pool.query(
+      `SELECT player_id, to_char(seen_on, 'YYYY-MM-DD') AS seen_on, primary_position FROM player_bio_versions ORDER BY 1, 2`,
+    );
     expect(rows).toEqual([
       { player_id: 700001, seen_on: '2024-03-01', primary_position: 'SS' },
       { player_id: 700001, seen_on: today, primary_position: 'P' },

@@ -7,8 +7,16 @@ import type { Activities } from '../activities/index.ts';
 import type { FetchProspectBiosResult } from '../activities/bio-refresh.ts';
 
 // Like a season fetch: many rate-limited requests, heartbeating, retried cheaply from the landing zone.
-const { fetchProspectBios } = proxyActivities<Activities>({ startToCloseTimeout: '1 hour', heartbeatTimeout: '30 seconds', retry: { maximumAttempts: 8, maximumInterval: '1 minute' } });
-const { loadSeason } = proxyActivities<Activities>({ startToCloseTimeout: '20 minutes', heartbeatTimeout: '1 minute', retry: { maximumAttempts: 8, maximumInterval: '30 seconds' } });
+const { fetchProspectBios } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
+  retry: { maximumAttempts: 8, maximumInterval: '1 minute' },
+});
+const { loadSeason } = proxyActivities<Activities>({
+  startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumAttempts: 8, maximumInterval: '30 seconds' },
+});
 
 export interface RefreshBiosInput {
   /** Base URL of the source (a `--source` archive server); default the worker's. */

@@ -45,7 +45,11 @@ describe('sendOutbox orchestration', () => {
     const sent: number[] = [];
     const { worker: w, taskQueue } = await worker(stubs([[1, 2], [3, 4], [5, 6], [7]], sent));
     const totals = await w.runUntil(async () => {
-      const handle = await client.workflow.start<typeof sendOutbox>('sendOutbox', { taskQueue, workflowId: taskQueue, args: [{ batchSize: 2, maxBatches: 2 }] });
+      const handle = await client.workflow.start<typeof sendOutbox>('sendOutbox', {
+        taskQueue,
+        workflowId: taskQueue,
+        args: [{ batchSize: 2, maxBatches: 2 }],
+      });
       const result = await handle.result();
       const first = await client.workflow.getHandle(taskQueue, handle.firstExecutionRunId).describe();
       expect(first.status.name).toBe('CONTINUED_AS_NEW');
@@ -58,9 +62,13 @@ describe('sendOutbox orchestration', () => {
   it('is one drain per task queue: asking again while it runs signals it, and it takes one more pass', async () => {
     const sent: number[] = [];
     let open!: () => void;
-    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
     let claiming!: () => void;
-    const claimStarted = new Promise<void>((resolve) => { claiming = resolve; });
+    const claimStarted = new Promise<void>((resolve) => {
+      claiming = resolve;
+    });
     // The first claim finds nothing, but more is queued (and signalled) while it runs: the drain must look again.
     // (A signal that comes before the first claim needs no second pass: that claim sees what it announced.)
     const { worker: w, taskQueue } = await worker(stubs([[], [9]], sent, gate, claiming));

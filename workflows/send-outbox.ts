@@ -7,10 +7,16 @@ import { continueAsNew, defineSignal, proxyActivities, setHandler, sleep, workfl
 import type { Activities } from '../activities/index.ts';
 import type { SendOutcome } from '../activities/notifications.ts';
 
-const db = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 5, initialInterval: '2 seconds' } });
+const db = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5, initialInterval: '2 seconds' },
+});
 // SMTP timeouts (mailer.ts) end well inside this, so an attempt records its own outcome; a retry after a crash finds
 // the attempt open and does not send again (a drain after the claim lease marks it 'unconfirmed').
-const smtp = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 5, initialInterval: '5 seconds', maximumInterval: '1 minute' } });
+const smtp = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 5, initialInterval: '5 seconds', maximumInterval: '1 minute' },
+});
 
 /** More was queued: take one more pass before ending. */
 export const outboxQueuedSignal = defineSignal('outboxQueued');
@@ -46,7 +52,14 @@ export function outboxScheduleId(): string {
 const EMPTY: SendOutboxTotals = { sent: 0, retrying: 0, failed: 0, cancelled: 0, unconfirmed: 0, skipped: 0 };
 
 export async function sendOutbox(input: SendOutboxInput = {}): Promise<SendOutboxTotals> {
-  const { batchSize = 10, maxAttempts = 8, retryBaseSeconds = 60, waitForRetriesSeconds = 0, claimLeaseSeconds = 1800, maxBatches = 50 } = input;
+  const {
+    batchSize = 10,
+    maxAttempts = 8,
+    retryBaseSeconds = 60,
+    waitForRetriesSeconds = 0,
+    claimLeaseSeconds = 1800,
+    maxBatches = 50,
+  } = input;
   const totals = { ...EMPTY, ...input.totals };
   let queued = false;
   setHandler(outboxQueuedSignal, () => {
@@ -55,10 +68,13 @@ export async function sendOutbox(input: SendOutboxInput = {}): Promise<SendOutbo
   for (let batch = 1; ; batch++) {
     queued = false;
     const ids = await db.claimDueEmails({ limit: batchSize, leaseSeconds: claimLeaseSeconds });
-    const outcomes = await Promise.all(ids.map((emailId) => smtp.sendEmail({ emailId, maxAttempts, retryBaseSeconds, leaseSeconds: claimLeaseSeconds })));
+    const outcomes = await Promise.all(
+      ids.map((emailId) => smtp.sendEmail({ emailId, maxAttempts, retryBaseSeconds, leaseSeconds: claimLeaseSeconds })),
+    );
     for (const outcome of outcomes) totals[outcome]++;
     if (ids.length === batchSize || queued) {
-      if (batch >= maxBatches || workflowInfo().continueAsNewSuggested) await continueAsNew<typeof sendOutbox>({ ...input, totals });
+      if (batch >= maxBatches || workflowInfo().continueAsNewSuggested)
+        await continueAsNew<typeof sendOutbox>({ ...input, totals });
       continue;
     }
     const wait = waitForRetriesSeconds > 0 ? await db.secondsUntilNextEmail() : null;

@@ -7,7 +7,16 @@
  * Compensation: when a payment cannot be turned into premium because the account no longer exists, the subscription
  * is cancelled at Stripe at once, so nobody keeps paying for nothing (a refund of the charge is left to a person).
  */
-import { ActivityFailure, allHandlersFinished, condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { BillingEvent } from '../billing/events.ts';
 import { STRIPE_EVENT_SIGNAL } from './billing-ids.ts';
@@ -16,7 +25,8 @@ import { STRIPE_EVENT_SIGNAL } from './billing-ids.ts';
 // refuses outright fails for good instead: see cancelStripeSubscription.)
 const dbStep = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } } as const;
 const stripeStep = { startToCloseTimeout: '2 minutes', retry: { maximumInterval: '10 minutes' } } as const;
-const { recordBillingEvent, syncEntitlement, queueWelcomeEmail, requestOutboxDrain } = proxyActivities<Activities>(dbStep);
+const { recordBillingEvent, syncEntitlement, queueWelcomeEmail, requestOutboxDrain } =
+  proxyActivities<Activities>(dbStep);
 const { cancelStripeSubscription } = proxyActivities<Activities>(stripeStep);
 
 export const stripeEventSignal = defineSignal<[BillingEvent]>(STRIPE_EVENT_SIGNAL);
@@ -116,11 +126,16 @@ export async function subscriptionSaga(input: SubscriptionSagaInput): Promise<vo
     }
     wakeAt = nextWake(role.until);
     if (CONFIRMING.has(event.type) && PAID.has(event.subscription.status) && role.entitled === 'premium') {
-      if (await queueWelcomeEmail({ userId: recorded.userId, subscriptionId: event.subscription.subscriptionId })) await requestOutboxDrain();
+      if (await queueWelcomeEmail({ userId: recorded.userId, subscriptionId: event.subscription.subscriptionId }))
+        await requestOutboxDrain();
     }
   }
   await condition(allHandlersFinished);
   await continueAsNew<typeof subscriptionSaga>({
-    ...input, userId, pending, seen: [...seen].slice(-50), wakeAt,
+    ...input,
+    userId,
+    pending,
+    seen: [...seen].slice(-50),
+    wakeAt,
   });
 }

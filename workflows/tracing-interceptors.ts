@@ -10,7 +10,12 @@ import {
   OpenTelemetryInternalsInterceptor,
   OpenTelemetryOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
-import type { GetLogAttributesInput, Next, WorkflowInterceptorsFactory, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
+import type {
+  GetLogAttributesInput,
+  Next,
+  WorkflowInterceptorsFactory,
+  WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
 
 /** Temporal's `trace_id`/`span_id` (and `trace_flags`) on a workflow's log line, named as on every other line. */
 export function traceLogFields(attributes: Record<string, unknown>): Record<string, unknown> {
@@ -21,7 +26,10 @@ export function traceLogFields(attributes: Record<string, unknown>): Record<stri
 
 /** Outermost, so it renames what the OpenTelemetry interceptor inside it added. */
 class TraceLogFields implements WorkflowOutboundCallsInterceptor {
-  getLogAttributes(input: GetLogAttributesInput, next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>): Record<string, unknown> {
+  getLogAttributes(
+    input: GetLogAttributesInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>,
+  ): Record<string, unknown> {
     return traceLogFields(next(input));
   }
 }

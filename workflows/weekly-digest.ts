@@ -6,7 +6,10 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import { isoWeek } from '../notifications/iso-week.ts';
 
-const { queueWeeklyDigests, requestOutboxDrain } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 5 } });
+const { queueWeeklyDigests, requestOutboxDrain } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 5 },
+});
 
 export interface WeeklyDigestInput {
   /** `YYYY-Www`. @default the week of the workflow's clock (replay-safe) */

@@ -21,6 +21,8 @@ export async function weeklyRetraining(input: WeeklyRetrainingInput): Promise<Pu
   const season = input.season ?? new Date().getUTCFullYear();
   return executeChild(publishRankings, {
     workflowId: `${workflowInfo().workflowId}/publish`,
-    args: [{ fromSeason: input.fromSeason, toSeason: season, retrain: true, ...(input.today ? { today: input.today } : {}) }],
+    args: [
+      { fromSeason: input.fromSeason, toSeason: season, retrain: true, ...(input.today ? { today: input.today } : {}) },
+    ],
   });
 }

@@ -8,7 +8,13 @@
 import type Stripe from 'stripe';
 import { writeAudit } from '../../db/audit-log.ts';
 import {
-  deleteUserRow, eraseOutbox, eraseStripeEventCustomers, pseudonymizeAudit, queueStripeCustomerDeletions, stripeCustomersOf, stripeSubscriptionsOf,
+  deleteUserRow,
+  eraseOutbox,
+  eraseStripeEventCustomers,
+  pseudonymizeAudit,
+  queueStripeCustomerDeletions,
+  stripeCustomersOf,
+  stripeSubscriptionsOf,
 } from '../../db/data-rights.ts';
 import { lockCredentials } from '../../db/users.ts';
 import { withTransaction, type Pool } from '../../lib/db.ts';
@@ -21,7 +27,11 @@ export interface ErasureResult {
 }
 
 /** @returns null when the account no longer exists (erased by a concurrent call). */
-export async function eraseAccount(pool: Pool, stripe: () => Stripe, options: { userId: string; pseudonym: string; now: Date }): Promise<ErasureResult | null> {
+export async function eraseAccount(
+  pool: Pool,
+  stripe: () => Stripe,
+  options: { userId: string; pseudonym: string; now: Date },
+): Promise<ErasureResult | null> {
   const { userId, pseudonym, now } = options;
   const customers = await withTransaction(pool, async (client) => {
     const account = await lockCredentials(client, userId);
@@ -34,10 +44,23 @@ export async function eraseAccount(pool: Pool, stripe: () => Stripe, options: { 
     await pseudonymizeAudit(client, userId, pseudonym, [userId, account.email, ...customerIds, ...subscriptionIds]);
     await queueStripeCustomerDeletions(client, customerIds, now);
     await deleteUserRow(client, userId);
-    await writeAudit(client, { actor: pseudonym, action: 'account_deleted', subject: pseudonym, details: { stripeCustomers: customerIds.length } });
+    await writeAudit(client, {
+      actor: pseudonym,
+      action: 'account_deleted',
+      subject: pseudonym,
+      details: { stripeCustomers: customerIds.length },
+    });
     return customerIds;
   });
   if (!customers) return null;
-  const stripePending = customers.length === 0 ? 0 : await deleteStripeCustomers(pool, stripe(), customers.map((customerId) => ({ customerId, attempts: 0 })), now);
+  const stripePending =
+    customers.length === 0
+      ? 0
+      : await deleteStripeCustomers(
+          pool,
+          stripe(),
+          customers.map((customerId) => ({ customerId, attempts: 0 })),
+          now,
+        );
   return { pseudonym, stripePending };
 }

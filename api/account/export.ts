@@ -4,7 +4,15 @@
  * in it, nor other people's data.
  */
 import {
-  exportAudit, exportDiscoveredTables, exportEmails, exportFantraxLink, exportFantraxRosters, exportPasswordResets, exportProfile, exportSessions, type ExportRow,
+  exportAudit,
+  exportDiscoveredTables,
+  exportEmails,
+  exportFantraxLink,
+  exportFantraxRosters,
+  exportPasswordResets,
+  exportProfile,
+  exportSessions,
+  type ExportRow,
 } from '../../db/data-rights.ts';
 import { withTransaction, type Pool } from '../../lib/db.ts';
 
@@ -39,22 +47,26 @@ function plain(value: unknown): unknown {
 
 /** @returns null when there is no such account. */
 export async function exportAccount(pool: Pool, userId: string, now: Date): Promise<AccountExport | null> {
-  return withTransaction(pool, async (client) => {
-    const profile = await exportProfile(client, userId);
-    if (!profile) return null;
-    const result: AccountExport = {
-      format: EXPORT_FORMAT,
-      exportedAt: now.toISOString(),
-      userId,
-      profile,
-      sessions: await exportSessions(client, userId),
-      emails: await exportEmails(client, userId),
-      passwordResets: await exportPasswordResets(client, userId),
-      fantraxLink: await exportFantraxLink(client, userId),
-      fantraxRosters: await exportFantraxRosters(client, userId),
-      auditLog: await exportAudit(client, userId),
-      tables: await exportDiscoveredTables(client, userId),
-    };
-    return plain(result) as AccountExport;
-  }, { snapshot: true });
+  return withTransaction(
+    pool,
+    async (client) => {
+      const profile = await exportProfile(client, userId);
+      if (!profile) return null;
+      const result: AccountExport = {
+        format: EXPORT_FORMAT,
+        exportedAt: now.toISOString(),
+        userId,
+        profile,
+        sessions: await exportSessions(client, userId),
+        emails: await exportEmails(client, userId),
+        passwordResets: await exportPasswordResets(client, userId),
+        fantraxLink: await exportFantraxLink(client, userId),
+        fantraxRosters: await exportFantraxRosters(client, userId),
+        auditLog: await exportAudit(client, userId),
+        tables: await exportDiscoveredTables(client, userId),
+      };
+      return plain(result) as AccountExport;
+    },
+    { snapshot: true },
+  );
 }

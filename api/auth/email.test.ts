@@ -14,7 +14,10 @@ describe('EmailSchema', () => {
     expect(EmailSchema.parse(' Bob@Example.org')).toBe('bob@example.org');
   });
 
-  it.each(['', 'no-at-sign', 'a@b', 'two words@example.com', `${'a'.repeat(250)}@example.com`, "' OR 1=1 --"])('refuses %j', (raw) => {
-    expect(EmailSchema.safeParse(raw).success).toBe(false);
-  });
+  it.each(['', 'no-at-sign', 'a@b', 'two words@example.com', `${'a'.repeat(250)}@example.com`, "' OR 1=1 --"])(
+    'refuses %j',
+    (raw) => {
+      expect(EmailSchema.safeParse(raw).success).toBe(false);
+    },
+  );
 });

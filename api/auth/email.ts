@@ -16,5 +16,11 @@ export const EmailSchema = z
   .string()
   .max(EMAIL_MAX_LENGTH)
   .transform(normalizeEmail)
-  .pipe(z.string().min(3).max(EMAIL_MAX_LENGTH).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address'))
+  .pipe(
+    z
+      .string()
+      .min(3)
+      .max(EMAIL_MAX_LENGTH)
+      .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address'),
+  )
   .openapi({ type: 'string', format: 'email', example: 'ann@example.com' });

@@ -9,8 +9,12 @@ const MINUTE = 60_000;
 const USER = '0b7e2f0c-3f7a-4c59-9f7e-2b1d7d9d4c11';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await createTestDatabase(); });
-afterAll(async () => { await db?.drop(); });
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
 
 function storeAt(clock: { now: number }, env: Record<string, string> = {}): Promise<KeyStore> {
   const config = loadConfig({ ...process.env, DATABASE_URL: db.url, JWT_KEY_ROTATION_DAYS: '30', ...env });
@@ -70,16 +74,18 @@ describe('key store', () => {
     const keys = await storeAt(clock);
     const { token } = await keys.signAccessToken({ userId: USER, role: 'free' });
     const [, body, signature] = token.split('.');
-    const withKid = (kid: string) => `${Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: 'at+jwt' })).toString('base64url')}.${body}.${signature}`;
+    const withKid = (kid: string) =>
+      `${Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: 'at+jwt' })).toString('base64url')}.${body}.${signature}`;
     await expect(keys.verifyAccessToken(withKid('made-up-1'))).rejects.toBeInstanceOf(InvalidTokenError);
     const started = performance.now();
-    for (let i = 2; i < 20; i++) await expect(keys.verifyAccessToken(withKid(`made-up-${i}`))).rejects.toBeInstanceOf(InvalidTokenError);
+    for (let i = 2; i < 20; i++)
+      await expect(keys.verifyAccessToken(withKid(`made-up-${i}`))).rejects.toBeInstanceOf(InvalidTokenError);
     // Before, each could wait up to 2 s for the next reload.
     expect(performance.now() - started).toBeLessThan(500);
     await expect(keys.verifyAccessToken(token)).resolves.toMatchObject({ userId: USER });
   });
 
-  it('rotates after the rotation period: old tokens still verify, the JWKS shows both keys until the old one\'s tokens expired', async () => {
+  it("rotates after the rotation period: old tokens still verify, the JWKS shows both keys until the old one's tokens expired", async () => {
     await db.pool.query('DELETE FROM signing_keys');
     const start = Date.parse('2026-03-01T00:00:00Z');
     const clock = { now: start };
@@ -151,9 +157,16 @@ describe('key store', () => {
       },
     });
     const keys = await createKeyStore({ pool: slowReads, config, now: () => new Date(clock.now) });
-    const signed = await Promise.allSettled([0, 41, 43, 45, 47, 49, 51, 55].map((delay) =>
-      new Promise((resolve) => setTimeout(resolve, delay)).then(() => keys.signAccessToken({ userId: USER, role: 'free' }))));
-    expect(signed.filter((s) => s.status === 'rejected').map((s) => String((s).reason))).toEqual([]);
-    expect(new Set(signed.map((s) => kidOf((s as PromiseFulfilledResult<{ token: string }>).value.token))).size).toBe(1);
+    const signed = await Promise.allSettled(
+      [0, 41, 43, 45, 47, 49, 51, 55].map((delay) =>
+        new Promise((resolve) => setTimeout(resolve, delay)).then(() =>
+          keys.signAccessToken({ userId: USER, role: 'free' }),
+        ),
+      ),
+    );
+    expect(signed.filter((s) => s.status === 'rejected').map((s) => String(s.reason))).toEqual([]);
+    expect(new Set(signed.map((s) => kidOf((s as PromiseFulfilledResult<{ token: string }>).value.token))).size).toBe(
+      1,
+    );
   });
 });

@@ -15,7 +15,17 @@
  * remembered tokens valid until they expire, at most 15 minutes.
  */
 import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import type { Config } from '../../lib/config.ts';
 import { withTransaction, type Pool } from '../../lib/db.ts';
 import { insertSigningKey, lockRotation, usableSigningKeys, type SigningAlg } from '../../db/signing-keys.ts';
@@ -23,7 +33,10 @@ import { ROLES, type Role } from '../env.ts';
 
 export interface KeyStore {
   /** Signs an access token for the user. */
-  signAccessToken(claims: { userId: string; role: Role }): Promise<{ token: string; expiresIn: number; tokenId: string }>;
+  signAccessToken(claims: {
+    userId: string;
+    role: Role;
+  }): Promise<{ token: string; expiresIn: number; tokenId: string }>;
   /** Verifies an access token: algorithm pinned, issuer and audience checked, `typ` must be an access token. Throws on anything wrong. */
   verifyAccessToken(token: string): Promise<{ userId: string; role: Role; tokenId: string }>;
   /** The claims of a token this process already verified and that has not expired; undefined otherwise. No crypto. */
@@ -86,27 +99,42 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
   const verified = new Map<string, { claims: { userId: string; role: Role; tokenId: string }; expMs: number }>();
 
   const stale = (createdAt: Date) => deps.now().getTime() - createdAt.getTime() >= rotationMs;
-  const usable = (key: LoadedKey) => key.retiredAt === null || key.retiredAt.getTime() + verifyWindowMs > deps.now().getTime();
+  const usable = (key: LoadedKey) =>
+    key.retiredAt === null || key.retiredAt.getTime() + verifyWindowMs > deps.now().getTime();
 
   async function loadFrom(db: Pool): Promise<void> {
     const rows = await usableSigningKeys(db, new Date(deps.now().getTime() - verifyWindowMs));
     const next = new Map<string, LoadedKey>();
     for (const row of rows) {
       const known = keys.get(row.kid);
-      const publicKey = known?.publicKey ?? await importJWK(row.publicJwk as JWK, row.alg) as CryptoKey;
-      next.set(row.kid, { kid: row.kid, alg: row.alg, publicKey, publicJwk: row.publicJwk, createdAt: row.createdAt, retiredAt: row.retiredAt });
+      const publicKey = known?.publicKey ?? ((await importJWK(row.publicJwk as JWK, row.alg)) as CryptoKey);
+      next.set(row.kid, {
+        kid: row.kid,
+        alg: row.alg,
+        publicKey,
+        publicJwk: row.publicJwk,
+        createdAt: row.createdAt,
+        retiredAt: row.retiredAt,
+      });
     }
     keys = next;
     const newest = rows.find((row) => row.retiredAt === null);
     if (!newest) signer = null;
     else if (signer?.kid !== newest.kid) {
-      signer = { kid: newest.kid, alg: newest.alg, privateKey: await importJWK(newest.privateJwk as JWK, newest.alg) as CryptoKey, createdAt: newest.createdAt };
+      signer = {
+        kid: newest.kid,
+        alg: newest.alg,
+        privateKey: (await importJWK(newest.privateJwk as JWK, newest.alg)) as CryptoKey,
+        createdAt: newest.createdAt,
+      };
     }
     loadedAtMs = performance.now();
   }
 
   function reload(): Promise<void> {
-    loading ??= loadFrom(pool).finally(() => { loading = null; });
+    loading ??= loadFrom(pool).finally(() => {
+      loading = null;
+    });
     return loading;
   }
 
@@ -122,10 +150,19 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
       // Another instance may have rotated while we waited for the lock: then its key is ours too.
       const current = (await usableSigningKeys(client, deps.now())).find((row) => row.retiredAt === null);
       if (current && current.alg === jwt.alg && !stale(current.createdAt)) return;
-      const { publicKey, privateKey } = await generateKeyPair(jwt.alg, { extractable: true, ...(jwt.alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
+      const { publicKey, privateKey } = await generateKeyPair(jwt.alg, {
+        extractable: true,
+        ...(jwt.alg === 'EdDSA' ? { crv: 'Ed25519' } : {}),
+      });
       const publicJwk = await exportJWK(publicKey);
       const kid = await calculateJwkThumbprint(publicJwk);
-      await insertSigningKey(client, { kid, alg: jwt.alg, publicJwk: { ...publicJwk }, privateJwk: { ...await exportJWK(privateKey) }, createdAt: deps.now() });
+      await insertSigningKey(client, {
+        kid,
+        alg: jwt.alg,
+        publicJwk: { ...publicJwk },
+        privateJwk: { ...(await exportJWK(privateKey)) },
+        createdAt: deps.now(),
+      });
     });
     await reloadAfterChange();
   }
@@ -136,7 +173,9 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
     if (needsRotation()) {
       await reload();
       if (needsRotation()) {
-        rotating ??= rotate().finally(() => { rotating = null; });
+        rotating ??= rotate().finally(() => {
+          rotating = null;
+        });
         await rotating;
       }
     }
@@ -205,7 +244,8 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
       } catch {
         throw new InvalidTokenError('not a JWS');
       }
-      if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128) throw new InvalidTokenError('no kid');
+      if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128)
+        throw new InvalidTokenError('no kid');
       const key = await keyFor(header.kid);
       if (!key || !usable(key)) throw new InvalidTokenError('unknown or expired key');
       if (header.alg !== key.alg) throw new InvalidTokenError('algorithm does not match the key');
@@ -226,8 +266,10 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
         throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token', { expired });
       }
       const role = payload['role'];
-      if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new InvalidTokenError('no valid role');
-      if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new InvalidTokenError('subject is not a user id');
+      if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role))
+        throw new InvalidTokenError('no valid role');
+      if (typeof payload.sub !== 'string' || !UUID.test(payload.sub))
+        throw new InvalidTokenError('subject is not a user id');
       const claims = { userId: payload.sub, role: role as Role, tokenId: payload.jti as string };
       // exp is a required claim, checked by jwtVerify: a number here.
       remember(token, claims, payload.exp!);
@@ -239,7 +281,9 @@ export async function createKeyStore(deps: { pool: Pool; config: Config; now(): 
       // Before the first token is signed there is no key yet: make one, so the set is never empty.
       if (needsRotation()) await currentSigner();
       return {
-        keys: [...keys.values()].filter(usable).map((key) => ({ ...key.publicJwk, kid: key.kid, alg: key.alg, use: 'sig' })),
+        keys: [...keys.values()]
+          .filter(usable)
+          .map((key) => ({ ...key.publicJwk, kid: key.kid, alg: key.alg, use: 'sig' })),
       };
     },
   };

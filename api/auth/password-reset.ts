@@ -31,14 +31,19 @@ export function resetUrl(siteUrl: string, token: string): string {
  * prefix, so every request is its own e-mail (and a retried step is not a second one).
  * @returns the token (tests read it; the route never answers it).
  */
-export async function requestPasswordReset(pool: Pool, options: { userId: string; siteUrl: string; now: Date }): Promise<string> {
+export async function requestPasswordReset(
+  pool: Pool,
+  options: { userId: string; siteUrl: string; now: Date },
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const tokenHash = hashResetToken(token);
   const expiresAt = new Date(options.now.getTime() + PASSWORD_RESET_TTL_SECONDS * 1000);
   await withTransaction(pool, async (client) => {
     await insertPasswordResetToken(client, { tokenHash, userId: options.userId, createdAt: options.now, expiresAt });
     await enqueueEmail(client, {
-      userId: options.userId, kind: 'password_reset', dedupeKey: `password_reset:${tokenHash.slice(0, 16)}`,
+      userId: options.userId,
+      kind: 'password_reset',
+      dedupeKey: `password_reset:${tokenHash.slice(0, 16)}`,
       payload: { resetUrl: resetUrl(options.siteUrl, token), expiresAt: expiresAt.toISOString() },
     });
     await writeAudit(client, { actor: options.userId, action: 'password_reset_requested', subject: options.userId });
@@ -52,7 +57,10 @@ export type ResetOutcome = { ok: true; userId: string } | { ok: false; reason: '
  * Spends the token and sets the new password. The argon2id hash is made before the transaction, so no row lock is
  * held while it runs.
  */
-export async function confirmPasswordReset(pool: Pool, options: { token: string; password: string; now: Date }): Promise<ResetOutcome> {
+export async function confirmPasswordReset(
+  pool: Pool,
+  options: { token: string; password: string; now: Date },
+): Promise<ResetOutcome> {
   if (!PASSWORD_RESET_TOKEN_PATTERN.test(options.token)) return { ok: false, reason: 'unknown' };
   const passwordHash = await hashPassword(options.password);
   return withTransaction(pool, async (client): Promise<ResetOutcome> => {
@@ -60,10 +68,15 @@ export async function confirmPasswordReset(pool: Pool, options: { token: string;
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.usedAt) return { ok: false, reason: 'used' };
     if (row.expiresAt.getTime() <= options.now.getTime()) return { ok: false, reason: 'expired' };
-    if (!await setPasswordHash(client, row.userId, passwordHash)) return { ok: false, reason: 'unknown' };
+    if (!(await setPasswordHash(client, row.userId, passwordHash))) return { ok: false, reason: 'unknown' };
     await usePasswordResetTokens(client, row.userId, options.now);
     const revoked = await revokeUserTokens(client, row.userId, 'password_reset', options.now);
-    await writeAudit(client, { actor: row.userId, action: 'password_reset', subject: row.userId, details: { tokensRevoked: revoked } });
+    await writeAudit(client, {
+      actor: row.userId,
+      action: 'password_reset',
+      subject: row.userId,
+      details: { tokensRevoked: revoked },
+    });
     return { ok: true, userId: row.userId };
   });
 }

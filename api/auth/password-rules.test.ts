@@ -1,7 +1,14 @@
 // The password length rules a sign-up or reset is held to, and the warm-up that takes the dummy hash's cost off the
 // first login.
 import { describe, expect, it } from 'vitest';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PasswordSchema, hashPassword, verifyPassword, warmUpPasswords } from './passwords.ts';
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  PasswordSchema,
+  hashPassword,
+  verifyPassword,
+  warmUpPasswords,
+} from './passwords.ts';
 
 describe('PasswordSchema', () => {
   it('takes 10 to 256 characters and refuses anything shorter, longer or not a string', () => {

@@ -4,7 +4,9 @@ import { clearedRefreshCookie, refreshCookie, refreshTokenFromCookies, refreshTo
 describe('the refresh cookie', () => {
   it('is HttpOnly, Secure, SameSite=Strict, scoped to the auth routes and lives as long as the token', () => {
     const cookie = refreshCookie('abc', 2_592_000);
-    expect(cookie.split('; ').sort()).toEqual(['HttpOnly', 'Max-Age=2592000', 'Path=/api/v1/auth', 'SameSite=Strict', 'Secure', 'afwd_refresh=abc'].sort());
+    expect(cookie.split('; ').sort()).toEqual(
+      ['HttpOnly', 'Max-Age=2592000', 'Path=/api/v1/auth', 'SameSite=Strict', 'Secure', 'afwd_refresh=abc'].sort(),
+    );
     expect(clearedRefreshCookie()).toMatch(/^afwd_refresh=; Max-Age=0; Path=\/api\/v1\/auth;/);
   });
 
@@ -16,9 +18,18 @@ describe('the refresh cookie', () => {
   });
 
   it('yields to a token in the body, and needs the CSRF header when it is the only source', () => {
-    expect(refreshTokenSource('body-token', 'afwd_refresh=cookie', undefined)).toEqual({ token: 'body-token', from: 'body' });
-    expect(refreshTokenSource(undefined, 'afwd_refresh=cookie', 'afwd-web')).toEqual({ token: 'cookie', from: 'cookie' });
-    expect(refreshTokenSource(undefined, 'afwd_refresh=cookie', 'XMLHttpRequest')).toEqual({ token: null, reason: 'csrf' });
+    expect(refreshTokenSource('body-token', 'afwd_refresh=cookie', undefined)).toEqual({
+      token: 'body-token',
+      from: 'body',
+    });
+    expect(refreshTokenSource(undefined, 'afwd_refresh=cookie', 'afwd-web')).toEqual({
+      token: 'cookie',
+      from: 'cookie',
+    });
+    expect(refreshTokenSource(undefined, 'afwd_refresh=cookie', 'XMLHttpRequest')).toEqual({
+      token: null,
+      reason: 'csrf',
+    });
     expect(refreshTokenSource(undefined, 'afwd_refresh=cookie', undefined)).toEqual({ token: null, reason: 'csrf' });
     expect(refreshTokenSource(undefined, undefined, 'afwd-web')).toEqual({ token: null, reason: 'missing' });
   });

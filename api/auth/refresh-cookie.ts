@@ -35,7 +35,11 @@ export function refreshTokenFromCookies(header: string | undefined): string | un
 export type TokenSource = { token: string; from: 'body' | 'cookie' } | { token: null; reason: 'missing' | 'csrf' };
 
 /** Where a refresh or logout takes its token from: the body first (API clients), else the cookie with the CSRF header. */
-export function refreshTokenSource(bodyToken: string | undefined, cookieHeader: string | undefined, csrfHeader: string | undefined): TokenSource {
+export function refreshTokenSource(
+  bodyToken: string | undefined,
+  cookieHeader: string | undefined,
+  csrfHeader: string | undefined,
+): TokenSource {
   if (bodyToken !== undefined) return { token: bodyToken, from: 'body' };
   const cookie = refreshTokenFromCookies(cookieHeader);
   if (cookie === undefined) return { token: null, reason: 'missing' };

@@ -6,7 +6,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { withTransaction, type Pool } from '../../lib/db.ts';
 import { writeAudit } from '../../db/audit-log.ts';
-import { familyOf, insertRefreshToken, lockFamily, lockRefreshToken, markRefreshTokenUsed, revokeFamily } from '../../db/refresh-tokens.ts';
+import {
+  familyOf,
+  insertRefreshToken,
+  lockFamily,
+  lockRefreshToken,
+  markRefreshTokenUsed,
+  revokeFamily,
+} from '../../db/refresh-tokens.ts';
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 /** 32 bytes in base64url, without padding. */
@@ -21,10 +28,19 @@ export function hashRefreshToken(token: string): string {
 }
 
 /** Starts a family (a login): returns the token to hand to the client. */
-export async function issueRefreshToken(pool: Pool, userId: string, now: Date, familyId: string = randomUUID()): Promise<string> {
+export async function issueRefreshToken(
+  pool: Pool,
+  userId: string,
+  now: Date,
+  familyId: string = randomUUID(),
+): Promise<string> {
   const token = newRefreshToken();
   await insertRefreshToken(pool, {
-    tokenHash: hashRefreshToken(token), userId, familyId, createdAt: now, expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
+    tokenHash: hashRefreshToken(token),
+    userId,
+    familyId,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
   });
   return token;
 }
@@ -50,7 +66,9 @@ export async function rotateRefreshToken(pool: Pool, token: string, now: Date): 
     if (row.usedAt) {
       const revoked = await revokeFamily(client, row.familyId, 'reuse', now);
       await writeAudit(client, {
-        actor: row.userId, action: 'refresh_token.reuse', subject: row.userId,
+        actor: row.userId,
+        action: 'refresh_token.reuse',
+        subject: row.userId,
         details: { familyId: row.familyId, tokensRevoked: revoked, firstUsedAt: row.usedAt.toISOString() },
       });
       return { ok: false, reason: 'reused' };
@@ -60,7 +78,10 @@ export async function rotateRefreshToken(pool: Pool, token: string, now: Date): 
     await markRefreshTokenUsed(client, tokenHash, now);
     const next = newRefreshToken();
     await insertRefreshToken(client, {
-      tokenHash: hashRefreshToken(next), userId: row.userId, familyId: row.familyId, createdAt: now,
+      tokenHash: hashRefreshToken(next),
+      userId: row.userId,
+      familyId: row.familyId,
+      createdAt: now,
       expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
     });
     return { ok: true, userId: row.userId, refreshToken: next };

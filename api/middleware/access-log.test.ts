@@ -10,7 +10,14 @@ import { createUser, type ApiUnderTest } from '../../test/api-users.ts';
 import { createApp } from '../app.ts';
 
 interface AccessLine {
-  msg: string; requestId: string; method: string; path: string; route: string; status: number; ms: number; userId?: string;
+  msg: string;
+  requestId: string;
+  method: string;
+  path: string;
+  route: string;
+  status: number;
+  ms: number;
+  userId?: string;
 }
 
 /** The production logger (its name, level handling and redaction), writing to memory instead of stdout. */
@@ -41,22 +48,38 @@ describe('access log', () => {
   });
 
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
-  const accessLines = () => lines().filter((line) => line['msg'] === 'request' || line['msg'] === 'request failed') as unknown as AccessLine[];
+  const accessLines = () =>
+    lines().filter((line) => line['msg'] === 'request' || line['msg'] === 'request failed') as unknown as AccessLine[];
 
   it('writes one line per request: its id (the x-request-id header), method, route pattern, status, ms and user', async () => {
     // Registers and logs in through this app: two POSTs carrying the password.
     const user = await createUser({ app, deps: api.deps });
     const sent: { res: Response; method: string; route: string; status: number; userId?: string }[] = [];
-    const send = async (method: string, path: string, expected: { route: string; status: number; userId?: string }, headers: Record<string, string> = {}) => {
+    const send = async (
+      method: string,
+      path: string,
+      expected: { route: string; status: number; userId?: string },
+      headers: Record<string, string> = {},
+    ) => {
       const res = await app.request(path, { method, headers });
       expect(res.status).toBe(expected.status);
       await res.arrayBuffer();
       sent.push({ res, method, ...expected });
     };
-    await send('GET', '/api/v1/users/me', { route: '/api/v1/users/:userId', status: 200, userId: user.userId }, { authorization: `Bearer ${user.accessToken}` });
+    await send(
+      'GET',
+      '/api/v1/users/me',
+      { route: '/api/v1/users/:userId', status: 200, userId: user.userId },
+      { authorization: `Bearer ${user.accessToken}` },
+    );
     await send('GET', '/healthz', { route: '/healthz', status: 200 }, { 'x-request-id': 'given-request-id-1' });
     await send('GET', '/api/v1/prospects?page=0', { route: '/api/v1/prospects', status: 400 });
-    await send('GET', '/api/v1/users/me', { route: '/api/v1/users/:userId', status: 401 }, { authorization: 'Bearer not.a.token' });
+    await send(
+      'GET',
+      '/api/v1/users/me',
+      { route: '/api/v1/users/:userId', status: 401 },
+      { authorization: 'Bearer not.a.token' },
+    );
 
     const access = accessLines();
     // The register and login, then one per request above.

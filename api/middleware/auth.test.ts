@@ -1,4 +1,13 @@
-import { base64url, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  base64url,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../../test/api.ts';
@@ -15,20 +24,37 @@ beforeAll(async () => {
   api = await createTestApi();
   user = await createUser(api);
   const { rows } = await api.deps.pool.query<{ kid: string; private_jwk: JWK; public_jwk: JWK }>(
-    `SELECT kid, private_jwk, public_jwk FROM signing_keys WHERE retired_at IS NULL`);
+    `SELECT kid, private_jwk, public_jwk FROM signing_keys WHERE retired_at IS NULL`,
+  );
   kid = rows[0]!.kid;
   publicJwk = rows[0]!.public_jwk;
-  privateKey = await importJWK(rows[0]!.private_jwk, 'EdDSA') as CryptoKey;
+  privateKey = (await importJWK(rows[0]!.private_jwk, 'EdDSA')) as CryptoKey;
 });
-afterAll(async () => { await api?.close(); });
+afterAll(async () => {
+  await api?.close();
+});
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** A token signed with the real key, with the claims and header a test wants. */
-function forge(claims: JWTPayload = {}, header: Record<string, unknown> = {}, key: CryptoKey = privateKey): Promise<string> {
+function forge(
+  claims: JWTPayload = {},
+  header: Record<string, unknown> = {},
+  key: CryptoKey = privateKey,
+): Promise<string> {
   const iat = nowSeconds();
   const { issuer, audience } = api.deps.config.api.jwt;
-  return new SignJWT({ role: 'admin', iss: issuer, aud: audience, sub: user.userId, jti: crypto.randomUUID(), iat, nbf: iat, exp: iat + 600, ...claims })
+  return new SignJWT({
+    role: 'admin',
+    iss: issuer,
+    aud: audience,
+    sub: user.userId,
+    jti: crypto.randomUUID(),
+    iat,
+    nbf: iat,
+    exp: iat + 600,
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt', ...header })
     .sign(key);
 }
@@ -70,7 +96,9 @@ describe('authenticate', () => {
   });
 
   it('refuses expired and not-yet-valid tokens', async () => {
-    await expect401(await me(await forge({ exp: nowSeconds() - 120, iat: nowSeconds() - 1000, nbf: nowSeconds() - 1000 })));
+    await expect401(
+      await me(await forge({ exp: nowSeconds() - 120, iat: nowSeconds() - 1000, nbf: nowSeconds() - 1000 })),
+    );
     await expect401(await me(await forge({ nbf: nowSeconds() + 3600 })));
   });
 
@@ -97,17 +125,28 @@ describe('authenticate', () => {
   });
 
   it('refuses malformed Authorization headers and oversized tokens, never as anonymous', async () => {
-    for (const authorization of ['Bearer', 'Basic dXNlcjpwYXNz', 'Bearer a b', 'Bearer not.a.jwt', `Bearer ${'a'.repeat(5000)}`]) {
+    for (const authorization of [
+      'Bearer',
+      'Basic dXNlcjpwYXNz',
+      'Bearer a b',
+      'Bearer not.a.jwt',
+      `Bearer ${'a'.repeat(5000)}`,
+    ]) {
       await expect401(await api.request('GET', '/api/v1/users/me', { headers: { authorization } }));
     }
   });
 
   it('ignores the header outside /api/v1 and on the token endpoints, so an expired access token cannot block a refresh', async () => {
     const expired = await forge({ exp: nowSeconds() - 120, iat: nowSeconds() - 1000, nbf: nowSeconds() - 1000 });
-    expect((await api.request('GET', '/.well-known/jwks.json', { headers: { authorization: 'Bearer garbage' } })).status).toBe(200);
+    expect(
+      (await api.request('GET', '/.well-known/jwks.json', { headers: { authorization: 'Bearer garbage' } })).status,
+    ).toBe(200);
     expect((await api.request('GET', '/healthz', { token: expired })).status).toBe(200);
     const fresh = await createUser(api);
-    const res = await api.request('POST', '/api/v1/auth/refresh', { token: expired, body: { refreshToken: fresh.refreshToken } });
+    const res = await api.request('POST', '/api/v1/auth/refresh', {
+      token: expired,
+      body: { refreshToken: fresh.refreshToken },
+    });
     expect(res.status).toBe(200);
   });
 });
@@ -118,9 +157,12 @@ describe('bad tokens count against the IP that sends them', () => {
     // A trusted proxy: the last X-Forwarded-For hop gives in-process requests an address.
     proxied = await createTestApi({ env: { API_TRUST_PROXY: '1' } });
   });
-  afterAll(async () => { await proxied?.close(); });
+  afterAll(async () => {
+    await proxied?.close();
+  });
 
-  const from = (ip: string, authorization: string) => proxied.request('GET', '/api/v1/users/me', { headers: { authorization, 'x-forwarded-for': ip } });
+  const from = (ip: string, authorization: string) =>
+    proxied.request('GET', '/api/v1/users/me', { headers: { authorization, 'x-forwarded-for': ip } });
 
   it(`answers 401 to ${BAD_TOKEN_LIMIT} bad tokens a minute, then 429 with Retry-After, for that address only`, async () => {
     const ip = '198.51.100.23';
@@ -145,7 +187,7 @@ describe('bad tokens count against the IP that sends them', () => {
     await expect401(await from('198.51.100.24', 'Bearer not.a.jwt'));
   });
 
-  it('stops verifying a limited address\'s tokens: one verified before still works, a new one waits, and the 429 still names the token', async () => {
+  it("stops verifying a limited address's tokens: one verified before still works, a new one waits, and the 429 still names the token", async () => {
     const ip = '198.51.100.31';
     const before = await createUser(proxied);
     expect((await from(ip, `Bearer ${before.accessToken}`)).status).toBe(200);
@@ -163,12 +205,23 @@ describe('bad tokens count against the IP that sends them', () => {
 
   it('does not count expired tokens of ours: those clients should refresh, not be limited', async () => {
     const ip = '198.51.100.41';
-    const { rows } = await proxied.deps.pool.query<{ kid: string; private_jwk: JWK }>(`SELECT kid, private_jwk FROM signing_keys WHERE retired_at IS NULL`);
-    const key = await importJWK(rows[0]!.private_jwk, 'EdDSA') as CryptoKey;
+    const { rows } = await proxied.deps.pool.query<{ kid: string; private_jwk: JWK }>(
+      `SELECT kid, private_jwk FROM signing_keys WHERE retired_at IS NULL`,
+    );
+    const key = (await importJWK(rows[0]!.private_jwk, 'EdDSA')) as CryptoKey;
     const owner = await createUser(proxied);
     const { issuer, audience } = proxied.deps.config.api.jwt;
     const past = nowSeconds() - 3600;
-    const expired = await new SignJWT({ role: 'free', iss: issuer, aud: audience, sub: owner.userId, jti: crypto.randomUUID(), iat: past, nbf: past, exp: past + 900 })
+    const expired = await new SignJWT({
+      role: 'free',
+      iss: issuer,
+      aud: audience,
+      sub: owner.userId,
+      jti: crypto.randomUUID(),
+      iat: past,
+      nbf: past,
+      exp: past + 900,
+    })
       .setProtectedHeader({ alg: 'EdDSA', kid: rows[0]!.kid, typ: 'at+jwt' })
       .sign(key);
     for (let i = 0; i <= BAD_TOKEN_LIMIT + 5; i++) await expect401(await from(ip, `Bearer ${expired}`));

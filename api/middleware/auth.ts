@@ -99,7 +99,8 @@ export function authenticate(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
 export function requireRole(...roles: Role[]): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const auth = c.get('auth');
-    if (!auth) throw new HttpProblem(401, 'This endpoint needs an access token.', { headers: { 'www-authenticate': 'Bearer' } });
+    if (!auth)
+      throw new HttpProblem(401, 'This endpoint needs an access token.', { headers: { 'www-authenticate': 'Bearer' } });
     if (!roles.includes(auth.role)) throw new HttpProblem(403, `This endpoint is for ${roles.join(' or ')} accounts.`);
     await next();
   };

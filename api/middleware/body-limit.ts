@@ -22,7 +22,12 @@ export function bodySizeLimit(maxBytes: number): MiddlewareHandler<ApiEnv> {
   return (c, next) => {
     // Set by @hono/node-server; absent when the app is called in-process (tests), which takes the full check.
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    if (incoming && incoming.headers['content-length'] === undefined && incoming.headers['transfer-encoding'] === undefined) return next();
+    if (
+      incoming &&
+      incoming.headers['content-length'] === undefined &&
+      incoming.headers['transfer-encoding'] === undefined
+    )
+      return next();
     return limit(c, next);
   };
 }

@@ -16,7 +16,9 @@ describe('CORS', () => {
     for (const path of ['/healthz', '/api/v1/no-such-route', '/api/v1/prospects?page=0']) {
       const res = await api.request('GET', path, { headers: { origin: ALLOWED } });
       expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-      expect(res.headers.get('access-control-expose-headers')).toBe('X-Request-Id,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset,Retry-After');
+      expect(res.headers.get('access-control-expose-headers')).toBe(
+        'X-Request-Id,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset,Retry-After',
+      );
       expect(res.headers.get('vary')).toContain('Origin');
       // The other middleware's headers are all still there.
       expect(res.headers.get('x-request-id')).toBeTruthy();
@@ -34,26 +36,38 @@ describe('CORS', () => {
 
   it('answers a preflight of an allowed origin with 204, the methods, headers and max age', async () => {
     const res = await api.request('OPTIONS', '/api/v1/ml/predict/1', {
-      headers: { origin: ALLOWED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: ALLOWED,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(res.headers.get('access-control-allow-methods')).toBe('GET,POST,PUT,PATCH,DELETE,OPTIONS');
-    expect(res.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,X-Request-Id,X-Requested-With');
+    expect(res.headers.get('access-control-allow-headers')).toBe(
+      'Authorization,Content-Type,X-Request-Id,X-Requested-With',
+    );
     expect(res.headers.get('access-control-max-age')).toBe('600');
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
   it('lets the allowed origin send credentials (the refresh cookie) to the auth routes only', async () => {
     const preflight = await api.request('OPTIONS', '/api/v1/auth/refresh', {
-      headers: { origin: ALLOWED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-requested-with' },
+      headers: {
+        origin: ALLOWED,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-requested-with',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
     const refresh = await api.request('POST', '/api/v1/auth/refresh', { headers: { origin: ALLOWED } });
     expect(refresh.status).toBe(400);
     expect(refresh.headers.get('access-control-allow-credentials')).toBe('true');
-    const evil = await api.request('OPTIONS', '/api/v1/auth/refresh', { headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'POST' } });
+    const evil = await api.request('OPTIONS', '/api/v1/auth/refresh', {
+      headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'POST' },
+    });
     expect(evil.headers.get('access-control-allow-credentials')).toBeNull();
     const elsewhere = await api.request('GET', '/healthz', { headers: { origin: ALLOWED } });
     expect(elsewhere.headers.get('access-control-allow-credentials')).toBeNull();
@@ -61,7 +75,11 @@ describe('CORS', () => {
 
   it('answers a preflight of another origin, or of none, without Access-Control-Allow-Origin', async () => {
     const preflights: Record<string, string>[] = [
-      { origin: 'https://evil.example.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      {
+        origin: 'https://evil.example.test',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
       // A look-alike: the allowed origin as a prefix of another host.
       { origin: `${ALLOWED}.evil.example.test`, 'access-control-request-method': 'DELETE' },
       { 'access-control-request-method': 'POST' },

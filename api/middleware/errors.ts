@@ -11,8 +11,17 @@ import type { ApiEnv } from '../env.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from '../problem.ts';
 
-export function problemResponse(c: Context<ApiEnv>, status: number, detail: string, extra: { type?: string; errors?: { path: string; message: string }[]; headers?: Record<string, string> } = {}): Response {
-  const body = problemBody(status, detail, { type: extra.type, errors: extra.errors, instance: c.get('requestId') ? `urn:request:${c.get('requestId')}` : undefined });
+export function problemResponse(
+  c: Context<ApiEnv>,
+  status: number,
+  detail: string,
+  extra: { type?: string; errors?: { path: string; message: string }[]; headers?: Record<string, string> } = {},
+): Response {
+  const body = problemBody(status, detail, {
+    type: extra.type,
+    errors: extra.errors,
+    instance: c.get('requestId') ? `urn:request:${c.get('requestId')}` : undefined,
+  });
   const headers = new Headers({ 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', ...extra.headers });
   const requestId = c.get('requestId');
   if (requestId) headers.set('x-request-id', requestId);
@@ -26,7 +35,11 @@ export function problemResponse(c: Context<ApiEnv>, status: number, detail: stri
 export function onError(metrics?: ApiMetrics): ErrorHandler<ApiEnv> {
   return (error, c) => {
     if (error instanceof HttpProblem) {
-      return problemResponse(c, error.status, error.message, { type: error.type, errors: error.errors, headers: error.headers });
+      return problemResponse(c, error.status, error.message, {
+        type: error.type,
+        errors: error.errors,
+        headers: error.headers,
+      });
     }
     if (error instanceof HTTPException && error.status < 500) {
       // Hono's validators word malformed JSON as "Malformed JSON in request body".
@@ -36,13 +49,25 @@ export function onError(metrics?: ApiMetrics): ErrorHandler<ApiEnv> {
     if (overload) {
       // Load, not a bug: a warning with the reason (no stack), and a 503 the client may retry.
       metrics?.databaseOverload(overload);
-      c.get('log')?.warn({ overload, error: error instanceof Error ? error.message : String(error) }, 'database overloaded');
-      return problemResponse(c, 503, `The database is overloaded (${overload}); retry in ${DATABASE_OVERLOAD_RETRY_AFTER_SECONDS} s.`, {
-        headers: { 'retry-after': String(DATABASE_OVERLOAD_RETRY_AFTER_SECONDS) },
-      });
+      c.get('log')?.warn(
+        { overload, error: error instanceof Error ? error.message : String(error) },
+        'database overloaded',
+      );
+      return problemResponse(
+        c,
+        503,
+        `The database is overloaded (${overload}); retry in ${DATABASE_OVERLOAD_RETRY_AFTER_SECONDS} s.`,
+        {
+          headers: { 'retry-after': String(DATABASE_OVERLOAD_RETRY_AFTER_SECONDS) },
+        },
+      );
     }
     c.get('log')?.error({ err: error }, 'unhandled error');
-    return problemResponse(c, 500, 'The server failed to answer this request; it has been logged under the request id.');
+    return problemResponse(
+      c,
+      500,
+      'The server failed to answer this request; it has been logged under the request id.',
+    );
   };
 }
 

@@ -7,7 +7,9 @@ import { requestMetrics } from './metrics.ts';
 /** An app with the metrics middleware, a rate-limit-like middleware, and two routes that both match /p/search. */
 function appRecording(): { app: Hono<ApiEnv>; seen: { route: string; status: number }[] } {
   const seen: { route: string; status: number }[] = [];
-  const metrics = { observeRequest: (_m: string, route: string, status: number) => seen.push({ route, status }) } as unknown as ApiMetrics;
+  const metrics = {
+    observeRequest: (_m: string, route: string, status: number) => seen.push({ route, status }),
+  } as unknown as ApiMetrics;
   const app = new Hono<ApiEnv>();
   app.use('*', requestMetrics(metrics));
   app.use('*', async (c, next) => (c.req.header('x-refuse') ? c.text('slow down', 429) : next()));
@@ -23,13 +25,20 @@ describe('requestMetrics route label', () => {
     await app.request('/p/search');
     await app.request('/p/search?fail=1');
     await app.request('/p/42');
-    expect(seen).toEqual([{ route: '/p/search', status: 200 }, { route: '/p/search', status: 500 }, { route: '/p/:id', status: 200 }]);
+    expect(seen).toEqual([
+      { route: '/p/search', status: 200 },
+      { route: '/p/search', status: 500 },
+      { route: '/p/:id', status: 200 },
+    ]);
   });
 
   it('labels a request a middleware refused with the route that would have answered, and unknown paths as unmatched', async () => {
     const { app, seen } = appRecording();
     await app.request('/p/search', { headers: { 'x-refuse': '1' } });
     await app.request('/nowhere');
-    expect(seen).toEqual([{ route: '/p/search', status: 429 }, { route: 'unmatched', status: 404 }]);
+    expect(seen).toEqual([
+      { route: '/p/search', status: 429 },
+      { route: 'unmatched', status: 404 },
+    ]);
   });
 });

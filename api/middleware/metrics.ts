@@ -16,7 +16,12 @@ export function requestMetrics(metrics: ApiMetrics): MiddlewareHandler<ApiEnv> {
     try {
       await next();
     } finally {
-      metrics.observeRequest(c.req.method, routePattern(c) ?? UNMATCHED_ROUTE, c.res.status, (performance.now() - started) / 1000);
+      metrics.observeRequest(
+        c.req.method,
+        routePattern(c) ?? UNMATCHED_ROUTE,
+        c.res.status,
+        (performance.now() - started) / 1000,
+      );
     }
   };
 }

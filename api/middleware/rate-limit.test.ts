@@ -17,10 +17,24 @@ const testCaller: MiddlewareHandler<ApiEnv> = async (c, next) => {
 function addTestRoutes(api: TestApi): void {
   // Under /api/v1 so the general limit applies too, as it does to every real route.
   api.app.get('/api/v1/test/ping', (c) => c.json({ ok: true }));
-  api.app.get('/api/v1/test/predict', testCaller,
-    limitRoute(api.deps, { name: 'predictions', limit: 2, windowSeconds: 60, roles: ['free'] }), (c) => c.json({ ok: true }));
-  api.app.post('/api/v1/test/login', testCaller,
-    limitRoute(api.deps, { name: 'login', limit: 5, windowSeconds: 60, roles: ['free', 'premium', 'admin'], failClosed: true }), (c) => c.json({ ok: true }));
+  api.app.get(
+    '/api/v1/test/predict',
+    testCaller,
+    limitRoute(api.deps, { name: 'predictions', limit: 2, windowSeconds: 60, roles: ['free'] }),
+    (c) => c.json({ ok: true }),
+  );
+  api.app.post(
+    '/api/v1/test/login',
+    testCaller,
+    limitRoute(api.deps, {
+      name: 'login',
+      limit: 5,
+      windowSeconds: 60,
+      roles: ['free', 'premium', 'admin'],
+      failClosed: true,
+    }),
+    (c) => c.json({ ok: true }),
+  );
 }
 
 describe('general rate limit', () => {
@@ -49,7 +63,7 @@ describe('general rate limit', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
-    const problem = await refused.json() as { status: number; detail: string };
+    const problem = (await refused.json()) as { status: number; detail: string };
     expect(problem.status).toBe(429);
     expect(problem.detail).toMatch(/3 requests a minute for anonymous callers/);
 
@@ -58,27 +72,39 @@ describe('general rate limit', () => {
   });
 
   it('counts each anonymous IP on its own (the last X-Forwarded-For hop when the proxy is trusted)', async () => {
-    const other = await api.request('GET', '/api/v1/test/ping', { headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.8' } });
+    const other = await api.request('GET', '/api/v1/test/ping', {
+      headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.8' },
+    });
     expect(other.status).toBe(200);
     expect(other.headers.get('ratelimit-remaining')).toBe('2');
     // A client cannot escape its bucket by prepending a forged hop.
-    const forged = await api.request('GET', '/api/v1/test/ping', { headers: { 'x-forwarded-for': '10.9.9.9, 203.0.113.8' } });
+    const forged = await api.request('GET', '/api/v1/test/ping', {
+      headers: { 'x-forwarded-for': '10.9.9.9, 203.0.113.8' },
+    });
     expect(forged.headers.get('ratelimit-remaining')).toBe('1');
   });
 
   it('leaves health, docs and OpenAPI outside /api/v1 unlimited', async () => {
-    for (let i = 0; i < 5; i++) expect((await api.request('GET', '/healthz', { headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await api.request('GET', '/healthz', { headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(
+        200,
+      );
   });
 
   it('a route limit applies to the roles it names (anonymous counts as free), and others pass', async () => {
     const free = { 'x-test-role': 'free', 'x-forwarded-for': '192.0.2.50' };
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await api.request('GET', '/api/v1/test/predict', { headers: free })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await api.request('GET', '/api/v1/test/predict', { headers: free })).status);
     expect(statuses).toEqual([200, 200, 429]);
     const premium = { 'x-test-role': 'premium', 'x-forwarded-for': '192.0.2.51' };
-    for (let i = 0; i < 3; i++) expect((await api.request('GET', '/api/v1/test/predict', { headers: premium })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await api.request('GET', '/api/v1/test/predict', { headers: premium })).status).toBe(200);
     const anonymous = [];
-    for (let i = 0; i < 3; i++) anonymous.push((await api.request('GET', '/api/v1/test/predict', { headers: { 'x-forwarded-for': '192.0.2.52' } })).status);
+    for (let i = 0; i < 3; i++)
+      anonymous.push(
+        (await api.request('GET', '/api/v1/test/predict', { headers: { 'x-forwarded-for': '192.0.2.52' } })).status,
+      );
     expect(anonymous).toEqual([200, 200, 429]);
     const metrics = await (await api.request('GET', '/metrics')).text();
     expect(metrics).toMatch(/rate_limited_total\{bucket="predictions"\} 2/);
@@ -102,8 +128,13 @@ describe('role limits', () => {
     app.use('/api/v1/*', rateLimit(api.deps));
     app.get('/api/v1/x', (c) => c.json({ ok: true }));
     app.onError(onError());
-    const call = (role: string, user: string) => Promise.resolve(app.request('/api/v1/x', { headers: { 'x-test-role': role, 'x-test-user': user } }));
-    expect([(await call('free', 'a')).status, (await call('free', 'a')).status, (await call('free', 'a')).status]).toEqual([200, 200, 429]);
+    const call = (role: string, user: string) =>
+      Promise.resolve(app.request('/api/v1/x', { headers: { 'x-test-role': role, 'x-test-user': user } }));
+    expect([
+      (await call('free', 'a')).status,
+      (await call('free', 'a')).status,
+      (await call('free', 'a')).status,
+    ]).toEqual([200, 200, 429]);
     expect((await call('free', 'b')).status).toBe(200);
     for (let i = 0; i < 5; i++) {
       const res = await call('admin', 'root');

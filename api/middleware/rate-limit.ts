@@ -48,7 +48,13 @@ export function rateLimit(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     if (limit === 0) return next();
     const result = await deps.limiter.hit(`${callerKey(c, trustProxy)}:general`, limit, GENERAL_WINDOW_SECONDS);
     if (!isDegraded(result)) setHeaders(c, result, GENERAL_WINDOW_SECONDS);
-    if (!result.allowed) refuse(deps, `general:${role}`, result, `${limit} requests a minute for ${role === 'anonymous' ? 'anonymous callers' : `${role} accounts`}`);
+    if (!result.allowed)
+      refuse(
+        deps,
+        `general:${role}`,
+        result,
+        `${limit} requests a minute for ${role === 'anonymous' ? 'anonymous callers' : `${role} accounts`}`,
+      );
     await next();
   };
 }
@@ -86,16 +92,26 @@ export function limitRoute(deps: ApiDeps, options: RouteLimit): MiddlewareHandle
   return async (c, next) => {
     const role = c.get('auth')?.role ?? 'free';
     if (!options.roles.includes(role)) return next();
-    const result = await deps.limiter.hit(`${callerKey(c, trustProxy)}:${options.name}`, options.limit, options.windowSeconds, { failClosed: options.failClosed });
+    const result = await deps.limiter.hit(
+      `${callerKey(c, trustProxy)}:${options.name}`,
+      options.limit,
+      options.windowSeconds,
+      { failClosed: options.failClosed },
+    );
     if (isDegraded(result)) {
       if (result.allowed) return next();
       deps.metrics.rateLimited(options.name);
-      throw new HttpProblem(503, `This endpoint is briefly unavailable (its rate limit cannot be checked). Retry in ${result.resetSeconds} s.`, {
-        headers: { 'retry-after': String(result.resetSeconds) },
-      });
+      throw new HttpProblem(
+        503,
+        `This endpoint is briefly unavailable (its rate limit cannot be checked). Retry in ${result.resetSeconds} s.`,
+        {
+          headers: { 'retry-after': String(result.resetSeconds) },
+        },
+      );
     }
     setHeaders(c, result, options.windowSeconds);
-    if (!result.allowed) refuse(deps, options.name, result, `${options.limit} ${options.name} per ${options.windowSeconds} s`);
+    if (!result.allowed)
+      refuse(deps, options.name, result, `${options.limit} ${options.name} per ${options.windowSeconds} s`);
     await next();
   };
 }

@@ -16,10 +16,13 @@ export function requestId(log: Logger): MiddlewareHandler<ApiEnv> {
     const id = given && SANE_ID.test(given) ? given : randomUUID();
     c.set('requestId', id);
     // Bound to the user id too once authenticate() has run (read when the logger is first used).
-    c.set('log', lazyRequestLogger(log, () => {
-      const auth = c.get('auth');
-      return auth ? { requestId: id, userId: auth.userId } : { requestId: id };
-    }));
+    c.set(
+      'log',
+      lazyRequestLogger(log, () => {
+        const auth = c.get('auth');
+        return auth ? { requestId: id, userId: auth.userId } : { requestId: id };
+      }),
+    );
     c.set('auth', null);
     c.header('x-request-id', id);
     await next();

@@ -5,7 +5,12 @@ import { lazyRequestLogger, requestLogParts } from './request-log.ts';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } });
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
   return { log: pino({ name: 'test', level: 'info' }, stream), lines };
 }
 
@@ -14,7 +19,10 @@ describe('lazyRequestLogger', () => {
     const { log, lines } = capture();
     let children = 0;
     const child = log.child.bind(log);
-    log.child = ((...args: Parameters<typeof log.child>) => { children += 1; return child(...args); }) as typeof log.child;
+    log.child = ((...args: Parameters<typeof log.child>) => {
+      children += 1;
+      return child(...args);
+    }) as typeof log.child;
     const fields: Record<string, unknown> = { requestId: 'req-1' };
     const lazy = lazyRequestLogger(log, () => ({ ...fields }));
     expect(children).toBe(0);

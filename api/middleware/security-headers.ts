@@ -16,7 +16,10 @@ export function securityHeaders(): MiddlewareHandler<ApiEnv> {
   });
   const docs = secureHeaders({
     contentSecurityPolicy: {
-      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'],
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
       frameAncestors: ["'none'"],
     },
     referrerPolicy: 'no-referrer',

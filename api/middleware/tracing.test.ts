@@ -14,7 +14,10 @@ describe('requestTracing', () => {
   const lines: Record<string, unknown>[] = [];
   let tracing: Tracing;
   const app = new Hono<ApiEnv>();
-  const log = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const log = createLogger({
+    level: 'info',
+    destination: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   app.use('*', requestTracing());
   app.use('*', async (c, next) => {
     await next();
@@ -28,7 +31,11 @@ describe('requestTracing', () => {
   app.notFound(onNotFound());
 
   beforeAll(() => {
-    tracing = initTracing({ serviceName: 'afwd-api-test', config: loadConfig({}), spanProcessors: [new SimpleSpanProcessor(memory)] });
+    tracing = initTracing({
+      serviceName: 'afwd-api-test',
+      config: loadConfig({}),
+      spanProcessors: [new SimpleSpanProcessor(memory)],
+    });
   });
   afterAll(() => tracing.shutdown());
   beforeEach(() => {
@@ -39,21 +46,37 @@ describe('requestTracing', () => {
   it('opens a server span named by method and route pattern, with the HTTP attributes, around the request log line', async () => {
     expect((await app.request('/api/v1/prospects/691406')).status).toBe(200);
     const [span] = memory.getFinishedSpans();
-    expect(span).toMatchObject({ name: 'GET /api/v1/prospects/:id', kind: SpanKind.SERVER, status: { code: SpanStatusCode.UNSET } });
+    expect(span).toMatchObject({
+      name: 'GET /api/v1/prospects/:id',
+      kind: SpanKind.SERVER,
+      status: { code: SpanStatusCode.UNSET },
+    });
     expect(span!.attributes).toEqual({
-      'http.request.method': 'GET', 'url.path': '/api/v1/prospects/691406', 'http.route': '/api/v1/prospects/:id', 'http.response.status_code': 200,
+      'http.request.method': 'GET',
+      'url.path': '/api/v1/prospects/691406',
+      'http.route': '/api/v1/prospects/:id',
+      'http.response.status_code': 200,
     });
     expect(span!.parentSpanId).toBeUndefined();
-    expect(lines[0]).toMatchObject({ msg: 'request', traceId: span!.spanContext().traceId, spanId: span!.spanContext().spanId });
+    expect(lines[0]).toMatchObject({
+      msg: 'request',
+      traceId: span!.spanContext().traceId,
+      spanId: span!.spanContext().spanId,
+    });
   });
 
   it('marks a 5xx as an error with the exception, and leaves an unmatched 404 named by its method alone', async () => {
     expect((await app.request('/api/v1/boom', { method: 'POST' })).status).toBe(500);
     expect((await app.request('/nowhere/123')).status).toBe(404);
     const [failed, missing] = memory.getFinishedSpans();
-    expect(failed).toMatchObject({ name: 'POST /api/v1/boom', status: { code: SpanStatusCode.ERROR, message: 'database went away' } });
+    expect(failed).toMatchObject({
+      name: 'POST /api/v1/boom',
+      status: { code: SpanStatusCode.ERROR, message: 'database went away' },
+    });
     expect(failed!.attributes).toMatchObject({ 'http.response.status_code': 500, 'error.type': '500' });
-    expect(failed!.events.map((e) => [e.name, e.attributes?.['exception.message']])).toEqual([['exception', 'database went away']]);
+    expect(failed!.events.map((e) => [e.name, e.attributes?.['exception.message']])).toEqual([
+      ['exception', 'database went away'],
+    ]);
     expect(missing).toMatchObject({ name: 'GET', status: { code: SpanStatusCode.UNSET } });
     expect(missing!.attributes).toMatchObject({ 'http.response.status_code': 404 });
     expect(missing!.attributes['http.route']).toBeUndefined();

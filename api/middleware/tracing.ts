@@ -4,7 +4,15 @@
  * A caller's W3C `traceparent` makes it a child of the caller's span. Everything below runs inside the span: the
  * request's log lines carry its trace id, and a workflow the request starts joins its trace.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type TextMapGetter } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+  type TextMapGetter,
+} from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -29,7 +37,11 @@ export function requestTracing(): MiddlewareHandler<ApiEnv> {
     // Most requests carry no traceparent: the propagator is not asked then. A server request never continues
     // whatever context happens to be active: its parent is the caller's span or nothing.
     const parent = headers.has('traceparent') ? propagation.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
-    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: c.req.path } }, parent);
+    const span = tracer.startSpan(
+      method,
+      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: c.req.path } },
+      parent,
+    );
     try {
       await context.with(trace.setSpan(parent, span), next);
     } finally {

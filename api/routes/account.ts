@@ -22,33 +22,55 @@ export const DELETE_ACCOUNT_LIMIT = { limit: 5, windowSeconds: 15 * 60 } as cons
 
 const Rows = z.array(z.record(z.string(), z.unknown()));
 
-const AccountExportSchema = z.object({
-  format: z.literal(EXPORT_FORMAT),
-  exportedAt: z.iso.datetime(),
-  userId: z.uuid(),
-  profile: z.record(z.string(), z.unknown()).openapi({ description: 'The account: email, role, preferences, Stripe customer id, dates.' }),
-  sessions: Rows.openapi({ description: 'Logins (refresh-token families): created, expires, used, revoked. Never a token.' }),
-  emails: Rows.openapi({ description: 'E-mails queued for you: kind, status, attempts, dates.' }),
-  passwordResets: Rows.openapi({ description: 'Password-reset requests: created, expires, used.' }),
-  fantraxLink: Rows.openapi({ description: 'The Fantrax link (state, last sync, dates); never the Secret ID.' }),
-  fantraxRosters: Rows.openapi({ description: 'The rosters your Fantrax syncs stored, by sync, league and team.' }),
-  auditLog: Rows.openapi({ description: 'Audit entries by or about you; another person as actor shows as "another user".' }),
-  tables: z.record(z.string(), Rows).openapi({ description: 'Every other table holding rows of yours, by table name: watchlists, subscriptions, notification_settings, email_unsubscribes, fantrax_leagues, fantrax_syncs, fantrax_matches, fantrax_recommendations...' }),
-}).openapi('AccountExport');
+const AccountExportSchema = z
+  .object({
+    format: z.literal(EXPORT_FORMAT),
+    exportedAt: z.iso.datetime(),
+    userId: z.uuid(),
+    profile: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'The account: email, role, preferences, Stripe customer id, dates.' }),
+    sessions: Rows.openapi({
+      description: 'Logins (refresh-token families): created, expires, used, revoked. Never a token.',
+    }),
+    emails: Rows.openapi({ description: 'E-mails queued for you: kind, status, attempts, dates.' }),
+    passwordResets: Rows.openapi({ description: 'Password-reset requests: created, expires, used.' }),
+    fantraxLink: Rows.openapi({ description: 'The Fantrax link (state, last sync, dates); never the Secret ID.' }),
+    fantraxRosters: Rows.openapi({ description: 'The rosters your Fantrax syncs stored, by sync, league and team.' }),
+    auditLog: Rows.openapi({
+      description: 'Audit entries by or about you; another person as actor shows as "another user".',
+    }),
+    tables: z.record(z.string(), Rows).openapi({
+      description:
+        'Every other table holding rows of yours, by table name: watchlists, subscriptions, notification_settings, email_unsubscribes, fantrax_leagues, fantrax_syncs, fantrax_matches, fantrax_recommendations...',
+    }),
+  })
+  .openapi('AccountExport');
 
-const DeleteAccountSchema = z.strictObject({
-  password: z.string().min(1).max(PASSWORD_MAX_LENGTH).openapi({ description: 'Your current password (re-authentication).' }),
-}).openapi('DeleteAccountRequest');
+const DeleteAccountSchema = z
+  .strictObject({
+    password: z
+      .string()
+      .min(1)
+      .max(PASSWORD_MAX_LENGTH)
+      .openapi({ description: 'Your current password (re-authentication).' }),
+  })
+  .openapi('DeleteAccountRequest');
 
 const signedIn = requireRole(...ROLES);
 const security = [{ bearer: [] }];
 
 const exportData = createRoute({
-  method: 'get', path: '/users/{userId}/export', tags: ['users'], security, middleware: [signedIn] as const,
+  method: 'get',
+  path: '/users/{userId}/export',
+  tags: ['users'],
+  security,
+  middleware: [signedIn] as const,
   summary: 'Download everything held about your account, as one JSON file.',
-  description: 'Profile, preferences, sessions, watchlist, subscriptions, notification settings and e-mail history, the Fantrax link '
-    + 'and data, and the audit entries about you. Answered as an attachment (Content-Disposition). Secrets (password, tokens, '
-    + 'the Fantrax Secret ID) are never included.',
+  description:
+    'Profile, preferences, sessions, watchlist, subscriptions, notification settings and e-mail history, the Fantrax link ' +
+    'and data, and the audit entries about you. Answered as an attachment (Content-Disposition). Secrets (password, tokens, ' +
+    'the Fantrax Secret ID) are never included.',
   request: { params: z.object({ userId: UserIdParam }) },
   responses: {
     200: { description: 'The export', content: { 'application/json': { schema: AccountExportSchema } } },
@@ -57,13 +79,24 @@ const exportData = createRoute({
 });
 
 const deleteAccount = createRoute({
-  method: 'delete', path: '/users/{userId}', tags: ['users'], security, middleware: [signedIn] as const,
+  method: 'delete',
+  path: '/users/{userId}',
+  tags: ['users'],
+  security,
+  middleware: [signedIn] as const,
   summary: 'Erase your account and everything about you (needs your password).',
-  description: 'In one transaction: the account and all its data are deleted, pending e-mails cancelled, and audit entries kept '
-    + 'under a pseudonym. The Stripe customer is then deleted (which cancels any subscription); should Stripe fail, the erasure '
-    + `still completes and the Stripe deletion is retried. Wrong password: 401 (${DELETE_ACCOUNT_LIMIT.limit} attempts per 15 minutes, then 429).`,
-  request: { params: z.object({ userId: UserIdParam }), body: { required: true, content: { 'application/json': { schema: DeleteAccountSchema } } } },
-  responses: { 204: { description: 'Erased: the access token stops working when it expires, and every refresh token is gone.' }, ...problemResponses(400, 401, 404, 413, 415, 429) },
+  description:
+    'In one transaction: the account and all its data are deleted, pending e-mails cancelled, and audit entries kept ' +
+    'under a pseudonym. The Stripe customer is then deleted (which cancels any subscription); should Stripe fail, the erasure ' +
+    `still completes and the Stripe deletion is retried. Wrong password: 401 (${DELETE_ACCOUNT_LIMIT.limit} attempts per 15 minutes, then 429).`,
+  request: {
+    params: z.object({ userId: UserIdParam }),
+    body: { required: true, content: { 'application/json': { schema: DeleteAccountSchema } } },
+  },
+  responses: {
+    204: { description: 'Erased: the access token stops working when it expires, and every refresh token is gone.' },
+    ...problemResponses(400, 401, 404, 413, 415, 429),
+  },
 });
 
 export function accountRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
@@ -82,17 +115,32 @@ export function accountRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   app.openapi(deleteAccount, async (c) => {
     const userId = self(c, c.req.valid('param').userId);
-    const hit = await deps.limiter.hit(`delete-account:user:${userId}`, DELETE_ACCOUNT_LIMIT.limit, DELETE_ACCOUNT_LIMIT.windowSeconds);
-    if (!hit.allowed) throw new HttpProblem(429, 'Too many attempts to erase this account; try again later.', { headers: { 'retry-after': String(hit.resetSeconds) } });
+    const hit = await deps.limiter.hit(
+      `delete-account:user:${userId}`,
+      DELETE_ACCOUNT_LIMIT.limit,
+      DELETE_ACCOUNT_LIMIT.windowSeconds,
+    );
+    if (!hit.allowed)
+      throw new HttpProblem(429, 'Too many attempts to erase this account; try again later.', {
+        headers: { 'retry-after': String(hit.resetSeconds) },
+      });
     const credentials = await credentialsById(deps.pool, userId);
     if (!credentials) throw new HttpProblem(404, 'No such user.');
-    if (!await verifyPassword(credentials.passwordHash, c.req.valid('json').password)) {
+    if (!(await verifyPassword(credentials.passwordHash, c.req.valid('json').password))) {
       throw new HttpProblem(401, 'The password is wrong: the account was not erased.');
     }
     const pseudonym = pseudonymFor(userId, await pseudonymPepper(deps.config));
-    const erased = await eraseAccount(deps.pool, () => createStripeClient(deps.config), { userId, pseudonym, now: deps.now() });
+    const erased = await eraseAccount(deps.pool, () => createStripeClient(deps.config), {
+      userId,
+      pseudonym,
+      now: deps.now(),
+    });
     if (!erased) throw new HttpProblem(404, 'No such user.');
-    if (erased.stripePending > 0) c.var.log.warn({ pseudonym, stripePending: erased.stripePending }, 'account erased; Stripe customer deletion queued for retry');
+    if (erased.stripePending > 0)
+      c.var.log.warn(
+        { pseudonym, stripePending: erased.stripePending },
+        'account erased; Stripe customer deletion queued for retry',
+      );
     else c.var.log.info({ pseudonym }, 'account erased');
     return c.body(null, 204);
   });

@@ -8,8 +8,20 @@ import { createLogger } from '../../lib/log.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
 import { createUser, type TestUser } from '../../test/api-users.ts';
 import { freePort } from '../../test/ports.ts';
-import { endSagas, eventually, startBillingWorker, testTemporalClient, type BillingWorker } from '../../test/billing-worker.ts';
-import { checkoutCompletedEvents, deliverWebhook, signWebhook, stripeEvent, type WebhookParties } from '../../billing/simulated-events.ts';
+import {
+  endSagas,
+  eventually,
+  startBillingWorker,
+  testTemporalClient,
+  type BillingWorker,
+} from '../../test/billing-worker.ts';
+import {
+  checkoutCompletedEvents,
+  deliverWebhook,
+  signWebhook,
+  stripeEvent,
+  type WebhookParties,
+} from '../../billing/simulated-events.ts';
 
 let api: TestApi;
 let worker: BillingWorker;
@@ -29,9 +41,12 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function emailsOf(userId: string): Promise<{ kind: string; dedupe_key: string; payload: Record<string, unknown> }[]> {
+async function emailsOf(
+  userId: string,
+): Promise<{ kind: string; dedupe_key: string; payload: Record<string, unknown> }[]> {
   const { rows } = await api.deps.pool.query<{ kind: string; dedupe_key: string; payload: Record<string, unknown> }>(
-    `SELECT kind, dedupe_key, payload FROM email_outbox WHERE user_id = $1 ORDER BY email_id`, [userId],
+    `SELECT kind, dedupe_key, payload FROM email_outbox WHERE user_id = $1 ORDER BY email_id`,
+    [userId],
   );
   return rows;
 }
@@ -43,7 +58,10 @@ async function webhooks(app: TestApi, outcome: string): Promise<number> {
 }
 
 const roleOf = async (userId: string) => (await userById(api.deps.pool, userId))?.role;
-const subscription = async (user: TestUser) => (await api.request('GET', '/api/v1/billing/subscription', { token: user.accessToken })).json() as Promise<Record<string, unknown>>;
+const subscription = async (user: TestUser) =>
+  (await api.request('GET', '/api/v1/billing/subscription', { token: user.accessToken })).json() as Promise<
+    Record<string, unknown>
+  >;
 
 /** A user who went through Checkout: the customer comes from the real checkout route (stripe-mock). */
 async function subscriber(): Promise<{ user: TestUser; parties: WebhookParties }> {
@@ -52,7 +70,10 @@ async function subscriber(): Promise<{ user: TestUser; parties: WebhookParties }
   expect(res.status).toBe(200);
   const customerId = (await billingAccount(api.deps.pool, user.userId))!.customerId!;
   customers.push(customerId);
-  return { user, parties: { userId: user.userId, customerId, subscriptionId: `sub_test_${randomUUID().slice(0, 12)}` } };
+  return {
+    user,
+    parties: { userId: user.userId, customerId, subscriptionId: `sub_test_${randomUUID().slice(0, 12)}` },
+  };
 }
 
 describe('checkout and portal (against stripe-mock)', () => {
@@ -60,7 +81,7 @@ describe('checkout and portal (against stripe-mock)', () => {
     const user = await createUser(api);
     const first = await api.request('POST', '/api/v1/billing/checkout', { token: user.accessToken });
     expect(first.status).toBe(200);
-    const body = await first.json() as { sessionId: string; url: string };
+    const body = (await first.json()) as { sessionId: string; url: string };
     expect(body.sessionId).toMatch(/^cs_/);
     expect(body.url).toMatch(/^https:\/\//);
     const customerId = (await billingAccount(api.deps.pool, user.userId))?.customerId;
@@ -72,7 +93,10 @@ describe('checkout and portal (against stripe-mock)', () => {
   it('needs a token, and never takes a tier from the client', async () => {
     expect((await api.request('POST', '/api/v1/billing/checkout')).status).toBe(401);
     const user = await createUser(api);
-    const res = await api.request('POST', '/api/v1/billing/checkout', { token: user.accessToken, body: { tier: 'premium', role: 'admin' } });
+    const res = await api.request('POST', '/api/v1/billing/checkout', {
+      token: user.accessToken,
+      body: { tier: 'premium', role: 'admin' },
+    });
     expect(res.status).toBe(200);
     expect(await roleOf(user.userId)).toBe('free');
   });
@@ -85,7 +109,7 @@ describe('checkout and portal (against stripe-mock)', () => {
     await api.request('POST', '/api/v1/billing/checkout', { token: user.accessToken });
     const res = await api.request('POST', '/api/v1/billing/portal', { token: user.accessToken });
     expect(res.status).toBe(200);
-    expect((await res.json() as { url: string }).url).toMatch(/^https:\/\//);
+    expect(((await res.json()) as { url: string }).url).toMatch(/^https:\/\//);
   });
 
   it('answers 502 with a problem, not a 500, when Stripe cannot be reached', async () => {
@@ -95,11 +119,13 @@ describe('checkout and portal (against stripe-mock)', () => {
       const checkout = await down.request('POST', '/api/v1/billing/checkout', { token: user.accessToken });
       expect(checkout.status).toBe(502);
       expect(checkout.headers.get('content-type')).toContain('application/problem+json');
-      expect((await checkout.json() as { detail: string }).detail).toMatch(/Stripe could not be reached while creating the Stripe customer/);
+      expect(((await checkout.json()) as { detail: string }).detail).toMatch(
+        /Stripe could not be reached while creating the Stripe customer/,
+      );
       await linkStripeCustomer(down.deps.pool, user.userId, 'cus_unreachable');
       const portal = await down.request('POST', '/api/v1/billing/portal', { token: user.accessToken });
       expect(portal.status).toBe(502);
-      expect((await portal.json() as { detail: string }).detail).toMatch(/billing portal session/);
+      expect(((await portal.json()) as { detail: string }).detail).toMatch(/billing portal session/);
     } finally {
       await down.close();
     }
@@ -107,7 +133,13 @@ describe('checkout and portal (against stripe-mock)', () => {
 
   it('shows null fields before any subscription', async () => {
     const user = await createUser(api);
-    expect(await subscription(user)).toEqual({ role: 'free', status: null, currentPeriodEnd: null, cancelAtPeriodEnd: null, graceUntil: null });
+    expect(await subscription(user)).toEqual({
+      role: 'free',
+      status: null,
+      currentPeriodEnd: null,
+      cancelAtPeriodEnd: null,
+      graceUntil: null,
+    });
   });
 });
 
@@ -121,8 +153,14 @@ describe('the webhook', () => {
       await deliverWebhook(api, event, { signature: null }),
       await deliverWebhook(api, event, { secret: 'whsec_not_ours' }),
       await deliverWebhook(api, event, { signature: 't=1,v1=deadbeef' }),
-      await deliverWebhook(api, event, { signature: signWebhook(event.payload, undefined, Math.floor(Date.now() / 1000) - 3600) }),
-      await deliverWebhook(api, { ...event, payload: event.payload.replace('"livemode":false', '"livemode":true') }, { signature: signWebhook(event.payload) }),
+      await deliverWebhook(api, event, {
+        signature: signWebhook(event.payload, undefined, Math.floor(Date.now() / 1000) - 3600),
+      }),
+      await deliverWebhook(
+        api,
+        { ...event, payload: event.payload.replace('"livemode":false', '"livemode":true') },
+        { signature: signWebhook(event.payload) },
+      ),
     ];
     for (const res of cases) {
       expect(res.status).toBe(400);
@@ -150,11 +188,20 @@ describe('the webhook', () => {
 
   it('acknowledges a handled event whose body it cannot read as unparsable, counts it and logs it at error', async () => {
     const lines: Record<string, unknown>[] = [];
-    const capturing = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    const capturing = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
     // The request logger is a child of the app's logger: hand out the capturing one for this delivery.
-    const child = vi.spyOn(api.deps.log, 'child').mockReturnValue(capturing as unknown as ReturnType<typeof api.deps.log.child>);
+    const child = vi
+      .spyOn(api.deps.log, 'child')
+      .mockReturnValue(capturing as unknown as ReturnType<typeof api.deps.log.child>);
     try {
-      const event = stripeEvent('customer.subscription.updated', { userId: randomUUID(), customerId: 'cus_unparsable', subscriptionId: 'sub_unparsable' });
+      const event = stripeEvent('customer.subscription.updated', {
+        userId: randomUUID(),
+        customerId: 'cus_unparsable',
+        subscriptionId: 'sub_unparsable',
+      });
       const body = JSON.parse(event.payload) as { data: { object: Record<string, unknown> } };
       delete body.data.object.status; // the saga needs the subscription's status
       const [before, ignored] = [await webhooks(api, 'unparsable'), await webhooks(api, 'ignored')];
@@ -171,7 +218,7 @@ describe('the webhook', () => {
     }
   });
 
-  it('takes a large signed event past the API\'s body limit, up to its own larger limit (413 beyond)', async () => {
+  it("takes a large signed event past the API's body limit, up to its own larger limit (413 beyond)", async () => {
     const padded = (bytes: number) => {
       const event = stripeEvent('customer.created', parties);
       const body = JSON.parse(event.payload) as { data: { object: Record<string, unknown> } };
@@ -189,7 +236,9 @@ describe('the webhook', () => {
     // Every other route keeps the configured limit.
     const user = await createUser(api);
     const other = await api.request('POST', '/api/v1/billing/checkout', {
-      token: user.accessToken, rawBody: `{"padding":"${'x'.repeat(limit + 1)}"}`, headers: { 'content-type': 'application/json' },
+      token: user.accessToken,
+      rawBody: `{"padding":"${'x'.repeat(limit + 1)}"}`,
+      headers: { 'content-type': 'application/json' },
     });
     expect(other.status).toBe(413);
   });
@@ -198,7 +247,11 @@ describe('the webhook', () => {
     const offline = await createTestApi();
     try {
       const user = await createUser(offline);
-      const event = stripeEvent('customer.subscription.created', { userId: user.userId, customerId: 'cus_offline', subscriptionId: 'sub_offline' });
+      const event = stripeEvent('customer.subscription.created', {
+        userId: user.userId,
+        customerId: 'cus_offline',
+        subscriptionId: 'sub_offline',
+      });
       const res = await deliverWebhook(offline, event);
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('60');
@@ -214,9 +267,12 @@ describe('the webhook', () => {
     try {
       down.deps.temporal = { client: new Client({ connection }), taskQueue: 'nobody-polls' };
       const user = await createUser(down);
-      const res = await deliverWebhook(down, stripeEvent('invoice.paid', { userId: user.userId, customerId: 'cus_down', subscriptionId: 'sub_down' }));
+      const res = await deliverWebhook(
+        down,
+        stripeEvent('invoice.paid', { userId: user.userId, customerId: 'cus_down', subscriptionId: 'sub_down' }),
+      );
       expect(res.status).toBe(503);
-      expect((await res.json() as { detail: string }).detail).toMatch(/Stripe will retry/);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/Stripe will retry/);
     } finally {
       await connection.close().catch(() => undefined);
       await down.close();
@@ -230,10 +286,22 @@ describe('the webhook', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ received: true, outcome: 'queued' });
     }
-    await eventually(async () => ((await roleOf(user.userId)) === 'premium' && (await emailsOf(user.userId)).length > 0 ? true : undefined), 20_000, 'premium');
-    expect(await subscription(user)).toMatchObject({ role: 'premium', status: 'active', cancelAtPeriodEnd: false, graceUntil: null });
+    await eventually(
+      async () =>
+        (await roleOf(user.userId)) === 'premium' && (await emailsOf(user.userId)).length > 0 ? true : undefined,
+      20_000,
+      'premium',
+    );
+    expect(await subscription(user)).toMatchObject({
+      role: 'premium',
+      status: 'active',
+      cancelAtPeriodEnd: false,
+      graceUntil: null,
+    });
     expect((await subscription(user)).currentPeriodEnd).toMatch(/^\d{4}-/);
-    expect(await emailsOf(user.userId)).toEqual([{ kind: 'welcome', dedupe_key: `welcome:${p.subscriptionId}`, payload: { subscriptionId: p.subscriptionId } }]);
+    expect(await emailsOf(user.userId)).toEqual([
+      { kind: 'welcome', dedupe_key: `welcome:${p.subscriptionId}`, payload: { subscriptionId: p.subscriptionId } },
+    ]);
     const audit = (await auditEntries(api.deps.pool, { subject: user.userId })).filter((a) => a.actor === 'stripe');
     expect(audit.map((a) => a.action)).toEqual(['payment_state_changed', 'role_changed']);
     expect(JSON.stringify(audit)).not.toContain(user.email);
@@ -253,7 +321,11 @@ describe('the webhook', () => {
     expect([await webhooks(api, 'queued'), await webhooks(api, 'duplicate')]).toEqual([queued + 1, duplicates + 1]);
     // A cancellation after the replay proves the saga moved on past it without applying it again.
     await deliverWebhook(api, stripeEvent('customer.subscription.updated', p, { cancelAtPeriodEnd: true }));
-    await eventually(async () => ((await subscription(user)).cancelAtPeriodEnd === true ? true : undefined), 20_000, 'the cancellation');
+    await eventually(
+      async () => ((await subscription(user)).cancelAtPeriodEnd === true ? true : undefined),
+      20_000,
+      'the cancellation',
+    );
     const after = await auditEntries(api.deps.pool, { subject: user.userId });
     expect(after.length).toBe(before.length);
     expect((await emailsOf(user.userId)).filter((e) => e.kind === 'welcome')).toHaveLength(1);
@@ -262,47 +334,79 @@ describe('the webhook', () => {
   it('handles each event type: scheduled cancellation, failed payment (one e-mail per invoice), payment, deletion', async () => {
     const { user, parties: p } = await subscriber();
     const t = Math.floor(Date.now() / 1000);
-    const deliver = async (event: ReturnType<typeof stripeEvent>) => expect((await deliverWebhook(api, event)).status).toBe(200);
+    const deliver = async (event: ReturnType<typeof stripeEvent>) =>
+      expect((await deliverWebhook(api, event)).status).toBe(200);
     await deliver(stripeEvent('customer.subscription.created', p, { created: t }));
     await eventually(async () => ((await roleOf(user.userId)) === 'premium' ? true : undefined), 20_000, 'premium');
 
     await deliver(stripeEvent('customer.subscription.updated', p, { created: t + 1, cancelAtPeriodEnd: true }));
-    await eventually(async () => ((await subscription(user)).cancelAtPeriodEnd === true ? true : undefined), 20_000, 'cancel at period end');
+    await eventually(
+      async () => ((await subscription(user)).cancelAtPeriodEnd === true ? true : undefined),
+      20_000,
+      'cancel at period end',
+    );
     expect(await roleOf(user.userId)).toBe('premium');
 
     await deliver(stripeEvent('customer.subscription.updated', p, { created: t + 2, cancelAtPeriodEnd: false }));
     await deliver(stripeEvent('invoice.payment_failed', p, { created: t + 3, invoiceId: 'in_failed_1' }));
     await deliver(stripeEvent('invoice.payment_failed', p, { created: t + 4, invoiceId: 'in_failed_1' }));
-    await eventually(async () => ((await subscription(user)).status === 'past_due' ? true : undefined), 20_000, 'past due');
+    await eventually(
+      async () => ((await subscription(user)).status === 'past_due' ? true : undefined),
+      20_000,
+      'past due',
+    );
     const pastDue = await subscription(user);
     expect(pastDue).toMatchObject({ role: 'premium', status: 'past_due' });
     // PAYMENT_GRACE_DAYS (7 by default) from the failure.
     expect(Date.parse(pastDue.graceUntil as string)).toBeGreaterThan(Date.now() + 6 * 86_400_000);
-    await eventually(async () => ((await emailsOf(user.userId)).some((e) => e.kind === 'payment_failed') ? true : undefined), 10_000, 'the e-mail');
-    expect((await emailsOf(user.userId)).filter((e) => e.kind === 'payment_failed')).toEqual([{
-      kind: 'payment_failed', dedupe_key: 'payment_failed:in_failed_1',
-      payload: { subscriptionId: p.subscriptionId, graceUntil: pastDue.graceUntil, amountDue: 500, currency: 'usd' },
-    }]);
+    await eventually(
+      async () => ((await emailsOf(user.userId)).some((e) => e.kind === 'payment_failed') ? true : undefined),
+      10_000,
+      'the e-mail',
+    );
+    expect((await emailsOf(user.userId)).filter((e) => e.kind === 'payment_failed')).toEqual([
+      {
+        kind: 'payment_failed',
+        dedupe_key: 'payment_failed:in_failed_1',
+        payload: { subscriptionId: p.subscriptionId, graceUntil: pastDue.graceUntil, amountDue: 500, currency: 'usd' },
+      },
+    ]);
 
     await deliver(stripeEvent('invoice.paid', p, { created: t + 5 }));
     await eventually(async () => ((await subscription(user)).status === 'active' ? true : undefined), 20_000, 'paid');
     expect(await subscription(user)).toMatchObject({ role: 'premium', graceUntil: null });
 
-    await deliver(stripeEvent('customer.subscription.deleted', p, { created: t + 6, currentPeriodEnd: new Date(Date.now() - 1000) }));
+    await deliver(
+      stripeEvent('customer.subscription.deleted', p, {
+        created: t + 6,
+        currentPeriodEnd: new Date(Date.now() - 1000),
+      }),
+    );
     await eventually(async () => ((await roleOf(user.userId)) === 'free' ? true : undefined), 20_000, 'the downgrade');
     expect(await subscriptionById(api.deps.pool, p.subscriptionId)).toMatchObject({ status: 'canceled' });
     expect(await subscription(user)).toMatchObject({ role: 'free', status: 'canceled' });
   });
 
-  it('never changes an admin\'s role', async () => {
+  it("never changes an admin's role", async () => {
     const admin = await createUser(api, 'admin');
     const customerId = `cus_admin_${randomUUID().slice(0, 8)}`;
     customers.push(customerId);
     const p = { userId: admin.userId, customerId, subscriptionId: `sub_admin_${randomUUID().slice(0, 8)}` };
     await deliverWebhook(api, stripeEvent('customer.subscription.created', p));
-    await eventually(async () => ((await subscriptionById(api.deps.pool, p.subscriptionId)) ? true : undefined), 20_000, 'the record');
-    await deliverWebhook(api, stripeEvent('customer.subscription.deleted', p, { currentPeriodEnd: new Date(Date.now() - 1000) }));
-    await eventually(async () => ((await subscriptionById(api.deps.pool, p.subscriptionId))?.status === 'canceled' ? true : undefined), 20_000, 'the cancellation');
+    await eventually(
+      async () => ((await subscriptionById(api.deps.pool, p.subscriptionId)) ? true : undefined),
+      20_000,
+      'the record',
+    );
+    await deliverWebhook(
+      api,
+      stripeEvent('customer.subscription.deleted', p, { currentPeriodEnd: new Date(Date.now() - 1000) }),
+    );
+    await eventually(
+      async () => ((await subscriptionById(api.deps.pool, p.subscriptionId))?.status === 'canceled' ? true : undefined),
+      20_000,
+      'the cancellation',
+    );
     expect(await roleOf(admin.userId)).toBe('admin');
     expect(await auditEntries(api.deps.pool, { action: 'role_changed', subject: admin.userId })).toEqual([]);
   });

@@ -24,14 +24,18 @@ describe('health routes', () => {
     const before = await api.request('GET', '/readyz');
     expect(before.status).toBe(503);
     expect(before.headers.get('content-type')).toBe('application/problem+json');
-    const problem = await before.json() as { detail: string };
+    const problem = (await before.json()) as { detail: string };
     expect(problem.detail).toMatch(/no model is serving/);
     expect(problem.detail).not.toMatch(/Redis|database/);
 
     await seedChampion(api.db.pool, 'm-health');
     const after = await api.request('GET', '/readyz');
     expect(after.status).toBe(200);
-    expect(await after.json()).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok', model: 'ok' }, modelVersion: 'm-health' });
+    expect(await after.json()).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', redis: 'ok', model: 'ok' },
+      modelVersion: 'm-health',
+    });
   });
 
   it('GET /metrics exposes request counters by route pattern, never the raw path', async () => {
@@ -45,7 +49,9 @@ describe('health routes', () => {
     expect(body).toMatch(/http_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]/);
     expect(body).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
     expect(body).toMatch(/http_requests_total\{method="GET",route="\/api\/docs\/:file",status="200"\} 1/);
-    expect(body).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/healthz",status="200"\}/);
+    expect(body).toMatch(
+      /http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/healthz",status="200"\}/,
+    );
     expect(body).not.toContain('12345');
     expect(body).toContain('# TYPE cache_requests_total counter');
     expect(body).toContain('# TYPE rate_limited_total counter');
@@ -81,7 +87,10 @@ describe('health with Redis unreachable', () => {
     expect(api.deps.redis.ready()).toBe(false);
     const ready = await api.request('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'degraded', checks: { database: 'ok', redis: 'unavailable', model: 'ok' } });
+    expect(await ready.json()).toMatchObject({
+      status: 'degraded',
+      checks: { database: 'ok', redis: 'unavailable', model: 'ok' },
+    });
     expect((await api.request('GET', '/healthz')).status).toBe(200);
     expect((await api.request('GET', '/metrics')).status).toBe(200);
     expect((await api.request('GET', '/api/openapi.json')).status).toBe(200);

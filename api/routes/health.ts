@@ -18,21 +18,28 @@ export const READINESS_DB_TIMEOUT_MS = 2000;
 const LiveSchema = z.object({ status: z.literal('ok') }).openapi('Liveness');
 const ReadySchema = z
   .object({
-    status: z.enum(['ready', 'degraded']).openapi({ description: '`degraded`: serving without Redis (no cache; login and registration refused).' }),
+    status: z
+      .enum(['ready', 'degraded'])
+      .openapi({ description: '`degraded`: serving without Redis (no cache; login and registration refused).' }),
     checks: z.object({ database: z.literal('ok'), redis: z.enum(['ok', 'unavailable']), model: z.literal('ok') }),
     modelVersion: z.string(),
   })
   .openapi('Readiness');
 
 const healthz = createRoute({
-  method: 'get', path: '/healthz', tags: ['health'],
+  method: 'get',
+  path: '/healthz',
+  tags: ['health'],
   summary: 'Liveness: the process answers (no I/O).',
   responses: { 200: { description: 'Alive', content: { 'application/json': { schema: LiveSchema } } } },
 });
 
 const readyz = createRoute({
-  method: 'get', path: '/readyz', tags: ['health'],
-  summary: 'Readiness: the database and a serving model are available and the server is not shutting down; Redis is reported (degraded without it).',
+  method: 'get',
+  path: '/readyz',
+  tags: ['health'],
+  summary:
+    'Readiness: the database and a serving model are available and the server is not shutting down; Redis is reported (degraded without it).',
   responses: {
     200: { description: 'Ready to serve', content: { 'application/json': { schema: ReadySchema } } },
     ...problemResponses(503),
@@ -40,9 +47,13 @@ const readyz = createRoute({
 });
 
 const metrics = createRoute({
-  method: 'get', path: '/metrics', tags: ['health'],
+  method: 'get',
+  path: '/metrics',
+  tags: ['health'],
   summary: 'Prometheus metrics: requests by route and status, latency histograms, cache results, rate-limit refusals.',
-  responses: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } } },
+  responses: {
+    200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } },
+  },
 });
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -63,25 +74,35 @@ export function healthRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   app.openapi(readyz, async (c) => {
     c.header('cache-control', 'no-store');
-    if (isDraining(deps)) throw new HttpProblem(503, 'Not ready: the server is shutting down.', { headers: { 'retry-after': '5' } });
+    if (isDraining(deps))
+      throw new HttpProblem(503, 'Not ready: the server is shutting down.', { headers: { 'retry-after': '5' } });
     const failing: string[] = [];
     const [database, model] = await Promise.allSettled([
       withTimeout(pingDatabase(deps.pool), READINESS_DB_TIMEOUT_MS, 'the database'),
       withTimeout(servingModel(deps.pool), READINESS_DB_TIMEOUT_MS, 'the database'),
     ]);
-    if (database.status === 'rejected') failing.push(`the database does not answer (${(database.reason as Error).message})`);
+    if (database.status === 'rejected')
+      failing.push(`the database does not answer (${(database.reason as Error).message})`);
     if (model.status === 'rejected') {
-      if (database.status === 'fulfilled') failing.push(`the serving model could not be read (${(model.reason as Error).message})`);
+      if (database.status === 'fulfilled')
+        failing.push(`the serving model could not be read (${(model.reason as Error).message})`);
     } else if (model.value === null) failing.push('no model is serving (none has been promoted yet)');
     if (failing.length || model.status === 'rejected' || !model.value) {
       throw new HttpProblem(503, `Not ready: ${failing.join('; ')}.`, { headers: { 'retry-after': '5' } });
     }
     const redis = deps.redis.ready();
-    return c.json({
-      status: redis ? 'ready' as const : 'degraded' as const,
-      checks: { database: 'ok' as const, redis: redis ? 'ok' as const : 'unavailable' as const, model: 'ok' as const },
-      modelVersion: model.value.modelVersion,
-    }, 200);
+    return c.json(
+      {
+        status: redis ? ('ready' as const) : ('degraded' as const),
+        checks: {
+          database: 'ok' as const,
+          redis: redis ? ('ok' as const) : ('unavailable' as const),
+          model: 'ok' as const,
+        },
+        modelVersion: model.value.modelVersion,
+      },
+      200,
+    );
   });
 
   app.openapi(metrics, async (c) => {

@@ -13,8 +13,12 @@ let world: PublishedWorld;
 let premium: string;
 let free: string;
 
-beforeAll(async () => { ({ api, world, premium, free } = await seededApi()); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  ({ api, world, premium, free } = await seededApi());
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 async function body<T extends z.ZodType>(res: Response, schema: T): Promise<z.infer<T>> {
   const text = await res.text();
@@ -32,7 +36,8 @@ async function problem(res: Response, status: number): Promise<void> {
   expect((JSON.parse(text) as { detail: string }).detail.length).toBeGreaterThan(0);
 }
 
-const call = (method: string, path: string, options?: TestRequestOptions) => api.request(method, `/api/v1${path}`, options);
+const call = (method: string, path: string, options?: TestRequestOptions) =>
+  api.request(method, `/api/v1${path}`, options);
 
 describe('POST /api/v1/ml/predict/{id}', () => {
   it('needs a login', async () => {
@@ -40,10 +45,16 @@ describe('POST /api/v1/ml/predict/{id}', () => {
   });
 
   it('answers what the served run stored, with the model version and as-of date', async () => {
-    const prediction = await body(await call('POST', `/ml/predict/${world.ids.joseRamirez}`, { token: premium }), PredictionSchema);
+    const prediction = await body(
+      await call('POST', `/ml/predict/${world.ids.joseRamirez}`, { token: premium }),
+      PredictionSchema,
+    );
     const stored = world.current.predictions.get(world.ids.joseRamirez)!;
     expect(prediction).toMatchObject({
-      playerId: world.ids.joseRamirez, name: 'José Ramírez', probability: stored.probability, modelVersion: world.current.modelVersion,
+      playerId: world.ids.joseRamirez,
+      name: 'José Ramírez',
+      probability: stored.probability,
+      modelVersion: world.current.modelVersion,
       asOf: { date: '2025-06-01', snapshotId: world.current.id, season: 2025 },
     });
     expect(prediction.narrative.length).toBeGreaterThan(0);
@@ -55,7 +66,10 @@ describe('POST /api/v1/ml/predict/{id}', () => {
   });
 
   it('reproduces a past day with as_of, and 404s before the first publication', async () => {
-    const prediction = await body(await call('POST', `/ml/predict/${world.ids.joseRamirez}?as_of=2025-05-31`, { token: premium }), PredictionSchema);
+    const prediction = await body(
+      await call('POST', `/ml/predict/${world.ids.joseRamirez}?as_of=2025-05-31`, { token: premium }),
+      PredictionSchema,
+    );
     expect(prediction.probability).toBe(world.older.predictions.get(world.ids.joseRamirez)!.probability);
     expect(prediction.modelVersion).toBe(world.older.modelVersion);
     expect(prediction.asOf).toMatchObject({ date: '2025-03-01', snapshotId: world.older.id, season: 2024 });
@@ -79,7 +93,14 @@ describe('POST /api/v1/ml/predict/{id}', () => {
   it('answers unknown ids with 404 and malformed ones with 400', async () => {
     await problem(await call('POST', '/ml/predict/123', { token: premium }), 404);
     await problem(await call('POST', `/ml/predict/${world.ids.unpublishedOnly}`, { token: premium }), 404);
-    for (const id of ['abc', '99999999999', '0', '..%2Fetc%2Fpasswd', '1%20OR%201%3D1', '1;DROP%20TABLE%20predictions']) {
+    for (const id of [
+      'abc',
+      '99999999999',
+      '0',
+      '..%2Fetc%2Fpasswd',
+      '1%20OR%201%3D1',
+      '1;DROP%20TABLE%20predictions',
+    ]) {
       await problem(await call('POST', `/ml/predict/${id}`, { token: premium }), 400);
     }
     await problem(await call('POST', `/ml/predict/${world.ids.joseRamirez}?as_of=2025-13-01`, { token: premium }), 400);
@@ -89,12 +110,18 @@ describe('POST /api/v1/ml/predict/{id}', () => {
 describe('POST /api/v1/ml/batch-predict', () => {
   it('is for premium accounts', async () => {
     await problem(await call('POST', '/ml/batch-predict', { body: { ids: [world.ids.joseRamirez] } }), 401);
-    await problem(await call('POST', '/ml/batch-predict', { body: { ids: [world.ids.joseRamirez] }, token: free }), 403);
+    await problem(
+      await call('POST', '/ml/batch-predict', { body: { ids: [world.ids.joseRamirez] }, token: free }),
+      403,
+    );
   });
 
   it('answers every id it has a prediction for, in order, and names the others', async () => {
     const ids = [world.ids.yoanMoncada, 123, world.ids.joseRamirez, world.ids.yoanMoncada];
-    const batch = await body(await call('POST', '/ml/batch-predict', { body: { ids }, token: premium }), BatchPredictionSchema);
+    const batch = await body(
+      await call('POST', '/ml/batch-predict', { body: { ids }, token: premium }),
+      BatchPredictionSchema,
+    );
     expect(batch.modelVersion).toBe(world.current.modelVersion);
     expect(batch.asOf).toMatchObject({ date: '2025-06-01', snapshotId: world.current.id });
     expect(batch.predictions.map((p) => p.playerId)).toEqual([world.ids.yoanMoncada, world.ids.joseRamirez]);
@@ -105,7 +132,10 @@ describe('POST /api/v1/ml/batch-predict', () => {
   it('takes up to 500 ids, and as_of', async () => {
     const ids = [...world.players.map((p) => p.id), ...Array.from({ length: 440 }, (_, i) => 1_000_000 + i)];
     expect(ids).toHaveLength(500);
-    const batch = await body(await call('POST', '/ml/batch-predict?as_of=2025-03-01', { body: { ids }, token: premium }), BatchPredictionSchema);
+    const batch = await body(
+      await call('POST', '/ml/batch-predict?as_of=2025-03-01', { body: { ids }, token: premium }),
+      BatchPredictionSchema,
+    );
     expect(batch.modelVersion).toBe(world.older.modelVersion);
     expect(batch.predictions).toHaveLength(56);
     expect(batch.notFound).toHaveLength(444);
@@ -122,7 +152,7 @@ describe('POST /api/v1/ml/batch-predict', () => {
       { body: { ids: [1.5] } },
       { body: { ids: [0] } },
       { body: { ids: [99999999999] } },
-      { body: { ids: "1; DROP TABLE predictions" } },
+      { body: { ids: '1; DROP TABLE predictions' } },
       { body: { ids: [1], extra: true } },
       { body: [1, 2] },
       { rawBody: '{"ids": [1,', headers: json },
@@ -131,7 +161,11 @@ describe('POST /api/v1/ml/batch-predict', () => {
       const res = await call('POST', '/ml/batch-predict', { ...options, token: premium });
       await problem(res, 400);
     }
-    const huge = await call('POST', '/ml/batch-predict', { rawBody: JSON.stringify({ ids: Array.from({ length: 20_000 }, (_, i) => i + 1) }), headers: json, token: premium });
+    const huge = await call('POST', '/ml/batch-predict', {
+      rawBody: JSON.stringify({ ids: Array.from({ length: 20_000 }, (_, i) => i + 1) }),
+      headers: json,
+      token: premium,
+    });
     await problem(huge, 413);
   });
 });
@@ -144,9 +178,17 @@ describe('GET /api/v1/ml/explanations/{id}', () => {
 
   it("gives every feature's value and contribution, in the model's order", async () => {
     for (const id of [world.ids.joseRamirez, world.players.find((p) => p.isPitcher)!.id]) {
-      const explanation = await body(await call('GET', `/ml/explanations/${id}`, { token: premium }), ExplanationSchema);
+      const explanation = await body(
+        await call('GET', `/ml/explanations/${id}`, { token: premium }),
+        ExplanationSchema,
+      );
       const stored = world.current.predictions.get(id)!;
-      expect(explanation).toMatchObject({ playerId: id, modelVersion: world.current.modelVersion, baseValue: -2.5, probability: stored.probability });
+      expect(explanation).toMatchObject({
+        playerId: id,
+        modelVersion: world.current.modelVersion,
+        baseValue: -2.5,
+        probability: stored.probability,
+      });
       expect(explanation.features.map((f) => f.feature)).toEqual(world.current.featureNames);
       explanation.features.forEach((f, j) => {
         expect(f.contribution).toBeCloseTo(stored.shap[j]!, 5);
@@ -159,7 +201,10 @@ describe('GET /api/v1/ml/explanations/{id}', () => {
   });
 
   it('reproduces the older model with as_of', async () => {
-    const explanation = await body(await call('GET', `/ml/explanations/${world.ids.joseRamirez}?as_of=2025-03-02`, { token: premium }), ExplanationSchema);
+    const explanation = await body(
+      await call('GET', `/ml/explanations/${world.ids.joseRamirez}?as_of=2025-03-02`, { token: premium }),
+      ExplanationSchema,
+    );
     expect(explanation.modelVersion).toBe(world.older.modelVersion);
     expect(explanation.features.map((f) => f.feature)).toEqual(world.older.featureNames);
   });

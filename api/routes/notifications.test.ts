@@ -20,13 +20,27 @@ describe('notification routes', () => {
   it('answers the defaults, then saves settings and cancels queued mail of a kind turned off', async () => {
     const defaults = await api.request('GET', '/api/v1/users/me/notifications', { token: user.accessToken });
     expect(await defaults.json()).toEqual({ rankMove: true, weeklyDigest: true, rankMoveThreshold: 10 });
-    await enqueueEmail(api.deps.pool, { userId: user.userId, kind: 'weekly_digest', dedupeKey: `weekly_digest:${user.userId}:2026-W01`, payload: { isoWeek: '2026-W01', snapshotId: null, items: [] } });
-    const saved = await api.request('PUT', `/api/v1/users/${user.userId}/notifications`, { token: user.accessToken, body: { rankMove: true, weeklyDigest: false, rankMoveThreshold: 25 } });
+    await enqueueEmail(api.deps.pool, {
+      userId: user.userId,
+      kind: 'weekly_digest',
+      dedupeKey: `weekly_digest:${user.userId}:2026-W01`,
+      payload: { isoWeek: '2026-W01', snapshotId: null, items: [] },
+    });
+    const saved = await api.request('PUT', `/api/v1/users/${user.userId}/notifications`, {
+      token: user.accessToken,
+      body: { rankMove: true, weeklyDigest: false, rankMoveThreshold: 25 },
+    });
     expect(saved.status).toBe(200);
     expect(await saved.json()).toEqual({ rankMove: true, weeklyDigest: false, rankMoveThreshold: 25 });
-    const { rows } = await api.deps.pool.query<{ email_id: number }>(`SELECT email_id FROM email_outbox WHERE dedupe_key = $1`, [`weekly_digest:${user.userId}:2026-W01`]);
+    const { rows } = await api.deps.pool.query<{ email_id: number }>(
+      `SELECT email_id FROM email_outbox WHERE dedupe_key = $1`,
+      [`weekly_digest:${user.userId}:2026-W01`],
+    );
     expect(await outboxEmail(api.deps.pool, rows[0]!.email_id)).toMatchObject({ status: 'cancelled' });
-    const unknownField = await api.request('PUT', '/api/v1/users/me/notifications', { token: user.accessToken, body: { rankMove: true, weeklyDigest: true, rankMoveThreshold: 5, welcome: false } });
+    const unknownField = await api.request('PUT', '/api/v1/users/me/notifications', {
+      token: user.accessToken,
+      body: { rankMove: true, weeklyDigest: true, rankMoveThreshold: 5, welcome: false },
+    });
     expect(unknownField.status).toBe(400);
   });
 
@@ -52,12 +66,17 @@ describe('notification routes', () => {
 
   it('answers 400 problems to a tampered, foreign or missing token', async () => {
     const other = unsubscribeToken(`${secret}-elsewhere`, { userId: user.userId, kind: 'weekly_digest' });
-    const tampered = unsubscribeToken(secret, { userId: user.userId, kind: 'rank_move' }).replace('rank_move', 'weekly_digest');
+    const tampered = unsubscribeToken(secret, { userId: user.userId, kind: 'rank_move' }).replace(
+      'rank_move',
+      'weekly_digest',
+    );
     for (const path of [`?token=${other}`, `?token=${tampered}`, '?token=x', '']) {
       const res = await api.request('POST', `/api/v1/notifications/unsubscribe${path}`);
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     }
-    expect(await (await api.request('GET', '/api/v1/users/me/notifications', { token: user.accessToken })).json()).toMatchObject({ weeklyDigest: false });
+    expect(
+      await (await api.request('GET', '/api/v1/users/me/notifications', { token: user.accessToken })).json(),
+    ).toMatchObject({ weeklyDigest: false });
   });
 });

@@ -16,20 +16,34 @@ import { requireRole } from '../middleware/auth.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
 import { createRouter } from '../router.ts';
 
-const SettingsSchema = z.strictObject({
-  rankMove: z.boolean().openapi({ description: 'E-mail when watched prospects move in a new ranking.' }),
-  weeklyDigest: z.boolean().openapi({ description: 'A Monday e-mail with where your watchlist stands.' }),
-  rankMoveThreshold: z.number().int().min(1).max(1000).openapi({ description: 'Places a watched prospect must move for a rank-move e-mail (entering or leaving the rankings always counts).', example: 10 }),
-}).openapi('NotificationSettings');
+const SettingsSchema = z
+  .strictObject({
+    rankMove: z.boolean().openapi({ description: 'E-mail when watched prospects move in a new ranking.' }),
+    weeklyDigest: z.boolean().openapi({ description: 'A Monday e-mail with where your watchlist stands.' }),
+    rankMoveThreshold: z.number().int().min(1).max(1000).openapi({
+      description:
+        'Places a watched prospect must move for a rank-move e-mail (entering or leaving the rankings always counts).',
+      example: 10,
+    }),
+  })
+  .openapi('NotificationSettings');
 
 const KIND_LABEL = { rank_move: 'rank-move alerts', weekly_digest: 'the weekly digest' } as const;
 
-const UnsubscribeSchema = z.object({
-  kind: z.enum(['rank_move', 'weekly_digest']).openapi({ description: 'The kind of e-mail the link stops.' }),
-  unsubscribed: z.boolean().openapi({ description: 'True once that kind is off (GET: whether it already is).' }),
-}).openapi('Unsubscribe');
+const UnsubscribeSchema = z
+  .object({
+    kind: z.enum(['rank_move', 'weekly_digest']).openapi({ description: 'The kind of e-mail the link stops.' }),
+    unsubscribed: z.boolean().openapi({ description: 'True once that kind is off (GET: whether it already is).' }),
+  })
+  .openapi('Unsubscribe');
 
-const UserIdParam = z.string().max(36).regex(/^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, 'must be "me" or a user id')
+const UserIdParam = z
+  .string()
+  .max(36)
+  .regex(
+    /^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/,
+    'must be "me" or a user id',
+  )
   .openapi({ param: { name: 'userId', in: 'path' }, description: 'Your user id, or `me`.', example: 'me' });
 const TokenQuery = z.object({
   token: z.string().min(1).max(200).openapi({ description: 'The signed token of the link in the e-mail.' }),
@@ -38,32 +52,55 @@ const TokenQuery = z.object({
 const signedIn = requireRole(...ROLES);
 const security = [{ bearer: [] }];
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const jsonOrHtml = { content: { 'application/json': { schema: UnsubscribeSchema }, 'text/html': { schema: z.string() } } };
+const jsonOrHtml = {
+  content: { 'application/json': { schema: UnsubscribeSchema }, 'text/html': { schema: z.string() } },
+};
 
 const getSettings = createRoute({
-  method: 'get', path: '/users/{userId}/notifications', tags: ['notifications'], security, middleware: [signedIn] as const,
+  method: 'get',
+  path: '/users/{userId}/notifications',
+  tags: ['notifications'],
+  security,
+  middleware: [signedIn] as const,
   summary: 'Your e-mail notification settings.',
   request: { params: z.object({ userId: UserIdParam }) },
-  responses: { 200: { description: 'Settings', ...json(SettingsSchema) }, ...problemResponses(400, 401, 404, 413, 429) },
+  responses: {
+    200: { description: 'Settings', ...json(SettingsSchema) },
+    ...problemResponses(400, 401, 404, 413, 429),
+  },
 });
 
 const putSettings = createRoute({
-  method: 'put', path: '/users/{userId}/notifications', tags: ['notifications'], security, middleware: [signedIn] as const,
+  method: 'put',
+  path: '/users/{userId}/notifications',
+  tags: ['notifications'],
+  security,
+  middleware: [signedIn] as const,
   summary: 'Replace your e-mail notification settings (turning a kind off cancels its queued e-mails).',
   request: { params: z.object({ userId: UserIdParam }), body: { required: true, ...json(SettingsSchema) } },
-  responses: { 200: { description: 'The saved settings', ...json(SettingsSchema) }, ...problemResponses(400, 401, 404, 413, 415, 429) },
+  responses: {
+    200: { description: 'The saved settings', ...json(SettingsSchema) },
+    ...problemResponses(400, 401, 404, 413, 415, 429),
+  },
 });
 
 const getUnsubscribe = createRoute({
-  method: 'get', path: '/notifications/unsubscribe', tags: ['notifications'],
+  method: 'get',
+  path: '/notifications/unsubscribe',
+  tags: ['notifications'],
   summary: 'What an unsubscribe link stops, with a button to confirm (HTML for browsers); changes nothing.',
   request: { query: TokenQuery },
-  responses: { 200: { description: 'The link\'s kind and whether it is already off', ...jsonOrHtml }, ...problemResponses(400, 401, 413, 429) },
+  responses: {
+    200: { description: "The link's kind and whether it is already off", ...jsonOrHtml },
+    ...problemResponses(400, 401, 413, 429),
+  },
 });
 
 const postUnsubscribe = createRoute({
-  method: 'post', path: '/notifications/unsubscribe', tags: ['notifications'],
-  summary: 'One-click unsubscribe (RFC 8058): turns the link\'s kind of e-mail off and cancels what is queued of it.',
+  method: 'post',
+  path: '/notifications/unsubscribe',
+  tags: ['notifications'],
+  summary: "One-click unsubscribe (RFC 8058): turns the link's kind of e-mail off and cancels what is queued of it.",
   request: { query: TokenQuery },
   responses: { 200: { description: 'Unsubscribed', ...jsonOrHtml }, ...problemResponses(400, 401, 413, 429) },
 });
@@ -71,7 +108,8 @@ const postUnsubscribe = createRoute({
 /** The caller's own id when the path names the caller; anyone else is a 404, whether or not that user exists. */
 function self(c: Context<ApiEnv>, userId: string): string {
   const auth = c.var.auth;
-  if (!auth) throw new HttpProblem(401, 'This endpoint needs an access token.', { headers: { 'www-authenticate': 'Bearer' } });
+  if (!auth)
+    throw new HttpProblem(401, 'This endpoint needs an access token.', { headers: { 'www-authenticate': 'Bearer' } });
   if (userId === 'me' || userId.toLowerCase() === auth.userId.toLowerCase()) return auth.userId;
   throw new HttpProblem(404, 'No such user.');
 }
@@ -92,7 +130,8 @@ export function notificationRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   async function claimOf(token: string): Promise<UnsubscribeClaim> {
     secret ??= linkSigningSecret(deps.config);
     const claim = verifyUnsubscribeToken(await secret, token);
-    if (!claim) throw new HttpProblem(400, 'This unsubscribe link is not valid: use the complete link from the e-mail.');
+    if (!claim)
+      throw new HttpProblem(400, 'This unsubscribe link is not valid: use the complete link from the e-mail.');
     return claim;
   }
 
@@ -116,9 +155,15 @@ export function notificationRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     const off = claim.kind === 'rank_move' ? !settings.rankMove : !settings.weeklyDigest;
     if (wantsHtml(c)) {
       const what = KIND_LABEL[claim.kind];
-      return c.html(off
-        ? page('Already unsubscribed', `<p>You no longer receive ${escapeHtml(what)}.</p>`)
-        : page(`Unsubscribe from ${what}?`, `<form method="post" action="?token=${escapeHtml(encodeURIComponent(token))}"><button type="submit">Unsubscribe</button></form>`), 200);
+      return c.html(
+        off
+          ? page('Already unsubscribed', `<p>You no longer receive ${escapeHtml(what)}.</p>`)
+          : page(
+              `Unsubscribe from ${what}?`,
+              `<form method="post" action="?token=${escapeHtml(encodeURIComponent(token))}"><button type="submit">Unsubscribe</button></form>`,
+            ),
+        200,
+      );
     }
     return c.json({ kind: claim.kind, unsubscribed: off }, 200);
   });
@@ -127,10 +172,19 @@ export function notificationRoutes(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     const claim = await claimOf(c.req.valid('query').token);
     // A user erased since the e-mail went out gets no more mail anyway: the same answer.
     if (await unsubscribe(deps.pool, claim.userId, claim.kind)) {
-      await writeAudit(deps.pool, { actor: claim.userId, action: 'notifications.unsubscribe', subject: claim.userId, details: { kind: claim.kind, via: 'link' } });
+      await writeAudit(deps.pool, {
+        actor: claim.userId,
+        action: 'notifications.unsubscribe',
+        subject: claim.userId,
+        details: { kind: claim.kind, via: 'link' },
+      });
     }
     c.var.log.info({ kind: claim.kind }, 'unsubscribed by link');
-    if (wantsHtml(c)) return c.html(page('Unsubscribed', `<p>You will no longer receive ${escapeHtml(KIND_LABEL[claim.kind])}.</p>`), 200);
+    if (wantsHtml(c))
+      return c.html(
+        page('Unsubscribed', `<p>You will no longer receive ${escapeHtml(KIND_LABEL[claim.kind])}.</p>`),
+        200,
+      );
     return c.json({ kind: claim.kind, unsubscribed: true }, 200);
   });
 

@@ -2,7 +2,12 @@
 // miss): a publication (its notification starts a new version) must still show in answers cached before it, and an
 // API that found nothing published must not keep answering 404 once something is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUBLISHED_CHANNEL, markPublished, replacePublishedProspects, upsertRankingSnapshot } from '../../db/rankings.ts';
+import {
+  PUBLISHED_CHANNEL,
+  markPublished,
+  replacePublishedProspects,
+  upsertRankingSnapshot,
+} from '../../db/rankings.ts';
 import type { Prospect } from '../../lib/snapshot.ts';
 import { seedPublishedWorld, type PublishedWorld } from '../../test/api-fixture.ts';
 import { createTestApi, type TestApi } from '../../test/api.ts';
@@ -22,7 +27,11 @@ async function json<T>(res: Response): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-interface Answer { snapshot: { id: string }; total?: number; items: { playerId: number }[] }
+interface Answer {
+  snapshot: { id: string };
+  total?: number;
+  items: { playerId: number }[];
+}
 
 const LIST = '/api/v1/prospects?pageSize=100';
 const SEARCH = '/api/v1/prospects/search?q=ramirez&limit=50';
@@ -30,8 +39,12 @@ const SEARCH = '/api/v1/prospects/search?q=ramirez&limit=50';
 describe('the latest snapshot, once the seeded world is served', () => {
   let api: TestApi;
   let world: PublishedWorld;
-  beforeAll(async () => { ({ api, world } = await seededApi()); });
-  afterAll(async () => { await api?.close(); });
+  beforeAll(async () => {
+    ({ api, world } = await seededApi());
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
 
   it('a newer publication is answered by a list and a search that were cached before it', async () => {
     for (let i = 0; i < 2; i += 1) {
@@ -42,12 +55,25 @@ describe('the latest snapshot, once the seeded world is served', () => {
     // Published as the pipeline does: the cards of the 50 best of the current run, then the switch that notifies.
     const newer = 'rs-test-newer';
     const { rows } = await api.db.pool.query<{ card: Prospect }>(
-      'SELECT card FROM published_prospects WHERE ranking_snapshot_id = $1 AND rank <= 50 ORDER BY rank', [world.current.id]);
+      'SELECT card FROM published_prospects WHERE ranking_snapshot_id = $1 AND rank <= 50 ORDER BY rank',
+      [world.current.id],
+    );
     const client = await api.db.pool.connect();
     try {
       await client.query('BEGIN');
-      await upsertRankingSnapshot(client, { snapshotId: newer, predictionRunId: world.current.predictionRunId, path: '/dev/null', prospectCount: rows.length });
-      expect(await replacePublishedProspects(client, newer, rows.map((r) => r.card))).toBe(50);
+      await upsertRankingSnapshot(client, {
+        snapshotId: newer,
+        predictionRunId: world.current.predictionRunId,
+        path: '/dev/null',
+        prospectCount: rows.length,
+      });
+      expect(
+        await replacePublishedProspects(
+          client,
+          newer,
+          rows.map((r) => r.card),
+        ),
+      ).toBe(50);
       await markPublished(client, newer, '/dev/null');
       await client.query('COMMIT');
     } finally {
@@ -64,14 +90,20 @@ describe('the latest snapshot, once the seeded world is served', () => {
     expect(search.items.length).toBeGreaterThan(0);
     expect(search.items.every((hit) => kept.has(hit.playerId))).toBe(true);
     // The older snapshots stay reachable by day.
-    expect((await json<Answer>(await api.request('GET', `${LIST}&as_of=${world.current.day}`))).snapshot.id).toBe(world.current.id);
+    expect((await json<Answer>(await api.request('GET', `${LIST}&as_of=${world.current.day}`))).snapshot.id).toBe(
+      world.current.id,
+    );
   });
 });
 
 describe('the latest snapshot, for an API started before anything was published', () => {
   let api: TestApi;
-  beforeAll(async () => { api = await createTestApi(); });
-  afterAll(async () => { await api?.close(); });
+  beforeAll(async () => {
+    api = await createTestApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
 
   it('does not remember "nothing published": a publication shows before its notification arrives, and after', async () => {
     const startedAt = api.deps.cache.version();

@@ -7,7 +7,12 @@ import { z } from '@hono/zod-openapi';
 export const INT32_MAX = 2_147_483_647;
 
 /** A player id as JSON carries it: a positive 32-bit integer (the MLBAM id). */
-export const PlayerIdSchema = z.number().int().min(1).max(INT32_MAX).openapi({ description: 'MLBAM player id', example: 608070 });
+export const PlayerIdSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(INT32_MAX)
+  .openapi({ description: 'MLBAM player id', example: 608070 });
 
 /**
  * A player id as a path carries it: digits only, no sign or leading zero, at most int32 (so `abc`, `../etc/passwd`
@@ -17,7 +22,11 @@ export const PlayerIdPathSchema = z
   .string()
   .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
   .refine((value) => Number(value) <= INT32_MAX, `must be at most ${INT32_MAX}`)
-  .openapi({ param: { name: 'id', in: 'path' }, description: 'MLBAM player id (positive 32-bit integer)', example: '608070' });
+  .openapi({
+    param: { name: 'id', in: 'path' },
+    description: 'MLBAM player id (positive 32-bit integer)',
+    example: '608070',
+  });
 
 export const PlayerIdParamsSchema = z.object({ id: PlayerIdPathSchema });
 
@@ -34,7 +43,8 @@ export const AsOfSchema = z
   .optional()
   .openapi({
     param: { name: 'as_of', in: 'query' },
-    description: 'Reproduce what was served on this day (UTC): the ranking snapshot published on or before its end. Latest when absent.',
+    description:
+      'Reproduce what was served on this day (UTC): the ranking snapshot published on or before its end. Latest when absent.',
     example: '2025-06-01',
   });
 
@@ -49,7 +59,9 @@ export function endOfDay(day: string): Date {
 export const SnapshotRefSchema = z
   .object({
     id: z.string().openapi({ description: 'Ranking snapshot id', example: 'rs-2025-06-01' }),
-    publishedAt: z.string().openapi({ description: 'When it was published (ISO 8601, UTC)', example: '2025-06-01T12:00:00.000Z' }),
+    publishedAt: z
+      .string()
+      .openapi({ description: 'When it was published (ISO 8601, UTC)', example: '2025-06-01T12:00:00.000Z' }),
   })
   .openapi('SnapshotRef');
 export type SnapshotRef = z.infer<typeof SnapshotRefSchema>;

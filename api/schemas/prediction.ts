@@ -17,7 +17,9 @@ const LABELS = new Map<string, string>(FEATURE_CATALOG.map((f) => [f.name, f.lab
 
 export const AsOfSchema = z
   .object({
-    date: z.string().openapi({ description: 'Day the served snapshot was published (YYYY-MM-DD, UTC)', example: '2025-06-01' }),
+    date: z
+      .string()
+      .openapi({ description: 'Day the served snapshot was published (YYYY-MM-DD, UTC)', example: '2025-06-01' }),
     publishedAt: z.string().openapi({ description: 'When it was published (ISO 8601, UTC)' }),
     snapshotId: z.string().openapi({ description: 'Ranking snapshot id' }),
     season: z.number().int().openapi({ description: 'The season the features describe', example: 2025 }),
@@ -28,11 +30,21 @@ export const PredictionItemSchema = z
   .object({
     playerId: z.number().int(),
     name: z.string(),
-    probability: z.number().min(0).max(1).openapi({ description: 'Calibrated probability of MLB success (500 PA or 100 IP within 4 seasons)' }),
+    probability: z
+      .number()
+      .min(0)
+      .max(1)
+      .openapi({ description: 'Calibrated probability of MLB success (500 PA or 100 IP within 4 seasons)' }),
     confidence: z.enum(['High', 'Medium', 'Low']),
     narrative: z.array(z.string()).openapi({ description: 'Plain-English lines, one per top factor' }),
-    factors: z.array(FactorSchema).openapi({ description: `The ${TOP_FACTORS} largest SHAP contributions, largest first` }),
-    eta: z.number().int().nullable().openapi({ description: 'Expected first MLB season; null when the model cannot say' }),
+    factors: z
+      .array(FactorSchema)
+      .openapi({ description: `The ${TOP_FACTORS} largest SHAP contributions, largest first` }),
+    eta: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Expected first MLB season; null when the model cannot say' }),
     dynasty: DynastySchema,
   })
   .openapi('PredictionItem');
@@ -44,7 +56,11 @@ export const PredictionSchema = PredictionItemSchema.extend({
 
 export const BatchPredictRequestSchema = z
   .strictObject({
-    ids: z.array(PlayerIdSchema).min(1).max(BATCH_MAX_IDS).openapi({ description: `1 to ${BATCH_MAX_IDS} player ids; repeats are answered once` }),
+    ids: z
+      .array(PlayerIdSchema)
+      .min(1)
+      .max(BATCH_MAX_IDS)
+      .openapi({ description: `1 to ${BATCH_MAX_IDS} player ids; repeats are answered once` }),
   })
   .openapi('BatchPredictRequest');
 
@@ -64,10 +80,12 @@ export const ExplanationSchema = z
     probability: z.number().min(0).max(1),
     modelVersion: z.string(),
     asOf: AsOfSchema,
-    baseValue: z.number().openapi({ description: 'Log-odds of the model before any feature is known; it plus every contribution is the raw log-odds' }),
-    features: z
-      .array(FactorSchema)
-      .openapi({ description: "Every feature of the model in the model's order, with the player's value and its SHAP contribution" }),
+    baseValue: z.number().openapi({
+      description: 'Log-odds of the model before any feature is known; it plus every contribution is the raw log-odds',
+    }),
+    features: z.array(FactorSchema).openapi({
+      description: "Every feature of the model in the model's order, with the player's value and its SHAP contribution",
+    }),
   })
   .openapi('Explanation');
 
@@ -82,7 +100,10 @@ export function toAsOf(snapshot: PublishedSnapshot, season: number): z.infer<typ
 
 function factors(prediction: ServedPrediction) {
   return prediction.contributions.map((c) => ({
-    feature: c.feature, label: LABELS.get(c.feature) ?? c.feature, value: c.value, contribution: c.contribution,
+    feature: c.feature,
+    label: LABELS.get(c.feature) ?? c.feature,
+    value: c.value,
+    contribution: c.contribution,
   }));
 }
 
@@ -97,15 +118,29 @@ export function toPredictionItem(prediction: ServedPrediction): z.infer<typeof P
       .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
       .slice(0, TOP_FACTORS),
     eta: prediction.eta,
-    dynasty: { roleWeight: prediction.dynasty.roleWeight, yearsToEta: prediction.dynasty.yearsToEta, value: prediction.dynasty.value },
+    dynasty: {
+      roleWeight: prediction.dynasty.roleWeight,
+      yearsToEta: prediction.dynasty.yearsToEta,
+      value: prediction.dynasty.value,
+    },
   };
 }
 
-export function toPrediction(prediction: ServedPrediction, snapshot: PublishedSnapshot): z.infer<typeof PredictionSchema> {
-  return { ...toPredictionItem(prediction), modelVersion: prediction.modelVersion, asOf: toAsOf(snapshot, prediction.asOfSeason) };
+export function toPrediction(
+  prediction: ServedPrediction,
+  snapshot: PublishedSnapshot,
+): z.infer<typeof PredictionSchema> {
+  return {
+    ...toPredictionItem(prediction),
+    modelVersion: prediction.modelVersion,
+    asOf: toAsOf(snapshot, prediction.asOfSeason),
+  };
 }
 
-export function toExplanation(prediction: ServedPrediction, snapshot: PublishedSnapshot): z.infer<typeof ExplanationSchema> {
+export function toExplanation(
+  prediction: ServedPrediction,
+  snapshot: PublishedSnapshot,
+): z.infer<typeof ExplanationSchema> {
   return {
     playerId: prediction.playerId,
     name: prediction.name,

@@ -7,7 +7,9 @@ import type { FilterOptions, ProspectRow, SearchHit } from '../../db/prospects.t
 import type { Prospect } from '../../lib/snapshot.ts';
 import { SnapshotRefSchema } from './common.ts';
 
-const Confidence = z.enum(['High', 'Medium', 'Low']).openapi({ description: 'How much evidence the probability rests on' });
+const Confidence = z
+  .enum(['High', 'Medium', 'Low'])
+  .openapi({ description: 'How much evidence the probability rests on' });
 
 export const OrganizationSchema = z
   .object({
@@ -25,14 +27,31 @@ export const ProspectSummarySchema = z
     slug: z.string().openapi({ description: 'URL slug of the prospect page on the site' }),
     position: z.string().openapi({ description: 'Primary position abbreviation (P for pitchers)', example: 'SS' }),
     isPitcher: z.boolean(),
-    organization: OrganizationSchema.nullable().openapi({ description: 'Organization of his current level; null when unknown' }),
+    organization: OrganizationSchema.nullable().openapi({
+      description: 'Organization of his current level; null when unknown',
+    }),
     level: z.string().openapi({ description: 'Highest minor-league level of the as-of season', example: 'AA' }),
     age: z.number().nullable().openapi({ description: 'Age on July 1 of the as-of season; null when unknown' }),
-    eta: z.number().int().nullable().openapi({ description: 'Expected first MLB season; null when the model cannot say' }),
+    eta: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Expected first MLB season; null when the model cannot say' }),
     confidence: Confidence,
-    probability: z.number().min(0).max(1).openapi({ description: 'Calibrated probability of MLB success (500 PA or 100 IP within 4 seasons)' }),
-    dynastyValue: z.number().min(0).openapi({ description: 'Dynasty value on a 0-100 scale at the default 10% yearly discount' }),
-    trend: z.number().int().nullable().openapi({ description: 'Ranks gained since the previous snapshot (negative = fell); null when unranked then' }),
+    probability: z
+      .number()
+      .min(0)
+      .max(1)
+      .openapi({ description: 'Calibrated probability of MLB success (500 PA or 100 IP within 4 seasons)' }),
+    dynastyValue: z
+      .number()
+      .min(0)
+      .openapi({ description: 'Dynasty value on a 0-100 scale at the default 10% yearly discount' }),
+    trend: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Ranks gained since the previous snapshot (negative = fell); null when unranked then' }),
   })
   .openapi('ProspectSummary');
 export type ProspectSummary = z.infer<typeof ProspectSummarySchema>;
@@ -42,7 +61,9 @@ export const FactorSchema = z
     feature: z.string().openapi({ description: 'Model feature name', example: 'age_rel_level' }),
     label: z.string().openapi({ description: 'Human label of the feature', example: 'Age vs level' }),
     value: z.number().nullable().openapi({ description: "The player's value of the feature; null when missing" }),
-    contribution: z.number().openapi({ description: 'SHAP contribution in log-odds (positive raises the probability)' }),
+    contribution: z
+      .number()
+      .openapi({ description: 'SHAP contribution in log-odds (positive raises the probability)' }),
   })
   .openapi('Factor');
 
@@ -54,9 +75,15 @@ export const StatLineSchema = z
     games: z.number().int(),
     battersOrPa: z.number().int().openapi({ description: 'Plate appearances for hitters, batters faced for pitchers' }),
     innings: z.number().nullable().openapi({ description: 'Innings pitched as a decimal; null for hitters' }),
-    strikeoutRate: z.number().nullable().openapi({ description: 'Fraction of PA (hitters) or batters faced (pitchers)' }),
+    strikeoutRate: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Fraction of PA (hitters) or batters faced (pitchers)' }),
     walkRate: z.number().nullable().openapi({ description: 'Fraction of PA (hitters) or batters faced (pitchers)' }),
-    powerRate: z.number().nullable().openapi({ description: 'ISO for hitters, home runs per batter faced for pitchers' }),
+    powerRate: z
+      .number()
+      .nullable()
+      .openapi({ description: 'ISO for hitters, home runs per batter faced for pitchers' }),
     average: z.number().nullable().openapi({ description: 'Batting average; null for pitchers' }),
   })
   .openapi('StatLine');
@@ -77,9 +104,15 @@ export const ComparableSchema = z
 
 export const DynastySchema = z
   .object({
-    roleWeight: z.number().min(0).openapi({ description: 'What one MLB success in his role is worth, relative to an everyday hitter' }),
+    roleWeight: z
+      .number()
+      .min(0)
+      .openapi({ description: 'What one MLB success in his role is worth, relative to an everyday hitter' }),
     yearsToEta: z.number().min(0).openapi({ description: 'Years the value is discounted for' }),
-    value: z.number().min(0).openapi({ description: 'Probability x role weight, discounted 10% a year until the ETA, on a 0-100 scale' }),
+    value: z
+      .number()
+      .min(0)
+      .openapi({ description: 'Probability x role weight, discounted 10% a year until the ETA, on a 0-100 scale' }),
   })
   .openapi('DynastyValue');
 
@@ -88,24 +121,33 @@ export const ProspectDetailSchema = ProspectSummarySchema.extend({
   organizationRank: z.number().int().positive().nullable().openapi({ description: 'Rank within his organization' }),
   evidence: z
     .object({
-      seasonWorkload: z.number().openapi({ description: 'PA (hitters) or batters faced (pitchers) in the as-of season' }),
+      seasonWorkload: z
+        .number()
+        .openapi({ description: 'PA (hitters) or batters faced (pitchers) in the as-of season' }),
       careerWorkload: z.number().openapi({ description: 'PA or batters faced in his career' }),
       seasons: z.number().int().openapi({ description: 'Seasons with professional lines' }),
       levels: z.number().int().openapi({ description: 'Distinct levels played' }),
-      spread: z.number().min(0).openapi({ description: 'Standard deviation of the probability across the bootstrap ensemble' }),
+      spread: z
+        .number()
+        .min(0)
+        .openapi({ description: 'Standard deviation of the probability across the bootstrap ensemble' }),
     })
     .openapi({ description: 'What the confidence rests on' }),
   dynasty: DynastySchema,
   baseValue: z.number().openapi({ description: 'Log-odds of the model before any feature is known' }),
   factors: z.array(FactorSchema).openapi({ description: 'The largest SHAP contributions, largest first' }),
   narrative: z.array(z.string()).openapi({ description: 'Plain-English lines, one per top factor' }),
-  comparables: z.array(ComparableSchema).openapi({ description: 'Past prospects closest in feature space, with their outcome' }),
+  comparables: z
+    .array(ComparableSchema)
+    .openapi({ description: 'Past prospects closest in feature space, with their outcome' }),
   history: z
-    .array(z.object({
-      date: z.string().openapi({ description: 'When the snapshot was generated (ISO 8601)' }),
-      rank: z.number().int().positive(),
-      probability: z.number().min(0).max(1),
-    }))
+    .array(
+      z.object({
+        date: z.string().openapi({ description: 'When the snapshot was generated (ISO 8601)' }),
+        rank: z.number().int().positive(),
+        probability: z.number().min(0).max(1),
+      }),
+    )
     .openapi({ description: 'Rank and probability in each snapshot, oldest first, this one last' }),
   stats: z.array(StatLineSchema).openapi({ description: 'Season lines by level, oldest first' }),
 }).openapi('ProspectDetail');
@@ -126,9 +168,15 @@ export const SearchResultSchema = z
   .object({
     snapshot: SnapshotRefSchema,
     query: z.string().openapi({ description: 'The query as matched: accents stripped, lower case' }),
-    items: z.array(ProspectSummarySchema.extend({
-      score: z.number().min(0).max(1).openapi({ description: 'Trigram word similarity of the query to the name, 1 = exact' }),
-    }).openapi('SearchHit')),
+    items: z.array(
+      ProspectSummarySchema.extend({
+        score: z
+          .number()
+          .min(0)
+          .max(1)
+          .openapi({ description: 'Trigram word similarity of the query to the name, 1 = exact' }),
+      }).openapi('SearchHit'),
+    ),
   })
   .openapi('SearchResult');
 
@@ -139,7 +187,9 @@ export const FilterOptionsSchema = z
     snapshot: SnapshotRefSchema,
     total: z.number().int().min(0).openapi({ description: 'Prospects in the snapshot' }),
     positions: z.array(z.object({ value: z.string(), count: Count })),
-    organizations: z.array(z.object({ id: z.number().int(), abbreviation: z.string(), name: z.string(), count: Count })),
+    organizations: z.array(
+      z.object({ id: z.number().int(), abbreviation: z.string(), name: z.string(), count: Count }),
+    ),
     levels: z.array(z.object({ value: z.string(), count: Count })).openapi({ description: 'Lowest level first' }),
     etaYears: z.array(z.object({ value: z.number().int(), count: Count })),
     types: z.array(z.object({ value: z.enum(['hitter', 'pitcher']), count: Count })),
@@ -167,7 +217,9 @@ export function toSummary(row: ProspectRow): ProspectSummary {
     slug: row.slug,
     position: row.position,
     isPitcher: row.isPitcher,
-    organization: row.organization ? { id: row.organization.id, name: row.organization.name, abbreviation: row.organization.abbreviation } : null,
+    organization: row.organization
+      ? { id: row.organization.id, name: row.organization.name, abbreviation: row.organization.abbreviation }
+      : null,
     level: row.level,
     age: row.age,
     eta: row.eta,
@@ -211,25 +263,52 @@ export function toDetail(card: Prospect): ProspectDetail {
     },
     dynasty: { roleWeight: card.dynasty.roleWeight, yearsToEta: card.dynasty.yearsToEta, value: card.dynasty.value },
     baseValue: card.baseValue,
-    factors: card.factors.map((f) => ({ feature: f.feature, label: f.label, value: f.value, contribution: f.contribution })),
+    factors: card.factors.map((f) => ({
+      feature: f.feature,
+      label: f.label,
+      value: f.value,
+      contribution: f.contribution,
+    })),
     narrative: [...card.narrative],
     comparables: card.comparables.map((m) => ({
-      playerId: m.playerId, name: m.name, asOfSeason: m.asOfSeason, level: m.level, age: m.age, similarity: m.similarity,
-      outcome: m.outcome, mlbPlateAppearances: m.mlbPlateAppearances, mlbInnings: m.mlbInnings,
+      playerId: m.playerId,
+      name: m.name,
+      asOfSeason: m.asOfSeason,
+      level: m.level,
+      age: m.age,
+      similarity: m.similarity,
+      outcome: m.outcome,
+      mlbPlateAppearances: m.mlbPlateAppearances,
+      mlbInnings: m.mlbInnings,
     })),
     history: card.history.map((h) => ({ date: h.date, rank: h.rank, probability: h.probability })),
     stats: card.stats.map((s) => ({
-      season: s.season, level: s.level, group: s.group, games: s.games, battersOrPa: s.battersOrPa, innings: s.innings,
-      strikeoutRate: s.strikeoutRate, walkRate: s.walkRate, powerRate: s.powerRate, average: s.average,
+      season: s.season,
+      level: s.level,
+      group: s.group,
+      games: s.games,
+      battersOrPa: s.battersOrPa,
+      innings: s.innings,
+      strikeoutRate: s.strikeoutRate,
+      walkRate: s.walkRate,
+      powerRate: s.powerRate,
+      average: s.average,
     })),
   };
 }
 
-export function toFilterOptions(options: FilterOptions): Omit<z.infer<typeof FilterOptionsSchema>, 'snapshot' | 'sorts'> {
+export function toFilterOptions(
+  options: FilterOptions,
+): Omit<z.infer<typeof FilterOptionsSchema>, 'snapshot' | 'sorts'> {
   return {
     total: options.total,
     positions: options.positions.map((p) => ({ value: p.value, count: p.count })),
-    organizations: options.organizations.map((o) => ({ id: o.id, abbreviation: o.abbreviation, name: o.name, count: o.count })),
+    organizations: options.organizations.map((o) => ({
+      id: o.id,
+      abbreviation: o.abbreviation,
+      name: o.name,
+      count: o.count,
+    })),
     levels: options.levels.map((l) => ({ value: l.value, count: l.count })),
     etaYears: options.etaYears.map((e) => ({ value: e.value, count: e.count })),
     types: options.types.map((t) => ({ value: t.value, count: t.count })),

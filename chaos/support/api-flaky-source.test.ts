@@ -3,13 +3,31 @@ import { mulberry32 } from '../../lib/random.ts';
 import { createFaultPlan, retryAfterCheck, type SourceRequest } from './api-flaky-source.ts';
 
 const plan = (over: Partial<Parameters<typeof createFaultPlan>[0]> = {}) =>
-  createFaultPlan({ random: mulberry32(3), share: 1, burstLength: 2, maxFaultsPerUrl: 2, retryAfterSeconds: [1, 2], ...over });
+  createFaultPlan({
+    random: mulberry32(3),
+    share: 1,
+    burstLength: 2,
+    maxFaultsPerUrl: 2,
+    retryAfterSeconds: [1, 2],
+    ...over,
+  });
 
 describe('createFaultPlan', () => {
   it('goes through bursts of 429s, 503s, resets and clean answers in turn', () => {
     const next = plan({ maxFaultsPerUrl: 100 });
     const kinds = Array.from({ length: 10 }, (_, i) => next(`/u${i}`).kind);
-    expect(kinds).toEqual(['busy', 'busy', 'unavailable', 'unavailable', 'reset', 'reset', 'pass', 'pass', 'busy', 'busy']);
+    expect(kinds).toEqual([
+      'busy',
+      'busy',
+      'unavailable',
+      'unavailable',
+      'reset',
+      'reset',
+      'pass',
+      'pass',
+      'busy',
+      'busy',
+    ]);
   });
 
   it('gives every 429 a Retry-After from the list', () => {
@@ -43,11 +61,21 @@ describe('createFaultPlan', () => {
 });
 
 describe('retryAfterCheck', () => {
-  const r = (url: string, atMs: number, kind: SourceRequest['kind'] = 'pass', retryAfterMs?: number): SourceRequest =>
-    ({ url, atMs, kind, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  const r = (
+    url: string,
+    atMs: number,
+    kind: SourceRequest['kind'] = 'pass',
+    retryAfterMs?: number,
+  ): SourceRequest => ({ url, atMs, kind, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 
   it('passes retries that waited at least the Retry-After, and counts other URLs requested meanwhile', () => {
-    const check = retryAfterCheck([r('/a', 0, 'busy', 1000), r('/b', 300), r('/a', 1004), r('/c', 1500, 'busy', 2000), r('/c', 3600)]);
+    const check = retryAfterCheck([
+      r('/a', 0, 'busy', 1000),
+      r('/b', 300),
+      r('/a', 1004),
+      r('/c', 1500, 'busy', 2000),
+      r('/c', 3600),
+    ]);
     expect(check).toEqual({ checked: 2, early: [], minMarginMs: 4, othersDuringWaits: 1 });
   });
 

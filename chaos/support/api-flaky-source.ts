@@ -34,7 +34,8 @@ const CYCLE: readonly FaultKind[] = ['busy', 'unavailable', 'reset', 'pass'];
 export function createFaultPlan(options: FaultPlanOptions): (url: string) => PlannedFault {
   const { random, share, burstLength, maxFaultsPerUrl, retryAfterSeconds } = options;
   if (!(share >= 0 && share <= 1)) throw new Error(`fault plan: share must be within 0-1, got ${share}`);
-  if (!Number.isInteger(burstLength) || burstLength < 1) throw new Error(`fault plan: burstLength must be an integer >= 1, got ${burstLength}`);
+  if (!Number.isInteger(burstLength) || burstLength < 1)
+    throw new Error(`fault plan: burstLength must be an integer >= 1, got ${burstLength}`);
   if (!retryAfterSeconds.length) throw new Error('fault plan: give at least one Retry-After value');
   const faults = new Map<string, number>();
   let n = 0;
@@ -79,7 +80,9 @@ export function retryAfterCheck(log: readonly SourceRequest[]): RetryAfterCheck 
     if (busy.kind !== 'busy' || busy.retryAfterMs === undefined) return;
     const until = busy.atMs + busy.retryAfterMs;
     const retry = log.slice(i + 1).find((r) => r.url === busy.url);
-    othersDuringWaits += log.slice(i + 1).filter((r) => r.url !== busy.url && r.atMs < Math.min(until, retry?.atMs ?? until)).length;
+    othersDuringWaits += log
+      .slice(i + 1)
+      .filter((r) => r.url !== busy.url && r.atMs < Math.min(until, retry?.atMs ?? until)).length;
     if (!retry) return;
     checked++;
     const waitedMs = retry.atMs - busy.atMs;
@@ -99,7 +102,11 @@ export interface FlakySource {
  * Starts the proxy on a free loopback port. `plan` decides each request's fault; `broken` marks requests that answer
  * 503 every time (a source that stays down).
  */
-export async function startFlakySource(upstream: string, plan: (url: string) => PlannedFault, broken: (url: string) => boolean = () => false): Promise<FlakySource> {
+export async function startFlakySource(
+  upstream: string,
+  plan: (url: string) => PlannedFault,
+  broken: (url: string) => boolean = () => false,
+): Promise<FlakySource> {
   const log: SourceRequest[] = [];
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -113,7 +120,9 @@ export async function startFlakySource(upstream: string, plan: (url: string) => 
     if (fault.kind === 'busy') {
       const retryAfterMs = (fault.retryAfterSeconds ?? 1) * 1000;
       log.push({ url, atMs: performance.now(), kind: 'busy', retryAfterMs });
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds ?? 1) }).end('{"message":"slow down"}');
+      res
+        .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds ?? 1) })
+        .end('{"message":"slow down"}');
       return;
     }
     log.push({ url, atMs, kind: fault.kind });
@@ -126,18 +135,22 @@ export async function startFlakySource(upstream: string, plan: (url: string) => 
       req.socket.resetAndDestroy();
       return;
     }
-    fetch(`${upstream}${url}`).then(async (answer) => {
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
-    }, () => res.writeHead(502).end());
+    fetch(`${upstream}${url}`).then(
+      async (answer) => {
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+      },
+      () => res.writeHead(502).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     log,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -21,17 +21,30 @@ export interface ApiProcess {
 export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'api.ts')], {
-    env: { ...process.env, LOG_LEVEL: 'warn', API_SHUTDOWN_GRACE_MS: '2000', ...env, API_HOST: '127.0.0.1', API_PORT: String(port) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      API_SHUTDOWN_GRACE_MS: '2000',
+      ...env,
+      API_HOST: '127.0.0.1',
+      API_PORT: String(port),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-20_000); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the API process exited (code ${child.exitCode}) before answering: ${stderr.slice(-1000)}`);
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (child.exitCode !== null)
+      throw new Error(`the API process exited (code ${child.exitCode}) before answering: ${stderr.slice(-1000)}`);
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

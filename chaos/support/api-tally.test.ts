@@ -2,9 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { counterSum, is5xx, phaseAt, StatusTally } from './api-tally.ts';
 
 describe('phaseAt', () => {
-  const phases = [{ name: 'before', fromMs: 0 }, { name: 'outage', fromMs: 20_000 }, { name: 'after', fromMs: 40_000 }];
+  const phases = [
+    { name: 'before', fromMs: 0 },
+    { name: 'outage', fromMs: 20_000 },
+    { name: 'after', fromMs: 40_000 },
+  ];
   it('names the last phase started at or before the moment', () => {
-    expect([-5, 0, 19_999, 20_000, 39_999, 40_000, 90_000].map((t) => phaseAt(phases, t))).toEqual(['before', 'before', 'before', 'outage', 'outage', 'after', 'after']);
+    expect([-5, 0, 19_999, 20_000, 39_999, 40_000, 90_000].map((t) => phaseAt(phases, t))).toEqual([
+      'before',
+      'before',
+      'before',
+      'outage',
+      'outage',
+      'after',
+      'after',
+    ]);
   });
   it('refuses an empty list', () => {
     expect(() => phaseAt([], 0)).toThrow(/no phases/);
@@ -24,7 +36,15 @@ describe('StatusTally', () => {
     expect(tally.describe('before')).toBe('none');
   });
   it('tells 5xx statuses from the rest', () => {
-    expect(['500', '503', '599', '200', '429', 'error', '5000'].map(is5xx)).toEqual([true, true, true, false, false, false, false]);
+    expect(['500', '503', '599', '200', '429', 'error', '5000'].map(is5xx)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

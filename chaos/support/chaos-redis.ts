@@ -37,7 +37,11 @@ export async function startChaosRedis(dir: string): Promise<ChaosRedis> {
   const start = () => ensureLocalRedis({ dir, port, log: quietLog, detached: false });
   let server: LocalRedis = await start();
   const url = server.url;
-  const refuses = async () => redisPid(url).then(() => false, () => true);
+  const refuses = async () =>
+    redisPid(url).then(
+      () => false,
+      () => true,
+    );
   return {
     url,
     async kill() {
@@ -56,4 +60,3 @@ export async function startChaosRedis(dir: string): Promise<ChaosRedis> {
     stop: () => server.stop(),
   };
 }
-

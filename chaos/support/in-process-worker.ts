@@ -17,7 +17,11 @@ export async function startTemporal(): Promise<{ address: string; stop(): Promis
 }
 
 /** Runs `work` while a real pipeline worker (infra/pipeline-worker.ts) over `deps` polls a task queue of its own. */
-export async function withWorker<T>(address: string, deps: ActivityDeps, work: (taskQueue: string) => Promise<T>): Promise<T> {
+export async function withWorker<T>(
+  address: string,
+  deps: ActivityDeps,
+  work: (taskQueue: string) => Promise<T>,
+): Promise<T> {
   const taskQueue = `chaos-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const { worker, connection } = await createPipelineWorker({ address, namespace: 'default', taskQueue, deps });
   try {

@@ -11,11 +11,15 @@ export const quietLog: Logger = createLogger({ level: 'error', name: 'chaos' });
 /** A logger whose lines are kept (parsed) in `lines`, for checks on what a worker logged. */
 export function capturingLogger(level = 'info'): { log: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
-  const log = pino({ level }, new Writable({
-    write: (chunk: Buffer, _encoding, done) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  }));
+  const log = pino(
+    { level },
+    new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        for (const line of chunk.toString().split('\n'))
+          if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
   return { log, lines };
 }

@@ -22,7 +22,13 @@ export interface BatchHealth {
 }
 
 export async function batchHealth(db: Queryable): Promise<BatchHealth> {
-  const { rows } = await db.query<{ season: number; live_loaded: number; dangling: number; superseded: number; superseded_loaded: number }>(
+  const { rows } = await db.query<{
+    season: number;
+    live_loaded: number;
+    dangling: number;
+    superseded: number;
+    superseded_loaded: number;
+  }>(
     `SELECT season::int,
             count(*) FILTER (WHERE superseded_at IS NULL AND finished_at IS NOT NULL)::int AS live_loaded,
             count(*) FILTER (WHERE superseded_at IS NULL AND finished_at IS NULL)::int AS dangling,
@@ -49,7 +55,9 @@ export async function batchHealth(db: Queryable): Promise<BatchHealth> {
 
 /** True when every season was loaded once by a live batch and nothing else was. */
 export function batchesSound(h: BatchHealth, seasons: number): boolean {
-  return h.seasons === seasons && h.loaded === seasons && h.dangling === 0 && h.supersededLoaded === 0 && h.strayLines === 0;
+  return (
+    h.seasons === seasons && h.loaded === seasons && h.dangling === 0 && h.supersededLoaded === 0 && h.strayLines === 0
+  );
 }
 
 export function describeBatches(h: BatchHealth): string {

@@ -20,7 +20,8 @@ const URL_PATH = "regexp_replace(t.url, '^[a-z]+://[^/]+', '')";
  * data. The bios themselves are compared in `players` and `player_bio_versions`.
  */
 const NOT_PEOPLE = "t.url NOT LIKE '%/api/v1/people?%'";
-const PEOPLE_WHY = 'people requests are split by what was already loaded, which depends on scheduling; the bios are compared in players';
+const PEOPLE_WHY =
+  'people requests are split by what was already loaded, which depends on scheduling; the bios are compared in players';
 
 export interface TableRule {
   /** Columns left out, each with why. */
@@ -41,20 +42,34 @@ const ATTEMPT = 'attempt bookkeeping: differs when a fetch is retried';
  */
 export const TABLE_RULES: Record<string, TableRule> = {
   ingest_batches: {
-    where: { sql: 't.superseded_at IS NULL', why: 'a superseded batch is a fetch attempt a retry replaced (checked separately: never loaded)' },
+    where: {
+      sql: 't.superseded_at IS NULL',
+      why: 'a superseded batch is a fetch attempt a retry replaced (checked separately: never loaded)',
+    },
     exclude: {
-      finished_at: 'the time the load finished', superseded_at: 'NULL on every compared row',
-      run_key: ATTEMPT, activity_key: 'names the workflow run and activity id', attempt: ATTEMPT,
-      requests: ATTEMPT, http_requests: ATTEMPT, responses_reused: ATTEMPT,
+      finished_at: 'the time the load finished',
+      superseded_at: 'NULL on every compared row',
+      run_key: ATTEMPT,
+      activity_key: 'names the workflow run and activity id',
+      attempt: ATTEMPT,
+      requests: ATTEMPT,
+      http_requests: ATTEMPT,
+      responses_reused: ATTEMPT,
       load_result: 'holds the batch id and write time; its counts are the compared rows_* columns',
     },
     key: ['source', 'season'],
   },
   ingest_batch_responses: {
-    where: { sql: `${LIVE_BATCH} AND NOT EXISTS (SELECT 1 FROM raw_responses r WHERE r.response_id = t.response_id AND r.url LIKE '%/api/v1/people?%')`, why: `live batches only; ${PEOPLE_WHY}` },
+    where: {
+      sql: `${LIVE_BATCH} AND NOT EXISTS (SELECT 1 FROM raw_responses r WHERE r.response_id = t.response_id AND r.url LIKE '%/api/v1/people?%')`,
+      why: `live batches only; ${PEOPLE_WHY}`,
+    },
     normalize: {
       batch_id: { sql: BATCH_SEASON, why: 'the batch as its season' },
-      response_id: { sql: `(SELECT ${URL_PATH.replaceAll('t.url', 'r.url')} FROM raw_responses r WHERE r.response_id = t.response_id)`, why: 'the response as its URL path' },
+      response_id: {
+        sql: `(SELECT ${URL_PATH.replaceAll('t.url', 'r.url')} FROM raw_responses r WHERE r.response_id = t.response_id)`,
+        why: 'the response as its URL path',
+      },
     },
     exclude: { reused: 'whether this attempt fetched the response or an earlier attempt had: ' + ATTEMPT },
     key: ['batch_id', 'response_id'],
@@ -83,7 +98,9 @@ export const TABLE_RULES: Record<string, TableRule> = {
     exclude: { seen_on: 'the day the bio was fetched' },
     key: ['player_id', 'birth_date', 'primary_position', 'bat_side', 'pitch_hand'],
   },
-  ranking_snapshots: { exclude: { published_at: 'the time of publishing', site_fence: ATTEMPT, site_fence_attempt: ATTEMPT } },
+  ranking_snapshots: {
+    exclude: { published_at: 'the time of publishing', site_fence: ATTEMPT, site_fence_attempt: ATTEMPT },
+  },
 };
 
 /** What one table's content checksum covered and left out. */
@@ -102,7 +119,10 @@ interface Column {
 
 async function columnsOf(db: Queryable, table: string): Promise<Column[]> {
   const columns = await tableColumns(db, table);
-  return columns.map((c) => ({ name: c.name, generated: /^(nextval\(|now\(\)|gen_random_uuid\(\))/.test(c.default ?? '') }));
+  return columns.map((c) => ({
+    name: c.name,
+    generated: /^(nextval\(|now\(\)|gen_random_uuid\(\))/.test(c.default ?? ''),
+  }));
 }
 
 async function primaryKey(db: Queryable, table: string): Promise<string[]> {
@@ -116,16 +136,30 @@ async function primaryKey(db: Queryable, table: string): Promise<string[]> {
 }
 
 /** The SQL that hashes one table's compared content, and what it leaves out; exported for the tests. */
-export function contentQuery(table: string, columns: Column[], pk: string[], rule: TableRule = TABLE_RULES[table] ?? {}) {
+export function contentQuery(
+  table: string,
+  columns: Column[],
+  pk: string[],
+  rule: TableRule = TABLE_RULES[table] ?? {},
+) {
   const excluded: { column: string; why: string }[] = [];
   const kept: { name: string; sql: string }[] = [];
   const named = new Set(columns.map((c) => c.name));
-  for (const column of [...Object.keys(rule.exclude ?? {}), ...Object.keys(rule.normalize ?? {}), ...(rule.key ?? [])]) {
-    if (!named.has(column)) throw new Error(`pipeline checksums: ${table}.${column} is named in TABLE_RULES but the table has no such column`);
+  for (const column of [
+    ...Object.keys(rule.exclude ?? {}),
+    ...Object.keys(rule.normalize ?? {}),
+    ...(rule.key ?? []),
+  ]) {
+    if (!named.has(column))
+      throw new Error(
+        `pipeline checksums: ${table}.${column} is named in TABLE_RULES but the table has no such column`,
+      );
   }
   for (const c of columns) {
     const normal = rule.normalize?.[c.name];
-    const why = rule.exclude?.[c.name] ?? (c.generated && !normal ? 'generated at insert (sequence id, insert time or random id)' : undefined);
+    const why =
+      rule.exclude?.[c.name] ??
+      (c.generated && !normal ? 'generated at insert (sequence id, insert time or random id)' : undefined);
     if (why) {
       excluded.push({ column: c.name, why });
       continue;

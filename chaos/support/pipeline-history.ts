@@ -14,8 +14,13 @@ export async function whatItIsDoing(client: Client, workflowId: string): Promise
     for (const child of parent.raw.pendingChildren ?? []) {
       const id = child.workflowId ?? '';
       // A child the parent has asked for but the server has not started yet is not found: it is starting.
-      const described = await client.workflow.getHandle(id).describe().catch(() => undefined);
-      const activities = (described?.raw.pendingActivities ?? []).map((a) => `${a.activityType?.name ?? '?'} #${a.attempt ?? 1}`);
+      const described = await client.workflow
+        .getHandle(id)
+        .describe()
+        .catch(() => undefined);
+      const activities = (described?.raw.pendingActivities ?? []).map(
+        (a) => `${a.activityType?.name ?? '?'} #${a.attempt ?? 1}`,
+      );
       running.push(`${id.split('/').pop()} ${described ? activities.join(', ') || 'between activities' : 'starting'}`);
     }
     return `${stage ? `stage ${stage}, ` : ''}${done} seasons done${running.length ? `; ${running.join('; ')}` : ''}`;
@@ -39,8 +44,17 @@ export interface AttemptSummary {
 /** Reads the parent's history and every season child's history. */
 export async function attemptSummary(client: Client, workflowId: string): Promise<AttemptSummary> {
   const parent = await client.workflow.getHandle(workflowId).fetchHistory();
-  const children = (parent.events ?? []).flatMap((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId ?? []);
-  const summary: AttemptSummary = { childStarts: children.length, distinctChildren: new Set(children).size, activities: 0, retried: 0, maxAttempt: 0, retries: [] };
+  const children = (parent.events ?? []).flatMap(
+    (e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId ?? [],
+  );
+  const summary: AttemptSummary = {
+    childStarts: children.length,
+    distinctChildren: new Set(children).size,
+    activities: 0,
+    retried: 0,
+    maxAttempt: 0,
+    retries: [],
+  };
   for (const child of new Set(children)) {
     const history = await client.workflow.getHandle(child).fetchHistory();
     const types = new Map<string, string>();
@@ -54,7 +68,9 @@ export async function attemptSummary(client: Client, workflowId: string): Promis
       summary.maxAttempt = Math.max(summary.maxAttempt, attempt);
       if (attempt > 1) {
         summary.retried += 1;
-        summary.retries.push(`${child.split('/').pop()} ${types.get(String(started.scheduledEventId)) ?? '?'} #${attempt}`);
+        summary.retries.push(
+          `${child.split('/').pop()} ${types.get(String(started.scheduledEventId)) ?? '?'} #${attempt}`,
+        );
       }
     }
   }
@@ -74,7 +90,10 @@ export async function isWorking(client: Client, workflowId: string, identity: st
     for (const child of parent.raw.pendingChildren ?? []) {
       const described = await client.workflow.getHandle(child.workflowId ?? '').describe();
       // State 2 is PENDING_ACTIVITY_STATE_STARTED: a worker took the task and has not finished it.
-      if ((described.raw.pendingActivities ?? []).some((a) => Number(a.state) === 2 && a.lastWorkerIdentity === identity)) return true;
+      if (
+        (described.raw.pendingActivities ?? []).some((a) => Number(a.state) === 2 && a.lastWorkerIdentity === identity)
+      )
+        return true;
     }
   } catch {
     // A child that completed between the two calls: asked again on the next poll.

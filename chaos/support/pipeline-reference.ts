@@ -6,8 +6,14 @@
 import type { Client } from '@temporalio/client';
 import { contentChecksums, type ContentChecksum } from './pipeline-checksums.ts';
 import {
-  BACKFILL, REQUESTS_PER_SECOND, SAMPLE_ENV, killWorker, spawnWorker, startBackfill,
-  waitUntilPolling, type BackfillRun,
+  BACKFILL,
+  REQUESTS_PER_SECOND,
+  SAMPLE_ENV,
+  killWorker,
+  spawnWorker,
+  startBackfill,
+  waitUntilPolling,
+  type BackfillRun,
 } from './pipeline-rig.ts';
 import type { BackfillProgress } from '../../workflows/backfill-history.ts';
 import { scratchDatabase } from './scratch-database.ts';
@@ -32,7 +38,7 @@ export function referenceRun(options: ReferenceOptions): Promise<Reference> {
   // Everything the reference's content depends on; the server and source addresses do not change it (URLs are compared by path).
   const key = JSON.stringify({ BACKFILL, SAMPLE_ENV, REQUESTS_PER_SECOND, server: options.adminDatabaseUrl });
   if (cached?.key === key) {
-    options.step('reference run: reusing this invocation\'s uninterrupted run');
+    options.step("reference run: reusing this invocation's uninterrupted run");
     return cached.reference;
   }
   const reference = makeReference(options);
@@ -48,17 +54,27 @@ async function makeReference(options: ReferenceOptions): Promise<Reference> {
   const { client, step } = options;
   const db = await scratchDatabase(options.adminDatabaseUrl, 'reference', { poolMax: 2 });
   const taskQueue = `chaos-reference-${process.pid}-${Date.now()}`;
-  const worker = spawnWorker({ databaseUrl: db.url, temporalAddress: options.temporalAddress, taskQueue, sourceUrl: options.sourceUrl, dir: options.dir });
+  const worker = spawnWorker({
+    databaseUrl: db.url,
+    temporalAddress: options.temporalAddress,
+    taskQueue,
+    sourceUrl: options.sourceUrl,
+    dir: options.dir,
+  });
   try {
     await waitUntilPolling(client, taskQueue, worker);
-    step(`reference run: backfill ${BACKFILL.fromSeason}-${BACKFILL.toSeason} by one worker (pid ${worker.pid}) into ${db.name}, nothing broken`);
+    step(
+      `reference run: backfill ${BACKFILL.fromSeason}-${BACKFILL.toSeason} by one worker (pid ${worker.pid}) into ${db.name}, nothing broken`,
+    );
     const started = performance.now();
     const handle = await startBackfill(client, taskQueue, taskQueue);
     const result = (await handle.result()) as BackfillProgress;
     const seconds = (performance.now() - started) / 1000;
     await killWorker(worker);
     const checksums = await contentChecksums(db.pool);
-    step(`reference run: ${result.seasonsDone} seasons, ${result.rowsLoaded} rows loaded, ${result.httpRequests} requests in ${seconds.toFixed(1)} s; ${checksums.length} tables checksummed`);
+    step(
+      `reference run: ${result.seasonsDone} seasons, ${result.rowsLoaded} rows loaded, ${result.httpRequests} requests in ${seconds.toFixed(1)} s; ${checksums.length} tables checksummed`,
+    );
     return { workflowId: taskQueue, result, seconds, checksums };
   } finally {
     await killWorker(worker);

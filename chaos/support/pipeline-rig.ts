@@ -42,12 +42,19 @@ export async function startScenarioTemporal(dir: string): Promise<ScenarioTempor
   const cli = await ensureTemporalCli(quietLog);
   const address = `127.0.0.1:${await freePort()}`;
   const uiPort = await freePort();
-  const start = () => startDevServer({
-    cli, address, uiPort, dbFile: path.join(dir, 'temporal.sqlite'), logFile: path.join(dir, 'temporal.log'), log: quietLog,
-  });
+  const start = () =>
+    startDevServer({
+      cli,
+      address,
+      uiPort,
+      dbFile: path.join(dir, 'temporal.sqlite'),
+      logFile: path.join(dir, 'temporal.log'),
+      log: quietLog,
+    });
   let server: DevServer = await start();
   const pidOf = (s: DevServer) => {
-    if (!s.owned || s.pid === undefined) throw new Error(`a Temporal server already answered at ${address}: not ours to break`);
+    if (!s.owned || s.pid === undefined)
+      throw new Error(`a Temporal server already answered at ${address}: not ours to break`);
     return s.pid;
   };
   pidOf(server);
@@ -109,13 +116,23 @@ export function spawnWorker(options: WorkerOptions): ChildProcess {
 }
 
 /** Waits until the worker process `pid` polls the task queue's activities, so a kill lands on a working worker. */
-export async function waitUntilPolling(client: Client, taskQueue: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitUntilPolling(
+  client: Client,
+  taskQueue: string,
+  child: ChildProcess,
+  timeoutMs = 60_000,
+): Promise<void> {
   const identity = `${child.pid}@${hostname()}`;
   for (const deadline = Date.now() + timeoutMs; ; await sleep(250)) {
     if (child.exitCode !== null) throw new Error(`worker ${child.pid} exited with ${child.exitCode} before polling`);
-    const { pollers = [] } = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 2 });
+    const { pollers = [] } = await client.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: 2,
+    });
     if (pollers.some((p) => p.identity === identity)) return;
-    if (Date.now() > deadline) throw new Error(`worker ${child.pid} not polling ${taskQueue} after ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`worker ${child.pid} not polling ${taskQueue} after ${timeoutMs / 1000} s`);
   }
 }
 
@@ -154,7 +171,9 @@ export async function openRig(dir: string): Promise<Rig> {
   });
   const { client, connection } = await connectClient(temporal.address);
   return {
-    temporal, source, client,
+    temporal,
+    source,
+    client,
     close: async () => {
       await connection.close().catch(() => undefined);
       await source.close();

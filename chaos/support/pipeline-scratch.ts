@@ -16,22 +16,35 @@ export interface Sensitivity {
 }
 
 /** Copies database `name` (which must have no open connections) and alters the copy. */
-export async function checksumSensitivity(adminUrl: string, name: string, original: readonly ContentChecksum[]): Promise<Sensitivity> {
+export async function checksumSensitivity(
+  adminUrl: string,
+  name: string,
+  original: readonly ContentChecksum[],
+): Promise<Sensitivity> {
   const copy = await scratchDatabase(adminUrl, 'copy', { template: name, poolMax: 1 });
   const pool = copy.pool;
   try {
     const { rows } = await pool.query<{ season: number; player_id: number; sport_id: number; stat_group: string }>(
-      'SELECT season, player_id, sport_id, stat_group FROM player_season_stats ORDER BY season, player_id, sport_id, stat_group LIMIT 1');
+      'SELECT season, player_id, sport_id, stat_group FROM player_season_stats ORDER BY season, player_id, sport_id, stat_group LIMIT 1',
+    );
     const line = rows[0];
     if (!line) throw new Error(`${name} has no season line to change`);
-    await pool.query('UPDATE player_season_stats SET hits = hits + 1 WHERE season = $1 AND player_id = $2 AND sport_id = $3 AND stat_group = $4',
-      [line.season, line.player_id, line.sport_id, line.stat_group]);
+    await pool.query(
+      'UPDATE player_season_stats SET hits = hits + 1 WHERE season = $1 AND player_id = $2 AND sport_id = $3 AND stat_group = $4',
+      [line.season, line.player_id, line.sport_id, line.stat_group],
+    );
     const afterValueChange = checksumDifferences(await contentChecksums(pool), original);
-    await pool.query('UPDATE player_season_stats SET hits = hits - 1 WHERE season = $1 AND player_id = $2 AND sport_id = $3 AND stat_group = $4',
-      [line.season, line.player_id, line.sport_id, line.stat_group]);
+    await pool.query(
+      'UPDATE player_season_stats SET hits = hits - 1 WHERE season = $1 AND player_id = $2 AND sport_id = $3 AND stat_group = $4',
+      [line.season, line.player_id, line.sport_id, line.stat_group],
+    );
     await pool.query("UPDATE player_season_stats SET loaded_at = loaded_at - interval '1 day'");
     const afterExcludedChange = checksumDifferences(await contentChecksums(pool), original);
-    return { afterValueChange, afterExcludedChange, changed: `${line.season}/${line.player_id}/${line.sport_id}/${line.stat_group}` };
+    return {
+      afterValueChange,
+      afterExcludedChange,
+      changed: `${line.season}/${line.player_id}/${line.sport_id}/${line.stat_group}`,
+    };
   } finally {
     await copy.drop();
   }

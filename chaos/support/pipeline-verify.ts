@@ -30,7 +30,9 @@ export async function verifyAgainstReference(options: {
   const diffs = checksumDifferences(checksums, reference.checksums);
   const rows = checksums.reduce((n, c) => n + c.rows, 0);
   const nonEmpty = checksums.filter((c) => c.rows > 0).map((c) => `${c.table} ${c.rows}`);
-  const duplicated = checksums.filter((c) => c.duplicateKeys > 0).map((c) => `${c.table}: ${c.duplicateKeys} on (${c.keyColumns.join(', ')})`);
+  const duplicated = checksums
+    .filter((c) => c.duplicateKeys > 0)
+    .map((c) => `${c.table}: ${c.duplicateKeys} on (${c.keyColumns.join(', ')})`);
   const health = await batchHealth(db.pool);
   const sameSeasons = JSON.stringify(result.seasons) === JSON.stringify(reference.result.seasons);
   return {
@@ -44,7 +46,9 @@ export async function verifyAgainstReference(options: {
       {
         what: `every table of public equals the uninterrupted run's by content checksum (${checksums.length} tables)`,
         ok: diffs.length === 0 && checksums.length === reference.checksums.length,
-        detail: diffs.length ? diffs.join('; ') : `${rows} rows compared; with rows: ${nonEmpty.join(', ')}; the other ${checksums.length - nonEmpty.length} empty in both`,
+        detail: diffs.length
+          ? diffs.join('; ')
+          : `${rows} rows compared; with rows: ${nonEmpty.join(', ')}; the other ${checksums.length - nonEmpty.length} empty in both`,
       },
       {
         what: 'no table holds a duplicate key',

@@ -44,9 +44,15 @@ function databaseUrl(adminUrl: string, name: string): string {
 }
 
 /** A database of the scenario's own on the server of `adminUrl`: migrated, or a copy of `options.template`. */
-export async function scratchDatabase(adminUrl: string, label: string, options: ScratchOptions = {}): Promise<ScratchDatabase> {
-  if (!LABEL.test(label)) throw new Error(`scratchDatabase: label must be 1-20 lower-case letters or _, got ${JSON.stringify(label)}`);
-  if (options.template !== undefined && !NAME.test(options.template)) throw new Error(`scratchDatabase: not a database name: ${JSON.stringify(options.template)}`);
+export async function scratchDatabase(
+  adminUrl: string,
+  label: string,
+  options: ScratchOptions = {},
+): Promise<ScratchDatabase> {
+  if (!LABEL.test(label))
+    throw new Error(`scratchDatabase: label must be 1-20 lower-case letters or _, got ${JSON.stringify(label)}`);
+  if (options.template !== undefined && !NAME.test(options.template))
+    throw new Error(`scratchDatabase: not a database name: ${JSON.stringify(options.template)}`);
   const name = `afwd_t_chaos_${label}_${process.pid}_${created++}`;
   // A runner that had this pid before (pids are reused) may have been killed before its supervisor dropped it.
   await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -70,8 +76,9 @@ export async function scratchDatabase(adminUrl: string, label: string, options: 
 /** Drops every database the runner process `pid` created on the server of `adminUrl`; returns their names. */
 export async function dropRunnerDatabases(adminUrl: string, pid: number): Promise<string[]> {
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`dropRunnerDatabases: not a pid: ${pid}`);
-  const { rows } = await admin(adminUrl, 'SELECT datname FROM pg_database WHERE datname ~ $1 ORDER BY datname',
-    [`^afwd_t_chaos_[a-z_]+_${pid}_[0-9]+$`]);
+  const { rows } = await admin(adminUrl, 'SELECT datname FROM pg_database WHERE datname ~ $1 ORDER BY datname', [
+    `^afwd_t_chaos_[a-z_]+_${pid}_[0-9]+$`,
+  ]);
   const names = rows.map((r: { datname: string }) => r.datname);
   for (const name of names) await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   return names;

@@ -28,21 +28,36 @@ async function contractMetrics(): Promise<{ names: Set<string>; histograms: Set<
   const pool = createPool('postgres://nobody@127.0.0.1:1/never-used');
   try {
     const worker = createWorkerMetrics({
-      pool, config: loadConfig({}), log: createLogger({ level: 'silent' }), taskQueue: { name: 'q', backlog: async () => 0 },
+      pool,
+      config: loadConfig({}),
+      log: createLogger({ level: 'silent' }),
+      taskQueue: { name: 'q', backlog: async () => 0 },
     });
-    for (const m of worker.registry.getMetricsAsArray()) (String(m.type) === 'histogram' ? histograms : names).add(m.name);
+    for (const m of worker.registry.getMetricsAsArray())
+      (String(m.type) === 'histogram' ? histograms : names).add(m.name);
   } finally {
     await pool.end();
   }
   const { body } = await createApiMetrics({ processMetrics: false }).render();
-  for (const [, name, type] of body.matchAll(/^# TYPE (\S+) (\S+)$/gm)) (type === 'histogram' ? histograms : names).add(name!);
+  for (const [, name, type] of body.matchAll(/^# TYPE (\S+) (\S+)$/gm))
+    (type === 'histogram' ? histograms : names).add(name!);
   return { names, histograms };
 }
 const CONTRACT = await contractMetrics();
 
 const REQUIRED_ALERTS = [
-  'StaleDataInSeason', 'QuarantineRateSpike', 'WorkflowFailures', 'ServingModelAucLow', 'ServingModelCalibrationWorse',
-  'LiveCalibrationDegraded', 'FeatureDrift', 'ModelMonitoringStale', 'ApiLatencyP99High', 'ApiErrorRateHigh', 'StripeWebhookFailures', 'TargetDown',
+  'StaleDataInSeason',
+  'QuarantineRateSpike',
+  'WorkflowFailures',
+  'ServingModelAucLow',
+  'ServingModelCalibrationWorse',
+  'LiveCalibrationDegraded',
+  'FeatureDrift',
+  'ModelMonitoringStale',
+  'ApiLatencyP99High',
+  'ApiErrorRateHigh',
+  'StripeWebhookFailures',
+  'TargetDown',
 ];
 
 interface Rule {
@@ -54,10 +69,26 @@ interface Rule {
   annotations?: Record<string, string>;
 }
 
-const rules: Rule[] = (parse(readFileSync(path.join(DIR, 'alerts.yml'), 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
+const rules: Rule[] = (
+  parse(readFileSync(path.join(DIR, 'alerts.yml'), 'utf8')) as { groups: { rules: Rule[] }[] }
+).groups.flatMap((g) => g.rules);
 const alerts = rules.filter((r): r is Rule & { alert: string } => typeof r.alert === 'string');
 
-const PROMQL_WORDS = new Set(['and', 'or', 'unless', 'offset', 'bool', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan']);
+const PROMQL_WORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'bool',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
+]);
 
 /**
  * The metric names a PromQL expression reads: what is left once strings, label matchers, ranges and grouping label
@@ -145,15 +176,26 @@ describe('alerts.yml', () => {
       expect(['critical', 'warning'], `${a.alert}: severity`).toContain(a.labels?.severity);
       expect(a.annotations?.summary, `${a.alert}: summary`).toBeTruthy();
       expect(a.annotations?.description, `${a.alert}: description`).toBeTruthy();
-      expect(a.annotations?.runbook, `${a.alert}: runbook`).toMatch(/^README\.md#on-call \(Operations > On call: .+\)$/);
+      expect(a.annotations?.runbook, `${a.alert}: runbook`).toMatch(
+        /^README\.md#on-call \(Operations > On call: .+\)$/,
+      );
     }
   });
 
   it('knows the contract from the registries', () => {
-    for (const name of ['afwd_data_freshness_seconds', 'afwd_feature_psi_rise_max', 'afwd_monitoring_age_seconds', 'afwd_stripe_webhooks_total', 'http_requests_total']) {
+    for (const name of [
+      'afwd_data_freshness_seconds',
+      'afwd_feature_psi_rise_max',
+      'afwd_monitoring_age_seconds',
+      'afwd_stripe_webhooks_total',
+      'http_requests_total',
+    ]) {
       expect(CONTRACT.names, name).toContain(name);
     }
-    expect([...CONTRACT.histograms].sort()).toEqual(['afwd_activity_duration_seconds', 'http_request_duration_seconds']);
+    expect([...CONTRACT.histograms].sort()).toEqual([
+      'afwd_activity_duration_seconds',
+      'http_request_duration_seconds',
+    ]);
   });
 
   it('reads only metrics of the contract', () => {
@@ -172,8 +214,14 @@ describe('alerts.yml', () => {
     const cases = file.tests.flatMap((t) => t.alert_rule_test ?? []);
     for (const name of REQUIRED_ALERTS) {
       const mine = cases.filter((c) => c.alertname === name);
-      expect(mine.some((c) => (c.exp_alerts ?? []).length > 0), `${name} fires in a test`).toBe(true);
-      expect(mine.some((c) => (c.exp_alerts ?? []).length === 0), `${name} stays quiet in a test`).toBe(true);
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length > 0),
+        `${name} fires in a test`,
+      ).toBe(true);
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length === 0),
+        `${name} stays quiet in a test`,
+      ).toBe(true);
     }
   });
 });
@@ -182,22 +230,36 @@ describe('prometheus.yml', () => {
   it('loads the rules and scrapes the worker on 9464 and the API on 8321 at /metrics', () => {
     const config = parse(readFileSync(path.join(DIR, 'prometheus.yml'), 'utf8')) as {
       rule_files: string[];
-      scrape_configs: { job_name: string; metrics_path: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[];
+      scrape_configs: {
+        job_name: string;
+        metrics_path: string;
+        static_configs?: { targets: string[] }[];
+        dns_sd_configs?: { names: string[]; port: number }[];
+      }[];
     };
     expect(config.rule_files).toEqual(['alerts.yml']);
     const job = (name: string) => config.scrape_configs.find((c) => c.job_name === name);
-    expect(job('afwd-worker')).toMatchObject({ metrics_path: '/metrics', dns_sd_configs: [{ names: ['worker'], port: 9464 }] });
+    expect(job('afwd-worker')).toMatchObject({
+      metrics_path: '/metrics',
+      dns_sd_configs: [{ names: ['worker'], port: 9464 }],
+    });
     expect(job('afwd-api')).toMatchObject({ metrics_path: '/metrics', static_configs: [{ targets: ['api:8321'] }] });
   });
 });
 
 describe('metricNames', () => {
   it('finds the metrics and skips functions, keywords, labels, strings and durations', () => {
-    expect(metricNames('histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{route="/x"}[5m]))) > 0.25'))
-      .toEqual(['http_request_duration_seconds_bucket']);
-    expect(metricNames('min(afwd_data_freshness_seconds) > 36 * 3600 and on() max(afwd_in_season) == 1'))
-      .toEqual(['afwd_data_freshness_seconds', 'afwd_in_season']);
-    expect(metricNames('sum by (outcome) (x_total{outcome=~"a|b"} unless x_total offset 15m) > 0 or absent(up{job="w"})'))
-      .toEqual(['up', 'x_total']);
+    expect(
+      metricNames(
+        'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{route="/x"}[5m]))) > 0.25',
+      ),
+    ).toEqual(['http_request_duration_seconds_bucket']);
+    expect(metricNames('min(afwd_data_freshness_seconds) > 36 * 3600 and on() max(afwd_in_season) == 1')).toEqual([
+      'afwd_data_freshness_seconds',
+      'afwd_in_season',
+    ]);
+    expect(
+      metricNames('sum by (outcome) (x_total{outcome=~"a|b"} unless x_total offset 15m) > 0 or absent(up{job="w"})'),
+    ).toEqual(['up', 'x_total']);
   });
 });

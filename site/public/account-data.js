@@ -9,7 +9,8 @@ async function download() {
   const status = document.querySelector('[data-export-status]');
   say(status, 'Preparing your data…');
   const result = await api('/users/me/export');
-  if (!result.ok || result.data === null) return say(status, problemText(result, 'The export failed; try again.'), 'error');
+  if (!result.ok || result.data === null)
+    return say(status, problemText(result, 'The export failed; try again.'), 'error');
   const blob = new Blob([JSON.stringify(result.data, null, 2)], { type: 'application/json' });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');

@@ -9,14 +9,21 @@ const fields = (form) => Object.fromEntries(new FormData(form));
 
 const PLAN = { free: 'Free', premium: 'Premium', admin: 'Administrator' };
 const STATUS = {
-  active: 'Active', trialing: 'Trial', past_due: 'Payment failed', unpaid: 'Unpaid', canceled: 'Cancelled',
-  incomplete: 'Waiting for the first payment', incomplete_expired: 'Checkout expired', paused: 'Paused',
+  active: 'Active',
+  trialing: 'Trial',
+  past_due: 'Payment failed',
+  unpaid: 'Unpaid',
+  canceled: 'Cancelled',
+  incomplete: 'Waiting for the first payment',
+  incomplete_expired: 'Checkout expired',
+  paused: 'Paused',
 };
 
 function subscriptionText(s) {
   if (!s || !s.status || s.status === 'none') return 'None';
   let text = STATUS[s.status] ?? String(s.status);
-  if (s.currentPeriodEnd) text += s.cancelAtPeriodEnd ? `: ends ${date(s.currentPeriodEnd)}` : `: renews ${date(s.currentPeriodEnd)}`;
+  if (s.currentPeriodEnd)
+    text += s.cancelAtPeriodEnd ? `: ends ${date(s.currentPeriodEnd)}` : `: renews ${date(s.currentPeriodEnd)}`;
   if (s.graceUntil) text += `. Premium stays on until ${date(s.graceUntil)} while the payment is retried`;
   return text;
 }
@@ -29,7 +36,10 @@ const NOTIFICATION_LABELS = {
 
 /** "weeklyDigest" → "Weekly digest", for a setting without a label above. */
 const words = (key) => {
-  const spaced = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  const spaced = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 };
 
@@ -43,9 +53,23 @@ function renderNotifications(settings) {
   for (const [key, value] of Object.entries(settings)) {
     const id = `n-${key}`;
     if (typeof value === 'boolean') {
-      controls.push(h('div', { class: 'check' }, h('input', { type: 'checkbox', id, name: key, checked: value }), h('label', { for: id }, NOTIFICATION_LABELS[key] ?? words(key))));
+      controls.push(
+        h(
+          'div',
+          { class: 'check' },
+          h('input', { type: 'checkbox', id, name: key, checked: value }),
+          h('label', { for: id }, NOTIFICATION_LABELS[key] ?? words(key)),
+        ),
+      );
     } else if (typeof value === 'number') {
-      controls.push(h('div', { class: 'field' }, h('label', { for: id }, NOTIFICATION_LABELS[key] ?? words(key)), h('input', { type: 'number', id, name: key, value, min: 1, step: 1 })));
+      controls.push(
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: id }, NOTIFICATION_LABELS[key] ?? words(key)),
+          h('input', { type: 'number', id, name: key, value, min: 1, step: 1 }),
+        ),
+      );
     }
   }
   if (!controls.length) controls.push(h('p', { class: 'hint' }, 'No settings to change.'));
@@ -66,7 +90,9 @@ function readNotifications(form) {
 async function showAccount() {
   // All at once, and shown together: the view never appears half filled.
   const [me, subscription, notifications] = await Promise.all([
-    api('/users/me'), api('/billing/subscription'), api('/users/me/notifications'),
+    api('/users/me'),
+    api('/billing/subscription'),
+    api('/users/me/notifications'),
   ]);
   if (!me.ok) {
     if (me.status === 401) return showSignedOut();
@@ -82,7 +108,8 @@ async function showAccount() {
   document.querySelector('[data-upgrade]').hidden = user.role !== 'free' || Boolean(paying);
   document.querySelector('[data-portal]').hidden = !paying && user.role !== 'premium';
   const form = document.querySelector('[data-notifications]');
-  if (notifications.ok && notifications.data && typeof notifications.data === 'object') renderNotifications(notifications.data);
+  if (notifications.ok && notifications.data && typeof notifications.data === 'object')
+    renderNotifications(notifications.data);
   else {
     form.hidden = true;
     say(pageStatus, problemText(notifications, 'Notification settings are not available right now.'), 'error');
@@ -135,19 +162,27 @@ onSubmit(document.querySelector('[data-signup]'), statusOf(document.querySelecto
   // Registration never says whether the address was free (202 either way): logging in is what tells.
   const result = await login(email, password);
   if (!result.ok) {
-    return say(statusOf(form), 'That address may already have an account: log in with it, or reset its password.', 'error');
+    return say(
+      statusOf(form),
+      'That address may already have an account: log in with it, or reset its password.',
+      'error',
+    );
   }
   say(statusOf(form), '');
   form.reset();
   await afterLogin('Welcome: your account is ready.');
 });
 
-onSubmit(document.querySelector('[data-notifications]'), statusOf(document.querySelector('[data-notifications]')), async (form) => {
-  const result = await api('/users/me/notifications', { method: 'PUT', body: readNotifications(form) });
-  if (!result.ok) return say(statusOf(form), problemText(result, 'The settings were not saved.'), 'error');
-  if (result.data && typeof result.data === 'object') renderNotifications(result.data);
-  say(statusOf(form), 'Saved.', 'ok');
-});
+onSubmit(
+  document.querySelector('[data-notifications]'),
+  statusOf(document.querySelector('[data-notifications]')),
+  async (form) => {
+    const result = await api('/users/me/notifications', { method: 'PUT', body: readNotifications(form) });
+    if (!result.ok) return say(statusOf(form), problemText(result, 'The settings were not saved.'), 'error');
+    if (result.data && typeof result.data === 'object') renderNotifications(result.data);
+    say(statusOf(form), 'Saved.', 'ok');
+  },
+);
 
 document.querySelector('[data-upgrade]').addEventListener('click', () => void goTo('/billing/checkout'));
 document.querySelector('[data-portal]').addEventListener('click', () => void goTo('/billing/portal'));
@@ -161,8 +196,10 @@ document.querySelector('[data-logout]').addEventListener('click', async () => {
 scriptReady();
 const checkout = new URLSearchParams(location.search).get('checkout');
 if (await restore()) {
-  if (checkout === 'success') say(pageStatus, 'Thank you: your upgrade is being confirmed with Stripe and shows here within a minute.', 'ok');
-  else if (checkout === 'cancel' || checkout === 'cancelled') say(pageStatus, 'Checkout was cancelled: nothing was charged.');
+  if (checkout === 'success')
+    say(pageStatus, 'Thank you: your upgrade is being confirmed with Stripe and shows here within a minute.', 'ok');
+  else if (checkout === 'cancel' || checkout === 'cancelled')
+    say(pageStatus, 'Checkout was cancelled: nothing was charged.');
   await showAccount();
 } else {
   showSignedOut();

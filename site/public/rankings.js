@@ -12,10 +12,19 @@ if (form && table) {
     const d = tr.dataset;
     const cell = tr.querySelector('[data-value]');
     return {
-      tr, index, cell, shown: cell.textContent.trim(),
-      pos: d.pos, org: d.org, lvl: d.lvl, kind: d.kind,
+      tr,
+      index,
+      cell,
+      shown: cell.textContent.trim(),
+      pos: d.pos,
+      org: d.org,
+      lvl: d.lvl,
+      kind: d.kind,
       eta: d.eta === '' ? null : Number(d.eta),
-      p: Number(d.p), rw: Number(d.rw), y: Number(d.y), value: 0,
+      p: Number(d.p),
+      rw: Number(d.rw),
+      y: Number(d.y),
+      value: 0,
     };
   });
   const headers = new Map(Array.from(table.tHead.querySelectorAll('[data-col]'), (th) => [th.dataset.col, th]));

@@ -14,7 +14,10 @@ if (token) {
 const request = document.querySelector('[data-request]');
 onSubmit(request, request.querySelector('[data-status]'), async (form) => {
   const status = form.querySelector('[data-status]');
-  const result = await publicCall('/auth/password-reset', { method: 'POST', body: { email: new FormData(form).get('email') } });
+  const result = await publicCall('/auth/password-reset', {
+    method: 'POST',
+    body: { email: new FormData(form).get('email') },
+  });
   if (!result.ok) return say(status, problemText(result, 'The link could not be sent.'), 'error');
   say(status, result.data?.detail ?? 'If the address has an account, a link is on its way.', 'ok');
 });
@@ -22,7 +25,10 @@ onSubmit(request, request.querySelector('[data-status]'), async (form) => {
 const confirm = document.querySelector('[data-confirm]');
 onSubmit(confirm, confirm.querySelector('[data-status]'), async (form) => {
   const status = form.querySelector('[data-status]');
-  const result = await publicCall('/auth/password-reset/confirm', { method: 'POST', body: { token, password: new FormData(form).get('password') } });
+  const result = await publicCall('/auth/password-reset/confirm', {
+    method: 'POST',
+    body: { token, password: new FormData(form).get('password') },
+  });
   if (!result.ok) return say(status, problemText(result, 'The password was not changed.'), 'error');
   // Every session of the account ended with the reset, this browser's included.
   forget();

@@ -9,13 +9,15 @@ if (form && input && list && status) {
   const pagefindUrl = new URL('pagefind/pagefind.js', import.meta.url).href;
   let pagefind;
   const load = () =>
-    (pagefind ??= import(pagefindUrl).then(async (pf) => {
-      await pf.init();
-      return pf;
-    }).catch((error) => {
-      pagefind = undefined;
-      throw error;
-    }));
+    (pagefind ??= import(pagefindUrl)
+      .then(async (pf) => {
+        await pf.init();
+        return pf;
+      })
+      .catch((error) => {
+        pagefind = undefined;
+        throw error;
+      }));
 
   const item = (title, url, note) => {
     const li = document.createElement('li');

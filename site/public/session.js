@@ -125,7 +125,8 @@ export const publicCall = call;
 export function problemText(result, fallback = 'Something went wrong; try again.') {
   if (result.status === 0) return 'The server cannot be reached; check your connection and try again.';
   const problem = result.data ?? {};
-  const detail = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : '';
+  const detail =
+    typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : '';
   return detail || fallback;
 }
 

@@ -65,21 +65,37 @@ export function focusView(name, root = document) {
   if (view && !view.hidden) view.querySelector('[tabindex="-1"]')?.focus();
 }
 
-const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const PERCENT = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
 export const percent = (x) => (typeof x === 'number' ? PERCENT.format(x) : '—');
 export const date = (iso) => {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  return Number.isNaN(d.getTime())
+    ? '—'
+    : d.toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
 };
 
 /** "▲ 3" / "▼ 2" / "–" / "new" for a rank change (positive = up), with the words for screen readers. */
 export function move(change) {
   if (change === null || change === undefined) return h('span', { class: 'trend new' }, 'new');
-  if (change === 0) return h('span', { class: 'trend flat', title: 'unchanged' }, '–', h('span', { class: 'visually-hidden' }, ' unchanged'));
+  if (change === 0)
+    return h(
+      'span',
+      { class: 'trend flat', title: 'unchanged' },
+      '–',
+      h('span', { class: 'visually-hidden' }, ' unchanged'),
+    );
   const up = change > 0;
-  return h('span', { class: `trend ${up ? 'up' : 'down'}` }, `${up ? '▲' : '▼'} ${Math.abs(change)}`,
-    h('span', { class: 'visually-hidden' }, up ? ' places up' : ' places down'));
+  return h(
+    'span',
+    { class: `trend ${up ? 'up' : 'down'}` },
+    `${up ? '▲' : '▼'} ${Math.abs(change)}`,
+    h('span', { class: 'visually-hidden' }, up ? ' places up' : ' places down'),
+  );
 }
 
 /** The name index the build emits (/data/prospects.json): Map playerId → { name, slug, rank, org, pos }. */

@@ -29,7 +29,11 @@ async function init() {
     button.disabled = false;
     if (!result.ok) return say(status, problemText(result, 'The watchlist could not be changed.'), 'error');
     show(!watching);
-    say(status, watching ? `${box.dataset.name} is off your watchlist.` : `${box.dataset.name} is on your watchlist.`, 'ok');
+    say(
+      status,
+      watching ? `${box.dataset.name} is off your watchlist.` : `${box.dataset.name} is on your watchlist.`,
+      'ok',
+    );
   });
 }
 

@@ -13,20 +13,32 @@ function render(items, index) {
     `${watched} prospect${watched === 1 ? '' : 's'} watched. Moves are since the run before the current rankings.`;
   document.querySelector('[data-empty]').hidden = watched > 0;
   rows.closest('.table-scroll').hidden = watched === 0;
-  rows.replaceChildren(...items.map((item) => {
-    const known = index.get(item.playerId);
-    const name = known ? h('a', { href: `${base}prospects/${known.slug}/` }, item.name) : item.name;
-    const remove = h('button', { type: 'button', class: 'button secondary small', 'aria-label': `Remove ${item.name}` }, 'Remove');
-    remove.addEventListener('click', () => void unwatch(item, remove));
-    return h('tr', { 'data-player': item.playerId },
-      h('td', { class: 'num' }, item.rank === null ? '—' : `#${item.rank}`),
-      h('th', { scope: 'row' }, name),
-      h('td', {}, item.rank === null ? h('span', { class: 'trend new' }, 'not ranked now') : move(item.rankChange)),
-      h('td', {}, date(item.addedAt)),
-      h('td', {}, remove));
-  }));
+  rows.replaceChildren(
+    ...items.map((item) => {
+      const known = index.get(item.playerId);
+      const name = known ? h('a', { href: `${base}prospects/${known.slug}/` }, item.name) : item.name;
+      const remove = h(
+        'button',
+        { type: 'button', class: 'button secondary small', 'aria-label': `Remove ${item.name}` },
+        'Remove',
+      );
+      remove.addEventListener('click', () => void unwatch(item, remove));
+      return h(
+        'tr',
+        { 'data-player': item.playerId },
+        h('td', { class: 'num' }, item.rank === null ? '—' : `#${item.rank}`),
+        h('th', { scope: 'row' }, name),
+        h('td', {}, item.rank === null ? h('span', { class: 'trend new' }, 'not ranked now') : move(item.rankChange)),
+        h('td', {}, date(item.addedAt)),
+        h('td', {}, remove),
+      );
+    }),
+  );
   const compare = document.querySelector('[data-compare]');
-  const ids = items.filter((i) => index.has(i.playerId)).slice(0, 4).map((i) => i.playerId);
+  const ids = items
+    .filter((i) => index.has(i.playerId))
+    .slice(0, 4)
+    .map((i) => i.playerId);
   compare.href = ids.length >= 2 ? `${base}compare/?ids=${ids.join(',')}` : `${base}compare/`;
   compare.textContent = ids.length >= 2 ? `Compare the top ${ids.length} side by side` : 'Compare prospects';
 }

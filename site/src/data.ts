@@ -19,7 +19,8 @@ async function load() {
   const prospects = entries.map((entry) => entry.data).sort((a, b) => a.rank - b.rank);
   const orgs = organizations(prospects);
   const pageSize = Number(process.env.AFWD_RANKINGS_PAGE_SIZE || 500);
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`AFWD_RANKINGS_PAGE_SIZE must be a positive integer`);
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    throw new Error(`AFWD_RANKINGS_PAGE_SIZE must be a positive integer`);
   return {
     meta,
     prospects,

@@ -6,7 +6,11 @@ import { createArchiveApi } from './api.ts';
 import { openArchiveDirectory } from './directory.ts';
 import { writeTinyArchive } from './test-archive.ts';
 
-type Container = { totalSplits: number; splits: { player: { id: number }; sport: { id: number } }[]; group: { displayName: string } };
+type Container = {
+  totalSplits: number;
+  splits: { player: { id: number }; sport: { id: number } }[];
+  group: { displayName: string };
+};
 type StatsBody = { stats: Container[] };
 
 describe('archive API (in-process)', () => {
@@ -34,7 +38,9 @@ describe('archive API (in-process)', () => {
     expect(all.totalSplits).toBe(tiny.splits['2006-hitting']);
     const paged: unknown[] = [];
     for (let offset = 0; offset < all.totalSplits; offset += 3) {
-      const page = (stats(`group=hitting&season=2006&sportIds=1,11,12,14,16&limit=3&offset=${offset}`).body as StatsBody).stats[0]!;
+      const page = (
+        stats(`group=hitting&season=2006&sportIds=1,11,12,14,16&limit=3&offset=${offset}`).body as StatsBody
+      ).stats[0]!;
       expect(page.totalSplits).toBe(all.totalSplits);
       for (const split of page.splits) paged.push(split);
     }
@@ -46,12 +52,20 @@ describe('archive API (in-process)', () => {
 
   it('answers one container per requested group', () => {
     const body = stats('group=hitting,pitching&season=2006&sportIds=11').body as StatsBody;
-    expect(body.stats.map((c) => [c.group.displayName, c.totalSplits])).toEqual([['hitting', 1], ['pitching', 1]]);
+    expect(body.stats.map((c) => [c.group.displayName, c.totalSplits])).toEqual([
+      ['hitting', 1],
+      ['pitching', 1],
+    ]);
   });
 
   it('caps limit silently when told to (a server like that is what the client must detect)', () => {
     const capped = createArchiveApi(openArchiveDirectory(tiny.dir), { maxLimit: 2 });
-    const r = capped('GET', new URL('http://x.invalid/api/v1/stats?stats=season&playerPool=All&group=hitting&season=2006&sportIds=12&limit=10'));
+    const r = capped(
+      'GET',
+      new URL(
+        'http://x.invalid/api/v1/stats?stats=season&playerPool=All&group=hitting&season=2006&sportIds=12&limit=10',
+      ),
+    );
     const c = (r.body as StatsBody).stats[0]!;
     expect(c.splits).toHaveLength(2);
     expect(c.totalSplits).toBe(4);
@@ -65,7 +79,10 @@ describe('archive API (in-process)', () => {
     expect(teams.teams.map((t) => t.id)).toEqual([100, 101, 201, 202]);
     expect((get('/api/v1/sports').body as { sports: unknown[] }).sports).toHaveLength(8);
     const draft = get('/api/v1/draft/2006');
-    expect(draft).toEqual({ status: 200, body: expect.objectContaining({ drafts: { draftYear: 2006, rounds: [] } }) as unknown });
+    expect(draft).toEqual({
+      status: 200,
+      body: expect.objectContaining({ drafts: { draftYear: 2006, rounds: [] } }) as unknown,
+    });
   });
 
   it('answers 404 for unknown paths and unrecorded seasons, 400 for a bad query, 405 for other methods', () => {

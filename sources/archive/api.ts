@@ -23,7 +23,10 @@ export interface ArchiveApiOptions {
 const COPYRIGHT = 'Copyright MLB Advanced Media, L.P. (replayed from a recorded archive)';
 const notFound = (message: string): ApiResponse => ({ status: 404, body: { messageNumber: 10, message } });
 
-export function createArchiveApi(archive: ArchiveDirectory, options: ArchiveApiOptions = {}): (method: string, url: URL) => ApiResponse {
+export function createArchiveApi(
+  archive: ArchiveDirectory,
+  options: ArchiveApiOptions = {},
+): (method: string, url: URL) => ApiResponse {
   const maxLimit = options.maxLimit ?? 100_000;
 
   function stats(q: URLSearchParams): ApiResponse {
@@ -37,16 +40,26 @@ export function createArchiveApi(archive: ArchiveDirectory, options: ArchiveApiO
     const offset = intParam(q, 'offset', { min: 0, fallback: 0 });
     const pool = (q.get('playerPool') ?? 'QUALIFIED').toUpperCase();
     // Recorded lines are every player's, with no way to apply the API's qualification thresholds faithfully.
-    if (pool !== 'ALL') throw new BadRequest(`the archive serves playerPool=All only, got "${q.get('playerPool') ?? '(default Qualified)'}"`);
+    if (pool !== 'ALL')
+      throw new BadRequest(
+        `the archive serves playerPool=All only, got "${q.get('playerPool') ?? '(default Qualified)'}"`,
+      );
     const containers = [];
     for (const group of groups) {
       const all = archive.splits(season, group);
-      if (all === null) return notFound(`season ${season} ${group} is not recorded in the archive (stats/${season}-${group}.json.gz)`);
+      if (all === null)
+        return notFound(`season ${season} ${group} is not recorded in the archive (stats/${season}-${group}.json.gz)`);
       const filtered = all.filter((s) => s.sportId !== null && sportIds.has(s.sportId));
       const page = filtered.slice(offset, offset + Math.min(limit, maxLimit)).map((s) => s.raw);
       containers.push({
-        type: { displayName: 'season' }, group: { displayName: group }, totalSplits: filtered.length, exemptions: [], splits: page,
-        splitsTiedWithOffset: [], splitsTiedWithLimit: [], playerPool: 'ALL',
+        type: { displayName: 'season' },
+        group: { displayName: group },
+        totalSplits: filtered.length,
+        exemptions: [],
+        splits: page,
+        splitsTiedWithOffset: [],
+        splitsTiedWithLimit: [],
+        playerPool: 'ALL',
       });
     }
     return { status: 200, body: { copyright: COPYRIGHT, stats: containers } };
@@ -64,8 +77,15 @@ export function createArchiveApi(archive: ArchiveDirectory, options: ArchiveApiO
     const season = intParam(q, 'season', { min: 1870, max: 2100 });
     const sportIds = new Set(intListParam(q, 'sportIds') ?? intListParam(q, 'sportId') ?? [1]);
     const all = archive.teams(season);
-    if (all.length === 0) return notFound(`teams of season ${season} are not recorded in the archive (teams/${season}.json.gz)`);
-    return { status: 200, body: { copyright: COPYRIGHT, teams: all.filter((t) => t.sportId !== null && sportIds.has(t.sportId)).map((t) => t.raw) } };
+    if (all.length === 0)
+      return notFound(`teams of season ${season} are not recorded in the archive (teams/${season}.json.gz)`);
+    return {
+      status: 200,
+      body: {
+        copyright: COPYRIGHT,
+        teams: all.filter((t) => t.sportId !== null && sportIds.has(t.sportId)).map((t) => t.raw),
+      },
+    };
   }
 
   return jsonApiRouter((path, q) => {
@@ -76,7 +96,9 @@ export function createArchiveApi(archive: ArchiveDirectory, options: ArchiveApiO
     let m = /^\/api\/v1\/people\/(\d+)$/.exec(path);
     if (m) {
       const p = archive.person(Number(m[1]));
-      return p === undefined ? notFound(`person ${m[1]} is not recorded in the archive`) : { status: 200, body: { copyright: COPYRIGHT, people: [p] } };
+      return p === undefined
+        ? notFound(`person ${m[1]} is not recorded in the archive`)
+        : { status: 200, body: { copyright: COPYRIGHT, people: [p] } };
     }
     m = /^\/api\/v1\/draft\/(\d{4})$/.exec(path);
     // The recordings carry no draft: a year with no rounds, which ingestion reads as "no picks known".

@@ -21,7 +21,16 @@ describe('openArchiveDirectory', () => {
       const r = s.raw as { player: { id: number }; team?: { id: number } };
       return `${r.player.id}:${s.sportId}:${r.team?.id ?? '-'}`;
     });
-    expect(keys).toEqual(['1001:1:-', '1003:12:201', '1004:14:301', '1005:12:-', '1005:12:201', '1005:12:202', '1006:16:401', '1007:11:501']);
+    expect(keys).toEqual([
+      '1001:1:-',
+      '1003:12:201',
+      '1004:14:301',
+      '1005:12:-',
+      '1005:12:201',
+      '1005:12:202',
+      '1006:16:401',
+      '1007:11:501',
+    ]);
     expect(archive.person(1005)).toMatchObject({ id: 1005, fullName: 'Player 1005' });
     expect(archive.person(9999)).toBeUndefined();
     archive.person(1001);
@@ -35,7 +44,9 @@ describe('openArchiveDirectory', () => {
     const broken = path.join(root, 'broken');
     cpSync(tiny.dir, broken, { recursive: true });
     writeFileSync(path.join(broken, 'stats', '2006-pitching.json.gz'), 'not gzip');
-    expect(() => openArchiveDirectory(broken).splits(2006, 'pitching')).toThrow(/2006-pitching\.json\.gz is not gzip-compressed JSON/);
+    expect(() => openArchiveDirectory(broken).splits(2006, 'pitching')).toThrow(
+      /2006-pitching\.json\.gz is not gzip-compressed JSON/,
+    );
   });
 
   it('has an id that follows the content, not the path', () => {
@@ -51,6 +62,8 @@ describe('openArchiveDirectory', () => {
     expect(() => openArchiveDirectory(path.join(root, 'nope'))).toThrow(/is not a directory/);
     const empty = path.join(root, 'empty');
     cpSync(path.join(tiny.dir, 'teams'), path.join(empty, 'other'), { recursive: true });
-    expect(() => openArchiveDirectory(empty)).toThrow(/holds no recorded response \(expected stats\/\{season\}-\{group\}\.json\.gz/);
+    expect(() => openArchiveDirectory(empty)).toThrow(
+      /holds no recorded response \(expected stats\/\{season\}-\{group\}\.json\.gz/,
+    );
   });
 });

@@ -79,14 +79,21 @@ function splitKey(raw: unknown): [number, number, number] {
  */
 export function openArchiveDirectory(dir: string): ArchiveDirectory {
   const root = path.resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`archive source: ${root} is not a directory (expected the layout of ../shared/realdata)`);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new Error(`archive source: ${root} is not a directory (expected the layout of ../shared/realdata)`);
   const files = listRecorded(root);
   if (files.length === 0) {
-    throw new Error(`archive source: ${root} holds no recorded response (expected stats/{season}-{group}.json.gz, people.json.gz, teams/{season}.json.gz, sports.json)`);
+    throw new Error(
+      `archive source: ${root} holds no recorded response (expected stats/{season}-{group}.json.gz, people.json.gz, teams/{season}.json.gz, sports.json)`,
+    );
   }
   // Hashing the bytes (about 2 MB for realdata) is cheap and, unlike mtimes, survives a copy of the directory.
   const hash = createHash('sha256');
-  for (const f of files) hash.update(`${f}\0`).update(readFileSync(path.join(root, f))).update('\0');
+  for (const f of files)
+    hash
+      .update(`${f}\0`)
+      .update(readFileSync(path.join(root, f)))
+      .update('\0');
   const id = hash.digest('hex').slice(0, 12);
 
   let filesRead = 0;
@@ -101,7 +108,9 @@ export function openArchiveDirectory(dir: string): ArchiveDirectory {
       try {
         value = JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) as unknown;
       } catch (error) {
-        throw new ArchiveFormatError(`archive source: ${full} is not ${file.endsWith('.gz') ? 'gzip-compressed ' : ''}JSON: ${(error as Error).message}`);
+        throw new ArchiveFormatError(
+          `archive source: ${full} is not ${file.endsWith('.gz') ? 'gzip-compressed ' : ''}JSON: ${(error as Error).message}`,
+        );
       }
       filesRead += 1;
     }

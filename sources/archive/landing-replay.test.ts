@@ -17,8 +17,21 @@ describe('openLandingReplay', () => {
     await store('http://127.0.0.1:8787/api/v1/draft/2006', { v: 'old' }, '2026-01-01T00:00:00Z');
     await store('http://127.0.0.1:8787/api/v1/draft/2006', { v: 'new' }, '2026-01-02T00:00:00Z');
     await store('http://127.0.0.1:8787/api/v1/draft/2007', { v: 'failed' }, '2026-01-02T00:00:00Z', 500);
-    await store('http://127.0.0.1:8787/api/v1/people?personIds=1,2', { people: [{ id: 1, fullName: 'One (old)' }, { id: 2, fullName: 'Two' }] }, '2026-01-01T00:00:00Z');
-    await store('http://127.0.0.1:8787/api/v1/people?personIds=1', { people: [{ id: 1, fullName: 'One' }] }, '2026-01-03T00:00:00Z');
+    await store(
+      'http://127.0.0.1:8787/api/v1/people?personIds=1,2',
+      {
+        people: [
+          { id: 1, fullName: 'One (old)' },
+          { id: 2, fullName: 'Two' },
+        ],
+      },
+      '2026-01-01T00:00:00Z',
+    );
+    await store(
+      'http://127.0.0.1:8787/api/v1/people?personIds=1',
+      { people: [{ id: 1, fullName: 'One' }] },
+      '2026-01-03T00:00:00Z',
+    );
     await store('http://127.0.0.1:8788/archive/abc/api/v1/draft/2006', { v: 'archive' }, '2026-01-02T00:00:00Z');
   });
   afterAll(async () => {
@@ -26,8 +39,12 @@ describe('openLandingReplay', () => {
   });
 
   it('refuses to guess between several origins, naming them', async () => {
-    await expect(openLandingReplay(db.pool)).rejects.toThrow('holds responses of 2 origins (http://127.0.0.1:8787, http://127.0.0.1:8788/archive/abc); choose one with landing:<url>#<origin>');
-    await expect(openLandingReplay(db.pool, 'http://127.0.0.1:9999')).rejects.toThrow('no response from http://127.0.0.1:9999');
+    await expect(openLandingReplay(db.pool)).rejects.toThrow(
+      'holds responses of 2 origins (http://127.0.0.1:8787, http://127.0.0.1:8788/archive/abc); choose one with landing:<url>#<origin>',
+    );
+    await expect(openLandingReplay(db.pool, 'http://127.0.0.1:9999')).rejects.toThrow(
+      'no response from http://127.0.0.1:9999',
+    );
   });
 
   it('answers the latest successful response of the chosen origin by path and query, and people by id, latest bio first', async () => {

@@ -35,9 +35,13 @@ export async function openLandingReplay(pool: Queryable, origin?: string): Promi
   const origins = [...byOrigin.keys()].sort();
   if (origins.length === 0) throw new Error('landing replay: the landing zone holds no Stats API response');
   const chosen = origin ?? (origins.length === 1 ? origins[0]! : undefined);
-  if (chosen === undefined) throw new Error(`landing replay: the landing zone holds responses of ${origins.length} origins (${origins.join(', ')}); choose one with landing:<url>#<origin>`);
+  if (chosen === undefined)
+    throw new Error(
+      `landing replay: the landing zone holds responses of ${origins.length} origins (${origins.join(', ')}); choose one with landing:<url>#<origin>`,
+    );
   const index = byOrigin.get(chosen);
-  if (!index) throw new Error(`landing replay: no response from ${chosen} in the landing zone (it holds ${origins.join(', ')})`);
+  if (!index)
+    throw new Error(`landing replay: no response from ${chosen} in the landing zone (it holds ${origins.join(', ')})`);
 
   const read = (ids: number[]): Promise<unknown[]> => responseBodies(pool, ids);
 

@@ -17,7 +17,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.dir) {
-  console.error('usage: node sources/archive/main.ts --dir <recorded archive> [--port 8788] [--host 127.0.0.1] [--max-limit N]');
+  console.error(
+    'usage: node sources/archive/main.ts --dir <recorded archive> [--port 8788] [--host 127.0.0.1] [--max-limit N]',
+  );
   process.exit(2);
 }
 const port = Number(values.port);
@@ -28,7 +30,10 @@ if (!Number.isInteger(port) || (maxLimit !== undefined && !(Number.isInteger(max
 }
 const archive = openArchiveDirectory(values.dir);
 const server = await startArchiveServer({
-  handler: createArchiveApi(archive, maxLimit === undefined ? {} : { maxLimit }), basePath: `/archive/${archive.id}`, port, host: values.host,
+  handler: createArchiveApi(archive, maxLimit === undefined ? {} : { maxLimit }),
+  basePath: `/archive/${archive.id}`,
+  port,
+  host: values.host,
 });
 console.log(`recorded archive ${archive.root} on ${server.url}/api/v1`);
 console.log(`MLB_STATS_API_URL=${server.url}`);

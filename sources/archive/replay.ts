@@ -28,19 +28,32 @@ export function createReplayApi(store: ReplayStore): (method: string, url: URL) 
   }
 
   return async (method, url) => {
-    if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { messageNumber: 405, message: `Method ${method} not allowed` } };
+    if (method !== 'GET' && method !== 'HEAD')
+      return { status: 405, body: { messageNumber: 405, message: `Method ${method} not allowed` } };
     const path = url.pathname.replace(/\/+$/, '');
     if (path === '/api/v1/people') {
-      const raw = url.searchParams.getAll('personIds').flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+      const raw = url.searchParams
+        .getAll('personIds')
+        .flatMap((v) => v.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       if (raw.length === 0 || raw.some((s) => !/^\d+$/.test(s))) {
-        return { status: 400, body: { messageNumber: 400, message: `query parameter "personIds" must list integers, got "${url.searchParams.get('personIds') ?? ''}"` } };
+        return {
+          status: 400,
+          body: {
+            messageNumber: 400,
+            message: `query parameter "personIds" must list integers, got "${url.searchParams.get('personIds') ?? ''}"`,
+          },
+        };
       }
       return people(raw.map(Number));
     }
     const one = /^\/api\/v1\/people\/(\d+)$/.exec(path);
     if (one) {
       const answer = await people([Number(one[1])]);
-      return (answer.body as { people: unknown[] }).people.length ? answer : notFound(`person ${one[1]} is not in the landing zone`);
+      return (answer.body as { people: unknown[] }).people.length
+        ? answer
+        : notFound(`person ${one[1]} is not in the landing zone`);
     }
     const pathAndQuery = `${url.pathname}${url.search}`;
     const body = await store.body(pathAndQuery);

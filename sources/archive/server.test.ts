@@ -30,18 +30,26 @@ describe('archive server (loopback)', () => {
     expect(outside.status).toBe(404);
     expect(await outside.text()).toContain('this server answers under /archive/');
     expect((await fetch(`${server.url}/api/v1/nothing`)).status).toBe(404);
-    expect((await fetch(`${server.url}/api/v1/stats?stats=season&group=hitting&season=x&playerPool=All`)).status).toBe(400);
+    expect((await fetch(`${server.url}/api/v1/stats?stats=season&group=hitting&season=x&playerPool=All`)).status).toBe(
+      400,
+    );
     expect(server.requestCount()).toBe(4);
   });
 
   it('reports a handler failure as a 500 with its message, and a port in use clearly', async () => {
-    const failing = await startArchiveServer({ handler: () => { throw new Error('disk gone'); } });
+    const failing = await startArchiveServer({
+      handler: () => {
+        throw new Error('disk gone');
+      },
+    });
     try {
       const r = await fetch(`${failing.url}/api/v1/stats`);
       expect(r.status).toBe(500);
       expect(await r.text()).toContain('disk gone');
       const port = Number(new URL(failing.url).port);
-      await expect(startArchiveServer({ handler: () => ({ status: 200, body: {} }), port })).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+      await expect(startArchiveServer({ handler: () => ({ status: 200, body: {} }), port })).rejects.toThrow(
+        `port ${port} on 127.0.0.1 is already in use`,
+      );
     } finally {
       await failing.close();
     }

@@ -30,7 +30,14 @@ export function startArchiveServer(options: ArchiveServerOptions): Promise<Archi
   const port = options.port ?? 0;
   const host = options.host ?? '127.0.0.1';
   return startJsonApiServer({
-    ...options, name: 'archive', caller: 'startArchiveServer',
-    listenError: (err) => (err.code === 'EADDRINUSE' ? new Error(`archive source: port ${port} on ${host} is already in use (another backfill with --source running?); set ARCHIVE_PORT`) : err),
+    ...options,
+    name: 'archive',
+    caller: 'startArchiveServer',
+    listenError: (err) =>
+      err.code === 'EADDRINUSE'
+        ? new Error(
+            `archive source: port ${port} on ${host} is already in use (another backfill with --source running?); set ARCHIVE_PORT`,
+          )
+        : err,
   });
 }

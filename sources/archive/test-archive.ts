@@ -21,20 +21,56 @@ const hitting = (pa: number) => {
   const sf = 2;
   const sac = 1;
   const ab = pa - bb - hbp - sf - sac;
-  return { gamesPlayed: Math.round(pa / 4), plateAppearances: pa, atBats: ab, hits: Math.round(ab * 0.27), homeRuns: Math.round(pa / 60), baseOnBalls: bb, strikeOuts: Math.round(pa * 0.2), hitByPitch: hbp, sacBunts: sac, sacFlies: sf, stolenBases: 4 };
+  return {
+    gamesPlayed: Math.round(pa / 4),
+    plateAppearances: pa,
+    atBats: ab,
+    hits: Math.round(ab * 0.27),
+    homeRuns: Math.round(pa / 60),
+    baseOnBalls: bb,
+    strikeOuts: Math.round(pa * 0.2),
+    hitByPitch: hbp,
+    sacBunts: sac,
+    sacFlies: sf,
+    stolenBases: 4,
+  };
 };
 const pitching = (outs: number) => {
   const hits = Math.round(outs * 0.3);
   const bb = Math.round(outs * 0.1);
   const hbp = 2;
   const ip = `${Math.floor(outs / 3)}.${outs % 3}`;
-  return { gamesPlayed: 25, gamesStarted: 20, outs, inningsPitched: ip, battersFaced: outs + hits + bb + hbp, strikeOuts: Math.round(outs * 0.3), hits, baseOnBalls: bb, hitBatsmen: hbp, earnedRuns: Math.round(outs / 7), homeRuns: Math.round(outs / 40) };
+  return {
+    gamesPlayed: 25,
+    gamesStarted: 20,
+    outs,
+    inningsPitched: ip,
+    battersFaced: outs + hits + bb + hbp,
+    strikeOuts: Math.round(outs * 0.3),
+    hits,
+    baseOnBalls: bb,
+    hitBatsmen: hbp,
+    earnedRuns: Math.round(outs / 7),
+    homeRuns: Math.round(outs / 40),
+  };
 };
 
 type Split = Record<string, unknown>;
-const line = (season: number, playerId: number, sportId: number, teamId: number | null, stat: object, extra: object = {}): Split => ({
-  season: String(season), player: { id: playerId, fullName: `Player ${playerId}` }, sport: { id: sportId },
-  ...(teamId === null ? {} : { team: { id: teamId, name: `Team ${teamId}` } }), gameType: 'R', stat, ...extra,
+const line = (
+  season: number,
+  playerId: number,
+  sportId: number,
+  teamId: number | null,
+  stat: object,
+  extra: object = {},
+): Split => ({
+  season: String(season),
+  player: { id: playerId, fullName: `Player ${playerId}` },
+  sport: { id: sportId },
+  ...(teamId === null ? {} : { team: { id: teamId, name: `Team ${teamId}` } }),
+  gameType: 'R',
+  stat,
+  ...extra,
 });
 
 const SPLITS: Record<string, Split[]> = {
@@ -62,7 +98,13 @@ const SPLITS: Record<string, Split[]> = {
 };
 
 const team = (id: number, season: number, sportId: number, parentOrgId?: number) => ({
-  id, name: `Team ${id}`, abbreviation: `T${id}`, season, sport: { id: sportId }, league: { id: 500, name: 'XL' }, ...(parentOrgId ? { parentOrgId } : {}),
+  id,
+  name: `Team ${id}`,
+  abbreviation: `T${id}`,
+  season,
+  sport: { id: sportId },
+  league: { id: 500, name: 'XL' },
+  ...(parentOrgId ? { parentOrgId } : {}),
 });
 
 /**
@@ -75,27 +117,56 @@ export function writeTinyArchive(dir: string, options: { emptyMlbSeasons?: reado
   const gz = (file: string, body: unknown) => writeFileSync(path.join(dir, file), gzipSync(JSON.stringify(body)));
   for (const [name, splits] of Object.entries(SPLITS)) {
     const group = name.endsWith('hitting') ? 'hitting' : 'pitching';
-    gz(`stats/${name}.json.gz`, { copyright: 'test', stats: [{ type: { displayName: 'season' }, group: { displayName: group }, totalSplits: splits.length, splits }] });
+    gz(`stats/${name}.json.gz`, {
+      copyright: 'test',
+      stats: [{ type: { displayName: 'season' }, group: { displayName: group }, totalSplits: splits.length, splits }],
+    });
   }
   const people = [1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008].map((id, i) => ({
-    id, fullName: `Player ${id}`, firstName: 'Player', lastName: String(id), birthDate: `${1980 + i}-05-0${1 + (i % 9)}`,
-    batSide: { code: 'R' }, pitchHand: { code: 'R' }, primaryPosition: { code: id === 1002 || id === 1008 ? '1' : 'O', abbreviation: id === 1002 || id === 1008 ? 'P' : 'OF' },
+    id,
+    fullName: `Player ${id}`,
+    firstName: 'Player',
+    lastName: String(id),
+    birthDate: `${1980 + i}-05-0${1 + (i % 9)}`,
+    batSide: { code: 'R' },
+    pitchHand: { code: 'R' },
+    primaryPosition: {
+      code: id === 1002 || id === 1008 ? '1' : 'O',
+      abbreviation: id === 1002 || id === 1008 ? 'P' : 'OF',
+    },
   }));
   gz('people.json.gz', { copyright: 'test', people });
   const orgs = [team(100, 2005, 1), team(101, 2005, 1)];
   gz('teams/2005.json.gz', { copyright: 'test', teams: orgs });
   gz('teams/2006.json.gz', {
     copyright: 'test',
-    teams: [...orgs.map((t) => ({ ...t, season: 2006 })), team(201, 2006, 12, 100), team(202, 2006, 12, 101), team(301, 2006, 14, 100), team(401, 2006, 16, 101), team(501, 2006, 11, 100)],
+    teams: [
+      ...orgs.map((t) => ({ ...t, season: 2006 })),
+      team(201, 2006, 12, 100),
+      team(202, 2006, 12, 101),
+      team(301, 2006, 14, 100),
+      team(401, 2006, 16, 101),
+      team(501, 2006, 11, 100),
+    ],
   });
   for (const season of options.emptyMlbSeasons ?? []) {
     for (const group of ['hitting', 'pitching']) {
-      gz(`stats/${season}-${group}.json.gz`, { copyright: 'test', stats: [{ type: { displayName: 'season' }, group: { displayName: group }, totalSplits: 0, splits: [] }] });
+      gz(`stats/${season}-${group}.json.gz`, {
+        copyright: 'test',
+        stats: [{ type: { displayName: 'season' }, group: { displayName: group }, totalSplits: 0, splits: [] }],
+      });
     }
     gz(`teams/${season}.json.gz`, { copyright: 'test', teams: orgs.map((t) => ({ ...t, season })) });
   }
-  writeFileSync(path.join(dir, 'sports.json'), JSON.stringify({ copyright: 'test', sports: [1, 11, 12, 13, 14, 15, 16, 5442].map((id) => ({ id, name: `Sport ${id}`, active: true })) }));
+  writeFileSync(
+    path.join(dir, 'sports.json'),
+    JSON.stringify({
+      copyright: 'test',
+      sports: [1, 11, 12, 13, 14, 15, 16, 5442].map((id) => ({ id, name: `Sport ${id}`, active: true })),
+    }),
+  );
   const splits = Object.fromEntries(Object.entries(SPLITS).map(([k, v]) => [k, v.length]));
-  const bySport = (file: string, sportId: number) => (SPLITS[file] ?? []).filter((s) => (s.sport as { id: number }).id === sportId).length;
+  const bySport = (file: string, sportId: number) =>
+    (SPLITS[file] ?? []).filter((s) => (s.sport as { id: number }).id === sportId).length;
   return { dir, splits, bySport };
 }

@@ -11,16 +11,30 @@ describe('parseGradesCsv', () => {
     expect(parsed.rejects).toEqual([]);
     expect(parsed.rows).toBe(2);
     expect(parsed.records[0]).toMatchObject({
-      line: 2, name: 'Corey Warren', organization: 'PRO', position: 'C', age: 23.4, futureValue: 45, futureValuePlus: true, eta: 2026,
-      tools: { hit: { present: 45, future: 55 }, gamePower: { present: 60, future: 70 } }, externalId: 'sa042915', rank: null,
+      line: 2,
+      name: 'Corey Warren',
+      organization: 'PRO',
+      position: 'C',
+      age: 23.4,
+      futureValue: 45,
+      futureValuePlus: true,
+      eta: 2026,
+      tools: { hit: { present: 45, future: 55 }, gamePower: { present: 60, future: 70 } },
+      externalId: 'sa042915',
+      rank: null,
     });
-    expect(parsed.records[1]?.tools).toEqual({ fastball: { present: 55, future: 60 }, slider: { present: 50, future: 60 }, command: { present: 40, future: 50 } });
+    expect(parsed.records[1]?.tools).toEqual({
+      fastball: { present: 55, future: 60 },
+      slider: { present: 50, future: 60 },
+      command: { present: 40, future: 50 },
+    });
     expect(parsed.records[1]?.raw.Name).toBe('Pena, Jose');
   });
 
   it('turns row-level problems into rejects with the reason and the raw row', () => {
-    const csv = `${FG}A One,PRO,C,23,50,2026,45/95,,,,,,,,,,,x\nB Two,,C,23,50,2026,,,,,,,,,,,,x\nC Three,PRO,C,old,50,2026,,,,,,,,,,,,x\nD Four,PRO,C,23\n`
-      + `E Five,PRO,C,23,,2026,,,,,,,,,,,,x\nF Six,PRO,SS,22,50,2026,45-55,,,,,,,,,,,x\n,,,,,,,,,,,,,,,,,\n`;
+    const csv =
+      `${FG}A One,PRO,C,23,50,2026,45/95,,,,,,,,,,,x\nB Two,,C,23,50,2026,,,,,,,,,,,,x\nC Three,PRO,C,old,50,2026,,,,,,,,,,,,x\nD Four,PRO,C,23\n` +
+      `E Five,PRO,C,23,,2026,,,,,,,,,,,,x\nF Six,PRO,SS,22,50,2026,45-55,,,,,,,,,,,x\n,,,,,,,,,,,,,,,,,\n`;
     const parsed = parseGradesCsv(csv, resolveMapping('fangraphs'), 2024);
     expect(parsed.records).toEqual([]);
     expect(parsed.rows).toBe(6);
@@ -36,18 +50,34 @@ describe('parseGradesCsv', () => {
   });
 
   it('reads a Baseball America Top 100 and checks its year against the season', () => {
-    const csv = 'Rank,Player,Org,Pos,Year\n1,Jose Garcia,ORL,C,2019\n2,Ronny Martinez,MTY,2B,2018\nx,Jacob Marshall,ABQ,LHP,2019\n';
+    const csv =
+      'Rank,Player,Org,Pos,Year\n1,Jose Garcia,ORL,C,2019\n2,Ronny Martinez,MTY,2B,2018\nx,Jacob Marshall,ABQ,LHP,2019\n';
     const parsed = parseGradesCsv(csv, resolveMapping('baseball_america'), 2019);
-    expect(parsed.records).toMatchObject([{ rank: 1, name: 'Jose Garcia', organization: 'ORL', position: 'C', year: 2019, futureValue: null }]);
-    expect(parsed.rejects.map((r) => r.reason)).toEqual(['Year "2018" does not match the import\'s season 2019', 'Rank "x" is not a positive whole number']);
+    expect(parsed.records).toMatchObject([
+      { rank: 1, name: 'Jose Garcia', organization: 'ORL', position: 'C', year: 2019, futureValue: null },
+    ]);
+    expect(parsed.rejects.map((r) => r.reason)).toEqual([
+      'Year "2018" does not match the import\'s season 2019',
+      'Rank "x" is not a positive whole number',
+    ]);
   });
 
   it('imports renamed headers through a custom mapping', () => {
     const csv = 'Player Name,Team,Future Value,Hit Tool,Cutter\nCorey Warren,PRO,55,40/50,50/55\n';
     expect(() => parseGradesCsv(csv, resolveMapping('fangraphs'), 2024)).toThrow(MappingError);
-    const mapping = resolveMapping('fangraphs', { name: 'Player Name', organization: 'Team', futureValue: 'Future Value', tools: { hit: 'Hit Tool', cutter: 'Cutter' } });
+    const mapping = resolveMapping('fangraphs', {
+      name: 'Player Name',
+      organization: 'Team',
+      futureValue: 'Future Value',
+      tools: { hit: 'Hit Tool', cutter: 'Cutter' },
+    });
     const parsed = parseGradesCsv(csv, mapping, 2024);
-    expect(parsed.records[0]).toMatchObject({ name: 'Corey Warren', organization: 'PRO', futureValue: 55, tools: { hit: { present: 40, future: 50 }, cutter: { present: 50, future: 55 } } });
+    expect(parsed.records[0]).toMatchObject({
+      name: 'Corey Warren',
+      organization: 'PRO',
+      futureValue: 55,
+      tools: { hit: { present: 40, future: 50 }, cutter: { present: 50, future: 55 } },
+    });
   });
 
   it('parses tool grades', () => {

@@ -91,13 +91,20 @@ function parseRank(text: string): number {
 }
 
 /** Reads one data record against the bound header; throws a reason string as an Error. */
-function readRecord(rec: CsvRecord, header: string[], mapping: ColumnMapping, cols: BoundColumns, season: number): Omit<GradeRecord, 'raw' | 'line'> {
+function readRecord(
+  rec: CsvRecord,
+  header: string[],
+  mapping: ColumnMapping,
+  cols: BoundColumns,
+  season: number,
+): Omit<GradeRecord, 'raw' | 'line'> {
   if (rec.fields.length !== header.length) {
     throw new Error(`row has ${rec.fields.length} fields but the header has ${header.length}`);
   }
   const cell = (index: number | undefined): string => (index === undefined ? '' : (rec.fields[index] ?? '').trim());
   const empty = REQUIRED_FIELDS[mapping.source].filter((f) => cell(cols.fields[f]) === '');
-  if (empty.length) throw new Error(`empty required ${empty.map((f) => `${mapping.fields[f]?.header ?? f} (${f})`).join(', ')}`);
+  if (empty.length)
+    throw new Error(`empty required ${empty.map((f) => `${mapping.fields[f]?.header ?? f} (${f})`).join(', ')}`);
   const optional = <T>(index: number | undefined, read: (text: string) => T): T | null => {
     const text = cell(index);
     return text === '' ? null : read(text);

@@ -23,7 +23,10 @@ import { readMappingFile, resolveMapping, type GradeSource, type MappingOverride
 import { ORGANIZATION_LOOKBACK, indexCandidates, normalizeName, surnameOf } from './match.ts';
 
 /** The ingest_batches.source of each board (what freshness monitoring watches). */
-export const GRADE_BATCH_SOURCE: Record<GradeSource, string> = { fangraphs: 'fangraphs-csv', baseball_america: 'baseball-america-csv' };
+export const GRADE_BATCH_SOURCE: Record<GradeSource, string> = {
+  fangraphs: 'fangraphs-csv',
+  baseball_america: 'baseball-america-csv',
+};
 
 export interface GradeImportInput {
   source: GradeSource;
@@ -60,7 +63,11 @@ function toolsJson(r: GradeRecord): string {
  * The import on CSV text. File-level problems (bad mapping, missing columns, broken quoting) throw MappingError or
  * CsvParseError before a batch is opened.
  */
-export async function importGradesCsv(deps: { pool: Pool }, input: GradeCsvInput, log: Logger): Promise<GradeImportResult> {
+export async function importGradesCsv(
+  deps: { pool: Pool },
+  input: GradeCsvInput,
+  log: Logger,
+): Promise<GradeImportResult> {
   const { pool } = deps;
   const { source, season } = input;
   const override = typeof input.mapping === 'string' ? await readMappingFile(input.mapping) : input.mapping;
@@ -73,26 +80,62 @@ export async function importGradesCsv(deps: { pool: Pool }, input: GradeCsvInput
   const { loaded, entries, quarantined, inconsistent } = planGradeImport(parsed, index, season);
 
   const { changed, written } = await withTransaction(pool, async (client) => {
-    const changed = await upsertGrades(client, loaded.map(({ rec, playerId, confidence }) => ({
-      source, season, playerId, matchConfidence: confidence, name: rec.name, organization: rec.organization, position: rec.position,
-      futureValue: rec.futureValue, overallRank: rec.rank, eta: rec.eta, tools: toolsJson(rec),
-    })));
+    const changed = await upsertGrades(
+      client,
+      loaded.map(({ rec, playerId, confidence }) => ({
+        source,
+        season,
+        playerId,
+        matchConfidence: confidence,
+        name: rec.name,
+        organization: rec.organization,
+        position: rec.position,
+        futureValue: rec.futureValue,
+        overallRank: rec.rank,
+        eta: rec.eta,
+        tools: toolsJson(rec),
+      })),
+    );
     // A retried activity reuses its batch: its earlier entries are replaced, not repeated.
     const written = await replaceGradeQuarantine(client, batchId, batchSource, entries);
     // Repeated rows are quarantined (they may disagree), never merged: duplicates_merged stays 0.
     await recordFinished(client, batchId, {
-      rowsFetched: parsed.rows, rowsLoaded: loaded.length, rowsQuarantined: quarantined, duplicatesMerged: 0, rowsNew: changed, rowsFlagged: inconsistent,
+      rowsFetched: parsed.rows,
+      rowsLoaded: loaded.length,
+      rowsQuarantined: quarantined,
+      duplicatesMerged: 0,
+      rowsNew: changed,
+      rowsFlagged: inconsistent,
     });
     return { changed, written };
   });
   const result: GradeImportResult = { batchId, rows: parsed.rows, loaded: loaded.length, quarantined, inconsistent };
-  log.info({ ...result, source, season, origin: input.origin, rowsNew: changed, quarantineEntriesWritten: written,
-    missingOptionalColumns: parsed.missingOptional }, 'scouting grades imported');
+  log.info(
+    {
+      ...result,
+      source,
+      season,
+      origin: input.origin,
+      rowsNew: changed,
+      quarantineEntriesWritten: written,
+      missingOptionalColumns: parsed.missingOptional,
+    },
+    'scouting grades imported',
+  );
   return result;
 }
 
 /** importGradesCsv on a file. */
-export async function importGradesFile(deps: { pool: Pool }, input: GradeImportInput, log: Logger, runKey?: string): Promise<GradeImportResult> {
+export async function importGradesFile(
+  deps: { pool: Pool },
+  input: GradeImportInput,
+  log: Logger,
+  runKey?: string,
+): Promise<GradeImportResult> {
   const csv = await readFile(input.csvPath, 'utf8');
-  return importGradesCsv(deps, { source: input.source, season: input.season, mapping: input.mapping, csv, origin: input.csvPath, runKey }, log);
+  return importGradesCsv(
+    deps,
+    { source: input.source, season: input.season, mapping: input.mapping, csv, origin: input.csvPath, runKey },
+    log,
+  );
 }

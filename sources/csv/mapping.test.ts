@@ -1,7 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { bindHeader, MappingError, resolveMapping } from './mapping.ts';
 
-const FG_HEADER = ['Name', 'Org', 'Pos', 'Age', 'FV', 'ETA', 'Hit', 'Game', 'Raw', 'Spd', 'Fld', 'Arm', 'FB', 'SL', 'CB', 'CH', 'CMD', 'PlayerId'];
+const FG_HEADER = [
+  'Name',
+  'Org',
+  'Pos',
+  'Age',
+  'FV',
+  'ETA',
+  'Hit',
+  'Game',
+  'Raw',
+  'Spd',
+  'Fld',
+  'Arm',
+  'FB',
+  'SL',
+  'CB',
+  'CH',
+  'CMD',
+  'PlayerId',
+];
 
 describe('column mappings', () => {
   it('binds the default FanGraphs and Baseball America headers', () => {
@@ -27,7 +46,13 @@ describe('column mappings', () => {
   });
 
   it('applies an override: renamed headers, unmapped columns, extra tools, case-insensitive', () => {
-    const mapping = resolveMapping('fangraphs', { name: 'Player Name', organization: 'Team', futureValue: 'Future Value', age: null, tools: { cutter: 'CT', command: null } });
+    const mapping = resolveMapping('fangraphs', {
+      name: 'Player Name',
+      organization: 'Team',
+      futureValue: 'Future Value',
+      age: null,
+      tools: { cutter: 'CT', command: null },
+    });
     const bound = bindHeader(mapping, ['player name', 'TEAM', 'Future Value', 'CT', 'Age']);
     expect(bound.fields).toEqual({ name: 0, organization: 1, futureValue: 2 });
     expect(bound.tools).toContainEqual({ tool: 'cutter', index: 3, header: 'CT' });
@@ -35,13 +60,19 @@ describe('column mappings', () => {
   });
 
   it('requires the columns an override names, and rejects unknown keys and bad values', () => {
-    expect(() => bindHeader(resolveMapping('fangraphs', { position: 'Position' }), ['Name', 'Org', 'FV'])).toThrow(/"Position" \(position\)/);
-    expect(() => resolveMapping('fangraphs', { nmae: 'Name', tools: { hit: 5 } })).toThrow(/unknown field "nmae".*tool "hit" must map/);
+    expect(() => bindHeader(resolveMapping('fangraphs', { position: 'Position' }), ['Name', 'Org', 'FV'])).toThrow(
+      /"Position" \(position\)/,
+    );
+    expect(() => resolveMapping('fangraphs', { nmae: 'Name', tools: { hit: 5 } })).toThrow(
+      /unknown field "nmae".*tool "hit" must map/,
+    );
     expect(() => resolveMapping('fangraphs', { name: null })).toThrow(/"name" is required/);
     expect(() => resolveMapping('baseball_america', ['Rank'])).toThrow(MappingError);
   });
 
   it('rejects a header that names a mapped column twice', () => {
-    expect(() => bindHeader(resolveMapping('baseball_america'), ['Rank', 'Player', 'Org', 'Org'])).toThrow(/named more than once: "Org"/);
+    expect(() => bindHeader(resolveMapping('baseball_america'), ['Rank', 'Player', 'Org', 'Org'])).toThrow(
+      /named more than once: "Org"/,
+    );
   });
 });

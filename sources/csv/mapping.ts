@@ -6,7 +6,17 @@ import { readFile } from 'node:fs/promises';
 
 export type GradeSource = 'fangraphs' | 'baseball_america';
 
-export const FIELDS = ['name', 'organization', 'position', 'age', 'futureValue', 'eta', 'rank', 'year', 'externalId'] as const;
+export const FIELDS = [
+  'name',
+  'organization',
+  'position',
+  'age',
+  'futureValue',
+  'eta',
+  'rank',
+  'year',
+  'externalId',
+] as const;
 export type Field = (typeof FIELDS)[number];
 
 export interface ColumnSpec {
@@ -33,7 +43,10 @@ export class MappingError extends Error {
   override name = 'MappingError';
 }
 
-export const SOURCE_LABEL: Record<GradeSource, string> = { fangraphs: 'FanGraphs', baseball_america: 'Baseball America' };
+export const SOURCE_LABEL: Record<GradeSource, string> = {
+  fangraphs: 'FanGraphs',
+  baseball_america: 'Baseball America',
+};
 
 /** Fields every row must have: their columns must exist and their cells must not be empty. */
 export const REQUIRED_FIELDS: Record<GradeSource, readonly Field[]> = {
@@ -41,16 +54,37 @@ export const REQUIRED_FIELDS: Record<GradeSource, readonly Field[]> = {
   baseball_america: ['rank', 'name', 'organization'],
 };
 
-const DEFAULT_HEADERS: Record<GradeSource, { fields: Partial<Record<Field, string>>; tools: Record<string, string> }> = {
-  fangraphs: {
-    fields: { name: 'Name', organization: 'Org', position: 'Pos', age: 'Age', futureValue: 'FV', eta: 'ETA', externalId: 'PlayerId' },
-    tools: {
-      hit: 'Hit', gamePower: 'Game', rawPower: 'Raw', speed: 'Spd', field: 'Fld', arm: 'Arm',
-      fastball: 'FB', slider: 'SL', curveball: 'CB', changeup: 'CH', command: 'CMD',
+const DEFAULT_HEADERS: Record<GradeSource, { fields: Partial<Record<Field, string>>; tools: Record<string, string> }> =
+  {
+    fangraphs: {
+      fields: {
+        name: 'Name',
+        organization: 'Org',
+        position: 'Pos',
+        age: 'Age',
+        futureValue: 'FV',
+        eta: 'ETA',
+        externalId: 'PlayerId',
+      },
+      tools: {
+        hit: 'Hit',
+        gamePower: 'Game',
+        rawPower: 'Raw',
+        speed: 'Spd',
+        field: 'Fld',
+        arm: 'Arm',
+        fastball: 'FB',
+        slider: 'SL',
+        curveball: 'CB',
+        changeup: 'CH',
+        command: 'CMD',
+      },
     },
-  },
-  baseball_america: { fields: { rank: 'Rank', name: 'Player', organization: 'Org', position: 'Pos', year: 'Year' }, tools: {} },
-};
+    baseball_america: {
+      fields: { rank: 'Rank', name: 'Player', organization: 'Org', position: 'Pos', year: 'Year' },
+      tools: {},
+    },
+  };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const headerValue = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v.trim() !== '');
@@ -78,7 +112,8 @@ export function resolveMapping(source: GradeSource, override?: unknown): ColumnM
     } else if (!headerValue(value)) {
       problems.push(`field "${key}" must map to a header name or null, got ${JSON.stringify(value)}`);
     } else if (value === null) {
-      if (required.has(key as Field)) problems.push(`field "${key}" is required for ${SOURCE_LABEL[source]} and cannot be unmapped`);
+      if (required.has(key as Field))
+        problems.push(`field "${key}" is required for ${SOURCE_LABEL[source]} and cannot be unmapped`);
       else delete mapping.fields[key as Field];
     } else {
       mapping.fields[key as Field] = { header: value.trim(), required: true };
@@ -88,7 +123,8 @@ export function resolveMapping(source: GradeSource, override?: unknown): ColumnM
   if (tools !== undefined && !isRecord(tools)) problems.push('"tools" must be an object of tool → header name');
   for (const [tool, value] of Object.entries(isRecord(tools) ? tools : {})) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(tool)) problems.push(`tool key "${tool}" must be a plain identifier`);
-    else if (!headerValue(value)) problems.push(`tool "${tool}" must map to a header name or null, got ${JSON.stringify(value)}`);
+    else if (!headerValue(value))
+      problems.push(`tool "${tool}" must map to a header name or null, got ${JSON.stringify(value)}`);
     else if (value === null) delete mapping.tools[tool];
     else mapping.tools[tool] = { header: value.trim(), required: true };
   }
@@ -129,7 +165,8 @@ export function bindHeader(mapping: ColumnMapping, header: readonly string[]): B
   const find = (label: string, spec: ColumnSpec): number | undefined => {
     const at = positions.get(headerKey(spec.header));
     if (at === undefined) (spec.required ? missing : missingOptional).push(`"${spec.header}" (${label})`);
-    else if (at.length > 1) duplicated.push(`"${spec.header}" (${label}, columns ${at.map((i) => i + 1).join(' and ')})`);
+    else if (at.length > 1)
+      duplicated.push(`"${spec.header}" (${label}, columns ${at.map((i) => i + 1).join(' and ')})`);
     return at?.[0];
   };
   const bound: BoundColumns = { fields: {}, tools: [], missingOptional };
@@ -145,8 +182,10 @@ export function bindHeader(mapping: ColumnMapping, header: readonly string[]): B
   if (missing.length) problems.push(`missing required columns: ${missing.join(', ')}`);
   if (duplicated.length) problems.push(`columns named more than once: ${duplicated.join(', ')}`);
   if (problems.length) {
-    throw new MappingError(`${SOURCE_LABEL[mapping.source]} CSV ${problems.join('; ')}. The header has: ${header.join(', ')}. `
-      + 'Pass a column mapping (JSON: canonical field → header name) to import a differently-named export.');
+    throw new MappingError(
+      `${SOURCE_LABEL[mapping.source]} CSV ${problems.join('; ')}. The header has: ${header.join(', ')}. ` +
+        'Pass a column mapping (JSON: canonical field → header name) to import a differently-named export.',
+    );
   }
   return bound;
 }

@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACCEPT_CONFIDENCE, ageOnJuly1, indexCandidates, matchPlayer, normalizeName, organizationMatches, positionGroups, type Candidate,
+  ACCEPT_CONFIDENCE,
+  ageOnJuly1,
+  indexCandidates,
+  matchPlayer,
+  normalizeName,
+  organizationMatches,
+  positionGroups,
+  type Candidate,
 } from './match.ts';
 
-const org = (abbreviation: string, season = 2023, name = `${abbreviation} Club`) => ({ season, orgId: abbreviation.charCodeAt(0), abbreviation, name });
+const org = (abbreviation: string, season = 2023, name = `${abbreviation} Club`) => ({
+  season,
+  orgId: abbreviation.charCodeAt(0),
+  abbreviation,
+  name,
+});
 const player = (playerId: number, fullName: string, more: Partial<Candidate> = {}): Candidate => ({
-  playerId, fullName, birthDate: '2002-03-15', primaryPosition: 'SS', orgs: [org('POR')], ...more,
+  playerId,
+  fullName,
+  birthDate: '2002-03-15',
+  primaryPosition: 'SS',
+  orgs: [org('POR')],
+  ...more,
 });
 
 describe('normalizeName', () => {
@@ -51,19 +68,34 @@ describe('matchPlayer', () => {
 
   it('matches an exact name with full confidence when everything agrees', () => {
     const m = matchPlayer(query, indexCandidates([player(1, 'Jose Pena')]), 2023);
-    expect(m).toMatchObject({ status: 'matched', playerId: 1, confidence: 1, method: 'exact-name+organization+age+position' });
+    expect(m).toMatchObject({
+      status: 'matched',
+      playerId: 1,
+      confidence: 1,
+      method: 'exact-name+organization+age+position',
+    });
   });
 
   it('matches through accent, suffix and "Last, First" normalisation', () => {
     const index = indexCandidates([player(2, 'José Peña Jr.')]);
-    expect(matchPlayer({ ...query, name: 'Pena, Jose' }, index, 2023)).toMatchObject({ status: 'matched', playerId: 2, method: expect.stringMatching(/^normalized-name/) });
+    expect(matchPlayer({ ...query, name: 'Pena, Jose' }, index, 2023)).toMatchObject({
+      status: 'matched',
+      playerId: 2,
+      method: expect.stringMatching(/^normalized-name/),
+    });
     expect(matchPlayer(query, index, 2023)).toMatchObject({ status: 'matched', playerId: 2 });
   });
 
   it('lets the organization pick between two players with the same name', () => {
-    const index = indexCandidates([player(3, 'Jose Pena', { orgs: [org('NSH')] }), player(4, 'Jose Pena', { orgs: [org('POR', 2022)] })]);
+    const index = indexCandidates([
+      player(3, 'Jose Pena', { orgs: [org('NSH')] }),
+      player(4, 'Jose Pena', { orgs: [org('POR', 2022)] }),
+    ]);
     expect(matchPlayer(query, index, 2023)).toMatchObject({ status: 'matched', playerId: 4, confidence: 1 });
-    expect(matchPlayer({ ...query, organization: 'NSH' }, index, 2023)).toMatchObject({ status: 'matched', playerId: 3 });
+    expect(matchPlayer({ ...query, organization: 'NSH' }, index, 2023)).toMatchObject({
+      status: 'matched',
+      playerId: 3,
+    });
   });
 
   it('calls two equally plausible players ambiguous', () => {
@@ -86,7 +118,13 @@ describe('matchPlayer', () => {
     const oldAge = matchPlayer({ ...query, age: 25 }, index, 2023);
     const otherOrg = matchPlayer({ ...query, organization: 'NSH' }, index, 2023);
     const noAge = matchPlayer({ ...query, age: null }, index, 2023);
-    if (full.status !== 'matched' || oldAge.status !== 'matched' || otherOrg.status !== 'matched' || noAge.status !== 'matched') throw new Error('expected matches');
+    if (
+      full.status !== 'matched' ||
+      oldAge.status !== 'matched' ||
+      otherOrg.status !== 'matched' ||
+      noAge.status !== 'matched'
+    )
+      throw new Error('expected matches');
     expect(oldAge.confidence).toBeLessThan(noAge.confidence);
     expect(noAge.confidence).toBeLessThan(full.confidence);
     expect(otherOrg.confidence).toBeLessThan(oldAge.confidence);

@@ -60,7 +60,14 @@ export interface ScoredCandidate {
 }
 
 export type MatchResult =
-  | { status: 'matched'; playerId: number; confidence: number; method: string; checks: Checks; considered: ScoredCandidate[] }
+  | {
+      status: 'matched';
+      playerId: number;
+      confidence: number;
+      method: string;
+      checks: Checks;
+      considered: ScoredCandidate[];
+    }
   | { status: 'unmatched' | 'ambiguous'; reason: string; considered: ScoredCandidate[] };
 
 const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv']);
@@ -71,10 +78,16 @@ const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv']);
  * @example normalizeName('Peña Jr., José') === 'jose pena'
  */
 export function normalizeName(name: string): string {
-  let s = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  let s = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   const comma = s.indexOf(',');
   if (comma >= 0) s = `${s.slice(comma + 1)} ${s.slice(0, comma)}`;
-  s = s.replace(/['’.]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  s = s
+    .replace(/['’.]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   const tokens = s.split(' ').filter((t) => t !== '');
   const unsuffixed = tokens.filter((t, i) => i === 0 || !SUFFIXES.has(t));
   const joined: string[] = [];
@@ -92,17 +105,40 @@ export const surnameOf = (normalized: string): string => normalized.slice(normal
 
 // Other sites' club abbreviations next to MLBAM's (FanGraphs writes SDP, TBR, KCR, SFG, CHW, WSN...).
 const ORG_ALIAS_GROUPS = [
-  ['SD', 'SDP', 'SDN'], ['TB', 'TBR', 'TBD', 'TBA'], ['KC', 'KCR', 'KCA'], ['SF', 'SFG', 'SFN'], ['CWS', 'CHW', 'CHA'],
-  ['WSH', 'WSN', 'WAS'], ['LAA', 'ANA'], ['AZ', 'ARI'], ['ATH', 'OAK'], ['CHC', 'CHN'], ['NYY', 'NYA'], ['NYM', 'NYN'],
-  ['LAD', 'LAN'], ['STL', 'SLN'], ['MIA', 'FLA'],
+  ['SD', 'SDP', 'SDN'],
+  ['TB', 'TBR', 'TBD', 'TBA'],
+  ['KC', 'KCR', 'KCA'],
+  ['SF', 'SFG', 'SFN'],
+  ['CWS', 'CHW', 'CHA'],
+  ['WSH', 'WSN', 'WAS'],
+  ['LAA', 'ANA'],
+  ['AZ', 'ARI'],
+  ['ATH', 'OAK'],
+  ['CHC', 'CHN'],
+  ['NYY', 'NYA'],
+  ['NYM', 'NYN'],
+  ['LAD', 'LAN'],
+  ['STL', 'SLN'],
+  ['MIA', 'FLA'],
 ];
 const ORG_ALIAS = new Map(ORG_ALIAS_GROUPS.flatMap((g) => g.map((code) => [code, g[0]!] as const)));
-const orgText = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const orgText = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 /** The CSV's organization names this club: its abbreviation (or a known alias), its full name or its nickname. */
 export function organizationMatches(csvOrg: string, org: Pick<CandidateOrg, 'abbreviation' | 'name'>): boolean {
   const code = csvOrg.trim().toUpperCase();
-  if (code !== '' && org.abbreviation !== '' && (ORG_ALIAS.get(code) ?? code) === (ORG_ALIAS.get(org.abbreviation.toUpperCase()) ?? org.abbreviation.toUpperCase())) return true;
+  if (
+    code !== '' &&
+    org.abbreviation !== '' &&
+    (ORG_ALIAS.get(code) ?? code) === (ORG_ALIAS.get(org.abbreviation.toUpperCase()) ?? org.abbreviation.toUpperCase())
+  )
+    return true;
   const text = orgText(csvOrg);
   const name = orgText(org.name);
   return text !== '' && (name === text || name.endsWith(` ${text}`));
@@ -113,8 +149,12 @@ export function positionGroups(position: string | null): Set<'pitcher' | 'hitter
   const groups = new Set<'pitcher' | 'hitter'>();
   for (const token of (position ?? '').toUpperCase().split(/[\s/,;-]+/)) {
     if (/^(R|L)?H?(S|R)?P$|^PITCHER$/.test(token)) groups.add('pitcher');
-    else if (/^(C|1B|2B|3B|SS|LF|CF|RF|OF|IF|INF|MIF|CIF|DH|UT|UTIL|CATCHER|INFIELDER|OUTFIELDER)$/.test(token)) groups.add('hitter');
-    else if (/^(TWP|Y|TWO|TWOWAY)$/.test(token)) { groups.add('pitcher'); groups.add('hitter'); }
+    else if (/^(C|1B|2B|3B|SS|LF|CF|RF|OF|IF|INF|MIF|CIF|DH|UT|UTIL|CATCHER|INFIELDER|OUTFIELDER)$/.test(token))
+      groups.add('hitter');
+    else if (/^(TWP|Y|TWO|TWOWAY)$/.test(token)) {
+      groups.add('pitcher');
+      groups.add('hitter');
+    }
   }
   return groups;
 }
@@ -135,7 +175,8 @@ function checkOrganization(query: MatchQuery, c: Candidate): Check {
 
 function checkAge(query: MatchQuery, c: Candidate, season: number): Check {
   const age = c.birthDate === null ? null : ageOnJuly1(c.birthDate, season);
-  if (query.age === null || age === null) return { result: 'unknown', detail: query.age === null ? 'no age in the CSV' : 'no birth date on record' };
+  if (query.age === null || age === null)
+    return { result: 'unknown', detail: query.age === null ? 'no age in the CSV' : 'no birth date on record' };
   const detail = `CSV ${query.age}, MLB data ${age.toFixed(1)} on July 1, ${season}`;
   return { result: Math.abs(age - query.age) <= AGE_TOLERANCE_YEARS ? 'agree' : 'disagree', detail };
 }
@@ -143,7 +184,8 @@ function checkAge(query: MatchQuery, c: Candidate, season: number): Check {
 function checkPosition(query: MatchQuery, c: Candidate): Check {
   const a = positionGroups(query.position);
   const b = positionGroups(c.primaryPosition);
-  if (a.size === 0 || b.size === 0) return { result: 'unknown', detail: `CSV ${query.position ?? '-'}, MLB data ${c.primaryPosition ?? '-'}` };
+  if (a.size === 0 || b.size === 0)
+    return { result: 'unknown', detail: `CSV ${query.position ?? '-'}, MLB data ${c.primaryPosition ?? '-'}` };
   const result = [...a].some((g) => b.has(g)) ? 'agree' : 'disagree';
   return { result, detail: `CSV ${query.position ?? ''}, MLB data ${c.primaryPosition ?? ''}` };
 }
@@ -151,14 +193,25 @@ function checkPosition(query: MatchQuery, c: Candidate): Check {
 const credit = (r: CheckResult) => (r === 'agree' ? 1 : r === 'unknown' ? 0.5 : 0);
 
 export function scoreCandidate(query: MatchQuery, c: Candidate, season: number): ScoredCandidate {
-  const checks: Checks = { organization: checkOrganization(query, c), age: checkAge(query, c, season), position: checkPosition(query, c) };
+  const checks: Checks = {
+    organization: checkOrganization(query, c),
+    age: checkAge(query, c, season),
+    position: checkPosition(query, c),
+  };
   const w = MATCH_WEIGHTS;
-  const confidence = w.name + w.organization * credit(checks.organization.result) + w.age * credit(checks.age.result)
-    + w.position * credit(checks.position.result);
+  const confidence =
+    w.name +
+    w.organization * credit(checks.organization.result) +
+    w.age * credit(checks.age.result) +
+    w.position * credit(checks.position.result);
   return {
-    playerId: c.playerId, fullName: c.fullName, birthDate: c.birthDate, primaryPosition: c.primaryPosition,
+    playerId: c.playerId,
+    fullName: c.fullName,
+    birthDate: c.birthDate,
+    primaryPosition: c.primaryPosition,
     organizations: [...new Set(c.orgs.map((o) => `${o.abbreviation || o.name} ${o.season}`))],
-    confidence: Math.round(confidence * 1000) / 1000, checks,
+    confidence: Math.round(confidence * 1000) / 1000,
+    checks,
   };
 }
 
@@ -174,23 +227,46 @@ export function indexCandidates(candidates: readonly Candidate[]): Map<string, C
 
 const describe = (s: ScoredCandidate) => `${s.playerId} ${s.fullName} (${s.confidence})`;
 
-export function matchPlayer(query: MatchQuery, index: ReadonlyMap<string, readonly Candidate[]>, season: number): MatchResult {
+export function matchPlayer(
+  query: MatchQuery,
+  index: ReadonlyMap<string, readonly Candidate[]>,
+  season: number,
+): MatchResult {
   const key = normalizeName(query.name);
-  const considered = (index.get(key) ?? []).map((c) => scoreCandidate(query, c, season)).sort((a, b) => b.confidence - a.confidence || a.playerId - b.playerId);
+  const considered = (index.get(key) ?? [])
+    .map((c) => scoreCandidate(query, c, season))
+    .sort((a, b) => b.confidence - a.confidence || a.playerId - b.playerId);
   const [best, second] = considered;
-  if (!best) return { status: 'unmatched', reason: `no player named "${query.name}" (normalized "${key}")`, considered };
+  if (!best)
+    return { status: 'unmatched', reason: `no player named "${query.name}" (normalized "${key}")`, considered };
   if (best.confidence < ACCEPT_CONFIDENCE) {
-    const against = Object.entries(best.checks).filter(([, c]) => c.result === 'disagree').map(([k, c]) => `${k}: ${c.detail}`);
-    return { status: 'unmatched', reason: `best candidate ${describe(best)} is below ${ACCEPT_CONFIDENCE}; disagrees on ${against.join('; ')}`, considered };
+    const against = Object.entries(best.checks)
+      .filter(([, c]) => c.result === 'disagree')
+      .map(([k, c]) => `${k}: ${c.detail}`);
+    return {
+      status: 'unmatched',
+      reason: `best candidate ${describe(best)} is below ${ACCEPT_CONFIDENCE}; disagrees on ${against.join('; ')}`,
+      considered,
+    };
   }
   if (second && best.confidence - second.confidence < AMBIGUITY_MARGIN) {
     const close = considered.filter((s) => best.confidence - s.confidence < AMBIGUITY_MARGIN);
-    return { status: 'ambiguous', reason: `${close.length} candidates within ${AMBIGUITY_MARGIN}: ${close.map(describe).join(', ')}`, considered };
+    return {
+      status: 'ambiguous',
+      reason: `${close.length} candidates within ${AMBIGUITY_MARGIN}: ${close.map(describe).join(', ')}`,
+      considered,
+    };
   }
   const exact = best.fullName.trim().toLowerCase() === query.name.trim().toLowerCase();
-  const agreeing = Object.entries(best.checks).filter(([, c]) => c.result === 'agree').map(([k]) => k);
+  const agreeing = Object.entries(best.checks)
+    .filter(([, c]) => c.result === 'agree')
+    .map(([k]) => k);
   return {
-    status: 'matched', playerId: best.playerId, confidence: best.confidence,
-    method: [exact ? 'exact-name' : 'normalized-name', ...agreeing].join('+'), checks: best.checks, considered,
+    status: 'matched',
+    playerId: best.playerId,
+    confidence: best.confidence,
+    method: [exact ? 'exact-name' : 'normalized-name', ...agreeing].join('+'),
+    checks: best.checks,
+    considered,
   };
 }

@@ -78,7 +78,8 @@ export function parseCsv(text: string, delimiter = ','): CsvRecord[] {
     touched = true;
     i++;
   }
-  if (quoted) throw new CsvParseError(`CSV: a quoted field of the record starting on line ${recordLine} is never closed`);
+  if (quoted)
+    throw new CsvParseError(`CSV: a quoted field of the record starting on line ${recordLine} is never closed`);
   if (touched || field !== '' || fields.length > 0) endRecord();
   return records;
 }

@@ -19,9 +19,12 @@ export type JsonApiHandler = (method: string, url: URL) => ApiResponse | Promise
  * A handler answering GET and HEAD through `route`, with the path's trailing slashes removed; any other method is a
  * 405, a BadRequest thrown by `route` a 400 with its message.
  */
-export function jsonApiRouter(route: (path: string, query: URLSearchParams) => ApiResponse): (method: string, url: URL) => ApiResponse {
+export function jsonApiRouter(
+  route: (path: string, query: URLSearchParams) => ApiResponse,
+): (method: string, url: URL) => ApiResponse {
   return (method, url) => {
-    if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { messageNumber: 405, message: `Method ${method} not allowed` } };
+    if (method !== 'GET' && method !== 'HEAD')
+      return { status: 405, body: { messageNumber: 405, message: `Method ${method} not allowed` } };
     try {
       return route(url.pathname.replace(/\/+$/, ''), url.searchParams);
     } catch (err) {
@@ -61,25 +64,39 @@ export async function startJsonApiServer(options: JsonApiServerOptions): Promise
   const port = options.port ?? 0;
   const host = options.host ?? '127.0.0.1';
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${caller}: port must be an integer from 0 to 65535, got ${port}`);
-  if (basePath !== '' && !/^(\/[\w.-]+)+$/.test(basePath)) throw new Error(`${caller}: basePath must look like /archive/abc123, got "${basePath}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${caller}: port must be an integer from 0 to 65535, got ${port}`);
+  if (basePath !== '' && !/^(\/[\w.-]+)+$/.test(basePath))
+    throw new Error(`${caller}: basePath must look like /archive/abc123, got "${basePath}"`);
   let count = 0;
   const server = createServer((req, res) => {
     count += 1;
     const send = (status: number, payload: string) => {
-      res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(payload) });
+      res.writeHead(status, {
+        'content-type': 'application/json;charset=UTF-8',
+        'content-length': Buffer.byteLength(payload),
+      });
       res.end(req.method === 'HEAD' ? undefined : payload);
     };
     const url = new URL(req.url ?? '/', `http://${name}.invalid`);
     if (basePath !== '' && !(url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) {
-      send(404, JSON.stringify({ messageNumber: 10, message: `Object not found: ${url.pathname} (this server answers under ${basePath})` }));
+      send(
+        404,
+        JSON.stringify({
+          messageNumber: 10,
+          message: `Object not found: ${url.pathname} (this server answers under ${basePath})`,
+        }),
+      );
       return;
     }
     url.pathname = url.pathname.slice(basePath.length) || '/';
     void Promise.resolve()
       .then(() => handler(req.method ?? 'GET', url))
       .then((answer) => ({ status: answer.status, payload: JSON.stringify(answer.body) }))
-      .catch((err: unknown) => ({ status: 500, payload: JSON.stringify({ messageNumber: 500, message: `${name} server error: ${(err as Error).message}` }) }))
+      .catch((err: unknown) => ({
+        status: 500,
+        payload: JSON.stringify({ messageNumber: 500, message: `${name} server error: ${(err as Error).message}` }),
+      }))
       .then(({ status, payload }) => send(status, payload));
   });
   await new Promise<void>((resolve, reject) => {

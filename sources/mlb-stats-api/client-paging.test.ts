@@ -23,7 +23,10 @@ describe('seasonStats paging against the archive server', () => {
   beforeAll(async () => {
     archive = openArchiveDirectory(writeTinyArchive(root).dir);
     honest = await startArchiveServer({ handler: createArchiveApi(archive), basePath: `/archive/${archive.id}` });
-    capping = await startArchiveServer({ handler: createArchiveApi(archive, { maxLimit: 2 }), basePath: `/archive/${archive.id}` });
+    capping = await startArchiveServer({
+      handler: createArchiveApi(archive, { maxLimit: 2 }),
+      basePath: `/archive/${archive.id}`,
+    });
   });
   afterAll(async () => {
     await honest?.close();
@@ -31,11 +34,17 @@ describe('seasonStats paging against the archive server', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('returns every split once, in the server\'s stable order, for any page size', async () => {
+  it("returns every split once, in the server's stable order, for any page size", async () => {
     const expected = (archive.splits(2006, 'hitting') ?? []).map((s) => s.raw);
     for (const pageSize of [1, 3, 8, 2000]) {
       const urls: string[] = [];
-      const client = createMlbStatsClient({ ...fast, baseUrl: honest.url, onResponse: (r) => { urls.push(r.url); } });
+      const client = createMlbStatsClient({
+        ...fast,
+        baseUrl: honest.url,
+        onResponse: (r) => {
+          urls.push(r.url);
+        },
+      });
       expect(await client.seasonStats({ season: 2006, group: 'hitting', sportIds: ALL, pageSize })).toEqual(expected);
       // A page that exactly reaches totalSplits ends the paging: no extra empty request.
       expect(urls).toHaveLength(Math.ceil(expected.length / pageSize));
@@ -46,12 +55,17 @@ describe('seasonStats paging against the archive server', () => {
     const capped: { asked: number; received: number; totalSplits: number }[] = [];
     const client = createMlbStatsClient({ ...fast, baseUrl: capping.url });
     const splits = await client.seasonStats({
-      season: 2006, group: 'hitting', sportIds: ALL, pageSize: 5,
+      season: 2006,
+      group: 'hitting',
+      sportIds: ALL,
+      pageSize: 5,
       onCappedPage: ({ asked, received, totalSplits }) => capped.push({ asked, received, totalSplits }),
     });
     expect(splits).toEqual((archive.splits(2006, 'hitting') ?? []).map((s) => s.raw));
     expect(capped).toEqual([
-      { asked: 5, received: 2, totalSplits: 8 }, { asked: 5, received: 2, totalSplits: 8 }, { asked: 5, received: 2, totalSplits: 8 },
+      { asked: 5, received: 2, totalSplits: 8 },
+      { asked: 5, received: 2, totalSplits: 8 },
+      { asked: 5, received: 2, totalSplits: 8 },
     ]);
     expect(client.requestCount()).toBe(4);
   });
@@ -63,17 +77,25 @@ describe('seasonStats against a server whose pages contradict totalSplits', () =
     const server = createServer((req, res) => {
       const offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset'));
       const splits = offset === 0 ? [{ a: 1 }, { a: 2 }] : [];
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ stats: [{ group: { displayName: 'hitting' }, totalSplits: offset === 0 ? 5 : total, splits }] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          stats: [{ group: { displayName: 'hitting' }, totalSplits: offset === 0 ? 5 : total, splits }],
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const client = createMlbStatsClient({ ...fast, baseUrl: url });
-      const empty = await client.seasonStats({ season: 2006, group: 'hitting', sportIds: [1], pageSize: 2 }).catch((e: unknown) => e);
+      const empty = await client
+        .seasonStats({ season: 2006, group: 'hitting', sportIds: [1], pageSize: 2 })
+        .catch((e: unknown) => e);
       expect(empty).toBeInstanceOf(MlbStatsApiError);
       expect((empty as Error).message).toContain('totalSplits is 5 but the page at offset 2 is empty');
       total = 9;
-      await expect(client.seasonStats({ season: 2006, group: 'hitting', sportIds: [1], pageSize: 2 })).rejects.toThrow('totalSplits changed from 5 to 9');
+      await expect(client.seasonStats({ season: 2006, group: 'hitting', sportIds: [1], pageSize: 2 })).rejects.toThrow(
+        'totalSplits changed from 5 to 9',
+      );
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -88,8 +110,11 @@ describe('seasonStats against a server that answers another stat type', () => {
       const offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset'));
       const type = offset === 2 ? 'career' : 'season';
       const splits = offset === 0 ? [{ a: 1 }, { a: 2 }] : offset === 2 ? [{ c: 1 }] : [];
-      res.writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ stats: [{ type: { displayName: type }, group: { displayName: 'hitting' }, totalSplits: 3, splits }] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          stats: [{ type: { displayName: type }, group: { displayName: 'hitting' }, totalSplits: 3, splits }],
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -97,13 +122,22 @@ describe('seasonStats against a server that answers another stat type', () => {
       const client = createMlbStatsClient({ ...fast, baseUrl: url });
       const lost: string[] = [];
       const splits = await client.seasonStats({
-        season: 2006, group: 'hitting', sportIds: [1], pageSize: 2, onPageError: (e) => { lost.push(e.message); return 'skip'; },
+        season: 2006,
+        group: 'hitting',
+        sportIds: [1],
+        pageSize: 2,
+        onPageError: (e) => {
+          lost.push(e.message);
+          return 'skip';
+        },
       });
       expect(splits).toEqual([{ a: 1 }, { a: 2 }]);
       expect(lost).toHaveLength(1);
       expect(lost[0]).toMatch(/offset=2: no hitting season container among the 1 the body holds \(hitting\/career\)$/);
       // Without onPageError the page fails the fetch.
-      await expect(client.seasonStats({ season: 2006, group: 'hitting', sportIds: [1], pageSize: 2 })).rejects.toThrow('no hitting season container');
+      await expect(client.seasonStats({ season: 2006, group: 'hitting', sportIds: [1], pageSize: 2 })).rejects.toThrow(
+        'no hitting season container',
+      );
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -8,13 +8,19 @@ import { MlbStatsApiError } from './errors.ts';
 import { parseDraft, parsePeople, parseStatSplits, parseTeams } from './parse.ts';
 
 /** A throwaway HTTP server whose handler the test writes; returns its origin and a closer. */
-async function tinyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function tinyServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -32,14 +38,22 @@ describe('MLB Stats API client against the sample server', () => {
 
   it('pages /stats with limit and offset and returns every split exactly once', async () => {
     const landed: RawResponse[] = [];
-    const client = createMlbStatsClient({ ...fast, baseUrl: sample.url, onResponse: (r) => { landed.push(r); } });
+    const client = createMlbStatsClient({
+      ...fast,
+      baseUrl: sample.url,
+      onResponse: (r) => {
+        landed.push(r);
+      },
+    });
     const sportIds = [1, 11, 12, 13, 14, 15, 16, 5442];
     const paged = await client.seasonStats({ season: 2017, group: 'hitting', sportIds, pageSize: 53 });
     const whole = await client.seasonStats({ season: 2017, group: 'hitting', sportIds, pageSize: 5000 });
     expect(paged.length).toBeGreaterThan(53 * 3);
     expect(JSON.stringify(paged)).toBe(JSON.stringify(whole));
     expect(landed).toHaveLength(Math.ceil(paged.length / 53) + 1);
-    expect(landed[0]?.url).toBe(`${sample.url}/api/v1/stats?stats=season&group=hitting&sportIds=1,11,12,13,14,15,16,5442&season=2017&playerPool=All&limit=53&offset=0`);
+    expect(landed[0]?.url).toBe(
+      `${sample.url}/api/v1/stats?stats=season&group=hitting&sportIds=1,11,12,13,14,15,16,5442&season=2017&playerPool=All&limit=53&offset=0`,
+    );
     expect(landed[0]?.fetchedAt).toBeInstanceOf(Date);
     // Parsed, the pages give back the universe's clean lines except the deliberately broken rows.
     const parsed = parseStatSplits(paged, 'hitting');
@@ -108,7 +122,12 @@ describe('MLB Stats API client resilience', () => {
       const client = createMlbStatsClient({ ...fast, baseUrl: server.url, maxRetries: 5 });
       const error = await client.draft(1800).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MlbStatsApiError);
-      expect(error).toMatchObject({ status: 404, url: `${server.url}/api/v1/draft/1800`, retryable: false, attempts: 1 });
+      expect(error).toMatchObject({
+        status: 404,
+        url: `${server.url}/api/v1/draft/1800`,
+        retryable: false,
+        attempts: 1,
+      });
       expect(calls).toBe(1);
     } finally {
       await server.close();
@@ -116,7 +135,9 @@ describe('MLB Stats API client resilience', () => {
   });
 
   it('gives up after maxRetries on timeouts and network errors, marking the error retryable', async () => {
-    const server = await tinyServer(() => { /* never answers */ });
+    const server = await tinyServer(() => {
+      /* never answers */
+    });
     try {
       const client = createMlbStatsClient({ ...fast, baseUrl: server.url, timeoutMs: 50, maxRetries: 2 });
       const error = await client.draft(2019).catch((e: unknown) => e);
@@ -150,7 +171,11 @@ describe('MLB Stats API client resilience', () => {
   it('lets a failing onResponse hook surface as itself, without retrying', async () => {
     const server = await tinyServer((_req, res) => res.writeHead(200).end('{}'));
     try {
-      const client = createMlbStatsClient({ ...fast, baseUrl: server.url, onResponse: () => Promise.reject(new Error('landing zone is full')) });
+      const client = createMlbStatsClient({
+        ...fast,
+        baseUrl: server.url,
+        onResponse: () => Promise.reject(new Error('landing zone is full')),
+      });
       await expect(client.draft(2019)).rejects.toThrow('landing zone is full');
       expect(client.requestCount()).toBe(1);
     } finally {
@@ -159,8 +184,12 @@ describe('MLB Stats API client resilience', () => {
   });
 
   it('rejects bad configuration at construction', () => {
-    expect(() => createMlbStatsClient({ baseUrl: 'https://statsapi.mlb.com/api/v1' })).toThrow('baseUrl must not end in /api/v1');
-    expect(() => createMlbStatsClient({ baseUrl: 'statsapi.mlb.com' })).toThrow('baseUrl must be an http(s) URL, got "statsapi.mlb.com"');
+    expect(() => createMlbStatsClient({ baseUrl: 'https://statsapi.mlb.com/api/v1' })).toThrow(
+      'baseUrl must not end in /api/v1',
+    );
+    expect(() => createMlbStatsClient({ baseUrl: 'statsapi.mlb.com' })).toThrow(
+      'baseUrl must be an http(s) URL, got "statsapi.mlb.com"',
+    );
     expect(() => createMlbStatsClient({ requestsPerSecond: -1 })).toThrow('requestsPerSecond must be >= 0');
     expect(() => createMlbStatsClient({ timeoutMs: 0 })).toThrow('timeoutMs must be a positive integer, got 0');
     expect(() => createMlbStatsClient({ maxRetries: 1.5 })).toThrow('maxRetries must be an integer >= 0, got 1.5');

@@ -94,15 +94,24 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
   const maxRetries = options.maxRetries ?? 5;
   const retryBaseDelayMs = options.retryBaseDelayMs ?? 500;
   const retryMaxDelayMs = options.retryMaxDelayMs ?? 30_000;
-  check(/^https?:\/\/[^/]+/.test(baseUrl) && URL.canParse(baseUrl), `baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
+  check(
+    /^https?:\/\/[^/]+/.test(baseUrl) && URL.canParse(baseUrl),
+    `baseUrl must be an http(s) URL, got "${options.baseUrl}"`,
+  );
   check(!/\/api\/v1$/.test(baseUrl), `baseUrl must not end in /api/v1 (the client appends it), got "${baseUrl}"`);
   check(rate >= 0, `requestsPerSecond must be >= 0 (0 or Infinity for unlimited), got ${rate}`);
   check(Number.isInteger(timeoutMs) && timeoutMs > 0, `timeoutMs must be a positive integer, got ${timeoutMs}`);
   check(Number.isInteger(maxRetries) && maxRetries >= 0, `maxRetries must be an integer >= 0, got ${maxRetries}`);
-  check(retryBaseDelayMs >= 0 && retryMaxDelayMs >= retryBaseDelayMs, `retry delays must satisfy 0 <= retryBaseDelayMs (${retryBaseDelayMs}) <= retryMaxDelayMs (${retryMaxDelayMs})`);
+  check(
+    retryBaseDelayMs >= 0 && retryMaxDelayMs >= retryBaseDelayMs,
+    `retry delays must satisfy 0 <= retryBaseDelayMs (${retryBaseDelayMs}) <= retryMaxDelayMs (${retryMaxDelayMs})`,
+  );
   const http = createRequester({
     bucket: createTokenBucket({ ratePerSecond: rate, burst: options.burst ?? 1 }),
-    timeoutMs, maxRetries, retryBaseDelayMs, retryMaxDelayMs,
+    timeoutMs,
+    maxRetries,
+    retryBaseDelayMs,
+    retryMaxDelayMs,
     userAgent: options.userAgent ?? 'a-fine-wine-dynasty (prospect research; polite, cached)',
     fetch: options.fetch ?? globalThis.fetch,
     random: options.random ?? Math.random,
@@ -114,13 +123,23 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
   const urlOf = (path: string, query: Record<string, string | number | readonly (string | number)[]> = {}): string => {
     const enc = (x: string | number): string => encodeURIComponent(String(x));
     // Lists go comma-separated with bare commas, as the API's own documentation writes them (sportIds=11,12).
-    const qs = Object.entries(query).map(([k, v]) => `${k}=${Array.isArray(v) ? v.map(enc).join(',') : enc(v as string | number)}`);
+    const qs = Object.entries(query).map(
+      ([k, v]) => `${k}=${Array.isArray(v) ? v.map(enc).join(',') : enc(v as string | number)}`,
+    );
     return `${baseUrl}/api/v1${path}${qs.length ? `?${qs.join('&')}` : ''}`;
   };
   const get: MlbStatsClient['get'] = (path, query) => http.getJson(urlOf(path, query));
 
-  async function seasonStats({ season, group, sportIds, pageSize = 2000, onPageError, onCappedPage }: SeasonStatsRequest): Promise<unknown[]> {
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) throw new RangeError(`seasonStats: pageSize must be an integer from 1 to 5000, got ${pageSize}`);
+  async function seasonStats({
+    season,
+    group,
+    sportIds,
+    pageSize = 2000,
+    onPageError,
+    onCappedPage,
+  }: SeasonStatsRequest): Promise<unknown[]> {
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000)
+      throw new RangeError(`seasonStats: pageSize must be an integer from 1 to 5000, got ${pageSize}`);
     if (sportIds.length === 0) throw new RangeError('seasonStats: sportIds must not be empty');
     const splits: unknown[] = [];
     let skippedInARow = 0;
@@ -142,26 +161,45 @@ export function createMlbStatsClient(options: MlbStatsClientOptions = {}): MlbSt
       if ('problem' in read) {
         // A body that holds no lines of the group (not a /stats body, or only other groups' or stat types' containers)
         // is a lost page like any other: the caller quarantines it, and the circuit breaker trips on it.
-        const error = new MlbStatsApiError(`GET ${url}: ${read.problem}`, { url, status: 200, attempts: 1, retryable: false });
+        const error = new MlbStatsApiError(`GET ${url}: ${read.problem}`, {
+          url,
+          status: 200,
+          attempts: 1,
+          retryable: false,
+        });
         if ((onPageError?.(error) ?? 'throw') === 'throw' || ++skippedInARow >= 3) throw error;
         offset += pageSize;
         continue;
       }
       skippedInARow = 0;
       for (const split of read.splits) splits.push(split);
-      const step = nextPage({ offset, limit: pageSize, received: read.received, totalSplits: read.totalSplits, firstTotal });
+      const step = nextPage({
+        offset,
+        limit: pageSize,
+        received: read.received,
+        totalSplits: read.totalSplits,
+        firstTotal,
+      });
       firstTotal ??= read.totalSplits;
       if (step.kind === 'done') return splits;
-      if (step.kind === 'error') throw new MlbStatsApiError(`GET ${url}: ${step.reason}`, { url, status: 200, attempts: 1, retryable: false });
-      if (step.capped && read.totalSplits !== null) onCappedPage?.({ url, asked: pageSize, received: read.received, totalSplits: read.totalSplits });
+      if (step.kind === 'error')
+        throw new MlbStatsApiError(`GET ${url}: ${step.reason}`, { url, status: 200, attempts: 1, retryable: false });
+      if (step.capped && read.totalSplits !== null)
+        onCappedPage?.({ url, asked: pageSize, received: read.received, totalSplits: read.totalSplits });
       offset = step.offset;
     }
-    throw new RangeError(`seasonStats: more than ${MAX_PAGES} pages for season ${season} ${group}; refusing to continue`);
+    throw new RangeError(
+      `seasonStats: more than ${MAX_PAGES} pages for season ${season} ${group}; refusing to continue`,
+    );
   }
 
-  async function people(ids: readonly number[], opts: { batchSize?: number; hydrate?: string } = {}): Promise<unknown[]> {
+  async function people(
+    ids: readonly number[],
+    opts: { batchSize?: number; hydrate?: string } = {},
+  ): Promise<unknown[]> {
     const batchSize = opts.batchSize ?? 100;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500) throw new RangeError(`people: batchSize must be an integer from 1 to 500, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500)
+      throw new RangeError(`people: batchSize must be an integer from 1 to 500, got ${batchSize}`);
     const out: unknown[] = [];
     for (let i = 0; i < ids.length; i += batchSize) {
       const query: Record<string, string | readonly number[]> = { personIds: ids.slice(i, i + batchSize) };

@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import { formatPath } from '../validate/schemas.ts';
 
-const id = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)], { error: 'expected an id (positive integer or digit string)' });
+const id = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)], {
+  error: 'expected an id (positive integer or digit string)',
+});
 const text = z.string().nullish();
 const looseDate = z.string().nullish();
 const coded = z.looseObject({ code: text }).nullish();
@@ -17,9 +19,14 @@ const ref = z.looseObject({ id: id.nullish() }).nullish();
 
 export const personRecordSchema = z.looseObject({
   id: z.number({ error: 'expected a numeric person id' }).int().positive(),
-  fullName: text, firstName: text, lastName: text,
-  birthDate: looseDate, mlbDebutDate: looseDate,
-  primaryPosition: abbreviated, batSide: coded, pitchHand: coded,
+  fullName: text,
+  firstName: text,
+  lastName: text,
+  birthDate: looseDate,
+  mlbDebutDate: looseDate,
+  primaryPosition: abbreviated,
+  batSide: coded,
+  pitchHand: coded,
 });
 
 export const teamRecordSchema = z.looseObject({

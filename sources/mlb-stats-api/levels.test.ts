@@ -15,7 +15,9 @@ describe('levelsToFetch', () => {
   });
 
   it('refuses an id that is not a sport id', () => {
-    expect(() => levelsToFetch({ season: 2006, sportIds: [Number.NaN] })).toThrow(/positive integer sport ids, got NaN/);
+    expect(() => levelsToFetch({ season: 2006, sportIds: [Number.NaN] })).toThrow(
+      /positive integer sport ids, got NaN/,
+    );
     expect(() => levelsToFetch({ season: 2006, sportIds: [0] })).toThrow(RangeError);
   });
 });

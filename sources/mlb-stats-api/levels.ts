@@ -17,7 +17,8 @@ export interface LevelsRequest {
 export function levelsToFetch({ season, mlbOnly = false, sportIds }: LevelsRequest): number[] {
   if (mlbOnly) return [SPORT_IDS.MLB];
   for (const id of sportIds ?? []) {
-    if (!Number.isInteger(id) || id <= 0) throw new RangeError(`levels must be positive integer sport ids, got ${String(id)}`);
+    if (!Number.isInteger(id) || id <= 0)
+      throw new RangeError(`levels must be positive integer sport ids, got ${String(id)}`);
   }
   const minors = sportIds ?? minorSportIds(season);
   return [SPORT_IDS.MLB, ...new Set(minors.filter((id) => id !== SPORT_IDS.MLB))];

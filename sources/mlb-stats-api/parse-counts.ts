@@ -18,7 +18,8 @@ function read(stat: Stat, names: readonly string[], required: boolean): number {
   for (const name of names) {
     const v = stat[name];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new Invalid(`${name} is not an integer: ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v))
+      throw new Invalid(`${name} is not an integer: ${JSON.stringify(v)}`);
     if (v < 0) throw new Invalid(`negative ${name} (${v})`);
     return v;
   }
@@ -54,13 +55,17 @@ function hitting(stat: Stat): HittingCounts {
   };
   if (c.hits > c.atBats) throw new Invalid(`hits (${c.hits}) exceed atBats (${c.atBats})`);
   if (c.strikeOuts > c.atBats) throw new Invalid(`strikeOuts (${c.strikeOuts}) exceed atBats (${c.atBats})`);
-  if (c.atBats > c.plateAppearances) throw new Invalid(`atBats (${c.atBats}) exceed plateAppearances (${c.plateAppearances})`);
+  if (c.atBats > c.plateAppearances)
+    throw new Invalid(`atBats (${c.atBats}) exceed plateAppearances (${c.plateAppearances})`);
   const xbh = c.doubles + c.triples + c.homeRuns;
   if (xbh > c.hits) throw new Invalid(`doubles + triples + homeRuns (${xbh}) exceed hits (${c.hits})`);
-  if (c.intentionalWalks > c.baseOnBalls) throw new Invalid(`intentionalWalks (${c.intentionalWalks}) exceed baseOnBalls (${c.baseOnBalls})`);
+  if (c.intentionalWalks > c.baseOnBalls)
+    throw new Invalid(`intentionalWalks (${c.intentionalWalks}) exceed baseOnBalls (${c.baseOnBalls})`);
   const accounted = c.atBats + c.baseOnBalls + c.hitByPitch + c.sacFlies;
   if (accounted > c.plateAppearances) {
-    throw new Invalid(`atBats + baseOnBalls + hitByPitch + sacFlies (${accounted}) exceed plateAppearances (${c.plateAppearances})`);
+    throw new Invalid(
+      `atBats + baseOnBalls + hitByPitch + sacFlies (${accounted}) exceed plateAppearances (${c.plateAppearances})`,
+    );
   }
   return c;
 }
@@ -72,7 +77,11 @@ function pitching(stat: Stat): PitchingCounts {
   } else {
     const fromInnings = outsFromInnings(stat.inningsPitched);
     if (fromInnings === null) {
-      throw new Invalid(stat.inningsPitched === undefined ? 'missing outs and inningsPitched' : `unreadable inningsPitched ${JSON.stringify(stat.inningsPitched)}`);
+      throw new Invalid(
+        stat.inningsPitched === undefined
+          ? 'missing outs and inningsPitched'
+          : `unreadable inningsPitched ${JSON.stringify(stat.inningsPitched)}`,
+      );
     }
     outs = fromInnings;
   }
@@ -91,9 +100,12 @@ function pitching(stat: Stat): PitchingCounts {
   if (c.homeRuns > c.hits) throw new Invalid(`homeRuns (${c.homeRuns}) exceed hits (${c.hits})`);
   const ended = c.hits + c.baseOnBalls + c.hitByPitch + c.strikeOuts;
   if (ended > c.battersFaced) {
-    throw new Invalid(`hits + baseOnBalls + hitByPitch + strikeOuts (${ended}) exceed battersFaced (${c.battersFaced})`);
+    throw new Invalid(
+      `hits + baseOnBalls + hitByPitch + strikeOuts (${ended}) exceed battersFaced (${c.battersFaced})`,
+    );
   }
-  if (c.gamesStarted > c.games && c.games > 0) throw new Invalid(`gamesStarted (${c.gamesStarted}) exceed games (${c.games})`);
+  if (c.gamesStarted > c.games && c.games > 0)
+    throw new Invalid(`gamesStarted (${c.gamesStarted}) exceed games (${c.games})`);
   return c;
 }
 
@@ -101,7 +113,8 @@ export function readCounts(stat: unknown, group: 'hitting'): CountsResult<Hittin
 export function readCounts(stat: unknown, group: 'pitching'): CountsResult<PitchingCounts>;
 export function readCounts(stat: unknown, group: StatGroup): CountsResult<HittingCounts | PitchingCounts>;
 export function readCounts(stat: unknown, group: StatGroup): CountsResult<HittingCounts | PitchingCounts> {
-  if (stat === null || typeof stat !== 'object' || Array.isArray(stat)) return { ok: false, reason: 'missing stat object' };
+  if (stat === null || typeof stat !== 'object' || Array.isArray(stat))
+    return { ok: false, reason: 'missing stat object' };
   try {
     return { ok: true, counts: group === 'hitting' ? hitting(stat as Stat) : pitching(stat as Stat) };
   } catch (err) {

@@ -33,9 +33,19 @@ export function parseDraft(body: unknown, onReject?: OnReject): DraftPick[] {
       const playerId = isObj(pick.person) ? posInt(pick.person.id) : null;
       const year = posInt(pick.year) ?? posInt(drafts?.draftYear);
       const pickNumber = posInt(pick.pickNumber);
-      const roundName = typeof pick.pickRound === 'string' ? pick.pickRound : typeof round.round === 'string' ? round.round : null;
+      const roundName =
+        typeof pick.pickRound === 'string' ? pick.pickRound : typeof round.round === 'string' ? round.round : null;
       if (playerId === null || year === null || pickNumber === null || roundName === null) {
-        const what = playerId === null ? (pick.isPass === true ? 'a passed pick (no person)' : 'a pick without person.id') : year === null ? 'a pick without year' : pickNumber === null ? 'a pick without pickNumber' : 'a pick without round';
+        const what =
+          playerId === null
+            ? pick.isPass === true
+              ? 'a passed pick (no person)'
+              : 'a pick without person.id'
+            : year === null
+              ? 'a pick without year'
+              : pickNumber === null
+                ? 'a pick without pickNumber'
+                : 'a pick without round';
         onReject?.({ reason: what, raw: pick });
         continue;
       }
@@ -45,7 +55,14 @@ export function parseDraft(body: unknown, onReject?: OnReject): DraftPick[] {
         continue;
       }
       const school = isObj(pick.school) && typeof pick.school.name === 'string' ? pick.school.name : null;
-      out.push({ playerId, year, round: roundName, pickNumber, orgId: isObj(pick.team) ? posInt(pick.team.id) : null, school });
+      out.push({
+        playerId,
+        year,
+        round: roundName,
+        pickNumber,
+        orgId: isObj(pick.team) ? posInt(pick.team.id) : null,
+        school,
+      });
     }
   }
   return out;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { HittingCounts, PitchingCounts } from '../../lib/domain.ts';
 import { outsFromInnings, parseStatSplits } from './parse.ts';
-import { HYDRATED_PEOPLE, OHTANI_SEASON_CAREER, SOTO_SEASON_CAREER, fixturesAvailable, readFixture } from './test-fixtures.ts';
+import {
+  HYDRATED_PEOPLE,
+  OHTANI_SEASON_CAREER,
+  SOTO_SEASON_CAREER,
+  fixturesAvailable,
+  readFixture,
+} from './test-fixtures.ts';
 
 describe.skipIf(!fixturesAvailable)('parseStatSplits on real recorded responses', () => {
   it('reads /people?hydrate=stats(yearByYear): one line per player, season and level, traded seasons counted once', () => {
@@ -26,7 +32,7 @@ describe.skipIf(!fixturesAvailable)('parseStatSplits on real recorded responses'
     expect((jurrjens?.stats as PitchingCounts).battersFaced).toBe(122);
   });
 
-  it('reads only season containers of /people/{id}/stats and keeps a traded season\'s aggregate', () => {
+  it("reads only season containers of /people/{id}/stats and keeps a traded season's aggregate", () => {
     const soto = parseStatSplits(readFixture(SOTO_SEASON_CAREER), 'hitting');
     expect(soto.rejects).toEqual([]);
     expect(soto.lines).toHaveLength(1);
@@ -40,16 +46,38 @@ describe.skipIf(!fixturesAvailable)('parseStatSplits on real recorded responses'
 });
 
 const hitStat = (o: Partial<Record<string, unknown>> = {}) => ({
-  gamesPlayed: 100, plateAppearances: 400, atBats: 350, hits: 90, doubles: 20, triples: 2, homeRuns: 10, baseOnBalls: 40,
-  intentionalWalks: 2, hitByPitch: 5, strikeOuts: 80, stolenBases: 5, caughtStealing: 2, sacFlies: 3, avg: '.257', ...o,
+  gamesPlayed: 100,
+  plateAppearances: 400,
+  atBats: 350,
+  hits: 90,
+  doubles: 20,
+  triples: 2,
+  homeRuns: 10,
+  baseOnBalls: 40,
+  intentionalWalks: 2,
+  hitByPitch: 5,
+  strikeOuts: 80,
+  stolenBases: 5,
+  caughtStealing: 2,
+  sacFlies: 3,
+  avg: '.257',
+  ...o,
 });
 const split = (o: Record<string, unknown> = {}, stat: Record<string, unknown> = hitStat()) => ({
-  season: '2019', stat, team: { id: 5001, name: 'Akron Aviators' }, player: { id: 600001, fullName: 'A B' }, sport: { id: 12 }, ...o,
+  season: '2019',
+  stat,
+  team: { id: 5001, name: 'Akron Aviators' },
+  player: { id: 600001, fullName: 'A B' },
+  sport: { id: 12 },
+  ...o,
 });
 
 describe('parseStatSplits quirks', () => {
   it('ignores rate placeholders and recomputable strings', () => {
-    const r = parseStatSplits([split({}, hitStat({ avg: '.---', obp: '-.--', atBatsPerHomeRun: '-.--', groundOutsToAirouts: '*.**' }))], 'hitting');
+    const r = parseStatSplits(
+      [split({}, hitStat({ avg: '.---', obp: '-.--', atBatsPerHomeRun: '-.--', groundOutsToAirouts: '*.**' }))],
+      'hitting',
+    );
     expect(r.rejects).toEqual([]);
     expect(r.lines[0]?.stats).toMatchObject({ atBats: 350, hits: 90 });
   });
@@ -61,8 +89,22 @@ describe('parseStatSplits quirks', () => {
   });
 
   it('keeps the aggregate of a traded player, with the last team seen, wherever the rows sit', () => {
-    const a = split({ team: { id: 5001 } }, hitStat({ plateAppearances: 100, atBats: 85, hits: 20, strikeOuts: 20, baseOnBalls: 7, doubles: 4, homeRuns: 2 }));
-    const b = split({ team: { id: 5002 } }, hitStat({ plateAppearances: 300, atBats: 265, hits: 70, strikeOuts: 60, baseOnBalls: 27, doubles: 16, homeRuns: 8 }));
+    const a = split(
+      { team: { id: 5001 } },
+      hitStat({ plateAppearances: 100, atBats: 85, hits: 20, strikeOuts: 20, baseOnBalls: 7, doubles: 4, homeRuns: 2 }),
+    );
+    const b = split(
+      { team: { id: 5002 } },
+      hitStat({
+        plateAppearances: 300,
+        atBats: 265,
+        hits: 70,
+        strikeOuts: 60,
+        baseOnBalls: 27,
+        doubles: 16,
+        homeRuns: 8,
+      }),
+    );
     const agg = split({ team: undefined, numTeams: 2 });
     const r = parseStatSplits([a, agg, b], 'hitting');
     expect(r.rejects).toEqual([]);
@@ -72,8 +114,22 @@ describe('parseStatSplits quirks', () => {
   });
 
   it('sums per-team rows when no aggregate came with them', () => {
-    const a = split({ team: { id: 5001 } }, hitStat({ plateAppearances: 100, atBats: 85, hits: 20, strikeOuts: 20, baseOnBalls: 7, doubles: 4, homeRuns: 2 }));
-    const b = split({ team: { id: 5002 } }, hitStat({ plateAppearances: 300, atBats: 265, hits: 70, strikeOuts: 60, baseOnBalls: 27, doubles: 16, homeRuns: 8 }));
+    const a = split(
+      { team: { id: 5001 } },
+      hitStat({ plateAppearances: 100, atBats: 85, hits: 20, strikeOuts: 20, baseOnBalls: 7, doubles: 4, homeRuns: 2 }),
+    );
+    const b = split(
+      { team: { id: 5002 } },
+      hitStat({
+        plateAppearances: 300,
+        atBats: 265,
+        hits: 70,
+        strikeOuts: 60,
+        baseOnBalls: 27,
+        doubles: 16,
+        homeRuns: 8,
+      }),
+    );
     const r = parseStatSplits([a, b], 'hitting');
     expect(r.lines).toHaveLength(1);
     expect(r.lines[0]).toMatchObject({ teamId: 5002, stats: { plateAppearances: 400, atBats: 350, hits: 90 } });
@@ -97,14 +153,20 @@ describe('parseStatSplits quirks', () => {
     const noId = split({ player: { fullName: 'Nobody' } });
     const noSeason = split({ season: undefined, player: { id: 600004 } });
     const noPa = split({ player: { id: 600005 } }, hitStat({ plateAppearances: undefined }));
-    const partial = split({ player: { id: 600006 } }, hitStat({ intentionalWalks: undefined, sacFlies: undefined, caughtStealing: undefined }));
+    const partial = split(
+      { player: { id: 600006 } },
+      hitStat({ intentionalWalks: undefined, sacFlies: undefined, caughtStealing: undefined }),
+    );
     const r = parseStatSplits([noId, noSeason, noPa, partial], 'hitting');
     expect(r.rejects.map((x) => x.reason)).toEqual([
       'missing player id (player.id)',
       'missing or invalid season undefined',
       'missing plateAppearances (player 600005, season 2019, sport 12)',
     ]);
-    expect(r.lines[0]).toMatchObject({ playerId: 600006, stats: { intentionalWalks: 0, sacFlies: 0, caughtStealing: 0 } });
+    expect(r.lines[0]).toMatchObject({
+      playerId: 600006,
+      stats: { intentionalWalks: 0, sacFlies: 0, caughtStealing: 0 },
+    });
   });
 
   it('reads the drifted shape: numeric season and `person` instead of `player`', () => {
@@ -114,7 +176,9 @@ describe('parseStatSplits quirks', () => {
   });
 
   it('skips containers of the other group', () => {
-    const body = { stats: [{ group: { displayName: 'pitching' }, type: { displayName: 'season' }, splits: [split()] }] };
+    const body = {
+      stats: [{ group: { displayName: 'pitching' }, type: { displayName: 'season' }, splits: [split()] }],
+    };
     expect(parseStatSplits(body, 'hitting')).toMatchObject({ lines: [], rejects: [] });
   });
 });

@@ -51,7 +51,9 @@ function collectSplits(body: unknown, group: StatGroup): { split: unknown; playe
       return c.splits.map((split: unknown) => ({ split, playerId }));
     });
   if (Array.isArray(body.people)) {
-    return body.people.flatMap((p: unknown) => (isObj(p) ? fromContainers(p.stats, typeof p.id === 'number' ? p.id : null) : []));
+    return body.people.flatMap((p: unknown) =>
+      isObj(p) ? fromContainers(p.stats, typeof p.id === 'number' ? p.id : null) : [],
+    );
   }
   return fromContainers(body.stats, null);
 }
@@ -84,7 +86,16 @@ function toCandidate(split: unknown, contextPlayerId: number | null, group: Stat
     if (!r.ok) return { reason: `${r.reason} (${where})`, raw: split };
     line = { ...base, group: 'pitching', stats: r.counts };
   }
-  return { raw: split, key: `${playerId}:${season}:${sportId}`, playerId, season, sportId, teamId, aggregate: teamId === null && (numTeams ?? 2) >= 2, line };
+  return {
+    raw: split,
+    key: `${playerId}:${season}:${sportId}`,
+    playerId,
+    season,
+    sportId,
+    teamId,
+    aggregate: teamId === null && (numTeams ?? 2) >= 2,
+    line,
+  };
 }
 
 function addStats<T extends object>(a: T, b: T): T {
@@ -134,7 +145,11 @@ export function parseStatSplits(body: unknown, group: StatGroup): ParsedStatSpli
     const teamRows = candidates.filter((c) => !c.aggregate);
     const lastTeam = teamRows.at(-1)?.teamId ?? null;
     const [aggregate, ...extraAggregates] = candidates.filter((c) => c.aggregate);
-    for (const extra of extraAggregates) rejects.push({ reason: `second, different aggregate row for ${extra.key} (player:season:sport)`, raw: extra.raw });
+    for (const extra of extraAggregates)
+      rejects.push({
+        reason: `second, different aggregate row for ${extra.key} (player:season:sport)`,
+        raw: extra.raw,
+      });
     if (aggregate) {
       superseded += teamRows.length;
       lines.push({ ...aggregate.line, teamId: lastTeam });
@@ -143,13 +158,24 @@ export function parseStatSplits(body: unknown, group: StatGroup): ParsedStatSpli
     // No aggregate: one row per team is expected; a second, different row for the same team is a conflict.
     const perTeam = new Map<number | null, Candidate>();
     for (const c of teamRows) {
-      if (perTeam.has(c.teamId)) rejects.push({ reason: `conflicting rows for ${c.key} (player:season:sport) and team ${c.teamId}`, raw: c.raw });
+      if (perTeam.has(c.teamId))
+        rejects.push({
+          reason: `conflicting rows for ${c.key} (player:season:sport) and team ${c.teamId}`,
+          raw: c.raw,
+        });
       else perTeam.set(c.teamId, c);
     }
     const kept = [...perTeam.values()];
     // Summed per-team rows become one line: count the extra rows as merged, so splits always add up.
     superseded += Math.max(0, kept.length - 1);
-    lines.push(kept.length === 1 && kept[0] ? kept[0].line : sumLines(kept.map((c) => c.line), lastTeam));
+    lines.push(
+      kept.length === 1 && kept[0]
+        ? kept[0].line
+        : sumLines(
+            kept.map((c) => c.line),
+            lastTeam,
+          ),
+    );
   }
   return { lines, rejects, summary: { splits, duplicates, superseded } };
 }

@@ -37,7 +37,15 @@ export function parseTeams(body: unknown, options: { season?: number; onReject?:
     const season = isObj(t) ? (posInt(t.season) ?? options.season ?? null) : null;
     const name = isObj(t) && typeof t.name === 'string' ? t.name : null;
     if (!isObj(t) || id === null || sportId === null || season === null || name === null) {
-      const missing = !isObj(t) ? 'not an object' : id === null ? 'id' : sportId === null ? 'sport.id' : season === null ? 'season' : 'name';
+      const missing = !isObj(t)
+        ? 'not an object'
+        : id === null
+          ? 'id'
+          : sportId === null
+            ? 'sport.id'
+            : season === null
+              ? 'season'
+              : 'name';
       options.onReject?.({ reason: `team without ${missing}`, raw: t });
       continue;
     }
@@ -47,8 +55,10 @@ export function parseTeams(body: unknown, options: { season?: number; onReject?:
       continue;
     }
     const mlb = sportId === 1;
-    if (mlb) organizations.push({ orgId: id, name, abbreviation: typeof t.abbreviation === 'string' ? t.abbreviation : '' });
-    const league = isObj(t.league) && typeof t.league.name === 'string' && t.league.name.trim() ? t.league.name.trim() : null;
+    if (mlb)
+      organizations.push({ orgId: id, name, abbreviation: typeof t.abbreviation === 'string' ? t.abbreviation : '' });
+    const league =
+      isObj(t.league) && typeof t.league.name === 'string' && t.league.name.trim() ? t.league.name.trim() : null;
     affiliates.push({ teamId: id, season, sportId, name, orgId: mlb ? id : posInt(t.parentOrgId), league });
   }
   return { organizations, affiliates };

@@ -7,10 +7,12 @@ describe('createTokenBucket', () => {
     const bucket = createTokenBucket({ ratePerSecond: 25, burst: 3 });
     const started = performance.now();
     const times: number[] = [];
-    await Promise.all([0, 1, 2, 3, 4].map(async () => {
-      await bucket.take();
-      times.push(performance.now() - started);
-    }));
+    await Promise.all(
+      [0, 1, 2, 3, 4].map(async () => {
+        await bucket.take();
+        times.push(performance.now() - started);
+      }),
+    );
     times.sort((a, b) => a - b);
     expect(times[2]).toBeLessThan(40);
     expect(times[4]).toBeGreaterThanOrEqual(75);

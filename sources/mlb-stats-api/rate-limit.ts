@@ -24,8 +24,10 @@ export interface TokenBucket {
 export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
   const { ratePerSecond } = options;
   const burst = options.burst ?? 1;
-  if (!(ratePerSecond >= 0)) throw new Error(`token bucket: ratePerSecond must be >= 0 (0 or Infinity for unlimited), got ${ratePerSecond}`);
-  if (!Number.isInteger(burst) || burst < 1) throw new Error(`token bucket: burst must be an integer >= 1, got ${burst}`);
+  if (!(ratePerSecond >= 0))
+    throw new Error(`token bucket: ratePerSecond must be >= 0 (0 or Infinity for unlimited), got ${ratePerSecond}`);
+  if (!Number.isInteger(burst) || burst < 1)
+    throw new Error(`token bucket: burst must be an integer >= 1, got ${burst}`);
   if (ratePerSecond === 0 || ratePerSecond === Infinity) return { take: () => Promise.resolve() };
   const now = options.now ?? (() => performance.now());
   const interval = 1000 / ratePerSecond;

@@ -5,7 +5,9 @@ import { pause } from './backoff.ts';
 import { createTokenBucket } from './rate-limit.ts';
 import { createRequester, type RequesterOptions, type RequestWait } from './request.ts';
 
-async function tinyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
+async function tinyServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
   let hits = 0;
   const server = createServer((req, res) => {
     hits += 1;
@@ -16,14 +18,27 @@ async function tinyServer(handler: (req: IncomingMessage, res: ServerResponse) =
   return {
     url: `http://127.0.0.1:${port}`,
     hits: () => hits,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-const requester = (over: Partial<RequesterOptions>) => createRequester({
-  bucket: createTokenBucket({ ratePerSecond: 0 }), timeoutMs: 10_000, maxRetries: 3, retryBaseDelayMs: 5, retryMaxDelayMs: 5_000,
-  userAgent: 'test', fetch: globalThis.fetch, random: () => 0.5, onResponse: undefined, ...over,
-});
+const requester = (over: Partial<RequesterOptions>) =>
+  createRequester({
+    bucket: createTokenBucket({ ratePerSecond: 0 }),
+    timeoutMs: 10_000,
+    maxRetries: 3,
+    retryBaseDelayMs: 5,
+    retryMaxDelayMs: 5_000,
+    userAgent: 'test',
+    fetch: globalThis.fetch,
+    random: () => 0.5,
+    onResponse: undefined,
+    ...over,
+  });
 
 class Cancelled extends Error {}
 
@@ -55,7 +70,9 @@ describe('token bucket waits', () => {
     const ticks: number[] = [];
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Cancelled('stop')), 1_300);
-    await expect(bucket.take({ signal: controller.signal, onTick: (ms) => ticks.push(ms) })).rejects.toBeInstanceOf(Cancelled);
+    await expect(bucket.take({ signal: controller.signal, onTick: (ms) => ticks.push(ms) })).rejects.toBeInstanceOf(
+      Cancelled,
+    );
     // A wait of about 2 s, told at its start and after one second.
     expect(ticks).toHaveLength(2);
     expect(ticks[0]).toBeGreaterThan(1_500);
@@ -90,7 +107,10 @@ describe('createRequester and cancellation', () => {
       setTimeout(() => controller.abort(new Cancelled('cancelled')), 1_500);
       await expect(http.getJson(`${server.url}/busy`)).rejects.toBeInstanceOf(Cancelled);
       expect(server.hits()).toBe(1);
-      expect(waits.map((w) => [w.reason, w.attempt])).toEqual([['backoff', 2], ['backoff', 2]]);
+      expect(waits.map((w) => [w.reason, w.attempt])).toEqual([
+        ['backoff', 2],
+        ['backoff', 2],
+      ]);
       expect(waits[0]!.remainingMs).toBe(2_000);
       expect(waits[0]!.url).toBe(`${server.url}/busy`);
     } finally {

@@ -42,7 +42,8 @@ export interface RequestWait {
 
 const snippet = (text: string): string => text.slice(0, 300);
 
-type Attempt = { ok: true; status: number; body: unknown } | { ok: false; failure: MlbStatsApiError; wait: number | null };
+type Attempt =
+  { ok: true; status: number; body: unknown } | { ok: false; failure: MlbStatsApiError; wait: number | null };
 
 export function createRequester(o: RequesterOptions): { getJson(url: string): Promise<unknown>; count(): number } {
   let requests = 0;
@@ -52,13 +53,19 @@ export function createRequester(o: RequesterOptions): { getJson(url: string): Pr
     try {
       const res = await o.fetch(url, {
         headers: { accept: 'application/json', 'user-agent': o.userAgent },
-        signal: o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]) : AbortSignal.timeout(o.timeoutMs),
+        signal: o.signal
+          ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)])
+          : AbortSignal.timeout(o.timeoutMs),
       });
       const text = await res.text();
       if (!res.ok) {
         const retryable = res.status === 429 || res.status >= 500;
         const failure = new MlbStatsApiError(`GET ${url}: HTTP ${res.status}`, {
-          url, status: res.status, attempts: attempt, retryable, bodySnippet: snippet(text),
+          url,
+          status: res.status,
+          attempts: attempt,
+          retryable,
+          bodySnippet: snippet(text),
         });
         if (!retryable) throw failure;
         return { ok: false, failure, wait: retryAfterMs(res.headers.get('retry-after')) };
@@ -68,7 +75,12 @@ export function createRequester(o: RequesterOptions): { getJson(url: string): Pr
       } catch (cause) {
         // A truncated or garbled body is usually a transient fault between us and the API: try again.
         const failure = new MlbStatsApiError(`GET ${url}: response ${res.status} is not JSON`, {
-          url, status: res.status, attempts: attempt, retryable: true, bodySnippet: snippet(text), cause,
+          url,
+          status: res.status,
+          attempts: attempt,
+          retryable: true,
+          bodySnippet: snippet(text),
+          cause,
         });
         return { ok: false, failure, wait: null };
       }
@@ -78,7 +90,17 @@ export function createRequester(o: RequesterOptions): { getJson(url: string): Pr
       if (o.signal?.aborted) throw o.signal.reason;
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       const reason = timedOut ? `no response within ${o.timeoutMs} ms` : `network error (${(err as Error).message})`;
-      return { ok: false, wait: null, failure: new MlbStatsApiError(`GET ${url}: ${reason}`, { url, status: null, attempts: attempt, retryable: true, cause: err }) };
+      return {
+        ok: false,
+        wait: null,
+        failure: new MlbStatsApiError(`GET ${url}: ${reason}`, {
+          url,
+          status: null,
+          attempts: attempt,
+          retryable: true,
+          cause: err,
+        }),
+      };
     }
   }
 
@@ -100,7 +122,11 @@ export function createRequester(o: RequesterOptions): { getJson(url: string): Pr
       const { failure, wait } = result;
       if (attempt > o.maxRetries) {
         throw new MlbStatsApiError(`${failure.message}, giving up after ${attempt} attempts`, {
-          url, status: failure.status, attempts: attempt, retryable: true, cause: failure,
+          url,
+          status: failure.status,
+          attempts: attempt,
+          retryable: true,
+          cause: failure,
           ...(failure.bodySnippet === undefined ? {} : { bodySnippet: failure.bodySnippet }),
         });
       }

@@ -41,12 +41,17 @@ function readContainers(body: unknown, group: string): Container[] | { problem: 
       continue;
     }
     if (!Array.isArray(c.splits)) return { problem: NOT_STATS };
-    out.push({ splits: c.splits as unknown[], totalSplits: typeof c.totalSplits === 'number' && Number.isInteger(c.totalSplits) ? c.totalSplits : null });
+    out.push({
+      splits: c.splits as unknown[],
+      totalSplits: typeof c.totalSplits === 'number' && Number.isInteger(c.totalSplits) ? c.totalSplits : null,
+    });
   }
   // Containers, but none of the group and a season type: this page's lines are not here (a source that answers
   // another stat type or group), and reading it as an empty page would lose them without a trace.
   if (out.length === 0 && skipped.length > 0) {
-    return { problem: `no ${group} season container among the ${skipped.length} the body holds (${[...new Set(skipped)].join(', ')})` };
+    return {
+      problem: `no ${group} season container among the ${skipped.length} the body holds (${[...new Set(skipped)].join(', ')})`,
+    };
   }
   return out;
 }
@@ -86,14 +91,28 @@ export type PageStep =
  * an empty page before the end, or a total that changes between pages (the list moved under the pager, so pages
  * may overlap or skip), is an error. Without `totalSplits`, a short page ends the list.
  */
-export function nextPage(p: { offset: number; limit: number; received: number; totalSplits: number | null; firstTotal: number | null }): PageStep {
+export function nextPage(p: {
+  offset: number;
+  limit: number;
+  received: number;
+  totalSplits: number | null;
+  firstTotal: number | null;
+}): PageStep {
   const { offset, limit, received, totalSplits, firstTotal } = p;
-  if (totalSplits === null) return received < limit ? { kind: 'done' } : { kind: 'next', offset: offset + received, capped: false };
+  if (totalSplits === null)
+    return received < limit ? { kind: 'done' } : { kind: 'next', offset: offset + received, capped: false };
   if (firstTotal !== null && totalSplits !== firstTotal) {
-    return { kind: 'error', reason: `totalSplits changed from ${firstTotal} to ${totalSplits} while paging (the list changed between pages; refetch with --refresh)` };
+    return {
+      kind: 'error',
+      reason: `totalSplits changed from ${firstTotal} to ${totalSplits} while paging (the list changed between pages; refetch with --refresh)`,
+    };
   }
   const end = offset + received;
   if (end >= totalSplits) return { kind: 'done' };
-  if (received === 0) return { kind: 'error', reason: `totalSplits is ${totalSplits} but the page at offset ${offset} is empty: the list would be truncated at ${offset}` };
+  if (received === 0)
+    return {
+      kind: 'error',
+      reason: `totalSplits is ${totalSplits} but the page at offset ${offset} is empty: the list would be truncated at ${offset}`,
+    };
   return { kind: 'next', offset: end, capped: received < limit };
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const FIXTURES_DIR = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'statsapi');
 export const fixturesAvailable = existsSync(FIXTURES_DIR);
-if (!fixturesAvailable) console.warn(`recorded Stats API fixtures not found at ${FIXTURES_DIR}; fixture tests are skipped`);
+if (!fixturesAvailable)
+  console.warn(`recorded Stats API fixtures not found at ${FIXTURES_DIR}; fixture tests are skipped`);
 
 /** Parsed JSON of a recorded response; the files start with a byte-order mark, which JSON.parse refuses. */
 export function readFixture(name: string): unknown {

@@ -14,12 +14,16 @@ import type { SampleUniverse } from './universe.ts';
 
 export type { ApiResponse };
 
-const notFound = (path: string): ApiResponse => ({ status: 404, body: { messageNumber: 10, message: `Object not found: ${path}` } });
+const notFound = (path: string): ApiResponse => ({
+  status: 404,
+  body: { messageNumber: 10, message: `Object not found: ${path}` },
+});
 
 /** Rows the real API counts as qualified when playerPool is not All (it defaults to qualified players). */
 function qualified(row: StatRow): boolean {
   const mlb = row.sportId === 1;
-  if (row.group === 'hitting') return 'plateAppearances' in row.stats && row.stats.plateAppearances >= (mlb ? 502 : 400);
+  if (row.group === 'hitting')
+    return 'plateAppearances' in row.stats && row.stats.plateAppearances >= (mlb ? 502 : 400);
   return 'outs' in row.stats && row.stats.outs >= (mlb ? 486 : 360);
 }
 
@@ -56,19 +60,35 @@ export function createSampleApi(universe: SampleUniverse): (method: string, url:
     const limit = intParam(q, 'limit', { min: 1, max: 100000, fallback: 50 });
     const offset = intParam(q, 'offset', { min: 0, fallback: 0 });
     const pool = (q.get('playerPool') ?? 'QUALIFIED').toUpperCase();
-    if (!['ALL', 'QUALIFIED'].includes(pool)) throw new BadRequest(`playerPool must be All or Qualified, got "${q.get('playerPool')}"`);
+    if (!['ALL', 'QUALIFIED'].includes(pool))
+      throw new BadRequest(`playerPool must be All or Qualified, got "${q.get('playerPool')}"`);
     const containers = groups.map((group) => {
       // The noSplitsOf fault: the group answers well-formed and empty, as if nobody had played it.
-      const all = group === noSplitsOf ? [] : (universe.rows.get(`${season}:${group}`) ?? []).filter((r) => sportIds.has(r.sportId) && (pool === 'ALL' || qualified(r)));
+      const all =
+        group === noSplitsOf
+          ? []
+          : (universe.rows.get(`${season}:${group}`) ?? []).filter(
+              (r) => sportIds.has(r.sportId) && (pool === 'ALL' || qualified(r)),
+            );
       const drifted = season === shapeDriftSeason;
       const splits = all.slice(offset, offset + limit).map((r) => {
-        const split = renderSplit(r, { player: universe.people.get(r.playerId), team: r.teamId === null ? undefined : teams.get(r.teamId), drifted });
+        const split = renderSplit(r, {
+          player: universe.people.get(r.playerId),
+          team: r.teamId === null ? undefined : teams.get(r.teamId),
+          drifted,
+        });
         applyMissingField(split, r, missingField);
         return split;
       });
       return {
-        type: { displayName: 'season' }, group: { displayName: group }, totalSplits: all.length, exemptions: [], splits,
-        splitsTiedWithOffset: [], splitsTiedWithLimit: [], playerPool: pool,
+        type: { displayName: 'season' },
+        group: { displayName: group },
+        totalSplits: all.length,
+        exemptions: [],
+        splits,
+        splitsTiedWithOffset: [],
+        splitsTiedWithLimit: [],
+        playerPool: pool,
       };
     });
     return { status: 200, body: { copyright: COPYRIGHT, stats: containers } };
@@ -117,13 +137,19 @@ export function createSampleApi(universe: SampleUniverse): (method: string, url:
   function changes(q: URLSearchParams): ApiResponse {
     const since = q.get('updatedSince');
     const time = since === null ? NaN : Date.parse(since);
-    if (Number.isNaN(time)) throw new BadRequest(`query parameter "updatedSince" must be an ISO date-time, got "${since ?? ''}"`);
+    if (Number.isNaN(time))
+      throw new BadRequest(`query parameter "updatedSince" must be an ISO date-time, got "${since ?? ''}"`);
     const fromYear = new Date(time).getUTCFullYear();
     const limit = intParam(q, 'limit', { min: 1, fallback: 1000 });
     const offset = intParam(q, 'offset', { min: 0, fallback: 0 });
     const ids = new Set<number>();
-    for (const [key, roster] of appearances) if (Number(key.split(':')[0]) >= fromYear) for (const id of roster.keys()) ids.add(id);
-    const list = [...ids].sort((a, b) => a - b).slice(offset, offset + limit).map((id) => person(id)).filter((p) => p !== null);
+    for (const [key, roster] of appearances)
+      if (Number(key.split(':')[0]) >= fromYear) for (const id of roster.keys()) ids.add(id);
+    const list = [...ids]
+      .sort((a, b) => a - b)
+      .slice(offset, offset + limit)
+      .map((id) => person(id))
+      .filter((p) => p !== null);
     return { status: 200, body: { copyright: COPYRIGHT, people: list } };
   }
 
@@ -131,7 +157,14 @@ export function createSampleApi(universe: SampleUniverse): (method: string, url:
     const ids = [...new Set([...ladder(Math.min(toSeason, 2020)), ...ladder(toSeason)])];
     const list = ids.map((id) => {
       const spec = LEVELS.get(id);
-      return { id, code: spec?.abbreviation.toLowerCase(), link: `/api/v1/sports/${id}`, name: spec?.name, abbreviation: spec?.abbreviation, activeStatus: !(toSeason >= 2021 && (id === 15 || id === 5442)) };
+      return {
+        id,
+        code: spec?.abbreviation.toLowerCase(),
+        link: `/api/v1/sports/${id}`,
+        name: spec?.name,
+        abbreviation: spec?.abbreviation,
+        activeStatus: !(toSeason >= 2021 && (id === 15 || id === 5442)),
+      };
     });
     return { status: 200, body: { copyright: COPYRIGHT, sports: list } };
   }

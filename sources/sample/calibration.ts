@@ -50,7 +50,11 @@ const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 
  * @param ageOf age (years, decimal) of a player on July 1 of a season
  * @param seasons seasons whose lines are measured (cohorts for success must have 4 later seasons in `lines`)
  */
-export function measure(lines: readonly SeasonLine[], ageOf: (playerId: number, season: number) => number, seasons: readonly number[]): CalibrationFigures {
+export function measure(
+  lines: readonly SeasonLine[],
+  ageOf: (playerId: number, season: number) => number,
+  seasons: readonly number[],
+): CalibrationFigures {
   const measured = new Set(seasons);
   const lastSeason = lines.reduce((m, l) => Math.max(m, l.season), -Infinity);
   const bySport = new Map<number, SeasonLine[]>();
@@ -129,11 +133,18 @@ export function measure(lines: readonly SeasonLine[], ageOf: (playerId: number, 
     const qualifies = l.group === 'hitting' ? l.stats.plateAppearances >= 100 : l.stats.outs >= 60;
     if (!qualifies) continue;
     let sum = 0;
-    for (let y = l.season + 1; y <= l.season + SUCCESS.horizonSeasons; y++) sum += mlbPa.get(`${l.playerId}:${y}:${l.group}`) ?? 0;
+    for (let y = l.season + 1; y <= l.season + SUCCESS.horizonSeasons; y++)
+      sum += mlbPa.get(`${l.playerId}:${y}:${l.group}`) ?? 0;
     const ok = sum >= (l.group === 'hitting' ? SUCCESS.plateAppearances : SUCCESS.outs);
     totals.n += 1;
     totals.s += ok ? 1 : 0;
-    if (l.group === 'hitting') { totals.hn += 1; totals.hs += ok ? 1 : 0; } else { totals.pn += 1; totals.ps += ok ? 1 : 0; }
+    if (l.group === 'hitting') {
+      totals.hn += 1;
+      totals.hs += ok ? 1 : 0;
+    } else {
+      totals.pn += 1;
+      totals.ps += ok ? 1 : 0;
+    }
     const rel = ageOf(l.playerId, l.season) - (levelMeanAge.get(l.sportId) ?? 0);
     const bucket = rel < -2 ? 0 : rel < -1 ? 1 : rel < 0 ? 2 : rel < 1 ? 3 : rel < 2 ? 4 : 5;
     const c = (successByAgeCounts[l.sportId] ??= { n: [0, 0, 0, 0, 0, 0], s: [0, 0, 0, 0, 0, 0] });

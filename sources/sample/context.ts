@@ -47,8 +47,14 @@ export interface SimContext {
 
 /** Mean and spread of ages at each level, for seeding the first simulated season (CALIBRATION.md, MLB assumed). */
 const SEED_AGES: Record<number, readonly [number, number]> = {
-  16: [19.2, 1.4], 5442: [20.3, 1.2], 15: [21.3, 1.2], 14: [21.8, 1.5], 13: [23, 1.6], 12: [24.5, 1.8],
-  11: [27, 2.4], 1: [29, 3.2],
+  16: [19.2, 1.4],
+  5442: [20.3, 1.2],
+  15: [21.3, 1.2],
+  14: [21.8, 1.5],
+  13: [23, 1.6],
+  12: [24.5, 1.8],
+  11: [27, 2.4],
+  1: [29, 3.2],
 };
 
 export function groupOf(player: SamplePlayer): StatGroup {
@@ -59,7 +65,13 @@ export function groupOf(player: SamplePlayer): StatGroup {
  * Players an organisation places at a level, scaled. Spreading the fractional part over organisations keeps the
  * league total equal to round(30 x roster x scale) even when scale leaves about one player per club.
  */
-export function capacity(ctx: SimContext, org: SampleOrganization, season: number, sportId: number, group: StatGroup): number {
+export function capacity(
+  ctx: SimContext,
+  org: SampleOrganization,
+  season: number,
+  sportId: number,
+  group: StatGroup,
+): number {
   const spec = levelSpec(sportId);
   let roster = group === 'hitting' ? spec.rosterHitters : spec.rosterPitchers;
   // After 2020 the complex leagues absorb the Rookie Advanced and short-season players.
@@ -101,7 +113,12 @@ function seedPopulation(ctx: SimContext): void {
           const age = Math.max(17, rng.normal(ageMean, ageSd));
           const skill = levelSpec(sportId).difficulty + rng.normal(sportId === 1 ? 0.3 : 0.1, 0.35);
           const player = createPlayer(ctx.ids, rng, {
-            season, age, pitcher: group === 'pitching', skill, international: rng.chance(0.25), entry: 'initial',
+            season,
+            age,
+            pitcher: group === 'pitching',
+            skill,
+            international: rng.chance(0.25),
+            entry: 'initial',
             firstSeason: season,
           });
           player.orgId = org.id;

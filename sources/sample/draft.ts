@@ -39,7 +39,13 @@ function newCandidate(ctx: SimContext, rng: Rng, year: number): Candidate {
   const age = highSchool ? rng.normal(18.3, 0.3) : rng.normal(21.4, 0.6);
   const skill = highSchool ? rng.normal(-0.1, 0.55) : rng.normal(1.0, 0.55);
   const player = createPlayer(ctx.ids, rng, {
-    season: year, age, pitcher: rng.chance(0.52), skill, international: false, entry: 'draft', firstSeason: year,
+    season: year,
+    age,
+    pitcher: rng.chance(0.52),
+    skill,
+    international: false,
+    entry: 'draft',
+    firstSeason: year,
   });
   player.dev = Math.exp(rng.normal(0, 0.34));
   return { player, highSchool, estimate: projectedPeak(player, year) + rng.normal(0, 0.55) };
@@ -66,7 +72,9 @@ export function runDraft(ctx: SimContext, year: number): SamplePlayer[] {
   const keep: number[] = [];
   for (let i = 0; i < picks; i++) if (keptAtScale(i, ctx.scale)) keep.push(i);
   const returning = (ctx.reentry.get(year) ?? []).map<Candidate>((player) => ({
-    player, highSchool: false, estimate: projectedPeak(player, year) + rng.normal(0, 0.5),
+    player,
+    highSchool: false,
+    estimate: projectedPeak(player, year) + rng.normal(0, 0.5),
   }));
   ctx.reentry.delete(year);
   // The class is a little deeper than the draft so the last picks are not the whole pool.
@@ -86,9 +94,15 @@ export function runDraft(ctx: SimContext, year: number): SamplePlayer[] {
     const age = year + 0.5 - player.born;
     const isSigned = !rng.chance(unsignedChance(round, highSchool));
     records.push({
-      year, round: String(round), pickNumber: pickIndex + 1, roundPickNumber: (pickIndex % ORGS) + 1, orgId,
-      playerId: player.id, school: schoolName(rng, player, !highSchool),
-      schoolClass: highSchool ? 'HS SR' : age < 22 ? 'JR' : 'SR', signed: isSigned,
+      year,
+      round: String(round),
+      pickNumber: pickIndex + 1,
+      roundPickNumber: (pickIndex % ORGS) + 1,
+      orgId,
+      playerId: player.id,
+      school: schoolName(rng, player, !highSchool),
+      schoolClass: highSchool ? 'HS SR' : age < 22 ? 'JR' : 'SR',
+      signed: isSigned,
     });
     ctx.players.set(player.id, player);
     if (isSigned) {
@@ -121,8 +135,13 @@ export function signInternational(ctx: SimContext, year: number): void {
       const count = Math.round(capacity(ctx, org, year + 1, rookie, group) * 1.1);
       for (let i = 0; i < count; i++) {
         const player = createPlayer(ctx.ids, rng, {
-          season: year + 1, age: rng.normal(17.3, 0.4), pitcher: group === 'pitching', skill: rng.normal(-0.45, 0.6),
-          international: true, entry: 'international', firstSeason: year + 1,
+          season: year + 1,
+          age: rng.normal(17.3, 0.4),
+          pitcher: group === 'pitching',
+          skill: rng.normal(-0.45, 0.6),
+          international: true,
+          entry: 'international',
+          firstSeason: year + 1,
         });
         player.dev = Math.exp(rng.normal(0, 0.36));
         player.orgId = org.id;
@@ -133,12 +152,23 @@ export function signInternational(ctx: SimContext, year: number): void {
 }
 
 /** A player signed on the spot to fill an empty roster spot at a low level (undrafted college or older amateur). */
-export function signFiller(ctx: SimContext, rng: Rng, season: number, orgId: number, pitcher: boolean, sportId: number): SamplePlayer {
+export function signFiller(
+  ctx: SimContext,
+  rng: Rng,
+  season: number,
+  orgId: number,
+  pitcher: boolean,
+  sportId: number,
+): SamplePlayer {
   const rookie = sportId === 16;
   const player = createPlayer(ctx.ids, rng, {
-    season, age: rookie ? rng.normal(18.6, 0.8) : rng.normal(22.3, 0.7), pitcher,
-    skill: rookie ? rng.normal(-0.3, 0.45) : rng.normal(0.55, 0.45), international: rookie && rng.chance(0.7),
-    entry: rookie ? 'international' : 'undrafted', firstSeason: season,
+    season,
+    age: rookie ? rng.normal(18.6, 0.8) : rng.normal(22.3, 0.7),
+    pitcher,
+    skill: rookie ? rng.normal(-0.3, 0.45) : rng.normal(0.55, 0.45),
+    international: rookie && rng.chance(0.7),
+    entry: rookie ? 'international' : 'undrafted',
+    firstSeason: season,
   });
   player.orgId = orgId;
   ctx.players.set(player.id, player);

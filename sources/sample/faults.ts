@@ -37,7 +37,11 @@ export interface MissingFieldFault {
 }
 
 /** Removes the fault's field from a rendered split when the row is one it covers; otherwise leaves it alone. */
-export function applyMissingField(split: Record<string, unknown>, row: Pick<StatRow, 'group' | 'sportId'>, fault: MissingFieldFault | null): void {
+export function applyMissingField(
+  split: Record<string, unknown>,
+  row: Pick<StatRow, 'group' | 'sportId'>,
+  fault: MissingFieldFault | null,
+): void {
   if (!fault || row.group !== fault.group || (fault.sportIds && !fault.sportIds.includes(row.sportId))) return;
   const stat = split.stat;
   if (stat !== null && typeof stat === 'object') delete (stat as Record<string, unknown>)[fault.field];
@@ -50,7 +54,11 @@ export const PLACEHOLDER_BIRTH_DATE = '1950-01-01';
  * Gives every `every`-th player (by id) the placeholder birth date in the bios served, as the real feed does for some
  * players; the lines stay as they are. Off (null) by default; the universe option `placeholderBirthDateEvery`.
  */
-export function applyPlaceholderBirthDate(person: Record<string, unknown>, playerId: number, every: number | null): void {
+export function applyPlaceholderBirthDate(
+  person: Record<string, unknown>,
+  playerId: number,
+  every: number | null,
+): void {
   if (every !== null && playerId % every === 0) person.birthDate = PLACEHOLDER_BIRTH_DATE;
 }
 
@@ -92,13 +100,15 @@ export function injectFaults(rows: StatRow[], rng: Rng, log: FaultLog): void {
   // stays testable apart (a broken per-team row beside a sound aggregate would hide behind it).
   const traded = new Set(rows.filter((r) => r.numTeams !== null).map((r) => `${r.playerId}:${r.sportId}`));
   const plain = rows.filter((r) => !traded.has(`${r.playerId}:${r.sportId}`) && r.fault === null);
-  const kinds: FaultKind[] = rows[0]?.group === 'pitching'
-    ? ['negative-count', 'hits-over-at-bats']
-    : ['negative-count', 'hits-over-at-bats', 'pa-under-at-bats'];
+  const kinds: FaultKind[] =
+    rows[0]?.group === 'pitching'
+      ? ['negative-count', 'hits-over-at-bats']
+      : ['negative-count', 'hits-over-at-bats', 'pa-under-at-bats'];
   for (let i = 0; i < IMPOSSIBLE_PER_SEASON + MISSING_ID_PER_SEASON && plain.length > 0; i++) {
     const row = plain.splice(rng.int(0, plain.length - 1), 1)[0];
     if (!row) continue;
-    const kind: FaultKind = i < IMPOSSIBLE_PER_SEASON ? (kinds[i % kinds.length] ?? 'negative-count') : 'missing-player-id';
+    const kind: FaultKind =
+      i < IMPOSSIBLE_PER_SEASON ? (kinds[i % kinds.length] ?? 'negative-count') : 'missing-player-id';
     corrupt(row, kind);
     record(row, kind);
   }
@@ -109,7 +119,11 @@ export function injectFaults(rows: StatRow[], rng: Rng, log: FaultLog): void {
       let kind: FaultKind | null = null;
       if (u < FAULT_RATES.placeholderRates) kind = 'placeholder-rates';
       else if (u < FAULT_RATES.placeholderRates + FAULT_RATES.missingOptionalFields) kind = 'missing-optional-fields';
-      else if (row.group === 'pitching' && u < FAULT_RATES.placeholderRates + FAULT_RATES.missingOptionalFields + FAULT_RATES.missingOuts) kind = 'missing-outs';
+      else if (
+        row.group === 'pitching' &&
+        u < FAULT_RATES.placeholderRates + FAULT_RATES.missingOptionalFields + FAULT_RATES.missingOuts
+      )
+        kind = 'missing-outs';
       if (kind) {
         row.fault = kind;
         record(row, kind);

@@ -65,7 +65,11 @@ export function hittingLine(rng: Rng, level: LevelSpec, profile: RateProfile, ga
   const doubles = binomial(rng, otherHits, clamp(doubleRate / nonHrHitRate, 0, 0.6));
   const triples = binomial(rng, otherHits - doubles, clamp(tripleRate / nonHrHitRate, 0, 0.2));
   const singles = otherHits - doubles - triples;
-  const stolenBases = binomial(rng, singles + baseOnBalls + hitByPitch, clamp(0.06 * Math.exp(0.7 * profile.spd), 0, 0.6));
+  const stolenBases = binomial(
+    rng,
+    singles + baseOnBalls + hitByPitch,
+    clamp(0.06 * Math.exp(0.7 * profile.spd), 0, 0.6),
+  );
   return {
     games: Math.max(1, Math.round((pa / 4.1) * (0.9 + 0.2 * rng.next()))),
     plateAppearances: pa,

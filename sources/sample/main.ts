@@ -25,12 +25,19 @@ function num(name: string, raw: string): number {
 
 const started = performance.now();
 const universe = generateUniverse({
-  seed: num('seed', values.seed), fromSeason: num('from', values.from), toSeason: num('to', values.to), scale: num('scale', values.scale),
+  seed: num('seed', values.seed),
+  fromSeason: num('from', values.from),
+  toSeason: num('to', values.to),
+  scale: num('scale', values.scale),
 });
 const generatedMs = Math.round(performance.now() - started);
 const server = await startSampleServer({ universe, port: num('port', values.port), host: values.host });
-console.log(`sample Stats API on ${server.url}/api/v1 (seasons ${universe.options.fromSeason}-${universe.options.toSeason}, scale ${universe.options.scale}, ${universe.lines.length} lines, generated in ${generatedMs} ms)`);
-console.log(`try ${server.url}/api/v1/stats?stats=season&group=hitting&sportIds=12&season=${universe.options.fromSeason}&playerPool=All&limit=5`);
+console.log(
+  `sample Stats API on ${server.url}/api/v1 (seasons ${universe.options.fromSeason}-${universe.options.toSeason}, scale ${universe.options.scale}, ${universe.lines.length} lines, generated in ${generatedMs} ms)`,
+);
+console.log(
+  `try ${server.url}/api/v1/stats?stats=season&group=hitting&sportIds=12&season=${universe.options.fromSeason}&playerPool=All&limit=5`,
+);
 const stop = (): void => {
   void server.close().then(() => process.exit(0));
 };

@@ -39,14 +39,38 @@ const AFFILIATE_ID_BASE = 5000;
 const LEVEL_ORDER = [1, 11, 12, 13, 14, 15, 5442, 16] as const;
 
 const LEAGUES: Record<number, readonly [SampleLeague, SampleLeague]> = {
-  1: [{ id: 601, name: 'Federal League', abbreviation: 'FL' }, { id: 602, name: 'Continental League', abbreviation: 'CL' }],
-  11: [{ id: 611, name: 'Pacific Triple-A League', abbreviation: 'PTL' }, { id: 612, name: 'Atlantic Triple-A League', abbreviation: 'ATL' }],
-  12: [{ id: 621, name: 'Central Double-A League', abbreviation: 'CDL' }, { id: 622, name: 'Eastern Double-A League', abbreviation: 'EDL' }],
-  13: [{ id: 631, name: 'Coastal High-A League', abbreviation: 'CHL' }, { id: 632, name: 'Midland High-A League', abbreviation: 'MHL' }],
-  14: [{ id: 641, name: 'Carolina Single-A League', abbreviation: 'CSL' }, { id: 642, name: 'Western Single-A League', abbreviation: 'WSL' }],
-  15: [{ id: 651, name: 'Northwest Short-Season League', abbreviation: 'NSL' }, { id: 652, name: 'Lakes Short-Season League', abbreviation: 'LSL' }],
-  5442: [{ id: 661, name: 'Mountain Rookie League', abbreviation: 'MRL' }, { id: 662, name: 'Ridge Rookie League', abbreviation: 'RRL' }],
-  16: [{ id: 671, name: 'Desert Complex League', abbreviation: 'DCL' }, { id: 672, name: 'Gulf Complex League', abbreviation: 'GCL' }],
+  1: [
+    { id: 601, name: 'Federal League', abbreviation: 'FL' },
+    { id: 602, name: 'Continental League', abbreviation: 'CL' },
+  ],
+  11: [
+    { id: 611, name: 'Pacific Triple-A League', abbreviation: 'PTL' },
+    { id: 612, name: 'Atlantic Triple-A League', abbreviation: 'ATL' },
+  ],
+  12: [
+    { id: 621, name: 'Central Double-A League', abbreviation: 'CDL' },
+    { id: 622, name: 'Eastern Double-A League', abbreviation: 'EDL' },
+  ],
+  13: [
+    { id: 631, name: 'Coastal High-A League', abbreviation: 'CHL' },
+    { id: 632, name: 'Midland High-A League', abbreviation: 'MHL' },
+  ],
+  14: [
+    { id: 641, name: 'Carolina Single-A League', abbreviation: 'CSL' },
+    { id: 642, name: 'Western Single-A League', abbreviation: 'WSL' },
+  ],
+  15: [
+    { id: 651, name: 'Northwest Short-Season League', abbreviation: 'NSL' },
+    { id: 652, name: 'Lakes Short-Season League', abbreviation: 'LSL' },
+  ],
+  5442: [
+    { id: 661, name: 'Mountain Rookie League', abbreviation: 'MRL' },
+    { id: 662, name: 'Ridge Rookie League', abbreviation: 'RRL' },
+  ],
+  16: [
+    { id: 671, name: 'Desert Complex League', abbreviation: 'DCL' },
+    { id: 672, name: 'Gulf Complex League', abbreviation: 'GCL' },
+  ],
 };
 
 function league(sportId: number, orgIndex: number): SampleLeague {
@@ -64,8 +88,16 @@ export function buildOrganizations(): SampleOrganization[] {
       const retired = sportId === 15 || sportId === 5442;
       if (sportId === 1) {
         bySport.set(1, {
-          id, orgId: id, sportId, name: `${location} ${nickname}`, teamName: nickname, locationName: location,
-          abbreviation, league: league(1, index), firstYearOfPlay: 1961 + (index % 7) * 6, lastSeason: null,
+          id,
+          orgId: id,
+          sportId,
+          name: `${location} ${nickname}`,
+          teamName: nickname,
+          locationName: location,
+          abbreviation,
+          league: league(1, index),
+          firstYearOfPlay: 1961 + (index % 7) * 6,
+          lastSeason: null,
         });
         return;
       }
@@ -75,10 +107,21 @@ export function buildOrganizations(): SampleOrganization[] {
       const name = sportId === 16 ? `${abbreviation} Complex ${nickname}` : `${town} ${nick}`;
       bySport.set(sportId, {
         id: AFFILIATE_ID_BASE + index * 10 + levelIndex,
-        orgId: id, sportId, name, teamName: sportId === 16 ? nickname : nick,
+        orgId: id,
+        sportId,
+        name,
+        teamName: sportId === 16 ? nickname : nick,
         locationName: sportId === 16 ? `${location} Complex` : town,
-        abbreviation: sportId === 16 ? `${abbreviation}C` : town.replace(/[^A-Za-z]/g, '').slice(0, 3).toUpperCase(),
-        league: league(sportId, index), firstYearOfPlay: 1975 + (k % 25), lastSeason: retired ? 2020 : null,
+        abbreviation:
+          sportId === 16
+            ? `${abbreviation}C`
+            : town
+                .replace(/[^A-Za-z]/g, '')
+                .slice(0, 3)
+                .toUpperCase(),
+        league: league(sportId, index),
+        firstYearOfPlay: 1975 + (k % 25),
+        lastSeason: retired ? 2020 : null,
       });
     });
     const team = bySport.get(1);
@@ -88,7 +131,11 @@ export function buildOrganizations(): SampleOrganization[] {
 }
 
 /** Teams fielded in a season at the given levels (all levels of that season when sportIds is empty). */
-export function teamsInSeason(orgs: readonly SampleOrganization[], season: number, sportIds: readonly number[]): SampleTeam[] {
+export function teamsInSeason(
+  orgs: readonly SampleOrganization[],
+  season: number,
+  sportIds: readonly number[],
+): SampleTeam[] {
   const levels = new Set(sportIds.length > 0 ? sportIds : ladder(season));
   const active = new Set(ladder(season));
   const out: SampleTeam[] = [];

@@ -49,16 +49,28 @@ function rankScore(player: SamplePlayer, season: number, rng: Rng): number {
   const age = seasonAge(player, season);
   const youth = Math.min(0.4, Math.max(-0.5, (24 - age) * 0.09));
   const young = age < 26;
-  const pedigree = young && player.draftRound !== null ? (player.draftRound <= 2 ? 0.25 : player.draftRound <= 5 ? 0.1 : 0) : 0;
+  const pedigree =
+    young && player.draftRound !== null ? (player.draftRound <= 2 ? 0.25 : player.draftRound <= 5 ? 0.1 : 0) : 0;
   return player.skill + 0.5 * player.form + youth + pedigree + rng.normal(0, 0.3);
 }
 
 function placeOrgGroup(
-  ctx: SimContext, rng: Rng, org: SampleOrganization, group: StatGroup, season: number,
-  roster: SamplePlayer[], freeAgents: SamplePlayer[], out: Placements,
+  ctx: SimContext,
+  rng: Rng,
+  org: SampleOrganization,
+  group: StatGroup,
+  season: number,
+  roster: SamplePlayer[],
+  freeAgents: SamplePlayer[],
+  out: Placements,
 ): void {
   const rungs = ladder(season);
-  const scored = roster.map((p) => ({ p, score: rankScore(p, season, rng), mlb: mlbScore(p, rng), w: moveWindow(p, season, rungs, 0) }));
+  const scored = roster.map((p) => ({
+    p,
+    score: rankScore(p, season, rng),
+    mlb: mlbScore(p, rng),
+    w: moveWindow(p, season, rungs, 0),
+  }));
   scored.sort((a, b) => b.score - a.score || a.p.id - b.p.id);
   const byMlb = [...scored].sort((a, b) => b.mlb - a.mlb || a.p.id - b.p.id);
   const vacancies: number[] = rungs.map((sportId) => capacity(ctx, org, season, sportId, group));

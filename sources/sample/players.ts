@@ -84,7 +84,8 @@ export function seasonAge(player: Pick<SamplePlayer, 'born'>, season: number): n
 /** Skill the player would reach at 27 if he develops as expected: what scouts try to guess. */
 export function projectedPeak(player: Pick<SamplePlayer, 'skill' | 'dev' | 'born'>, season: number): number {
   let skill = player.skill;
-  for (let age = Math.floor(seasonAge(player, season)) + 1; age <= 28; age++) skill += Math.max(0, growth(age)) * player.dev * saturation(skill);
+  for (let age = Math.floor(seasonAge(player, season)) + 1; age <= 28; age++)
+    skill += Math.max(0, growth(age)) * player.dev * saturation(skill);
   return skill;
 }
 
@@ -97,7 +98,8 @@ function saturation(skill: number): number {
 export function develop(player: SamplePlayer, season: number, rng: Rng): void {
   const g = growth(seasonAge(player, season));
   player.skill += (g > 0 ? g * player.dev * saturation(player.skill) : g) + rng.normal(0, 0.25);
-  if (player.role === 'SP' && seasonAge(player, season) > 25 && player.skill < 2.6 && rng.chance(0.25)) player.role = 'RP';
+  if (player.role === 'SP' && seasonAge(player, season) > 25 && player.skill < 2.6 && rng.chance(0.25))
+    player.role = 'RP';
 }
 
 export interface PlayerIds {
@@ -144,7 +146,9 @@ export function createPlayer(ids: PlayerIds, rng: Rng, spec: NewPlayerSpec): Sam
   const firstName = intl ? rng.pick(LATIN_FIRST) : rng.pick(US_FIRST);
   const lastName = intl ? rng.pick(LATIN_LAST) : rng.pick(US_LAST);
   const position: Position = spec.pitcher ? 'P' : (HITTER_POSITIONS[rng.weighted(HITTER_POSITION_WEIGHTS)] ?? 'SS');
-  const throwsLeft = spec.pitcher ? rng.chance(0.28) : ['1B', 'LF', 'RF', 'DH', 'CF'].includes(position) && rng.chance(0.18);
+  const throwsLeft = spec.pitcher
+    ? rng.chance(0.28)
+    : ['1B', 'LF', 'RF', 'DH', 'CF'].includes(position) && rng.chance(0.18);
   const bats = rng.chance(0.08) && !spec.pitcher ? 'S' : throwsLeft || rng.chance(0.22) ? 'L' : 'R';
   const k = rng.normal();
   const pow = 0.4 * k + 0.92 * rng.normal();

@@ -7,7 +7,11 @@ export class BadRequest extends Error {
   override name = 'BadRequest';
 }
 
-export function intParam(q: URLSearchParams, name: string, opts: { min?: number; max?: number; fallback?: number } = {}): number {
+export function intParam(
+  q: URLSearchParams,
+  name: string,
+  opts: { min?: number; max?: number; fallback?: number } = {},
+): number {
   const raw = q.get(name);
   if (raw === null || raw === '') {
     if (opts.fallback !== undefined) return opts.fallback;
@@ -15,8 +19,10 @@ export function intParam(q: URLSearchParams, name: string, opts: { min?: number;
   }
   if (!/^-?\d+$/.test(raw)) throw new BadRequest(`query parameter "${name}" must be an integer, got "${raw}"`);
   const value = Number(raw);
-  if (opts.min !== undefined && value < opts.min) throw new BadRequest(`query parameter "${name}" must be >= ${opts.min}, got ${value}`);
-  if (opts.max !== undefined && value > opts.max) throw new BadRequest(`query parameter "${name}" must be <= ${opts.max}, got ${value}`);
+  if (opts.min !== undefined && value < opts.min)
+    throw new BadRequest(`query parameter "${name}" must be >= ${opts.min}, got ${value}`);
+  if (opts.max !== undefined && value > opts.max)
+    throw new BadRequest(`query parameter "${name}" must be <= ${opts.max}, got ${value}`);
   return value;
 }
 
@@ -24,7 +30,10 @@ export function intParam(q: URLSearchParams, name: string, opts: { min?: number;
 export function intListParam(q: URLSearchParams, name: string): number[] | null {
   const all = q.getAll(name);
   if (all.length === 0) return null;
-  const parts = all.flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const parts = all
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (parts.length === 0) throw new BadRequest(`query parameter "${name}" is empty`);
   return parts.map((s) => {
     if (!/^\d+$/.test(s)) throw new BadRequest(`query parameter "${name}" must list integers, got "${s}"`);
@@ -34,8 +43,13 @@ export function intListParam(q: URLSearchParams, name: string): number[] | null 
 
 /** A comma-separated list of words from an allowed set, case-insensitive; returns them lower-cased. */
 export function enumListParam<T extends string>(q: URLSearchParams, name: string, allowed: readonly T[]): T[] {
-  const raw = q.getAll(name).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
-  if (raw.length === 0) throw new BadRequest(`missing required query parameter "${name}" (one of ${allowed.join(', ')})`);
+  const raw = q
+    .getAll(name)
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (raw.length === 0)
+    throw new BadRequest(`missing required query parameter "${name}" (one of ${allowed.join(', ')})`);
   return raw.map((s) => {
     const found = allowed.find((a) => a.toLowerCase() === s.toLowerCase());
     if (!found) throw new BadRequest(`query parameter "${name}" must be one of ${allowed.join(', ')}, got "${s}"`);

@@ -57,7 +57,8 @@ export function personJson(p: SamplePlayer, ctx: PersonContext): Record<string, 
     weight: p.weight,
     active: p.status !== 'retired',
   });
-  if (ctx.currentTeamId !== undefined) person.currentTeam = { id: ctx.currentTeamId, link: `/api/v1/teams/${ctx.currentTeamId}` };
+  if (ctx.currentTeamId !== undefined)
+    person.currentTeam = { id: ctx.currentTeamId, link: `/api/v1/teams/${ctx.currentTeamId}` };
   Object.assign(person, {
     primaryPosition: positionJson(p.position),
     useName: p.firstName,
@@ -134,9 +135,17 @@ export function draftPickJson(d: DraftRecord, p: SamplePlayer, team: SampleTeam)
     school: { name: d.school, schoolClass: d.schoolClass, country: 'USA', state: p.birthState ?? '' },
     headshotLink: 'https://img.mlbstatic.com/mlb-photos/image/upload/v1/people/0/headshot/silo/current',
     person: {
-      id: p.id, fullName: p.fullName, link: `/api/v1/people/${p.id}`, firstName: p.firstName, lastName: p.lastName,
-      birthDate: p.birthDate, birthCity: p.birthCity, birthCountry: p.birthCountry, primaryPosition: positionJson(p.position),
-      batSide: { code: p.bats, description: HAND[p.bats] }, pitchHand: { code: p.throws, description: HAND[p.throws] },
+      id: p.id,
+      fullName: p.fullName,
+      link: `/api/v1/people/${p.id}`,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      birthDate: p.birthDate,
+      birthCity: p.birthCity,
+      birthCountry: p.birthCountry,
+      primaryPosition: positionJson(p.position),
+      batSide: { code: p.bats, description: HAND[p.bats] },
+      pitchHand: { code: p.throws, description: HAND[p.throws] },
     },
     team: { allStarStatus: 'N', id: team.id, name: team.name, link: `/api/v1/teams/${team.id}` },
     draftType: { code: 'JR', description: 'June Amateur Draft' },

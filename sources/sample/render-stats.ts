@@ -178,11 +178,19 @@ export interface SplitContext {
 
 /** One split of /stats?stats=season, in the field order the real API uses. */
 export function renderSplit(row: StatRow, ctx: SplitContext): Record<string, unknown> {
-  const stat = row.group === 'hitting' ? hittingStat(row.stats as HittingCounts, row) : pitchingStat(row.stats as PitchingCounts, row);
+  const stat =
+    row.group === 'hitting'
+      ? hittingStat(row.stats as HittingCounts, row)
+      : pitchingStat(row.stats as PitchingCounts, row);
   const sport = levelSpec(row.sportId);
-  const player: Record<string, unknown> = row.fault === 'missing-player-id'
-    ? { fullName: ctx.player?.fullName ?? 'Unknown Player' }
-    : { id: row.playerId, fullName: ctx.player?.fullName ?? `Player ${row.playerId}`, link: `/api/v1/people/${row.playerId}` };
+  const player: Record<string, unknown> =
+    row.fault === 'missing-player-id'
+      ? { fullName: ctx.player?.fullName ?? 'Unknown Player' }
+      : {
+          id: row.playerId,
+          fullName: ctx.player?.fullName ?? `Player ${row.playerId}`,
+          link: `/api/v1/people/${row.playerId}`,
+        };
   const split: Record<string, unknown> = { season: ctx.drifted ? row.season : String(row.season), stat };
   if (row.teamId !== null && ctx.team) {
     split.team = { id: ctx.team.id, name: ctx.team.name, link: `/api/v1/teams/${ctx.team.id}` };

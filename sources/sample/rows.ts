@@ -50,7 +50,13 @@ export function rowsFromStints(stints: readonly Stint[]): Map<string, StatRow[]>
       const prev = byTeam.get(s.teamId);
       byTeam.set(s.teamId, prev ? sum(prev, s.stats) : { ...s.stats });
     }
-    const base = { playerId: first.playerId, season: first.season, sportId: first.sportId, group: first.group, fault: null };
+    const base = {
+      playerId: first.playerId,
+      season: first.season,
+      sportId: first.sportId,
+      group: first.group,
+      fault: null,
+    };
     if (byTeam.size > 1) {
       let total: Stint['stats'] | null = null;
       for (const stats of byTeam.values()) total = total ? sum(total, stats) : { ...stats };
@@ -63,7 +69,10 @@ export function rowsFromStints(stints: readonly Stint[]): Map<string, StatRow[]>
     else out.set(key, rows);
   }
   for (const list of out.values()) {
-    list.sort((a, b) => a.sportId - b.sportId || a.playerId - b.playerId || (a.teamId === null ? -1 : b.teamId === null ? 1 : 0));
+    list.sort(
+      (a, b) =>
+        a.sportId - b.sportId || a.playerId - b.playerId || (a.teamId === null ? -1 : b.teamId === null ? 1 : 0),
+    );
   }
   return out;
 }

@@ -6,7 +6,10 @@ import { generateUniverse } from './universe.ts';
 const universe = generateUniverse({ seed: 9, fromSeason: 2014, toSeason: 2020, scale: 0.2 });
 
 function rows(csv: string): string[][] {
-  return csv.trim().split('\n').map((l) => l.split(','));
+  return csv
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
 }
 
 /** Spearman rank correlation. */
@@ -14,7 +17,9 @@ function spearman(xs: number[], ys: number[]): number {
   const rank = (v: number[]) => {
     const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
     const r = new Array<number>(v.length);
-    order.forEach(([, i], k) => { r[i] = k; });
+    order.forEach(([, i], k) => {
+      r[i] = k;
+    });
     return r;
   };
   const rx = rank(xs);
@@ -27,7 +32,26 @@ function spearman(xs: number[], ys: number[]): number {
 describe('scouting CSV exports', () => {
   it('writes a FanGraphs-style board whose FV tracks hidden skill', () => {
     const table = rows(fangraphsGradesCsv(universe, 2016));
-    expect(table[0]).toEqual(['Name', 'Org', 'Pos', 'Age', 'FV', 'ETA', 'Hit', 'Game', 'Raw', 'Spd', 'Fld', 'Arm', 'FB', 'SL', 'CB', 'CH', 'CMD', 'PlayerId']);
+    expect(table[0]).toEqual([
+      'Name',
+      'Org',
+      'Pos',
+      'Age',
+      'FV',
+      'ETA',
+      'Hit',
+      'Game',
+      'Raw',
+      'Spd',
+      'Fld',
+      'Arm',
+      'FB',
+      'SL',
+      'CB',
+      'CH',
+      'CMD',
+      'PlayerId',
+    ]);
     const body = table.slice(1);
     expect(body.length).toBeGreaterThan(200);
     for (const r of body.slice(0, 50)) {

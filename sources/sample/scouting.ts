@@ -36,7 +36,8 @@ export function prospectReads(universe: SampleUniverse, season: number, source: 
   const { fromSeason, seed } = universe.options;
   const seenIn = season - 1 >= fromSeason ? season - 1 : season;
   const teamOrg = new Map<number, { id: number; abbreviation: string }>();
-  for (const org of universe.organizations) for (const t of org.bySport.values()) teamOrg.set(t.id, { id: org.id, abbreviation: org.team.abbreviation });
+  for (const org of universe.organizations)
+    for (const t of org.bySport.values()) teamOrg.set(t.id, { id: org.id, abbreviation: org.team.abbreviation });
   const mlb = new Map<number, { ab: number; outs: number }>();
   const lastTeam = new Map<number, number>();
   for (const l of universe.lines) {
@@ -103,15 +104,49 @@ export function fangraphsGradesCsv(universe: SampleUniverse, season: number): st
     const hitter = p.position !== 'P';
     const arm = ['SS', 'C', 'RF', '3B'].includes(p.position) ? 0.4 : 0;
     rows.push([
-      p.fullName, r.orgAbbreviation, hitter ? p.position : p.role === 'SP' ? 'SP' : 'RP', r.age.toFixed(1), futureValue(r.estimate), eta,
-      hitter ? tool(0.6 * pr.con - 0.5 * pr.k) : '', hitter ? tool(0.5 * pr.pow + 0.3 * pr.con) : '', hitter ? tool(0.8 * pr.pow) : '',
-      hitter ? tool(0.8 * pr.spd - growth * 0.3) : '', hitter ? tool(rng.normal(0, 0.6)) : '', hitter ? tool(arm + rng.normal(0, 0.6)) : '',
-      hitter ? '' : tool(0.5 * pr.k + 0.2), hitter ? '' : tool(0.4 * pr.k), hitter ? '' : tool(0.3 * pr.k - 0.2),
-      hitter ? '' : tool(0.2 * pr.k - 0.1 * pr.pow), hitter ? '' : tool(-0.7 * pr.bb),
+      p.fullName,
+      r.orgAbbreviation,
+      hitter ? p.position : p.role === 'SP' ? 'SP' : 'RP',
+      r.age.toFixed(1),
+      futureValue(r.estimate),
+      eta,
+      hitter ? tool(0.6 * pr.con - 0.5 * pr.k) : '',
+      hitter ? tool(0.5 * pr.pow + 0.3 * pr.con) : '',
+      hitter ? tool(0.8 * pr.pow) : '',
+      hitter ? tool(0.8 * pr.spd - growth * 0.3) : '',
+      hitter ? tool(rng.normal(0, 0.6)) : '',
+      hitter ? tool(arm + rng.normal(0, 0.6)) : '',
+      hitter ? '' : tool(0.5 * pr.k + 0.2),
+      hitter ? '' : tool(0.4 * pr.k),
+      hitter ? '' : tool(0.3 * pr.k - 0.2),
+      hitter ? '' : tool(0.2 * pr.k - 0.1 * pr.pow),
+      hitter ? '' : tool(-0.7 * pr.bb),
       fangraphsId(p.id),
     ]);
   }
-  return toCsv(['Name', 'Org', 'Pos', 'Age', 'FV', 'ETA', 'Hit', 'Game', 'Raw', 'Spd', 'Fld', 'Arm', 'FB', 'SL', 'CB', 'CH', 'CMD', 'PlayerId'], rows);
+  return toCsv(
+    [
+      'Name',
+      'Org',
+      'Pos',
+      'Age',
+      'FV',
+      'ETA',
+      'Hit',
+      'Game',
+      'Raw',
+      'Spd',
+      'Fld',
+      'Arm',
+      'FB',
+      'SL',
+      'CB',
+      'CH',
+      'CMD',
+      'PlayerId',
+    ],
+    rows,
+  );
 }
 
 /** Baseball America-style Top 100 for `season` (Top round(100 x scale), at least 10): Rank, Player, Org, Pos, Year. */

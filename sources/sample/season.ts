@@ -47,7 +47,12 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-export function playSeason(ctx: SimContext, season: number, placements: Placements, draftees: ReadonlySet<number>): void {
+export function playSeason(
+  ctx: SimContext,
+  season: number,
+  placements: Placements,
+  draftees: ReadonlySet<number>,
+): void {
   const rng = ctx.rng.fork(`season-${season}`);
   const minors = seasonHasMinors(ctx, season);
   const rungs = ladder(season);
@@ -86,11 +91,24 @@ export function playSeason(ctx: SimContext, season: number, placements: Placemen
       // Mid-season promotion within the minors, more likely the more he outplays the next level's demands.
       if (sportId !== MLB && next !== undefined && next !== MLB) {
         const nextSpec = levelSpec(next);
-        const pPromote = 0.6 * sigmoid((p.skill + p.form - nextSpec.difficulty + 0.15) / 0.3) * (draftees.has(p.id) ? 0.5 : 1);
+        const pPromote =
+          0.6 * sigmoid((p.skill + p.form - nextSpec.difficulty + 0.15) / 0.3) * (draftees.has(p.id) ? 0.5 : 1);
         if (rng.chance(pPromote)) {
           const f = 0.35 + 0.4 * rng.next();
-          plans.push({ player: p, sportId, orgId, volume: volume * f, kind: draftees.has(p.id) ? 'draftee' : 'regular' });
-          plans.push({ player: p, sportId: next, orgId, volume: fullVolume(p, nextSpec, 0.4, rng) * (1 - f), kind: 'regular' });
+          plans.push({
+            player: p,
+            sportId,
+            orgId,
+            volume: volume * f,
+            kind: draftees.has(p.id) ? 'draftee' : 'regular',
+          });
+          plans.push({
+            player: p,
+            sportId: next,
+            orgId,
+            volume: fullVolume(p, nextSpec, 0.4, rng) * (1 - f),
+            kind: 'regular',
+          });
           continue;
         }
       }
@@ -111,8 +129,14 @@ function addCallups(ctx: SimContext, rng: Rng, season: number, plans: Plan[], pl
       const per = roster * ctx.scale * 0.6;
       let slots = Math.floor((org.index + 1) * per) - Math.floor(org.index * per);
       const candidates = plans
-        .filter((pl) => pl.orgId === org.id && (pl.sportId === 11 || pl.sportId === 12) && pl.kind === 'regular'
-          && (pl.player.position === 'P') === pitcher && placements.get(pl.player.id) !== MLB)
+        .filter(
+          (pl) =>
+            pl.orgId === org.id &&
+            (pl.sportId === 11 || pl.sportId === 12) &&
+            pl.kind === 'regular' &&
+            (pl.player.position === 'P') === pitcher &&
+            placements.get(pl.player.id) !== MLB,
+        )
         .sort((a, b) => b.player.skill + b.player.form - (a.player.skill + a.player.form) || a.player.id - b.player.id);
       for (const plan of candidates) {
         if (slots <= 0) break;
@@ -144,7 +168,8 @@ function emitStints(ctx: SimContext, rng: Rng, season: number, plans: readonly P
   for (const pl of plans) {
     const traded = pl.kind === 'regular' && pl.volume > 40 && rng.chance(pl.sportId === MLB ? 0.04 : 0.025);
     if (traded) {
-      const other = ctx.orgs[((ctx.orgById.get(pl.orgId)?.index ?? 0) + rng.int(1, ctx.orgs.length - 1)) % ctx.orgs.length];
+      const other =
+        ctx.orgs[((ctx.orgById.get(pl.orgId)?.index ?? 0) + rng.int(1, ctx.orgs.length - 1)) % ctx.orgs.length];
       const f = 0.3 + 0.4 * rng.next();
       expanded.push({ ...pl, volume: pl.volume * f });
       if (other && other.id !== pl.orgId) {
@@ -168,11 +193,26 @@ function emitStints(ctx: SimContext, rng: Rng, season: number, plans: readonly P
     if (!org) continue;
     const teamId = affiliate(org, pl.sportId).id;
     const volume = Math.max(1, Math.round(pl.volume));
-    const stint: Stint = p.position === 'P'
-      ? { playerId: p.id, season, sportId: pl.sportId, teamId, kind: pl.kind, group: 'pitching',
-          stats: pitchingLine(rng, spec, p.profile, gap, volume, p.role ?? 'RP') }
-      : { playerId: p.id, season, sportId: pl.sportId, teamId, kind: pl.kind, group: 'hitting',
-          stats: hittingLine(rng, spec, p.profile, gap, volume) };
+    const stint: Stint =
+      p.position === 'P'
+        ? {
+            playerId: p.id,
+            season,
+            sportId: pl.sportId,
+            teamId,
+            kind: pl.kind,
+            group: 'pitching',
+            stats: pitchingLine(rng, spec, p.profile, gap, volume, p.role ?? 'RP'),
+          }
+        : {
+            playerId: p.id,
+            season,
+            sportId: pl.sportId,
+            teamId,
+            kind: pl.kind,
+            group: 'hitting',
+            stats: hittingLine(rng, spec, p.profile, gap, volume),
+          };
     ctx.stints.push(stint);
     if (pl.sportId === MLB && p.mlbDebutDate === null) {
       const month = pl.kind === 'callup' ? rng.int(5, 9) : 4;

@@ -5,7 +5,9 @@ import { generateUniverse } from './universe.ts';
 describe('startSampleServer', () => {
   let server: SampleServer;
   beforeAll(async () => {
-    server = await startSampleServer({ universe: generateUniverse({ seed: 3, fromSeason: 2018, toSeason: 2019, scale: 0.05, warmupSeasons: 4 }) });
+    server = await startSampleServer({
+      universe: generateUniverse({ seed: 3, fromSeason: 2018, toSeason: 2019, scale: 0.05, warmupSeasons: 4 }),
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -28,7 +30,11 @@ describe('startSampleServer', () => {
   });
 
   it('rejects a bad port at start', async () => {
-    await expect(startSampleServer({ universe: generateUniverse({ fromSeason: 2019, toSeason: 2019, scale: 0.02, warmupSeasons: 1 }), port: 70000 }))
-      .rejects.toThrow('port must be an integer from 0 to 65535, got 70000');
+    await expect(
+      startSampleServer({
+        universe: generateUniverse({ fromSeason: 2019, toSeason: 2019, scale: 0.02, warmupSeasons: 1 }),
+        port: 70000,
+      }),
+    ).rejects.toThrow('port must be an integer from 0 to 65535, got 70000');
   });
 });

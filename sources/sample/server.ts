@@ -23,5 +23,11 @@ export interface SampleServer {
 }
 
 export function startSampleServer(options: SampleServerOptions): Promise<SampleServer> {
-  return startJsonApiServer({ handler: createSampleApi(options.universe), port: options.port, host: options.host, name: 'sample', caller: 'startSampleServer' });
+  return startJsonApiServer({
+    handler: createSampleApi(options.universe),
+    port: options.port,
+    host: options.host,
+    name: 'sample',
+    caller: 'startSampleServer',
+  });
 }

@@ -23,12 +23,29 @@ export function truthLines(stints: readonly Stint[]): { lines: SeasonLine[]; sti
   for (const group of stintsByLine.values()) {
     const [first, ...rest] = group;
     if (!first) continue;
-    let line: SeasonLine = first.group === 'hitting'
-      ? { playerId: first.playerId, season: first.season, sportId: first.sportId, teamId: first.teamId, group: 'hitting', stats: { ...first.stats } }
-      : { playerId: first.playerId, season: first.season, sportId: first.sportId, teamId: first.teamId, group: 'pitching', stats: { ...first.stats } };
+    let line: SeasonLine =
+      first.group === 'hitting'
+        ? {
+            playerId: first.playerId,
+            season: first.season,
+            sportId: first.sportId,
+            teamId: first.teamId,
+            group: 'hitting',
+            stats: { ...first.stats },
+          }
+        : {
+            playerId: first.playerId,
+            season: first.season,
+            sportId: first.sportId,
+            teamId: first.teamId,
+            group: 'pitching',
+            stats: { ...first.stats },
+          };
     for (const s of rest) {
-      if (line.group === 'hitting' && s.group === 'hitting') line = { ...line, teamId: s.teamId, stats: addCounts(line.stats, s.stats) };
-      else if (line.group === 'pitching' && s.group === 'pitching') line = { ...line, teamId: s.teamId, stats: addCounts(line.stats, s.stats) };
+      if (line.group === 'hitting' && s.group === 'hitting')
+        line = { ...line, teamId: s.teamId, stats: addCounts(line.stats, s.stats) };
+      else if (line.group === 'pitching' && s.group === 'pitching')
+        line = { ...line, teamId: s.teamId, stats: addCounts(line.stats, s.stats) };
     }
     lines.push(line);
   }

@@ -7,7 +7,9 @@ const allSports = '1,11,12,13,14,15,16,5442';
 
 function statsBody(universe: ReturnType<typeof generateUniverse>, season: number, group: string): string {
   const api = createSampleApi(universe);
-  const url = new URL(`http://x/api/v1/stats?stats=season&group=${group}&season=${season}&sportIds=${allSports}&playerPool=All&limit=100000`);
+  const url = new URL(
+    `http://x/api/v1/stats?stats=season&group=${group}&season=${season}&sportIds=${allSports}&playerPool=All&limit=100000`,
+  );
   return JSON.stringify(api('GET', url).body);
 }
 
@@ -23,8 +25,14 @@ describe('generateUniverse determinism', () => {
     }
     const apiA = createSampleApi(a);
     const apiB = createSampleApi(b);
-    for (const path of ['/api/v1/draft/2014', '/api/v1/teams?sportIds=1,11,16&season=2013', '/api/v1/sports/12/players?season=2015']) {
-      expect(JSON.stringify(apiA('GET', new URL(`http://x${path}`)).body)).toBe(JSON.stringify(apiB('GET', new URL(`http://x${path}`)).body));
+    for (const path of [
+      '/api/v1/draft/2014',
+      '/api/v1/teams?sportIds=1,11,16&season=2013',
+      '/api/v1/sports/12/players?season=2015',
+    ]) {
+      expect(JSON.stringify(apiA('GET', new URL(`http://x${path}`)).body)).toBe(
+        JSON.stringify(apiB('GET', new URL(`http://x${path}`)).body),
+      );
     }
   });
 
@@ -36,7 +44,9 @@ describe('generateUniverse determinism', () => {
 
   it('rejects bad options at construction with a precise message', () => {
     expect(() => generateUniverse({ scale: 0 })).toThrow('scale must be in (0, 1], got 0');
-    expect(() => generateUniverse({ fromSeason: 2015, toSeason: 2014 })).toThrow('toSeason must be an integer between fromSeason (2015) and 2100, got 2014');
+    expect(() => generateUniverse({ fromSeason: 2015, toSeason: 2014 })).toThrow(
+      'toSeason must be an integer between fromSeason (2015) and 2100, got 2014',
+    );
     expect(() => generateUniverse({ seed: 1.5 })).toThrow('seed must be an integer, got 1.5');
   });
 });
@@ -101,7 +111,16 @@ describe('generateUniverse at full scale, measured like CALIBRATION.md', () => {
 
   it('injects every documented fault and serves no minor-league season in 2020', () => {
     const kinds = new Set(universe.faults.records.map((r) => r.kind));
-    for (const kind of ['placeholder-rates', 'missing-optional-fields', 'missing-outs', 'missing-player-id', 'duplicate', 'negative-count', 'hits-over-at-bats', 'pa-under-at-bats']) {
+    for (const kind of [
+      'placeholder-rates',
+      'missing-optional-fields',
+      'missing-outs',
+      'missing-player-id',
+      'duplicate',
+      'negative-count',
+      'hits-over-at-bats',
+      'pa-under-at-bats',
+    ]) {
       expect(kinds, kind).toContain(kind);
     }
     expect(universe.faults.aggregateRows).toBeGreaterThan(100);

@@ -90,7 +90,9 @@ export function resolveUniverseOptions(options: UniverseOptions = {}): ResolvedU
     throw new Error(`generateUniverse: fromSeason must be an integer season between 1990 and 2100, got ${fromSeason}`);
   }
   if (!Number.isInteger(toSeason) || toSeason < fromSeason || toSeason > 2100) {
-    throw new Error(`generateUniverse: toSeason must be an integer between fromSeason (${fromSeason}) and 2100, got ${toSeason}`);
+    throw new Error(
+      `generateUniverse: toSeason must be an integer between fromSeason (${fromSeason}) and 2100, got ${toSeason}`,
+    );
   }
   if (!(scale > 0 && scale <= 1)) throw new Error(`generateUniverse: scale must be in (0, 1], got ${scale}`);
   if (!Number.isInteger(warmupSeasons) || warmupSeasons < 0 || warmupSeasons > 20) {
@@ -102,24 +104,50 @@ export function resolveUniverseOptions(options: UniverseOptions = {}): ResolvedU
     throw new Error(`generateUniverse: shapeDriftSeason must be an integer season or null, got ${shapeDriftSeason}`);
   }
   const missingField = options.missingField ?? null;
-  if (missingField !== null && (!['hitting', 'pitching'].includes(missingField.group) || missingField.field.trim() === '')) {
-    throw new Error(`generateUniverse: missingField needs a group (hitting or pitching) and a field, got ${JSON.stringify(missingField)}`);
+  if (
+    missingField !== null &&
+    (!['hitting', 'pitching'].includes(missingField.group) || missingField.field.trim() === '')
+  ) {
+    throw new Error(
+      `generateUniverse: missingField needs a group (hitting or pitching) and a field, got ${JSON.stringify(missingField)}`,
+    );
   }
   const placeholderBirthDateEvery = options.placeholderBirthDateEvery ?? null;
-  if (placeholderBirthDateEvery !== null && !(Number.isInteger(placeholderBirthDateEvery) && placeholderBirthDateEvery >= 1)) {
-    throw new Error(`generateUniverse: placeholderBirthDateEvery must be a positive integer or null, got ${placeholderBirthDateEvery}`);
+  if (
+    placeholderBirthDateEvery !== null &&
+    !(Number.isInteger(placeholderBirthDateEvery) && placeholderBirthDateEvery >= 1)
+  ) {
+    throw new Error(
+      `generateUniverse: placeholderBirthDateEvery must be a positive integer or null, got ${placeholderBirthDateEvery}`,
+    );
   }
   const noSplitsOf = options.noSplitsOf ?? null;
   if (noSplitsOf !== null && !['hitting', 'pitching'].includes(noSplitsOf)) {
-    throw new Error(`generateUniverse: noSplitsOf must be hitting, pitching or null, got ${JSON.stringify(noSplitsOf)}`);
+    throw new Error(
+      `generateUniverse: noSplitsOf must be hitting, pitching or null, got ${JSON.stringify(noSplitsOf)}`,
+    );
   }
-  return { seed, fromSeason, toSeason, scale, warmupSeasons, covid2020: options.covid2020 ?? true, shapeDriftSeason, missingField, placeholderBirthDateEvery, noSplitsOf };
+  return {
+    seed,
+    fromSeason,
+    toSeason,
+    scale,
+    warmupSeasons,
+    covid2020: options.covid2020 ?? true,
+    shapeDriftSeason,
+    missingField,
+    placeholderBirthDateEvery,
+    noSplitsOf,
+  };
 }
 
 export function generateUniverse(options: UniverseOptions = {}): SampleUniverse {
   const opts = resolveUniverseOptions(options);
   const ctx = simulate({
-    seed: opts.seed, startSeason: opts.fromSeason - opts.warmupSeasons, toSeason: opts.toSeason, scale: opts.scale,
+    seed: opts.seed,
+    startSeason: opts.fromSeason - opts.warmupSeasons,
+    toSeason: opts.toSeason,
+    scale: opts.scale,
     covid2020: opts.covid2020,
   });
   const served = ctx.stints.filter((s) => s.season >= opts.fromSeason);

@@ -5,7 +5,15 @@
  */
 import type { DraftPick, PlayerBio, StatGroup } from '../../lib/domain.ts';
 import { SPORT_IDS } from '../../lib/domain.ts';
-import { parseDraft, parsePeople, parseStatSplits, parseTeams, type ParsedStatSplits, type ParsedTeams, type ParseReject } from '../mlb-stats-api/parse.ts';
+import {
+  parseDraft,
+  parsePeople,
+  parseStatSplits,
+  parseTeams,
+  type ParsedStatSplits,
+  type ParsedTeams,
+  type ParseReject,
+} from '../mlb-stats-api/parse.ts';
 import { statsSplitsOf } from '../mlb-stats-api/stats-page.ts';
 import type { CellKey } from './circuit-breaker.ts';
 import { causeOfParseReason, causeOfShapeIssue, type RejectCause } from './reject-cause.ts';
@@ -36,7 +44,12 @@ export function asksForMinors(url: string): boolean {
 /** The cell of a raw split that could not be parsed: its level when readable; the season is the batch's. */
 function cellOfRaw(raw: unknown, season: number, group: StatGroup): CellKey {
   const sport = (raw as { sport?: { id?: unknown } } | null)?.sport?.id;
-  const sportId = typeof sport === 'number' && Number.isInteger(sport) ? sport : typeof sport === 'string' && /^\d+$/.test(sport) ? Number(sport) : null;
+  const sportId =
+    typeof sport === 'number' && Number.isInteger(sport)
+      ? sport
+      : typeof sport === 'string' && /^\d+$/.test(sport)
+        ? Number(sport)
+        : null;
   return { season, sportId, group };
 }
 
@@ -85,8 +98,11 @@ export function parseBatchResponses(responses: readonly { url: string; body: unk
         if (first) {
           shapeRejected += 1;
           rejects.push({
-            entity: 'season_line', reason: `shape: ${describeShapeIssues(kind, issues)}`, raw: split,
-            cell: cellOfRaw(split, season, group), cause: causeOfShapeIssue(first),
+            entity: 'season_line',
+            reason: `shape: ${describeShapeIssues(kind, issues)}`,
+            raw: split,
+            cell: cellOfRaw(split, season, group),
+            cause: causeOfShapeIssue(first),
           });
         } else splits[group].push(split);
       }
@@ -97,9 +113,17 @@ export function parseBatchResponses(responses: readonly { url: string; body: unk
   // Pages are parsed together: a traded player's aggregate row and his per-team rows may sit on different pages.
   const hitting = parseStatSplits(splits.hitting, 'hitting');
   const pitching = parseStatSplits(splits.pitching, 'pitching');
-  for (const [group, parsedGroup] of [['hitting', hitting], ['pitching', pitching]] as const) {
+  for (const [group, parsedGroup] of [
+    ['hitting', hitting],
+    ['pitching', pitching],
+  ] as const) {
     for (const r of parsedGroup.rejects) {
-      rejects.push({ ...r, entity: 'season_line', cell: cellOfRaw(r.raw, season, group), cause: causeOfParseReason(r.reason) });
+      rejects.push({
+        ...r,
+        entity: 'season_line',
+        cell: cellOfRaw(r.raw, season, group),
+        cause: causeOfParseReason(r.reason),
+      });
     }
   }
   const bios = people.flatMap((b) => parsePeople(b, rejectAs('player')));

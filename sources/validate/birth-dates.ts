@@ -31,9 +31,11 @@ export interface ScreenedBirthDates {
 
 /** Why a birth date cannot be used on its own (placeholder or not a calendar date), or null. */
 function intrinsicProblem(birthDate: string): { rule: BirthDateRule; detail: string } | null {
-  if (PLACEHOLDER_BIRTH_DATES.has(birthDate)) return { rule: 'placeholder_birth_date', detail: `birth date ${birthDate} is a placeholder` };
+  if (PLACEHOLDER_BIRTH_DATES.has(birthDate))
+    return { rule: 'placeholder_birth_date', detail: `birth date ${birthDate} is a placeholder` };
   // Any season does to test the date itself.
-  if (ageOnJuly1(birthDate, 2000) === null) return { rule: 'invalid_birth_date', detail: `birth date ${JSON.stringify(birthDate)} is not a calendar date` };
+  if (ageOnJuly1(birthDate, 2000) === null)
+    return { rule: 'invalid_birth_date', detail: `birth date ${JSON.stringify(birthDate)} is not a calendar date` };
   return null;
 }
 
@@ -58,7 +60,13 @@ export function screenBirthDates(
   for (const bio of bios.values()) {
     if (bio.birthDate === null) continue;
     const problem = intrinsicProblem(bio.birthDate);
-    if (problem) found.set(bio.playerId, { playerId: bio.playerId, birthDate: bio.birthDate, rule: problem.rule, detail: `${bio.fullName} (${bio.playerId}): ${problem.detail}` });
+    if (problem)
+      found.set(bio.playerId, {
+        playerId: bio.playerId,
+        birthDate: bio.birthDate,
+        rule: problem.rule,
+        detail: `${bio.fullName} (${bio.playerId}): ${problem.detail}`,
+      });
   }
   const played: { playerId: number; season: number }[] = lines.map((l) => ({ playerId: l.playerId, season: l.season }));
   for (const [playerId, s] of stored) played.push({ playerId, season: s.first }, { playerId, season: s.last });
@@ -70,7 +78,9 @@ export function screenBirthDates(
     const age = ageOnJuly1(bio.birthDate, line.season);
     if (age === null || (age >= AGE_LIMITS.min && age <= AGE_LIMITS.hardMax)) continue;
     found.set(bio.playerId, {
-      playerId: bio.playerId, birthDate: bio.birthDate, rule: 'implausible_birth_date',
+      playerId: bio.playerId,
+      birthDate: bio.birthDate,
+      rule: 'implausible_birth_date',
       detail: `${bio.fullName} (${bio.playerId}): birth date ${bio.birthDate} makes him ${age} on July 1 of ${line.season}, when he played professionally (possible: ${AGE_LIMITS.min}-${AGE_LIMITS.hardMax})`,
     });
   }

@@ -27,10 +27,19 @@ export interface BreachDetails extends BatchRef {
 /** The summary of a verdict: cells with quarantined lines only, each with its dominant cause. */
 export function breachDetails(batch: BatchRef, v: QualityVerdict): BreachDetails {
   return {
-    ...batch, rows: v.rows, quarantined: v.quarantined, lostResponses: v.lostResponses.map((r) => r.url),
+    ...batch,
+    rows: v.rows,
+    quarantined: v.quarantined,
+    lostResponses: v.lostResponses.map((r) => r.url),
     emptyCells: v.emptyCells.map(describeCell),
-    cells: v.cells.filter((c) => c.quarantined > 0).map((c) => ({
-      cell: describeCell(c), rows: c.rows, quarantined: c.quarantined, dominant: c.causes[0] ? describeCause(c.causes[0]) : null, tripped: c.tripped,
-    })),
+    cells: v.cells
+      .filter((c) => c.quarantined > 0)
+      .map((c) => ({
+        cell: describeCell(c),
+        rows: c.rows,
+        quarantined: c.quarantined,
+        dominant: c.causes[0] ? describeCause(c.causes[0]) : null,
+        tripped: c.tripped,
+      })),
   };
 }

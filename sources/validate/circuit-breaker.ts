@@ -31,7 +31,12 @@ export interface BreakerThresholds {
  * fixed handful of broken lines per season, 0.1% of a full-scale season but up to 6% of one at the tests' scale 0.02.
  * A systematic fault quarantines most of a cell. The limits sit well clear of both.
  */
-export const DEFAULT_BREAKER_THRESHOLDS: BreakerThresholds = { cellMinRows: 30, cellMaxShare: 0.2, batchMinRows: 100, batchMaxShare: 0.1 };
+export const DEFAULT_BREAKER_THRESHOLDS: BreakerThresholds = {
+  cellMinRows: 30,
+  cellMaxShare: 0.2,
+  batchMinRows: 100,
+  batchMaxShare: 0.1,
+};
 
 export interface CellKey {
   season: number;
@@ -97,7 +102,15 @@ export function tallyOutcomes(outcomes: Iterable<LineOutcome>): CellTally[] {
     const key = cellKey(o);
     let cell = cells.get(key);
     if (!cell) {
-      cell = { season: o.season, sportId: o.sportId, group: o.group, rows: 0, quarantined: 0, causes: [], byCause: new Map() };
+      cell = {
+        season: o.season,
+        sportId: o.sportId,
+        group: o.group,
+        rows: 0,
+        quarantined: 0,
+        causes: [],
+        byCause: new Map(),
+      };
       cells.set(key, cell);
     }
     cell.rows += 1;
@@ -117,10 +130,12 @@ export function tallyOutcomes(outcomes: Iterable<LineOutcome>): CellTally[] {
 /** Whether the thresholds are usable: shares in [0, 1], row minimums non-negative integers. Throws naming the bad one. */
 export function assertThresholds(t: BreakerThresholds): void {
   for (const k of ['cellMaxShare', 'batchMaxShare'] as const) {
-    if (!(t[k] >= 0 && t[k] <= 1)) throw new RangeError(`breaker threshold ${k} must be a share from 0 to 1, got ${t[k]}`);
+    if (!(t[k] >= 0 && t[k] <= 1))
+      throw new RangeError(`breaker threshold ${k} must be a share from 0 to 1, got ${t[k]}`);
   }
   for (const k of ['cellMinRows', 'batchMinRows'] as const) {
-    if (!Number.isInteger(t[k]) || t[k] < 0) throw new RangeError(`breaker threshold ${k} must be a non-negative integer, got ${t[k]}`);
+    if (!Number.isInteger(t[k]) || t[k] < 0)
+      throw new RangeError(`breaker threshold ${k} must be a non-negative integer, got ${t[k]}`);
   }
 }
 
@@ -135,8 +150,10 @@ const GROUPS: readonly StatGroup[] = ['hitting', 'pitching'];
 export function expectedCells(season: number, cells: readonly CellKey[]): CellKey[] {
   const out: CellKey[] = GROUPS.map((group) => ({ season, sportId: SPORT_IDS.MLB, group }));
   const minors = new Set<number>();
-  for (const c of cells) if (c.season === season && c.sportId !== null && c.sportId !== SPORT_IDS.MLB) minors.add(c.sportId);
-  for (const sportId of [...minors].sort((a, b) => a - b)) for (const group of GROUPS) out.push({ season, sportId, group });
+  for (const c of cells)
+    if (c.season === season && c.sportId !== null && c.sportId !== SPORT_IDS.MLB) minors.add(c.sportId);
+  for (const sportId of [...minors].sort((a, b) => a - b))
+    for (const group of GROUPS) out.push({ season, sportId, group });
   return out;
 }
 
@@ -149,7 +166,13 @@ export function judgeQuality(
 ): QualityVerdict {
   assertThresholds(thresholds);
   const present = new Set(cells.filter((c) => c.rows > 0).map(cellKey));
-  const emptyCells = [...new Map(expected.filter((c) => !present.has(cellKey(c))).map((c) => [cellKey(c), { season: c.season, sportId: c.sportId, group: c.group }])).values()];
+  const emptyCells = [
+    ...new Map(
+      expected
+        .filter((c) => !present.has(cellKey(c)))
+        .map((c) => [cellKey(c), { season: c.season, sportId: c.sportId, group: c.group }]),
+    ).values(),
+  ];
   let rows = 0;
   let quarantined = 0;
   const judged: CellVerdict[] = cells.map((c) => {
@@ -158,12 +181,24 @@ export function judgeQuality(
     const share = c.rows === 0 ? 0 : c.quarantined / c.rows;
     return { ...c, share, tripped: c.rows >= thresholds.cellMinRows && share > thresholds.cellMaxShare };
   });
-  judged.sort((a, b) => Number(b.tripped) - Number(a.tripped) || b.quarantined - a.quarantined || cellKey(a).localeCompare(cellKey(b)));
+  judged.sort(
+    (a, b) =>
+      Number(b.tripped) - Number(a.tripped) || b.quarantined - a.quarantined || cellKey(a).localeCompare(cellKey(b)),
+  );
   const share = rows === 0 ? 0 : quarantined / rows;
   const batchTripped = rows >= thresholds.batchMinRows && share > thresholds.batchMaxShare;
   const breached = batchTripped || judged.some((c) => c.tripped) || lostResponses.length > 0 || emptyCells.length > 0;
   const verdict: QualityVerdict = {
-    breached, rows, quarantined, share, batchTripped, lostResponses: [...lostResponses], emptyCells, cells: judged, thresholds, message: null,
+    breached,
+    rows,
+    quarantined,
+    share,
+    batchTripped,
+    lostResponses: [...lostResponses],
+    emptyCells,
+    cells: judged,
+    thresholds,
+    message: null,
   };
   return breached ? { ...verdict, message: breachMessage(verdict) } : verdict;
 }
@@ -181,7 +216,9 @@ export function describeCell(c: CellKey): string {
 export function describeCellVerdict(c: CellTally): string {
   const share = c.rows === 0 ? 0 : c.quarantined / c.rows;
   const top = c.causes[0];
-  const dominant = top ? `, dominant reason: ${describeCause(top)}${top.count < c.quarantined ? ` (${count(top.count)} rows)` : ''}` : '';
+  const dominant = top
+    ? `, dominant reason: ${describeCause(top)}${top.count < c.quarantined ? ` (${count(top.count)} rows)` : ''}`
+    : '';
   return `${describeCell(c)}: ${count(c.quarantined)} of ${count(c.rows)} rows quarantined (${percent(share)})${dominant}`;
 }
 
@@ -192,7 +229,10 @@ function breachMessage(v: QualityVerdict): string {
   const t = v.thresholds;
   const tripped = v.cells.filter((c) => c.tripped);
   // When only the batch tripped, its worst cells show where the quarantine came from.
-  const shown = (tripped.length > 0 ? tripped : v.cells.filter((c) => c.quarantined > 0)).slice(0, MAX_CELLS_IN_MESSAGE);
+  const shown = (tripped.length > 0 ? tripped : v.cells.filter((c) => c.quarantined > 0)).slice(
+    0,
+    MAX_CELLS_IN_MESSAGE,
+  );
   const rest = (tripped.length > 0 ? tripped.length : 0) - shown.length;
   const parts = shown.map(describeCellVerdict);
   if (rest > 0) parts.push(`and ${rest} more cells`);
@@ -200,8 +240,10 @@ function breachMessage(v: QualityVerdict): string {
   parts.unshift(...v.emptyCells.map((c) => `${describeCell(c)}: no lines at all`));
   if (v.lostResponses.length > 0) {
     const [first] = v.lostResponses;
-    parts.unshift(`${count(v.lostResponses.length)} stats response${v.lostResponses.length === 1 ? '' : 's'} lost after retries, so their lines are missing` +
-      (first ? ` (${first.url}: ${first.reason})` : ''));
+    parts.unshift(
+      `${count(v.lostResponses.length)} stats response${v.lostResponses.length === 1 ? '' : 's'} lost after retries, so their lines are missing` +
+        (first ? ` (${first.url}: ${first.reason})` : ''),
+    );
   }
   const batch = `batch: ${count(v.quarantined)} of ${count(v.rows)} rows quarantined (${percent(v.share)})`;
   const limits = `limits: a cell of >= ${count(t.cellMinRows)} rows over ${percent(t.cellMaxShare)}, the batch over ${percent(t.batchMaxShare)}`;

@@ -9,7 +9,10 @@ describe('assessFreshness', () => {
   it('reports each source with its age and whether it is past its limit, sorted by source', () => {
     const result = assessFreshness({
       now,
-      lastSuccess: new Map([['mlb-stats-api', hoursAgo(30)], ['fangraphs', hoursAgo(2)]]),
+      lastSuccess: new Map([
+        ['mlb-stats-api', hoursAgo(30)],
+        ['fangraphs', hoursAgo(2)],
+      ]),
       maxAgeHours: { 'mlb-stats-api': 26, fangraphs: 24 * 7 },
     });
     expect(result).toEqual([
@@ -19,7 +22,8 @@ describe('assessFreshness', () => {
   });
 
   it('is fresh exactly at the limit and stale just past it', () => {
-    const at = (h: number) => assessFreshness({ now, lastSuccess: new Map([['s', hoursAgo(h)]]), maxAgeHours: { s: 24 } })[0]?.stale;
+    const at = (h: number) =>
+      assessFreshness({ now, lastSuccess: new Map([['s', hoursAgo(h)]]), maxAgeHours: { s: 24 } })[0]?.stale;
     expect(at(24)).toBe(false);
     expect(at(24.01)).toBe(true);
   });
@@ -27,17 +31,28 @@ describe('assessFreshness', () => {
   it('calls a source with a limit and no success (null, missing or invalid) stale, with no age', () => {
     const result = assessFreshness({
       now,
-      lastSuccess: new Map<string, Date | null>([['never', null], ['broken', new Date('nonsense')]]),
+      lastSuccess: new Map<string, Date | null>([
+        ['never', null],
+        ['broken', new Date('nonsense')],
+      ]),
       maxAgeHours: { never: 24, broken: 24, missing: 24 },
     });
     expect(result.map((r) => [r.source, r.lastSuccess, r.ageHours, r.stale])).toEqual([
-      ['broken', null, null, true], ['missing', null, null, true], ['never', null, null, true],
+      ['broken', null, null, true],
+      ['missing', null, null, true],
+      ['never', null, null, true],
     ]);
   });
 
   it('reports a source without a limit but never calls it stale', () => {
     const [r] = assessFreshness({ now, lastSuccess: new Map([['csv-import', hoursAgo(5000)]]), maxAgeHours: {} });
-    expect(r).toEqual({ source: 'csv-import', lastSuccess: hoursAgo(5000), ageHours: 5000, maxAgeHours: null, stale: false });
+    expect(r).toEqual({
+      source: 'csv-import',
+      lastSuccess: hoursAgo(5000),
+      ageHours: 5000,
+      maxAgeHours: null,
+      stale: false,
+    });
   });
 
   it('treats a success stamped in the future (clock skew) as age 0', () => {
@@ -47,8 +62,12 @@ describe('assessFreshness', () => {
   });
 
   it('refuses an invalid clock or limit with a precise message', () => {
-    expect(() => assessFreshness({ now: new Date('x'), lastSuccess: new Map(), maxAgeHours: {} })).toThrow('now is an invalid Date');
-    expect(() => assessFreshness({ now, lastSuccess: new Map(), maxAgeHours: { s: 0 } })).toThrow('maxAgeHours of s must be a positive number of hours, got 0');
+    expect(() => assessFreshness({ now: new Date('x'), lastSuccess: new Map(), maxAgeHours: {} })).toThrow(
+      'now is an invalid Date',
+    );
+    expect(() => assessFreshness({ now, lastSuccess: new Map(), maxAgeHours: { s: 0 } })).toThrow(
+      'maxAgeHours of s must be a positive number of hours, got 0',
+    );
     expect(() => assessFreshness({ now, lastSuccess: new Map(), maxAgeHours: { s: Number.NaN } })).toThrow('got NaN');
   });
 });

@@ -29,7 +29,9 @@ export function assessFreshness({ now, lastSuccess, maxAgeHours }: FreshnessInpu
   if (Number.isNaN(now.getTime())) throw new RangeError('assessFreshness: now is an invalid Date');
   for (const [source, hours] of Object.entries(maxAgeHours)) {
     if (!(typeof hours === 'number' && hours > 0 && Number.isFinite(hours))) {
-      throw new RangeError(`assessFreshness: maxAgeHours of ${source} must be a positive number of hours, got ${String(hours)}`);
+      throw new RangeError(
+        `assessFreshness: maxAgeHours of ${source} must be a positive number of hours, got ${String(hours)}`,
+      );
     }
   }
   const sources = [...new Set([...lastSuccess.keys(), ...Object.keys(maxAgeHours)])].sort();

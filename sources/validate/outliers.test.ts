@@ -30,7 +30,9 @@ describe('outliers within a level', () => {
     const planted = hitter(1, { pa: 450, k: 0.78 });
     const r = validate([...level, planted]);
     expect(r.rejects.map((x) => [x.raw, x.rule])).toEqual([[planted, 'outlier_extreme']]);
-    expect(r.rejects[0]?.reason).toMatch(/^player 1 \(Test Player 1\), season 2015, AA hitting: K% 78\.0% is \d+\.\d robust SDs above the level median \d+\.\d% \(MAD \d+\.\d%, 41 qualified\), beyond 8/);
+    expect(r.rejects[0]?.reason).toMatch(
+      /^player 1 \(Test Player 1\), season 2015, AA hitting: K% 78\.0% is \d+\.\d robust SDs above the level median \d+\.\d% \(MAD \d+\.\d%, 41 qualified\), beyond 8/,
+    );
     expect(r.accepted).toHaveLength(40);
   });
 
@@ -48,7 +50,10 @@ describe('outliers within a level', () => {
     const wild = pitcher(1, { bf: 400, bb: 0.5, k: 0.1 });
     const homers = pitcher(2, { bf: 400, hr: 0.2 });
     const r = validate([...pitchers, wild, homers]);
-    expect(r.rejects.map((x) => [x.raw.playerId, x.rule])).toEqual([[1, 'outlier_extreme'], [2, 'outlier_extreme']]);
+    expect(r.rejects.map((x) => [x.raw.playerId, x.rule])).toEqual([
+      [1, 'outlier_extreme'],
+      [2, 'outlier_extreme'],
+    ]);
     expect(r.rejects[0]?.reason).toContain('BB% 50.0%');
     expect(r.rejects[1]?.reason).toContain('HR% 20.0%');
   });
@@ -85,6 +90,8 @@ describe('outliers within a level', () => {
     const scores = scoreOutliers([...clones, odd]);
     for (const list of scores.values()) for (const s of list) expect(Number.isFinite(s.z)).toBe(true);
     expect(validate([...clones, odd]).rejects).toEqual([]);
-    expect(validate([...clones, hitter(2, { pa: 450, k: 0.75 })]).rejects.map((x) => x.rule)).toEqual(['outlier_extreme']);
+    expect(validate([...clones, hitter(2, { pa: 450, k: 0.75 })]).rejects.map((x) => x.rule)).toEqual([
+      'outlier_extreme',
+    ]);
   });
 });

@@ -44,7 +44,11 @@ interface Metric<T> {
 const HITTING: Metric<HittingCounts>[] = [
   { name: 'K%', value: (s) => s.strikeOuts / s.plateAppearances, trials: (s) => s.plateAppearances, floor: 0.02 },
   { name: 'BB%', value: (s) => s.baseOnBalls / s.plateAppearances, trials: (s) => s.plateAppearances, floor: 0.012 },
-  { name: 'ISO', value: (s) => (s.atBats > 0 ? (s.doubles + 2 * s.triples + 3 * s.homeRuns) / s.atBats : null), floor: 0.02 },
+  {
+    name: 'ISO',
+    value: (s) => (s.atBats > 0 ? (s.doubles + 2 * s.triples + 3 * s.homeRuns) / s.atBats : null),
+    floor: 0.02,
+  },
 ];
 
 const PITCHING: Metric<PitchingCounts>[] = [
@@ -94,9 +98,16 @@ function spreadFor<T>(m: Metric<T>, stats: T, center: number, levelMad: number):
   return Math.max(levelMad, m.floor, noise);
 }
 
-function scoreGroup<T>(lines: readonly SeasonLine[], stats: (l: SeasonLine) => T, metrics: readonly Metric<T>[], out: Map<SeasonLine, OutlierScore[]>): void {
+function scoreGroup<T>(
+  lines: readonly SeasonLine[],
+  stats: (l: SeasonLine) => T,
+  metrics: readonly Metric<T>[],
+  out: Map<SeasonLine, OutlierScore[]>,
+): void {
   for (const m of metrics) {
-    const valued = lines.map((l) => ({ l, v: m.value(stats(l)) })).filter((x): x is { l: SeasonLine; v: number } => x.v !== null && Number.isFinite(x.v));
+    const valued = lines
+      .map((l) => ({ l, v: m.value(stats(l)) }))
+      .filter((x): x is { l: SeasonLine; v: number } => x.v !== null && Number.isFinite(x.v));
     if (valued.length < OUTLIER.minQualified) continue;
     const sorted = valued.map((x) => x.v).sort((a, b) => a - b);
     const center = median(sorted);

@@ -4,9 +4,32 @@ import { describe, expect, it } from 'vitest';
 import { parseStatSplits } from '../mlb-stats-api/parse.ts';
 import { causeOfParseReason, causeOfRule, describeCause } from './reject-cause.ts';
 
-const hittingStat = { gamesPlayed: 30, plateAppearances: 120, atBats: 105, hits: 30, homeRuns: 3, baseOnBalls: 12, strikeOuts: 25 };
-const pitchingStat = { gamesPlayed: 10, gamesStarted: 2, battersFaced: 90, hits: 20, homeRuns: 2, baseOnBalls: 8, strikeOuts: 22 };
-const split = (stat: unknown, extra: Record<string, unknown> = {}) => ({ season: '2015', player: { id: 7 }, sport: { id: 12 }, team: { id: 3 }, stat, ...extra });
+const hittingStat = {
+  gamesPlayed: 30,
+  plateAppearances: 120,
+  atBats: 105,
+  hits: 30,
+  homeRuns: 3,
+  baseOnBalls: 12,
+  strikeOuts: 25,
+};
+const pitchingStat = {
+  gamesPlayed: 10,
+  gamesStarted: 2,
+  battersFaced: 90,
+  hits: 20,
+  homeRuns: 2,
+  baseOnBalls: 8,
+  strikeOuts: 22,
+};
+const split = (stat: unknown, extra: Record<string, unknown> = {}) => ({
+  season: '2015',
+  player: { id: 7 },
+  sport: { id: 12 },
+  team: { id: 3 },
+  stat,
+  ...extra,
+});
 
 function causes(group: 'hitting' | 'pitching', raws: unknown[]) {
   return parseStatSplits(raws, group).rejects.map((r) => causeOfParseReason(r.reason));
@@ -18,11 +41,15 @@ describe('causeOfParseReason, rarer parser reasons', () => {
   });
 
   it('a season that is missing or not a year is an invalid season value', () => {
-    expect(causes('hitting', [split(hittingStat, { season: 'last year' })])).toEqual([{ field: 'season', rule: 'invalid_value' }]);
+    expect(causes('hitting', [split(hittingStat, { season: 'last year' })])).toEqual([
+      { field: 'season', rule: 'invalid_value' },
+    ]);
   });
 
   it('innings pitched that cannot be read name the field', () => {
-    expect(causes('pitching', [split({ ...pitchingStat, inningsPitched: 'six and a bit' })])).toEqual([{ field: 'stat.inningsPitched', rule: 'invalid_value' }]);
+    expect(causes('pitching', [split({ ...pitchingStat, inningsPitched: 'six and a bit' })])).toEqual([
+      { field: 'stat.inningsPitched', rule: 'invalid_value' },
+    ]);
   });
 
   it('a second, different aggregate row for the same player, season and level conflicts', () => {
@@ -31,7 +58,9 @@ describe('causeOfParseReason, rarer parser reasons', () => {
   });
 
   it('two different rows for the same team without an aggregate conflict', () => {
-    expect(causes('hitting', [split(hittingStat), split({ ...hittingStat, hits: 29 })])).toEqual([{ field: null, rule: 'conflicting_rows' }]);
+    expect(causes('hitting', [split(hittingStat), split({ ...hittingStat, hits: 29 })])).toEqual([
+      { field: null, rule: 'conflicting_rows' },
+    ]);
   });
 });
 

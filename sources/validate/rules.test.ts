@@ -35,7 +35,9 @@ describe('per-line rules', () => {
     expect(run(shortSeason(2019), biosFor([hitter(1)]), 2019).rejects).toEqual([]);
     const r = run(shortSeason(2021), biosFor([hitter(1)]), 2021);
     expect(r.rejects[0]?.rule).toBe('level_not_in_season');
-    expect(r.rejects[0]?.reason).toContain('player 1 (Test Player 1), season 2021, A- hitting: sportId 15 is not a level in 2021');
+    expect(r.rejects[0]?.reason).toContain(
+      'player 1 (Test Player 1), season 2021, A- hitting: sportId 15 is not a level in 2021',
+    );
     expectRejected(hitter(1, {}, {}, 99), 'level_not_in_season', 'sport 99 hitting');
     expectAccepted(hitter(1, {}, {}, 1));
   });
@@ -51,20 +53,48 @@ describe('per-line rules', () => {
 
   it('pa_accounting: PA must cover AB + BB + HBP + SF, and exceed it by no more than bunts can explain', () => {
     const base = hitter(1, { pa: 400 }).stats;
-    expectRejected(hitter(1, { pa: 400 }, { plateAppearances: base.plateAppearances - 2 - 1 }), 'pa_accounting', 'plateAppearances 397 <');
+    expectRejected(
+      hitter(1, { pa: 400 }, { plateAppearances: base.plateAppearances - 2 - 1 }),
+      'pa_accounting',
+      'plateAppearances 397 <',
+    );
     // Residual 20 of 400 = 5%: ordinary. 100 = 25%: flagged. 101 (> max(10, 25%)): rejected.
     expectAccepted(hitter(1, { pa: 400 }, { atBats: base.atBats - 19 }));
     const flagged = expectAccepted(hitter(1, { pa: 400 }, { atBats: base.atBats - 99, hits: 50, strikeOuts: 60 }));
     expect(flagged.flags.map((f) => f.rule)).toEqual(['pa_residual']);
     expect(flagged.flags[0]?.detail).toContain('by 100');
-    expectRejected(hitter(1, { pa: 400 }, { atBats: base.atBats - 100, hits: 50, strikeOuts: 60 }), 'pa_accounting', 'by 101', 'limit 100');
+    expectRejected(
+      hitter(1, { pa: 400 }, { atBats: base.atBats - 100, hits: 50, strikeOuts: 60 }),
+      'pa_accounting',
+      'by 101',
+      'limit 100',
+    );
   });
 
   it('pa_residual: the small-sample allowance is max(3, 5%) before a flag, max(10, 25%) before a reject', () => {
     // A pitcher batting: 55 PA, 7 sacrifice bunts (Jair Jurrjens 2011, recorded fixture) is kept and flagged.
-    const jurrjens: SeasonLine = { ...hitter(1), stats: { ...hitter(1).stats, plateAppearances: 55, atBats: 45, baseOnBalls: 3, intentionalWalks: 0, hitByPitch: 0, sacFlies: 0, hits: 6, doubles: 1, triples: 0, homeRuns: 0, strikeOuts: 15 } };
+    const jurrjens: SeasonLine = {
+      ...hitter(1),
+      stats: {
+        ...hitter(1).stats,
+        plateAppearances: 55,
+        atBats: 45,
+        baseOnBalls: 3,
+        intentionalWalks: 0,
+        hitByPitch: 0,
+        sacFlies: 0,
+        hits: 6,
+        doubles: 1,
+        triples: 0,
+        homeRuns: 0,
+        strikeOuts: 15,
+      },
+    };
     expect(expectAccepted(jurrjens).flags.map((f) => f.rule)).toEqual(['pa_residual']);
-    const threeOfTen: SeasonLine = { ...jurrjens, stats: { ...jurrjens.stats, plateAppearances: 10, atBats: 7, hits: 2, doubles: 0, strikeOuts: 3, baseOnBalls: 0 } };
+    const threeOfTen: SeasonLine = {
+      ...jurrjens,
+      stats: { ...jurrjens.stats, plateAppearances: 10, atBats: 7, hits: 2, doubles: 0, strikeOuts: 3, baseOnBalls: 0 },
+    };
     expect(expectAccepted(threeOfTen).flags).toEqual([]);
   });
 
@@ -86,7 +116,11 @@ describe('per-line rules', () => {
   it('bf_accounting and hr_over_hits (pitchers)', () => {
     const s = pitcher(1).stats;
     const room = s.battersFaced - s.hits - s.baseOnBalls - s.hitByPitch - s.strikeOuts;
-    expectRejected(pitcher(1, {}, { strikeOuts: s.strikeOuts + room + 1 }), 'bf_accounting', `> battersFaced ${s.battersFaced}`);
+    expectRejected(
+      pitcher(1, {}, { strikeOuts: s.strikeOuts + room + 1 }),
+      'bf_accounting',
+      `> battersFaced ${s.battersFaced}`,
+    );
     expectAccepted(pitcher(1, {}, { strikeOuts: s.strikeOuts + room }));
     expectRejected(pitcher(1, {}, { homeRuns: s.hits + 1 }), 'hr_over_hits');
     expectAccepted(pitcher(1, {}, { homeRuns: s.hits }));
@@ -95,7 +129,22 @@ describe('per-line rules', () => {
   it('outs_over_bf: at most three outs per batter faced, and a pickoff-only appearance may record one', () => {
     expectRejected(pitcher(1, {}, { outs: 1201 }), 'outs_over_bf', 'outs 1201 > 3 × battersFaced 400');
     expectAccepted(pitcher(1, {}, { outs: 1200 }));
-    const pickoff = pitcher(1, {}, { battersFaced: 0, hits: 0, homeRuns: 0, baseOnBalls: 0, hitByPitch: 0, strikeOuts: 0, earnedRuns: 0, outs: 1, games: 1, gamesStarted: 0 });
+    const pickoff = pitcher(
+      1,
+      {},
+      {
+        battersFaced: 0,
+        hits: 0,
+        homeRuns: 0,
+        baseOnBalls: 0,
+        hitByPitch: 0,
+        strikeOuts: 0,
+        earnedRuns: 0,
+        outs: 1,
+        games: 1,
+        gamesStarted: 0,
+      },
+    );
     expectAccepted(pickoff);
   });
 
@@ -121,7 +170,16 @@ describe('per-line rules', () => {
 
   it('a line without a bio is kept and flagged no_bio; a bio without a birth date is flagged no_birth_date', () => {
     const none = expectAccepted(hitter(8), new Map());
-    expect(none.flags).toEqual([{ playerId: 8, season: SEASON, sportId: 12, group: 'hitting', rule: 'no_bio', detail: 'player 8, season 2015, AA hitting: no bio for this player: age not checked' }]);
+    expect(none.flags).toEqual([
+      {
+        playerId: 8,
+        season: SEASON,
+        sportId: 12,
+        group: 'hitting',
+        rule: 'no_bio',
+        detail: 'player 8, season 2015, AA hitting: no bio for this player: age not checked',
+      },
+    ]);
     const undated = expectAccepted(hitter(8), new Map([[8, bio(8, null)]]));
     expect(undated.flags.map((f) => f.rule)).toEqual(['no_birth_date']);
   });

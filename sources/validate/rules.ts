@@ -3,7 +3,15 @@
  * the player's age is possible. Each finding carries a rule id and a reason naming the player, season, level and the
  * values involved. Pure; season-lines.ts runs these and the level-wide outlier check (outliers.ts).
  */
-import { levelOfSport, minorSportIds, SPORT_IDS, type HittingCounts, type PitchingCounts, type PlayerBio, type SeasonLine } from '../../lib/domain.ts';
+import {
+  levelOfSport,
+  minorSportIds,
+  SPORT_IDS,
+  type HittingCounts,
+  type PitchingCounts,
+  type PlayerBio,
+  type SeasonLine,
+} from '../../lib/domain.ts';
 
 export interface Finding {
   rule: string;
@@ -67,18 +75,44 @@ function hittingFindings(s: HittingCounts): Finding[] {
   const flagLimit = Math.max(PA_RESIDUAL.flagMin, PA_RESIDUAL.flagShare * s.plateAppearances);
   if (residual < 0) out.push(reject('pa_accounting', `plateAppearances ${s.plateAppearances} < ${parts}`));
   else if (residual > flagLimit) {
-    out.push(reject('pa_accounting', `plateAppearances ${s.plateAppearances} exceed ${parts} by ${residual}, more than sacrifice bunts can explain (limit ${Math.floor(flagLimit)})`));
+    out.push(
+      reject(
+        'pa_accounting',
+        `plateAppearances ${s.plateAppearances} exceed ${parts} by ${residual}, more than sacrifice bunts can explain (limit ${Math.floor(flagLimit)})`,
+      ),
+    );
   } else if (residual > okLimit) {
-    out.push(flag('pa_residual', `plateAppearances ${s.plateAppearances} exceed ${parts} by ${residual} (sacrifice bunts?; ordinary up to ${Math.floor(okLimit)})`));
+    out.push(
+      flag(
+        'pa_residual',
+        `plateAppearances ${s.plateAppearances} exceed ${parts} by ${residual} (sacrifice bunts?; ordinary up to ${Math.floor(okLimit)})`,
+      ),
+    );
   }
   if (s.hits > s.atBats) out.push(reject('hits_over_ab', `hits ${s.hits} > atBats ${s.atBats}`));
   else if (s.hits + s.strikeOuts > s.atBats) {
-    out.push(reject('ab_accounting', `hits ${s.hits} + strikeOuts ${s.strikeOuts} = ${s.hits + s.strikeOuts} > atBats ${s.atBats}`));
+    out.push(
+      reject(
+        'ab_accounting',
+        `hits ${s.hits} + strikeOuts ${s.strikeOuts} = ${s.hits + s.strikeOuts} > atBats ${s.atBats}`,
+      ),
+    );
   }
   const xbh = s.doubles + s.triples + s.homeRuns;
-  if (xbh > s.hits) out.push(reject('xbh_over_hits', `doubles ${s.doubles} + triples ${s.triples} + homeRuns ${s.homeRuns} = ${xbh} > hits ${s.hits}`));
+  if (xbh > s.hits)
+    out.push(
+      reject(
+        'xbh_over_hits',
+        `doubles ${s.doubles} + triples ${s.triples} + homeRuns ${s.homeRuns} = ${xbh} > hits ${s.hits}`,
+      ),
+    );
   if (s.intentionalWalks > s.baseOnBalls) {
-    out.push(reject('ibb_over_bb', `intentionalWalks ${s.intentionalWalks} > baseOnBalls ${s.baseOnBalls} (which include them)`));
+    out.push(
+      reject(
+        'ibb_over_bb',
+        `intentionalWalks ${s.intentionalWalks} > baseOnBalls ${s.baseOnBalls} (which include them)`,
+      ),
+    );
   }
   return out;
 }
@@ -87,7 +121,12 @@ function pitchingFindings(s: PitchingCounts): Finding[] {
   const out: Finding[] = [];
   const ended = s.hits + s.baseOnBalls + s.hitByPitch + s.strikeOuts;
   if (ended > s.battersFaced) {
-    out.push(reject('bf_accounting', `hits ${s.hits} + baseOnBalls ${s.baseOnBalls} + hitByPitch ${s.hitByPitch} + strikeOuts ${s.strikeOuts} = ${ended} > battersFaced ${s.battersFaced}`));
+    out.push(
+      reject(
+        'bf_accounting',
+        `hits ${s.hits} + baseOnBalls ${s.baseOnBalls} + hitByPitch ${s.hitByPitch} + strikeOuts ${s.strikeOuts} = ${ended} > battersFaced ${s.battersFaced}`,
+      ),
+    );
   }
   if (s.homeRuns > s.hits) out.push(reject('hr_over_hits', `homeRuns ${s.homeRuns} > hits ${s.hits}`));
   // A batter can make at most three outs (a triple play); a reliever who only picks a runner off faces nobody, hence max(BF, 1).
@@ -95,18 +134,25 @@ function pitchingFindings(s: PitchingCounts): Finding[] {
     out.push(reject('outs_over_bf', `outs ${s.outs} > 3 × battersFaced ${s.battersFaced}`));
   }
   // games 0 is how the parser records a missing games count, so only a known games count is compared.
-  if (s.games > 0 && s.gamesStarted > s.games) out.push(reject('gs_over_games', `gamesStarted ${s.gamesStarted} > games ${s.games}`));
+  if (s.games > 0 && s.gamesStarted > s.games)
+    out.push(reject('gs_over_games', `gamesStarted ${s.gamesStarted} > games ${s.games}`));
   return out;
 }
 
 function ageFindings(line: SeasonLine, bio: PlayerBio | undefined): Finding[] {
   if (!bio) return [flag('no_bio', 'no bio for this player: age not checked')];
   const age = bio.birthDate === null ? null : ageOnJuly1(bio.birthDate, line.season);
-  if (age === null) return [flag('no_birth_date', `birth date ${JSON.stringify(bio.birthDate)} unknown or invalid: age not checked`)];
+  if (age === null)
+    return [flag('no_birth_date', `birth date ${JSON.stringify(bio.birthDate)} unknown or invalid: age not checked`)];
   const detail = `age ${age} on July 1 (born ${bio.birthDate})`;
   // The loader has already made such a birth date unknown (screenBirthDates); here it is only reported, never a reject.
   if (age < AGE_LIMITS.min || age > AGE_LIMITS.hardMax) {
-    return [flag('implausible_birth_date', `${detail} is outside ${AGE_LIMITS.min}-${AGE_LIMITS.hardMax}: the birth date is wrong, the line is kept`)];
+    return [
+      flag(
+        'implausible_birth_date',
+        `${detail} is outside ${AGE_LIMITS.min}-${AGE_LIMITS.hardMax}: the birth date is wrong, the line is kept`,
+      ),
+    ];
   }
   if (age > AGE_LIMITS.max) return [flag('age_unusual', `${detail} is above ${AGE_LIMITS.max}`)];
   return [];
@@ -115,10 +161,16 @@ function ageFindings(line: SeasonLine, bio: PlayerBio | undefined): Finding[] {
 /** Every finding of one line; the season is the one being loaded, which each line must belong to. */
 export function checkLine(line: SeasonLine, season: number, bio: PlayerBio | undefined): Finding[] {
   const out: Finding[] = [];
-  if (line.season !== season) out.push(reject('season_mismatch', `line is for season ${line.season}, batch is season ${season}`));
+  if (line.season !== season)
+    out.push(reject('season_mismatch', `line is for season ${line.season}, batch is season ${season}`));
   const levels = [SPORT_IDS.MLB, ...minorSportIds(line.season)];
   if (!levels.includes(line.sportId)) {
-    out.push(reject('level_not_in_season', `sportId ${line.sportId} is not a level in ${line.season} (levels: ${levels.join(', ')})`));
+    out.push(
+      reject(
+        'level_not_in_season',
+        `sportId ${line.sportId} is not a level in ${line.season} (levels: ${levels.join(', ')})`,
+      ),
+    );
   }
   const invalid = invalidCounts(line.stats);
   if (invalid.length > 0) {

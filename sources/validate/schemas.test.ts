@@ -7,12 +7,31 @@ import { createSampleApi } from '../sample/api.ts';
 import { generateUniverse } from '../sample/universe.ts';
 import { checkShape, formatPath, MAX_ISSUES_IN_REASON } from './schemas.ts';
 
-const hittingStat = { plateAppearances: 10, atBats: 9, hits: 3, homeRuns: 1, baseOnBalls: 1, strikeOuts: 2, avg: '.333' };
-const split = (over: Record<string, unknown> = {}) => ({ season: '2015', stat: hittingStat, player: { id: 5, fullName: 'A B' }, sport: { id: 12 }, ...over });
-const statsBody = (splits: unknown[]) => ({ copyright: 'c', stats: [{ type: { displayName: 'season' }, group: { displayName: 'hitting' }, splits }] });
+const hittingStat = {
+  plateAppearances: 10,
+  atBats: 9,
+  hits: 3,
+  homeRuns: 1,
+  baseOnBalls: 1,
+  strikeOuts: 2,
+  avg: '.333',
+};
+const split = (over: Record<string, unknown> = {}) => ({
+  season: '2015',
+  stat: hittingStat,
+  player: { id: 5, fullName: 'A B' },
+  sport: { id: 12 },
+  ...over,
+});
+const statsBody = (splits: unknown[]) => ({
+  copyright: 'c',
+  stats: [{ type: { displayName: 'season' }, group: { displayName: 'hitting' }, splits }],
+});
 
 describe.skipIf(!fixturesAvailable)('checkShape on the real recorded responses', () => {
-  const files = fixturesAvailable ? readdirSync(FIXTURES_DIR).filter((f) => f.startsWith('GET_') && f.endsWith('.json')) : [];
+  const files = fixturesAvailable
+    ? readdirSync(FIXTURES_DIR).filter((f) => f.startsWith('GET_') && f.endsWith('.json'))
+    : [];
 
   it.each(files)('%s passes as the response kind it is', (file) => {
     const body = readFixture(file) as Record<string, unknown>;
@@ -40,7 +59,14 @@ describe('checkShape on the sample server responses', () => {
 
   it.each(seasons)('season %i: /stats (both groups), /teams, /draft and /sports/{id}/players pass', (season) => {
     for (const group of ['hitting', 'pitching']) {
-      expect(checkShape('stats', get(`/api/v1/stats?stats=season&group=${group}&season=${season}&sportIds=${sports}&playerPool=All&limit=100000`))).toBeNull();
+      expect(
+        checkShape(
+          'stats',
+          get(
+            `/api/v1/stats?stats=season&group=${group}&season=${season}&sportIds=${sports}&playerPool=All&limit=100000`,
+          ),
+        ),
+      ).toBeNull();
     }
     expect(checkShape('teams', get(`/api/v1/teams?sportIds=${sports}&season=${season}`))).toBeNull();
     expect(checkShape('draft', get(`/api/v1/draft/${season}`))).toBeNull();
@@ -49,7 +75,9 @@ describe('checkShape on the sample server responses', () => {
 
   it('includes the shape-drift season, whose splits say person and carry a numeric season', () => {
     expect(shapeDriftSeason).toBe(2015);
-    const body = get(`/api/v1/stats?stats=season&group=hitting&season=2015&sportIds=12&playerPool=All&limit=3`) as { stats: { splits: Record<string, unknown>[] }[] };
+    const body = get(`/api/v1/stats?stats=season&group=hitting&season=2015&sportIds=12&playerPool=All&limit=3`) as {
+      stats: { splits: Record<string, unknown>[] }[];
+    };
     const first = body.stats[0]?.splits[0];
     expect(first && 'person' in first && typeof first.season === 'number').toBe(true);
     expect(checkShape('hittingSplit', first)).toBeNull();
@@ -65,12 +93,15 @@ describe('checkShape on the sample server responses', () => {
 describe('checkShape on drifted shapes', () => {
   it('names the path of a stat that is not an object', () => {
     expect(checkShape('stats', statsBody([split(), split({ stat: 'oops' })]))).toBe(
-      'stats shape: stats[0].splits[1].stat: Invalid input: expected object, received string, got "oops"');
+      'stats shape: stats[0].splits[1].stat: Invalid input: expected object, received string, got "oops"',
+    );
   });
 
   it('names the path of a non-numeric count', () => {
     const reason = checkShape('stats', statsBody([split({ stat: { ...hittingStat, strikeOuts: 'many' } })]));
-    expect(reason).toBe('stats shape: stats[0].splits[0].stat.strikeOuts: expected a count (number or numeric string), got "many"');
+    expect(reason).toBe(
+      'stats shape: stats[0].splits[0].stat.strikeOuts: expected a count (number or numeric string), got "many"',
+    );
     expect(checkShape('split', split({ stat: { ...hittingStat, strikeOuts: 'many' } }))).toContain('stat.strikeOuts');
   });
 
@@ -82,15 +113,28 @@ describe('checkShape on drifted shapes', () => {
   it('requires the core counts of the group, and outs or inningsPitched of a pitcher', () => {
     const { strikeOuts: _drop, ...renamed } = hittingStat;
     expect(checkShape('hittingSplit', split({ stat: { ...renamed, strikeouts: 2 } }))).toBe(
-      'hittingSplit shape: stat.strikeOuts: expected a count (number or numeric string), missing');
+      'hittingSplit shape: stat.strikeOuts: expected a count (number or numeric string), missing',
+    );
     const pitching = { battersFaced: 10, hits: 2, homeRuns: 0, baseOnBalls: 1, strikeOuts: 3 };
     expect(checkShape('pitchingSplit', split({ stat: { ...pitching, inningsPitched: '2.1' } }))).toBeNull();
-    expect(checkShape('pitchingSplit', split({ stat: { ...pitching, inningsPitched: '2.5' } }))).toContain('stat.inningsPitched');
-    expect(checkShape('pitchingSplit', split({ stat: pitching }))).toContain('stat.outs: expected outs or inningsPitched');
+    expect(checkShape('pitchingSplit', split({ stat: { ...pitching, inningsPitched: '2.5' } }))).toContain(
+      'stat.inningsPitched',
+    );
+    expect(checkShape('pitchingSplit', split({ stat: pitching }))).toContain(
+      'stat.outs: expected outs or inningsPitched',
+    );
   });
 
   it('skips containers the parser never reads (fielding, advanced)', () => {
-    const body = { stats: [{ type: { displayName: 'seasonAdvanced' }, group: { displayName: 'hitting' }, splits: [{ stat: { iso: '.210' } }] }] };
+    const body = {
+      stats: [
+        {
+          type: { displayName: 'seasonAdvanced' },
+          group: { displayName: 'hitting' },
+          splits: [{ stat: { iso: '.210' } }],
+        },
+      ],
+    };
     expect(checkShape('stats', body)).toBeNull();
   });
 
@@ -108,7 +152,9 @@ describe('checkShape on drifted shapes', () => {
     expect(checkShape('team', { id: 1, name: 'T', sport: { id: 11 }, parentOrgId: 120 })).toBeNull();
     expect(checkShape('teams', { teams: [{ id: 1, name: 'T' }] })).toContain('teams[0].sport');
     expect(checkShape('draftPick', { pickNumber: 3, pickRound: '1', isPass: true })).toBeNull();
-    expect(checkShape('draft', { drafts: { rounds: [{ picks: [{ pickNumber: 'first' }] }] } })).toContain('drafts.rounds[0].picks[0].pickNumber');
+    expect(checkShape('draft', { drafts: { rounds: [{ picks: [{ pickNumber: 'first' }] }] } })).toContain(
+      'drafts.rounds[0].picks[0].pickNumber',
+    );
     expect(checkShape('people', { people: 'none' })).toContain('people: Invalid input');
     expect(checkShape('stats', null)).toContain('(root)');
   });

@@ -20,7 +20,9 @@ const ID = 'expected an id (integer or digit string)';
 const id = z.union([z.number().int({ error: ID }), z.string().regex(/^\d+$/, { error: ID })], { error: ID });
 /** "2015" in most seasons, 2015 in the drifted one. */
 const SEASON = 'expected a season (YYYY, number or string)';
-const season = z.union([z.number().int({ error: SEASON }), z.string().regex(/^\d{4}$/, { error: SEASON })], { error: SEASON });
+const season = z.union([z.number().int({ error: SEASON }), z.string().regex(/^\d{4}$/, { error: SEASON })], {
+  error: SEASON,
+});
 /** "166.2": whole innings, then outs (0-2) after the point; a plain number is accepted too. */
 const INNINGS = 'expected innings ("166.2" or a number)';
 const innings = z.union([z.number(), z.string().regex(/^\d+(\.[0-2])?$/, { error: INNINGS })], { error: INNINGS });
@@ -31,30 +33,55 @@ const abbreviated = z.looseObject({ abbreviation: z.string().nullish() }).nullis
 
 /** Every count the hitting and pitching parsers read, each optional: the group-agnostic split's `stat`. */
 const anyStat = z.looseObject({
-  gamesPlayed: optCount, plateAppearances: optCount, atBats: optCount, hits: optCount, doubles: optCount,
-  triples: optCount, homeRuns: optCount, baseOnBalls: optCount, intentionalWalks: optCount, hitByPitch: optCount,
-  strikeOuts: optCount, stolenBases: optCount, caughtStealing: optCount, sacFlies: optCount, gamesPitched: optCount,
-  gamesStarted: optCount, outs: optCount, battersFaced: optCount, hitBatsmen: optCount, earnedRuns: optCount,
+  gamesPlayed: optCount,
+  plateAppearances: optCount,
+  atBats: optCount,
+  hits: optCount,
+  doubles: optCount,
+  triples: optCount,
+  homeRuns: optCount,
+  baseOnBalls: optCount,
+  intentionalWalks: optCount,
+  hitByPitch: optCount,
+  strikeOuts: optCount,
+  stolenBases: optCount,
+  caughtStealing: optCount,
+  sacFlies: optCount,
+  gamesPitched: optCount,
+  gamesStarted: optCount,
+  outs: optCount,
+  battersFaced: optCount,
+  hitBatsmen: optCount,
+  earnedRuns: optCount,
   inningsPitched: innings.nullish(),
 });
 
 // The counts the parsers cannot do without: the API always sends them, so their absence means the shape changed.
 const hittingStat = anyStat.extend({
-  plateAppearances: count, atBats: count, hits: count, homeRuns: count, baseOnBalls: count, strikeOuts: count,
+  plateAppearances: count,
+  atBats: count,
+  hits: count,
+  homeRuns: count,
+  baseOnBalls: count,
+  strikeOuts: count,
 });
 const pitchingStat = anyStat
   .extend({ battersFaced: count, hits: count, homeRuns: count, baseOnBalls: count, strikeOuts: count })
-  .refine((s) => s.outs != null || s.inningsPitched != null, { error: 'expected outs or inningsPitched', path: ['outs'] });
+  .refine((s) => s.outs != null || s.inningsPitched != null, {
+    error: 'expected outs or inningsPitched',
+    path: ['outs'],
+  });
 
-const splitOf = <S extends z.ZodType>(stat: S) => z.looseObject({
-  season: season.optional(),
-  stat,
-  player: ref.optional(),
-  person: ref.optional(),
-  team: ref.nullish(),
-  sport: ref.optional(),
-  numTeams: z.number().int().nullish(),
-});
+const splitOf = <S extends z.ZodType>(stat: S) =>
+  z.looseObject({
+    season: season.optional(),
+    stat,
+    player: ref.optional(),
+    person: ref.optional(),
+    team: ref.nullish(),
+    sport: ref.optional(),
+    numTeams: z.number().int().nullish(),
+  });
 
 export const statSplitSchema = splitOf(anyStat);
 export const hittingSplitSchema = splitOf(hittingStat);
@@ -73,13 +100,25 @@ export const statsContainerSchema = z
   .superRefine((c, ctx) => {
     if (c.type !== undefined && !READ_TYPES.has(c.type.displayName)) return;
     const g = c.group?.displayName;
-    const schema = g === 'hitting' ? hittingSplitSchema : g === 'pitching' ? pitchingSplitSchema : g === undefined ? statSplitSchema : null;
+    const schema =
+      g === 'hitting'
+        ? hittingSplitSchema
+        : g === 'pitching'
+          ? pitchingSplitSchema
+          : g === undefined
+            ? statSplitSchema
+            : null;
     if (schema === null) return; // fielding and other groups: never parsed
     c.splits.forEach((split, i) => {
       const r = schema.safeParse(split, { reportInput: true });
       if (r.success) return;
       for (const issue of r.error.issues) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: ['splits', i, ...issue.path], input: issue.input });
+        ctx.addIssue({
+          code: 'custom',
+          message: issue.message,
+          path: ['splits', i, ...issue.path],
+          input: issue.input,
+        });
       }
     });
   });

@@ -17,8 +17,18 @@ function randomLine(rng: Rng, ids: number): SeasonLine {
   const sportId = rng.pick([1, 11, 12, 13, 14, 15, 16, 5442, 17]);
   const season = rng.chance(0.9) ? SEASON : 2021;
   const base = rng.chance(0.5)
-    ? hitter(rng.int(1, ids), { pa: rng.int(0, 700), k: rng.next() * 0.6, bb: rng.next() * 0.3, iso: rng.next() * 0.4 }, {}, sportId)
-    : pitcher(rng.int(1, ids), { bf: rng.int(1, 900), k: rng.next() * 0.5, bb: rng.next() * 0.3, hr: rng.next() * 0.08 }, {}, sportId);
+    ? hitter(
+        rng.int(1, ids),
+        { pa: rng.int(0, 700), k: rng.next() * 0.6, bb: rng.next() * 0.3, iso: rng.next() * 0.4 },
+        {},
+        sportId,
+      )
+    : pitcher(
+        rng.int(1, ids),
+        { bf: rng.int(1, 900), k: rng.next() * 0.5, bb: rng.next() * 0.3, hr: rng.next() * 0.08 },
+        {},
+        sportId,
+      );
   const stats: Record<string, number> = { ...base.stats };
   const keys = Object.keys(stats);
   for (let i = rng.int(0, 2); i > 0; i--) {
@@ -32,7 +42,9 @@ function randomBios(rng: Rng, ids: number): Map<number, PlayerBio> {
   const bios = new Map<number, PlayerBio>();
   for (let id = 1; id <= ids; id++) {
     if (rng.chance(0.1)) continue;
-    const birth = rng.chance(0.1) ? null : `${rng.int(1955, 2003)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
+    const birth = rng.chance(0.1)
+      ? null
+      : `${rng.int(1955, 2003)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
     bios.set(id, bio(id, birth));
   }
   return bios;
@@ -46,7 +58,8 @@ describe('validateSeasonLines', () => {
       const lines = Array.from({ length: rng.int(0, 80) }, () => randomLine(rng, ids));
       // Same-object repeats and normal levels, so duplicates and outlier checks take part too.
       if (lines.length > 0 && rng.chance(0.3)) lines.push(rng.pick(lines));
-      if (rng.chance(0.3)) for (const l of normalLevel(rng.chance(0.5) ? 'hitting' : 'pitching', 12, 100, 12, trial)) lines.push(l);
+      if (rng.chance(0.3))
+        for (const l of normalLevel(rng.chance(0.5) ? 'hitting' : 'pitching', 12, 100, 12, trial)) lines.push(l);
       const r = validateSeasonLines({ season: SEASON, lines, bios: randomBios(rng, ids) });
       expect(r.accepted.length + r.rejects.length).toBe(lines.length);
       const count = (list: readonly SeasonLine[]) => {
@@ -81,15 +94,29 @@ describe('validateSeasonLines', () => {
     const other = pitcher(1);
     const r = validateSeasonLines({ season: SEASON, lines: [a, b, other], bios: biosFor([a]) });
     expect(r.accepted).toEqual([other]);
-    expect(r.rejects.map((x) => [x.raw, x.rule])).toEqual([[a, 'conflicting_lines'], [b, 'conflicting_lines']]);
+    expect(r.rejects.map((x) => [x.raw, x.rule])).toEqual([
+      [a, 'conflicting_lines'],
+      [b, 'conflicting_lines'],
+    ]);
   });
 });
 
 describe('validateSeasonLines on clean generated data', () => {
   const universe = generateUniverse({ seed: 3, scale: 0.05 });
-  const bios = new Map<number, PlayerBio>([...universe.people.values()].map((p) => [p.id, {
-    playerId: p.id, fullName: p.fullName, birthDate: p.birthDate, primaryPosition: p.position, batSide: p.bats, pitchHand: p.throws, mlbDebutDate: p.mlbDebutDate,
-  }]));
+  const bios = new Map<number, PlayerBio>(
+    [...universe.people.values()].map((p) => [
+      p.id,
+      {
+        playerId: p.id,
+        fullName: p.fullName,
+        birthDate: p.birthDate,
+        primaryPosition: p.position,
+        batSide: p.bats,
+        pitchHand: p.throws,
+        mlbDebutDate: p.mlbDebutDate,
+      },
+    ]),
+  );
 
   it('rejects under 0.5% of the clean lines of a sample universe and flags under 1%', () => {
     const bySeason = Map.groupBy(universe.lines, (l) => l.season);
@@ -113,22 +140,27 @@ describe('checkShape → parse → validateSeasonLines over sample server respon
   const api = createSampleApi(universe);
   const get = (path: string) => api('GET', new URL(`http://sample${path}`)).body;
 
-  it.each([2014, 2015])('season %i (2015 is the shape-drift season): injected faults stop at the parser, nothing sound is rejected', (season) => {
-    const lines: SeasonLine[] = [];
-    for (const group of ['hitting', 'pitching'] as const) {
-      const body = get(`/api/v1/stats?stats=season&group=${group}&season=${season}&sportIds=1,11,12,13,14,15,16,5442&playerPool=All&limit=100000`);
-      expect(checkShape('stats', body)).toBeNull();
-      const parsed = parseStatSplits(body, group);
-      expect(parsed.rejects.length).toBeGreaterThan(0); // the sample's impossible rows and its row without a player id
-      for (const l of parsed.lines) lines.push(l);
-    }
-    const ids = [...new Set(lines.map((l) => l.playerId))];
-    const bios = new Map(parsePeople(get(`/api/v1/people?personIds=${ids.join(',')}`)).map((b) => [b.playerId, b]));
-    const r = validateSeasonLines({ season, lines, bios });
-    expect(lines.length).toBeGreaterThan(400);
-    expect(r.rejects).toEqual([]);
-    expect(r.flags.filter((f) => f.rule === 'no_bio')).toEqual([]);
-  });
+  it.each([2014, 2015])(
+    'season %i (2015 is the shape-drift season): injected faults stop at the parser, nothing sound is rejected',
+    (season) => {
+      const lines: SeasonLine[] = [];
+      for (const group of ['hitting', 'pitching'] as const) {
+        const body = get(
+          `/api/v1/stats?stats=season&group=${group}&season=${season}&sportIds=1,11,12,13,14,15,16,5442&playerPool=All&limit=100000`,
+        );
+        expect(checkShape('stats', body)).toBeNull();
+        const parsed = parseStatSplits(body, group);
+        expect(parsed.rejects.length).toBeGreaterThan(0); // the sample's impossible rows and its row without a player id
+        for (const l of parsed.lines) lines.push(l);
+      }
+      const ids = [...new Set(lines.map((l) => l.playerId))];
+      const bios = new Map(parsePeople(get(`/api/v1/people?personIds=${ids.join(',')}`)).map((b) => [b.playerId, b]));
+      const r = validateSeasonLines({ season, lines, bios });
+      expect(lines.length).toBeGreaterThan(400);
+      expect(r.rejects).toEqual([]);
+      expect(r.flags.filter((f) => f.rule === 'no_bio')).toEqual([]);
+    },
+  );
 });
 
 describe.skipIf(!fixturesAvailable)('validateSeasonLines on the real recorded lines', () => {

@@ -66,9 +66,20 @@ function duplicateFindings(lines: readonly SeasonLine[]): Map<number, Finding> {
     const identical = texts.every((t) => t === texts[0]);
     copies.forEach((index, n) => {
       if (identical && n === 0) return;
-      out.set(index, identical
-        ? { rule: 'duplicate_line', severity: 'reject', detail: `identical copy ${n + 1} of ${copies.length} of this line` }
-        : { rule: 'conflicting_lines', severity: 'reject', detail: `${copies.length} different lines for the same player, season, level and group` });
+      out.set(
+        index,
+        identical
+          ? {
+              rule: 'duplicate_line',
+              severity: 'reject',
+              detail: `identical copy ${n + 1} of ${copies.length} of this line`,
+            }
+          : {
+              rule: 'conflicting_lines',
+              severity: 'reject',
+              detail: `${copies.length} different lines for the same player, season, level and group`,
+            },
+      );
     });
   }
   return out;
@@ -98,15 +109,34 @@ export function validateSeasonLines({ season, lines, bios }: ValidateSeasonLines
     const outliers = scores.get(line) ?? [];
     const extreme = outliers.filter((s) => Math.abs(s.z) > OUTLIER.rejectZ);
     if (extreme.length > 0 && line.sportId !== SPORT_IDS.MLB) {
-      reject(line, extreme.map((s) => ({ rule: 'outlier_extreme', severity: 'reject', detail: `${describeScore(s)}, beyond ${OUTLIER.rejectZ}` })));
+      reject(
+        line,
+        extreme.map((s) => ({
+          rule: 'outlier_extreme',
+          severity: 'reject',
+          detail: `${describeScore(s)}, beyond ${OUTLIER.rejectZ}`,
+        })),
+      );
       continue;
     }
     for (const s of outliers) {
       const isExtreme = Math.abs(s.z) > OUTLIER.rejectZ;
       // At MLB an extreme line is kept: its counts make the success label, and MLB's own record is the best curated.
-      found.push({ rule: isExtreme ? 'outlier_extreme' : 'outlier', severity: 'flag', detail: `${describeScore(s)}${isExtreme ? ' (kept at MLB)' : ''}` });
+      found.push({
+        rule: isExtreme ? 'outlier_extreme' : 'outlier',
+        severity: 'flag',
+        detail: `${describeScore(s)}${isExtreme ? ' (kept at MLB)' : ''}`,
+      });
     }
-    for (const f of found) flags.push({ playerId: line.playerId, season: line.season, sportId: line.sportId, group: line.group, rule: f.rule, detail: `${where(line)}: ${f.detail}` });
+    for (const f of found)
+      flags.push({
+        playerId: line.playerId,
+        season: line.season,
+        sportId: line.sportId,
+        group: line.group,
+        rule: f.rule,
+        detail: `${where(line)}: ${f.detail}`,
+      });
     accepted.push(line);
   }
   return { accepted, rejects, flags };

@@ -12,13 +12,20 @@ export interface IngestWithDeadlinesInput extends FetchSeasonInput {
   fetchStartToCloseTimeout: string;
 }
 
-export async function ingestWithDeadlines(input: IngestWithDeadlinesInput): Promise<{ fetched: FetchSeasonResult; loaded: LoadResult }> {
+export async function ingestWithDeadlines(
+  input: IngestWithDeadlinesInput,
+): Promise<{ fetched: FetchSeasonResult; loaded: LoadResult }> {
   const { fetchHeartbeatTimeout, fetchStartToCloseTimeout, ...fetchInput } = input;
   const { fetchSeason } = proxyActivities<Activities>({
-    startToCloseTimeout: fetchStartToCloseTimeout, heartbeatTimeout: fetchHeartbeatTimeout,
+    startToCloseTimeout: fetchStartToCloseTimeout,
+    heartbeatTimeout: fetchHeartbeatTimeout,
     retry: { initialInterval: '100 milliseconds', maximumAttempts: 4 },
   });
-  const { loadSeason } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '30 seconds', retry: { maximumAttempts: 3 } });
+  const { loadSeason } = proxyActivities<Activities>({
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { maximumAttempts: 3 },
+  });
   const fetched = await fetchSeason(fetchInput);
   const loaded = await loadSeason({ batchId: fetched.batchId, season: input.season });
   return { fetched, loaded };

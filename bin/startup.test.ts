@@ -53,7 +53,19 @@ describe('the worker process', () => {
       // Temporal core's own metrics and the application's, on the one endpoint (infra/worker-metrics-server.ts).
       expect(body).toMatch(/^temporal_\w+/m);
       expect(body).toMatch(/^# TYPE afwd_activity_duration_seconds histogram$/m);
-      expect(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.text())).toBe('ok\n');
+      // The endpoint is up before the worker polls (it is bound first); /healthz says ok once the worker runs.
+      const health = async () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          async (r) => `${r.status} ${await r.text()}`,
+          () => 'unreachable',
+        );
+      let healthz = await health();
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline && healthz !== '200 ok\n';) {
+        expect(healthz).toBe('503 worker not running\n');
+        await new Promise((r) => setTimeout(r, 200));
+        healthz = await health();
+      }
+      expect(healthz).toBe('200 ok\n');
     } finally {
       worker.kill('SIGTERM');
       await new Promise((r) => worker.once('exit', r));

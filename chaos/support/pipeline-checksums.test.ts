@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/database.ts';
 import { checksumDifferences } from '../../db/checksums.ts';
 import { contentChecksums, contentQuery, TABLE_RULES, type ContentChecksum } from './pipeline-checksums.ts';
+import { STAT_COLUMNS } from '../../db/season-lines.ts';
 
 describe('contentQuery', () => {
   const columns = [
@@ -52,26 +53,17 @@ describe('contentChecksums on a migrated database', () => {
     await db?.drop();
   });
 
-  const STATS = [
-    'games',
-    'hits',
-    'home_runs',
-    'base_on_balls',
-    'hit_by_pitch',
-    'strike_outs',
-    'plate_appearances',
-    'at_bats',
-    'doubles',
-    'triples',
-    'intentional_walks',
-    'stolen_bases',
-    'caught_stealing',
-    'sac_flies',
-    'games_started',
-    'outs',
-    'batters_faced',
-    'earned_runs',
-  ];
+  /** The counting columns of a season line (every column but its key, team and provenance). */
+  const KEY_AND_PROVENANCE = new Set([
+    'season',
+    'player_id',
+    'sport_id',
+    'stat_group',
+    'team_id',
+    'source',
+    'batch_id',
+  ]);
+  const STATS = STAT_COLUMNS.filter((c) => !KEY_AND_PROVENANCE.has(c));
 
   /** One season loaded by batch `batchId` (after `superseded` attempts that a retry replaced), at a given time. */
   async function load(batchOffset: number, superseded: number, loadedAt: string) {

@@ -92,7 +92,9 @@ describe('subscription saga', () => {
     const p = await account();
     // A grace long enough that a loaded machine still records the failure before it ends: the downgrade must come
     // from the saga's timer, not from an event that arrives already past the grace.
-    await send(worker.taskQueue, 8, ...checkoutCompletedEvents(p));
+    // The checkout's events end a second before the failure: a failure in the same second as the event that
+    // cleared the grace does not start one (billing/grace-order.ts: strictly after), which a fast machine hit.
+    await send(worker.taskQueue, 8, ...checkoutCompletedEvents(p, { created: now() - 3 }));
     await until(
       'premium',
       async () => (await roleOf(p.userId!)) === 'premium' && (await emails(p.userId!, 'welcome')).length === 1,

@@ -26,12 +26,18 @@ export interface OpenLoopOptions {
   /** Requests a second, all connections together. */
   rate: number;
   seconds: number;
-  method: 'GET' | 'POST';
-  /** Taken in turn. */
-  paths: readonly string[];
+  /** Taken in turn; each request's own headers are sent after the common ones. */
+  requests: readonly OpenLoopRequest[];
+  /** Sent with every request. */
   headers: Record<string, string>;
   /** A request unanswered this long after it was sent counts as an error (timeout). @default 10000 */
   timeoutMs?: number;
+}
+
+export interface OpenLoopRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
 }
 
 export interface OpenLoopResult {
@@ -41,7 +47,12 @@ export interface OpenLoopResult {
   answeredRate: number;
   answered: number;
   non2xx: number;
+  /** Requests that got no answer: timed out, or their connection closed under them. */
   errors: number;
+  /** Of the errors, those unanswered after `timeoutMs` (their connection is then closed). */
+  timeouts: number;
+  /** Connections closed while the run went on (by the server, or after a timeout); none is reopened. */
+  connectionsLost: number;
   statusCodes: Map<number, number>;
   /** Latency percentiles in ms, from the time each request was due. */
   latency: { p50: number; p90: number; p99: number; max: number };
@@ -94,12 +105,14 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const url = new URL(options.url);
   const port = Number(url.port);
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const headerLines = Object.entries({ host: url.host, ...options.headers })
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join('');
-  const requests = options.paths.map((p) =>
+  const headerLines = (headers: Record<string, string>) =>
+    Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+  const common = headerLines({ host: url.host, ...options.headers });
+  const requests = options.requests.map((r) =>
     Buffer.from(
-      `${options.method} ${p} HTTP/1.1\r\n${headerLines}${options.method === 'POST' ? 'content-length: 0\r\n' : ''}\r\n`,
+      `${r.method} ${r.path} HTTP/1.1\r\n${common}${headerLines(r.headers ?? {})}${r.method === 'POST' ? 'content-length: 0\r\n' : ''}\r\n`,
     ),
   );
   const capacity = Math.ceil(options.rate * options.seconds) + 16;
@@ -112,6 +125,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   let answered = 0;
   let non2xx = 0;
   let errors = 0;
+  let timeouts = 0;
+  let connectionsLost = 0;
   let next = 0;
   const statusCodes = new Map<number, number>();
   const waiting: number[] = [];
@@ -164,6 +179,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     conn.socket.removeAllListeners('error');
     conn.socket.on('error', () => undefined);
     conn.socket.on('close', () => {
+      if (running) connectionsLost += 1;
       if (conn.busy) {
         conn.busy = false;
         if (running) errors += 1;
@@ -195,6 +211,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     for (const conn of conns) {
       if (!conn.busy || now - conn.sentAt < timeoutMs) continue;
       errors += 1;
+      timeouts += 1;
       conn.busy = false;
       conn.socket.destroy();
     }
@@ -249,6 +266,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     answered,
     non2xx,
     errors,
+    timeouts,
+    connectionsLost,
     statusCodes,
     latency: {
       p50: percentile(sorted, 0.5),

@@ -1,12 +1,19 @@
 /**
  * The load generator of bench/api-under-pipeline.ts, alone in a process of its own so its event loop and garbage
  * collections are neither the API's nor the orchestrator's (which polls Temporal and samples memory meanwhile). One
- * autocannon closed loop per route class, all started together, their connections adding up to the total; every
- * answer's latency is kept (all statuses, not only 2xx as autocannon's own histogram does) with when it came, so
- * percentiles are exact, overall and per class, and per 30 s of the window. Takes its plan over IPC, answers the
- * result (advanced serialization) and exits.
+ * open loop per route class (bench/api-open-loop.ts), all started together: each opens its connections first and
+ * holds them for the whole window (keep-alive, taken in turn so none idles into the server's keep-alive timeout), then
+ * sends its requests at a fixed rate, evenly spaced, whatever the server does, counting each latency from when the
+ * request was due (a stall shows in every request it delayed). Percentiles are exact, per class and overall, and per
+ * 30 s of the window. Takes its plan over IPC, answers the result (advanced serialization) and exits.
+ *
+ * Why open loop: a closed loop of 1,000 connections measures capacity, not latency (each connection sends its next
+ * request the moment an answer comes, so the server is saturated by construction and, by Little's law, the mean wait
+ * is connections / throughput); users arrive at a rate, which is what an open loop sends.
  */
-import autocannon from 'autocannon';
+import { writeFileSync } from 'node:fs';
+import { openLoop, type OpenLoopResult } from './api-open-loop.ts';
+import { rotation } from './loadtest-rotation.ts';
 import { summarize, type LatencySummary } from './loadtest-stats.ts';
 
 /** One request of a class's rotation. */
@@ -18,6 +25,8 @@ export interface PlannedRequest {
 export interface ClassPlan {
   name: string;
   connections: number;
+  /** Requests a second this class sends, all its connections together. */
+  rate: number;
   requests: PlannedRequest[];
   /** Bearer tokens taken in turn, one per request (premium users); none: anonymous. */
   tokens: string[];
@@ -35,15 +44,23 @@ export interface GeneratorPlan {
 export interface ClassResult {
   name: string;
   connections: number;
+  offeredRate: number;
+  /** Answers (any status). */
   requests: number;
-  /** Requests written to sockets (answered, timed out or in flight at the end). */
-  sent: number;
   seconds: number;
+  /** Requests with no answer: timed out, or their connection closed under them. */
   errors: number;
   timeouts: number;
+  /** Connections closed during the window (none is reopened: a held connection lost is a failure). */
+  connectionsLost: number;
   non2xx: number;
   statusCodes: Record<string, number>;
   latency: LatencySummary;
+  /** Requests still waiting for a free connection when the window ended (the API fell behind the rate). */
+  backlog: number;
+  /** The generator's own lateness and stalls (ms), to tell them from the API's. */
+  lateness: OpenLoopResult['lateness'];
+  maxTickGapMs: number;
 }
 
 export interface GeneratorResult {
@@ -56,112 +73,71 @@ export interface GeneratorResult {
 
 const WINDOW_S = 30;
 
-/** A growable list of (time, latency) pairs in chunks of typed arrays: no per-answer objects for the GC. */
-class Recorder {
-  private chunks: { t: Float64Array; ms: Float64Array }[] = [];
-  private used = 0;
-  private static readonly SIZE = 1 << 18;
-  count = 0;
-
-  add(t: number, ms: number): void {
-    let chunk = this.chunks.at(-1);
-    if (!chunk || this.used === Recorder.SIZE) {
-      chunk = { t: new Float64Array(Recorder.SIZE), ms: new Float64Array(Recorder.SIZE) };
-      this.chunks.push(chunk);
-      this.used = 0;
-    }
-    chunk.t[this.used] = t;
-    chunk.ms[this.used++] = ms;
-    this.count += 1;
-  }
-
-  latencies(filter?: (t: number) => boolean): Float64Array {
-    const out: number[] = [];
-    if (!filter) {
-      const all = new Float64Array(this.count);
-      let i = 0;
-      for (const [k, c] of this.chunks.entries()) {
-        const n = k === this.chunks.length - 1 ? this.used : Recorder.SIZE;
-        all.set(c.ms.subarray(0, n), i);
-        i += n;
-      }
-      return all;
-    }
-    for (const [k, c] of this.chunks.entries()) {
-      const n = k === this.chunks.length - 1 ? this.used : Recorder.SIZE;
-      for (let i = 0; i < n; i++) if (filter(c.t[i]!)) out.push(c.ms[i]!);
-    }
-    return Float64Array.from(out);
-  }
-}
-
-function address(i: number): string {
-  // 10.x.y.z, a private range, far more addresses than any anonymous limit could notice.
-  return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-}
-
 async function run(plan: GeneratorPlan): Promise<GeneratorResult> {
-  const all = new Recorder();
-  const perClass = plan.classes.map(() => new Recorder());
-  let nextAddress = 0;
-  const start = performance.now();
-  const startEpochMs = performance.timeOrigin + start;
   const results = await Promise.all(
-    plan.classes.map((cls, k) => {
-      let nextRequest = 0;
-      let nextToken = 0;
-      return new Promise<autocannon.Result>((resolve, reject) => {
-        const instance = autocannon(
-          {
-            url: plan.url,
-            connections: cls.connections,
-            duration: plan.seconds,
-            timeout: plan.timeoutSeconds,
-            requests: [
-              {
-                setupRequest: (request) => {
-                  const planned = cls.requests[nextRequest++ % cls.requests.length]!;
-                  const headers: Record<string, string> = {
-                    ...(request.headers as Record<string, string>),
-                    'x-forwarded-for': address(nextAddress++ % plan.clientAddresses),
-                  };
-                  if (cls.tokens.length)
-                    headers.authorization = `Bearer ${cls.tokens[nextToken++ % cls.tokens.length]!}`;
-                  return { ...request, method: planned.method, path: planned.path, headers };
-                },
-              },
-            ],
-          },
-          (error: Error | null, result: autocannon.Result) => (error ? reject(error) : resolve(result)),
-        );
-        instance.on('response', (_client, _status, _bytes, responseTime) => {
-          const t = (performance.now() - start) / 1000;
-          all.add(t, responseTime);
-          perClass[k]!.add(t, responseTime);
-        });
-      });
-    }),
+    plan.classes.map((cls) =>
+      openLoop({
+        url: plan.url,
+        connections: cls.connections,
+        rate: cls.rate,
+        seconds: plan.seconds,
+        requests: rotation(cls, plan.clientAddresses),
+        headers: {},
+        timeoutMs: plan.timeoutSeconds * 1000,
+      }),
+    ),
   );
+  const startEpochMs = Math.min(...results.map((r) => r.startEpochMs));
+  // Every answer on one clock: ms into the window it was due (the classes started within a few ms of each other).
+  const due = results.map((r) => r.samples.dueMs.map((t) => t + (r.startEpochMs - startEpochMs)));
   const windows: GeneratorResult['windows'] = [];
   for (let from = 0; from < plan.seconds; from += WINDOW_S) {
-    const latencies = all.latencies((t) => t >= from && t < from + WINDOW_S);
-    windows.push({ fromS: from, answers: latencies.length, p99: summarize(latencies).p99 });
+    const inWindow: number[] = [];
+    results.forEach((r, k) =>
+      due[k]!.forEach((t, i) => {
+        if (t >= from * 1000 && t < (from + WINDOW_S) * 1000) inWindow.push(r.samples.latencyMs[i]!);
+      }),
+    );
+    windows.push({ fromS: from, answers: inWindow.length, p99: summarize(Float64Array.from(inWindow)).p99 });
+  }
+  // LOADTEST_SAMPLES_FILE: every answer as `class,ms into the window it was due,latency ms`, to find when slow ones came.
+  if (process.env.LOADTEST_SAMPLES_FILE)
+    writeFileSync(
+      process.env.LOADTEST_SAMPLES_FILE,
+      results
+        .flatMap((r, k) =>
+          Array.from(
+            due[k]!,
+            (t, i) => `${plan.classes[k]!.name},${t.toFixed(1)},${r.samples.latencyMs[i]!.toFixed(2)}`,
+          ),
+        )
+        .join('\n'),
+    );
+  const all = new Float64Array(results.reduce((s, r) => s + r.answered, 0));
+  let offset = 0;
+  for (const r of results) {
+    all.set(r.samples.latencyMs, offset);
+    offset += r.answered;
   }
   return {
     startEpochMs,
     classes: results.map((r, k) => ({
       name: plan.classes[k]!.name,
       connections: plan.classes[k]!.connections,
-      requests: perClass[k]!.count,
-      sent: r.requests.sent,
-      seconds: r.duration,
+      offeredRate: r.offeredRate,
+      requests: r.answered,
+      seconds: r.seconds,
       errors: r.errors,
       timeouts: r.timeouts,
+      connectionsLost: r.connectionsLost,
       non2xx: r.non2xx,
-      statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count ?? 0])),
-      latency: summarize(perClass[k]!.latencies()),
+      statusCodes: Object.fromEntries([...r.statusCodes].map(([code, n]) => [String(code), n])),
+      latency: summarize(r.samples.latencyMs.slice()),
+      backlog: r.backlog,
+      lateness: r.lateness,
+      maxTickGapMs: r.ticks.maxGapMs,
     })),
-    overall: summarize(all.latencies()),
+    overall: summarize(all),
     windows,
   };
 }

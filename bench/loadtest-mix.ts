@@ -10,7 +10,10 @@ import { searchQueries } from './api-queries.ts';
 import type { ClassPlan, PlannedRequest } from './loadtest-generator-process.ts';
 import { API_PREFIX, getJson } from './loadtest-world.ts';
 
-/** Connections per class, out of 1,000: browsing dominates, premium is the paying minority's tools. */
+/**
+ * Each class's share of the connections and of the request rate (every connection sends at the same pace): browsing
+ * dominates, premium is the paying minority's tools.
+ */
 export const CONNECTION_SHARES = { public: 0.55, premium: 0.3, search: 0.15 } as const;
 
 interface ProspectList {
@@ -44,6 +47,8 @@ export function splitConnections(total: number, shares: readonly number[]): numb
 export async function buildMix(
   apiUrl: string,
   connections: number,
+  /** Requests a second, all classes together. */
+  rate: number,
   tokens: string[],
 ): Promise<{ classes: ClassPlan[]; prospects: number; queries: number }> {
   const first = await getJson<ProspectList>(apiUrl, '/prospects?pageSize=100');
@@ -80,11 +85,24 @@ export async function buildMix(
   return {
     classes: [
       // Two prospect pages for each rankings page.
-      { name: 'public', connections: pub!, requests: interleave(cards, rankings, cards.slice().reverse()), tokens: [] },
-      { name: 'premium', connections: premium!, requests: interleave(predictions, explanations, compares), tokens },
+      {
+        name: 'public',
+        connections: pub!,
+        rate: rate * CONNECTION_SHARES.public,
+        requests: interleave(cards, rankings, cards.slice().reverse()),
+        tokens: [],
+      },
+      {
+        name: 'premium',
+        connections: premium!,
+        rate: rate * CONNECTION_SHARES.premium,
+        requests: interleave(predictions, explanations, compares),
+        tokens,
+      },
       {
         name: 'search',
         connections: search!,
+        rate: rate * CONNECTION_SHARES.search,
         requests: queries.map((q) => get(`/prospects/search?q=${encodeURIComponent(q)}`)),
         tokens: [],
       },

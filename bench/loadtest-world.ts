@@ -64,7 +64,9 @@ async function startApi(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; 
   // The API's stdout is its JSON log (one access line a request): discarded, as a log shipper would take it away,
   // unless LOADTEST_API_STDOUT names a file for it (its errors, to find the cause of a 5xx).
   const stdout = process.env.LOADTEST_API_STDOUT ? openSync(process.env.LOADTEST_API_STDOUT, 'w') : 'ignore';
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench', 'loadtest-api-process.ts')], {
+  // LOADTEST_API_NODE_FLAGS: Node/V8 flags for the API's process (--trace-gc: its pauses, into LOADTEST_API_STDOUT).
+  const flags = (process.env.LOADTEST_API_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...flags, path.join(REPO_ROOT, 'bench', 'loadtest-api-process.ts')], {
     env,
     stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });

@@ -127,6 +127,8 @@ interface Sample extends MemorySample {
   buckets?: Map<string, Buckets>;
   /** Connections waiting in the API's listen queue, accepted by the kernel but not yet by the API (`ss` Recv-Q). */
   acceptQueue?: number;
+  /** The API's event-loop delay since the previous sample (ms). */
+  eventLoopDelay?: { p50: number; p99: number; max: number };
 }
 
 /** The Recv-Q of the API's listening socket: connections the kernel completed that the API has not accepted yet. */
@@ -172,6 +174,7 @@ function sampleMemory(
         (report) => {
           const now = at();
           sample.heapUsedMiB = report.heapUsedBytes / 1048576;
+          sample.eventLoopDelay = report.eventLoopDelay;
           for (const g of report.afterMajorGc)
             afterGc.push({ t: now - (report.atMs - g.atMs) / 1000, heapMiB: g.heapUsedBytes / 1048576 });
         },
@@ -478,6 +481,13 @@ function report(r: {
       );
   }
   line('server-side p99 per minute', perMinute.join(', ') || '-');
+  const delays = r.samples.flatMap((s) => (s.eventLoopDelay ? [s.eventLoopDelay] : []));
+  line(
+    'API event-loop delay, per 5 s',
+    delays.length
+      ? `p99 median ${ms(median(delays.map((d) => d.p99)))} ms, highest ${ms(Math.max(...delays.map((d) => d.p99)))} ms; max ${ms(Math.max(...delays.map((d) => d.max)))} ms (time the API could not turn to any request: CPU taken, GC, synchronous work)`
+      : 'not read',
+  );
   const queue = r.samples.map((s) => s.acceptQueue).filter((n): n is number => n !== undefined);
   line(
     'API listen queue (ss Recv-Q), every 5 s',

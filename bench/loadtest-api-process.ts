@@ -7,7 +7,7 @@
  * just after the collection: the live heap, which is what a leak grows. The observer adds one callback per
  * collection (a few a second) and no flags: the API's own behaviour is unchanged.
  */
-import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
+import { PerformanceObserver, constants, monitorEventLoopDelay, type PerformanceEntry } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { startApiServer } from '../api/server.ts';
 import { loadConfig } from '../lib/config.ts';
@@ -20,6 +20,8 @@ export interface MemoryReport {
   heapUsedBytes: number;
   /** Full collections since the last report: when (ms since start) and the heap used just after. */
   afterMajorGc: { atMs: number; heapUsedBytes: number }[];
+  /** How late the event loop ran since the last report (ms): time the process could not turn to any request. */
+  eventLoopDelay: { p50: number; p99: number; max: number };
 }
 
 const config = loadConfig({ ...process.env, API_HOST: '127.0.0.1', API_PORT: '0' });
@@ -38,6 +40,8 @@ const gc = new PerformanceObserver((list) => {
   }
 });
 gc.observe({ entryTypes: ['gc'] });
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 process.on('message', (message: { type?: string }) => {
   if (message.type !== 'memory') return;
@@ -46,8 +50,14 @@ process.on('message', (message: { type?: string }) => {
     rssBytes: process.memoryUsage.rss(),
     heapUsedBytes: v8.getHeapStatistics().used_heap_size,
     afterMajorGc,
+    eventLoopDelay: {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    },
   };
   afterMajorGc = [];
+  loopDelay.reset();
   process.send?.(report);
 });
 process.send?.({ url: api.url });
@@ -57,6 +67,7 @@ process.on('SIGTERM', () => {
   if (stopping) return;
   stopping = true;
   gc.disconnect();
+  loopDelay.disable();
   void api.close().then(
     () => process.exit(0),
     (error: unknown) => {

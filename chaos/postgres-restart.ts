@@ -3,14 +3,15 @@
  * immediate shutdown mid-load and started again a few seconds later; the activities that failed meanwhile are retried
  * and the database ends equal to an uninterrupted run's.
  */
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureLocalPostgres, type LocalPostgres } from '../infra/postgres.ts';
 import { freePort } from '../test/ports.ts';
 import type { ChaosScenario } from './scenario.ts';
 import { attemptSummary, whatItIsDoing } from './support/pipeline-history.ts';
-import { referenceRun } from './support/pipeline-reference.ts';
-import { BACKFILL, killWorker, openRig, spawnWorker, startBackfill, waitUntilPolling } from './support/pipeline-rig.ts';
+import { rigReference } from './support/pipeline-reference.ts';
+import { BACKFILL, killWorker, openRig, startBackfill, startRigWorker } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
 import { quietLog } from './support/logging.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
@@ -37,31 +38,18 @@ export const postgresRestart: ChaosScenario = {
     const dataDir = path.join(ctx.workDir, 'postgres');
     const port = await freePort();
     let cluster: LocalPostgres | undefined;
-    const workers: ReturnType<typeof spawnWorker>[] = [];
+    const workers: ChildProcess[] = [];
     try {
-      const reference = await referenceRun({
-        adminDatabaseUrl: ctx.adminDatabaseUrl,
-        client: rig.client,
-        temporalAddress: rig.temporal.address,
-        sourceUrl: rig.source.url,
-        dir: ctx.workDir,
-        step: (message) => ctx.step(message),
-      });
+      const reference = await rigReference(rig, ctx);
       cluster = await ensureLocalPostgres({ dir: dataDir, port, log: quietLog });
       if (!cluster.owned) throw new Error(`port ${port} already served a cluster: not ours to stop`);
       ctx.step(`own PostgreSQL cluster started in ${dataDir} on 127.0.0.1:${port}`);
       const db = await scratchDatabase(cluster.adminUrl, 'pgrestart', { poolMax: 2 });
       try {
         const taskQueue = `chaos-pgrestart-${ctx.seed}-${Date.now()}`;
-        const worker = spawnWorker({
-          databaseUrl: db.url,
-          temporalAddress: rig.temporal.address,
-          taskQueue,
-          sourceUrl: rig.source.url,
-          dir: ctx.workDir,
-        });
-        workers.push(worker);
-        await waitUntilPolling(rig.client, taskQueue, worker);
+        const worker = await startRigWorker(rig, { databaseUrl: db.url, taskQueue, dir: ctx.workDir }, (w) =>
+          workers.push(w),
+        );
         const handle = await startBackfill(rig.client, taskQueue, taskQueue);
         const started = performance.now();
         const at = () => ((performance.now() - started) / 1000).toFixed(1);

@@ -3,20 +3,13 @@
  * SQLite file and port; the worker and the client reconnect, and the run continues where it was (same run id, the
  * seasons already loaded not fetched again) to the uninterrupted run's result and data.
  */
+import type { ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import type { ChaosScenario } from './scenario.ts';
 import { batchHealth } from './support/pipeline-batches.ts';
 import { attemptSummary, whatItIsDoing } from './support/pipeline-history.ts';
-import { referenceRun } from './support/pipeline-reference.ts';
-import {
-  BACKFILL,
-  SEASONS,
-  killWorker,
-  openRig,
-  spawnWorker,
-  startBackfill,
-  waitUntilPolling,
-} from './support/pipeline-rig.ts';
+import { rigReference } from './support/pipeline-reference.ts';
+import { BACKFILL, SEASONS, killWorker, openRig, startBackfill, startRigWorker } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
 import { sleep } from './support/wait.ts';
@@ -53,26 +46,13 @@ export const temporalRestart: ChaosScenario = {
   async run(ctx) {
     const rig = await openRig(ctx.workDir);
     const db = await scratchDatabase(ctx.adminDatabaseUrl, 'temporal', { poolMax: 2 });
-    const workers: ReturnType<typeof spawnWorker>[] = [];
+    const workers: ChildProcess[] = [];
     try {
-      const reference = await referenceRun({
-        adminDatabaseUrl: ctx.adminDatabaseUrl,
-        client: rig.client,
-        temporalAddress: rig.temporal.address,
-        sourceUrl: rig.source.url,
-        dir: ctx.workDir,
-        step: (message) => ctx.step(message),
-      });
+      const reference = await rigReference(rig, ctx);
       const taskQueue = `chaos-temporal-${ctx.seed}-${Date.now()}`;
-      const worker = spawnWorker({
-        databaseUrl: db.url,
-        temporalAddress: rig.temporal.address,
-        taskQueue,
-        sourceUrl: rig.source.url,
-        dir: ctx.workDir,
-      });
-      workers.push(worker);
-      await waitUntilPolling(rig.client, taskQueue, worker);
+      const worker = await startRigWorker(rig, { databaseUrl: db.url, taskQueue, dir: ctx.workDir }, (w) =>
+        workers.push(w),
+      );
       const handle = await startBackfill(rig.client, taskQueue, taskQueue);
       const runId = handle.firstExecutionRunId;
       const started = performance.now();

@@ -2,20 +2,13 @@
  * Chaos scenario `worker-sigkill`: a full backfill while its worker process is SIGKILLed 10 times at random moments
  * (a fresh worker started after each), compared table by table with the same backfill run uninterrupted.
  */
+import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import type { ChaosCheck, ChaosScenario } from './scenario.ts';
 import { attemptSummary, isWorking, seasonsDone, whatItIsDoing } from './support/pipeline-history.ts';
-import { referenceRun } from './support/pipeline-reference.ts';
+import { rigReference } from './support/pipeline-reference.ts';
 import { checksumSensitivity } from './support/pipeline-scratch.ts';
-import {
-  BACKFILL,
-  SEASONS,
-  killWorker,
-  openRig,
-  spawnWorker,
-  startBackfill,
-  waitUntilPolling,
-} from './support/pipeline-rig.ts';
+import { BACKFILL, SEASONS, killWorker, openRig, startBackfill, startRigWorker } from './support/pipeline-rig.ts';
 import { verifyAgainstReference } from './support/pipeline-verify.ts';
 import { scratchDatabase } from './support/scratch-database.ts';
 import { sleep } from './support/wait.ts';
@@ -32,29 +25,12 @@ export const workerSigkill: ChaosScenario = {
   async run(ctx) {
     const rig = await openRig(ctx.workDir);
     const db = await scratchDatabase(ctx.adminDatabaseUrl, 'sigkill', { poolMax: 2 });
-    const workers = new Set<ReturnType<typeof spawnWorker>>();
+    const workers = new Set<ChildProcess>();
     try {
-      const reference = await referenceRun({
-        adminDatabaseUrl: ctx.adminDatabaseUrl,
-        client: rig.client,
-        temporalAddress: rig.temporal.address,
-        sourceUrl: rig.source.url,
-        dir: ctx.workDir,
-        step: (message) => ctx.step(message),
-      });
+      const reference = await rigReference(rig, ctx);
       const taskQueue = `chaos-sigkill-${ctx.seed}-${Date.now()}`;
-      const startWorker = async () => {
-        const child = spawnWorker({
-          databaseUrl: db.url,
-          temporalAddress: rig.temporal.address,
-          taskQueue,
-          sourceUrl: rig.source.url,
-          dir: ctx.workDir,
-        });
-        workers.add(child);
-        await waitUntilPolling(rig.client, taskQueue, child);
-        return child;
-      };
+      const startWorker = () =>
+        startRigWorker(rig, { databaseUrl: db.url, taskQueue, dir: ctx.workDir }, (w) => workers.add(w));
 
       let worker = await startWorker();
       const handle = await startBackfill(rig.client, taskQueue, taskQueue);

@@ -14,9 +14,11 @@ import {
   startBackfill,
   waitUntilPolling,
   type BackfillRun,
+  type Rig,
 } from './pipeline-rig.ts';
 import type { BackfillProgress } from '../../workflows/backfill-history.ts';
 import { scratchDatabase } from './scratch-database.ts';
+import type { ChaosContext } from '../scenario.ts';
 
 export interface Reference extends BackfillRun {
   checksums: ContentChecksum[];
@@ -34,6 +36,18 @@ export interface ReferenceOptions {
 }
 
 /** The reference, made on the first call (on the caller's Temporal server and source) and reused after. */
+/** The reference run of a scenario on `rig`: the rig's Temporal server and source, the scenario's server and folder. */
+export function rigReference(rig: Rig, ctx: Pick<ChaosContext, 'adminDatabaseUrl' | 'workDir' | 'step'>) {
+  return referenceRun({
+    adminDatabaseUrl: ctx.adminDatabaseUrl,
+    client: rig.client,
+    temporalAddress: rig.temporal.address,
+    sourceUrl: rig.source.url,
+    dir: ctx.workDir,
+    step: (message) => ctx.step(message),
+  });
+}
+
 export function referenceRun(options: ReferenceOptions): Promise<Reference> {
   // Everything the reference's content depends on; the server and source addresses do not change it (URLs are compared by path).
   const key = JSON.stringify({ BACKFILL, SAMPLE_ENV, REQUESTS_PER_SECOND, server: options.adminDatabaseUrl });

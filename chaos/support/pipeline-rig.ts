@@ -136,6 +136,21 @@ export async function waitUntilPolling(
   }
 }
 
+/**
+ * A worker on `taskQueue` against the rig's Temporal server and source: spawned, handed to `track` at once (so the
+ * caller stops it whatever happens next), then waited for until it polls.
+ */
+export async function startRigWorker(
+  rig: Rig,
+  target: { databaseUrl: string; taskQueue: string; dir: string },
+  track: (child: ChildProcess) => void,
+): Promise<ChildProcess> {
+  const child = spawnWorker({ ...target, temporalAddress: rig.temporal.address, sourceUrl: rig.source.url });
+  track(child);
+  await waitUntilPolling(rig.client, target.taskQueue, child);
+  return child;
+}
+
 /** SIGKILL and wait for the exit. */
 export async function killWorker(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

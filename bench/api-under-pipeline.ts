@@ -323,7 +323,7 @@ async function main(): Promise<number> {
     const before = await scrape(world.apiUrl, 30_000, 3);
     const loadBefore = loadAverage();
     console.log(
-      `\n  load window: ${SECONDS} s, ${CONNECTIONS} connections held, ${thousands(RATE)} requests/s offered (open loop); dailyUpdate started at the same moment (load average ${loadBefore})`,
+      `\n  load window: ${SECONDS} s, ${CONNECTIONS} connections held, ${thousands(RATE)} requests/s offered (open loop); ${process.env.LOADTEST_PIPELINE === '0' ? 'no pipeline (control run)' : 'dailyUpdate started at the same moment'} (load average ${loadBefore})`,
     );
     const start = performance.now();
     const windowEnd = start + SECONDS * 1000;

@@ -49,7 +49,10 @@ export interface OpenLoopResult {
   non2xx: number;
   /** Requests that got no answer: timed out, or their connection closed under them. */
   errors: number;
-  /** Of the errors, those unanswered after `timeoutMs` (their connection is then closed). */
+  /**
+   * Of the errors, those unanswered after `timeoutMs` (their connection is then closed), or still unanswered when the
+   * wait after the last request ran out.
+   */
   timeouts: number;
   /** Connections closed while the run went on (by the server, or after a timeout); none is reopened. */
   connectionsLost: number;
@@ -253,6 +256,13 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   while ((conns.some((c) => c.busy) || waitingHead < waiting.length) && performance.now() < deadline)
     await new Promise((r) => setTimeout(r, 20));
   const elapsedS = (performance.now() - start) / 1000;
+  // Requests still unanswered when the wait ran out have waited at least timeoutMs since the last was due: timeouts.
+  for (const conn of conns) {
+    if (!conn.busy) continue;
+    conn.busy = false;
+    errors += 1;
+    timeouts += 1;
+  }
   running = false;
   const backlog = waiting.length - waitingHead;
   clearInterval(sweep);

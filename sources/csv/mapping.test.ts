@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { FANGRAPHS_HEADER } from '../sample/scouting.ts';
 import { bindHeader, MappingError, resolveMapping } from './mapping.ts';
-
-const FG_HEADER = [
-  'Name',
-  'Org',
-  'Pos',
-  'Age',
-  'FV',
-  'ETA',
-  'Hit',
-  'Game',
-  'Raw',
-  'Spd',
-  'Fld',
-  'Arm',
-  'FB',
-  'SL',
-  'CB',
-  'CH',
-  'CMD',
-  'PlayerId',
-];
 
 describe('column mappings', () => {
   it('binds the default FanGraphs and Baseball America headers', () => {
-    const fg = bindHeader(resolveMapping('fangraphs'), FG_HEADER);
+    const fg = bindHeader(resolveMapping('fangraphs'), FANGRAPHS_HEADER);
     expect(fg.fields).toMatchObject({ name: 0, organization: 1, futureValue: 4, externalId: 17 });
     expect(fg.tools.map((t) => t.tool)).toContain('fastball');
     expect(fg.missingOptional).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectedPeak } from './players.ts';
-import { baseballAmericaTop100Csv, fangraphsGradesCsv, fangraphsId } from './scouting.ts';
+import { FANGRAPHS_HEADER, baseballAmericaTop100Csv, fangraphsGradesCsv, fangraphsId } from './scouting.ts';
 import { generateUniverse } from './universe.ts';
 
 const universe = generateUniverse({ seed: 9, fromSeason: 2014, toSeason: 2020, scale: 0.2 });
@@ -32,26 +32,7 @@ function spearman(xs: number[], ys: number[]): number {
 describe('scouting CSV exports', () => {
   it('writes a FanGraphs-style board whose FV tracks hidden skill', () => {
     const table = rows(fangraphsGradesCsv(universe, 2016));
-    expect(table[0]).toEqual([
-      'Name',
-      'Org',
-      'Pos',
-      'Age',
-      'FV',
-      'ETA',
-      'Hit',
-      'Game',
-      'Raw',
-      'Spd',
-      'Fld',
-      'Arm',
-      'FB',
-      'SL',
-      'CB',
-      'CH',
-      'CMD',
-      'PlayerId',
-    ]);
+    expect(table[0]).toEqual(FANGRAPHS_HEADER);
     const body = table.slice(1);
     expect(body.length).toBeGreaterThan(200);
     for (const r of body.slice(0, 50)) {

@@ -82,6 +82,28 @@ export function fangraphsId(playerId: number): string {
   return `sa${String((playerId * 7919) % 999983).padStart(6, '0')}`;
 }
 
+/** The columns of a FanGraphs board export, in its order: the header `npm run import:grades` binds by default. */
+export const FANGRAPHS_HEADER = [
+  'Name',
+  'Org',
+  'Pos',
+  'Age',
+  'FV',
+  'ETA',
+  'Hit',
+  'Game',
+  'Raw',
+  'Spd',
+  'Fld',
+  'Arm',
+  'FB',
+  'SL',
+  'CB',
+  'CH',
+  'CMD',
+  'PlayerId',
+] as const;
+
 /** FanGraphs-style board for `season`: Name, Org, Pos, Age, FV, ETA, tool grades "present/future", PlayerId. */
 export function fangraphsGradesCsv(universe: SampleUniverse, season: number): string {
   const perOrg = Math.max(5, Math.round(40 * universe.options.scale));
@@ -124,29 +146,7 @@ export function fangraphsGradesCsv(universe: SampleUniverse, season: number): st
       fangraphsId(p.id),
     ]);
   }
-  return toCsv(
-    [
-      'Name',
-      'Org',
-      'Pos',
-      'Age',
-      'FV',
-      'ETA',
-      'Hit',
-      'Game',
-      'Raw',
-      'Spd',
-      'Fld',
-      'Arm',
-      'FB',
-      'SL',
-      'CB',
-      'CH',
-      'CMD',
-      'PlayerId',
-    ],
-    rows,
-  );
+  return toCsv(FANGRAPHS_HEADER, rows);
 }
 
 /** Baseball America-style Top 100 for `season` (Top round(100 x scale), at least 10): Rank, Player, Org, Pos, Year. */
